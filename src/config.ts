@@ -1,0 +1,101 @@
+// Configuration: the environment parsed once with zod into a frozen Config; the only reader of process.env.
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const booleanText = z
+  .enum(['true', 'false', '1', '0'], { error: 'true or false' })
+  .transform((value) => value === 'true' || value === '1');
+
+const seconds = (fallback: number, min: number) =>
+  z.coerce
+    .number({ error: 'a whole number of seconds' })
+    .int({ error: 'a whole number of seconds' })
+    .min(min, { error: `a whole number of seconds, at least ${min}` })
+    .default(fallback);
+
+/** `TRUST_PROXY`: a comma-separated list of proxy addresses or CIDR ranges whose X-Forwarded-For we believe. */
+const proxyList = z
+  .string()
+  .default('')
+  .transform((text) => text.split(',').map((part) => part.trim()).filter(Boolean))
+  .refine((items) => items.every((item) => isIP(item.split('/')[0] ?? '') !== 0), {
+    error: 'a comma-separated list of IP addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8)',
+  });
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number({ error: 'a port number' }).int().min(0).max(65535, { error: 'a port number (0-65535)' }).default(3000),
+  HOST: z.string().min(1, { error: 'a host name or address to listen on' }).default('127.0.0.1'),
+  DATABASE_PATH: z.string().min(1, { error: 'a file path' }).default('data/status.db'),
+  PROVIDERS_FILE: z.string().min(1, { error: 'a file path' }).default('data/providers.json'),
+  ERRORS_FILE: z.string().min(1, { error: 'a file path' }).default('data/errors.json'),
+  POLL_INTERVAL_SECONDS: seconds(60, 1),
+  PROBE_INTERVAL_SECONDS: seconds(180, 1),
+  ALLOW_PRIVATE_UPSTREAMS: booleanText.default(false),
+  SITE_URL: z
+    .url({ protocol: /^https?$/, error: 'an absolute http(s) URL such as https://status.example.com' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .default('http://127.0.0.1:3000'),
+  SITE_NAME: z.string().min(1, { error: 'a non-empty name' }).default('AI API Status'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  TRUST_PROXY: proxyList,
+  JOBS: booleanText.default(true),
+});
+
+export type Config = Readonly<{
+  port: number;
+  host: string;
+  databasePath: string;
+  providersFile: string;
+  errorsFile: string;
+  pollIntervalMs: number;
+  probeIntervalMs: number;
+  allowPrivateUpstreams: boolean;
+  siteUrl: string;
+  siteName: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  trustProxy: readonly string[];
+  /** Whether the server runs the poll and probe schedules (tests and demos may turn them off). */
+  jobs: boolean;
+}>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`);
+  }
+}
+
+/** Parses the environment; throws ConfigError listing one line per bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const blankless = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = EnvSchema.safeParse(blankless);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '?');
+      return `${name}=${JSON.stringify(blankless[name] ?? '')}: expected ${issue.message}`;
+    });
+    throw new ConfigError([...new Set(problems)]);
+  }
+  const e = result.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    databasePath: e.DATABASE_PATH,
+    providersFile: e.PROVIDERS_FILE,
+    errorsFile: e.ERRORS_FILE,
+    pollIntervalMs: e.POLL_INTERVAL_SECONDS * 1000,
+    probeIntervalMs: e.PROBE_INTERVAL_SECONDS * 1000,
+    allowPrivateUpstreams: e.ALLOW_PRIVATE_UPSTREAMS,
+    siteUrl: e.SITE_URL,
+    siteName: e.SITE_NAME,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: Object.freeze(e.TRUST_PROXY),
+    jobs: e.JOBS,
+  });
+}
+
+/** The process's configuration; called once by server.ts. */
+export function loadConfig(): Config {
+  return parseConfig(process.env);
+}

@@ -1,0 +1,166 @@
+// The shared vocabulary: levels, signals, states and outcomes, as const lists with their derived types.
+
+/** Provider and component levels, best first; `unknown` means we cannot tell. */
+export const LEVELS = ['operational', 'maintenance', 'degraded', 'partial_outage', 'major_outage', 'unknown'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export const LEVEL_LABELS: Record<Level, string> = {
+  operational: 'Operational',
+  maintenance: 'Under Maintenance',
+  degraded: 'Degraded',
+  partial_outage: 'Partial Outage',
+  major_outage: 'Major Outage',
+  unknown: 'Unknown',
+};
+
+/** How bad a known level is; `unknown` is not on this scale. */
+export const LEVEL_SEVERITY: Record<Exclude<Level, 'unknown'>, number> = {
+  operational: 0,
+  maintenance: 1,
+  degraded: 2,
+  partial_outage: 3,
+  major_outage: 4,
+};
+
+/** The three independent sources of evidence behind a headline. */
+export const SIGNALS = ['official', 'probe', 'community'] as const;
+export type Signal = (typeof SIGNALS)[number];
+
+export const SIGNAL_LABELS: Record<Signal, string> = {
+  official: 'Official status page',
+  probe: 'Live probe',
+  community: 'Community reports',
+};
+
+/** Status page formats the poller understands (catalog `statusPage.format`). */
+export const STATUS_FORMATS = ['statuspage', 'incidentio', 'instatus', 'betterstack', 'feed', 'gcp'] as const;
+export type StatusFormat = (typeof STATUS_FORMATS)[number];
+
+export const INCIDENT_STATES = ['investigating', 'identified', 'monitoring', 'resolved', 'postmortem', 'unknown'] as const;
+export type IncidentState = (typeof INCIDENT_STATES)[number];
+
+export const MAINTENANCE_STATES = ['scheduled', 'in_progress', 'verifying', 'completed', 'unknown'] as const;
+export type MaintenanceState = (typeof MAINTENANCE_STATES)[number];
+
+/** Incident impact as the provider declared it. */
+export const IMPACTS = ['none', 'minor', 'major', 'critical', 'maintenance', 'unknown'] as const;
+export type Impact = (typeof IMPACTS)[number];
+
+export const INCIDENT_KINDS = ['incident', 'maintenance'] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+/** What a community report is about; also the `category` of an error type. */
+export const REPORT_CATEGORIES = [
+  'auth',
+  'rate_limit',
+  'quota',
+  'server_error',
+  'timeout',
+  'overloaded',
+  'web_login',
+  'other',
+] as const;
+export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
+
+export const REPORT_CATEGORY_LABELS: Record<ReportCategory, string> = {
+  auth: 'Authentication / API key',
+  rate_limit: 'Rate limit',
+  quota: 'Quota or billing',
+  server_error: 'Server errors',
+  timeout: 'Timeouts',
+  overloaded: 'Overloaded',
+  web_login: 'Web app login',
+  other: 'Other',
+};
+
+/** Classified result of one live probe attempt. */
+export const PROBE_OUTCOMES = [
+  'rejected_as_expected',
+  'slow',
+  'unexpected_status',
+  'unexpected_body',
+  'timeout',
+  'connection_error',
+  'tls_error',
+  'dns_error',
+] as const;
+export type ProbeOutcome = (typeof PROBE_OUTCOMES)[number];
+
+/** Why a fetch of an upstream document failed. */
+export const FETCH_FAILURES = [
+  'timeout',
+  'network',
+  'dns',
+  'tls',
+  'http',
+  'parse',
+  'schema',
+  'too_large',
+  'content_type',
+  'blocked',
+  'redirect',
+] as const;
+export type FetchFailure = (typeof FETCH_FAILURES)[number];
+
+/** Names of the documents a poll reads; the main one decides the official signal's freshness. */
+export const MAIN_DOCUMENT = 'main';
+
+/** Outcome of one attempt to fetch a source document: success, unchanged, or a typed failure. */
+export type CheckOutcome = 'ok' | 'not_modified' | FetchFailure;
+
+/** Verdict on an error page: whose side the problem is most likely on. */
+export const VERDICTS = ['your_side', 'provider_side', 'inconclusive'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export const VERDICT_LABELS: Record<Verdict, string> = {
+  your_side: 'Likely on your side',
+  provider_side: "Likely on the provider's side",
+  inconclusive: 'Inconclusive',
+};
+
+/** A component as an official status page lists it, normalised. */
+export type SnapshotComponent = {
+  /** The upstream's stable id (never the name, which vendors change). */
+  key: string;
+  name: string;
+  groupName: string | null;
+  position: number;
+  level: Level;
+  rawStatus: string | null;
+  onlyShowIfDegraded: boolean;
+};
+
+export type SnapshotUpdate = {
+  key: string;
+  state: IncidentState | MaintenanceState;
+  rawState: string | null;
+  body: string;
+  at: number;
+};
+
+/** An incident or maintenance as an official status page tells it, normalised. */
+export type SnapshotIncident = {
+  key: string;
+  kind: IncidentKind;
+  title: string;
+  state: IncidentState | MaintenanceState;
+  rawState: string | null;
+  impact: Impact;
+  rawImpact: string | null;
+  url: string | null;
+  startedAt: number;
+  resolvedAt: number | null;
+  scheduledFor: number | null;
+  scheduledUntil: number | null;
+  updates: SnapshotUpdate[];
+  components: { key: string; name: string }[];
+};
+
+/** Everything one poll learned from a provider's official page. Absent parts were not in the documents read. */
+export type OfficialSnapshot = {
+  components?: SnapshotComponent[];
+  incidents: SnapshotIncident[];
+  /** The page's own overall verdict, when it gives one. */
+  pageLevel?: Level;
+  pageRaw?: string | null;
+};
