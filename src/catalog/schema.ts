@@ -1,0 +1,147 @@
+// Zod schemas of the catalog files (data/providers.json, data/errors.json) and their types.
+import { z } from 'zod';
+import { REPORT_CATEGORIES, STATUS_FORMATS } from '../domain.ts';
+
+export const Slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lower-case words joined by "-"');
+
+/** Links shown to visitors must be https. */
+export const HttpsUrl = z.url({ protocol: /^https$/, error: 'an https:// URL' });
+
+/** Upstream addresses may be http in tests and demos; the HTTP door enforces the runtime rule. */
+export const UpstreamUrl = z.url({ protocol: /^https?$/, error: 'an http(s):// URL' });
+
+/** Placeholders that catalog texts may use; view models replace them per provider. */
+export const PLACEHOLDERS = ['name', 'apiKeyEnv', 'keysUrl', 'authHeader', 'keyPrefix', 'apiBase'] as const;
+
+const placeholderPattern = /\{([A-Za-z]+)\}/g;
+/** A catalog text: placeholders must be known; `code` spans are written in backticks. */
+export const Text = z
+  .string()
+  .min(1)
+  .superRefine((text, ctx) => {
+    for (const match of text.matchAll(placeholderPattern)) {
+      if (!(PLACEHOLDERS as readonly string[]).includes(match[1] ?? '')) {
+        ctx.addIssue({ code: 'custom', message: `unknown placeholder {${match[1]}}; known: ${PLACEHOLDERS.join(', ')}` });
+      }
+    }
+  });
+
+export const StatusPage = z.strictObject({
+  format: z.enum(STATUS_FORMATS),
+  /** Base URL of the page; for `feed` and `gcp` the document's own URL. */
+  url: UpstreamUrl,
+  /** Human page to link to, when it differs from `url`. */
+  pageUrl: HttpsUrl.optional(),
+  /** `gcp` only: the product ids whose incidents concern this provider. */
+  products: z.array(z.string().min(1)).optional(),
+});
+export type StatusPage = z.infer<typeof StatusPage>;
+
+/** How to recognise the provider's normal rejection of a fake key. */
+export const ProbeExpectation = z.strictObject({
+  statuses: z.array(z.number().int().min(100).max(599)).min(1),
+  /** Dot path into the JSON body (`error.code`, `error.details.0.reason`) and the value it must hold... */
+  path: z.string().min(1).optional(),
+  equals: z.union([z.string(), z.number()]).optional(),
+  /** ...or a substring the raw body must contain. */
+  contains: z.string().min(1).optional(),
+});
+
+export const Probe = z.strictObject({
+  method: z.enum(['GET', 'POST']),
+  url: UpstreamUrl,
+  /** Headers carrying an obviously fake key; never a real secret. */
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.string().optional(),
+  expect: ProbeExpectation.refine((e) => e.path !== undefined || e.contains !== undefined, {
+    message: 'needs a body signature: "path" (with "equals") or "contains"',
+  }),
+});
+export type Probe = z.infer<typeof Probe>;
+
+export const Resource = z.strictObject({ label: z.string().min(1), url: HttpsUrl });
+
+/** One way an error shows itself: an HTTP status, a code or type, an exact body, an SDK exception. */
+export const Signature = z.strictObject({
+  label: z.string().min(1),
+  status: z.number().int().min(100).max(599).optional(),
+  code: z.string().optional(),
+  type: z.string().optional(),
+  /** The provider's exact response body, shown verbatim in a code block. */
+  body: z.string().optional(),
+  /** SDK exception class names, e.g. `openai.AuthenticationError`. */
+  exceptions: z.array(z.string()).optional(),
+  note: z.string().optional(),
+});
+export type Signature = z.infer<typeof Signature>;
+
+export const Faq = z.strictObject({ q: Text, a: Text });
+
+/** Provider-specific additions to an error type; `applies: false` hides the type for this provider. */
+export const ErrorOverride = z.strictObject({
+  applies: z.boolean().default(true),
+  signatures: z.array(Signature).default([]),
+  causes: z.array(Text).default([]),
+  fixes: z.array(Text).default([]),
+  faq: z.array(Faq).default([]),
+  note: Text.optional(),
+});
+export type ErrorOverride = z.infer<typeof ErrorOverride>;
+
+export const Auth = z.strictObject({
+  /** The header a request carries, as a developer would write it: `Authorization: Bearer $OPENAI_API_KEY`. */
+  header: z.string().min(1),
+  /** How keys of this provider start (`sk-`, `sk-ant-`, `AIza`), when they have a fixed prefix. */
+  keyPrefix: z.string().optional(),
+});
+
+/** Top-level paths of the site itself, which a provider slug must not shadow. */
+export const RESERVED_SLUGS = ['api', 'assets', 'healthz', 'errors', 'diagnose', 'methodology', 'feed', 'about', 'search'];
+
+export const Provider = z.strictObject({
+  slug: Slug.refine((slug) => !RESERVED_SLUGS.includes(slug), { message: 'a slug that is not a reserved path of the site' }),
+  name: z.string().min(1),
+  /** Other names people search for (`Claude`, `Kimi`). */
+  aliases: z.array(z.string().min(1)).default([]),
+  description: z.string().min(1),
+  apiBase: HttpsUrl.nullable(),
+  auth: Auth,
+  apiKeyEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'an environment variable name in upper case'),
+  keysUrl: HttpsUrl,
+  statusPage: StatusPage.nullable(),
+  probe: Probe.nullable(),
+  /** Component names shown before the first successful poll. */
+  components: z.array(z.string().min(1)).min(1),
+  resources: z.array(Resource).default([]),
+  errors: z.record(Slug, ErrorOverride).default({}),
+});
+export type Provider = z.infer<typeof Provider>;
+
+export const ProviderList = z.array(Provider).min(1);
+
+export const ErrorType = z.strictObject({
+  slug: Slug,
+  title: z.string().min(1),
+  /** Short name for lists and links: "Authentication error". */
+  shortTitle: z.string().min(1),
+  category: z.enum(REPORT_CATEGORIES),
+  httpStatuses: z.array(z.number().int().min(100).max(599)),
+  /** One-sentence summary used as the page's meta description. */
+  summary: Text,
+  explanation: z.array(Text).min(1),
+  signatures: z.array(Signature).min(1),
+  causes: z.array(Text).min(1),
+  fixes: z.array(Text).min(1),
+  faq: z.array(Faq).min(1),
+  /** When waiting for the provider helps, and when it will not. */
+  waiting: z.strictObject({ helps: Text, wontHelp: Text }),
+  /** Words that mark an official incident as relevant to this error (`login`, `api key`). */
+  incidentKeywords: z.array(z.string().min(1)).min(1),
+  /** Where this error usually comes from, before any live evidence. */
+  usualSide: z.enum(['yours', 'provider', 'either']),
+  /** Whether a healthy live auth probe speaks to this error (it does for authentication errors). */
+  probeProves: z.boolean(),
+});
+export type ErrorType = z.infer<typeof ErrorType>;
+
+export const ErrorTypeList = z.array(ErrorType).min(1);
