@@ -1,0 +1,125 @@
+// Components table and its change history: upstream components with a damped, published level.
+import type { Level, SnapshotComponent } from '../domain.ts';
+import type { Db } from './db.ts';
+import type { DataVersions } from './versions.ts';
+
+/** Polls that must agree before a component's published level changes (first sightings publish at once). */
+export const COMPONENT_CONFIRM_POLLS = 2;
+
+export type ComponentRow = {
+  id: number;
+  key: string;
+  name: string;
+  groupName: string | null;
+  position: number;
+  level: Level;
+  rawStatus: string | null;
+  pendingLevel: Level | null;
+  onlyShowIfDegraded: boolean;
+  changedAt: number;
+  seenAt: number;
+};
+
+type RawRow = Omit<ComponentRow, 'onlyShowIfDegraded'> & { onlyShowIfDegraded: number; pendingCount: number };
+
+const COLUMNS = `id, source_key AS key, name, group_name AS groupName, position, level, raw_status AS rawStatus,
+  pending_level AS pendingLevel, pending_count AS pendingCount, only_show_if_degraded AS onlyShowIfDegraded,
+  changed_at AS changedAt, seen_at AS seenAt`;
+
+export function createComponentsStore(db: Db, versions: DataVersions) {
+  const active = db.prepare<[string], RawRow>(
+    `SELECT ${COLUMNS} FROM components WHERE provider_slug = ? AND retired_at IS NULL ORDER BY position, id`,
+  );
+  const byKey = db.prepare<[string, string], RawRow>(
+    `SELECT ${COLUMNS} FROM components WHERE provider_slug = ? AND source_key = ?`,
+  );
+  const insert = db.prepare(
+    `INSERT INTO components (provider_slug, source_key, name, group_name, position, level, raw_status,
+       only_show_if_degraded, changed_at, seen_at)
+     VALUES (@slug, @key, @name, @groupName, @position, @level, @rawStatus, @onlyShowIfDegraded, @now, @now)`,
+  );
+  const update = db.prepare(
+    `UPDATE components SET name = @name, group_name = @groupName, position = @position, level = @level,
+       raw_status = @rawStatus, pending_level = @pendingLevel, pending_count = @pendingCount,
+       only_show_if_degraded = @onlyShowIfDegraded, changed_at = @changedAt, seen_at = @now, retired_at = NULL
+     WHERE id = @id`,
+  );
+  const retire = db.prepare<{ slug: string; now: number }>(
+    'UPDATE components SET retired_at = @now WHERE provider_slug = @slug AND seen_at < @now AND retired_at IS NULL',
+  );
+  const change = db.prepare<[number, string, string | null, number]>(
+    'INSERT INTO component_changes (component_id, level, raw_status, at) VALUES (?, ?, ?, ?)',
+  );
+  const history = db.prepare<[number, number], { level: Level; at: number }>(
+    'SELECT level, at FROM component_changes WHERE component_id = ? AND at >= ? ORDER BY at',
+  );
+
+  const getPage = db.prepare<[string], { level: Level; raw: string | null }>(
+    'SELECT level, raw FROM page_levels WHERE provider_slug = ?',
+  );
+  const setPage = db.prepare(
+    `INSERT INTO page_levels (provider_slug, level, raw, changed_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT DO UPDATE SET level = excluded.level, raw = excluded.raw, changed_at = excluded.changed_at
+     WHERE level IS NOT excluded.level OR raw IS NOT excluded.raw`,
+  );
+
+  const toRow = ({ pendingCount: _pending, ...row }: RawRow): ComponentRow => ({
+    ...row,
+    onlyShowIfDegraded: row.onlyShowIfDegraded === 1,
+  });
+
+  /** Applies one upstream reading; returns whether anything visible changed. */
+  function applyOne(slug: string, item: SnapshotComponent, now: number): boolean {
+    const base = { slug, ...item, onlyShowIfDegraded: item.onlyShowIfDegraded ? 1 : 0, now };
+    const existing = byKey.get(slug, item.key);
+    if (!existing) {
+      const id = Number(insert.run(base).lastInsertRowid);
+      change.run(id, item.level, item.rawStatus, now);
+      return true;
+    }
+    let { level, changedAt } = existing;
+    let pendingLevel: Level | null = null;
+    let pendingCount = 0;
+    if (item.level !== existing.level) {
+      pendingCount = existing.pendingLevel === item.level ? existing.pendingCount + 1 : 1;
+      pendingLevel = item.level;
+      if (pendingCount >= COMPONENT_CONFIRM_POLLS || existing.level === 'unknown') {
+        level = item.level;
+        changedAt = now;
+        pendingLevel = null;
+        pendingCount = 0;
+        change.run(existing.id, level, item.rawStatus, now);
+      }
+    }
+    update.run({ ...base, id: existing.id, level, changedAt, pendingLevel, pendingCount });
+    return (
+      level !== existing.level ||
+      item.name !== existing.name ||
+      item.groupName !== existing.groupName ||
+      item.position !== existing.position ||
+      base.onlyShowIfDegraded !== existing.onlyShowIfDegraded
+    );
+  }
+
+  return {
+    /** The page's own overall rollup (e.g. Statuspage's indicator), when it has one. */
+    pageLevel: (slug: string) => getPage.get(slug) ?? null,
+    setPageLevel(slug: string, level: Level, raw: string | null, now: number): void {
+      if (setPage.run(slug, level, raw, now).changes > 0) versions.bump(slug);
+    },
+    list: (slug: string): ComponentRow[] => active.all(slug).map(toRow),
+    /** Level changes of one component since `sinceAt`, oldest first, for uptime history. */
+    history: (componentId: number, sinceAt: number) => history.all(componentId, sinceAt),
+    /** Records a full component list: damped level changes, renames, and retirement of the ones gone. */
+    applySnapshot(slug: string, items: readonly SnapshotComponent[], now: number): boolean {
+      const changed = db.transaction(() => {
+        let any = false;
+        for (const item of items) any = applyOne(slug, item, now) || any;
+        return retire.run({ slug, now }).changes > 0 || any;
+      })();
+      if (changed) versions.bump(slug);
+      return changed;
+    },
+  };
+}
+export type ComponentsStore = ReturnType<typeof createComponentsStore>;
