@@ -1,0 +1,98 @@
+// The official signal: what the provider's own status page says, and whether that reading is fresh.
+import { LEVEL_LABELS, type CheckOutcome, type Impact, type IncidentKind, type Level } from '../domain.ts';
+import { formatUtc } from '../time.ts';
+import { ageText, isFresh } from './freshness.ts';
+import { levelOfImpact, rank, worstLevel, type KnownLevel } from './levels.ts';
+import type { Reason, SignalReading } from './types.ts';
+
+export type OfficialInput = {
+  configured: boolean;
+  intervalMs: number;
+  lastAttemptAt: number | null;
+  lastOkAt: number | null;
+  /** Set when the latest attempt failed. */
+  failure: { since: number; outcome: CheckOutcome; httpStatus: number | null } | null;
+  components: readonly { name: string; level: Level }[];
+  openIncidents: readonly { title: string; kind: IncidentKind; impact: Impact; state: string; startedAt: number }[];
+  /** The page's own rollup (Statuspage `status.indicator`), when the page gives one. */
+  pageLevel: Level | null;
+};
+
+const FAILURE_WORDS: Record<string, string> = {
+  timeout: 'it did not answer in time',
+  network: 'the connection failed',
+  dns: 'its name did not resolve',
+  tls: 'the TLS handshake failed',
+  http: 'it answered with an HTTP error',
+  parse: 'its answer could not be read',
+  schema: 'its answer had an unexpected shape',
+  too_large: 'its answer was too large',
+  content_type: 'it answered with the wrong content type',
+  blocked: 'its address is not allowed',
+  redirect: 'it redirected too often or to a forbidden address',
+};
+
+export function describeFailure(outcome: CheckOutcome, httpStatus: number | null): string {
+  const words = FAILURE_WORDS[outcome] ?? outcome;
+  return outcome === 'http' && httpStatus !== null ? `${words} (${httpStatus})` : words;
+}
+
+/**
+ * The level the components support. One component in major outage on a page of several is a partial
+ * outage of the provider; only every component down (or the page itself saying so) makes it major.
+ */
+function componentsLevel(components: OfficialInput['components']): KnownLevel {
+  const worst = worstLevel(components.map((c) => c.level));
+  if (worst !== 'major_outage') return worst;
+  return components.every((c) => c.level === 'major_outage') ? 'major_outage' : 'partial_outage';
+}
+
+function officialReasons(input: OfficialInput, at: number): { level: KnownLevel; reasons: Reason[] } {
+  const reasons: Reason[] = [];
+  const add = (level: KnownLevel, text: string, when = at) => reasons.push({ signal: 'official', level, text, at: when });
+
+  for (const c of input.components) {
+    if (c.level !== 'operational' && c.level !== 'unknown') add(c.level, `The status page lists ${c.name} as ${LEVEL_LABELS[c.level]}.`);
+  }
+  for (const i of input.openIncidents) {
+    const level = levelOfImpact(i.impact);
+    const what = i.kind === 'maintenance' ? 'Maintenance in progress' : `Open incident (${i.impact} impact, ${i.state})`;
+    add(level, `${what}: ${i.title}, since ${formatUtc(i.startedAt)}.`, i.startedAt);
+  }
+  if (input.pageLevel && input.pageLevel !== 'operational' && input.pageLevel !== 'unknown') {
+    add(input.pageLevel, `The status page's overall status is ${LEVEL_LABELS[input.pageLevel]}.`);
+  }
+  const level = worstLevel([
+    componentsLevel(input.components),
+    ...input.openIncidents.map((i) => levelOfImpact(i.impact)),
+    input.pageLevel ?? 'operational',
+  ]);
+  if (level === 'operational') {
+    const count = input.components.length;
+    add('operational', count > 0
+      ? `The status page lists all ${count} component${count === 1 ? '' : 's'} as operational, with no open incident.`
+      : 'The status page reports no open incident.');
+  }
+  return { level, reasons: reasons.sort((a, b) => rank(b.level) - rank(a.level)) };
+}
+
+export function readOfficial(input: OfficialInput, now: number): SignalReading {
+  const base = { signal: 'official' as const, checkedAt: input.lastAttemptAt, okAt: input.lastOkAt };
+  if (!input.configured) {
+    const text = 'No official status page is known for this provider.';
+    return { ...base, state: 'absent', level: 'unknown', summary: text, reasons: [{ signal: 'official', level: null, text, at: null }] };
+  }
+  const failureText = input.failure
+    ? `The status page could not be read since ${formatUtc(input.failure.since)}: ${describeFailure(input.failure.outcome, input.failure.httpStatus)}.`
+    : null;
+  if (input.lastOkAt === null) {
+    const text = failureText ?? 'The status page has not been checked yet.';
+    return { ...base, state: 'never', level: 'unknown', summary: text, reasons: [{ signal: 'official', level: null, text, at: input.failure?.since ?? null }] };
+  }
+  if (!isFresh(input.lastOkAt, input.intervalMs, now)) {
+    const text = `${failureText ?? 'The status page has not been read recently.'} Last good reading: ${ageText(input.lastOkAt, now)}.`;
+    return { ...base, state: 'stale', level: 'unknown', summary: text, reasons: [{ signal: 'official', level: null, text, at: input.lastOkAt }] };
+  }
+  const { level, reasons } = officialReasons(input, input.lastOkAt);
+  return { ...base, state: 'fresh', level, summary: reasons[0]?.text ?? '', reasons };
+}

@@ -1,0 +1,156 @@
+// The probe signal: damped reading of live auth probes, and the cross-provider check for faults on our side.
+import type { ProbeOutcome } from '../domain.ts';
+import { formatUtc } from '../time.ts';
+import { ageText, staleAfterMs } from './freshness.ts';
+import type { Reason, SignalReading } from './types.ts';
+
+/** Consecutive failed probes before we declare trouble. */
+export const PROBE_FAILURES_TO_CONFIRM = 3;
+/** Consecutive slow (or failed) probes before we call the API slow. */
+export const PROBE_SLOW_TO_CONFIRM = 3;
+/** Consecutive answering probes that clear a declared trouble. */
+export const PROBE_SUCCESSES_TO_CLEAR = 2;
+/** Share of probed providers failing the same network way at once that points at our own network. */
+export const LOCAL_FAULT_SHARE = 0.5;
+export const LOCAL_FAULT_MIN_PROVIDERS = 3;
+
+export const NETWORK_OUTCOMES: readonly ProbeOutcome[] = ['dns_error', 'connection_error', 'tls_error', 'timeout'];
+
+export type ProbeSample = { at: number; outcome: ProbeOutcome; httpStatus: number | null; latencyMs: number | null };
+
+export type ProbeTrend = { state: 'healthy' | 'slow' | 'failing'; since: number | null };
+
+type Kind = 'ok' | 'slow' | 'fail';
+const kindOf = (outcome: ProbeOutcome): Kind =>
+  outcome === 'rejected_as_expected' ? 'ok' : outcome === 'slow' ? 'slow' : 'fail';
+
+/** Runs the confirm-before-changing state machine over samples, oldest first. */
+export function dampProbes(samples: readonly ProbeSample[]): ProbeTrend {
+  let trend: ProbeTrend = { state: 'healthy', since: null };
+  let fails = 0;
+  let bad = 0;
+  let answers = 0;
+  let oks = 0;
+  let failStart = 0;
+  let badStart = 0;
+  for (const s of samples) {
+    const kind = kindOf(s.outcome);
+    if (kind === 'fail') {
+      if (fails === 0) failStart = s.at;
+      fails += 1;
+      answers = 0;
+      oks = 0;
+    } else {
+      fails = 0;
+      answers += 1;
+      oks = kind === 'ok' ? oks + 1 : 0;
+    }
+    if (kind === 'ok') bad = 0;
+    else {
+      if (bad === 0) badStart = s.at;
+      bad += 1;
+    }
+    if (trend.state !== 'failing' && fails >= PROBE_FAILURES_TO_CONFIRM) trend = { state: 'failing', since: failStart };
+    else if (trend.state === 'failing' && answers >= PROBE_SUCCESSES_TO_CLEAR) {
+      trend = oks >= PROBE_SUCCESSES_TO_CLEAR ? { state: 'healthy', since: s.at } : { state: 'slow', since: badStart };
+    } else if (trend.state === 'healthy' && bad >= PROBE_SLOW_TO_CONFIRM) trend = { state: 'slow', since: badStart };
+    else if (trend.state === 'slow' && oks >= PROBE_SUCCESSES_TO_CLEAR) trend = { state: 'healthy', since: s.at };
+  }
+  return trend;
+}
+
+export type LocalFault = { outcome: ProbeOutcome; since: number; affected: number; probed: number };
+
+/** When most probed providers fail the same network way at once, the fault is most likely ours. */
+export function detectLocalFault(
+  latest: readonly { at: number; outcome: ProbeOutcome }[],
+  intervalMs: number,
+  now: number,
+): LocalFault | null {
+  const recent = latest.filter((r) => now - r.at < 2 * intervalMs);
+  let best: LocalFault | null = null;
+  for (const outcome of NETWORK_OUTCOMES) {
+    const matching = recent.filter((r) => r.outcome === outcome);
+    if (matching.length > (best?.affected ?? 0)) {
+      best = { outcome, since: Math.min(...matching.map((r) => r.at)), affected: matching.length, probed: recent.length };
+    }
+  }
+  if (!best || best.affected < LOCAL_FAULT_MIN_PROVIDERS || best.affected / recent.length < LOCAL_FAULT_SHARE) return null;
+  return best;
+}
+
+const OUTCOME_WORDS: Record<ProbeOutcome, string> = {
+  rejected_as_expected: 'rejected our invalid key as expected',
+  slow: 'rejected our invalid key, but slowly',
+  unexpected_status: 'answered with an unexpected status',
+  unexpected_body: 'answered with an unexpected body',
+  timeout: 'did not answer in time',
+  connection_error: 'refused or dropped the connection',
+  tls_error: 'failed the TLS handshake',
+  dns_error: 'did not resolve',
+};
+
+export function describeProbe(sample: ProbeSample): string {
+  const facts = [
+    sample.httpStatus !== null ? `HTTP ${sample.httpStatus}` : null,
+    sample.latencyMs !== null ? `${sample.latencyMs} ms` : null,
+  ].filter((fact) => fact !== null);
+  return facts.length > 0 ? `${OUTCOME_WORDS[sample.outcome]} (${facts.join(', ')})` : OUTCOME_WORDS[sample.outcome];
+}
+
+/** Median latency of normal rejections: what this probe usually takes. */
+export function usualLatencyMs(samples: readonly ProbeSample[]): number | null {
+  const latencies = samples
+    .filter((s) => s.outcome === 'rejected_as_expected' && s.latencyMs !== null)
+    .map((s) => s.latencyMs as number)
+    .sort((a, b) => a - b);
+  if (latencies.length === 0) return null;
+  const mid = Math.floor(latencies.length / 2);
+  return latencies.length % 2 === 1 ? latencies[mid]! : Math.round((latencies[mid - 1]! + latencies[mid]!) / 2);
+}
+
+export type ProbeInput = {
+  configured: boolean;
+  intervalMs: number;
+  /** Recent samples, oldest first (a few hours is plenty for the damping). */
+  samples: readonly ProbeSample[];
+  usualLatencyMs: number | null;
+  localFault: LocalFault | null;
+};
+
+export function readProbe(input: ProbeInput, now: number): SignalReading {
+  const last = input.samples.at(-1) ?? null;
+  const base = { signal: 'probe' as const, checkedAt: last?.at ?? null, okAt: last?.at ?? null };
+  const one = (state: SignalReading['state'], text: string, at: number | null): SignalReading => ({
+    ...base, state, level: 'unknown', summary: text, reasons: [{ signal: 'probe', level: null, text, at }],
+  });
+  if (!input.configured) return one('absent', 'We have no live probe for this provider’s API.', null);
+  if (input.localFault) {
+    const f = input.localFault;
+    return one('suspended',
+      `Our probes of ${f.affected} of ${f.probed} providers fail the same way (${f.outcome.replace('_', ' ')}) since ${formatUtc(f.since)}: the fault is most likely on our side, so probes say nothing about this provider right now.`,
+      f.since);
+  }
+  if (!last) return one('never', 'No probe results yet.', null);
+  if (now - last.at >= staleAfterMs(input.intervalMs)) {
+    return one('stale', `No recent probe result; the last one is from ${ageText(last.at, now)}.`, last.at);
+  }
+  const trend = dampProbes(input.samples);
+  const reasons: Reason[] = [];
+  const lastText = `Last probe at ${formatUtc(last.at)}: the API ${describeProbe(last)}.`;
+  if (trend.state === 'failing') {
+    const failed = input.samples.filter((s) => trend.since !== null && s.at >= trend.since && kindOf(s.outcome) === 'fail').length;
+    reasons.push({ signal: 'probe', level: 'partial_outage', text: `${failed} probe${failed === 1 ? '' : 's'} failed since ${formatUtc(trend.since ?? last.at)}. ${lastText}`, at: trend.since });
+    return { ...base, state: 'fresh', level: 'partial_outage', summary: reasons[0]!.text, reasons };
+  }
+  if (trend.state === 'slow') {
+    const usual = input.usualLatencyMs !== null ? ` against a usual ${input.usualLatencyMs} ms` : '';
+    reasons.push({ signal: 'probe', level: 'degraded', text: `The API has answered slowly since ${formatUtc(trend.since ?? last.at)}${usual}. ${lastText}`, at: trend.since });
+    return { ...base, state: 'fresh', level: 'degraded', summary: reasons[0]!.text, reasons };
+  }
+  reasons.push({ signal: 'probe', level: 'operational', text: lastText, at: last.at });
+  if (kindOf(last.outcome) !== 'ok') {
+    reasons.push({ signal: 'probe', level: null, text: 'A single unusual result is not enough to declare trouble; the next probes will confirm or clear it.', at: last.at });
+  }
+  return { ...base, state: 'fresh', level: 'operational', summary: lastText, reasons };
+}
