@@ -1,0 +1,63 @@
+// Expected failures of a request, typed, and the one place that turns any error into a page or JSON answer.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { PageRenderer } from './pages.ts';
+
+/** A request for something we do not have: 404. */
+export class NotFound extends Error {
+  readonly statusCode = 404;
+}
+
+/** A request we cannot accept as sent, with a message a person understands. */
+export class BadRequest extends Error {
+  constructor(message: string, readonly statusCode = 400) {
+    super(message);
+  }
+}
+
+/** Parses visitor input with zod or throws a 400 that names each bad field. */
+export function parseOr400<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const details = result.error.issues.map((issue) => {
+    const field = issue.path.length > 0 ? issue.path.join('.') : what;
+    return issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : `${field}: ${issue.message}`;
+  });
+  throw new BadRequest(`Invalid ${what}: ${details.join('; ')}.`);
+}
+
+const HEADINGS: Record<number, string> = {
+  400: 'That request is not valid',
+  403: 'That request is not allowed',
+  404: 'Page not found',
+  413: 'That request is too large',
+  415: 'Unsupported content type',
+  429: 'Too many requests',
+  503: 'Service busy',
+};
+
+const wantsJson = (request: FastifyRequest) => request.url.startsWith('/api/');
+
+async function answer(request: FastifyRequest, reply: FastifyReply, pages: PageRenderer, status: number, message: string) {
+  reply.code(status).header('cache-control', 'no-store');
+  if (wantsJson(request)) return reply.send({ error: { status, message } });
+  const heading = HEADINGS[status] ?? 'Something went wrong on our side';
+  const html = await pages.html('problem', { title: heading, description: message, path: request.url.split('?')[0] ?? '/' }, { heading, message });
+  return reply.type('text/html; charset=utf-8').send(html);
+}
+
+export function registerProblemHandlers(app: FastifyInstance, pages: PageRenderer): void {
+  app.setNotFoundHandler((request, reply) =>
+    answer(request, reply, pages, 404, `There is nothing at ${request.url.split('?')[0]}.`),
+  );
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return answer(request, reply, pages, status === 503 ? 503 : 500, status === 503
+        ? 'We are busy right now. Please try again in a few seconds.'
+        : 'Something went wrong on our side. The error has been logged; please try again later.');
+    }
+    return answer(request, reply, pages, status, error.message);
+  });
+}

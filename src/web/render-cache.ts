@@ -1,0 +1,107 @@
+// Render cache: each page is rendered once per change of its data (and at most every few seconds), then served
+// from memory with an ETag, 304s, cache headers and lazily compressed copies.
+import { createHash } from 'node:crypto';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** A cached page is re-rendered after this long even if its data did not change, so relative times stay true. */
+export const PAGE_REFRESH_MS = 5000;
+/** A changed page is not re-rendered more often than this, however fast its data changes. */
+export const PAGE_MIN_AGE_MS = 1000;
+export const CACHE_CONTROL = 'public, max-age=5, stale-while-revalidate=30, stale-if-error=86400';
+
+export type CachedPage = {
+  body: Buffer;
+  etag: string;
+  contentType: string;
+  version: number;
+  renderedAt: number;
+  gzip?: Buffer;
+  br?: Buffer;
+};
+
+export type RenderCache = {
+  get(key: string, version: number, now: number, contentType: string, render: () => string | Promise<string>): Promise<CachedPage>;
+  clear(): void;
+  readonly size: number;
+  readonly renders: number;
+};
+
+export function createRenderCache(options: { refreshMs?: number; minAgeMs?: number; maxEntries?: number } = {}): RenderCache {
+  const refreshMs = options.refreshMs ?? PAGE_REFRESH_MS;
+  const minAgeMs = options.minAgeMs ?? PAGE_MIN_AGE_MS;
+  const maxEntries = options.maxEntries ?? 5000;
+  const entries = new Map<string, CachedPage>();
+  const inflight = new Map<string, Promise<CachedPage>>();
+  let renders = 0;
+
+  async function renderInto(key: string, version: number, now: number, contentType: string, render: () => string | Promise<string>) {
+    const text = await render();
+    renders += 1;
+    const body = Buffer.from(text);
+    const etag = `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
+    const previous = entries.get(key);
+    const page: CachedPage = previous && previous.etag === etag
+      ? { ...previous, version, renderedAt: now }
+      : { body, etag, contentType, version, renderedAt: now };
+    if (entries.size >= maxEntries && !entries.has(key)) entries.delete(entries.keys().next().value as string);
+    entries.set(key, page);
+    return page;
+  }
+
+  return {
+    get(key, version, now, contentType, render) {
+      const hit = entries.get(key);
+      if (hit) {
+        const age = now - hit.renderedAt;
+        if (age < minAgeMs || (hit.version === version && age < refreshMs)) return Promise.resolve(hit);
+      }
+      const running = inflight.get(key);
+      if (running) return running;
+      const job = renderInto(key, version, now, contentType, render).finally(() => inflight.delete(key));
+      inflight.set(key, job);
+      return job;
+    },
+    clear: () => entries.clear(),
+    get size() {
+      return entries.size;
+    },
+    get renders() {
+      return renders;
+    },
+  };
+}
+
+function compressed(page: CachedPage, encoding: 'br' | 'gzip'): Buffer {
+  if (encoding === 'br') {
+    page.br ??= brotliCompressSync(page.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } });
+    return page.br;
+  }
+  page.gzip ??= gzipSync(page.body, { level: 6 });
+  return page.gzip;
+}
+
+function pickEncoding(header: string | undefined): 'br' | 'gzip' | null {
+  if (!header) return null;
+  const accepted = header.split(',').map((part) => part.trim().split(';'));
+  const allows = (name: string) => accepted.some(([token, q]) => token === name && (q === undefined || !/^q=0(\.0*)?$/.test(q.trim())));
+  if (allows('br')) return 'br';
+  if (allows('gzip')) return 'gzip';
+  return null;
+}
+
+/** Sends a cached page: 304 when the client has it, else the best encoding it accepts. */
+export function sendPage(request: FastifyRequest, reply: FastifyReply, page: CachedPage, status = 200): FastifyReply {
+  reply
+    .header('etag', page.etag)
+    .header('cache-control', CACHE_CONTROL)
+    .header('vary', 'accept-encoding')
+    .type(page.contentType);
+  const ifNoneMatch = request.headers['if-none-match'];
+  if (status === 200 && ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === page.etag)) {
+    return reply.code(304).send();
+  }
+  const encoding = page.body.length > 1024 ? pickEncoding(request.headers['accept-encoding']) : null;
+  if (encoding) reply.header('content-encoding', encoding);
+  return reply.code(status).send(encoding ? compressed(page, encoding) : page.body);
+}

@@ -1,0 +1,29 @@
+// JSON API v1: the providers' view models, the same data the pages show.
+import type { FastifyInstance } from 'fastify';
+import { toIso } from '../../time.ts';
+import type { WebDeps } from '../deps.ts';
+import { NotFound } from '../problems.ts';
+import { providerJson } from '../view-models/api.ts';
+
+export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
+  const { catalog, config, reader, store, pages, now } = deps;
+
+  app.get('/api/v1/providers', async (request, reply) =>
+    pages.serveJson(request, reply, 'api:providers', store.versions.global(), () => {
+      const at = now();
+      return {
+        generatedAt: toIso(at),
+        providers: reader.readAll(at).map((data) => providerJson(data, catalog, config.siteUrl, config.probeIntervalMs)),
+      };
+    }),
+  );
+
+  app.get<{ Params: { provider: string } }>('/api/v1/providers/:provider', async (request, reply) => {
+    const provider = catalog.providerBySlug.get(request.params.provider);
+    if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
+    return pages.serveJson(request, reply, `api:providers/${provider.slug}`, store.versions.of(provider.slug), () => {
+      const at = now();
+      return { generatedAt: toIso(at), ...providerJson(reader.read(provider.slug, at)!, catalog, config.siteUrl, config.probeIntervalMs) };
+    });
+  });
+}

@@ -1,0 +1,49 @@
+// HTML pages: the provider list, a provider's dashboard and its error pages, each served from the render cache.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { errorTypesFor } from '../../catalog/load.ts';
+import type { WebDeps } from '../deps.ts';
+import { errorPageView } from '../view-models/error-page.ts';
+import { homeView } from '../view-models/home.ts';
+import { providerPageView } from '../view-models/provider-page.ts';
+import { NotFound, parseOr400 } from '../problems.ts';
+
+const HomeQuery = z.strictObject({ q: z.string().max(100, 'at most 100 characters').optional() });
+
+export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
+  const { catalog, config, reader, store, pages, now } = deps;
+
+  app.get('/', async (request, reply) => {
+    const { q = '' } = parseOr400(HomeQuery, request.query, 'query');
+    const render = () => {
+      const at = now();
+      const view = homeView(reader.readAll(at), q, config.siteName);
+      return pages.html('home', { title: view.title, description: view.description, path: '/' }, view);
+    };
+    // Filtered lists are cheap and unbounded in number, so only the plain list is cached.
+    if (q.trim() !== '') return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(await render());
+    return pages.serve(request, reply, 'page:/', store.versions.global(), render);
+  });
+
+  app.get<{ Params: { provider: string } }>('/:provider', async (request, reply) => {
+    const provider = catalog.providerBySlug.get(request.params.provider);
+    if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
+    return pages.serve(request, reply, `page:/${provider.slug}`, store.versions.of(provider.slug), () => {
+      const data = reader.read(provider.slug, now())!;
+      const view = providerPageView(data, catalog, config.probeIntervalMs);
+      return pages.html('provider', { title: view.title, description: view.description, path: `/${provider.slug}` }, view);
+    });
+  });
+
+  app.get<{ Params: { provider: string; error: string } }>('/:provider/error/:error', async (request, reply) => {
+    const provider = catalog.providerBySlug.get(request.params.provider);
+    if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
+    const errorType = errorTypesFor(catalog, provider).find((e) => e.slug === request.params.error);
+    if (!errorType) throw new NotFound(`We have no page for the error "${request.params.error}" of ${provider.name}.`);
+    const path = `/${provider.slug}/error/${errorType.slug}`;
+    return pages.serve(request, reply, `page:${path}`, store.versions.of(provider.slug), () => {
+      const view = errorPageView(reader.read(provider.slug, now())!, errorType, catalog, config.probeIntervalMs);
+      return pages.html('error', { title: view.title, description: view.description, path }, view);
+    });
+  });
+}

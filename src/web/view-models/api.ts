@@ -1,0 +1,77 @@
+// JSON view models of /api/v1: the same data as the pages, with ISO times and stable field names.
+import type { Catalog } from '../../catalog/load.ts';
+import { errorTypesFor } from '../../catalog/load.ts';
+import { LEVEL_LABELS } from '../../domain.ts';
+import type { Reason } from '../../status/types.ts';
+import { toIso } from '../../time.ts';
+import type { ProviderData } from '../provider-data.ts';
+import { isOpen } from '../provider-data.ts';
+import { describeProbeSetup } from './live-signals.ts';
+import { officialPageHref } from './text.ts';
+
+const iso = (at: number | null | undefined): string | null => (at === null || at === undefined ? null : toIso(at));
+
+const reasonJson = (r: Reason) => ({ signal: r.signal, level: r.level, text: r.text, at: iso(r.at) });
+
+export function providerJson(data: ProviderData, catalog: Catalog, siteUrl: string, probeIntervalMs: number) {
+  const p = data.provider;
+  const s = data.status;
+  const samples = data.probeSamples;
+  const last = samples.at(-1);
+  const answered = samples.filter((x) => x.outcome === 'rejected_as_expected' || x.outcome === 'slow').length;
+  return {
+    slug: p.slug,
+    name: p.name,
+    level: s.level,
+    label: s.label,
+    summary: s.summary,
+    reasons: s.reasons.map(reasonJson),
+    checkedAt: iso(s.checkedAt),
+    signals: Object.fromEntries(Object.values(s.signals).map((r) => [r.signal, {
+      state: r.state, level: r.level, summary: r.summary, checkedAt: iso(r.checkedAt), okAt: iso(r.okAt), reasons: r.reasons.map(reasonJson),
+    }])),
+    official: {
+      configured: p.statusPage !== null,
+      format: p.statusPage?.format ?? null,
+      url: officialPageHref(p) ?? null,
+      lastOkAt: iso(data.officialCheck.lastOkAt),
+      lastAttemptAt: iso(data.officialCheck.lastAttemptAt),
+      failingSince: iso(data.officialCheck.failingSince),
+    },
+    components: data.components === null
+      ? p.components.map((name) => ({ name, group: null, level: 'unknown', label: LEVEL_LABELS.unknown, rawStatus: null, since: null, source: 'catalog' }))
+      : data.components.map((c) => ({
+          name: c.name, group: c.groupName, level: c.level, label: LEVEL_LABELS[c.level], rawStatus: c.rawStatus,
+          since: iso(c.changedAt), onlyShowIfDegraded: c.onlyShowIfDegraded, source: 'official',
+        })),
+    incidents: data.incidents.map((i) => ({
+      title: i.title, kind: i.kind, origin: i.origin, state: i.state, rawState: i.rawState, impact: i.impact, open: isOpen(i),
+      startedAt: iso(i.startedAt), resolvedAt: iso(i.resolvedAt), scheduledFor: iso(i.scheduledFor), scheduledUntil: iso(i.scheduledUntil),
+      durationMs: i.resolvedAt !== null ? i.resolvedAt - i.startedAt : null, url: i.url,
+      components: i.components.map((c) => c.name),
+      updates: i.updates.map((u) => ({ state: u.state, body: u.body, at: iso(u.at) })),
+    })),
+    reports: {
+      windowMinutes: Math.round(data.community.windowMs / 60000),
+      recent: data.community.recent,
+      usual: data.community.usual,
+      spike: data.community.spike,
+      sentence: data.community.sentence,
+      byCategory: Object.fromEntries(data.community.byCategory.map((c) => [c.category, c.count])),
+      lastReportAt: iso(data.community.lastReportAt),
+    },
+    probes: {
+      configured: p.probe !== null,
+      description: describeProbeSetup(p, probeIntervalMs),
+      last: last ? { at: iso(last.at), outcome: last.outcome, httpStatus: last.httpStatus, latencyMs: last.latencyMs } : null,
+      count24h: samples.length,
+      successRate24h: samples.length > 0 ? answered / samples.length : null,
+      usualLatencyMs: data.usualLatencyMs,
+    },
+    links: {
+      html: `${siteUrl}/${p.slug}`,
+      errors: errorTypesFor(catalog, p).map((e) => ({ slug: e.slug, title: e.title, html: `${siteUrl}/${p.slug}/error/${e.slug}` })),
+    },
+  };
+}
+export type ProviderJson = ReturnType<typeof providerJson>;

@@ -1,0 +1,194 @@
+// View-model pieces shared by pages: times, level tones, status headline, signals, components and incidents.
+import { LEVEL_LABELS, SIGNAL_LABELS, type Level, type Signal } from '../../domain.ts';
+import type { Reason, SignalState } from '../../status/types.ts';
+import { formatAgo, formatDuration, formatUtc, toIso } from '../../time.ts';
+import type { ProviderData } from '../provider-data.ts';
+import { isOpen } from '../provider-data.ts';
+import type { IncidentRow } from '../../store/incidents.ts';
+import { safeHref } from './text.ts';
+
+export type TimeView = { iso: string; utc: string; ago: string };
+
+export const timeView = (at: number | null | undefined, now: number): TimeView | null =>
+  at === null || at === undefined ? null : { iso: toIso(at), utc: formatUtc(at), ago: formatAgo(at, now) };
+
+/** CSS tone per level: the colour is never the only carrier, the label always goes with it. */
+export const LEVEL_TONES: Record<Level, string> = {
+  operational: 'ok',
+  maintenance: 'info',
+  degraded: 'warn',
+  partial_outage: 'bad',
+  major_outage: 'critical',
+  unknown: 'unknown',
+};
+
+export type LevelView = { level: Level; label: string; tone: string };
+export const levelView = (level: Level): LevelView => ({ level, label: LEVEL_LABELS[level], tone: LEVEL_TONES[level] });
+
+export type ReasonView = { signal: string; text: string; tone: string; at: TimeView | null };
+export const reasonViews = (reasons: readonly Reason[], now: number): ReasonView[] =>
+  reasons.map((r) => ({
+    signal: r.signal ? SIGNAL_LABELS[r.signal] : 'All signals',
+    text: r.text,
+    tone: LEVEL_TONES[r.level ?? 'unknown'],
+    at: timeView(r.at, now),
+  }));
+
+const STATE_WORDS: Record<SignalState, string> = {
+  fresh: 'Fresh',
+  stale: 'Stale',
+  never: 'No data yet',
+  absent: 'Not available',
+  quiet: 'Nothing unusual',
+  suspended: 'Suspended',
+};
+
+export type SignalView = {
+  signal: Signal;
+  name: string;
+  state: SignalState;
+  stateLabel: string;
+  level: LevelView;
+  summary: string;
+  /** "Last checked", or "Last report" for the community signal, which is never polled. */
+  timeLabel: string;
+  time: TimeView | null;
+};
+
+export function signalViews(data: ProviderData): SignalView[] {
+  return Object.values(data.status.signals).map((s) => ({
+    signal: s.signal,
+    name: SIGNAL_LABELS[s.signal],
+    state: s.state,
+    stateLabel: STATE_WORDS[s.state],
+    level: levelView(s.level),
+    summary: s.summary,
+    timeLabel: s.signal === 'community' ? 'Last report' : 'Last checked',
+    time: timeView(s.signal === 'community' ? s.okAt : s.checkedAt, data.now),
+  }));
+}
+
+export type HeadlineView = LevelView & { reasons: ReasonView[]; checked: TimeView | null; signals: SignalView[] };
+
+export function headlineView(data: ProviderData): HeadlineView {
+  return {
+    ...levelView(data.status.level),
+    reasons: reasonViews(data.status.reasons, data.now),
+    checked: timeView(data.status.checkedAt, data.now),
+    signals: signalViews(data),
+  };
+}
+
+export type ComponentGroupView = { name: string | null; components: { name: string; status: LevelView; since: TimeView | null }[] };
+export type ComponentsView = { groups: ComponentGroupView[]; note: string | null; official: boolean };
+
+export function componentsView(data: ProviderData): ComponentsView {
+  if (data.components === null) {
+    const note = data.provider.statusPage
+      ? 'Not read from the official status page yet: these are the components it usually lists.'
+      : 'There is no official status page to read component status from.';
+    return {
+      official: false,
+      note,
+      groups: [{ name: null, components: data.provider.components.map((name) => ({ name, status: levelView('unknown'), since: null })) }],
+    };
+  }
+  const groups = new Map<string | null, ComponentGroupView>();
+  for (const c of data.components) {
+    if (c.onlyShowIfDegraded && c.level === 'operational') continue;
+    const group = groups.get(c.groupName) ?? { name: c.groupName, components: [] };
+    group.components.push({ name: c.name, status: levelView(c.level), since: timeView(c.changedAt, data.now) });
+    groups.set(c.groupName, group);
+  }
+  const stale = data.status.signals.official.state !== 'fresh';
+  const readAt = timeView(data.officialCheck.lastOkAt, data.now);
+  return {
+    official: true,
+    note: stale && readAt ? `As the official status page last showed them, ${readAt.ago} (${readAt.utc}).` : null,
+    groups: [...groups.values()],
+  };
+}
+
+const STATE_LABELS: Record<string, string> = {
+  investigating: 'Investigating',
+  identified: 'Identified',
+  monitoring: 'Monitoring',
+  resolved: 'Resolved',
+  postmortem: 'Postmortem',
+  scheduled: 'Scheduled',
+  in_progress: 'In progress',
+  verifying: 'Verifying',
+  completed: 'Completed',
+  unknown: 'Unknown state',
+};
+
+const IMPACT_VIEWS: Record<string, { label: string; tone: string }> = {
+  none: { label: 'No impact', tone: 'info' },
+  minor: { label: 'Minor', tone: 'warn' },
+  major: { label: 'Major', tone: 'bad' },
+  critical: { label: 'Critical', tone: 'critical' },
+  maintenance: { label: 'Maintenance', tone: 'info' },
+  unknown: { label: 'Impact not stated', tone: 'unknown' },
+};
+
+export type IncidentView = {
+  title: string;
+  kind: 'incident' | 'maintenance';
+  origin: string;
+  impact: { label: string; tone: string };
+  state: string;
+  open: boolean;
+  description: string | null;
+  started: TimeView | null;
+  ended: TimeView | null;
+  scheduledFor: TimeView | null;
+  scheduledUntil: TimeView | null;
+  duration: string;
+  url: string | undefined;
+  components: string[];
+  updates: { state: string; body: string; at: TimeView | null }[];
+};
+
+export function incidentView(incident: IncidentRow, now: number): IncidentView {
+  const open = isOpen(incident);
+  const end = incident.resolvedAt;
+  const duration = end !== null
+    ? `Lasted ${formatDuration(end - incident.startedAt)}`
+    : incident.kind === 'maintenance' && incident.state === 'scheduled'
+      ? 'Not started yet'
+      : `Ongoing for ${formatDuration(now - incident.startedAt)}`;
+  return {
+    title: incident.title,
+    kind: incident.kind,
+    origin: incident.origin === 'official' ? 'Official' : 'Detected by us',
+    impact: IMPACT_VIEWS[incident.impact] ?? IMPACT_VIEWS.unknown!,
+    state: STATE_LABELS[incident.state] ?? incident.state,
+    open,
+    description: incident.updates[0]?.body ?? null,
+    started: timeView(incident.startedAt, now),
+    ended: timeView(end, now),
+    scheduledFor: timeView(incident.scheduledFor, now),
+    scheduledUntil: timeView(incident.scheduledUntil, now),
+    duration,
+    url: safeHref(incident.url),
+    components: incident.components.map((c) => c.name),
+    updates: incident.updates.map((u) => ({ state: STATE_LABELS[u.state] ?? u.state, body: u.body, at: timeView(u.at, now) })),
+  };
+}
+
+export type IncidentsView = { incidents: IncidentView[]; maintenances: IncidentView[]; note: string | null };
+
+/** Incidents of the last 30 days (open first) and maintenances that are active or upcoming. */
+export function incidentsView(data: ProviderData): IncidentsView {
+  const incidents = data.incidents.filter((i) => i.kind === 'incident');
+  const maintenances = data.incidents.filter((i) => i.kind === 'maintenance' && i.state !== 'completed');
+  const order = (list: IncidentRow[]) => [...list].sort((a, b) => Number(isOpen(b)) - Number(isOpen(a)) || b.startedAt - a.startedAt);
+  const note = data.provider.statusPage === null
+    ? 'No official status page is known, so only incidents we detected ourselves appear here.'
+    : data.officialCheck.lastOkAt === null ? 'The official status page has not been read yet.' : null;
+  return {
+    incidents: order(incidents).map((i) => incidentView(i, data.now)),
+    maintenances: order(maintenances).map((i) => incidentView(i, data.now)),
+    note,
+  };
+}

@@ -1,0 +1,114 @@
+// View model of `/:provider/error/:error`: status and verdict, the error explained for this provider, evidence.
+import type { Catalog } from '../../catalog/load.ts';
+import { errorTypesFor } from '../../catalog/load.ts';
+import type { ErrorType, Signature } from '../../catalog/schema.ts';
+import { summariseCommunity } from '../../status/community.ts';
+import { decideVerdict } from '../../status/verdict.ts';
+import type { ProviderData } from '../provider-data.ts';
+import {
+  componentsView, headlineView, incidentsView, reasonViews,
+  type ComponentsView, type HeadlineView, type IncidentsView, type ReasonView,
+} from './common.ts';
+import { communityView, type CommunityBlockView } from './community.ts';
+import { liveSignalsView, type LiveSignalsView } from './live-signals.ts';
+import { fillText, officialPageHref, placeholderValues, providerText, toSegments, type Segment } from './text.ts';
+
+export type SignatureView = {
+  label: string;
+  status: number | null;
+  code: string | null;
+  type: string | null;
+  body: string | null;
+  exceptions: string[];
+  note: Segment[] | null;
+};
+
+export type LinkView = { label: string; href: string };
+
+export type ErrorPageView = {
+  provider: { slug: string; name: string };
+  error: { slug: string; title: string; shortTitle: string };
+  title: string;
+  description: string;
+  headline: HeadlineView;
+  verdict: { verdict: string; label: string; text: string; evidence: ReasonView[] };
+  community: CommunityBlockView;
+  explanation: Segment[][];
+  note: Segment[] | null;
+  signatures: { own: SignatureView[]; generic: SignatureView[] };
+  causes: Segment[][];
+  fixes: Segment[][];
+  waiting: { helps: Segment[]; wontHelp: Segment[] };
+  resources: LinkView[];
+  live: LiveSignalsView;
+  components: ComponentsView;
+  incidents: IncidentsView;
+  faq: { q: string; a: Segment[] }[];
+  related: { dashboard: LinkView; otherErrors: LinkView[]; all: LinkView };
+};
+
+const signatureView = (s: Signature): SignatureView => ({
+  label: s.label,
+  status: s.status ?? null,
+  code: s.code ?? null,
+  type: s.type ?? null,
+  body: s.body ?? null,
+  exceptions: s.exceptions ?? [],
+  note: s.note ? toSegments(s.note) : null,
+});
+
+/** The provider's key page, its status page and its own resources, https only and without duplicates. */
+export function resourceLinks(data: ProviderData): LinkView[] {
+  const p = data.provider;
+  const links: LinkView[] = [{ label: `${p.name} API keys`, href: p.keysUrl }];
+  const statusHref = officialPageHref(p);
+  if (statusHref) links.push({ label: `${p.name} official status page`, href: statusHref });
+  for (const r of p.resources) links.push({ label: r.label, href: r.url });
+  const seen = new Set<string>();
+  return links.filter((l) => (seen.has(l.href) ? false : (seen.add(l.href), true)));
+}
+
+export function errorPageView(data: ProviderData, errorType: ErrorType, catalog: Catalog, probeIntervalMs: number): ErrorPageView {
+  const p = data.provider;
+  const values = placeholderValues(p);
+  const override = p.errors[errorType.slug];
+  const text = (t: string) => providerText(t, values);
+  const verdict = decideVerdict({
+    providerName: p.name,
+    errorType,
+    status: data.status,
+    openIncidents: data.openIncidents.filter((i) => i.origin === 'official'),
+    community: summariseCommunity(data.buckets, data.now, errorType.category),
+  });
+  const ownLabels = new Set((override?.signatures ?? []).map((s) => s.label.toLowerCase()));
+  return {
+    provider: { slug: p.slug, name: p.name },
+    error: { slug: errorType.slug, title: errorType.title, shortTitle: errorType.shortTitle },
+    title: `${p.name}: ${errorType.title}`,
+    description: fillText(errorType.summary, values),
+    headline: headlineView(data),
+    verdict: { verdict: verdict.verdict, label: verdict.label, text: verdict.text, evidence: reasonViews(verdict.evidence, data.now) },
+    community: communityView(data, errorType.category),
+    explanation: errorType.explanation.map(text),
+    note: override?.note ? text(override.note) : null,
+    signatures: {
+      own: (override?.signatures ?? []).map(signatureView),
+      generic: errorType.signatures.filter((s) => !ownLabels.has(s.label.toLowerCase())).map(signatureView),
+    },
+    causes: [...errorType.causes, ...(override?.causes ?? [])].map(text),
+    fixes: [...errorType.fixes.slice(0, -1), ...(override?.fixes ?? []), ...errorType.fixes.slice(-1)].map(text),
+    waiting: { helps: text(errorType.waiting.helps), wontHelp: text(errorType.waiting.wontHelp) },
+    resources: resourceLinks(data),
+    live: liveSignalsView(data, probeIntervalMs),
+    components: componentsView(data),
+    incidents: incidentsView(data),
+    faq: [...errorType.faq, ...(override?.faq ?? [])].map((f) => ({ q: fillText(f.q, values), a: text(f.a) })),
+    related: {
+      dashboard: { label: `${p.name} status dashboard`, href: `/${p.slug}` },
+      otherErrors: errorTypesFor(catalog, p)
+        .filter((e) => e.slug !== errorType.slug)
+        .map((e) => ({ label: `${p.name}: ${e.shortTitle}`, href: `/${p.slug}/error/${e.slug}` })),
+      all: { label: 'All AI API providers', href: '/' },
+    },
+  };
+}

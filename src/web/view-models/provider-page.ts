@@ -1,0 +1,47 @@
+// View model of `/:provider`: the full status dashboard with evidence, components, incidents and error pages.
+import type { Catalog } from '../../catalog/load.ts';
+import { errorTypesFor } from '../../catalog/load.ts';
+import type { ProviderData } from '../provider-data.ts';
+import { componentsView, headlineView, incidentsView, timeView, type ComponentsView, type HeadlineView, type IncidentsView, type TimeView } from './common.ts';
+import { communityView, type CommunityBlockView } from './community.ts';
+import type { LinkView } from './error-page.ts';
+import { resourceLinks } from './error-page.ts';
+import { liveSignalsView, type LiveSignalsView } from './live-signals.ts';
+import { officialPageHref } from './text.ts';
+
+export type ProviderPageView = {
+  provider: { slug: string; name: string; description: string };
+  title: string;
+  description: string;
+  headline: HeadlineView;
+  official: { href: string | undefined; lastOk: TimeView | null; lastAttempt: TimeView | null; configured: boolean };
+  community: CommunityBlockView;
+  live: LiveSignalsView;
+  components: ComponentsView;
+  incidents: IncidentsView;
+  errorPages: (LinkView & { summary: string })[];
+  resources: LinkView[];
+};
+
+export function providerPageView(data: ProviderData, catalog: Catalog, probeIntervalMs: number): ProviderPageView {
+  const p = data.provider;
+  const headline = headlineView(data);
+  return {
+    provider: { slug: p.slug, name: p.name, description: p.description },
+    title: `${p.name} status: ${headline.label}`,
+    description: `Is ${p.name} down? Live status of ${p.name}'s API from its official status page, our live probes and community reports, with components, incidents and error guides.`,
+    headline,
+    official: {
+      href: officialPageHref(p),
+      lastOk: timeView(data.officialCheck.lastOkAt, data.now),
+      lastAttempt: timeView(data.officialCheck.lastAttemptAt, data.now),
+      configured: p.statusPage !== null,
+    },
+    community: communityView(data),
+    live: liveSignalsView(data, probeIntervalMs),
+    components: componentsView(data),
+    incidents: incidentsView(data),
+    errorPages: errorTypesFor(catalog, p).map((e) => ({ label: e.title, href: `/${p.slug}/error/${e.slug}`, summary: e.shortTitle })),
+    resources: resourceLinks(data),
+  };
+}

@@ -1,0 +1,48 @@
+// Catalog text for one provider: placeholders filled in, `code` spans split out, links kept to https.
+import type { Provider } from '../../catalog/schema.ts';
+
+/** A run of text; `code` runs render in a code element. Templates escape both. */
+export type Segment = { text: string; code: boolean };
+
+export function placeholderValues(provider: Provider): Record<string, string> {
+  return {
+    name: provider.name,
+    apiKeyEnv: provider.apiKeyEnv,
+    keysUrl: provider.keysUrl,
+    authHeader: provider.auth.header,
+    keyPrefix: provider.auth.keyPrefix ?? '',
+    apiBase: provider.apiBase ?? '',
+  };
+}
+
+/** Replaces `{placeholder}`s (validated at catalog load) with the provider's values. */
+export function fillText(text: string, values: Record<string, string>): string {
+  return text.replace(/\{([A-Za-z]+)\}/g, (whole, key: string) => values[key] ?? whole);
+}
+
+/** Splits text on backticks: "Set `X` now" → text, code, text. */
+export function toSegments(text: string): Segment[] {
+  return text
+    .split('`')
+    .map((part, index) => ({ text: part, code: index % 2 === 1 }))
+    .filter((segment) => segment.text !== '');
+}
+
+export const providerText = (text: string, values: Record<string, string>): Segment[] => toSegments(fillText(text, values));
+
+/** The official status page a visitor can open: `pageUrl`, else the page URL itself (not a feed or JSON document). */
+export function officialPageHref(provider: Provider): string | undefined {
+  const page = provider.statusPage;
+  if (!page) return undefined;
+  return safeHref(page.pageUrl ?? (page.format === 'feed' || page.format === 'gcp' ? undefined : page.url));
+}
+
+/** The URL if it is an https link, else undefined: only https links are rendered from data. */
+export function safeHref(url: string | null | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,61 @@
+// Test harness: a fresh temp database, the real (or a given) catalog, a settable clock, and the built app.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { buildCatalog, loadCatalog, type Catalog } from '../../src/catalog/load.ts';
+import type { ErrorType, Provider } from '../../src/catalog/schema.ts';
+import { parseConfig, type Config } from '../../src/config.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
+
+export const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
+
+export type Harness = {
+  app: FastifyInstance;
+  store: Store;
+  catalog: Catalog;
+  config: Config;
+  clock: { now: number };
+  dir: string;
+  close(): Promise<void>;
+};
+
+export function realCatalog(): Catalog {
+  return loadCatalog({ providersFile: 'data/providers.json', errorsFile: 'data/errors.json' });
+}
+
+/** A catalog from the real files with providers (or error types) replaced. */
+export function catalogWith(providers?: Provider[], errorTypes?: ErrorType[]): Catalog {
+  const real = realCatalog();
+  return buildCatalog(providers ?? [...real.providers], errorTypes ?? [...real.errorTypes]);
+}
+
+export async function createHarness(options: { env?: Record<string, string>; catalog?: Catalog; now?: number } = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'status-test-'));
+  const config = parseConfig({ DATABASE_PATH: join(dir, 'status.db'), ...options.env });
+  const catalog = options.catalog ?? realCatalog();
+  const store = openStore(config.databasePath);
+  const clock = { now: options.now ?? T0 };
+  store.providers.sync(catalog.providers, clock.now);
+  const app = await buildApp({ config, catalog, store, now: () => clock.now });
+  await app.ready();
+  return {
+    app, store, catalog, config, clock, dir,
+    async close() {
+      await app.close();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The visible text of an HTML document, tags removed and whitespace collapsed, for content assertions. */
+export function textOf(html: string): string {
+  return html
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
