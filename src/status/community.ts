@@ -21,7 +21,8 @@ export const COMMUNITY_CHART_MS = DAY_MS;
 /** The chart's usual band leaves out this many of the baseline days at each end (the quietest and the busiest). */
 export const COMMUNITY_BAND_TRIM_DAYS = 1;
 
-export type Bucket = { bucketAt: number; category: ReportCategory; count: number };
+/** Counted reports of one category in one bucket; `lastAt`, when known, is the time of the latest of them. */
+export type Bucket = { bucketAt: number; category: ReportCategory; count: number; lastAt?: number | null };
 
 export type CommunityView = {
   windowMs: number;
@@ -36,7 +37,7 @@ export type CommunityView = {
   ratio: number;
   spike: boolean;
   sentence: string;
-  /** Start of the latest 15-minute bucket with a counted report. */
+  /** Time of the latest counted report (its bucket's start for rows that predate exact times). */
   lastReportAt: number | null;
 };
 
@@ -118,7 +119,10 @@ export function summariseCommunity(buckets: readonly Bucket[], now: number, cate
   const ratio = recent / baseline;
   const spike = recent >= COMMUNITY_SPIKE_MIN_REPORTS && ratio >= COMMUNITY_SPIKE_MULTIPLE;
   let lastReportAt: number | null = null;
-  for (const [bucketAt, count] of totals) if (count > 0 && bucketAt <= now && (lastReportAt === null || bucketAt > lastReportAt)) lastReportAt = bucketAt;
+  for (const b of buckets) {
+    const at = b.lastAt ?? b.bucketAt;
+    if ((category === undefined || b.category === category) && b.count > 0 && at <= now && (lastReportAt === null || at > lastReportAt)) lastReportAt = at;
+  }
 
   const sentence = describe(recent, ratio, category, byCategory[0]);
   return { windowMs: COMMUNITY_WINDOW_MS, recent, byCategory, usual, baseline, ratio, spike, sentence, lastReportAt };

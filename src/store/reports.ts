@@ -37,19 +37,20 @@ export type Submission = ReportDetails & {
   dedupeMs: number;
 };
 
-export type BucketCount = { bucketAt: number; category: ReportCategory; count: number };
+/** Counted reports of one category in one 15-minute bucket; `lastAt` is the latest one's time (null before migration 2). */
+export type BucketCount = { bucketAt: number; category: ReportCategory; count: number; lastAt: number | null };
 
 export function createReportsStore(db: Db, versions: DataVersions) {
   const insert = db.prepare(
     `INSERT INTO reports (provider_slug, category, http_status, model, sdk, region, client_hash, counted, ignored_reason, at)
      VALUES (@providerSlug, @category, @httpStatus, @model, @sdk, @region, @clientHash, @counted, @ignoredReason, @at)`,
   );
-  const bump = db.prepare(
-    `INSERT INTO report_buckets (provider_slug, category, bucket_at, count) VALUES (?, ?, ?, 1)
-     ON CONFLICT DO UPDATE SET count = count + 1`,
+  const bump = db.prepare<[string, string, number, number]>(
+    `INSERT INTO report_buckets (provider_slug, category, bucket_at, count, last_at) VALUES (?, ?, ?, 1, ?)
+     ON CONFLICT DO UPDATE SET count = count + 1, last_at = MAX(COALESCE(last_at, 0), excluded.last_at)`,
   );
   const buckets = db.prepare<[string, number], BucketCount>(
-    `SELECT bucket_at AS bucketAt, category, count FROM report_buckets
+    `SELECT bucket_at AS bucketAt, category, count, last_at AS lastAt FROM report_buckets
      WHERE provider_slug = ? AND bucket_at >= ? ORDER BY bucket_at`,
   );
   const countedSince = db.prepare<{ current: string; previous: string; slug: string; category: string; since: number }>(
@@ -62,7 +63,7 @@ export function createReportsStore(db: Db, versions: DataVersions) {
   const write = (report: NewReport) => {
     insert.run({ ...report, counted: report.counted ? 1 : 0 });
     if (report.counted) {
-      bump.run(report.providerSlug, report.category, Math.floor(report.at / REPORT_BUCKET_MS) * REPORT_BUCKET_MS);
+      bump.run(report.providerSlug, report.category, Math.floor(report.at / REPORT_BUCKET_MS) * REPORT_BUCKET_MS, report.at);
     }
   };
   const add = db.transaction(write);

@@ -2,9 +2,13 @@
 // gets the same token (no cookie, no per-visitor state), and the server can still tell how long ago the form was served.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { HOUR_MS, SECOND_MS } from '../time.ts';
+import { PAGE_REFRESH_MS } from './render-cache.ts';
 
-/** A report sent sooner than this after the page was rendered is answered politely and not counted. */
-export const REPORT_MIN_FILL_MS = 3 * SECOND_MS;
+/**
+ * A report sent sooner than this after the page was rendered is answered politely and not counted. At least the
+ * render cache's refresh time, so a post straight after fetching a page from our cache never passes.
+ */
+export const REPORT_MIN_FILL_MS = Math.max(5 * SECOND_MS, PAGE_REFRESH_MS);
 /** A form older than this (or from before a restart, which replaces the secret) must be reloaded. */
 export const REPORT_FORM_MAX_AGE_MS = 24 * HOUR_MS;
 

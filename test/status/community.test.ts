@@ -32,6 +32,12 @@ describe('summariseCommunity', () => {
     expect(view.sentence).toBe('No reports in the last 30 minutes.');
   });
 
+  it('takes the last report\'s exact time when the bucket knows it', () => {
+    const view = summariseCommunity([{ ...b(PREVIOUS, 1), lastAt: PREVIOUS + 61_000 }, { ...b(CURRENT, 1, 'timeout'), lastAt: CURRENT + 6 * MINUTE_MS }], NOW);
+    expect(view.lastReportAt).toBe(CURRENT + 6 * MINUTE_MS);
+    expect(summariseCommunity([{ ...b(PREVIOUS, 1), lastAt: PREVIOUS + 61_000 }, { ...b(CURRENT, 1, 'timeout'), lastAt: CURRENT + 6 * MINUTE_MS }], NOW, 'auth').lastReportAt).toBe(PREVIOUS + 61_000);
+  });
+
   it('counts the current and the previous bucket only', () => {
     const view = summariseCommunity([b(CURRENT, 2), b(PREVIOUS, 3), b(PREVIOUS - COMMUNITY_BUCKET_MS, 50), b(CURRENT + COMMUNITY_BUCKET_MS, 9)], NOW);
     expect(view.recent).toBe(5);

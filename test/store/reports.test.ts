@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PRUNE_REPORTS_INTERVAL_MS, REPORT_RETENTION_MS, pruneReports, reportPruneTask } from '../../src/jobs/prune-reports.ts';
-import { COMMUNITY_DEDUPE_MS } from '../../src/status/community.ts';
+import { COMMUNITY_DEDUPE_MS, summariseCommunity } from '../../src/status/community.ts';
+import { openDatabase } from '../../src/store/db.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
+import { MIGRATIONS } from '../../src/store/migrations.ts';
 import type { Submission } from '../../src/store/reports.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/time.ts';
 
@@ -73,11 +75,28 @@ describe('reports store', () => {
       store.reports.submit(submission({ clientHashes: [client], at: at(minutes), category }));
     }
     expect(store.reports.buckets('openai', at(1))).toEqual([
-      { bucketAt: at(0), category: 'auth', count: 2 },
-      { bucketAt: at(15), category: 'auth', count: 1 },
-      { bucketAt: at(15), category: 'timeout', count: 1 },
+      { bucketAt: at(0), category: 'auth', count: 2, lastAt: at(14) },
+      { bucketAt: at(15), category: 'auth', count: 1, lastAt: at(15) },
+      { bucketAt: at(15), category: 'timeout', count: 1, lastAt: at(16) },
     ]);
+    // A late-arriving older report does not move the bucket's latest time back.
+    store.reports.add({ ...submission(), clientHash: 'e', counted: true, ignoredReason: null, at: at(3) });
+    expect(store.reports.buckets('openai', at(0))[0]).toEqual({ bucketAt: at(0), category: 'auth', count: 3, lastAt: at(14) });
     expect(store.reports.buckets('openai', at(15))).toHaveLength(2);
+  });
+
+  it('keeps buckets written before exact times were stored, reading their start as the last report', () => {
+    const path = join(dir, 'old.db');
+    const old = openDatabase(path, MIGRATIONS.slice(0, 1));
+    old.prepare("INSERT INTO providers (slug, name, position, added_at, updated_at) VALUES ('openai', 'OpenAI', 0, 0, 0)").run();
+    old.prepare("INSERT INTO report_buckets (provider_slug, category, bucket_at, count) VALUES ('openai', 'auth', ?, 3)").run(T0);
+    old.close();
+    const migrated = openStore(path);
+    expect(migrated.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    const buckets = migrated.reports.buckets('openai', T0);
+    expect(buckets).toEqual([{ bucketAt: T0, category: 'auth', count: 3, lastAt: null }]);
+    expect(summariseCommunity(buckets, T0 + MINUTE_MS).lastReportAt).toBe(T0);
+    migrated.close();
   });
 
   it('prunes raw reports past 90 days on every provider, keeping the bucket counts', () => {

@@ -66,7 +66,7 @@ describe('the chart', () => {
 
 describe('what we are seeing', () => {
   it('shows the sentence, the top categories and the last report, the same in HTML and JSON', async () => {
-    seed(T0, 9, 'auth');
+    seed(T0 + 3 * 60_000, 9, 'auth');
     seed(T0 - COMMUNITY_BUCKET_MS, 4, 'timeout');
     seed(T0 - COMMUNITY_BUCKET_MS, 1, 'other');
     for (let day = 1; day <= 7; day += 1) seed(T0 - day * DAY_MS, 2);
@@ -75,12 +75,12 @@ describe('what we are seeing', () => {
     const sentence = '14 reports in the last 30 minutes, 7× the usual level; most: authentication errors (9).';
     expect(block).toContain(sentence);
     expect(block).toContain('Authentication / API key: 9 Timeouts: 4 Other: 1');
-    expect(block).toContain('Last report: 22 Nov 2026, 12:00 UTC (7 min ago)');
+    expect(block).toContain('Last report: 22 Nov 2026, 12:03 UTC (4 min ago)');
 
     const api = (await get('/api/v1/providers/openai')).json();
     expect(api.reports).toMatchObject({
       windowMinutes: 30, recent: 14, usual: 2, baseline: 2, ratio: 7, spike: true, sentence,
-      byCategory: { auth: 9, timeout: 4, other: 1 }, lastReportAt: new Date(T0).toISOString(),
+      byCategory: { auth: 9, timeout: 4, other: 1 }, lastReportAt: new Date(T0 + 3 * 60_000).toISOString(),
       rules: { baselineDays: 7, baselineFloor: 2, spikeMultiple: 3, spikeMinReports: 5, dedupeMinutes: 30 },
     });
     const list = (await get('/api/v1/providers')).json();

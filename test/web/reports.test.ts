@@ -66,6 +66,7 @@ describe('sending the form', () => {
     expect(text).toContain('Thank you: your report (Authentication / API key) was received.');
     expect(text).toContain('1 report in the last 30 minutes, within the usual level; most: authentication errors (1).');
     expect(textOf((await get('/openai')).body)).toContain('1 report in the last 30 minutes');
+    expect(text).toContain('Last report: 22 Nov 2026, 12:00 UTC (just now)');
 
     expect(storedReports(h)).toEqual([expect.objectContaining({
       provider: 'openai', category: 'auth', httpStatus: 401, model: 'gpt-4o-mini', sdk: 'python', region: 'europe', counted: 1, ignoredReason: null,
