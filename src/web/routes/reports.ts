@@ -16,16 +16,18 @@ export const REPORT_RATE_WINDOW_MS = 10 * MINUTE_MS;
 
 type Params = { Params: { provider: string } };
 
+const CROSS_SITE = 'Reports can only be sent from this site\'s own pages.';
+
 /** Why a browser's POST comes from another site, or null. Requests without either header (curl, scripts) pass. */
 export function crossSiteProblem(request: FastifyRequest, siteOrigin: string): string | null {
   const fetchSite = request.headers['sec-fetch-site'];
   const origin = request.headers.origin;
-  if (fetchSite === 'cross-site') return 'Reports can only be sent from this site\'s own pages.';
+  if (fetchSite === 'cross-site') return CROSS_SITE;
   // A browser's Sec-Fetch-Site cannot be set by a page; "same-site" vouches for a sibling origin.
   if (origin === undefined || fetchSite === 'same-site') return null;
   const own = [siteOrigin, `${request.protocol}://${request.host}`].map((url) => URL.parse(url)?.origin);
   const given = URL.parse(origin)?.origin;
-  return given !== undefined && given !== 'null' && own.includes(given) ? null : 'Reports can only be sent from this site\'s own pages.';
+  return given !== undefined && given !== 'null' && own.includes(given) ? null : CROSS_SITE;
 }
 
 const mediaType = (request: FastifyRequest) => (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -56,6 +58,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: WebDeps): void 
     return provider;
   }
 
+  /** Stores the report; whether it counted is deliberately not returned, so no answer can depend on it. */
   function receive(request: FastifyRequest, provider: Provider, category: ReportCategory, details: Partial<ReportDetails>, ignoredReason: Exclude<IgnoredReason, 'duplicate'> | null) {
     const at = now();
     store.reports.submit({
