@@ -1,6 +1,8 @@
 // buildApp(deps): the Fastify application with its plugins and routes in one visible list. Tests call it; server.ts runs it.
 import { fileURLToPath } from 'node:url';
+import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -8,6 +10,8 @@ import type { Catalog } from './catalog/load.ts';
 import type { Config } from './config.ts';
 import type { Store } from './store/index.ts';
 import { registerAssets } from './web/assets.ts';
+import { createClientKeys } from './web/client-key.ts';
+import { createFormTokens } from './web/form-token.ts';
 import { createPageRenderer } from './web/pages.ts';
 import { registerProblemHandlers } from './web/problems.ts';
 import { createProviderReader } from './web/provider-data.ts';
@@ -15,6 +19,7 @@ import { createRenderCache, type RenderCache } from './web/render-cache.ts';
 import { registerApiRoutes } from './web/routes/api.ts';
 import { registerHealthRoutes } from './web/routes/health.ts';
 import { registerPageRoutes } from './web/routes/pages.ts';
+import { registerReportRoutes } from './web/routes/reports.ts';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../views', import.meta.url));
 
@@ -83,16 +88,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     templates: VIEWS_DIR,
     production: true,
   });
+  await app.register(fastifyFormbody);
+  // Only the routes that ask for it are limited (app.rateLimit in the report routes).
+  await app.register(fastifyRateLimit, { global: false, cache: 100_000 });
 
   const assets = registerAssets(app, `${VIEWS_DIR}/assets`);
   const cache = deps.cache ?? createRenderCache();
   const pages = createPageRenderer(app, { config, assets, cache, now });
   const reader = createProviderReader({ store, catalog, config });
-  const web = { config, catalog, store, reader, pages, now };
+  const web = { config, catalog, store, reader, pages, now, clientKeys: createClientKeys(), formTokens: createFormTokens() };
 
   registerProblemHandlers(app, pages);
   registerHealthRoutes(app, web);
   registerApiRoutes(app, web);
   registerPageRoutes(app, web);
+  registerReportRoutes(app, web);
   return app;
 }

@@ -41,6 +41,11 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   TRUST_PROXY: proxyList,
   JOBS: booleanText.default(true),
+  REPORT_RATE_LIMIT_PER_10_MIN: z.coerce
+    .number({ error: 'a whole number of reports' })
+    .int({ error: 'a whole number of reports' })
+    .min(1, { error: 'a whole number of reports, at least 1' })
+    .default(30),
 });
 
 export type Config = Readonly<{
@@ -58,6 +63,8 @@ export type Config = Readonly<{
   trustProxy: readonly string[];
   /** Whether the server runs the poll and probe schedules (tests and demos may turn them off). */
   jobs: boolean;
+  /** Report submissions one client (salted network hash) may make in 10 minutes, counted or not. */
+  reportRateLimitPer10Min: number;
 }>;
 
 export class ConfigError extends Error {
@@ -92,6 +99,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: Object.freeze(e.TRUST_PROXY),
     jobs: e.JOBS,
+    reportRateLimitPer10Min: e.REPORT_RATE_LIMIT_PER_10_MIN,
   });
 }
 

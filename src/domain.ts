@@ -73,6 +73,38 @@ export const REPORT_CATEGORY_LABELS: Record<ReportCategory, string> = {
   other: 'Other',
 };
 
+/** Optional detail of a report: the SDK or language the failing call came from. */
+export const REPORT_SDKS = ['python', 'javascript', 'go', 'java', 'dotnet', 'ruby', 'php', 'rust', 'swift', 'http', 'other'] as const;
+export type ReportSdk = (typeof REPORT_SDKS)[number];
+
+export const REPORT_SDK_LABELS: Record<ReportSdk, string> = {
+  python: 'Python',
+  javascript: 'JavaScript / TypeScript',
+  go: 'Go',
+  java: 'Java / Kotlin',
+  dotnet: 'C# / .NET',
+  ruby: 'Ruby',
+  php: 'PHP',
+  rust: 'Rust',
+  swift: 'Swift',
+  http: 'curl / plain HTTP',
+  other: 'Other',
+};
+
+/** Optional detail of a report: roughly where the failing call came from. */
+export const REPORT_REGIONS = ['north_america', 'south_america', 'europe', 'middle_east', 'africa', 'asia', 'oceania'] as const;
+export type ReportRegion = (typeof REPORT_REGIONS)[number];
+
+export const REPORT_REGION_LABELS: Record<ReportRegion, string> = {
+  north_america: 'North America',
+  south_america: 'South America',
+  europe: 'Europe',
+  middle_east: 'Middle East',
+  africa: 'Africa',
+  asia: 'Asia',
+  oceania: 'Oceania',
+};
+
 /** Classified result of one live probe attempt. */
 export const PROBE_OUTCOMES = [
   'rejected_as_expected',

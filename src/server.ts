@@ -3,6 +3,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp, loggerOptions } from './app.ts';
 import { CatalogError, loadCatalog } from './catalog/load.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { PRUNE_REPORTS_INTERVAL_MS, reportPruneTask } from './jobs/prune-reports.ts';
 import { openStore } from './store/index.ts';
 
 /** Bad configuration or catalog: say exactly what is wrong, one line per problem, and stop. */
@@ -26,10 +27,14 @@ async function main(): Promise<void> {
   store.providers.sync(catalog.providers, Date.now());
 
   const app = await buildApp({ config, catalog, store, logger: loggerOptions(config.logLevel) });
+  const pruneTask = reportPruneTask(store, app.log);
+  if (config.jobs) pruneTask();
+  const pruneTimer = config.jobs ? setInterval(pruneTask, PRUNE_REPORTS_INTERVAL_MS) : undefined;
 
   closeWithGrace({ delay: 3000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
+    clearInterval(pruneTimer);
     await app.close();
     store.close();
   });

@@ -1,4 +1,4 @@
-// The community signal: recent counted reports against the usual level for this time of day.
+// The community signal: recent counted reports against the usual level for this time of day, and the 24-hour series.
 import { REPORT_CATEGORIES, REPORT_CATEGORY_LABELS, type ReportCategory } from '../domain.ts';
 import { DAY_MS, MINUTE_MS } from '../time.ts';
 import type { Reason, SignalReading } from './types.ts';
@@ -14,8 +14,15 @@ export const COMMUNITY_BASELINE_FLOOR = 2;
 export const COMMUNITY_SPIKE_MULTIPLE = 3;
 /** ...and at least this many counted reports (each from a different client). */
 export const COMMUNITY_SPIKE_MIN_REPORTS = 5;
+/** One client's reports of one category for one provider count once within this long. */
+export const COMMUNITY_DEDUPE_MS = 30 * MINUTE_MS;
+/** The chart covers this long, in buckets. */
+export const COMMUNITY_CHART_MS = DAY_MS;
+/** The chart's usual band leaves out this many of the baseline days at each end (the quietest and the busiest). */
+export const COMMUNITY_BAND_TRIM_DAYS = 1;
 
-export type Bucket = { bucketAt: number; category: ReportCategory; count: number };
+/** Counted reports of one category in one bucket; `lastAt`, when known, is the time of the latest of them. */
+export type Bucket = { bucketAt: number; category: ReportCategory; count: number; lastAt?: number | null };
 
 export type CommunityView = {
   windowMs: number;
@@ -24,61 +31,115 @@ export type CommunityView = {
   byCategory: { category: ReportCategory; label: string; count: number }[];
   /** Median count of the same window on previous days, before the floor. */
   usual: number;
-  /** Recent against max(usual, floor). */
+  /** The level a spike is measured against: max(usual, floor). */
+  baseline: number;
+  /** Recent against the baseline. */
   ratio: number;
   spike: boolean;
   sentence: string;
+  /** Time of the latest counted report (its bucket's start for rows that predate exact times). */
   lastReportAt: number | null;
 };
 
-const bucketOf = (at: number) => Math.floor(at / COMMUNITY_BUCKET_MS) * COMMUNITY_BUCKET_MS;
+/** One 15-minute bucket of the chart: its count and the usual range of the same bucket on previous days. */
+export type SeriesPoint = { bucketAt: number; count: number; usualLow: number; usualHigh: number };
 
-function median(values: number[]): number {
+/** How reports of each category read in a sentence ("most: authentication errors (9)"). */
+const CATEGORY_PHRASES: Record<ReportCategory, string> = {
+  auth: 'authentication errors',
+  rate_limit: 'rate limit errors',
+  quota: 'quota or billing errors',
+  server_error: 'server errors',
+  timeout: 'timeouts',
+  overloaded: 'overloaded errors',
+  web_login: 'web app login problems',
+  other: 'other problems',
+};
+
+export const categoryPhrase = (category: ReportCategory): string => CATEGORY_PHRASES[category];
+
+export const bucketOf = (at: number): number => Math.floor(at / COMMUNITY_BUCKET_MS) * COMMUNITY_BUCKET_MS;
+
+function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   if (sorted.length === 0) return 0;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Buckets needed: the window now and the same window on each baseline day. */
-export const communitySinceAt = (now: number): number => bucketOf(now) - COMMUNITY_BASELINE_DAYS * DAY_MS - COMMUNITY_WINDOW_MS;
+/** Buckets needed: the chart's day and the same day on each baseline day (which covers the window's baseline too). */
+export const communitySinceAt = (now: number): number =>
+  bucketOf(now) - COMMUNITY_CHART_MS - COMMUNITY_BASELINE_DAYS * DAY_MS + COMMUNITY_BUCKET_MS;
 
-const categoryWords = (category: ReportCategory) => REPORT_CATEGORY_LABELS[category].toLowerCase();
+/** Counts per bucket start, of one category or of all. */
+function totalsByBucket(buckets: readonly Bucket[], category?: ReportCategory): Map<number, number> {
+  const totals = new Map<number, number>();
+  for (const b of buckets) {
+    if (category === undefined || b.category === category) totals.set(b.bucketAt, (totals.get(b.bucketAt) ?? 0) + b.count);
+  }
+  return totals;
+}
 
+/** Sum of the window that ends with the bucket holding `at`. */
+function windowSum(totals: Map<number, number>, at: number): number {
+  let sum = 0;
+  for (let bucketAt = bucketOf(at) - COMMUNITY_WINDOW_MS + COMMUNITY_BUCKET_MS; bucketAt <= bucketOf(at); bucketAt += COMMUNITY_BUCKET_MS) {
+    sum += totals.get(bucketAt) ?? 0;
+  }
+  return sum;
+}
+
+const formatRatio = (ratio: number) => ratio.toFixed(ratio < 10 ? 1 : 0).replace(/\.0$/, '');
+
+function describe(recent: number, ratio: number, category: ReportCategory | undefined, top: { category: ReportCategory; count: number } | undefined): string {
+  const what = category ? ` of ${categoryPhrase(category)}` : '';
+  if (recent === 0) return `No reports${what} in the last 30 minutes.`;
+  const comparison = ratio > 1 ? `${formatRatio(ratio)}× the usual level` : 'within the usual level';
+  const most = !category && top ? `; most: ${categoryPhrase(top.category)} (${top.count})` : '';
+  return `${recent} report${recent === 1 ? '' : 's'}${what} in the last 30 minutes, ${comparison}${most}.`;
+}
+
+/** The window now against the same window on each of the previous days, for all reports or one category. */
 export function summariseCommunity(buckets: readonly Bucket[], now: number, category?: ReportCategory): CommunityView {
-  const relevant = category ? buckets.filter((b) => b.category === category) : buckets;
+  const totals = totalsByBucket(buckets, category);
+  const recent = windowSum(totals, now);
   const windowStart = bucketOf(now) - COMMUNITY_WINDOW_MS + COMMUNITY_BUCKET_MS;
-  const inWindow = (b: Bucket, dayOffset: number) =>
-    b.bucketAt >= windowStart - dayOffset * DAY_MS && b.bucketAt <= bucketOf(now) - dayOffset * DAY_MS;
-
-  const current = relevant.filter((b) => inWindow(b, 0));
-  const recent = current.reduce((sum, b) => sum + b.count, 0);
-  const byCategory = REPORT_CATEGORIES.map((c) => ({
-    category: c,
-    label: REPORT_CATEGORY_LABELS[c],
-    count: current.filter((b) => b.category === c).reduce((sum, b) => sum + b.count, 0),
-  }))
-    .filter((c) => c.count > 0)
+  const counts = new Map<ReportCategory, number>();
+  for (const b of buckets) {
+    if (b.bucketAt >= windowStart && b.bucketAt <= bucketOf(now) && (category === undefined || b.category === category)) {
+      counts.set(b.category, (counts.get(b.category) ?? 0) + b.count);
+    }
+  }
+  const byCategory = REPORT_CATEGORIES.filter((c) => (counts.get(c) ?? 0) > 0)
+    .map((c) => ({ category: c, label: REPORT_CATEGORY_LABELS[c], count: counts.get(c)! }))
     .sort((a, b) => b.count - a.count);
 
-  const daily = Array.from({ length: COMMUNITY_BASELINE_DAYS }, (_, i) =>
-    relevant.filter((b) => inWindow(b, i + 1)).reduce((sum, b) => sum + b.count, 0),
-  );
-  const usual = median(daily);
-  const ratio = recent / Math.max(usual, COMMUNITY_BASELINE_FLOOR);
+  const usual = median(Array.from({ length: COMMUNITY_BASELINE_DAYS }, (_, i) => windowSum(totals, now - (i + 1) * DAY_MS)));
+  const baseline = Math.max(usual, COMMUNITY_BASELINE_FLOOR);
+  const ratio = recent / baseline;
   const spike = recent >= COMMUNITY_SPIKE_MIN_REPORTS && ratio >= COMMUNITY_SPIKE_MULTIPLE;
-  const last = relevant.reduce<number | null>((max, b) => (b.count > 0 && (max === null || b.bucketAt > max) ? b.bucketAt : max), null);
-
-  const what = category ? `${categoryWords(category)} report` : 'report';
-  let sentence = recent === 0
-    ? `No ${what}s in the last 30 minutes.`
-    : `${recent} ${what}${recent === 1 ? '' : 's'} in the last 30 minutes`;
-  if (recent > 0) {
-    sentence += ratio >= 1.5 ? `, ${ratio.toFixed(ratio < 10 ? 1 : 0).replace(/\.0$/, '')}× the usual level` : ', about the usual level';
-    const top = byCategory[0];
-    sentence += !category && top ? `; most: ${categoryWords(top.category)} (${top.count}).` : '.';
+  let lastReportAt: number | null = null;
+  for (const b of buckets) {
+    const at = b.lastAt ?? b.bucketAt;
+    if ((category === undefined || b.category === category) && b.count > 0 && at <= now && (lastReportAt === null || at > lastReportAt)) lastReportAt = at;
   }
-  return { windowMs: COMMUNITY_WINDOW_MS, recent, byCategory, usual, ratio, spike, sentence, lastReportAt: last };
+
+  const sentence = describe(recent, ratio, category, byCategory[0]);
+  return { windowMs: COMMUNITY_WINDOW_MS, recent, byCategory, usual, baseline, ratio, spike, sentence, lastReportAt };
+}
+
+/** The chart's buckets, oldest first, ending with the current one; the usual range drops the extreme days. */
+export function communitySeries(buckets: readonly Bucket[], now: number): SeriesPoint[] {
+  const totals = totalsByBucket(buckets);
+  const count = COMMUNITY_CHART_MS / COMMUNITY_BUCKET_MS;
+  const first = bucketOf(now) - (count - 1) * COMMUNITY_BUCKET_MS;
+  return Array.from({ length: count }, (_, i) => {
+    const bucketAt = first + i * COMMUNITY_BUCKET_MS;
+    const previous = Array.from({ length: COMMUNITY_BASELINE_DAYS }, (_, d) => totals.get(bucketAt - (d + 1) * DAY_MS) ?? 0)
+      .sort((a, b) => a - b)
+      .slice(COMMUNITY_BAND_TRIM_DAYS, COMMUNITY_BASELINE_DAYS - COMMUNITY_BAND_TRIM_DAYS);
+    return { bucketAt, count: totals.get(bucketAt) ?? 0, usualLow: previous[0] ?? 0, usualHigh: previous.at(-1) ?? 0 };
+  });
 }
 
 export function readCommunity(view: CommunityView): SignalReading {

@@ -143,4 +143,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (provider_slug, bucket_at, category)
   ) STRICT, WITHOUT ROWID;
   `,
+  /* 2: the time of the latest counted report in each bucket, so "last report" is exact, not the bucket's start. */ `
+  ALTER TABLE report_buckets ADD COLUMN last_at INTEGER;
+  `,
 ];

@@ -2,6 +2,8 @@
 import type { Catalog } from '../catalog/load.ts';
 import type { Config } from '../config.ts';
 import type { Store } from '../store/index.ts';
+import type { ClientKeys } from './client-key.ts';
+import type { FormTokens } from './form-token.ts';
 import type { PageRenderer } from './pages.ts';
 import type { ProviderReader } from './provider-data.ts';
 
@@ -12,4 +14,8 @@ export type WebDeps = {
   reader: ProviderReader;
   pages: PageRenderer;
   now: () => number;
+  /** Salted client hashes for report deduplication and rate limits. */
+  clientKeys: ClientKeys;
+  /** Signed render times for the report form's fill-time check. */
+  formTokens: FormTokens;
 };

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.ts';
+import { buildApp, type AppDeps } from '../../src/app.ts';
 import { buildCatalog, loadCatalog, type Catalog } from '../../src/catalog/load.ts';
 import type { ErrorType, Provider } from '../../src/catalog/schema.ts';
 import { parseConfig, type Config } from '../../src/config.ts';
@@ -31,14 +31,16 @@ export function catalogWith(providers?: Provider[], errorTypes?: ErrorType[]): C
   return buildCatalog(providers ?? [...real.providers], errorTypes ?? [...real.errorTypes]);
 }
 
-export async function createHarness(options: { env?: Record<string, string>; catalog?: Catalog; now?: number } = {}): Promise<Harness> {
+export async function createHarness(
+  options: { env?: Record<string, string>; catalog?: Catalog; now?: number; logger?: AppDeps['logger'] } = {},
+): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'status-test-'));
   const config = parseConfig({ DATABASE_PATH: join(dir, 'status.db'), ...options.env });
   const catalog = options.catalog ?? realCatalog();
   const store = openStore(config.databasePath);
   const clock = { now: options.now ?? T0 };
   store.providers.sync(catalog.providers, clock.now);
-  const app = await buildApp({ config, catalog, store, now: () => clock.now });
+  const app = await buildApp({ config, catalog, store, now: () => clock.now, logger: options.logger });
   await app.ready();
   return {
     app, store, catalog, config, clock, dir,

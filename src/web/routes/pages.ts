@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errorTypesFor } from '../../catalog/load.ts';
+import { REPORT_CATEGORIES } from '../../domain.ts';
 import type { WebDeps } from '../deps.ts';
 import { errorPageView } from '../view-models/error-page.ts';
 import { homeView } from '../view-models/home.ts';
@@ -9,9 +10,11 @@ import { providerPageView } from '../view-models/provider-page.ts';
 import { NotFound, parseOr400 } from '../problems.ts';
 
 const HomeQuery = z.strictObject({ q: z.string().max(100, 'at most 100 characters').optional() });
+/** `?reported=` is where the report form returns to; other query parameters (campaign tags) are ignored. */
+const ProviderQuery = z.object({ reported: z.enum(REPORT_CATEGORIES, { error: 'a report category' }).optional() });
 
 export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
-  const { catalog, config, reader, store, pages, now } = deps;
+  const { catalog, config, reader, store, pages, now, formTokens } = deps;
 
   app.get('/', async (request, reply) => {
     const { q = '' } = parseOr400(HomeQuery, request.query, 'query');
@@ -28,9 +31,11 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get<{ Params: { provider: string } }>('/:provider', async (request, reply) => {
     const provider = catalog.providerBySlug.get(request.params.provider);
     if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
-    return pages.serve(request, reply, `page:/${provider.slug}`, store.versions.of(provider.slug), () => {
+    const { reported } = parseOr400(ProviderQuery, request.query, 'query');
+    const key = `page:/${provider.slug}${reported ? `?reported=${reported}` : ''}`;
+    return pages.serve(request, reply, key, store.versions.of(provider.slug), () => {
       const data = reader.read(provider.slug, now())!;
-      const view = providerPageView(data, catalog, config.probeIntervalMs);
+      const view = providerPageView(data, catalog, config.probeIntervalMs, { token: formTokens.issue(provider.slug, data.now), reported });
       return pages.html('provider', { title: view.title, description: view.description, path: `/${provider.slug}` }, view);
     });
   });
@@ -41,8 +46,10 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
     const errorType = errorTypesFor(catalog, provider).find((e) => e.slug === request.params.error);
     if (!errorType) throw new NotFound(`We have no page for the error "${request.params.error}" of ${provider.name}.`);
     const path = `/${provider.slug}/error/${errorType.slug}`;
-    return pages.serve(request, reply, `page:${path}`, store.versions.of(provider.slug), () => {
-      const view = errorPageView(reader.read(provider.slug, now())!, errorType, catalog, config.probeIntervalMs);
+    const { reported } = parseOr400(ProviderQuery, request.query, 'query');
+    return pages.serve(request, reply, `page:${path}${reported ? `?reported=${reported}` : ''}`, store.versions.of(provider.slug), () => {
+      const data = reader.read(provider.slug, now())!;
+      const view = errorPageView(data, errorType, catalog, config.probeIntervalMs, { token: formTokens.issue(provider.slug, data.now), reported });
       return pages.html('error', { title: view.title, description: view.description, path }, view);
     });
   });

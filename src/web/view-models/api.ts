@@ -2,8 +2,12 @@
 import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
 import { LEVEL_LABELS } from '../../domain.ts';
+import {
+  COMMUNITY_BASELINE_DAYS, COMMUNITY_BASELINE_FLOOR, COMMUNITY_BUCKET_MS, COMMUNITY_DEDUPE_MS, COMMUNITY_SPIKE_MIN_REPORTS,
+  COMMUNITY_SPIKE_MULTIPLE, communitySeries,
+} from '../../status/community.ts';
 import type { Reason } from '../../status/types.ts';
-import { toIso } from '../../time.ts';
+import { MINUTE_MS, toIso } from '../../time.ts';
 import type { ProviderData } from '../provider-data.ts';
 import { isOpen } from '../provider-data.ts';
 import { describeProbeSetup } from './live-signals.ts';
@@ -13,7 +17,36 @@ const iso = (at: number | null | undefined): string | null => (at === null || at
 
 const reasonJson = (r: Reason) => ({ signal: r.signal, level: r.level, text: r.text, at: iso(r.at) });
 
-export function providerJson(data: ProviderData, catalog: Catalog, siteUrl: string, probeIntervalMs: number) {
+/** The community block as JSON; `detail` (one provider) adds the 24-hour series the chart draws. */
+function reportsJson(data: ProviderData, detail: boolean) {
+  const c = data.community;
+  return {
+    windowMinutes: Math.round(c.windowMs / MINUTE_MS),
+    recent: c.recent,
+    usual: c.usual,
+    baseline: c.baseline,
+    ratio: Math.round(c.ratio * 100) / 100,
+    spike: c.spike,
+    sentence: c.sentence,
+    byCategory: Object.fromEntries(c.byCategory.map((x) => [x.category, x.count])),
+    lastReportAt: iso(c.lastReportAt),
+    rules: {
+      baselineDays: COMMUNITY_BASELINE_DAYS,
+      baselineFloor: COMMUNITY_BASELINE_FLOOR,
+      spikeMultiple: COMMUNITY_SPIKE_MULTIPLE,
+      spikeMinReports: COMMUNITY_SPIKE_MIN_REPORTS,
+      dedupeMinutes: COMMUNITY_DEDUPE_MS / MINUTE_MS,
+    },
+    ...(detail ? {
+      last24h: {
+        bucketMinutes: COMMUNITY_BUCKET_MS / MINUTE_MS,
+        buckets: communitySeries(data.buckets, data.now).map((p) => ({ at: iso(p.bucketAt), count: p.count, usualLow: p.usualLow, usualHigh: p.usualHigh })),
+      },
+    } : {}),
+  };
+}
+
+export function providerJson(data: ProviderData, catalog: Catalog, siteUrl: string, probeIntervalMs: number, detail = false) {
   const p = data.provider;
   const s = data.status;
   const samples = data.probeSamples;
@@ -51,15 +84,7 @@ export function providerJson(data: ProviderData, catalog: Catalog, siteUrl: stri
       components: i.components.map((c) => c.name),
       updates: i.updates.map((u) => ({ state: u.state, body: u.body, at: iso(u.at) })),
     })),
-    reports: {
-      windowMinutes: Math.round(data.community.windowMs / 60000),
-      recent: data.community.recent,
-      usual: data.community.usual,
-      spike: data.community.spike,
-      sentence: data.community.sentence,
-      byCategory: Object.fromEntries(data.community.byCategory.map((c) => [c.category, c.count])),
-      lastReportAt: iso(data.community.lastReportAt),
-    },
+    reports: reportsJson(data, detail),
     probes: {
       configured: p.probe !== null,
       description: describeProbeSetup(p, probeIntervalMs),

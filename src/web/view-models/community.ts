@@ -1,9 +1,31 @@
-// The "What We're Seeing Right Now" block: counted reports of the last 30 minutes against the usual level.
-import type { ReportCategory } from '../../domain.ts';
-import { REPORT_CATEGORY_LABELS } from '../../domain.ts';
-import { summariseCommunity } from '../../status/community.ts';
+// The "What We're Seeing Right Now" block: counted reports of the last 30 minutes against the usual level, the 24-hour
+// chart, the report form (its category preselected on an error page) and the thank-you notice after a report.
+import {
+  REPORT_CATEGORIES, REPORT_CATEGORY_LABELS, REPORT_REGION_LABELS, REPORT_REGIONS, REPORT_SDK_LABELS, REPORT_SDKS,
+  type ReportCategory,
+} from '../../domain.ts';
+import { COMMUNITY_DEDUPE_MS, communitySeries, summariseCommunity } from '../../status/community.ts';
+import { MINUTE_MS } from '../../time.ts';
+import { HONEYPOT_FIELD } from '../report-input.ts';
 import type { ProviderData } from '../provider-data.ts';
+import { chartView, type ChartView } from './community-chart.ts';
 import { timeView, type TimeView } from './common.ts';
+
+/** What the page route knows about the form: the page's signed render time and the category just reported, if any. */
+export type ReportFormInput = { token: string; reported?: ReportCategory };
+
+type Option = { value: string; label: string };
+
+export type ReportFormView = {
+  action: string;
+  token: string;
+  /** The error page to return to; empty on the dashboard. */
+  page: string;
+  honeypot: string;
+  categories: (Option & { checked: boolean })[];
+  sdks: Option[];
+  regions: Option[];
+};
 
 export type CommunityBlockView = {
   sentence: string;
@@ -14,18 +36,43 @@ export type CommunityBlockView = {
   /** On an error page: the same counts for that error's category. */
   category: { label: string; sentence: string; recent: number } | null;
   lastReport: TimeView | null;
+  chart: ChartView;
+  form: ReportFormView;
+  /** The confirmation shown after the form's redirect; the same whether or not the report was counted. */
+  notice: string | null;
 };
 
-export function communityView(data: ProviderData, category?: ReportCategory): CommunityBlockView {
+const options = <T extends string>(values: readonly T[], labels: Record<T, string>): Option[] =>
+  values.map((value) => ({ value, label: labels[value] }));
+
+export function reportFormView(slug: string, token: string, errorType?: { slug: string; category: ReportCategory }): ReportFormView {
+  return {
+    action: `/${slug}/reports`,
+    token,
+    page: errorType?.slug ?? '',
+    honeypot: HONEYPOT_FIELD,
+    categories: REPORT_CATEGORIES.map((value) => ({ value, label: REPORT_CATEGORY_LABELS[value], checked: value === errorType?.category })),
+    sdks: options(REPORT_SDKS, REPORT_SDK_LABELS),
+    regions: options(REPORT_REGIONS, REPORT_REGION_LABELS),
+  };
+}
+
+export const reportNotice = (category: ReportCategory): string =>
+  `Thank you: your report (${REPORT_CATEGORY_LABELS[category]}) was received. Reports from one network count once per category every ${COMMUNITY_DEDUPE_MS / MINUTE_MS} minutes.`;
+
+export function communityView(data: ProviderData, form: ReportFormInput, errorType?: { slug: string; category: ReportCategory }): CommunityBlockView {
   const all = data.community;
-  const only = category ? summariseCommunity(data.buckets, data.now, category) : null;
+  const only = errorType ? summariseCommunity(data.buckets, data.now, errorType.category) : null;
   return {
     sentence: all.sentence,
     recent: all.recent,
-    windowMinutes: Math.round(all.windowMs / 60000),
+    windowMinutes: Math.round(all.windowMs / MINUTE_MS),
     spike: all.spike,
     byCategory: all.byCategory.map((c) => ({ label: c.label, count: c.count })),
-    category: category && only ? { label: REPORT_CATEGORY_LABELS[category], sentence: only.sentence, recent: only.recent } : null,
+    category: errorType && only ? { label: REPORT_CATEGORY_LABELS[errorType.category], sentence: only.sentence, recent: only.recent } : null,
     lastReport: timeView(all.lastReportAt, data.now),
+    chart: chartView(communitySeries(data.buckets, data.now), data.now),
+    form: reportFormView(data.provider.slug, form.token, errorType),
+    notice: form.reported ? reportNotice(form.reported) : null,
   };
 }

@@ -9,7 +9,7 @@ import {
   componentsView, headlineView, incidentsView, reasonViews,
   type ComponentsView, type HeadlineView, type IncidentsView, type ReasonView,
 } from './common.ts';
-import { communityView, type CommunityBlockView } from './community.ts';
+import { communityView, type CommunityBlockView, type ReportFormInput } from './community.ts';
 import { liveSignalsView, type LiveSignalsView } from './live-signals.ts';
 import { fillText, officialPageHref, placeholderValues, providerText, toSegments, type Segment } from './text.ts';
 
@@ -68,7 +68,7 @@ export function resourceLinks(data: ProviderData): LinkView[] {
   return links.filter((l) => (seen.has(l.href) ? false : (seen.add(l.href), true)));
 }
 
-export function errorPageView(data: ProviderData, errorType: ErrorType, catalog: Catalog, probeIntervalMs: number): ErrorPageView {
+export function errorPageView(data: ProviderData, errorType: ErrorType, catalog: Catalog, probeIntervalMs: number, form: ReportFormInput): ErrorPageView {
   const p = data.provider;
   const values = placeholderValues(p);
   const override = p.errors[errorType.slug];
@@ -88,7 +88,7 @@ export function errorPageView(data: ProviderData, errorType: ErrorType, catalog:
     description: fillText(errorType.summary, values),
     headline: headlineView(data),
     verdict: { verdict: verdict.verdict, label: verdict.label, text: verdict.text, evidence: reasonViews(verdict.evidence, data.now) },
-    community: communityView(data, errorType.category),
+    community: communityView(data, form, errorType),
     explanation: errorType.explanation.map(text),
     note: override?.note ? text(override.note) : null,
     signatures: {

@@ -3,7 +3,7 @@ import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
 import type { ProviderData } from '../provider-data.ts';
 import { componentsView, headlineView, incidentsView, timeView, type ComponentsView, type HeadlineView, type IncidentsView, type TimeView } from './common.ts';
-import { communityView, type CommunityBlockView } from './community.ts';
+import { communityView, type CommunityBlockView, type ReportFormInput } from './community.ts';
 import type { LinkView } from './error-page.ts';
 import { resourceLinks } from './error-page.ts';
 import { liveSignalsView, type LiveSignalsView } from './live-signals.ts';
@@ -23,7 +23,7 @@ export type ProviderPageView = {
   resources: LinkView[];
 };
 
-export function providerPageView(data: ProviderData, catalog: Catalog, probeIntervalMs: number): ProviderPageView {
+export function providerPageView(data: ProviderData, catalog: Catalog, probeIntervalMs: number, form: ReportFormInput): ProviderPageView {
   const p = data.provider;
   const headline = headlineView(data);
   return {
@@ -37,7 +37,7 @@ export function providerPageView(data: ProviderData, catalog: Catalog, probeInte
       lastAttempt: timeView(data.officialCheck.lastAttemptAt, data.now),
       configured: p.statusPage !== null,
     },
-    community: communityView(data),
+    community: communityView(data, form),
     live: liveSignalsView(data, probeIntervalMs),
     components: componentsView(data),
     incidents: incidentsView(data),

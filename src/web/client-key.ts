@@ -1,0 +1,66 @@
+// Client keys: a salted hash of the client's network (an IPv4 address, or an IPv6 /64), the salt held only in memory
+// and replaced every UTC day, so reports can be deduplicated and rate-limited without storing who sent them.
+import { createHmac, randomBytes } from 'node:crypto';
+import { isIPv4, isIPv6 } from 'node:net';
+import { DAY_MS } from '../time.ts';
+
+/** The 8 groups of an IPv6 address, or undefined when the text is not one. */
+function ipv6Groups(address: string): number[] | undefined {
+  let text = address.split('%')[0]!.toLowerCase();
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1];
+  if (dotted) {
+    const [a, b, c, d] = dotted.split('.').map(Number) as [number, number, number, number];
+    text = `${text.slice(0, -dotted.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const parse = (part: string) => (part === '' ? [] : part.split(':').map((group) => parseInt(group, 16)));
+  const left = parse(head);
+  const right = tail === undefined ? [] : parse(tail);
+  const groups = [...left, ...Array(8 - left.length - right.length).fill(0), ...right];
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
+}
+
+/**
+ * The network a client is counted as: an IPv4 address as is, an IPv6 address as its /64 (one household or
+ * server usually holds a whole /64), an IPv4-mapped IPv6 address as the IPv4 address.
+ */
+export function networkOf(ip: string): string {
+  if (isIPv4(ip)) return ip;
+  const groups = isIPv6(ip) ? ipv6Groups(ip) : undefined;
+  if (!groups) return 'unknown';
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return [groups[6]! >> 8, groups[6]! & 255, groups[7]! >> 8, groups[7]! & 255].join('.');
+  }
+  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
+}
+
+export type ClientKeys = {
+  /** The client's key for today's salt. */
+  keyOf(ip: string, now: number): string;
+  /** Today's key, then yesterday's while that salt is still held (deduplication across midnight). */
+  keysOf(ip: string, now: number): [string, ...string[]];
+};
+
+/** Keeps today's and yesterday's salts (random, never written anywhere); older ones are forgotten. */
+export function createClientKeys(): ClientKeys {
+  const salts = new Map<number, Buffer>();
+  function saltOf(day: number): Buffer {
+    let salt = salts.get(day);
+    if (!salt) {
+      salt = randomBytes(32);
+      salts.set(day, salt);
+      for (const held of salts.keys()) if (held < day - 1) salts.delete(held);
+    }
+    return salt;
+  }
+  const hash = (salt: Buffer, ip: string) => createHmac('sha256', salt).update(networkOf(ip)).digest('base64url').slice(0, 22);
+  return {
+    keyOf: (ip, now) => hash(saltOf(Math.floor(now / DAY_MS)), ip),
+    keysOf(ip, now) {
+      const day = Math.floor(now / DAY_MS);
+      const today = hash(saltOf(day), ip);
+      const yesterday = salts.get(day - 1);
+      return yesterday ? [today, hash(yesterday, ip)] : [today];
+    },
+  };
+}
