@@ -48,7 +48,7 @@ describe('auth-error verdict', () => {
   it('counts a spike of authentication reports as provider-side evidence', () => {
     const v = verdict({ probe: ['rejected_as_expected'], authReports: 12 });
     expect(v.verdict).toBe('provider_side');
-    expect(v.evidence.at(-1)!.text).toContain('12 authentication / api key reports');
+    expect(v.evidence.at(-1)!.text).toContain('12 reports of authentication errors in the last 30 minutes');
   });
 
   it('is inconclusive without any fresh evidence', () => {
