@@ -1,4 +1,4 @@
-// What a pasted error says, read leniently: HTTP statuses, JSON or Python-dict fields, identifiers, exceptions.
+// What a pasted error says, read leniently: HTTP statuses, JSON or Python-dict fields and identifiers.
 
 export type Features = {
   /** The (already redacted) text, and its lower-case form for phrase checks. */
@@ -7,13 +7,6 @@ export type Features = {
   statuses: Set<number>;
   /** Identifier-like values and tokens (`insufficient_quota`, `RESOURCE_EXHAUSTED`), lower-cased. */
   values: Set<string>;
-  /** Longer string values (messages), normalised. */
-  messages: string[];
-  /** Field names seen in a JSON or dict body. */
-  keys: Set<string>;
-  /** Dotted exception names (`openai.RateLimitError`) and bare class names (`RateLimitError`). */
-  exceptions: Set<string>;
-  classes: Set<string>;
 };
 
 const REASON_PHRASES: Record<number, string> = {
@@ -42,7 +35,6 @@ const STATUS_PATTERNS: readonly RegExp[] = [
 /** `"key": "value"`, `'key': 'value'` or `"key": 123`, in JSON or a Python dict repr. */
 const PAIR = /(["'])([A-Za-z_@][\w.@-]{0,40})\1\s*:\s*(?:"((?:[^"\\\n]|\\.){0,2000})"|'((?:[^'\\\n]|\\.){0,2000})'|(-?\d{1,6})\b)/g;
 const TOKEN = /\b(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][A-Za-z]+(?:Exception|Error))\b/g;
-const EXCEPTION = /\b((?:[A-Za-z_][\w]*\.)+)?([A-Z][A-Za-z0-9]*(?:Error|Exception))\b/g;
 
 export const normalise = (text: string): string => text.toLowerCase().replace(/\s+/g, ' ').trim();
 
@@ -52,11 +44,8 @@ export function extractFeatures(text: string): Features {
     for (const m of text.matchAll(pattern)) statuses.add(Number(m[1]));
   }
   const values = new Set<string>();
-  const messages: string[] = [];
-  const keys = new Set<string>();
   for (const m of text.matchAll(PAIR)) {
     const key = m[2]!.toLowerCase();
-    keys.add(key);
     const value = m[3] ?? m[4];
     if (value === undefined) {
       if (key === 'code' || key === 'status' || key === 'status_code') {
@@ -66,19 +55,9 @@ export function extractFeatures(text: string): Features {
       values.add(m[5]!);
       continue;
     }
-    const clean = value.replace(/\\(["'\\])/g, '$1');
-    if (/\s/.test(clean.trim())) messages.push(normalise(clean));
-    else if (clean !== '') {
-      values.add(clean.toLowerCase());
-      messages.push(normalise(clean));
-    }
+    const clean = value.replace(/\\(["'\\])/g, '$1').trim();
+    if (clean !== '' && !/\s/.test(clean)) values.add(clean.toLowerCase());
   }
   for (const m of text.matchAll(TOKEN)) values.add(m[0].toLowerCase());
-  const exceptions = new Set<string>();
-  const classes = new Set<string>();
-  for (const m of text.matchAll(EXCEPTION)) {
-    classes.add(m[2]!);
-    if (m[1]) exceptions.add(`${m[1]}${m[2]}`);
-  }
-  return { text, lower: text.toLowerCase(), statuses, values, messages, keys, exceptions, classes };
+  return { text, lower: text.toLowerCase(), statuses, values };
 }

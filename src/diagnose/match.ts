@@ -107,6 +107,18 @@ const contains = (haystack: string, phrase: string): boolean => {
   return (before === undefined || !/[a-z0-9]/.test(before)) && (after === undefined || !/[a-z0-9]/.test(after));
 };
 
+/** Case-sensitive containment of an identifier, not as part of a longer one. */
+const containsExact = (haystack: string, name: string): boolean => {
+  let at = haystack.indexOf(name);
+  while (at >= 0) {
+    const before = haystack[at - 1];
+    const after = haystack[at + name.length];
+    if ((before === undefined || !/[\w.]/.test(before)) && (after === undefined || !/\w/.test(after))) return true;
+    at = haystack.indexOf(name, at + 1);
+  }
+  return false;
+};
+
 function typeClues(candidate: Candidate, f: Features): Clue[] {
   const clues = new Map<string, Clue>();
   const add = (key: string, weight: number, reason: string) => {
@@ -123,16 +135,18 @@ function typeClues(candidate: Candidate, f: Features): Clue[] {
       else add(`phrase:${p.words}`, WEIGHTS.label, `“${p.text}”`);
     }
     for (const e of probe.exceptions) {
-      if (e.dotted.includes('.') && f.exceptions.has(e.dotted)) add(`exception:${e.dotted}`, WEIGHTS.exception, `exception \`${e.dotted}\``);
-      else if (f.classes.has(e.cls)) add(`class:${e.cls}`, WEIGHTS.exceptionClass, `exception class \`${e.cls}\``);
+      if (e.dotted.includes('.') && containsExact(f.text, e.dotted)) add(`exception:${e.dotted}`, WEIGHTS.exception, `exception \`${e.dotted}\``);
+      else if (containsExact(f.text, e.cls)) add(`class:${e.cls}`, WEIGHTS.exceptionClass, `exception class \`${e.cls}\``);
     }
   }
-  // A code and a phrase that say the same word count once.
-  const seen = new Set<string>();
-  return [...clues.values()].filter((c) => {
-    const id = c.key.replace(/^[a-z]+:/, '').replace(/[_\s]+/g, ' ');
-    return seen.has(id) ? false : (seen.add(id), true);
-  });
+  // A code and a phrase that say the same words count once, at the weight of the stronger.
+  const strongest = new Map<string, Clue>();
+  for (const clue of clues.values()) {
+    const id = clue.key.replace(/^[a-z]+:/, '').replace(/[_\s]+/g, ' ');
+    const held = strongest.get(id);
+    if (!held || clue.weight > held.weight) strongest.set(id, clue);
+  }
+  return [...strongest.values()];
 }
 
 const hostOf = (url: string | null | undefined): string | null => {
@@ -144,7 +158,7 @@ const hostOf = (url: string | null | undefined): string | null => {
   }
 };
 
-type ProviderHints = { hosts: string[]; modules: string[]; names: { name: string; pattern: RegExp }[]; prefix: string | null; sharedPrefix: boolean };
+type ProviderHints = { hosts: string[]; modules: { name: string; pattern: RegExp }[]; names: { name: string; pattern: RegExp }[]; prefix: string | null; sharedPrefix: boolean };
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -175,7 +189,7 @@ function buildHints(catalog: Catalog): Map<string, ProviderHints> {
     const hosts = [p.apiBase, p.probe?.url, p.keysUrl, p.statusPage?.url, p.statusPage?.pageUrl].map(hostOf).filter((h): h is string => h !== null);
     const modules = [...moduleOwners.entries()]
       .filter(([module, owners]) => owners.has(p.slug) && (owners.size === 1 || plain.get(module)?.has(p.slug)))
-      .map(([module]) => module);
+      .map(([module]) => ({ name: module, pattern: new RegExp(`(?<![\\w.])${escapeRegExp(module)}\\.[A-Za-z_]`, 'i') }));
     const names = [p.name, ...p.aliases].filter((n) => n.length >= 4).map((name) => ({ name, pattern: new RegExp(`(?<![\\w.])${escapeRegExp(name)}(?!\\w)`) }));
     const prefix = p.auth.keyPrefix ?? null;
     hints.set(p.slug, { hosts: [...new Set(hosts)], modules, names, prefix, sharedPrefix: prefix !== null && (prefixCount.get(prefix) ?? 0) > 1 });
@@ -187,7 +201,7 @@ function providerClues(hints: ProviderHints, f: Features): Clue[] {
   const clues: Clue[] = [];
   for (const host of hints.hosts) if (contains(f.lower, host)) clues.push({ key: `host:${host}`, weight: WEIGHTS.host, reason: `the host ${host}` });
   for (const module of hints.modules) {
-    if ([...f.exceptions].some((e) => e.toLowerCase().startsWith(`${module}.`))) clues.push({ key: `sdk:${module}`, weight: WEIGHTS.sdk, reason: `its SDK's exception (\`${module}.…\`)` });
+    if (module.pattern.test(f.text)) clues.push({ key: `sdk:${module.name}`, weight: WEIGHTS.sdk, reason: `its SDK's exception (\`${module.name}.…\`)` });
   }
   const named = hints.names.find((n) => n.pattern.test(f.text));
   if (named) clues.push({ key: 'name', weight: WEIGHTS.name, reason: `the name “${named.name}”` });
