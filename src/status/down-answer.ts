@@ -49,5 +49,7 @@ export function answerIsItDown(name: string, status: ProviderStatus): DownAnswer
   const evidence = support(status, status.level);
   if (evidence.length === 0) return unknown();
   if (answer === 'yes') return view('yes', `${name} has a major outage: ${evidence[0]!.text}`, evidence);
-  return view('partly', `${name} ${PARTLY_WORDS[status.level] ?? 'is partly down'}: ${evidence[0]!.text}`, evidence);
+  // Reports alone show that people have trouble, not that the service is up.
+  const words = evidence.every((r) => r.signal === 'community') ? 'may be partly down' : (PARTLY_WORDS[status.level] ?? 'is partly down');
+  return view('partly', `${name} ${words}: ${evidence[0]!.text}`, evidence);
 }
