@@ -18,7 +18,7 @@ export const REDACTION_RULES: readonly Rule[] = [
   },
   {
     kind: 'API key header or assignment',
-    pattern: /\b((?:x-api-key|api-key|x-goog-api-key|api[_-]?key|apikey|access[_-]?token|secret(?:[_-]?access)?[_-]?key|password|token)["']?\s*[:=]\s*["']?)([^\s"',;]{8,})/gi,
+    pattern: /(?<![A-Za-z0-9])((?:x-api-key|api-key|x-goog-api-key|api[_-]?key|apikey|access[_-]?token|secret(?:[_-]?access)?[_-]?key|password|token)["']?\s*[:=]\s*["']?)([^\s"',;]{8,})/gi,
     replace: (prefix) => `${prefix}${REDACTED}`,
   },
   {
@@ -38,13 +38,13 @@ export const REDACTION_RULES: readonly Rule[] = [
   },
   {
     kind: 'AWS secret key',
-    pattern: /(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]*\d)(?=[A-Za-z0-9/+]*[/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+    pattern: /(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]*\d)(?=[A-Za-z0-9/+]*[/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
     replace: () => REDACTED,
   },
   {
     // The look-behind lets a match start only where a run of token characters starts, which keeps this linear.
     kind: 'long hex or base64 token',
-    pattern: /(?<![A-Za-z0-9+_=-])(?=[A-Za-z0-9+_=-]*\d)(?=[A-Za-z0-9+_=-]*[A-Za-z])[A-Za-z0-9+_=-]{32,}/g,
+    pattern: /(?<![A-Za-z0-9+_-])(?=[A-Za-z0-9+_-]*\d)(?=[A-Za-z0-9+_-]*[A-Za-z])[A-Za-z0-9+_-]{32,}={0,2}/g,
     replace: () => REDACTED,
   },
 ];
