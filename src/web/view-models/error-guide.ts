@@ -14,7 +14,7 @@ const statusText = (statuses: readonly number[]) => (statuses.length > 0 ? statu
 export type GuideIndexView = {
   title: string;
   description: string;
-  types: { slug: string; title: string; statuses: string; summary: string; providers: number }[];
+  types: { slug: string; title: string; statuses: string; summary: Segment[]; providers: number }[];
 };
 
 export function guideIndexView(catalog: Catalog): GuideIndexView {
@@ -25,7 +25,7 @@ export function guideIndexView(catalog: Catalog): GuideIndexView {
       slug: e.slug,
       title: e.title,
       statuses: statusText(e.httpStatuses),
-      summary: e.guide.summary,
+      summary: toSegments(e.guide.summary),
       providers: catalog.providers.filter((p) => p.errors[e.slug]?.applies !== false).length,
     })),
   };
@@ -46,6 +46,7 @@ export type GuideView = {
   error: { slug: string; title: string; shortTitle: string; statuses: string };
   title: string;
   description: string;
+  summary: Segment[];
   explanation: Segment[][];
   rows: GuideRowView[];
   notApplicable: string[];
@@ -61,7 +62,8 @@ export function guideView(errorType: ErrorType, all: readonly ProviderData[], ca
   return {
     error: { slug: errorType.slug, title: errorType.title, shortTitle: errorType.shortTitle, statuses: statusText(errorType.httpStatuses) },
     title: `${errorType.title}: what it means at every AI API provider`,
-    description: errorType.guide.summary,
+    description: errorType.guide.summary.replace(/`/g, ''),
+    summary: toSegments(errorType.guide.summary),
     explanation: errorType.guide.explanation.map(toSegments),
     rows: applies.map((d) => {
       const p = d.provider;
@@ -72,7 +74,7 @@ export function guideView(errorType: ErrorType, all: readonly ProviderData[], ca
         href: `/${p.slug}/error/${errorType.slug}`,
         spellings: own.length > 0
           ? own.map((s) => ({ label: s.label, exceptions: s.exceptions ?? [] }))
-          : [{ label: `HTTP ${statusText(errorType.httpStatuses)} (no provider-specific body recorded)`, exceptions: [] }],
+          : [{ label: 'No form of its own recorded: the common forms below apply', exceptions: [] }],
         status: levelView(d.status.level),
         checked: timeView(d.status.checkedAt, d.now),
         verdict: { label: verdict.label, tone: VERDICT_TONES[verdict.verdict], text: verdict.text },
