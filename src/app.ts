@@ -17,6 +17,8 @@ import { registerProblemHandlers } from './web/problems.ts';
 import { createProviderReader } from './web/provider-data.ts';
 import { createRenderCache, type RenderCache } from './web/render-cache.ts';
 import { registerApiRoutes } from './web/routes/api.ts';
+import { registerDiagnoseRoutes } from './web/routes/diagnose.ts';
+import { registerGuideRoutes } from './web/routes/guides.ts';
 import { registerHealthRoutes } from './web/routes/health.ts';
 import { registerPageRoutes } from './web/routes/pages.ts';
 import { registerReportRoutes } from './web/routes/reports.ts';
@@ -103,5 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerApiRoutes(app, web);
   registerPageRoutes(app, web);
   registerReportRoutes(app, web);
+  registerGuideRoutes(app, web);
+  await registerDiagnoseRoutes(app, web);
   return app;
 }

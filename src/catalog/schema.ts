@@ -77,6 +77,16 @@ export type Signature = z.infer<typeof Signature>;
 
 export const Faq = z.strictObject({ q: Text, a: Text });
 
+/** A text of the cross-provider guides, which name no provider: placeholders are not allowed. */
+export const PlainText = z
+  .string()
+  .min(1)
+  .refine((text) => !/\{[A-Za-z]+\}/.test(text), { message: 'a text without {placeholders} (it names no provider)' });
+
+/** A response header worth reading for this error, and what it tells. */
+export const Header = z.strictObject({ name: z.string().regex(/^[A-Za-z0-9-]+$/, 'an HTTP header name'), meaning: Text });
+export type Header = z.infer<typeof Header>;
+
 /** Provider-specific additions to an error type; `applies: false` hides the type for this provider. */
 export const ErrorOverride = z.strictObject({
   applies: z.boolean().default(true),
@@ -84,6 +94,8 @@ export const ErrorOverride = z.strictObject({
   causes: z.array(Text).default([]),
   fixes: z.array(Text).default([]),
   faq: z.array(Faq).default([]),
+  /** Response headers this provider sends with the error (rate-limit headers on a 429). */
+  headers: z.array(Header).default([]),
   note: Text.optional(),
 });
 export type ErrorOverride = z.infer<typeof ErrorOverride>;
@@ -139,9 +151,31 @@ export const ErrorType = z.strictObject({
   incidentKeywords: z.array(z.string().min(1)).min(1),
   /** Where this error usually comes from, before any live evidence. */
   usualSide: z.enum(['yours', 'provider', 'either']),
-  /** Whether a healthy live auth probe speaks to this error (it does for authentication errors). */
+  /** Whether a healthy live probe puts this error on the visitor's side (authentication, connection errors). */
   probeProves: z.boolean(),
+  /** Whether a failing or slow live probe is evidence of this error on the provider's side. */
+  probeTroubleCounts: z.boolean(),
+  /** What a healthy probe says about this error, before "the problem is most likely …" (needed when probeProves). */
+  probeHealthy: Text.optional(),
+  /** Ends "the problem is most likely …" when the verdict is on the visitor's side. */
+  yourSide: Text,
+  /** The verdict text when fresh evidence shows no related trouble but this error can come from either side. */
+  quietVerdict: Text,
+  /** Response headers worth reading for this error, whatever the provider. */
+  headers: z.array(Header).default([]),
+  /** The cross-provider guide at /errors/:error, in words that fit every provider. */
+  guide: z.strictObject({
+    summary: PlainText,
+    explanation: z.array(PlainText).min(1),
+    causes: z.array(PlainText).min(1),
+    fixes: z.array(PlainText).min(1),
+    faq: z.array(z.strictObject({ q: PlainText, a: PlainText })).min(1),
+  }),
 });
 export type ErrorType = z.infer<typeof ErrorType>;
 
-export const ErrorTypeList = z.array(ErrorType).min(1);
+export const ErrorTypeList = z.array(
+  ErrorType.refine((e) => !e.probeProves || e.probeHealthy !== undefined, {
+    message: 'probeHealthy is required when probeProves is true', path: ['probeHealthy'],
+  }),
+).min(1);

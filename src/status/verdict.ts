@@ -1,5 +1,5 @@
 // The verdict of an error page: is this error most likely on the visitor's side or the provider's, and why.
-import { VERDICT_LABELS, type Verdict } from '../domain.ts';
+import { LEVEL_LABELS, VERDICT_LABELS, type Level, type Verdict } from '../domain.ts';
 import type { ErrorType } from '../catalog/schema.ts';
 import { formatUtc } from '../time.ts';
 import type { CommunityView } from './community.ts';
@@ -15,58 +15,86 @@ export type IncidentLike = {
 
 export type VerdictView = { verdict: Verdict; label: string; text: string; evidence: Reason[] };
 
+const hasKeyword = (text: string, keywords: readonly string[]): boolean => {
+  const haystack = text.toLowerCase();
+  return keywords.some((word) => haystack.includes(word.toLowerCase()));
+};
+
 /** Whether an open incident concerns this error, by the error type's keywords in its title, updates or components. */
 export function incidentMatches(incident: IncidentLike, keywords: readonly string[]): boolean {
-  const haystack = [incident.title, ...incident.updates.map((u) => u.body), ...incident.components.map((c) => c.name)]
-    .join('\n')
-    .toLowerCase();
-  return keywords.some((word) => haystack.includes(word.toLowerCase()));
+  return hasKeyword([incident.title, ...incident.updates.map((u) => u.body), ...incident.components.map((c) => c.name)].join('\n'), keywords);
 }
 
 export type VerdictInput = {
   providerName: string;
-  errorType: Pick<ErrorType, 'shortTitle' | 'incidentKeywords' | 'usualSide' | 'probeProves'>;
+  errorType: Pick<ErrorType, 'incidentKeywords' | 'usualSide' | 'probeProves' | 'probeTroubleCounts'>;
+  /** The error type's verdict texts with the provider's placeholders filled in. */
+  texts: { yourSide: string; quiet: string; probeHealthy?: string };
   status: ProviderStatus;
+  /** Open official incidents and active maintenances. */
   openIncidents: readonly IncidentLike[];
+  /** Components as the official page lists them (ignored unless the official signal is fresh). */
+  components: readonly { name: string; level: Level }[];
   /** Community reports of this error's category. */
   community: CommunityView;
 };
 
-export function decideVerdict(input: VerdictInput): VerdictView {
+/** What on the provider's side can cause this error right now, one reason per piece of evidence. */
+function providerEvidence(input: VerdictInput): Reason[] {
   const { providerName: name, errorType, status } = input;
   const probe = status.signals.probe;
   const official = status.signals.official;
-  const theirSide: Reason[] = [];
+  const any = errorType.usualSide === 'provider';
+  const evidence: Reason[] = [];
 
-  const probeSpeaks = errorType.probeProves || errorType.usualSide === 'provider';
-  if (probeSpeaks && probe.state === 'fresh' && probe.level !== 'operational') theirSide.push(...probe.reasons.filter((r) => r.level !== null));
+  if (errorType.probeTroubleCounts && probe.state === 'fresh' && probe.level !== 'operational') {
+    evidence.push(...probe.reasons.filter((r) => r.level !== null));
+  }
   if (official.state === 'fresh') {
     for (const incident of input.openIncidents) {
-      if (incident.kind !== 'incident') continue;
-      const relevant = errorType.usualSide === 'provider' || incidentMatches(incident, errorType.incidentKeywords);
-      if (relevant) {
-        theirSide.push({ signal: 'official', level: null, text: `${name} reports an open incident: ${incident.title} (since ${formatUtc(incident.startedAt)}).`, at: incident.startedAt });
-      }
+      const relevant = incidentMatches(incident, errorType.incidentKeywords) || (any && incident.kind === 'incident');
+      if (!relevant) continue;
+      const what = incident.kind === 'incident' ? 'reports an open incident' : 'has maintenance in progress';
+      evidence.push({ signal: 'official', level: null, text: `${name} ${what}: ${incident.title} (since ${formatUtc(incident.startedAt)}).`, at: incident.startedAt });
+    }
+    for (const c of input.components) {
+      if (c.level === 'operational' || c.level === 'unknown') continue;
+      if (!any && !hasKeyword(c.name, errorType.incidentKeywords)) continue;
+      evidence.push({ signal: 'official', level: c.level, text: `${name}'s status page lists ${c.name} as ${LEVEL_LABELS[c.level]}.`, at: official.okAt });
     }
   }
   if (input.community.spike) {
-    theirSide.push({ signal: 'community', level: 'degraded', text: `Users report this error now: ${input.community.sentence}`, at: input.community.lastReportAt });
+    evidence.push({ signal: 'community', level: 'degraded', text: `Users report this error now: ${input.community.sentence}`, at: input.community.lastReportAt });
   }
+  return evidence;
+}
 
+export function decideVerdict(input: VerdictInput): VerdictView {
+  const { providerName: name, errorType, status, texts } = input;
+  const probe = status.signals.probe;
+  const official = status.signals.official;
   const view = (verdict: Verdict, text: string, evidence: Reason[]): VerdictView => ({ verdict, label: VERDICT_LABELS[verdict], text, evidence });
 
+  const theirSide = providerEvidence(input);
   if (theirSide.length > 0) {
     return view('provider_side', `${name} shows trouble that can cause this error: waiting or retrying later is likely to help more than changing your setup.`, theirSide);
   }
-  if (errorType.probeProves && probe.state === 'fresh' && probe.level === 'operational') {
-    return view('your_side', `${name}'s authentication service is answering normally: the problem is most likely your key or configuration.`, probe.reasons);
+  const probeHealthy = probe.state === 'fresh' && probe.level === 'operational';
+  if (errorType.probeProves && probeHealthy) {
+    const healthy = texts.probeHealthy ?? `${name}'s API answers our live probe normally`;
+    return view('your_side', `${healthy}: the problem is most likely ${texts.yourSide}.`, probe.reasons);
   }
-  if (errorType.usualSide === 'yours' && official.state === 'fresh' && official.level === 'operational') {
-    return view('your_side', `Nothing on ${name}'s side points to this error: its status page is up to date and lists no related incident. The problem is most likely your key or configuration.`, official.reasons);
+  // A fresh official page with no related incident (or a healthy probe) is enough when this error is usually ours.
+  if (errorType.usualSide === 'yours' && (official.state === 'fresh' || probeHealthy)) {
+    const checked = [official.state === 'fresh' ? 'its status page lists no related incident' : null, probeHealthy ? 'our live probe gets its normal answer' : null]
+      .filter((part) => part !== null)
+      .join(' and ');
+    const evidence = [official, probe].filter((r) => r.state === 'fresh').flatMap((r) => r.reasons);
+    return view('your_side', `Nothing on ${name}'s side points to this error right now: ${checked}. The problem is most likely ${texts.yourSide}.`, evidence);
   }
   const fresh = [official, probe].filter((r) => r.state === 'fresh');
   if (fresh.length === 0) {
     return view('inconclusive', `We have no fresh evidence about ${name} right now, so we cannot tell whose side this error is on. Work through the fixes below.`, [official, probe].flatMap((r) => r.reasons));
   }
-  return view('inconclusive', `${name} shows no sign of trouble related to this error right now, but this kind of error can come from either side.`, fresh.flatMap((r) => r.reasons));
+  return view('inconclusive', texts.quiet, fresh.flatMap((r) => r.reasons));
 }

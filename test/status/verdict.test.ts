@@ -1,63 +1,146 @@
-// The error-page verdict: your side when the auth service answers normally, theirs with evidence, else inconclusive.
+// The verdict of every error type under each combination of the three signals.
 import { describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../src/catalog/load.ts';
-import type { ProbeOutcome } from '../../src/domain.ts';
-import { readCommunity, summariseCommunity, type Bucket } from '../../src/status/community.ts';
-import { combineSignals } from '../../src/status/headline.ts';
-import { readOfficial } from '../../src/status/official.ts';
-import { readProbe } from '../../src/status/probe.ts';
+import type { ErrorType } from '../../src/catalog/schema.ts';
+import { summariseCommunity } from '../../src/status/community.ts';
 import { decideVerdict, type IncidentLike } from '../../src/status/verdict.ts';
+import type { Level } from '../../src/domain.ts';
+import { realCatalog } from '../helpers/app.ts';
+import { community, NOW, official, status, type CommunityCase, type OfficialCase, type ProbeCase } from './signals.ts';
 
-const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
-const authError = loadCatalog({ providersFile: 'data/providers.json', errorsFile: 'data/errors.json' }).errorTypeBySlug.get('auth-error')!;
+const catalog = realCatalog();
+const type = (slug: string): ErrorType => catalog.errorTypeBySlug.get(slug)!;
 
-function verdict(opts: { probe?: ProbeOutcome[]; officialFresh?: boolean; incidents?: IncidentLike[]; authReports?: number }) {
-  const buckets: Bucket[] = opts.authReports ? [{ bucketAt: NOW - (NOW % 900_000), category: 'auth', count: opts.authReports }] : [];
-  const status = combineSignals({
-    official: readOfficial({
-      configured: true, intervalMs: 60_000, lastAttemptAt: NOW - 1000, lastOkAt: opts.officialFresh === false ? null : NOW - 1000, failure: null,
-      components: [{ name: 'API', level: 'operational' }],
-      openIncidents: (opts.incidents ?? []).map((i) => ({ ...i, impact: 'minor' as const, state: 'investigating' })), pageLevel: null,
-    }, NOW),
-    probe: readProbe({ configured: true, intervalMs: 180_000, samples: (opts.probe ?? []).map((outcome, i, all) => ({ at: NOW - (all.length - i) * 180_000 + 1000, outcome, httpStatus: 401, latencyMs: 100 })), usualLatencyMs: 100, localFault: null }, NOW),
-    community: readCommunity(summariseCommunity(buckets, NOW)),
+function verdictOf(slug: string, o: OfficialCase, p: ProbeCase, c: CommunityCase = 'quiet', incidents: IncidentLike[] = [], components: { name: string; level: Level }[] = []) {
+  const t = type(slug);
+  const input = official(o);
+  return decideVerdict({
+    providerName: 'Acme',
+    errorType: t,
+    texts: { yourSide: `YOURS(${t.slug})`, quiet: `QUIET(${t.slug})` },
+    status: status(o, p, c, t.category),
+    openIncidents: incidents,
+    components: components.length > 0 ? components : input.components,
+    community: c === 'spike' ? summariseCommunity(community('spike', t.category).buckets, NOW, t.category) : summariseCommunity([], NOW, t.category),
   });
-  return decideVerdict({ providerName: 'Acme', errorType: authError, status, openIncidents: opts.incidents ?? [], community: summariseCommunity(buckets, NOW, 'auth') });
 }
 
-const incident = (title: string): IncidentLike => ({ title, kind: 'incident', startedAt: NOW - 600_000, updates: [], components: [] });
+const incident = (title: string, kind: IncidentLike['kind'] = 'incident'): IncidentLike => ({ title, kind, startedAt: NOW - 600_000, updates: [], components: [] });
 
-describe('auth-error verdict', () => {
-  it('says "your side" when the auth probe gets the normal rejection', () => {
-    const v = verdict({ probe: ['rejected_as_expected', 'rejected_as_expected'] });
-    expect(v.verdict).toBe('your_side');
-    expect(v.text).toBe("Acme's authentication service is answering normally: the problem is most likely your key or configuration.");
-  });
-
-  it('says "provider side" with the evidence when probes fail', () => {
-    const v = verdict({ probe: ['timeout', 'timeout', 'timeout'] });
-    expect(v.verdict).toBe('provider_side');
-    expect(v.evidence[0]!.text).toMatch(/^3 probes failed since/);
-  });
-
-  it('counts an open incident about logins or keys as provider-side evidence, but not an unrelated one', () => {
-    expect(verdict({ probe: ['rejected_as_expected'], incidents: [incident('Elevated API key validation errors')] }).verdict).toBe('provider_side');
-    expect(verdict({ probe: ['rejected_as_expected'], incidents: [incident('Slow image generation')] }).verdict).toBe('your_side');
-  });
-
-  it('counts a spike of authentication reports as provider-side evidence', () => {
-    const v = verdict({ probe: ['rejected_as_expected'], authReports: 12 });
-    expect(v.verdict).toBe('provider_side');
-    expect(v.evidence.at(-1)!.text).toContain('12 reports of authentication errors in the last 30 minutes');
-  });
-
-  it('is inconclusive without any fresh evidence', () => {
-    const v = verdict({ officialFresh: false });
+describe('every error type', () => {
+  it.each(catalog.errorTypes.map((t) => t.slug))('%s: no fresh signal at all is inconclusive, saying so', (slug) => {
+    const v = verdictOf(slug, 'stale', 'stale');
     expect(v.verdict).toBe('inconclusive');
-    expect(v.text).toContain('We have no fresh evidence about Acme');
+    expect(v.text).toContain('no fresh evidence');
   });
 
-  it('leans to your side on a fresh, green status page without a probe', () => {
-    expect(verdict({}).verdict).toBe('your_side');
+  it.each(catalog.errorTypes.map((t) => t.slug))('%s: a spike of reports in its category puts it on the provider\'s side', (slug) => {
+    const v = verdictOf(slug, 'fresh-ok', 'healthy', 'spike');
+    expect(v.verdict).toBe('provider_side');
+    expect(v.evidence.some((r) => r.signal === 'community')).toBe(true);
+  });
+
+  it.each(catalog.errorTypes.map((t) => t.slug))('%s: an incident in its own words puts it on the provider\'s side', (slug) => {
+    const v = verdictOf(slug, 'fresh-incident', 'healthy', 'quiet', [incident(`Investigating ${type(slug).incidentKeywords[0]} problems`)]);
+    expect(v.verdict).toBe('provider_side');
+    expect(v.evidence[0]!.text).toContain('Acme reports an open incident');
+  });
+});
+
+describe('errors usually on the visitor\'s side', () => {
+  const yours = catalog.errorTypes.filter((t) => t.usualSide === 'yours').map((t) => t.slug);
+
+  it('are auth, permission, rate limit, quota, model and request errors', () => {
+    expect(yours).toEqual(['auth-error', 'permission-denied', 'rate-limit', 'quota-exceeded', 'model-not-found', 'invalid-request']);
+  });
+
+  it.each(yours)('%s: a fresh status page with no related incident says "your side" with the type\'s own words', (slug) => {
+    const v = verdictOf(slug, 'fresh-ok', 'absent');
+    expect(v.verdict).toBe('your_side');
+    expect(v.text).toContain(`YOURS(${slug})`);
+    expect(v.evidence.every((r) => r.signal === 'official')).toBe(true);
+  });
+
+  it.each(yours)('%s: an unrelated incident does not move it to the provider', (slug) => {
+    const v = verdictOf(slug, 'fresh-incident', 'absent', 'quiet', [incident('Video generation delayed')]);
+    expect(v.verdict).toBe('your_side');
+  });
+
+  it.each(yours)('%s: a healthy probe alone is enough when there is no status page', (slug) => {
+    expect(verdictOf(slug, 'absent', 'healthy').verdict).toBe('your_side');
+  });
+});
+
+describe('errors usually on the provider\'s side', () => {
+  const theirs = ['server-error', 'service-unavailable', 'overloaded'];
+
+  it.each(theirs)('%s: any open incident counts, whatever its words', (slug) => {
+    const v = verdictOf(slug, 'fresh-incident', 'healthy', 'quiet', [incident('Something is wrong')]);
+    expect(v.verdict).toBe('provider_side');
+  });
+
+  it.each(theirs)('%s: a component in trouble counts without an incident', (slug) => {
+    const v = verdictOf(slug, 'fresh-component', 'healthy');
+    expect(v.verdict).toBe('provider_side');
+    expect(v.evidence[0]!.text).toBe("Acme's status page lists API as Partial Outage.");
+  });
+
+  it.each(theirs)('%s: failing probes count', (slug) => {
+    const v = verdictOf(slug, 'absent', 'failing');
+    expect(v.verdict).toBe('provider_side');
+    expect(v.evidence[0]!.signal).toBe('probe');
+  });
+
+  it.each(theirs)('%s: with everything healthy it is inconclusive in the type\'s own words', (slug) => {
+    const v = verdictOf(slug, 'fresh-ok', 'healthy');
+    expect([v.verdict, v.text]).toEqual(['inconclusive', `QUIET(${slug})`]);
+  });
+
+  it('service-unavailable: maintenance in progress counts, since it is in its keywords', () => {
+    const v = verdictOf('service-unavailable', 'fresh-ok', 'healthy', 'quiet', [incident('Scheduled maintenance of the API', 'maintenance')]);
+    expect(v.verdict).toBe('provider_side');
+    expect(v.evidence[0]!.text).toContain('has maintenance in progress');
+  });
+});
+
+describe('the live probe', () => {
+  it('auth-error: a healthy probe says "your side", naming the probe', () => {
+    const v = verdictOf('auth-error', 'absent', 'healthy');
+    expect(v.verdict).toBe('your_side');
+    expect(v.text).toContain('answers our live probe normally');
+    expect(v.evidence[0]!.signal).toBe('probe');
+  });
+
+  it('auth-error and timeout: failing or slow probes put it on the provider', () => {
+    expect(verdictOf('auth-error', 'fresh-ok', 'failing').verdict).toBe('provider_side');
+    expect(verdictOf('timeout', 'fresh-ok', 'slow').verdict).toBe('provider_side');
+  });
+
+  it('connection-error: a healthy probe means the API is reachable, so your side', () => {
+    const v = verdictOf('connection-error', 'fresh-ok', 'healthy');
+    expect([v.verdict, v.text.includes('YOURS(connection-error)')]).toEqual(['your_side', true]);
+  });
+
+  it('overloaded: a healthy auth probe proves nothing about capacity', () => {
+    expect(verdictOf('overloaded', 'absent', 'healthy').verdict).toBe('inconclusive');
+  });
+
+  it('rate-limit: failing probes are not evidence about your limits', () => {
+    expect(verdictOf('rate-limit', 'fresh-ok', 'failing').verdict).toBe('your_side');
+  });
+
+  it('timeout: healthy probe and page leave it inconclusive in its own words', () => {
+    expect(verdictOf('timeout', 'fresh-ok', 'healthy').text).toBe('QUIET(timeout)');
+  });
+});
+
+describe('keywords in components', () => {
+  it('auth-error: a login component in trouble counts, another component does not', () => {
+    expect(verdictOf('auth-error', 'fresh-component', 'absent', 'quiet', [], [{ name: 'Login', level: 'degraded' }]).verdict).toBe('provider_side');
+    expect(verdictOf('auth-error', 'fresh-component', 'absent', 'quiet', [], [{ name: 'Image generation', level: 'degraded' }]).verdict).toBe('your_side');
+  });
+
+  it('stale official data is ignored: an incident read long ago is no evidence', () => {
+    const v = verdictOf('server-error', 'stale', 'absent', 'quiet', [incident('Elevated errors')]);
+    expect(v.verdict).toBe('inconclusive');
   });
 });

@@ -2,14 +2,13 @@
 import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
 import type { ErrorType, Signature } from '../../catalog/schema.ts';
-import { summariseCommunity } from '../../status/community.ts';
-import { decideVerdict } from '../../status/verdict.ts';
 import type { ProviderData } from '../provider-data.ts';
 import {
   componentsView, headlineView, incidentsView, reasonViews,
   type ComponentsView, type HeadlineView, type IncidentsView, type ReasonView,
 } from './common.ts';
 import { communityView, type CommunityBlockView, type ReportFormInput } from './community.ts';
+import { errorVerdict } from './error-verdict.ts';
 import { liveSignalsView, type LiveSignalsView } from './live-signals.ts';
 import { fillText, officialPageHref, placeholderValues, providerText, toSegments, type Segment } from './text.ts';
 
@@ -36,15 +35,18 @@ export type ErrorPageView = {
   explanation: Segment[][];
   note: Segment[] | null;
   signatures: { own: SignatureView[]; generic: SignatureView[] };
+  /** Response headers worth reading with this error: the provider's own first. */
+  headers: { name: string; meaning: Segment[] }[];
   causes: Segment[][];
   fixes: Segment[][];
-  waiting: { helps: Segment[]; wontHelp: Segment[] };
+  /** `now` marks the case that fits the verdict, when the verdict decides it. */
+  waiting: { helps: Segment[]; wontHelp: Segment[]; now: 'helps' | 'wontHelp' | null };
   resources: LinkView[];
   live: LiveSignalsView;
   components: ComponentsView;
   incidents: IncidentsView;
   faq: { q: string; a: Segment[] }[];
-  related: { dashboard: LinkView; otherErrors: LinkView[]; all: LinkView };
+  related: { dashboard: LinkView; isItDown: LinkView; guide: LinkView; diagnose: LinkView; otherErrors: LinkView[]; all: LinkView };
 };
 
 const signatureView = (s: Signature): SignatureView => ({
@@ -73,13 +75,7 @@ export function errorPageView(data: ProviderData, errorType: ErrorType, catalog:
   const values = placeholderValues(p);
   const override = p.errors[errorType.slug];
   const text = (t: string) => providerText(t, values);
-  const verdict = decideVerdict({
-    providerName: p.name,
-    errorType,
-    status: data.status,
-    openIncidents: data.openIncidents.filter((i) => i.origin === 'official'),
-    community: summariseCommunity(data.buckets, data.now, errorType.category),
-  });
+  const verdict = errorVerdict(data, errorType);
   const ownLabels = new Set((override?.signatures ?? []).map((s) => s.label.toLowerCase()));
   return {
     provider: { slug: p.slug, name: p.name },
@@ -97,7 +93,14 @@ export function errorPageView(data: ProviderData, errorType: ErrorType, catalog:
     },
     causes: [...errorType.causes, ...(override?.causes ?? [])].map(text),
     fixes: [...errorType.fixes.slice(0, -1), ...(override?.fixes ?? []), ...errorType.fixes.slice(-1)].map(text),
-    waiting: { helps: text(errorType.waiting.helps), wontHelp: text(errorType.waiting.wontHelp) },
+    headers: [...(override?.headers ?? []), ...errorType.headers]
+      .filter((h, i, all) => all.findIndex((x) => x.name.toLowerCase() === h.name.toLowerCase()) === i)
+      .map((h) => ({ name: h.name, meaning: text(h.meaning) })),
+    waiting: {
+      helps: text(errorType.waiting.helps),
+      wontHelp: text(errorType.waiting.wontHelp),
+      now: verdict.verdict === 'provider_side' ? 'helps' : verdict.verdict === 'your_side' ? 'wontHelp' : null,
+    },
     resources: resourceLinks(data),
     live: liveSignalsView(data, probeIntervalMs),
     components: componentsView(data),
@@ -105,6 +108,9 @@ export function errorPageView(data: ProviderData, errorType: ErrorType, catalog:
     faq: [...errorType.faq, ...(override?.faq ?? [])].map((f) => ({ q: fillText(f.q, values), a: text(f.a) })),
     related: {
       dashboard: { label: `${p.name} status dashboard`, href: `/${p.slug}` },
+      isItDown: { label: `Is ${p.name} down?`, href: `/${p.slug}/is-it-down` },
+      guide: { label: `${errorType.shortTitle} at every provider`, href: `/errors/${errorType.slug}` },
+      diagnose: { label: 'Diagnose a pasted error message', href: `/diagnose?provider=${p.slug}` },
       otherErrors: errorTypesFor(catalog, p)
         .filter((e) => e.slug !== errorType.slug)
         .map((e) => ({ label: `${p.name}: ${e.shortTitle}`, href: `/${p.slug}/error/${e.slug}` })),

@@ -20,6 +20,7 @@ export type ProviderPageView = {
   components: ComponentsView;
   incidents: IncidentsView;
   errorPages: (LinkView & { summary: string })[];
+  links: { isItDown: LinkView; diagnose: LinkView };
   resources: LinkView[];
 };
 
@@ -43,5 +44,9 @@ export function providerPageView(data: ProviderData, catalog: Catalog, probeInte
     incidents: incidentsView(data),
     errorPages: errorTypesFor(catalog, p).map((e) => ({ label: e.title, href: `/${p.slug}/error/${e.slug}`, summary: e.shortTitle })),
     resources: resourceLinks(data),
+    links: {
+      isItDown: { label: `Is ${p.name} down right now?`, href: `/${p.slug}/is-it-down` },
+      diagnose: { label: `Diagnose a ${p.name} error message`, href: `/diagnose?provider=${p.slug}` },
+    },
   };
 }

@@ -1,0 +1,70 @@
+// `/diagnose`: the paste-your-error form (GET, cached) and its answer (POST, never cached, never stored or logged).
+import fastifyFormbody from '@fastify/formbody';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { createDiagnoser, MAX_PASTE_CHARS } from '../../diagnose/match.ts';
+import { toIso } from '../../time.ts';
+import type { WebDeps } from '../deps.ts';
+import { BadRequest, parseOr400 } from '../problems.ts';
+import { diagnoseView, liveMatchView, OTHER_MATCHES } from '../view-models/diagnose.ts';
+
+const Paste = z.strictObject({
+  text: z.string().trim().min(1, 'paste an error message, status, body or exception').max(MAX_PASTE_CHARS, `at most ${MAX_PASTE_CHARS} characters`),
+  provider: z.string().max(100).optional().default(''),
+});
+const FormQuery = z.strictObject({ provider: z.string().max(100).optional().default('') });
+
+/** The form page is built from the catalog alone, so its cached copy never goes out of date. */
+const CATALOG_ONLY = 0;
+
+export async function registerDiagnoseRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  const { catalog, reader, pages, now } = deps;
+  const diagnoser = createDiagnoser(catalog);
+  const read = (slug: string) => reader.read(slug, now())!;
+  const knownProvider = (slug: string) => {
+    if (slug !== '' && !catalog.providerBySlug.has(slug)) throw new BadRequest(`We do not track a provider called "${slug}".`);
+    return slug;
+  };
+  const meta = (path: string, view: { title: string; description: string }) => ({ title: view.title, description: view.description, path });
+
+  await app.register(async (scope) => {
+    // Form bodies are parsed only here; another plugin may already have registered the parser for the whole app.
+    if (!scope.hasContentTypeParser('application/x-www-form-urlencoded')) await scope.register(fastifyFormbody);
+
+    scope.get('/diagnose', async (request, reply) => {
+      const provider = knownProvider(parseOr400(FormQuery, request.query, 'query').provider);
+      return pages.serve(request, reply, `page:/diagnose?provider=${provider}`, CATALOG_ONLY, () => {
+        const view = diagnoseView(catalog, { text: '', provider }, null, read);
+        return pages.html('diagnose', meta('/diagnose', view), view);
+      });
+    });
+
+    scope.post('/diagnose', async (request, reply) => {
+      const input = parseOr400(Paste, request.body ?? {}, 'form');
+      const provider = knownProvider(input.provider);
+      const view = diagnoseView(catalog, { text: input.text, provider }, diagnoser.diagnose(input.text, provider || undefined), read);
+      const html = await pages.html('diagnose', meta('/diagnose', view), view);
+      return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+    });
+
+    scope.post('/api/v1/diagnose', async (request, reply) => {
+      const input = parseOr400(Paste, request.body ?? {}, 'body');
+      const provider = knownProvider(input.provider);
+      const d = diagnoser.diagnose(input.text, provider || undefined);
+      const at = now();
+      const top = d.matches.slice(0, 1 + OTHER_MATCHES);
+      return reply.header('cache-control', 'no-store').send({
+        generatedAt: toIso(at),
+        redacted: d.redacted,
+        redactions: d.redactions,
+        providerKnown: d.providerKnown,
+        matches: top.map((m, i) => {
+          const base = { provider: m.provider.slug, error: m.errorType.slug, score: m.score, reasons: m.reasons, html: `${deps.config.siteUrl}/${m.provider.slug}/error/${m.errorType.slug}` };
+          if (i > 0 || !d.providerKnown) return base;
+          const live = liveMatchView(m, reader.read(m.provider.slug, at)!);
+          return { ...base, level: live.status.level, verdict: live.verdict.verdict, verdictText: live.verdict.text };
+        }),
+      });
+    });
+  });
+}

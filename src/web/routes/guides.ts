@@ -1,0 +1,73 @@
+// Cross-provider pages: `/errors`, `/errors/:error`, `/:provider/is-it-down` and `/methodology`, from the render cache.
+import type { FastifyInstance } from 'fastify';
+import { toIso } from '../../time.ts';
+import type { WebDeps } from '../deps.ts';
+import { NotFound } from '../problems.ts';
+import { guideIndexView, guideView } from '../view-models/error-guide.ts';
+import { isItDownView } from '../view-models/is-it-down.ts';
+import { methodologyView } from '../view-models/methodology.ts';
+
+/** Pages built from the catalog and configuration alone never go out of date while the process runs. */
+const CATALOG_ONLY = 0;
+
+export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
+  const { catalog, config, reader, store, pages, now } = deps;
+
+  app.get('/errors', async (request, reply) =>
+    pages.serve(request, reply, 'page:/errors', CATALOG_ONLY, () => {
+      const view = guideIndexView(catalog);
+      return pages.html('errors', { title: view.title, description: view.description, path: '/errors' }, view);
+    }),
+  );
+
+  app.get<{ Params: { error: string } }>('/errors/:error', async (request, reply) => {
+    const errorType = catalog.errorTypeBySlug.get(request.params.error);
+    if (!errorType) throw new NotFound(`We have no guide for an error called "${request.params.error}".`);
+    const path = `/errors/${errorType.slug}`;
+    return pages.serve(request, reply, `page:${path}`, store.versions.global(), () => {
+      const view = guideView(errorType, reader.readAll(now()), catalog);
+      return pages.html('error-guide', { title: view.title, description: view.description, path }, view);
+    });
+  });
+
+  app.get<{ Params: { provider: string } }>('/:provider/is-it-down', async (request, reply) => {
+    const provider = catalog.providerBySlug.get(request.params.provider);
+    if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
+    const path = `/${provider.slug}/is-it-down`;
+    // Alternatives come from every provider, so the page changes with any provider's data.
+    return pages.serve(request, reply, `page:${path}`, store.versions.global(), () => {
+      const all = reader.readAll(now());
+      const view = isItDownView(all.find((d) => d.provider.slug === provider.slug)!, all, catalog);
+      return pages.html('is-it-down', { title: view.title, description: view.description, path }, view);
+    });
+  });
+
+  app.get<{ Params: { provider: string } }>('/api/v1/providers/:provider/is-it-down', async (request, reply) => {
+    const provider = catalog.providerBySlug.get(request.params.provider);
+    if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
+    return pages.serveJson(request, reply, `api:providers/${provider.slug}/is-it-down`, store.versions.global(), () => {
+      const at = now();
+      const all = reader.readAll(at);
+      const view = isItDownView(all.find((d) => d.provider.slug === provider.slug)!, all, catalog);
+      return {
+        generatedAt: toIso(at),
+        provider: provider.slug,
+        answer: view.answer.answer,
+        label: view.answer.label,
+        sentence: view.answer.sentence,
+        evidence: view.answer.evidence.map((r) => ({ signal: r.signal, text: r.text, at: r.at?.iso ?? null })),
+        level: view.headline.level,
+        affectedComponents: view.affected.map((c) => ({ name: c.name, level: c.status.level })),
+        alternatives: view.alternatives.map((a) => a.slug),
+        html: `${config.siteUrl}/${provider.slug}/is-it-down`,
+      };
+    });
+  });
+
+  app.get('/methodology', async (request, reply) =>
+    pages.serve(request, reply, 'page:/methodology', CATALOG_ONLY, () => {
+      const view = methodologyView(config, catalog);
+      return pages.html('methodology', { title: view.title, description: view.description, path: '/methodology' }, view);
+    }),
+  );
+}

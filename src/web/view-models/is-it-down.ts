@@ -1,0 +1,89 @@
+// View model of `/:provider/is-it-down`: the direct answer, its evidence, what is affected and what to do meanwhile.
+import type { Catalog } from '../../catalog/load.ts';
+import { errorTypesFor } from '../../catalog/load.ts';
+import { answerIsItDown, type DownAnswer } from '../../status/down-answer.ts';
+import type { ProviderData } from '../provider-data.ts';
+import {
+  headlineView, incidentView, levelView, reasonViews, timeView,
+  type HeadlineView, type IncidentView, type LevelView, type ReasonView, type TimeView,
+} from './common.ts';
+import type { LinkView } from './error-page.ts';
+import { officialPageHref } from './text.ts';
+
+export type IsItDownView = {
+  provider: { slug: string; name: string };
+  title: string;
+  description: string;
+  answer: { answer: DownAnswer; label: string; sentence: string; tone: string; evidence: ReasonView[] };
+  headline: HeadlineView;
+  affected: { name: string; status: LevelView; since: TimeView | null }[];
+  affectedNote: string;
+  incidents: IncidentView[];
+  meanwhile: string[];
+  alternatives: { slug: string; name: string; checked: TimeView | null }[];
+  officialHref: string | undefined;
+  errorPages: LinkView[];
+  related: LinkView[];
+};
+
+const ANSWER_TONES: Record<DownAnswer, string> = { yes: 'critical', partly: 'warn', no: 'ok', unknown: 'unknown' };
+
+/** What a developer can do while waiting, for each answer. */
+const MEANWHILE: Record<DownAnswer, (name: string) => string[]> = {
+  yes: (name) => [
+    `Retry with exponential backoff and jitter (for example 1 s, 2 s, 4 s… up to a minute), and honour any retry-after header ${name} sends.`,
+    'Stop retrying after a few attempts and queue work that can wait, so your retries do not add to the load.',
+    'Show your users a clear message rather than failing silently, and fail over to another provider if your application can.',
+  ],
+  partly: (name) => [
+    `Retry failed requests with exponential backoff and jitter; most requests to ${name} may still succeed.`,
+    'Check whether the affected components are the ones you use, and route around them (another model or endpoint) if you can.',
+    'Keep timeouts generous and prefer streaming for long generations while the service is degraded.',
+  ],
+  no: (name) => [
+    `If your calls to ${name} fail anyway, the cause is most likely on your side: paste the error into our diagnosis, or open the page of your error below.`,
+    `Try the smallest possible request (listing models) from the same machine, to tell an account or code problem from a network one.`,
+  ],
+  unknown: (name) => [
+    `Open ${name}'s own status page and try the smallest possible request (listing models) yourself.`,
+    'Retry failed requests with exponential backoff and jitter until the picture is clear.',
+  ],
+};
+
+export function isItDownView(data: ProviderData, all: readonly ProviderData[], catalog: Catalog): IsItDownView {
+  const p = data.provider;
+  const answer = answerIsItDown(p.name, data.status);
+  const official = data.status.signals.official;
+  const affected = (data.components ?? [])
+    .filter((c) => c.level !== 'operational' && c.level !== 'unknown')
+    .map((c) => ({ name: c.name, status: levelView(c.level), since: timeView(c.changedAt, data.now) }));
+  const readAt = timeView(data.officialCheck.lastOkAt, data.now);
+  const affectedNote = data.components === null
+    ? p.statusPage ? `${p.name}'s status page has not been read yet, so we cannot list affected components.` : `${p.name} has no official status page that lists components.`
+    : affected.length === 0
+      ? `${p.name}'s status page lists no component in trouble${official.state === 'fresh' ? '' : ` (as last read ${readAt?.ago ?? 'earlier'})`}.`
+      : official.state === 'fresh' ? `As ${p.name}'s status page lists them now.` : `As ${p.name}'s status page last showed them, ${readAt?.ago ?? 'earlier'}.`;
+  return {
+    provider: { slug: p.slug, name: p.name },
+    title: `Is ${p.name} down? ${answer.label}`,
+    description: `Is ${p.name} down right now? A direct answer from ${p.name}'s official status page, our live probes of its API and reports from developers, each with its age.`,
+    answer: { ...answer, tone: ANSWER_TONES[answer.answer], evidence: reasonViews(answer.evidence, data.now) },
+    headline: headlineView(data),
+    affected,
+    affectedNote,
+    incidents: data.openIncidents.map((i) => incidentView(i, data.now)),
+    meanwhile: MEANWHILE[answer.answer](p.name),
+    alternatives: all
+      .filter((d) => d.provider.slug !== p.slug && answerIsItDown(d.provider.name, d.status).answer === 'no')
+      .sort((a, b) => a.provider.name.localeCompare(b.provider.name))
+      .map((d) => ({ slug: d.provider.slug, name: d.provider.name, checked: timeView(d.status.checkedAt, d.now) })),
+    officialHref: officialPageHref(p),
+    errorPages: errorTypesFor(catalog, p).map((e) => ({ label: `${p.name}: ${e.title}`, href: `/${p.slug}/error/${e.slug}` })),
+    related: [
+      { label: `${p.name} status dashboard`, href: `/${p.slug}` },
+      { label: `Diagnose a ${p.name} error message`, href: `/diagnose?provider=${p.slug}` },
+      { label: 'How we decide a status', href: '/methodology' },
+      { label: 'All AI API providers', href: '/' },
+    ],
+  };
+}
