@@ -13,6 +13,9 @@ import { registerProblemHandlers } from './web/problems.ts';
 import { createProviderReader } from './web/provider-data.ts';
 import { createRenderCache, type RenderCache } from './web/render-cache.ts';
 import { registerApiRoutes } from './web/routes/api.ts';
+import { registerBadgeRoutes } from './web/routes/badges.ts';
+import { registerDiscoveryRoutes } from './web/routes/discovery.ts';
+import { registerFeedRoutes } from './web/routes/feeds.ts';
 import { registerHealthRoutes } from './web/routes/health.ts';
 import { registerPageRoutes } from './web/routes/pages.ts';
 
@@ -94,5 +97,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, web);
   registerApiRoutes(app, web);
   registerPageRoutes(app, web);
+  registerFeedRoutes(app, web);
+  registerBadgeRoutes(app, web);
+  registerDiscoveryRoutes(app, web);
   return app;
 }

@@ -11,7 +11,10 @@ import {
 } from './common.ts';
 import { communityView, type CommunityBlockView } from './community.ts';
 import { liveSignalsView, type LiveSignalsView } from './live-signals.ts';
-import { fillText, officialPageHref, placeholderValues, providerText, toSegments, type Segment } from './text.ts';
+import type { FeedLink } from '../pages.ts';
+import type { Crumb, FaqItem } from '../structured-data.ts';
+import { providerFeedLinks } from './feed.ts';
+import { fillText, officialPageHref, placeholderValues, providerText, segmentsText, toSegments, type Segment } from './text.ts';
 
 export type SignatureView = {
   label: string;
@@ -30,6 +33,10 @@ export type ErrorPageView = {
   error: { slug: string; title: string; shortTitle: string };
   title: string;
   description: string;
+  breadcrumbs: Crumb[];
+  feeds: FeedLink[];
+  /** The FAQ as plain text, for FAQPage JSON-LD. */
+  faqText: FaqItem[];
   headline: HeadlineView;
   verdict: { verdict: string; label: string; text: string; evidence: ReasonView[] };
   community: CommunityBlockView;
@@ -81,11 +88,16 @@ export function errorPageView(data: ProviderData, errorType: ErrorType, catalog:
     community: summariseCommunity(data.buckets, data.now, errorType.category),
   });
   const ownLabels = new Set((override?.signatures ?? []).map((s) => s.label.toLowerCase()));
+  const faq = [...errorType.faq, ...(override?.faq ?? [])].map((f) => ({ q: fillText(f.q, values), a: text(f.a) }));
+  const path = `/${p.slug}/error/${errorType.slug}`;
   return {
     provider: { slug: p.slug, name: p.name },
     error: { slug: errorType.slug, title: errorType.title, shortTitle: errorType.shortTitle },
     title: `${p.name}: ${errorType.title}`,
     description: fillText(errorType.summary, values),
+    breadcrumbs: [{ name: 'All providers', path: '/' }, { name: p.name, path: `/${p.slug}` }, { name: errorType.shortTitle, path }],
+    feeds: providerFeedLinks(p),
+    faqText: faq.map((f) => ({ q: f.q, a: segmentsText(f.a) })),
     headline: headlineView(data),
     verdict: { verdict: verdict.verdict, label: verdict.label, text: verdict.text, evidence: reasonViews(verdict.evidence, data.now) },
     community: communityView(data, errorType.category),
@@ -102,7 +114,7 @@ export function errorPageView(data: ProviderData, errorType: ErrorType, catalog:
     live: liveSignalsView(data, probeIntervalMs),
     components: componentsView(data),
     incidents: incidentsView(data),
-    faq: [...errorType.faq, ...(override?.faq ?? [])].map((f) => ({ q: fillText(f.q, values), a: text(f.a) })),
+    faq,
     related: {
       dashboard: { label: `${p.name} status dashboard`, href: `/${p.slug}` },
       otherErrors: errorTypesFor(catalog, p)
