@@ -43,6 +43,7 @@ export type PageRenderer = {
 export function createPageRenderer(app: FastifyInstance, deps: { config: Config; assets: Assets; cache: RenderCache; now: () => number }): PageRenderer {
   const { config, assets, cache, now } = deps;
   const stylesheet = assets.url('site.css');
+  const icon = assets.url('icon.svg');
   const serveAs: PageRenderer['serveAs'] = async (request, reply, key, version, type, render) => {
     const page = await cache.get(key, version, now(), type.contentType, render);
     return sendPage(request, reply, page, 200, type.cacheControl);
@@ -62,6 +63,7 @@ export function createPageRenderer(app: FastifyInstance, deps: { config: Config;
           noindex: meta.noindex === true,
           siteName: config.siteName,
           stylesheet,
+          icon,
         },
         view,
       });

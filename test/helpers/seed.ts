@@ -26,7 +26,7 @@ function probes(store: Store, slug: string, now: number, latencyMs: number): voi
   }
 }
 
-/** Anthropic: API in major outage, an open official incident with two updates, a resolved one, one we detected. */
+/** Anthropic: API in major outage, an open official incident with two updates, a resolved one, one we detected, reports. */
 export function seedAnthropicOutage(store: Store, now: number): void {
   const at = now - MINUTE_MS;
   okCheck(store, 'anthropic', at);
@@ -56,6 +56,7 @@ export function seedAnthropicOutage(store: Store, now: number): void {
   store.incidents.upsert('anthropic', 'detected', [
     incident('probe-auth-1', { title: 'API answers 503 to our probe', startedAt: now - 40 * MINUTE_MS, impact: 'major', rawImpact: null, rawState: null }),
   ], at);
+  probes(store, 'anthropic', now, 240);
   for (let i = 0; i < 6; i += 1) {
     store.reports.add({
       providerSlug: 'anthropic', category: i % 2 ? 'server_error' : 'overloaded', httpStatus: i % 2 ? 500 : 529, model: null, sdk: null,
