@@ -1,5 +1,6 @@
 // Headless Debian Chromium for browser tests: playwright-core drives /usr/bin/chromium (no browser download),
 // with a fresh profile directory, and the app served by a real listening server on a free loopback port.
+/// <reference lib="dom" />
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,7 @@
 // The site in headless Chromium: home, a dashboard and an auth error page at phone and desktop widths, light and
 // dark; no horizontal scroll on a phone, no console errors, zero serious or critical axe-core violations, colour
 // contrast, visible keyboard focus, and the filter form working with JavaScript off. Screenshots go to test/screenshots/.
+/// <reference lib="dom" />
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
