@@ -4,8 +4,7 @@ import type { Config } from '../config.ts';
 import type { Assets } from './assets.ts';
 import { sendPage, type RenderCache } from './render-cache.ts';
 import { structuredData, type Crumb, type FaqItem } from './structured-data.ts';
-
-export type FeedLink = { title: string; path: string };
+import type { FeedLink } from './view-models/feed.ts';
 
 export type PageMeta = {
   title: string;

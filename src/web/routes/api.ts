@@ -36,10 +36,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get('/api', async (request, reply) =>
     pages.serve(request, reply, 'page:/api', 0, () => {
       const view = apiPageView(catalog, config.siteUrl, config.siteName);
-      return pages.html('api', {
-        title: view.title, description: view.description, path: '/api',
-        breadcrumbs: [{ name: 'All providers', path: '/' }, { name: 'API', path: '/api' }],
-      }, view);
+      return pages.html('api', { title: view.title, description: view.description, path: '/api', breadcrumbs: view.breadcrumbs }, view);
     }),
   );
 }

@@ -1,11 +1,13 @@
 // View model of `/api`: the JSON endpoints, feeds and badges, with examples for one provider.
 import type { Catalog } from '../../catalog/load.ts';
+import type { Crumb } from '../structured-data.ts';
 import { allFeedPath, providerFeedPath } from './feed.ts';
 import { slugOf } from './text.ts';
 
 export type ApiPageView = {
   title: string;
   description: string;
+  breadcrumbs: Crumb[];
   endpoints: { method: string; path: string; href: string; what: string }[];
   example: { name: string; curl: string; badgeHref: string; badgeMarkdown: string; componentBadgeHref: string | null; componentName: string | null };
   openapiHref: string;
@@ -19,6 +21,7 @@ export function apiPageView(catalog: Catalog, siteUrl: string, siteName: string)
   return {
     title: `API, feeds and badges · ${siteName}`,
     description: `Read every AI API provider's status as JSON, follow incidents as Atom feeds, and embed live status badges. Described by an OpenAPI 3.1 document.`,
+    breadcrumbs: [{ name: 'All providers', path: '/' }, { name: 'API', path: '/api' }],
     endpoints: [
       { method: 'GET', path: '/api/v1/providers', href: '/api/v1/providers', what: 'Every provider with its level, label, reasons and the time of the last check.' },
       { method: 'GET', path: '/api/v1/providers/{provider}', href: `/api/v1/providers/${p.slug}`, what: 'One provider: level, reasons, components, incidents, community reports and probes.' },

@@ -11,9 +11,8 @@ import {
 } from './common.ts';
 import { communityView, type CommunityBlockView } from './community.ts';
 import { liveSignalsView, type LiveSignalsView } from './live-signals.ts';
-import type { FeedLink } from '../pages.ts';
 import type { Crumb, FaqItem } from '../structured-data.ts';
-import { providerFeedLinks } from './feed.ts';
+import { providerFeedLinks, type FeedLink } from './feed.ts';
 import { fillText, officialPageHref, placeholderValues, providerText, segmentsText, toSegments, type Segment } from './text.ts';
 
 export type SignatureView = {

@@ -1,7 +1,6 @@
 // View models of the Atom feeds: one entry per incident update (official or detected by us), per provider or for all.
 import type { IncidentRow } from '../../store/incidents.ts';
 import { toIso } from '../../time.ts';
-import type { FeedLink } from '../pages.ts';
 import type { ProviderData } from '../provider-data.ts';
 import { incidentView } from './common.ts';
 import { safeHref, xmlSafe } from './text.ts';
@@ -35,6 +34,8 @@ export type FeedView = {
 };
 
 export type FeedSite = { siteUrl: string; siteName: string };
+/** A feed a page links to with rel="alternate"; `path` is site-relative. */
+export type FeedLink = { title: string; path: string };
 
 export const allFeedPath = '/feed.atom';
 export const providerFeedPath = (slug: string) => `/${slug}/feed.atom`;

@@ -7,9 +7,8 @@ import { communityView, type CommunityBlockView } from './community.ts';
 import type { LinkView } from './error-page.ts';
 import { resourceLinks } from './error-page.ts';
 import { liveSignalsView, type LiveSignalsView } from './live-signals.ts';
-import type { FeedLink } from '../pages.ts';
 import type { Crumb } from '../structured-data.ts';
-import { providerFeedLinks } from './feed.ts';
+import { providerFeedLinks, type FeedLink } from './feed.ts';
 import { officialPageHref } from './text.ts';
 
 export type ProviderPageView = {
