@@ -96,9 +96,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerProblemHandlers(app, pages);
   registerHealthRoutes(app, web);
   registerApiRoutes(app, web);
-  registerPageRoutes(app, web);
   registerFeedRoutes(app, web);
   registerBadgeRoutes(app, web);
   registerDiscoveryRoutes(app, web);
+  registerPageRoutes(app, web);
   return app;
 }
