@@ -2,7 +2,9 @@
 // (X-Forwarded-For from the benchmarking ranges), and the id of every report the server answered 2xx.
 // Usage: tsx bench/load/report-flood.ts <base url> <seconds> <connections> <ids file>; prints autocannon's figures.
 import { writeFileSync } from 'node:fs';
-import autocannon, { type Context, type Request } from 'autocannon';
+import autocannon, { type Request } from 'autocannon';
+
+type Context = { id?: number };
 import { REPORT_CATEGORIES } from '../../src/domain.ts';
 
 const [baseUrl = '', seconds = '10', connections = '32', idsFile = ''] = process.argv.slice(2);

@@ -3,41 +3,76 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Assets } from './assets.ts';
 import { sendPage, type RenderCache } from './render-cache.ts';
+import { structuredData, type Crumb, type FaqItem } from './structured-data.ts';
+import type { FeedLink } from './view-models/feed.ts';
 
-export type PageMeta = { title: string; description: string; path: string };
+export type PageMeta = {
+  title: string;
+  description: string;
+  path: string;
+  /** The trail from the home page to this page (this page last); becomes BreadcrumbList JSON-LD. */
+  breadcrumbs?: Crumb[];
+  /** Questions with plain-text answers; becomes FAQPage JSON-LD. */
+  faq?: FaqItem[];
+  /** Atom feeds about this page, linked with rel="alternate". */
+  feeds?: FeedLink[];
+  /** Pages that must not be indexed (errors and not-found answers). */
+  noindex?: boolean;
+};
+
+/** Languages the pages exist in; the layout links each as an hreflang alternate (one today). */
+export const LANGUAGES = ['en'] as const;
+
+/** How a non-HTML answer is typed and cached by clients. */
+export type ServeType = { contentType: string; cacheControl?: string };
 
 export type PageRenderer = {
   /** Renders a page to HTML (uncached). */
   html(template: string, meta: PageMeta, view: unknown): Promise<string>;
+  /** Renders a template without the layout (feeds, badges, sitemap). */
+  text(template: string, view: object): Promise<string>;
   /** Serves a page from the render cache, rendering it when its data version changed. */
   serve(request: FastifyRequest, reply: FastifyReply, key: string, version: number, render: () => Promise<string>): Promise<FastifyReply>;
   /** Serves JSON from the render cache. */
   serveJson(request: FastifyRequest, reply: FastifyReply, key: string, version: number, build: () => unknown): Promise<FastifyReply>;
+  /** Serves any text content type from the render cache, with its own Cache-Control when given. */
+  serveAs(request: FastifyRequest, reply: FastifyReply, key: string, version: number, type: ServeType, render: () => string | Promise<string>): Promise<FastifyReply>;
 };
 
 export function createPageRenderer(app: FastifyInstance, deps: { config: Config; assets: Assets; cache: RenderCache; now: () => number }): PageRenderer {
   const { config, assets, cache, now } = deps;
   const stylesheet = assets.url('site.css');
+  const icon = assets.url('icon.svg');
+  const serveAs: PageRenderer['serveAs'] = async (request, reply, key, version, type, render) => {
+    const page = await cache.get(key, version, now(), type.contentType, render);
+    return sendPage(request, reply, page, 200, type.cacheControl);
+  };
   return {
     html(template, meta, view) {
+      const canonical = `${config.siteUrl}${meta.path}`;
       return app.view(`pages/${template}`, {
         meta: {
           title: meta.title,
           description: meta.description,
-          canonical: `${config.siteUrl}${meta.path}`,
+          canonical,
+          lang: LANGUAGES[0],
+          alternates: [...LANGUAGES.map((hreflang) => ({ hreflang, href: canonical })), { hreflang: 'x-default', href: canonical }],
+          feeds: (meta.feeds ?? []).map((feed) => ({ title: feed.title, href: `${config.siteUrl}${feed.path}` })),
+          jsonLd: structuredData(meta, config.siteUrl),
+          noindex: meta.noindex === true,
           siteName: config.siteName,
           stylesheet,
+          icon,
         },
         view,
       });
     },
-    async serve(request, reply, key, version, render) {
-      const page = await cache.get(key, version, now(), 'text/html; charset=utf-8', render);
-      return sendPage(request, reply, page);
+    text(template, view) {
+      return app.view(template, view);
     },
-    async serveJson(request, reply, key, version, build) {
-      const page = await cache.get(key, version, now(), 'application/json; charset=utf-8', () => JSON.stringify(build()));
-      return sendPage(request, reply, page);
-    },
+    serve: (request, reply, key, version, render) => serveAs(request, reply, key, version, { contentType: 'text/html; charset=utf-8' }, render),
+    serveJson: (request, reply, key, version, build) =>
+      serveAs(request, reply, key, version, { contentType: 'application/json; charset=utf-8' }, () => JSON.stringify(build())),
+    serveAs,
   };
 }

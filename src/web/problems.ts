@@ -42,7 +42,7 @@ async function answer(request: FastifyRequest, reply: FastifyReply, pages: PageR
   reply.code(status).header('cache-control', 'no-store');
   if (wantsJson(request)) return reply.send({ error: { status, message } });
   const heading = HEADINGS[status] ?? 'Something went wrong on our side';
-  const html = await pages.html('problem', { title: heading, description: message, path: request.url.split('?')[0] ?? '/' }, { heading, message });
+  const html = await pages.html('problem', { title: heading, description: message, path: request.url.split('?')[0] ?? '/', noindex: true }, { heading, message });
   return reply.type('text/html; charset=utf-8').send(html);
 }
 

@@ -91,10 +91,10 @@ function pickEncoding(header: string | undefined): 'br' | 'gzip' | null {
 }
 
 /** Sends a cached page: 304 when the client has it, else the best encoding it accepts. */
-export function sendPage(request: FastifyRequest, reply: FastifyReply, page: CachedPage, status = 200): FastifyReply {
+export function sendPage(request: FastifyRequest, reply: FastifyReply, page: CachedPage, status = 200, cacheControl = CACHE_CONTROL): FastifyReply {
   reply
     .header('etag', page.etag)
-    .header('cache-control', CACHE_CONTROL)
+    .header('cache-control', cacheControl)
     .header('vary', 'accept-encoding')
     .type(page.contentType);
   const ifNoneMatch = request.headers['if-none-match'];

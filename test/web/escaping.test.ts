@@ -37,7 +37,9 @@ describe('escaping', () => {
   it.each(PAGES)('%s contains no injected element, attribute or script URL', async (url) => {
     const res = await h.app.inject({ method: 'GET', url });
     expect(res.statusCode).toBeLessThan(500);
-    expect(res.body).not.toContain('<script');
+    // JSON-LD blocks are data; their text may hold no "<", so nothing inside can close them.
+    const jsonLd = /<script type="application\/ld\+json">[^<]*<\/script>/g;
+    expect(res.body.replace(jsonLd, '')).not.toContain('<script');
     expect(res.body).not.toMatch(/<img/);
     expect(res.body).not.toMatch(/<[^>]*\sonerror=/i);
     expect(res.body).not.toMatch(/href="javascript:/i);
@@ -53,6 +55,13 @@ describe('escaping', () => {
   it('does not link an incident whose URL is not https', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/evil' });
     expect(res.body).toMatch(/<h3>&lt;script&gt;alert\(1\)&lt;\/script&gt;<\/h3>/);
+  });
+
+  it('keeps hostile names inside JSON-LD as data, intact once parsed', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/evil/error/auth-error' });
+    const blocks = [...res.body.matchAll(/<script type="application\/ld\+json">([^<]*)<\/script>/g)].map((m) => JSON.parse(m[1]!));
+    const crumbs = blocks.find((b) => b['@type'] === 'BreadcrumbList');
+    expect(crumbs.itemListElement[1].name).toBe(EVIL);
   });
 
   it('keeps the JSON API as JSON, with the text intact', async () => {

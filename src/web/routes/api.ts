@@ -1,9 +1,11 @@
-// JSON API v1: the providers' view models, the same data the pages show.
+// JSON API v1: the providers' view models, the same data the pages show; its OpenAPI document and the API page.
 import type { FastifyInstance } from 'fastify';
 import { toIso } from '../../time.ts';
 import type { WebDeps } from '../deps.ts';
 import { NotFound } from '../problems.ts';
+import { openApiDocument } from '../openapi.ts';
 import { providerJson } from '../view-models/api.ts';
+import { apiPageView } from '../view-models/api-page.ts';
 
 export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
   const { catalog, config, reader, store, pages, now } = deps;
@@ -26,4 +28,15 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
       return { generatedAt: toIso(at), ...providerJson(reader.read(provider.slug, at)!, catalog, config.siteUrl, config.probeIntervalMs, true) };
     });
   });
+
+  app.get('/api/v1/openapi.json', async (request, reply) =>
+    pages.serveJson(request, reply, 'api:openapi', 0, () => openApiDocument(config.siteUrl, config.siteName)),
+  );
+
+  app.get('/api', async (request, reply) =>
+    pages.serve(request, reply, 'page:/api', 0, () => {
+      const view = apiPageView(catalog, config.siteUrl, config.siteName);
+      return pages.html('api', { title: view.title, description: view.description, path: '/api', breadcrumbs: view.breadcrumbs }, view);
+    }),
+  );
 }

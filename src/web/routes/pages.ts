@@ -5,6 +5,7 @@ import { errorTypesFor } from '../../catalog/load.ts';
 import { REPORT_CATEGORIES } from '../../domain.ts';
 import type { WebDeps } from '../deps.ts';
 import { errorPageView } from '../view-models/error-page.ts';
+import { allFeedLinks } from '../view-models/feed.ts';
 import { homeView } from '../view-models/home.ts';
 import { providerPageView } from '../view-models/provider-page.ts';
 import { NotFound, parseOr400 } from '../problems.ts';
@@ -21,7 +22,7 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
     const render = () => {
       const at = now();
       const view = homeView(reader.readAll(at), q, config.siteName);
-      return pages.html('home', { title: view.title, description: view.description, path: '/' }, view);
+      return pages.html('home', { title: view.title, description: view.description, path: '/', feeds: allFeedLinks() }, view);
     };
     // Filtered lists are cheap and unbounded in number, so only the plain list is cached.
     if (q.trim() !== '') return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(await render());
@@ -36,7 +37,7 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
     return pages.serve(request, reply, key, store.versions.of(provider.slug), () => {
       const data = reader.read(provider.slug, now())!;
       const view = providerPageView(data, catalog, config.probeIntervalMs, { token: formTokens.issue(provider.slug, data.now), reported });
-      return pages.html('provider', { title: view.title, description: view.description, path: `/${provider.slug}` }, view);
+      return pages.html('provider', { title: view.title, description: view.description, path: `/${provider.slug}`, breadcrumbs: view.breadcrumbs, feeds: view.feeds }, view);
     });
   });
 
@@ -50,7 +51,7 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
     return pages.serve(request, reply, `page:${path}${reported ? `?reported=${reported}` : ''}`, store.versions.of(provider.slug), () => {
       const data = reader.read(provider.slug, now())!;
       const view = errorPageView(data, errorType, catalog, config.probeIntervalMs, { token: formTokens.issue(provider.slug, data.now), reported });
-      return pages.html('error', { title: view.title, description: view.description, path }, view);
+      return pages.html('error', { title: view.title, description: view.description, path, breadcrumbs: view.breadcrumbs, faq: view.faqText, feeds: view.feeds }, view);
     });
   });
 }

@@ -10,7 +10,9 @@ import {
 import { communityView, type CommunityBlockView, type ReportFormInput } from './community.ts';
 import { errorVerdict } from './error-verdict.ts';
 import { liveSignalsView, type LiveSignalsView } from './live-signals.ts';
-import { fillText, officialPageHref, placeholderValues, providerText, toSegments, type Segment } from './text.ts';
+import type { Crumb, FaqItem } from '../structured-data.ts';
+import { providerFeedLinks, type FeedLink } from './feed.ts';
+import { fillText, officialPageHref, placeholderValues, providerText, segmentsText, toSegments, type Segment } from './text.ts';
 
 export type SignatureView = {
   label: string;
@@ -29,6 +31,10 @@ export type ErrorPageView = {
   error: { slug: string; title: string; shortTitle: string };
   title: string;
   description: string;
+  breadcrumbs: Crumb[];
+  feeds: FeedLink[];
+  /** The FAQ as plain text, for FAQPage JSON-LD. */
+  faqText: FaqItem[];
   headline: HeadlineView;
   verdict: { verdict: string; label: string; text: string; evidence: ReasonView[] };
   community: CommunityBlockView;
@@ -77,11 +83,16 @@ export function errorPageView(data: ProviderData, errorType: ErrorType, catalog:
   const text = (t: string) => providerText(t, values);
   const verdict = errorVerdict(data, errorType);
   const ownLabels = new Set((override?.signatures ?? []).map((s) => s.label.toLowerCase()));
+  const faq = [...errorType.faq, ...(override?.faq ?? [])].map((f) => ({ q: fillText(f.q, values), a: text(f.a) }));
+  const path = `/${p.slug}/error/${errorType.slug}`;
   return {
     provider: { slug: p.slug, name: p.name },
     error: { slug: errorType.slug, title: errorType.title, shortTitle: errorType.shortTitle },
     title: `${p.name}: ${errorType.title}`,
     description: fillText(errorType.summary, values),
+    breadcrumbs: [{ name: 'All providers', path: '/' }, { name: p.name, path: `/${p.slug}` }, { name: errorType.shortTitle, path }],
+    feeds: providerFeedLinks(p),
+    faqText: faq.map((f) => ({ q: f.q, a: segmentsText(f.a) })),
     headline: headlineView(data),
     verdict: { verdict: verdict.verdict, label: verdict.label, text: verdict.text, evidence: reasonViews(verdict.evidence, data.now) },
     community: communityView(data, form, errorType),
@@ -105,7 +116,7 @@ export function errorPageView(data: ProviderData, errorType: ErrorType, catalog:
     live: liveSignalsView(data, probeIntervalMs),
     components: componentsView(data),
     incidents: incidentsView(data),
-    faq: [...errorType.faq, ...(override?.faq ?? [])].map((f) => ({ q: fillText(f.q, values), a: text(f.a) })),
+    faq,
     related: {
       dashboard: { label: `${p.name} status dashboard`, href: `/${p.slug}` },
       isItDown: { label: `Is ${p.name} down?`, href: `/${p.slug}/is-it-down` },

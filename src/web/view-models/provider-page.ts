@@ -7,12 +7,16 @@ import { communityView, type CommunityBlockView, type ReportFormInput } from './
 import type { LinkView } from './error-page.ts';
 import { resourceLinks } from './error-page.ts';
 import { liveSignalsView, type LiveSignalsView } from './live-signals.ts';
+import type { Crumb } from '../structured-data.ts';
+import { providerFeedLinks, type FeedLink } from './feed.ts';
 import { officialPageHref } from './text.ts';
 
 export type ProviderPageView = {
   provider: { slug: string; name: string; description: string };
   title: string;
   description: string;
+  breadcrumbs: Crumb[];
+  feeds: FeedLink[];
   headline: HeadlineView;
   official: { href: string | undefined; lastOk: TimeView | null; lastAttempt: TimeView | null; configured: boolean };
   community: CommunityBlockView;
@@ -31,6 +35,8 @@ export function providerPageView(data: ProviderData, catalog: Catalog, probeInte
     provider: { slug: p.slug, name: p.name, description: p.description },
     title: `${p.name} status: ${headline.label}`,
     description: `Is ${p.name} down? Live status of ${p.name}'s API from its official status page, our live probes and community reports, with components, incidents and error guides.`,
+    breadcrumbs: [{ name: 'All providers', path: '/' }, { name: p.name, path: `/${p.slug}` }],
+    feeds: providerFeedLinks(p),
     headline,
     official: {
       href: officialPageHref(p),

@@ -46,3 +46,17 @@ export function safeHref(url: string | null | undefined): string | undefined {
     return undefined;
   }
 }
+
+/** The plain text of segments, backticks dropped (for meta data and JSON-LD). */
+export const segmentsText = (segments: readonly Segment[]): string => segments.map((s) => s.text).join('');
+
+/** Text without the characters XML 1.0 forbids (controls, lone surrogates), so hostile input cannot break a feed or badge. */
+export function xmlSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
+}
+
+/** A URL path segment from a display name: "Claude API (api.anthropic.com)" → "claude-api-api-anthropic-com". */
+export function slugOf(name: string): string {
+  return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+}

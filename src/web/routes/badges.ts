@@ -1,0 +1,50 @@
+// SVG status badges for READMEs: a provider's headline, or one of its components, shields-style.
+import type { FastifyInstance } from 'fastify';
+import type { Level } from '../../domain.ts';
+import type { WebDeps } from '../deps.ts';
+import type { ProviderData } from '../provider-data.ts';
+import { NotFound } from '../problems.ts';
+import { badgeView } from '../view-models/badge.ts';
+import { slugOf } from '../view-models/text.ts';
+
+const SVG = { contentType: 'image/svg+xml', cacheControl: 'public, max-age=60, stale-while-revalidate=60' };
+
+export const providerBadgePath = (slug: string) => `/${slug}/badge.svg`;
+export const componentBadgePath = (slug: string, component: string) => `/${slug}/components/${component}/badge.svg`;
+
+/** A component's level while the official signal is fresh; stale or missing readings say Unknown, never a guess. */
+function componentLevel(data: ProviderData, name: string): Level {
+  if (data.status.signals.official.state !== 'fresh') return 'unknown';
+  return data.components?.find((c) => c.name === name)?.level ?? 'unknown';
+}
+
+export function registerBadgeRoutes(app: FastifyInstance, deps: WebDeps): void {
+  const { catalog, reader, store, pages, now } = deps;
+
+  const providerOf = (slug: string) => {
+    const provider = catalog.providerBySlug.get(slug);
+    if (!provider) throw new NotFound(`We do not track a provider called "${slug}".`);
+    return provider;
+  };
+
+  app.get<{ Params: { provider: string } }>(providerBadgePath(':provider'), async (request, reply) => {
+    const provider = providerOf(request.params.provider);
+    return pages.serveAs(request, reply, `badge:${provider.slug}`, store.versions.of(provider.slug), SVG, () =>
+      pages.text('machine/badge', badgeView(provider.name, reader.read(provider.slug, now())!.status.level)),
+    );
+  });
+
+  app.get<{ Params: { provider: string; component: string } }>(componentBadgePath(':provider', ':component'), async (request, reply) => {
+    const provider = providerOf(request.params.provider);
+    const wanted = request.params.component;
+    const named = (names: string[]) => names.find((name) => slugOf(name) === wanted);
+    // One indexed query before the cache, so that unknown names never become cache entries.
+    const stored = store.components.list(provider.slug).map((c) => c.name);
+    const name = named(stored.length > 0 ? stored : provider.components);
+    if (!name) throw new NotFound(`${provider.name} has no component "${wanted}".`);
+    return pages.serveAs(request, reply, `badge:${provider.slug}/${wanted}`, store.versions.of(provider.slug), SVG, () => {
+      const data = reader.read(provider.slug, now())!;
+      return pages.text('machine/badge', badgeView(`${provider.name} ${name}`, componentLevel(data, name)));
+    });
+  });
+}

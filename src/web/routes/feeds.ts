@@ -1,0 +1,27 @@
+// Atom feeds: incidents and their updates, official and detected by us, per provider and for all providers.
+import type { FastifyInstance } from 'fastify';
+import type { WebDeps } from '../deps.ts';
+import { NotFound } from '../problems.ts';
+import { allFeedPath, allProvidersFeedView, providerFeedPath, providerFeedView } from '../view-models/feed.ts';
+
+const ATOM = { contentType: 'application/atom+xml; charset=utf-8', cacheControl: 'public, max-age=60, stale-while-revalidate=300' };
+
+export function registerFeedRoutes(app: FastifyInstance, deps: WebDeps): void {
+  const { catalog, config, reader, store, pages, now } = deps;
+  const site = { siteUrl: config.siteUrl, siteName: config.siteName };
+
+  app.get(allFeedPath, async (request, reply) =>
+    pages.serveAs(request, reply, `feed:${allFeedPath}`, store.versions.global(), ATOM, () => {
+      const at = now();
+      return pages.text('machine/atom', allProvidersFeedView(reader.readAll(at), site, at));
+    }),
+  );
+
+  app.get<{ Params: { provider: string } }>(providerFeedPath(':provider'), async (request, reply) => {
+    const provider = catalog.providerBySlug.get(request.params.provider);
+    if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
+    return pages.serveAs(request, reply, `feed:${providerFeedPath(provider.slug)}`, store.versions.of(provider.slug), ATOM, () =>
+      pages.text('machine/atom', providerFeedView(reader.read(provider.slug, now())!, site)),
+    );
+  });
+}

@@ -1,0 +1,119 @@
+// The OpenAPI document: served as JSON, a 3.1 document whose schemas compile, and the API answers as it describes,
+// called path by path from the document itself with each parameter's example.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { T0, createHarness, type Harness } from '../helpers/app.ts';
+import { seedScenario } from '../helpers/seed.ts';
+
+type Operation = {
+  parameters?: { name: string; in: string; example: string }[];
+  responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+};
+type Doc = { openapi: string; servers: { url: string }[]; paths: Record<string, { get: Operation }>; components: { schemas: Record<string, unknown> } };
+
+let h: Harness;
+let doc: Doc;
+let ajv: Ajv2020;
+
+beforeAll(async () => {
+  h = await createHarness();
+  seedScenario(h.store, T0);
+  const res = await h.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+  doc = res.json();
+  // OpenAPI 3.1 schemas are JSON Schema 2020-12; the document's other keys are not schema keywords.
+  ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats.default(ajv);
+  ajv.addSchema(doc, 'openapi.json');
+});
+afterAll(() => h.close());
+
+const validator = (schema: unknown) => ajv.compile({ $ref: `openapi.json#${pointerTo(schema)}` });
+
+/** The JSON pointer of a response schema inside the document, so its $refs resolve against the document. */
+function pointerTo(schema: unknown): string {
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [status, response] of Object.entries(item.get.responses)) {
+      for (const [type, media] of Object.entries(response.content ?? {})) {
+        if (media.schema === schema) return ['', 'paths', path, 'get', 'responses', status, 'content', type, 'schema'].map(escape).join('/');
+      }
+    }
+  }
+  throw new Error('schema not in the document');
+}
+const escape = (part: string) => part.replace(/~/g, '~0').replace(/\//g, '~1');
+
+function urlOf(path: string, operation: Operation, override: Record<string, string> = {}): string {
+  return path.replace(/\{(\w+)\}/g, (_whole, name: string) => override[name] ?? operation.parameters!.find((p) => p.name === name)!.example);
+}
+
+describe('the OpenAPI document', () => {
+  it('is OpenAPI 3.1 with this site as its server, and every component schema compiles', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.servers).toEqual([{ url: h.config.siteUrl }]);
+    for (const name of Object.keys(doc.components.schemas)) expect(() => ajv.compile({ $ref: `openapi.json#/components/schemas/${name}` })).not.toThrow();
+  });
+
+  it('describes the JSON API, the feeds and the badges', () => {
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
+      '/api/v1/providers', '/api/v1/providers/{provider}', '/feed.atom', '/{provider}/feed.atom', '/{provider}/badge.svg',
+      '/{provider}/components/{component}/badge.svg',
+    ]));
+  });
+});
+
+describe('the API as described', () => {
+  it('answers every path with the status, content type and body schema the document gives', async () => {
+    for (const [path, item] of Object.entries(doc.paths)) {
+      const operation = item.get;
+      const res = await h.app.inject({ method: 'GET', url: urlOf(path, operation) });
+      expect(res.statusCode, path).toBe(200);
+      const [type, media] = Object.entries(operation.responses['200']!.content!)[0]!;
+      expect(res.headers['content-type'], path).toContain(type);
+      if (type !== 'application/json') continue;
+      const validate = validator(media.schema);
+      expect(validate(res.json()), `${path}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    }
+  });
+
+  it('matches the schema for every provider, seeded or empty', async () => {
+    const validate = validator(doc.paths['/api/v1/providers/{provider}']!.get.responses['200']!.content!['application/json']!.schema);
+    for (const provider of h.catalog.providers) {
+      const body = (await h.app.inject({ method: 'GET', url: `/api/v1/providers/${provider.slug}` })).json();
+      expect(validate(body), `${provider.slug}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    }
+  });
+
+  it('answers 404 as documented for an unknown provider', async () => {
+    for (const [path, item] of Object.entries(doc.paths)) {
+      const documented = item.get.responses['404'];
+      if (!documented) continue;
+      const res = await h.app.inject({ method: 'GET', url: urlOf(path, item.get, { provider: 'no-such-provider' }) });
+      expect(res.statusCode, path).toBe(404);
+      if (!path.startsWith('/api/')) continue;
+      const validate = validator(documented.content!['application/json']!.schema);
+      expect(validate(res.json()), ajv.errorsText(validate.errors)).toBe(true);
+    }
+  });
+
+  it('catches drift: a body with a field the document does not know fails', async () => {
+    const validate = validator(doc.paths['/api/v1/providers/{provider}']!.get.responses['200']!.content!['application/json']!.schema);
+    const body = (await h.app.inject({ method: 'GET', url: '/api/v1/providers/anthropic' })).json();
+    expect(validate(body)).toBe(true);
+    expect(validate({ ...body, surprise: 1 })).toBe(false);
+    expect(validate({ ...body, level: 'fine' })).toBe(false);
+  });
+});
+
+describe('the API page', () => {
+  it('links the document, the endpoints and shows a badge', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/api' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('href="/api/v1/openapi.json"');
+    expect(res.body).toContain('<a href="/api/v1/providers/openai"><code>GET /api/v1/providers/{provider}</code></a>');
+    expect(res.body).toContain('<img src="/openai/badge.svg" alt="OpenAI status badge" height="20">');
+    expect(res.body).toContain(`curl -s ${h.config.siteUrl}/api/v1/providers/openai`);
+  });
+});
