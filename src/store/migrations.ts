@@ -143,4 +143,9 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (provider_slug, bucket_at, category)
   ) STRICT, WITHOUT ROWID;
   `,
+  /* 2: incidents that left the source's list of open ones without an end time; damping of the page's own level. */ `
+  ALTER TABLE incidents ADD COLUMN unlisted_at INTEGER;
+  ALTER TABLE page_levels ADD COLUMN pending_level TEXT;
+  ALTER TABLE page_levels ADD COLUMN pending_count INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
