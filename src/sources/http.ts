@@ -244,8 +244,9 @@ export function createHttpDoor(deps: { dispatcher: Dispatcher; policy: UpstreamP
       ...req.headers,
     };
 
+    let hop = 0;
     try {
-      for (let hop = 0; ; hop += 1) {
+      for (; ; hop += 1) {
         const why = forbidden(url);
         if (why) return fail(hop === 0 ? 'blocked' : 'redirect', hop === 0 ? why : `redirect to a forbidden target: ${why}`, BLOCKED_CODE);
         const res = await dispatcher.request({
@@ -296,6 +297,7 @@ export function createHttpDoor(deps: { dispatcher: Dispatcher; policy: UpstreamP
       if (req.signal?.aborted) return fail('aborted', 'cancelled');
       if (deadline.aborted) return fail('timeout', `no complete answer within ${req.deadlineMs} ms`);
       const { kind, code } = classifyError(error);
+      if (kind === 'blocked' && hop > 0) return fail('redirect', 'redirect to a forbidden address', code);
       const message = (error as Error).message.replace(/\[?[0-9a-f:.]*\d[0-9a-f:.]*\]?:\d+|\b\d{1,3}(\.\d{1,3}){3}\b/gi, '<address>');
       return fail(kind, kind === 'blocked' ? 'the address is not allowed' : `${code ?? 'error'}: ${message}`.slice(0, 200), code);
     }
