@@ -61,8 +61,8 @@ export function createScheduler<T>(options: SchedulerOptions<T>): Scheduler {
     let deadline: TimerHandle | null = null;
     const timeout = new Promise<TaskOutcome & { timedOut: true }>((resolve) => {
       deadline = clock.setTimeout(() => {
-        controller.abort();
         resolve({ ok: false, timedOut: true });
+        controller.abort();
       }, options.taskTimeoutMs);
     });
     let outcome: TaskOutcome & { timedOut?: boolean };
