@@ -69,3 +69,17 @@ describe('merging one poll', () => {
     expect(mergeReadings([{ incidents: [] }]).listsAllOpen).toBe(false);
   });
 });
+
+describe('the catalog', () => {
+  it('points every official page at https documents its adapter can fetch', async () => {
+    const { realCatalog } = await import('../helpers/app.ts');
+    const { ADAPTERS } = await import('../../src/sources/adapters/index.ts');
+    const pages = realCatalog().providers.flatMap((p) => (p.statusPage ? [p.statusPage] : []));
+    expect(pages.length).toBeGreaterThanOrEqual(15);
+    for (const page of pages) {
+      const docs = ADAPTERS[page.format].documents(page);
+      expect(docs[0]!.name).toBe('main');
+      for (const d of docs) expect(d.url, d.url).toMatch(/^https:\/\/[^/]+\.[a-z]+\//);
+    }
+  });
+});

@@ -1,0 +1,66 @@
+// Store modules the poller writes: damped page level, incidents applied from a poll, the unlisted rule.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SnapshotIncident } from '../../src/domain.ts';
+import { openDatabase } from '../../src/store/db.ts';
+import { createStore, type Store } from '../../src/store/index.ts';
+
+let store: Store;
+beforeEach(() => {
+  store = createStore(openDatabase(':memory:'));
+  store.providers.sync([{ slug: 'acme', name: 'Acme' }], 0);
+});
+afterEach(() => store.close());
+
+const incident = (key: string, over: Partial<SnapshotIncident> = {}): SnapshotIncident => ({
+  key, kind: 'incident', title: `Incident ${key}`, state: 'investigating', rawState: 'investigating', impact: 'minor', rawImpact: 'minor',
+  url: null, startedAt: 1000, resolvedAt: null, scheduledFor: null, scheduledUntil: null,
+  updates: [{ key: `${key}-u1`, state: 'investigating', rawState: 'investigating', body: 'Looking.', at: 1000 }], components: [], ...over,
+});
+
+describe('page level', () => {
+  it('publishes the first reading, then needs two agreeing polls to change', () => {
+    expect(store.components.setPageLevel('acme', 'operational', 'none', 1)).toBe(true);
+    expect(store.components.setPageLevel('acme', 'partial_outage', 'major', 2)).toBe(false);
+    expect(store.components.pageLevel('acme')).toEqual({ level: 'operational', raw: 'none' });
+    expect(store.components.setPageLevel('acme', 'operational', 'none', 3)).toBe(false);
+    expect(store.components.setPageLevel('acme', 'partial_outage', 'major', 4)).toBe(false);
+    expect(store.components.setPageLevel('acme', 'partial_outage', 'major', 5)).toBe(true);
+    expect(store.components.pageLevel('acme')).toEqual({ level: 'partial_outage', raw: 'major' });
+  });
+});
+
+describe('official incidents', () => {
+  it('writes nothing when the same poll comes again', () => {
+    expect(store.incidents.applyOfficial('acme', [incident('a')], true, 10)).toBe(true);
+    const version = store.versions.of('acme');
+    expect(store.incidents.applyOfficial('acme', [incident('a')], true, 20)).toBe(false);
+    expect(store.versions.of('acme')).toBe(version);
+    expect(store.incidents.listRecent('acme', 0)[0]!.updatedAt).toBe(10);
+  });
+
+  it('marks open incidents a complete list no longer has as unlisted, once, and only then', () => {
+    store.incidents.applyOfficial('acme', [incident('a'), incident('b'), incident('c', { state: 'resolved', resolvedAt: 900 })], true, 10);
+    store.incidents.applyOfficial('acme', [incident('b')], false, 20);
+    expect(store.incidents.listRecent('acme', 0).every((i) => i.unlistedAt === null)).toBe(true);
+    store.incidents.applyOfficial('acme', [incident('b')], true, 30);
+    store.incidents.applyOfficial('acme', [], true, 40);
+    const byKey = new Map(store.incidents.listRecent('acme', 0).map((i) => [i.key, i]));
+    expect(byKey.get('a')).toMatchObject({ unlistedAt: 30, resolvedAt: null, state: 'investigating' });
+    expect(byKey.get('b')!.unlistedAt).toBe(40);
+    expect(byKey.get('c')!.unlistedAt).toBeNull();
+  });
+
+  it('clears the mark when the incident is listed again or its end is told', () => {
+    store.incidents.applyOfficial('acme', [incident('a')], true, 10);
+    store.incidents.applyOfficial('acme', [], true, 20);
+    store.incidents.applyOfficial('acme', [incident('a', { state: 'resolved', resolvedAt: 15 })], false, 30);
+    expect(store.incidents.listRecent('acme', 0)[0]).toMatchObject({ state: 'resolved', resolvedAt: 15, unlistedAt: null });
+  });
+
+  it('keeps the first unlisted time a source gives, and drops unlisted incidents from the recent list after the window', () => {
+    store.incidents.applyOfficial('acme', [incident('feed', { startedAt: 50, updates: [], unlistedAt: 100 })], false, 100);
+    store.incidents.applyOfficial('acme', [incident('feed', { startedAt: 50, updates: [], unlistedAt: 200 })], false, 200);
+    expect(store.incidents.listRecent('acme', 0)[0]!.unlistedAt).toBe(100);
+    expect(store.incidents.listRecent('acme', 150)).toEqual([]);
+  });
+});
