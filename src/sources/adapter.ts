@@ -26,7 +26,7 @@ export class SourceError extends Error {
 export type Adapter = {
   /** The documents to fetch for a page, the main one first. */
   documents(page: StatusPage): DocumentSpec[];
-  /** Reads one fetched document; throws SourceError. Pure: `now` is only used to date-window feed entries. */
+  /** Reads one fetched document; throws SourceError. Pure: `now` only dates windows (feed entries, maintenances). */
   read(document: string, body: string, page: StatusPage, now: number): DocumentReading;
 };
 

@@ -307,4 +307,4 @@ export function createHttpDoor(deps: { dispatcher: Dispatcher; policy: UpstreamP
 }
 
 /** "<site name> (+<site url>)": tells upstream operators who is calling. */
-export const userAgentFor = (siteName: string, siteUrl: string): string => `${siteName} status monitor (+${siteUrl})`;
+export const userAgentFor = (siteName: string, siteUrl: string): string => `${siteName} (+${siteUrl})`;

@@ -91,7 +91,9 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
     const existing = find.get(slug, origin, given.key);
     // The first poll that judged it no longer current keeps its time; a source presenting it again clears it.
     const unlistedAt = given.unlistedAt == null ? null : existing?.unlistedAt ?? given.unlistedAt;
-    const item = { ...given, unlistedAt };
+    // Some documents only give a last-update time as the start (incident.io's summary); a start never moves later.
+    const startedAt = existing ? Math.min(existing.startedAt, given.startedAt) : given.startedAt;
+    const item = { ...given, unlistedAt, startedAt };
     const values = { slug, origin, ...item, now };
     let changed = false;
     let incidentId: number;

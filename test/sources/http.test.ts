@@ -59,7 +59,7 @@ describe('answers', () => {
     expect(r.validators).toEqual({ etag: '"v1"', lastModified: 'Mon, 06 Oct 2026 12:00:00 GMT' });
     expect(r.timing.headersMs).not.toBeNull();
     expect(r.timing.totalMs).toBeGreaterThanOrEqual(r.timing.headersMs!);
-    expect(up.requests.at(-1)!.headers['user-agent']).toBe('Test Status status monitor (+https://status.example)');
+    expect(up.requests.at(-1)!.headers['user-agent']).toBe('Test Status (+https://status.example)');
   });
 
   it('sends validators and reports 304 as not modified', async () => {
@@ -149,6 +149,11 @@ describe('redirects and the address policy', () => {
     expect(failure(await get('/to-literal'))).toMatchObject({ kind: 'redirect' });
     up.set('/to-name', { status: 302, headers: { location: 'http://private.test/steal' } });
     expect(failure(await get('/to-name'))).toMatchObject({ kind: 'redirect' });
+  });
+
+  it('checks IP-literal hosts in the connector too, where no lookup happens', async () => {
+    const error = await agent.request({ origin: 'http://127.0.0.2:9', path: '/', method: 'GET' }).then(() => null, (e: unknown) => e);
+    expect(classifyError(error)).toMatchObject({ kind: 'blocked' });
   });
 
   it('fails an unknown host as dns', async () => {

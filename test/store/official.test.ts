@@ -57,6 +57,14 @@ describe('official incidents', () => {
     expect(store.incidents.listRecent('acme', 0)[0]).toMatchObject({ state: 'resolved', resolvedAt: 15, unlistedAt: null });
   });
 
+  it('never moves a start later, but takes an earlier one', () => {
+    store.incidents.applyOfficial('acme', [incident('a', { startedAt: 1000 })], true, 10);
+    store.incidents.applyOfficial('acme', [incident('a', { startedAt: 5000 })], true, 20);
+    expect(store.incidents.listRecent('acme', 0)[0]!.startedAt).toBe(1000);
+    store.incidents.applyOfficial('acme', [incident('a', { startedAt: 400 })], true, 30);
+    expect(store.incidents.listRecent('acme', 0)[0]!.startedAt).toBe(400);
+  });
+
   it('keeps the first unlisted time a source gives, and drops unlisted incidents from the recent list after the window', () => {
     store.incidents.applyOfficial('acme', [incident('feed', { startedAt: 50, updates: [], unlistedAt: 100 })], false, 100);
     store.incidents.applyOfficial('acme', [incident('feed', { startedAt: 50, updates: [], unlistedAt: 200 })], false, 200);
