@@ -26,11 +26,11 @@ export type SchedulerOptions<T> = {
 };
 
 export type Scheduler = {
-  /** Runs a first cycle now, then one per interval, until closed. */
+  /** Starts a cycle now, then one per interval, until closed; cycles may overlap, tasks never do. */
   start(): void;
-  /** Runs one cycle over the tasks that are due, now. */
+  /** Runs one cycle over the tasks that are due and not running, now; resolves when they have ended. */
   runCycle(): Promise<CycleStats>;
-  /** Stops the timer, aborts running tasks and waits for the cycle to end. */
+  /** Stops the timer, aborts running tasks and waits for every cycle to end. */
   close(): Promise<void>;
   /** When a task will next run, if it is backing off. */
   dueAt(key: string): number | null;
@@ -53,8 +53,25 @@ export function createScheduler<T>(options: SchedulerOptions<T>): Scheduler {
   const closing = new AbortController();
   // Every running task listens for close; concurrency, not a leak, sets how many.
   setMaxListeners(0, closing.signal);
+  const inFlight = new Set<string>();
+  const cycles = new Set<Promise<CycleStats>>();
+  const waiting: (() => void)[] = [];
+  let active = 0;
   let timer: TimerHandle | null = null;
-  let current: Promise<CycleStats> | null = null;
+
+  /** One slot of the concurrency shared by overlapping cycles. */
+  const acquire = (): Promise<void> => {
+    if (active < options.concurrency) {
+      active += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => waiting.push(resolve));
+  };
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next) next();
+    else active -= 1;
+  };
 
   async function runTask(task: T, stats: CycleStats, cycleStart: number): Promise<void> {
     const key = options.keyOf(task);
@@ -91,53 +108,55 @@ export function createScheduler<T>(options: SchedulerOptions<T>): Scheduler {
     const startedAt = clock.now();
     const stats: CycleStats = { startedAt, durationMs: 0, ran: 0, skipped: 0, failed: 0, timedOut: 0 };
     // Half an interval of slack: a task due "next cycle" is not skipped because this cycle's jitter started it early.
-    const queue = options.tasks().filter((task) => {
-      const due = (states.get(options.keyOf(task))?.dueAt ?? 0) <= startedAt + options.intervalMs / 2;
-      if (!due) stats.skipped += 1;
-      return due;
+    // A task still running from an earlier cycle is skipped: a hung source holds one slot, never the schedule.
+    const due = options.tasks().filter((task) => {
+      const key = options.keyOf(task);
+      const ready = !inFlight.has(key) && (states.get(key)?.dueAt ?? 0) <= startedAt + options.intervalMs / 2;
+      if (ready) inFlight.add(key);
+      else stats.skipped += 1;
+      return ready;
     });
-    const worker = async () => {
-      for (let task = queue.shift(); task !== undefined && !closing.signal.aborted; task = queue.shift()) {
-        await runTask(task, stats, startedAt);
+    await Promise.all(due.map(async (task) => {
+      await acquire();
+      try {
+        if (!closing.signal.aborted) await runTask(task, stats, startedAt);
+      } finally {
+        release();
+        inFlight.delete(options.keyOf(task));
       }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, queue.length)) }, worker));
+    }));
     stats.durationMs = clock.now() - startedAt;
     options.onCycle?.(stats);
     return stats;
   }
 
   function runCycle(): Promise<CycleStats> {
-    if (current) return current;
-    current = cycle().finally(() => {
-      current = null;
-    });
-    return current;
+    const running = cycle();
+    cycles.add(running);
+    void running.finally(() => cycles.delete(running)).catch(() => undefined);
+    return running;
   }
 
-  function scheduleNext(cycleStart: number): void {
+  /** Ticks come every interval (± jitter) whether or not earlier cycles have ended. */
+  function tick(): void {
+    timer = null;
     if (closing.signal.aborted) return;
+    const start = clock.now();
+    void runCycle().catch(() => undefined);
     const offset = (random() * 2 - 1) * jitter * options.intervalMs;
-    const wait = Math.max(0, cycleStart + options.intervalMs + offset - clock.now());
-    timer = clock.setTimeout(() => {
-      timer = null;
-      const start = clock.now();
-      void runCycle().then(() => scheduleNext(start));
-    }, wait);
+    timer = clock.setTimeout(tick, Math.max(0, start + options.intervalMs + offset - clock.now()));
   }
 
   return {
     start() {
-      if (timer !== null || current || closing.signal.aborted) return;
-      const start = clock.now();
-      void runCycle().then(() => scheduleNext(start));
+      if (timer === null && !closing.signal.aborted) tick();
     },
     runCycle,
     async close() {
       closing.abort();
       if (timer !== null) clock.clearTimeout(timer);
       timer = null;
-      await current?.catch(() => undefined);
+      await Promise.allSettled([...cycles]);
     },
     dueAt(key) {
       const state = states.get(key);

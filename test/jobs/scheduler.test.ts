@@ -67,6 +67,23 @@ describe('scheduler', () => {
     expect(stats).toMatchObject({ ran: 3, failed: 1, timedOut: 1, durationMs: 5000 });
   });
 
+  it('keeps polling the others every interval while one task hangs across ticks, and never runs it twice at once', async () => {
+    const clock = manualClock(0);
+    const runs: string[] = [];
+    const s = createScheduler({
+      intervalMs: MINUTE, jitterRatio: 0, concurrency: 2, taskTimeoutMs: 3.5 * MINUTE, clock, tasks: () => ['hung', 'ok'], keyOf: (k) => k,
+      run: (k, signal) => {
+        runs.push(`${clock.now() / MINUTE}:${k}`);
+        return k === 'ok' ? Promise.resolve({ ok: true }) : new Promise((resolve) => signal.addEventListener('abort', () => resolve({ ok: false })));
+      },
+    });
+    s.start();
+    await clock.advance(5 * MINUTE);
+    expect(runs.filter((r) => r.endsWith(':ok'))).toEqual(['0:ok', '1:ok', '2:ok', '3:ok', '4:ok', '5:ok']);
+    expect(runs.filter((r) => r.endsWith(':hung'))).toEqual(['0:hung', '4:hung']);
+    await s.close();
+  });
+
   it('backs a failing task off, honours Retry-After up to the cap, and resumes on success', async () => {
     const clock = manualClock(0);
     const outcomes: Record<string, TaskOutcome> = { bad: { ok: false }, limited: { ok: false, retryAfterMs: 10 * 60 * MINUTE } };
