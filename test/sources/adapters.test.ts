@@ -87,6 +87,14 @@ describe('betterstack adapter', () => {
     expect(r.incidents![1]).toMatchObject({ kind: 'maintenance', state: 'scheduled', scheduledFor: Date.parse('2026-10-07T08:00:00Z') });
   });
 
+  it('dates a report without a start by its first update, and leaves out one with neither', () => {
+    const doc = JSON.parse(fixture('betterstack-index-huggingface.json'));
+    doc.included.find((i: { type: string }) => i.type === 'status_report').attributes.starts_at = null;
+    doc.included.push({ id: '77', type: 'status_report', attributes: { title: 'Nothing to place', report_type: 'manual', starts_at: null, ends_at: null } });
+    const r = read(page, MAIN_DOCUMENT, JSON.stringify(doc));
+    expect(r.incidents!.map((i) => [i.key, i.startedAt])).toEqual([['1730551', Date.parse('2026-10-06T09:03:12Z')]]);
+  });
+
   it('rejects the SPA shell answered for unknown paths', () => {
     expect(kindOf(() => read(page, MAIN_DOCUMENT, '<!DOCTYPE html><html><div id="app"></div></html>'))).toBe('parse');
     expect(kindOf(() => read(page, MAIN_DOCUMENT, '{"data": {"attributes": {}}, "included": []}'))).toBe('schema');

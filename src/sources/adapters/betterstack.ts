@@ -32,7 +32,7 @@ const Resource = z.object({
 const Report = z.object({
   title: z.string(),
   report_type: OptionalText,
-  starts_at: Time,
+  starts_at: OptionalTime,
   ends_at: OptionalTime,
   aggregate_state: OptionalText,
   affected_resources: z.array(z.object({ status_page_resource_id: Id })).nullish(),
@@ -66,12 +66,16 @@ function components(items: Item[]): SnapshotComponent[] {
 /** Better Stack reports have no lifecycle words: an end time closes them, a maintenance runs from start to end. */
 function incidents(items: Item[], names: Map<string, string>, pageUrl: string | null, now: number): SnapshotIncident[] {
   const updates = new Map(items.filter((i) => i.type === 'status_update').map((i) => [i.id, attributes(Update, i)]));
-  return items.filter((i) => i.type === 'status_report').map((item) => {
+  return items.filter((i) => i.type === 'status_report').flatMap((item) => {
     const r = attributes(Report, item);
     const kind = r.report_type === 'maintenance' ? 'maintenance' : 'incident';
     const ended = r.ends_at !== null && r.ends_at <= now;
+    const timelineAt = (item.relationships?.status_updates?.data ?? []).map((ref) => updates.get(ref.id)?.published_at ?? Infinity);
+    // A report without a start takes its first update's time; one with neither cannot be placed and is left out.
+    const startedAt = r.starts_at ?? Math.min(...timelineAt);
+    if (!Number.isFinite(startedAt)) return [];
     const state: SnapshotIncident['state'] = kind === 'maintenance'
-      ? (ended ? 'completed' : r.starts_at > now ? 'scheduled' : 'in_progress')
+      ? (ended ? 'completed' : startedAt > now ? 'scheduled' : 'in_progress')
       : (ended ? 'resolved' : 'unknown');
     const impact = normaliseImpact(kind === 'maintenance' ? 'maintenance' : r.aggregate_state);
     const timeline = (item.relationships?.status_updates?.data ?? [])
@@ -79,7 +83,7 @@ function incidents(items: Item[], names: Map<string, string>, pageUrl: string | 
       .filter((x): x is { ref: { id: string }; u: z.infer<typeof Update> } => x.u !== undefined)
       .map(({ ref, u }) => ({ key: ref.id, state, rawState: null, body: u.message ?? '', at: u.published_at }))
       .sort((a, b) => b.at - a.at);
-    return {
+    return [{
       key: item.id,
       kind,
       title: r.title,
@@ -88,13 +92,13 @@ function incidents(items: Item[], names: Map<string, string>, pageUrl: string | 
       impact: impact.value,
       rawImpact: impact.raw,
       url: pageUrl ? joinUrl(pageUrl, `/incident/${encodeURIComponent(item.id)}`) : null,
-      startedAt: r.starts_at,
+      startedAt,
       resolvedAt: ended ? r.ends_at : null,
-      scheduledFor: kind === 'maintenance' ? r.starts_at : null,
+      scheduledFor: kind === 'maintenance' ? startedAt : null,
       scheduledUntil: kind === 'maintenance' ? r.ends_at : null,
       updates: timeline,
       components: (r.affected_resources ?? []).map((a) => ({ key: a.status_page_resource_id, name: names.get(a.status_page_resource_id) ?? a.status_page_resource_id })),
-    };
+    }];
   });
 }
 

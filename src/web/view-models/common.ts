@@ -83,6 +83,12 @@ export function headlineView(data: ProviderData): HeadlineView {
 export type ComponentGroupView = { name: string | null; components: { name: string; status: LevelView; since: TimeView | null }[] };
 export type ComponentsView = { groups: ComponentGroupView[]; note: string | null; official: boolean };
 
+/** Feeds and GCP's incident list carry no components; other formats may simply not have given any yet. */
+const NO_COMPONENTS = (format: string | undefined): string =>
+  format === 'feed' || format === 'gcp'
+    ? 'The official source lists incidents only, not components.'
+    : 'No components have been read from the official status page.';
+
 export function componentsView(data: ProviderData): ComponentsView {
   if (data.components === null) {
     const note = data.provider.statusPage
@@ -105,7 +111,7 @@ export function componentsView(data: ProviderData): ComponentsView {
   const readAt = timeView(data.officialCheck.lastOkAt, data.now);
   const notes = [
     stale && readAt ? `As the official status page last showed them, ${readAt.ago} (${readAt.utc}).` : null,
-    data.components.length === 0 ? 'The official source lists incidents only, not components.' : null,
+    data.components.length === 0 ? NO_COMPONENTS(data.provider.statusPage?.format) : null,
   ].filter((n): n is string => n !== null);
   return { official: true, note: notes.length > 0 ? notes.join(' ') : null, groups: [...groups.values()] };
 }
