@@ -88,6 +88,15 @@ export function createPoller(deps: PollDeps) {
         store.incidents.applyOfficial(slug, snapshot.incidents, mainRead && snapshot.listsAllOpen === true, startedAt);
       })();
     }
+    const unchanged = new Set(documents.filter((d) => d.outcome === 'not_modified').map((d) => d.name));
+    const componentsRead = readings.some((r) => r.reading.components !== undefined);
+    const pageRead = readings.some((r) => r.reading.pageLevel !== undefined);
+    if (unchanged.size > 0 && (!componentsRead || !pageRead)) {
+      store.components.reconfirm(slug, startedAt, {
+        components: !componentsRead && (unchanged.has(MAIN_DOCUMENT) || unchanged.has('components')),
+        page: !pageRead && unchanged.has(MAIN_DOCUMENT),
+      });
+    }
     const main = documents[0]!;
     const mainFetch = fetched[0]!;
     return {
@@ -106,7 +115,6 @@ export type PollJobOptions = PollDeps & {
   intervalMs: number;
   concurrency: number;
   clock: Clock;
-  random?: () => number;
   onCycle?: (stats: CycleStats) => void;
   onError?: (provider: Provider, error: unknown) => void;
 };
@@ -121,7 +129,6 @@ export function createPollJob(options: PollJobOptions): Scheduler {
     // The door's deadline bounds each request; this only catches a task that ignores it.
     taskTimeoutMs: options.deadlineMs + 2000,
     clock: options.clock,
-    ...(options.random ? { random: options.random } : {}),
     tasks: () => providers,
     keyOf: (provider) => provider.slug,
     run: (provider, signal) => poller.poll(provider, signal),

@@ -116,8 +116,9 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
       let next = { slug, level, raw, pendingLevel: null as Level | null, pendingCount: 0, now };
       if (existing && level !== existing.level && existing.level !== 'unknown') {
         const count = existing.pendingLevel === level ? existing.pendingCount + 1 : 1;
-        if (count < COMPONENT_CONFIRM_POLLS) next = { ...next, level: existing.level, raw: existing.raw, pendingLevel: level, pendingCount: count };
+        if (count < COMPONENT_CONFIRM_POLLS) next = { ...next, level: existing.level, pendingLevel: level, pendingCount: count };
       }
+      // While a change is pending, `raw` is already the upstream's latest word; `level` waits for confirmation.
       const same = existing && existing.level === next.level && existing.raw === next.raw &&
         existing.pendingLevel === next.pendingLevel && existing.pendingCount === next.pendingCount;
       if (same) return false;
@@ -127,6 +128,25 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
       return visible;
     },
     list: (slug: string): ComponentRow[] => active.all(slug).map(toRow),
+    /**
+     * An unchanged document (HTTP 304) is one more poll saying what it said last: pending levels move towards
+     * confirmation as if the same list had been read again.
+     */
+    reconfirm(slug: string, now: number, parts: { components: boolean; page: boolean }): boolean {
+      let changed = false;
+      if (parts.components) {
+        const rows = active.all(slug);
+        if (rows.some((r) => r.pendingLevel !== null)) {
+          changed = this.applySnapshot(slug, rows.map((r) => ({
+            key: r.key, name: r.name, groupName: r.groupName, position: r.position, level: r.pendingLevel ?? r.level,
+            rawStatus: r.rawStatus, onlyShowIfDegraded: r.onlyShowIfDegraded === 1,
+          })), now);
+        }
+      }
+      const page = getPage.get(slug);
+      if (parts.page && page?.pendingLevel) changed = this.setPageLevel(slug, page.pendingLevel, page.raw, now) || changed;
+      return changed;
+    },
     /** Level changes of one component since `sinceAt`, oldest first, for uptime history. */
     history: (componentId: number, sinceAt: number) => history.all(componentId, sinceAt),
     /** Records a full component list: damped level changes, renames, and retirement of the ones gone. */

@@ -108,6 +108,22 @@ describe('incident lifecycle', () => {
   });
 });
 
+describe('damping with conditional requests', () => {
+  it('an unchanged document (304) counts as a poll that confirms a pending change', async () => {
+    await setup({ [SUMMARY]: json(healthy, { etag: '"h"' }), [INCIDENTS]: json(noIncidents), [MAINTENANCES]: json(noMaintenances) });
+    await at(NOW);
+    up.set(SUMMARY, json(summaryWith('major_outage', 'major'), { etag: '"down"' }));
+    await at(NOW + MINUTE);
+    expect((await api()).level).toBe('operational');
+    await at(NOW + 2 * MINUTE);
+    expect(h.store.db.prepare("SELECT outcome FROM source_checks WHERE document = 'main' ORDER BY id").all().map((r) => (r as { outcome: string }).outcome)).toEqual(['ok', 'ok', 'not_modified']);
+    const j = await api();
+    expect(j.level).toBe('partial_outage');
+    expect(j.components.find((c: { name: string }) => c.name === 'Claude API (api.anthropic.com)')).toMatchObject({ level: 'major_outage', since: new Date(NOW + 2 * MINUTE).toISOString() });
+    expect(h.store.components.pageLevel('anthropic')).toEqual({ level: 'partial_outage', raw: 'major' });
+  });
+});
+
 describe('stale and flapping', () => {
   it('after 3 intervals of failure: stale, last components and incidents kept with their age, in page and JSON', async () => {
     await setup({ [SUMMARY]: json(withIncident), [INCIDENTS]: json(noIncidents), [MAINTENANCES]: json(noMaintenances) });

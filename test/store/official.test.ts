@@ -21,11 +21,25 @@ describe('page level', () => {
   it('publishes the first reading, then needs two agreeing polls to change', () => {
     expect(store.components.setPageLevel('acme', 'operational', 'none', 1)).toBe(true);
     expect(store.components.setPageLevel('acme', 'partial_outage', 'major', 2)).toBe(false);
-    expect(store.components.pageLevel('acme')).toEqual({ level: 'operational', raw: 'none' });
+    expect(store.components.pageLevel('acme')).toEqual({ level: 'operational', raw: 'major' });
     expect(store.components.setPageLevel('acme', 'operational', 'none', 3)).toBe(false);
     expect(store.components.setPageLevel('acme', 'partial_outage', 'major', 4)).toBe(false);
     expect(store.components.setPageLevel('acme', 'partial_outage', 'major', 5)).toBe(true);
     expect(store.components.pageLevel('acme')).toEqual({ level: 'partial_outage', raw: 'major' });
+  });
+
+  it('lets an unchanged document confirm a pending component or page level', () => {
+    const item = { key: 'c1', name: 'API', groupName: null, position: 0, rawStatus: 'operational', onlyShowIfDegraded: false };
+    store.components.applySnapshot('acme', [{ ...item, level: 'operational' }], 1);
+    store.components.setPageLevel('acme', 'operational', 'none', 1);
+    store.components.applySnapshot('acme', [{ ...item, level: 'major_outage', rawStatus: 'major_outage' }], 2);
+    store.components.setPageLevel('acme', 'major_outage', 'critical', 2);
+    expect(store.components.reconfirm('acme', 3, { components: false, page: false })).toBe(false);
+    expect(store.components.list('acme')[0]!.level).toBe('operational');
+    expect(store.components.reconfirm('acme', 4, { components: true, page: true })).toBe(true);
+    expect(store.components.list('acme')[0]).toMatchObject({ level: 'major_outage', rawStatus: 'major_outage', changedAt: 4 });
+    expect(store.components.pageLevel('acme')).toEqual({ level: 'major_outage', raw: 'critical' });
+    expect(store.components.history(store.components.list('acme')[0]!.id, 0).map((c) => c.level)).toEqual(['operational', 'major_outage']);
   });
 });
 
