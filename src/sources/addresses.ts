@@ -34,9 +34,27 @@ export function isPublicAddress(address: string): boolean {
   return !NOT_PUBLIC.check(bare, 'ipv6');
 }
 
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+export function isLoopbackAddress(address: string): boolean {
+  const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const family = isIP(bare);
+  if (family === 4) return LOOPBACK.check(bare, 'ipv4');
+  if (family !== 6) return false;
+  const v4 = embeddedIpv4(bare);
+  return v4 ? LOOPBACK.check(v4, 'ipv4') : LOOPBACK.check(bare, 'ipv6');
+}
+
 /** What the HTTP door may reach: the scheme rule and the address rule, checked on every hop and every connect. */
 export type UpstreamPolicy = { allowHttp: boolean; isAllowedAddress(address: string): boolean };
 
-/** The configured policy: https to public addresses only, or anything when private upstreams are allowed. */
+/**
+ * The configured policy: https to public addresses only; with private upstreams allowed, also http and this
+ * machine's loopback (tests, local demos). Other private ranges (LAN, cloud metadata) stay forbidden either way.
+ */
 export const upstreamPolicy = (allowPrivateUpstreams: boolean): UpstreamPolicy =>
-  allowPrivateUpstreams ? { allowHttp: true, isAllowedAddress: () => true } : { allowHttp: false, isAllowedAddress: isPublicAddress };
+  allowPrivateUpstreams
+    ? { allowHttp: true, isAllowedAddress: (address) => isPublicAddress(address) || isLoopbackAddress(address) }
+    : { allowHttp: false, isAllowedAddress: isPublicAddress };

@@ -4,7 +4,7 @@ import type { Agent } from 'undici';
 import type { Provider, StatusPage } from '../../src/catalog/schema.ts';
 import { createPollJob } from '../../src/jobs/poll.ts';
 import type { Scheduler } from '../../src/jobs/scheduler.ts';
-import type { UpstreamPolicy } from '../../src/sources/addresses.ts';
+import { upstreamPolicy } from '../../src/sources/addresses.ts';
 import { createHttpDoor, createUpstreamDispatcher } from '../../src/sources/http.ts';
 import { realCatalog, type Harness } from './app.ts';
 
@@ -17,9 +17,6 @@ export const testLookup: LookupFunction = (hostname, options, callback) => {
   cb(null, answer, 4);
 };
 
-/** Loopback stands in for the public internet: private addresses stay forbidden, so those rules are exercised. */
-export const loopbackOnly: UpstreamPolicy = { allowHttp: true, isAllowedAddress: (address) => address === '127.0.0.1' };
-
 /** A real catalog provider under a new slug (optional) with its status page replaced. */
 export function providerLike(slug: string, statusPage: StatusPage | null, as = 'anthropic'): Provider {
   const base = realCatalog().providerBySlug.get(as)!;
@@ -29,8 +26,10 @@ export function providerLike(slug: string, statusPage: StatusPage | null, as = '
 export type PollRig = { job: Scheduler; agent: Agent; close(): Promise<void> };
 
 export function pollRig(h: Harness, options: { deadlineMs?: number; concurrency?: number } = {}): PollRig {
-  const agent = createUpstreamDispatcher({ policy: loopbackOnly, lookup: testLookup });
-  const door = createHttpDoor({ dispatcher: agent, policy: loopbackOnly, userAgent: 'test' });
+  // The policy ALLOW_PRIVATE_UPSTREAMS=true gives: loopback and http allowed, LAN addresses still forbidden.
+  const policy = upstreamPolicy(true);
+  const agent = createUpstreamDispatcher({ policy, lookup: testLookup });
+  const door = createHttpDoor({ dispatcher: agent, policy, userAgent: 'test' });
   const job = createPollJob({
     catalog: h.catalog, store: h.store, door, intervalMs: h.config.pollIntervalMs, deadlineMs: options.deadlineMs ?? 1000,
     concurrency: options.concurrency ?? 16,

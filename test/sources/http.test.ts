@@ -1,25 +1,13 @@
 // The HTTP door against real servers on 127.0.0.1: answers, limits, redirects, the address policy and failures.
-import type { LookupFunction } from 'node:net';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPublicAddress, upstreamPolicy, type UpstreamPolicy } from '../../src/sources/addresses.ts';
 import { classifyError, createHttpDoor, createUpstreamDispatcher, parseRetryAfter, userAgentFor, type HttpDoor, type HttpFailure, type HttpResponse } from '../../src/sources/http.ts';
+import { testLookup } from '../helpers/poll.ts';
 import { json, startUpstream, type Upstream } from '../helpers/upstream.ts';
 
 const JSON_ONLY = ['application/json'];
-
-/** Names tests use: status.test and its aliases resolve to loopback, private.test to a private address, others fail. */
-const testLookup: LookupFunction = (hostname, options, callback) => {
-  const answer = hostname.endsWith('status.test') ? '127.0.0.1' : hostname === 'private.test' ? '10.1.2.3' : null;
-  const cb = callback as (err: NodeJS.ErrnoException | null, address: string | { address: string; family: number }[], family?: number) => void;
-  if (answer === null) return cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '');
-  if ((options as { all?: boolean }).all) return cb(null, [{ address: answer, family: 4 }]);
-  cb(null, answer, 4);
-};
-
-/** Loopback stands in for "public" here, so the private-address rules can be exercised without other traffic. */
-const loopbackOnly: UpstreamPolicy = { allowHttp: true, isAllowedAddress: (address) => address === '127.0.0.1' };
 
 let up: Upstream;
 let agent: Agent;
@@ -32,7 +20,7 @@ function doorWith(policy: UpstreamPolicy): { door: HttpDoor; agent: Agent } {
 
 beforeAll(async () => {
   up = await startUpstream();
-  ({ door, agent } = doorWith(loopbackOnly));
+  ({ door, agent } = doorWith(upstreamPolicy(true)));
 });
 afterAll(async () => {
   await agent.close();
@@ -152,7 +140,7 @@ describe('redirects and the address policy', () => {
   });
 
   it('checks IP-literal hosts in the connector too, where no lookup happens', async () => {
-    const error = await agent.request({ origin: 'http://127.0.0.2:9', path: '/', method: 'GET' }).then(() => null, (e: unknown) => e);
+    const error = await agent.request({ origin: 'http://10.9.9.9:9', path: '/', method: 'GET' }).then(() => null, (e: unknown) => e);
     expect(classifyError(error)).toMatchObject({ kind: 'blocked' });
   });
 
@@ -171,6 +159,13 @@ describe('redirects and the address policy', () => {
     } finally {
       await strict.agent.close();
     }
+  });
+
+  it('with private upstreams allowed, opens http and loopback only, never LAN or metadata addresses', () => {
+    const relaxed = upstreamPolicy(true);
+    expect(relaxed.allowHttp).toBe(true);
+    for (const a of ['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1', '8.8.8.8']) expect(relaxed.isAllowedAddress(a), a).toBe(true);
+    for (const a of ['10.0.0.1', '192.168.1.1', '172.17.0.2', '169.254.169.254', 'fd00::1', '0.0.0.0']) expect(relaxed.isAllowedAddress(a), a).toBe(false);
   });
 
   it('knows which addresses are public', () => {
