@@ -32,6 +32,8 @@ const EnvSchema = z.object({
   ERRORS_FILE: z.string().min(1, { error: 'a file path' }).default('data/errors.json'),
   POLL_INTERVAL_SECONDS: seconds(60, 1),
   PROBE_INTERVAL_SECONDS: seconds(180, 1),
+  POLL_TIMEOUT_SECONDS: seconds(10, 1),
+  POLL_CONCURRENCY: z.coerce.number({ error: 'a whole number' }).int().min(1, { error: 'a whole number, at least 1' }).max(256, { error: 'a whole number, at most 256' }).default(32),
   ALLOW_PRIVATE_UPSTREAMS: booleanText.default(false),
   SITE_URL: z
     .url({ protocol: /^https?$/, error: 'an absolute http(s) URL such as https://status.example.com' })
@@ -56,6 +58,10 @@ export type Config = Readonly<{
   errorsFile: string;
   pollIntervalMs: number;
   probeIntervalMs: number;
+  /** Total time one status document may take (connect, headers and body). */
+  pollTimeoutMs: number;
+  /** Providers polled at once. */
+  pollConcurrency: number;
   allowPrivateUpstreams: boolean;
   siteUrl: string;
   siteName: string;
@@ -93,6 +99,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     errorsFile: e.ERRORS_FILE,
     pollIntervalMs: e.POLL_INTERVAL_SECONDS * 1000,
     probeIntervalMs: e.PROBE_INTERVAL_SECONDS * 1000,
+    pollTimeoutMs: e.POLL_TIMEOUT_SECONDS * 1000,
+    pollConcurrency: e.POLL_CONCURRENCY,
     allowPrivateUpstreams: e.ALLOW_PRIVATE_UPSTREAMS,
     siteUrl: e.SITE_URL,
     siteName: e.SITE_NAME,

@@ -131,6 +131,8 @@ export const FETCH_FAILURES = [
   'content_type',
   'blocked',
   'redirect',
+  /** Cancelled by us (shutdown): never recorded as a fact about the source. */
+  'aborted',
 ] as const;
 export type FetchFailure = (typeof FETCH_FAILURES)[number];
 
@@ -186,6 +188,11 @@ export type SnapshotIncident = {
   scheduledUntil: number | null;
   updates: SnapshotUpdate[];
   components: { key: string; name: string }[];
+  /**
+   * Set when the source no longer presents the incident as current without giving an end (a feed entry past its
+   * window): the time of the poll that saw it so. Never an end time.
+   */
+  unlistedAt?: number | null;
 };
 
 /** Everything one poll learned from a provider's official page. Absent parts were not in the documents read. */
@@ -195,4 +202,9 @@ export type OfficialSnapshot = {
   /** The page's own overall verdict, when it gives one. */
   pageLevel?: Level;
   pageRaw?: string | null;
+  /**
+   * True when the document lists every open incident and maintenance, so an open one missing from it is no longer
+   * current (Statuspage summary.json); false for histories, which drop old entries.
+   */
+  listsAllOpen?: boolean;
 };

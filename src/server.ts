@@ -4,6 +4,10 @@ import { buildApp, loggerOptions } from './app.ts';
 import { CatalogError, loadCatalog } from './catalog/load.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { PRUNE_REPORTS_INTERVAL_MS, reportPruneTask } from './jobs/prune-reports.ts';
+import { systemClock } from './jobs/clock.ts';
+import { createPollJob } from './jobs/poll.ts';
+import { upstreamPolicy } from './sources/addresses.ts';
+import { createHttpDoor, createUpstreamDispatcher, userAgentFor } from './sources/http.ts';
 import { openStore } from './store/index.ts';
 
 /** Bad configuration or catalog: say exactly what is wrong, one line per problem, and stop. */
@@ -31,15 +35,29 @@ async function main(): Promise<void> {
   if (config.jobs) pruneTask();
   const pruneTimer = config.jobs ? setInterval(pruneTask, PRUNE_REPORTS_INTERVAL_MS) : undefined;
 
+  const policy = upstreamPolicy(config.allowPrivateUpstreams);
+  const dispatcher = createUpstreamDispatcher({ policy });
+  const door = createHttpDoor({ dispatcher, policy, userAgent: userAgentFor(config.siteName, config.siteUrl) });
+  const pollJob = config.jobs
+    ? createPollJob({
+        catalog, store, door, clock: systemClock, intervalMs: config.pollIntervalMs, deadlineMs: config.pollTimeoutMs,
+        concurrency: config.pollConcurrency, log: app.log,
+        onError: (provider, err) => app.log.error({ err, provider: provider.slug }, 'poll failed'),
+      })
+    : null;
+
   closeWithGrace({ delay: 3000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
     clearInterval(pruneTimer);
+    await pollJob?.close();
+    await dispatcher.close();
     await app.close();
     store.close();
   });
 
   await app.listen({ port: config.port, host: config.host });
+  pollJob?.start();
 }
 
 await main();

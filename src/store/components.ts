@@ -54,13 +54,16 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
     'SELECT level, at FROM component_changes WHERE component_id = ? AND at >= ? ORDER BY at',
   );
 
-  const getPage = db.prepare<[string], { level: Level; raw: string | null }>(
-    'SELECT level, raw FROM page_levels WHERE provider_slug = ?',
+  const getPage = db.prepare<[string], { level: Level; raw: string | null; pendingLevel: Level | null; pendingCount: number }>(
+    'SELECT level, raw, pending_level AS pendingLevel, pending_count AS pendingCount FROM page_levels WHERE provider_slug = ?',
   );
-  const setPage = db.prepare(
-    `INSERT INTO page_levels (provider_slug, level, raw, changed_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT DO UPDATE SET level = excluded.level, raw = excluded.raw, changed_at = excluded.changed_at
-     WHERE level IS NOT excluded.level OR raw IS NOT excluded.raw`,
+  const setPage = db.prepare<{ slug: string; level: Level; raw: string | null; pendingLevel: Level | null; pendingCount: number; now: number }>(
+    `INSERT INTO page_levels (provider_slug, level, raw, changed_at, pending_level, pending_count)
+     VALUES (@slug, @level, @raw, @now, @pendingLevel, @pendingCount)
+     ON CONFLICT DO UPDATE SET raw = excluded.raw, pending_level = excluded.pending_level,
+       pending_count = excluded.pending_count,
+       changed_at = CASE WHEN level IS excluded.level THEN changed_at ELSE excluded.changed_at END,
+       level = excluded.level`,
   );
 
   const toRow = ({ pendingCount: _pending, ...row }: RawRow): ComponentRow => ({
@@ -103,11 +106,47 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
 
   return {
     /** The page's own overall rollup (e.g. Statuspage's indicator), when it has one. */
-    pageLevel: (slug: string) => getPage.get(slug) ?? null,
-    setPageLevel(slug: string, level: Level, raw: string | null, now: number): void {
-      if (setPage.run(slug, level, raw, now).changes > 0) versions.bump(slug);
+    pageLevel(slug: string): { level: Level; raw: string | null } | null {
+      const row = getPage.get(slug);
+      return row ? { level: row.level, raw: row.raw } : null;
+    },
+    /** Records the page's rollup, damped like a component's level so a flapping page does not flip the headline. */
+    setPageLevel(slug: string, level: Level, raw: string | null, now: number): boolean {
+      const existing = getPage.get(slug);
+      let next = { slug, level, raw, pendingLevel: null as Level | null, pendingCount: 0, now };
+      if (existing && level !== existing.level && existing.level !== 'unknown') {
+        const count = existing.pendingLevel === level ? existing.pendingCount + 1 : 1;
+        if (count < COMPONENT_CONFIRM_POLLS) next = { ...next, level: existing.level, pendingLevel: level, pendingCount: count };
+      }
+      // While a change is pending, `raw` is already the upstream's latest word; `level` waits for confirmation.
+      const same = existing && existing.level === next.level && existing.raw === next.raw &&
+        existing.pendingLevel === next.pendingLevel && existing.pendingCount === next.pendingCount;
+      if (same) return false;
+      setPage.run(next);
+      const visible = !existing || existing.level !== next.level;
+      if (visible) versions.bump(slug);
+      return visible;
     },
     list: (slug: string): ComponentRow[] => active.all(slug).map(toRow),
+    /**
+     * An unchanged document (HTTP 304) is one more poll saying what it said last: pending levels move towards
+     * confirmation as if the same list had been read again.
+     */
+    reconfirm(slug: string, now: number, parts: { components: boolean; page: boolean }): boolean {
+      let changed = false;
+      if (parts.components) {
+        const rows = active.all(slug);
+        if (rows.some((r) => r.pendingLevel !== null)) {
+          changed = this.applySnapshot(slug, rows.map((r) => ({
+            key: r.key, name: r.name, groupName: r.groupName, position: r.position, level: r.pendingLevel ?? r.level,
+            rawStatus: r.rawStatus, onlyShowIfDegraded: r.onlyShowIfDegraded === 1,
+          })), now);
+        }
+      }
+      const page = getPage.get(slug);
+      if (parts.page && page?.pendingLevel) changed = this.setPageLevel(slug, page.pendingLevel, page.raw, now) || changed;
+      return changed;
+    },
     /** Level changes of one component since `sinceAt`, oldest first, for uptime history. */
     history: (componentId: number, sinceAt: number) => history.all(componentId, sinceAt),
     /** Records a full component list: damped level changes, renames, and retirement of the ones gone. */

@@ -23,6 +23,8 @@ export type IncidentRow = {
   scheduledFor: number | null;
   scheduledUntil: number | null;
   updatedAt: number;
+  /** When a poll found the incident gone from the source's open list with no end given (not an end time). */
+  unlistedAt: number | null;
   /** Newest first. */
   updates: IncidentUpdateRow[];
   components: { key: string; name: string }[];
@@ -30,7 +32,7 @@ export type IncidentRow = {
 
 const COLUMNS = `id, origin, kind, source_key AS key, title, state, raw_state AS rawState, impact, raw_impact AS rawImpact,
   url, started_at AS startedAt, resolved_at AS resolvedAt, scheduled_for AS scheduledFor,
-  scheduled_until AS scheduledUntil, updated_at AS updatedAt`;
+  scheduled_until AS scheduledUntil, updated_at AS updatedAt, unlisted_at AS unlistedAt`;
 
 const CLOSED_STATES = "('resolved', 'postmortem', 'completed')";
 
@@ -40,14 +42,14 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
   );
   const insert = db.prepare(
     `INSERT INTO incidents (provider_slug, origin, kind, source_key, title, state, raw_state, impact, raw_impact, url,
-       started_at, resolved_at, scheduled_for, scheduled_until, updated_at)
+       started_at, resolved_at, scheduled_for, scheduled_until, updated_at, unlisted_at)
      VALUES (@slug, @origin, @kind, @key, @title, @state, @rawState, @impact, @rawImpact, @url,
-       @startedAt, @resolvedAt, @scheduledFor, @scheduledUntil, @now)`,
+       @startedAt, @resolvedAt, @scheduledFor, @scheduledUntil, @now, @unlistedAt)`,
   );
   const update = db.prepare(
     `UPDATE incidents SET kind = @kind, title = @title, state = @state, raw_state = @rawState, impact = @impact,
        raw_impact = @rawImpact, url = @url, started_at = @startedAt, resolved_at = @resolvedAt,
-       scheduled_for = @scheduledFor, scheduled_until = @scheduledUntil, updated_at = @now
+       scheduled_for = @scheduledFor, scheduled_until = @scheduledUntil, updated_at = @now, unlisted_at = @unlistedAt
      WHERE id = @id`,
   );
   const insertUpdate = db.prepare(
@@ -64,9 +66,14 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
   const recent = db.prepare<{ slug: string; since: number }, Omit<IncidentRow, 'updates' | 'components'>>(
     `SELECT ${COLUMNS} FROM incidents
      WHERE provider_slug = @slug
-       AND (started_at >= @since OR resolved_at >= @since OR state NOT IN ${CLOSED_STATES}
-            OR scheduled_until >= @since)
-     ORDER BY COALESCE(resolved_at, 9e15) DESC, started_at DESC`,
+       AND (started_at >= @since OR resolved_at >= @since OR unlisted_at >= @since OR scheduled_until >= @since
+            OR (state NOT IN ${CLOSED_STATES} AND unlisted_at IS NULL))
+     ORDER BY COALESCE(resolved_at, unlisted_at, 9e15) DESC, started_at DESC`,
+  );
+  const unlist = db.prepare<{ slug: string; keys: string; now: number }>(
+    `UPDATE incidents SET unlisted_at = @now, updated_at = @now
+     WHERE provider_slug = @slug AND origin = 'official' AND unlisted_at IS NULL AND state NOT IN ${CLOSED_STATES}
+       AND source_key NOT IN (SELECT value FROM json_each(@keys))`,
   );
   const updatesOf = db.prepare<[number], IncidentUpdateRow>(
     'SELECT state, raw_state AS rawState, body, at FROM incident_updates WHERE incident_id = ? ORDER BY at DESC, id DESC',
@@ -77,12 +84,17 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
 
   const FIELDS = [
     'kind', 'title', 'state', 'rawState', 'impact', 'rawImpact', 'url',
-    'startedAt', 'resolvedAt', 'scheduledFor', 'scheduledUntil',
+    'startedAt', 'resolvedAt', 'scheduledFor', 'scheduledUntil', 'unlistedAt',
   ] as const;
 
-  function upsertOne(slug: string, origin: IncidentOrigin, item: SnapshotIncident, now: number): boolean {
+  function upsertOne(slug: string, origin: IncidentOrigin, given: SnapshotIncident, now: number): boolean {
+    const existing = find.get(slug, origin, given.key);
+    // The first poll that judged it no longer current keeps its time; a source presenting it again clears it.
+    const unlistedAt = given.unlistedAt == null ? null : existing?.unlistedAt ?? given.unlistedAt;
+    // Some documents only give a last-update time as the start (incident.io's summary); a start never moves later.
+    const startedAt = existing ? Math.min(existing.startedAt, given.startedAt) : given.startedAt;
+    const item = { ...given, unlistedAt, startedAt };
     const values = { slug, origin, ...item, now };
-    const existing = find.get(slug, origin, item.key);
     let changed = false;
     let incidentId: number;
     if (!existing) {
@@ -104,6 +116,19 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
     /** Records incidents as read upstream; unchanged ones write nothing. Returns whether anything changed. */
     upsert(slug: string, origin: IncidentOrigin, items: readonly SnapshotIncident[], now: number): boolean {
       const changed = db.transaction(() => items.reduce((any, item) => upsertOne(slug, origin, item, now) || any, false))();
+      if (changed) versions.bump(slug);
+      return changed;
+    },
+    /**
+     * Records a poll's official incidents. When the main document lists every open one, open incidents it no longer
+     * lists (and no other document ended) are marked unlisted at `now`: we saw them go, we do not invent an end.
+     */
+    applyOfficial(slug: string, items: readonly SnapshotIncident[], listsAllOpen: boolean, now: number): boolean {
+      const changed = db.transaction(() => {
+        const any = items.reduce((acc, item) => upsertOne(slug, 'official', item, now) || acc, false);
+        if (!listsAllOpen) return any;
+        return unlist.run({ slug, keys: JSON.stringify(items.map((i) => i.key)), now }).changes > 0 || any;
+      })();
       if (changed) versions.bump(slug);
       return changed;
     },

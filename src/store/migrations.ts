@@ -146,4 +146,9 @@ export const MIGRATIONS: readonly string[] = [
   /* 2: the time of the latest counted report in each bucket, so "last report" is exact, not the bucket's start. */ `
   ALTER TABLE report_buckets ADD COLUMN last_at INTEGER;
   `,
+  /* 3: incidents that left the source's list of open ones without an end time; damping of the page's own level. */ `
+  ALTER TABLE incidents ADD COLUMN unlisted_at INTEGER;
+  ALTER TABLE page_levels ADD COLUMN pending_level TEXT;
+  ALTER TABLE page_levels ADD COLUMN pending_count INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

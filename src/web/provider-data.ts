@@ -43,7 +43,9 @@ export type ProviderReader = {
   readAll(now: number): ProviderData[];
 };
 
-export function isOpen(incident: Pick<IncidentRow, 'kind' | 'state'>): boolean {
+/** Open: not closed upstream and still listed by the source (an unlisted incident is over, end unknown). */
+export function isOpen(incident: Pick<IncidentRow, 'kind' | 'state' | 'unlistedAt'>): boolean {
+  if (incident.unlistedAt !== null) return false;
   return incident.kind === 'incident' ? !CLOSED.has(incident.state) : ACTIVE_MAINTENANCE.has(incident.state);
 }
 

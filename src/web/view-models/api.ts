@@ -70,6 +70,14 @@ export function providerJson(data: ProviderData, catalog: Catalog, siteUrl: stri
       lastOkAt: iso(data.officialCheck.lastOkAt),
       lastAttemptAt: iso(data.officialCheck.lastAttemptAt),
       failingSince: iso(data.officialCheck.failingSince),
+      state: s.signals.official.state,
+      lastFailure: data.officialCheck.lastFailure
+        ? {
+            at: iso(data.officialCheck.lastFailure.at), outcome: data.officialCheck.lastFailure.outcome,
+            httpStatus: data.officialCheck.lastFailure.httpStatus, detail: data.officialCheck.lastFailure.detail,
+            consecutive: data.officialCheck.consecutiveFailures,
+          }
+        : null,
     },
     components: data.components === null
       ? p.components.map((name) => ({ name, group: null, level: 'unknown', label: LEVEL_LABELS.unknown, rawStatus: null, since: null, source: 'catalog' }))
@@ -78,11 +86,12 @@ export function providerJson(data: ProviderData, catalog: Catalog, siteUrl: stri
           since: iso(c.changedAt), onlyShowIfDegraded: c.onlyShowIfDegraded, source: 'official',
         })),
     incidents: data.incidents.map((i) => ({
-      title: i.title, kind: i.kind, origin: i.origin, state: i.state, rawState: i.rawState, impact: i.impact, open: isOpen(i),
-      startedAt: iso(i.startedAt), resolvedAt: iso(i.resolvedAt), scheduledFor: iso(i.scheduledFor), scheduledUntil: iso(i.scheduledUntil),
+      title: i.title, kind: i.kind, origin: i.origin, state: i.state, rawState: i.rawState, impact: i.impact, rawImpact: i.rawImpact, open: isOpen(i),
+      startedAt: iso(i.startedAt), resolvedAt: iso(i.resolvedAt), unlistedAt: iso(i.unlistedAt),
+      scheduledFor: iso(i.scheduledFor), scheduledUntil: iso(i.scheduledUntil),
       durationMs: i.resolvedAt !== null ? i.resolvedAt - i.startedAt : null, url: i.url,
       components: i.components.map((c) => c.name),
-      updates: i.updates.map((u) => ({ state: u.state, body: u.body, at: iso(u.at) })),
+      updates: i.updates.map((u) => ({ state: u.state, rawState: u.rawState, body: u.body, at: iso(u.at) })),
     })),
     reports: reportsJson(data, detail),
     probes: {

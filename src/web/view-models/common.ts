@@ -1,5 +1,6 @@
 // View-model pieces shared by pages: times, level tones, status headline, signals, components and incidents.
 import { LEVEL_LABELS, SIGNAL_LABELS, type Level, type Signal } from '../../domain.ts';
+import { describeFailure } from '../../status/official.ts';
 import type { Reason, SignalState } from '../../status/types.ts';
 import { formatAgo, formatDuration, formatUtc, toIso } from '../../time.ts';
 import type { ProviderData } from '../provider-data.ts';
@@ -82,6 +83,12 @@ export function headlineView(data: ProviderData): HeadlineView {
 export type ComponentGroupView = { name: string | null; components: { name: string; status: LevelView; since: TimeView | null }[] };
 export type ComponentsView = { groups: ComponentGroupView[]; note: string | null; official: boolean };
 
+/** Feeds and GCP's incident list carry no components; other formats may simply not have given any yet. */
+const NO_COMPONENTS = (format: string | undefined): string =>
+  format === 'feed' || format === 'gcp'
+    ? 'The official source lists incidents only, not components.'
+    : 'No components have been read from the official status page.';
+
 export function componentsView(data: ProviderData): ComponentsView {
   if (data.components === null) {
     const note = data.provider.statusPage
@@ -102,11 +109,26 @@ export function componentsView(data: ProviderData): ComponentsView {
   }
   const stale = data.status.signals.official.state !== 'fresh';
   const readAt = timeView(data.officialCheck.lastOkAt, data.now);
-  return {
-    official: true,
-    note: stale && readAt ? `As the official status page last showed them, ${readAt.ago} (${readAt.utc}).` : null,
-    groups: [...groups.values()],
-  };
+  const notes = [
+    stale && readAt ? `As the official status page last showed them, ${readAt.ago} (${readAt.utc}).` : null,
+    data.components.length === 0 ? NO_COMPONENTS(data.provider.statusPage?.format) : null,
+  ].filter((n): n is string => n !== null);
+  return { official: true, note: notes.length > 0 ? notes.join(' ') : null, groups: [...groups.values()] };
+}
+
+export type OfficialCheckView = {
+  /** "Could not be read since 12:00 UTC: it answered with an HTTP error (500)." when the latest attempt failed. */
+  failure: string | null;
+  stale: boolean;
+};
+
+export function officialCheckView(data: ProviderData): OfficialCheckView {
+  const check = data.officialCheck;
+  const since = timeView(check.failingSince, data.now);
+  const failure = check.lastFailure && since
+    ? `Could not be read since ${since.utc} (${since.ago}): ${describeFailure(check.lastFailure.outcome, check.lastFailure.httpStatus)}.`
+    : null;
+  return { failure, stale: data.status.signals.official.state === 'stale' };
 }
 
 const STATE_LABELS: Record<string, string> = {
@@ -119,8 +141,14 @@ const STATE_LABELS: Record<string, string> = {
   in_progress: 'In progress',
   verifying: 'Verifying',
   completed: 'Completed',
-  unknown: 'Unknown state',
+  unknown: 'Open',
 };
+
+/** A state label; an unknown state shows the upstream's own word when it gave one. */
+function stateLabel(state: string, raw: string | null): string {
+  if (state === 'unknown' && raw) return raw.replace(/_/g, ' ').toLowerCase().replace(/^./, (c) => c.toUpperCase());
+  return STATE_LABELS[state] ?? state;
+}
 
 const IMPACT_VIEWS: Record<string, { label: string; tone: string }> = {
   none: { label: 'No impact', tone: 'info' },
@@ -152,17 +180,20 @@ export type IncidentView = {
 export function incidentView(incident: IncidentRow, now: number): IncidentView {
   const open = isOpen(incident);
   const end = incident.resolvedAt;
+  const unlisted = end === null ? timeView(incident.unlistedAt, now) : null;
   const duration = end !== null
     ? `Lasted ${formatDuration(end - incident.startedAt)}`
-    : incident.kind === 'maintenance' && incident.state === 'scheduled'
-      ? 'Not started yet'
-      : `Ongoing for ${formatDuration(now - incident.startedAt)}`;
+    : unlisted
+      ? `No longer listed by the official source since ${unlisted.utc}, which gave no end time`
+      : incident.kind === 'maintenance' && incident.state === 'scheduled'
+        ? 'Not started yet'
+        : `Ongoing for ${formatDuration(now - incident.startedAt)}`;
   return {
     title: incident.title,
     kind: incident.kind,
     origin: incident.origin === 'official' ? 'Official' : 'Detected by us',
     impact: IMPACT_VIEWS[incident.impact] ?? IMPACT_VIEWS.unknown!,
-    state: STATE_LABELS[incident.state] ?? incident.state,
+    state: unlisted ? 'No longer listed' : stateLabel(incident.state, incident.rawState),
     open,
     description: incident.updates[0]?.body ?? null,
     started: timeView(incident.startedAt, now),
@@ -172,7 +203,7 @@ export function incidentView(incident: IncidentRow, now: number): IncidentView {
     duration,
     url: safeHref(incident.url),
     components: incident.components.map((c) => c.name),
-    updates: incident.updates.map((u) => ({ state: STATE_LABELS[u.state] ?? u.state, body: u.body, at: timeView(u.at, now) })),
+    updates: incident.updates.map((u) => ({ state: stateLabel(u.state, u.rawState), body: u.body, at: timeView(u.at, now) })),
   };
 }
 
@@ -181,11 +212,16 @@ export type IncidentsView = { incidents: IncidentView[]; maintenances: IncidentV
 /** Incidents of the last 30 days (open first) and maintenances that are active or upcoming. */
 export function incidentsView(data: ProviderData): IncidentsView {
   const incidents = data.incidents.filter((i) => i.kind === 'incident');
-  const maintenances = data.incidents.filter((i) => i.kind === 'maintenance' && i.state !== 'completed');
+  const maintenances = data.incidents.filter((i) => i.kind === 'maintenance' && i.state !== 'completed' && i.unlistedAt === null);
   const order = (list: IncidentRow[]) => [...list].sort((a, b) => Number(isOpen(b)) - Number(isOpen(a)) || b.startedAt - a.startedAt);
+  const readAt = timeView(data.officialCheck.lastOkAt, data.now);
   const note = data.provider.statusPage === null
     ? 'No official status page is known, so only incidents we detected ourselves appear here.'
-    : data.officialCheck.lastOkAt === null ? 'The official status page has not been read yet.' : null;
+    : readAt === null
+      ? 'The official status page has not been read yet.'
+      : data.status.signals.official.state === 'stale'
+        ? `As the official status page last showed them, ${readAt.ago} (${readAt.utc}); it could not be read since.`
+        : null;
   return {
     incidents: order(incidents).map((i) => incidentView(i, data.now)),
     maintenances: order(maintenances).map((i) => incidentView(i, data.now)),

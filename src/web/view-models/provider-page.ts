@@ -2,7 +2,10 @@
 import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
 import type { ProviderData } from '../provider-data.ts';
-import { componentsView, headlineView, incidentsView, timeView, type ComponentsView, type HeadlineView, type IncidentsView, type TimeView } from './common.ts';
+import {
+  componentsView, headlineView, incidentsView, officialCheckView, timeView,
+  type ComponentsView, type HeadlineView, type IncidentsView, type OfficialCheckView, type TimeView,
+} from './common.ts';
 import { communityView, type CommunityBlockView, type ReportFormInput } from './community.ts';
 import type { LinkView } from './error-page.ts';
 import { resourceLinks } from './error-page.ts';
@@ -18,7 +21,7 @@ export type ProviderPageView = {
   breadcrumbs: Crumb[];
   feeds: FeedLink[];
   headline: HeadlineView;
-  official: { href: string | undefined; lastOk: TimeView | null; lastAttempt: TimeView | null; configured: boolean };
+  official: { href: string | undefined; lastOk: TimeView | null; lastAttempt: TimeView | null; configured: boolean } & OfficialCheckView;
   community: CommunityBlockView;
   live: LiveSignalsView;
   components: ComponentsView;
@@ -43,6 +46,7 @@ export function providerPageView(data: ProviderData, catalog: Catalog, probeInte
       lastOk: timeView(data.officialCheck.lastOkAt, data.now),
       lastAttempt: timeView(data.officialCheck.lastAttemptAt, data.now),
       configured: p.statusPage !== null,
+      ...officialCheckView(data),
     },
     community: communityView(data, form),
     live: liveSignalsView(data, probeIntervalMs),

@@ -1,0 +1,34 @@
+// What an adapter is: the documents a format needs and a pure reading of each into part of a snapshot.
+import type { StatusPage } from '../catalog/schema.ts';
+import type { OfficialSnapshot } from '../domain.ts';
+
+/** Kinds of body a document must have; the HTTP door checks the content type against them. */
+export const JSON_TYPES = ['application/json', 'text/json', 'application/vnd.api+json'] as const;
+export const FEED_TYPES = ['application/atom+xml', 'application/rss+xml', 'application/xml', 'text/xml'] as const;
+
+export type DocumentSpec = {
+  /** MAIN_DOCUMENT for the one that decides freshness; `incidents`, `maintenances`, `history`… for the others. */
+  name: string;
+  url: string;
+  accept: readonly string[];
+};
+
+/** What one document told; the poll job merges the readings of one poll into a snapshot. */
+export type DocumentReading = Partial<OfficialSnapshot>;
+
+/** An upstream body we could not use: unreadable (`parse`) or readable but of the wrong shape (`schema`). */
+export class SourceError extends Error {
+  constructor(readonly kind: 'parse' | 'schema', message: string) {
+    super(message);
+  }
+}
+
+export type Adapter = {
+  /** The documents to fetch for a page, the main one first. */
+  documents(page: StatusPage): DocumentSpec[];
+  /** Reads one fetched document; throws SourceError. Pure: `now` only dates windows (feed entries, maintenances). */
+  read(document: string, body: string, page: StatusPage, now: number): DocumentReading;
+};
+
+/** `base` + `path` without a doubled slash. */
+export const joinUrl = (base: string, path: string): string => `${base.replace(/\/+$/, '')}${path}`;
