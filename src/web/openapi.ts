@@ -53,7 +53,9 @@ const incident = closed({
   durationMs: { type: ['integer', 'null'], minimum: 0 },
   url: nullableText,
   components: { type: 'array', items: text },
-  updates: { type: 'array', items: closed({ state: text, body: text, at: time }) },
+  rawImpact: nullableText,
+  unlistedAt: { ...nullableTime, description: 'When the source stopped listing this incident as open without giving an end time.' },
+  updates: { type: 'array', items: closed({ state: text, rawState: nullableText, body: text, at: time }) },
 });
 
 const provider = closed({
@@ -72,6 +74,13 @@ const provider = closed({
     lastOkAt: nullableTime,
     lastAttemptAt: nullableTime,
     failingSince: nullableTime,
+    state: { enum: ['fresh', 'stale', 'never', 'absent'] },
+    lastFailure: {
+      anyOf: [
+        { type: 'null' },
+        closed({ at: time, outcome: text, httpStatus: { type: ['integer', 'null'] }, detail: nullableText, consecutive: count }),
+      ],
+    },
   }),
   components: { type: 'array', items: { $ref: '#/components/schemas/Component' } },
   incidents: { type: 'array', items: { $ref: '#/components/schemas/Incident' } },
@@ -79,11 +88,18 @@ const provider = closed({
     windowMinutes: count,
     recent: count,
     usual: { type: 'number', minimum: 0 },
+    baseline: { type: 'number', minimum: 0, description: 'The usual level, never below the floor.' },
+    ratio: { type: 'number', minimum: 0 },
     spike: { type: 'boolean' },
     sentence: text,
     byCategory: { type: 'object', propertyNames: { enum: [...REPORT_CATEGORIES] }, additionalProperties: count },
     lastReportAt: nullableTime,
-  }),
+    rules: closed({ baselineDays: count, baselineFloor: count, spikeMultiple: { type: 'number' }, spikeMinReports: count, dedupeMinutes: count }),
+    last24h: closed({
+      bucketMinutes: count,
+      buckets: { type: 'array', items: closed({ at: time, count, usualLow: { type: 'number' }, usualHigh: { type: 'number' } }) },
+    }),
+  }, ['last24h']),
   probes: closed({
     configured: { type: 'boolean' },
     description: text,
@@ -104,6 +120,43 @@ const provider = closed({
 });
 
 const problem = closed({ error: closed({ status: { type: 'integer' }, message: text }) });
+
+const isItDown = closed({
+  generatedAt: time,
+  provider: text,
+  answer: { enum: ['yes', 'partly', 'no', 'unknown'] },
+  label: text,
+  sentence: text,
+  evidence: { type: 'array', items: { $ref: '#/components/schemas/Reason' } },
+  level,
+  affectedComponents: { type: 'array', items: closed({ name: text, level }) },
+  alternatives: { type: 'array', items: text, description: 'Slugs of providers that read Operational right now.' },
+  html: { type: 'string', format: 'uri' },
+});
+
+const reportInput = closed({
+  category: { enum: [...REPORT_CATEGORIES] },
+  httpStatus: { type: ['integer', 'null'], minimum: 100, maximum: 599 },
+  model: nullableText,
+  sdk: nullableText,
+  region: nullableText,
+}, ['httpStatus', 'model', 'sdk', 'region']);
+
+const reportReceived = closed({ received: { const: true }, provider: text, category: { enum: [...REPORT_CATEGORIES] }, message: text });
+
+const diagnosis = closed({
+  generatedAt: time,
+  redacted: { ...text, description: 'The pasted text with everything that looks like a secret replaced by [redacted].' },
+  redactions: { type: 'array', items: closed({ kind: text, count }) },
+  providerKnown: { type: 'boolean' },
+  matches: {
+    type: 'array',
+    items: closed({
+      provider: text, error: text, score: { type: 'number' }, reasons: { type: 'array', items: text }, html: { type: 'string', format: 'uri' },
+      level, verdict: { enum: ['your_side', 'provider_side', 'inconclusive'] }, verdictText: text,
+    }, ['level', 'verdict', 'verdictText']),
+  },
+});
 const slugParameter = {
   name: 'provider',
   in: 'path',
@@ -145,6 +198,49 @@ export function openApiDocument(siteUrl: string, siteName: string) {
           responses: {
             200: { description: 'The provider.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ProviderDetail' } } } },
             404: notFound,
+          },
+        },
+      },
+      '/api/v1/providers/{provider}/is-it-down': {
+        get: {
+          operationId: 'isItDown',
+          summary: 'Is this provider down? Yes, partly, no, or unknown, with the evidence',
+          description: cached,
+          parameters: [slugParameter],
+          responses: {
+            200: { description: 'The answer.', content: { 'application/json': { schema: { $ref: '#/components/schemas/IsItDown' } } } },
+            404: notFound,
+          },
+        },
+      },
+      '/api/v1/providers/{provider}/reports': {
+        post: {
+          operationId: 'reportProblem',
+          summary: 'Report a problem with this provider',
+          description: 'Rate-limited per client network; one report per client, provider and category counts per window. The answer never says whether it counted.',
+          parameters: [slugParameter],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ReportInput' }, example: { category: 'auth', httpStatus: 401 } } } },
+          responses: {
+            202: { description: 'Received.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ReportReceived' } } } },
+            400: { description: 'A field is missing, unknown or invalid.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+            403: { description: 'Sent from another site.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+            404: notFound,
+            429: { description: 'Too many reports from this network; retry later.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+          },
+        },
+      },
+      '/api/v1/diagnose': {
+        post: {
+          operationId: 'diagnose',
+          summary: 'Which error is this, and whose side is it on?',
+          description: 'Secrets are redacted before matching; nothing sent is stored or logged; the answer is not cached.',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: closed({ text: { type: 'string', maxLength: 20000 }, provider: text }, ['provider']), example: { text: 'anthropic.AuthenticationError: 401 invalid x-api-key' } } },
+          },
+          responses: {
+            200: { description: 'Ranked matches.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Diagnosis' } } } },
+            400: { description: 'The body is not valid.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } },
           },
         },
       },
@@ -194,6 +290,10 @@ export function openApiDocument(siteUrl: string, siteName: string) {
         ProviderDetail: { ...provider, required: [...provider.required, 'generatedAt'], properties: { generatedAt: time, ...provider.properties } },
         ProviderList: closed({ generatedAt: time, providers: { type: 'array', items: { $ref: '#/components/schemas/Provider' } } }),
         Problem: problem,
+        IsItDown: isItDown,
+        ReportInput: reportInput,
+        ReportReceived: reportReceived,
+        Diagnosis: diagnosis,
       },
     },
   };

@@ -6,6 +6,14 @@ import { sendPage, type RenderCache } from './render-cache.ts';
 import { structuredData, type Crumb, type FaqItem } from './structured-data.ts';
 import type { FeedLink } from './view-models/feed.ts';
 
+/** Search engines show about 160 characters: longer texts end at their last full sentence (or word) within 200. */
+export function metaDescription(text: string, maxLength = 200): string {
+  if (text.length <= maxLength) return text;
+  const head = text.slice(0, maxLength);
+  const sentence = head.lastIndexOf('. ');
+  return sentence > maxLength / 2 ? head.slice(0, sentence + 1) : `${head.slice(0, head.lastIndexOf(' '))}…`;
+}
+
 export type PageMeta = {
   title: string;
   description: string;
@@ -53,7 +61,7 @@ export function createPageRenderer(app: FastifyInstance, deps: { config: Config;
       return app.view(`pages/${template}`, {
         meta: {
           title: meta.title,
-          description: meta.description,
+          description: metaDescription(meta.description),
           canonical,
           lang: LANGUAGES[0],
           alternates: [...LANGUAGES.map((hreflang) => ({ hreflang, href: canonical })), { hreflang: 'x-default', href: canonical }],

@@ -49,7 +49,7 @@ describe('the real catalog', () => {
   it('uses the status pages of the upstream reference, or null where none is known', () => {
     const page = (slug: string) => catalog.providerBySlug.get(slug)!.statusPage;
     expect(page('openai')).toMatchObject({ format: 'incidentio', url: 'https://status.openai.com' });
-    expect(page('anthropic')).toMatchObject({ format: 'statuspage', url: 'https://status.claude.com' });
+    expect(page('anthropic')).toMatchObject({ format: 'statuspage', url: 'https://anthropic.statuspage.io', pageUrl: 'https://status.claude.com' });
     expect(page('perplexity')).toMatchObject({ format: 'instatus' });
     expect(page('hugging-face')).toMatchObject({ format: 'betterstack' });
     expect(page('writesonic')).toBeNull();

@@ -31,18 +31,22 @@ async function sitemapLocs(): Promise<string[]> {
 
 /** Attribute values of the head's <meta>/<link> tags, by a key attribute. */
 function head(html: string) {
-  const tags = [...html.matchAll(/<(meta|link)\s([^>]*)>/g)].map((m) => Object.fromEntries([...m[2]!.matchAll(/([\w:-]+)="([^"]*)"/g)].map((a) => [a[1], a[2]])));
+  const decode = (value: string) => value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const tags = [...html.matchAll(/<(meta|link)\s([^>]*)>/g)].map((m) => Object.fromEntries([...m[2]!.matchAll(/([\w:-]+)="([^"]*)"/g)].map((a) => [a[1], decode(a[2]!)])));
   const meta = (key: string) => tags.find((t) => t.name === key || t.property === key)?.content;
   const links = (rel: string) => tags.filter((t) => t.rel === rel);
   const jsonLd = [...html.matchAll(/<script type="application\/ld\+json">([^<]*)<\/script>/g)].map((m) => JSON.parse(m[1]!));
-  return { title: /<title>([^<]*)<\/title>/.exec(html)?.[1], meta, links, jsonLd };
+  const title = /<title>([^<]*)<\/title>/.exec(html)?.[1];
+  return { title: title === undefined ? undefined : decode(title), meta, links, jsonLd };
 }
 
 describe('sitemap.xml', () => {
-  it('lists the home page, the API page, every dashboard and every error page, each answering 200', async () => {
+  it('lists the home page, the API page, every dashboard, error page, is-it-down page and guide, each answering 200', async () => {
     const locs = await sitemapLocs();
     const expected = [`${SITE}/`, `${SITE}/api`, ...h.catalog.providers.map((p) => `${SITE}/${p.slug}`),
-      ...h.catalog.providers.flatMap((p) => errorTypesFor(h.catalog, p).map((e) => `${SITE}/${p.slug}/error/${e.slug}`))];
+      ...h.catalog.providers.flatMap((p) => errorTypesFor(h.catalog, p).map((e) => `${SITE}/${p.slug}/error/${e.slug}`)),
+      ...h.catalog.providers.map((p) => `${SITE}/${p.slug}/is-it-down`),
+      `${SITE}/errors`, ...h.catalog.errorTypes.map((e) => `${SITE}/errors/${e.slug}`), `${SITE}/diagnose`, `${SITE}/methodology`];
     expect(locs).toEqual(expected);
     for (const loc of locs) {
       const res = await get(loc.slice(SITE.length));

@@ -8,9 +8,21 @@ import { seedScenario } from '../helpers/seed.ts';
 
 type Operation = {
   parameters?: { name: string; in: string; example: string }[];
+  requestBody?: { content: Record<string, { example: unknown }> };
   responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
 };
-type Doc = { openapi: string; servers: { url: string }[]; paths: Record<string, { get: Operation }>; components: { schemas: Record<string, unknown> } };
+type Method = 'get' | 'post';
+type Doc = { openapi: string; servers: { url: string }[]; paths: Record<string, Partial<Record<Method, Operation>>>; components: { schemas: Record<string, unknown> } };
+
+/** Every operation of the document, with its path and method. */
+const operations = () => Object.entries(doc.paths).flatMap(([path, item]) =>
+  (Object.entries(item) as [Method, Operation][]).map(([method, operation]) => ({ path, method, operation })));
+
+/** Calls an operation with the document's own examples (path parameters, JSON request body). */
+function call(path: string, method: Method, operation: Operation, override: Record<string, string> = {}) {
+  const body = operation.requestBody?.content['application/json']?.example;
+  return h.app.inject({ method: method.toUpperCase() as 'GET' | 'POST', url: urlOf(path, operation, override), ...(body === undefined ? {} : { payload: body as object }) });
+}
 
 let h: Harness;
 let doc: Doc;
@@ -34,10 +46,10 @@ const validator = (schema: unknown) => ajv.compile({ $ref: `openapi.json#${point
 
 /** The JSON pointer of a response schema inside the document, so its $refs resolve against the document. */
 function pointerTo(schema: unknown): string {
-  for (const [path, item] of Object.entries(doc.paths)) {
-    for (const [status, response] of Object.entries(item.get.responses)) {
+  for (const { path, method, operation } of operations()) {
+    for (const [status, response] of Object.entries(operation.responses)) {
       for (const [type, media] of Object.entries(response.content ?? {})) {
-        if (media.schema === schema) return ['', 'paths', path, 'get', 'responses', status, 'content', type, 'schema'].map(escape).join('/');
+        if (media.schema === schema) return ['', 'paths', path, method, 'responses', status, 'content', type, 'schema'].map(escape).join('/');
       }
     }
   }
@@ -66,11 +78,11 @@ describe('the OpenAPI document', () => {
 
 describe('the API as described', () => {
   it('answers every path with the status, content type and body schema the document gives', async () => {
-    for (const [path, item] of Object.entries(doc.paths)) {
-      const operation = item.get;
-      const res = await h.app.inject({ method: 'GET', url: urlOf(path, operation) });
-      expect(res.statusCode, path).toBe(200);
-      const [type, media] = Object.entries(operation.responses['200']!.content!)[0]!;
+    for (const { path, method, operation } of operations()) {
+      const res = await call(path, method, operation);
+      const success = Object.keys(operation.responses).find((status) => status.startsWith('2'))!;
+      expect(res.statusCode, `${method} ${path}`).toBe(Number(success));
+      const [type, media] = Object.entries(operation.responses[success]!.content!)[0]!;
       expect(res.headers['content-type'], path).toContain(type);
       if (type !== 'application/json') continue;
       const validate = validator(media.schema);
@@ -79,7 +91,7 @@ describe('the API as described', () => {
   });
 
   it('matches the schema for every provider, seeded or empty', async () => {
-    const validate = validator(doc.paths['/api/v1/providers/{provider}']!.get.responses['200']!.content!['application/json']!.schema);
+    const validate = validator(doc.paths['/api/v1/providers/{provider}']!.get!.responses['200']!.content!['application/json']!.schema);
     for (const provider of h.catalog.providers) {
       const body = (await h.app.inject({ method: 'GET', url: `/api/v1/providers/${provider.slug}` })).json();
       expect(validate(body), `${provider.slug}: ${ajv.errorsText(validate.errors)}`).toBe(true);
@@ -87,10 +99,10 @@ describe('the API as described', () => {
   });
 
   it('answers 404 as documented for an unknown provider', async () => {
-    for (const [path, item] of Object.entries(doc.paths)) {
-      const documented = item.get.responses['404'];
+    for (const { path, method, operation } of operations()) {
+      const documented = operation.responses['404'];
       if (!documented) continue;
-      const res = await h.app.inject({ method: 'GET', url: urlOf(path, item.get, { provider: 'no-such-provider' }) });
+      const res = await call(path, method, operation, { provider: 'no-such-provider' });
       expect(res.statusCode, path).toBe(404);
       if (!path.startsWith('/api/')) continue;
       const validate = validator(documented.content!['application/json']!.schema);
@@ -99,7 +111,7 @@ describe('the API as described', () => {
   });
 
   it('catches drift: a body with a field the document does not know fails', async () => {
-    const validate = validator(doc.paths['/api/v1/providers/{provider}']!.get.responses['200']!.content!['application/json']!.schema);
+    const validate = validator(doc.paths['/api/v1/providers/{provider}']!.get!.responses['200']!.content!['application/json']!.schema);
     const body = (await h.app.inject({ method: 'GET', url: '/api/v1/providers/anthropic' })).json();
     expect(validate(body)).toBe(true);
     expect(validate({ ...body, surprise: 1 })).toBe(false);

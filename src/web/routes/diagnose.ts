@@ -1,4 +1,5 @@
 // `/diagnose`: the paste-your-error form (GET, cached) and its answer (POST, never cached, never stored or logged).
+import type { Crumb } from '../structured-data.ts';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -25,7 +26,7 @@ export async function registerDiagnoseRoutes(app: FastifyInstance, deps: WebDeps
     if (slug !== '' && !catalog.providerBySlug.has(slug)) throw new BadRequest(`We do not track a provider called "${slug}".`);
     return slug;
   };
-  const meta = (path: string, view: { title: string; description: string }) => ({ title: view.title, description: view.description, path });
+  const meta = (path: string, view: { title: string; description: string; breadcrumbs: Crumb[] }) => ({ title: view.title, description: view.description, path, breadcrumbs: view.breadcrumbs });
 
   await app.register(async (scope) => {
     // Form bodies are parsed only here; another plugin may already have registered the parser for the whole app.

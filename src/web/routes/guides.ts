@@ -1,8 +1,10 @@
 // Cross-provider pages: `/errors`, `/errors/:error`, `/:provider/is-it-down` and `/methodology`, from the render cache.
 import type { FastifyInstance } from 'fastify';
+import { answerIsItDown } from '../../status/down-answer.ts';
 import { toIso } from '../../time.ts';
 import type { WebDeps } from '../deps.ts';
 import { NotFound } from '../problems.ts';
+import { reasonJson } from '../view-models/api.ts';
 import { guideIndexView, guideView } from '../view-models/error-guide.ts';
 import { isItDownView } from '../view-models/is-it-down.ts';
 import { methodologyView } from '../view-models/methodology.ts';
@@ -16,7 +18,7 @@ export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get('/errors', async (request, reply) =>
     pages.serve(request, reply, 'page:/errors', CATALOG_ONLY, () => {
       const view = guideIndexView(catalog);
-      return pages.html('errors', { title: view.title, description: view.description, path: '/errors' }, view);
+      return pages.html('errors', { title: view.title, description: view.description, path: '/errors', breadcrumbs: view.breadcrumbs }, view);
     }),
   );
 
@@ -26,7 +28,7 @@ export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
     const path = `/errors/${errorType.slug}`;
     return pages.serve(request, reply, `page:${path}`, store.versions.global(), () => {
       const view = guideView(errorType, reader.readAll(now()), catalog);
-      return pages.html('error-guide', { title: view.title, description: view.description, path }, view);
+      return pages.html('error-guide', { title: view.title, description: view.description, path, breadcrumbs: view.breadcrumbs }, view);
     });
   });
 
@@ -38,7 +40,7 @@ export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
     return pages.serve(request, reply, `page:${path}`, store.versions.global(), () => {
       const all = reader.readAll(now());
       const view = isItDownView(all.find((d) => d.provider.slug === provider.slug)!, all, catalog);
-      return pages.html('is-it-down', { title: view.title, description: view.description, path }, view);
+      return pages.html('is-it-down', { title: view.title, description: view.description, path, breadcrumbs: view.breadcrumbs }, view);
     });
   });
 
@@ -48,14 +50,15 @@ export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
     return pages.serveJson(request, reply, `api:providers/${provider.slug}/is-it-down`, store.versions.global(), () => {
       const at = now();
       const all = reader.readAll(at);
-      const view = isItDownView(all.find((d) => d.provider.slug === provider.slug)!, all, catalog);
+      const data = all.find((d) => d.provider.slug === provider.slug)!;
+      const view = isItDownView(data, all, catalog);
       return {
         generatedAt: toIso(at),
         provider: provider.slug,
         answer: view.answer.answer,
         label: view.answer.label,
         sentence: view.answer.sentence,
-        evidence: view.answer.evidence.map((r) => ({ signal: r.signal, text: r.text, at: r.at?.iso ?? null })),
+        evidence: answerIsItDown(provider.name, data.status).evidence.map(reasonJson),
         level: view.headline.level,
         affectedComponents: view.affected.map((c) => ({ name: c.name, level: c.status.level })),
         alternatives: view.alternatives.map((a) => a.slug),
@@ -67,7 +70,7 @@ export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get('/methodology', async (request, reply) =>
     pages.serve(request, reply, 'page:/methodology', CATALOG_ONLY, () => {
       const view = methodologyView(config, catalog);
-      return pages.html('methodology', { title: view.title, description: view.description, path: '/methodology' }, view);
+      return pages.html('methodology', { title: view.title, description: view.description, path: '/methodology', breadcrumbs: view.breadcrumbs }, view);
     }),
   );
 }

@@ -15,7 +15,7 @@ import { officialPageHref } from './text.ts';
 
 const iso = (at: number | null | undefined): string | null => (at === null || at === undefined ? null : toIso(at));
 
-const reasonJson = (r: Reason) => ({ signal: r.signal, level: r.level, text: r.text, at: iso(r.at) });
+export const reasonJson = (r: Reason) => ({ signal: r.signal, level: r.level, text: r.text, at: iso(r.at) });
 
 /** The community block as JSON; `detail` (one provider) adds the 24-hour series the chart draws. */
 function reportsJson(data: ProviderData, detail: boolean) {

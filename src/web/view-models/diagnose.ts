@@ -1,4 +1,5 @@
 // View model of `/diagnose`: the form, and for a paste its ranked matches with live status and verdict.
+import type { Crumb } from '../structured-data.ts';
 import type { Catalog } from '../../catalog/load.ts';
 import type { Diagnosis, DiagnosisMatch } from '../../diagnose/match.ts';
 import type { Verdict } from '../../domain.ts';
@@ -29,6 +30,7 @@ export type DiagnoseResultView =
   | { kind: 'none' };
 
 export type DiagnoseView = {
+  breadcrumbs: Crumb[];
   title: string;
   description: string;
   form: { text: string; provider: string; providers: { slug: string; name: string; selected: boolean }[] };
@@ -80,6 +82,7 @@ export function diagnoseView(
   read: (slug: string) => ProviderData,
 ): DiagnoseView {
   return {
+    breadcrumbs: [{ name: 'All providers', path: '/' }, { name: 'Diagnose an error', path: '/diagnose' }],
     title: 'Diagnose an AI API error: paste it, see whose side it is on',
     description: 'Paste an error message, HTTP status, JSON error body or SDK exception from OpenAI, Anthropic, Gemini and other AI APIs: see which error it is, the provider\'s live status and whether the problem is on your side.',
     form: {

@@ -1,4 +1,5 @@
 // View models of `/errors` and `/errors/:error`: the cross-provider guides, with each provider's spelling and verdict.
+import type { Crumb } from '../structured-data.ts';
 import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
 import type { ErrorType } from '../../catalog/schema.ts';
@@ -12,6 +13,7 @@ import { toSegments, type Segment } from './text.ts';
 const statusText = (statuses: readonly number[]) => (statuses.length > 0 ? statuses.join(', ') : 'no HTTP status');
 
 export type GuideIndexView = {
+  breadcrumbs: Crumb[];
   title: string;
   description: string;
   types: { slug: string; title: string; statuses: string; summary: Segment[]; providers: number }[];
@@ -19,6 +21,7 @@ export type GuideIndexView = {
 
 export function guideIndexView(catalog: Catalog): GuideIndexView {
   return {
+    breadcrumbs: [{ name: 'All providers', path: '/' }, { name: 'Error guides', path: '/errors' }],
     title: 'AI API errors explained: every error type at every provider',
     description: `What ${catalog.errorTypes.length} kinds of AI API errors mean, how each provider spells them, whether they are on your side or the provider's, and how to fix them.`,
     types: catalog.errorTypes.map((e) => ({
@@ -43,6 +46,7 @@ export type GuideRowView = {
 };
 
 export type GuideView = {
+  breadcrumbs: Crumb[];
   error: { slug: string; title: string; shortTitle: string; statuses: string };
   title: string;
   description: string;
@@ -60,6 +64,7 @@ export type GuideView = {
 export function guideView(errorType: ErrorType, all: readonly ProviderData[], catalog: Catalog): GuideView {
   const applies = all.filter((d) => errorTypesFor(catalog, d.provider).includes(errorType));
   return {
+    breadcrumbs: [{ name: 'All providers', path: '/' }, { name: 'Error guides', path: '/errors' }, { name: errorType.shortTitle, path: `/errors/${errorType.slug}` }],
     error: { slug: errorType.slug, title: errorType.title, shortTitle: errorType.shortTitle, statuses: statusText(errorType.httpStatuses) },
     title: `${errorType.title}: what it means at every AI API provider`,
     description: errorType.guide.summary.replace(/`/g, ''),

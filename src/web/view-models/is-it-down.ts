@@ -1,4 +1,5 @@
 // View model of `/:provider/is-it-down`: the direct answer, its evidence, what is affected and what to do meanwhile.
+import type { Crumb } from '../structured-data.ts';
 import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
 import { answerIsItDown, type DownAnswer } from '../../status/down-answer.ts';
@@ -11,6 +12,7 @@ import type { LinkView } from './error-page.ts';
 import { officialPageHref } from './text.ts';
 
 export type IsItDownView = {
+  breadcrumbs: Crumb[];
   provider: { slug: string; name: string };
   title: string;
   description: string;
@@ -64,6 +66,7 @@ export function isItDownView(data: ProviderData, all: readonly ProviderData[], c
       ? `${p.name}'s status page lists no component in trouble${official.state === 'fresh' ? '' : ` (as last read ${readAt?.ago ?? 'earlier'})`}.`
       : official.state === 'fresh' ? `As ${p.name}'s status page lists them now.` : `As ${p.name}'s status page last showed them, ${readAt?.ago ?? 'earlier'}.`;
   return {
+    breadcrumbs: [{ name: 'All providers', path: '/' }, { name: p.name, path: `/${p.slug}` }, { name: 'Is it down?', path: `/${p.slug}/is-it-down` }],
     provider: { slug: p.slug, name: p.name },
     title: `Is ${p.name} down? ${answer.label}`,
     description: `Is ${p.name} down right now? A direct answer from ${p.name}'s official status page, our live probes of its API and reports from developers, each with its age.`,

@@ -1,4 +1,5 @@
 // View model of `/methodology`: how a status, a verdict and a diagnosis are decided, written from the constants the code uses.
+import type { Crumb } from '../structured-data.ts';
 import type { Catalog } from '../../catalog/load.ts';
 import type { Config } from '../../config.ts';
 import { KEY_PREFIXES, REDACTION_RULES } from '../../diagnose/redact.ts';
@@ -22,7 +23,7 @@ import { PAGE_REFRESH_MS } from '../render-cache.ts';
 export type MethodTable = { caption: string; head: string[]; rows: { text: string; href: string | null }[][] };
 export type MethodSection = { id: string; heading: string; paragraphs: string[]; list: string[]; table: MethodTable | null };
 
-export type MethodologyView = { title: string; description: string; sections: MethodSection[] };
+export type MethodologyView = { breadcrumbs: Crumb[]; title: string; description: string; sections: MethodSection[] };
 
 const cell = (text: string, href: string | null = null) => ({ text, href });
 
@@ -61,6 +62,7 @@ export function methodologyView(config: Config, catalog: Catalog): MethodologyVi
     rows: LEVELS.map((level) => [cell(LEVEL_LABELS[level]), cell(DOWN_ANSWER_LABELS[ANSWER_OF_LEVEL[level]])]),
   };
   return {
+    breadcrumbs: [{ name: 'All providers', path: '/' }, { name: 'Methodology', path: '/methodology' }],
     title: 'How we decide a status: methodology',
     description: 'How the status of each AI API provider, the verdict on each error and the diagnosis of a pasted error are decided, with the exact intervals and thresholds the site uses.',
     sections: [
