@@ -51,8 +51,13 @@ function officialReasons(input: OfficialInput, at: number): { level: KnownLevel;
   const reasons: Reason[] = [];
   const add = (level: KnownLevel, text: string, when = at) => reasons.push({ signal: 'official', level, text, at: when });
 
+  const fromComponents = componentsLevel(input.components);
+  const down = input.components.filter((c) => c.level === 'major_outage').length;
   for (const c of input.components) {
-    if (c.level !== 'operational' && c.level !== 'unknown') add(c.level, `The status page lists ${c.name} as ${LEVEL_LABELS[c.level]}.`);
+    if (c.level === 'operational' || c.level === 'unknown') continue;
+    if (c.level === 'major_outage' && fromComponents === 'partial_outage') {
+      add('partial_outage', `The status page lists ${c.name} as ${LEVEL_LABELS[c.level]} (${down} of ${input.components.length} components down: a partial outage).`);
+    } else add(c.level, `The status page lists ${c.name} as ${LEVEL_LABELS[c.level]}.`);
   }
   for (const i of input.openIncidents) {
     const level = levelOfImpact(i.impact);
@@ -63,7 +68,7 @@ function officialReasons(input: OfficialInput, at: number): { level: KnownLevel;
     add(input.pageLevel, `The status page's overall status is ${LEVEL_LABELS[input.pageLevel]}.`);
   }
   const level = worstLevel([
-    componentsLevel(input.components),
+    fromComponents,
     ...input.openIncidents.map((i) => levelOfImpact(i.impact)),
     input.pageLevel ?? 'operational',
   ]);

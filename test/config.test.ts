@@ -1,0 +1,61 @@
+// Configuration: defaults, parsing, and one clear line per bad variable — also when the real process starts.
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../src/config.ts';
+
+describe('parseConfig', () => {
+  it('has the documented defaults', () => {
+    expect(parseConfig({})).toEqual({
+      port: 3000, host: '127.0.0.1', databasePath: 'data/status.db', providersFile: 'data/providers.json',
+      errorsFile: 'data/errors.json', pollIntervalMs: 60_000, probeIntervalMs: 180_000, allowPrivateUpstreams: false,
+      siteUrl: 'http://127.0.0.1:3000', siteName: 'AI API Status', logLevel: 'info', trustProxy: [], jobs: true,
+    });
+  });
+
+  it('parses every variable and freezes the result', () => {
+    const config = parseConfig({
+      PORT: '8080', HOST: '0.0.0.0', POLL_INTERVAL_SECONDS: '5', PROBE_INTERVAL_SECONDS: '30', ALLOW_PRIVATE_UPSTREAMS: 'true',
+      SITE_URL: 'https://status.example.com/', TRUST_PROXY: '127.0.0.1, 10.0.0.0/8', LOG_LEVEL: 'warn', JOBS: 'false',
+    });
+    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', pollIntervalMs: 5000, probeIntervalMs: 30_000, allowPrivateUpstreams: true, siteUrl: 'https://status.example.com', trustProxy: ['127.0.0.1', '10.0.0.0/8'], logLevel: 'warn', jobs: false });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(parseConfig({ PORT: '', SITE_NAME: '' }).port).toBe(3000);
+  });
+
+  it('lists every bad variable, one line each, naming it and what it expects', () => {
+    let error: ConfigError | undefined;
+    try {
+      parseConfig({ PORT: 'eighty', POLL_INTERVAL_SECONDS: '0', ALLOW_PRIVATE_UPSTREAMS: 'yes', SITE_URL: 'ftp://x', TRUST_PROXY: 'my-proxy', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems).toEqual([
+      'PORT="eighty": expected a port number',
+      'POLL_INTERVAL_SECONDS="0": expected a whole number of seconds, at least 1',
+      'ALLOW_PRIVATE_UPSTREAMS="yes": expected true or false',
+      'SITE_URL="ftp://x": expected an absolute http(s) URL such as https://status.example.com',
+      'LOG_LEVEL="loud": expected one of fatal, error, warn, info, debug, trace, silent',
+      'TRUST_PROXY="my-proxy": expected a comma-separated list of IP addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8)',
+    ]);
+  });
+});
+
+describe('the server process', () => {
+  it('stops at boot with one line per bad variable and a non-zero exit', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, PORT: '99999', PROBE_INTERVAL_SECONDS: 'soon', DATABASE_PATH: ':memory:' },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(run.status).toBe(78);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'Invalid configuration:',
+      '  PORT="99999": expected a port number (0-65535)',
+      '  PROBE_INTERVAL_SECONDS="soon": expected a whole number of seconds',
+    ]);
+  });
+});

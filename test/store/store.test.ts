@@ -1,0 +1,83 @@
+// The store: pragmas, forward-only migrations, and idempotent seeding that hides dropped providers.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { BUSY_TIMEOUT_MS, migrate, openDatabase } from '../../src/store/db.ts';
+import { openStore } from '../../src/store/index.ts';
+import { MIGRATIONS } from '../../src/store/migrations.ts';
+
+const tempDb = () => join(mkdtempSync(join(tmpdir(), 'store-')), 'status.db');
+
+describe('openDatabase', () => {
+  it('creates a WAL database with a busy timeout, foreign keys and the latest schema', () => {
+    const db = openDatabase(tempDb());
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    expect(tables).toEqual(expect.arrayContaining(['providers', 'components', 'component_changes', 'incidents', 'incident_updates', 'source_checks', 'probe_results', 'reports', 'report_buckets']));
+    db.close();
+  });
+
+  it('applies only the migrations above user_version, each once', () => {
+    const path = tempDb();
+    const steps = ['CREATE TABLE a (x INTEGER)', 'CREATE TABLE b (y INTEGER)'];
+    const db = new Database(path);
+    migrate(db, steps.slice(0, 1));
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    migrate(db, steps);
+    migrate(db, steps);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(() => migrate(db, steps.slice(0, 1))).toThrow('database schema version 2 is newer than this program (1)');
+  });
+
+  it('rolls a failing migration back entirely', () => {
+    const db = new Database(tempDb());
+    expect(() => migrate(db, ['CREATE TABLE ok (x INTEGER); CREATE TABLE broken ('])).toThrow();
+    expect(db.pragma('user_version', { simple: true })).toBe(0);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'ok'").pluck().get()).toBe(0);
+  });
+});
+
+describe('providers.sync', () => {
+  it('seeds idempotently: the same catalog twice gives the same rows', () => {
+    const path = tempDb();
+    const catalog = [{ slug: 'a', name: 'A' }, { slug: 'b', name: 'B' }];
+    let store = openStore(path);
+    store.providers.sync(catalog, 1000);
+    store.close();
+    store = openStore(path);
+    store.providers.sync(catalog, 2000);
+    expect(store.providers.list()).toEqual([
+      { slug: 'a', name: 'A', position: 0, hidden: false },
+      { slug: 'b', name: 'B', position: 1, hidden: false },
+    ]);
+    store.close();
+  });
+
+  it('hides a provider dropped from the catalog and keeps its history; it returns when listed again', () => {
+    const store = openStore(tempDb());
+    store.providers.sync([{ slug: 'a', name: 'A' }, { slug: 'gone', name: 'Gone' }], 1000);
+    store.probes.record('gone', { at: 1000, outcome: 'rejected_as_expected', httpStatus: 401, latencyMs: 80, dnsMs: null, connectMs: null, tlsMs: null, ttfbMs: null, detail: null });
+    store.providers.sync([{ slug: 'a', name: 'A renamed' }], 2000);
+    expect(store.providers.list()).toEqual([
+      { slug: 'a', name: 'A renamed', position: 0, hidden: false },
+      { slug: 'gone', name: 'Gone', position: 1, hidden: true },
+    ]);
+    expect(store.probes.since('gone', 0)).toHaveLength(1);
+    store.providers.sync([{ slug: 'a', name: 'A' }, { slug: 'gone', name: 'Gone' }], 3000);
+    expect(store.providers.list().find((p) => p.slug === 'gone')!.hidden).toBe(false);
+    store.close();
+  });
+
+  it('bumps the data version of every synced provider', () => {
+    const store = openStore(tempDb());
+    const before = store.versions.of('a');
+    store.providers.sync([{ slug: 'a', name: 'A' }], 1000);
+    expect(store.versions.of('a')).toBeGreaterThan(before);
+    store.close();
+  });
+});
