@@ -61,7 +61,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
     const officialCheck = store.checks.summary(slug, MAIN_DOCUMENT);
     const stored = store.components.list(slug);
     const components = officialCheck.lastOkAt === null && stored.length === 0 ? null : stored;
-    const incidents = store.incidents.listRecent(slug, now - INCIDENT_WINDOW_MS).filter((i) => i.origin === 'official' || i.origin === 'detected');
+    const incidents = store.incidents.listRecent(slug, now - INCIDENT_WINDOW_MS);
     const openIncidents = incidents.filter(isOpen);
     const probeSamples = store.probes.since(slug, now - PROBE_WINDOW_MS);
     const usual = usualLatencyMs(probeSamples);
