@@ -29,6 +29,11 @@ export function createProbesStore(db: Db, versions: DataVersions) {
   const latest = db.prepare<[string, number], ProbeResultRow>(
     `SELECT ${COLUMNS} FROM probe_results WHERE provider_slug = ? ORDER BY at DESC, id DESC LIMIT ?`,
   );
+  const normal = db.prepare<[string, number, number], { latencyMs: number }>(
+    `SELECT latency_ms AS latencyMs FROM probe_results
+     WHERE provider_slug = ? AND at >= ? AND at < ? AND outcome = 'rejected_as_expected' AND latency_ms IS NOT NULL`,
+  );
+  const prune = db.prepare<[string, number]>('DELETE FROM probe_results WHERE provider_slug = ? AND at < ?');
   const latestPerProvider = db.prepare<[number], { providerSlug: string; at: number; outcome: ProbeOutcome }>(
     `SELECT provider_slug AS providerSlug, MAX(at) AS at, outcome FROM probe_results WHERE at >= ? GROUP BY provider_slug`,
   );
@@ -44,6 +49,11 @@ export function createProbesStore(db: Db, versions: DataVersions) {
     since: (providerSlug: string, sinceAt: number): ProbeResultRow[] => since.all(providerSlug, sinceAt),
     /** The `count` most recent results, newest first. */
     latest: (providerSlug: string, count: number): ProbeResultRow[] => latest.all(providerSlug, count),
+    /** Latencies of the normal rejections in [sinceAt, beforeAt): what a latency baseline is made of. */
+    normalLatencies: (providerSlug: string, sinceAt: number, beforeAt: number): number[] =>
+      normal.all(providerSlug, sinceAt, beforeAt).map((row) => row.latencyMs),
+    /** Deletes results older than `beforeAt`; returns how many. Old results feed nothing, so no version changes. */
+    prune: (providerSlug: string, beforeAt: number): number => prune.run(providerSlug, beforeAt).changes,
   };
 }
 export type ProbesStore = ReturnType<typeof createProbesStore>;
