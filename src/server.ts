@@ -5,8 +5,9 @@ import { CatalogError, loadCatalog } from './catalog/load.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { systemClock } from './jobs/clock.ts';
 import { createPollJob } from './jobs/poll.ts';
+import { createProbeJob } from './jobs/probe.ts';
 import { upstreamPolicy } from './sources/addresses.ts';
-import { createHttpDoor, createUpstreamDispatcher, userAgentFor } from './sources/http.ts';
+import { createConnectionLog, createHttpDoor, createUpstreamDispatcher, userAgentFor } from './sources/http.ts';
 import { openStore } from './store/index.ts';
 
 /** Bad configuration or catalog: say exactly what is wrong, one line per problem, and stop. */
@@ -32,8 +33,9 @@ async function main(): Promise<void> {
   const app = await buildApp({ config, catalog, store, logger: loggerOptions(config.logLevel) });
 
   const policy = upstreamPolicy(config.allowPrivateUpstreams);
-  const dispatcher = createUpstreamDispatcher({ policy });
-  const door = createHttpDoor({ dispatcher, policy, userAgent: userAgentFor(config.siteName, config.siteUrl) });
+  const connectionLog = createConnectionLog();
+  const dispatcher = createUpstreamDispatcher({ policy, connectionLog });
+  const door = createHttpDoor({ dispatcher, policy, connectionLog, userAgent: userAgentFor(config.siteName, config.siteUrl) });
   const pollJob = config.jobs
     ? createPollJob({
         catalog, store, door, clock: systemClock, intervalMs: config.pollIntervalMs, deadlineMs: config.pollTimeoutMs,
@@ -41,11 +43,18 @@ async function main(): Promise<void> {
         onError: (provider, err) => app.log.error({ err, provider: provider.slug }, 'poll failed'),
       })
     : null;
+  const probeJob = config.jobs
+    ? createProbeJob({
+        catalog, store, door, clock: systemClock, intervalMs: config.probeIntervalMs, deadlineMs: config.probeTimeoutMs, log: app.log,
+        onError: (task, err) => app.log.error({ err, host: task.host }, 'probe failed'),
+      })
+    : null;
 
   closeWithGrace({ delay: 3000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
     await pollJob?.close();
+    await probeJob?.close();
     await dispatcher.close();
     await app.close();
     store.close();
@@ -53,6 +62,7 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   pollJob?.start();
+  probeJob?.start();
 }
 
 await main();
