@@ -56,10 +56,19 @@ export function decideVerdict(input: VerdictInput): VerdictView {
   const view = (verdict: Verdict, text: string, evidence: Reason[]): VerdictView => ({ verdict, label: VERDICT_LABELS[verdict], text, evidence });
 
   if (theirSide.length > 0) {
-    return view('provider_side', `${name} shows trouble that can cause this error: waiting or retrying later is likely to help more than changing your setup.`, theirSide);
+    const probeTrouble = errorType.probeProves && theirSide.some((r) => r.signal === 'probe');
+    const what = probe.level === 'degraded' ? 'is answering far more slowly than usual' : 'is not answering normally';
+    const text = probeTrouble
+      ? `${name}'s authentication service ${what}: the problem is most likely on ${name}'s side, not your key or configuration. Waiting or retrying later is likely to help more than changing your setup.`
+      : `${name} shows trouble that can cause this error: waiting or retrying later is likely to help more than changing your setup.`;
+    return view('provider_side', text, theirSide);
   }
   if (errorType.probeProves && probe.state === 'fresh' && probe.level === 'operational') {
-    return view('your_side', `${name}'s authentication service is answering normally: the problem is most likely your key or configuration.`, probe.reasons);
+    // Only an answer in the usual form on the latest attempt shows the service answering normally now.
+    if (probe.okAt !== null && probe.okAt === probe.checkedAt) {
+      return view('your_side', `${name}'s authentication service is answering normally: the problem is most likely your key or configuration.`, probe.reasons);
+    }
+    return view('inconclusive', `${name}'s authentication service did not answer our latest probe in its usual way. One unusual result is not enough to blame ${name}; the next probe will confirm or clear it, so check your key and configuration meanwhile.`, probe.reasons);
   }
   if (errorType.usualSide === 'yours' && official.state === 'fresh' && official.level === 'operational') {
     return view('your_side', `Nothing on ${name}'s side points to this error: its status page is up to date and lists no related incident. The problem is most likely your key or configuration.`, official.reasons);
