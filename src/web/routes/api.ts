@@ -23,7 +23,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
     if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
     return pages.serveJson(request, reply, `api:providers/${provider.slug}`, store.versions.of(provider.slug), () => {
       const at = now();
-      return { generatedAt: toIso(at), ...providerJson(reader.read(provider.slug, at)!, catalog, config.siteUrl, config.probeIntervalMs) };
+      return { generatedAt: toIso(at), ...providerJson(reader.read(provider.slug, at)!, catalog, config.siteUrl, config.probeIntervalMs, true) };
     });
   });
 }
