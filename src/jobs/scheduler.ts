@@ -1,5 +1,6 @@
 // A generic schedule: a cycle over due tasks every interval (with jitter), bounded concurrency, per-task backoff
 // that honours Retry-After up to a cap, a hard per-task timeout, and abort on close. No module-level timers.
+import { setMaxListeners } from 'node:events';
 import { systemClock, type Clock, type TimerHandle } from './clock.ts';
 
 export type TaskOutcome = { ok: boolean; retryAfterMs?: number | null };
@@ -50,6 +51,8 @@ export function createScheduler<T>(options: SchedulerOptions<T>): Scheduler {
   const maxBackoffMs = options.maxBackoffMs ?? 3 * options.intervalMs;
   const states = new Map<string, TaskState>();
   const closing = new AbortController();
+  // Every running task listens for close; concurrency, not a leak, sets how many.
+  setMaxListeners(0, closing.signal);
   let timer: TimerHandle | null = null;
   let current: Promise<CycleStats> | null = null;
 

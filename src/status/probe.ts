@@ -64,9 +64,12 @@ export function dampProbes(samples: readonly ProbeSample[]): ProbeTrend {
 
 export type LocalFault = { outcome: ProbeOutcome; since: number; affected: number; probed: number };
 
-/** When most probed providers fail the same network way at once, the fault is most likely ours. */
+/**
+ * When most probed providers fail the same network way at once, the fault is most likely ours. `since` is the
+ * latest start among the failing runs: from then on, all of them fail that way.
+ */
 export function detectLocalFault(
-  latest: readonly { at: number; outcome: ProbeOutcome }[],
+  latest: readonly { at: number; outcome: ProbeOutcome; runStartAt?: number }[],
   intervalMs: number,
   now: number,
 ): LocalFault | null {
@@ -75,7 +78,7 @@ export function detectLocalFault(
   for (const outcome of NETWORK_OUTCOMES) {
     const matching = recent.filter((r) => r.outcome === outcome);
     if (matching.length > (best?.affected ?? 0)) {
-      best = { outcome, since: Math.min(...matching.map((r) => r.at)), affected: matching.length, probed: recent.length };
+      best = { outcome, since: Math.max(...matching.map((r) => r.runStartAt ?? r.at)), affected: matching.length, probed: recent.length };
     }
   }
   if (!best || best.affected < LOCAL_FAULT_MIN_PROVIDERS || best.affected / recent.length < LOCAL_FAULT_SHARE) return null;

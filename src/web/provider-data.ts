@@ -56,7 +56,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
   const { store, catalog, config } = deps;
 
   function localFault(now: number): LocalFault | null {
-    return detectLocalFault(store.probes.latestPerProvider(now - 2 * config.probeIntervalMs), config.probeIntervalMs, now);
+    return detectLocalFault(store.probes.latestPerProvider(now - 2 * config.probeIntervalMs, now - PROBE_WINDOW_MS), config.probeIntervalMs, now);
   }
 
   function read(provider: Provider, now: number, fault: LocalFault | null): ProviderData {

@@ -2,7 +2,7 @@
 // slow reads degraded against the usual, and a local fault names what fails.
 import { describe, expect, it } from 'vitest';
 import type { ProbeOutcome } from '../../src/domain.ts';
-import { dampProbes, readProbe, type LocalFault, type ProbeSample } from '../../src/status/probe.ts';
+import { dampProbes, detectLocalFault, readProbe, type LocalFault, type ProbeSample } from '../../src/status/probe.ts';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 const STEP = 180_000;
@@ -58,6 +58,16 @@ describe('slow', () => {
 });
 
 describe('local fault', () => {
+  it('dates the fault from when all the failing providers had started failing', () => {
+    const latest = [
+      { at: NOW, outcome: 'dns_error' as const, runStartAt: NOW - 10 * STEP },
+      { at: NOW, outcome: 'dns_error' as const, runStartAt: NOW - 2 * STEP },
+      { at: NOW, outcome: 'dns_error' as const, runStartAt: NOW - 3 * STEP },
+      { at: NOW, outcome: ok, runStartAt: NOW - 50 * STEP },
+    ];
+    expect(detectLocalFault(latest, STEP, NOW)).toEqual({ outcome: 'dns_error', since: NOW - 2 * STEP, affected: 3, probed: 4 });
+  });
+
   it('names what fails on our side, for every network way', () => {
     const words: [ProbeOutcome, string][] = [['dns_error', 'names do not resolve'], ['connection_error', 'connections fail'], ['tls_error', 'TLS handshakes fail'], ['timeout', 'requests time out']];
     for (const [outcome, phrase] of words) {
