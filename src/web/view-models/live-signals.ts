@@ -17,6 +17,8 @@ export type LiveSignalsView = {
   stateLabel: string;
   state: string;
   stateTone: string;
+  /** What the block adds to the label: the reading's sentence, unless it only repeats the last result. */
+  stateNote: string | null;
   last: { text: string; at: TimeView | null; tone: string; phases: string | null; detail: string | null } | null;
   latency: { lastMs: number | null; usualMs: number | null; slowAboveMs: number; text: string } | null;
   successRate: { percent: string; answered: number; total: number; text: string } | null;
@@ -40,6 +42,12 @@ export function probeStateLabel(reading: SignalReading): string {
   if (reading.level === 'partial_outage') return 'Failing';
   if (reading.level === 'degraded') return 'Slow';
   return reading.okAt !== null && reading.okAt === reading.checkedAt ? 'Answering normally' : 'Unusual result, not confirmed';
+}
+
+function stateNote(reading: SignalReading): string | null {
+  if (reading.state !== 'fresh' || reading.level !== 'operational') return reading.summary;
+  const notes = reading.reasons.filter((r) => r.level === null).map((r) => r.text);
+  return notes.length > 0 ? notes.join(' ') : null;
 }
 
 /** "DNS 12 ms · connect 30 ms · TLS 41 ms · first byte 180 ms"; null when no phase is known (a reused connection). */
@@ -74,6 +82,7 @@ export function liveSignalsView(data: ProviderData, intervalMs: number): LiveSig
     stateLabel: probeStateLabel(reading),
     state: reading.summary,
     stateTone: LEVEL_TONES[reading.level],
+    stateNote: stateNote(reading),
     last: last
       ? {
           text: `The API ${describeProbe(last)}.`,

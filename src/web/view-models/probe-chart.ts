@@ -4,7 +4,7 @@ import type { LatencyBaseline } from '../../probes/baseline.ts';
 import type { ProbeOutcome } from '../../domain.ts';
 import { STALE_AFTER_INTERVALS } from '../../status/freshness.ts';
 import { answeredAsExpected } from '../../status/probe.ts';
-import { formatDuration, HOUR_MS } from '../../time.ts';
+import { formatDuration, formatUtcShort, HOUR_MS } from '../../time.ts';
 
 const WIDTH = 640;
 const HEIGHT = 150;
@@ -35,7 +35,6 @@ export type ProbeChartView = {
 };
 
 const round = (n: number) => Math.round(n * 10) / 10;
-const clock = (at: number) => `${new Date(at).toISOString().slice(11, 16)} UTC`;
 
 /** "180 ms", "1.4 s". */
 export function formatMs(ms: number): string {
@@ -68,7 +67,7 @@ function gapsOf(times: readonly number[], start: number, now: number, gapMs: num
   return spans;
 }
 
-function summarise(samples: readonly ChartSample[], gaps: readonly Span[], baseline: LatencyBaseline, windowMs: number): string {
+function summarise(samples: readonly ChartSample[], gaps: readonly Span[], baseline: LatencyBaseline, windowMs: number, clock: (at: number) => string): string {
   const hours = `${Math.round(windowMs / HOUR_MS)} hours`;
   if (samples.length === 0) return `No probe results in the last ${hours}.`;
   const answered = samples.filter((s) => answeredAsExpected(s.outcome));
@@ -97,13 +96,14 @@ export function probeChartView(
 ): ProbeChartView {
   const { now, windowMs, baseline } = options;
   const start = now - windowMs;
+  const clock = (at: number) => formatUtcShort(at, now);
   const inWindow = samples.filter((s) => s.at >= start && s.at <= now);
   const gapMs = STALE_AFTER_INTERVALS * options.intervalMs;
   const spans = gapsOf(inWindow.map((s) => s.at), start, now, gapMs);
   const answered = inWindow.filter((s) => answeredAsExpected(s.outcome) && s.latencyMs !== null);
 
-  const top = Math.max(MIN_Y_MAX_MS, ...answered.map((s) => s.latencyMs as number), baseline.medianMs ?? 0);
-  const yMax = niceCeil(top * 1.1);
+  const top = Math.max(...answered.map((s) => s.latencyMs as number), baseline.medianMs ?? 0);
+  const yMax = niceCeil(Math.max(MIN_Y_MAX_MS, top * 1.1));
   const bottom = PLOT.y + PLOT.height;
   const xOf = (at: number) => round(PLOT.x + (PLOT.width * (at - start)) / windowMs);
   const yOf = (ms: number) => round(bottom - (PLOT.height * Math.min(ms, yMax)) / yMax);
@@ -127,7 +127,7 @@ export function probeChartView(
     width: WIDTH,
     height: HEIGHT,
     title: `Probe latency and failures over the last ${Math.round(windowMs / HOUR_MS)} hours`,
-    summary: summarise(inWindow, spans, baseline, windowMs),
+    summary: summarise(inWindow, spans, baseline, windowMs, clock),
     empty: inWindow.length === 0,
     plot: { ...PLOT, bottom, right: PLOT.x + PLOT.width },
     lines: runs.filter((r) => r.length > 1).map((r) => r.map((s) => `${xOf(s.at)},${yOf(s.latencyMs as number)}`).join(' ')),
