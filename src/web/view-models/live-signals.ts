@@ -23,7 +23,6 @@ export type LiveSignalsView = {
   latency: { lastMs: number | null; usualMs: number | null; slowAboveMs: number; text: string } | null;
   successRate: { percent: string; answered: number; total: number; text: string } | null;
   chart: ProbeChartView | null;
-  empty: string | null;
 };
 
 /** One plain sentence: what the probe sends and what a healthy answer looks like. */
@@ -99,6 +98,5 @@ export function liveSignalsView(data: ProviderData, intervalMs: number): LiveSig
       ? { percent, answered, total: samples.length, text: `${answered} of ${samples.length} probes in the last 24 hours answered as expected (${percent}).` }
       : null,
     chart: configured ? probeChartView(samples, { now: data.now, windowMs: PROBE_WINDOW_MS, intervalMs, baseline: data.probeBaseline }) : null,
-    empty: configured && samples.length === 0 ? 'No probe results yet.' : null,
   };
 }

@@ -8,7 +8,7 @@ import { formatDuration, formatUtcShort, HOUR_MS } from '../../time.ts';
 
 const WIDTH = 640;
 const HEIGHT = 150;
-const PLOT = { x: 48, y: 8, width: 584, height: 112 };
+const PLOT = { x: 56, y: 8, width: 576, height: 112 };
 /** The latency axis always reaches at least this, so a quick API does not look jagged. */
 const MIN_Y_MAX_MS = 100;
 
@@ -36,9 +36,9 @@ export type ProbeChartView = {
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
-/** "180 ms", "1.4 s". */
+/** "180 ms", "1.4 s", "1.25 s". */
 export function formatMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1).replace(/\.0$/, '')} s`;
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2).replace(/\.?0+$/, '')} s`;
 }
 
 /** The smallest of 1, 2, 2.5, 5 × 10^k at or above `value`. */
