@@ -34,22 +34,23 @@ export function createProbesStore(db: Db, versions: DataVersions) {
      WHERE provider_slug = ? AND at >= ? AND at < ? AND outcome = 'rejected_as_expected' AND latency_ms IS NOT NULL`,
   );
   const prune = db.prepare<[string, number]>('DELETE FROM probe_results WHERE provider_slug = ? AND at < ?');
+  // Index seeks only: each provider's latest result, the last different outcome before it, then the run's first result.
   const latestPerProvider = db.prepare<[{ sinceAt: number; runSinceAt: number }], { providerSlug: string; at: number; outcome: ProbeOutcome; runStartAt: number }>(
     `WITH latest AS (
-       SELECT provider_slug, MAX(at) AS at, outcome FROM probe_results WHERE at >= @sinceAt GROUP BY provider_slug
+       SELECT r.provider_slug AS slug, r.at, r.outcome,
+         (SELECT MAX(q.at) FROM probe_results q
+          WHERE q.provider_slug = r.provider_slug AND q.at >= @runSinceAt AND q.outcome != r.outcome) AS otherAt
+       FROM providers pr
+       JOIN probe_results r ON r.id = (SELECT id FROM probe_results WHERE provider_slug = pr.slug ORDER BY at DESC, id DESC LIMIT 1)
+       WHERE r.at >= @sinceAt
      )
-     SELECT l.provider_slug AS providerSlug, l.at, l.outcome,
-       (SELECT MIN(p.at) FROM probe_results p WHERE p.provider_slug = l.provider_slug AND p.at >= @runSinceAt AND p.at > COALESCE(
-         (SELECT MAX(q.at) FROM probe_results q WHERE q.provider_slug = l.provider_slug AND q.at >= @runSinceAt AND q.outcome != l.outcome), -1)
-       ) AS runStartAt
-     FROM latest l`,
+     SELECT slug AS providerSlug, at, outcome,
+       (SELECT MIN(p.at) FROM probe_results p WHERE p.provider_slug = latest.slug AND p.at > max(COALESCE(otherAt, -1), @runSinceAt - 1)) AS runStartAt
+     FROM latest`,
   );
 
   return {
-    /**
-     * Each provider's latest result at or after `sinceAt` (SQLite returns the row that holds the MAX), with the start
-     * of its current run of that outcome, looking back to `runSinceAt`.
-     */
+    /** Each provider's latest result at or after `sinceAt`, with the start of its current run of that outcome since `runSinceAt`. */
     latestPerProvider: (sinceAt: number, runSinceAt: number) => latestPerProvider.all({ sinceAt, runSinceAt }),
     record(providerSlug: string, result: ProbeResultRow): void {
       insert.run({ providerSlug, ...result });
