@@ -88,7 +88,7 @@ export function liveSignalsView(data: ProviderData, intervalMs: number): LiveSig
           at: timeView(last.at, data.now),
           tone: last.outcome === 'rejected_as_expected' ? 'ok' : last.outcome === 'slow' || last.outcome === 'unexpected_body' ? 'warn' : 'bad',
           phases: phasesText(last),
-          detail: last.outcome === 'rejected_as_expected' ? null : last.detail,
+          detail: answeredAsExpected(last.outcome) ? null : last.detail,
         }
       : null,
     latency: last
