@@ -5,7 +5,7 @@ import type { LookupFunction, Socket } from 'node:net';
 import type { Agent } from 'undici';
 import type { Provider } from '../../src/catalog/schema.ts';
 import type { Clock } from '../../src/jobs/clock.ts';
-import { createProbeJob, createProber, type Prober } from '../../src/jobs/probe.ts';
+import { createProbeJob } from '../../src/jobs/probe.ts';
 import type { Scheduler } from '../../src/jobs/scheduler.ts';
 import { upstreamPolicy } from '../../src/sources/addresses.ts';
 import { createConnectionLog, createHttpDoor, createUpstreamDispatcher } from '../../src/sources/http.ts';
@@ -114,7 +114,7 @@ export function probingAt(url: string, as = 'openai', slug = as): Provider {
   return { ...base, slug, name: slug === base.slug ? base.name : `Test ${slug}`, probe: { ...base.probe!, url } };
 }
 
-export type ProbeRig = { job: Scheduler; prober: Prober; agent: Agent; close(): Promise<void> };
+export type ProbeRig = { job: Scheduler; agent: Agent; close(): Promise<void> };
 
 /** The real probe job over the harness's catalog and store, through a door built as server.ts builds it. */
 export function probeRig(h: Harness, options: { deadlineMs?: number; clock?: Clock; random?: () => number; onCycle?: () => void } = {}): ProbeRig {
@@ -123,15 +123,13 @@ export function probeRig(h: Harness, options: { deadlineMs?: number; clock?: Clo
   const agent = createUpstreamDispatcher({ policy, lookup: apiLookup, connectionLog });
   const door = createHttpDoor({ dispatcher: agent, policy, connectionLog, userAgent: 'test' });
   const clock = options.clock ?? { now: () => h.clock.now, setTimeout: () => 0, clearTimeout: () => undefined };
-  const deps = { catalog: h.catalog, store: h.store, door, deadlineMs: options.deadlineMs ?? 1000 };
   const job = createProbeJob({
-    ...deps, clock, intervalMs: h.config.probeIntervalMs,
+    catalog: h.catalog, store: h.store, door, deadlineMs: options.deadlineMs ?? 1000, clock, intervalMs: h.config.probeIntervalMs,
     ...(options.random ? { random: options.random } : {}),
     ...(options.onCycle ? { onCycle: options.onCycle } : {}),
   });
   return {
     job, agent,
-    prober: createProber({ ...deps, clock }),
     async close() {
       await job.close();
       await agent.close();
