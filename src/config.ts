@@ -33,6 +33,7 @@ const EnvSchema = z.object({
   POLL_INTERVAL_SECONDS: seconds(60, 1),
   PROBE_INTERVAL_SECONDS: seconds(180, 1),
   POLL_TIMEOUT_SECONDS: seconds(10, 1),
+  PROBE_TIMEOUT_SECONDS: seconds(10, 1),
   POLL_CONCURRENCY: z.coerce.number({ error: 'a whole number' }).int().min(1, { error: 'a whole number, at least 1' }).max(256, { error: 'a whole number, at most 256' }).default(32),
   ALLOW_PRIVATE_UPSTREAMS: booleanText.default(false),
   SITE_URL: z
@@ -60,6 +61,8 @@ export type Config = Readonly<{
   probeIntervalMs: number;
   /** Total time one status document may take (connect, headers and body). */
   pollTimeoutMs: number;
+  /** Total time one probe may take (connect, headers and body); longer is a timeout. */
+  probeTimeoutMs: number;
   /** Providers polled at once. */
   pollConcurrency: number;
   allowPrivateUpstreams: boolean;
@@ -100,6 +103,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     pollIntervalMs: e.POLL_INTERVAL_SECONDS * 1000,
     probeIntervalMs: e.PROBE_INTERVAL_SECONDS * 1000,
     pollTimeoutMs: e.POLL_TIMEOUT_SECONDS * 1000,
+    probeTimeoutMs: e.PROBE_TIMEOUT_SECONDS * 1000,
     pollConcurrency: e.POLL_CONCURRENCY,
     allowPrivateUpstreams: e.ALLOW_PRIVATE_UPSTREAMS,
     siteUrl: e.SITE_URL,

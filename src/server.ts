@@ -6,8 +6,9 @@ import { ConfigError, loadConfig } from './config.ts';
 import { PRUNE_REPORTS_INTERVAL_MS, reportPruneTask } from './jobs/prune-reports.ts';
 import { systemClock } from './jobs/clock.ts';
 import { createPollJob } from './jobs/poll.ts';
+import { createProbeJob } from './jobs/probe.ts';
 import { upstreamPolicy } from './sources/addresses.ts';
-import { createHttpDoor, createUpstreamDispatcher, userAgentFor } from './sources/http.ts';
+import { createConnectionLog, createHttpDoor, createUpstreamDispatcher, userAgentFor } from './sources/http.ts';
 import { openStore } from './store/index.ts';
 
 /** Bad configuration or catalog: say exactly what is wrong, one line per problem, and stop. */
@@ -36,13 +37,20 @@ async function main(): Promise<void> {
   const pruneTimer = config.jobs ? setInterval(pruneTask, PRUNE_REPORTS_INTERVAL_MS) : undefined;
 
   const policy = upstreamPolicy(config.allowPrivateUpstreams);
-  const dispatcher = createUpstreamDispatcher({ policy });
-  const door = createHttpDoor({ dispatcher, policy, userAgent: userAgentFor(config.siteName, config.siteUrl) });
+  const connectionLog = createConnectionLog();
+  const dispatcher = createUpstreamDispatcher({ policy, connectionLog });
+  const door = createHttpDoor({ dispatcher, policy, connectionLog, userAgent: userAgentFor(config.siteName, config.siteUrl) });
   const pollJob = config.jobs
     ? createPollJob({
         catalog, store, door, clock: systemClock, intervalMs: config.pollIntervalMs, deadlineMs: config.pollTimeoutMs,
         concurrency: config.pollConcurrency, log: app.log,
         onError: (provider, err) => app.log.error({ err, provider: provider.slug }, 'poll failed'),
+      })
+    : null;
+  const probeJob = config.jobs
+    ? createProbeJob({
+        catalog, store, door, clock: systemClock, intervalMs: config.probeIntervalMs, deadlineMs: config.probeTimeoutMs, log: app.log,
+        onError: (task, err) => app.log.error({ err, host: task.host }, 'probe failed'),
       })
     : null;
 
@@ -51,6 +59,7 @@ async function main(): Promise<void> {
     else app.log.info({ signal }, 'shutting down');
     clearInterval(pruneTimer);
     await pollJob?.close();
+    await probeJob?.close();
     await dispatcher.close();
     await app.close();
     store.close();
@@ -58,6 +67,7 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   pollJob?.start();
+  probeJob?.start();
 }
 
 await main();

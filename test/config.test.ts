@@ -9,7 +9,7 @@ describe('parseConfig', () => {
       port: 3000, host: '127.0.0.1', databasePath: 'data/status.db', providersFile: 'data/providers.json',
       errorsFile: 'data/errors.json', pollIntervalMs: 60_000, probeIntervalMs: 180_000, allowPrivateUpstreams: false,
       siteUrl: 'http://127.0.0.1:3000', siteName: 'AI API Status', logLevel: 'info', trustProxy: [], jobs: true,
-      reportRateLimitPer10Min: 30, pollTimeoutMs: 10_000, pollConcurrency: 32,
+      reportRateLimitPer10Min: 30, pollTimeoutMs: 10_000, pollConcurrency: 32, probeTimeoutMs: 10_000,
     });
   });
 

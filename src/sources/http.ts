@@ -1,7 +1,7 @@
 // The HTTP door to upstreams (undici): total deadline, size cap, content-type check, bounded decompression,
-// re-checked redirects, the address policy at connect time, conditional requests, typed failures.
+// re-checked redirects, the address policy at connect time, conditional requests, typed failures, connection phases.
 import { lookup as dnsLookup } from 'node:dns';
-import { isIP, type LookupFunction } from 'node:net';
+import { isIP, type LookupFunction, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
@@ -27,9 +27,40 @@ export type HttpRequest = {
   accept?: readonly string[];
   validators?: Validators;
   signal?: AbortSignal;
+  /** Open a new connection and close it after the answer, so every attempt measures the same phases. */
+  newConnection?: boolean;
 };
 
-export type HttpTiming = { totalMs: number; headersMs: number | null };
+/** How long one connection took to set up: DNS lookup, TCP connect, TLS handshake (null: step not taken or unknown). */
+export type ConnectionPhases = { dnsMs: number | null; connectMs: number | null; tlsMs: number | null };
+
+/** Phases are null when the request reused a connection or the door has no connection log. */
+export type HttpTiming = { totalMs: number; headersMs: number | null } & ConnectionPhases;
+
+/** The phases of the connections a dispatcher opened, by origin, so the door can tell a request how its own went. */
+export type ConnectionLog = {
+  record(origin: string, phases: ConnectionPhases, at: number): void;
+  /** The phases of the latest connection to `origin` set up (or failed) at or after `sinceAt` (performance.now()). */
+  since(origin: string, sinceAt: number): ConnectionPhases | null;
+};
+
+const NO_PHASES: ConnectionPhases = { dnsMs: null, connectMs: null, tlsMs: null };
+
+export function createConnectionLog(): ConnectionLog {
+  const latest = new Map<string, { at: number; phases: ConnectionPhases }>();
+  return {
+    record: (origin, phases, at) => void latest.set(origin, { at, phases }),
+    since(origin, sinceAt) {
+      const entry = latest.get(origin);
+      return entry && entry.at >= sinceAt ? entry.phases : null;
+    },
+  };
+}
+
+/** "https://host:443": the same key for a URL and for the connector's options. */
+export function originKey(protocol: string, hostname: string, port: string): string {
+  return `${protocol}//${hostname.replace(/^\[|\]$/g, '')}:${port || (protocol === 'https:' ? '443' : '80')}`;
+}
 
 /** Any HTTP answer, whatever its status; the caller decides what a status means. */
 export type HttpResponse = {
@@ -80,11 +111,53 @@ function guardedLookup(policy: UpstreamPolicy, lookup: LookupFunction): LookupFu
 }
 
 /**
- * The dispatcher every upstream request goes through: created once, closed on shutdown. IP-literal hosts skip
- * DNS, so the connector checks them itself.
+ * Opens a connection through `base`, timing its phases from the socket's events into `log`. undici's connector
+ * returns the socket it opens (its types say void); without it only the total set-up time is known.
  */
-export function createUpstreamDispatcher(options: { policy: UpstreamPolicy; lookup?: LookupFunction; connectTimeoutMs?: number; connections?: number }): Agent {
-  const base = buildConnector({ timeout: options.connectTimeoutMs ?? 10_000, lookup: guardedLookup(options.policy, options.lookup ?? (dnsLookup as LookupFunction)) } as buildConnector.BuildOptions);
+function timedConnect(base: buildConnector.connector, log: ConnectionLog): buildConnector.connector {
+  return (opts, callback) => {
+    const startedAt = performance.now();
+    let lookupAt: number | null = null;
+    let lookupFailed = false;
+    let tcpAt: number | null = null;
+    const tls = opts.protocol === 'https:';
+    const open = base as unknown as (o: typeof opts, cb: typeof callback) => Socket | undefined;
+    const socket = open(opts, (...result) => {
+      const error = result[0];
+      const doneAt = performance.now();
+      const setupStart = lookupAt ?? startedAt;
+      // A plain socket calls back from its own 'connect', before our listener has seen it.
+      const tcpDone = tcpAt ?? (!error && !tls ? doneAt : null);
+      log.record(originKey(opts.protocol, opts.hostname, opts.port), {
+        dnsMs: lookupAt === null ? null : Math.round(lookupAt - startedAt),
+        connectMs: tcpDone !== null ? Math.round(tcpDone - setupStart) : error && !lookupFailed ? Math.round(doneAt - setupStart) : null,
+        tlsMs: tls && tcpDone !== null ? Math.round(doneAt - tcpDone) : null,
+      }, doneAt);
+      callback(...result);
+    });
+    socket?.once?.('lookup', (error: Error | null) => {
+      lookupAt = performance.now();
+      lookupFailed = error !== null && error !== undefined;
+    });
+    socket?.once?.('connect', () => {
+      tcpAt = performance.now();
+    });
+  };
+}
+
+/**
+ * The dispatcher every upstream request goes through: created once, closed on shutdown. IP-literal hosts skip
+ * DNS, so the connector checks them itself. With a connection log, each connection's phases are recorded.
+ */
+export function createUpstreamDispatcher(options: {
+  policy: UpstreamPolicy;
+  lookup?: LookupFunction;
+  connectTimeoutMs?: number;
+  connections?: number;
+  connectionLog?: ConnectionLog;
+}): Agent {
+  const built = buildConnector({ timeout: options.connectTimeoutMs ?? 10_000, lookup: guardedLookup(options.policy, options.lookup ?? (dnsLookup as LookupFunction)) } as buildConnector.BuildOptions);
+  const base = options.connectionLog ? timedConnect(built, options.connectionLog) : built;
   const connect: buildConnector.connector = (opts, callback) => {
     const host = opts.hostname.replace(/^\[|\]$/g, '');
     if (isIP(host) !== 0 && !options.policy.isAllowedAddress(host)) {
@@ -205,8 +278,8 @@ async function readBody(body: Dispatcher.ResponseData['body'], declaredLength: s
 }
 
 /** The door: every upstream request of the poller (and the probes) goes through here. */
-export function createHttpDoor(deps: { dispatcher: Dispatcher; policy: UpstreamPolicy; userAgent: string; now?: () => number }): HttpDoor {
-  const { dispatcher, policy, userAgent } = deps;
+export function createHttpDoor(deps: { dispatcher: Dispatcher; policy: UpstreamPolicy; userAgent: string; now?: () => number; connectionLog?: ConnectionLog }): HttpDoor {
+  const { dispatcher, policy, userAgent, connectionLog } = deps;
   const now = deps.now ?? Date.now;
 
   function forbidden(url: URL): string | null {
@@ -221,7 +294,11 @@ export function createHttpDoor(deps: { dispatcher: Dispatcher; policy: UpstreamP
     let headersMs: number | null = null;
     let status: number | null = null;
     let retryAfterMs: number | null = null;
-    const timing = (): HttpTiming => ({ totalMs: Math.round(performance.now() - started), headersMs });
+    const timing = (): HttpTiming => ({
+      totalMs: Math.round(performance.now() - started),
+      headersMs,
+      ...(connectionLog?.since(originKey(url.protocol, url.hostname, url.port), started) ?? NO_PHASES),
+    });
     const fail = (kind: FetchFailure, detail: string, code: string | null = null): HttpFailure =>
       ({ ok: false, kind, detail, status, code, retryAfterMs, timing: timing() });
 
@@ -231,7 +308,7 @@ export function createHttpDoor(deps: { dispatcher: Dispatcher; policy: UpstreamP
     try {
       url = new URL(req.url);
     } catch {
-      return fail('blocked', 'not a valid URL');
+      return { ok: false, kind: 'blocked', detail: 'not a valid URL', status, code: null, retryAfterMs, timing: { totalMs: 0, headersMs, ...NO_PHASES } };
     }
     let method = req.method ?? 'GET';
     let body = req.body;
@@ -258,6 +335,7 @@ export function createHttpDoor(deps: { dispatcher: Dispatcher; policy: UpstreamP
           signal,
           headersTimeout: req.deadlineMs,
           bodyTimeout: req.deadlineMs,
+          ...(req.newConnection ? { reset: true } : {}),
         });
         headersMs = Math.round(performance.now() - started);
         status = res.statusCode;

@@ -1,5 +1,6 @@
 // The probe signal: damped reading of live auth probes, and the cross-provider check for faults on our side.
 import type { ProbeOutcome } from '../domain.ts';
+import { median, normalLatencies } from '../probes/baseline.ts';
 import { formatUtc } from '../time.ts';
 import { ageText, staleAfterMs } from './freshness.ts';
 import type { Reason, SignalReading } from './types.ts';
@@ -20,11 +21,12 @@ export type ProbeSample = { at: number; outcome: ProbeOutcome; httpStatus: numbe
 
 export type ProbeTrend = { state: 'healthy' | 'slow' | 'failing'; since: number | null };
 
-type Kind = 'ok' | 'slow' | 'fail';
+/** `odd`: the right status with a body we do not recognise, which says more about our signature than the API. */
+type Kind = 'ok' | 'slow' | 'fail' | 'odd';
 const kindOf = (outcome: ProbeOutcome): Kind =>
-  outcome === 'rejected_as_expected' ? 'ok' : outcome === 'slow' ? 'slow' : 'fail';
+  outcome === 'rejected_as_expected' ? 'ok' : outcome === 'slow' ? 'slow' : outcome === 'unexpected_body' ? 'odd' : 'fail';
 
-/** Runs the confirm-before-changing state machine over samples, oldest first. */
+/** Runs the confirm-before-changing state machine over samples, oldest first; unexpected bodies are skipped. */
 export function dampProbes(samples: readonly ProbeSample[]): ProbeTrend {
   let trend: ProbeTrend = { state: 'healthy', since: null };
   let fails = 0;
@@ -35,6 +37,7 @@ export function dampProbes(samples: readonly ProbeSample[]): ProbeTrend {
   let badStart = 0;
   for (const s of samples) {
     const kind = kindOf(s.outcome);
+    if (kind === 'odd') continue;
     if (kind === 'fail') {
       if (fails === 0) failStart = s.at;
       fails += 1;
@@ -61,9 +64,12 @@ export function dampProbes(samples: readonly ProbeSample[]): ProbeTrend {
 
 export type LocalFault = { outcome: ProbeOutcome; since: number; affected: number; probed: number };
 
-/** When most probed providers fail the same network way at once, the fault is most likely ours. */
+/**
+ * When most probed providers fail the same network way at once, the fault is most likely ours. `since` is the
+ * latest start among the failing runs: from then on, all of them fail that way.
+ */
 export function detectLocalFault(
-  latest: readonly { at: number; outcome: ProbeOutcome }[],
+  latest: readonly { at: number; outcome: ProbeOutcome; runStartAt?: number }[],
   intervalMs: number,
   now: number,
 ): LocalFault | null {
@@ -72,12 +78,19 @@ export function detectLocalFault(
   for (const outcome of NETWORK_OUTCOMES) {
     const matching = recent.filter((r) => r.outcome === outcome);
     if (matching.length > (best?.affected ?? 0)) {
-      best = { outcome, since: Math.min(...matching.map((r) => r.at)), affected: matching.length, probed: recent.length };
+      best = { outcome, since: Math.max(...matching.map((r) => r.runStartAt ?? r.at)), affected: matching.length, probed: recent.length };
     }
   }
   if (!best || best.affected < LOCAL_FAULT_MIN_PROVIDERS || best.affected / recent.length < LOCAL_FAULT_SHARE) return null;
   return best;
 }
+
+const LOCAL_FAULT_WORDS: Partial<Record<ProbeOutcome, string>> = {
+  dns_error: 'names do not resolve',
+  connection_error: 'connections fail',
+  tls_error: 'TLS handshakes fail',
+  timeout: 'requests time out',
+};
 
 const OUTCOME_WORDS: Record<ProbeOutcome, string> = {
   rejected_as_expected: 'rejected our invalid key as expected',
@@ -99,15 +112,10 @@ export function describeProbe(sample: ProbeSample): string {
 }
 
 /** Median latency of normal rejections: what this probe usually takes. */
-export function usualLatencyMs(samples: readonly ProbeSample[]): number | null {
-  const latencies = samples
-    .filter((s) => s.outcome === 'rejected_as_expected' && s.latencyMs !== null)
-    .map((s) => s.latencyMs as number)
-    .sort((a, b) => a - b);
-  if (latencies.length === 0) return null;
-  const mid = Math.floor(latencies.length / 2);
-  return latencies.length % 2 === 1 ? latencies[mid]! : Math.round((latencies[mid - 1]! + latencies[mid]!) / 2);
-}
+export const usualLatencyMs = (samples: readonly ProbeSample[]): number | null => median(normalLatencies(samples));
+
+/** The API answered our invalid key in its usual form (perhaps slowly): its authentication layer is up. */
+export const answeredAsExpected = (outcome: ProbeOutcome): boolean => outcome === 'rejected_as_expected' || outcome === 'slow';
 
 export type ProbeInput = {
   configured: boolean;
@@ -118,9 +126,16 @@ export type ProbeInput = {
   localFault: LocalFault | null;
 };
 
+/**
+ * The probe's reading. `checkedAt` is the last attempt, `okAt` the last answer in the usual form, so a fresh
+ * reading whose `okAt` is not its `checkedAt` ended on an unusual result. A run of answers with the right status
+ * but an unknown body means our signature is out of date, not that the provider is down: the probe then says
+ * nothing, and an unexpected body never counts towards an outage.
+ */
 export function readProbe(input: ProbeInput, now: number): SignalReading {
   const last = input.samples.at(-1) ?? null;
-  const base = { signal: 'probe' as const, checkedAt: last?.at ?? null, okAt: last?.at ?? null };
+  const answered = input.samples.findLast((s) => answeredAsExpected(s.outcome));
+  const base = { signal: 'probe' as const, checkedAt: last?.at ?? null, okAt: answered?.at ?? null };
   const one = (state: SignalReading['state'], text: string, at: number | null): SignalReading => ({
     ...base, state, level: 'unknown', summary: text, reasons: [{ signal: 'probe', level: null, text, at }],
   });
@@ -128,12 +143,20 @@ export function readProbe(input: ProbeInput, now: number): SignalReading {
   if (input.localFault) {
     const f = input.localFault;
     return one('suspended',
-      `Our probes of ${f.affected} of ${f.probed} providers fail the same way (${f.outcome.replace('_', ' ')}) since ${formatUtc(f.since)}: the fault is most likely on our side, so probes say nothing about this provider right now.`,
+      `Our probes of ${f.affected} of ${f.probed} providers fail the same way (${LOCAL_FAULT_WORDS[f.outcome] ?? f.outcome}) since ${formatUtc(f.since)}: the fault is most likely on our side, so probes say nothing about this provider right now.`,
       f.since);
   }
   if (!last) return one('never', 'No probe results yet.', null);
   if (now - last.at >= staleAfterMs(input.intervalMs)) {
     return one('stale', `No recent probe result; the last one is from ${ageText(last.at, now)}.`, last.at);
+  }
+  const recent = input.samples.slice(-PROBE_FAILURES_TO_CONFIRM);
+  if (recent.length === PROBE_FAILURES_TO_CONFIRM && recent.every((s) => s.outcome === 'unexpected_body')) {
+    const since = input.samples.findLast((s) => s.outcome !== 'unexpected_body');
+    const from = input.samples.find((s) => s.at > (since?.at ?? -Infinity))!.at;
+    return one('suspended',
+      `Since ${formatUtc(from)} the API answers our invalid key with the expected status but a body we do not recognise: its error format has probably changed, so this probe cannot tell whether the API is healthy until we update it.`,
+      from);
   }
   const trend = dampProbes(input.samples);
   const reasons: Reason[] = [];
@@ -149,8 +172,10 @@ export function readProbe(input: ProbeInput, now: number): SignalReading {
     return { ...base, state: 'fresh', level: 'degraded', summary: reasons[0]!.text, reasons };
   }
   reasons.push({ signal: 'probe', level: 'operational', text: lastText, at: last.at });
-  if (kindOf(last.outcome) !== 'ok') {
-    reasons.push({ signal: 'probe', level: null, text: 'A single unusual result is not enough to declare trouble; the next probes will confirm or clear it.', at: last.at });
+  const unusual = input.samples.length - 1 - input.samples.findLastIndex((s) => kindOf(s.outcome) === 'ok');
+  if (unusual > 0) {
+    const what = unusual === 1 ? 'A single unusual result is' : `${unusual} unusual results in a row are`;
+    reasons.push({ signal: 'probe', level: null, text: `${what} not enough to declare trouble; the next probes will confirm or clear it.`, at: last.at });
   }
   return { ...base, state: 'fresh', level: 'operational', summary: lastText, reasons };
 }

@@ -27,7 +27,7 @@ export function incidentMatches(incident: IncidentLike, keywords: readonly strin
 
 export type VerdictInput = {
   providerName: string;
-  errorType: Pick<ErrorType, 'incidentKeywords' | 'usualSide' | 'probeProves' | 'probeTroubleCounts'>;
+  errorType: Pick<ErrorType, 'category' | 'incidentKeywords' | 'usualSide' | 'probeProves' | 'probeTroubleCounts'>;
   /** The error type's verdict texts with the provider's placeholders filled in. */
   texts: { yourSide: string; quiet: string; probeHealthy?: string };
   status: ProviderStatus;
@@ -75,14 +75,24 @@ export function decideVerdict(input: VerdictInput): VerdictView {
   const official = status.signals.official;
   const view = (verdict: Verdict, text: string, evidence: Reason[]): VerdictView => ({ verdict, label: VERDICT_LABELS[verdict], text, evidence });
 
+  const subject = errorType.category === 'auth' ? `${name}'s authentication service` : `${name}'s API`;
   const theirSide = providerEvidence(input);
   if (theirSide.length > 0) {
-    return view('provider_side', `${name} shows trouble that can cause this error: waiting or retrying later is likely to help more than changing your setup.`, theirSide);
+    const probeTrouble = errorType.probeProves && theirSide.some((r) => r.signal === 'probe');
+    const what = probe.level === 'degraded' ? 'is answering far more slowly than usual' : 'is not answering normally';
+    const text = probeTrouble
+      ? `${subject} ${what}: the problem is most likely on ${name}'s side, not ${texts.yourSide}. Waiting or retrying later is likely to help more than changing your setup.`
+      : `${name} shows trouble that can cause this error: waiting or retrying later is likely to help more than changing your setup.`;
+    return view('provider_side', text, theirSide);
   }
   const probeHealthy = probe.state === 'fresh' && probe.level === 'operational';
   if (errorType.probeProves && probeHealthy) {
-    const healthy = texts.probeHealthy ?? `${name}'s API answers our live probe normally`;
-    return view('your_side', `${healthy}: the problem is most likely ${texts.yourSide}.`, probe.reasons);
+    // Only an answer in the usual form on the latest attempt shows the service answering normally now.
+    if (probe.okAt !== null && probe.okAt === probe.checkedAt) {
+      const healthy = texts.probeHealthy ?? `${name}'s API answers our live probe normally`;
+      return view('your_side', `${healthy}: the problem is most likely ${texts.yourSide}.`, probe.reasons);
+    }
+    return view('inconclusive', `${subject} did not answer our latest probe in its usual way. One unusual result is not enough to blame ${name}; the next probe will confirm or clear it, so check ${texts.yourSide} meanwhile.`, probe.reasons);
   }
   // A fresh official page with no related incident (or a healthy probe) is enough when this error is usually ours.
   if (errorType.usualSide === 'yours' && (official.state === 'fresh' || probeHealthy)) {

@@ -29,13 +29,29 @@ export function createProbesStore(db: Db, versions: DataVersions) {
   const latest = db.prepare<[string, number], ProbeResultRow>(
     `SELECT ${COLUMNS} FROM probe_results WHERE provider_slug = ? ORDER BY at DESC, id DESC LIMIT ?`,
   );
-  const latestPerProvider = db.prepare<[number], { providerSlug: string; at: number; outcome: ProbeOutcome }>(
-    `SELECT provider_slug AS providerSlug, MAX(at) AS at, outcome FROM probe_results WHERE at >= ? GROUP BY provider_slug`,
+  const normal = db.prepare<[string, number, number], { latencyMs: number }>(
+    `SELECT latency_ms AS latencyMs FROM probe_results
+     WHERE provider_slug = ? AND at >= ? AND at < ? AND outcome = 'rejected_as_expected' AND latency_ms IS NOT NULL`,
+  );
+  const prune = db.prepare<[string, number]>('DELETE FROM probe_results WHERE provider_slug = ? AND at < ?');
+  // Index seeks only: each provider's latest result, the last different outcome before it, then the run's first result.
+  const latestPerProvider = db.prepare<[{ sinceAt: number; runSinceAt: number }], { providerSlug: string; at: number; outcome: ProbeOutcome; runStartAt: number }>(
+    `WITH latest AS (
+       SELECT r.provider_slug AS slug, r.at, r.outcome,
+         (SELECT MAX(q.at) FROM probe_results q
+          WHERE q.provider_slug = r.provider_slug AND q.at >= @runSinceAt AND q.outcome != r.outcome) AS otherAt
+       FROM providers pr
+       JOIN probe_results r ON r.id = (SELECT id FROM probe_results WHERE provider_slug = pr.slug ORDER BY at DESC, id DESC LIMIT 1)
+       WHERE r.at >= @sinceAt
+     )
+     SELECT slug AS providerSlug, at, outcome,
+       (SELECT MIN(p.at) FROM probe_results p WHERE p.provider_slug = latest.slug AND p.at > max(COALESCE(otherAt, -1), @runSinceAt - 1)) AS runStartAt
+     FROM latest`,
   );
 
   return {
-    /** Each provider's latest result at or after `sinceAt` (SQLite returns the row that holds the MAX). */
-    latestPerProvider: (sinceAt: number) => latestPerProvider.all(sinceAt),
+    /** Each provider's latest result at or after `sinceAt`, with the start of its current run of that outcome since `runSinceAt`. */
+    latestPerProvider: (sinceAt: number, runSinceAt: number) => latestPerProvider.all({ sinceAt, runSinceAt }),
     record(providerSlug: string, result: ProbeResultRow): void {
       insert.run({ providerSlug, ...result });
       versions.bump(providerSlug);
@@ -44,6 +60,11 @@ export function createProbesStore(db: Db, versions: DataVersions) {
     since: (providerSlug: string, sinceAt: number): ProbeResultRow[] => since.all(providerSlug, sinceAt),
     /** The `count` most recent results, newest first. */
     latest: (providerSlug: string, count: number): ProbeResultRow[] => latest.all(providerSlug, count),
+    /** Latencies of the normal rejections in [sinceAt, beforeAt): what a latency baseline is made of. */
+    normalLatencies: (providerSlug: string, sinceAt: number, beforeAt: number): number[] =>
+      normal.all(providerSlug, sinceAt, beforeAt).map((row) => row.latencyMs),
+    /** Deletes results older than `beforeAt`; returns how many. Old results feed nothing, so no version changes. */
+    prune: (providerSlug: string, beforeAt: number): number => prune.run(providerSlug, beforeAt).changes,
   };
 }
 export type ProbesStore = ReturnType<typeof createProbesStore>;

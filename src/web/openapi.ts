@@ -103,16 +103,41 @@ const provider = closed({
   probes: closed({
     configured: { type: 'boolean' },
     description: text,
+    state: { enum: ['fresh', 'stale', 'never', 'absent', 'suspended'] },
+    stateLabel: text,
+    summary: text,
     last: {
       anyOf: [
         { type: 'null' },
-        closed({ at: time, outcome: { enum: [...PROBE_OUTCOMES] }, httpStatus: { type: ['integer', 'null'] }, latencyMs: { type: ['number', 'null'] } }),
+        closed({
+          at: time,
+          outcome: { enum: [...PROBE_OUTCOMES] },
+          httpStatus: { type: ['integer', 'null'] },
+          latencyMs: { type: ['number', 'null'] },
+          phases: closed({ dnsMs: { type: ['number', 'null'] }, connectMs: { type: ['number', 'null'] }, tlsMs: { type: ['number', 'null'] }, ttfbMs: { type: ['number', 'null'] } }),
+          text,
+          detail: nullableText,
+        }),
       ],
     },
     count24h: count,
+    answered24h: count,
     successRate24h: { type: ['number', 'null'], minimum: 0, maximum: 1 },
     usualLatencyMs: { type: ['number', 'null'] },
-  }),
+    baseline: closed({
+      samples: count,
+      medianMs: { type: ['number', 'null'] },
+      madMs: { type: ['number', 'null'] },
+      trusted: { type: 'boolean' },
+      slowAboveMs: { type: 'number' },
+    }),
+    latencyText: nullableText,
+    summary24h: nullableText,
+    results24h: {
+      type: 'array',
+      items: closed({ at: time, outcome: { enum: [...PROBE_OUTCOMES] }, httpStatus: { type: ['integer', 'null'] }, latencyMs: { type: ['number', 'null'] } }),
+    },
+  }, ['results24h']),
   links: closed({
     html: { type: 'string', format: 'uri' },
     errors: { type: 'array', items: closed({ slug: text, title: text, html: { type: 'string', format: 'uri' } }) },

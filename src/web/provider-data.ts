@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import { MAIN_DOCUMENT, type Signal } from '../domain.ts';
 import { communitySinceAt, readCommunity, summariseCommunity, type Bucket, type CommunityView } from '../status/community.ts';
 import { combineSignals } from '../status/headline.ts';
+import { latencyBaseline, normalLatencies, type LatencyBaseline } from '../probes/baseline.ts';
 import { readOfficial } from '../status/official.ts';
 import { detectLocalFault, readProbe, usualLatencyMs, type LocalFault } from '../status/probe.ts';
 import type { ProviderStatus, SignalReading } from '../status/types.ts';
@@ -34,6 +35,8 @@ export type ProviderData = {
   officialCheck: CheckSummary;
   probeSamples: ProbeResultRow[];
   usualLatencyMs: number | null;
+  /** The baseline the probe job judges the next result against: the window's normal rejections. */
+  probeBaseline: LatencyBaseline;
   buckets: Bucket[];
   community: CommunityView;
 };
@@ -53,7 +56,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
   const { store, catalog, config } = deps;
 
   function localFault(now: number): LocalFault | null {
-    return detectLocalFault(store.probes.latestPerProvider(now - 2 * config.probeIntervalMs), config.probeIntervalMs, now);
+    return detectLocalFault(store.probes.latestPerProvider(now - 2 * config.probeIntervalMs, now - PROBE_WINDOW_MS), config.probeIntervalMs, now);
   }
 
   function read(provider: Provider, now: number, fault: LocalFault | null): ProviderData {
@@ -92,7 +95,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
     };
     return {
       provider, now, status: combineSignals(signals), components, incidents, openIncidents,
-      officialCheck, probeSamples, usualLatencyMs: usual, buckets, community,
+      officialCheck, probeSamples, usualLatencyMs: usual, probeBaseline: latencyBaseline(normalLatencies(probeSamples)), buckets, community,
     };
   }
 

@@ -10,7 +10,7 @@ import type { Reason } from '../../status/types.ts';
 import { MINUTE_MS, toIso } from '../../time.ts';
 import type { ProviderData } from '../provider-data.ts';
 import { isOpen } from '../provider-data.ts';
-import { describeProbeSetup } from './live-signals.ts';
+import { liveSignalsView } from './live-signals.ts';
 import { officialPageHref } from './text.ts';
 
 const iso = (at: number | null | undefined): string | null => (at === null || at === undefined ? null : toIso(at));
@@ -46,12 +46,41 @@ function reportsJson(data: ProviderData, detail: boolean) {
   };
 }
 
+/** The Live Signals block as JSON, from the same view the pages render; `detail` adds the 24-hour results. */
+function probesJson(data: ProviderData, probeIntervalMs: number, detail: boolean) {
+  const live = liveSignalsView(data, probeIntervalMs);
+  const samples = data.probeSamples;
+  const last = samples.at(-1);
+  const b = data.probeBaseline;
+  return {
+    configured: live.configured,
+    description: live.description,
+    state: data.status.signals.probe.state,
+    stateLabel: live.stateLabel,
+    summary: live.state,
+    last: last
+      ? {
+          at: iso(last.at), outcome: last.outcome, httpStatus: last.httpStatus, latencyMs: last.latencyMs,
+          phases: { dnsMs: last.dnsMs, connectMs: last.connectMs, tlsMs: last.tlsMs, ttfbMs: last.ttfbMs },
+          text: live.last!.text, detail: live.last!.detail,
+        }
+      : null,
+    count24h: samples.length,
+    answered24h: live.successRate?.answered ?? 0,
+    successRate24h: samples.length > 0 ? (live.successRate?.answered ?? 0) / samples.length : null,
+    usualLatencyMs: data.usualLatencyMs,
+    baseline: { samples: b.samples, medianMs: b.medianMs, madMs: b.madMs, trusted: b.trusted, slowAboveMs: b.slowAboveMs },
+    latencyText: live.latency?.text ?? null,
+    summary24h: live.chart?.summary ?? null,
+    ...(detail
+      ? { results24h: samples.map((r) => ({ at: iso(r.at), outcome: r.outcome, httpStatus: r.httpStatus, latencyMs: r.latencyMs })) }
+      : {}),
+  };
+}
+
 export function providerJson(data: ProviderData, catalog: Catalog, siteUrl: string, probeIntervalMs: number, detail = false) {
   const p = data.provider;
   const s = data.status;
-  const samples = data.probeSamples;
-  const last = samples.at(-1);
-  const answered = samples.filter((x) => x.outcome === 'rejected_as_expected' || x.outcome === 'slow').length;
   return {
     slug: p.slug,
     name: p.name,
@@ -94,14 +123,7 @@ export function providerJson(data: ProviderData, catalog: Catalog, siteUrl: stri
       updates: i.updates.map((u) => ({ state: u.state, rawState: u.rawState, body: u.body, at: iso(u.at) })),
     })),
     reports: reportsJson(data, detail),
-    probes: {
-      configured: p.probe !== null,
-      description: describeProbeSetup(p, probeIntervalMs),
-      last: last ? { at: iso(last.at), outcome: last.outcome, httpStatus: last.httpStatus, latencyMs: last.latencyMs } : null,
-      count24h: samples.length,
-      successRate24h: samples.length > 0 ? answered / samples.length : null,
-      usualLatencyMs: data.usualLatencyMs,
-    },
+    probes: probesJson(data, probeIntervalMs, detail),
     links: {
       html: `${siteUrl}/${p.slug}`,
       errors: errorTypesFor(catalog, p).map((e) => ({ slug: e.slug, title: e.title, html: `${siteUrl}/${p.slug}/error/${e.slug}` })),

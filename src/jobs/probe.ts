@@ -1,0 +1,119 @@
+// The probe job: calls each provider's API with a deliberately invalid key through the HTTP door, classifies the
+// answer, decides "slow" against the provider's 24-hour baseline and records every attempt. One task per host.
+import type { Catalog } from '../catalog/load.ts';
+import type { Provider } from '../catalog/schema.ts';
+import type { ProbeOutcome } from '../domain.ts';
+import { BASELINE_WINDOW_MS, isSlow, latencyBaseline } from '../probes/baseline.ts';
+import { classifyProbe } from '../probes/classify.ts';
+import { probeRequest } from '../probes/request.ts';
+import type { HttpDoor } from '../sources/http.ts';
+import type { Store } from '../store/index.ts';
+import { DAY_MS } from '../time.ts';
+import type { Clock } from './clock.ts';
+import { createScheduler, type CycleStats, type Scheduler, type TaskOutcome } from './scheduler.ts';
+
+/** Probe results are kept this long; the pages read one day of them. */
+export const PROBE_RETENTION_MS = 30 * DAY_MS;
+
+export type ProbeLog = { warn(details: object, message: string): void; debug(details: object, message: string): void };
+
+export type ProbeDeps = {
+  store: Store;
+  door: HttpDoor;
+  clock: Pick<Clock, 'now'>;
+  deadlineMs: number;
+  log?: ProbeLog;
+};
+
+/** What one probe did: the recorded outcome, or nothing when the attempt said nothing about the provider. */
+export type ProbeRun = { outcome: ProbeOutcome | null; retryAfterMs: number | null };
+
+export function createProber(deps: ProbeDeps) {
+  const { store, door, clock, deadlineMs } = deps;
+
+  async function probe(provider: Provider, signal?: AbortSignal): Promise<ProbeRun> {
+    const definition = provider.probe;
+    if (!definition) return { outcome: null, retryAfterMs: null };
+    const slug = provider.slug;
+    const at = clock.now();
+    const result = await door.request(probeRequest(definition, deadlineMs, signal));
+    const attempt = classifyProbe(definition.expect, result);
+    if (attempt === null) {
+      if (!result.ok && result.kind === 'blocked') deps.log?.warn({ provider: slug, detail: result.detail }, 'probe target refused by the address policy');
+      return { outcome: null, retryAfterMs: null };
+    }
+    const baseline = latencyBaseline(store.probes.normalLatencies(slug, at - BASELINE_WINDOW_MS, at));
+    const slow = attempt.outcome === 'rejected_as_expected' && isSlow(attempt.latencyMs, baseline);
+    const outcome: ProbeOutcome = slow ? 'slow' : attempt.outcome;
+    const detail = slow
+      ? `${attempt.latencyMs} ms, slow above ${baseline.slowAboveMs} ms${baseline.medianMs !== null ? ` (usual ${baseline.medianMs} ms)` : ''}`
+      : attempt.detail;
+    store.probes.record(slug, {
+      at, outcome, httpStatus: attempt.httpStatus, latencyMs: attempt.latencyMs, dnsMs: attempt.dnsMs,
+      connectMs: attempt.connectMs, tlsMs: attempt.tlsMs, ttfbMs: attempt.ttfbMs, detail,
+    });
+    store.probes.prune(slug, at - PROBE_RETENTION_MS);
+    if (outcome !== 'rejected_as_expected') deps.log?.debug({ provider: slug, outcome, detail }, 'probe answered unusually');
+    return { outcome, retryAfterMs: attempt.httpStatus === 429 || attempt.httpStatus === 503 ? attempt.retryAfterMs : null };
+  }
+
+  return { probe };
+}
+export type Prober = ReturnType<typeof createProber>;
+
+/** Providers grouped by the host their probe calls, in catalog order: one task, one request in flight, per host. */
+export type HostTask = { host: string; providers: Provider[] };
+
+export function hostTasks(providers: readonly Provider[]): HostTask[] {
+  const byHost = new Map<string, Provider[]>();
+  for (const provider of providers) {
+    if (!provider.probe) continue;
+    const host = new URL(provider.probe.url).hostname;
+    byHost.set(host, [...(byHost.get(host) ?? []), provider]);
+  }
+  return [...byHost].map(([host, list]) => ({ host, providers: list }));
+}
+
+export type ProbeJobOptions = ProbeDeps & {
+  catalog: Catalog;
+  intervalMs: number;
+  clock: Clock;
+  random?: () => number;
+  onCycle?: (stats: CycleStats) => void;
+  onError?: (task: HostTask, error: unknown) => void;
+};
+
+/** Runs one host's probes in turn; a Retry-After on 429 or 503 makes the schedule wait for that host. */
+async function runHost(prober: Prober, task: HostTask, signal: AbortSignal): Promise<TaskOutcome> {
+  let retryAfterMs: number | null = null;
+  for (const provider of task.providers) {
+    if (signal.aborted) break;
+    const run = await prober.probe(provider, signal);
+    if (run.retryAfterMs !== null) retryAfterMs = Math.max(retryAfterMs ?? 0, run.retryAfterMs);
+  }
+  return { ok: retryAfterMs === null, retryAfterMs };
+}
+
+/**
+ * The probe schedule: every host at once each interval. Jitter only ever delays a cycle and backoff only ever
+ * lengthens the wait, so two probes of a host are never closer together than the interval; backoff stops at two
+ * intervals so that waiting never turns the signal stale.
+ */
+export function createProbeJob(options: ProbeJobOptions): Scheduler {
+  const prober = createProber(options);
+  const tasks = hostTasks(options.catalog.providers);
+  const random = options.random ?? Math.random;
+  return createScheduler<HostTask>({
+    intervalMs: options.intervalMs,
+    random: () => 0.5 + random() / 2,
+    concurrency: Math.max(1, tasks.length),
+    taskTimeoutMs: Math.max(...tasks.map((t) => t.providers.length), 1) * options.deadlineMs + 2000,
+    maxBackoffMs: 2 * options.intervalMs,
+    clock: options.clock,
+    tasks: () => tasks,
+    keyOf: (task) => task.host,
+    run: (task, signal) => runHost(prober, task, signal),
+    ...(options.onError ? { onError: options.onError } : {}),
+    ...(options.onCycle ? { onCycle: options.onCycle } : {}),
+  });
+}

@@ -1,0 +1,148 @@
+// The 24-hour probe chart as SVG geometry: latency lines broken at failures and gaps, failure marks, the usual
+// latency and the slow threshold, axis labels, and a text summary that says the same in words.
+import type { LatencyBaseline } from '../../probes/baseline.ts';
+import type { ProbeOutcome } from '../../domain.ts';
+import { STALE_AFTER_INTERVALS } from '../../status/freshness.ts';
+import { answeredAsExpected } from '../../status/probe.ts';
+import { formatDuration, formatUtcShort, HOUR_MS } from '../../time.ts';
+
+const WIDTH = 640;
+const HEIGHT = 150;
+const PLOT = { x: 56, y: 8, width: 576, height: 112 };
+/** The latency axis always reaches at least this, so a quick API does not look jagged. */
+const MIN_Y_MAX_MS = 100;
+
+export type ChartSample = { at: number; outcome: ProbeOutcome; httpStatus: number | null; latencyMs: number | null };
+
+export type ProbeChartView = {
+  width: number;
+  height: number;
+  title: string;
+  summary: string;
+  /** True when there is nothing to draw: the template shows the summary alone. */
+  empty: boolean;
+  plot: typeof PLOT & { bottom: number; right: number };
+  /** SVG points of each unbroken run of answers (two or more). */
+  lines: string[];
+  /** Answers drawn one by one: alone between gaps or failures, or slow. */
+  dots: { x: number; y: number; slow: boolean; label: string }[];
+  failures: { x: number; label: string }[];
+  gaps: { x: number; width: number; label: string }[];
+  usual: { y: number; label: string } | null;
+  slowAbove: { y: number; label: string } | null;
+  yTicks: { y: number; label: string }[];
+  xTicks: { x: number; label: string; anchor: 'start' | 'middle' | 'end' }[];
+};
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+/** "180 ms", "1.4 s", "1.25 s". */
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2).replace(/\.?0+$/, '')} s`;
+}
+
+/** The smallest of 1, 2, 2.5, 5 × 10^k at or above `value`. */
+function niceCeil(value: number): number {
+  const power = 10 ** Math.floor(Math.log10(value));
+  return [1, 2, 2.5, 5, 10].map((m) => m * power).find((nice) => nice >= value) ?? 10 * power;
+}
+
+const FAILURE_WORDS: Partial<Record<ProbeOutcome, string>> = {
+  unexpected_body: 'unexpected body',
+  timeout: 'timeout',
+  connection_error: 'connection error',
+  tls_error: 'TLS error',
+  dns_error: 'DNS error',
+};
+const failureWord = (s: ChartSample) =>
+  s.outcome === 'unexpected_status' ? `HTTP ${s.httpStatus ?? '?'}` : FAILURE_WORDS[s.outcome] ?? s.outcome;
+
+type Span = { from: number; to: number };
+
+/** Stretches of the window with no result for longer than the signal takes to turn stale. */
+function gapsOf(times: readonly number[], start: number, now: number, gapMs: number): Span[] {
+  const edges = [start, ...times, now];
+  const spans: Span[] = [];
+  for (let i = 1; i < edges.length; i += 1) if (edges[i]! - edges[i - 1]! > gapMs) spans.push({ from: edges[i - 1]!, to: edges[i]! });
+  return spans;
+}
+
+function summarise(samples: readonly ChartSample[], gaps: readonly Span[], baseline: LatencyBaseline, windowMs: number, clock: (at: number) => string): string {
+  const hours = `${Math.round(windowMs / HOUR_MS)} hours`;
+  if (samples.length === 0) return `No probe results in the last ${hours}.`;
+  const answered = samples.filter((s) => answeredAsExpected(s.outcome));
+  const slow = answered.filter((s) => s.outcome === 'slow').length;
+  const failed = samples.filter((s) => !answeredAsExpected(s.outcome));
+  const counts = new Map<string, number>();
+  for (const s of failed) counts.set(failureWord(s), (counts.get(failureWord(s)) ?? 0) + 1);
+  const percent = ((100 * answered.length) / samples.length).toFixed(answered.length === samples.length ? 0 : 1);
+  const parts = [
+    `Last ${hours}: ${samples.length} probe${samples.length === 1 ? '' : 's'}, ${answered.length} answered as expected (${percent}%)${slow > 0 ? `, ${slow} of them slowly` : ''}.`,
+    failed.length > 0 ? `${failed.length} failed: ${[...counts].map(([word, n]) => `${n} × ${word}`).join(', ')}; the last at ${clock(failed.at(-1)!.at)}.` : 'None failed.',
+  ];
+  const latencies = answered.map((s) => s.latencyMs).filter((l): l is number => l !== null);
+  if (latencies.length > 0) parts.push(`Usual latency ${baseline.medianMs !== null ? formatMs(baseline.medianMs) : 'not known yet'}, highest ${formatMs(Math.max(...latencies))}.`);
+  const missing = gaps.reduce((sum, g) => sum + g.to - g.from, 0);
+  if (gaps.length > 0) {
+    const longest = gaps.reduce((a, b) => (b.to - b.from > a.to - a.from ? b : a));
+    parts.push(`No results for ${formatDuration(missing)} in all; the longest gap from ${clock(longest.from)} to ${clock(longest.to)}.`);
+  }
+  return parts.join(' ');
+}
+
+export function probeChartView(
+  samples: readonly ChartSample[],
+  options: { now: number; windowMs: number; intervalMs: number; baseline: LatencyBaseline },
+): ProbeChartView {
+  const { now, windowMs, baseline } = options;
+  const start = now - windowMs;
+  const clock = (at: number) => formatUtcShort(at, now);
+  const inWindow = samples.filter((s) => s.at >= start && s.at <= now);
+  const gapMs = STALE_AFTER_INTERVALS * options.intervalMs;
+  const spans = gapsOf(inWindow.map((s) => s.at), start, now, gapMs);
+  const answered = inWindow.filter((s) => answeredAsExpected(s.outcome) && s.latencyMs !== null);
+
+  const top = Math.max(...answered.map((s) => s.latencyMs as number), baseline.medianMs ?? 0);
+  const yMax = niceCeil(Math.max(MIN_Y_MAX_MS, top * 1.1));
+  const bottom = PLOT.y + PLOT.height;
+  const xOf = (at: number) => round(PLOT.x + (PLOT.width * (at - start)) / windowMs);
+  const yOf = (ms: number) => round(bottom - (PLOT.height * Math.min(ms, yMax)) / yMax);
+
+  const runs: ChartSample[][] = [];
+  let run: ChartSample[] = [];
+  for (const s of inWindow) {
+    const previous = run.at(-1);
+    const answer = answeredAsExpected(s.outcome) && s.latencyMs !== null;
+    if (!answer || (previous && s.at - previous.at > gapMs)) {
+      if (run.length > 0) runs.push(run);
+      run = [];
+    }
+    if (answer) run.push(s);
+  }
+  if (run.length > 0) runs.push(run);
+
+  const dotLabel = (s: ChartSample) => `${clock(s.at)}: ${formatMs(s.latencyMs as number)}${s.outcome === 'slow' ? ', slow' : ''}`;
+  const slowAboveY = baseline.trusted && baseline.slowAboveMs <= yMax ? yOf(baseline.slowAboveMs) : null;
+  return {
+    width: WIDTH,
+    height: HEIGHT,
+    title: `Probe latency and failures over the last ${Math.round(windowMs / HOUR_MS)} hours`,
+    summary: summarise(inWindow, spans, baseline, windowMs, clock),
+    empty: inWindow.length === 0,
+    plot: { ...PLOT, bottom, right: PLOT.x + PLOT.width },
+    lines: runs.filter((r) => r.length > 1).map((r) => r.map((s) => `${xOf(s.at)},${yOf(s.latencyMs as number)}`).join(' ')),
+    dots: answered
+      .filter((s) => s.outcome === 'slow' || runs.some((r) => r.length === 1 && r[0] === s))
+      .map((s) => ({ x: xOf(s.at), y: yOf(s.latencyMs as number), slow: s.outcome === 'slow', label: dotLabel(s) })),
+    failures: inWindow.filter((s) => !answeredAsExpected(s.outcome)).map((s) => ({ x: xOf(s.at), label: `${clock(s.at)}: ${failureWord(s)}` })),
+    gaps: spans.map((g) => ({ x: xOf(g.from), width: round(xOf(g.to) - xOf(g.from)), label: `No results from ${clock(g.from)} to ${clock(g.to)}` })),
+    usual: baseline.medianMs !== null ? { y: yOf(baseline.medianMs), label: `usual ${formatMs(baseline.medianMs)}` } : null,
+    slowAbove: slowAboveY !== null ? { y: slowAboveY, label: `slow above ${formatMs(baseline.slowAboveMs)}` } : null,
+    yTicks: [0, yMax / 2, yMax].map((ms) => ({ y: yOf(ms), label: formatMs(ms) })),
+    xTicks: [0, 1, 2, 3, 4].map((quarter) => ({
+      x: xOf(start + (quarter * windowMs) / 4),
+      label: quarter === 4 ? 'now' : `${Math.round(((4 - quarter) * windowMs) / 4 / HOUR_MS)} h ago`,
+      anchor: quarter === 0 ? 'start' : quarter === 4 ? 'end' : 'middle',
+    })),
+  };
+}
