@@ -32,6 +32,8 @@ export function createProbesStore(db: Db, versions: DataVersions) {
   const latestPerProvider = db.prepare<[number], { providerSlug: string; at: number; outcome: ProbeOutcome }>(
     `SELECT provider_slug AS providerSlug, MAX(at) AS at, outcome FROM probe_results WHERE at >= ? GROUP BY provider_slug`,
   );
+  const providerSlugs = db.prepare<[], { slug: string }>('SELECT slug FROM providers');
+  const pruneProvider = db.prepare<[string, number]>('DELETE FROM probe_results WHERE provider_slug = ? AND at < ?');
 
   return {
     /** Each provider's latest result at or after `sinceAt` (SQLite returns the row that holds the MAX). */
@@ -44,6 +46,9 @@ export function createProbesStore(db: Db, versions: DataVersions) {
     since: (providerSlug: string, sinceAt: number): ProbeResultRow[] => since.all(providerSlug, sinceAt),
     /** The `count` most recent results, newest first. */
     latest: (providerSlug: string, count: number): ProbeResultRow[] => latest.all(providerSlug, count),
+    /** Deletes results older than `beforeAt`, one provider per transaction; returns how many. */
+    prune: (beforeAt: number): number =>
+      providerSlugs.all().reduce((sum, p) => sum + pruneProvider.run(p.slug, beforeAt).changes, 0),
   };
 }
 export type ProbesStore = ReturnType<typeof createProbesStore>;
