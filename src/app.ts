@@ -8,6 +8,7 @@ import { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Catalog } from './catalog/load.ts';
 import type { Config } from './config.ts';
+import { closeConnectionsWhenClosing } from './shutdown.ts';
 import type { Store } from './store/index.ts';
 import { registerAssets } from './web/assets.ts';
 import { createClientKeys } from './web/client-key.ts';
@@ -97,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
   });
+  closeConnectionsWhenClosing(app);
   // After helmet, so a shed request's 503 still carries the security headers.
   await registerPressure(app, { maxEventLoopDelayMs: config.maxEventLoopDelayMs, healthy: deps.healthy ?? databaseAnswers(store) });
   await app.register(fastifyView, {

@@ -19,6 +19,18 @@ export type ShutdownDeps = {
   store: Store;
 };
 
+/** Answers every response sent while the app closes with Connection: close, so a keep-alive client cannot hold the
+ * server open past its request in flight (idle connections are closed by Fastify itself). Called by buildApp. */
+export function closeConnectionsWhenClosing(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+}
+
 /** The shutdown sequence itself, callable without a signal. */
 export async function shutDown({ app, jobs, resources, store }: ShutdownDeps): Promise<void> {
   await Promise.all([app.close(), ...jobs.map(async (job) => job.close())]);
