@@ -128,8 +128,12 @@ export default async function (): Promise<Record<string, unknown>> {
     const fixedRate = await cannon(`${app.url}/${PROVIDER}`, SECONDS, ['-R', String(rate)]);
     const loadedRssMb = rssMb(app.child.pid!);
     await stop(app.child);
+    // A bare Fastify answering as many bytes as the provider page: the share of the gap that is only the page's size.
+    const sameSize = await startProcess('bench/hello.ts', {});
+    const sameSizeRun = await measure(`${sameSize.url}/bytes/${bytes[`/${PROVIDER}`]}`);
+    await stop(sameSize.child);
 
-    const rows = [['hello-world', helloRun] as const, ...paths.map((path) => [path, runs[path]!] as const), [`/${PROVIDER} (br)`, brotli] as const].map(([name, run]) => ({
+    const rows = [['hello-world', helloRun] as const, [`hello-world, ${bytes[`/${PROVIDER}`]} bytes`, sameSizeRun] as const, ...paths.map((path) => [path, runs[path]!] as const), [`/${PROVIDER} (br)`, brotli] as const].map(([name, run]) => ({
       name, requestsPerSecond: Math.round(run.requests.average), p50Ms: run.latency.p50, p99Ms: run.latency.p99,
       errors: run.errors + run.timeouts + run.non2xx, ratio: Number((run.requests.average / helloRun.requests.average).toFixed(2)),
       bytesPerResponse: Math.round(run.throughput.average / Math.max(1, run.requests.average)),
