@@ -8,6 +8,7 @@ import { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Catalog } from './catalog/load.ts';
 import type { Config } from './config.ts';
+import { closeConnectionsWhenClosing } from './shutdown.ts';
 import type { Store } from './store/index.ts';
 import { registerAssets } from './web/assets.ts';
 import { createClientKeys } from './web/client-key.ts';
@@ -23,6 +24,7 @@ import { registerBadgeRoutes } from './web/routes/badges.ts';
 import { registerDiscoveryRoutes } from './web/routes/discovery.ts';
 import { registerFeedRoutes } from './web/routes/feeds.ts';
 import { registerHealthRoutes } from './web/routes/health.ts';
+import { databaseAnswers, registerPressure } from './web/pressure.ts';
 import { registerPageRoutes } from './web/routes/pages.ts';
 import { registerReportRoutes } from './web/routes/reports.ts';
 
@@ -36,7 +38,12 @@ export type AppDeps = {
   now?: () => number;
   logger?: FastifyServerOptions['logger'];
   cache?: RenderCache;
+  /** Whether the app can serve (default: the database answers); false answers 503 like an overloaded event loop. */
+  healthy?: () => boolean;
 };
+
+/** How often Node checks connections against the request and headers timeouts (its default is 30 s). */
+const TIMEOUT_CHECK_INTERVAL_MS = 1000;
 
 /** Logs requests without the client's address: no raw IP is ever written anywhere. */
 export function loggerOptions(level: Config['logLevel']): FastifyServerOptions['logger'] {
@@ -75,9 +82,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
     trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
-    requestTimeout: 30_000,
-    connectionTimeout: 30_000,
-    keepAliveTimeout: 10_000,
+    // A slow or idle client loses its connection: no complete headers within headersTimeout, no complete request
+    // within requestTimeout, no bytes for connectionTimeout, or an idle keep-alive past keepAliveTimeout.
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, config.headersTimeoutMs) },
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
   });
@@ -88,6 +98,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
   });
+  closeConnectionsWhenClosing(app);
+  // After helmet, so a shed request's 503 still carries the security headers.
+  await registerPressure(app, { maxEventLoopDelayMs: config.maxEventLoopDelayMs, healthy: deps.healthy ?? databaseAnswers(store) });
   await app.register(fastifyView, {
     engine: { eta: new Eta({ views: VIEWS_DIR, autoEscape: true, useWith: false, cache: true, autoTrim: [false, 'nl'] }) },
     templates: VIEWS_DIR,

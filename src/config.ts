@@ -44,11 +44,18 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   TRUST_PROXY: proxyList,
   JOBS: booleanText.default(true),
+  REQUEST_TIMEOUT_SECONDS: seconds(30, 1),
+  HEADERS_TIMEOUT_SECONDS: seconds(10, 1),
+  KEEP_ALIVE_TIMEOUT_SECONDS: seconds(10, 1),
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number({ error: 'a whole number of milliseconds' }).int({ error: 'a whole number of milliseconds' }).min(10, { error: 'a whole number of milliseconds, at least 10' }).default(200),
   REPORT_RATE_LIMIT_PER_10_MIN: z.coerce
     .number({ error: 'a whole number of reports' })
     .int({ error: 'a whole number of reports' })
     .min(1, { error: 'a whole number of reports, at least 1' })
     .default(30),
+}).refine((env) => env.HEADERS_TIMEOUT_SECONDS <= env.REQUEST_TIMEOUT_SECONDS, {
+  path: ['HEADERS_TIMEOUT_SECONDS'],
+  error: 'at most REQUEST_TIMEOUT_SECONDS (the whole request includes its headers)',
 });
 
 export type Config = Readonly<{
@@ -72,6 +79,14 @@ export type Config = Readonly<{
   trustProxy: readonly string[];
   /** Whether the server runs the poll and probe schedules (tests and demos may turn them off). */
   jobs: boolean;
+  /** Longest a whole request (headers and body) may take before its connection is closed. */
+  requestTimeoutMs: number;
+  /** Longest a client may take to send its request headers (slowloris). */
+  headersTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+  /** Event-loop delay above which requests get 503 with Retry-After. */
+  maxEventLoopDelayMs: number;
   /** Report submissions one client (salted network hash) may make in 10 minutes, counted or not. */
   reportRateLimitPer10Min: number;
 }>;
@@ -112,6 +127,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     trustProxy: Object.freeze(e.TRUST_PROXY),
     jobs: e.JOBS,
     reportRateLimitPer10Min: e.REPORT_RATE_LIMIT_PER_10_MIN,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
+    headersTimeoutMs: e.HEADERS_TIMEOUT_SECONDS * 1000,
+    keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
+    maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
   });
 }
 

@@ -10,7 +10,14 @@ describe('parseConfig', () => {
       errorsFile: 'data/errors.json', pollIntervalMs: 60_000, probeIntervalMs: 180_000, allowPrivateUpstreams: false,
       siteUrl: 'http://127.0.0.1:3000', siteName: 'AI API Status', logLevel: 'info', trustProxy: [], jobs: true,
       reportRateLimitPer10Min: 30, pollTimeoutMs: 10_000, pollConcurrency: 32, probeTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 10_000, maxEventLoopDelayMs: 200,
     });
+  });
+
+  it('refuses a headers timeout longer than the request timeout', () => {
+    expect(() => parseConfig({ HEADERS_TIMEOUT_SECONDS: '40' })).toThrow(
+      'HEADERS_TIMEOUT_SECONDS="40": expected at most REQUEST_TIMEOUT_SECONDS (the whole request includes its headers)',
+    );
   });
 
   it('parses every variable and freezes the result', () => {

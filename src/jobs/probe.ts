@@ -8,12 +8,8 @@ import { classifyProbe } from '../probes/classify.ts';
 import { probeRequest } from '../probes/request.ts';
 import type { HttpDoor } from '../sources/http.ts';
 import type { Store } from '../store/index.ts';
-import { DAY_MS } from '../time.ts';
 import type { Clock } from './clock.ts';
 import { createScheduler, type CycleStats, type Scheduler, type TaskOutcome } from './scheduler.ts';
-
-/** Probe results are kept this long; the pages read one day of them. */
-export const PROBE_RETENTION_MS = 30 * DAY_MS;
 
 export type ProbeLog = { warn(details: object, message: string): void; debug(details: object, message: string): void };
 
@@ -52,7 +48,6 @@ export function createProber(deps: ProbeDeps) {
       at, outcome, httpStatus: attempt.httpStatus, latencyMs: attempt.latencyMs, dnsMs: attempt.dnsMs,
       connectMs: attempt.connectMs, tlsMs: attempt.tlsMs, ttfbMs: attempt.ttfbMs, detail,
     });
-    store.probes.prune(slug, at - PROBE_RETENTION_MS);
     if (outcome !== 'rejected_as_expected') deps.log?.debug({ provider: slug, outcome, detail }, 'probe answered unusually');
     return { outcome, retryAfterMs: attempt.httpStatus === 429 || attempt.httpStatus === 503 ? attempt.retryAfterMs : null };
   }

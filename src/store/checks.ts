@@ -43,6 +43,14 @@ export function createChecksStore(db: Db, versions: DataVersions) {
     `SELECT MIN(started_at) AS first, COUNT(*) AS count FROM source_checks
      WHERE provider_slug = ? AND document = ? AND started_at > ? AND outcome NOT IN ${OK}`,
   );
+  const documents = db.prepare<[], { providerSlug: string; document: string }>(
+    'SELECT DISTINCT provider_slug AS providerSlug, document FROM source_checks',
+  );
+  // Never older than the document's latest success: summary() needs it and the failure run after it.
+  const pruneDocument = db.prepare<{ slug: string; document: string; before: number }>(
+    `DELETE FROM source_checks WHERE provider_slug = @slug AND document = @document AND started_at < MIN(@before, COALESCE(
+       (SELECT MAX(started_at) FROM source_checks WHERE provider_slug = @slug AND document = @document AND outcome IN ${OK}), -1))`,
+  );
   const getValidators = db.prepare<[string, string], { etag: string | null; lastModified: string | null }>(
     'SELECT etag, last_modified AS lastModified FROM source_validators WHERE provider_slug = ? AND document = ?',
   );
@@ -69,6 +77,9 @@ export function createChecksStore(db: Db, versions: DataVersions) {
         consecutiveFailures: since?.count ?? 0,
       };
     },
+    /** Deletes attempts older than `beforeAt` that precede the document's latest success; returns how many. */
+    prune: (beforeAt: number): number =>
+      documents.all().reduce((sum, d) => sum + pruneDocument.run({ slug: d.providerSlug, document: d.document, before: beforeAt }).changes, 0),
     validators: (providerSlug: string, document: string) =>
       getValidators.get(providerSlug, document) ?? { etag: null, lastModified: null },
     saveValidators(providerSlug: string, document: string, etag: string | null, lastModified: string | null): void {

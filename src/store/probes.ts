@@ -33,7 +33,6 @@ export function createProbesStore(db: Db, versions: DataVersions) {
     `SELECT latency_ms AS latencyMs FROM probe_results
      WHERE provider_slug = ? AND at >= ? AND at < ? AND outcome = 'rejected_as_expected' AND latency_ms IS NOT NULL`,
   );
-  const prune = db.prepare<[string, number]>('DELETE FROM probe_results WHERE provider_slug = ? AND at < ?');
   // Index seeks only: each provider's latest result, the last different outcome before it, then the run's first result.
   const latestPerProvider = db.prepare<[{ sinceAt: number; runSinceAt: number }], { providerSlug: string; at: number; outcome: ProbeOutcome; runStartAt: number }>(
     `WITH latest AS (
@@ -48,6 +47,8 @@ export function createProbesStore(db: Db, versions: DataVersions) {
        (SELECT MIN(p.at) FROM probe_results p WHERE p.provider_slug = latest.slug AND p.at > max(COALESCE(otherAt, -1), @runSinceAt - 1)) AS runStartAt
      FROM latest`,
   );
+  const providerSlugs = db.prepare<[], { slug: string }>('SELECT slug FROM providers');
+  const pruneProvider = db.prepare<[string, number]>('DELETE FROM probe_results WHERE provider_slug = ? AND at < ?');
 
   return {
     /** Each provider's latest result at or after `sinceAt`, with the start of its current run of that outcome since `runSinceAt`. */
@@ -63,8 +64,9 @@ export function createProbesStore(db: Db, versions: DataVersions) {
     /** Latencies of the normal rejections in [sinceAt, beforeAt): what a latency baseline is made of. */
     normalLatencies: (providerSlug: string, sinceAt: number, beforeAt: number): number[] =>
       normal.all(providerSlug, sinceAt, beforeAt).map((row) => row.latencyMs),
-    /** Deletes results older than `beforeAt`; returns how many. Old results feed nothing, so no version changes. */
-    prune: (providerSlug: string, beforeAt: number): number => prune.run(providerSlug, beforeAt).changes,
+    /** Deletes results older than `beforeAt`, one provider per transaction; returns how many. */
+    prune: (beforeAt: number): number =>
+      providerSlugs.all().reduce((sum, p) => sum + pruneProvider.run(p.slug, beforeAt).changes, 0),
   };
 }
 export type ProbesStore = ReturnType<typeof createProbesStore>;

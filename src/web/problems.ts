@@ -53,7 +53,8 @@ export function registerProblemHandlers(app: FastifyInstance, pages: PageRendere
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 500) {
-      request.log.error({ err: error }, 'request failed');
+      // Shed load (503) is expected under pressure; logging each one would add to it.
+      if (status !== 503) request.log.error({ err: error }, 'request failed');
       return answer(request, reply, pages, status === 503 ? 503 : 500, status === 503
         ? 'We are busy right now. Please try again in a few seconds.'
         : 'Something went wrong on our side. The error has been logged; please try again later.');

@@ -32,7 +32,7 @@ export function catalogWith(providers?: Provider[], errorTypes?: ErrorType[]): C
 }
 
 export async function createHarness(
-  options: { env?: Record<string, string>; catalog?: Catalog; now?: number; logger?: AppDeps['logger'] } = {},
+  options: { env?: Record<string, string>; catalog?: Catalog; now?: number; logger?: AppDeps['logger']; healthy?: AppDeps['healthy'] } = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'status-test-'));
   const config = parseConfig({ DATABASE_PATH: join(dir, 'status.db'), ...options.env });
@@ -40,7 +40,7 @@ export async function createHarness(
   const store = openStore(config.databasePath);
   const clock = { now: options.now ?? T0 };
   store.providers.sync(catalog.providers, clock.now);
-  const app = await buildApp({ config, catalog, store, now: () => clock.now, logger: options.logger });
+  const app = await buildApp({ config, catalog, store, now: () => clock.now, logger: options.logger, ...(options.healthy ? { healthy: options.healthy } : {}) });
   await app.ready();
   return {
     app, store, catalog, config, clock, dir,

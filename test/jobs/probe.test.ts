@@ -195,14 +195,4 @@ describe('schedule', () => {
     expect(a.requests).toHaveLength(0);
     expect(h!.store.probes.latest('openai', 5)).toEqual([]);
   });
-
-  it('keeps 30 days of results', async () => {
-    const a = await api(REJECTION);
-    await setup([probingAt(a.url('openai'))]);
-    const old = { outcome: 'rejected_as_expected' as const, httpStatus: 401, latencyMs: 50, dnsMs: null, connectMs: null, tlsMs: null, ttfbMs: null, detail: null };
-    h!.store.probes.record('openai', { ...old, at: NOW - 31 * 86_400_000 });
-    h!.store.probes.record('openai', { ...old, at: NOW - 29 * 86_400_000 });
-    await cycle();
-    expect(h!.store.probes.since('openai', 0).map((r) => r.at)).toEqual([NOW - 29 * 86_400_000, NOW]);
-  });
 });
