@@ -1,7 +1,6 @@
 // buildApp(deps): the Fastify application with its plugins and routes in one visible list. Tests call it; server.ts runs it.
 import { fileURLToPath } from 'node:url';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
@@ -11,6 +10,7 @@ import type { Config } from './config.ts';
 import { closeConnectionsWhenClosing } from './shutdown.ts';
 import type { Store } from './store/index.ts';
 import { registerAssets } from './web/assets.ts';
+import { registerSecurityHeaders } from './web/security-headers.ts';
 import { createClientKeys } from './web/client-key.ts';
 import { createFormTokens } from './web/form-token.ts';
 import { createPageRenderer } from './web/pages.ts';
@@ -55,27 +55,6 @@ export function loggerOptions(level: Config['logLevel']): FastifyServerOptions['
   };
 }
 
-function contentSecurityPolicy(config: Config) {
-  const https = config.siteUrl.startsWith('https://');
-  return {
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'self'"],
-      baseUri: ["'self'"],
-      scriptSrc: ["'self'"],
-      scriptSrcAttr: ["'none'"],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self'", 'data:'],
-      fontSrc: ["'self'"],
-      connectSrc: ["'self'"],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-      objectSrc: ["'none'"],
-      ...(https ? { upgradeInsecureRequests: [] } : {}),
-    },
-  };
-}
-
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, catalog, store } = deps;
   const now = deps.now ?? Date.now;
@@ -92,14 +71,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
   });
 
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: contentSecurityPolicy(config),
-    hsts: config.siteUrl.startsWith('https://'),
-    crossOriginEmbedderPolicy: false,
-    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-  });
+  registerSecurityHeaders(app, config);
   closeConnectionsWhenClosing(app);
-  // After helmet, so a shed request's 503 still carries the security headers.
+  // After the security headers, so a shed request's 503 still carries them.
   await registerPressure(app, { maxEventLoopDelayMs: config.maxEventLoopDelayMs, healthy: deps.healthy ?? databaseAnswers(store) });
   await app.register(fastifyView, {
     engine: { eta: new Eta({ views: VIEWS_DIR, autoEscape: true, useWith: false, cache: true, autoTrim: [false, 'nl'] }) },
