@@ -1,5 +1,5 @@
 // Incidents, their update timelines and affected components, official or detected by us.
-import type { Impact, IncidentKind, IncidentState, MaintenanceState, SnapshotIncident } from '../domain.ts';
+import type { IncidentState, MaintenanceState, SnapshotIncident } from '../domain.ts';
 import type { Db } from './db.ts';
 import type { DataVersions } from './versions.ts';
 
@@ -7,27 +7,14 @@ export type IncidentOrigin = 'official' | 'detected';
 
 export type IncidentUpdateRow = { state: IncidentState | MaintenanceState; rawState: string | null; body: string; at: number };
 
-export type IncidentRow = {
+export type IncidentRow = Omit<SnapshotIncident, 'updates' | 'unlistedAt'> & {
   id: number;
   origin: IncidentOrigin;
-  kind: IncidentKind;
-  key: string;
-  title: string;
-  state: IncidentState | MaintenanceState;
-  rawState: string | null;
-  impact: Impact;
-  rawImpact: string | null;
-  url: string | null;
-  startedAt: number;
-  resolvedAt: number | null;
-  scheduledFor: number | null;
-  scheduledUntil: number | null;
   updatedAt: number;
   /** When a poll found the incident gone from the source's open list with no end given (not an end time). */
   unlistedAt: number | null;
   /** Newest first. */
   updates: IncidentUpdateRow[];
-  components: { key: string; name: string }[];
 };
 
 const COLUMNS = `id, origin, kind, source_key AS key, title, state, raw_state AS rawState, impact, raw_impact AS rawImpact,
