@@ -84,7 +84,7 @@ export function isItDownView(data: ProviderData, all: readonly ProviderData[], c
     errorPages: errorTypesFor(catalog, p).map((e) => ({ label: `${p.name}: ${e.title}`, href: `/${p.slug}/error/${e.slug}` })),
     related: [
       { label: `${p.name} status dashboard`, href: `/${p.slug}` },
-      { label: `Diagnose a ${p.name} error message`, href: `/diagnose?provider=${p.slug}` },
+      { label: `Diagnose an error message from ${p.name}`, href: `/diagnose?provider=${p.slug}` },
       { label: 'How we decide a status', href: '/methodology' },
       { label: 'All AI API providers', href: '/' },
     ],

@@ -56,7 +56,7 @@ export function providerPageView(data: ProviderData, catalog: Catalog, probeInte
     resources: resourceLinks(data),
     links: {
       isItDown: { label: `Is ${p.name} down right now?`, href: `/${p.slug}/is-it-down` },
-      diagnose: { label: `Diagnose a ${p.name} error message`, href: `/diagnose?provider=${p.slug}` },
+      diagnose: { label: `Diagnose an error message from ${p.name}`, href: `/diagnose?provider=${p.slug}` },
     },
   };
 }
