@@ -10,12 +10,11 @@ import type { HttpDoor } from '../sources/http.ts';
 import { mergeReadings } from '../sources/merge.ts';
 import type { Store } from '../store/index.ts';
 import type { Clock } from './clock.ts';
-import { createScheduler, type CycleStats, type Scheduler, type TaskOutcome } from './scheduler.ts';
+import { createScheduler, type CycleStats, type JobLog, type Scheduler, type TaskOutcome } from './scheduler.ts';
 
 /** A status document larger than this is refused: the biggest real ones are a few hundred KB. */
 export const POLL_MAX_BYTES = 2 * 1024 * 1024;
 
-export type PollLog = { warn(details: object, message: string): void; debug(details: object, message: string): void };
 
 export type PollDeps = {
   store: Store;
@@ -23,7 +22,7 @@ export type PollDeps = {
   clock: Pick<Clock, 'now'>;
   deadlineMs: number;
   maxBytes?: number;
-  log?: PollLog;
+  log?: JobLog;
 };
 
 type Fetched =

@@ -9,16 +9,15 @@ import { probeRequest } from '../probes/request.ts';
 import type { HttpDoor } from '../sources/http.ts';
 import type { Store } from '../store/index.ts';
 import type { Clock } from './clock.ts';
-import { createScheduler, type CycleStats, type Scheduler, type TaskOutcome } from './scheduler.ts';
+import { createScheduler, type CycleStats, type JobLog, type Scheduler, type TaskOutcome } from './scheduler.ts';
 
-export type ProbeLog = { warn(details: object, message: string): void; debug(details: object, message: string): void };
 
 export type ProbeDeps = {
   store: Store;
   door: HttpDoor;
   clock: Pick<Clock, 'now'>;
   deadlineMs: number;
-  log?: ProbeLog;
+  log?: JobLog;
 };
 
 /** What one probe did: the recorded outcome, or nothing when the attempt said nothing about the provider. */

@@ -3,6 +3,9 @@
 import { setMaxListeners } from 'node:events';
 import { systemClock, type Clock, type TimerHandle } from './clock.ts';
 
+/** What a job logs to: the app's logger in production, a recorder in tests. */
+export type JobLog = { warn(details: object, message: string): void; debug(details: object, message: string): void };
+
 export type TaskOutcome = { ok: boolean; retryAfterMs?: number | null };
 
 export type CycleStats = { startedAt: number; durationMs: number; ran: number; skipped: number; failed: number; timedOut: number };

@@ -6,16 +6,9 @@ import type { DataVersions } from './versions.ts';
 /** Polls that must agree before a component's published level changes (first sightings publish at once). */
 export const COMPONENT_CONFIRM_POLLS = 2;
 
-export type ComponentRow = {
+export type ComponentRow = SnapshotComponent & {
   id: number;
-  key: string;
-  name: string;
-  groupName: string | null;
-  position: number;
-  level: Level;
-  rawStatus: string | null;
   pendingLevel: Level | null;
-  onlyShowIfDegraded: boolean;
   changedAt: number;
   seenAt: number;
 };
