@@ -15,7 +15,6 @@ import { createScheduler, type CycleStats, type JobLog, type Scheduler, type Tas
 /** A status document larger than this is refused: the biggest real ones are a few hundred KB. */
 export const POLL_MAX_BYTES = 2 * 1024 * 1024;
 
-
 export type PollDeps = {
   store: Store;
   door: HttpDoor;

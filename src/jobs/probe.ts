@@ -11,7 +11,6 @@ import type { Store } from '../store/index.ts';
 import type { Clock } from './clock.ts';
 import { createScheduler, type CycleStats, type JobLog, type Scheduler, type TaskOutcome } from './scheduler.ts';
 
-
 export type ProbeDeps = {
   store: Store;
   door: HttpDoor;
