@@ -5,6 +5,9 @@ import Fastify from 'fastify';
 const app = Fastify({ logger: false });
 app.get('/', async () => ({ hello: 'world' }));
 app.get<{ Params: { count: string } }>('/bytes/:count', async (request, reply) =>
-  reply.type('text/html; charset=utf-8').send(Buffer.alloc(Math.min(Number(request.params.count) || 0, 1_000_000), 'a')));
+  reply
+    .type('text/html; charset=utf-8')
+    .send(Buffer.alloc(Math.min(Number(request.params.count) || 0, 1_000_000), 'a')),
+);
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 process.stdout.write('ready\n');

@@ -23,5 +23,8 @@ for (const name of parts) {
   console.log(`\n== ${name} ==`);
   const part = (await import(join(here, 'parts', `${name}.ts`))) as { default: BenchPart };
   const figures = await part.default();
-  writeFileSync(join(here, 'results', `${name}.json`), `${JSON.stringify({ part: name, at: new Date().toISOString(), ...figures }, null, 2)}\n`);
+  writeFileSync(
+    join(here, 'results', `${name}.json`),
+    `${JSON.stringify({ part: name, at: new Date().toISOString(), ...figures }, null, 2)}\n`,
+  );
 }

@@ -16,27 +16,71 @@ export function seedDatabase(path: string, catalog: Catalog, options: SeedOption
   if (options.history !== false) {
     const probeIntervalMs = options.probeIntervalMs ?? 3 * MINUTE_MS;
     for (const provider of catalog.providers) {
-      store.checks.record({ providerSlug: provider.slug, document: 'main', startedAt: now - 30_000, durationMs: 120, outcome: 'ok', httpStatus: 200, detail: null });
-      store.components.applySnapshot(provider.slug, provider.components.map((name, position) => ({
-        key: name.toLowerCase(), name, groupName: null, position, level: 'operational', rawStatus: 'operational', onlyShowIfDegraded: false,
-      })), now - 30_000);
+      store.checks.record({
+        providerSlug: provider.slug,
+        document: 'main',
+        startedAt: now - 30_000,
+        durationMs: 120,
+        outcome: 'ok',
+        httpStatus: 200,
+        detail: null,
+      });
+      store.components.applySnapshot(
+        provider.slug,
+        provider.components.map((name, position) => ({
+          key: name.toLowerCase(),
+          name,
+          groupName: null,
+          position,
+          level: 'operational',
+          rawStatus: 'operational',
+          onlyShowIfDegraded: false,
+        })),
+        now - 30_000,
+      );
       // One incident every three days, each an hour long with three updates.
-      store.incidents.upsert(provider.slug, 'official', Array.from({ length: Math.floor(days / 3) }, (_, i) => {
-        const startedAt = start + i * 3 * DAY_MS + 6 * 60 * MINUTE_MS;
-        return {
-          key: `bench-${i}`, kind: 'incident' as const, title: `Elevated error rates on ${provider.components[0] ?? 'the API'} (${i + 1})`,
-          state: 'resolved' as const, rawState: 'resolved', impact: 'minor' as const, rawImpact: 'minor', url: null,
-          startedAt, resolvedAt: startedAt + 60 * MINUTE_MS, scheduledFor: null, scheduledUntil: null,
-          updates: (['investigating', 'monitoring', 'resolved'] as const).map((state, u) => ({
-            key: `u${u}`, state, rawState: state, body: `Update ${u + 1}: we are ${state === 'resolved' ? 'done' : state}.`, at: startedAt + u * 20 * MINUTE_MS,
-          })),
-          components: [],
-        };
-      }), now - 60_000);
+      store.incidents.upsert(
+        provider.slug,
+        'official',
+        Array.from({ length: Math.floor(days / 3) }, (_, i) => {
+          const startedAt = start + i * 3 * DAY_MS + 6 * 60 * MINUTE_MS;
+          return {
+            key: `bench-${i}`,
+            kind: 'incident' as const,
+            title: `Elevated error rates on ${provider.components[0] ?? 'the API'} (${i + 1})`,
+            state: 'resolved' as const,
+            rawState: 'resolved',
+            impact: 'minor' as const,
+            rawImpact: 'minor',
+            url: null,
+            startedAt,
+            resolvedAt: startedAt + 60 * MINUTE_MS,
+            scheduledFor: null,
+            scheduledUntil: null,
+            updates: (['investigating', 'monitoring', 'resolved'] as const).map((state, u) => ({
+              key: `u${u}`,
+              state,
+              rawState: state,
+              body: `Update ${u + 1}: we are ${state === 'resolved' ? 'done' : state}.`,
+              at: startedAt + u * 20 * MINUTE_MS,
+            })),
+            components: [],
+          };
+        }),
+        now - 60_000,
+      );
       store.db.transaction(() => {
         for (let at = start; at < now; at += probeIntervalMs) {
           store.probes.record(provider.slug, {
-            at, outcome: 'rejected_as_expected', httpStatus: 401, latencyMs: 100 + (at % 97), dnsMs: 5, connectMs: 20, tlsMs: 30, ttfbMs: 90, detail: null,
+            at,
+            outcome: 'rejected_as_expected',
+            httpStatus: 401,
+            latencyMs: 100 + (at % 97),
+            dnsMs: 5,
+            connectMs: 20,
+            tlsMs: 30,
+            ttfbMs: 90,
+            detail: null,
           });
         }
       })();
@@ -47,8 +91,16 @@ export function seedDatabase(path: string, catalog: Catalog, options: SeedOption
   store.db.transaction(() => {
     for (let i = 0; i < options.reports; i += 1) {
       store.reports.add({
-        providerSlug: slugs[i % slugs.length]!, category: REPORT_CATEGORIES[i % REPORT_CATEGORIES.length]!, httpStatus: null,
-        model: null, sdk: null, region: null, clientHash: `bench-${i % 5000}`, counted: true, ignoredReason: null, at: Math.floor(start + i * stepMs),
+        providerSlug: slugs[i % slugs.length]!,
+        category: REPORT_CATEGORIES[i % REPORT_CATEGORIES.length]!,
+        httpStatus: null,
+        model: null,
+        sdk: null,
+        region: null,
+        clientHash: `bench-${i % 5000}`,
+        counted: true,
+        ignoredReason: null,
+        at: Math.floor(start + i * stepMs),
       });
     }
   })();

@@ -66,7 +66,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.requestTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
-    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, config.headersTimeoutMs) },
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, config.headersTimeoutMs),
+    },
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
   });
@@ -74,9 +77,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSecurityHeaders(app, config);
   closeConnectionsWhenClosing(app);
   // After the security headers, so a shed request's 503 still carries them.
-  await registerPressure(app, { maxEventLoopDelayMs: config.maxEventLoopDelayMs, healthy: deps.healthy ?? databaseAnswers(store) });
+  await registerPressure(app, {
+    maxEventLoopDelayMs: config.maxEventLoopDelayMs,
+    healthy: deps.healthy ?? databaseAnswers(store),
+  });
   await app.register(fastifyView, {
-    engine: { eta: new Eta({ views: VIEWS_DIR, autoEscape: true, useWith: false, cache: true, autoTrim: [false, 'nl'] }) },
+    engine: {
+      eta: new Eta({ views: VIEWS_DIR, autoEscape: true, useWith: false, cache: true, autoTrim: [false, 'nl'] }),
+    },
     templates: VIEWS_DIR,
     production: true,
   });
@@ -88,7 +96,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const cache = deps.cache ?? createRenderCache();
   const pages = createPageRenderer(app, { config, assets, cache, now });
   const reader = createProviderReader({ store, catalog, config });
-  const web = { config, catalog, store, reader, pages, now, clientKeys: createClientKeys(), formTokens: createFormTokens() };
+  const web = {
+    config,
+    catalog,
+    store,
+    reader,
+    pages,
+    now,
+    clientKeys: createClientKeys(),
+    formTokens: createFormTokens(),
+  };
 
   registerProblemHandlers(app, pages);
   registerHealthRoutes(app, web);

@@ -19,44 +19,65 @@ const seconds = (fallback: number, min: number) =>
 const proxyList = z
   .string()
   .default('')
-  .transform((text) => text.split(',').map((part) => part.trim()).filter(Boolean))
+  .transform((text) =>
+    text
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
   .refine((items) => items.every((item) => isIP(item.split('/')[0] ?? '') !== 0), {
     error: 'a comma-separated list of IP addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8)',
   });
 
-const EnvSchema = z.object({
-  PORT: z.coerce.number({ error: 'a port number' }).int().min(0).max(65535, { error: 'a port number (0-65535)' }).default(3000),
-  HOST: z.string().min(1, { error: 'a host name or address to listen on' }).default('127.0.0.1'),
-  DATABASE_PATH: z.string().min(1, { error: 'a file path' }).default('data/status.db'),
-  PROVIDERS_FILE: z.string().min(1, { error: 'a file path' }).default('data/providers.json'),
-  ERRORS_FILE: z.string().min(1, { error: 'a file path' }).default('data/errors.json'),
-  POLL_INTERVAL_SECONDS: seconds(60, 1),
-  PROBE_INTERVAL_SECONDS: seconds(180, 1),
-  POLL_TIMEOUT_SECONDS: seconds(10, 1),
-  PROBE_TIMEOUT_SECONDS: seconds(10, 1),
-  POLL_CONCURRENCY: z.coerce.number({ error: 'a whole number' }).int().min(1, { error: 'a whole number, at least 1' }).max(256, { error: 'a whole number, at most 256' }).default(32),
-  ALLOW_PRIVATE_UPSTREAMS: booleanText.default(false),
-  SITE_URL: z
-    .url({ protocol: /^https?$/, error: 'an absolute http(s) URL such as https://status.example.com' })
-    .transform((url) => url.replace(/\/+$/, ''))
-    .default('http://127.0.0.1:3000'),
-  SITE_NAME: z.string().min(1, { error: 'a non-empty name' }).default('AI API Status'),
-  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-  TRUST_PROXY: proxyList,
-  JOBS: booleanText.default(true),
-  REQUEST_TIMEOUT_SECONDS: seconds(30, 1),
-  HEADERS_TIMEOUT_SECONDS: seconds(10, 1),
-  KEEP_ALIVE_TIMEOUT_SECONDS: seconds(10, 1),
-  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number({ error: 'a whole number of milliseconds' }).int({ error: 'a whole number of milliseconds' }).min(10, { error: 'a whole number of milliseconds, at least 10' }).default(200),
-  REPORT_RATE_LIMIT_PER_10_MIN: z.coerce
-    .number({ error: 'a whole number of reports' })
-    .int({ error: 'a whole number of reports' })
-    .min(1, { error: 'a whole number of reports, at least 1' })
-    .default(30),
-}).refine((env) => env.HEADERS_TIMEOUT_SECONDS <= env.REQUEST_TIMEOUT_SECONDS, {
-  path: ['HEADERS_TIMEOUT_SECONDS'],
-  error: 'at most REQUEST_TIMEOUT_SECONDS (the whole request includes its headers)',
-});
+const EnvSchema = z
+  .object({
+    PORT: z.coerce
+      .number({ error: 'a port number' })
+      .int()
+      .min(0)
+      .max(65535, { error: 'a port number (0-65535)' })
+      .default(3000),
+    HOST: z.string().min(1, { error: 'a host name or address to listen on' }).default('127.0.0.1'),
+    DATABASE_PATH: z.string().min(1, { error: 'a file path' }).default('data/status.db'),
+    PROVIDERS_FILE: z.string().min(1, { error: 'a file path' }).default('data/providers.json'),
+    ERRORS_FILE: z.string().min(1, { error: 'a file path' }).default('data/errors.json'),
+    POLL_INTERVAL_SECONDS: seconds(60, 1),
+    PROBE_INTERVAL_SECONDS: seconds(180, 1),
+    POLL_TIMEOUT_SECONDS: seconds(10, 1),
+    PROBE_TIMEOUT_SECONDS: seconds(10, 1),
+    POLL_CONCURRENCY: z.coerce
+      .number({ error: 'a whole number' })
+      .int()
+      .min(1, { error: 'a whole number, at least 1' })
+      .max(256, { error: 'a whole number, at most 256' })
+      .default(32),
+    ALLOW_PRIVATE_UPSTREAMS: booleanText.default(false),
+    SITE_URL: z
+      .url({ protocol: /^https?$/, error: 'an absolute http(s) URL such as https://status.example.com' })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .default('http://127.0.0.1:3000'),
+    SITE_NAME: z.string().min(1, { error: 'a non-empty name' }).default('AI API Status'),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    TRUST_PROXY: proxyList,
+    JOBS: booleanText.default(true),
+    REQUEST_TIMEOUT_SECONDS: seconds(30, 1),
+    HEADERS_TIMEOUT_SECONDS: seconds(10, 1),
+    KEEP_ALIVE_TIMEOUT_SECONDS: seconds(10, 1),
+    MAX_EVENT_LOOP_DELAY_MS: z.coerce
+      .number({ error: 'a whole number of milliseconds' })
+      .int({ error: 'a whole number of milliseconds' })
+      .min(10, { error: 'a whole number of milliseconds, at least 10' })
+      .default(200),
+    REPORT_RATE_LIMIT_PER_10_MIN: z.coerce
+      .number({ error: 'a whole number of reports' })
+      .int({ error: 'a whole number of reports' })
+      .min(1, { error: 'a whole number of reports, at least 1' })
+      .default(30),
+  })
+  .refine((env) => env.HEADERS_TIMEOUT_SECONDS <= env.REQUEST_TIMEOUT_SECONDS, {
+    path: ['HEADERS_TIMEOUT_SECONDS'],
+    error: 'at most REQUEST_TIMEOUT_SECONDS (the whole request includes its headers)',
+  });
 
 export type Config = Readonly<{
   port: number;

@@ -36,7 +36,14 @@ export const SIGNAL_LABELS: Record<Signal, string> = {
 export const STATUS_FORMATS = ['statuspage', 'incidentio', 'instatus', 'betterstack', 'feed', 'gcp'] as const;
 export type StatusFormat = (typeof STATUS_FORMATS)[number];
 
-export const INCIDENT_STATES = ['investigating', 'identified', 'monitoring', 'resolved', 'postmortem', 'unknown'] as const;
+export const INCIDENT_STATES = [
+  'investigating',
+  'identified',
+  'monitoring',
+  'resolved',
+  'postmortem',
+  'unknown',
+] as const;
 export type IncidentState = (typeof INCIDENT_STATES)[number];
 
 export const MAINTENANCE_STATES = ['scheduled', 'in_progress', 'verifying', 'completed', 'unknown'] as const;
@@ -74,7 +81,19 @@ export const REPORT_CATEGORY_LABELS: Record<ReportCategory, string> = {
 };
 
 /** Optional detail of a report: the SDK or language the failing call came from. */
-export const REPORT_SDKS = ['python', 'javascript', 'go', 'java', 'dotnet', 'ruby', 'php', 'rust', 'swift', 'http', 'other'] as const;
+export const REPORT_SDKS = [
+  'python',
+  'javascript',
+  'go',
+  'java',
+  'dotnet',
+  'ruby',
+  'php',
+  'rust',
+  'swift',
+  'http',
+  'other',
+] as const;
 export type ReportSdk = (typeof REPORT_SDKS)[number];
 
 export const REPORT_SDK_LABELS: Record<ReportSdk, string> = {
@@ -92,7 +111,15 @@ export const REPORT_SDK_LABELS: Record<ReportSdk, string> = {
 };
 
 /** Optional detail of a report: roughly where the failing call came from. */
-export const REPORT_REGIONS = ['north_america', 'south_america', 'europe', 'middle_east', 'africa', 'asia', 'oceania'] as const;
+export const REPORT_REGIONS = [
+  'north_america',
+  'south_america',
+  'europe',
+  'middle_east',
+  'africa',
+  'asia',
+  'oceania',
+] as const;
 export type ReportRegion = (typeof REPORT_REGIONS)[number];
 
 export const REPORT_REGION_LABELS: Record<ReportRegion, string> = {

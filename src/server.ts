@@ -38,7 +38,12 @@ async function main(): Promise<void> {
   const policy = upstreamPolicy(config.allowPrivateUpstreams);
   const connectionLog = createConnectionLog();
   const dispatcher = createUpstreamDispatcher({ policy, connectionLog });
-  const door = createHttpDoor({ dispatcher, policy, connectionLog, userAgent: userAgentFor(config.siteName, config.siteUrl) });
+  const door = createHttpDoor({
+    dispatcher,
+    policy,
+    connectionLog,
+    userAgent: userAgentFor(config.siteName, config.siteUrl),
+  });
   // Every schedule the process runs; each has start() and close(), and shutdown closes them all.
   const jobs = config.jobs
     ? [
@@ -46,12 +51,24 @@ async function main(): Promise<void> {
         createIntervalJob(signalPruneTask(store, app.log), PRUNE_SIGNALS_INTERVAL_MS),
         createIntervalJob(checkpointTask(store, app.log), CHECKPOINT_INTERVAL_MS),
         createPollJob({
-          catalog, store, door, clock: systemClock, intervalMs: config.pollIntervalMs, deadlineMs: config.pollTimeoutMs,
-          concurrency: config.pollConcurrency, log: app.log,
+          catalog,
+          store,
+          door,
+          clock: systemClock,
+          intervalMs: config.pollIntervalMs,
+          deadlineMs: config.pollTimeoutMs,
+          concurrency: config.pollConcurrency,
+          log: app.log,
           onError: (provider, err) => app.log.error({ err, provider: provider.slug }, 'poll failed'),
         }),
         createProbeJob({
-          catalog, store, door, clock: systemClock, intervalMs: config.probeIntervalMs, deadlineMs: config.probeTimeoutMs, log: app.log,
+          catalog,
+          store,
+          door,
+          clock: systemClock,
+          intervalMs: config.probeIntervalMs,
+          deadlineMs: config.probeTimeoutMs,
+          log: app.log,
           onError: (task, err) => app.log.error({ err, host: task.host }, 'probe failed'),
         }),
       ]

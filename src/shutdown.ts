@@ -41,10 +41,13 @@ export async function shutDown({ app, jobs, resources, store }: ShutdownDeps): P
 /** Installs the signal handlers; close-with-grace exits 1 on a second signal or when the grace runs out. */
 export function installShutdown(deps: ShutdownDeps): void {
   const { app } = deps;
-  closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger: { error: (message: unknown) => app.log.error(message) } }, async ({ signal, err }) => {
-    if (err) app.log.error({ err }, 'shutting down after an error');
-    else app.log.info({ signal }, 'shutting down');
-    await shutDown(deps);
-    app.log.info('shut down cleanly');
-  });
+  closeWithGrace(
+    { delay: SHUTDOWN_GRACE_MS, logger: { error: (message: unknown) => app.log.error(message) } },
+    async ({ signal, err }) => {
+      if (err) app.log.error({ err }, 'shutting down after an error');
+      else app.log.info({ signal }, 'shutting down');
+      await shutDown(deps);
+      app.log.info('shut down cleanly');
+    },
+  );
 }

@@ -6,11 +6,27 @@ import { ConfigError, parseConfig } from '../src/config.ts';
 describe('parseConfig', () => {
   it('has the documented defaults', () => {
     expect(parseConfig({})).toEqual({
-      port: 3000, host: '127.0.0.1', databasePath: 'data/status.db', providersFile: 'data/providers.json',
-      errorsFile: 'data/errors.json', pollIntervalMs: 60_000, probeIntervalMs: 180_000, allowPrivateUpstreams: false,
-      siteUrl: 'http://127.0.0.1:3000', siteName: 'AI API Status', logLevel: 'info', trustProxy: [], jobs: true,
-      reportRateLimitPer10Min: 30, pollTimeoutMs: 10_000, pollConcurrency: 32, probeTimeoutMs: 10_000,
-      requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 10_000, maxEventLoopDelayMs: 200,
+      port: 3000,
+      host: '127.0.0.1',
+      databasePath: 'data/status.db',
+      providersFile: 'data/providers.json',
+      errorsFile: 'data/errors.json',
+      pollIntervalMs: 60_000,
+      probeIntervalMs: 180_000,
+      allowPrivateUpstreams: false,
+      siteUrl: 'http://127.0.0.1:3000',
+      siteName: 'AI API Status',
+      logLevel: 'info',
+      trustProxy: [],
+      jobs: true,
+      reportRateLimitPer10Min: 30,
+      pollTimeoutMs: 10_000,
+      pollConcurrency: 32,
+      probeTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 10_000,
+      maxEventLoopDelayMs: 200,
     });
   });
 
@@ -22,10 +38,27 @@ describe('parseConfig', () => {
 
   it('parses every variable and freezes the result', () => {
     const config = parseConfig({
-      PORT: '8080', HOST: '0.0.0.0', POLL_INTERVAL_SECONDS: '5', PROBE_INTERVAL_SECONDS: '30', ALLOW_PRIVATE_UPSTREAMS: 'true',
-      SITE_URL: 'https://status.example.com/', TRUST_PROXY: '127.0.0.1, 10.0.0.0/8', LOG_LEVEL: 'warn', JOBS: 'false',
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      POLL_INTERVAL_SECONDS: '5',
+      PROBE_INTERVAL_SECONDS: '30',
+      ALLOW_PRIVATE_UPSTREAMS: 'true',
+      SITE_URL: 'https://status.example.com/',
+      TRUST_PROXY: '127.0.0.1, 10.0.0.0/8',
+      LOG_LEVEL: 'warn',
+      JOBS: 'false',
     });
-    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', pollIntervalMs: 5000, probeIntervalMs: 30_000, allowPrivateUpstreams: true, siteUrl: 'https://status.example.com', trustProxy: ['127.0.0.1', '10.0.0.0/8'], logLevel: 'warn', jobs: false });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      pollIntervalMs: 5000,
+      probeIntervalMs: 30_000,
+      allowPrivateUpstreams: true,
+      siteUrl: 'https://status.example.com',
+      trustProxy: ['127.0.0.1', '10.0.0.0/8'],
+      logLevel: 'warn',
+      jobs: false,
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -36,7 +69,14 @@ describe('parseConfig', () => {
   it('lists every bad variable, one line each, naming it and what it expects', () => {
     let error: ConfigError | undefined;
     try {
-      parseConfig({ PORT: 'eighty', POLL_INTERVAL_SECONDS: '0', ALLOW_PRIVATE_UPSTREAMS: 'yes', SITE_URL: 'ftp://x', TRUST_PROXY: 'my-proxy', LOG_LEVEL: 'loud' });
+      parseConfig({
+        PORT: 'eighty',
+        POLL_INTERVAL_SECONDS: '0',
+        ALLOW_PRIVATE_UPSTREAMS: 'yes',
+        SITE_URL: 'ftp://x',
+        TRUST_PROXY: 'my-proxy',
+        LOG_LEVEL: 'loud',
+      });
     } catch (e) {
       error = e as ConfigError;
     }

@@ -28,7 +28,11 @@ function setupRequest(request: Request, context: Context): Request {
     method: 'POST',
     path: `/api/v1/providers/${PROVIDERS[id % PROVIDERS.length]}/reports`,
     headers: { 'content-type': 'application/json', 'x-forwarded-for': clientOf(id) },
-    body: JSON.stringify({ category: REPORT_CATEGORIES[id % REPORT_CATEGORIES.length], httpStatus: 500 + (id % 5), model: `bench-${id}` }),
+    body: JSON.stringify({
+      category: REPORT_CATEGORIES[id % REPORT_CATEGORIES.length],
+      httpStatus: 500 + (id % 5),
+      model: `bench-${id}`,
+    }),
   };
 }
 

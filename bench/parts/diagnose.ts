@@ -28,14 +28,20 @@ function time(runs: number, fn: () => void): { medianMs: number; p99Ms: number }
 }
 
 export default async function (): Promise<Record<string, unknown>> {
-  const catalog = loadCatalog({ providersFile: join(root, 'data/providers.json'), errorsFile: join(root, 'data/errors.json') });
+  const catalog = loadCatalog({
+    providersFile: join(root, 'data/providers.json'),
+    errorsFile: join(root, 'data/errors.json'),
+  });
   const diagnoser = createDiagnoser(catalog);
   const bodies = readdirSync(fixtures).map((f) => readFileSync(join(fixtures, f), 'utf8'));
-  const sdk = "anthropic.InternalServerError: Error code: 529 - {'type': 'error', 'error': {'type': 'overloaded_error', 'message': 'Overloaded'}}";
+  const sdk =
+    "anthropic.InternalServerError: Error code: 529 - {'type': 'error', 'error': {'type': 'overloaded_error', 'message': 'Overloaded'}}";
   const unit = `${sdk}\n  File "/app/worker.py", line 42, in handle\n    response = client.messages.create(model="claude-sonnet-4-5", max_tokens=1024)\n`;
   const worst = unit.repeat(Math.ceil(MAX_PASTE_CHARS / unit.length)).slice(0, MAX_PASTE_CHARS);
 
-  const engineBodies = time(2000, () => { for (const b of bodies) diagnoser.diagnose(b); });
+  const engineBodies = time(2000, () => {
+    for (const b of bodies) diagnoser.diagnose(b);
+  });
   const engineSdk = time(2000, () => diagnoser.diagnose(sdk));
   const engineWorst = time(200, () => diagnoser.diagnose(worst));
 
@@ -48,7 +54,12 @@ export default async function (): Promise<Record<string, unknown>> {
   const samples: number[] = [];
   for (let i = 0; i < 300; i += 1) {
     const start = process.hrtime.bigint();
-    await app.inject({ method: 'POST', url: '/diagnose', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload });
+    await app.inject({
+      method: 'POST',
+      url: '/diagnose',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload,
+    });
     samples.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   samples.sort((a, b) => a - b);

@@ -27,10 +27,19 @@ const MB = 1024 * 1024;
 /** Bytes of each table and index, from SQLite's dbstat. */
 function bytesByObject(path: string): Record<string, number> {
   const db = new Database(path, { readonly: true });
-  const rows = db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name').all() as { name: string; bytes: number }[];
-  const counts = db.prepare('SELECT (SELECT COUNT(*) FROM reports) AS reports, (SELECT COUNT(*) FROM report_buckets) AS buckets').get() as { reports: number; buckets: number };
+  const rows = db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name').all() as {
+    name: string;
+    bytes: number;
+  }[];
+  const counts = db
+    .prepare('SELECT (SELECT COUNT(*) FROM reports) AS reports, (SELECT COUNT(*) FROM report_buckets) AS buckets')
+    .get() as { reports: number; buckets: number };
   db.close();
-  return { ...Object.fromEntries(rows.map((row) => [row.name, row.bytes])), reportRows: counts.reports, bucketRows: counts.buckets };
+  return {
+    ...Object.fromEntries(rows.map((row) => [row.name, row.bytes])),
+    reportRows: counts.reports,
+    bucketRows: counts.buckets,
+  };
 }
 
 export default async function (): Promise<Record<string, unknown>> {
@@ -47,7 +56,7 @@ export default async function (): Promise<Record<string, unknown>> {
     const perRawRow = rawBytes / sizes.reportRows!;
     const perBucketRow = (sizes.report_buckets ?? 0) / sizes.bucketRows!;
     const rows90 = REPORTS_PER_SECOND * (REPORT_RETENTION_MS / 1000);
-    const buckets90 = catalog.providers.length * REPORT_CATEGORIES.length * (90 * DAY_MS / REPORT_BUCKET_MS);
+    const buckets90 = catalog.providers.length * REPORT_CATEGORIES.length * ((90 * DAY_MS) / REPORT_BUCKET_MS);
 
     // Page reads with 1M raw rows, then with the raw rows pruned and the same buckets.
     const pagePath = join(dir, 'pages.db');
@@ -55,7 +64,13 @@ export default async function (): Promise<Record<string, unknown>> {
     const store = openStore(pagePath);
     // A cache that never reuses a page, so every request renders from the store.
     const cache = createRenderCache({ refreshMs: 0, minAgeMs: 0 });
-    const app = await buildApp({ config: parseConfig({ DATABASE_PATH: pagePath, JOBS: 'false' }), catalog, store, now: () => now, cache });
+    const app = await buildApp({
+      config: parseConfig({ DATABASE_PATH: pagePath, JOBS: 'false' }),
+      catalog,
+      store,
+      now: () => now,
+      cache,
+    });
     await app.ready();
     const renderMs = async (): Promise<number> => {
       const started = performance.now();
@@ -71,7 +86,8 @@ export default async function (): Promise<Record<string, unknown>> {
     const pruned = store.reports.prune(now + 1);
     await renderMs();
     const withoutRows = await renderMs();
-    if (cache.renders - rendersBefore !== 4 * RENDERS) throw new Error('the render cache answered instead of rendering');
+    if (cache.renders - rendersBefore !== 4 * RENDERS)
+      throw new Error('the render cache answered instead of rendering');
     await app.close();
     store.close();
 
@@ -80,16 +96,28 @@ export default async function (): Promise<Record<string, unknown>> {
       bytesPerRawReportRow: Math.round(perRawRow),
       bytesPerBucketRow: Math.round(perBucketRow),
       at10PerSecondFor90Days: {
-        rawRows: rows90, rawMb: Math.round(rows90 * perRawRow / MB),
-        bucketRowsAtMost: buckets90, bucketMb: Math.round(buckets90 * perBucketRow / MB),
+        rawRows: rows90,
+        rawMb: Math.round((rows90 * perRawRow) / MB),
+        bucketRowsAtMost: buckets90,
+        bucketMb: Math.round((buckets90 * perBucketRow) / MB),
       },
-      providerPageRenderMs: { with1MRawRows: Number(withRows.toFixed(2)), withNoRawRows: Number(withoutRows.toFixed(2)), prunedRows: pruned },
+      providerPageRenderMs: {
+        with1MRawRows: Number(withRows.toFixed(2)),
+        withNoRawRows: Number(withoutRows.toFixed(2)),
+        prunedRows: pruned,
+      },
       databaseFileMbAfterPrune: Math.round(statSync(pagePath).size / MB),
     };
     console.log(`sample: ${sizes.reportRows} raw report rows, ${sizes.bucketRows} bucket rows over 90 days`);
-    console.log(`bytes per raw report row (table and both indexes): ${figures.bytesPerRawReportRow}; per bucket row: ${figures.bytesPerBucketRow}`);
-    console.log(`90 days at ${REPORTS_PER_SECOND}/s: ${rows90} raw rows ≈ ${figures.at10PerSecondFor90Days.rawMb} MB (pruned past 90 days); at most ${buckets90} bucket rows ≈ ${figures.at10PerSecondFor90Days.bucketMb} MB`);
-    console.log(`provider page render (cache bypassed): ${figures.providerPageRenderMs.with1MRawRows} ms with 1M raw rows, ${figures.providerPageRenderMs.withNoRawRows} ms with none (same buckets)`);
+    console.log(
+      `bytes per raw report row (table and both indexes): ${figures.bytesPerRawReportRow}; per bucket row: ${figures.bytesPerBucketRow}`,
+    );
+    console.log(
+      `90 days at ${REPORTS_PER_SECOND}/s: ${rows90} raw rows ≈ ${figures.at10PerSecondFor90Days.rawMb} MB (pruned past 90 days); at most ${buckets90} bucket rows ≈ ${figures.at10PerSecondFor90Days.bucketMb} MB`,
+    );
+    console.log(
+      `provider page render (cache bypassed): ${figures.providerPageRenderMs.with1MRawRows} ms with 1M raw rows, ${figures.providerPageRenderMs.withNoRawRows} ms with none (same buckets)`,
+    );
     return figures;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -18,24 +18,40 @@ const CONNECTIONS = 50;
 const PROVIDER = 'anthropic';
 const TARGETS = { ratio: 0.6, fixedRateP99Ms: 10, readyMs: 1000, idleRssMb: 90 };
 
-type Cannon = { requests: { average: number }; throughput: { average: number }; latency: { p50: number; p99: number }; errors: number; timeouts: number; non2xx: number };
+type Cannon = {
+  requests: { average: number };
+  throughput: { average: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+};
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
+    const probe = createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const address = probe.address();
+        probe.close(() =>
+          typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+        );
+      });
   });
 }
 
 /** Spawns `node --import tsx <file>` (one process, so its pid is the server's) and waits for a 200 from `/`. */
-async function startProcess(file: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; readyMs: number }> {
+async function startProcess(
+  file: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; readyMs: number }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', file], {
-    cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { PATH: process.env.PATH ?? '', PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), LOG_LEVEL: 'warn', ...env },
   });
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${file} exited with code ${child.exitCode}`);
@@ -55,15 +71,31 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const rssMb = (pid: number) =>
+  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 function cannon(url: string, seconds: number, extra: string[] = []): Promise<Cannon> {
   return new Promise((resolve, reject) => {
-    const load = spawn(process.execPath, [join(ROOT, 'node_modules/autocannon/autocannon.js'), '-j', '-c', String(CONNECTIONS), '-d', String(seconds), ...extra, url], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const load = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules/autocannon/autocannon.js'),
+        '-j',
+        '-c',
+        String(CONNECTIONS),
+        '-d',
+        String(seconds),
+        ...extra,
+        url,
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     let out = '';
     load.stdout.on('data', (chunk) => (out += String(chunk)));
     load.once('error', reject);
-    load.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Cannon) : reject(new Error(`autocannon exited with ${code}`))));
+    load.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as Cannon) : reject(new Error(`autocannon exited with ${code}`)),
+    );
   });
 }
 
@@ -77,10 +109,15 @@ async function measure(url: string, extra: string[] = []): Promise<Cannon> {
 function manyProviders(dir: string, count: number): string {
   const real = JSON.parse(readFileSync(join(ROOT, 'data/providers.json'), 'utf8')) as { slug: string; name: string }[];
   const path = join(dir, 'providers-200.json');
-  writeFileSync(path, JSON.stringify(Array.from({ length: count }, (_, i) => {
-    const base = real[i % real.length]!;
-    return i < real.length ? base : { ...base, slug: `${base.slug}-${i}`, name: `${base.name} ${i}` };
-  })));
+  writeFileSync(
+    path,
+    JSON.stringify(
+      Array.from({ length: count }, (_, i) => {
+        const base = real[i % real.length]!;
+        return i < real.length ? base : { ...base, slug: `${base.slug}-${i}`, name: `${base.name} ${i}` };
+      }),
+    ),
+  );
   return path;
 }
 
@@ -90,7 +127,10 @@ const fixed = (n: number, digits = 1) => n.toFixed(digits);
 export default async function (): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-pages-'));
   const now = Date.now();
-  const catalog = loadCatalog({ providersFile: join(ROOT, 'data/providers.json'), errorsFile: join(ROOT, 'data/errors.json') });
+  const catalog = loadCatalog({
+    providersFile: join(ROOT, 'data/providers.json'),
+    errorsFile: join(ROOT, 'data/errors.json'),
+  });
   try {
     // Start-up: 200 providers and 1 million report rows.
     const providersFile = manyProviders(dir, 200);
@@ -102,7 +142,11 @@ export default async function (): Promise<Record<string, unknown>> {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const bareIdleRssMb = rssMb(tsxOnly.child.pid!);
     await stop(tsxOnly.child);
-    const big = await startProcess('src/server.ts', { DATABASE_PATH: join(dir, 'big.db'), PROVIDERS_FILE: providersFile, JOBS: 'false' });
+    const big = await startProcess('src/server.ts', {
+      DATABASE_PATH: join(dir, 'big.db'),
+      PROVIDERS_FILE: providersFile,
+      JOBS: 'false',
+    });
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const bigIdleRssMb = rssMb(big.child.pid!);
     await stop(big.child);
@@ -123,7 +167,18 @@ export default async function (): Promise<Record<string, unknown>> {
     for (const path of paths) runs[path] = await measure(`${app.url}${path}`);
     // What a browser asks for: the cached Brotli variant, a fraction of the bytes.
     const brotli = await measure(`${app.url}/${PROVIDER}`, ['-H', 'accept-encoding=br']);
-    const bytes = Object.fromEntries(await Promise.all(paths.map(async (path) => [path, (await (await fetch(`${app.url}${path}`, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer()).byteLength] as const)));
+    const bytes = Object.fromEntries(
+      await Promise.all(
+        paths.map(
+          async (path) =>
+            [
+              path,
+              (await (await fetch(`${app.url}${path}`, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer())
+                .byteLength,
+            ] as const,
+        ),
+      ),
+    );
     const rate = Math.max(1, Math.floor(helloRun.requests.average / 2));
     const fixedRate = await cannon(`${app.url}/${PROVIDER}`, SECONDS, ['-R', String(rate)]);
     const loadedRssMb = rssMb(app.child.pid!);
@@ -133,22 +188,59 @@ export default async function (): Promise<Record<string, unknown>> {
     const sameSizeRun = await measure(`${sameSize.url}/bytes/${bytes[`/${PROVIDER}`]}`);
     await stop(sameSize.child);
 
-    const rows = [['hello-world', helloRun] as const, [`hello-world, ${bytes[`/${PROVIDER}`]} bytes`, sameSizeRun] as const, ...paths.map((path) => [path, runs[path]!] as const), [`/${PROVIDER} (br)`, brotli] as const].map(([name, run]) => ({
-      name, requestsPerSecond: Math.round(run.requests.average), p50Ms: run.latency.p50, p99Ms: run.latency.p99,
-      errors: run.errors + run.timeouts + run.non2xx, ratio: Number((run.requests.average / helloRun.requests.average).toFixed(2)),
+    const rows = [
+      ['hello-world', helloRun] as const,
+      [`hello-world, ${bytes[`/${PROVIDER}`]} bytes`, sameSizeRun] as const,
+      ...paths.map((path) => [path, runs[path]!] as const),
+      [`/${PROVIDER} (br)`, brotli] as const,
+    ].map(([name, run]) => ({
+      name,
+      requestsPerSecond: Math.round(run.requests.average),
+      p50Ms: run.latency.p50,
+      p99Ms: run.latency.p99,
+      errors: run.errors + run.timeouts + run.non2xx,
+      ratio: Number((run.requests.average / helloRun.requests.average).toFixed(2)),
       bytesPerResponse: Math.round(run.throughput.average / Math.max(1, run.requests.average)),
     }));
-    console.log(`${pad('path', 34)}${pad('req/s', 9)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('errors', 8)}${pad('bytes', 9)}ratio (target ≥ ${TARGETS.ratio} on provider pages)`);
-    for (const row of rows) console.log(`${pad(row.name, 34)}${pad(String(row.requestsPerSecond), 9)}${pad(String(row.p50Ms), 8)}${pad(String(row.p99Ms), 8)}${pad(String(row.errors), 8)}${pad(String(row.bytesPerResponse), 9)}${row.ratio}`);
-    console.log(`fixed rate ${rate} req/s asked (${Math.round(fixedRate.requests.average)} achieved) on /${PROVIDER}: p50 ${fixedRate.latency.p50} ms, p99 ${fixedRate.latency.p99} ms (target ≤ ${TARGETS.fixedRateP99Ms} ms), errors ${fixedRate.errors + fixedRate.non2xx}`);
-    console.log(`ready with 200 providers and 1M reports: ${fixed(big.readyMs, 0)} ms (target ≤ ${TARGETS.readyMs} ms); a bare Fastify under tsx: ${fixed(tsxOnly.readyMs, 0)} ms`);
-    console.log(`idle RSS: ${fixed(bigIdleRssMb)} MB with 200 providers, ${fixed(appIdleRssMb)} MB with the catalog (target ≤ ${TARGETS.idleRssMb} MB); ${fixed(loadedRssMb)} MB after the load; a bare Fastify under tsx: ${fixed(bareIdleRssMb)} MB`);
-    console.log(`seeding: ${fixed(seedMs / 1000)} s (catalog, 30 days), ${fixed(bigSeedMs / 1000)} s (200 providers, 1M reports)`);
+    console.log(
+      `${pad('path', 34)}${pad('req/s', 9)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('errors', 8)}${pad('bytes', 9)}ratio (target ≥ ${TARGETS.ratio} on provider pages)`,
+    );
+    for (const row of rows)
+      console.log(
+        `${pad(row.name, 34)}${pad(String(row.requestsPerSecond), 9)}${pad(String(row.p50Ms), 8)}${pad(String(row.p99Ms), 8)}${pad(String(row.errors), 8)}${pad(String(row.bytesPerResponse), 9)}${row.ratio}`,
+      );
+    console.log(
+      `fixed rate ${rate} req/s asked (${Math.round(fixedRate.requests.average)} achieved) on /${PROVIDER}: p50 ${fixedRate.latency.p50} ms, p99 ${fixedRate.latency.p99} ms (target ≤ ${TARGETS.fixedRateP99Ms} ms), errors ${fixedRate.errors + fixedRate.non2xx}`,
+    );
+    console.log(
+      `ready with 200 providers and 1M reports: ${fixed(big.readyMs, 0)} ms (target ≤ ${TARGETS.readyMs} ms); a bare Fastify under tsx: ${fixed(tsxOnly.readyMs, 0)} ms`,
+    );
+    console.log(
+      `idle RSS: ${fixed(bigIdleRssMb)} MB with 200 providers, ${fixed(appIdleRssMb)} MB with the catalog (target ≤ ${TARGETS.idleRssMb} MB); ${fixed(loadedRssMb)} MB after the load; a bare Fastify under tsx: ${fixed(bareIdleRssMb)} MB`,
+    );
+    console.log(
+      `seeding: ${fixed(seedMs / 1000)} s (catalog, 30 days), ${fixed(bigSeedMs / 1000)} s (200 providers, 1M reports)`,
+    );
     return {
-      targets: TARGETS, connections: CONNECTIONS, seconds: SECONDS, rows,
-      fixedRate: { requestsPerSecond: rate, achievedPerSecond: Math.round(fixedRate.requests.average), p50Ms: fixedRate.latency.p50, p99Ms: fixedRate.latency.p99, errors: fixedRate.errors + fixedRate.non2xx },
-      readyMs: Math.round(big.readyMs), bareFastifyUnderTsxReadyMs: Math.round(tsxOnly.readyMs),
-      idleRssMb: { providers200: Number(fixed(bigIdleRssMb)), catalog: Number(fixed(appIdleRssMb)), afterLoad: Number(fixed(loadedRssMb)), bareFastifyUnderTsx: Number(fixed(bareIdleRssMb)) },
+      targets: TARGETS,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      rows,
+      fixedRate: {
+        requestsPerSecond: rate,
+        achievedPerSecond: Math.round(fixedRate.requests.average),
+        p50Ms: fixedRate.latency.p50,
+        p99Ms: fixedRate.latency.p99,
+        errors: fixedRate.errors + fixedRate.non2xx,
+      },
+      readyMs: Math.round(big.readyMs),
+      bareFastifyUnderTsxReadyMs: Math.round(tsxOnly.readyMs),
+      idleRssMb: {
+        providers200: Number(fixed(bigIdleRssMb)),
+        catalog: Number(fixed(appIdleRssMb)),
+        afterLoad: Number(fixed(loadedRssMb)),
+        bareFastifyUnderTsx: Number(fixed(bareIdleRssMb)),
+      },
       identityBytes: bytes,
     };
   } finally {

@@ -18,7 +18,9 @@ import { openStore } from '../../src/store/index.ts';
 const SERVERS = 200;
 const HANGING_SHARE = 0.1;
 
-const summary = readFileSync(new URL('../../test/fixtures/statuspage-summary-anthropic-incident.json', import.meta.url));
+const summary = readFileSync(
+  new URL('../../test/fixtures/statuspage-summary-anthropic-incident.json', import.meta.url),
+);
 const incidents = readFileSync(new URL('../../test/fixtures/statuspage-incidents-anthropic.json', import.meta.url));
 const maintenances = Buffer.from('{"scheduled_maintenances": []}');
 const BODIES: Record<string, Buffer> = {
@@ -58,7 +60,12 @@ export default async function (): Promise<Record<string, unknown>> {
   const real = loadCatalog(config);
   const base = real.providerBySlug.get('anthropic')!;
   const fakes = await Promise.all(Array.from({ length: SERVERS }, (_, i) => startFake(i)));
-  const providers: Provider[] = fakes.map((f, i) => ({ ...base, slug: `bench-${i}`, name: `Bench ${i}`, statusPage: { format: 'statuspage', url: f.url } }));
+  const providers: Provider[] = fakes.map((f, i) => ({
+    ...base,
+    slug: `bench-${i}`,
+    name: `Bench ${i}`,
+    statusPage: { format: 'statuspage', url: f.url },
+  }));
   const catalog = buildCatalog(providers, [...real.errorTypes]);
   const store = openStore(config.databasePath);
   store.providers.sync(catalog.providers, Date.now());
@@ -66,7 +73,13 @@ export default async function (): Promise<Record<string, unknown>> {
   const dispatcher = createUpstreamDispatcher({ policy });
   const door = createHttpDoor({ dispatcher, policy, userAgent: 'bench' });
   const job = createPollJob({
-    catalog, store, door, clock: systemClock, intervalMs: config.pollIntervalMs, deadlineMs: config.pollTimeoutMs, concurrency: config.pollConcurrency,
+    catalog,
+    store,
+    door,
+    clock: systemClock,
+    intervalMs: config.pollIntervalMs,
+    deadlineMs: config.pollTimeoutMs,
+    concurrency: config.pollConcurrency,
   });
 
   const timed = async () => {
@@ -90,7 +103,9 @@ export default async function (): Promise<Record<string, unknown>> {
     [`${HANGING_SHARE * 100}% hanging`, hanging.ran, hanging.failed, hanging.ms, config.pollTimeoutMs + 1000],
   ];
   for (const row of rows) console.log(row.map((cell, i) => String(cell).padEnd(i === 0 ? 22 : 18)).join(''));
-  console.log(`${SERVERS} servers, concurrency ${config.pollConcurrency}, deadline ${config.pollTimeoutMs} ms, ${checks} checks recorded`);
+  console.log(
+    `${SERVERS} servers, concurrency ${config.pollConcurrency}, deadline ${config.pollTimeoutMs} ms, ${checks} checks recorded`,
+  );
 
   await job.close();
   await dispatcher.close();

@@ -19,9 +19,13 @@ import { apiLookup, startFakeApi } from '../../test/helpers/probe.ts';
 const APIS = 100;
 const CYCLES = 10;
 const DEADLINE_MS = 1000;
-const REJECTION = { status: 401, body: '{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}' };
+const REJECTION = {
+  status: 401,
+  body: '{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}',
+};
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
 const ms = (n: number) => Math.round(n * 100) / 100;
 
 async function cycles(): Promise<Record<string, number>> {
@@ -30,7 +34,12 @@ async function cycles(): Promise<Record<string, number>> {
   const real = loadCatalog(config);
   const base = real.providerBySlug.get('openai')!;
   const apis = await Promise.all(Array.from({ length: APIS }, () => startFakeApi(REJECTION)));
-  const providers = apis.map((api, i) => ({ ...base, slug: `api-${i}`, name: `API ${i}`, probe: { ...base.probe!, url: api.url(`p${i}`) } }));
+  const providers = apis.map((api, i) => ({
+    ...base,
+    slug: `api-${i}`,
+    name: `API ${i}`,
+    probe: { ...base.probe!, url: api.url(`p${i}`) },
+  }));
   const catalog = buildCatalog(providers, [...real.errorTypes]);
   const store = openStore(config.databasePath);
   store.providers.sync(catalog.providers, Date.now());
@@ -38,16 +47,28 @@ async function cycles(): Promise<Record<string, number>> {
   const connectionLog = createConnectionLog();
   const agent = createUpstreamDispatcher({ policy, lookup: apiLookup, connectionLog });
   const door = createHttpDoor({ dispatcher: agent, policy, connectionLog, userAgent: 'bench' });
-  const job = createProbeJob({ catalog, store, door, clock: systemClock, intervalMs: 180_000, deadlineMs: DEADLINE_MS });
+  const job = createProbeJob({
+    catalog,
+    store,
+    door,
+    clock: systemClock,
+    intervalMs: 180_000,
+    deadlineMs: DEADLINE_MS,
+  });
 
   const healthy: number[] = [];
   for (let i = 0; i < CYCLES; i += 1) healthy.push((await job.runCycle()).durationMs);
-  const latencies = store.db.prepare<[], { latencyMs: number }>('SELECT latency_ms AS latencyMs FROM probe_results').all().map((r) => r.latencyMs);
+  const latencies = store.db
+    .prepare<[], { latencyMs: number }>('SELECT latency_ms AS latencyMs FROM probe_results')
+    .all()
+    .map((r) => r.latencyMs);
   apis.slice(0, APIS / 10).forEach((api) => api.set({ fault: 'hang' }));
   const started = performance.now();
   await job.runCycle();
   const hangingMs = performance.now() - started;
-  const timeouts = store.db.prepare("SELECT COUNT(*) AS n FROM probe_results WHERE outcome = 'timeout'").get() as { n: number };
+  const timeouts = store.db.prepare("SELECT COUNT(*) AS n FROM probe_results WHERE outcome = 'timeout'").get() as {
+    n: number;
+  };
 
   await job.close();
   await agent.close();
@@ -74,13 +95,21 @@ async function reading(): Promise<Record<string, number>> {
   const now = Date.UTC(2026, 10, 22, 12);
   store.providers.sync(catalog.providers, now);
   const probed = catalog.providers.filter((p) => p.probe !== null).map((p) => p.slug);
-  const insert = store.db.prepare('INSERT INTO probe_results (provider_slug, at, outcome, http_status, latency_ms) VALUES (?, ?, ?, ?, ?)');
+  const insert = store.db.prepare(
+    'INSERT INTO probe_results (provider_slug, at, outcome, http_status, latency_ms) VALUES (?, ?, ?, ?, ?)',
+  );
   let rows = 0;
   store.db.transaction(() => {
     for (const slug of probed) {
       for (let at = now - 30 * DAY_MS, i = 0; at <= now; at += 180_000, i += 1) {
         const failed = i % 97 === 0;
-        insert.run(slug, at, failed ? 'timeout' : 'rejected_as_expected', failed ? null : 401, failed ? 10_000 : 150 + (i % 40));
+        insert.run(
+          slug,
+          at,
+          failed ? 'timeout' : 'rejected_as_expected',
+          failed ? null : 401,
+          failed ? 10_000 : 150 + (i % 40),
+        );
         rows += 1;
       }
     }

@@ -17,10 +17,14 @@ const TARGET_PER_SECOND = 3000;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
+    const probe = createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const address = probe.address();
+        probe.close(() =>
+          typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+        );
+      });
   });
 }
 
@@ -38,13 +42,33 @@ async function waitUntilUp(url: string, server: ChildProcess): Promise<void> {
   throw new Error('the server did not answer /healthz within 30 s');
 }
 
-function runLoad(url: string, idsFile: string): Promise<Record<string, unknown> & { '2xx': number; non2xx: number; errors: number; timeouts: number; duration: number; warmupAccepted: number; latency: { p50: number; p99: number } }> {
+function runLoad(
+  url: string,
+  idsFile: string,
+): Promise<
+  Record<string, unknown> & {
+    '2xx': number;
+    non2xx: number;
+    errors: number;
+    timeouts: number;
+    duration: number;
+    warmupAccepted: number;
+    latency: { p50: number; p99: number };
+  }
+> {
   return new Promise((resolve, reject) => {
-    const load = spawn(TSX, ['bench/load/report-flood.ts', url, String(SECONDS), String(CONNECTIONS), idsFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const load = spawn(TSX, ['bench/load/report-flood.ts', url, String(SECONDS), String(CONNECTIONS), idsFile], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     load.stdout.on('data', (chunk) => (out += String(chunk)));
     load.once('error', reject);
-    load.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`load generator exited with ${code}`))));
+    load.once('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').at(-1)!))
+        : reject(new Error(`load generator exited with ${code}`)),
+    );
   });
 }
 
@@ -57,18 +81,29 @@ export default async function (): Promise<Record<string, unknown>> {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
-      ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: databasePath, JOBS: 'false', LOG_LEVEL: 'warn',
-      TRUST_PROXY: '127.0.0.1', REPORT_RATE_LIMIT_PER_10_MIN: '1000000000',
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_PATH: databasePath,
+      JOBS: 'false',
+      LOG_LEVEL: 'warn',
+      TRUST_PROXY: '127.0.0.1',
+      REPORT_RATE_LIMIT_PER_10_MIN: '1000000000',
     },
   });
   try {
     await waitUntilUp(url, server);
     const result = await runLoad(url, join(dir, 'accepted.txt'));
-    await new Promise((resolve) => { server.once('exit', resolve); server.kill('SIGTERM'); });
+    await new Promise((resolve) => {
+      server.once('exit', resolve);
+      server.kill('SIGTERM');
+    });
 
     const acknowledged = readFileSync(join(dir, 'accepted.txt'), 'utf8').split('\n').filter(Boolean).map(Number);
     const db = new Database(databasePath, { readonly: true });
-    const stored = new Set((db.prepare("SELECT model FROM reports WHERE counted = 1 AND model LIKE 'bench-%'").pluck().all() as string[]));
+    const stored = new Set(
+      db.prepare("SELECT model FROM reports WHERE counted = 1 AND model LIKE 'bench-%'").pluck().all() as string[],
+    );
     const rows = db.prepare('SELECT COUNT(*) FROM reports').pluck().get() as number;
     db.close();
     const missing = acknowledged.filter((id) => !stored.has(`bench-${id}`)).length;

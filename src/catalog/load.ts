@@ -11,7 +11,10 @@ export type Catalog = Readonly<{
 }>;
 
 export class CatalogError extends Error {
-  constructor(readonly file: string, readonly problems: string[]) {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
     super(`Invalid catalog file ${file}:\n${problems.map((line) => `  ${line}`).join('\n')}`);
   }
 }
@@ -67,13 +70,19 @@ export function buildCatalog(
   files = { providersFile: 'providers', errorsFile: 'errors' },
 ): Catalog {
   const dupErrors = duplicates(errorTypes.map((e) => e.slug));
-  if (dupErrors.length > 0) throw new CatalogError(files.errorsFile, dupErrors.map((s) => `slug "${s}" is used twice`));
+  if (dupErrors.length > 0)
+    throw new CatalogError(
+      files.errorsFile,
+      dupErrors.map((s) => `slug "${s}" is used twice`),
+    );
   const known = new Set(errorTypes.map((e) => e.slug));
   const problems = duplicates(providers.map((p) => p.slug)).map((s) => `slug "${s}" is used twice`);
   providers.forEach((provider, index) => {
     for (const slug of Object.keys(provider.errors)) {
       if (!known.has(slug)) {
-        problems.push(`entry ${index} ("${provider.slug}"), field errors.${slug}: no such error type in ${files.errorsFile}`);
+        problems.push(
+          `entry ${index} ("${provider.slug}"), field errors.${slug}: no such error type in ${files.errorsFile}`,
+        );
       }
     }
   });

@@ -21,7 +21,10 @@ export const Text = z
   .superRefine((text, ctx) => {
     for (const match of text.matchAll(placeholderPattern)) {
       if (!(PLACEHOLDERS as readonly string[]).includes(match[1] ?? '')) {
-        ctx.addIssue({ code: 'custom', message: `unknown placeholder {${match[1]}}; known: ${PLACEHOLDERS.join(', ')}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown placeholder {${match[1]}}; known: ${PLACEHOLDERS.join(', ')}`,
+        });
       }
     }
   });
@@ -84,7 +87,10 @@ export const PlainText = z
   .refine((text) => !/\{[A-Za-z]+\}/.test(text), { message: 'a text without {placeholders} (it names no provider)' });
 
 /** A response header worth reading for this error, and what it tells. */
-export const Header = z.strictObject({ name: z.string().regex(/^[A-Za-z0-9-]+$/, 'an HTTP header name'), meaning: Text });
+export const Header = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9-]+$/, 'an HTTP header name'),
+  meaning: Text,
+});
 export type Header = z.infer<typeof Header>;
 
 /** Provider-specific additions to an error type; `applies: false` hides the type for this provider. */
@@ -108,10 +114,22 @@ export const Auth = z.strictObject({
 });
 
 /** Top-level paths of the site itself, which a provider slug must not shadow. */
-export const RESERVED_SLUGS = ['api', 'assets', 'healthz', 'errors', 'diagnose', 'methodology', 'feed', 'about', 'search'];
+export const RESERVED_SLUGS = [
+  'api',
+  'assets',
+  'healthz',
+  'errors',
+  'diagnose',
+  'methodology',
+  'feed',
+  'about',
+  'search',
+];
 
 export const Provider = z.strictObject({
-  slug: Slug.refine((slug) => !RESERVED_SLUGS.includes(slug), { message: 'a slug that is not a reserved path of the site' }),
+  slug: Slug.refine((slug) => !RESERVED_SLUGS.includes(slug), {
+    message: 'a slug that is not a reserved path of the site',
+  }),
   name: z.string().min(1),
   /** Other names people search for (`Claude`, `Kimi`). */
   aliases: z.array(z.string().min(1)).default([]),
@@ -174,8 +192,11 @@ export const ErrorType = z.strictObject({
 });
 export type ErrorType = z.infer<typeof ErrorType>;
 
-export const ErrorTypeList = z.array(
-  ErrorType.refine((e) => !e.probeProves || e.probeHealthy !== undefined, {
-    message: 'probeHealthy is required when probeProves is true', path: ['probeHealthy'],
-  }),
-).min(1);
+export const ErrorTypeList = z
+  .array(
+    ErrorType.refine((e) => !e.probeProves || e.probeHealthy !== undefined, {
+      message: 'probeHealthy is required when probeProves is true',
+      path: ['probeHealthy'],
+    }),
+  )
+  .min(1);

@@ -28,12 +28,16 @@ const REASON_PHRASES: Record<number, string> = {
 
 const STATUS_PATTERNS: readonly RegExp[] = [
   /\b(?:http(?:\/\d(?:\.\d)?)?|status(?:[ _]?code)?|statuscode|error(?: code)?|code)["']?\s*[:=]?\s*["']?([1-5]\d\d)\b/gi,
-  new RegExp(`\\b(${Object.keys(REASON_PHRASES).join('|')})\\s*[-:]?\\s*(?:${Object.values(REASON_PHRASES).join('|')})\\b`, 'gi'),
+  new RegExp(
+    `\\b(${Object.keys(REASON_PHRASES).join('|')})\\s*[-:]?\\s*(?:${Object.values(REASON_PHRASES).join('|')})\\b`,
+    'gi',
+  ),
   /^\s*([1-5]\d\d)\s*$/g,
 ];
 
 /** `"key": "value"`, `'key': 'value'` or `"key": 123`, in JSON or a Python dict repr. */
-const PAIR = /(["'])([A-Za-z_@][\w.@-]{0,40})\1\s*:\s*(?:"((?:[^"\\\n]|\\.){0,2000})"|'((?:[^'\\\n]|\\.){0,2000})'|(-?\d{1,6})\b)/g;
+const PAIR =
+  /(["'])([A-Za-z_@][\w.@-]{0,40})\1\s*:\s*(?:"((?:[^"\\\n]|\\.){0,2000})"|'((?:[^'\\\n]|\\.){0,2000})'|(-?\d{1,6})\b)/g;
 const TOKEN = /\b(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][A-Za-z]+(?:Exception|Error))\b/g;
 
 export const normalise = (text: string): string => text.toLowerCase().replace(/\s+/g, ' ').trim();

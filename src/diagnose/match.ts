@@ -72,7 +72,8 @@ function stablePhrase(message: string): string | null {
 /** Message strings inside a recorded body (`message`, `error`, `detail`, `title`). */
 function bodyMessages(body: string): string[] {
   const out: string[] = [];
-  for (const m of body.matchAll(/"(?:message|error|detail|title)"\s*:\s*"((?:[^"\\]|\\.)*)"/g)) out.push(m[1]!.replace(/\\(.)/g, '$1'));
+  for (const m of body.matchAll(/"(?:message|error|detail|title)"\s*:\s*"((?:[^"\\]|\\.)*)"/g))
+    out.push(m[1]!.replace(/\\(.)/g, '$1'));
   return out;
 }
 
@@ -83,7 +84,10 @@ const exceptionParts = (name: string) => {
 
 function toProbe(sig: Signature, own: boolean): Probe {
   const phrases: Probe['phrases'] = [];
-  const label = sig.label.replace(/^\d{3}\s+/, '').replace(/\s*\([^)]*\)\s*$/, '').trim();
+  const label = sig.label
+    .replace(/^\d{3}\s+/, '')
+    .replace(/\s*\([^)]*\)\s*$/, '')
+    .trim();
   const fromLabel = stablePhrase(label);
   if (fromLabel) phrases.push({ text: label, words: fromLabel, own: false });
   for (const message of sig.body ? bodyMessages(sig.body) : []) {
@@ -124,19 +128,26 @@ function typeClues(candidate: Candidate, f: Features): Clue[] {
   const add = (key: string, weight: number, reason: string) => {
     if (!clues.has(key)) clues.set(key, { key, weight, reason });
   };
-  for (const status of candidate.errorType.httpStatuses) if (f.statuses.has(status)) add(`status:${status}`, WEIGHTS.status, `HTTP status ${status}`);
+  for (const status of candidate.errorType.httpStatuses)
+    if (f.statuses.has(status)) add(`status:${status}`, WEIGHTS.status, `HTTP status ${status}`);
   for (const probe of candidate.probes) {
-    for (const status of probe.statuses) if (f.statuses.has(status)) add(`status:${status}`, WEIGHTS.status, `HTTP status ${status}`);
-    for (const code of probe.codes) if (f.values.has(code)) add(`value:${code}`, WEIGHTS.code, `error code \`${code}\``);
-    for (const type of probe.types) if (f.values.has(type)) add(`value:${type}`, WEIGHTS.type, `error type \`${type}\``);
+    for (const status of probe.statuses)
+      if (f.statuses.has(status)) add(`status:${status}`, WEIGHTS.status, `HTTP status ${status}`);
+    for (const code of probe.codes)
+      if (f.values.has(code)) add(`value:${code}`, WEIGHTS.code, `error code \`${code}\``);
+    for (const type of probe.types)
+      if (f.values.has(type)) add(`value:${type}`, WEIGHTS.type, `error type \`${type}\``);
     for (const p of probe.phrases) {
       if (!contains(f.lower, p.words)) continue;
-      if (p.own) add(`message:${p.words}`, WEIGHTS.message, `the message “${p.text}” as ${candidate.provider.name} words it`);
+      if (p.own)
+        add(`message:${p.words}`, WEIGHTS.message, `the message “${p.text}” as ${candidate.provider.name} words it`);
       else add(`phrase:${p.words}`, WEIGHTS.label, `“${p.text}”`);
     }
     for (const e of probe.exceptions) {
-      if (e.dotted.includes('.') && containsExact(f.text, e.dotted)) add(`exception:${e.dotted}`, WEIGHTS.exception, `exception \`${e.dotted}\``);
-      else if (containsExact(f.text, e.cls)) add(`class:${e.cls}`, WEIGHTS.exceptionClass, `exception class \`${e.cls}\``);
+      if (e.dotted.includes('.') && containsExact(f.text, e.dotted))
+        add(`exception:${e.dotted}`, WEIGHTS.exception, `exception \`${e.dotted}\``);
+      else if (containsExact(f.text, e.cls))
+        add(`class:${e.cls}`, WEIGHTS.exceptionClass, `exception class \`${e.cls}\``);
     }
   }
   // A code and a phrase that say the same words count once, at the weight of the stronger.
@@ -158,7 +169,13 @@ const hostOf = (url: string | null | undefined): string | null => {
   }
 };
 
-type ProviderHints = { hosts: string[]; modules: { name: string; pattern: RegExp }[]; names: { name: string; pattern: RegExp }[]; prefix: string | null; sharedPrefix: boolean };
+type ProviderHints = {
+  hosts: string[];
+  modules: { name: string; pattern: RegExp }[];
+  names: { name: string; pattern: RegExp }[];
+  prefix: string | null;
+  sharedPrefix: boolean;
+};
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -183,25 +200,45 @@ function buildHints(catalog: Catalog): Map<string, ProviderHints> {
     }
   }
   const prefixCount = new Map<string, number>();
-  for (const p of catalog.providers) if (p.auth.keyPrefix) prefixCount.set(p.auth.keyPrefix, (prefixCount.get(p.auth.keyPrefix) ?? 0) + 1);
+  for (const p of catalog.providers)
+    if (p.auth.keyPrefix) prefixCount.set(p.auth.keyPrefix, (prefixCount.get(p.auth.keyPrefix) ?? 0) + 1);
   const hints = new Map<string, ProviderHints>();
   for (const p of catalog.providers) {
-    const hosts = [p.apiBase, p.probe?.url, p.keysUrl, p.statusPage?.url, p.statusPage?.pageUrl].map(hostOf).filter((h): h is string => h !== null);
+    const hosts = [p.apiBase, p.probe?.url, p.keysUrl, p.statusPage?.url, p.statusPage?.pageUrl]
+      .map(hostOf)
+      .filter((h): h is string => h !== null);
     const modules = [...moduleOwners.entries()]
       .filter(([module, owners]) => owners.has(p.slug) && (owners.size === 1 || plain.get(module)?.has(p.slug)))
-      .map(([module]) => ({ name: module, pattern: new RegExp(`(?<![\\w.])${escapeRegExp(module)}\\.[A-Za-z_]`, 'i') }));
-    const names = [p.name, ...p.aliases].filter((n) => n.length >= 4).map((name) => ({ name, pattern: new RegExp(`(?<![\\w.])${escapeRegExp(name)}(?!\\w)`) }));
+      .map(([module]) => ({
+        name: module,
+        pattern: new RegExp(`(?<![\\w.])${escapeRegExp(module)}\\.[A-Za-z_]`, 'i'),
+      }));
+    const names = [p.name, ...p.aliases]
+      .filter((n) => n.length >= 4)
+      .map((name) => ({ name, pattern: new RegExp(`(?<![\\w.])${escapeRegExp(name)}(?!\\w)`) }));
     const prefix = p.auth.keyPrefix ?? null;
-    hints.set(p.slug, { hosts: [...new Set(hosts)], modules, names, prefix, sharedPrefix: prefix !== null && (prefixCount.get(prefix) ?? 0) > 1 });
+    hints.set(p.slug, {
+      hosts: [...new Set(hosts)],
+      modules,
+      names,
+      prefix,
+      sharedPrefix: prefix !== null && (prefixCount.get(prefix) ?? 0) > 1,
+    });
   }
   return hints;
 }
 
 function providerClues(hints: ProviderHints, f: Features): Clue[] {
   const clues: Clue[] = [];
-  for (const host of hints.hosts) if (contains(f.lower, host)) clues.push({ key: `host:${host}`, weight: WEIGHTS.host, reason: `the host ${host}` });
+  for (const host of hints.hosts)
+    if (contains(f.lower, host)) clues.push({ key: `host:${host}`, weight: WEIGHTS.host, reason: `the host ${host}` });
   for (const module of hints.modules) {
-    if (module.pattern.test(f.text)) clues.push({ key: `sdk:${module.name}`, weight: WEIGHTS.sdk, reason: `its SDK's exception (\`${module.name}.…\`)` });
+    if (module.pattern.test(f.text))
+      clues.push({
+        key: `sdk:${module.name}`,
+        weight: WEIGHTS.sdk,
+        reason: `its SDK's exception (\`${module.name}.…\`)`,
+      });
   }
   const named = hints.names.find((n) => n.pattern.test(f.text));
   if (named) clues.push({ key: 'name', weight: WEIGHTS.name, reason: `the name “${named.name}”` });
@@ -210,9 +247,11 @@ function providerClues(hints: ProviderHints, f: Features): Clue[] {
     const pattern = new RegExp(`(?<![\\w-])${escapeRegExp(hints.prefix)}`, 'g');
     const own = [...f.text.matchAll(pattern)].some((m) => !longer.some((k) => f.text.startsWith(k, m.index)));
     if (own) {
-      clues.push(hints.sharedPrefix
-        ? { key: 'prefix', weight: WEIGHTS.sharedKeyPrefix, reason: `a key starting with \`${hints.prefix}\`` }
-        : { key: 'prefix', weight: WEIGHTS.keyPrefix, reason: `a key starting with \`${hints.prefix}\`` });
+      clues.push(
+        hints.sharedPrefix
+          ? { key: 'prefix', weight: WEIGHTS.sharedKeyPrefix, reason: `a key starting with \`${hints.prefix}\`` }
+          : { key: 'prefix', weight: WEIGHTS.keyPrefix, reason: `a key starting with \`${hints.prefix}\`` },
+      );
     }
   }
   return clues;
@@ -248,12 +287,24 @@ export function createDiagnoser(catalog: Catalog): Diagnoser {
         const pClues = byProvider.get(c.provider.slug)!;
         const providerScore = pClues.reduce((sum, clue) => sum + clue.weight, 0);
         const score = typed.reduce((sum, clue) => sum + clue.weight, 0) + providerScore;
-        matches.push({ provider: c.provider, errorType: c.errorType, score, providerScore, reasons: [...typed, ...pClues].map((clue) => clue.reason) });
+        matches.push({
+          provider: c.provider,
+          errorType: c.errorType,
+          score,
+          providerScore,
+          reasons: [...typed, ...pClues].map((clue) => clue.reason),
+        });
       }
-      matches.sort((a, b) => b.score - a.score || b.providerScore - a.providerScore || order.get(a.errorType.slug)! - order.get(b.errorType.slug)!);
+      matches.sort(
+        (a, b) =>
+          b.score - a.score ||
+          b.providerScore - a.providerScore ||
+          order.get(a.errorType.slug)! - order.get(b.errorType.slug)!,
+      );
       const best = matches[0];
       const rival = best ? matches.find((m) => m !== best && m.errorType.slug === best.errorType.slug) : undefined;
-      const providerKnown = best !== undefined && (onlyProvider !== undefined || rival === undefined || best.score > rival.score);
+      const providerKnown =
+        best !== undefined && (onlyProvider !== undefined || rival === undefined || best.score > rival.score);
       return { redacted, redactions: counts, matches, providerKnown };
     },
   };

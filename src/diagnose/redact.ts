@@ -5,7 +5,22 @@ export const REDACTED = '[redacted]';
 type Rule = { kind: string; pattern: RegExp; replace: (prefix: string) => string };
 
 /** Prefixes of provider API keys; the prefix is kept (it is no secret and tells the provider), the rest goes. */
-export const KEY_PREFIXES = ['sk-ant-', 'sk-or-v1-', 'sk-proj-', 'sk-svcacct-', 'sk-', 'gsk_', 'xai-', 'hf_', 'r8_', 'pplx-', 'fw_', 'fpk_', 'AIza', 'AQ.'];
+export const KEY_PREFIXES = [
+  'sk-ant-',
+  'sk-or-v1-',
+  'sk-proj-',
+  'sk-svcacct-',
+  'sk-',
+  'gsk_',
+  'xai-',
+  'hf_',
+  'r8_',
+  'pplx-',
+  'fw_',
+  'fpk_',
+  'AIza',
+  'AQ.',
+];
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -18,7 +33,8 @@ export const REDACTION_RULES: readonly Rule[] = [
   },
   {
     kind: 'API key header or assignment',
-    pattern: /(?<![A-Za-z0-9])((?:x-api-key|api-key|x-goog-api-key|api[_-]?key|apikey|access[_-]?token|secret(?:[_-]?access)?[_-]?key|password|token)["']?\s*[:=]\s*["']?)([^\s"',;]{8,})/gi,
+    pattern:
+      /(?<![A-Za-z0-9])((?:x-api-key|api-key|x-goog-api-key|api[_-]?key|apikey|access[_-]?token|secret(?:[_-]?access)?[_-]?key|password|token)["']?\s*[:=]\s*["']?)([^\s"',;]{8,})/gi,
     replace: (prefix) => `${prefix}${REDACTED}`,
   },
   {

@@ -10,7 +10,11 @@ type Log = { debug(data: object, message: string): void; error(data: object, mes
 export function checkpointTask(store: Store, log: Log): () => void {
   return () => {
     try {
-      const [result] = store.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+      const [result] = store.db.pragma('wal_checkpoint(TRUNCATE)') as {
+        busy: number;
+        log: number;
+        checkpointed: number;
+      }[];
       log.debug({ ...result }, 'checkpointed the write-ahead log');
     } catch (err) {
       log.error({ err }, 'checkpointing the write-ahead log failed');

@@ -25,8 +25,22 @@ export type PollDeps = {
 };
 
 type Fetched =
-  | { spec: DocumentSpec; outcome: 'ok'; body: string; status: number; durationMs: number; validators: { etag: string | null; lastModified: string | null } }
-  | { spec: DocumentSpec; outcome: Exclude<CheckOutcome, 'ok'>; status: number | null; durationMs: number; detail: string | null; retryAfterMs: number | null };
+  | {
+      spec: DocumentSpec;
+      outcome: 'ok';
+      body: string;
+      status: number;
+      durationMs: number;
+      validators: { etag: string | null; lastModified: string | null };
+    }
+  | {
+      spec: DocumentSpec;
+      outcome: Exclude<CheckOutcome, 'ok'>;
+      status: number | null;
+      durationMs: number;
+      detail: string | null;
+      retryAfterMs: number | null;
+    };
 
 export type PollResult = TaskOutcome & { documents: { name: string; outcome: CheckOutcome }[]; aborted?: boolean };
 
@@ -35,9 +49,23 @@ export function createPoller(deps: PollDeps) {
   const maxBytes = deps.maxBytes ?? POLL_MAX_BYTES;
 
   async function fetchDocument(slug: string, spec: DocumentSpec, signal: AbortSignal): Promise<Fetched> {
-    const result = await door.request({ url: spec.url, deadlineMs, maxBytes, accept: spec.accept, validators: store.checks.validators(slug, spec.name), signal });
+    const result = await door.request({
+      url: spec.url,
+      deadlineMs,
+      maxBytes,
+      accept: spec.accept,
+      validators: store.checks.validators(slug, spec.name),
+      signal,
+    });
     if (!result.ok) {
-      return { spec, outcome: result.kind, status: result.status, durationMs: result.timing.totalMs, detail: result.detail, retryAfterMs: result.retryAfterMs };
+      return {
+        spec,
+        outcome: result.kind,
+        status: result.status,
+        durationMs: result.timing.totalMs,
+        detail: result.detail,
+        retryAfterMs: result.retryAfterMs,
+      };
     }
     const base = { spec, status: result.status, durationMs: result.timing.totalMs };
     if (result.notModified) return { ...base, outcome: 'not_modified', detail: null, retryAfterMs: null };
@@ -55,7 +83,8 @@ export function createPoller(deps: PollDeps) {
     const slug = provider.slug;
     const startedAt = clock.now();
     const fetched = await Promise.all(adapter.documents(page).map((spec) => fetchDocument(slug, spec, signal)));
-    if (signal.aborted || fetched.some((f) => f.outcome === 'aborted')) return { ok: false, documents: [], aborted: true };
+    if (signal.aborted || fetched.some((f) => f.outcome === 'aborted'))
+      return { ok: false, documents: [], aborted: true };
 
     const readings: { name: string; reading: DocumentReading }[] = [];
     const documents = fetched.map((f) => {
@@ -68,12 +97,23 @@ export function createPoller(deps: PollDeps) {
         } catch (error) {
           outcome = error instanceof SourceError ? error.kind : 'parse';
           detail = (error as Error).message.slice(0, 300);
-          deps.log?.warn({ provider: slug, document: f.spec.name, outcome, detail }, 'status document could not be read');
+          deps.log?.warn(
+            { provider: slug, document: f.spec.name, outcome, detail },
+            'status document could not be read',
+          );
         }
       } else if (f.outcome !== 'not_modified') {
         deps.log?.debug({ provider: slug, document: f.spec.name, outcome, detail }, 'status document fetch failed');
       }
-      store.checks.record({ providerSlug: slug, document: f.spec.name, startedAt, durationMs: f.durationMs, outcome, httpStatus: f.status, detail });
+      store.checks.record({
+        providerSlug: slug,
+        document: f.spec.name,
+        startedAt,
+        durationMs: f.durationMs,
+        outcome,
+        httpStatus: f.status,
+        detail,
+      });
       return { name: f.spec.name, outcome };
     });
 
@@ -82,7 +122,8 @@ export function createPoller(deps: PollDeps) {
       const snapshot = mergeReadings(readings.map((r) => r.reading));
       store.db.transaction(() => {
         if (snapshot.components) store.components.applySnapshot(slug, snapshot.components, startedAt);
-        if (snapshot.pageLevel !== undefined) store.components.setPageLevel(slug, snapshot.pageLevel, snapshot.pageRaw ?? null, startedAt);
+        if (snapshot.pageLevel !== undefined)
+          store.components.setPageLevel(slug, snapshot.pageLevel, snapshot.pageRaw ?? null, startedAt);
         store.incidents.applyOfficial(slug, snapshot.incidents, mainRead && snapshot.listsAllOpen === true, startedAt);
       })();
     }

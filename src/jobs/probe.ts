@@ -33,7 +33,8 @@ export function createProber(deps: ProbeDeps) {
     const result = await door.request(probeRequest(definition, deadlineMs, signal));
     const attempt = classifyProbe(definition.expect, result);
     if (attempt === null) {
-      if (!result.ok && result.kind === 'blocked') deps.log?.warn({ provider: slug, detail: result.detail }, 'probe target refused by the address policy');
+      if (!result.ok && result.kind === 'blocked')
+        deps.log?.warn({ provider: slug, detail: result.detail }, 'probe target refused by the address policy');
       return { outcome: null, retryAfterMs: null };
     }
     const baseline = latencyBaseline(store.probes.normalLatencies(slug, at - BASELINE_WINDOW_MS, at));
@@ -43,11 +44,22 @@ export function createProber(deps: ProbeDeps) {
       ? `${attempt.latencyMs} ms, slow above ${baseline.slowAboveMs} ms${baseline.medianMs !== null ? ` (usual ${baseline.medianMs} ms)` : ''}`
       : attempt.detail;
     store.probes.record(slug, {
-      at, outcome, httpStatus: attempt.httpStatus, latencyMs: attempt.latencyMs, dnsMs: attempt.dnsMs,
-      connectMs: attempt.connectMs, tlsMs: attempt.tlsMs, ttfbMs: attempt.ttfbMs, detail,
+      at,
+      outcome,
+      httpStatus: attempt.httpStatus,
+      latencyMs: attempt.latencyMs,
+      dnsMs: attempt.dnsMs,
+      connectMs: attempt.connectMs,
+      tlsMs: attempt.tlsMs,
+      ttfbMs: attempt.ttfbMs,
+      detail,
     });
-    if (outcome !== 'rejected_as_expected') deps.log?.debug({ provider: slug, outcome, detail }, 'probe answered unusually');
-    return { outcome, retryAfterMs: attempt.httpStatus === 429 || attempt.httpStatus === 503 ? attempt.retryAfterMs : null };
+    if (outcome !== 'rejected_as_expected')
+      deps.log?.debug({ provider: slug, outcome, detail }, 'probe answered unusually');
+    return {
+      outcome,
+      retryAfterMs: attempt.httpStatus === 429 || attempt.httpStatus === 503 ? attempt.retryAfterMs : null,
+    };
   }
 
   return { probe };

@@ -19,7 +19,8 @@ export function signalPruneTask(store: Store, log: Log, clock: () => number = Da
   return () => {
     try {
       const removed = pruneSignals(store, clock());
-      if (removed.probes + removed.checks > 0) log.info(removed, 'pruned probe results and source checks past retention');
+      if (removed.probes + removed.checks > 0)
+        log.info(removed, 'pruned probe results and source checks past retention');
     } catch (err) {
       log.error({ err }, 'pruning probe results and source checks failed');
     }

@@ -8,7 +8,14 @@ export type JobLog = { warn(details: object, message: string): void; debug(detai
 
 export type TaskOutcome = { ok: boolean; retryAfterMs?: number | null };
 
-export type CycleStats = { startedAt: number; durationMs: number; ran: number; skipped: number; failed: number; timedOut: number };
+export type CycleStats = {
+  startedAt: number;
+  durationMs: number;
+  ran: number;
+  skipped: number;
+  failed: number;
+  timedOut: number;
+};
 
 export type SchedulerOptions<T> = {
   intervalMs: number;
@@ -119,15 +126,17 @@ export function createScheduler<T>(options: SchedulerOptions<T>): Scheduler {
       else stats.skipped += 1;
       return ready;
     });
-    await Promise.all(due.map(async (task) => {
-      await acquire();
-      try {
-        if (!closing.signal.aborted) await runTask(task, stats, startedAt);
-      } finally {
-        release();
-        inFlight.delete(options.keyOf(task));
-      }
-    }));
+    await Promise.all(
+      due.map(async (task) => {
+        await acquire();
+        try {
+          if (!closing.signal.aborted) await runTask(task, stats, startedAt);
+        } finally {
+          release();
+          inFlight.delete(options.keyOf(task));
+        }
+      }),
+    );
     stats.durationMs = clock.now() - startedAt;
     options.onCycle?.(stats);
     return stats;

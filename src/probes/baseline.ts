@@ -36,7 +36,9 @@ export function median(values: readonly number[]): number | null {
 
 /** Latencies of the normal rejections among results: the only ones a baseline is made of. */
 export function normalLatencies(results: readonly { outcome: ProbeOutcome; latencyMs: number | null }[]): number[] {
-  return results.filter((r) => r.outcome === 'rejected_as_expected' && r.latencyMs !== null).map((r) => r.latencyMs as number);
+  return results
+    .filter((r) => r.outcome === 'rejected_as_expected' && r.latencyMs !== null)
+    .map((r) => r.latencyMs as number);
 }
 
 export function latencyBaseline(latencies: readonly number[]): LatencyBaseline {

@@ -21,11 +21,19 @@ const EXCERPT_CHARS = 120;
 
 /** A short, single-line excerpt of an upstream body, with anything that looks like an address masked. */
 export function excerpt(body: string): string {
-  const line = body.replace(/\s+/g, ' ').trim().replace(/\b\d{1,3}(\.\d{1,3}){3}\b/g, '<address>');
+  const line = body
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\b\d{1,3}(\.\d{1,3}){3}\b/g, '<address>');
   return line.length > EXCERPT_CHARS ? `${line.slice(0, EXCERPT_CHARS)}…` : line || '(empty body)';
 }
 
-const FAILURE_OUTCOMES = { timeout: 'timeout', dns: 'dns_error', tls: 'tls_error', network: 'connection_error' } as const;
+const FAILURE_OUTCOMES = {
+  timeout: 'timeout',
+  dns: 'dns_error',
+  tls: 'tls_error',
+  network: 'connection_error',
+} as const;
 
 /**
  * Null when the attempt says nothing about the provider: cancelled by our shutdown, or refused by our own address
@@ -46,14 +54,21 @@ export function classifyProbe(expect: ProbeExpectation, result: HttpResult): Pro
   if (!result.ok) {
     if (result.kind === 'aborted' || result.kind === 'blocked') return null;
     if (result.kind in FAILURE_OUTCOMES) {
-      return { ...base, outcome: FAILURE_OUTCOMES[result.kind as keyof typeof FAILURE_OUTCOMES], detail: result.detail };
+      return {
+        ...base,
+        outcome: FAILURE_OUTCOMES[result.kind as keyof typeof FAILURE_OUTCOMES],
+        detail: result.detail,
+      };
     }
     // An answer came but could not be taken in (too large, undecodable, redirected away): not the usual rejection.
     const expected = result.status !== null && expect.statuses.includes(result.status);
     return { ...base, outcome: expected ? 'unexpected_body' : 'unexpected_status', detail: result.detail };
   }
   if (!expect.statuses.includes(result.status)) {
-    const why = result.status >= 200 && result.status < 300 ? 'our invalid key was accepted' : `expected ${expect.statuses.join(' or ')}`;
+    const why =
+      result.status >= 200 && result.status < 300
+        ? 'our invalid key was accepted'
+        : `expected ${expect.statuses.join(' or ')}`;
     return { ...base, outcome: 'unexpected_status', detail: `HTTP ${result.status} (${why}): ${excerpt(result.body)}` };
   }
   const mismatch = signatureMismatch(expect, result.body);

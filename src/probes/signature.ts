@@ -38,6 +38,7 @@ export function signatureMismatch(expect: ProbeExpectation, body: string): strin
       return `${expect.path} is ${seen === undefined ? 'missing' : JSON.stringify(seen)}, not ${JSON.stringify(expect.equals)}`;
     }
   }
-  if (expect.contains !== undefined && !body.includes(expect.contains)) return `the body does not contain ${JSON.stringify(expect.contains)}`;
+  if (expect.contains !== undefined && !body.includes(expect.contains))
+    return `the body does not contain ${JSON.stringify(expect.contains)}`;
   return null;
 }

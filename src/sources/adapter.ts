@@ -18,7 +18,10 @@ export type DocumentReading = Partial<OfficialSnapshot>;
 
 /** An upstream body we could not use: unreadable (`parse`) or readable but of the wrong shape (`schema`). */
 export class SourceError extends Error {
-  constructor(readonly kind: 'parse' | 'schema', message: string) {
+  constructor(
+    readonly kind: 'parse' | 'schema',
+    message: string,
+  ) {
     super(message);
   }
 }

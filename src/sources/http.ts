@@ -128,11 +128,20 @@ function timedConnect(base: buildConnector.connector, log: ConnectionLog): build
       const setupStart = lookupAt ?? startedAt;
       // A plain socket calls back from its own 'connect', before our listener has seen it.
       const tcpDone = tcpAt ?? (!error && !tls ? doneAt : null);
-      log.record(originKey(opts.protocol, opts.hostname, opts.port), {
-        dnsMs: lookupAt === null ? null : Math.round(lookupAt - startedAt),
-        connectMs: tcpDone !== null ? Math.round(tcpDone - setupStart) : error && !lookupFailed ? Math.round(doneAt - setupStart) : null,
-        tlsMs: tls && tcpDone !== null ? Math.round(doneAt - tcpDone) : null,
-      }, doneAt);
+      log.record(
+        originKey(opts.protocol, opts.hostname, opts.port),
+        {
+          dnsMs: lookupAt === null ? null : Math.round(lookupAt - startedAt),
+          connectMs:
+            tcpDone !== null
+              ? Math.round(tcpDone - setupStart)
+              : error && !lookupFailed
+                ? Math.round(doneAt - setupStart)
+                : null,
+          tlsMs: tls && tcpDone !== null ? Math.round(doneAt - tcpDone) : null,
+        },
+        doneAt,
+      );
       callback(...result);
     });
     socket?.once?.('lookup', (error: Error | null) => {
@@ -156,7 +165,10 @@ export function createUpstreamDispatcher(options: {
   connections?: number;
   connectionLog?: ConnectionLog;
 }): Agent {
-  const built = buildConnector({ timeout: options.connectTimeoutMs ?? 10_000, lookup: guardedLookup(options.policy, options.lookup ?? (dnsLookup as LookupFunction)) } as buildConnector.BuildOptions);
+  const built = buildConnector({
+    timeout: options.connectTimeoutMs ?? 10_000,
+    lookup: guardedLookup(options.policy, options.lookup ?? (dnsLookup as LookupFunction)),
+  } as buildConnector.BuildOptions);
   const base = options.connectionLog ? timedConnect(built, options.connectionLog) : built;
   const connect: buildConnector.connector = (opts, callback) => {
     const host = opts.hostname.replace(/^\[|\]$/g, '');
@@ -183,7 +195,11 @@ const NETWORK_CODES: Record<string, FetchFailure> = {
 };
 
 function errorCode(error: unknown): string | null {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth += 1) {
+  for (
+    let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 4;
+    e = e.cause as typeof e, depth += 1
+  ) {
     if (typeof e.code === 'string') return e.code;
   }
   return null;
@@ -194,7 +210,11 @@ export function classifyError(error: unknown): { kind: FetchFailure; code: strin
   const code = errorCode(error);
   if (code === null) return { kind: 'network', code };
   if (NETWORK_CODES[code]) return { kind: NETWORK_CODES[code], code };
-  if (/^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_OSSL|HOSTNAME_MISMATCH)/.test(code) || code.includes('CERT')) return { kind: 'tls', code };
+  if (
+    /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_OSSL|HOSTNAME_MISMATCH)/.test(code) ||
+    code.includes('CERT')
+  )
+    return { kind: 'tls', code };
   return { kind: 'network', code };
 }
 
@@ -208,7 +228,8 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 
 function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(headers))
+    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   return out;
 }
 
@@ -216,11 +237,17 @@ function mediaAccepted(contentType: string | undefined, accept: readonly string[
   if (!accept || !contentType) return true;
   const media = contentType.split(';')[0]!.trim().toLowerCase();
   if (accept.includes(media)) return true;
-  return (media.endsWith('+json') && accept.some((a) => a.includes('json'))) || (media.endsWith('+xml') && accept.some((a) => a.includes('xml')));
+  return (
+    (media.endsWith('+json') && accept.some((a) => a.includes('json'))) ||
+    (media.endsWith('+xml') && accept.some((a) => a.includes('xml')))
+  );
 }
 
 class BodyError extends Error {
-  constructor(readonly kind: 'too_large' | 'parse', message: string) {
+  constructor(
+    readonly kind: 'too_large' | 'parse',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -241,7 +268,8 @@ function decompress(raw: Buffer, encoding: string | undefined, maxBytes: number)
       }
     }
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new BodyError('too_large', `decompressed body over ${maxBytes} bytes`);
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new BodyError('too_large', `decompressed body over ${maxBytes} bytes`);
     throw new BodyError('parse', `body could not be decompressed (${name})`);
   }
   throw new BodyError('parse', `unsupported content-encoding ${name}`);
@@ -259,7 +287,11 @@ function decode(bytes: Buffer, contentType: string | undefined): string {
   }
 }
 
-async function readBody(body: Dispatcher.ResponseData['body'], declaredLength: string | undefined, maxBytes: number): Promise<Buffer> {
+async function readBody(
+  body: Dispatcher.ResponseData['body'],
+  declaredLength: string | undefined,
+  maxBytes: number,
+): Promise<Buffer> {
   if (declaredLength && Number(declaredLength) > maxBytes) {
     body.destroy();
     throw new BodyError('too_large', `content-length ${declaredLength} over ${maxBytes} bytes`);
@@ -278,12 +310,19 @@ async function readBody(body: Dispatcher.ResponseData['body'], declaredLength: s
 }
 
 /** The door: every upstream request of the poller (and the probes) goes through here. */
-export function createHttpDoor(deps: { dispatcher: Dispatcher; policy: UpstreamPolicy; userAgent: string; now?: () => number; connectionLog?: ConnectionLog }): HttpDoor {
+export function createHttpDoor(deps: {
+  dispatcher: Dispatcher;
+  policy: UpstreamPolicy;
+  userAgent: string;
+  now?: () => number;
+  connectionLog?: ConnectionLog;
+}): HttpDoor {
   const { dispatcher, policy, userAgent, connectionLog } = deps;
   const now = deps.now ?? Date.now;
 
   function forbidden(url: URL): string | null {
-    if (url.protocol !== 'https:' && !(policy.allowHttp && url.protocol === 'http:')) return `scheme ${url.protocol} is not allowed`;
+    if (url.protocol !== 'https:' && !(policy.allowHttp && url.protocol === 'http:'))
+      return `scheme ${url.protocol} is not allowed`;
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (isIP(host) !== 0 && !policy.isAllowedAddress(host)) return 'the address is not allowed';
     return null;
@@ -299,8 +338,15 @@ export function createHttpDoor(deps: { dispatcher: Dispatcher; policy: UpstreamP
       headersMs,
       ...(connectionLog?.since(originKey(url.protocol, url.hostname, url.port), started) ?? NO_PHASES),
     });
-    const fail = (kind: FetchFailure, detail: string, code: string | null = null): HttpFailure =>
-      ({ ok: false, kind, detail, status, code, retryAfterMs, timing: timing() });
+    const fail = (kind: FetchFailure, detail: string, code: string | null = null): HttpFailure => ({
+      ok: false,
+      kind,
+      detail,
+      status,
+      code,
+      retryAfterMs,
+      timing: timing(),
+    });
 
     const deadline = AbortSignal.timeout(req.deadlineMs);
     const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
@@ -308,7 +354,15 @@ export function createHttpDoor(deps: { dispatcher: Dispatcher; policy: UpstreamP
     try {
       url = new URL(req.url);
     } catch {
-      return { ok: false, kind: 'blocked', detail: 'not a valid URL', status, code: null, retryAfterMs, timing: { totalMs: 0, headersMs, ...NO_PHASES } };
+      return {
+        ok: false,
+        kind: 'blocked',
+        detail: 'not a valid URL',
+        status,
+        code: null,
+        retryAfterMs,
+        timing: { totalMs: 0, headersMs, ...NO_PHASES },
+      };
     }
     let method = req.method ?? 'GET';
     let body = req.body;
@@ -325,7 +379,12 @@ export function createHttpDoor(deps: { dispatcher: Dispatcher; policy: UpstreamP
     try {
       for (; ; hop += 1) {
         const why = forbidden(url);
-        if (why) return fail(hop === 0 ? 'blocked' : 'redirect', hop === 0 ? why : `redirect to a forbidden target: ${why}`, BLOCKED_CODE);
+        if (why)
+          return fail(
+            hop === 0 ? 'blocked' : 'redirect',
+            hop === 0 ? why : `redirect to a forbidden target: ${why}`,
+            BLOCKED_CODE,
+          );
         const res = await dispatcher.request({
           origin: url.origin,
           path: `${url.pathname}${url.search}`,
@@ -376,8 +435,15 @@ export function createHttpDoor(deps: { dispatcher: Dispatcher; policy: UpstreamP
       if (deadline.aborted) return fail('timeout', `no complete answer within ${req.deadlineMs} ms`);
       const { kind, code } = classifyError(error);
       if (kind === 'blocked' && hop > 0) return fail('redirect', 'redirect to a forbidden address', code);
-      const message = (error as Error).message.replace(/\[?[0-9a-f:.]*\d[0-9a-f:.]*\]?:\d+|\b\d{1,3}(\.\d{1,3}){3}\b/gi, '<address>');
-      return fail(kind, kind === 'blocked' ? 'the address is not allowed' : `${code ?? 'error'}: ${message}`.slice(0, 200), code);
+      const message = (error as Error).message.replace(
+        /\[?[0-9a-f:.]*\d[0-9a-f:.]*\]?:\d+|\b\d{1,3}(\.\d{1,3}){3}\b/gi,
+        '<address>',
+      );
+      return fail(
+        kind,
+        kind === 'blocked' ? 'the address is not allowed' : `${code ?? 'error'}: ${message}`.slice(0, 200),
+        code,
+      );
     }
   }
 

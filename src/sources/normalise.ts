@@ -2,7 +2,11 @@
 import type { Impact, IncidentState, Level, MaintenanceState } from '../domain.ts';
 
 /** Upstream values are matched case-insensitively with spaces and dashes read as underscores. */
-export const rawKey = (raw: string): string => raw.trim().toLowerCase().replace(/[\s-]+/g, '_');
+export const rawKey = (raw: string): string =>
+  raw
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 
 /**
  * Component statuses and page rollups of every format (Statuspage, incident.io, Instatus, Better Stack, GCP),

@@ -27,7 +27,9 @@ const ISO_WITHOUT_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 export function parseTime(text: string | null | undefined): number | null {
   if (!text) return null;
   const trimmed = text.trim();
-  const at = Date.parse(ISO_WITHOUT_ZONE.test(trimmed) ? `${trimmed.replace(' ', 'T')}Z` : trimmed.replace(/\s*\(.*\)$/, ''));
+  const at = Date.parse(
+    ISO_WITHOUT_ZONE.test(trimmed) ? `${trimmed.replace(' ', 'T')}Z` : trimmed.replace(/\s*\(.*\)$/, ''),
+  );
   return Number.isFinite(at) ? at : null;
 }
 
@@ -42,7 +44,13 @@ export const Time = z.string().transform((text, ctx) => {
 });
 
 /** An optional upstream time: absent, null or empty all read as null. */
-export const OptionalTime = z.union([Time, z.literal('')]).nullish().transform((at) => (typeof at === 'number' ? at : null));
+export const OptionalTime = z
+  .union([Time, z.literal('')])
+  .nullish()
+  .transform((at) => (typeof at === 'number' ? at : null));
 
 /** A string that may be absent or null upstream. */
-export const OptionalText = z.string().nullish().transform((text) => text ?? null);
+export const OptionalText = z
+  .string()
+  .nullish()
+  .transform((text) => text ?? null);

@@ -31,7 +31,8 @@ export function elements(xml: string, name: string): XmlElement[] {
 
 function attributesOf(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of text.matchAll(/([\w:.-]+)\s*=\s*("([^"]*)"|'([^']*)')/g)) out[m[1]!] = decodeEntities(m[3] ?? m[4] ?? '');
+  for (const m of text.matchAll(/([\w:.-]+)\s*=\s*("([^"]*)"|'([^']*)')/g))
+    out[m[1]!] = decodeEntities(m[3] ?? m[4] ?? '');
   return out;
 }
 

@@ -75,7 +75,8 @@ export const communitySinceAt = (now: number): number =>
 function totalsByBucket(buckets: readonly Bucket[], category?: ReportCategory): Map<number, number> {
   const totals = new Map<number, number>();
   for (const b of buckets) {
-    if (category === undefined || b.category === category) totals.set(b.bucketAt, (totals.get(b.bucketAt) ?? 0) + b.count);
+    if (category === undefined || b.category === category)
+      totals.set(b.bucketAt, (totals.get(b.bucketAt) ?? 0) + b.count);
   }
   return totals;
 }
@@ -83,7 +84,11 @@ function totalsByBucket(buckets: readonly Bucket[], category?: ReportCategory): 
 /** Sum of the window that ends with the bucket holding `at`. */
 function windowSum(totals: Map<number, number>, at: number): number {
   let sum = 0;
-  for (let bucketAt = bucketOf(at) - COMMUNITY_WINDOW_MS + COMMUNITY_BUCKET_MS; bucketAt <= bucketOf(at); bucketAt += COMMUNITY_BUCKET_MS) {
+  for (
+    let bucketAt = bucketOf(at) - COMMUNITY_WINDOW_MS + COMMUNITY_BUCKET_MS;
+    bucketAt <= bucketOf(at);
+    bucketAt += COMMUNITY_BUCKET_MS
+  ) {
     sum += totals.get(bucketAt) ?? 0;
   }
   return sum;
@@ -91,7 +96,12 @@ function windowSum(totals: Map<number, number>, at: number): number {
 
 const formatRatio = (ratio: number) => ratio.toFixed(ratio < 10 ? 1 : 0).replace(/\.0$/, '');
 
-function describe(recent: number, ratio: number, category: ReportCategory | undefined, top: { category: ReportCategory; count: number } | undefined): string {
+function describe(
+  recent: number,
+  ratio: number,
+  category: ReportCategory | undefined,
+  top: { category: ReportCategory; count: number } | undefined,
+): string {
   const what = category ? ` of ${categoryPhrase(category)}` : '';
   if (recent === 0) return `No reports${what} in the last 30 minutes.`;
   const comparison = ratio > 1 ? `${formatRatio(ratio)}× the usual level` : 'within the usual level';
@@ -106,7 +116,11 @@ export function summariseCommunity(buckets: readonly Bucket[], now: number, cate
   const windowStart = bucketOf(now) - COMMUNITY_WINDOW_MS + COMMUNITY_BUCKET_MS;
   const counts = new Map<ReportCategory, number>();
   for (const b of buckets) {
-    if (b.bucketAt >= windowStart && b.bucketAt <= bucketOf(now) && (category === undefined || b.category === category)) {
+    if (
+      b.bucketAt >= windowStart &&
+      b.bucketAt <= bucketOf(now) &&
+      (category === undefined || b.category === category)
+    ) {
       counts.set(b.category, (counts.get(b.category) ?? 0) + b.count);
     }
   }
@@ -114,14 +128,22 @@ export function summariseCommunity(buckets: readonly Bucket[], now: number, cate
     .map((c) => ({ category: c, label: REPORT_CATEGORY_LABELS[c], count: counts.get(c)! }))
     .sort((a, b) => b.count - a.count);
 
-  const usual = median(Array.from({ length: COMMUNITY_BASELINE_DAYS }, (_, i) => windowSum(totals, now - (i + 1) * DAY_MS)));
+  const usual = median(
+    Array.from({ length: COMMUNITY_BASELINE_DAYS }, (_, i) => windowSum(totals, now - (i + 1) * DAY_MS)),
+  );
   const baseline = Math.max(usual, COMMUNITY_BASELINE_FLOOR);
   const ratio = recent / baseline;
   const spike = recent >= COMMUNITY_SPIKE_MIN_REPORTS && ratio >= COMMUNITY_SPIKE_MULTIPLE;
   let lastReportAt: number | null = null;
   for (const b of buckets) {
     const at = b.lastAt ?? b.bucketAt;
-    if ((category === undefined || b.category === category) && b.count > 0 && at <= now && (lastReportAt === null || at > lastReportAt)) lastReportAt = at;
+    if (
+      (category === undefined || b.category === category) &&
+      b.count > 0 &&
+      at <= now &&
+      (lastReportAt === null || at > lastReportAt)
+    )
+      lastReportAt = at;
   }
 
   const sentence = describe(recent, ratio, category, byCategory[0]);
@@ -135,7 +157,10 @@ export function communitySeries(buckets: readonly Bucket[], now: number): Series
   const first = bucketOf(now) - (count - 1) * COMMUNITY_BUCKET_MS;
   return Array.from({ length: count }, (_, i) => {
     const bucketAt = first + i * COMMUNITY_BUCKET_MS;
-    const previous = Array.from({ length: COMMUNITY_BASELINE_DAYS }, (_, d) => totals.get(bucketAt - (d + 1) * DAY_MS) ?? 0)
+    const previous = Array.from(
+      { length: COMMUNITY_BASELINE_DAYS },
+      (_, d) => totals.get(bucketAt - (d + 1) * DAY_MS) ?? 0,
+    )
       .sort((a, b) => a - b)
       .slice(COMMUNITY_BAND_TRIM_DAYS, COMMUNITY_BASELINE_DAYS - COMMUNITY_BAND_TRIM_DAYS);
     return { bucketAt, count: totals.get(bucketAt) ?? 0, usualLow: previous[0] ?? 0, usualHigh: previous.at(-1) ?? 0 };

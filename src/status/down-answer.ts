@@ -32,24 +32,44 @@ export type DownAnswerView = { answer: DownAnswer; label: string; sentence: stri
 
 /** Reasons from fresh signals that support `level`. */
 function support(status: ProviderStatus, level: Level): Reason[] {
-  return status.reasons.filter((r) => r.level === level && r.signal !== null && status.signals[r.signal].state === 'fresh');
+  return status.reasons.filter(
+    (r) => r.level === level && r.signal !== null && status.signals[r.signal].state === 'fresh',
+  );
 }
 
 export function answerIsItDown(name: string, status: ProviderStatus): DownAnswerView {
   const answer = ANSWER_OF_LEVEL[status.level];
-  const view = (a: DownAnswer, sentence: string, evidence: Reason[]): DownAnswerView => ({ answer: a, label: DOWN_ANSWER_LABELS[a], sentence, evidence });
-  const unknown = () => view('unknown', `We have no fresh evidence about ${name} right now, so we cannot say whether it is down. ${status.summary}`, status.reasons);
+  const view = (a: DownAnswer, sentence: string, evidence: Reason[]): DownAnswerView => ({
+    answer: a,
+    label: DOWN_ANSWER_LABELS[a],
+    sentence,
+    evidence,
+  });
+  const unknown = () =>
+    view(
+      'unknown',
+      `We have no fresh evidence about ${name} right now, so we cannot say whether it is down. ${status.summary}`,
+      status.reasons,
+    );
 
   if (answer === 'no') {
-    const provers = [status.signals.official, status.signals.probe].filter((r) => r.state === 'fresh' && r.level === 'operational');
+    const provers = [status.signals.official, status.signals.probe].filter(
+      (r) => r.state === 'fresh' && r.level === 'operational',
+    );
     if (provers.length === 0) return unknown();
-    return view('no', `${name} is up: ${provers.map((r) => r.summary.replace(/\.$/, '')).join('; ')}.`, provers.flatMap((r) => r.reasons));
+    return view(
+      'no',
+      `${name} is up: ${provers.map((r) => r.summary.replace(/\.$/, '')).join('; ')}.`,
+      provers.flatMap((r) => r.reasons),
+    );
   }
   if (answer === 'unknown') return unknown();
   const evidence = support(status, status.level);
   if (evidence.length === 0) return unknown();
   if (answer === 'yes') return view('yes', `${name} has a major outage: ${evidence[0]!.text}`, evidence);
   // Reports alone show that people have trouble, not that the service is up.
-  const words = evidence.every((r) => r.signal === 'community') ? 'may be partly down' : (PARTLY_WORDS[status.level] ?? 'is partly down');
+  const words = evidence.every((r) => r.signal === 'community')
+    ? 'may be partly down'
+    : (PARTLY_WORDS[status.level] ?? 'is partly down');
   return view('partly', `${name} ${words}: ${evidence[0]!.text}`, evidence);
 }

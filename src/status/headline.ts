@@ -9,21 +9,27 @@ const CAN_PROVE_HEALTH: readonly Signal[] = ['official', 'probe'];
 export function combineSignals(signals: Record<Signal, SignalReading>): ProviderStatus {
   const readings = SIGNALS.map((s) => signals[s]);
   const fresh = readings.filter((r) => r.state === 'fresh');
-  const checkedAt = readings.reduce<number | null>((max, r) => (r.checkedAt !== null && (max === null || r.checkedAt > max) ? r.checkedAt : max), null);
+  const checkedAt = readings.reduce<number | null>(
+    (max, r) => (r.checkedAt !== null && (max === null || r.checkedAt > max) ? r.checkedAt : max),
+    null,
+  );
 
   const provers = fresh.filter((r) => CAN_PROVE_HEALTH.includes(r.signal));
   const level = worstLevel(fresh.map((r) => r.level));
   if (fresh.length === 0 || (level === 'operational' && provers.length === 0)) {
     const reasons: Reason[] = [
-      { signal: null, level: null, text: 'We have no fresh data about this provider, so we cannot tell its status.', at: null },
+      {
+        signal: null,
+        level: null,
+        text: 'We have no fresh data about this provider, so we cannot tell its status.',
+        at: null,
+      },
       ...readings.flatMap((r) => r.reasons),
     ];
     const known = readings.filter((r) => r.state !== 'absent' && r.state !== 'quiet').map((r) => r.summary);
     const summary = `No fresh data. ${known.join(' ') || readings.map((r) => r.summary).join(' ')}`;
     return { level: 'unknown', label: LEVEL_LABELS.unknown, summary, reasons, signals, checkedAt };
   }
-  const reasons = readings
-    .flatMap((r) => r.reasons)
-    .sort((a, b) => rank(b.level) - rank(a.level));
+  const reasons = readings.flatMap((r) => r.reasons).sort((a, b) => rank(b.level) - rank(a.level));
   return { level, label: LEVEL_LABELS[level], summary: reasons[0]?.text ?? '', reasons, signals, checkedAt };
 }

@@ -15,7 +15,8 @@ export function worstLevel(levels: Iterable<Level>): KnownLevel {
 }
 
 /** Sort key: null < unknown < operational < … < major_outage. */
-export const rank = (level: Level | null): number => (level === null ? -2 : isKnown(level) ? LEVEL_SEVERITY[level] : -1);
+export const rank = (level: Level | null): number =>
+  level === null ? -2 : isKnown(level) ? LEVEL_SEVERITY[level] : -1;
 
 export const isWorse = (a: Level, b: Level): boolean =>
   isKnown(a) && (!isKnown(b) || LEVEL_SEVERITY[a] > LEVEL_SEVERITY[b]);

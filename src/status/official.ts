@@ -49,19 +49,24 @@ function componentsLevel(components: OfficialInput['components']): KnownLevel {
 
 function officialReasons(input: OfficialInput, at: number): { level: KnownLevel; reasons: Reason[] } {
   const reasons: Reason[] = [];
-  const add = (level: KnownLevel, text: string, when = at) => reasons.push({ signal: 'official', level, text, at: when });
+  const add = (level: KnownLevel, text: string, when = at) =>
+    reasons.push({ signal: 'official', level, text, at: when });
 
   const fromComponents = componentsLevel(input.components);
   const down = input.components.filter((c) => c.level === 'major_outage').length;
   for (const c of input.components) {
     if (c.level === 'operational' || c.level === 'unknown') continue;
     if (c.level === 'major_outage' && fromComponents === 'partial_outage') {
-      add('partial_outage', `The status page lists ${c.name} as ${LEVEL_LABELS[c.level]} (${down} of ${input.components.length} components down: a partial outage).`);
+      add(
+        'partial_outage',
+        `The status page lists ${c.name} as ${LEVEL_LABELS[c.level]} (${down} of ${input.components.length} components down: a partial outage).`,
+      );
     } else add(c.level, `The status page lists ${c.name} as ${LEVEL_LABELS[c.level]}.`);
   }
   for (const i of input.openIncidents) {
     const level = levelOfImpact(i.impact);
-    const what = i.kind === 'maintenance' ? 'Maintenance in progress' : `Open incident (${i.impact} impact, ${i.state})`;
+    const what =
+      i.kind === 'maintenance' ? 'Maintenance in progress' : `Open incident (${i.impact} impact, ${i.state})`;
     add(level, `${what}: ${i.title}, since ${formatUtc(i.startedAt)}.`, i.startedAt);
   }
   if (input.pageLevel && input.pageLevel !== 'operational' && input.pageLevel !== 'unknown') {
@@ -74,9 +79,12 @@ function officialReasons(input: OfficialInput, at: number): { level: KnownLevel;
   ]);
   if (level === 'operational') {
     const count = input.components.length;
-    add('operational', count > 0
-      ? `The status page lists all ${count} component${count === 1 ? '' : 's'} as operational, with no open incident.`
-      : 'The status page reports no open incident.');
+    add(
+      'operational',
+      count > 0
+        ? `The status page lists all ${count} component${count === 1 ? '' : 's'} as operational, with no open incident.`
+        : 'The status page reports no open incident.',
+    );
   }
   return { level, reasons: reasons.sort((a, b) => rank(b.level) - rank(a.level)) };
 }
@@ -85,18 +93,36 @@ export function readOfficial(input: OfficialInput, now: number): SignalReading {
   const base = { signal: 'official' as const, checkedAt: input.lastAttemptAt, okAt: input.lastOkAt };
   if (!input.configured) {
     const text = 'No official status page is known for this provider.';
-    return { ...base, state: 'absent', level: 'unknown', summary: text, reasons: [{ signal: 'official', level: null, text, at: null }] };
+    return {
+      ...base,
+      state: 'absent',
+      level: 'unknown',
+      summary: text,
+      reasons: [{ signal: 'official', level: null, text, at: null }],
+    };
   }
   const failureText = input.failure
     ? `The status page could not be read since ${formatUtc(input.failure.since)}: ${describeFailure(input.failure.outcome, input.failure.httpStatus)}.`
     : null;
   if (input.lastOkAt === null) {
     const text = failureText ?? 'The status page has not been checked yet.';
-    return { ...base, state: 'never', level: 'unknown', summary: text, reasons: [{ signal: 'official', level: null, text, at: input.failure?.since ?? null }] };
+    return {
+      ...base,
+      state: 'never',
+      level: 'unknown',
+      summary: text,
+      reasons: [{ signal: 'official', level: null, text, at: input.failure?.since ?? null }],
+    };
   }
   if (!isFresh(input.lastOkAt, input.intervalMs, now)) {
     const text = `${failureText ?? 'The status page has not been read recently.'} Last good reading: ${ageText(input.lastOkAt, now)}.`;
-    return { ...base, state: 'stale', level: 'unknown', summary: text, reasons: [{ signal: 'official', level: null, text, at: input.lastOkAt }] };
+    return {
+      ...base,
+      state: 'stale',
+      level: 'unknown',
+      summary: text,
+      reasons: [{ signal: 'official', level: null, text, at: input.lastOkAt }],
+    };
   }
   const { level, reasons } = officialReasons(input, input.lastOkAt);
   return { ...base, state: 'fresh', level, summary: reasons[0]?.text ?? '', reasons };

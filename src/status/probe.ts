@@ -24,7 +24,13 @@ export type ProbeTrend = { state: 'healthy' | 'slow' | 'failing'; since: number 
 /** `odd`: the right status with a body we do not recognise, which says more about our signature than the API. */
 type Kind = 'ok' | 'slow' | 'fail' | 'odd';
 const kindOf = (outcome: ProbeOutcome): Kind =>
-  outcome === 'rejected_as_expected' ? 'ok' : outcome === 'slow' ? 'slow' : outcome === 'unexpected_body' ? 'odd' : 'fail';
+  outcome === 'rejected_as_expected'
+    ? 'ok'
+    : outcome === 'slow'
+      ? 'slow'
+      : outcome === 'unexpected_body'
+        ? 'odd'
+        : 'fail';
 
 /** Runs the confirm-before-changing state machine over samples, oldest first; unexpected bodies are skipped. */
 export function dampProbes(samples: readonly ProbeSample[]): ProbeTrend {
@@ -78,10 +84,16 @@ export function detectLocalFault(
   for (const outcome of NETWORK_OUTCOMES) {
     const matching = recent.filter((r) => r.outcome === outcome);
     if (matching.length > (best?.affected ?? 0)) {
-      best = { outcome, since: Math.max(...matching.map((r) => r.runStartAt ?? r.at)), affected: matching.length, probed: recent.length };
+      best = {
+        outcome,
+        since: Math.max(...matching.map((r) => r.runStartAt ?? r.at)),
+        affected: matching.length,
+        probed: recent.length,
+      };
     }
   }
-  if (!best || best.affected < LOCAL_FAULT_MIN_PROVIDERS || best.affected / recent.length < LOCAL_FAULT_SHARE) return null;
+  if (!best || best.affected < LOCAL_FAULT_MIN_PROVIDERS || best.affected / recent.length < LOCAL_FAULT_SHARE)
+    return null;
   return best;
 }
 
@@ -115,7 +127,8 @@ export function describeProbe(sample: ProbeSample): string {
 export const usualLatencyMs = (samples: readonly ProbeSample[]): number | null => median(normalLatencies(samples));
 
 /** The API answered our invalid key in its usual form (perhaps slowly): its authentication layer is up. */
-export const answeredAsExpected = (outcome: ProbeOutcome): boolean => outcome === 'rejected_as_expected' || outcome === 'slow';
+export const answeredAsExpected = (outcome: ProbeOutcome): boolean =>
+  outcome === 'rejected_as_expected' || outcome === 'slow';
 
 export type ProbeInput = {
   configured: boolean;
@@ -137,14 +150,20 @@ export function readProbe(input: ProbeInput, now: number): SignalReading {
   const answered = input.samples.findLast((s) => answeredAsExpected(s.outcome));
   const base = { signal: 'probe' as const, checkedAt: last?.at ?? null, okAt: answered?.at ?? null };
   const one = (state: SignalReading['state'], text: string, at: number | null): SignalReading => ({
-    ...base, state, level: 'unknown', summary: text, reasons: [{ signal: 'probe', level: null, text, at }],
+    ...base,
+    state,
+    level: 'unknown',
+    summary: text,
+    reasons: [{ signal: 'probe', level: null, text, at }],
   });
   if (!input.configured) return one('absent', 'We have no live probe for this provider’s API.', null);
   if (input.localFault) {
     const f = input.localFault;
-    return one('suspended',
+    return one(
+      'suspended',
       `Our probes of ${f.affected} of ${f.probed} providers fail the same way (${LOCAL_FAULT_WORDS[f.outcome] ?? f.outcome}) since ${formatUtc(f.since)}: the fault is most likely on our side, so probes say nothing about this provider right now.`,
-      f.since);
+      f.since,
+    );
   }
   if (!last) return one('never', 'No probe results yet.', null);
   if (now - last.at >= staleAfterMs(input.intervalMs)) {
@@ -154,28 +173,47 @@ export function readProbe(input: ProbeInput, now: number): SignalReading {
   if (recent.length === PROBE_FAILURES_TO_CONFIRM && recent.every((s) => s.outcome === 'unexpected_body')) {
     const since = input.samples.findLast((s) => s.outcome !== 'unexpected_body');
     const from = input.samples.find((s) => s.at > (since?.at ?? -Infinity))!.at;
-    return one('suspended',
+    return one(
+      'suspended',
       `Since ${formatUtc(from)} the API answers our invalid key with the expected status but a body we do not recognise: its error format has probably changed, so this probe cannot tell whether the API is healthy until we update it.`,
-      from);
+      from,
+    );
   }
   const trend = dampProbes(input.samples);
   const reasons: Reason[] = [];
   const lastText = `Last probe at ${formatUtc(last.at)}: the API ${describeProbe(last)}.`;
   if (trend.state === 'failing') {
-    const failed = input.samples.filter((s) => trend.since !== null && s.at >= trend.since && kindOf(s.outcome) === 'fail').length;
-    reasons.push({ signal: 'probe', level: 'partial_outage', text: `${failed} probe${failed === 1 ? '' : 's'} failed since ${formatUtc(trend.since ?? last.at)}. ${lastText}`, at: trend.since });
+    const failed = input.samples.filter(
+      (s) => trend.since !== null && s.at >= trend.since && kindOf(s.outcome) === 'fail',
+    ).length;
+    reasons.push({
+      signal: 'probe',
+      level: 'partial_outage',
+      text: `${failed} probe${failed === 1 ? '' : 's'} failed since ${formatUtc(trend.since ?? last.at)}. ${lastText}`,
+      at: trend.since,
+    });
     return { ...base, state: 'fresh', level: 'partial_outage', summary: reasons[0]!.text, reasons };
   }
   if (trend.state === 'slow') {
     const usual = input.usualLatencyMs !== null ? ` against a usual ${input.usualLatencyMs} ms` : '';
-    reasons.push({ signal: 'probe', level: 'degraded', text: `The API has answered slowly since ${formatUtc(trend.since ?? last.at)}${usual}. ${lastText}`, at: trend.since });
+    reasons.push({
+      signal: 'probe',
+      level: 'degraded',
+      text: `The API has answered slowly since ${formatUtc(trend.since ?? last.at)}${usual}. ${lastText}`,
+      at: trend.since,
+    });
     return { ...base, state: 'fresh', level: 'degraded', summary: reasons[0]!.text, reasons };
   }
   reasons.push({ signal: 'probe', level: 'operational', text: lastText, at: last.at });
   const unusual = input.samples.length - 1 - input.samples.findLastIndex((s) => kindOf(s.outcome) === 'ok');
   if (unusual > 0) {
     const what = unusual === 1 ? 'A single unusual result is' : `${unusual} unusual results in a row are`;
-    reasons.push({ signal: 'probe', level: null, text: `${what} not enough to declare trouble; the next probes will confirm or clear it.`, at: last.at });
+    reasons.push({
+      signal: 'probe',
+      level: null,
+      text: `${what} not enough to declare trouble; the next probes will confirm or clear it.`,
+      at: last.at,
+    });
   }
   return { ...base, state: 'fresh', level: 'operational', summary: lastText, reasons };
 }

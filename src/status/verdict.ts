@@ -22,7 +22,10 @@ const hasKeyword = (text: string, keywords: readonly string[]): boolean => {
 
 /** Whether an open incident concerns this error, by the error type's keywords in its title, updates or components. */
 export function incidentMatches(incident: IncidentLike, keywords: readonly string[]): boolean {
-  return hasKeyword([incident.title, ...incident.updates.map((u) => u.body), ...incident.components.map((c) => c.name)].join('\n'), keywords);
+  return hasKeyword(
+    [incident.title, ...incident.updates.map((u) => u.body), ...incident.components.map((c) => c.name)].join('\n'),
+    keywords,
+  );
 }
 
 export type VerdictInput = {
@@ -55,16 +58,31 @@ function providerEvidence(input: VerdictInput): Reason[] {
       const relevant = incidentMatches(incident, errorType.incidentKeywords) || (any && incident.kind === 'incident');
       if (!relevant) continue;
       const what = incident.kind === 'incident' ? 'reports an open incident' : 'has maintenance in progress';
-      evidence.push({ signal: 'official', level: null, text: `${name} ${what}: ${incident.title} (since ${formatUtc(incident.startedAt)}).`, at: incident.startedAt });
+      evidence.push({
+        signal: 'official',
+        level: null,
+        text: `${name} ${what}: ${incident.title} (since ${formatUtc(incident.startedAt)}).`,
+        at: incident.startedAt,
+      });
     }
     for (const c of input.components) {
       if (c.level === 'operational' || c.level === 'unknown') continue;
       if (!any && !hasKeyword(c.name, errorType.incidentKeywords)) continue;
-      evidence.push({ signal: 'official', level: c.level, text: `${name}'s status page lists ${c.name} as ${LEVEL_LABELS[c.level]}.`, at: official.okAt });
+      evidence.push({
+        signal: 'official',
+        level: c.level,
+        text: `${name}'s status page lists ${c.name} as ${LEVEL_LABELS[c.level]}.`,
+        at: official.okAt,
+      });
     }
   }
   if (input.community.spike) {
-    evidence.push({ signal: 'community', level: 'degraded', text: `Users report this error now: ${input.community.sentence}`, at: input.community.lastReportAt });
+    evidence.push({
+      signal: 'community',
+      level: 'degraded',
+      text: `Users report this error now: ${input.community.sentence}`,
+      at: input.community.lastReportAt,
+    });
   }
   return evidence;
 }
@@ -73,7 +91,12 @@ export function decideVerdict(input: VerdictInput): VerdictView {
   const { providerName: name, errorType, status, texts } = input;
   const probe = status.signals.probe;
   const official = status.signals.official;
-  const view = (verdict: Verdict, text: string, evidence: Reason[]): VerdictView => ({ verdict, label: VERDICT_LABELS[verdict], text, evidence });
+  const view = (verdict: Verdict, text: string, evidence: Reason[]): VerdictView => ({
+    verdict,
+    label: VERDICT_LABELS[verdict],
+    text,
+    evidence,
+  });
 
   const subject = errorType.category === 'auth' ? `${name}'s authentication service` : `${name}'s API`;
   const theirSide = providerEvidence(input);
@@ -92,19 +115,38 @@ export function decideVerdict(input: VerdictInput): VerdictView {
       const healthy = texts.probeHealthy ?? `${name}'s API answers our live probe normally`;
       return view('your_side', `${healthy}: the problem is most likely ${texts.yourSide}.`, probe.reasons);
     }
-    return view('inconclusive', `${subject} did not answer our latest probe in its usual way. One unusual result is not enough to blame ${name}; the next probe will confirm or clear it, so check ${texts.yourSide} meanwhile.`, probe.reasons);
+    return view(
+      'inconclusive',
+      `${subject} did not answer our latest probe in its usual way. One unusual result is not enough to blame ${name}; the next probe will confirm or clear it, so check ${texts.yourSide} meanwhile.`,
+      probe.reasons,
+    );
   }
   // A fresh official page with no related incident (or a healthy probe) is enough when this error is usually ours.
   if (errorType.usualSide === 'yours' && (official.state === 'fresh' || probeHealthy)) {
-    const checked = [official.state === 'fresh' ? 'its status page lists no related incident' : null, probeHealthy ? 'our live probe gets its normal answer' : null]
+    const checked = [
+      official.state === 'fresh' ? 'its status page lists no related incident' : null,
+      probeHealthy ? 'our live probe gets its normal answer' : null,
+    ]
       .filter((part) => part !== null)
       .join(' and ');
     const evidence = [official, probe].filter((r) => r.state === 'fresh').flatMap((r) => r.reasons);
-    return view('your_side', `Nothing on ${name}'s side points to this error right now: ${checked}. The problem is most likely ${texts.yourSide}.`, evidence);
+    return view(
+      'your_side',
+      `Nothing on ${name}'s side points to this error right now: ${checked}. The problem is most likely ${texts.yourSide}.`,
+      evidence,
+    );
   }
   const fresh = [official, probe].filter((r) => r.state === 'fresh');
   if (fresh.length === 0) {
-    return view('inconclusive', `We have no fresh evidence about ${name} right now, so we cannot tell whose side this error is on. Work through the fixes below.`, [official, probe].flatMap((r) => r.reasons));
+    return view(
+      'inconclusive',
+      `We have no fresh evidence about ${name} right now, so we cannot tell whose side this error is on. Work through the fixes below.`,
+      [official, probe].flatMap((r) => r.reasons),
+    );
   }
-  return view('inconclusive', texts.quiet, fresh.flatMap((r) => r.reasons));
+  return view(
+    'inconclusive',
+    texts.quiet,
+    fresh.flatMap((r) => r.reasons),
+  );
 }

@@ -31,7 +31,10 @@ export function createChecksStore(db: Db, versions: DataVersions) {
     `INSERT INTO source_checks (provider_slug, document, started_at, duration_ms, outcome, http_status, detail)
      VALUES (@providerSlug, @document, @startedAt, @durationMs, @outcome, @httpStatus, @detail)`,
   );
-  const latest = db.prepare<[string, string], { at: number; outcome: CheckOutcome; httpStatus: number | null; detail: string | null }>(
+  const latest = db.prepare<
+    [string, string],
+    { at: number; outcome: CheckOutcome; httpStatus: number | null; detail: string | null }
+  >(
     `SELECT started_at AS at, outcome, http_status AS httpStatus, detail FROM source_checks
      WHERE provider_slug = ? AND document = ? ORDER BY started_at DESC, id DESC LIMIT 1`,
   );
@@ -79,7 +82,12 @@ export function createChecksStore(db: Db, versions: DataVersions) {
     },
     /** Deletes attempts older than `beforeAt` that precede the document's latest success; returns how many. */
     prune: (beforeAt: number): number =>
-      documents.all().reduce((sum, d) => sum + pruneDocument.run({ slug: d.providerSlug, document: d.document, before: beforeAt }).changes, 0),
+      documents
+        .all()
+        .reduce(
+          (sum, d) => sum + pruneDocument.run({ slug: d.providerSlug, document: d.document, before: beforeAt }).changes,
+          0,
+        ),
     validators: (providerSlug: string, document: string) =>
       getValidators.get(providerSlug, document) ?? { etag: null, lastModified: null },
     saveValidators(providerSlug: string, document: string, etag: string | null, lastModified: string | null): void {

@@ -47,10 +47,20 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
     'SELECT level, at FROM component_changes WHERE component_id = ? AND at >= ? ORDER BY at',
   );
 
-  const getPage = db.prepare<[string], { level: Level; raw: string | null; pendingLevel: Level | null; pendingCount: number }>(
+  const getPage = db.prepare<
+    [string],
+    { level: Level; raw: string | null; pendingLevel: Level | null; pendingCount: number }
+  >(
     'SELECT level, raw, pending_level AS pendingLevel, pending_count AS pendingCount FROM page_levels WHERE provider_slug = ?',
   );
-  const setPage = db.prepare<{ slug: string; level: Level; raw: string | null; pendingLevel: Level | null; pendingCount: number; now: number }>(
+  const setPage = db.prepare<{
+    slug: string;
+    level: Level;
+    raw: string | null;
+    pendingLevel: Level | null;
+    pendingCount: number;
+    now: number;
+  }>(
     `INSERT INTO page_levels (provider_slug, level, raw, changed_at, pending_level, pending_count)
      VALUES (@slug, @level, @raw, @now, @pendingLevel, @pendingCount)
      ON CONFLICT DO UPDATE SET raw = excluded.raw, pending_level = excluded.pending_level,
@@ -109,11 +119,16 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
       let next = { slug, level, raw, pendingLevel: null as Level | null, pendingCount: 0, now };
       if (existing && level !== existing.level && existing.level !== 'unknown') {
         const count = existing.pendingLevel === level ? existing.pendingCount + 1 : 1;
-        if (count < COMPONENT_CONFIRM_POLLS) next = { ...next, level: existing.level, pendingLevel: level, pendingCount: count };
+        if (count < COMPONENT_CONFIRM_POLLS)
+          next = { ...next, level: existing.level, pendingLevel: level, pendingCount: count };
       }
       // While a change is pending, `raw` is already the upstream's latest word; `level` waits for confirmation.
-      const same = existing && existing.level === next.level && existing.raw === next.raw &&
-        existing.pendingLevel === next.pendingLevel && existing.pendingCount === next.pendingCount;
+      const same =
+        existing &&
+        existing.level === next.level &&
+        existing.raw === next.raw &&
+        existing.pendingLevel === next.pendingLevel &&
+        existing.pendingCount === next.pendingCount;
       if (same) return false;
       setPage.run(next);
       const visible = !existing || existing.level !== next.level;
@@ -130,14 +145,24 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
       if (parts.components) {
         const rows = active.all(slug);
         if (rows.some((r) => r.pendingLevel !== null)) {
-          changed = this.applySnapshot(slug, rows.map((r) => ({
-            key: r.key, name: r.name, groupName: r.groupName, position: r.position, level: r.pendingLevel ?? r.level,
-            rawStatus: r.rawStatus, onlyShowIfDegraded: r.onlyShowIfDegraded === 1,
-          })), now);
+          changed = this.applySnapshot(
+            slug,
+            rows.map((r) => ({
+              key: r.key,
+              name: r.name,
+              groupName: r.groupName,
+              position: r.position,
+              level: r.pendingLevel ?? r.level,
+              rawStatus: r.rawStatus,
+              onlyShowIfDegraded: r.onlyShowIfDegraded === 1,
+            })),
+            now,
+          );
         }
       }
       const page = getPage.get(slug);
-      if (parts.page && page?.pendingLevel) changed = this.setPageLevel(slug, page.pendingLevel, page.raw, now) || changed;
+      if (parts.page && page?.pendingLevel)
+        changed = this.setPageLevel(slug, page.pendingLevel, page.raw, now) || changed;
       return changed;
     },
     /** Level changes of one component since `sinceAt`, oldest first, for uptime history. */

@@ -5,7 +5,12 @@ import type { DataVersions } from './versions.ts';
 
 export type IncidentOrigin = 'official' | 'detected';
 
-export type IncidentUpdateRow = { state: IncidentState | MaintenanceState; rawState: string | null; body: string; at: number };
+export type IncidentUpdateRow = {
+  state: IncidentState | MaintenanceState;
+  rawState: string | null;
+  body: string;
+  at: number;
+};
 
 export type IncidentRow = Omit<SnapshotIncident, 'updates' | 'unlistedAt'> & {
   id: number;
@@ -70,14 +75,24 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
   );
 
   const FIELDS = [
-    'kind', 'title', 'state', 'rawState', 'impact', 'rawImpact', 'url',
-    'startedAt', 'resolvedAt', 'scheduledFor', 'scheduledUntil', 'unlistedAt',
+    'kind',
+    'title',
+    'state',
+    'rawState',
+    'impact',
+    'rawImpact',
+    'url',
+    'startedAt',
+    'resolvedAt',
+    'scheduledFor',
+    'scheduledUntil',
+    'unlistedAt',
   ] as const;
 
   function upsertOne(slug: string, origin: IncidentOrigin, given: SnapshotIncident, now: number): boolean {
     const existing = find.get(slug, origin, given.key);
     // The first poll that judged it no longer current keeps its time; a source presenting it again clears it.
-    const unlistedAt = given.unlistedAt == null ? null : existing?.unlistedAt ?? given.unlistedAt;
+    const unlistedAt = given.unlistedAt == null ? null : (existing?.unlistedAt ?? given.unlistedAt);
     // Some documents only give a last-update time as the start (incident.io's summary); a start never moves later.
     const startedAt = existing ? Math.min(existing.startedAt, given.startedAt) : given.startedAt;
     const item = { ...given, unlistedAt, startedAt };
@@ -102,7 +117,9 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
   return {
     /** Records incidents as read upstream; unchanged ones write nothing. Returns whether anything changed. */
     upsert(slug: string, origin: IncidentOrigin, items: readonly SnapshotIncident[], now: number): boolean {
-      const changed = db.transaction(() => items.reduce((any, item) => upsertOne(slug, origin, item, now) || any, false))();
+      const changed = db.transaction(() =>
+        items.reduce((any, item) => upsertOne(slug, origin, item, now) || any, false),
+      )();
       if (changed) versions.bump(slug);
       return changed;
     },

@@ -34,7 +34,10 @@ export function createProbesStore(db: Db, versions: DataVersions) {
      WHERE provider_slug = ? AND at >= ? AND at < ? AND outcome = 'rejected_as_expected' AND latency_ms IS NOT NULL`,
   );
   // Index seeks only: each provider's latest result, the last different outcome before it, then the run's first result.
-  const latestPerProvider = db.prepare<[{ sinceAt: number; runSinceAt: number }], { providerSlug: string; at: number; outcome: ProbeOutcome; runStartAt: number }>(
+  const latestPerProvider = db.prepare<
+    [{ sinceAt: number; runSinceAt: number }],
+    { providerSlug: string; at: number; outcome: ProbeOutcome; runStartAt: number }
+  >(
     `WITH latest AS (
        SELECT r.provider_slug AS slug, r.at, r.outcome,
          (SELECT MAX(q.at) FROM probe_results q

@@ -27,7 +27,9 @@ export function createProvidersStore(db: Db, versions: DataVersions) {
     sync(catalog: readonly { slug: string; name: string }[], now: number): void {
       const listed = new Set(catalog.map((p) => p.slug));
       db.transaction(() => {
-        catalog.forEach((provider, position) => upsert.run({ slug: provider.slug, name: provider.name, position, now }));
+        catalog.forEach((provider, position) =>
+          upsert.run({ slug: provider.slug, name: provider.name, position, now }),
+        );
         for (const row of list()) if (!listed.has(row.slug)) hide.run({ slug: row.slug, now });
       })();
       for (const provider of catalog) versions.bump(provider.slug);

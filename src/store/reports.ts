@@ -63,19 +63,34 @@ export function createReportsStore(db: Db, versions: DataVersions) {
   const write = (report: NewReport) => {
     insert.run({ ...report, counted: report.counted ? 1 : 0 });
     if (report.counted) {
-      bump.run(report.providerSlug, report.category, Math.floor(report.at / REPORT_BUCKET_MS) * REPORT_BUCKET_MS, report.at);
+      bump.run(
+        report.providerSlug,
+        report.category,
+        Math.floor(report.at / REPORT_BUCKET_MS) * REPORT_BUCKET_MS,
+        report.at,
+      );
     }
   };
   const add = db.transaction(write);
 
   const submit = db.transaction((s: Submission): boolean => {
     const [current, previous = current] = s.clientHashes;
-    const duplicate = s.ignoredReason === null &&
-      countedSince.get({ current, previous, slug: s.providerSlug, category: s.category, since: s.at - s.dedupeMs }) !== undefined;
+    const duplicate =
+      s.ignoredReason === null &&
+      countedSince.get({ current, previous, slug: s.providerSlug, category: s.category, since: s.at - s.dedupeMs }) !==
+        undefined;
     const ignoredReason = s.ignoredReason ?? (duplicate ? 'duplicate' : null);
     write({
-      providerSlug: s.providerSlug, category: s.category, httpStatus: s.httpStatus, model: s.model, sdk: s.sdk, region: s.region,
-      clientHash: current, counted: ignoredReason === null, ignoredReason, at: s.at,
+      providerSlug: s.providerSlug,
+      category: s.category,
+      httpStatus: s.httpStatus,
+      model: s.model,
+      sdk: s.sdk,
+      region: s.region,
+      clientHash: current,
+      counted: ignoredReason === null,
+      ignoredReason,
+      at: s.at,
     });
     return ignoredReason === null;
   });
@@ -97,7 +112,9 @@ export function createReportsStore(db: Db, versions: DataVersions) {
       buckets.all(providerSlug, Math.floor(sinceAt / REPORT_BUCKET_MS) * REPORT_BUCKET_MS),
     /** Deletes raw reports older than `beforeAt` (bucket counts stay); returns how many. */
     prune(beforeAt: number): number {
-      return db.transaction(() => providerSlugs.all().reduce((sum, p) => sum + pruneProvider.run(p.slug, beforeAt).changes, 0))();
+      return db.transaction(() =>
+        providerSlugs.all().reduce((sum, p) => sum + pruneProvider.run(p.slug, beforeAt).changes, 0),
+      )();
     },
   };
 }

@@ -31,7 +31,10 @@ export function networkOf(ip: string): string {
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
     return [groups[6]! >> 8, groups[6]! & 255, groups[7]! >> 8, groups[7]! & 255].join('.');
   }
-  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`;
 }
 
 export type ClientKeys = {
@@ -53,7 +56,8 @@ export function createClientKeys(): ClientKeys {
     }
     return salt;
   }
-  const hash = (salt: Buffer, ip: string) => createHmac('sha256', salt).update(networkOf(ip)).digest('base64url').slice(0, 22);
+  const hash = (salt: Buffer, ip: string) =>
+    createHmac('sha256', salt).update(networkOf(ip)).digest('base64url').slice(0, 22);
   return {
     keyOf: (ip, now) => hash(saltOf(Math.floor(now / DAY_MS)), ip),
     keysOf(ip, now) {

@@ -21,7 +21,8 @@ export type FormTokens = {
 };
 
 export function createFormTokens(secret: Buffer = randomBytes(32)): FormTokens {
-  const sign = (slug: string, seconds: string) => createHmac('sha256', secret).update(`${slug}\n${seconds}`).digest('base64url').slice(0, 22);
+  const sign = (slug: string, seconds: string) =>
+    createHmac('sha256', secret).update(`${slug}\n${seconds}`).digest('base64url').slice(0, 22);
   return {
     issue(slug, at) {
       const seconds = Math.floor(at / SECOND_MS).toString(36);
@@ -31,8 +32,17 @@ export function createFormTokens(secret: Buffer = randomBytes(32)): FormTokens {
       const [seconds = '', signature = '', ...rest] = token.split('.');
       const expected = Buffer.from(sign(slug, seconds));
       const given = Buffer.from(signature);
-      if (rest.length > 0 || !/^[0-9a-z]{1,12}$/.test(seconds) || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        return { ok: false, problem: 'This report form is not valid here, or the site restarted since it was loaded. Reload the page and send your report again.' };
+      if (
+        rest.length > 0 ||
+        !/^[0-9a-z]{1,12}$/.test(seconds) ||
+        given.length !== expected.length ||
+        !timingSafeEqual(given, expected)
+      ) {
+        return {
+          ok: false,
+          problem:
+            'This report form is not valid here, or the site restarted since it was loaded. Reload the page and send your report again.',
+        };
       }
       const ageMs = now - parseInt(seconds, 36) * SECOND_MS;
       if (ageMs < 0 || ageMs > REPORT_FORM_MAX_AGE_MS) {

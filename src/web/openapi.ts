@@ -16,7 +16,12 @@ const closed = (properties: Record<string, unknown>, optional: string[] = []) =>
   properties,
 });
 
-const reason = closed({ signal: { enum: [...SIGNALS, null] }, level: { anyOf: [level, { type: 'null' }] }, text, at: nullableTime });
+const reason = closed({
+  signal: { enum: [...SIGNALS, null] },
+  level: { anyOf: [level, { type: 'null' }] },
+  text,
+  at: nullableTime,
+});
 
 const signalReading = closed({
   state: { enum: ['fresh', 'stale', 'never', 'absent', 'quiet', 'suspended'] },
@@ -27,21 +32,30 @@ const signalReading = closed({
   reasons: { type: 'array', items: { $ref: '#/components/schemas/Reason' } },
 });
 
-const component = closed({
-  name: text,
-  group: nullableText,
-  level,
-  label: text,
-  rawStatus: nullableText,
-  since: nullableTime,
-  onlyShowIfDegraded: { type: 'boolean' },
-  source: { enum: ['official', 'catalog'], description: '`catalog`: not read from the official page yet; level is unknown.' },
-}, ['onlyShowIfDegraded']);
+const component = closed(
+  {
+    name: text,
+    group: nullableText,
+    level,
+    label: text,
+    rawStatus: nullableText,
+    since: nullableTime,
+    onlyShowIfDegraded: { type: 'boolean' },
+    source: {
+      enum: ['official', 'catalog'],
+      description: '`catalog`: not read from the official page yet; level is unknown.',
+    },
+  },
+  ['onlyShowIfDegraded'],
+);
 
 const incident = closed({
   title: text,
   kind: { enum: ['incident', 'maintenance'] },
-  origin: { enum: ['official', 'detected'], description: '`detected`: found by our own probes, not announced by the provider.' },
+  origin: {
+    enum: ['official', 'detected'],
+    description: '`detected`: found by our own probes, not announced by the provider.',
+  },
   state: text,
   rawState: nullableText,
   impact: { enum: ['none', 'minor', 'major', 'critical', 'maintenance', 'unknown'] },
@@ -54,7 +68,10 @@ const incident = closed({
   url: nullableText,
   components: { type: 'array', items: text },
   rawImpact: nullableText,
-  unlistedAt: { ...nullableTime, description: 'When the source stopped listing this incident as open without giving an end time.' },
+  unlistedAt: {
+    ...nullableTime,
+    description: 'When the source stopped listing this incident as open without giving an end time.',
+  },
   updates: { type: 'array', items: closed({ state: text, rawState: nullableText, body: text, at: time }) },
 });
 
@@ -78,66 +95,97 @@ const provider = closed({
     lastFailure: {
       anyOf: [
         { type: 'null' },
-        closed({ at: time, outcome: text, httpStatus: { type: ['integer', 'null'] }, detail: nullableText, consecutive: count }),
+        closed({
+          at: time,
+          outcome: text,
+          httpStatus: { type: ['integer', 'null'] },
+          detail: nullableText,
+          consecutive: count,
+        }),
       ],
     },
   }),
   components: { type: 'array', items: { $ref: '#/components/schemas/Component' } },
   incidents: { type: 'array', items: { $ref: '#/components/schemas/Incident' } },
-  reports: closed({
-    windowMinutes: count,
-    recent: count,
-    usual: { type: 'number', minimum: 0 },
-    baseline: { type: 'number', minimum: 0, description: 'The usual level, never below the floor.' },
-    ratio: { type: 'number', minimum: 0 },
-    spike: { type: 'boolean' },
-    sentence: text,
-    byCategory: { type: 'object', propertyNames: { enum: [...REPORT_CATEGORIES] }, additionalProperties: count },
-    lastReportAt: nullableTime,
-    rules: closed({ baselineDays: count, baselineFloor: count, spikeMultiple: { type: 'number' }, spikeMinReports: count, dedupeMinutes: count }),
-    last24h: closed({
-      bucketMinutes: count,
-      buckets: { type: 'array', items: closed({ at: time, count, usualLow: { type: 'number' }, usualHigh: { type: 'number' } }) },
-    }),
-  }, ['last24h']),
-  probes: closed({
-    configured: { type: 'boolean' },
-    description: text,
-    state: { enum: ['fresh', 'stale', 'never', 'absent', 'suspended'] },
-    stateLabel: text,
-    summary: text,
-    last: {
-      anyOf: [
-        { type: 'null' },
-        closed({
+  reports: closed(
+    {
+      windowMinutes: count,
+      recent: count,
+      usual: { type: 'number', minimum: 0 },
+      baseline: { type: 'number', minimum: 0, description: 'The usual level, never below the floor.' },
+      ratio: { type: 'number', minimum: 0 },
+      spike: { type: 'boolean' },
+      sentence: text,
+      byCategory: { type: 'object', propertyNames: { enum: [...REPORT_CATEGORIES] }, additionalProperties: count },
+      lastReportAt: nullableTime,
+      rules: closed({
+        baselineDays: count,
+        baselineFloor: count,
+        spikeMultiple: { type: 'number' },
+        spikeMinReports: count,
+        dedupeMinutes: count,
+      }),
+      last24h: closed({
+        bucketMinutes: count,
+        buckets: {
+          type: 'array',
+          items: closed({ at: time, count, usualLow: { type: 'number' }, usualHigh: { type: 'number' } }),
+        },
+      }),
+    },
+    ['last24h'],
+  ),
+  probes: closed(
+    {
+      configured: { type: 'boolean' },
+      description: text,
+      state: { enum: ['fresh', 'stale', 'never', 'absent', 'suspended'] },
+      stateLabel: text,
+      summary: text,
+      last: {
+        anyOf: [
+          { type: 'null' },
+          closed({
+            at: time,
+            outcome: { enum: [...PROBE_OUTCOMES] },
+            httpStatus: { type: ['integer', 'null'] },
+            latencyMs: { type: ['number', 'null'] },
+            phases: closed({
+              dnsMs: { type: ['number', 'null'] },
+              connectMs: { type: ['number', 'null'] },
+              tlsMs: { type: ['number', 'null'] },
+              ttfbMs: { type: ['number', 'null'] },
+            }),
+            text,
+            detail: nullableText,
+          }),
+        ],
+      },
+      count24h: count,
+      answered24h: count,
+      successRate24h: { type: ['number', 'null'], minimum: 0, maximum: 1 },
+      usualLatencyMs: { type: ['number', 'null'] },
+      baseline: closed({
+        samples: count,
+        medianMs: { type: ['number', 'null'] },
+        madMs: { type: ['number', 'null'] },
+        trusted: { type: 'boolean' },
+        slowAboveMs: { type: 'number' },
+      }),
+      latencyText: nullableText,
+      summary24h: nullableText,
+      results24h: {
+        type: 'array',
+        items: closed({
           at: time,
           outcome: { enum: [...PROBE_OUTCOMES] },
           httpStatus: { type: ['integer', 'null'] },
           latencyMs: { type: ['number', 'null'] },
-          phases: closed({ dnsMs: { type: ['number', 'null'] }, connectMs: { type: ['number', 'null'] }, tlsMs: { type: ['number', 'null'] }, ttfbMs: { type: ['number', 'null'] } }),
-          text,
-          detail: nullableText,
         }),
-      ],
+      },
     },
-    count24h: count,
-    answered24h: count,
-    successRate24h: { type: ['number', 'null'], minimum: 0, maximum: 1 },
-    usualLatencyMs: { type: ['number', 'null'] },
-    baseline: closed({
-      samples: count,
-      medianMs: { type: ['number', 'null'] },
-      madMs: { type: ['number', 'null'] },
-      trusted: { type: 'boolean' },
-      slowAboveMs: { type: 'number' },
-    }),
-    latencyText: nullableText,
-    summary24h: nullableText,
-    results24h: {
-      type: 'array',
-      items: closed({ at: time, outcome: { enum: [...PROBE_OUTCOMES] }, httpStatus: { type: ['integer', 'null'] }, latencyMs: { type: ['number', 'null'] } }),
-    },
-  }, ['results24h']),
+    ['results24h'],
+  ),
   links: closed({
     html: { type: 'string', format: 'uri' },
     errors: { type: 'array', items: closed({ slug: text, title: text, html: { type: 'string', format: 'uri' } }) },
@@ -159,27 +207,47 @@ const isItDown = closed({
   html: { type: 'string', format: 'uri' },
 });
 
-const reportInput = closed({
-  category: { enum: [...REPORT_CATEGORIES] },
-  httpStatus: { type: ['integer', 'null'], minimum: 100, maximum: 599 },
-  model: nullableText,
-  sdk: nullableText,
-  region: nullableText,
-}, ['httpStatus', 'model', 'sdk', 'region']);
+const reportInput = closed(
+  {
+    category: { enum: [...REPORT_CATEGORIES] },
+    httpStatus: { type: ['integer', 'null'], minimum: 100, maximum: 599 },
+    model: nullableText,
+    sdk: nullableText,
+    region: nullableText,
+  },
+  ['httpStatus', 'model', 'sdk', 'region'],
+);
 
-const reportReceived = closed({ received: { const: true }, provider: text, category: { enum: [...REPORT_CATEGORIES] }, message: text });
+const reportReceived = closed({
+  received: { const: true },
+  provider: text,
+  category: { enum: [...REPORT_CATEGORIES] },
+  message: text,
+});
 
 const diagnosis = closed({
   generatedAt: time,
-  redacted: { ...text, description: 'The pasted text with everything that looks like a secret replaced by [redacted].' },
+  redacted: {
+    ...text,
+    description: 'The pasted text with everything that looks like a secret replaced by [redacted].',
+  },
   redactions: { type: 'array', items: closed({ kind: text, count }) },
   providerKnown: { type: 'boolean' },
   matches: {
     type: 'array',
-    items: closed({
-      provider: text, error: text, score: { type: 'number' }, reasons: { type: 'array', items: text }, html: { type: 'string', format: 'uri' },
-      level, verdict: { enum: ['your_side', 'provider_side', 'inconclusive'] }, verdictText: text,
-    }, ['level', 'verdict', 'verdictText']),
+    items: closed(
+      {
+        provider: text,
+        error: text,
+        score: { type: 'number' },
+        reasons: { type: 'array', items: text },
+        html: { type: 'string', format: 'uri' },
+        level,
+        verdict: { enum: ['your_side', 'provider_side', 'inconclusive'] },
+        verdictText: text,
+      },
+      ['level', 'verdict', 'verdictText'],
+    ),
   },
 });
 const slugParameter = {
@@ -190,7 +258,10 @@ const slugParameter = {
   schema: { type: 'string' },
   example: 'anthropic',
 };
-const notFound = { description: 'No such provider.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+const notFound = {
+  description: 'No such provider.',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } },
+};
 const cached = 'Served from a render cache with an `ETag` (send `If-None-Match` for a `304`).';
 
 export function openApiDocument(siteUrl: string, siteName: string) {
@@ -200,7 +271,8 @@ export function openApiDocument(siteUrl: string, siteName: string) {
       title: `${siteName} API`,
       version: '1.0.0',
       summary: 'Live status of AI API providers, with the evidence behind each status.',
-      description: 'Each status is the worst level that a fresh signal supports (official status page, live probe, community reports); every level carries its reasons with their times. Times are ISO 8601 in UTC.',
+      description:
+        'Each status is the worst level that a fresh signal supports (official status page, live probe, community reports); every level carries its reasons with their times. Times are ISO 8601 in UTC.',
     },
     servers: [{ url: siteUrl }],
     paths: {
@@ -210,7 +282,10 @@ export function openApiDocument(siteUrl: string, siteName: string) {
           summary: 'Every provider with its status',
           description: cached,
           responses: {
-            200: { description: 'All providers.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ProviderList' } } } },
+            200: {
+              description: 'All providers.',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/ProviderList' } } },
+            },
           },
         },
       },
@@ -221,7 +296,10 @@ export function openApiDocument(siteUrl: string, siteName: string) {
           description: cached,
           parameters: [slugParameter],
           responses: {
-            200: { description: 'The provider.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ProviderDetail' } } } },
+            200: {
+              description: 'The provider.',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/ProviderDetail' } } },
+            },
             404: notFound,
           },
         },
@@ -233,7 +311,10 @@ export function openApiDocument(siteUrl: string, siteName: string) {
           description: cached,
           parameters: [slugParameter],
           responses: {
-            200: { description: 'The answer.', content: { 'application/json': { schema: { $ref: '#/components/schemas/IsItDown' } } } },
+            200: {
+              description: 'The answer.',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/IsItDown' } } },
+            },
             404: notFound,
           },
         },
@@ -242,15 +323,36 @@ export function openApiDocument(siteUrl: string, siteName: string) {
         post: {
           operationId: 'reportProblem',
           summary: 'Report a problem with this provider',
-          description: 'Rate-limited per client network; one report per client, provider and category counts per window. The answer never says whether it counted.',
+          description:
+            'Rate-limited per client network; one report per client, provider and category counts per window. The answer never says whether it counted.',
           parameters: [slugParameter],
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ReportInput' }, example: { category: 'auth', httpStatus: 401 } } } },
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/ReportInput' },
+                example: { category: 'auth', httpStatus: 401 },
+              },
+            },
+          },
           responses: {
-            202: { description: 'Received.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ReportReceived' } } } },
-            400: { description: 'A field is missing, unknown or invalid.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } },
-            403: { description: 'Sent from another site.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+            202: {
+              description: 'Received.',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/ReportReceived' } } },
+            },
+            400: {
+              description: 'A field is missing, unknown or invalid.',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } },
+            },
+            403: {
+              description: 'Sent from another site.',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } },
+            },
             404: notFound,
-            429: { description: 'Too many reports from this network; retry later.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+            429: {
+              description: 'Too many reports from this network; retry later.',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } },
+            },
           },
         },
       },
@@ -258,14 +360,26 @@ export function openApiDocument(siteUrl: string, siteName: string) {
         post: {
           operationId: 'diagnose',
           summary: 'Which error is this, and whose side is it on?',
-          description: 'Secrets are redacted before matching; nothing sent is stored or logged; the answer is not cached.',
+          description:
+            'Secrets are redacted before matching; nothing sent is stored or logged; the answer is not cached.',
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: closed({ text: { type: 'string', maxLength: 20000 }, provider: text }, ['provider']), example: { text: 'anthropic.AuthenticationError: 401 invalid x-api-key' } } },
+            content: {
+              'application/json': {
+                schema: closed({ text: { type: 'string', maxLength: 20000 }, provider: text }, ['provider']),
+                example: { text: 'anthropic.AuthenticationError: 401 invalid x-api-key' },
+              },
+            },
           },
           responses: {
-            200: { description: 'Ranked matches.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Diagnosis' } } } },
-            400: { description: 'The body is not valid.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+            200: {
+              description: 'Ranked matches.',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Diagnosis' } } },
+            },
+            400: {
+              description: 'The body is not valid.',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } },
+            },
           },
         },
       },
@@ -274,14 +388,19 @@ export function openApiDocument(siteUrl: string, siteName: string) {
           operationId: 'providerFeed',
           summary: "Atom feed of a provider's incidents and their updates",
           parameters: [slugParameter],
-          responses: { 200: { description: 'An Atom 1.0 feed.', content: { 'application/atom+xml': { schema: text } } }, 404: notFound },
+          responses: {
+            200: { description: 'An Atom 1.0 feed.', content: { 'application/atom+xml': { schema: text } } },
+            404: notFound,
+          },
         },
       },
       '/feed.atom': {
         get: {
           operationId: 'allFeed',
           summary: 'Atom feed of every provider’s incidents and their updates',
-          responses: { 200: { description: 'An Atom 1.0 feed.', content: { 'application/atom+xml': { schema: text } } } },
+          responses: {
+            200: { description: 'An Atom 1.0 feed.', content: { 'application/atom+xml': { schema: text } } },
+          },
         },
       },
       '/{provider}/badge.svg': {
@@ -289,7 +408,10 @@ export function openApiDocument(siteUrl: string, siteName: string) {
           operationId: 'providerBadge',
           summary: "SVG badge of a provider's status",
           parameters: [slugParameter],
-          responses: { 200: { description: 'A badge, cacheable for 60 s.', content: { 'image/svg+xml': { schema: text } } }, 404: notFound },
+          responses: {
+            200: { description: 'A badge, cacheable for 60 s.', content: { 'image/svg+xml': { schema: text } } },
+            404: notFound,
+          },
         },
       },
       '/{provider}/components/{component}/badge.svg': {
@@ -298,22 +420,42 @@ export function openApiDocument(siteUrl: string, siteName: string) {
           summary: "SVG badge of one of a provider's components",
           parameters: [
             slugParameter,
-            { name: 'component', in: 'path', required: true, description: 'The component name in lower case, words joined by "-".', schema: { type: 'string' }, example: 'claude-api-api-anthropic-com' },
+            {
+              name: 'component',
+              in: 'path',
+              required: true,
+              description: 'The component name in lower case, words joined by "-".',
+              schema: { type: 'string' },
+              example: 'claude-api-api-anthropic-com',
+            },
           ],
-          responses: { 200: { description: 'A badge, cacheable for 60 s.', content: { 'image/svg+xml': { schema: text } } }, 404: notFound },
+          responses: {
+            200: { description: 'A badge, cacheable for 60 s.', content: { 'image/svg+xml': { schema: text } } },
+            404: notFound,
+          },
         },
       },
     },
     components: {
       schemas: {
-        Level: { enum: [...LEVELS], description: 'operational, maintenance, degraded, partial_outage, major_outage, or unknown (no fresh data).' },
+        Level: {
+          enum: [...LEVELS],
+          description: 'operational, maintenance, degraded, partial_outage, major_outage, or unknown (no fresh data).',
+        },
         Reason: reason,
         SignalReading: signalReading,
         Component: component,
         Incident: incident,
         Provider: provider,
-        ProviderDetail: { ...provider, required: [...provider.required, 'generatedAt'], properties: { generatedAt: time, ...provider.properties } },
-        ProviderList: closed({ generatedAt: time, providers: { type: 'array', items: { $ref: '#/components/schemas/Provider' } } }),
+        ProviderDetail: {
+          ...provider,
+          required: [...provider.required, 'generatedAt'],
+          properties: { generatedAt: time, ...provider.properties },
+        },
+        ProviderList: closed({
+          generatedAt: time,
+          providers: { type: 'array', items: { $ref: '#/components/schemas/Provider' } },
+        }),
         Problem: problem,
         IsItDown: isItDown,
         ReportInput: reportInput,

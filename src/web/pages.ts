@@ -40,14 +40,36 @@ export type PageRenderer = {
   /** Renders a template without the layout (feeds, badges, sitemap). */
   text(template: string, view: object): Promise<string>;
   /** Serves a page from the render cache, rendering it when its data version changed. */
-  serve(request: FastifyRequest, reply: FastifyReply, key: string, version: number, render: () => Promise<string>): Promise<FastifyReply>;
+  serve(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    key: string,
+    version: number,
+    render: () => Promise<string>,
+  ): Promise<FastifyReply>;
   /** Serves JSON from the render cache. */
-  serveJson(request: FastifyRequest, reply: FastifyReply, key: string, version: number, build: () => unknown): Promise<FastifyReply>;
+  serveJson(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    key: string,
+    version: number,
+    build: () => unknown,
+  ): Promise<FastifyReply>;
   /** Serves any text content type from the render cache, with its own Cache-Control when given. */
-  serveAs(request: FastifyRequest, reply: FastifyReply, key: string, version: number, type: ServeType, render: () => string | Promise<string>): Promise<FastifyReply>;
+  serveAs(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    key: string,
+    version: number,
+    type: ServeType,
+    render: () => string | Promise<string>,
+  ): Promise<FastifyReply>;
 };
 
-export function createPageRenderer(app: FastifyInstance, deps: { config: Config; assets: Assets; cache: RenderCache; now: () => number }): PageRenderer {
+export function createPageRenderer(
+  app: FastifyInstance,
+  deps: { config: Config; assets: Assets; cache: RenderCache; now: () => number },
+): PageRenderer {
   const { config, assets, cache, now } = deps;
   const stylesheet = assets.url('site.css');
   const icon = assets.url('icon.svg');
@@ -64,7 +86,10 @@ export function createPageRenderer(app: FastifyInstance, deps: { config: Config;
           description: metaDescription(meta.description),
           canonical,
           lang: LANGUAGES[0],
-          alternates: [...LANGUAGES.map((hreflang) => ({ hreflang, href: canonical })), { hreflang: 'x-default', href: canonical }],
+          alternates: [
+            ...LANGUAGES.map((hreflang) => ({ hreflang, href: canonical })),
+            { hreflang: 'x-default', href: canonical },
+          ],
           feeds: (meta.feeds ?? []).map((feed) => ({ title: feed.title, href: `${config.siteUrl}${feed.path}` })),
           jsonLd: structuredData(meta, config.siteUrl),
           noindex: meta.noindex === true,
@@ -78,9 +103,12 @@ export function createPageRenderer(app: FastifyInstance, deps: { config: Config;
     text(template, view) {
       return app.view(template, view);
     },
-    serve: (request, reply, key, version, render) => serveAs(request, reply, key, version, { contentType: 'text/html; charset=utf-8' }, render),
+    serve: (request, reply, key, version, render) =>
+      serveAs(request, reply, key, version, { contentType: 'text/html; charset=utf-8' }, render),
     serveJson: (request, reply, key, version, build) =>
-      serveAs(request, reply, key, version, { contentType: 'application/json; charset=utf-8' }, () => JSON.stringify(build())),
+      serveAs(request, reply, key, version, { contentType: 'application/json; charset=utf-8' }, () =>
+        JSON.stringify(build()),
+      ),
     serveAs,
   };
 }

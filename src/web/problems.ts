@@ -10,7 +10,10 @@ export class NotFound extends Error {
 
 /** A request we cannot accept as sent, with a message a person understands. */
 export class BadRequest extends Error {
-  constructor(message: string, readonly statusCode = 400) {
+  constructor(
+    message: string,
+    readonly statusCode = 400,
+  ) {
     super(message);
   }
 }
@@ -21,7 +24,9 @@ export function parseOr400<T>(schema: z.ZodType<T>, input: unknown, what: string
   if (result.success) return result.data;
   const details = result.error.issues.map((issue) => {
     const field = issue.path.length > 0 ? issue.path.join('.') : what;
-    return issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : `${field}: ${issue.message}`;
+    return issue.code === 'unrecognized_keys'
+      ? `unknown field(s) ${issue.keys.join(', ')}`
+      : `${field}: ${issue.message}`;
   });
   throw new BadRequest(`Invalid ${what}: ${details.join('; ')}.`);
 }
@@ -38,11 +43,21 @@ const HEADINGS: Record<number, string> = {
 
 const wantsJson = (request: FastifyRequest) => request.url.startsWith('/api/');
 
-async function answer(request: FastifyRequest, reply: FastifyReply, pages: PageRenderer, status: number, message: string) {
+async function answer(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  pages: PageRenderer,
+  status: number,
+  message: string,
+) {
   reply.code(status).header('cache-control', 'no-store');
   if (wantsJson(request)) return reply.send({ error: { status, message } });
   const heading = HEADINGS[status] ?? 'Something went wrong on our side';
-  const html = await pages.html('problem', { title: heading, description: message, path: request.url.split('?')[0] ?? '/', noindex: true }, { heading, message });
+  const html = await pages.html(
+    'problem',
+    { title: heading, description: message, path: request.url.split('?')[0] ?? '/', noindex: true },
+    { heading, message },
+  );
   return reply.type('text/html; charset=utf-8').send(html);
 }
 
@@ -55,9 +70,15 @@ export function registerProblemHandlers(app: FastifyInstance, pages: PageRendere
     if (status >= 500) {
       // Shed load (503) is expected under pressure; logging each one would add to it.
       if (status !== 503) request.log.error({ err: error }, 'request failed');
-      return answer(request, reply, pages, status === 503 ? 503 : 500, status === 503
-        ? 'We are busy right now. Please try again in a few seconds.'
-        : 'Something went wrong on our side. The error has been logged; please try again later.');
+      return answer(
+        request,
+        reply,
+        pages,
+        status === 503 ? 503 : 500,
+        status === 503
+          ? 'We are busy right now. Please try again in a few seconds.'
+          : 'Something went wrong on our side. The error has been logged; please try again later.',
+      );
     }
     return answer(request, reply, pages, status, error.message);
   });

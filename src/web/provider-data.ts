@@ -3,7 +3,13 @@ import type { Catalog } from '../catalog/load.ts';
 import type { Provider } from '../catalog/schema.ts';
 import type { Config } from '../config.ts';
 import { MAIN_DOCUMENT, type Signal } from '../domain.ts';
-import { communitySinceAt, readCommunity, summariseCommunity, type Bucket, type CommunityView } from '../status/community.ts';
+import {
+  communitySinceAt,
+  readCommunity,
+  summariseCommunity,
+  type Bucket,
+  type CommunityView,
+} from '../status/community.ts';
 import { combineSignals } from '../status/headline.ts';
 import { latencyBaseline, normalLatencies, type LatencyBaseline } from '../probes/baseline.ts';
 import { readOfficial } from '../status/official.ts';
@@ -56,7 +62,11 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
   const { store, catalog, config } = deps;
 
   function localFault(now: number): LocalFault | null {
-    return detectLocalFault(store.probes.latestPerProvider(now - 2 * config.probeIntervalMs, now - PROBE_WINDOW_MS), config.probeIntervalMs, now);
+    return detectLocalFault(
+      store.probes.latestPerProvider(now - 2 * config.probeIntervalMs, now - PROBE_WINDOW_MS),
+      config.probeIntervalMs,
+      now,
+    );
   }
 
   function read(provider: Provider, now: number, fault: LocalFault | null): ProviderData {
@@ -72,30 +82,51 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
     const community = summariseCommunity(buckets, now);
 
     const signals: Record<Signal, SignalReading> = {
-      official: readOfficial({
-        configured: provider.statusPage !== null,
-        intervalMs: config.pollIntervalMs,
-        lastAttemptAt: officialCheck.lastAttemptAt,
-        lastOkAt: officialCheck.lastOkAt,
-        failure: officialCheck.lastFailure && officialCheck.failingSince !== null
-          ? { since: officialCheck.failingSince, outcome: officialCheck.lastFailure.outcome, httpStatus: officialCheck.lastFailure.httpStatus }
-          : null,
-        components: (components ?? []).filter((c) => !c.onlyShowIfDegraded || c.level !== 'operational'),
-        openIncidents: openIncidents.filter((i) => i.origin === 'official'),
-        pageLevel: store.components.pageLevel(slug)?.level ?? null,
-      }, now),
-      probe: readProbe({
-        configured: provider.probe !== null,
-        intervalMs: config.probeIntervalMs,
-        samples: probeSamples,
-        usualLatencyMs: usual,
-        localFault: fault,
-      }, now),
+      official: readOfficial(
+        {
+          configured: provider.statusPage !== null,
+          intervalMs: config.pollIntervalMs,
+          lastAttemptAt: officialCheck.lastAttemptAt,
+          lastOkAt: officialCheck.lastOkAt,
+          failure:
+            officialCheck.lastFailure && officialCheck.failingSince !== null
+              ? {
+                  since: officialCheck.failingSince,
+                  outcome: officialCheck.lastFailure.outcome,
+                  httpStatus: officialCheck.lastFailure.httpStatus,
+                }
+              : null,
+          components: (components ?? []).filter((c) => !c.onlyShowIfDegraded || c.level !== 'operational'),
+          openIncidents: openIncidents.filter((i) => i.origin === 'official'),
+          pageLevel: store.components.pageLevel(slug)?.level ?? null,
+        },
+        now,
+      ),
+      probe: readProbe(
+        {
+          configured: provider.probe !== null,
+          intervalMs: config.probeIntervalMs,
+          samples: probeSamples,
+          usualLatencyMs: usual,
+          localFault: fault,
+        },
+        now,
+      ),
       community: readCommunity(community),
     };
     return {
-      provider, now, status: combineSignals(signals), components, incidents, openIncidents,
-      officialCheck, probeSamples, usualLatencyMs: usual, probeBaseline: latencyBaseline(normalLatencies(probeSamples)), buckets, community,
+      provider,
+      now,
+      status: combineSignals(signals),
+      components,
+      incidents,
+      openIncidents,
+      officialCheck,
+      probeSamples,
+      usualLatencyMs: usual,
+      probeBaseline: latencyBaseline(normalLatencies(probeSamples)),
+      buckets,
+      community,
     };
   }
 

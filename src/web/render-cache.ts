@@ -21,13 +21,21 @@ export type CachedPage = {
 };
 
 export type RenderCache = {
-  get(key: string, version: number, now: number, contentType: string, render: () => string | Promise<string>): Promise<CachedPage>;
+  get(
+    key: string,
+    version: number,
+    now: number,
+    contentType: string,
+    render: () => string | Promise<string>,
+  ): Promise<CachedPage>;
   clear(): void;
   readonly size: number;
   readonly renders: number;
 };
 
-export function createRenderCache(options: { refreshMs?: number; minAgeMs?: number; maxEntries?: number } = {}): RenderCache {
+export function createRenderCache(
+  options: { refreshMs?: number; minAgeMs?: number; maxEntries?: number } = {},
+): RenderCache {
   const refreshMs = options.refreshMs ?? PAGE_REFRESH_MS;
   const minAgeMs = options.minAgeMs ?? PAGE_MIN_AGE_MS;
   const maxEntries = options.maxEntries ?? 5000;
@@ -35,15 +43,22 @@ export function createRenderCache(options: { refreshMs?: number; minAgeMs?: numb
   const inflight = new Map<string, Promise<CachedPage>>();
   let renders = 0;
 
-  async function renderInto(key: string, version: number, now: number, contentType: string, render: () => string | Promise<string>) {
+  async function renderInto(
+    key: string,
+    version: number,
+    now: number,
+    contentType: string,
+    render: () => string | Promise<string>,
+  ) {
     const text = await render();
     renders += 1;
     const body = Buffer.from(text);
     const etag = `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
     const previous = entries.get(key);
-    const page: CachedPage = previous && previous.etag === etag
-      ? { ...previous, version, renderedAt: now }
-      : { body, etag, contentType, version, renderedAt: now };
+    const page: CachedPage =
+      previous && previous.etag === etag
+        ? { ...previous, version, renderedAt: now }
+        : { body, etag, contentType, version, renderedAt: now };
     if (entries.size >= maxEntries && !entries.has(key)) entries.delete(entries.keys().next().value as string);
     entries.set(key, page);
     return page;
@@ -84,14 +99,21 @@ function compressed(page: CachedPage, encoding: 'br' | 'gzip'): Buffer {
 function pickEncoding(header: string | undefined): 'br' | 'gzip' | null {
   if (!header) return null;
   const accepted = header.split(',').map((part) => part.trim().split(';'));
-  const allows = (name: string) => accepted.some(([token, q]) => token === name && (q === undefined || !/^q=0(\.0*)?$/.test(q.trim())));
+  const allows = (name: string) =>
+    accepted.some(([token, q]) => token === name && (q === undefined || !/^q=0(\.0*)?$/.test(q.trim())));
   if (allows('br')) return 'br';
   if (allows('gzip')) return 'gzip';
   return null;
 }
 
 /** Sends a cached page: 304 when the client has it, else the best encoding it accepts. */
-export function sendPage(request: FastifyRequest, reply: FastifyReply, page: CachedPage, status = 200, cacheControl = CACHE_CONTROL): FastifyReply {
+export function sendPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  page: CachedPage,
+  status = 200,
+  cacheControl = CACHE_CONTROL,
+): FastifyReply {
   reply
     .header('etag', page.etag)
     .header('cache-control', cacheControl)

@@ -17,7 +17,9 @@ const HttpStatus = z
 const Model = z
   .string({ error: 'a model name' })
   .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,79}$/, { error: 'a model name such as gpt-4o-mini (letters, digits and . _ : / @ + -, at most 80)' });
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,79}$/, {
+    error: 'a model name such as gpt-4o-mini (letters, digits and . _ : / @ + -, at most 80)',
+  });
 const Sdk = z.enum(REPORT_SDKS, { error: `one of ${REPORT_SDKS.join(', ')}` });
 const Region = z.enum(REPORT_REGIONS, { error: `one of ${REPORT_REGIONS.join(', ')}` });
 
@@ -42,7 +44,9 @@ export const ReportForm = z.strictObject({
   region: optionalField(Region),
   /** The error page the form was on, to return to; empty on the dashboard. */
   page: optionalField(z.string().max(100, { error: 'an error page name' })),
-  token: z.string({ error: 'the form token of the page (reload the page)' }).max(100, { error: 'the form token of the page' }),
+  token: z
+    .string({ error: 'the form token of the page (reload the page)' })
+    .max(100, { error: 'the form token of the page' }),
   [HONEYPOT_FIELD]: z.string().max(1000).optional(),
 });
 export type ReportForm = z.infer<typeof ReportForm>;

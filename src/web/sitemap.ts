@@ -15,7 +15,11 @@ export const PAGE_FAMILIES: readonly PageFamily[] = [
 ];
 
 /** Absolute URLs of every page, in family order, without duplicates. */
-export function sitemapUrls(catalog: Catalog, siteUrl: string, families: readonly PageFamily[] = PAGE_FAMILIES): string[] {
+export function sitemapUrls(
+  catalog: Catalog,
+  siteUrl: string,
+  families: readonly PageFamily[] = PAGE_FAMILIES,
+): string[] {
   return [...new Set(families.flatMap((family) => family(catalog)))].map((path) => `${siteUrl}${path}`);
 }
 

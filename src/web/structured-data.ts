@@ -5,7 +5,10 @@ export type FaqItem = { q: string; a: string };
 
 /** JSON that cannot close its script element or open a comment: <, >, & and line separators become \u escapes. */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 export function breadcrumbList(crumbs: readonly Crumb[], siteUrl: string) {
@@ -34,7 +37,10 @@ export function faqPage(items: readonly FaqItem[]) {
 }
 
 /** The page's JSON-LD blocks, or none. */
-export function structuredData(meta: { breadcrumbs?: readonly Crumb[]; faq?: readonly FaqItem[] }, siteUrl: string): string[] {
+export function structuredData(
+  meta: { breadcrumbs?: readonly Crumb[]; faq?: readonly FaqItem[] },
+  siteUrl: string,
+): string[] {
   const blocks: unknown[] = [];
   if (meta.breadcrumbs && meta.breadcrumbs.length > 1) blocks.push(breadcrumbList(meta.breadcrumbs, siteUrl));
   if (meta.faq && meta.faq.length > 0) blocks.push(faqPage(meta.faq));

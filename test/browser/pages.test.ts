@@ -7,8 +7,16 @@ import type { Page } from 'playwright-core';
 import type { Harness } from '../helpers/app.ts';
 import { seedScenario } from '../helpers/seed.ts';
 import {
-  VIEWPORTS, describeViolations, launchChromium, layoutShift, runAxe, serveApp, watchProblems,
-  type Browser, type Scheme, type ViewportName,
+  VIEWPORTS,
+  describeViolations,
+  launchChromium,
+  layoutShift,
+  runAxe,
+  serveApp,
+  watchProblems,
+  type Browser,
+  type Scheme,
+  type ViewportName,
 } from './chromium.ts';
 
 const SCREENSHOTS = 'test/screenshots';
@@ -17,7 +25,9 @@ const PAGES = [
   { name: 'dashboard', path: '/anthropic' },
   { name: 'auth-error', path: '/anthropic/error/auth-error' },
 ] as const;
-const VARIANTS = (Object.keys(VIEWPORTS) as ViewportName[]).flatMap((viewport) => (['light', 'dark'] as Scheme[]).map((scheme) => ({ viewport, scheme })));
+const VARIANTS = (Object.keys(VIEWPORTS) as ViewportName[]).flatMap((viewport) =>
+  (['light', 'dark'] as Scheme[]).map((scheme) => ({ viewport, scheme })),
+);
 const CASES = PAGES.flatMap((page) => VARIANTS.map((variant) => ({ ...page, ...variant })));
 
 let browser: Browser;
@@ -50,7 +60,10 @@ describe.each(CASES)('$name at $viewport width, $scheme', ({ name, path, viewpor
     const { page, problems } = await open(path, viewport, scheme);
     try {
       await page.screenshot({ path: `${SCREENSHOTS}/${name}-${viewport}-${scheme}.png`, fullPage: true });
-      const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+      const widths = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        client: document.documentElement.clientWidth,
+      }));
       expect(widths.scroll, 'horizontal scroll').toBeLessThanOrEqual(widths.client);
       expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(scheme === 'dark');
       expect(await layoutShift(page), 'layout shift').toBeLessThan(0.001);
@@ -68,40 +81,44 @@ describe.each(CASES)('$name at $viewport width, $scheme', ({ name, path, viewpor
 });
 
 describe('keyboard', () => {
-  it.each(['light', 'dark'] as Scheme[])('shows a visible focus ring on the skip link and the next links (%s)', async (scheme) => {
-    const { page, problems } = await open('/anthropic/error/auth-error', 'phone', scheme);
-    try {
-      const focused = async () => page.evaluate(() => {
-        const el = document.activeElement as HTMLElement;
-        const style = getComputedStyle(el);
-        const box = el.getBoundingClientRect();
-        return {
-          text: el.textContent?.trim(),
-          outlineStyle: style.outlineStyle,
-          outlineWidth: parseFloat(style.outlineWidth),
-          onScreen: box.width > 0 && box.height > 0 && box.left >= 0 && box.top >= 0 && box.right <= innerWidth,
-        };
-      });
-      const steps = [];
-      for (let i = 0; i < 3; i += 1) {
-        await page.keyboard.press('Tab');
-        steps.push(await focused());
+  it.each(['light', 'dark'] as Scheme[])(
+    'shows a visible focus ring on the skip link and the next links (%s)',
+    async (scheme) => {
+      const { page, problems } = await open('/anthropic/error/auth-error', 'phone', scheme);
+      try {
+        const focused = async () =>
+          page.evaluate(() => {
+            const el = document.activeElement as HTMLElement;
+            const style = getComputedStyle(el);
+            const box = el.getBoundingClientRect();
+            return {
+              text: el.textContent?.trim(),
+              outlineStyle: style.outlineStyle,
+              outlineWidth: parseFloat(style.outlineWidth),
+              onScreen: box.width > 0 && box.height > 0 && box.left >= 0 && box.top >= 0 && box.right <= innerWidth,
+            };
+          });
+        const steps = [];
+        for (let i = 0; i < 3; i += 1) {
+          await page.keyboard.press('Tab');
+          steps.push(await focused());
+        }
+        expect(steps.map((step) => step.text)).toEqual(['Skip to content', 'AI API Status', 'All providers']);
+        for (const step of steps) {
+          expect(step.outlineStyle, step.text).not.toBe('none');
+          expect(step.outlineWidth, step.text).toBeGreaterThanOrEqual(2);
+          expect(step.onScreen, step.text).toBe(true);
+        }
+        await page.keyboard.press('Shift+Tab');
+        await page.keyboard.press('Shift+Tab');
+        await page.keyboard.press('Enter');
+        await page.waitForURL(/#main$/);
+        expect(problems).toEqual([]);
+      } finally {
+        await page.close();
       }
-      expect(steps.map((step) => step.text)).toEqual(['Skip to content', 'AI API Status', 'All providers']);
-      for (const step of steps) {
-        expect(step.outlineStyle, step.text).not.toBe('none');
-        expect(step.outlineWidth, step.text).toBeGreaterThanOrEqual(2);
-        expect(step.onScreen, step.text).toBe(true);
-      }
-      await page.keyboard.press('Shift+Tab');
-      await page.keyboard.press('Shift+Tab');
-      await page.keyboard.press('Enter');
-      await page.waitForURL(/#main$/);
-      expect(problems).toEqual([]);
-    } finally {
-      await page.close();
-    }
-  });
+    },
+  );
 });
 
 describe('without JavaScript', () => {
@@ -114,7 +131,10 @@ describe('without JavaScript', () => {
       await page.setViewportSize(VIEWPORTS.phone);
       await page.goto(`${origin}/`, { waitUntil: 'load' });
       await page.getByLabel('Filter providers by name').fill('claude');
-      await Promise.all([page.waitForURL(/\/\?q=claude$/, { waitUntil: 'load' }), page.getByRole('button', { name: 'Filter' }).click()]);
+      await Promise.all([
+        page.waitForURL(/\/\?q=claude$/, { waitUntil: 'load' }),
+        page.getByRole('button', { name: 'Filter' }).click(),
+      ]);
       const rows = await page.locator('table.providers tbody td.name > a').allTextContents();
       expect(rows).toEqual(['Anthropic']);
       await page.screenshot({ path: `${SCREENSHOTS}/home-filtered-phone-light.png`, fullPage: true });

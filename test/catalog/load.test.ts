@@ -12,7 +12,10 @@ const providersJson = () => JSON.parse(readFileSync('data/providers.json', 'utf8
 function loadWith(providers: unknown, errors?: unknown): CatalogError {
   const dir = mkdtempSync(join(tmpdir(), 'catalog-'));
   writeFileSync(join(dir, 'providers.json'), JSON.stringify(providers));
-  writeFileSync(join(dir, 'errors.json'), errors === undefined ? readFileSync('data/errors.json') : JSON.stringify(errors));
+  writeFileSync(
+    join(dir, 'errors.json'),
+    errors === undefined ? readFileSync('data/errors.json') : JSON.stringify(errors),
+  );
   try {
     loadCatalog({ providersFile: join(dir, 'providers.json'), errorsFile: join(dir, 'errors.json') });
   } catch (error) {
@@ -27,8 +30,25 @@ describe('the real catalog', () => {
 
   it('has every seed provider and at least 15 more', () => {
     const slugs = catalog.providers.map((p) => p.slug);
-    for (const seed of ['openai', 'anthropic', 'deepseek', 'writesonic', 'sensetime-sensechat']) expect(slugs).toContain(seed);
-    for (const more of ['google-gemini', 'mistral', 'cohere', 'groq', 'perplexity', 'xai', 'together-ai', 'fireworks-ai', 'openrouter', 'hugging-face', 'replicate', 'azure-openai', 'aws-bedrock', 'moonshot', 'zhipu-glm']) {
+    for (const seed of ['openai', 'anthropic', 'deepseek', 'writesonic', 'sensetime-sensechat'])
+      expect(slugs).toContain(seed);
+    for (const more of [
+      'google-gemini',
+      'mistral',
+      'cohere',
+      'groq',
+      'perplexity',
+      'xai',
+      'together-ai',
+      'fireworks-ai',
+      'openrouter',
+      'hugging-face',
+      'replicate',
+      'azure-openai',
+      'aws-bedrock',
+      'moonshot',
+      'zhipu-glm',
+    ]) {
       expect(slugs).toContain(more);
     }
     expect(slugs.length).toBeGreaterThanOrEqual(20);
@@ -49,7 +69,11 @@ describe('the real catalog', () => {
   it('uses the status pages of the upstream reference, or null where none is known', () => {
     const page = (slug: string) => catalog.providerBySlug.get(slug)!.statusPage;
     expect(page('openai')).toMatchObject({ format: 'incidentio', url: 'https://status.openai.com' });
-    expect(page('anthropic')).toMatchObject({ format: 'statuspage', url: 'https://anthropic.statuspage.io', pageUrl: 'https://status.claude.com' });
+    expect(page('anthropic')).toMatchObject({
+      format: 'statuspage',
+      url: 'https://anthropic.statuspage.io',
+      pageUrl: 'https://status.claude.com',
+    });
     expect(page('perplexity')).toMatchObject({ format: 'instatus' });
     expect(page('hugging-face')).toMatchObject({ format: 'betterstack' });
     expect(page('writesonic')).toBeNull();
@@ -66,7 +90,9 @@ describe('an invalid catalog', () => {
     const providers = providersJson();
     providers[1] = { ...providers[1], keysUrl: 'http://insecure.example.com' };
     const error = loadWith(providers);
-    expect(error.message).toMatch(/^Invalid catalog file .*providers\.json:\n {2}entry 1 \("anthropic"\), field keysUrl: an https:\/\/ URL$/);
+    expect(error.message).toMatch(
+      /^Invalid catalog file .*providers\.json:\n {2}entry 1 \("anthropic"\), field keysUrl: an https:\/\/ URL$/,
+    );
   });
 
   it('reports a missing field and an unknown one', () => {
@@ -81,8 +107,12 @@ describe('an invalid catalog', () => {
   it('rejects duplicate slugs, reserved slugs and overrides of unknown error types', () => {
     const providers = providersJson();
     expect(loadWith([...providers, providers[0]]).problems).toContain('slug "openai" is used twice');
-    expect(loadWith([{ ...providers[0], slug: 'api' }]).problems[0]).toBe('entry 0 ("api"), field slug: a slug that is not a reserved path of the site');
-    expect(loadWith([{ ...providers[0], errors: { 'no-such-error': {} } }]).problems[0]).toMatch(/field errors\.no-such-error: no such error type/);
+    expect(loadWith([{ ...providers[0], slug: 'api' }]).problems[0]).toBe(
+      'entry 0 ("api"), field slug: a slug that is not a reserved path of the site',
+    );
+    expect(loadWith([{ ...providers[0], errors: { 'no-such-error': {} } }]).problems[0]).toMatch(
+      /field errors\.no-such-error: no such error type/,
+    );
   });
 
   it('rejects a text with an unknown placeholder in the error types', () => {
@@ -96,7 +126,9 @@ describe('an invalid catalog', () => {
   it('reports a file that is not JSON', () => {
     const dir = mkdtempSync(join(tmpdir(), 'catalog-'));
     writeFileSync(join(dir, 'p.json'), '[{"slug": ');
-    expect(() => loadCatalog({ providersFile: join(dir, 'p.json'), errorsFile: 'data/errors.json' })).toThrow(/p\.json:\n {2}is not valid JSON/);
+    expect(() => loadCatalog({ providersFile: join(dir, 'p.json'), errorsFile: 'data/errors.json' })).toThrow(
+      /p\.json:\n {2}is not valid JSON/,
+    );
   });
 
   it('stops the server process, which names the file it was pointed at with PROVIDERS_FILE', () => {

@@ -17,7 +17,9 @@ const SECRETS: [kind: string, secret: string, kept: string][] = [
 
 describe('redactSecrets', () => {
   it.each(SECRETS)('removes a %s but keeps its prefix', (_kind, secret, kept) => {
-    const { text, counts } = redactSecrets(`Incorrect API key provided: ${secret}. You can find your API key at https://platform.openai.com/account/api-keys.`);
+    const { text, counts } = redactSecrets(
+      `Incorrect API key provided: ${secret}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+    );
     expect(text).not.toContain(secret.slice(kept.length, kept.length + 12));
     expect(text).toContain(`${kept}${REDACTED}`);
     expect(text).toContain('Incorrect API key provided:');
@@ -33,19 +35,23 @@ describe('redactSecrets', () => {
       'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
     ].join('\n');
     const { text, counts } = redactSecrets(pasted);
-    for (const secret of ['eyJhbGciOiJIUzI1NiJ9', 'my-own-private-key-123', 'c0ffee-not-a-real-key', 'wJalrXUtnFEMI']) expect(text).not.toContain(secret);
+    for (const secret of ['eyJhbGciOiJIUzI1NiJ9', 'my-own-private-key-123', 'c0ffee-not-a-real-key', 'wJalrXUtnFEMI'])
+      expect(text).not.toContain(secret);
     expect(text).toContain(`Authorization: Bearer ${REDACTED}`);
     expect(text).toContain(`x-api-key: ${REDACTED}`);
     expect(counts.map((c) => c.kind)).toContain('Bearer token');
   });
 
   it('removes long hex and base64 tokens', () => {
-    const { text } = redactSecrets('token 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 and Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWo=');
+    const { text } = redactSecrets(
+      'token 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 and Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWo=',
+    );
     expect(text).toBe(`token ${REDACTED} and ${REDACTED}`);
   });
 
   it('leaves error codes, messages, model names and URLs alone', () => {
-    const error = "anthropic.RateLimitError: Error code: 429 - {'type': 'error', 'error': {'type': 'rate_limit_error', 'message': 'Number of request tokens has exceeded your per-minute rate limit (https://docs.claude.com/en/api/rate-limits); see the response headers for current usage.'}} model=claude-sonnet-4-5-20250929 hf_hub_download";
+    const error =
+      "anthropic.RateLimitError: Error code: 429 - {'type': 'error', 'error': {'type': 'rate_limit_error', 'message': 'Number of request tokens has exceeded your per-minute rate limit (https://docs.claude.com/en/api/rate-limits); see the response headers for current usage.'}} model=claude-sonnet-4-5-20250929 hf_hub_download";
     expect(redactSecrets(error)).toEqual({ text: error, counts: [] });
   });
 

@@ -32,7 +32,13 @@ export function catalogWith(providers?: Provider[], errorTypes?: ErrorType[]): C
 }
 
 export async function createHarness(
-  options: { env?: Record<string, string>; catalog?: Catalog; now?: number; logger?: AppDeps['logger']; healthy?: AppDeps['healthy'] } = {},
+  options: {
+    env?: Record<string, string>;
+    catalog?: Catalog;
+    now?: number;
+    logger?: AppDeps['logger'];
+    healthy?: AppDeps['healthy'];
+  } = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'status-test-'));
   const config = parseConfig({ DATABASE_PATH: join(dir, 'status.db'), ...options.env });
@@ -40,10 +46,22 @@ export async function createHarness(
   const store = openStore(config.databasePath);
   const clock = { now: options.now ?? T0 };
   store.providers.sync(catalog.providers, clock.now);
-  const app = await buildApp({ config, catalog, store, now: () => clock.now, logger: options.logger, ...(options.healthy ? { healthy: options.healthy } : {}) });
+  const app = await buildApp({
+    config,
+    catalog,
+    store,
+    now: () => clock.now,
+    logger: options.logger,
+    ...(options.healthy ? { healthy: options.healthy } : {}),
+  });
   await app.ready();
   return {
-    app, store, catalog, config, clock, dir,
+    app,
+    store,
+    catalog,
+    config,
+    clock,
+    dir,
     async close() {
       await app.close();
       store.close();
@@ -57,7 +75,11 @@ export function textOf(html: string): string {
   return html
     .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/g, ' ')
     .replace(/<[^>]+>/g, ' ')
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
     .trim();
 }

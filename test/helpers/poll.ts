@@ -11,8 +11,13 @@ import { realCatalog, type Harness } from './app.ts';
 /** status.test names resolve to loopback, private.test to a private address (never connected to), the rest fail. */
 export const testLookup: LookupFunction = (hostname, options, callback) => {
   const answer = hostname.endsWith('status.test') ? '127.0.0.1' : hostname === 'private.test' ? '10.1.2.3' : null;
-  const cb = callback as (err: NodeJS.ErrnoException | null, address: string | { address: string; family: number }[], family?: number) => void;
-  if (answer === null) return cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '');
+  const cb = callback as (
+    err: NodeJS.ErrnoException | null,
+    address: string | { address: string; family: number }[],
+    family?: number,
+  ) => void;
+  if (answer === null)
+    return cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '');
   if ((options as { all?: boolean }).all) return cb(null, [{ address: answer, family: 4 }]);
   cb(null, answer, 4);
 };
@@ -31,12 +36,17 @@ export function pollRig(h: Harness, options: { deadlineMs?: number; concurrency?
   const agent = createUpstreamDispatcher({ policy, lookup: testLookup });
   const door = createHttpDoor({ dispatcher: agent, policy, userAgent: 'test' });
   const job = createPollJob({
-    catalog: h.catalog, store: h.store, door, intervalMs: h.config.pollIntervalMs, deadlineMs: options.deadlineMs ?? 1000,
+    catalog: h.catalog,
+    store: h.store,
+    door,
+    intervalMs: h.config.pollIntervalMs,
+    deadlineMs: options.deadlineMs ?? 1000,
     concurrency: options.concurrency ?? 16,
     clock: { now: () => h.clock.now, setTimeout: () => 0, clearTimeout: () => undefined },
   });
   return {
-    job, agent,
+    job,
+    agent,
     async close() {
       await job.close();
       await agent.close();

@@ -16,9 +16,14 @@ import { realCatalog, type Harness } from './app.ts';
  * asynchronously, as a real resolver's does.
  */
 export const apiLookup: LookupFunction = (hostname, options, callback) => {
-  const cb = callback as (err: NodeJS.ErrnoException | null, address: string | { address: string; family: number }[], family?: number) => void;
+  const cb = callback as (
+    err: NodeJS.ErrnoException | null,
+    address: string | { address: string; family: number }[],
+    family?: number,
+  ) => void;
   setImmediate(() => {
-    if (!hostname.endsWith('.api.test')) return cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '');
+    if (!hostname.endsWith('.api.test'))
+      return cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '');
     if ((options as { all?: boolean }).all) return cb(null, [{ address: '127.0.0.1', family: 4 }]);
     cb(null, '127.0.0.1', 4);
   });
@@ -59,7 +64,12 @@ export async function startFakeApi(behaviour: ApiBehaviour = {}): Promise<FakeAp
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      requests.push({ method: req.method ?? '', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString() });
+      requests.push({
+        method: req.method ?? '',
+        path: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      });
       for (const wake of waiters) wake();
       waiters = [];
       const b = current;
@@ -117,19 +127,28 @@ export function probingAt(url: string, as = 'openai', slug = as): Provider {
 export type ProbeRig = { job: Scheduler; agent: Agent; close(): Promise<void> };
 
 /** The real probe job over the harness's catalog and store, through a door built as server.ts builds it. */
-export function probeRig(h: Harness, options: { deadlineMs?: number; clock?: Clock; random?: () => number; onCycle?: () => void } = {}): ProbeRig {
+export function probeRig(
+  h: Harness,
+  options: { deadlineMs?: number; clock?: Clock; random?: () => number; onCycle?: () => void } = {},
+): ProbeRig {
   const policy = upstreamPolicy(h.config.allowPrivateUpstreams);
   const connectionLog = createConnectionLog();
   const agent = createUpstreamDispatcher({ policy, lookup: apiLookup, connectionLog });
   const door = createHttpDoor({ dispatcher: agent, policy, connectionLog, userAgent: 'test' });
   const clock = options.clock ?? { now: () => h.clock.now, setTimeout: () => 0, clearTimeout: () => undefined };
   const job = createProbeJob({
-    catalog: h.catalog, store: h.store, door, deadlineMs: options.deadlineMs ?? 1000, clock, intervalMs: h.config.probeIntervalMs,
+    catalog: h.catalog,
+    store: h.store,
+    door,
+    deadlineMs: options.deadlineMs ?? 1000,
+    clock,
+    intervalMs: h.config.probeIntervalMs,
     ...(options.random ? { random: options.random } : {}),
     ...(options.onCycle ? { onCycle: options.onCycle } : {}),
   });
   return {
-    job, agent,
+    job,
+    agent,
     async close() {
       await job.close();
       await agent.close();

@@ -28,7 +28,12 @@ export function providersFileFor(dir: string, statusUrl: string): string {
   const real = JSON.parse(readFileSync('data/providers.json', 'utf8')) as { slug: string; statusPage: object }[];
   const anthropic = real.find((p) => p.slug === 'anthropic')!;
   const path = join(dir, 'providers.json');
-  writeFileSync(path, JSON.stringify([{ ...anthropic, statusPage: { format: 'statuspage', url: statusUrl, pageUrl: 'https://status.claude.com' } }]));
+  writeFileSync(
+    path,
+    JSON.stringify([
+      { ...anthropic, statusPage: { format: 'statuspage', url: statusUrl, pageUrl: 'https://status.claude.com' } },
+    ]),
+  );
   return path;
 }
 
@@ -54,18 +59,25 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
       waiter.resolve(line);
     }
   });
-  const exited = new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
+  const exited = new Promise<Exit>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+  );
   const waitForLog = (match: RegExp) => {
     const seen = lines.find((line) => match.test(line.msg ?? ''));
     if (seen) return Promise.resolve(seen);
     return new Promise<LogLine>((resolve, reject) => {
       waiters.push({ match, resolve });
-      void exited.then((exit) => reject(new Error(`server exited (${exit.code ?? exit.signal}) before logging ${match}: ${stderr}`)));
+      void exited.then((exit) =>
+        reject(new Error(`server exited (${exit.code ?? exit.signal}) before logging ${match}: ${stderr}`)),
+      );
     });
   };
   const listening = await waitForLog(/^Server listening at http:\/\/127\.0\.0\.1:\d+$/);
   return {
-    child, lines, waitForLog, exited,
+    child,
+    lines,
+    waitForLog,
+    exited,
     url: listening.msg!.replace('Server listening at ', ''),
     kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

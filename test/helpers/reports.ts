@@ -53,10 +53,12 @@ export type StoredReport = {
 };
 
 export function storedReports(h: Harness): StoredReport[] {
-  return h.store.db.prepare(
-    `SELECT provider_slug AS provider, category, http_status AS httpStatus, model, sdk, region, client_hash AS clientHash,
+  return h.store.db
+    .prepare(
+      `SELECT provider_slug AS provider, category, http_status AS httpStatus, model, sdk, region, client_hash AS clientHash,
        counted, ignored_reason AS ignoredReason, at FROM reports ORDER BY id`,
-  ).all() as StoredReport[];
+    )
+    .all() as StoredReport[];
 }
 
 export const countedReports = (h: Harness): number => storedReports(h).filter((r) => r.counted === 1).length;

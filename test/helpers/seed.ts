@@ -4,24 +4,64 @@ import { MAIN_DOCUMENT, type SnapshotComponent, type SnapshotIncident } from '..
 import type { Store } from '../../src/store/index.ts';
 import { MINUTE_MS } from '../../src/time.ts';
 
-const component = (key: string, name: string, level: SnapshotComponent['level'], position: number, groupName: string | null = null): SnapshotComponent => ({
-  key, name, groupName, position, level, rawStatus: level, onlyShowIfDegraded: false,
+const component = (
+  key: string,
+  name: string,
+  level: SnapshotComponent['level'],
+  position: number,
+  groupName: string | null = null,
+): SnapshotComponent => ({
+  key,
+  name,
+  groupName,
+  position,
+  level,
+  rawStatus: level,
+  onlyShowIfDegraded: false,
 });
 
 export const incident = (key: string, over: Partial<SnapshotIncident>): SnapshotIncident => ({
-  key, kind: 'incident', title: 'Incident', state: 'investigating', rawState: 'investigating', impact: 'major', rawImpact: 'major',
-  url: null, startedAt: 0, resolvedAt: null, scheduledFor: null, scheduledUntil: null, updates: [], components: [], ...over,
+  key,
+  kind: 'incident',
+  title: 'Incident',
+  state: 'investigating',
+  rawState: 'investigating',
+  impact: 'major',
+  rawImpact: 'major',
+  url: null,
+  startedAt: 0,
+  resolvedAt: null,
+  scheduledFor: null,
+  scheduledUntil: null,
+  updates: [],
+  components: [],
+  ...over,
 });
 
 function okCheck(store: Store, slug: string, at: number): void {
-  store.checks.record({ providerSlug: slug, document: MAIN_DOCUMENT, startedAt: at, durationMs: 140, outcome: 'ok', httpStatus: 200, detail: null });
+  store.checks.record({
+    providerSlug: slug,
+    document: MAIN_DOCUMENT,
+    startedAt: at,
+    durationMs: 140,
+    outcome: 'ok',
+    httpStatus: 200,
+    detail: null,
+  });
 }
 
 function probes(store: Store, slug: string, now: number, latencyMs: number): void {
   for (let i = 5; i >= 1; i -= 1) {
     store.probes.record(slug, {
-      at: now - i * 3 * MINUTE_MS, outcome: 'rejected_as_expected', httpStatus: 401, latencyMs: latencyMs + i,
-      dnsMs: 2, connectMs: 10, tlsMs: 20, ttfbMs: latencyMs - 5, detail: null,
+      at: now - i * 3 * MINUTE_MS,
+      outcome: 'rejected_as_expected',
+      httpStatus: 401,
+      latencyMs: latencyMs + i,
+      dnsMs: 2,
+      connectMs: 10,
+      tlsMs: 20,
+      ttfbMs: latencyMs - 5,
+      detail: null,
     });
   }
 }
@@ -30,37 +70,96 @@ function probes(store: Store, slug: string, now: number, latencyMs: number): voi
 export function seedAnthropicOutage(store: Store, now: number): void {
   const at = now - MINUTE_MS;
   okCheck(store, 'anthropic', at);
-  store.components.applySnapshot('anthropic', [
-    component('a', 'claude.ai', 'operational', 0),
-    component('b', 'Claude API (api.anthropic.com)', 'major_outage', 1),
-    component('c', 'Claude Code', 'degraded', 2),
-  ], at);
-  store.incidents.upsert('anthropic', 'official', [
-    incident('open1', {
-      title: 'Elevated errors on the Claude API', startedAt: now - 50 * MINUTE_MS, url: 'https://status.claude.com/incidents/open1',
-      components: [{ key: 'b', name: 'Claude API (api.anthropic.com)' }],
-      updates: [
-        { key: 'u2', state: 'identified', rawState: 'identified', body: 'The issue has been identified and a fix is being rolled out.', at: now - 20 * MINUTE_MS },
-        { key: 'u1', state: 'investigating', rawState: 'investigating', body: 'We are investigating elevated 500 errors on the API.', at: now - 50 * MINUTE_MS },
-      ],
-    }),
-    incident('old1', {
-      title: 'Rate limits applied wrongly', state: 'resolved', rawState: 'resolved', impact: 'minor', rawImpact: 'minor',
-      startedAt: now - 7 * 24 * 60 * MINUTE_MS, resolvedAt: now - 7 * 24 * 60 * MINUTE_MS + 45 * MINUTE_MS,
-      updates: [
-        { key: 'r2', state: 'resolved', rawState: 'resolved', body: 'This incident has been resolved.', at: now - 7 * 24 * 60 * MINUTE_MS + 45 * MINUTE_MS },
-        { key: 'r1', state: 'investigating', rawState: 'investigating', body: 'Legitimate requests were rejected with 429.', at: now - 7 * 24 * 60 * MINUTE_MS },
-      ],
-    }),
-  ], at);
-  store.incidents.upsert('anthropic', 'detected', [
-    incident('probe-auth-1', { title: 'API answers 503 to our probe', startedAt: now - 40 * MINUTE_MS, impact: 'major', rawImpact: null, rawState: null }),
-  ], at);
+  store.components.applySnapshot(
+    'anthropic',
+    [
+      component('a', 'claude.ai', 'operational', 0),
+      component('b', 'Claude API (api.anthropic.com)', 'major_outage', 1),
+      component('c', 'Claude Code', 'degraded', 2),
+    ],
+    at,
+  );
+  store.incidents.upsert(
+    'anthropic',
+    'official',
+    [
+      incident('open1', {
+        title: 'Elevated errors on the Claude API',
+        startedAt: now - 50 * MINUTE_MS,
+        url: 'https://status.claude.com/incidents/open1',
+        components: [{ key: 'b', name: 'Claude API (api.anthropic.com)' }],
+        updates: [
+          {
+            key: 'u2',
+            state: 'identified',
+            rawState: 'identified',
+            body: 'The issue has been identified and a fix is being rolled out.',
+            at: now - 20 * MINUTE_MS,
+          },
+          {
+            key: 'u1',
+            state: 'investigating',
+            rawState: 'investigating',
+            body: 'We are investigating elevated 500 errors on the API.',
+            at: now - 50 * MINUTE_MS,
+          },
+        ],
+      }),
+      incident('old1', {
+        title: 'Rate limits applied wrongly',
+        state: 'resolved',
+        rawState: 'resolved',
+        impact: 'minor',
+        rawImpact: 'minor',
+        startedAt: now - 7 * 24 * 60 * MINUTE_MS,
+        resolvedAt: now - 7 * 24 * 60 * MINUTE_MS + 45 * MINUTE_MS,
+        updates: [
+          {
+            key: 'r2',
+            state: 'resolved',
+            rawState: 'resolved',
+            body: 'This incident has been resolved.',
+            at: now - 7 * 24 * 60 * MINUTE_MS + 45 * MINUTE_MS,
+          },
+          {
+            key: 'r1',
+            state: 'investigating',
+            rawState: 'investigating',
+            body: 'Legitimate requests were rejected with 429.',
+            at: now - 7 * 24 * 60 * MINUTE_MS,
+          },
+        ],
+      }),
+    ],
+    at,
+  );
+  store.incidents.upsert(
+    'anthropic',
+    'detected',
+    [
+      incident('probe-auth-1', {
+        title: 'API answers 503 to our probe',
+        startedAt: now - 40 * MINUTE_MS,
+        impact: 'major',
+        rawImpact: null,
+        rawState: null,
+      }),
+    ],
+    at,
+  );
   probes(store, 'anthropic', now, 240);
   for (let i = 0; i < 6; i += 1) {
     store.reports.add({
-      providerSlug: 'anthropic', category: i % 2 ? 'server_error' : 'overloaded', httpStatus: i % 2 ? 500 : 529, model: null, sdk: null,
-      region: null, clientHash: `client-${i}`, counted: true, ignoredReason: null, at: now - (i + 1) * MINUTE_MS,
+      providerSlug: 'anthropic',
+      category: i % 2 ? 'server_error' : 'overloaded',
+      httpStatus: i % 2 ? 500 : 529,
+      model: null,
+      sdk: null,
+      region: null,
+      clientHash: `client-${i}`,
+      counted: true,
+      ignoredReason: null,
+      at: now - (i + 1) * MINUTE_MS,
     });
   }
 }
@@ -68,11 +167,15 @@ export function seedAnthropicOutage(store: Store, now: number): void {
 /** OpenAI: everything fresh and healthy, probes answering as expected. */
 export function seedOpenAiHealthy(store: Store, now: number): void {
   okCheck(store, 'openai', now - MINUTE_MS);
-  store.components.applySnapshot('openai', [
-    component('api', 'Chat Completions', 'operational', 0, 'APIs'),
-    component('resp', 'Responses', 'operational', 1, 'APIs'),
-    component('chat', 'ChatGPT', 'operational', 2),
-  ], now - MINUTE_MS);
+  store.components.applySnapshot(
+    'openai',
+    [
+      component('api', 'Chat Completions', 'operational', 0, 'APIs'),
+      component('resp', 'Responses', 'operational', 1, 'APIs'),
+      component('chat', 'ChatGPT', 'operational', 2),
+    ],
+    now - MINUTE_MS,
+  );
   probes(store, 'openai', now, 180);
 }
 

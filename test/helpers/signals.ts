@@ -4,36 +4,120 @@ import type { Store } from '../../src/store/index.ts';
 import { MINUTE_MS } from '../../src/time.ts';
 
 /** A successful read of the provider's status page with these components (all operational by default). */
-export function recordOfficial(store: Store, slug: string, now: number, components: Record<string, Level> = { API: 'operational', Console: 'operational' }): void {
-  store.checks.record({ providerSlug: slug, document: 'main', startedAt: now - 20_000, durationMs: 120, outcome: 'ok', httpStatus: 200, detail: null });
-  store.components.applySnapshot(slug, Object.entries(components).map(([name, level], position) => ({
-    key: name.toLowerCase(), name, groupName: null, position, level, rawStatus: level, onlyShowIfDegraded: false,
-  })), now - 20_000);
+export function recordOfficial(
+  store: Store,
+  slug: string,
+  now: number,
+  components: Record<string, Level> = { API: 'operational', Console: 'operational' },
+): void {
+  store.checks.record({
+    providerSlug: slug,
+    document: 'main',
+    startedAt: now - 20_000,
+    durationMs: 120,
+    outcome: 'ok',
+    httpStatus: 200,
+    detail: null,
+  });
+  store.components.applySnapshot(
+    slug,
+    Object.entries(components).map(([name, level], position) => ({
+      key: name.toLowerCase(),
+      name,
+      groupName: null,
+      position,
+      level,
+      rawStatus: level,
+      onlyShowIfDegraded: false,
+    })),
+    now - 20_000,
+  );
 }
 
-export function recordIncident(store: Store, slug: string, now: number, title: string, impact: 'minor' | 'major' | 'critical' = 'major'): void {
-  store.incidents.upsert(slug, 'official', [{
-    key: `inc-${title}`, kind: 'incident', title, state: 'investigating', rawState: 'investigating', impact, rawImpact: impact,
-    url: null, startedAt: now - 10 * MINUTE_MS, resolvedAt: null, scheduledFor: null, scheduledUntil: null,
-    updates: [{ key: 'u1', state: 'investigating', rawState: 'investigating', body: `We are investigating: ${title}.`, at: now - 10 * MINUTE_MS }],
-    components: [],
-  }], now - 60_000);
+export function recordIncident(
+  store: Store,
+  slug: string,
+  now: number,
+  title: string,
+  impact: 'minor' | 'major' | 'critical' = 'major',
+): void {
+  store.incidents.upsert(
+    slug,
+    'official',
+    [
+      {
+        key: `inc-${title}`,
+        kind: 'incident',
+        title,
+        state: 'investigating',
+        rawState: 'investigating',
+        impact,
+        rawImpact: impact,
+        url: null,
+        startedAt: now - 10 * MINUTE_MS,
+        resolvedAt: null,
+        scheduledFor: null,
+        scheduledUntil: null,
+        updates: [
+          {
+            key: 'u1',
+            state: 'investigating',
+            rawState: 'investigating',
+            body: `We are investigating: ${title}.`,
+            at: now - 10 * MINUTE_MS,
+          },
+        ],
+        components: [],
+      },
+    ],
+    now - 60_000,
+  );
 }
 
 /** Four probe results, one interval apart, ending shortly before `now`: all normal, or the last three failed. */
-export function recordProbes(store: Store, slug: string, now: number, intervalMs: number, kind: 'healthy' | 'failing'): void {
+export function recordProbes(
+  store: Store,
+  slug: string,
+  now: number,
+  intervalMs: number,
+  kind: 'healthy' | 'failing',
+): void {
   for (let i = 4; i >= 1; i -= 1) {
     const failed = kind === 'failing' && i <= 3;
     store.probes.record(slug, {
-      at: now - i * intervalMs + 30_000, outcome: failed ? 'timeout' : 'rejected_as_expected', httpStatus: failed ? null : 401,
-      latencyMs: failed ? null : 140, dnsMs: null, connectMs: null, tlsMs: null, ttfbMs: null, detail: null,
+      at: now - i * intervalMs + 30_000,
+      outcome: failed ? 'timeout' : 'rejected_as_expected',
+      httpStatus: failed ? null : 401,
+      latencyMs: failed ? null : 140,
+      dnsMs: null,
+      connectMs: null,
+      tlsMs: null,
+      ttfbMs: null,
+      detail: null,
     });
   }
 }
 
 /** `count` counted reports of one category in the current window, each from a different client. */
-export function recordReports(store: Store, slug: string, now: number, category: 'auth' | 'rate_limit' | 'overloaded', count: number): void {
+export function recordReports(
+  store: Store,
+  slug: string,
+  now: number,
+  category: 'auth' | 'rate_limit' | 'overloaded',
+  count: number,
+): void {
   for (let i = 0; i < count; i += 1) {
-    store.reports.add({ providerSlug: slug, category, httpStatus: null, model: null, sdk: null, region: null, clientHash: `client-${i}`, counted: true, ignoredReason: null, at: now - 60_000 });
+    store.reports.add({
+      providerSlug: slug,
+      category,
+      httpStatus: null,
+      model: null,
+      sdk: null,
+      region: null,
+      clientHash: `client-${i}`,
+      counted: true,
+      ignoredReason: null,
+      at: now - 60_000,
+    });
   }
 }

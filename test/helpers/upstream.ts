@@ -40,7 +40,10 @@ export async function startUpstream(routes: Record<string, Answer> = {}): Promis
     const path = (req.url ?? '/').split('?')[0]!;
     requests.push({ path, headers: req.headers });
     const found = answers.get(path);
-    const answer: Answer = typeof found === 'function' ? found(req) : found ?? { status: 404, type: 'text/html', body: '<html>Not found</html>' };
+    const answer: Answer =
+      typeof found === 'function'
+        ? found(req)
+        : (found ?? { status: 404, type: 'text/html', body: '<html>Not found</html>' });
     if (answer.fault === 'hang-before-headers') return;
     if (answer.fault === 'reset') {
       req.socket.resetAndDestroy();
@@ -51,7 +54,7 @@ export async function startUpstream(routes: Record<string, Answer> = {}): Promis
       res.end();
       return;
     }
-    let body = typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body ?? Buffer.alloc(0);
+    let body = typeof answer.body === 'string' ? Buffer.from(answer.body) : (answer.body ?? Buffer.alloc(0));
     const headers: Record<string, string> = { 'content-type': answer.type ?? 'application/json', ...answer.headers };
     if (answer.etag) headers.etag = answer.etag;
     if (answer.gzip) {

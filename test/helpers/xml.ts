@@ -7,7 +7,12 @@ const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 const BARE_AMPERSAND = /&(?!(?:[A-Za-z_][\w.-]*|#\d+|#x[0-9A-Fa-f]+);)/;
 
 const isXmlChar = (code: number) =>
-  code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+  code === 0x9 ||
+  code === 0xa ||
+  code === 0xd ||
+  (code >= 0x20 && code <= 0xd7ff) ||
+  (code >= 0xe000 && code <= 0xfffd) ||
+  (code >= 0x10000 && code <= 0x10ffff);
 
 export function parseXml(text: string): Document {
   const problems: string[] = [];
@@ -21,7 +26,10 @@ export function parseXml(text: string): Document {
   }
   let doc: Document | undefined;
   try {
-    doc = new DOMParser({ onError: (level, message) => void problems.push(`${level}: ${message}`) }).parseFromString(text, 'application/xml');
+    doc = new DOMParser({ onError: (level, message) => void problems.push(`${level}: ${message}`) }).parseFromString(
+      text,
+      'application/xml',
+    );
   } catch (error) {
     problems.push(String(error));
   }
@@ -32,7 +40,8 @@ export function parseXml(text: string): Document {
 /** Direct children of `parent` with this namespace and local name. */
 export function children(parent: Element | Document, ns: string, name: string): Element[] {
   return Array.from(parent.childNodes).filter(
-    (node): node is Element => node.nodeType === 1 && (node as Element).namespaceURI === ns && (node as Element).localName === name,
+    (node): node is Element =>
+      node.nodeType === 1 && (node as Element).namespaceURI === ns && (node as Element).localName === name,
   );
 }
 

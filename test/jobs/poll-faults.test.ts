@@ -17,13 +17,31 @@ const FAULTS: Record<string, { answer: Answer; expected: CheckOutcome }> = {
   'hang-headers': { answer: { fault: 'hang-before-headers' }, expected: 'timeout' },
   'hang-body': { answer: json(healthy, { fault: 'hang-mid-body' }), expected: 'timeout' },
   reset: { answer: { fault: 'reset' }, expected: 'network' },
-  'server-error': { answer: { status: 500, type: 'text/html', body: '<h1>Internal Server Error</h1>' }, expected: 'http' },
-  'rate-limited': { answer: { status: 429, type: 'application/json', body: '{}', headers: { 'retry-after': '150' } }, expected: 'http' },
+  'server-error': {
+    answer: { status: 500, type: 'text/html', body: '<h1>Internal Server Error</h1>' },
+    expected: 'http',
+  },
+  'rate-limited': {
+    answer: { status: 429, type: 'application/json', body: '{}', headers: { 'retry-after': '150' } },
+    expected: 'http',
+  },
   'invalid-json': { answer: json('{"page": {"id": "x"}, "components": [ {"id": '), expected: 'parse' },
-  'wrong-shape': { answer: json({ page: { id: 'x' }, components: 'all good', status: { indicator: 3 } }), expected: 'schema' },
-  oversized: { answer: json(JSON.stringify({ components: [], pad: 'z'.repeat(3 * 1024 * 1024) })), expected: 'too_large' },
-  'html-not-json': { answer: { type: 'text/html; charset=utf-8', body: '<!doctype html><title>Just a moment...</title>' }, expected: 'content_type' },
-  'private-redirect': { answer: { status: 302, headers: { location: 'http://private.test/api/v2/summary.json' } }, expected: 'redirect' },
+  'wrong-shape': {
+    answer: json({ page: { id: 'x' }, components: 'all good', status: { indicator: 3 } }),
+    expected: 'schema',
+  },
+  oversized: {
+    answer: json(JSON.stringify({ components: [], pad: 'z'.repeat(3 * 1024 * 1024) })),
+    expected: 'too_large',
+  },
+  'html-not-json': {
+    answer: { type: 'text/html; charset=utf-8', body: '<!doctype html><title>Just a moment...</title>' },
+    expected: 'content_type',
+  },
+  'private-redirect': {
+    answer: { status: 302, headers: { location: 'http://private.test/api/v2/summary.json' } },
+    expected: 'redirect',
+  },
 };
 
 let h: Harness;
@@ -60,18 +78,21 @@ afterAll(async () => {
 });
 
 describe('fault matrix', () => {
-  it.each([...Object.entries(FAULTS).map(([slug, f]) => [slug, f.expected]), ['unknown-host', 'dns']])('%s is recorded as %s, not as an outage', async (slug, expected) => {
-    const check = h.store.checks.summary(slug, MAIN_DOCUMENT);
-    expect(check.lastFailure?.outcome).toBe(expected);
-    expect(check.lastOkAt).toBeNull();
-    const j = (await h.app.inject({ url: `/api/v1/providers/${slug}` })).json();
-    expect(j.level).toBe('unknown');
-    expect(j.official).toMatchObject({ state: 'never', lastFailure: { outcome: expected } });
-    expect(j.components.every((c: { source: string }) => c.source === 'catalog')).toBe(true);
-    const page = await h.app.inject({ url: `/${slug}` });
-    expect(page.statusCode).toBe(200);
-    expect(textOf(page.body)).toMatch(/The status page could not be read since 6 Oct 2026, 13:00 UTC: /);
-  });
+  it.each([...Object.entries(FAULTS).map(([slug, f]) => [slug, f.expected]), ['unknown-host', 'dns']])(
+    '%s is recorded as %s, not as an outage',
+    async (slug, expected) => {
+      const check = h.store.checks.summary(slug, MAIN_DOCUMENT);
+      expect(check.lastFailure?.outcome).toBe(expected);
+      expect(check.lastOkAt).toBeNull();
+      const j = (await h.app.inject({ url: `/api/v1/providers/${slug}` })).json();
+      expect(j.level).toBe('unknown');
+      expect(j.official).toMatchObject({ state: 'never', lastFailure: { outcome: expected } });
+      expect(j.components.every((c: { source: string }) => c.source === 'catalog')).toBe(true);
+      const page = await h.app.inject({ url: `/${slug}` });
+      expect(page.statusCode).toBe(200);
+      expect(textOf(page.body)).toMatch(/The status page could not be read since 6 Oct 2026, 13:00 UTC: /);
+    },
+  );
 
   it('keeps the healthy provider unaffected', async () => {
     const j = (await h.app.inject({ url: '/api/v1/providers/anthropic' })).json();
@@ -80,7 +101,10 @@ describe('fault matrix', () => {
   });
 
   it('records the HTTP status, and honours Retry-After in the schedule', () => {
-    expect(h.store.checks.summary('server-error', MAIN_DOCUMENT).lastFailure).toMatchObject({ httpStatus: 500, detail: 'HTTP 500' });
+    expect(h.store.checks.summary('server-error', MAIN_DOCUMENT).lastFailure).toMatchObject({
+      httpStatus: 500,
+      detail: 'HTTP 500',
+    });
     expect(rig.job.dueAt('rate-limited')).toBe(NOW + 150_000);
     expect(rig.job.dueAt('server-error')).toBe(NOW + 60_000);
   });

@@ -13,7 +13,13 @@ let up: Upstream;
 
 async function setup(routes: Parameters<typeof startUpstream>[0]) {
   up = await startUpstream(routes);
-  h = await createHarness({ catalog: catalogWith([providerLike('anthropic', { format: 'statuspage', url: up.url, pageUrl: 'https://status.claude.com' })]), now: NOW, env: { POLL_INTERVAL_SECONDS: '60' } });
+  h = await createHarness({
+    catalog: catalogWith([
+      providerLike('anthropic', { format: 'statuspage', url: up.url, pageUrl: 'https://status.claude.com' }),
+    ]),
+    now: NOW,
+    env: { POLL_INTERVAL_SECONDS: '60' },
+  });
   rig = pollRig(h);
 }
 afterEach(async () => {
@@ -46,63 +52,109 @@ function summaryWith(status: string, indicator: string): string {
 
 describe('incident lifecycle', () => {
   it('learns the resolution from incidents.json when the summary drops the incident', async () => {
-    await setup({ [SUMMARY]: json(withIncident), [INCIDENTS]: json(noIncidents), [MAINTENANCES]: json(noMaintenances) });
+    await setup({
+      [SUMMARY]: json(withIncident),
+      [INCIDENTS]: json(noIncidents),
+      [MAINTENANCES]: json(noMaintenances),
+    });
     await at(NOW);
     expect((await api()).incidents[0]).toMatchObject({ open: true, state: 'identified' });
     const resolved = JSON.parse(fixture('statuspage-incidents-anthropic.json'));
     const incident = resolved.incidents[0];
     Object.assign(incident, { status: 'resolved', resolved_at: '2026-10-06T14:30:00.000+02:00' });
-    incident.incident_updates.unshift({ id: 'final000001', status: 'resolved', body: 'This incident has been resolved.', display_at: '2026-10-06T12:30:00Z', created_at: '2026-10-06T12:30:00Z' });
+    incident.incident_updates.unshift({
+      id: 'final000001',
+      status: 'resolved',
+      body: 'This incident has been resolved.',
+      display_at: '2026-10-06T12:30:00Z',
+      created_at: '2026-10-06T12:30:00Z',
+    });
     up.set(SUMMARY, json(healthy));
     up.set(INCIDENTS, json(resolved));
     await at(NOW + MINUTE);
     const j = await api();
     const row = j.incidents.find((i: { title: string }) => i.title === 'Elevated errors on Claude Opus 4.7');
-    expect(row).toMatchObject({ open: false, state: 'resolved', resolvedAt: '2026-10-06T12:30:00.000Z', unlistedAt: null });
+    expect(row).toMatchObject({
+      open: false,
+      state: 'resolved',
+      resolvedAt: '2026-10-06T12:30:00.000Z',
+      unlistedAt: null,
+    });
     expect(row.updates.map((u: { state: string }) => u.state)).toEqual(['resolved', 'identified', 'investigating']);
     expect(await html()).toContain('Lasted 48 min');
   });
 
   it('marks an incident that vanished with no end told as "no longer listed", never inventing an end', async () => {
-    await setup({ [SUMMARY]: json(withIncident), [INCIDENTS]: json(noIncidents), [MAINTENANCES]: json(noMaintenances) });
+    await setup({
+      [SUMMARY]: json(withIncident),
+      [INCIDENTS]: json(noIncidents),
+      [MAINTENANCES]: json(noMaintenances),
+    });
     await at(NOW);
     up.set(SUMMARY, json(healthy));
     up.set(INCIDENTS, { status: 503, body: 'busy' });
     await at(NOW + MINUTE);
     const j = await api();
-    expect(j.incidents[0]).toMatchObject({ open: false, state: 'identified', resolvedAt: null, unlistedAt: new Date(NOW + MINUTE).toISOString(), durationMs: null });
+    expect(j.incidents[0]).toMatchObject({
+      open: false,
+      state: 'identified',
+      resolvedAt: null,
+      unlistedAt: new Date(NOW + MINUTE).toISOString(),
+      durationMs: null,
+    });
     expect(j.reasons.map((r: { text: string }) => r.text).join(' ')).not.toContain('Open incident');
-    expect(await html()).toContain('No longer listed by the official source since 6 Oct 2026, 13:01 UTC, which gave no end time');
+    expect(await html()).toContain(
+      'No longer listed by the official source since 6 Oct 2026, 13:01 UTC, which gave no end time',
+    );
     // A later history that tells the end replaces the mark with the real end.
     const told = JSON.parse(fixture('statuspage-incidents-anthropic.json'));
     Object.assign(told.incidents[0], { status: 'resolved', resolved_at: '2026-10-06T12:59:00Z' });
     up.set(INCIDENTS, json(told));
     await at(NOW + 2 * MINUTE);
-    expect((await api()).incidents[0]).toMatchObject({ state: 'resolved', resolvedAt: '2026-10-06T12:59:00.000Z', unlistedAt: null });
+    expect((await api()).incidents[0]).toMatchObject({
+      state: 'resolved',
+      resolvedAt: '2026-10-06T12:59:00.000Z',
+      unlistedAt: null,
+    });
   });
 
   it('a failed supplementary document keeps what the main one gave and is recorded on its own', async () => {
-    await setup({ [SUMMARY]: json(withIncident), [INCIDENTS]: { status: 500, body: 'oops' }, [MAINTENANCES]: json('{"nope": 1}') });
+    await setup({
+      [SUMMARY]: json(withIncident),
+      [INCIDENTS]: { status: 500, body: 'oops' },
+      [MAINTENANCES]: json('{"nope": 1}'),
+    });
     await at(NOW);
     const j = await api();
     expect(j.official.state).toBe('fresh');
     expect(j.components).toHaveLength(6);
     expect(j.incidents[0].open).toBe(true);
-    expect(h.store.checks.summary('anthropic', 'incidents').lastFailure).toMatchObject({ outcome: 'http', httpStatus: 500 });
+    expect(h.store.checks.summary('anthropic', 'incidents').lastFailure).toMatchObject({
+      outcome: 'http',
+      httpStatus: 500,
+    });
     expect(h.store.checks.summary('anthropic', 'maintenances').lastFailure).toMatchObject({ outcome: 'schema' });
   });
 
   it('sends ETags back; a 304 is a successful check that changes nothing else', async () => {
     await setup({
-      [SUMMARY]: json(withIncident, { etag: '"s1"' }), [INCIDENTS]: json(noIncidents, { etag: '"i1"' }), [MAINTENANCES]: json(noMaintenances),
+      [SUMMARY]: json(withIncident, { etag: '"s1"' }),
+      [INCIDENTS]: json(noIncidents, { etag: '"i1"' }),
+      [MAINTENANCES]: json(noMaintenances),
     });
     await at(NOW);
     const rows = JSON.stringify(h.store.db.prepare('SELECT * FROM components ORDER BY id').all());
     await at(NOW + MINUTE);
     const sent = up.requests.filter((r) => r.path === SUMMARY).map((r) => r.headers['if-none-match']);
     expect(sent).toEqual([undefined, '"s1"']);
-    expect(h.store.checks.summary('anthropic', MAIN_DOCUMENT)).toMatchObject({ lastOkAt: NOW + MINUTE, lastFailure: null });
-    expect(h.store.db.prepare("SELECT outcome FROM source_checks WHERE document = 'main' ORDER BY id").all()).toEqual([{ outcome: 'ok' }, { outcome: 'not_modified' }]);
+    expect(h.store.checks.summary('anthropic', MAIN_DOCUMENT)).toMatchObject({
+      lastOkAt: NOW + MINUTE,
+      lastFailure: null,
+    });
+    expect(h.store.db.prepare("SELECT outcome FROM source_checks WHERE document = 'main' ORDER BY id").all()).toEqual([
+      { outcome: 'ok' },
+      { outcome: 'not_modified' },
+    ]);
     expect(JSON.stringify(h.store.db.prepare('SELECT * FROM components ORDER BY id').all())).toBe(rows);
     expect((await api()).incidents[0].open).toBe(true);
   });
@@ -110,37 +162,62 @@ describe('incident lifecycle', () => {
 
 describe('damping with conditional requests', () => {
   it('an unchanged document (304) counts as a poll that confirms a pending change', async () => {
-    await setup({ [SUMMARY]: json(healthy, { etag: '"h"' }), [INCIDENTS]: json(noIncidents), [MAINTENANCES]: json(noMaintenances) });
+    await setup({
+      [SUMMARY]: json(healthy, { etag: '"h"' }),
+      [INCIDENTS]: json(noIncidents),
+      [MAINTENANCES]: json(noMaintenances),
+    });
     await at(NOW);
     up.set(SUMMARY, json(summaryWith('major_outage', 'major'), { etag: '"down"' }));
     await at(NOW + MINUTE);
     expect((await api()).level).toBe('operational');
     await at(NOW + 2 * MINUTE);
-    expect(h.store.db.prepare("SELECT outcome FROM source_checks WHERE document = 'main' ORDER BY id").all().map((r) => (r as { outcome: string }).outcome)).toEqual(['ok', 'ok', 'not_modified']);
+    expect(
+      h.store.db
+        .prepare("SELECT outcome FROM source_checks WHERE document = 'main' ORDER BY id")
+        .all()
+        .map((r) => (r as { outcome: string }).outcome),
+    ).toEqual(['ok', 'ok', 'not_modified']);
     const j = await api();
     expect(j.level).toBe('partial_outage');
-    expect(j.components.find((c: { name: string }) => c.name === 'Claude API (api.anthropic.com)')).toMatchObject({ level: 'major_outage', since: new Date(NOW + 2 * MINUTE).toISOString() });
+    expect(j.components.find((c: { name: string }) => c.name === 'Claude API (api.anthropic.com)')).toMatchObject({
+      level: 'major_outage',
+      since: new Date(NOW + 2 * MINUTE).toISOString(),
+    });
     expect(h.store.components.pageLevel('anthropic')).toEqual({ level: 'partial_outage', raw: 'major' });
   });
 });
 
 describe('stale and flapping', () => {
   it('after 3 intervals of failure: stale, last components and incidents kept with their age, in page and JSON', async () => {
-    await setup({ [SUMMARY]: json(withIncident), [INCIDENTS]: json(noIncidents), [MAINTENANCES]: json(noMaintenances) });
+    await setup({
+      [SUMMARY]: json(withIncident),
+      [INCIDENTS]: json(noIncidents),
+      [MAINTENANCES]: json(noMaintenances),
+    });
     await at(NOW);
     expect((await api()).level).toBe('partial_outage');
     up.set(SUMMARY, { status: 500, type: 'text/html', body: '<h1>500</h1>' });
     for (let i = 1; i <= 3; i += 1) await at(NOW + i * MINUTE);
     const j = await api();
-    expect(j.official).toMatchObject({ state: 'stale', lastOkAt: new Date(NOW).toISOString(), failingSince: new Date(NOW + MINUTE).toISOString() });
+    expect(j.official).toMatchObject({
+      state: 'stale',
+      lastOkAt: new Date(NOW).toISOString(),
+      failingSince: new Date(NOW + MINUTE).toISOString(),
+    });
     // The third cycle skips the page: after two failures it backs off for two intervals.
     expect(j.official.lastFailure).toMatchObject({ outcome: 'http', httpStatus: 500, consecutive: 2 });
     expect(rig.job.dueAt('anthropic')).toBe(NOW + 4 * MINUTE);
     expect(j.level).toBe('unknown');
-    expect(j.components.find((c: { name: string }) => c.name === 'Claude API (api.anthropic.com)')).toMatchObject({ level: 'partial_outage', source: 'official' });
+    expect(j.components.find((c: { name: string }) => c.name === 'Claude API (api.anthropic.com)')).toMatchObject({
+      level: 'partial_outage',
+      source: 'official',
+    });
     expect(j.incidents[0]).toMatchObject({ open: true, title: 'Elevated errors on Claude Opus 4.7' });
     const text = await html();
-    expect(text).toContain('Could not be read since 6 Oct 2026, 13:01 UTC (2 min ago): it answered with an HTTP error (500). What follows is its last good reading, not its current state.');
+    expect(text).toContain(
+      'Could not be read since 6 Oct 2026, 13:01 UTC (2 min ago): it answered with an HTTP error (500). What follows is its last good reading, not its current state.',
+    );
     expect(text).toContain('As the official status page last showed them, 3 min ago (6 Oct 2026, 13:00 UTC).');
     expect(text).toMatch(/Claude API \(api\.anthropic\.com\) Partial Outage/);
     expect(text).toContain('Elevated errors on Claude Opus 4.7');
@@ -175,6 +252,8 @@ describe('stale and flapping', () => {
     await at(NOW + 8 * MINUTE);
     const j = await api();
     expect(j.level).toBe('partial_outage');
-    expect(j.components.find((c: { name: string }) => c.name === 'Claude API (api.anthropic.com)').level).toBe('major_outage');
+    expect(j.components.find((c: { name: string }) => c.name === 'Claude API (api.anthropic.com)').level).toBe(
+      'major_outage',
+    );
   });
 });

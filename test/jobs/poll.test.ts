@@ -27,7 +27,9 @@ beforeAll(async () => {
     '/v2/components.json': json(fixture('instatus-components-v2.json')),
     '/history.atom': { type: 'application/atom+xml', body: fixture('instatus-history-perplexity.atom') },
   });
-  ups.hf = await startUpstream({ '/index.json': json(fixture('betterstack-index-huggingface.json'), { type: 'application/vnd.api+json' }) });
+  ups.hf = await startUpstream({
+    '/index.json': json(fixture('betterstack-index-huggingface.json'), { type: 'application/vnd.api+json' }),
+  });
   ups.aws = await startUpstream({ '/rss/bedrock.rss': feed(fixture('feed-aws-bedrock.rss')) });
   ups.gcp = await startUpstream({ '/incidents.json': json(fixture('gcp-incidents.json')) });
   const catalog = catalogWith([
@@ -36,7 +38,16 @@ beforeAll(async () => {
     providerLike('perplexity', { format: 'instatus', url: ups.perplexity.url }, 'perplexity'),
     providerLike('hugging-face', { format: 'betterstack', url: ups.hf.url }, 'hugging-face'),
     providerLike('aws-bedrock', { format: 'feed', url: `${ups.aws.url}/rss/bedrock.rss` }, 'aws-bedrock'),
-    providerLike('google-gemini', { format: 'gcp', url: `${ups.gcp.url}/incidents.json`, pageUrl: 'https://status.cloud.google.com', products: ['Z0FZJAMvEB4j3NbCJs6B'] }, 'google-gemini'),
+    providerLike(
+      'google-gemini',
+      {
+        format: 'gcp',
+        url: `${ups.gcp.url}/incidents.json`,
+        pageUrl: 'https://status.cloud.google.com',
+        products: ['Z0FZJAMvEB4j3NbCJs6B'],
+      },
+      'google-gemini',
+    ),
     providerLike('writesonic', null, 'writesonic'),
   ]);
   h = await createHarness({ catalog, now: NOW, env: { ALLOW_PRIVATE_UPSTREAMS: 'true', POLL_INTERVAL_SECONDS: '60' } });
@@ -54,11 +65,17 @@ const api = async (slug: string) => (await h.app.inject({ url: `/api/v1/provider
 
 describe('one poll of every format', () => {
   it('records one check per document, the main one first', () => {
-    const outcomes = (slug: string) => h.store.db.prepare('SELECT document, outcome FROM source_checks WHERE provider_slug = ? ORDER BY id').all(slug);
+    const outcomes = (slug: string) =>
+      h.store.db.prepare('SELECT document, outcome FROM source_checks WHERE provider_slug = ? ORDER BY id').all(slug);
     expect(outcomes('anthropic')).toEqual([
-      { document: MAIN_DOCUMENT, outcome: 'ok' }, { document: 'incidents', outcome: 'ok' }, { document: 'maintenances', outcome: 'ok' },
+      { document: MAIN_DOCUMENT, outcome: 'ok' },
+      { document: 'incidents', outcome: 'ok' },
+      { document: 'maintenances', outcome: 'ok' },
     ]);
-    expect(outcomes('openai')).toEqual([{ document: MAIN_DOCUMENT, outcome: 'ok' }, { document: 'incidents', outcome: 'http' }]);
+    expect(outcomes('openai')).toEqual([
+      { document: MAIN_DOCUMENT, outcome: 'ok' },
+      { document: 'incidents', outcome: 'http' },
+    ]);
     expect(outcomes('writesonic')).toEqual([]);
   });
 
@@ -75,9 +92,19 @@ describe('one poll of every format', () => {
     expect(text).toContain('Website CDN provider change');
     const j = await api('anthropic');
     expect(j.level).toBe('partial_outage');
-    expect(j.official).toMatchObject({ state: 'fresh', lastOkAt: new Date(NOW).toISOString(), lastFailure: null, url: 'https://status.claude.com' });
+    expect(j.official).toMatchObject({
+      state: 'fresh',
+      lastOkAt: new Date(NOW).toISOString(),
+      lastFailure: null,
+      url: 'https://status.claude.com',
+    });
     const resolved = j.incidents.find((i: { title: string }) => i.title === 'Elevated errors on claude.ai');
-    expect(resolved).toMatchObject({ state: 'resolved', open: false, resolvedAt: '2026-10-03T10:31:07.540Z', impact: 'minor' });
+    expect(resolved).toMatchObject({
+      state: 'resolved',
+      open: false,
+      resolvedAt: '2026-10-03T10:31:07.540Z',
+      impact: 'minor',
+    });
     expect(resolved.durationMs).toBeGreaterThan(0);
     const maintenance = j.incidents.find((i: { kind: string }) => i.kind === 'maintenance');
     expect(maintenance).toMatchObject({ state: 'scheduled', open: false, scheduledFor: '2026-10-13T05:00:00.000Z' });
@@ -86,17 +113,26 @@ describe('one poll of every format', () => {
   it('incident.io: full_outage of one component of three reads as a partial outage; the failed incidents.json loses nothing', async () => {
     const j = await api('openai');
     expect(j.components.map((c: { name: string; level: string }) => [c.name, c.level])).toEqual([
-      ['Images', 'operational'], ['Chat Completions', 'major_outage'], ['Codex API', 'degraded'],
+      ['Images', 'operational'],
+      ['Chat Completions', 'major_outage'],
+      ['Codex API', 'degraded'],
     ]);
     expect(j.level).toBe('partial_outage');
-    expect(j.incidents[0]).toMatchObject({ title: 'Increased error rates for ChatGPT and the API', open: true, components: [] });
+    expect(j.incidents[0]).toMatchObject({
+      title: 'Increased error rates for ChatGPT and the API',
+      open: true,
+      components: [],
+    });
     expect(j.official.state).toBe('fresh');
   });
 
   it('Instatus: grouped components, active incident and maintenance, the history timeline joined', async () => {
     const j = await api('perplexity');
     expect(j.components.map((c: { name: string; group: string | null }) => [c.name, c.group])).toEqual([
-      ['Sonar API', 'API'], ['Search API', 'API'], ['Website', null], ['Comet', null],
+      ['Sonar API', 'API'],
+      ['Search API', 'API'],
+      ['Website', null],
+      ['Comet', null],
     ]);
     const text = textOf(await page('perplexity'));
     expect(text).toContain("We're facing an issue with our API");
@@ -107,18 +143,28 @@ describe('one poll of every format', () => {
     const body = await page('hugging-face');
     expect(body).toMatch(/<caption class="group-name">Inference<\/caption>/);
     const j = await api('hugging-face');
-    expect(j.incidents[0]).toMatchObject({ title: 'Elevated error rates on Inference Providers', open: true, components: ['Inference Providers'] });
+    expect(j.incidents[0]).toMatchObject({
+      title: 'Elevated error rates on Inference Providers',
+      open: true,
+      components: ['Inference Providers'],
+    });
     expect(j.incidents[0].updates).toHaveLength(2);
     expect(j.level).toBe('degraded');
   });
 
   it('feeds and GCP: incidents only, said so', async () => {
     const aws = await api('aws-bedrock');
-    expect(aws.incidents.filter((i: { open: boolean }) => i.open).map((i: { title: string }) => i.title)).toEqual(['Increased Error Rates']);
+    expect(aws.incidents.filter((i: { open: boolean }) => i.open).map((i: { title: string }) => i.title)).toEqual([
+      'Increased Error Rates',
+    ]);
     expect(textOf(await page('aws-bedrock'))).toContain('The official source lists incidents only, not components.');
     const gcp = await api('google-gemini');
     expect(gcp.incidents).toHaveLength(1);
-    expect(gcp.incidents[0]).toMatchObject({ open: true, impact: 'major', url: 'https://status.cloud.google.com/incidents/Xq3uZ8bN1rT5wY7eK2mC' });
+    expect(gcp.incidents[0]).toMatchObject({
+      open: true,
+      impact: 'major',
+      url: 'https://status.cloud.google.com/incidents/Xq3uZ8bN1rT5wY7eK2mC',
+    });
     expect(gcp.level).toBe('partial_outage');
   });
 

@@ -35,38 +35,65 @@ async function probeWith(behaviour: ApiBehaviour): Promise<Seen> {
   // The JSON agrees with both pages, word for word.
   expect(page).toMatch(new RegExp(`Current status ${json.label}`));
   expect(error).toMatch(new RegExp(`Current status ${json.label}`));
-  for (const text of [json.probes.stateLabel, json.probes.summary, json.probes.last.text, json.probes.latencyText, json.probes.summary24h]) {
+  for (const text of [
+    json.probes.stateLabel,
+    json.probes.summary,
+    json.probes.last.text,
+    json.probes.latencyText,
+    json.probes.summary24h,
+  ]) {
     expect(page).toContain(text);
     expect(error).toContain(text);
   }
-  expect(page).toContain(`${json.probes.answered24h} of ${json.probes.count24h} probes in the last 24 hours answered as expected`);
+  expect(page).toContain(
+    `${json.probes.answered24h} of ${json.probes.count24h} probes in the last 24 hours answered as expected`,
+  );
   expect(json.signals.probe.summary).toBe(json.probes.summary);
   // The verdict's words end where its list of evidence (each item led by its signal) or the headline's evidence starts.
-  const verdict = /(Likely on your side|Likely on the provider's side|Inconclusive) (.*?) (?:Live probe:|Official status page:|Community reports:|Evidence)/.exec(error);
-  return { level: json.level, stateLabel: json.probes.stateLabel, verdict: `${verdict?.[1]}: ${verdict?.[2]}`, page, error };
+  const verdict =
+    /(Likely on your side|Likely on the provider's side|Inconclusive) (.*?) (?:Live probe:|Official status page:|Community reports:|Evidence)/.exec(
+      error,
+    );
+  return {
+    level: json.level,
+    stateLabel: json.probes.stateLabel,
+    verdict: `${verdict?.[1]}: ${verdict?.[2]}`,
+    page,
+    error,
+  };
 }
 
-const NORMALLY = "Likely on your side: OpenAI's authentication service is answering normally: the problem is most likely your key or configuration.";
-const NOT_NORMALLY = "Likely on the provider's side: OpenAI's authentication service is not answering normally: the problem is most likely on OpenAI's side, not your key or configuration. Waiting or retrying later is likely to help more than changing your setup.";
+const NORMALLY =
+  "Likely on your side: OpenAI's authentication service is answering normally: the problem is most likely your key or configuration.";
+const NOT_NORMALLY =
+  "Likely on the provider's side: OpenAI's authentication service is not answering normally: the problem is most likely on OpenAI's side, not your key or configuration. Waiting or retrying later is likely to help more than changing your setup.";
 
 describe('a provider API over time', () => {
   it('healthy, then failing, recovering, slow and well again: every step damped, pages and JSON in step', async () => {
     api = await startFakeApi(NORMAL);
     cycles = 0;
     // No official page: the probe alone decides, so each move of the headline is the probe's.
-    h = await createHarness({ catalog: catalogWith([{ ...probingAt(api.url('openai')), statusPage: null }]), now: NOW, env: { ALLOW_PRIVATE_UPSTREAMS: 'true' } });
+    h = await createHarness({
+      catalog: catalogWith([{ ...probingAt(api.url('openai')), statusPage: null }]),
+      now: NOW,
+      env: { ALLOW_PRIVATE_UPSTREAMS: 'true' },
+    });
     rig = probeRig(h);
 
     let seen = await probeWith(NORMAL);
     expect(seen).toMatchObject({ level: 'operational', stateLabel: 'Answering normally', verdict: NORMALLY });
-    expect(seen.page).toContain('until 10 normal answers set the usual (1 so far), only answers slower than 5 s count as slow');
+    expect(seen.page).toContain(
+      'until 10 normal answers set the usual (1 so far), only answers slower than 5 s count as slow',
+    );
     for (let i = 0; i < 10; i += 1) seen = await probeWith(NORMAL);
     expect(seen.page).toMatch(/usual \d+ ms; answers slower than 800 ms count as slow/);
     expect(seen.page).toContain('11 of 11 probes in the last 24 hours answered as expected (100%)');
 
     seen = await probeWith(BROKEN);
     expect(seen).toMatchObject({ level: 'operational', stateLabel: 'Unusual result, not confirmed' });
-    expect(seen.verdict).toMatch(/^Inconclusive: OpenAI's authentication service did not answer our latest probe in its usual way/);
+    expect(seen.verdict).toMatch(
+      /^Inconclusive: OpenAI's authentication service did not answer our latest probe in its usual way/,
+    );
     expect(seen.page).toContain('A single unusual result is not enough to declare trouble');
     expect(seen.page).toContain('What came back: HTTP 502 (expected 401): <html><h1>502 Bad Gateway</h1></html>');
 
@@ -74,7 +101,9 @@ describe('a provider API over time', () => {
     expect(seen.level).toBe('operational');
     seen = await probeWith(BROKEN);
     expect(seen).toMatchObject({ level: 'partial_outage', stateLabel: 'Failing', verdict: NOT_NORMALLY });
-    expect(seen.page).toContain('3 probes failed since 22 Nov 2026, 12:33 UTC. Last probe at 22 Nov 2026, 12:39 UTC: the API answered with an unexpected status (HTTP 502');
+    expect(seen.page).toContain(
+      '3 probes failed since 22 Nov 2026, 12:33 UTC. Last probe at 22 Nov 2026, 12:39 UTC: the API answered with an unexpected status (HTTP 502',
+    );
     expect(seen.page).toContain('11 of 14 probes in the last 24 hours answered as expected (78.6%)');
 
     seen = await probeWith(NORMAL);
@@ -88,7 +117,9 @@ describe('a provider API over time', () => {
     await probeWith(slow);
     seen = await probeWith(slow);
     expect(seen).toMatchObject({ level: 'degraded', stateLabel: 'Slow' });
-    expect(seen.verdict).toMatch(/^Likely on the provider's side: OpenAI's authentication service is answering far more slowly than usual/);
+    expect(seen.verdict).toMatch(
+      /^Likely on the provider's side: OpenAI's authentication service is answering far more slowly than usual/,
+    );
     expect(seen.page).toMatch(/The API has answered slowly since 22 Nov 2026, 12:48 UTC against a usual \d+ ms/);
     expect(seen.page).toContain('3 of them slowly');
 
@@ -100,7 +131,11 @@ describe('a provider API over time', () => {
   it('an API that stops being probed turns stale after three intervals: Unknown, never its last good word', async () => {
     api = await startFakeApi(NORMAL);
     cycles = 0;
-    h = await createHarness({ catalog: catalogWith([{ ...probingAt(api.url('openai')), statusPage: null }]), now: NOW, env: { ALLOW_PRIVATE_UPSTREAMS: 'true' } });
+    h = await createHarness({
+      catalog: catalogWith([{ ...probingAt(api.url('openai')), statusPage: null }]),
+      now: NOW,
+      env: { ALLOW_PRIVATE_UPSTREAMS: 'true' },
+    });
     rig = probeRig(h);
     await probeWith(NORMAL);
     h.clock.now = NOW + 3 * STEP;

@@ -6,7 +6,15 @@ import { createPollJob } from '../../src/jobs/poll.ts';
 import { upstreamPolicy } from '../../src/sources/addresses.ts';
 import { createConnectionLog, createHttpDoor, createUpstreamDispatcher } from '../../src/sources/http.ts';
 import { catalogWith, createHarness, realCatalog, textOf, type Harness } from '../helpers/app.ts';
-import { apiLookup, closedPort, probeRig, probingAt, startFakeApi, type FakeApi, type ProbeRig } from '../helpers/probe.ts';
+import {
+  apiLookup,
+  closedPort,
+  probeRig,
+  probingAt,
+  startFakeApi,
+  type FakeApi,
+  type ProbeRig,
+} from '../helpers/probe.ts';
 import { fixture } from '../helpers/upstream.ts';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
@@ -25,8 +33,14 @@ afterEach(async () => {
   api = undefined;
 });
 
-type ProviderJson = { slug: string; level: string; summary: string; signals: { probe: { state: string; level: string } } };
-const providersJson = async (): Promise<ProviderJson[]> => (await h.app.inject({ url: '/api/v1/providers' })).json().providers;
+type ProviderJson = {
+  slug: string;
+  level: string;
+  summary: string;
+  signals: { probe: { state: string; level: string } };
+};
+const providersJson = async (): Promise<ProviderJson[]> =>
+  (await h.app.inject({ url: '/api/v1/providers' })).json().providers;
 
 describe('our own network down', () => {
   it('every provider reads Unknown with the reason, in pages and JSON, instead of one outage each', async () => {
@@ -44,7 +58,12 @@ describe('our own network down', () => {
     const agent = createUpstreamDispatcher({ policy, lookup: apiLookup, connectionLog });
     const door = createHttpDoor({ dispatcher: agent, policy, connectionLog, userAgent: 'test' });
     const poll = createPollJob({
-      catalog: h.catalog, store: h.store, door, intervalMs: h.config.pollIntervalMs, deadlineMs: 1000, concurrency: 32,
+      catalog: h.catalog,
+      store: h.store,
+      door,
+      intervalMs: h.config.pollIntervalMs,
+      deadlineMs: 1000,
+      concurrency: 32,
       clock: { now: () => h.clock.now, setTimeout: () => 0, clearTimeout: () => undefined },
     });
     closeMore = async () => {
@@ -59,7 +78,9 @@ describe('our own network down', () => {
 
     const probed = offline.filter((p) => p.probe !== null);
     expect(h.store.probes.latestPerProvider(0, 0)).toHaveLength(probed.length);
-    expect(new Set(h.store.probes.latestPerProvider(0, 0).map((r) => r.outcome))).toEqual(new Set(['connection_error']));
+    expect(new Set(h.store.probes.latestPerProvider(0, 0).map((r) => r.outcome))).toEqual(
+      new Set(['connection_error']),
+    );
     const list = await providersJson();
     expect(list.map((p) => p.level)).toEqual(offline.map(() => 'unknown'));
     const reason = `Our probes of ${probed.length} of ${probed.length} providers fail the same way (connections fail) since 22 Nov 2026, 12:00 UTC: the fault is most likely on our side`;
@@ -84,9 +105,17 @@ describe('a few providers failing alone', () => {
   it('are their outages, not ours: the others keep answering', async () => {
     api = await startFakeApi({ status: 401, body: fixture('errors/openai-401-invalid-key.json') });
     const port = await closedPort();
-    const healthy = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot'].map((slug) => probingAt(api!.url(slug), 'openai', slug));
-    const down = ['golf', 'hotel'].map((slug) => probingAt(`http://${slug}.api.test:${port}/v1/models`, 'openai', slug));
-    h = await createHarness({ catalog: catalogWith([...healthy, ...down]), now: NOW, env: { ALLOW_PRIVATE_UPSTREAMS: 'true' } });
+    const healthy = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot'].map((slug) =>
+      probingAt(api!.url(slug), 'openai', slug),
+    );
+    const down = ['golf', 'hotel'].map((slug) =>
+      probingAt(`http://${slug}.api.test:${port}/v1/models`, 'openai', slug),
+    );
+    h = await createHarness({
+      catalog: catalogWith([...healthy, ...down]),
+      now: NOW,
+      env: { ALLOW_PRIVATE_UPSTREAMS: 'true' },
+    });
     rig = probeRig(h);
     for (let k = 0; k < 3; k += 1) {
       h.clock.now = NOW + k * STEP;
@@ -98,6 +127,8 @@ describe('a few providers failing alone', () => {
       expect(p.signals.probe.state, p.slug).toBe('fresh');
       expect(p.level, p.slug).toBe(failing ? 'partial_outage' : 'operational');
     }
-    expect(textOf((await h.app.inject({ url: '/golf' })).body)).toContain('3 probes failed since 22 Nov 2026, 12:00 UTC');
+    expect(textOf((await h.app.inject({ url: '/golf' })).body)).toContain(
+      '3 probes failed since 22 Nov 2026, 12:00 UTC',
+    );
   });
 });

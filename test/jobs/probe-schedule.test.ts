@@ -24,7 +24,11 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 describe('probe schedule', () => {
   it('probes at start, then once per interval plus at most a tenth of it, never sooner; nothing after close', async () => {
     api = await startFakeApi({ status: 401, body: fixture('errors/openai-401-invalid-key.json') });
-    h = await createHarness({ catalog: catalogWith([probingAt(api.url('openai'))]), now: NOW, env: { ALLOW_PRIVATE_UPSTREAMS: 'true' } });
+    h = await createHarness({
+      catalog: catalogWith([probingAt(api.url('openai'))]),
+      now: NOW,
+      env: { ALLOW_PRIVATE_UPSTREAMS: 'true' },
+    });
     const base = manualClock(NOW);
     // When each cycle timer (far longer than a task timeout) is due, so the clock can be moved exactly there.
     const cycleTimers: number[] = [];

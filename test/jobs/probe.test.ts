@@ -55,7 +55,7 @@ describe('outcomes', () => {
     expect((await cycle()).dnsMs).not.toBeNull();
   });
 
-  it('sends only the catalog\'s fake key, method and headers', async () => {
+  it("sends only the catalog's fake key, method and headers", async () => {
     const a = await api(REJECTION);
     await setup([probingAt(a.url('openai'))]);
     await cycle();
@@ -66,7 +66,11 @@ describe('outcomes', () => {
   });
 
   it('a POST probe sends its body', async () => {
-    const a = await api({ status: 401, type: 'text/html', body: '<html><title>401 Authorization Required</title></html>' });
+    const a = await api({
+      status: 401,
+      type: 'text/html',
+      body: '<html><title>401 Authorization Required</title></html>',
+    });
     await setup([probingAt(a.url('perplexity', '/chat/completions'), 'perplexity')]);
     expect((await cycle('perplexity')).outcome).toBe('rejected_as_expected');
     expect(a.requests[0]).toMatchObject({ method: 'POST', path: '/chat/completions' });
@@ -76,7 +80,11 @@ describe('outcomes', () => {
   it('a 500 is unexpected_status', async () => {
     const a = await api({ status: 500, type: 'text/html', body: '<h1>Internal Server Error</h1>' });
     await setup([probingAt(a.url('openai'))]);
-    expect(await cycle()).toMatchObject({ outcome: 'unexpected_status', httpStatus: 500, detail: 'HTTP 500 (expected 401): <h1>Internal Server Error</h1>' });
+    expect(await cycle()).toMatchObject({
+      outcome: 'unexpected_status',
+      httpStatus: 500,
+      detail: 'HTTP 500 (expected 401): <h1>Internal Server Error</h1>',
+    });
   });
 
   it('a 429 at the auth layer is unexpected_status, and its Retry-After delays that host (never past two intervals)', async () => {
@@ -89,7 +97,11 @@ describe('outcomes', () => {
   it('a 200 means our invalid key was accepted: unexpected_status', async () => {
     const a = await api({ status: 200, body: '{"object":"list","data":[]}' });
     await setup([probingAt(a.url('openai'))]);
-    expect(await cycle()).toMatchObject({ outcome: 'unexpected_status', httpStatus: 200, detail: 'HTTP 200 (our invalid key was accepted): {"object":"list","data":[]}' });
+    expect(await cycle()).toMatchObject({
+      outcome: 'unexpected_status',
+      httpStatus: 200,
+      detail: 'HTTP 200 (our invalid key was accepted): {"object":"list","data":[]}',
+    });
   });
 
   it('the right status with a changed body is unexpected_body, with what differed', async () => {
@@ -97,7 +109,9 @@ describe('outcomes', () => {
     await setup([probingAt(a.url('openai'))]);
     const row = await cycle();
     expect(row).toMatchObject({ outcome: 'unexpected_body', httpStatus: 401 });
-    expect(row.detail).toBe('error.code is "unauthorized", not "invalid_api_key": {"error":{"message":"Unauthorized","code":"unauthorized"}}');
+    expect(row.detail).toBe(
+      'error.code is "unauthorized", not "invalid_api_key": {"error":{"message":"Unauthorized","code":"unauthorized"}}',
+    );
   });
 
   it('an API that never answers is a timeout at the deadline', async () => {
@@ -139,7 +153,17 @@ describe('outcomes', () => {
 describe('slow, decided at record time against the previous 24 hours', () => {
   const seedNormal = (count: number, latencyMs: number) => {
     for (let i = 1; i <= count; i += 1) {
-      h!.store.probes.record('openai', { at: NOW - i * 180_000, outcome: 'rejected_as_expected', httpStatus: 401, latencyMs, dnsMs: null, connectMs: null, tlsMs: null, ttfbMs: null, detail: null });
+      h!.store.probes.record('openai', {
+        at: NOW - i * 180_000,
+        outcome: 'rejected_as_expected',
+        httpStatus: 401,
+        latencyMs,
+        dnsMs: null,
+        connectMs: null,
+        tlsMs: null,
+        ttfbMs: null,
+        detail: null,
+      });
     }
   };
 
@@ -171,7 +195,11 @@ describe('slow, decided at record time against the previous 24 hours', () => {
 describe('schedule', () => {
   it('one request in flight per host: providers sharing a host are probed in turn', async () => {
     const a = await api({ ...REJECTION, delayMs: 30 });
-    await setup([probingAt(a.url('shared'), 'openai'), probingAt(a.url('shared'), 'groq'), probingAt(a.url('shared'), 'together-ai')]);
+    await setup([
+      probingAt(a.url('shared'), 'openai'),
+      probingAt(a.url('shared'), 'groq'),
+      probingAt(a.url('shared'), 'together-ai'),
+    ]);
     await rig!.job.runCycle();
     expect(a.requests).toHaveLength(3);
     expect(a.maxInFlight()).toBe(1);

@@ -27,15 +27,36 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const probe = (slug: string, at: number) => store.probes.record(slug, {
-  at, outcome: 'rejected_as_expected', httpStatus: 401, latencyMs: 120, dnsMs: null, connectMs: null, tlsMs: null, ttfbMs: null, detail: null,
-});
-const check = (slug: string, document: string, at: number, outcome: CheckOutcome) => store.checks.record({
-  providerSlug: slug, document, startedAt: at, durationMs: 100, outcome, httpStatus: outcome === 'ok' ? 200 : 503, detail: outcome === 'ok' ? null : 'HTTP 503',
-});
-const checkTimes = (slug: string, document: string) => (store.db
-  .prepare('SELECT started_at AS at FROM source_checks WHERE provider_slug = ? AND document = ? ORDER BY started_at')
-  .all(slug, document) as { at: number }[]).map((row) => row.at);
+const probe = (slug: string, at: number) =>
+  store.probes.record(slug, {
+    at,
+    outcome: 'rejected_as_expected',
+    httpStatus: 401,
+    latencyMs: 120,
+    dnsMs: null,
+    connectMs: null,
+    tlsMs: null,
+    ttfbMs: null,
+    detail: null,
+  });
+const check = (slug: string, document: string, at: number, outcome: CheckOutcome) =>
+  store.checks.record({
+    providerSlug: slug,
+    document,
+    startedAt: at,
+    durationMs: 100,
+    outcome,
+    httpStatus: outcome === 'ok' ? 200 : 503,
+    detail: outcome === 'ok' ? null : 'HTTP 503',
+  });
+const checkTimes = (slug: string, document: string) =>
+  (
+    store.db
+      .prepare(
+        'SELECT started_at AS at FROM source_checks WHERE provider_slug = ? AND document = ? ORDER BY started_at',
+      )
+      .all(slug, document) as { at: number }[]
+  ).map((row) => row.at);
 
 describe('pruning probe results and source checks', () => {
   it('deletes probe results older than 30 days on every provider and keeps the rest', () => {
@@ -61,22 +82,37 @@ describe('pruning probe results and source checks', () => {
     // anthropic main never succeeded: its whole failure run stays.
     check('anthropic', 'main', NOW - 30 * DAY_MS, 'dns');
     check('anthropic', 'main', NOW - HOUR_MS, 'dns');
-    const before = { main: store.checks.summary('openai', 'main'), incidents: store.checks.summary('openai', 'incidents'), never: store.checks.summary('anthropic', 'main') };
+    const before = {
+      main: store.checks.summary('openai', 'main'),
+      incidents: store.checks.summary('openai', 'incidents'),
+      never: store.checks.summary('anthropic', 'main'),
+    };
 
     expect(pruneSignals(store, NOW).checks).toBe(4);
     expect(checkTimes('openai', 'main')[0]).toBe(NOW - 16 * DAY_MS);
     expect(checkTimes('openai', 'main')).toHaveLength(16);
     expect(checkTimes('openai', 'incidents')).toEqual([NOW - HOUR_MS]);
     expect(checkTimes('anthropic', 'main')).toEqual([NOW - 30 * DAY_MS, NOW - HOUR_MS]);
-    expect({ main: store.checks.summary('openai', 'main'), incidents: store.checks.summary('openai', 'incidents'), never: store.checks.summary('anthropic', 'main') }).toEqual(before);
-    expect(before.main).toMatchObject({ lastOkAt: NOW - 16 * DAY_MS, failingSince: NOW - 15 * DAY_MS, consecutiveFailures: 15 });
+    expect({
+      main: store.checks.summary('openai', 'main'),
+      incidents: store.checks.summary('openai', 'incidents'),
+      never: store.checks.summary('anthropic', 'main'),
+    }).toEqual(before);
+    expect(before.main).toMatchObject({
+      lastOkAt: NOW - 16 * DAY_MS,
+      failingSince: NOW - 15 * DAY_MS,
+      consecutiveFailures: 15,
+    });
     expect(CHECK_RETENTION_MS).toBe(14 * DAY_MS);
     expect(pruneSignals(store, NOW)).toEqual({ probes: 0, checks: 0 });
   });
 
   it('runs as a task that logs what it removed and survives a closed database', () => {
     const lines: string[] = [];
-    const log = { info: (data: object, message: string) => lines.push(`${message} ${JSON.stringify(data)}`), error: (_data: object, message: string) => lines.push(message) };
+    const log = {
+      info: (data: object, message: string) => lines.push(`${message} ${JSON.stringify(data)}`),
+      error: (_data: object, message: string) => lines.push(message),
+    };
     probe('openai', NOW - 40 * DAY_MS);
     const task = signalPruneTask(store, log, () => NOW);
     task();

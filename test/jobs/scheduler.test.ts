@@ -27,7 +27,12 @@ function controllable() {
 
 describe('backoff', () => {
   it('doubles from one interval, honours Retry-After, and is capped', () => {
-    expect([1, 2, 3, 4].map((n) => backoffMs(n, null, MINUTE, 3 * MINUTE))).toEqual([MINUTE, 2 * MINUTE, 3 * MINUTE, 3 * MINUTE]);
+    expect([1, 2, 3, 4].map((n) => backoffMs(n, null, MINUTE, 3 * MINUTE))).toEqual([
+      MINUTE,
+      2 * MINUTE,
+      3 * MINUTE,
+      3 * MINUTE,
+    ]);
     expect(backoffMs(1, 150_000, MINUTE, 3 * MINUTE)).toBe(150_000);
     expect(backoffMs(1, 24 * 60 * MINUTE, MINUTE, 3 * MINUTE)).toBe(3 * MINUTE);
   });
@@ -38,7 +43,15 @@ describe('scheduler', () => {
     const clock = manualClock(0);
     const tasks = controllable();
     const keys = ['a', 'b', 'c', 'd', 'e'];
-    const s = createScheduler({ intervalMs: MINUTE, concurrency: 2, taskTimeoutMs: 10_000, clock, tasks: () => keys, keyOf: (k) => k, run: tasks.run });
+    const s = createScheduler({
+      intervalMs: MINUTE,
+      concurrency: 2,
+      taskTimeoutMs: 10_000,
+      clock,
+      tasks: () => keys,
+      keyOf: (k) => k,
+      run: tasks.run,
+    });
     const cycle = s.runCycle();
     await clock.advance(0);
     expect(tasks.started).toEqual(['a', 'b']);
@@ -54,7 +67,15 @@ describe('scheduler', () => {
   it('abandons a hung task at its timeout without holding up the others', async () => {
     const clock = manualClock(0);
     const tasks = controllable();
-    const s = createScheduler({ intervalMs: MINUTE, concurrency: 2, taskTimeoutMs: 5000, clock, tasks: () => ['hung', 'x', 'y'], keyOf: (k) => k, run: tasks.run });
+    const s = createScheduler({
+      intervalMs: MINUTE,
+      concurrency: 2,
+      taskTimeoutMs: 5000,
+      clock,
+      tasks: () => ['hung', 'x', 'y'],
+      keyOf: (k) => k,
+      run: tasks.run,
+    });
     const cycle = s.runCycle();
     await clock.advance(0);
     tasks.finish('x');
@@ -71,10 +92,18 @@ describe('scheduler', () => {
     const clock = manualClock(0);
     const runs: string[] = [];
     const s = createScheduler({
-      intervalMs: MINUTE, jitterRatio: 0, concurrency: 2, taskTimeoutMs: 3.5 * MINUTE, clock, tasks: () => ['hung', 'ok'], keyOf: (k) => k,
+      intervalMs: MINUTE,
+      jitterRatio: 0,
+      concurrency: 2,
+      taskTimeoutMs: 3.5 * MINUTE,
+      clock,
+      tasks: () => ['hung', 'ok'],
+      keyOf: (k) => k,
       run: (k, signal) => {
         runs.push(`${clock.now() / MINUTE}:${k}`);
-        return k === 'ok' ? Promise.resolve({ ok: true }) : new Promise((resolve) => signal.addEventListener('abort', () => resolve({ ok: false })));
+        return k === 'ok'
+          ? Promise.resolve({ ok: true })
+          : new Promise((resolve) => signal.addEventListener('abort', () => resolve({ ok: false })));
       },
     });
     s.start();
@@ -86,10 +115,18 @@ describe('scheduler', () => {
 
   it('backs a failing task off, honours Retry-After up to the cap, and resumes on success', async () => {
     const clock = manualClock(0);
-    const outcomes: Record<string, TaskOutcome> = { bad: { ok: false }, limited: { ok: false, retryAfterMs: 10 * 60 * MINUTE } };
+    const outcomes: Record<string, TaskOutcome> = {
+      bad: { ok: false },
+      limited: { ok: false, retryAfterMs: 10 * 60 * MINUTE },
+    };
     const runs: string[] = [];
     const s = createScheduler({
-      intervalMs: MINUTE, concurrency: 4, taskTimeoutMs: 1000, clock, tasks: () => ['good', 'bad', 'limited'], keyOf: (k) => k,
+      intervalMs: MINUTE,
+      concurrency: 4,
+      taskTimeoutMs: 1000,
+      clock,
+      tasks: () => ['good', 'bad', 'limited'],
+      keyOf: (k) => k,
       run: async (k) => {
         runs.push(`${clock.now() / MINUTE}:${k}`);
         return outcomes[k] ?? { ok: true };
@@ -117,8 +154,16 @@ describe('scheduler', () => {
     let draw = 0;
     const draws = [1, 0];
     const s = createScheduler({
-      intervalMs: MINUTE, jitterRatio: 0.1, concurrency: 1, taskTimeoutMs: 1000, clock, random: () => draws[draw++ % 2]!,
-      tasks: () => ['t'], keyOf: (k) => k, run: tasks.run, onCycle: (stats) => cycles.push(stats.startedAt),
+      intervalMs: MINUTE,
+      jitterRatio: 0.1,
+      concurrency: 1,
+      taskTimeoutMs: 1000,
+      clock,
+      random: () => draws[draw++ % 2]!,
+      tasks: () => ['t'],
+      keyOf: (k) => k,
+      run: tasks.run,
+      onCycle: (stats) => cycles.push(stats.startedAt),
     });
     s.start();
     await clock.advance(0);

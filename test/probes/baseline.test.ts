@@ -1,8 +1,15 @@
 // The latency baseline: median and MAD of normal rejections, the floor, the median multiple and the minimum count.
 import { describe, expect, it } from 'vitest';
 import {
-  BASELINE_MIN_SAMPLES, SLOW_FLOOR_MS, SLOW_MAD_MULTIPLE, SLOW_MEDIAN_MULTIPLE, SLOW_WITHOUT_BASELINE_MS,
-  isSlow, latencyBaseline, median, normalLatencies,
+  BASELINE_MIN_SAMPLES,
+  SLOW_FLOOR_MS,
+  SLOW_MAD_MULTIPLE,
+  SLOW_MEDIAN_MULTIPLE,
+  SLOW_WITHOUT_BASELINE_MS,
+  isSlow,
+  latencyBaseline,
+  median,
+  normalLatencies,
 } from '../../src/probes/baseline.ts';
 
 const repeat = (values: number[], times: number) => Array.from({ length: times }, () => values).flat();
@@ -52,19 +59,27 @@ describe('latencyBaseline', () => {
     expect(isSlow(2000, few)).toBe(false);
     expect(isSlow(SLOW_WITHOUT_BASELINE_MS + 1, few)).toBe(true);
     expect(latencyBaseline(repeat([100], BASELINE_MIN_SAMPLES)).trusted).toBe(true);
-    expect(latencyBaseline([])).toEqual({ samples: 0, medianMs: null, madMs: null, trusted: false, slowAboveMs: SLOW_WITHOUT_BASELINE_MS });
+    expect(latencyBaseline([])).toEqual({
+      samples: 0,
+      medianMs: null,
+      madMs: null,
+      trusted: false,
+      slowAboveMs: SLOW_WITHOUT_BASELINE_MS,
+    });
   });
 });
 
 describe('normalLatencies', () => {
   it('takes only normal rejections with a latency: slow answers and failures never shape the baseline', () => {
-    expect(normalLatencies([
-      { outcome: 'rejected_as_expected', latencyMs: 100 },
-      { outcome: 'slow', latencyMs: 4000 },
-      { outcome: 'timeout', latencyMs: 10000 },
-      { outcome: 'unexpected_status', latencyMs: 50 },
-      { outcome: 'rejected_as_expected', latencyMs: null },
-      { outcome: 'rejected_as_expected', latencyMs: 120 },
-    ])).toEqual([100, 120]);
+    expect(
+      normalLatencies([
+        { outcome: 'rejected_as_expected', latencyMs: 100 },
+        { outcome: 'slow', latencyMs: 4000 },
+        { outcome: 'timeout', latencyMs: 10000 },
+        { outcome: 'unexpected_status', latencyMs: 50 },
+        { outcome: 'rejected_as_expected', latencyMs: null },
+        { outcome: 'rejected_as_expected', latencyMs: 120 },
+      ]),
+    ).toEqual([100, 120]);
   });
 });

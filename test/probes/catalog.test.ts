@@ -24,7 +24,10 @@ describe('catalog probes', () => {
   it('expect a client-error rejection with a body signature', () => {
     for (const p of probed) {
       const e = p.probe!.expect;
-      expect(e.statuses.every((s) => s >= 400 && s < 500), p.slug).toBe(true);
+      expect(
+        e.statuses.every((s) => s >= 400 && s < 500),
+        p.slug,
+      ).toBe(true);
       expect(e.path !== undefined || e.contains !== undefined, p.slug).toBe(true);
     }
   });

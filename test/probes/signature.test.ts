@@ -27,28 +27,46 @@ describe('catalog probe signatures', () => {
     expect(signatureMismatch(expect_, fixture(`errors/${file}`))).toBeNull();
   });
 
-  it('rejects other providers\' rejections where the signature is specific', () => {
-    expect(signatureMismatch(expectOf('openai'), fixture('errors/anthropic-401.json'))).toBe('error.code is missing, not "invalid_api_key"');
-    expect(signatureMismatch(expectOf('anthropic'), fixture('errors/openai-401-invalid-key.json'))).toBe('error.type is "invalid_request_error", not "authentication_error"');
-    expect(signatureMismatch(expectOf('google-gemini'), fixture('errors/google-gemini-403-missing-key.json'))).toBe('error.details.*.reason is missing, not "API_KEY_INVALID"');
+  it("rejects other providers' rejections where the signature is specific", () => {
+    expect(signatureMismatch(expectOf('openai'), fixture('errors/anthropic-401.json'))).toBe(
+      'error.code is missing, not "invalid_api_key"',
+    );
+    expect(signatureMismatch(expectOf('anthropic'), fixture('errors/openai-401-invalid-key.json'))).toBe(
+      'error.type is "invalid_request_error", not "authentication_error"',
+    );
+    expect(signatureMismatch(expectOf('google-gemini'), fixture('errors/google-gemini-403-missing-key.json'))).toBe(
+      'error.details.*.reason is missing, not "API_KEY_INVALID"',
+    );
   });
 
   it('does not take the "missing key" answer for the "invalid key" one', () => {
-    expect(signatureMismatch(expectOf('openai'), fixture('errors/openai-401-missing-key.json'))).toBe('error.code is null, not "invalid_api_key"');
+    expect(signatureMismatch(expectOf('openai'), fixture('errors/openai-401-missing-key.json'))).toBe(
+      'error.code is null, not "invalid_api_key"',
+    );
   });
 
   it('says when the body is not JSON or lacks the text', () => {
-    expect(signatureMismatch(expectOf('openai'), '<html>401 Authorization Required</html>')).toBe('the body is not JSON');
-    expect(signatureMismatch(expectOf('mistral'), '{"detail":"Forbidden"}')).toBe('the body does not contain "Unauthorized"');
+    expect(signatureMismatch(expectOf('openai'), '<html>401 Authorization Required</html>')).toBe(
+      'the body is not JSON',
+    );
+    expect(signatureMismatch(expectOf('mistral'), '{"detail":"Forbidden"}')).toBe(
+      'the body does not contain "Unauthorized"',
+    );
     expect(signatureMismatch(expectOf('mistral'), '{"detail":"Unauthorized"}')).toBeNull();
   });
 });
 
 describe('signatureMismatch', () => {
   it('compares values by their text, so 401 and "401" are the same rejection', () => {
-    expect(signatureMismatch({ statuses: [401], path: 'error.code', equals: 401 }, '{"error":{"code":"401"}}')).toBeNull();
-    expect(signatureMismatch({ statuses: [401], path: 'error.code', equals: '401' }, '{"error":{"code":401}}')).toBeNull();
-    expect(signatureMismatch({ statuses: [401], path: 'error.code', equals: 401 }, '{"error":{"code":{"value":401}}}')).toBe('error.code is missing, not 401');
+    expect(
+      signatureMismatch({ statuses: [401], path: 'error.code', equals: 401 }, '{"error":{"code":"401"}}'),
+    ).toBeNull();
+    expect(
+      signatureMismatch({ statuses: [401], path: 'error.code', equals: '401' }, '{"error":{"code":401}}'),
+    ).toBeNull();
+    expect(
+      signatureMismatch({ statuses: [401], path: 'error.code', equals: 401 }, '{"error":{"code":{"value":401}}}'),
+    ).toBe('error.code is missing, not 401');
   });
 
   it('with a path and no value, needs the path to hold something', () => {
@@ -59,7 +77,9 @@ describe('signatureMismatch', () => {
   it('needs both parts when a signature has a path and a substring', () => {
     const both = { statuses: [401], path: 'type', equals: 'error', contains: 'x-api-key' };
     expect(signatureMismatch(both, fixture('errors/anthropic-401.json'))).toBeNull();
-    expect(signatureMismatch(both, '{"type":"error","error":{"message":"nope"}}')).toBe('the body does not contain "x-api-key"');
+    expect(signatureMismatch(both, '{"type":"error","error":{"message":"nope"}}')).toBe(
+      'the body does not contain "x-api-key"',
+    );
   });
 });
 

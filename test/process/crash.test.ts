@@ -21,7 +21,10 @@ afterEach(async () => {
 
 const start = async (databasePath: string) => {
   const server = await startServer({
-    DATABASE_PATH: databasePath, JOBS: 'false', TRUST_PROXY: '127.0.0.1', REPORT_RATE_LIMIT_PER_10_MIN: '1000000',
+    DATABASE_PATH: databasePath,
+    JOBS: 'false',
+    TRUST_PROXY: '127.0.0.1',
+    REPORT_RATE_LIMIT_PER_10_MIN: '1000000',
   });
   servers.push(server);
   return server;
@@ -75,7 +78,12 @@ describe('crash safety of the real process', () => {
     expect((await fetch(`${restarted.url}/healthz`)).status).toBe(200);
     const db = new Database(databasePath, { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    const stored = new Set(db.prepare<[], { model: string }>("SELECT model FROM reports WHERE model LIKE 'crash-%'").all().map((row) => row.model));
+    const stored = new Set(
+      db
+        .prepare<[], { model: string }>("SELECT model FROM reports WHERE model LIKE 'crash-%'")
+        .all()
+        .map((row) => row.model),
+    );
     db.close();
     expect(acked.filter((model) => !stored.has(model))).toEqual([]);
     expect(stored.size).toBeGreaterThanOrEqual(KILL_AFTER_ACKED);

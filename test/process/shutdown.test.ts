@@ -55,7 +55,9 @@ describe('shutdown of the real process', () => {
     const body = JSON.stringify({ category: 'auth', model: 'during-shutdown' });
     const socket = connect(Number(port), '127.0.0.1');
     const response = responseOf(socket);
-    socket.write(`POST /api/v1/providers/anthropic/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+    socket.write(
+      `POST /api/v1/providers/anthropic/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
     socket.write(body.slice(0, 10));
     await server.waitForLog(/^incoming request$/);
 
@@ -85,7 +87,9 @@ describe('shutdown of the real process', () => {
     // A request that never completes its body holds app.close() open until the grace period would end.
     const socket = connect(Number(port), '127.0.0.1');
     socket.on('error', () => undefined);
-    socket.write('POST /api/v1/providers/anthropic/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{');
+    socket.write(
+      'POST /api/v1/providers/anthropic/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+    );
     await server.waitForLog(/^incoming request$/);
 
     server.child.kill('SIGTERM');

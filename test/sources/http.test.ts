@@ -3,7 +3,16 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPublicAddress, upstreamPolicy, type UpstreamPolicy } from '../../src/sources/addresses.ts';
-import { classifyError, createHttpDoor, createUpstreamDispatcher, parseRetryAfter, userAgentFor, type HttpDoor, type HttpFailure, type HttpResponse } from '../../src/sources/http.ts';
+import {
+  classifyError,
+  createHttpDoor,
+  createUpstreamDispatcher,
+  parseRetryAfter,
+  userAgentFor,
+  type HttpDoor,
+  type HttpFailure,
+  type HttpResponse,
+} from '../../src/sources/http.ts';
 import { testLookup } from '../helpers/poll.ts';
 import { json, startUpstream, type Upstream } from '../helpers/upstream.ts';
 
@@ -15,7 +24,10 @@ let door: HttpDoor;
 
 function doorWith(policy: UpstreamPolicy): { door: HttpDoor; agent: Agent } {
   const a = createUpstreamDispatcher({ policy, lookup: testLookup });
-  return { agent: a, door: createHttpDoor({ dispatcher: a, policy, userAgent: userAgentFor('Test Status', 'https://status.example') }) };
+  return {
+    agent: a,
+    door: createHttpDoor({ dispatcher: a, policy, userAgent: userAgentFor('Test Status', 'https://status.example') }),
+  };
 }
 
 beforeAll(async () => {
@@ -40,7 +52,10 @@ const success = (r: Awaited<ReturnType<HttpDoor['request']>>) => {
 
 describe('answers', () => {
   it('returns status, headers, text, timing, validators, and names the site in the User-Agent', async () => {
-    up.set('/ok.json', json({ hello: 'wörld' }, { etag: '"v1"', headers: { 'last-modified': 'Mon, 06 Oct 2026 12:00:00 GMT' } }));
+    up.set(
+      '/ok.json',
+      json({ hello: 'wörld' }, { etag: '"v1"', headers: { 'last-modified': 'Mon, 06 Oct 2026 12:00:00 GMT' } }),
+    );
     const r = success(await get('/ok.json'));
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body)).toEqual({ hello: 'wörld' });
@@ -59,11 +74,21 @@ describe('answers', () => {
   it('decompresses gzip and brotli, and decodes a declared charset and a UTF-16 BOM', async () => {
     up.set('/gz', json('{"a":"ü"}', { gzip: true }));
     expect(success(await get('/gz')).body).toBe('{"a":"ü"}');
-    up.set('/br', { type: 'application/json', body: brotliCompressSync(Buffer.from('{"b":1}')), headers: { 'content-encoding': 'br' } });
+    up.set('/br', {
+      type: 'application/json',
+      body: brotliCompressSync(Buffer.from('{"b":1}')),
+      headers: { 'content-encoding': 'br' },
+    });
     expect(success(await get('/br')).body).toBe('{"b":1}');
-    up.set('/latin1', { type: 'application/json; charset=iso-8859-1', body: Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d]) });
+    up.set('/latin1', {
+      type: 'application/json; charset=iso-8859-1',
+      body: Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d]),
+    });
     expect(success(await get('/latin1')).body).toBe('{"é"}');
-    up.set('/utf16', { type: 'application/json', body: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"aws":true}', 'utf16le')]) });
+    up.set('/utf16', {
+      type: 'application/json',
+      body: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"aws":true}', 'utf16le')]),
+    });
     expect(success(await get('/utf16')).body).toBe('{"aws":true}');
   });
 
@@ -81,7 +106,11 @@ describe('limits', () => {
   });
 
   it('bounds decompression: a small gzip bomb is refused', async () => {
-    up.set('/bomb', { type: 'application/json', body: gzipSync(Buffer.alloc(5_000_000, 32)), headers: { 'content-encoding': 'gzip' } });
+    up.set('/bomb', {
+      type: 'application/json',
+      body: gzipSync(Buffer.alloc(5_000_000, 32)),
+      headers: { 'content-encoding': 'gzip' },
+    });
     const r = failure(await get('/bomb'));
     expect(r.kind).toBe('too_large');
     expect(r.detail).toContain('decompressed');
@@ -140,7 +169,10 @@ describe('redirects and the address policy', () => {
   });
 
   it('checks IP-literal hosts in the connector too, where no lookup happens', async () => {
-    const error = await agent.request({ origin: 'http://10.9.9.9:9', path: '/', method: 'GET' }).then(() => null, (e: unknown) => e);
+    const error = await agent.request({ origin: 'http://10.9.9.9:9', path: '/', method: 'GET' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(classifyError(error)).toMatchObject({ kind: 'blocked' });
   });
 
@@ -152,10 +184,20 @@ describe('redirects and the address policy', () => {
   it('by default allows https to public addresses only', async () => {
     const strict = doorWith(upstreamPolicy(false));
     try {
-      expect(failure(await strict.door.request({ url: `${up.url}/ok.json`, deadlineMs: 500, maxBytes: 1000 })).kind).toBe('blocked');
-      expect(failure(await strict.door.request({ url: 'https://127.0.0.1:1/x', deadlineMs: 500, maxBytes: 1000 })).kind).toBe('blocked');
-      expect(failure(await strict.door.request({ url: `https://a.status.test:${up.port}/x`, deadlineMs: 500, maxBytes: 1000 })).kind).toBe('blocked');
-      expect(failure(await strict.door.request({ url: 'ftp://example.com/x', deadlineMs: 500, maxBytes: 1000 })).kind).toBe('blocked');
+      expect(
+        failure(await strict.door.request({ url: `${up.url}/ok.json`, deadlineMs: 500, maxBytes: 1000 })).kind,
+      ).toBe('blocked');
+      expect(
+        failure(await strict.door.request({ url: 'https://127.0.0.1:1/x', deadlineMs: 500, maxBytes: 1000 })).kind,
+      ).toBe('blocked');
+      expect(
+        failure(
+          await strict.door.request({ url: `https://a.status.test:${up.port}/x`, deadlineMs: 500, maxBytes: 1000 }),
+        ).kind,
+      ).toBe('blocked');
+      expect(
+        failure(await strict.door.request({ url: 'ftp://example.com/x', deadlineMs: 500, maxBytes: 1000 })).kind,
+      ).toBe('blocked');
     } finally {
       await strict.agent.close();
     }
@@ -164,13 +206,32 @@ describe('redirects and the address policy', () => {
   it('with private upstreams allowed, opens http and loopback only, never LAN or metadata addresses', () => {
     const relaxed = upstreamPolicy(true);
     expect(relaxed.allowHttp).toBe(true);
-    for (const a of ['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1', '8.8.8.8']) expect(relaxed.isAllowedAddress(a), a).toBe(true);
-    for (const a of ['10.0.0.1', '192.168.1.1', '172.17.0.2', '169.254.169.254', 'fd00::1', '0.0.0.0']) expect(relaxed.isAllowedAddress(a), a).toBe(false);
+    for (const a of ['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1', '8.8.8.8'])
+      expect(relaxed.isAllowedAddress(a), a).toBe(true);
+    for (const a of ['10.0.0.1', '192.168.1.1', '172.17.0.2', '169.254.169.254', 'fd00::1', '0.0.0.0'])
+      expect(relaxed.isAllowedAddress(a), a).toBe(false);
   });
 
   it('knows which addresses are public', () => {
-    for (const a of ['8.8.8.8', '1.1.1.1', '2606:4700::1111', '2001:4860:4860::8888']) expect(isPublicAddress(a), a).toBe(true);
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:10.0.0.1', '::ffff:7f00:1', '[::1]', 'not-an-ip']) {
+    for (const a of ['8.8.8.8', '1.1.1.1', '2606:4700::1111', '2001:4860:4860::8888'])
+      expect(isPublicAddress(a), a).toBe(true);
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:10.0.0.1',
+      '::ffff:7f00:1',
+      '[::1]',
+      'not-an-ip',
+    ]) {
       expect(isPublicAddress(a), a).toBe(false);
     }
   });
@@ -191,6 +252,8 @@ describe('helpers', () => {
     expect(classifyError(e('UND_ERR_CONNECT_TIMEOUT')).kind).toBe('timeout');
     expect(classifyError(e('CERT_HAS_EXPIRED')).kind).toBe('tls');
     expect(classifyError(e('ERR_TLS_CERT_ALTNAME_INVALID')).kind).toBe('tls');
-    expect(classifyError(Object.assign(new Error('wrapped'), { cause: e('DEPTH_ZERO_SELF_SIGNED_CERT') })).kind).toBe('tls');
+    expect(classifyError(Object.assign(new Error('wrapped'), { cause: e('DEPTH_ZERO_SELF_SIGNED_CERT') })).kind).toBe(
+      'tls',
+    );
   });
 });

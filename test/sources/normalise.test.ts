@@ -2,17 +2,37 @@
 import { describe, expect, it } from 'vitest';
 import type { SnapshotIncident } from '../../src/domain.ts';
 import { mergeIncident, mergeReadings } from '../../src/sources/merge.ts';
-import { normaliseImpact, normaliseIncidentState, normaliseLevel, normaliseMaintenanceState } from '../../src/sources/normalise.ts';
+import {
+  normaliseImpact,
+  normaliseIncidentState,
+  normaliseLevel,
+  normaliseMaintenanceState,
+} from '../../src/sources/normalise.ts';
 import { parseTime } from '../../src/sources/parse.ts';
 
 describe('normalisation table', () => {
   it.each([
-    ['operational', 'operational'], ['OPERATIONAL', 'operational'], ['UP', 'operational'],
-    ['degraded_performance', 'degraded'], ['DEGRADEDPERFORMANCE', 'degraded'], ['MINOROUTAGE', 'degraded'], ['degraded', 'degraded'],
-    ['partial_outage', 'partial_outage'], ['PARTIALOUTAGE', 'partial_outage'], ['SERVICE_DISRUPTION', 'partial_outage'],
-    ['major_outage', 'major_outage'], ['full_outage', 'major_outage'], ['MAJOROUTAGE', 'major_outage'], ['downtime', 'major_outage'],
-    ['under_maintenance', 'maintenance'], ['UNDERMAINTENANCE', 'maintenance'], ['maintenance', 'maintenance'],
-    ['none', 'operational'], ['minor', 'degraded'], ['major', 'partial_outage'], ['critical', 'major_outage'],
+    ['operational', 'operational'],
+    ['OPERATIONAL', 'operational'],
+    ['UP', 'operational'],
+    ['degraded_performance', 'degraded'],
+    ['DEGRADEDPERFORMANCE', 'degraded'],
+    ['MINOROUTAGE', 'degraded'],
+    ['degraded', 'degraded'],
+    ['partial_outage', 'partial_outage'],
+    ['PARTIALOUTAGE', 'partial_outage'],
+    ['SERVICE_DISRUPTION', 'partial_outage'],
+    ['major_outage', 'major_outage'],
+    ['full_outage', 'major_outage'],
+    ['MAJOROUTAGE', 'major_outage'],
+    ['downtime', 'major_outage'],
+    ['under_maintenance', 'maintenance'],
+    ['UNDERMAINTENANCE', 'maintenance'],
+    ['maintenance', 'maintenance'],
+    ['none', 'operational'],
+    ['minor', 'degraded'],
+    ['major', 'partial_outage'],
+    ['critical', 'major_outage'],
   ])('level %s → %s', (raw, level) => {
     expect(normaliseLevel(raw)).toEqual({ value: level, raw });
   });
@@ -37,21 +57,42 @@ describe('normalisation table', () => {
   it('reads times with any offset and zone-less times as UTC', () => {
     expect(parseTime('2019-02-21T08:31:24.239-06:00')).toBe(Date.UTC(2019, 1, 21, 14, 31, 24, 239));
     expect(parseTime('2026-10-06T12:00:00')).toBe(Date.UTC(2026, 9, 6, 12));
-    expect(parseTime('Sat Jun 11 2022 18:55:50 GMT+0200 (Central European Summer Time)')).toBe(Date.UTC(2022, 5, 11, 16, 55, 50));
+    expect(parseTime('Sat Jun 11 2022 18:55:50 GMT+0200 (Central European Summer Time)')).toBe(
+      Date.UTC(2022, 5, 11, 16, 55, 50),
+    );
     expect(parseTime('Mon, 06 Oct 2026 12:20:41 +0000')).toBe(Date.UTC(2026, 9, 6, 12, 20, 41));
     expect(parseTime('soon')).toBeNull();
   });
 });
 
 const incident = (over: Partial<SnapshotIncident>): SnapshotIncident => ({
-  key: 'a', kind: 'incident', title: 'Errors', state: 'investigating', rawState: 'investigating', impact: 'major', rawImpact: 'major',
-  url: null, startedAt: 100, resolvedAt: null, scheduledFor: null, scheduledUntil: null, updates: [], components: [], ...over,
+  key: 'a',
+  kind: 'incident',
+  title: 'Errors',
+  state: 'investigating',
+  rawState: 'investigating',
+  impact: 'major',
+  rawImpact: 'major',
+  url: null,
+  startedAt: 100,
+  resolvedAt: null,
+  scheduledFor: null,
+  scheduledUntil: null,
+  updates: [],
+  components: [],
+  ...over,
 });
 
 describe('merging one poll', () => {
   it('lets a resolution told by a supplementary document win, joining timelines', () => {
     const main = incident({ updates: [{ key: 'u1', state: 'investigating', rawState: null, body: 'a', at: 110 }] });
-    const history = incident({ state: 'resolved', rawState: 'resolved', impact: 'unknown', resolvedAt: 200, updates: [{ key: 'u2', state: 'resolved', rawState: null, body: 'b', at: 200 }] });
+    const history = incident({
+      state: 'resolved',
+      rawState: 'resolved',
+      impact: 'unknown',
+      resolvedAt: 200,
+      updates: [{ key: 'u2', state: 'resolved', rawState: null, body: 'b', at: 200 }],
+    });
     const merged = mergeIncident(main, history);
     expect(merged).toMatchObject({ state: 'resolved', resolvedAt: 200, impact: 'major' });
     expect(merged.updates.map((u) => u.key)).toEqual(['u2', 'u1']);

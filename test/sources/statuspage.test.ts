@@ -7,7 +7,8 @@ import { ADAPTERS } from '../../src/sources/adapters/index.ts';
 import { fixture } from '../helpers/upstream.ts';
 
 const page: StatusPage = { format: 'statuspage', url: 'https://status.claude.com' };
-const read = (document: string, name: string, p: StatusPage = page) => ADAPTERS[p.format].read(document, fixture(name), p, Date.UTC(2026, 9, 7));
+const read = (document: string, name: string, p: StatusPage = page) =>
+  ADAPTERS[p.format].read(document, fixture(name), p, Date.UTC(2026, 9, 7));
 
 describe('statuspage adapter', () => {
   it('asks for summary.json first, then incidents and maintenances', () => {
@@ -20,7 +21,11 @@ describe('statuspage adapter', () => {
 
   it('reads the healthy Claude summary: six components keyed by id, page level operational', () => {
     const r = read(MAIN_DOCUMENT, 'statuspage-summary-anthropic.json');
-    expect(r.components?.map((c) => [c.key, c.name, c.level])).toContainEqual(['k8w3r06qmzrp', 'Claude API (api.anthropic.com)', 'operational']);
+    expect(r.components?.map((c) => [c.key, c.name, c.level])).toContainEqual([
+      'k8w3r06qmzrp',
+      'Claude API (api.anthropic.com)',
+      'operational',
+    ]);
     expect(r.components).toHaveLength(6);
     expect(r.pageLevel).toBe('operational');
     expect(r.pageRaw).toBe('none');
@@ -30,12 +35,21 @@ describe('statuspage adapter', () => {
 
   it('reads an open incident with its timeline newest first, impact, components and shortlink', () => {
     const r = read(MAIN_DOCUMENT, 'statuspage-summary-anthropic-incident.json');
-    expect(r.components?.find((c) => c.key === 'yyzkbfz2thpt')).toMatchObject({ level: 'degraded', rawStatus: 'degraded_performance' });
+    expect(r.components?.find((c) => c.key === 'yyzkbfz2thpt')).toMatchObject({
+      level: 'degraded',
+      rawStatus: 'degraded_performance',
+    });
     expect(r.pageLevel).toBe('partial_outage');
     const [incident] = r.incidents!;
     expect(incident).toMatchObject({
-      key: 'q4m8v2n7d1xk', kind: 'incident', state: 'identified', impact: 'major', rawImpact: 'major',
-      url: 'https://stspg.io/q4m8v2n7d1xk', startedAt: Date.parse('2026-10-06T11:41:09.395Z'), resolvedAt: null,
+      key: 'q4m8v2n7d1xk',
+      kind: 'incident',
+      state: 'identified',
+      impact: 'major',
+      rawImpact: 'major',
+      url: 'https://stspg.io/q4m8v2n7d1xk',
+      startedAt: Date.parse('2026-10-06T11:41:09.395Z'),
+      resolvedAt: null,
     });
     expect(incident!.updates.map((u) => u.state)).toEqual(['identified', 'investigating']);
     expect(incident!.updates[0]!.at).toBe(Date.parse('2026-10-06T12:20:41.089Z'));
@@ -45,7 +59,11 @@ describe('statuspage adapter', () => {
   it('learns resolution and postmortem from incidents.json', () => {
     const r = read('incidents', 'statuspage-incidents-anthropic.json');
     const byKey = new Map(r.incidents!.map((i) => [i.key, i]));
-    expect(byKey.get('t6r2k9p4w8mc')).toMatchObject({ state: 'resolved', impact: 'minor', resolvedAt: Date.parse('2026-10-03T10:31:07.540Z') });
+    expect(byKey.get('t6r2k9p4w8mc')).toMatchObject({
+      state: 'resolved',
+      impact: 'minor',
+      resolvedAt: Date.parse('2026-10-03T10:31:07.540Z'),
+    });
     expect(byKey.get('c8v1d5h3n9qe')).toMatchObject({ state: 'postmortem', impact: 'critical' });
     expect(byKey.get('c8v1d5h3n9qe')!.updates).toHaveLength(5);
     expect(byKey.get('q4m8v2n7d1xk')!.resolvedAt).toBeNull();
@@ -61,7 +79,10 @@ describe('statuspage adapter', () => {
   });
 
   it('flattens groups, keeps non-Latin names, hides only-if-degraded flags, keeps unseen values raw', () => {
-    const r = read(MAIN_DOCUMENT, 'statuspage-summary-groups-moonshot.json', { format: 'statuspage', url: 'https://status.moonshot.cn' });
+    const r = read(MAIN_DOCUMENT, 'statuspage-summary-groups-moonshot.json', {
+      format: 'statuspage',
+      url: 'https://status.moonshot.cn',
+    });
     const components = [...r.components!].sort((a, b) => a.position - b.position);
     expect(components.map((c) => [c.name, c.groupName])).toEqual([
       ['模型 Model', null],
@@ -69,15 +90,24 @@ describe('statuspage adapter', () => {
       ['API Service', 'API 服务'],
       ['Legacy Gateway', null],
     ]);
-    expect(components.find((c) => c.key === 'x0zsqgy57b75')).toMatchObject({ level: 'unknown', rawStatus: 'brownout_new_value' });
+    expect(components.find((c) => c.key === 'x0zsqgy57b75')).toMatchObject({
+      level: 'unknown',
+      rawStatus: 'brownout_new_value',
+    });
     expect(components.find((c) => c.key === 'hidden000001')!.onlyShowIfDegraded).toBe(true);
     expect(components.find((c) => c.key === '8psr5dfdld0s')!.onlyShowIfDegraded).toBe(false);
     const incident = r.incidents!.find((i) => i.kind === 'incident')!;
     expect(incident.startedAt).toBe(Date.parse('2026-10-07T09:40:00Z'));
     expect(incident.url).toBe('https://status.moonshot.cn/incidents/mk1incident1');
     expect(incident.updates[0]!.body).toContain('我们正在调查');
-    expect(incident.updates.map((u) => u.at)).toEqual([Date.parse('2026-10-07T10:05:11.089Z'), Date.parse('2026-10-07T09:41:09.540Z')]);
-    expect(r.incidents!.find((i) => i.kind === 'maintenance')).toMatchObject({ state: 'in_progress', title: '数据库维护 Database maintenance' });
+    expect(incident.updates.map((u) => u.at)).toEqual([
+      Date.parse('2026-10-07T10:05:11.089Z'),
+      Date.parse('2026-10-07T09:41:09.540Z'),
+    ]);
+    expect(r.incidents!.find((i) => i.kind === 'maintenance')).toMatchObject({
+      state: 'in_progress',
+      title: '数据库维护 Database maintenance',
+    });
   });
 
   it('turns garbage into typed failures', () => {
@@ -110,9 +140,17 @@ describe('incidentio adapter', () => {
 
   it('maps full_outage, tolerates components: null and shortlink: null, links the page instead', () => {
     const r = read(MAIN_DOCUMENT, 'incidentio-summary-incident-openai.json', openai);
-    expect(r.components!.find((c) => c.name === 'Chat Completions')).toMatchObject({ level: 'major_outage', rawStatus: 'full_outage' });
+    expect(r.components!.find((c) => c.name === 'Chat Completions')).toMatchObject({
+      level: 'major_outage',
+      rawStatus: 'full_outage',
+    });
     const incident = r.incidents![0]!;
-    expect(incident).toMatchObject({ state: 'investigating', impact: 'major', components: [], url: 'https://status.openai.com/incidents/01K6ZQ3W8R7M2N4B5V6C7X8Z9A' });
+    expect(incident).toMatchObject({
+      state: 'investigating',
+      impact: 'major',
+      components: [],
+      url: 'https://status.openai.com/incidents/01K6ZQ3W8R7M2N4B5V6C7X8Z9A',
+    });
     expect(incident.startedAt).toBe(Date.parse('2026-10-06T09:12:40Z'));
   });
 

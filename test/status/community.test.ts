@@ -3,8 +3,16 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportCategory } from '../../src/domain.ts';
 import {
-  COMMUNITY_BASELINE_DAYS, COMMUNITY_BASELINE_FLOOR, COMMUNITY_BUCKET_MS, COMMUNITY_SPIKE_MIN_REPORTS, COMMUNITY_SPIKE_MULTIPLE,
-  communitySeries, communitySinceAt, readCommunity, summariseCommunity, type Bucket,
+  COMMUNITY_BASELINE_DAYS,
+  COMMUNITY_BASELINE_FLOOR,
+  COMMUNITY_BUCKET_MS,
+  COMMUNITY_SPIKE_MIN_REPORTS,
+  COMMUNITY_SPIKE_MULTIPLE,
+  communitySeries,
+  communitySinceAt,
+  readCommunity,
+  summariseCommunity,
+  type Bucket,
 } from '../../src/status/community.ts';
 import { combineSignals } from '../../src/status/headline.ts';
 import type { SignalReading } from '../../src/status/types.ts';
@@ -16,30 +24,66 @@ const NOW = Date.UTC(2026, 10, 22, 12, 7, 0);
 const CURRENT = Date.UTC(2026, 10, 22, 12, 0, 0);
 const PREVIOUS = CURRENT - COMMUNITY_BUCKET_MS;
 
-const b = (bucketAt: number, count: number, category: ReportCategory = 'auth'): Bucket => ({ bucketAt, count, category });
+const b = (bucketAt: number, count: number, category: ReportCategory = 'auth'): Bucket => ({
+  bucketAt,
+  count,
+  category,
+});
 
 /** The same window on each of the previous days, `perDay[i]` reports on day i + 1 back. */
-const history = (perDay: number[], category: ReportCategory = 'auth') => perDay.map((count, i) => b(CURRENT - (i + 1) * DAY_MS, count, category));
+const history = (perDay: number[], category: ReportCategory = 'auth') =>
+  perDay.map((count, i) => b(CURRENT - (i + 1) * DAY_MS, count, category));
 
 const quietReading = (signal: 'official' | 'probe'): SignalReading => ({
-  signal, state: 'never', level: 'unknown', checkedAt: null, okAt: null, summary: `${signal} never checked`, reasons: [],
+  signal,
+  state: 'never',
+  level: 'unknown',
+  checkedAt: null,
+  okAt: null,
+  summary: `${signal} never checked`,
+  reasons: [],
 });
 
 describe('summariseCommunity', () => {
   it('with no reports says so plainly and sees no spike', () => {
     const view = summariseCommunity([], NOW);
-    expect(view).toMatchObject({ recent: 0, usual: 0, baseline: COMMUNITY_BASELINE_FLOOR, spike: false, lastReportAt: null, byCategory: [] });
+    expect(view).toMatchObject({
+      recent: 0,
+      usual: 0,
+      baseline: COMMUNITY_BASELINE_FLOOR,
+      spike: false,
+      lastReportAt: null,
+      byCategory: [],
+    });
     expect(view.sentence).toBe('No reports in the last 30 minutes.');
   });
 
-  it('takes the last report\'s exact time when the bucket knows it', () => {
-    const view = summariseCommunity([{ ...b(PREVIOUS, 1), lastAt: PREVIOUS + 61_000 }, { ...b(CURRENT, 1, 'timeout'), lastAt: CURRENT + 6 * MINUTE_MS }], NOW);
+  it("takes the last report's exact time when the bucket knows it", () => {
+    const view = summariseCommunity(
+      [
+        { ...b(PREVIOUS, 1), lastAt: PREVIOUS + 61_000 },
+        { ...b(CURRENT, 1, 'timeout'), lastAt: CURRENT + 6 * MINUTE_MS },
+      ],
+      NOW,
+    );
     expect(view.lastReportAt).toBe(CURRENT + 6 * MINUTE_MS);
-    expect(summariseCommunity([{ ...b(PREVIOUS, 1), lastAt: PREVIOUS + 61_000 }, { ...b(CURRENT, 1, 'timeout'), lastAt: CURRENT + 6 * MINUTE_MS }], NOW, 'auth').lastReportAt).toBe(PREVIOUS + 61_000);
+    expect(
+      summariseCommunity(
+        [
+          { ...b(PREVIOUS, 1), lastAt: PREVIOUS + 61_000 },
+          { ...b(CURRENT, 1, 'timeout'), lastAt: CURRENT + 6 * MINUTE_MS },
+        ],
+        NOW,
+        'auth',
+      ).lastReportAt,
+    ).toBe(PREVIOUS + 61_000);
   });
 
   it('counts the current and the previous bucket only', () => {
-    const view = summariseCommunity([b(CURRENT, 2), b(PREVIOUS, 3), b(PREVIOUS - COMMUNITY_BUCKET_MS, 50), b(CURRENT + COMMUNITY_BUCKET_MS, 9)], NOW);
+    const view = summariseCommunity(
+      [b(CURRENT, 2), b(PREVIOUS, 3), b(PREVIOUS - COMMUNITY_BUCKET_MS, 50), b(CURRENT + COMMUNITY_BUCKET_MS, 9)],
+      NOW,
+    );
     expect(view.recent).toBe(5);
     expect(view.lastReportAt).toBe(CURRENT);
   });
@@ -50,7 +94,10 @@ describe('summariseCommunity', () => {
     expect(view.baseline).toBe(10);
     expect(view.ratio).toBeCloseTo(0.4);
     // A day further back than the baseline does not count.
-    const older = summariseCommunity([...history([10, 10, 10, 10, 10, 10, 10]), b(CURRENT - (COMMUNITY_BASELINE_DAYS + 1) * DAY_MS, 1000)], NOW);
+    const older = summariseCommunity(
+      [...history([10, 10, 10, 10, 10, 10, 10]), b(CURRENT - (COMMUNITY_BASELINE_DAYS + 1) * DAY_MS, 1000)],
+      NOW,
+    );
     expect(older.usual).toBe(10);
   });
 
@@ -67,28 +114,51 @@ describe('summariseCommunity', () => {
     expect(summariseCommunity([...usual, b(CURRENT, 59)], NOW).spike).toBe(false);
     const spike = summariseCommunity([...usual, b(CURRENT, 60)], NOW);
     expect(spike.spike).toBe(true);
-    expect(spike.sentence).toBe('60 reports in the last 30 minutes, 3× the usual level; most: authentication errors (60).');
+    expect(spike.sentence).toBe(
+      '60 reports in the last 30 minutes, 3× the usual level; most: authentication errors (60).',
+    );
   });
 
   it('writes the sentence with the multiple and the top category', () => {
-    const view = summariseCommunity([...history([2, 2, 3, 3, 2, 3, 2]), b(CURRENT, 6, 'auth'), b(PREVIOUS, 3, 'auth'), b(CURRENT, 4, 'timeout'), b(PREVIOUS, 1, 'other')], NOW);
-    expect(view.sentence).toBe('14 reports in the last 30 minutes, 7× the usual level; most: authentication errors (9).');
+    const view = summariseCommunity(
+      [
+        ...history([2, 2, 3, 3, 2, 3, 2]),
+        b(CURRENT, 6, 'auth'),
+        b(PREVIOUS, 3, 'auth'),
+        b(CURRENT, 4, 'timeout'),
+        b(PREVIOUS, 1, 'other'),
+      ],
+      NOW,
+    );
+    expect(view.sentence).toBe(
+      '14 reports in the last 30 minutes, 7× the usual level; most: authentication errors (9).',
+    );
     expect(view.byCategory).toEqual([
       { category: 'auth', label: 'Authentication / API key', count: 9 },
       { category: 'timeout', label: 'Timeouts', count: 4 },
       { category: 'other', label: 'Other', count: 1 },
     ]);
-    expect(summariseCommunity([b(CURRENT, 1, 'rate_limit')], NOW).sentence).toBe('1 report in the last 30 minutes, within the usual level; most: rate limit errors (1).');
-    expect(summariseCommunity([b(CURRENT, 3, 'timeout')], NOW).sentence).toBe('3 reports in the last 30 minutes, 1.5× the usual level; most: timeouts (3).');
+    expect(summariseCommunity([b(CURRENT, 1, 'rate_limit')], NOW).sentence).toBe(
+      '1 report in the last 30 minutes, within the usual level; most: rate limit errors (1).',
+    );
+    expect(summariseCommunity([b(CURRENT, 3, 'timeout')], NOW).sentence).toBe(
+      '3 reports in the last 30 minutes, 1.5× the usual level; most: timeouts (3).',
+    );
   });
 
   it('counts one category alone for an error page', () => {
-    const buckets = [b(CURRENT, 7, 'auth'), b(CURRENT, 30, 'timeout'), ...history([40, 40, 40, 40, 40, 40, 40], 'timeout')];
+    const buckets = [
+      b(CURRENT, 7, 'auth'),
+      b(CURRENT, 30, 'timeout'),
+      ...history([40, 40, 40, 40, 40, 40, 40], 'timeout'),
+    ];
     const auth = summariseCommunity(buckets, NOW, 'auth');
     expect(auth).toMatchObject({ recent: 7, usual: 0, spike: true });
     expect(auth.sentence).toBe('7 reports of authentication errors in the last 30 minutes, 3.5× the usual level.');
     expect(summariseCommunity(buckets, NOW).spike).toBe(false);
-    expect(summariseCommunity(buckets, NOW, 'quota').sentence).toBe('No reports of quota or billing errors in the last 30 minutes.');
+    expect(summariseCommunity(buckets, NOW, 'quota').sentence).toBe(
+      'No reports of quota or billing errors in the last 30 minutes.',
+    );
   });
 });
 
@@ -96,20 +166,37 @@ describe('the community signal', () => {
   it('is quiet without a spike: no level, no claim of health', () => {
     const reading = readCommunity(summariseCommunity([b(CURRENT, 3)], NOW));
     expect(reading).toMatchObject({ state: 'quiet', level: 'unknown' });
-    expect(reading.reasons).toEqual([{ signal: 'community', level: null, text: '3 reports in the last 30 minutes, 1.5× the usual level; most: authentication errors (3).', at: null }]);
+    expect(reading.reasons).toEqual([
+      {
+        signal: 'community',
+        level: null,
+        text: '3 reports in the last 30 minutes, 1.5× the usual level; most: authentication errors (3).',
+        at: null,
+      },
+    ]);
   });
 
   it('raises the headline to degraded at most, with its reason, when it is the only fresh signal', () => {
     const reading = readCommunity(summariseCommunity([b(CURRENT, 500, 'server_error')], NOW));
     expect(reading).toMatchObject({ state: 'fresh', level: 'degraded' });
-    const status = combineSignals({ official: quietReading('official'), probe: quietReading('probe'), community: reading });
+    const status = combineSignals({
+      official: quietReading('official'),
+      probe: quietReading('probe'),
+      community: reading,
+    });
     expect(status.level).toBe('degraded');
     expect(status.reasons[0]).toMatchObject({ signal: 'community', level: 'degraded', at: CURRENT });
-    expect(status.reasons[0]!.text).toBe('Users report problems: 500 reports in the last 30 minutes, 250× the usual level; most: server errors (500).');
+    expect(status.reasons[0]!.text).toBe(
+      'Users report problems: 500 reports in the last 30 minutes, 250× the usual level; most: server errors (500).',
+    );
   });
 
   it('without a spike leaves a provider with no other fresh signal Unknown', () => {
-    const status = combineSignals({ official: quietReading('official'), probe: quietReading('probe'), community: readCommunity(summariseCommunity([b(CURRENT, 4)], NOW)) });
+    const status = combineSignals({
+      official: quietReading('official'),
+      probe: quietReading('probe'),
+      community: readCommunity(summariseCommunity([b(CURRENT, 4)], NOW)),
+    });
     expect(status.level).toBe('unknown');
   });
 });
@@ -136,7 +223,8 @@ describe('communitySeries', () => {
     const since = communitySinceAt(NOW);
     expect(since % COMMUNITY_BUCKET_MS).toBe(0);
     const all: Bucket[] = [];
-    for (let at = since - DAY_MS; at <= CURRENT; at += COMMUNITY_BUCKET_MS) all.push(b(at, 1 + (at / COMMUNITY_BUCKET_MS) % 7));
+    for (let at = since - DAY_MS; at <= CURRENT; at += COMMUNITY_BUCKET_MS)
+      all.push(b(at, 1 + ((at / COMMUNITY_BUCKET_MS) % 7)));
     const kept = all.filter((x) => x.bucketAt >= since);
     expect(kept.length).toBeLessThan(all.length);
     expect(communitySeries(kept, NOW)).toEqual(communitySeries(all, NOW));

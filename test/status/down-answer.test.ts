@@ -36,21 +36,33 @@ describe('answerIsItDown over every combination of signals', () => {
 
   it('answers Partly for an open major incident and for failing probes, with the reason', () => {
     const incident = answerIsItDown('Acme', status('fresh-incident', 'healthy'));
-    expect([incident.answer, incident.sentence]).toEqual(['partly', expect.stringContaining('Elevated error rates on the API')]);
+    expect([incident.answer, incident.sentence]).toEqual([
+      'partly',
+      expect.stringContaining('Elevated error rates on the API'),
+    ]);
     const probes = answerIsItDown('Acme', status('absent', 'failing'));
     expect([probes.answer, probes.evidence[0]!.signal]).toEqual(['partly', 'probe']);
   });
 
   it('answers Yes only for a major outage that a fresh signal reports', () => {
     const down = official('fresh-ok');
-    const a = answerIsItDown('Acme', status('fresh-ok', 'absent', 'quiet', 'auth', { ...down, components: down.components.map((c) => ({ ...c, level: 'major_outage' as const })) }));
+    const a = answerIsItDown(
+      'Acme',
+      status('fresh-ok', 'absent', 'quiet', 'auth', {
+        ...down,
+        components: down.components.map((c) => ({ ...c, level: 'major_outage' as const })),
+      }),
+    );
     expect([a.answer, a.label]).toEqual(['yes', 'Yes']);
     expect(a.sentence).toContain('Acme has a major outage');
   });
 
   it('says only "may be partly down" on community reports alone, and "We can\'t tell" without fresh data', () => {
     const a = answerIsItDown('Acme', status('absent', 'absent', 'spike'));
-    expect([a.answer, a.sentence]).toEqual(['partly', expect.stringMatching(/^Acme may be partly down: Users report problems/)]);
+    expect([a.answer, a.sentence]).toEqual([
+      'partly',
+      expect.stringMatching(/^Acme may be partly down: Users report problems/),
+    ]);
     expect(answerIsItDown('Acme', status('stale', 'stale')).label).toBe("We can't tell right now");
   });
 

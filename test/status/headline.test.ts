@@ -15,19 +15,36 @@ const PROBE_MS = 180_000;
 
 function official(over: Partial<OfficialInput> = {}): OfficialInput {
   return {
-    configured: true, intervalMs: POLL_MS, lastAttemptAt: NOW - 30_000, lastOkAt: NOW - 30_000, failure: null,
-    components: [{ name: 'API', level: 'operational' }, { name: 'Console', level: 'operational' }],
-    openIncidents: [], pageLevel: null, ...over,
+    configured: true,
+    intervalMs: POLL_MS,
+    lastAttemptAt: NOW - 30_000,
+    lastOkAt: NOW - 30_000,
+    failure: null,
+    components: [
+      { name: 'API', level: 'operational' },
+      { name: 'Console', level: 'operational' },
+    ],
+    openIncidents: [],
+    pageLevel: null,
+    ...over,
   };
 }
 
 const samples = (outcomes: ProbeOutcome[], endAt = NOW - 10_000): ProbeSample[] =>
-  outcomes.map((outcome, i) => ({ at: endAt - (outcomes.length - 1 - i) * PROBE_MS, outcome, httpStatus: 401, latencyMs: 150 }));
+  outcomes.map((outcome, i) => ({
+    at: endAt - (outcomes.length - 1 - i) * PROBE_MS,
+    outcome,
+    httpStatus: 401,
+    latencyMs: 150,
+  }));
 
 function status(o: OfficialInput, probe: ProbeSample[] | null, buckets: Bucket[] = []): ProviderStatus {
   return combineSignals({
     official: readOfficial(o, NOW),
-    probe: readProbe({ configured: probe !== null, intervalMs: PROBE_MS, samples: probe ?? [], usualLatencyMs: 150, localFault: null }, NOW),
+    probe: readProbe(
+      { configured: probe !== null, intervalMs: PROBE_MS, samples: probe ?? [], usualLatencyMs: 150, localFault: null },
+      NOW,
+    ),
     community: readCommunity(summariseCommunity(buckets, NOW)),
   });
 }
@@ -35,7 +52,10 @@ function status(o: OfficialInput, probe: ProbeSample[] | null, buckets: Bucket[]
 /** The invariants DESIGN.md §2 promises, checked on any status. */
 function expectInvariants(s: ProviderStatus): void {
   if (s.level !== 'operational' && s.level !== 'unknown') {
-    expect(s.reasons.some((r) => r.level === s.level), `a ${s.level} headline needs a reason at that level`).toBe(true);
+    expect(
+      s.reasons.some((r) => r.level === s.level),
+      `a ${s.level} headline needs a reason at that level`,
+    ).toBe(true);
   }
   const fresh = Object.values(s.signals).filter((r) => r.state === 'fresh');
   if (s.level === 'operational') {
@@ -47,7 +67,11 @@ function expectInvariants(s: ProviderStatus): void {
 }
 
 const spike = (count: number): Bucket[] =>
-  Array.from({ length: count }, (_, i) => ({ bucketAt: NOW - (NOW % (15 * MINUTE_MS)), category: i % 2 ? 'auth' : 'timeout', count: 1 }));
+  Array.from({ length: count }, (_, i) => ({
+    bucketAt: NOW - (NOW % (15 * MINUTE_MS)),
+    category: i % 2 ? 'auth' : 'timeout',
+    count: 1,
+  }));
 
 describe('headline', () => {
   it('is unknown with its reason when no signal has data', () => {
@@ -59,7 +83,14 @@ describe('headline', () => {
   });
 
   it('is unknown, never operational, when the only data is stale', () => {
-    const s = status(official({ lastOkAt: NOW - 3 * POLL_MS, lastAttemptAt: NOW - 5000, failure: { since: NOW - 2 * POLL_MS, outcome: 'timeout', httpStatus: null } }), null);
+    const s = status(
+      official({
+        lastOkAt: NOW - 3 * POLL_MS,
+        lastAttemptAt: NOW - 5000,
+        failure: { since: NOW - 2 * POLL_MS, outcome: 'timeout', httpStatus: null },
+      }),
+      null,
+    );
     expect(s.level).toBe('unknown');
     expect(s.signals.official.state).toBe('stale');
     expect(s.signals.official.summary).toMatch(/could not be read since .* did not answer in time/);
@@ -93,42 +124,96 @@ describe('headline', () => {
   });
 
   it('ignores a stale signal even when it said outage', () => {
-    const s = status(official({ lastOkAt: NOW - 10 * POLL_MS, components: [{ name: 'API', level: 'major_outage' }] }), samples(['rejected_as_expected', 'rejected_as_expected']));
+    const s = status(
+      official({ lastOkAt: NOW - 10 * POLL_MS, components: [{ name: 'API', level: 'major_outage' }] }),
+      samples(['rejected_as_expected', 'rejected_as_expected']),
+    );
     expect(s.level).toBe('operational');
     expectInvariants(s);
   });
 
   it('keeps the invariants over every combination of signals', () => {
     const componentSets: { name: string; level: Level }[][] = [
-      [], [{ name: 'A', level: 'operational' }], [{ name: 'A', level: 'major_outage' }, { name: 'B', level: 'operational' }],
-      [{ name: 'A', level: 'degraded' }], [{ name: 'A', level: 'maintenance' }],
+      [],
+      [{ name: 'A', level: 'operational' }],
+      [
+        { name: 'A', level: 'major_outage' },
+        { name: 'B', level: 'operational' },
+      ],
+      [{ name: 'A', level: 'degraded' }],
+      [{ name: 'A', level: 'maintenance' }],
     ];
     const officialTimes = [null, NOW - 1000, NOW - 10 * POLL_MS];
-    const probeSets: (ProbeOutcome[] | null)[] = [null, [], ['rejected_as_expected'], ['timeout', 'timeout', 'timeout'], ['slow', 'slow', 'slow'], ['dns_error']];
+    const probeSets: (ProbeOutcome[] | null)[] = [
+      null,
+      [],
+      ['rejected_as_expected'],
+      ['timeout', 'timeout', 'timeout'],
+      ['slow', 'slow', 'slow'],
+      ['dns_error'],
+    ];
     const communities = [[], spike(3), spike(30)];
     let count = 0;
-    for (const components of componentSets) for (const okAt of officialTimes) for (const probe of probeSets) for (const c of communities) for (const configured of [true, false]) {
-      expectInvariants(status(official({ configured, lastOkAt: okAt, components }), probe === null ? null : samples(probe), c));
-      count += 1;
-    }
+    for (const components of componentSets)
+      for (const okAt of officialTimes)
+        for (const probe of probeSets)
+          for (const c of communities)
+            for (const configured of [true, false]) {
+              expectInvariants(
+                status(official({ configured, lastOkAt: okAt, components }), probe === null ? null : samples(probe), c),
+              );
+              count += 1;
+            }
     expect(count).toBe(5 * 3 * 6 * 3 * 2);
   });
 });
 
 describe('official reading', () => {
   it('calls one component down on a page of several a partial outage', () => {
-    const r = readOfficial(official({ components: [{ name: 'API', level: 'major_outage' }, { name: 'Console', level: 'operational' }, { name: 'Web', level: 'operational' }] }), NOW);
+    const r = readOfficial(
+      official({
+        components: [
+          { name: 'API', level: 'major_outage' },
+          { name: 'Console', level: 'operational' },
+          { name: 'Web', level: 'operational' },
+        ],
+      }),
+      NOW,
+    );
     expect(r.level).toBe('partial_outage');
-    expect(r.reasons[0]!.text).toBe('The status page lists API as Major Outage (1 of 3 components down: a partial outage).');
+    expect(r.reasons[0]!.text).toBe(
+      'The status page lists API as Major Outage (1 of 3 components down: a partial outage).',
+    );
   });
 
   it('calls it major when every component is down or the page itself says so', () => {
-    expect(readOfficial(official({ components: [{ name: 'API', level: 'major_outage' }] }), NOW).level).toBe('major_outage');
-    expect(readOfficial(official({ components: [{ name: 'API', level: 'major_outage' }, { name: 'B', level: 'operational' }], pageLevel: 'major_outage' }), NOW).level).toBe('major_outage');
+    expect(readOfficial(official({ components: [{ name: 'API', level: 'major_outage' }] }), NOW).level).toBe(
+      'major_outage',
+    );
+    expect(
+      readOfficial(
+        official({
+          components: [
+            { name: 'API', level: 'major_outage' },
+            { name: 'B', level: 'operational' },
+          ],
+          pageLevel: 'major_outage',
+        }),
+        NOW,
+      ).level,
+    ).toBe('major_outage');
   });
 
   it('maps open incident impact onto levels, and an open incident of unknown impact degrades', () => {
-    const incident = (impact: 'minor' | 'major' | 'critical' | 'unknown' | 'none') => readOfficial(official({ openIncidents: [{ title: 'Errors', kind: 'incident', impact, state: 'investigating', startedAt: NOW - 60_000 }] }), NOW).level;
+    const incident = (impact: 'minor' | 'major' | 'critical' | 'unknown' | 'none') =>
+      readOfficial(
+        official({
+          openIncidents: [
+            { title: 'Errors', kind: 'incident', impact, state: 'investigating', startedAt: NOW - 60_000 },
+          ],
+        }),
+        NOW,
+      ).level;
     expect(incident('none')).toBe('operational');
     expect(incident('minor')).toBe('degraded');
     expect(incident('major')).toBe('partial_outage');
@@ -137,15 +222,33 @@ describe('official reading', () => {
   });
 
   it('reads maintenance in progress as maintenance', () => {
-    const r = readOfficial(official({ openIncidents: [{ title: 'DB upgrade', kind: 'maintenance', impact: 'maintenance', state: 'in_progress', startedAt: NOW - 60_000 }] }), NOW);
+    const r = readOfficial(
+      official({
+        openIncidents: [
+          {
+            title: 'DB upgrade',
+            kind: 'maintenance',
+            impact: 'maintenance',
+            state: 'in_progress',
+            startedAt: NOW - 60_000,
+          },
+        ],
+      }),
+      NOW,
+    );
     expect(r.level).toBe('maintenance');
     expect(r.reasons[0]!.text).toMatch(/^Maintenance in progress: DB upgrade/);
   });
 
   it('says when the page was never read and why', () => {
-    const r = readOfficial(official({ lastOkAt: null, failure: { since: NOW - 60_000, outcome: 'http', httpStatus: 503 } }), NOW);
+    const r = readOfficial(
+      official({ lastOkAt: null, failure: { since: NOW - 60_000, outcome: 'http', httpStatus: 503 } }),
+      NOW,
+    );
     expect(r.state).toBe('never');
-    expect(r.summary).toBe('The status page could not be read since 22 Nov 2026, 11:59 UTC: it answered with an HTTP error (503).');
+    expect(r.summary).toBe(
+      'The status page could not be read since 22 Nov 2026, 11:59 UTC: it answered with an HTTP error (503).',
+    );
   });
 
   it('is fresh until three intervals have passed', () => {

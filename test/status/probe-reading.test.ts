@@ -8,7 +8,12 @@ const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 const STEP = 180_000;
 const ok = 'rejected_as_expected' as const;
 const run = (outcomes: ProbeOutcome[]): ProbeSample[] =>
-  outcomes.map((outcome, i) => ({ at: NOW - (outcomes.length - 1 - i) * STEP, outcome, httpStatus: outcome === 'timeout' ? null : 401, latencyMs: outcome === 'slow' ? 2400 : 150 }));
+  outcomes.map((outcome, i) => ({
+    at: NOW - (outcomes.length - 1 - i) * STEP,
+    outcome,
+    httpStatus: outcome === 'timeout' ? null : 401,
+    latencyMs: outcome === 'slow' ? 2400 : 150,
+  }));
 const read = (outcomes: ProbeOutcome[], localFault: LocalFault | null = null) =>
   readProbe({ configured: true, intervalMs: STEP, samples: run(outcomes), usualLatencyMs: 150, localFault }, NOW);
 const texts = (r: ReturnType<typeof read>) => r.reasons.map((x) => x.text).join(' ');
@@ -17,7 +22,9 @@ describe('unexpected bodies', () => {
   it('three in a row suspend the probe: our signature is out of date, the provider is not down', () => {
     const r = read([ok, ok, 'unexpected_body', 'unexpected_body', 'unexpected_body']);
     expect(r).toMatchObject({ state: 'suspended', level: 'unknown', checkedAt: NOW, okAt: NOW - 3 * STEP });
-    expect(r.summary).toBe('Since 22 Nov 2026, 11:54 UTC the API answers our invalid key with the expected status but a body we do not recognise: its error format has probably changed, so this probe cannot tell whether the API is healthy until we update it.');
+    expect(r.summary).toBe(
+      'Since 22 Nov 2026, 11:54 UTC the API answers our invalid key with the expected status but a body we do not recognise: its error format has probably changed, so this probe cannot tell whether the API is healthy until we update it.',
+    );
   });
 
   it('fewer than three keep the damped reading, and say they are unconfirmed', () => {
@@ -27,7 +34,9 @@ describe('unexpected bodies', () => {
   });
 
   it('never count towards an outage, nor break a run of real failures', () => {
-    expect(dampProbes(run(['unexpected_body', 'unexpected_body', 'timeout', 'unexpected_body', 'timeout'])).state).toBe('healthy');
+    expect(dampProbes(run(['unexpected_body', 'unexpected_body', 'timeout', 'unexpected_body', 'timeout'])).state).toBe(
+      'healthy',
+    );
     expect(read([ok, 'unexpected_body', 'unexpected_body', 'timeout']).level).toBe('operational');
     const failing = read([ok, 'timeout', 'unexpected_body', 'timeout', 'timeout']);
     expect(failing.level).toBe('partial_outage');
@@ -47,7 +56,9 @@ describe('slow', () => {
   it('three slow answers read degraded, against the usual latency', () => {
     const r = read([ok, 'slow', 'slow', 'slow']);
     expect(r.level).toBe('degraded');
-    expect(r.summary).toBe('The API has answered slowly since 22 Nov 2026, 11:54 UTC against a usual 150 ms. Last probe at 22 Nov 2026, 12:00 UTC: the API rejected our invalid key, but slowly (HTTP 401, 2400 ms).');
+    expect(r.summary).toBe(
+      'The API has answered slowly since 22 Nov 2026, 11:54 UTC against a usual 150 ms. Last probe at 22 Nov 2026, 12:00 UTC: the API rejected our invalid key, but slowly (HTTP 401, 2400 ms).',
+    );
   });
 
   it('clears after two normal answers, and a failing API recovering through slow answers reads slow first', () => {
@@ -65,15 +76,27 @@ describe('local fault', () => {
       { at: NOW, outcome: 'dns_error' as const, runStartAt: NOW - 3 * STEP },
       { at: NOW, outcome: ok, runStartAt: NOW - 50 * STEP },
     ];
-    expect(detectLocalFault(latest, STEP, NOW)).toEqual({ outcome: 'dns_error', since: NOW - 2 * STEP, affected: 3, probed: 4 });
+    expect(detectLocalFault(latest, STEP, NOW)).toEqual({
+      outcome: 'dns_error',
+      since: NOW - 2 * STEP,
+      affected: 3,
+      probed: 4,
+    });
   });
 
   it('names what fails on our side, for every network way', () => {
-    const words: [ProbeOutcome, string][] = [['dns_error', 'names do not resolve'], ['connection_error', 'connections fail'], ['tls_error', 'TLS handshakes fail'], ['timeout', 'requests time out']];
+    const words: [ProbeOutcome, string][] = [
+      ['dns_error', 'names do not resolve'],
+      ['connection_error', 'connections fail'],
+      ['tls_error', 'TLS handshakes fail'],
+      ['timeout', 'requests time out'],
+    ];
     for (const [outcome, phrase] of words) {
       const r = read([outcome, outcome, outcome], { outcome, since: NOW - 2 * STEP, affected: 12, probed: 17 });
       expect(r.state).toBe('suspended');
-      expect(r.summary).toBe(`Our probes of 12 of 17 providers fail the same way (${phrase}) since 22 Nov 2026, 11:54 UTC: the fault is most likely on our side, so probes say nothing about this provider right now.`);
+      expect(r.summary).toBe(
+        `Our probes of 12 of 17 providers fail the same way (${phrase}) since 22 Nov 2026, 11:54 UTC: the fault is most likely on our side, so probes say nothing about this provider right now.`,
+      );
     }
   });
 });

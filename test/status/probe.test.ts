@@ -6,7 +6,12 @@ import { dampProbes, detectLocalFault, readProbe, usualLatencyMs, type ProbeSamp
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 const STEP = 180_000;
 const run = (outcomes: ProbeOutcome[]): ProbeSample[] =>
-  outcomes.map((outcome, i) => ({ at: NOW - (outcomes.length - 1 - i) * STEP, outcome, httpStatus: outcome === 'timeout' ? null : 401, latencyMs: 100 + i }));
+  outcomes.map((outcome, i) => ({
+    at: NOW - (outcomes.length - 1 - i) * STEP,
+    outcome,
+    httpStatus: outcome === 'timeout' ? null : 401,
+    latencyMs: 100 + i,
+  }));
 const ok = 'rejected_as_expected' as const;
 
 describe('dampProbes', () => {
@@ -42,20 +47,37 @@ describe('detectLocalFault', () => {
   it('does not when only a few fail, or they fail in different ways', () => {
     expect(detectLocalFault(latest(['dns_error', 'dns_error', ok, ok, ok, ok]), STEP, NOW)).toBeNull();
     expect(detectLocalFault(latest(['dns_error', 'timeout', 'tls_error', 'connection_error']), STEP, NOW)).toBeNull();
-    expect(detectLocalFault(latest(['unexpected_status', 'unexpected_status', 'unexpected_status']), STEP, NOW)).toBeNull();
+    expect(
+      detectLocalFault(latest(['unexpected_status', 'unexpected_status', 'unexpected_status']), STEP, NOW),
+    ).toBeNull();
   });
 
   it('ignores old results', () => {
-    const old = ['dns_error', 'dns_error', 'dns_error'].map((outcome) => ({ at: NOW - 3 * STEP, outcome: outcome as ProbeOutcome }));
+    const old = ['dns_error', 'dns_error', 'dns_error'].map((outcome) => ({
+      at: NOW - 3 * STEP,
+      outcome: outcome as ProbeOutcome,
+    }));
     expect(detectLocalFault(old, STEP, NOW)).toBeNull();
   });
 });
 
 describe('readProbe', () => {
-  const input = (samples: ProbeSample[], over = {}) => ({ configured: true, intervalMs: STEP, samples, usualLatencyMs: 120, localFault: null, ...over });
+  const input = (samples: ProbeSample[], over = {}) => ({
+    configured: true,
+    intervalMs: STEP,
+    samples,
+    usualLatencyMs: 120,
+    localFault: null,
+    ...over,
+  });
 
   it('turns a local fault into a suspended signal, never an outage', () => {
-    const r = readProbe(input(run(['dns_error', 'dns_error', 'dns_error']), { localFault: { outcome: 'dns_error', since: NOW - 60_000, affected: 15, probed: 16 } }), NOW);
+    const r = readProbe(
+      input(run(['dns_error', 'dns_error', 'dns_error']), {
+        localFault: { outcome: 'dns_error', since: NOW - 60_000, affected: 15, probed: 16 },
+      }),
+      NOW,
+    );
     expect(r.state).toBe('suspended');
     expect(r.level).toBe('unknown');
     expect(r.summary).toContain('the fault is most likely on our side');
@@ -64,7 +86,9 @@ describe('readProbe', () => {
   it('reads a failing run as a partial outage with the count and the last result', () => {
     const r = readProbe(input(run([ok, 'unexpected_status', 'unexpected_status', 'unexpected_status'])), NOW);
     expect(r.level).toBe('partial_outage');
-    expect(r.summary).toMatch(/^3 probes failed since .*the API answered with an unexpected status \(HTTP 401, 103 ms\)\.$/);
+    expect(r.summary).toMatch(
+      /^3 probes failed since .*the API answered with an unexpected status \(HTTP 401, 103 ms\)\.$/,
+    );
   });
 
   it('reads a single failure as healthy but says it waits for confirmation', () => {

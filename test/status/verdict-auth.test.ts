@@ -10,33 +10,81 @@ import { decideVerdict, type IncidentLike } from '../../src/status/verdict.ts';
 import { fillText } from '../../src/web/view-models/text.ts';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
-const authError = loadCatalog({ providersFile: 'data/providers.json', errorsFile: 'data/errors.json' }).errorTypeBySlug.get('auth-error')!;
+const authError = loadCatalog({
+  providersFile: 'data/providers.json',
+  errorsFile: 'data/errors.json',
+}).errorTypeBySlug.get('auth-error')!;
 
-function verdict(opts: { probe?: ProbeOutcome[]; officialFresh?: boolean; incidents?: IncidentLike[]; authReports?: number }) {
-  const buckets: Bucket[] = opts.authReports ? [{ bucketAt: NOW - (NOW % 900_000), category: 'auth', count: opts.authReports }] : [];
+function verdict(opts: {
+  probe?: ProbeOutcome[];
+  officialFresh?: boolean;
+  incidents?: IncidentLike[];
+  authReports?: number;
+}) {
+  const buckets: Bucket[] = opts.authReports
+    ? [{ bucketAt: NOW - (NOW % 900_000), category: 'auth', count: opts.authReports }]
+    : [];
   const status = combineSignals({
-    official: readOfficial({
-      configured: true, intervalMs: 60_000, lastAttemptAt: NOW - 1000, lastOkAt: opts.officialFresh === false ? null : NOW - 1000, failure: null,
-      components: [{ name: 'API', level: 'operational' }],
-      openIncidents: (opts.incidents ?? []).map((i) => ({ ...i, impact: 'minor' as const, state: 'investigating' })), pageLevel: null,
-    }, NOW),
-    probe: readProbe({ configured: true, intervalMs: 180_000, samples: (opts.probe ?? []).map((outcome, i, all) => ({ at: NOW - (all.length - i) * 180_000 + 1000, outcome, httpStatus: 401, latencyMs: 100 })), usualLatencyMs: 100, localFault: null }, NOW),
+    official: readOfficial(
+      {
+        configured: true,
+        intervalMs: 60_000,
+        lastAttemptAt: NOW - 1000,
+        lastOkAt: opts.officialFresh === false ? null : NOW - 1000,
+        failure: null,
+        components: [{ name: 'API', level: 'operational' }],
+        openIncidents: (opts.incidents ?? []).map((i) => ({ ...i, impact: 'minor' as const, state: 'investigating' })),
+        pageLevel: null,
+      },
+      NOW,
+    ),
+    probe: readProbe(
+      {
+        configured: true,
+        intervalMs: 180_000,
+        samples: (opts.probe ?? []).map((outcome, i, all) => ({
+          at: NOW - (all.length - i) * 180_000 + 1000,
+          outcome,
+          httpStatus: 401,
+          latencyMs: 100,
+        })),
+        usualLatencyMs: 100,
+        localFault: null,
+      },
+      NOW,
+    ),
     community: readCommunity(summariseCommunity(buckets, NOW)),
   });
   return decideVerdict({
-    providerName: 'Acme', errorType: authError, status, openIncidents: opts.incidents ?? [], components: [{ name: 'API', level: 'operational' }],
-    texts: { yourSide: fillText(authError.yourSide, { name: 'Acme' }), quiet: fillText(authError.quietVerdict, { name: 'Acme' }), probeHealthy: fillText(authError.probeHealthy!, { name: 'Acme' }) },
+    providerName: 'Acme',
+    errorType: authError,
+    status,
+    openIncidents: opts.incidents ?? [],
+    components: [{ name: 'API', level: 'operational' }],
+    texts: {
+      yourSide: fillText(authError.yourSide, { name: 'Acme' }),
+      quiet: fillText(authError.quietVerdict, { name: 'Acme' }),
+      probeHealthy: fillText(authError.probeHealthy!, { name: 'Acme' }),
+    },
     community: summariseCommunity(buckets, NOW, 'auth'),
   });
 }
 
-const incident = (title: string): IncidentLike => ({ title, kind: 'incident', startedAt: NOW - 600_000, updates: [], components: [] });
+const incident = (title: string): IncidentLike => ({
+  title,
+  kind: 'incident',
+  startedAt: NOW - 600_000,
+  updates: [],
+  components: [],
+});
 
 describe('auth-error verdict', () => {
   it('says "your side" when the auth probe gets the normal rejection', () => {
     const v = verdict({ probe: ['rejected_as_expected', 'rejected_as_expected'] });
     expect(v.verdict).toBe('your_side');
-    expect(v.text).toBe("Acme's authentication service is answering normally: the problem is most likely your key or configuration.");
+    expect(v.text).toBe(
+      "Acme's authentication service is answering normally: the problem is most likely your key or configuration.",
+    );
   });
 
   it('says "provider side" with the evidence when probes fail', () => {
@@ -46,8 +94,12 @@ describe('auth-error verdict', () => {
   });
 
   it('counts an open incident about logins or keys as provider-side evidence, but not an unrelated one', () => {
-    expect(verdict({ probe: ['rejected_as_expected'], incidents: [incident('Elevated API key validation errors')] }).verdict).toBe('provider_side');
-    expect(verdict({ probe: ['rejected_as_expected'], incidents: [incident('Slow image generation')] }).verdict).toBe('your_side');
+    expect(
+      verdict({ probe: ['rejected_as_expected'], incidents: [incident('Elevated API key validation errors')] }).verdict,
+    ).toBe('provider_side');
+    expect(verdict({ probe: ['rejected_as_expected'], incidents: [incident('Slow image generation')] }).verdict).toBe(
+      'your_side',
+    );
   });
 
   it('counts a spike of authentication reports as provider-side evidence', () => {

@@ -10,7 +10,14 @@ import { community, NOW, official, status, type CommunityCase, type OfficialCase
 const catalog = realCatalog();
 const type = (slug: string): ErrorType => catalog.errorTypeBySlug.get(slug)!;
 
-function verdictOf(slug: string, o: OfficialCase, p: ProbeCase, c: CommunityCase = 'quiet', incidents: IncidentLike[] = [], components: { name: string; level: Level }[] = []) {
+function verdictOf(
+  slug: string,
+  o: OfficialCase,
+  p: ProbeCase,
+  c: CommunityCase = 'quiet',
+  incidents: IncidentLike[] = [],
+  components: { name: string; level: Level }[] = [],
+) {
   const t = type(slug);
   const input = official(o);
   return decideVerdict({
@@ -20,11 +27,20 @@ function verdictOf(slug: string, o: OfficialCase, p: ProbeCase, c: CommunityCase
     status: status(o, p, c, t.category),
     openIncidents: incidents,
     components: components.length > 0 ? components : input.components,
-    community: c === 'spike' ? summariseCommunity(community('spike', t.category).buckets, NOW, t.category) : summariseCommunity([], NOW, t.category),
+    community:
+      c === 'spike'
+        ? summariseCommunity(community('spike', t.category).buckets, NOW, t.category)
+        : summariseCommunity([], NOW, t.category),
   });
 }
 
-const incident = (title: string, kind: IncidentLike['kind'] = 'incident'): IncidentLike => ({ title, kind, startedAt: NOW - 600_000, updates: [], components: [] });
+const incident = (title: string, kind: IncidentLike['kind'] = 'incident'): IncidentLike => ({
+  title,
+  kind,
+  startedAt: NOW - 600_000,
+  updates: [],
+  components: [],
+});
 
 describe('every error type', () => {
   it.each(catalog.errorTypes.map((t) => t.slug))('%s: no fresh signal at all is inconclusive, saying so', (slug) => {
@@ -33,32 +49,50 @@ describe('every error type', () => {
     expect(v.text).toContain('no fresh evidence');
   });
 
-  it.each(catalog.errorTypes.map((t) => t.slug))('%s: a spike of reports in its category puts it on the provider\'s side', (slug) => {
-    const v = verdictOf(slug, 'fresh-ok', 'healthy', 'spike');
-    expect(v.verdict).toBe('provider_side');
-    expect(v.evidence.some((r) => r.signal === 'community')).toBe(true);
-  });
+  it.each(catalog.errorTypes.map((t) => t.slug))(
+    "%s: a spike of reports in its category puts it on the provider's side",
+    (slug) => {
+      const v = verdictOf(slug, 'fresh-ok', 'healthy', 'spike');
+      expect(v.verdict).toBe('provider_side');
+      expect(v.evidence.some((r) => r.signal === 'community')).toBe(true);
+    },
+  );
 
-  it.each(catalog.errorTypes.map((t) => t.slug))('%s: an incident in its own words puts it on the provider\'s side', (slug) => {
-    const v = verdictOf(slug, 'fresh-incident', 'healthy', 'quiet', [incident(`Investigating ${type(slug).incidentKeywords[0]} problems`)]);
-    expect(v.verdict).toBe('provider_side');
-    expect(v.evidence[0]!.text).toContain('Acme reports an open incident');
-  });
+  it.each(catalog.errorTypes.map((t) => t.slug))(
+    "%s: an incident in its own words puts it on the provider's side",
+    (slug) => {
+      const v = verdictOf(slug, 'fresh-incident', 'healthy', 'quiet', [
+        incident(`Investigating ${type(slug).incidentKeywords[0]} problems`),
+      ]);
+      expect(v.verdict).toBe('provider_side');
+      expect(v.evidence[0]!.text).toContain('Acme reports an open incident');
+    },
+  );
 });
 
-describe('errors usually on the visitor\'s side', () => {
+describe("errors usually on the visitor's side", () => {
   const yours = catalog.errorTypes.filter((t) => t.usualSide === 'yours').map((t) => t.slug);
 
   it('are auth, permission, rate limit, quota, model and request errors', () => {
-    expect(yours).toEqual(['auth-error', 'permission-denied', 'rate-limit', 'quota-exceeded', 'model-not-found', 'invalid-request']);
+    expect(yours).toEqual([
+      'auth-error',
+      'permission-denied',
+      'rate-limit',
+      'quota-exceeded',
+      'model-not-found',
+      'invalid-request',
+    ]);
   });
 
-  it.each(yours)('%s: a fresh status page with no related incident says "your side" with the type\'s own words', (slug) => {
-    const v = verdictOf(slug, 'fresh-ok', 'absent');
-    expect(v.verdict).toBe('your_side');
-    expect(v.text).toContain(`YOURS(${slug})`);
-    expect(v.evidence.every((r) => r.signal === 'official')).toBe(true);
-  });
+  it.each(yours)(
+    '%s: a fresh status page with no related incident says "your side" with the type\'s own words',
+    (slug) => {
+      const v = verdictOf(slug, 'fresh-ok', 'absent');
+      expect(v.verdict).toBe('your_side');
+      expect(v.text).toContain(`YOURS(${slug})`);
+      expect(v.evidence.every((r) => r.signal === 'official')).toBe(true);
+    },
+  );
 
   it.each(yours)('%s: an unrelated incident does not move it to the provider', (slug) => {
     const v = verdictOf(slug, 'fresh-incident', 'absent', 'quiet', [incident('Video generation delayed')]);
@@ -70,7 +104,7 @@ describe('errors usually on the visitor\'s side', () => {
   });
 });
 
-describe('errors usually on the provider\'s side', () => {
+describe("errors usually on the provider's side", () => {
   const theirs = ['server-error', 'service-unavailable', 'overloaded'];
 
   it.each(theirs)('%s: any open incident counts, whatever its words', (slug) => {
@@ -90,13 +124,15 @@ describe('errors usually on the provider\'s side', () => {
     expect(v.evidence[0]!.signal).toBe('probe');
   });
 
-  it.each(theirs)('%s: with everything healthy it is inconclusive in the type\'s own words', (slug) => {
+  it.each(theirs)("%s: with everything healthy it is inconclusive in the type's own words", (slug) => {
     const v = verdictOf(slug, 'fresh-ok', 'healthy');
     expect([v.verdict, v.text]).toEqual(['inconclusive', `QUIET(${slug})`]);
   });
 
   it('service-unavailable: maintenance in progress counts, since it is in its keywords', () => {
-    const v = verdictOf('service-unavailable', 'fresh-ok', 'healthy', 'quiet', [incident('Scheduled maintenance of the API', 'maintenance')]);
+    const v = verdictOf('service-unavailable', 'fresh-ok', 'healthy', 'quiet', [
+      incident('Scheduled maintenance of the API', 'maintenance'),
+    ]);
     expect(v.verdict).toBe('provider_side');
     expect(v.evidence[0]!.text).toContain('has maintenance in progress');
   });
@@ -135,8 +171,19 @@ describe('the live probe', () => {
 
 describe('keywords in components', () => {
   it('auth-error: a login component in trouble counts, another component does not', () => {
-    expect(verdictOf('auth-error', 'fresh-component', 'absent', 'quiet', [], [{ name: 'Login', level: 'degraded' }]).verdict).toBe('provider_side');
-    expect(verdictOf('auth-error', 'fresh-component', 'absent', 'quiet', [], [{ name: 'Image generation', level: 'degraded' }]).verdict).toBe('your_side');
+    expect(
+      verdictOf('auth-error', 'fresh-component', 'absent', 'quiet', [], [{ name: 'Login', level: 'degraded' }]).verdict,
+    ).toBe('provider_side');
+    expect(
+      verdictOf(
+        'auth-error',
+        'fresh-component',
+        'absent',
+        'quiet',
+        [],
+        [{ name: 'Image generation', level: 'degraded' }],
+      ).verdict,
+    ).toBe('your_side');
   });
 
   it('stale official data is ignored: an incident read long ago is no evidence', () => {

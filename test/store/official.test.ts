@@ -12,9 +12,21 @@ beforeEach(() => {
 afterEach(() => store.close());
 
 const incident = (key: string, over: Partial<SnapshotIncident> = {}): SnapshotIncident => ({
-  key, kind: 'incident', title: `Incident ${key}`, state: 'investigating', rawState: 'investigating', impact: 'minor', rawImpact: 'minor',
-  url: null, startedAt: 1000, resolvedAt: null, scheduledFor: null, scheduledUntil: null,
-  updates: [{ key: `${key}-u1`, state: 'investigating', rawState: 'investigating', body: 'Looking.', at: 1000 }], components: [], ...over,
+  key,
+  kind: 'incident',
+  title: `Incident ${key}`,
+  state: 'investigating',
+  rawState: 'investigating',
+  impact: 'minor',
+  rawImpact: 'minor',
+  url: null,
+  startedAt: 1000,
+  resolvedAt: null,
+  scheduledFor: null,
+  scheduledUntil: null,
+  updates: [{ key: `${key}-u1`, state: 'investigating', rawState: 'investigating', body: 'Looking.', at: 1000 }],
+  components: [],
+  ...over,
 });
 
 describe('page level', () => {
@@ -29,7 +41,14 @@ describe('page level', () => {
   });
 
   it('lets an unchanged document confirm a pending component or page level', () => {
-    const item = { key: 'c1', name: 'API', groupName: null, position: 0, rawStatus: 'operational', onlyShowIfDegraded: false };
+    const item = {
+      key: 'c1',
+      name: 'API',
+      groupName: null,
+      position: 0,
+      rawStatus: 'operational',
+      onlyShowIfDegraded: false,
+    };
     store.components.applySnapshot('acme', [{ ...item, level: 'operational' }], 1);
     store.components.setPageLevel('acme', 'operational', 'none', 1);
     store.components.applySnapshot('acme', [{ ...item, level: 'major_outage', rawStatus: 'major_outage' }], 2);
@@ -37,9 +56,16 @@ describe('page level', () => {
     expect(store.components.reconfirm('acme', 3, { components: false, page: false })).toBe(false);
     expect(store.components.list('acme')[0]!.level).toBe('operational');
     expect(store.components.reconfirm('acme', 4, { components: true, page: true })).toBe(true);
-    expect(store.components.list('acme')[0]).toMatchObject({ level: 'major_outage', rawStatus: 'major_outage', changedAt: 4 });
+    expect(store.components.list('acme')[0]).toMatchObject({
+      level: 'major_outage',
+      rawStatus: 'major_outage',
+      changedAt: 4,
+    });
     expect(store.components.pageLevel('acme')).toEqual({ level: 'major_outage', raw: 'critical' });
-    expect(store.components.history(store.components.list('acme')[0]!.id, 0).map((c) => c.level)).toEqual(['operational', 'major_outage']);
+    expect(store.components.history(store.components.list('acme')[0]!.id, 0).map((c) => c.level)).toEqual([
+      'operational',
+      'major_outage',
+    ]);
   });
 });
 
@@ -53,7 +79,12 @@ describe('official incidents', () => {
   });
 
   it('marks open incidents a complete list no longer has as unlisted, once, and only then', () => {
-    store.incidents.applyOfficial('acme', [incident('a'), incident('b'), incident('c', { state: 'resolved', resolvedAt: 900 })], true, 10);
+    store.incidents.applyOfficial(
+      'acme',
+      [incident('a'), incident('b'), incident('c', { state: 'resolved', resolvedAt: 900 })],
+      true,
+      10,
+    );
     store.incidents.applyOfficial('acme', [incident('b')], false, 20);
     expect(store.incidents.listRecent('acme', 0).every((i) => i.unlistedAt === null)).toBe(true);
     store.incidents.applyOfficial('acme', [incident('b')], true, 30);
@@ -68,7 +99,11 @@ describe('official incidents', () => {
     store.incidents.applyOfficial('acme', [incident('a')], true, 10);
     store.incidents.applyOfficial('acme', [], true, 20);
     store.incidents.applyOfficial('acme', [incident('a', { state: 'resolved', resolvedAt: 15 })], false, 30);
-    expect(store.incidents.listRecent('acme', 0)[0]).toMatchObject({ state: 'resolved', resolvedAt: 15, unlistedAt: null });
+    expect(store.incidents.listRecent('acme', 0)[0]).toMatchObject({
+      state: 'resolved',
+      resolvedAt: 15,
+      unlistedAt: null,
+    });
   });
 
   it('never moves a start later, but takes an earlier one', () => {
@@ -80,8 +115,18 @@ describe('official incidents', () => {
   });
 
   it('keeps the first unlisted time a source gives, and drops unlisted incidents from the recent list after the window', () => {
-    store.incidents.applyOfficial('acme', [incident('feed', { startedAt: 50, updates: [], unlistedAt: 100 })], false, 100);
-    store.incidents.applyOfficial('acme', [incident('feed', { startedAt: 50, updates: [], unlistedAt: 200 })], false, 200);
+    store.incidents.applyOfficial(
+      'acme',
+      [incident('feed', { startedAt: 50, updates: [], unlistedAt: 100 })],
+      false,
+      100,
+    );
+    store.incidents.applyOfficial(
+      'acme',
+      [incident('feed', { startedAt: 50, updates: [], unlistedAt: 200 })],
+      false,
+      200,
+    );
     expect(store.incidents.listRecent('acme', 0)[0]!.unlistedAt).toBe(100);
     expect(store.incidents.listRecent('acme', 150)).toEqual([]);
   });

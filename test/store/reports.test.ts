@@ -4,7 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PRUNE_REPORTS_INTERVAL_MS, REPORT_RETENTION_MS, pruneReports, reportPruneTask } from '../../src/jobs/prune-reports.ts';
+import {
+  PRUNE_REPORTS_INTERVAL_MS,
+  REPORT_RETENTION_MS,
+  pruneReports,
+  reportPruneTask,
+} from '../../src/jobs/prune-reports.ts';
 import { COMMUNITY_DEDUPE_MS, summariseCommunity } from '../../src/status/community.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
@@ -19,7 +24,13 @@ let store: Store;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'reports-store-'));
   store = openStore(join(dir, 'status.db'));
-  store.providers.sync([{ slug: 'openai', name: 'OpenAI' }, { slug: 'anthropic', name: 'Anthropic' }], T0);
+  store.providers.sync(
+    [
+      { slug: 'openai', name: 'OpenAI' },
+      { slug: 'anthropic', name: 'Anthropic' },
+    ],
+    T0,
+  );
 });
 afterEach(() => {
   store.close();
@@ -27,12 +38,32 @@ afterEach(() => {
 });
 
 const submission = (over: Partial<Submission> = {}): Submission => ({
-  providerSlug: 'openai', category: 'auth', httpStatus: 401, model: 'gpt-4o', sdk: 'python', region: 'europe',
-  clientHashes: ['client-a'], ignoredReason: null, at: T0, dedupeMs: COMMUNITY_DEDUPE_MS, ...over,
+  providerSlug: 'openai',
+  category: 'auth',
+  httpStatus: 401,
+  model: 'gpt-4o',
+  sdk: 'python',
+  region: 'europe',
+  clientHashes: ['client-a'],
+  ignoredReason: null,
+  at: T0,
+  dedupeMs: COMMUNITY_DEDUPE_MS,
+  ...over,
 });
 
-const rows = () => store.db.prepare('SELECT provider_slug AS provider, category, client_hash AS client, counted, ignored_reason AS reason, at FROM reports ORDER BY id').all() as
-  { provider: string; category: string; client: string; counted: number; reason: string | null; at: number }[];
+const rows = () =>
+  store.db
+    .prepare(
+      'SELECT provider_slug AS provider, category, client_hash AS client, counted, ignored_reason AS reason, at FROM reports ORDER BY id',
+    )
+    .all() as {
+    provider: string;
+    category: string;
+    client: string;
+    counted: number;
+    reason: string | null;
+    at: number;
+  }[];
 const total = (slug = 'openai') => store.reports.buckets(slug, 0).reduce((sum, b) => sum + b.count, 0);
 
 describe('reports store', () => {
@@ -45,7 +76,13 @@ describe('reports store', () => {
     expect(store.reports.submit(submission({ clientHashes: ['client-b'], at: T0 + MINUTE_MS }))).toBe(true);
     expect(store.reports.submit(submission({ at: T0 + COMMUNITY_DEDUPE_MS }))).toBe(true);
     expect(rows().map((r) => [r.counted, r.reason])).toEqual([
-      [1, null], [0, 'duplicate'], [0, 'duplicate'], [1, null], [1, null], [1, null], [1, null],
+      [1, null],
+      [0, 'duplicate'],
+      [0, 'duplicate'],
+      [1, null],
+      [1, null],
+      [1, null],
+      [1, null],
     ]);
     expect(total('openai')).toBe(4);
     expect(total('anthropic')).toBe(1);
@@ -53,7 +90,9 @@ describe('reports store', () => {
 
   it('deduplicates across a salt rotation through the previous hash, and stores the current one', () => {
     expect(store.reports.submit(submission({ clientHashes: ['yesterday'] }))).toBe(true);
-    expect(store.reports.submit(submission({ clientHashes: ['today', 'yesterday'], at: T0 + 5 * MINUTE_MS }))).toBe(false);
+    expect(store.reports.submit(submission({ clientHashes: ['today', 'yesterday'], at: T0 + 5 * MINUTE_MS }))).toBe(
+      false,
+    );
     expect(rows().at(-1)!.client).toBe('today');
   });
 
@@ -71,7 +110,12 @@ describe('reports store', () => {
 
   it('buckets counted reports by 15 minutes and category', () => {
     const at = (minutes: number) => T0 + minutes * MINUTE_MS;
-    for (const [client, minutes, category] of [['a', 0, 'auth'], ['b', 14, 'auth'], ['c', 15, 'auth'], ['d', 16, 'timeout']] as const) {
+    for (const [client, minutes, category] of [
+      ['a', 0, 'auth'],
+      ['b', 14, 'auth'],
+      ['c', 15, 'auth'],
+      ['d', 16, 'timeout'],
+    ] as const) {
       store.reports.submit(submission({ clientHashes: [client], at: at(minutes), category }));
     }
     expect(store.reports.buckets('openai', at(1))).toEqual([
@@ -81,15 +125,26 @@ describe('reports store', () => {
     ]);
     // A late-arriving older report does not move the bucket's latest time back.
     store.reports.add({ ...submission(), clientHash: 'e', counted: true, ignoredReason: null, at: at(3) });
-    expect(store.reports.buckets('openai', at(0))[0]).toEqual({ bucketAt: at(0), category: 'auth', count: 3, lastAt: at(14) });
+    expect(store.reports.buckets('openai', at(0))[0]).toEqual({
+      bucketAt: at(0),
+      category: 'auth',
+      count: 3,
+      lastAt: at(14),
+    });
     expect(store.reports.buckets('openai', at(15))).toHaveLength(2);
   });
 
   it('keeps buckets written before exact times were stored, reading their start as the last report', () => {
     const path = join(dir, 'old.db');
     const old = openDatabase(path, MIGRATIONS.slice(0, 1));
-    old.prepare("INSERT INTO providers (slug, name, position, added_at, updated_at) VALUES ('openai', 'OpenAI', 0, 0, 0)").run();
-    old.prepare("INSERT INTO report_buckets (provider_slug, category, bucket_at, count) VALUES ('openai', 'auth', ?, 3)").run(T0);
+    old
+      .prepare(
+        "INSERT INTO providers (slug, name, position, added_at, updated_at) VALUES ('openai', 'OpenAI', 0, 0, 0)",
+      )
+      .run();
+    old
+      .prepare("INSERT INTO report_buckets (provider_slug, category, bucket_at, count) VALUES ('openai', 'auth', ?, 3)")
+      .run(T0);
     old.close();
     const migrated = openStore(path);
     expect(migrated.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);

@@ -18,7 +18,19 @@ describe('openDatabase', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['providers', 'components', 'component_changes', 'incidents', 'incident_updates', 'source_checks', 'probe_results', 'reports', 'report_buckets']));
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'providers',
+        'components',
+        'component_changes',
+        'incidents',
+        'incident_updates',
+        'source_checks',
+        'probe_results',
+        'reports',
+        'report_buckets',
+      ]),
+    );
     db.close();
   });
 
@@ -45,7 +57,10 @@ describe('openDatabase', () => {
 describe('providers.sync', () => {
   it('seeds idempotently: the same catalog twice gives the same rows', () => {
     const path = tempDb();
-    const catalog = [{ slug: 'a', name: 'A' }, { slug: 'b', name: 'B' }];
+    const catalog = [
+      { slug: 'a', name: 'A' },
+      { slug: 'b', name: 'B' },
+    ];
     let store = openStore(path);
     store.providers.sync(catalog, 1000);
     store.close();
@@ -60,15 +75,37 @@ describe('providers.sync', () => {
 
   it('hides a provider dropped from the catalog and keeps its history; it returns when listed again', () => {
     const store = openStore(tempDb());
-    store.providers.sync([{ slug: 'a', name: 'A' }, { slug: 'gone', name: 'Gone' }], 1000);
-    store.probes.record('gone', { at: 1000, outcome: 'rejected_as_expected', httpStatus: 401, latencyMs: 80, dnsMs: null, connectMs: null, tlsMs: null, ttfbMs: null, detail: null });
+    store.providers.sync(
+      [
+        { slug: 'a', name: 'A' },
+        { slug: 'gone', name: 'Gone' },
+      ],
+      1000,
+    );
+    store.probes.record('gone', {
+      at: 1000,
+      outcome: 'rejected_as_expected',
+      httpStatus: 401,
+      latencyMs: 80,
+      dnsMs: null,
+      connectMs: null,
+      tlsMs: null,
+      ttfbMs: null,
+      detail: null,
+    });
     store.providers.sync([{ slug: 'a', name: 'A renamed' }], 2000);
     expect(store.providers.list()).toEqual([
       { slug: 'a', name: 'A renamed', position: 0, hidden: false },
       { slug: 'gone', name: 'Gone', position: 1, hidden: true },
     ]);
     expect(store.probes.since('gone', 0)).toHaveLength(1);
-    store.providers.sync([{ slug: 'a', name: 'A' }, { slug: 'gone', name: 'Gone' }], 3000);
+    store.providers.sync(
+      [
+        { slug: 'a', name: 'A' },
+        { slug: 'gone', name: 'Gone' },
+      ],
+      3000,
+    );
     expect(store.providers.list().find((p) => p.slug === 'gone')!.hidden).toBe(false);
     store.close();
   });

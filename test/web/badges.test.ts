@@ -32,7 +32,9 @@ function readBadge(body: string) {
 /** WCAG relative luminance and contrast ratio of two #rrggbb colours. */
 function contrast(a: string, b: string): number {
   const luminance = (hex: string) => {
-    const [r, g, bl] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    const [r, g, bl] = [1, 3, 5]
+      .map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+      .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
     return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
   };
   const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
@@ -75,14 +77,20 @@ describe('component badge', () => {
     seedScenario(h.store, T0);
     const badge = readBadge((await get('/anthropic/components/claude-api-api-anthropic-com/badge.svg')).body);
     expect(badge.title).toBe('Anthropic Claude API (api.anthropic.com): Major Outage');
-    expect(readBadge((await get('/anthropic/components/claude-code/badge.svg')).body).title).toBe('Anthropic Claude Code: Degraded');
+    expect(readBadge((await get('/anthropic/components/claude-code/badge.svg')).body).title).toBe(
+      'Anthropic Claude Code: Degraded',
+    );
   });
 
   it('says Unknown for catalog components before the first poll and when the official reading is stale', async () => {
-    expect(readBadge((await get('/anthropic/components/claude-code/badge.svg')).body).title).toBe('Anthropic Claude Code: Unknown');
+    expect(readBadge((await get('/anthropic/components/claude-code/badge.svg')).body).title).toBe(
+      'Anthropic Claude Code: Unknown',
+    );
     seedScenario(h.store, T0);
     h.clock.now = T0 + 24 * 3_600_000;
-    expect(readBadge((await get('/anthropic/components/claude-code/badge.svg')).body).title).toBe('Anthropic Claude Code: Unknown');
+    expect(readBadge((await get('/anthropic/components/claude-code/badge.svg')).body).title).toBe(
+      'Anthropic Claude Code: Unknown',
+    );
   });
 
   it('is 404 for a component the provider does not have', async () => {
@@ -93,8 +101,20 @@ describe('component badge', () => {
 
   it('escapes a hostile component name and keeps the SVG well-formed', async () => {
     const name = '</text><script>alert(1)</script>&\u0002"';
-    h.store.checks.record({ providerSlug: 'openai', document: MAIN_DOCUMENT, startedAt: T0 - 1000, durationMs: 5, outcome: 'ok', httpStatus: 200, detail: null });
-    h.store.components.applySnapshot('openai', [{ key: 'x', name, groupName: null, position: 0, level: 'degraded', rawStatus: null, onlyShowIfDegraded: false }], T0 - 1000);
+    h.store.checks.record({
+      providerSlug: 'openai',
+      document: MAIN_DOCUMENT,
+      startedAt: T0 - 1000,
+      durationMs: 5,
+      outcome: 'ok',
+      httpStatus: 200,
+      detail: null,
+    });
+    h.store.components.applySnapshot(
+      'openai',
+      [{ key: 'x', name, groupName: null, position: 0, level: 'degraded', rawStatus: null, onlyShowIfDegraded: false }],
+      T0 - 1000,
+    );
     const res = await get('/openai/components/text-script-alert-1-script/badge.svg');
     expect(res.statusCode).toBe(200);
     expect(res.body).not.toContain('<script');
@@ -114,7 +134,9 @@ describe('badge design', () => {
   });
 
   it('grows with its text and shortens very long labels', () => {
-    expect(badgeView('A much longer provider name', 'operational').width).toBeGreaterThan(badgeView('xAI', 'operational').width);
+    expect(badgeView('A much longer provider name', 'operational').width).toBeGreaterThan(
+      badgeView('xAI', 'operational').width,
+    );
     const long = badgeView('x'.repeat(200), 'unknown');
     expect([...long.label]).toHaveLength(48);
     expect(long.label.endsWith('…')).toBe(true);

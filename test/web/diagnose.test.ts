@@ -32,14 +32,23 @@ describe('GET /diagnose', () => {
     expect(res.headers['cache-control']).toContain('public');
     expect(res.body).toContain('<form class="card diagnose" method="post" action="/diagnose">');
     for (const p of h.catalog.providers) expect(res.body).toContain(`<option value="${p.slug}">`);
-    const again = await h.app.inject({ method: 'GET', url: '/diagnose', headers: { 'if-none-match': res.headers.etag as string } });
+    const again = await h.app.inject({
+      method: 'GET',
+      url: '/diagnose',
+      headers: { 'if-none-match': res.headers.etag as string },
+    });
     expect(again.statusCode).toBe(304);
   });
 
   it('preselects the provider it was linked from, and refuses an unknown one', async () => {
-    expect((await h.app.inject({ method: 'GET', url: '/diagnose?provider=groq' })).body).toContain('<option value="groq" selected>');
+    expect((await h.app.inject({ method: 'GET', url: '/diagnose?provider=groq' })).body).toContain(
+      '<option value="groq" selected>',
+    );
     const bad = await h.app.inject({ method: 'GET', url: '/diagnose?provider=nope' });
-    expect([bad.statusCode, textOf(bad.body)]).toEqual([400, expect.stringContaining('We do not track a provider called "nope"')]);
+    expect([bad.statusCode, textOf(bad.body)]).toEqual([
+      400,
+      expect.stringContaining('We do not track a provider called "nope"'),
+    ]);
   });
 });
 
@@ -52,7 +61,9 @@ describe('POST /diagnose', () => {
     expect(text).toContain('Best match: Anthropic: Authentication Failed / Invalid API Key');
     expect(text).toContain('error type `authentication_error`');
     expect(text).toContain('Anthropic: Operational');
-    expect(text).toContain("Likely on your side Anthropic's authentication service is answering normally: the problem is most likely your key or configuration.");
+    expect(text).toContain(
+      "Likely on your side Anthropic's authentication service is answering normally: the problem is most likely your key or configuration.",
+    );
     expect(res.body).toContain('href="/anthropic/error/auth-error"');
   });
 
@@ -98,7 +109,12 @@ describe('POST /api/v1/diagnose', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     const body = res.json();
-    expect(body.matches[0]).toMatchObject({ provider: 'anthropic', error: 'auth-error', level: 'operational', verdict: 'your_side' });
+    expect(body.matches[0]).toMatchObject({
+      provider: 'anthropic',
+      error: 'auth-error',
+      level: 'operational',
+      verdict: 'your_side',
+    });
     expect(body.redacted).not.toContain(KEY.slice(7));
     expect(JSON.stringify(body)).not.toContain(KEY.slice(7));
   });
@@ -113,9 +129,20 @@ describe('POST /api/v1/diagnose', () => {
 describe('privacy', () => {
   it('never writes the pasted text or the key to the log or the database', async () => {
     const lines: string[] = [];
-    const stream = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     const logged = await createHarness();
-    const app = await buildApp({ config: logged.config, catalog: logged.catalog, store: logged.store, now: () => T0, logger: { ...(loggerOptions('trace') as object), stream } });
+    const app = await buildApp({
+      config: logged.config,
+      catalog: logged.catalog,
+      store: logged.store,
+      now: () => T0,
+      logger: { ...(loggerOptions('trace') as object), stream },
+    });
     await app.inject(form({ text: PASTE }));
     await app.inject({ method: 'POST', url: '/api/v1/diagnose', payload: { text: PASTE } });
     await app.inject({ method: 'GET', url: `/diagnose?provider=${encodeURIComponent(KEY)}` });

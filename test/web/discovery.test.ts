@@ -31,11 +31,21 @@ async function sitemapLocs(): Promise<string[]> {
 
 /** Attribute values of the head's <meta>/<link> tags, by a key attribute. */
 function head(html: string) {
-  const decode = (value: string) => value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-  const tags = [...html.matchAll(/<(meta|link)\s([^>]*)>/g)].map((m) => Object.fromEntries([...m[2]!.matchAll(/([\w:-]+)="([^"]*)"/g)].map((a) => [a[1], decode(a[2]!)])));
+  const decode = (value: string) =>
+    value
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
+  const tags = [...html.matchAll(/<(meta|link)\s([^>]*)>/g)].map((m) =>
+    Object.fromEntries([...m[2]!.matchAll(/([\w:-]+)="([^"]*)"/g)].map((a) => [a[1], decode(a[2]!)])),
+  );
   const meta = (key: string) => tags.find((t) => t.name === key || t.property === key)?.content;
   const links = (rel: string) => tags.filter((t) => t.rel === rel);
-  const jsonLd = [...html.matchAll(/<script type="application\/ld\+json">([^<]*)<\/script>/g)].map((m) => JSON.parse(m[1]!));
+  const jsonLd = [...html.matchAll(/<script type="application\/ld\+json">([^<]*)<\/script>/g)].map((m) =>
+    JSON.parse(m[1]!),
+  );
   const title = /<title>([^<]*)<\/title>/.exec(html)?.[1];
   return { title: title === undefined ? undefined : decode(title), meta, links, jsonLd };
 }
@@ -43,10 +53,19 @@ function head(html: string) {
 describe('sitemap.xml', () => {
   it('lists the home page, the API page, every dashboard, error page, is-it-down page and guide, each answering 200', async () => {
     const locs = await sitemapLocs();
-    const expected = [`${SITE}/`, `${SITE}/api`, ...h.catalog.providers.map((p) => `${SITE}/${p.slug}`),
-      ...h.catalog.providers.flatMap((p) => errorTypesFor(h.catalog, p).map((e) => `${SITE}/${p.slug}/error/${e.slug}`)),
+    const expected = [
+      `${SITE}/`,
+      `${SITE}/api`,
+      ...h.catalog.providers.map((p) => `${SITE}/${p.slug}`),
+      ...h.catalog.providers.flatMap((p) =>
+        errorTypesFor(h.catalog, p).map((e) => `${SITE}/${p.slug}/error/${e.slug}`),
+      ),
       ...h.catalog.providers.map((p) => `${SITE}/${p.slug}/is-it-down`),
-      `${SITE}/errors`, ...h.catalog.errorTypes.map((e) => `${SITE}/errors/${e.slug}`), `${SITE}/diagnose`, `${SITE}/methodology`];
+      `${SITE}/errors`,
+      ...h.catalog.errorTypes.map((e) => `${SITE}/errors/${e.slug}`),
+      `${SITE}/diagnose`,
+      `${SITE}/methodology`,
+    ];
     expect(locs).toEqual(expected);
     for (const loc of locs) {
       const res = await get(loc.slice(SITE.length));
@@ -66,7 +85,14 @@ describe('robots.txt', () => {
   it('allows the pages, keeps crawlers off the JSON API and points at the sitemap', async () => {
     const res = await get('/robots.txt');
     expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
-    expect(res.body.split('\n')).toEqual(['User-agent: *', 'Allow: /', 'Disallow: /api/v1/', '', `Sitemap: ${SITE}/sitemap.xml`, '']);
+    expect(res.body.split('\n')).toEqual([
+      'User-agent: *',
+      'Allow: /',
+      'Disallow: /api/v1/',
+      '',
+      `Sitemap: ${SITE}/sitemap.xml`,
+      '',
+    ]);
   });
 });
 
@@ -76,8 +102,19 @@ describe('page meta data', () => {
     const descriptions = new Set<string>();
     for (const loc of await sitemapLocs()) {
       const page = head((await get(loc.slice(SITE.length))).body);
-      expect(page.links('canonical').map((l) => l.href), loc).toEqual([loc]);
-      expect(page.links('alternate').filter((l) => l.hreflang).map((l) => [l.hreflang, l.href])).toEqual([['en', loc], ['x-default', loc]]);
+      expect(
+        page.links('canonical').map((l) => l.href),
+        loc,
+      ).toEqual([loc]);
+      expect(
+        page
+          .links('alternate')
+          .filter((l) => l.hreflang)
+          .map((l) => [l.hreflang, l.href]),
+      ).toEqual([
+        ['en', loc],
+        ['x-default', loc],
+      ]);
       const description = page.meta('description')!;
       expect(description.length, loc).toBeGreaterThan(50);
       expect(description.length, loc).toBeLessThanOrEqual(200);
@@ -105,7 +142,10 @@ describe('page meta data', () => {
 describe('JSON-LD', () => {
   it('gives an error page its BreadcrumbList and FAQPage', async () => {
     const blocks = head((await get('/anthropic/error/auth-error')).body).jsonLd;
-    expect(blocks.map((b) => [b['@context'], b['@type']])).toEqual([['https://schema.org', 'BreadcrumbList'], ['https://schema.org', 'FAQPage']]);
+    expect(blocks.map((b) => [b['@context'], b['@type']])).toEqual([
+      ['https://schema.org', 'BreadcrumbList'],
+      ['https://schema.org', 'FAQPage'],
+    ]);
     expect(blocks[0].itemListElement).toEqual([
       { '@type': 'ListItem', position: 1, name: 'All providers', item: `${SITE}/` },
       { '@type': 'ListItem', position: 2, name: 'Anthropic', item: `${SITE}/anthropic` },

@@ -35,7 +35,10 @@ describe('auth-error page', () => {
     expect(res.headers['content-type']).toContain('text/html');
     const headings = [...res.body.matchAll(/<h2[^>]*>([\s\S]*?)<\/h2>/g)].map((m) => textOf(m[1]!));
     const positions = BLOCKS.map((block) => headings.findIndex((h2) => h2.includes(block)));
-    expect(positions.every((p) => p >= 0), `missing blocks in ${headings.join(' | ')}`).toBe(true);
+    expect(
+      positions.every((p) => p >= 0),
+      `missing blocks in ${headings.join(' | ')}`,
+    ).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });
 
@@ -49,23 +52,26 @@ describe('auth-error page', () => {
     expect(res.body).toMatch(/<a href="\/">All AI API providers<\/a>/);
   });
 
-  it.each(SEED_PROVIDERS)('%s names its own key variable and header, never another provider\'s', async (slug) => {
+  it.each(SEED_PROVIDERS)("%s names its own key variable and header, never another provider's", async (slug) => {
     const provider = h.catalog.providerBySlug.get(slug)!;
     const text = textOf((await get(`/${slug}/error/auth-error`)).body);
     expect(text).toContain(provider.apiKeyEnv);
     expect(text).toContain(provider.auth.header);
     expect(text).not.toMatch(/[A-Z]+_API_KEY, [A-Z]+_API_KEY/);
-    const fix = textOf(/<section[^>]*id="fix"[\s\S]*?<\/section>/.exec((await get(`/${slug}/error/auth-error`)).body)![0]);
+    const fix = textOf(
+      /<section[^>]*id="fix"[\s\S]*?<\/section>/.exec((await get(`/${slug}/error/auth-error`)).body)![0],
+    );
     expect(fix.split(provider.apiKeyEnv).length - 1).toBeGreaterThanOrEqual(3);
     const anthropicKey = slug === 'anthropic' ? 'OPENAI_API_KEY' : 'ANTHROPIC_API_KEY';
     expect(text).not.toContain(anthropicKey);
   });
 
-  it('shows the provider\'s own recorded rejection body first, verbatim', async () => {
+  it("shows the provider's own recorded rejection body first, verbatim", async () => {
     const openai = await get('/openai/error/auth-error');
     const anthropic = await get('/anthropic/error/auth-error');
     const deepseek = await get('/deepseek/error/auth-error');
-    const firstCode = (html: string) => textOf(/<section[^>]*id="signatures"[\s\S]*?<pre><code>([\s\S]*?)<\/code><\/pre>/.exec(html)![1]!);
+    const firstCode = (html: string) =>
+      textOf(/<section[^>]*id="signatures"[\s\S]*?<pre><code>([\s\S]*?)<\/code><\/pre>/.exec(html)![1]!);
     expect(firstCode(openai.body)).toContain('"code": "invalid_api_key"');
     expect(firstCode(anthropic.body)).toContain('"type": "authentication_error"');
     expect(firstCode(anthropic.body)).toContain('invalid x-api-key');
@@ -73,7 +79,7 @@ describe('auth-error page', () => {
     expect(textOf(anthropic.body)).toContain('x-api-key: $ANTHROPIC_API_KEY');
   });
 
-  it('numbers the fixes and links the provider\'s key page', async () => {
+  it("numbers the fixes and links the provider's key page", async () => {
     const res = await get('/deepseek/error/auth-error');
     const fix = /<section[^>]*id="fix"[\s\S]*?<\/section>/.exec(res.body)![0];
     expect(fix).toContain('<ol');

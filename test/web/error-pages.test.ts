@@ -12,19 +12,36 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const get = (url: string) => h.app.inject({ method: 'GET', url });
-const BLOCKS = ['Current status', "What We're Seeing Right Now", 'What is this error?', 'Error Signatures', 'Common Causes', 'How to Fix It', 'Live Signals', 'Service Components', 'Recent Incidents', 'Frequently Asked Questions', 'Related Pages'];
+const BLOCKS = [
+  'Current status',
+  "What We're Seeing Right Now",
+  'What is this error?',
+  'Error Signatures',
+  'Common Causes',
+  'How to Fix It',
+  'Live Signals',
+  'Service Components',
+  'Recent Incidents',
+  'Frequently Asked Questions',
+  'Related Pages',
+];
 
 /** Text without spaces or backticks: code spans render as elements, which add spaces around them. */
 const squash = (text: string) => text.replace(/[\s`]+/g, '');
-const pairs = () => h.catalog.providers.flatMap((p) => errorTypesFor(h.catalog, p).map((e) => [p.slug, e.slug] as const));
+const pairs = () =>
+  h.catalog.providers.flatMap((p) => errorTypesFor(h.catalog, p).map((e) => [p.slug, e.slug] as const));
 
 describe('every provider and applicable error type', () => {
   it('covers all eleven error types, with some types hidden where they do not apply', () => {
     expect(h.catalog.errorTypes).toHaveLength(11);
     expect(h.catalog.errorTypes[0]!.slug).toBe('auth-error');
     expect(pairs().length).toBeGreaterThan(200);
-    expect(errorTypesFor(h.catalog, h.catalog.providerBySlug.get('anthropic')!).map((e) => e.slug)).toContain('overloaded');
-    expect(errorTypesFor(h.catalog, h.catalog.providerBySlug.get('replicate')!).map((e) => e.slug)).not.toContain('overloaded');
+    expect(errorTypesFor(h.catalog, h.catalog.providerBySlug.get('anthropic')!).map((e) => e.slug)).toContain(
+      'overloaded',
+    );
+    expect(errorTypesFor(h.catalog, h.catalog.providerBySlug.get('replicate')!).map((e) => e.slug)).not.toContain(
+      'overloaded',
+    );
   });
 
   it('renders each page with every block, its own title, signatures, causes and fixes, and no unfilled placeholder', async () => {
@@ -35,14 +52,19 @@ describe('every provider and applicable error type', () => {
       const res = await get(`/${slug}/error/${error}`);
       expect(res.statusCode, `${slug}/${error}`).toBe(200);
       const headings = [...res.body.matchAll(/<h2[^>]*>([\s\S]*?)<\/h2>/g)].map((m) => textOf(m[1]!));
-      for (const block of BLOCKS) expect(headings.some((h2) => h2.includes(block)), `${slug}/${error}: ${block}`).toBe(true);
+      for (const block of BLOCKS)
+        expect(
+          headings.some((h2) => h2.includes(block)),
+          `${slug}/${error}: ${block}`,
+        ).toBe(true);
       const text = textOf(res.body);
       expect(text, `${slug}/${error}`).toContain(`${provider.name}: ${type.title}`);
       expect(text, `${slug}/${error}`).not.toMatch(/\{(name|apiKeyEnv|keysUrl|authHeader|keyPrefix|apiBase)\}/);
       const override = provider.errors[error];
       const squashed = squash(text);
       for (const s of override?.signatures ?? []) expect(text, `${slug}/${error}`).toContain(s.label);
-      for (const c of [...(override?.causes ?? []), ...(override?.fixes ?? [])]) expect(squashed, `${slug}/${error}`).toContain(squash(fillText(c, values)));
+      for (const c of [...(override?.causes ?? []), ...(override?.fixes ?? [])])
+        expect(squashed, `${slug}/${error}`).toContain(squash(fillText(c, values)));
       for (const header of override?.headers ?? []) expect(text, `${slug}/${error}`).toContain(header.name);
       expect(res.body).toContain(`href="/${slug}/is-it-down"`);
       expect(res.body).toContain(`href="/errors/${error}"`);
@@ -51,12 +73,16 @@ describe('every provider and applicable error type', () => {
 
   it('answers 404 for a type that does not apply to the provider', async () => {
     const res = await get('/replicate/error/overloaded');
-    expect([res.statusCode, textOf(res.body)]).toEqual([404, expect.stringContaining('We have no page for the error "overloaded" of Replicate')]);
+    expect([res.statusCode, textOf(res.body)]).toEqual([
+      404,
+      expect.stringContaining('We have no page for the error "overloaded" of Replicate'),
+    ]);
   });
 
   it('lists every applicable error page, and the is-it-down page, on the provider dashboard', async () => {
     const res = await get('/groq');
-    for (const e of errorTypesFor(h.catalog, h.catalog.providerBySlug.get('groq')!)) expect(res.body).toContain(`href="/groq/error/${e.slug}"`);
+    for (const e of errorTypesFor(h.catalog, h.catalog.providerBySlug.get('groq')!))
+      expect(res.body).toContain(`href="/groq/error/${e.slug}"`);
     expect(res.body).toContain('href="/groq/is-it-down"');
     expect(res.body).toContain('href="/diagnose?provider=groq"');
   });

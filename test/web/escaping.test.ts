@@ -20,14 +20,53 @@ beforeAll(async () => {
   };
   h = await createHarness({ catalog: catalogWith([evil, ...realCatalog().providers.slice(1, 3)]) });
   const at = T0 - 30_000;
-  h.store.checks.record({ providerSlug: 'evil', document: MAIN_DOCUMENT, startedAt: at, durationMs: 5, outcome: 'ok', httpStatus: 200, detail: null });
-  h.store.components.applySnapshot('evil', [{ key: 'x', name: EVIL, groupName: ATTR, position: 0, level: 'degraded', rawStatus: EVIL, onlyShowIfDegraded: false }], at);
-  h.store.incidents.upsert('evil', 'official', [{
-    key: 'i', kind: 'incident', title: EVIL, state: 'investigating', rawState: EVIL, impact: 'minor', rawImpact: null,
-    url: 'javascript:alert(3)', startedAt: at, resolvedAt: null, scheduledFor: null, scheduledUntil: null,
-    updates: [{ key: 'u', state: 'investigating', rawState: null, body: `${ATTR}\n${EVIL}`, at }],
-    components: [{ key: 'x', name: ATTR }],
-  }], at);
+  h.store.checks.record({
+    providerSlug: 'evil',
+    document: MAIN_DOCUMENT,
+    startedAt: at,
+    durationMs: 5,
+    outcome: 'ok',
+    httpStatus: 200,
+    detail: null,
+  });
+  h.store.components.applySnapshot(
+    'evil',
+    [
+      {
+        key: 'x',
+        name: EVIL,
+        groupName: ATTR,
+        position: 0,
+        level: 'degraded',
+        rawStatus: EVIL,
+        onlyShowIfDegraded: false,
+      },
+    ],
+    at,
+  );
+  h.store.incidents.upsert(
+    'evil',
+    'official',
+    [
+      {
+        key: 'i',
+        kind: 'incident',
+        title: EVIL,
+        state: 'investigating',
+        rawState: EVIL,
+        impact: 'minor',
+        rawImpact: null,
+        url: 'javascript:alert(3)',
+        startedAt: at,
+        resolvedAt: null,
+        scheduledFor: null,
+        scheduledUntil: null,
+        updates: [{ key: 'u', state: 'investigating', rawState: null, body: `${ATTR}\n${EVIL}`, at }],
+        components: [{ key: 'x', name: ATTR }],
+      },
+    ],
+    at,
+  );
 });
 afterAll(() => h.close());
 
@@ -59,7 +98,9 @@ describe('escaping', () => {
 
   it('keeps hostile names inside JSON-LD as data, intact once parsed', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/evil/error/auth-error' });
-    const blocks = [...res.body.matchAll(/<script type="application\/ld\+json">([^<]*)<\/script>/g)].map((m) => JSON.parse(m[1]!));
+    const blocks = [...res.body.matchAll(/<script type="application\/ld\+json">([^<]*)<\/script>/g)].map((m) =>
+      JSON.parse(m[1]!),
+    );
     const crumbs = blocks.find((b) => b['@type'] === 'BreadcrumbList');
     expect(crumbs.itemListElement[1].name).toBe(EVIL);
   });

@@ -44,7 +44,13 @@ function readFeed(body: string) {
     };
   });
   expect(new Set(entries.map((e) => e.id)).size).toBe(entries.length);
-  return { feed, self: self?.getAttribute('href'), id: childText(feed, ATOM, 'id'), updated: childText(feed, ATOM, 'updated'), entries };
+  return {
+    feed,
+    self: self?.getAttribute('href'),
+    id: childText(feed, ATOM, 'id'),
+    updated: childText(feed, ATOM, 'updated'),
+    entries,
+  };
 }
 
 describe('provider feed', () => {
@@ -78,10 +84,27 @@ describe('provider feed', () => {
     seedScenario(h.store, T0);
     const before = readFeed((await get('/anthropic/feed.atom')).body).entries.map((e) => e.id);
     h.clock.now = T0 + 10 * 60_000;
-    h.store.incidents.upsert('anthropic', 'official', [incident('open1', {
-      title: 'Elevated errors on the Claude API', state: 'monitoring', startedAt: T0 - 50 * 60_000,
-      updates: [{ key: 'u3', state: 'monitoring', rawState: 'monitoring', body: 'A fix has been deployed.', at: T0 + 5 * 60_000 }],
-    })], T0 + 5 * 60_000);
+    h.store.incidents.upsert(
+      'anthropic',
+      'official',
+      [
+        incident('open1', {
+          title: 'Elevated errors on the Claude API',
+          state: 'monitoring',
+          startedAt: T0 - 50 * 60_000,
+          updates: [
+            {
+              key: 'u3',
+              state: 'monitoring',
+              rawState: 'monitoring',
+              body: 'A fix has been deployed.',
+              at: T0 + 5 * 60_000,
+            },
+          ],
+        }),
+      ],
+      T0 + 5 * 60_000,
+    );
     const after = readFeed((await get('/anthropic/feed.atom')).body);
     expect(after.entries[0]!.title).toBe('Anthropic: Elevated errors on the Claude API (Monitoring)');
     expect(after.entries.slice(1).map((e) => e.id)).toEqual(before);
@@ -98,10 +121,21 @@ describe('provider feed', () => {
 
   it('stays well-formed with hostile titles and bodies, control characters included', async () => {
     const hostile = 'Bad <b>&amp; "quotes"\u0001\u0008 ]]> end';
-    h.store.incidents.upsert('openai', 'official', [incident('x', {
-      title: hostile, startedAt: T0 - 60_000, url: 'javascript:alert(1)',
-      updates: [{ key: 'u', state: 'investigating', rawState: null, body: `${hostile}</content><script>`, at: T0 - 60_000 }],
-    })], T0);
+    h.store.incidents.upsert(
+      'openai',
+      'official',
+      [
+        incident('x', {
+          title: hostile,
+          startedAt: T0 - 60_000,
+          url: 'javascript:alert(1)',
+          updates: [
+            { key: 'u', state: 'investigating', rawState: null, body: `${hostile}</content><script>`, at: T0 - 60_000 },
+          ],
+        }),
+      ],
+      T0,
+    );
     const feed = readFeed((await get('/openai/feed.atom')).body);
     expect(feed.entries[0]!.title).toBe('OpenAI: Bad <b>&amp; "quotes" ]]> end (Investigating)');
     expect(feed.entries[0]!.content).toContain('</content><script>');
@@ -110,12 +144,22 @@ describe('provider feed', () => {
 });
 
 describe('all-providers feed', () => {
-  it('merges every provider\'s entries newest first', async () => {
+  it("merges every provider's entries newest first", async () => {
     seedScenario(h.store, T0);
-    h.store.incidents.upsert('openai', 'official', [incident('o1', {
-      title: 'Degraded ChatGPT login', startedAt: T0 - 30 * 60_000,
-      updates: [{ key: 'u', state: 'investigating', rawState: null, body: 'Looking into it.', at: T0 - 30 * 60_000 }],
-    })], T0);
+    h.store.incidents.upsert(
+      'openai',
+      'official',
+      [
+        incident('o1', {
+          title: 'Degraded ChatGPT login',
+          startedAt: T0 - 30 * 60_000,
+          updates: [
+            { key: 'u', state: 'investigating', rawState: null, body: 'Looking into it.', at: T0 - 30 * 60_000 },
+          ],
+        }),
+      ],
+      T0,
+    );
     const res = await get('/feed.atom');
     expect(res.statusCode).toBe(200);
     const feed = readFeed(res.body);
@@ -132,10 +176,13 @@ describe('all-providers feed', () => {
 
 describe('feed links and caching', () => {
   it('is linked with rel="alternate" from the pages', async () => {
-    const link = (path: string) => `<link rel="alternate" type="application/atom+xml" title="Anthropic incidents" href="${h.config.siteUrl}${path}">`;
+    const link = (path: string) =>
+      `<link rel="alternate" type="application/atom+xml" title="Anthropic incidents" href="${h.config.siteUrl}${path}">`;
     expect((await get('/anthropic')).body).toContain(link('/anthropic/feed.atom'));
     expect((await get('/anthropic/error/auth-error')).body).toContain(link('/anthropic/feed.atom'));
-    expect((await get('/')).body).toContain(`type="application/atom+xml" title="Incidents of all AI API providers" href="${h.config.siteUrl}/feed.atom"`);
+    expect((await get('/')).body).toContain(
+      `type="application/atom+xml" title="Incidents of all AI API providers" href="${h.config.siteUrl}/feed.atom"`,
+    );
   });
 
   it('is rendered once per data version and answers 304 to its ETag', async () => {
@@ -144,7 +191,12 @@ describe('feed links and caching', () => {
     const again = await get('/anthropic/feed.atom', { 'if-none-match': first.headers.etag as string });
     expect(again.statusCode).toBe(304);
     h.clock.now = T0 + 2000;
-    h.store.incidents.upsert('anthropic', 'detected', [incident('probe-auth-2', { title: 'Probe timeouts', startedAt: T0 + 1000 })], T0 + 1000);
+    h.store.incidents.upsert(
+      'anthropic',
+      'detected',
+      [incident('probe-auth-2', { title: 'Probe timeouts', startedAt: T0 + 1000 })],
+      T0 + 1000,
+    );
     const changed = await get('/anthropic/feed.atom', { 'if-none-match': first.headers.etag as string });
     expect(changed.statusCode).toBe(200);
     expect(changed.body).toContain('Probe timeouts');

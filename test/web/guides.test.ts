@@ -20,7 +20,7 @@ const get = async (url: string) => {
 };
 
 describe('/:provider/is-it-down', () => {
-  it("answers \"We can't tell right now\" without fresh data, and says why", async () => {
+  it('answers "We can\'t tell right now" without fresh data, and says why', async () => {
     const r = await get('/openai/is-it-down');
     expect(r.status).toBe(200);
     expect(r.text).toContain("Is OpenAI down? We can't tell right now");
@@ -41,7 +41,11 @@ describe('/:provider/is-it-down', () => {
   });
 
   it('answers Partly for an open incident, lists the affected components and what to do meanwhile', async () => {
-    recordOfficial(h.store, 'anthropic', T0, { 'Claude API': 'partial_outage', 'claude.ai': 'operational', Console: 'operational' });
+    recordOfficial(h.store, 'anthropic', T0, {
+      'Claude API': 'partial_outage',
+      'claude.ai': 'operational',
+      Console: 'operational',
+    });
     recordIncident(h.store, 'anthropic', T0, 'Elevated errors on the Claude API');
     const r = await get('/anthropic/is-it-down');
     expect(r.text).toMatch(/Is Anthropic down\? Partly Anthropic is partly down/);
@@ -58,7 +62,9 @@ describe('/:provider/is-it-down', () => {
 
   it('says only "may be partly down" on reports alone', async () => {
     recordReports(h.store, 'mistral', T0, 'overloaded', COMMUNITY_SPIKE_MIN_REPORTS + 2);
-    expect((await get('/mistral/is-it-down')).text).toMatch(/Partly Mistral AI may be partly down: Users report problems/);
+    expect((await get('/mistral/is-it-down')).text).toMatch(
+      /Partly Mistral AI may be partly down: Users report problems/,
+    );
   });
 
   it('has a JSON twin and a 404 for an unknown provider', async () => {
@@ -85,7 +91,9 @@ describe('/errors and /errors/:error', () => {
     expect(r.status).toBe(200);
     expect(r.text).toContain('529 overloaded_error anthropic.OverloadedError (newer SDKs)');
     expect(r.text).toContain('503 The model is overloaded');
-    expect(r.body).toMatch(/href="\/anthropic\/error\/overloaded">Anthropic<\/a>[\s\S]*?Partial Outage[\s\S]*?Likely on the provider&#39;s side/);
+    expect(r.body).toMatch(
+      /href="\/anthropic\/error\/overloaded">Anthropic<\/a>[\s\S]*?Partial Outage[\s\S]*?Likely on the provider&#39;s side/,
+    );
     expect(r.text).toMatch(/does not occur in this form there: .*Replicate/);
     expect(r.body).not.toContain('href="/replicate/error/overloaded"');
     expect(r.text).not.toMatch(/\{name\}/);
@@ -100,7 +108,9 @@ describe('/methodology', () => {
   it('states the rules with the numbers the code uses', async () => {
     const r = await get('/methodology');
     expect(r.text).toContain(`every ${formatDuration(h.config.pollIntervalMs)}`);
-    expect(r.text).toContain(`younger than ${STALE_AFTER_INTERVALS} of its intervals: ${formatDuration(STALE_AFTER_INTERVALS * h.config.pollIntervalMs)} for the status page`);
+    expect(r.text).toContain(
+      `younger than ${STALE_AFTER_INTERVALS} of its intervals: ${formatDuration(STALE_AFTER_INTERVALS * h.config.pollIntervalMs)} for the status page`,
+    );
     expect(r.text).toContain(`${PROBE_FAILURES_TO_CONFIRM} failed probes in a row`);
     expect(r.text).toContain(`${PROBE_SUCCESSES_TO_CLEAR} normal answers in a row clear it`);
     expect(r.text).toContain(`changes only after ${COMPONENT_CONFIRM_POLLS} polls in a row agree`);
@@ -111,13 +121,14 @@ describe('/methodology', () => {
   it('follows the configured intervals', async () => {
     const other = await createHarness({ env: { POLL_INTERVAL_SECONDS: '120', PROBE_INTERVAL_SECONDS: '600' } });
     const text = textOf((await other.app.inject({ method: 'GET', url: '/methodology' })).body);
-    expect(text).toContain("status page every 2 min");
+    expect(text).toContain('status page every 2 min');
     expect(text).toContain('every 10 min we call');
     expect(text).toContain('6 min for the status page, 30 min for the probe');
     await other.close();
   });
 
   it('is linked from every page through the site navigation', async () => {
-    for (const url of ['/', '/openai', '/errors', '/diagnose']) expect((await get(url)).body).toContain('<a href="/methodology">How it works</a>');
+    for (const url of ['/', '/openai', '/errors', '/diagnose'])
+      expect((await get(url)).body).toContain('<a href="/methodology">How it works</a>');
   });
 });

@@ -11,21 +11,41 @@ const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 const STEP = 180_000;
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-const options = (latencies: number[] = []) => ({ now: NOW, windowMs: DAY, intervalMs: STEP, baseline: latencyBaseline(latencies) });
-const sample = (at: number, outcome: ProbeOutcome = 'rejected_as_expected', latencyMs: number | null = 200, httpStatus: number | null = 401): ChartSample =>
-  ({ at, outcome, latencyMs, httpStatus });
+const options = (latencies: number[] = []) => ({
+  now: NOW,
+  windowMs: DAY,
+  intervalMs: STEP,
+  baseline: latencyBaseline(latencies),
+});
+const sample = (
+  at: number,
+  outcome: ProbeOutcome = 'rejected_as_expected',
+  latencyMs: number | null = 200,
+  httpStatus: number | null = 401,
+): ChartSample => ({ at, outcome, latencyMs, httpStatus });
 /** Samples every interval over [from, to], oldest first. */
 const every = (from: number, to: number, make: (at: number) => ChartSample = (at) => sample(at)) => {
   const out: ChartSample[] = [];
   for (let at = from; at <= to; at += STEP) out.push(make(at));
   return out;
 };
-const numbersOf = (value: unknown): number[] => JSON.stringify(value).match(/-?\d+(\.\d+)?(e-?\d+)?/g)!.map(Number);
+const numbersOf = (value: unknown): number[] =>
+  JSON.stringify(value)
+    .match(/-?\d+(\.\d+)?(e-?\d+)?/g)!
+    .map(Number);
 
 describe('probeChartView', () => {
   it('with no data: says so, draws nothing, and every coordinate is a number', () => {
     const c = probeChartView([], options());
-    expect(c).toMatchObject({ empty: true, lines: [], dots: [], failures: [], usual: null, slowAbove: null, summary: 'No probe results in the last 24 hours.' });
+    expect(c).toMatchObject({
+      empty: true,
+      lines: [],
+      dots: [],
+      failures: [],
+      usual: null,
+      slowAbove: null,
+      summary: 'No probe results in the last 24 hours.',
+    });
     expect(c.yTicks.map((t) => t.label)).toEqual(['0 ms', '50 ms', '100 ms']);
     expect(JSON.stringify(c)).not.toMatch(/NaN|Infinity|null,"label"/);
   });
@@ -36,7 +56,9 @@ describe('probeChartView', () => {
     expect(c.lines).toEqual([]);
     expect(c.dots).toEqual([{ x: 631.6, y: 25.9, slow: false, label: '11:59 UTC: 210 ms' }]);
     expect(c.gaps).toEqual([{ x: 56, width: 575.6, label: 'No results from 21 Nov 2026, 12:00 UTC to 11:59 UTC' }]);
-    expect(c.summary).toBe('Last 24 hours: 1 probe, 1 answered as expected (100%). None failed. Usual latency 210 ms, highest 210 ms. No results for 23 h 59 min in all; the longest gap from 21 Nov 2026, 12:00 UTC to 11:59 UTC.');
+    expect(c.summary).toBe(
+      'Last 24 hours: 1 probe, 1 answered as expected (100%). None failed. Usual latency 210 ms, highest 210 ms. No results for 23 h 59 min in all; the longest gap from 21 Nov 2026, 12:00 UTC to 11:59 UTC.',
+    );
     expect(c.yTicks.map((t) => t.label)).toEqual(['0 ms', '125 ms', '250 ms']);
   });
 
@@ -51,7 +73,10 @@ describe('probeChartView', () => {
   });
 
   it('a gap shorter than three intervals is not a gap', () => {
-    const c = probeChartView([sample(NOW - 3 * STEP), sample(NOW - STEP + 1000), sample(NOW)], { ...options([200]), windowMs: 10 * STEP });
+    const c = probeChartView([sample(NOW - 3 * STEP), sample(NOW - STEP + 1000), sample(NOW)], {
+      ...options([200]),
+      windowMs: 10 * STEP,
+    });
     expect(c.lines).toHaveLength(1);
     expect(c.gaps).toHaveLength(1);
     expect(c.gaps[0]!.label).toBe('No results from 11:30 UTC to 11:51 UTC');
@@ -78,39 +103,71 @@ describe('probeChartView', () => {
     expect(c.summary).toContain('1 of them slowly');
     // Every point lies inside the plot.
     const inside = (x: number, y: number) => x >= c.plot.x && x <= c.plot.right && y >= c.plot.y && y <= c.plot.bottom;
-    for (const line of c.lines) for (const point of line.split(' ')) expect(inside(...(point.split(',').map(Number) as [number, number]))).toBe(true);
+    for (const line of c.lines)
+      for (const point of line.split(' '))
+        expect(inside(...(point.split(',').map(Number) as [number, number]))).toBe(true);
     expect(numbersOf(c).every(Number.isFinite)).toBe(true);
   });
 });
 
 let h: Harness;
 
-const row = (at: number, outcome: ProbeOutcome, latencyMs: number, extra: Partial<ProbeResultRow> = {}): ProbeResultRow =>
-  ({ at, outcome, httpStatus: 401, latencyMs, dnsMs: 4, connectMs: 20, tlsMs: 31, ttfbMs: latencyMs - 55, detail: null, ...extra });
+const row = (
+  at: number,
+  outcome: ProbeOutcome,
+  latencyMs: number,
+  extra: Partial<ProbeResultRow> = {},
+): ProbeResultRow => ({
+  at,
+  outcome,
+  httpStatus: 401,
+  latencyMs,
+  dnsMs: 4,
+  connectMs: 20,
+  tlsMs: 31,
+  ttfbMs: latencyMs - 55,
+  detail: null,
+  ...extra,
+});
 
 describe('the block on the pages', () => {
   afterEach(() => h.close());
 
   it('renders an accessible SVG chart, styled by classes only, with the same summary the JSON gives', async () => {
     h = await createHarness({ now: NOW });
-    for (let at = NOW - 5 * HOUR; at <= NOW - 2 * STEP; at += STEP) h.store.probes.record('openai', row(at, 'rejected_as_expected', 180));
+    for (let at = NOW - 5 * HOUR; at <= NOW - 2 * STEP; at += STEP)
+      h.store.probes.record('openai', row(at, 'rejected_as_expected', 180));
     h.store.probes.record('openai', row(NOW - STEP, 'timeout', 10_000, { httpStatus: null }));
     h.store.probes.record('openai', row(NOW, 'rejected_as_expected', 190));
     const total = h.store.probes.since('openai', 0).length;
     const res = await h.app.inject({ url: '/openai' });
     const html = res.body;
     const live = /<section class="card" id="live"[\s\S]*?<\/section>/.exec(html)![0];
-    expect(live).toMatch(/<svg viewBox="0 0 640 150" role="img" aria-labelledby="probe-chart-title" aria-describedby="probe-chart-summary">/);
+    expect(live).toMatch(
+      /<svg viewBox="0 0 640 150" role="img" aria-labelledby="probe-chart-title" aria-describedby="probe-chart-summary">/,
+    );
     expect(live).toContain('<title id="probe-chart-title">Probe latency and failures over the last 24 hours</title>');
     expect(live).not.toMatch(/style=/);
     expect(res.headers['content-security-policy']).toContain("style-src 'self'");
 
     const json = (await h.app.inject({ url: '/api/v1/providers/openai' })).json().probes;
     const text = textOf(live);
-    expect(/<figcaption id="probe-chart-summary">([^<]*)<\/figcaption>/.exec(live)![1]).toBe(json.summary24h.replace(/'/g, '&#39;'));
+    expect(/<figcaption id="probe-chart-summary">([^<]*)<\/figcaption>/.exec(live)![1]).toBe(
+      json.summary24h.replace(/'/g, '&#39;'),
+    );
     expect(json).toMatchObject({
-      configured: true, state: 'fresh', stateLabel: 'Answering normally', count24h: total, answered24h: total - 1,
-      last: { outcome: 'rejected_as_expected', httpStatus: 401, latencyMs: 190, phases: { dnsMs: 4, connectMs: 20, tlsMs: 31, ttfbMs: 135 }, detail: null },
+      configured: true,
+      state: 'fresh',
+      stateLabel: 'Answering normally',
+      count24h: total,
+      answered24h: total - 1,
+      last: {
+        outcome: 'rejected_as_expected',
+        httpStatus: 401,
+        latencyMs: 190,
+        phases: { dnsMs: 4, connectMs: 20, tlsMs: 31, ttfbMs: 135 },
+        detail: null,
+      },
       baseline: { samples: total - 1, medianMs: 180, madMs: 0, trusted: true, slowAboveMs: 800 },
     });
     expect(json.summary24h).toContain('1 failed: 1 × timeout; the last at 11:57 UTC.');
@@ -118,10 +175,16 @@ describe('the block on the pages', () => {
     expect(json.results24h).toHaveLength(total);
     expect(text).toContain(json.last.text);
     expect(text).toContain('(DNS 4 ms · connect 20 ms · TLS 31 ms · first byte 135 ms)');
-    expect(text).toContain('Latency: 190 ms on the last probe, usual 180 ms; answers slower than 800 ms count as slow.');
-    expect(text).toContain(`${total - 1} of ${total} probes in the last 24 hours answered as expected (${((100 * (total - 1)) / total).toFixed(1)}%).`);
+    expect(text).toContain(
+      'Latency: 190 ms on the last probe, usual 180 ms; answers slower than 800 ms count as slow.',
+    );
+    expect(text).toContain(
+      `${total - 1} of ${total} probes in the last 24 hours answered as expected (${((100 * (total - 1)) / total).toFixed(1)}%).`,
+    );
     // The provider list carries the same block without the 24-hour series.
-    const listed = (await h.app.inject({ url: '/api/v1/providers' })).json().providers.find((p: { slug: string }) => p.slug === 'openai').probes;
+    const listed = (await h.app.inject({ url: '/api/v1/providers' }))
+      .json()
+      .providers.find((p: { slug: string }) => p.slug === 'openai').probes;
     expect(listed.results24h).toBeUndefined();
     expect({ ...listed }).toEqual((({ results24h: _omit, ...rest }) => rest)(json));
   });
@@ -129,7 +192,13 @@ describe('the block on the pages', () => {
   it('shows what came back when the last answer was unusual, escaped, on the error page too', async () => {
     h = await createHarness({ now: NOW });
     h.store.probes.record('openai', row(NOW - STEP, 'rejected_as_expected', 180));
-    h.store.probes.record('openai', row(NOW, 'unexpected_status', 40, { httpStatus: 503, detail: 'HTTP 503 (expected 401): <script>alert(1)</script>' }));
+    h.store.probes.record(
+      'openai',
+      row(NOW, 'unexpected_status', 40, {
+        httpStatus: 503,
+        detail: 'HTTP 503 (expected 401): <script>alert(1)</script>',
+      }),
+    );
     const html = (await h.app.inject({ url: '/openai/error/auth-error' })).body;
     expect(html).not.toContain('<script>alert(1)');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -142,16 +211,35 @@ describe('the block on the pages', () => {
 
   it('with no results yet: one plain line, no chart', async () => {
     h = await createHarness({ now: NOW });
-    const live = /<section class="card" id="live"[\s\S]*?<\/section>/.exec((await h.app.inject({ url: '/openai' })).body)![0];
-    expect(textOf(live)).toBe("Live Signals Every 3 min we call GET https://api.openai.com/v1/models with a deliberately invalid key; a quick 401 rejection in OpenAI's usual format means its authentication layer is up. No results yet No probe results yet.");
-    expect((await h.app.inject({ url: '/api/v1/providers/openai' })).json().probes).toMatchObject({ last: null, count24h: 0, successRate24h: null, summary24h: 'No probe results in the last 24 hours.', results24h: [] });
+    const live = /<section class="card" id="live"[\s\S]*?<\/section>/.exec(
+      (await h.app.inject({ url: '/openai' })).body,
+    )![0];
+    expect(textOf(live)).toBe(
+      "Live Signals Every 3 min we call GET https://api.openai.com/v1/models with a deliberately invalid key; a quick 401 rejection in OpenAI's usual format means its authentication layer is up. No results yet No probe results yet.",
+    );
+    expect((await h.app.inject({ url: '/api/v1/providers/openai' })).json().probes).toMatchObject({
+      last: null,
+      count24h: 0,
+      successRate24h: null,
+      summary24h: 'No probe results in the last 24 hours.',
+      results24h: [],
+    });
   });
 
   it('for a provider we cannot probe: says why, and nothing more', async () => {
     h = await createHarness({ now: NOW });
-    const live = /<section class="card" id="live"[\s\S]*?<\/section>/.exec((await h.app.inject({ url: '/azure-openai' })).body)![0];
-    expect(textOf(live)).toBe("Live Signals We do not probe Azure OpenAI's API: it has no public endpoint we can call without a real account.");
-    expect((await h.app.inject({ url: '/api/v1/providers/azure-openai' })).json().probes).toMatchObject({ configured: false, state: 'absent', last: null, summary24h: null });
+    const live = /<section class="card" id="live"[\s\S]*?<\/section>/.exec(
+      (await h.app.inject({ url: '/azure-openai' })).body,
+    )![0];
+    expect(textOf(live)).toBe(
+      "Live Signals We do not probe Azure OpenAI's API: it has no public endpoint we can call without a real account.",
+    );
+    expect((await h.app.inject({ url: '/api/v1/providers/azure-openai' })).json().probes).toMatchObject({
+      configured: false,
+      state: 'absent',
+      last: null,
+      summary24h: null,
+    });
   });
 
   it('a new result shows on the next request: pages are cached by data version', async () => {

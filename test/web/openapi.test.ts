@@ -12,16 +12,27 @@ type Operation = {
   responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
 };
 type Method = 'get' | 'post';
-type Doc = { openapi: string; servers: { url: string }[]; paths: Record<string, Partial<Record<Method, Operation>>>; components: { schemas: Record<string, unknown> } };
+type Doc = {
+  openapi: string;
+  servers: { url: string }[];
+  paths: Record<string, Partial<Record<Method, Operation>>>;
+  components: { schemas: Record<string, unknown> };
+};
 
 /** Every operation of the document, with its path and method. */
-const operations = () => Object.entries(doc.paths).flatMap(([path, item]) =>
-  (Object.entries(item) as [Method, Operation][]).map(([method, operation]) => ({ path, method, operation })));
+const operations = () =>
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    (Object.entries(item) as [Method, Operation][]).map(([method, operation]) => ({ path, method, operation })),
+  );
 
 /** Calls an operation with the document's own examples (path parameters, JSON request body). */
 function call(path: string, method: Method, operation: Operation, override: Record<string, string> = {}) {
   const body = operation.requestBody?.content['application/json']?.example;
-  return h.app.inject({ method: method.toUpperCase() as 'GET' | 'POST', url: urlOf(path, operation, override), ...(body === undefined ? {} : { payload: body as object }) });
+  return h.app.inject({
+    method: method.toUpperCase() as 'GET' | 'POST',
+    url: urlOf(path, operation, override),
+    ...(body === undefined ? {} : { payload: body as object }),
+  });
 }
 
 let h: Harness;
@@ -49,7 +60,8 @@ function pointerTo(schema: unknown): string {
   for (const { path, method, operation } of operations()) {
     for (const [status, response] of Object.entries(operation.responses)) {
       for (const [type, media] of Object.entries(response.content ?? {})) {
-        if (media.schema === schema) return ['', 'paths', path, method, 'responses', status, 'content', type, 'schema'].map(escape).join('/');
+        if (media.schema === schema)
+          return ['', 'paths', path, method, 'responses', status, 'content', type, 'schema'].map(escape).join('/');
       }
     }
   }
@@ -58,21 +70,31 @@ function pointerTo(schema: unknown): string {
 const escape = (part: string) => part.replace(/~/g, '~0').replace(/\//g, '~1');
 
 function urlOf(path: string, operation: Operation, override: Record<string, string> = {}): string {
-  return path.replace(/\{(\w+)\}/g, (_whole, name: string) => override[name] ?? operation.parameters!.find((p) => p.name === name)!.example);
+  return path.replace(
+    /\{(\w+)\}/g,
+    (_whole, name: string) => override[name] ?? operation.parameters!.find((p) => p.name === name)!.example,
+  );
 }
 
 describe('the OpenAPI document', () => {
   it('is OpenAPI 3.1 with this site as its server, and every component schema compiles', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.servers).toEqual([{ url: h.config.siteUrl }]);
-    for (const name of Object.keys(doc.components.schemas)) expect(() => ajv.compile({ $ref: `openapi.json#/components/schemas/${name}` })).not.toThrow();
+    for (const name of Object.keys(doc.components.schemas))
+      expect(() => ajv.compile({ $ref: `openapi.json#/components/schemas/${name}` })).not.toThrow();
   });
 
   it('describes the JSON API, the feeds and the badges', () => {
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
-      '/api/v1/providers', '/api/v1/providers/{provider}', '/feed.atom', '/{provider}/feed.atom', '/{provider}/badge.svg',
-      '/{provider}/components/{component}/badge.svg',
-    ]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/providers',
+        '/api/v1/providers/{provider}',
+        '/feed.atom',
+        '/{provider}/feed.atom',
+        '/{provider}/badge.svg',
+        '/{provider}/components/{component}/badge.svg',
+      ]),
+    );
   });
 });
 
@@ -91,7 +113,9 @@ describe('the API as described', () => {
   });
 
   it('matches the schema for every provider, seeded or empty', async () => {
-    const validate = validator(doc.paths['/api/v1/providers/{provider}']!.get!.responses['200']!.content!['application/json']!.schema);
+    const validate = validator(
+      doc.paths['/api/v1/providers/{provider}']!.get!.responses['200']!.content!['application/json']!.schema,
+    );
     for (const provider of h.catalog.providers) {
       const body = (await h.app.inject({ method: 'GET', url: `/api/v1/providers/${provider.slug}` })).json();
       expect(validate(body), `${provider.slug}: ${ajv.errorsText(validate.errors)}`).toBe(true);
@@ -111,7 +135,9 @@ describe('the API as described', () => {
   });
 
   it('catches drift: a body with a field the document does not know fails', async () => {
-    const validate = validator(doc.paths['/api/v1/providers/{provider}']!.get!.responses['200']!.content!['application/json']!.schema);
+    const validate = validator(
+      doc.paths['/api/v1/providers/{provider}']!.get!.responses['200']!.content!['application/json']!.schema,
+    );
     const body = (await h.app.inject({ method: 'GET', url: '/api/v1/providers/anthropic' })).json();
     expect(validate(body)).toBe(true);
     expect(validate({ ...body, surprise: 1 })).toBe(false);

@@ -15,25 +15,114 @@ const get = (url: string, headers: Record<string, string> = {}) => h.app.inject(
 /** Anthropic's page as read a minute ago: API down on a page of three components, one open and one resolved incident. */
 function seedAnthropic(): void {
   const at = T0 - 60_000;
-  h.store.checks.record({ providerSlug: 'anthropic', document: MAIN_DOCUMENT, startedAt: at, durationMs: 120, outcome: 'ok', httpStatus: 200, detail: null });
-  h.store.components.applySnapshot('anthropic', [
-    { key: 'a', name: 'claude.ai', groupName: null, position: 0, level: 'operational', rawStatus: 'operational', onlyShowIfDegraded: false },
-    { key: 'b', name: 'Claude API (api.anthropic.com)', groupName: null, position: 1, level: 'major_outage', rawStatus: 'major_outage', onlyShowIfDegraded: false },
-    { key: 'c', name: 'Claude Code', groupName: null, position: 2, level: 'operational', rawStatus: 'operational', onlyShowIfDegraded: false },
-  ], at);
-  const incident = (key: string, over: Partial<SnapshotIncident>): SnapshotIncident => ({
-    key, kind: 'incident', title: 'x', state: 'investigating', rawState: 'investigating', impact: 'major', rawImpact: 'major',
-    url: `https://status.claude.com/incidents/${key}`, startedAt: at, resolvedAt: null, scheduledFor: null, scheduledUntil: null,
-    updates: [], components: [], ...over,
+  h.store.checks.record({
+    providerSlug: 'anthropic',
+    document: MAIN_DOCUMENT,
+    startedAt: at,
+    durationMs: 120,
+    outcome: 'ok',
+    httpStatus: 200,
+    detail: null,
   });
-  h.store.incidents.upsert('anthropic', 'official', [
-    incident('open1', { title: 'Elevated errors on the API', startedAt: T0 - 50 * 60_000, updates: [{ key: 'u1', state: 'investigating', rawState: 'investigating', body: 'We are investigating elevated 500 errors.', at: T0 - 50 * 60_000 }], components: [{ key: 'b', name: 'Claude API (api.anthropic.com)' }] }),
-    incident('old1', { title: 'Rate limits applied wrongly', state: 'resolved', startedAt: Date.UTC(2026, 10, 15, 9, 5), resolvedAt: Date.UTC(2026, 10, 15, 9, 50), updates: [
-      { key: 'r2', state: 'resolved', rawState: 'resolved', body: 'This incident has been resolved.', at: Date.UTC(2026, 10, 15, 9, 50) },
-      { key: 'r1', state: 'investigating', rawState: 'investigating', body: 'Legitimate requests were rejected with 429.', at: Date.UTC(2026, 10, 15, 9, 5) },
-    ] }),
-    incident('ancient', { title: 'Long ago', state: 'resolved', startedAt: T0 - 40 * 86_400_000, resolvedAt: T0 - 40 * 86_400_000 + 3_600_000 }),
-  ], at);
+  h.store.components.applySnapshot(
+    'anthropic',
+    [
+      {
+        key: 'a',
+        name: 'claude.ai',
+        groupName: null,
+        position: 0,
+        level: 'operational',
+        rawStatus: 'operational',
+        onlyShowIfDegraded: false,
+      },
+      {
+        key: 'b',
+        name: 'Claude API (api.anthropic.com)',
+        groupName: null,
+        position: 1,
+        level: 'major_outage',
+        rawStatus: 'major_outage',
+        onlyShowIfDegraded: false,
+      },
+      {
+        key: 'c',
+        name: 'Claude Code',
+        groupName: null,
+        position: 2,
+        level: 'operational',
+        rawStatus: 'operational',
+        onlyShowIfDegraded: false,
+      },
+    ],
+    at,
+  );
+  const incident = (key: string, over: Partial<SnapshotIncident>): SnapshotIncident => ({
+    key,
+    kind: 'incident',
+    title: 'x',
+    state: 'investigating',
+    rawState: 'investigating',
+    impact: 'major',
+    rawImpact: 'major',
+    url: `https://status.claude.com/incidents/${key}`,
+    startedAt: at,
+    resolvedAt: null,
+    scheduledFor: null,
+    scheduledUntil: null,
+    updates: [],
+    components: [],
+    ...over,
+  });
+  h.store.incidents.upsert(
+    'anthropic',
+    'official',
+    [
+      incident('open1', {
+        title: 'Elevated errors on the API',
+        startedAt: T0 - 50 * 60_000,
+        updates: [
+          {
+            key: 'u1',
+            state: 'investigating',
+            rawState: 'investigating',
+            body: 'We are investigating elevated 500 errors.',
+            at: T0 - 50 * 60_000,
+          },
+        ],
+        components: [{ key: 'b', name: 'Claude API (api.anthropic.com)' }],
+      }),
+      incident('old1', {
+        title: 'Rate limits applied wrongly',
+        state: 'resolved',
+        startedAt: Date.UTC(2026, 10, 15, 9, 5),
+        resolvedAt: Date.UTC(2026, 10, 15, 9, 50),
+        updates: [
+          {
+            key: 'r2',
+            state: 'resolved',
+            rawState: 'resolved',
+            body: 'This incident has been resolved.',
+            at: Date.UTC(2026, 10, 15, 9, 50),
+          },
+          {
+            key: 'r1',
+            state: 'investigating',
+            rawState: 'investigating',
+            body: 'Legitimate requests were rejected with 429.',
+            at: Date.UTC(2026, 10, 15, 9, 5),
+          },
+        ],
+      }),
+      incident('ancient', {
+        title: 'Long ago',
+        state: 'resolved',
+        startedAt: T0 - 40 * 86_400_000,
+        resolvedAt: T0 - 40 * 86_400_000 + 3_600_000,
+      }),
+    ],
+    at,
+  );
 }
 
 describe('home page', () => {
@@ -80,9 +169,15 @@ describe('provider dashboard', () => {
     expect(res.statusCode).toBe(200);
     const text = textOf(res.body);
     expect(text).toMatch(/Current status Partial Outage Last checked: 22 Nov 2026, 11:59 UTC \(1 min ago\)/);
-    expect(text).toContain('The status page lists Claude API (api.anthropic.com) as Major Outage (1 of 3 components down: a partial outage).');
-    expect(text).toContain('Open incident (major impact, investigating): Elevated errors on the API, since 22 Nov 2026, 11:10 UTC.');
-    expect(text).toContain('Started 15 Nov 2026, 09:05 UTC (7 d 2 h ago) , ended 15 Nov 2026, 09:50 UTC (7 d 2 h ago) . Lasted 45 min.');
+    expect(text).toContain(
+      'The status page lists Claude API (api.anthropic.com) as Major Outage (1 of 3 components down: a partial outage).',
+    );
+    expect(text).toContain(
+      'Open incident (major impact, investigating): Elevated errors on the API, since 22 Nov 2026, 11:10 UTC.',
+    );
+    expect(text).toContain(
+      'Started 15 Nov 2026, 09:05 UTC (7 d 2 h ago) , ended 15 Nov 2026, 09:50 UTC (7 d 2 h ago) . Lasted 45 min.',
+    );
     expect(text).toContain('Ongoing for 50 min.');
     expect(text).toContain('Affected: Claude API (api.anthropic.com)');
     expect(text).toContain('Legitimate requests were rejected with 429.');
@@ -111,7 +206,9 @@ describe('not found and errors', () => {
       expect(res.headers['content-type']).toContain('text/html');
       expect(textOf(res.body)).toContain('Page not found');
     }
-    expect(textOf((await get('/no-such-provider')).body)).toContain('We do not track a provider called "no-such-provider".');
+    expect(textOf((await get('/no-such-provider')).body)).toContain(
+      'We do not track a provider called "no-such-provider".',
+    );
   });
 
   it('answers 404 as JSON under /api/', async () => {
@@ -129,7 +226,12 @@ describe('not found and errors', () => {
     expect(res.body).not.toMatch(/database|sqlite|stack|at .*\.ts/i);
     const api = await get('/api/v1/providers/deepseek');
     expect(api.statusCode).toBe(500);
-    expect(api.json()).toEqual({ error: { status: 500, message: 'Something went wrong on our side. The error has been logged; please try again later.' } });
+    expect(api.json()).toEqual({
+      error: {
+        status: 500,
+        message: 'Something went wrong on our side. The error has been logged; please try again later.',
+      },
+    });
   });
 });
 
@@ -137,12 +239,34 @@ describe('JSON API', () => {
   it('gives one provider with the documented fields', async () => {
     seedAnthropic();
     const body = (await get('/api/v1/providers/anthropic')).json();
-    expect(body).toMatchObject({ slug: 'anthropic', name: 'Anthropic', level: 'partial_outage', label: 'Partial Outage', checkedAt: '2026-11-22T11:59:00.000Z' });
-    expect(body.reasons[0]).toEqual({ signal: 'official', level: 'partial_outage', text: expect.stringContaining('Claude API'), at: '2026-11-22T11:59:00.000Z' });
+    expect(body).toMatchObject({
+      slug: 'anthropic',
+      name: 'Anthropic',
+      level: 'partial_outage',
+      label: 'Partial Outage',
+      checkedAt: '2026-11-22T11:59:00.000Z',
+    });
+    expect(body.reasons[0]).toEqual({
+      signal: 'official',
+      level: 'partial_outage',
+      text: expect.stringContaining('Claude API'),
+      at: '2026-11-22T11:59:00.000Z',
+    });
     expect(body.components).toHaveLength(3);
-    expect(body.components[1]).toMatchObject({ name: 'Claude API (api.anthropic.com)', level: 'major_outage', source: 'official' });
-    expect(body.incidents.map((i: { title: string }) => i.title)).toEqual(['Elevated errors on the API', 'Rate limits applied wrongly']);
-    expect(body.incidents[1]).toMatchObject({ state: 'resolved', durationMs: 45 * 60_000, resolvedAt: '2026-11-15T09:50:00.000Z' });
+    expect(body.components[1]).toMatchObject({
+      name: 'Claude API (api.anthropic.com)',
+      level: 'major_outage',
+      source: 'official',
+    });
+    expect(body.incidents.map((i: { title: string }) => i.title)).toEqual([
+      'Elevated errors on the API',
+      'Rate limits applied wrongly',
+    ]);
+    expect(body.incidents[1]).toMatchObject({
+      state: 'resolved',
+      durationMs: 45 * 60_000,
+      resolvedAt: '2026-11-15T09:50:00.000Z',
+    });
     expect(body.reports).toMatchObject({ recent: 0, spike: false, windowMinutes: 30 });
     expect(body.probes).toMatchObject({ configured: true, last: null, count24h: 0 });
     expect(body.signals.official.state).toBe('fresh');
@@ -153,7 +277,18 @@ describe('JSON API', () => {
     expect(body.providers).toHaveLength(h.catalog.providers.length);
     for (const p of body.providers) {
       expect(p.level).toBe('unknown');
-      expect(Object.keys(p)).toEqual(expect.arrayContaining(['level', 'label', 'reasons', 'checkedAt', 'components', 'incidents', 'reports', 'probes']));
+      expect(Object.keys(p)).toEqual(
+        expect.arrayContaining([
+          'level',
+          'label',
+          'reasons',
+          'checkedAt',
+          'components',
+          'incidents',
+          'reports',
+          'probes',
+        ]),
+      );
     }
   });
 });

@@ -24,7 +24,11 @@ describe('under pressure', () => {
     expect(api.headers['retry-after']).toBe(String(PRESSURE_RETRY_AFTER_SECONDS));
     expect(api.json()).toEqual({ error: { status: 503, message: expect.stringContaining('busy') } });
 
-    const report = await h.app.inject({ method: 'POST', url: '/api/v1/providers/anthropic/reports', payload: { category: 'auth' } });
+    const report = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/providers/anthropic/reports',
+      payload: { category: 'auth' },
+    });
     expect(report.statusCode).toBe(503);
     expect(h.store.db.prepare('SELECT COUNT(*) AS n FROM reports').get()).toEqual({ n: 0 });
 

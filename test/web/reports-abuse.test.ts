@@ -31,7 +31,9 @@ describe('a flood from one client', () => {
       if (res.statusCode === 429) limited = res;
     }
     expect(Object.fromEntries(statuses)).toEqual({ 202: 30, 429: FLOOD - 30 });
-    expect(limited!.json().error.message).toMatch(/^Thank you: we have received many reports from your network in the last few minutes, which is all we need for now\. You can send more in \d+ minutes?\.$/);
+    expect(limited!.json().error.message).toMatch(
+      /^Thank you: we have received many reports from your network in the last few minutes, which is all we need for now\. You can send more in \d+ minutes?\.$/,
+    );
     expect(Number(limited!.headers['retry-after'])).toBeGreaterThan(0);
     expect(storedReports(h)).toHaveLength(30);
     expect(countedReports(h)).toBe(1);
@@ -76,12 +78,16 @@ describe('a flood from one client', () => {
 });
 
 describe('X-Forwarded-For', () => {
-  const forged = (i: number): Client => ({ remoteAddress: '203.0.113.7', headers: { 'x-forwarded-for': `198.51.100.${i}` } });
+  const forged = (i: number): Client => ({
+    remoteAddress: '203.0.113.7',
+    headers: { 'x-forwarded-for': `198.51.100.${i}` },
+  });
 
   it('from an untrusted peer is ignored: the peer counts once and is rate-limited whatever it claims', async () => {
     h = await createHarness({ env: { REPORT_RATE_LIMIT_PER_10_MIN: '5' } });
     const statuses = [];
-    for (let i = 1; i <= 20; i += 1) statuses.push((await postJson(h, 'openai', { category: 'auth' }, forged(i))).statusCode);
+    for (let i = 1; i <= 20; i += 1)
+      statuses.push((await postJson(h, 'openai', { category: 'auth' }, forged(i))).statusCode);
     expect(statuses.filter((s) => s === 202)).toHaveLength(5);
     expect(countedReports(h)).toBe(1);
     expect(new Set(storedReports(h).map((r) => r.clientHash)).size).toBe(1);
@@ -99,7 +105,8 @@ describe('X-Forwarded-For', () => {
     for (let i = 1; i <= 10; i += 1) await postJson(h, 'openai', { category: 'auth' }, viaProxy(`198.51.100.${i}`));
     expect(countedReports(h)).toBe(10);
     // A client that forges its own header behind our proxy is still its real address, the right-most one.
-    for (let i = 1; i <= 10; i += 1) await postJson(h, 'openai', { category: 'timeout' }, viaProxy(`10.9.9.${i}, 192.0.2.44`));
+    for (let i = 1; i <= 10; i += 1)
+      await postJson(h, 'openai', { category: 'timeout' }, viaProxy(`10.9.9.${i}, 192.0.2.44`));
     expect(countedReports(h)).toBe(11);
   });
 });
@@ -107,9 +114,11 @@ describe('X-Forwarded-For', () => {
 describe('IPv6', () => {
   it('counts a whole /64 as one client and different /64s apart', async () => {
     h = await createHarness();
-    for (let i = 1; i <= 10; i += 1) await postJson(h, 'openai', { category: 'auth' }, { remoteAddress: `2001:db8:aa:bb::${i.toString(16)}` });
+    for (let i = 1; i <= 10; i += 1)
+      await postJson(h, 'openai', { category: 'auth' }, { remoteAddress: `2001:db8:aa:bb::${i.toString(16)}` });
     expect(countedReports(h)).toBe(1);
-    for (let i = 1; i <= 10; i += 1) await postJson(h, 'openai', { category: 'auth' }, { remoteAddress: `2001:db8:aa:${i.toString(16)}::1` });
+    for (let i = 1; i <= 10; i += 1)
+      await postJson(h, 'openai', { category: 'auth' }, { remoteAddress: `2001:db8:aa:${i.toString(16)}::1` });
     expect(countedReports(h)).toBe(11);
   });
 });
@@ -119,10 +128,23 @@ describe('the honeypot and the minimum fill time', () => {
     h = await createHarness();
     const token = await pageToken(h, '/openai');
     h.clock.now += 10 * SECOND_MS;
-    const bot = await postForm(h, 'openai', { category: 'auth', token, website: 'https://spam.example' }, { remoteAddress: '198.51.100.1' });
-    const person = await postForm(h, 'openai', { category: 'auth', token, website: '' }, { remoteAddress: '198.51.100.2' });
+    const bot = await postForm(
+      h,
+      'openai',
+      { category: 'auth', token, website: 'https://spam.example' },
+      { remoteAddress: '198.51.100.1' },
+    );
+    const person = await postForm(
+      h,
+      'openai',
+      { category: 'auth', token, website: '' },
+      { remoteAddress: '198.51.100.2' },
+    );
     expect(answerOf(bot)).toEqual(answerOf(person));
-    expect(storedReports(h).map((r) => [r.counted, r.ignoredReason])).toEqual([[0, 'honeypot'], [1, null]]);
+    expect(storedReports(h).map((r) => [r.counted, r.ignoredReason])).toEqual([
+      [0, 'honeypot'],
+      [1, null],
+    ]);
   });
 
   it('a form sent sooner than the minimum fill time gets the same answer and is counted zero times', async () => {
@@ -133,9 +155,14 @@ describe('the honeypot and the minimum fill time', () => {
     h.clock.now += SECOND_MS;
     const patient = await postForm(h, 'openai', { category: 'auth', token }, { remoteAddress: '198.51.100.2' });
     expect(answerOf(hasty)).toEqual(answerOf(patient));
-    expect(storedReports(h).map((r) => [r.counted, r.ignoredReason])).toEqual([[0, 'too_fast'], [1, null]]);
+    expect(storedReports(h).map((r) => [r.counted, r.ignoredReason])).toEqual([
+      [0, 'too_fast'],
+      [1, null],
+    ]);
     h.clock.now += SECOND_MS;
-    expect(textOf((await h.app.inject({ method: 'GET', url: '/openai' })).body)).toContain('1 report in the last 30 minutes');
+    expect(textOf((await h.app.inject({ method: 'GET', url: '/openai' })).body)).toContain(
+      '1 report in the last 30 minutes',
+    );
   });
 
   it('a duplicate from the form gets the same answer as the counted report', async () => {

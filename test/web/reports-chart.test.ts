@@ -18,7 +18,18 @@ const chartOf = (html: string) => /<figure class="chart">[\s\S]*?<\/figure>/.exe
 /** Counted reports as if sent by `count` different clients at `at`. */
 function seed(at: number, count: number, category: ReportCategory = 'auth', slug = 'openai') {
   for (let i = 0; i < count; i += 1) {
-    h.store.reports.add({ providerSlug: slug, category, httpStatus: null, model: null, sdk: null, region: null, clientHash: `seed-${at}-${i}`, counted: true, ignoredReason: null, at });
+    h.store.reports.add({
+      providerSlug: slug,
+      category,
+      httpStatus: null,
+      model: null,
+      sdk: null,
+      region: null,
+      clientHash: `seed-${at}-${i}`,
+      counted: true,
+      ignoredReason: null,
+      at,
+    });
   }
 }
 
@@ -28,7 +39,9 @@ describe('the chart', () => {
     const chart = chartOf(html);
     expect(chart).toContain('role="img" aria-labelledby="reports-chart-title reports-chart-desc"');
     expect(chart).toContain('<title id="reports-chart-title">Reports per 15 minutes over the last 24 hours</title>');
-    expect(chart).toMatch(/<desc id="reports-chart-desc">No reports in the last 24 hours\. On the previous 7 days there were usually none at any time of day\.<\/desc>/);
+    expect(chart).toMatch(
+      /<desc id="reports-chart-desc">No reports in the last 24 hours\. On the previous 7 days there were usually none at any time of day\.<\/desc>/,
+    );
     expect(textOf(chart)).toContain('No reports in the last 24 hours.');
     expect(chart).not.toContain('class="chart-bar"');
     expect(chart).not.toContain('class="chart-band"');
@@ -44,7 +57,11 @@ describe('the chart', () => {
     seed(T0 - 25 * HOUR_MS, 4); // outside the chart, inside the band's history
     for (let day = 1; day <= 7; day += 1) seed(T0 - 6 * HOUR_MS - day * DAY_MS, day);
     const chart = chartOf((await get('/openai')).body);
-    const bars = [...chart.matchAll(/<rect class="chart-bar" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"><title>([^<]*)<\/title>/g)];
+    const bars = [
+      ...chart.matchAll(
+        /<rect class="chart-bar" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"><title>([^<]*)<\/title>/g,
+      ),
+    ];
     expect(bars.map((m) => m[5])).toEqual(['10:00–10:15 UTC: 2 reports', '12:00–12:15 UTC: 3 reports']);
     const [tenOClock, noon] = bars.map((m) => ({ x: Number(m[1]), y: Number(m[2]), height: Number(m[4]) }));
     expect(noon!.x).toBeGreaterThan(tenOClock!.x);
@@ -52,14 +69,19 @@ describe('the chart', () => {
     expect(noon!.y + noon!.height).toBeCloseTo(tenOClock!.y + tenOClock!.height, 1);
     expect(chart).toMatch(/<path class="chart-band" d="M[\d., L]+ Z"\/>/);
     expect(textOf(chart)).toContain('5 reports in the last 24 hours; the most, 3, in the 15 minutes from 12:00 UTC.');
-    expect(textOf(chart)).toContain('The band shows the usual range for each time of day on the previous 7 days, up to 6 per 15 minutes.');
+    expect(textOf(chart)).toContain(
+      'The band shows the usual range for each time of day on the previous 7 days, up to 6 per 15 minutes.',
+    );
 
     const api = (await get('/api/v1/providers/openai')).json();
     const buckets = api.reports.last24h.buckets as { at: string; count: number; usualLow: number; usualHigh: number }[];
     expect(buckets).toHaveLength(96);
     expect(api.reports.last24h.bucketMinutes).toBe(COMMUNITY_BUCKET_MS / 60_000);
     expect(buckets.at(-1)!.at).toBe(new Date(T0).toISOString());
-    expect(buckets.filter((b) => b.count > 0).map((b) => [b.at.slice(11, 16), b.count])).toEqual([['10:00', 2], ['12:00', 3]]);
+    expect(buckets.filter((b) => b.count > 0).map((b) => [b.at.slice(11, 16), b.count])).toEqual([
+      ['10:00', 2],
+      ['12:00', 3],
+    ]);
     expect(buckets.find((b) => b.at.slice(11, 16) === '06:00')).toMatchObject({ count: 0, usualLow: 2, usualHigh: 6 });
   });
 });
@@ -79,8 +101,15 @@ describe('what we are seeing', () => {
 
     const api = (await get('/api/v1/providers/openai')).json();
     expect(api.reports).toMatchObject({
-      windowMinutes: 30, recent: 14, usual: 2, baseline: 2, ratio: 7, spike: true, sentence,
-      byCategory: { auth: 9, timeout: 4, other: 1 }, lastReportAt: new Date(T0 + 3 * 60_000).toISOString(),
+      windowMinutes: 30,
+      recent: 14,
+      usual: 2,
+      baseline: 2,
+      ratio: 7,
+      spike: true,
+      sentence,
+      byCategory: { auth: 9, timeout: 4, other: 1 },
+      lastReportAt: new Date(T0 + 3 * 60_000).toISOString(),
       rules: { baselineDays: 7, baselineFloor: 2, spikeMultiple: 3, spikeMinReports: 5, dedupeMinutes: 30 },
     });
     const list = (await get('/api/v1/providers')).json();
@@ -92,8 +121,12 @@ describe('what we are seeing', () => {
   it('turns a spike into the community signal: degraded at most, with its reason, on the page and in the API', async () => {
     seed(T0, 400, 'server_error');
     const html = (await get('/openai')).body;
-    expect(textOf(/<section[^>]*aria-labelledby="current-status"[\s\S]*?<\/section>/.exec(html)![0])).toMatch(/Current status Degraded/);
-    expect(textOf(html)).toContain('Community reports: Users report problems: 400 reports in the last 30 minutes, 200× the usual level; most: server errors (400).');
+    expect(textOf(/<section[^>]*aria-labelledby="current-status"[\s\S]*?<\/section>/.exec(html)![0])).toMatch(
+      /Current status Degraded/,
+    );
+    expect(textOf(html)).toContain(
+      'Community reports: Users report problems: 400 reports in the last 30 minutes, 200× the usual level; most: server errors (400).',
+    );
     const api = (await get('/api/v1/providers/openai')).json();
     expect(api).toMatchObject({ level: 'degraded', reports: { spike: true } });
     expect(api.reasons[0]).toMatchObject({ signal: 'community', level: 'degraded' });
@@ -103,9 +136,15 @@ describe('what we are seeing', () => {
     seed(T0, 6, 'auth');
     seed(T0, 30, 'timeout');
     for (let day = 1; day <= 7; day += 1) seed(T0 - day * DAY_MS, 40, 'timeout');
-    const block = textOf(/<section[^>]*id="now"[\s\S]*?<\/section>/.exec((await get('/openai/error/auth-error')).body)![0]);
-    expect(block).toContain('Authentication / API key: 6 reports of authentication errors in the last 30 minutes, 3× the usual level.');
-    expect(block).toContain('All reports for OpenAI: 36 reports in the last 30 minutes, within the usual level; most: timeouts (30).');
+    const block = textOf(
+      /<section[^>]*id="now"[\s\S]*?<\/section>/.exec((await get('/openai/error/auth-error')).body)![0],
+    );
+    expect(block).toContain(
+      'Authentication / API key: 6 reports of authentication errors in the last 30 minutes, 3× the usual level.',
+    );
+    expect(block).toContain(
+      'All reports for OpenAI: 36 reports in the last 30 minutes, within the usual level; most: timeouts (30).',
+    );
     const verdict = textOf(/<div class="verdict[\s\S]*?<\/div>/.exec((await get('/openai/error/auth-error')).body)![0]);
     expect(verdict).toContain("Likely on the provider's side");
   });

@@ -36,7 +36,7 @@ describe('client keys', () => {
     expect(a).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });
 
-  it('change with the UTC day; yesterday\'s key stays available for deduplication, older ones are forgotten', () => {
+  it("change with the UTC day; yesterday's key stays available for deduplication, older ones are forgotten", () => {
     const keys = createClientKeys();
     const day1 = keys.keyOf('198.51.100.7', NOW);
     const day2 = keys.keysOf('198.51.100.7', NOW + DAY_MS);
@@ -61,7 +61,7 @@ describe('form tokens', () => {
     expect(REPORT_MIN_FILL_MS).toBeGreaterThan(0);
   });
 
-  it('refuse another provider\'s token, a tampered one, one from another secret, and garbage', () => {
+  it("refuse another provider's token, a tampered one, one from another secret, and garbage", () => {
     const token = tokens.issue('openai', NOW);
     expect(tokens.check('anthropic', token, NOW).ok).toBe(false);
     const [seconds, signature] = token.split('.');
@@ -77,7 +77,10 @@ describe('form tokens', () => {
   it('expire after the maximum age and do not come from the future', () => {
     const token = tokens.issue('openai', NOW);
     expect(tokens.check('openai', token, NOW + REPORT_FORM_MAX_AGE_MS).ok).toBe(true);
-    expect(tokens.check('openai', token, NOW + REPORT_FORM_MAX_AGE_MS + SECOND_MS)).toEqual({ ok: false, problem: expect.stringContaining('expired') });
+    expect(tokens.check('openai', token, NOW + REPORT_FORM_MAX_AGE_MS + SECOND_MS)).toEqual({
+      ok: false,
+      problem: expect.stringContaining('expired'),
+    });
     expect(tokens.check('openai', token, NOW - SECOND_MS).ok).toBe(false);
   });
 });

@@ -9,7 +9,10 @@ import { createHarness, type Harness } from '../helpers/app.ts';
 import { countedReports, pageToken, postForm, postJson, type Client } from '../helpers/reports.ts';
 
 const V4 = Array.from({ length: 300 }, (_, i) => `198.51.${100 + (i >> 8)}.${i & 255}`);
-const V6 = Array.from({ length: 100 }, (_, i) => `2001:db8:${(0x100 + i).toString(16)}:${(0xa00 + i).toString(16)}::${(i + 1).toString(16)}`);
+const V6 = Array.from(
+  { length: 100 },
+  (_, i) => `2001:db8:${(0x100 + i).toString(16)}:${(0xa00 + i).toString(16)}::${(i + 1).toString(16)}`,
+);
 /** How an IPv6 address could appear besides its own text: the /64 we group by, and the full form. */
 const V6_FORMS = V6.flatMap((ip) => {
   const [a, b, c, d] = ip.split(':');
@@ -19,7 +22,12 @@ const V6_FORMS = V6.flatMap((ip) => {
 let h: Harness;
 let logs = '';
 beforeAll(async () => {
-  const stream = new Writable({ write(chunk, _encoding, done) { logs += String(chunk); done(); } });
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      logs += String(chunk);
+      done();
+    },
+  });
   h = await createHarness({
     env: { TRUST_PROXY: '127.0.0.1', REPORT_RATE_LIMIT_PER_10_MIN: '3' },
     logger: { ...(loggerOptions('trace') as object), stream },
@@ -36,14 +44,22 @@ beforeAll(async () => {
     await postForm(h, 'anthropic', { category: 'timeout', token }, client); // refused: the token is openai's
     await postForm(h, 'openai', { category: 'overloaded', token }, client);
     await postJson(h, 'openai', { category: 'auth' }, client); // rate-limited: the fourth in the window
-    if (i % 50 === 0) await postJson(h, 'openai', { category: 'auth' }, { ...client, headers: { ...client.headers, origin: 'https://evil.example' } });
+    if (i % 50 === 0)
+      await postJson(
+        h,
+        'openai',
+        { category: 'auth' },
+        { ...client, headers: { ...client.headers, origin: 'https://evil.example' } },
+      );
   }
 });
 afterAll(() => h.close());
 
 const searchable = () => {
   const path = h.config.databasePath;
-  return [path, `${path}-wal`].filter(existsSync).map((file) => ({ file, text: readFileSync(file).toString('latin1') }));
+  return [path, `${path}-wal`]
+    .filter(existsSync)
+    .map((file) => ({ file, text: readFileSync(file).toString('latin1') }));
 };
 
 describe('privacy', () => {
@@ -67,9 +83,12 @@ describe('privacy', () => {
   });
 
   it('logs every request without any address', () => {
-    expect(logs.split('\n').filter((line) => line.includes('"url":"/openai/reports"')).length).toBeGreaterThan(V4.length);
+    expect(logs.split('\n').filter((line) => line.includes('"url":"/openai/reports"')).length).toBeGreaterThan(
+      V4.length,
+    );
     expect(logs).toContain('"statusCode":429');
     expect(logs).toContain('"statusCode":403');
-    for (const ip of [...V4, ...V6_FORMS, '127.0.0.1']) expect(logs.includes(ip), `${ip} found in the logs`).toBe(false);
+    for (const ip of [...V4, ...V6_FORMS, '127.0.0.1'])
+      expect(logs.includes(ip), `${ip} found in the logs`).toBe(false);
   });
 });

@@ -13,7 +13,8 @@ beforeEach(async () => {
 afterEach(() => h.close());
 
 const get = (url: string) => h.app.inject({ method: 'GET', url });
-const section = (html: string, id: string) => new RegExp(`<section[^>]*id="${id}"[\\s\\S]*?</section>`).exec(html)?.[0] ?? `no section ${id}`;
+const section = (html: string, id: string) =>
+  new RegExp(`<section[^>]*id="${id}"[\\s\\S]*?</section>`).exec(html)?.[0] ?? `no section ${id}`;
 
 /** Loads the page, waits like a person filling the form, and sends it. */
 async function report(path: string, fields: Record<string, string>) {
@@ -34,7 +35,7 @@ describe('the report form', () => {
     expect(res.headers['set-cookie']).toBeUndefined();
   });
 
-  it('is on every error page with the error\'s category preselected', async () => {
+  it("is on every error page with the error's category preselected", async () => {
     const block = section((await get('/anthropic/error/auth-error')).body, 'now');
     expect(block).toContain('action="/anthropic/reports"');
     expect(block).toContain('name="category" value="auth" required checked>');
@@ -52,7 +53,15 @@ describe('the report form', () => {
 
 describe('sending the form', () => {
   it('answers 303 back to the dashboard with a notice, no cookie, and the report shows within a second', async () => {
-    const res = await report('/openai', { category: 'auth', httpStatus: '401', model: 'gpt-4o-mini', sdk: 'python', region: 'europe', page: '', website: '' });
+    const res = await report('/openai', {
+      category: 'auth',
+      httpStatus: '401',
+      model: 'gpt-4o-mini',
+      sdk: 'python',
+      region: 'europe',
+      page: '',
+      website: '',
+    });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/openai?reported=auth#report');
     expect(res.headers['set-cookie']).toBeUndefined();
@@ -68,12 +77,21 @@ describe('sending the form', () => {
     expect(textOf((await get('/openai')).body)).toContain('1 report in the last 30 minutes');
     expect(text).toContain('Last report: 22 Nov 2026, 12:00 UTC (just now)');
 
-    expect(storedReports(h)).toEqual([expect.objectContaining({
-      provider: 'openai', category: 'auth', httpStatus: 401, model: 'gpt-4o-mini', sdk: 'python', region: 'europe', counted: 1, ignoredReason: null,
-    })]);
+    expect(storedReports(h)).toEqual([
+      expect.objectContaining({
+        provider: 'openai',
+        category: 'auth',
+        httpStatus: 401,
+        model: 'gpt-4o-mini',
+        sdk: 'python',
+        region: 'europe',
+        counted: 1,
+        ignoredReason: null,
+      }),
+    ]);
   });
 
-  it('returns to the error page it came from, with that error\'s counts', async () => {
+  it("returns to the error page it came from, with that error's counts", async () => {
     const res = await report('/deepseek/error/auth-error', { category: 'auth', page: 'auth-error' });
     expect(res.headers.location).toBe('/deepseek/error/auth-error?reported=auth#report');
     h.clock.now += SECOND_MS;
@@ -97,25 +115,42 @@ describe('sending the form', () => {
 
 describe('the JSON twin', () => {
   it('accepts a report with 202 and shows it in the API and on the page', async () => {
-    const res = await postJson(h, 'openai', { category: 'timeout', httpStatus: 504, model: 'gpt-4o', sdk: 'javascript', region: 'asia' });
+    const res = await postJson(h, 'openai', {
+      category: 'timeout',
+      httpStatus: 504,
+      model: 'gpt-4o',
+      sdk: 'javascript',
+      region: 'asia',
+    });
     expect(res.statusCode).toBe(202);
     expect(res.headers['set-cookie']).toBeUndefined();
     expect(res.json()).toEqual({
-      received: true, provider: 'openai', category: 'timeout',
-      message: 'Thank you: your report (Timeouts) was received. Reports from one network count once per category every 30 minutes.',
+      received: true,
+      provider: 'openai',
+      category: 'timeout',
+      message:
+        'Thank you: your report (Timeouts) was received. Reports from one network count once per category every 30 minutes.',
     });
     h.clock.now += SECOND_MS;
     const api = (await get('/api/v1/providers/openai')).json();
     expect(api.reports).toMatchObject({ recent: 1, byCategory: { timeout: 1 }, spike: false });
     expect(api.reports.sentence).toBe('1 report in the last 30 minutes, within the usual level; most: timeouts (1).');
     expect(textOf((await get('/openai')).body)).toContain(api.reports.sentence);
-    expect(storedReports(h)).toEqual([expect.objectContaining({ httpStatus: 504, model: 'gpt-4o', sdk: 'javascript', region: 'asia', counted: 1 })]);
+    expect(storedReports(h)).toEqual([
+      expect.objectContaining({ httpStatus: 504, model: 'gpt-4o', sdk: 'javascript', region: 'asia', counted: 1 }),
+    ]);
   });
 
   it('takes every optional field as absent or null', async () => {
     expect((await postJson(h, 'mistral', { category: 'other' })).statusCode).toBe(202);
-    expect((await postJson(h, 'mistral', { category: 'quota', httpStatus: null, model: null, sdk: null, region: null })).statusCode).toBe(202);
-    expect(storedReports(h).map((r) => [r.httpStatus, r.model, r.sdk, r.region])).toEqual([[null, null, null, null], [null, null, null, null]]);
+    expect(
+      (await postJson(h, 'mistral', { category: 'quota', httpStatus: null, model: null, sdk: null, region: null }))
+        .statusCode,
+    ).toBe(202);
+    expect(storedReports(h).map((r) => [r.httpStatus, r.model, r.sdk, r.region])).toEqual([
+      [null, null, null, null],
+      [null, null, null, null],
+    ]);
   });
 });
 
@@ -136,39 +171,57 @@ describe('bad input', () => {
     ['broken JSON', '{"category": ', 'JSON'],
   ];
 
-  it.each(badJson)('JSON with %s gets a 400 that says what was wrong, and stores nothing', async (_what, body, message) => {
-    const res = await postJson(h, 'openai', body);
-    expect(res.statusCode).toBe(400);
-    expect(res.json().error.status).toBe(400);
-    expect(res.json().error.message).toContain(message);
-    expect(storedReports(h)).toEqual([]);
-  });
+  it.each(badJson)(
+    'JSON with %s gets a 400 that says what was wrong, and stores nothing',
+    async (_what, body, message) => {
+      const res = await postJson(h, 'openai', body);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.status).toBe(400);
+      expect(res.json().error.message).toContain(message);
+      expect(storedReports(h)).toEqual([]);
+    },
+  );
 
   const badForms: [string, Record<string, string>, string][] = [
     ['no category', {}, 'category: one of auth'],
     ['an unknown category', { category: 'drop table' }, 'category: one of auth'],
-    ['a status that is not a number', { category: 'auth', httpStatus: 'four-oh-one' }, 'httpStatus: an HTTP status code from 100 to 599'],
+    [
+      'a status that is not a number',
+      { category: 'auth', httpStatus: 'four-oh-one' },
+      'httpStatus: an HTTP status code from 100 to 599',
+    ],
     ['an unknown field', { category: 'auth', note: 'hello' }, 'unknown field(s) note'],
-    ['an unknown error page', { category: 'auth', page: 'no-such-error' }, 'page: OpenAI has no error page "no-such-error"'],
+    [
+      'an unknown error page',
+      { category: 'auth', page: 'no-such-error' },
+      'page: OpenAI has no error page "no-such-error"',
+    ],
     ['a forged token', { category: 'auth', token: 'abc.AAAAAAAAAAAAAAAAAAAAAA' }, 'not valid here'],
   ];
 
-  it.each(badForms)('the form with %s gets a 400 page that says what was wrong, and stores nothing', async (_what, fields, message) => {
-    const token = await pageToken(h, '/openai');
-    h.clock.now += 5 * SECOND_MS;
-    const res = await postForm(h, 'openai', { token, ...fields });
-    expect(res.statusCode).toBe(400);
-    expect(res.headers['content-type']).toContain('text/html');
-    expect(textOf(res.body)).toContain('That request is not valid');
-    expect(textOf(res.body)).toContain(message);
-    expect(storedReports(h)).toEqual([]);
-  });
+  it.each(badForms)(
+    'the form with %s gets a 400 page that says what was wrong, and stores nothing',
+    async (_what, fields, message) => {
+      const token = await pageToken(h, '/openai');
+      h.clock.now += 5 * SECOND_MS;
+      const res = await postForm(h, 'openai', { token, ...fields });
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toContain('text/html');
+      expect(textOf(res.body)).toContain('That request is not valid');
+      expect(textOf(res.body)).toContain(message);
+      expect(storedReports(h)).toEqual([]);
+    },
+  );
 
-  it('the form without its token, with another provider\'s token or an expired one gets a 400 asking to reload', async () => {
-    expect(textOf((await postForm(h, 'openai', { category: 'auth' })).body)).toContain('token: the form token of the page (reload the page)');
+  it("the form without its token, with another provider's token or an expired one gets a 400 asking to reload", async () => {
+    expect(textOf((await postForm(h, 'openai', { category: 'auth' })).body)).toContain(
+      'token: the form token of the page (reload the page)',
+    );
     const anthropic = await pageToken(h, '/anthropic');
     h.clock.now += 5 * SECOND_MS;
-    expect(textOf((await postForm(h, 'openai', { category: 'auth', token: anthropic })).body)).toContain('Reload the page and send your report again.');
+    expect(textOf((await postForm(h, 'openai', { category: 'auth', token: anthropic })).body)).toContain(
+      'Reload the page and send your report again.',
+    );
     const openai = await pageToken(h, '/openai');
     h.clock.now += 25 * 3600 * SECOND_MS;
     const expired = await postForm(h, 'openai', { category: 'auth', token: openai });
@@ -194,9 +247,19 @@ describe('bad input', () => {
   });
 
   it('a body of the wrong type gets 415', async () => {
-    const asText = await h.app.inject({ method: 'POST', url: '/openai/reports', headers: { 'content-type': 'text/plain' }, payload: 'category=auth' });
+    const asText = await h.app.inject({
+      method: 'POST',
+      url: '/openai/reports',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'category=auth',
+    });
     expect(asText.statusCode).toBe(415);
-    const formToApi = await h.app.inject({ method: 'POST', url: '/api/v1/providers/openai/reports', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'category=auth' });
+    const formToApi = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/providers/openai/reports',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'category=auth',
+    });
     expect(formToApi.statusCode).toBe(415);
     expect(formToApi.json().error.message).toContain('Send the report as JSON');
   });
@@ -215,7 +278,7 @@ describe('cross-site and same-site posts', () => {
   it.each(refused)('%s gets 403 and stores nothing', async (_what, headers) => {
     const json = await postJson(h, 'openai', { category: 'auth' }, { headers });
     expect(json.statusCode).toBe(403);
-    expect(json.json().error.message).toBe('Reports can only be sent from this site\'s own pages.');
+    expect(json.json().error.message).toBe("Reports can only be sent from this site's own pages.");
     const token = await pageToken(h, '/openai');
     h.clock.now += 5 * SECOND_MS;
     const form = await postForm(h, 'openai', { category: 'auth', token }, { headers });
@@ -228,7 +291,7 @@ describe('cross-site and same-site posts', () => {
     ['same-origin', { 'sec-fetch-site': 'same-origin', origin: 'https://status.example.com' }],
     ['same-site from a sibling origin', { 'sec-fetch-site': 'same-site', origin: 'https://www.example.com' }],
     ['our SITE_URL origin without Sec-Fetch-Site', { origin: 'https://status.example.com' }],
-    ['the request\'s own host', { origin: 'http://mirror.example.net', host: 'mirror.example.net' }],
+    ["the request's own host", { origin: 'http://mirror.example.net', host: 'mirror.example.net' }],
     ['a user-initiated post', { 'sec-fetch-site': 'none' }],
     ['neither header (curl)', {}],
   ];

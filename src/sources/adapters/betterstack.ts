@@ -46,66 +46,87 @@ function attributes<T>(schema: z.ZodType<T>, item: Item): T {
 }
 
 function components(items: Item[]): SnapshotComponent[] {
-  const sections = new Map(items.filter((i) => i.type === 'status_page_section').map((i) => [i.id, attributes(Section, i)]));
-  return items.filter((i) => i.type === 'status_page_resource').map((item) => {
-    const r = attributes(Resource, item);
-    const section = r.status_page_section_id ? sections.get(r.status_page_section_id) : undefined;
-    const level = normaliseLevel(r.status);
-    return {
-      key: item.id,
-      name: r.public_name,
-      groupName: section?.name ?? null,
-      position: (section?.position ?? 0) * 1000 + (r.position ?? 0),
-      level: level.value,
-      rawStatus: level.raw,
-      onlyShowIfDegraded: false,
-    };
-  });
+  const sections = new Map(
+    items.filter((i) => i.type === 'status_page_section').map((i) => [i.id, attributes(Section, i)]),
+  );
+  return items
+    .filter((i) => i.type === 'status_page_resource')
+    .map((item) => {
+      const r = attributes(Resource, item);
+      const section = r.status_page_section_id ? sections.get(r.status_page_section_id) : undefined;
+      const level = normaliseLevel(r.status);
+      return {
+        key: item.id,
+        name: r.public_name,
+        groupName: section?.name ?? null,
+        position: (section?.position ?? 0) * 1000 + (r.position ?? 0),
+        level: level.value,
+        rawStatus: level.raw,
+        onlyShowIfDegraded: false,
+      };
+    });
 }
 
 /** Better Stack reports have no lifecycle words: an end time closes them, a maintenance runs from start to end. */
 function incidents(items: Item[], names: Map<string, string>, pageUrl: string | null, now: number): SnapshotIncident[] {
   const updates = new Map(items.filter((i) => i.type === 'status_update').map((i) => [i.id, attributes(Update, i)]));
-  return items.filter((i) => i.type === 'status_report').flatMap((item) => {
-    const r = attributes(Report, item);
-    const kind = r.report_type === 'maintenance' ? 'maintenance' : 'incident';
-    const ended = r.ends_at !== null && r.ends_at <= now;
-    const timelineAt = (item.relationships?.status_updates?.data ?? []).map((ref) => updates.get(ref.id)?.published_at ?? Infinity);
-    // A report without a start takes its first update's time; one with neither cannot be placed and is left out.
-    const startedAt = r.starts_at ?? Math.min(...timelineAt);
-    if (!Number.isFinite(startedAt)) return [];
-    const state: SnapshotIncident['state'] = kind === 'maintenance'
-      ? (ended ? 'completed' : startedAt > now ? 'scheduled' : 'in_progress')
-      : (ended ? 'resolved' : 'unknown');
-    const impact = normaliseImpact(kind === 'maintenance' ? 'maintenance' : r.aggregate_state);
-    const timeline = (item.relationships?.status_updates?.data ?? [])
-      .map((ref) => ({ ref, u: updates.get(ref.id) }))
-      .filter((x): x is { ref: { id: string }; u: z.infer<typeof Update> } => x.u !== undefined)
-      .map(({ ref, u }) => ({ key: ref.id, state, rawState: null, body: u.message ?? '', at: u.published_at }))
-      .sort((a, b) => b.at - a.at);
-    return [{
-      key: item.id,
-      kind,
-      title: r.title,
-      state,
-      rawState: null,
-      impact: impact.value,
-      rawImpact: impact.raw,
-      url: pageUrl ? joinUrl(pageUrl, `/incident/${encodeURIComponent(item.id)}`) : null,
-      startedAt,
-      resolvedAt: ended ? r.ends_at : null,
-      scheduledFor: kind === 'maintenance' ? startedAt : null,
-      scheduledUntil: kind === 'maintenance' ? r.ends_at : null,
-      updates: timeline,
-      components: (r.affected_resources ?? []).map((a) => ({ key: a.status_page_resource_id, name: names.get(a.status_page_resource_id) ?? a.status_page_resource_id })),
-    }];
-  });
+  return items
+    .filter((i) => i.type === 'status_report')
+    .flatMap((item) => {
+      const r = attributes(Report, item);
+      const kind = r.report_type === 'maintenance' ? 'maintenance' : 'incident';
+      const ended = r.ends_at !== null && r.ends_at <= now;
+      const timelineAt = (item.relationships?.status_updates?.data ?? []).map(
+        (ref) => updates.get(ref.id)?.published_at ?? Infinity,
+      );
+      // A report without a start takes its first update's time; one with neither cannot be placed and is left out.
+      const startedAt = r.starts_at ?? Math.min(...timelineAt);
+      if (!Number.isFinite(startedAt)) return [];
+      const state: SnapshotIncident['state'] =
+        kind === 'maintenance'
+          ? ended
+            ? 'completed'
+            : startedAt > now
+              ? 'scheduled'
+              : 'in_progress'
+          : ended
+            ? 'resolved'
+            : 'unknown';
+      const impact = normaliseImpact(kind === 'maintenance' ? 'maintenance' : r.aggregate_state);
+      const timeline = (item.relationships?.status_updates?.data ?? [])
+        .map((ref) => ({ ref, u: updates.get(ref.id) }))
+        .filter((x): x is { ref: { id: string }; u: z.infer<typeof Update> } => x.u !== undefined)
+        .map(({ ref, u }) => ({ key: ref.id, state, rawState: null, body: u.message ?? '', at: u.published_at }))
+        .sort((a, b) => b.at - a.at);
+      return [
+        {
+          key: item.id,
+          kind,
+          title: r.title,
+          state,
+          rawState: null,
+          impact: impact.value,
+          rawImpact: impact.raw,
+          url: pageUrl ? joinUrl(pageUrl, `/incident/${encodeURIComponent(item.id)}`) : null,
+          startedAt,
+          resolvedAt: ended ? r.ends_at : null,
+          scheduledFor: kind === 'maintenance' ? startedAt : null,
+          scheduledUntil: kind === 'maintenance' ? r.ends_at : null,
+          updates: timeline,
+          components: (r.affected_resources ?? []).map((a) => ({
+            key: a.status_page_resource_id,
+            name: names.get(a.status_page_resource_id) ?? a.status_page_resource_id,
+          })),
+        },
+      ];
+    });
 }
 
 function read(body: string, pageUrl: string, now: number): DocumentReading {
   const index = parseShape(Index, parseJson(body), 'index.json');
   const list = components(index.included);
-  if (list.length === 0 && !index.data.attributes.aggregate_state) throw new SourceError('schema', 'index.json lists no resources');
+  if (list.length === 0 && !index.data.attributes.aggregate_state)
+    throw new SourceError('schema', 'index.json lists no resources');
   const page = normaliseLevel(index.data.attributes.aggregate_state);
   const names = new Map(list.map((c) => [c.key, c.name]));
   return {

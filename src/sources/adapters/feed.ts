@@ -21,7 +21,8 @@ const Entry = z.object({
 type Entry = z.infer<typeof Entry>;
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const STAMP = /^([A-Za-z]{3})\w*\s+(\d{1,2}),?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(?:UTC|GMT)?\s*(?:([+-])(\d{1,2})(?::?(\d{2}))?)?/;
+const STAMP =
+  /^([A-Za-z]{3})\w*\s+(\d{1,2}),?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(?:UTC|GMT)?\s*(?:([+-])(\d{1,2})(?::?(\d{2}))?)?/;
 
 /** "Oct 6, 12:20 UTC" or "Jun 5, 01:40:38 GMT+0": no year, so it is the latest such date not after `ref`. */
 export function parseYearlessStamp(text: string, ref: number): number | null {
@@ -29,7 +30,8 @@ export function parseYearlessStamp(text: string, ref: number): number | null {
   const month = m ? MONTHS.indexOf(m[1]!.toLowerCase()) : -1;
   if (!m || month < 0) return null;
   const offsetMs = m[6] ? (m[6] === '-' ? -1 : 1) * (Number(m[7]) * HOUR_MS + Number(m[8] ?? 0) * MINUTE_MS) : 0;
-  const at = (year: number) => Date.UTC(year, month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5] ?? 0)) - offsetMs;
+  const at = (year: number) =>
+    Date.UTC(year, month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5] ?? 0)) - offsetMs;
   const year = new Date(ref).getUTCFullYear();
   return at(year) > ref + DAY_MS ? at(year - 1) : at(year);
 }
@@ -50,17 +52,30 @@ function readEntries(xml: string): Entry[] {
     const id = childText(inner, atom ? 'id' : 'guid');
     const published = parseTime(childText(inner, atom ? 'published' : 'pubDate') ?? childText(inner, 'dc:date'));
     const updated = parseTime(childText(inner, 'updated')) ?? published;
-    const content = elements(inner, atom ? 'content' : 'description')[0] ?? elements(inner, atom ? 'summary' : 'content:encoded')[0];
+    const content =
+      elements(inner, atom ? 'content' : 'description')[0] ?? elements(inner, atom ? 'summary' : 'content:encoded')[0];
     // The incident's own id is the last segment of a link like /incidents/<id>; generic links fall back to the id.
-    const path = link ? (() => { try { return new URL(link).pathname.split('/').filter(Boolean); } catch { return []; } })() : [];
-    return parseShape(Entry, {
-      title: childText(inner, 'title'),
-      key: (path.length >= 2 ? path.at(-1) : null) || id || link,
-      link,
-      publishedAt: published ?? updated,
-      updatedAt: updated ?? published,
-      html: content ? xmlText(content.inner) : '',
-    }, `feed entry ${index + 1}`);
+    const path = link
+      ? (() => {
+          try {
+            return new URL(link).pathname.split('/').filter(Boolean);
+          } catch {
+            return [];
+          }
+        })()
+      : [];
+    return parseShape(
+      Entry,
+      {
+        title: childText(inner, 'title'),
+        key: (path.length >= 2 ? path.at(-1) : null) || id || link,
+        link,
+        publishedAt: published ?? updated,
+        updatedAt: updated ?? published,
+        html: content ? xmlText(content.inner) : '',
+      },
+      `feed entry ${index + 1}`,
+    );
   });
 }
 
@@ -69,7 +84,9 @@ type Marked = { label: string; body: string; at: number };
 /** Statuspage/Instatus update paragraphs: `<small>date</small><br><strong>Label</strong> - body`, newest first. */
 function markedUpdates(html: string, ref: number): Marked[] {
   const out: Marked[] = [];
-  for (const m of html.matchAll(/<small>([\s\S]*?)<\/small>\s*<br\s*\/?>\s*<strong>([\s\S]*?)<\/strong>\s*-?\s*([\s\S]*?)<\/p>/gi)) {
+  for (const m of html.matchAll(
+    /<small>([\s\S]*?)<\/small>\s*<br\s*\/?>\s*<strong>([\s\S]*?)<\/strong>\s*-?\s*([\s\S]*?)<\/p>/gi,
+  )) {
     const at = parseYearlessStamp(htmlToText(m[1]!), ref);
     if (at !== null) out.push({ label: htmlToText(m[2]!), body: htmlToText(m[3]!), at });
   }
@@ -86,29 +103,69 @@ const RESOLVED_WORDS = /\b(resolved|operating normally|has been mitigated|has re
 function toIncident(entry: Entry, now: number): SnapshotIncident {
   const marked = markedUpdates(entry.html, entry.updatedAt);
   const type = labelled(entry.html, 'Type');
-  const kind: IncidentKind = /maintenance/i.test(type ?? '') || /(^|[/:])maintenance[s]?\//i.test(entry.link ?? '') ||
-    (marked.length > 0 && isMaintenanceWord(marked.at(-1)!.label)) ? 'maintenance' : 'incident';
+  const kind: IncidentKind =
+    /maintenance/i.test(type ?? '') ||
+    /(^|[/:])maintenance[s]?\//i.test(entry.link ?? '') ||
+    (marked.length > 0 && isMaintenanceWord(marked.at(-1)!.label))
+      ? 'maintenance'
+      : 'incident';
   const normalise = kind === 'maintenance' ? normaliseMaintenanceState : normaliseIncidentState;
   const affected = labelled(entry.html, 'Affected Components');
-  const components = (affected ?? '').split(',').map((n) => n.trim()).filter(Boolean).map((name) => ({ key: name, name }));
-  const base = { key: entry.key, kind, title: entry.title, impact: 'unknown' as const, rawImpact: null, url: entry.link?.startsWith('https://') ? entry.link : null, scheduledFor: null, scheduledUntil: null, components };
+  const components = (affected ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean)
+    .map((name) => ({ key: name, name }));
+  const base = {
+    key: entry.key,
+    kind,
+    title: entry.title,
+    impact: 'unknown' as const,
+    rawImpact: null,
+    url: entry.link?.startsWith('https://') ? entry.link : null,
+    scheduledFor: null,
+    scheduledUntil: null,
+    components,
+  };
 
   if (marked.length > 0) {
     // "Update" entries keep the state before them, so read oldest first.
     let previous: SnapshotUpdate['state'] = 'unknown';
     let previousRaw: string | null = null;
-    const updates: SnapshotUpdate[] = [...marked].reverse().map((u, index) => {
-      const s = normalise(u.label);
-      if (s.value !== 'unknown') [previous, previousRaw] = [s.value, s.raw];
-      return { key: `${u.at}-${index}`, state: s.value === 'unknown' ? previous : s.value, rawState: s.value === 'unknown' ? previousRaw : s.raw, body: u.body, at: u.at };
-    }).reverse();
+    const updates: SnapshotUpdate[] = [...marked]
+      .reverse()
+      .map((u, index) => {
+        const s = normalise(u.label);
+        if (s.value !== 'unknown') [previous, previousRaw] = [s.value, s.raw];
+        return {
+          key: `${u.at}-${index}`,
+          state: s.value === 'unknown' ? previous : s.value,
+          rawState: s.value === 'unknown' ? previousRaw : s.raw,
+          body: u.body,
+          at: u.at,
+        };
+      })
+      .reverse();
     const latest = updates[0]!;
     const closed = ['resolved', 'postmortem', 'completed'].includes(latest.state);
-    return { ...base, state: latest.state, rawState: latest.rawState, startedAt: Math.min(entry.publishedAt, updates.at(-1)!.at), resolvedAt: closed ? latest.at : null, updates };
+    return {
+      ...base,
+      state: latest.state,
+      rawState: latest.rawState,
+      startedAt: Math.min(entry.publishedAt, updates.at(-1)!.at),
+      resolvedAt: closed ? latest.at : null,
+      updates,
+    };
   }
   const body = htmlToText(entry.html);
   const resolved = RESOLVED_WORDS.test(entry.title) || RESOLVED_WORDS.test(body);
-  const update: SnapshotUpdate = { key: `${entry.updatedAt}`, state: resolved ? 'resolved' : 'unknown', rawState: null, body, at: entry.updatedAt };
+  const update: SnapshotUpdate = {
+    key: `${entry.updatedAt}`,
+    state: resolved ? 'resolved' : 'unknown',
+    rawState: null,
+    body,
+    at: entry.updatedAt,
+  };
   return {
     ...base,
     kind: 'incident',

@@ -7,7 +7,12 @@ import { normaliseImpact, normaliseIncidentState } from '../normalise.ts';
 import { OptionalText, OptionalTime, parseJson, parseShape, Time } from '../parse.ts';
 
 const Product = z.object({ id: z.string(), title: z.string() });
-const Update = z.object({ when: OptionalTime, created: OptionalTime, text: z.string().nullish(), status: OptionalText });
+const Update = z.object({
+  when: OptionalTime,
+  created: OptionalTime,
+  text: z.string().nullish(),
+  status: OptionalText,
+});
 const Incident = z.object({
   id: z.string().min(1),
   begin: Time,
@@ -40,10 +45,19 @@ function concerns(item: unknown, products: readonly string[] | undefined): boole
 /** GCP gives no lifecycle words: an end time resolves; update statuses are impacts, kept raw (AVAILABLE resolves). */
 function toIncident(item: Incident, base: string): SnapshotIncident {
   const impact = normaliseImpact(item.status_impact);
-  const updates = (item.updates ?? []).map((u) => {
-    const s = normaliseIncidentState(u.status);
-    return { key: String(u.when ?? u.created), state: s.value, rawState: s.raw, body: (u.text ?? '').trim(), at: u.when ?? u.created ?? 0 };
-  }).filter((u) => u.at > 0).sort((a, b) => b.at - a.at);
+  const updates = (item.updates ?? [])
+    .map((u) => {
+      const s = normaliseIncidentState(u.status);
+      return {
+        key: String(u.when ?? u.created),
+        state: s.value,
+        rawState: s.raw,
+        body: (u.text ?? '').trim(),
+        at: u.when ?? u.created ?? 0,
+      };
+    })
+    .filter((u) => u.at > 0)
+    .sort((a, b) => b.at - a.at);
   return {
     key: item.id,
     kind: 'incident',
@@ -65,7 +79,9 @@ function toIncident(item: Incident, base: string): SnapshotIncident {
 function read(body: string, page: StatusPage): DocumentReading {
   const list = parseShape(z.array(z.unknown()), parseJson(body), 'incidents.json');
   const base = (page.pageUrl ?? new URL(page.url).origin).replace(/\/+$/, '');
-  const mine = list.filter((item) => concerns(item, page.products)).map((item, index) => parseShape(Incident, item, `incident ${index + 1}`));
+  const mine = list
+    .filter((item) => concerns(item, page.products))
+    .map((item, index) => parseShape(Incident, item, `incident ${index + 1}`));
   return { incidents: mine.map((i) => toIncident(i, base)), listsAllOpen: false };
 }
 

@@ -27,12 +27,18 @@ const Summary = z.object({
 
 type Node = { id?: string | null; name: string; status?: string | null; children?: Node[] | null };
 const Node: z.ZodType<Node> = z.lazy(() =>
-  z.object({ id: z.string().nullish(), name: z.string(), status: z.string().nullish(), children: z.array(Node).nullish() }),
+  z.object({
+    id: z.string().nullish(),
+    name: z.string(),
+    status: z.string().nullish(),
+    children: z.array(Node).nullish(),
+  }),
 );
 const Components = z.object({ components: z.array(Node) });
 
 /** The incident's id: Instatus links end in it (`/incident/<cuid>`), which also joins it to history.atom. */
-const keyOf = (item: Active): string => item.id ?? item.url?.replace(/\/+$/, '').split('/').pop() ?? `${item.name}@${item.started ?? item.start}`;
+const keyOf = (item: Active): string =>
+  item.id ?? item.url?.replace(/\/+$/, '').split('/').pop() ?? `${item.name}@${item.started ?? item.start}`;
 
 function toIncident(item: Active, kind: SnapshotIncident['kind']): SnapshotIncident {
   const state = kind === 'maintenance' ? normaliseMaintenanceState(item.status) : normaliseIncidentState(item.status);
@@ -46,12 +52,15 @@ function toIncident(item: Active, kind: SnapshotIncident['kind']): SnapshotIncid
     state: state.value,
     rawState: state.raw,
     impact: impact.value,
-    rawImpact: kind === 'maintenance' ? item.impact ?? null : impact.raw,
+    rawImpact: kind === 'maintenance' ? (item.impact ?? null) : impact.raw,
     url: item.url?.startsWith('https://') ? item.url : null,
     startedAt: start ?? 0,
     resolvedAt: null,
     scheduledFor: kind === 'maintenance' ? start : null,
-    scheduledUntil: kind === 'maintenance' && start !== null && Number.isFinite(minutes) && minutes > 0 ? start + minutes * MINUTE_MS : null,
+    scheduledUntil:
+      kind === 'maintenance' && start !== null && Number.isFinite(minutes) && minutes > 0
+        ? start + minutes * MINUTE_MS
+        : null,
     updates: [],
     components: [],
   };
@@ -65,7 +74,15 @@ function flatten(nodes: readonly Node[], group: string | null, out: SnapshotComp
       continue;
     }
     const level = normaliseLevel(node.status);
-    out.push({ key: node.id ?? node.name, name: node.name, groupName: group, position: out.length, level: level.value, rawStatus: level.raw, onlyShowIfDegraded: false });
+    out.push({
+      key: node.id ?? node.name,
+      name: node.name,
+      groupName: group,
+      position: out.length,
+      level: level.value,
+      rawStatus: level.raw,
+      onlyShowIfDegraded: false,
+    });
   }
   return out;
 }
@@ -73,7 +90,8 @@ function flatten(nodes: readonly Node[], group: string | null, out: SnapshotComp
 function read(document: string, body: string, now: number): DocumentReading {
   if (document === 'history') return readFeed(body, now);
   const json = parseJson(body);
-  if (document === 'components') return { components: flatten(parseShape(Components, json, 'v2/components.json').components, null) };
+  if (document === 'components')
+    return { components: flatten(parseShape(Components, json, 'v2/components.json').components, null) };
   const summary = parseShape(Summary, json, 'summary.json');
   const page = normaliseLevel(summary.page.status);
   return {

@@ -79,13 +79,16 @@ const httpsOnly = (url: string | null): string | null => (url && url.startsWith(
 function toIncident(item: Incident, kind: SnapshotIncident['kind'], pageUrl: string): SnapshotIncident {
   const state = kind === 'maintenance' ? normaliseMaintenanceState(item.status) : normaliseIncidentState(item.status);
   const impact = normaliseImpact(item.impact ?? (kind === 'maintenance' ? 'maintenance' : null));
-  const updates = (item.incident_updates ?? []).map((u) => {
-    const s = kind === 'maintenance' ? normaliseMaintenanceState(u.status) : normaliseIncidentState(u.status);
-    return { key: u.id, state: s.value, rawState: s.raw, body: u.body ?? '', at: u.display_at ?? u.created_at ?? 0 };
-  }).filter((u) => u.at > 0);
+  const updates = (item.incident_updates ?? [])
+    .map((u) => {
+      const s = kind === 'maintenance' ? normaliseMaintenanceState(u.status) : normaliseIncidentState(u.status);
+      return { key: u.id, state: s.value, rawState: s.raw, body: u.body ?? '', at: u.display_at ?? u.created_at ?? 0 };
+    })
+    .filter((u) => u.at > 0);
   const closed = state.value === 'resolved' || state.value === 'postmortem' || state.value === 'completed';
   const startedAt = item.started_at ?? item.created_at ?? item.scheduled_for ?? updates.at(-1)?.at ?? item.updated_at;
-  if (startedAt === null || startedAt === undefined) throw new SourceError('schema', `incident ${item.id} has no start time`);
+  if (startedAt === null || startedAt === undefined)
+    throw new SourceError('schema', `incident ${item.id} has no start time`);
   return {
     key: item.id,
     kind,
@@ -94,9 +97,11 @@ function toIncident(item: Incident, kind: SnapshotIncident['kind'], pageUrl: str
     rawState: state.raw,
     impact: impact.value,
     rawImpact: impact.raw,
-    url: httpsOnly(item.shortlink) ?? (pageUrl.startsWith('https://') ? joinUrl(pageUrl, `/incidents/${encodeURIComponent(item.id)}`) : null),
+    url:
+      httpsOnly(item.shortlink) ??
+      (pageUrl.startsWith('https://') ? joinUrl(pageUrl, `/incidents/${encodeURIComponent(item.id)}`) : null),
     startedAt,
-    resolvedAt: item.resolved_at ?? (closed ? updates[0]?.at ?? null : null),
+    resolvedAt: item.resolved_at ?? (closed ? (updates[0]?.at ?? null) : null),
     scheduledFor: item.scheduled_for,
     scheduledUntil: item.scheduled_until,
     updates,
@@ -112,7 +117,8 @@ export function readStatuspageDocument(document: string, body: string, page: Sta
   const link = pageLink(page);
   if (document === MAIN_DOCUMENT) {
     const summary = parseShape(Summary, json, 'summary.json');
-    if (!summary.components && !summary.status) throw new SourceError('schema', 'summary.json has neither components nor status');
+    if (!summary.components && !summary.status)
+      throw new SourceError('schema', 'summary.json has neither components nor status');
     const indicator = summary.status ? normaliseLevel(summary.status.indicator) : null;
     return {
       ...(summary.components ? { components: flattenComponents(summary.components) } : {}),
@@ -125,9 +131,15 @@ export function readStatuspageDocument(document: string, body: string, page: Sta
     };
   }
   if (document === 'maintenances') {
-    return { incidents: parseShape(MaintenanceList, json, 'scheduled-maintenances.json').scheduled_maintenances.map((i) => toIncident(i, 'maintenance', link)) };
+    return {
+      incidents: parseShape(MaintenanceList, json, 'scheduled-maintenances.json').scheduled_maintenances.map((i) =>
+        toIncident(i, 'maintenance', link),
+      ),
+    };
   }
-  return { incidents: parseShape(IncidentList, json, 'incidents.json').incidents.map((i) => toIncident(i, 'incident', link)) };
+  return {
+    incidents: parseShape(IncidentList, json, 'incidents.json').incidents.map((i) => toIncident(i, 'incident', link)),
+  };
 }
 
 export const statuspageAdapter: Adapter = {

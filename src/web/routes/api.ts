@@ -15,7 +15,9 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
       const at = now();
       return {
         generatedAt: toIso(at),
-        providers: reader.readAll(at).map((data) => providerJson(data, catalog, config.siteUrl, config.probeIntervalMs)),
+        providers: reader
+          .readAll(at)
+          .map((data) => providerJson(data, catalog, config.siteUrl, config.probeIntervalMs)),
       };
     }),
   );
@@ -25,7 +27,10 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
     if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
     return pages.serveJson(request, reply, `api:providers/${provider.slug}`, store.versions.of(provider.slug), () => {
       const at = now();
-      return { generatedAt: toIso(at), ...providerJson(reader.read(provider.slug, at)!, catalog, config.siteUrl, config.probeIntervalMs, true) };
+      return {
+        generatedAt: toIso(at),
+        ...providerJson(reader.read(provider.slug, at)!, catalog, config.siteUrl, config.probeIntervalMs, true),
+      };
     });
   });
 
@@ -36,7 +41,11 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get('/api', async (request, reply) =>
     pages.serve(request, reply, 'page:/api', 0, () => {
       const view = apiPageView(catalog, config.siteUrl, config.siteName);
-      return pages.html('api', { title: view.title, description: view.description, path: '/api', breadcrumbs: view.breadcrumbs }, view);
+      return pages.html(
+        'api',
+        { title: view.title, description: view.description, path: '/api', breadcrumbs: view.breadcrumbs },
+        view,
+      );
     }),
   );
 }

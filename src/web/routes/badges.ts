@@ -34,17 +34,27 @@ export function registerBadgeRoutes(app: FastifyInstance, deps: WebDeps): void {
     );
   });
 
-  app.get<{ Params: { provider: string; component: string } }>(componentBadgePath(':provider', ':component'), async (request, reply) => {
-    const provider = providerOf(request.params.provider);
-    const wanted = request.params.component;
-    const named = (names: string[]) => names.find((name) => slugOf(name) === wanted);
-    // One indexed query before the cache, so that unknown names never become cache entries.
-    const stored = store.components.list(provider.slug).map((c) => c.name);
-    const name = named(stored.length > 0 ? stored : provider.components);
-    if (!name) throw new NotFound(`${provider.name} has no component "${wanted}".`);
-    return pages.serveAs(request, reply, `badge:${provider.slug}/${wanted}`, store.versions.of(provider.slug), SVG, () => {
-      const data = reader.read(provider.slug, now())!;
-      return pages.text('machine/badge', badgeView(`${provider.name} ${name}`, componentLevel(data, name)));
-    });
-  });
+  app.get<{ Params: { provider: string; component: string } }>(
+    componentBadgePath(':provider', ':component'),
+    async (request, reply) => {
+      const provider = providerOf(request.params.provider);
+      const wanted = request.params.component;
+      const named = (names: string[]) => names.find((name) => slugOf(name) === wanted);
+      // One indexed query before the cache, so that unknown names never become cache entries.
+      const stored = store.components.list(provider.slug).map((c) => c.name);
+      const name = named(stored.length > 0 ? stored : provider.components);
+      if (!name) throw new NotFound(`${provider.name} has no component "${wanted}".`);
+      return pages.serveAs(
+        request,
+        reply,
+        `badge:${provider.slug}/${wanted}`,
+        store.versions.of(provider.slug),
+        SVG,
+        () => {
+          const data = reader.read(provider.slug, now())!;
+          return pages.text('machine/badge', badgeView(`${provider.name} ${name}`, componentLevel(data, name)));
+        },
+      );
+    },
+  );
 }

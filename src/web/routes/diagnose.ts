@@ -10,7 +10,11 @@ import { BadRequest, parseOr400 } from '../problems.ts';
 import { diagnoseView, liveMatchView, OTHER_MATCHES } from '../view-models/diagnose.ts';
 
 const Paste = z.strictObject({
-  text: z.string().trim().min(1, 'paste an error message, status, body or exception').max(MAX_PASTE_CHARS, `at most ${MAX_PASTE_CHARS} characters`),
+  text: z
+    .string()
+    .trim()
+    .min(1, 'paste an error message, status, body or exception')
+    .max(MAX_PASTE_CHARS, `at most ${MAX_PASTE_CHARS} characters`),
   provider: z.string().max(100).optional().default(''),
 });
 const FormQuery = z.strictObject({ provider: z.string().max(100).optional().default('') });
@@ -23,10 +27,16 @@ export async function registerDiagnoseRoutes(app: FastifyInstance, deps: WebDeps
   const diagnoser = createDiagnoser(catalog);
   const read = (slug: string) => reader.read(slug, now())!;
   const knownProvider = (slug: string) => {
-    if (slug !== '' && !catalog.providerBySlug.has(slug)) throw new BadRequest(`We do not track a provider called "${slug}".`);
+    if (slug !== '' && !catalog.providerBySlug.has(slug))
+      throw new BadRequest(`We do not track a provider called "${slug}".`);
     return slug;
   };
-  const meta = (path: string, view: { title: string; description: string; breadcrumbs: Crumb[] }) => ({ title: view.title, description: view.description, path, breadcrumbs: view.breadcrumbs });
+  const meta = (path: string, view: { title: string; description: string; breadcrumbs: Crumb[] }) => ({
+    title: view.title,
+    description: view.description,
+    path,
+    breadcrumbs: view.breadcrumbs,
+  });
 
   await app.register(async (scope) => {
     // Form bodies are parsed only here; another plugin may already have registered the parser for the whole app.
@@ -43,7 +53,12 @@ export async function registerDiagnoseRoutes(app: FastifyInstance, deps: WebDeps
     scope.post('/diagnose', async (request, reply) => {
       const input = parseOr400(Paste, request.body ?? {}, 'form');
       const provider = knownProvider(input.provider);
-      const view = diagnoseView(catalog, { text: input.text, provider }, diagnoser.diagnose(input.text, provider || undefined), read);
+      const view = diagnoseView(
+        catalog,
+        { text: input.text, provider },
+        diagnoser.diagnose(input.text, provider || undefined),
+        read,
+      );
       const html = await pages.html('diagnose', meta('/diagnose', view), view);
       return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
     });
@@ -60,7 +75,13 @@ export async function registerDiagnoseRoutes(app: FastifyInstance, deps: WebDeps
         redactions: d.redactions,
         providerKnown: d.providerKnown,
         matches: top.map((m, i) => {
-          const base = { provider: m.provider.slug, error: m.errorType.slug, score: m.score, reasons: m.reasons, html: `${deps.config.siteUrl}/${m.provider.slug}/error/${m.errorType.slug}` };
+          const base = {
+            provider: m.provider.slug,
+            error: m.errorType.slug,
+            score: m.score,
+            reasons: m.reasons,
+            html: `${deps.config.siteUrl}/${m.provider.slug}/error/${m.errorType.slug}`,
+          };
           if (i > 0 || !d.providerKnown) return base;
           const live = liveMatchView(m, reader.read(m.provider.slug, at)!);
           return { ...base, level: live.status.level, verdict: live.verdict.verdict, verdictText: live.verdict.text };

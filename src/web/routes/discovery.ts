@@ -11,12 +11,24 @@ export function registerDiscoveryRoutes(app: FastifyInstance, deps: WebDeps): vo
   const { catalog, config, pages } = deps;
 
   app.get('/sitemap.xml', async (request, reply) =>
-    pages.serveAs(request, reply, 'sitemap', CATALOG_VERSION, { contentType: 'application/xml; charset=utf-8', cacheControl: DISCOVERY_CACHE_CONTROL },
-      () => pages.text('machine/sitemap', { urls: sitemapUrls(catalog, config.siteUrl) })),
+    pages.serveAs(
+      request,
+      reply,
+      'sitemap',
+      CATALOG_VERSION,
+      { contentType: 'application/xml; charset=utf-8', cacheControl: DISCOVERY_CACHE_CONTROL },
+      () => pages.text('machine/sitemap', { urls: sitemapUrls(catalog, config.siteUrl) }),
+    ),
   );
 
   app.get('/robots.txt', async (request, reply) =>
-    pages.serveAs(request, reply, 'robots', CATALOG_VERSION, { contentType: 'text/plain; charset=utf-8', cacheControl: DISCOVERY_CACHE_CONTROL },
-      () => robotsTxt(config.siteUrl)),
+    pages.serveAs(
+      request,
+      reply,
+      'robots',
+      CATALOG_VERSION,
+      { contentType: 'text/plain; charset=utf-8', cacheControl: DISCOVERY_CACHE_CONTROL },
+      () => robotsTxt(config.siteUrl),
+    ),
   );
 }

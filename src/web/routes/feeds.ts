@@ -4,7 +4,10 @@ import type { WebDeps } from '../deps.ts';
 import { NotFound } from '../problems.ts';
 import { allFeedPath, allProvidersFeedView, providerFeedPath, providerFeedView } from '../view-models/feed.ts';
 
-const ATOM = { contentType: 'application/atom+xml; charset=utf-8', cacheControl: 'public, max-age=60, stale-while-revalidate=300' };
+const ATOM = {
+  contentType: 'application/atom+xml; charset=utf-8',
+  cacheControl: 'public, max-age=60, stale-while-revalidate=300',
+};
 
 export function registerFeedRoutes(app: FastifyInstance, deps: WebDeps): void {
   const { catalog, config, reader, store, pages, now } = deps;
@@ -20,8 +23,13 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get<{ Params: { provider: string } }>(providerFeedPath(':provider'), async (request, reply) => {
     const provider = catalog.providerBySlug.get(request.params.provider);
     if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
-    return pages.serveAs(request, reply, `feed:${providerFeedPath(provider.slug)}`, store.versions.of(provider.slug), ATOM, () =>
-      pages.text('machine/atom', providerFeedView(reader.read(provider.slug, now())!, site)),
+    return pages.serveAs(
+      request,
+      reply,
+      `feed:${providerFeedPath(provider.slug)}`,
+      store.versions.of(provider.slug),
+      ATOM,
+      () => pages.text('machine/atom', providerFeedView(reader.read(provider.slug, now())!, site)),
     );
   });
 }

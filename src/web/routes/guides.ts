@@ -18,7 +18,11 @@ export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get('/errors', async (request, reply) =>
     pages.serve(request, reply, 'page:/errors', CATALOG_ONLY, () => {
       const view = guideIndexView(catalog);
-      return pages.html('errors', { title: view.title, description: view.description, path: '/errors', breadcrumbs: view.breadcrumbs }, view);
+      return pages.html(
+        'errors',
+        { title: view.title, description: view.description, path: '/errors', breadcrumbs: view.breadcrumbs },
+        view,
+      );
     }),
   );
 
@@ -28,7 +32,11 @@ export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
     const path = `/errors/${errorType.slug}`;
     return pages.serve(request, reply, `page:${path}`, store.versions.global(), () => {
       const view = guideView(errorType, reader.readAll(now()), catalog);
-      return pages.html('error-guide', { title: view.title, description: view.description, path, breadcrumbs: view.breadcrumbs }, view);
+      return pages.html(
+        'error-guide',
+        { title: view.title, description: view.description, path, breadcrumbs: view.breadcrumbs },
+        view,
+      );
     });
   });
 
@@ -39,8 +47,16 @@ export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
     // Alternatives come from every provider, so the page changes with any provider's data.
     return pages.serve(request, reply, `page:${path}`, store.versions.global(), () => {
       const all = reader.readAll(now());
-      const view = isItDownView(all.find((d) => d.provider.slug === provider.slug)!, all, catalog);
-      return pages.html('is-it-down', { title: view.title, description: view.description, path, breadcrumbs: view.breadcrumbs }, view);
+      const view = isItDownView(
+        all.find((d) => d.provider.slug === provider.slug)!,
+        all,
+        catalog,
+      );
+      return pages.html(
+        'is-it-down',
+        { title: view.title, description: view.description, path, breadcrumbs: view.breadcrumbs },
+        view,
+      );
     });
   });
 
@@ -70,7 +86,11 @@ export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get('/methodology', async (request, reply) =>
     pages.serve(request, reply, 'page:/methodology', CATALOG_ONLY, () => {
       const view = methodologyView(config, catalog);
-      return pages.html('methodology', { title: view.title, description: view.description, path: '/methodology', breadcrumbs: view.breadcrumbs }, view);
+      return pages.html(
+        'methodology',
+        { title: view.title, description: view.description, path: '/methodology', breadcrumbs: view.breadcrumbs },
+        view,
+      );
     }),
   );
 }

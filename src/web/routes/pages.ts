@@ -22,10 +22,18 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
     const render = () => {
       const at = now();
       const view = homeView(reader.readAll(at), q, config.siteName);
-      return pages.html('home', { title: view.title, description: view.description, path: '/', feeds: allFeedLinks() }, view);
+      return pages.html(
+        'home',
+        { title: view.title, description: view.description, path: '/', feeds: allFeedLinks() },
+        view,
+      );
     };
     // Filtered lists are cheap and unbounded in number, so only the plain list is cached.
-    if (q.trim() !== '') return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(await render());
+    if (q.trim() !== '')
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .send(await render());
     return pages.serve(request, reply, 'page:/', store.versions.global(), render);
   });
 
@@ -36,8 +44,21 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
     const key = `page:/${provider.slug}${reported ? `?reported=${reported}` : ''}`;
     return pages.serve(request, reply, key, store.versions.of(provider.slug), () => {
       const data = reader.read(provider.slug, now())!;
-      const view = providerPageView(data, catalog, config.probeIntervalMs, { token: formTokens.issue(provider.slug, data.now), reported });
-      return pages.html('provider', { title: view.title, description: view.description, path: `/${provider.slug}`, breadcrumbs: view.breadcrumbs, feeds: view.feeds }, view);
+      const view = providerPageView(data, catalog, config.probeIntervalMs, {
+        token: formTokens.issue(provider.slug, data.now),
+        reported,
+      });
+      return pages.html(
+        'provider',
+        {
+          title: view.title,
+          description: view.description,
+          path: `/${provider.slug}`,
+          breadcrumbs: view.breadcrumbs,
+          feeds: view.feeds,
+        },
+        view,
+      );
     });
   });
 
@@ -48,10 +69,30 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
     if (!errorType) throw new NotFound(`We have no page for the error "${request.params.error}" of ${provider.name}.`);
     const path = `/${provider.slug}/error/${errorType.slug}`;
     const { reported } = parseOr400(ProviderQuery, request.query, 'query');
-    return pages.serve(request, reply, `page:${path}${reported ? `?reported=${reported}` : ''}`, store.versions.of(provider.slug), () => {
-      const data = reader.read(provider.slug, now())!;
-      const view = errorPageView(data, errorType, catalog, config.probeIntervalMs, { token: formTokens.issue(provider.slug, data.now), reported });
-      return pages.html('error', { title: view.title, description: view.description, path, breadcrumbs: view.breadcrumbs, faq: view.faqText, feeds: view.feeds }, view);
-    });
+    return pages.serve(
+      request,
+      reply,
+      `page:${path}${reported ? `?reported=${reported}` : ''}`,
+      store.versions.of(provider.slug),
+      () => {
+        const data = reader.read(provider.slug, now())!;
+        const view = errorPageView(data, errorType, catalog, config.probeIntervalMs, {
+          token: formTokens.issue(provider.slug, data.now),
+          reported,
+        });
+        return pages.html(
+          'error',
+          {
+            title: view.title,
+            description: view.description,
+            path,
+            breadcrumbs: view.breadcrumbs,
+            faq: view.faqText,
+            feeds: view.feeds,
+          },
+          view,
+        );
+      },
+    );
   });
 }

@@ -16,7 +16,7 @@ export const REPORT_RATE_WINDOW_MS = 10 * MINUTE_MS;
 
 type Params = { Params: { provider: string } };
 
-const CROSS_SITE = 'Reports can only be sent from this site\'s own pages.';
+const CROSS_SITE = "Reports can only be sent from this site's own pages.";
 
 /** Why a browser's POST comes from another site, or null. Requests without either header (curl, scripts) pass. */
 export function crossSiteProblem(request: FastifyRequest, siteOrigin: string): string | null {
@@ -30,7 +30,8 @@ export function crossSiteProblem(request: FastifyRequest, siteOrigin: string): s
   return given !== undefined && given !== 'null' && own.includes(given) ? null : CROSS_SITE;
 }
 
-const mediaType = (request: FastifyRequest) => (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+const mediaType = (request: FastifyRequest) =>
+  (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 
 export function registerReportRoutes(app: FastifyInstance, deps: WebDeps): void {
   const { catalog, config, store, now, clientKeys, formTokens } = deps;
@@ -41,10 +42,13 @@ export function registerReportRoutes(app: FastifyInstance, deps: WebDeps): void 
     max: config.reportRateLimitPer10Min,
     timeWindow: REPORT_RATE_WINDOW_MS,
     keyGenerator: (request) => clientKeys.keyOf(request.ip, now()),
-    errorResponseBuilder: (_request, context) => Object.assign(
-      new Error(`Thank you: we have received many reports from your network in the last few minutes, which is all we need for now. You can send more in ${context.after}.`),
-      { statusCode: context.statusCode },
-    ),
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(
+        new Error(
+          `Thank you: we have received many reports from your network in the last few minutes, which is all we need for now. You can send more in ${context.after}.`,
+        ),
+        { statusCode: context.statusCode },
+      ),
   });
   const sameSite = async (request: FastifyRequest) => {
     const problem = crossSiteProblem(request, siteOrigin);
@@ -59,7 +63,13 @@ export function registerReportRoutes(app: FastifyInstance, deps: WebDeps): void 
   }
 
   /** Stores the report; whether it counted is deliberately not returned, so no answer can depend on it. */
-  function receive(request: FastifyRequest, provider: Provider, category: ReportCategory, details: Partial<ReportDetails>, ignoredReason: Exclude<IgnoredReason, 'duplicate'> | null) {
+  function receive(
+    request: FastifyRequest,
+    provider: Provider,
+    category: ReportCategory,
+    details: Partial<ReportDetails>,
+    ignoredReason: Exclude<IgnoredReason, 'duplicate'> | null,
+  ) {
     const at = now();
     store.reports.submit({
       providerSlug: provider.slug,
@@ -78,30 +88,43 @@ export function registerReportRoutes(app: FastifyInstance, deps: WebDeps): void 
   app.post<Params>('/:provider/reports', options, async (request, reply) => {
     const provider = providerOf(request.params.provider);
     if (mediaType(request) !== 'application/x-www-form-urlencoded') {
-      throw new BadRequest('Send the report with the form on the provider\'s page (application/x-www-form-urlencoded).', 415);
+      throw new BadRequest(
+        "Send the report with the form on the provider's page (application/x-www-form-urlencoded).",
+        415,
+      );
     }
     const form = parseOr400(ReportForm, request.body, 'report');
-    const errorType = form.page === undefined ? undefined : errorTypesFor(catalog, provider).find((e) => e.slug === form.page);
-    if (form.page !== undefined && !errorType) throw new BadRequest(`Invalid report: page: ${provider.name} has no error page "${form.page}".`);
+    const errorType =
+      form.page === undefined ? undefined : errorTypesFor(catalog, provider).find((e) => e.slug === form.page);
+    if (form.page !== undefined && !errorType)
+      throw new BadRequest(`Invalid report: page: ${provider.name} has no error page "${form.page}".`);
     const stamp = formTokens.check(provider.slug, form.token, now());
     if (!stamp.ok) throw new BadRequest(stamp.problem);
 
     const ignored = form[HONEYPOT_FIELD] ? 'honeypot' : stamp.ageMs < REPORT_MIN_FILL_MS ? 'too_fast' : null;
     receive(request, provider, form.category, form, ignored);
     const path = errorType ? `/${provider.slug}/error/${errorType.slug}` : `/${provider.slug}`;
-    return reply.code(303).header('location', `${path}?reported=${form.category}#report`).header('cache-control', 'no-store').send();
+    return reply
+      .code(303)
+      .header('location', `${path}?reported=${form.category}#report`)
+      .header('cache-control', 'no-store')
+      .send();
   });
 
   app.post<Params>('/api/v1/providers/:provider/reports', options, async (request, reply) => {
     const provider = providerOf(request.params.provider);
-    if (mediaType(request) !== 'application/json') throw new BadRequest('Send the report as JSON (Content-Type: application/json).', 415);
+    if (mediaType(request) !== 'application/json')
+      throw new BadRequest('Send the report as JSON (Content-Type: application/json).', 415);
     const report = parseOr400(ReportJson, request.body, 'report');
     receive(request, provider, report.category, report, null);
-    return reply.code(202).header('cache-control', 'no-store').send({
-      received: true,
-      provider: provider.slug,
-      category: report.category,
-      message: `Thank you: your report (${REPORT_CATEGORY_LABELS[report.category]}) was received. Reports from one network count once per category every ${COMMUNITY_DEDUPE_MS / MINUTE_MS} minutes.`,
-    });
+    return reply
+      .code(202)
+      .header('cache-control', 'no-store')
+      .send({
+        received: true,
+        provider: provider.slug,
+        category: report.category,
+        message: `Thank you: your report (${REPORT_CATEGORY_LABELS[report.category]}) was received. Reports from one network count once per category every ${COMMUNITY_DEDUPE_MS / MINUTE_MS} minutes.`,
+      });
   });
 }

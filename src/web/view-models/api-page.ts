@@ -9,7 +9,14 @@ export type ApiPageView = {
   description: string;
   breadcrumbs: Crumb[];
   endpoints: { method: string; path: string; href: string; what: string }[];
-  example: { name: string; curl: string; badgeHref: string; badgeMarkdown: string; componentBadgeHref: string | null; componentName: string | null };
+  example: {
+    name: string;
+    curl: string;
+    badgeHref: string;
+    badgeMarkdown: string;
+    componentBadgeHref: string | null;
+    componentName: string | null;
+  };
   openapiHref: string;
 };
 
@@ -21,14 +28,42 @@ export function apiPageView(catalog: Catalog, siteUrl: string, siteName: string)
   return {
     title: `API, feeds and badges · ${siteName}`,
     description: `Read every AI API provider's status as JSON, follow incidents as Atom feeds, and embed live status badges. Described by an OpenAPI 3.1 document.`,
-    breadcrumbs: [{ name: 'All providers', path: '/' }, { name: 'API', path: '/api' }],
+    breadcrumbs: [
+      { name: 'All providers', path: '/' },
+      { name: 'API', path: '/api' },
+    ],
     endpoints: [
-      { method: 'GET', path: '/api/v1/providers', href: '/api/v1/providers', what: 'Every provider with its level, label, reasons and the time of the last check.' },
-      { method: 'GET', path: '/api/v1/providers/{provider}', href: `/api/v1/providers/${p.slug}`, what: 'One provider: level, reasons, components, incidents, community reports and probes.' },
-      { method: 'GET', path: '/feed.atom', href: allFeedPath, what: 'Atom feed of every provider’s incidents and their updates, official and detected by us.' },
-      { method: 'GET', path: '/{provider}/feed.atom', href: providerFeedPath(p.slug), what: 'The same for one provider.' },
+      {
+        method: 'GET',
+        path: '/api/v1/providers',
+        href: '/api/v1/providers',
+        what: 'Every provider with its level, label, reasons and the time of the last check.',
+      },
+      {
+        method: 'GET',
+        path: '/api/v1/providers/{provider}',
+        href: `/api/v1/providers/${p.slug}`,
+        what: 'One provider: level, reasons, components, incidents, community reports and probes.',
+      },
+      {
+        method: 'GET',
+        path: '/feed.atom',
+        href: allFeedPath,
+        what: 'Atom feed of every provider’s incidents and their updates, official and detected by us.',
+      },
+      {
+        method: 'GET',
+        path: '/{provider}/feed.atom',
+        href: providerFeedPath(p.slug),
+        what: 'The same for one provider.',
+      },
       { method: 'GET', path: '/{provider}/badge.svg', href: badgePath, what: 'An SVG badge of the provider’s status.' },
-      { method: 'GET', path: '/{provider}/components/{component}/badge.svg', href: componentBadgePath ?? badgePath, what: 'An SVG badge of one component; the component is its name in lower case, words joined by "-".' },
+      {
+        method: 'GET',
+        path: '/{provider}/components/{component}/badge.svg',
+        href: componentBadgePath ?? badgePath,
+        what: 'An SVG badge of one component; the component is its name in lower case, words joined by "-".',
+      },
     ],
     example: {
       name: p.name,

@@ -3,8 +3,13 @@ import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
 import { LEVEL_LABELS } from '../../domain.ts';
 import {
-  COMMUNITY_BASELINE_DAYS, COMMUNITY_BASELINE_FLOOR, COMMUNITY_BUCKET_MS, COMMUNITY_DEDUPE_MS, COMMUNITY_SPIKE_MIN_REPORTS,
-  COMMUNITY_SPIKE_MULTIPLE, communitySeries,
+  COMMUNITY_BASELINE_DAYS,
+  COMMUNITY_BASELINE_FLOOR,
+  COMMUNITY_BUCKET_MS,
+  COMMUNITY_DEDUPE_MS,
+  COMMUNITY_SPIKE_MIN_REPORTS,
+  COMMUNITY_SPIKE_MULTIPLE,
+  communitySeries,
 } from '../../status/community.ts';
 import type { Reason } from '../../status/types.ts';
 import { MINUTE_MS, toIso } from '../../time.ts';
@@ -37,12 +42,19 @@ function reportsJson(data: ProviderData, detail: boolean) {
       spikeMinReports: COMMUNITY_SPIKE_MIN_REPORTS,
       dedupeMinutes: COMMUNITY_DEDUPE_MS / MINUTE_MS,
     },
-    ...(detail ? {
-      last24h: {
-        bucketMinutes: COMMUNITY_BUCKET_MS / MINUTE_MS,
-        buckets: communitySeries(data.buckets, data.now).map((p) => ({ at: iso(p.bucketAt), count: p.count, usualLow: p.usualLow, usualHigh: p.usualHigh })),
-      },
-    } : {}),
+    ...(detail
+      ? {
+          last24h: {
+            bucketMinutes: COMMUNITY_BUCKET_MS / MINUTE_MS,
+            buckets: communitySeries(data.buckets, data.now).map((p) => ({
+              at: iso(p.bucketAt),
+              count: p.count,
+              usualLow: p.usualLow,
+              usualHigh: p.usualHigh,
+            })),
+          },
+        }
+      : {}),
   };
 }
 
@@ -60,25 +72,48 @@ function probesJson(data: ProviderData, probeIntervalMs: number, detail: boolean
     summary: live.state,
     last: last
       ? {
-          at: iso(last.at), outcome: last.outcome, httpStatus: last.httpStatus, latencyMs: last.latencyMs,
+          at: iso(last.at),
+          outcome: last.outcome,
+          httpStatus: last.httpStatus,
+          latencyMs: last.latencyMs,
           phases: { dnsMs: last.dnsMs, connectMs: last.connectMs, tlsMs: last.tlsMs, ttfbMs: last.ttfbMs },
-          text: live.last!.text, detail: live.last!.detail,
+          text: live.last!.text,
+          detail: live.last!.detail,
         }
       : null,
     count24h: samples.length,
     answered24h: live.successRate?.answered ?? 0,
     successRate24h: samples.length > 0 ? (live.successRate?.answered ?? 0) / samples.length : null,
     usualLatencyMs: data.usualLatencyMs,
-    baseline: { samples: b.samples, medianMs: b.medianMs, madMs: b.madMs, trusted: b.trusted, slowAboveMs: b.slowAboveMs },
+    baseline: {
+      samples: b.samples,
+      medianMs: b.medianMs,
+      madMs: b.madMs,
+      trusted: b.trusted,
+      slowAboveMs: b.slowAboveMs,
+    },
     latencyText: live.latency?.text ?? null,
     summary24h: live.chart?.summary ?? null,
     ...(detail
-      ? { results24h: samples.map((r) => ({ at: iso(r.at), outcome: r.outcome, httpStatus: r.httpStatus, latencyMs: r.latencyMs })) }
+      ? {
+          results24h: samples.map((r) => ({
+            at: iso(r.at),
+            outcome: r.outcome,
+            httpStatus: r.httpStatus,
+            latencyMs: r.latencyMs,
+          })),
+        }
       : {}),
   };
 }
 
-export function providerJson(data: ProviderData, catalog: Catalog, siteUrl: string, probeIntervalMs: number, detail = false) {
+export function providerJson(
+  data: ProviderData,
+  catalog: Catalog,
+  siteUrl: string,
+  probeIntervalMs: number,
+  detail = false,
+) {
   const p = data.provider;
   const s = data.status;
   return {
@@ -89,9 +124,19 @@ export function providerJson(data: ProviderData, catalog: Catalog, siteUrl: stri
     summary: s.summary,
     reasons: s.reasons.map(reasonJson),
     checkedAt: iso(s.checkedAt),
-    signals: Object.fromEntries(Object.values(s.signals).map((r) => [r.signal, {
-      state: r.state, level: r.level, summary: r.summary, checkedAt: iso(r.checkedAt), okAt: iso(r.okAt), reasons: r.reasons.map(reasonJson),
-    }])),
+    signals: Object.fromEntries(
+      Object.values(s.signals).map((r) => [
+        r.signal,
+        {
+          state: r.state,
+          level: r.level,
+          summary: r.summary,
+          checkedAt: iso(r.checkedAt),
+          okAt: iso(r.okAt),
+          reasons: r.reasons.map(reasonJson),
+        },
+      ]),
+    ),
     official: {
       configured: p.statusPage !== null,
       format: p.statusPage?.format ?? null,
@@ -102,23 +147,51 @@ export function providerJson(data: ProviderData, catalog: Catalog, siteUrl: stri
       state: s.signals.official.state,
       lastFailure: data.officialCheck.lastFailure
         ? {
-            at: iso(data.officialCheck.lastFailure.at), outcome: data.officialCheck.lastFailure.outcome,
-            httpStatus: data.officialCheck.lastFailure.httpStatus, detail: data.officialCheck.lastFailure.detail,
+            at: iso(data.officialCheck.lastFailure.at),
+            outcome: data.officialCheck.lastFailure.outcome,
+            httpStatus: data.officialCheck.lastFailure.httpStatus,
+            detail: data.officialCheck.lastFailure.detail,
             consecutive: data.officialCheck.consecutiveFailures,
           }
         : null,
     },
-    components: data.components === null
-      ? p.components.map((name) => ({ name, group: null, level: 'unknown', label: LEVEL_LABELS.unknown, rawStatus: null, since: null, source: 'catalog' }))
-      : data.components.map((c) => ({
-          name: c.name, group: c.groupName, level: c.level, label: LEVEL_LABELS[c.level], rawStatus: c.rawStatus,
-          since: iso(c.changedAt), onlyShowIfDegraded: c.onlyShowIfDegraded, source: 'official',
-        })),
+    components:
+      data.components === null
+        ? p.components.map((name) => ({
+            name,
+            group: null,
+            level: 'unknown',
+            label: LEVEL_LABELS.unknown,
+            rawStatus: null,
+            since: null,
+            source: 'catalog',
+          }))
+        : data.components.map((c) => ({
+            name: c.name,
+            group: c.groupName,
+            level: c.level,
+            label: LEVEL_LABELS[c.level],
+            rawStatus: c.rawStatus,
+            since: iso(c.changedAt),
+            onlyShowIfDegraded: c.onlyShowIfDegraded,
+            source: 'official',
+          })),
     incidents: data.incidents.map((i) => ({
-      title: i.title, kind: i.kind, origin: i.origin, state: i.state, rawState: i.rawState, impact: i.impact, rawImpact: i.rawImpact, open: isOpen(i),
-      startedAt: iso(i.startedAt), resolvedAt: iso(i.resolvedAt), unlistedAt: iso(i.unlistedAt),
-      scheduledFor: iso(i.scheduledFor), scheduledUntil: iso(i.scheduledUntil),
-      durationMs: i.resolvedAt !== null ? i.resolvedAt - i.startedAt : null, url: i.url,
+      title: i.title,
+      kind: i.kind,
+      origin: i.origin,
+      state: i.state,
+      rawState: i.rawState,
+      impact: i.impact,
+      rawImpact: i.rawImpact,
+      open: isOpen(i),
+      startedAt: iso(i.startedAt),
+      resolvedAt: iso(i.resolvedAt),
+      unlistedAt: iso(i.unlistedAt),
+      scheduledFor: iso(i.scheduledFor),
+      scheduledUntil: iso(i.scheduledUntil),
+      durationMs: i.resolvedAt !== null ? i.resolvedAt - i.startedAt : null,
+      url: i.url,
       components: i.components.map((c) => c.name),
       updates: i.updates.map((u) => ({ state: u.state, rawState: u.rawState, body: u.body, at: iso(u.at) })),
     })),
@@ -126,7 +199,11 @@ export function providerJson(data: ProviderData, catalog: Catalog, siteUrl: stri
     probes: probesJson(data, probeIntervalMs, detail),
     links: {
       html: `${siteUrl}/${p.slug}`,
-      errors: errorTypesFor(catalog, p).map((e) => ({ slug: e.slug, title: e.title, html: `${siteUrl}/${p.slug}/error/${e.slug}` })),
+      errors: errorTypesFor(catalog, p).map((e) => ({
+        slug: e.slug,
+        title: e.title,
+        html: `${siteUrl}/${p.slug}/error/${e.slug}`,
+      })),
     },
   };
 }

@@ -19,7 +19,7 @@ const PADDING_PX = 6;
 /** Approximate advance widths of Verdana at 11px; `textLength` in the SVG makes the real font fit exactly. */
 function charWidth(ch: string): number {
   if (' '.includes(ch)) return 3.9;
-  if ('il.,:;!|\'`'.includes(ch)) return 3.1;
+  if ("il.,:;!|'`".includes(ch)) return 3.1;
   if ('fjrt()[]{}/\\-'.includes(ch)) return 4.4;
   if ('mwMW%@'.includes(ch)) return 10.2;
   if (/[0-9]/.test(ch)) return 7;
@@ -47,7 +47,10 @@ export type BadgeView = {
 
 export function badgeView(label: string, level: Level): BadgeView {
   const cleanLabel = xmlSafe(label).replace(/\s+/g, ' ').trim();
-  const shortLabel = [...cleanLabel].length > MAX_LABEL_CHARS ? `${[...cleanLabel].slice(0, MAX_LABEL_CHARS - 1).join('')}…` : cleanLabel;
+  const shortLabel =
+    [...cleanLabel].length > MAX_LABEL_CHARS
+      ? `${[...cleanLabel].slice(0, MAX_LABEL_CHARS - 1).join('')}…`
+      : cleanLabel;
   const value = LEVEL_LABELS[level];
   const labelTextLength = textWidth(shortLabel);
   const valueTextLength = textWidth(value);

@@ -80,7 +80,10 @@ export function headlineView(data: ProviderData): HeadlineView {
   };
 }
 
-export type ComponentGroupView = { name: string | null; components: { name: string; status: LevelView; since: TimeView | null }[] };
+export type ComponentGroupView = {
+  name: string | null;
+  components: { name: string; status: LevelView; since: TimeView | null }[];
+};
 export type ComponentsView = { groups: ComponentGroupView[]; note: string | null; official: boolean };
 
 /** Feeds and GCP's incident list carry no components; other formats may simply not have given any yet. */
@@ -97,7 +100,12 @@ export function componentsView(data: ProviderData): ComponentsView {
     return {
       official: false,
       note,
-      groups: [{ name: null, components: data.provider.components.map((name) => ({ name, status: levelView('unknown'), since: null })) }],
+      groups: [
+        {
+          name: null,
+          components: data.provider.components.map((name) => ({ name, status: levelView('unknown'), since: null })),
+        },
+      ],
     };
   }
   const groups = new Map<string | null, ComponentGroupView>();
@@ -125,9 +133,10 @@ export type OfficialCheckView = {
 export function officialCheckView(data: ProviderData): OfficialCheckView {
   const check = data.officialCheck;
   const since = timeView(check.failingSince, data.now);
-  const failure = check.lastFailure && since
-    ? `Could not be read since ${since.utc} (${since.ago}): ${describeFailure(check.lastFailure.outcome, check.lastFailure.httpStatus)}.`
-    : null;
+  const failure =
+    check.lastFailure && since
+      ? `Could not be read since ${since.utc} (${since.ago}): ${describeFailure(check.lastFailure.outcome, check.lastFailure.httpStatus)}.`
+      : null;
   return { failure, stale: data.status.signals.official.state === 'stale' };
 }
 
@@ -146,7 +155,11 @@ const STATE_LABELS: Record<string, string> = {
 
 /** A state label; an unknown state shows the upstream's own word when it gave one. */
 function stateLabel(state: string, raw: string | null): string {
-  if (state === 'unknown' && raw) return raw.replace(/_/g, ' ').toLowerCase().replace(/^./, (c) => c.toUpperCase());
+  if (state === 'unknown' && raw)
+    return raw
+      .replace(/_/g, ' ')
+      .toLowerCase()
+      .replace(/^./, (c) => c.toUpperCase());
   return STATE_LABELS[state] ?? state;
 }
 
@@ -181,13 +194,14 @@ export function incidentView(incident: IncidentRow, now: number): IncidentView {
   const open = isOpen(incident);
   const end = incident.resolvedAt;
   const unlisted = end === null ? timeView(incident.unlistedAt, now) : null;
-  const duration = end !== null
-    ? `Lasted ${formatDuration(end - incident.startedAt)}`
-    : unlisted
-      ? `No longer listed by the official source since ${unlisted.utc}, which gave no end time`
-      : incident.kind === 'maintenance' && incident.state === 'scheduled'
-        ? 'Not started yet'
-        : `Ongoing for ${formatDuration(now - incident.startedAt)}`;
+  const duration =
+    end !== null
+      ? `Lasted ${formatDuration(end - incident.startedAt)}`
+      : unlisted
+        ? `No longer listed by the official source since ${unlisted.utc}, which gave no end time`
+        : incident.kind === 'maintenance' && incident.state === 'scheduled'
+          ? 'Not started yet'
+          : `Ongoing for ${formatDuration(now - incident.startedAt)}`;
   return {
     title: incident.title,
     kind: incident.kind,
@@ -203,7 +217,11 @@ export function incidentView(incident: IncidentRow, now: number): IncidentView {
     duration,
     url: safeHref(incident.url),
     components: incident.components.map((c) => c.name),
-    updates: incident.updates.map((u) => ({ state: stateLabel(u.state, u.rawState), body: u.body, at: timeView(u.at, now) })),
+    updates: incident.updates.map((u) => ({
+      state: stateLabel(u.state, u.rawState),
+      body: u.body,
+      at: timeView(u.at, now),
+    })),
   };
 }
 
@@ -212,16 +230,20 @@ export type IncidentsView = { incidents: IncidentView[]; maintenances: IncidentV
 /** Incidents of the last 30 days (open first) and maintenances that are active or upcoming. */
 export function incidentsView(data: ProviderData): IncidentsView {
   const incidents = data.incidents.filter((i) => i.kind === 'incident');
-  const maintenances = data.incidents.filter((i) => i.kind === 'maintenance' && i.state !== 'completed' && i.unlistedAt === null);
-  const order = (list: IncidentRow[]) => [...list].sort((a, b) => Number(isOpen(b)) - Number(isOpen(a)) || b.startedAt - a.startedAt);
+  const maintenances = data.incidents.filter(
+    (i) => i.kind === 'maintenance' && i.state !== 'completed' && i.unlistedAt === null,
+  );
+  const order = (list: IncidentRow[]) =>
+    [...list].sort((a, b) => Number(isOpen(b)) - Number(isOpen(a)) || b.startedAt - a.startedAt);
   const readAt = timeView(data.officialCheck.lastOkAt, data.now);
-  const note = data.provider.statusPage === null
-    ? 'No official status page is known, so only incidents we detected ourselves appear here.'
-    : readAt === null
-      ? 'The official status page has not been read yet.'
-      : data.status.signals.official.state === 'stale'
-        ? `As the official status page last showed them, ${readAt.ago} (${readAt.utc}); it could not be read since.`
-        : null;
+  const note =
+    data.provider.statusPage === null
+      ? 'No official status page is known, so only incidents we detected ourselves appear here.'
+      : readAt === null
+        ? 'The official status page has not been read yet.'
+        : data.status.signals.official.state === 'stale'
+          ? `As the official status page last showed them, ${readAt.ago} (${readAt.utc}); it could not be read since.`
+          : null;
   return {
     incidents: order(incidents).map((i) => incidentView(i, data.now)),
     maintenances: order(maintenances).map((i) => incidentView(i, data.now)),

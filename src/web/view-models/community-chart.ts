@@ -27,12 +27,14 @@ function summarise(points: readonly SeriesPoint[]): string {
   const total = points.reduce((sum, p) => sum + p.count, 0);
   const peak = points.reduce<SeriesPoint | null>((best, p) => (p.count > (best?.count ?? 0) ? p : best), null);
   const usualMax = Math.max(0, ...points.map((p) => p.usualHigh));
-  const reports = total === 0
-    ? 'No reports in the last 24 hours.'
-    : `${total} report${total === 1 ? '' : 's'} in the last 24 hours; the most, ${peak!.count}, in the 15 minutes from ${clock(peak!.bucketAt)} UTC.`;
-  const band = usualMax === 0
-    ? `On the previous ${COMMUNITY_BASELINE_DAYS} days there were usually none at any time of day.`
-    : `The band shows the usual range for each time of day on the previous ${COMMUNITY_BASELINE_DAYS} days, up to ${usualMax} per 15 minutes.`;
+  const reports =
+    total === 0
+      ? 'No reports in the last 24 hours.'
+      : `${total} report${total === 1 ? '' : 's'} in the last 24 hours; the most, ${peak!.count}, in the 15 minutes from ${clock(peak!.bucketAt)} UTC.`;
+  const band =
+    usualMax === 0
+      ? `On the previous ${COMMUNITY_BASELINE_DAYS} days there were usually none at any time of day.`
+      : `The band shows the usual range for each time of day on the previous ${COMMUNITY_BASELINE_DAYS} days, up to ${usualMax} per 15 minutes.`;
   return `${reports} ${band}`;
 }
 
@@ -55,19 +57,34 @@ export function chartView(points: readonly SeriesPoint[], now: number): ChartVie
   const yOf = (value: number) => round(PLOT.y + PLOT.height * (1 - value / yMax));
   const bottom = PLOT.y + PLOT.height;
 
-  const bars = points.flatMap((p, i) => p.count === 0 ? [] : [{
-    x: round(xOf(i) + step * 0.1),
-    y: yOf(p.count),
-    width: round(step * 0.8),
-    height: round(bottom - yOf(p.count)),
-    label: `${clock(p.bucketAt)}–${clock(p.bucketAt + COMMUNITY_BUCKET_MS)} UTC: ${p.count} report${p.count === 1 ? '' : 's'}`,
-  }]);
+  const bars = points.flatMap((p, i) =>
+    p.count === 0
+      ? []
+      : [
+          {
+            x: round(xOf(i) + step * 0.1),
+            y: yOf(p.count),
+            width: round(step * 0.8),
+            height: round(bottom - yOf(p.count)),
+            label: `${clock(p.bucketAt)}–${clock(p.bucketAt + COMMUNITY_BUCKET_MS)} UTC: ${p.count} report${p.count === 1 ? '' : 's'}`,
+          },
+        ],
+  );
 
   const band = points.some((p) => p.usualHigh > 0)
-    ? `M${[...steps(points.map((p) => yOf(p.usualHigh)), xOf), ...steps(points.map((p) => yOf(p.usualLow)), xOf).reverse()].join(' L')} Z`
+    ? `M${[
+        ...steps(
+          points.map((p) => yOf(p.usualHigh)),
+          xOf,
+        ),
+        ...steps(
+          points.map((p) => yOf(p.usualLow)),
+          xOf,
+        ).reverse(),
+      ].join(' L')} Z`
     : null;
 
-  const hours = (i: number) => points[i] ? clock(points[i].bucketAt) : '';
+  const hours = (i: number) => (points[i] ? clock(points[i].bucketAt) : '');
   const quarter = Math.round(points.length / 4);
   return {
     width: WIDTH,
@@ -77,7 +94,10 @@ export function chartView(points: readonly SeriesPoint[], now: number): ChartVie
     plot: { ...PLOT, bottom, right: PLOT.x + PLOT.width },
     bars,
     band,
-    yTicks: [{ y: bottom, label: '0' }, { y: PLOT.y, label: String(yMax) }],
+    yTicks: [
+      { y: bottom, label: '0' },
+      { y: PLOT.y, label: String(yMax) },
+    ],
     xTicks: [
       { x: xOf(0), label: hours(0), anchor: 'start' },
       { x: xOf(quarter), label: hours(quarter), anchor: 'middle' },

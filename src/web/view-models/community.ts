@@ -1,7 +1,12 @@
 // The "What We're Seeing Right Now" block: counted reports of the last 30 minutes against the usual level, the 24-hour
 // chart, the report form (its category preselected on an error page) and the thank-you notice after a report.
 import {
-  REPORT_CATEGORIES, REPORT_CATEGORY_LABELS, REPORT_REGION_LABELS, REPORT_REGIONS, REPORT_SDK_LABELS, REPORT_SDKS,
+  REPORT_CATEGORIES,
+  REPORT_CATEGORY_LABELS,
+  REPORT_REGION_LABELS,
+  REPORT_REGIONS,
+  REPORT_SDK_LABELS,
+  REPORT_SDKS,
   type ReportCategory,
 } from '../../domain.ts';
 import { COMMUNITY_DEDUPE_MS, communitySeries, summariseCommunity } from '../../status/community.ts';
@@ -45,13 +50,21 @@ export type CommunityBlockView = {
 const options = <T extends string>(values: readonly T[], labels: Record<T, string>): Option[] =>
   values.map((value) => ({ value, label: labels[value] }));
 
-export function reportFormView(slug: string, token: string, errorType?: { slug: string; category: ReportCategory }): ReportFormView {
+export function reportFormView(
+  slug: string,
+  token: string,
+  errorType?: { slug: string; category: ReportCategory },
+): ReportFormView {
   return {
     action: `/${slug}/reports`,
     token,
     page: errorType?.slug ?? '',
     honeypot: HONEYPOT_FIELD,
-    categories: REPORT_CATEGORIES.map((value) => ({ value, label: REPORT_CATEGORY_LABELS[value], checked: value === errorType?.category })),
+    categories: REPORT_CATEGORIES.map((value) => ({
+      value,
+      label: REPORT_CATEGORY_LABELS[value],
+      checked: value === errorType?.category,
+    })),
     sdks: options(REPORT_SDKS, REPORT_SDK_LABELS),
     regions: options(REPORT_REGIONS, REPORT_REGION_LABELS),
   };
@@ -60,7 +73,11 @@ export function reportFormView(slug: string, token: string, errorType?: { slug: 
 export const reportNotice = (category: ReportCategory): string =>
   `Thank you: your report (${REPORT_CATEGORY_LABELS[category]}) was received. Reports from one network count once per category every ${COMMUNITY_DEDUPE_MS / MINUTE_MS} minutes.`;
 
-export function communityView(data: ProviderData, form: ReportFormInput, errorType?: { slug: string; category: ReportCategory }): CommunityBlockView {
+export function communityView(
+  data: ProviderData,
+  form: ReportFormInput,
+  errorType?: { slug: string; category: ReportCategory },
+): CommunityBlockView {
   const all = data.community;
   const only = errorType ? summariseCommunity(data.buckets, data.now, errorType.category) : null;
   return {
@@ -69,7 +86,10 @@ export function communityView(data: ProviderData, form: ReportFormInput, errorTy
     windowMinutes: Math.round(all.windowMs / MINUTE_MS),
     spike: all.spike,
     byCategory: all.byCategory.map((c) => ({ label: c.label, count: c.count })),
-    category: errorType && only ? { label: REPORT_CATEGORY_LABELS[errorType.category], sentence: only.sentence, recent: only.recent } : null,
+    category:
+      errorType && only
+        ? { label: REPORT_CATEGORY_LABELS[errorType.category], sentence: only.sentence, recent: only.recent }
+        : null,
     lastReport: timeView(all.lastReportAt, data.now),
     chart: chartView(communitySeries(data.buckets, data.now), data.now),
     form: reportFormView(data.provider.slug, form.token, errorType),

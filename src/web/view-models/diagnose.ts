@@ -51,7 +51,11 @@ export function liveMatchView(m: DiagnosisMatch, data: ProviderData): LiveMatchV
   return {
     ...matchView(m),
     openLabel: `Open the ${m.provider.name} page for this error`,
-    status: { ...levelView(data.status.level), summary: data.status.summary, checked: timeView(data.status.checkedAt, data.now) },
+    status: {
+      ...levelView(data.status.level),
+      summary: data.status.summary,
+      checked: timeView(data.status.checkedAt, data.now),
+    },
     verdict: { verdict: verdict.verdict, label: verdict.label, text: verdict.text },
   };
 }
@@ -61,7 +65,9 @@ function resultView(diagnosis: Diagnosis, read: (slug: string) => ProviderData):
   if (!best) return { kind: 'none' };
   if (!diagnosis.providerKnown) {
     const seen = new Set<string>();
-    const types = diagnosis.matches.filter((m) => (seen.has(m.errorType.slug) ? false : (seen.add(m.errorType.slug), true)));
+    const types = diagnosis.matches.filter((m) =>
+      seen.has(m.errorType.slug) ? false : (seen.add(m.errorType.slug), true),
+    );
     return {
       kind: 'type',
       types: types.slice(0, 1 + OTHER_MATCHES).map((m) => {
@@ -70,7 +76,11 @@ function resultView(diagnosis: Diagnosis, read: (slug: string) => ProviderData):
       }),
     };
   }
-  return { kind: 'provider', best: liveMatchView(best, read(best.provider.slug)), others: rest.slice(0, OTHER_MATCHES).map(matchView) };
+  return {
+    kind: 'provider',
+    best: liveMatchView(best, read(best.provider.slug)),
+    others: rest.slice(0, OTHER_MATCHES).map(matchView),
+  };
 }
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
@@ -82,9 +92,13 @@ export function diagnoseView(
   read: (slug: string) => ProviderData,
 ): DiagnoseView {
   return {
-    breadcrumbs: [{ name: 'All providers', path: '/' }, { name: 'Diagnose an error', path: '/diagnose' }],
+    breadcrumbs: [
+      { name: 'All providers', path: '/' },
+      { name: 'Diagnose an error', path: '/diagnose' },
+    ],
     title: 'Diagnose an AI API error: paste it, see whose side it is on',
-    description: 'Paste an error message, HTTP status, JSON error body or SDK exception from OpenAI, Anthropic, Gemini and other AI APIs: see which error it is, the provider\'s live status and whether the problem is on your side.',
+    description:
+      "Paste an error message, HTTP status, JSON error body or SDK exception from OpenAI, Anthropic, Gemini and other AI APIs: see which error it is, the provider's live status and whether the problem is on your side.",
     form: {
       text: diagnosis ? diagnosis.redacted : '',
       provider: input.provider,

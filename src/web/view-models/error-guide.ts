@@ -21,7 +21,10 @@ export type GuideIndexView = {
 
 export function guideIndexView(catalog: Catalog): GuideIndexView {
   return {
-    breadcrumbs: [{ name: 'All providers', path: '/' }, { name: 'Error guides', path: '/errors' }],
+    breadcrumbs: [
+      { name: 'All providers', path: '/' },
+      { name: 'Error guides', path: '/errors' },
+    ],
     title: 'AI API errors explained: every error type at every provider',
     description: `What ${catalog.errorTypes.length} kinds of AI API errors mean, how each provider spells them, whether they are on your side or the provider's, and how to fix them.`,
     types: catalog.errorTypes.map((e) => ({
@@ -64,8 +67,17 @@ export type GuideView = {
 export function guideView(errorType: ErrorType, all: readonly ProviderData[], catalog: Catalog): GuideView {
   const applies = all.filter((d) => errorTypesFor(catalog, d.provider).includes(errorType));
   return {
-    breadcrumbs: [{ name: 'All providers', path: '/' }, { name: 'Error guides', path: '/errors' }, { name: errorType.shortTitle, path: `/errors/${errorType.slug}` }],
-    error: { slug: errorType.slug, title: errorType.title, shortTitle: errorType.shortTitle, statuses: statusText(errorType.httpStatuses) },
+    breadcrumbs: [
+      { name: 'All providers', path: '/' },
+      { name: 'Error guides', path: '/errors' },
+      { name: errorType.shortTitle, path: `/errors/${errorType.slug}` },
+    ],
+    error: {
+      slug: errorType.slug,
+      title: errorType.title,
+      shortTitle: errorType.shortTitle,
+      statuses: statusText(errorType.httpStatuses),
+    },
     title: `${errorType.title}: what it means at every AI API provider`,
     description: errorType.guide.summary.replace(/`/g, ''),
     summary: toSegments(errorType.guide.summary),
@@ -77,9 +89,10 @@ export function guideView(errorType: ErrorType, all: readonly ProviderData[], ca
       return {
         provider: { slug: p.slug, name: p.name },
         href: `/${p.slug}/error/${errorType.slug}`,
-        spellings: own.length > 0
-          ? own.map((s) => ({ label: s.label, exceptions: s.exceptions ?? [] }))
-          : [{ label: 'No form of its own recorded: the common forms below apply', exceptions: [] }],
+        spellings:
+          own.length > 0
+            ? own.map((s) => ({ label: s.label, exceptions: s.exceptions ?? [] }))
+            : [{ label: 'No form of its own recorded: the common forms below apply', exceptions: [] }],
         status: levelView(d.status.level),
         checked: timeView(d.status.checkedAt, d.now),
         verdict: { label: verdict.label, tone: VERDICT_TONES[verdict.verdict], text: verdict.text },
@@ -91,7 +104,9 @@ export function guideView(errorType: ErrorType, all: readonly ProviderData[], ca
     fixes: errorType.guide.fixes.map(toSegments),
     faq: errorType.guide.faq.map((f) => ({ q: f.q, a: toSegments(f.a) })),
     related: [
-      ...catalog.errorTypes.filter((e) => e.slug !== errorType.slug).map((e) => ({ label: `${e.shortTitle}: every provider`, href: `/errors/${e.slug}` })),
+      ...catalog.errorTypes
+        .filter((e) => e.slug !== errorType.slug)
+        .map((e) => ({ label: `${e.shortTitle}: every provider`, href: `/errors/${e.slug}` })),
       { label: 'Diagnose a pasted error message', href: '/diagnose' },
       { label: 'How we decide a status and a verdict', href: '/methodology' },
       { label: 'All AI API providers', href: '/' },

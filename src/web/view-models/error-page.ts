@@ -4,15 +4,29 @@ import { errorTypesFor } from '../../catalog/load.ts';
 import type { ErrorType, Signature } from '../../catalog/schema.ts';
 import type { ProviderData } from '../provider-data.ts';
 import {
-  componentsView, headlineView, incidentsView, reasonViews,
-  type ComponentsView, type HeadlineView, type IncidentsView, type ReasonView,
+  componentsView,
+  headlineView,
+  incidentsView,
+  reasonViews,
+  type ComponentsView,
+  type HeadlineView,
+  type IncidentsView,
+  type ReasonView,
 } from './common.ts';
 import { communityView, type CommunityBlockView, type ReportFormInput } from './community.ts';
 import { errorVerdict } from './error-verdict.ts';
 import { liveSignalsView, type LiveSignalsView } from './live-signals.ts';
 import type { Crumb, FaqItem } from '../structured-data.ts';
 import { providerFeedLinks, type FeedLink } from './feed.ts';
-import { fillText, officialPageHref, placeholderValues, providerText, segmentsText, toSegments, type Segment } from './text.ts';
+import {
+  fillText,
+  officialPageHref,
+  placeholderValues,
+  providerText,
+  segmentsText,
+  toSegments,
+  type Segment,
+} from './text.ts';
 
 export type SignatureView = {
   label: string;
@@ -52,7 +66,14 @@ export type ErrorPageView = {
   components: ComponentsView;
   incidents: IncidentsView;
   faq: { q: string; a: Segment[] }[];
-  related: { dashboard: LinkView; isItDown: LinkView; guide: LinkView; diagnose: LinkView; otherErrors: LinkView[]; all: LinkView };
+  related: {
+    dashboard: LinkView;
+    isItDown: LinkView;
+    guide: LinkView;
+    diagnose: LinkView;
+    otherErrors: LinkView[];
+    all: LinkView;
+  };
 };
 
 const signatureView = (s: Signature): SignatureView => ({
@@ -76,7 +97,13 @@ export function resourceLinks(data: ProviderData): LinkView[] {
   return links.filter((l) => (seen.has(l.href) ? false : (seen.add(l.href), true)));
 }
 
-export function errorPageView(data: ProviderData, errorType: ErrorType, catalog: Catalog, probeIntervalMs: number, form: ReportFormInput): ErrorPageView {
+export function errorPageView(
+  data: ProviderData,
+  errorType: ErrorType,
+  catalog: Catalog,
+  probeIntervalMs: number,
+  form: ReportFormInput,
+): ErrorPageView {
   const p = data.provider;
   const values = placeholderValues(p);
   const override = p.errors[errorType.slug];
@@ -90,11 +117,20 @@ export function errorPageView(data: ProviderData, errorType: ErrorType, catalog:
     error: { slug: errorType.slug, title: errorType.title, shortTitle: errorType.shortTitle },
     title: `${p.name}: ${errorType.title}`,
     description: fillText(errorType.summary, values),
-    breadcrumbs: [{ name: 'All providers', path: '/' }, { name: p.name, path: `/${p.slug}` }, { name: errorType.shortTitle, path }],
+    breadcrumbs: [
+      { name: 'All providers', path: '/' },
+      { name: p.name, path: `/${p.slug}` },
+      { name: errorType.shortTitle, path },
+    ],
     feeds: providerFeedLinks(p),
     faqText: faq.map((f) => ({ q: f.q, a: segmentsText(f.a) })),
     headline: headlineView(data),
-    verdict: { verdict: verdict.verdict, label: verdict.label, text: verdict.text, evidence: reasonViews(verdict.evidence, data.now) },
+    verdict: {
+      verdict: verdict.verdict,
+      label: verdict.label,
+      text: verdict.text,
+      evidence: reasonViews(verdict.evidence, data.now),
+    },
     community: communityView(data, form, errorType),
     explanation: errorType.explanation.map(text),
     note: override?.note ? text(override.note) : null,

@@ -54,14 +54,20 @@ function incidentEntries(data: ProviderData, incident: IncidentRow, site: FeedSi
   const view = incidentView(incident, data.now);
   const name = data.provider.name;
   const base = `tag:${tagAuthority(site.siteUrl)},${TAG_DATE}:${data.provider.slug}/${incident.origin}/${encodeURIComponent(incident.key)}`;
-  const category = incident.origin === 'detected'
-    ? { term: 'detected', label: 'Detected by us' }
-    : { term: incident.kind === 'maintenance' ? 'maintenance' : 'official', label: incident.kind === 'maintenance' ? 'Official maintenance' : 'Official incident' };
+  const category =
+    incident.origin === 'detected'
+      ? { term: 'detected', label: 'Detected by us' }
+      : {
+          term: incident.kind === 'maintenance' ? 'maintenance' : 'official',
+          label: incident.kind === 'maintenance' ? 'Official maintenance' : 'Official incident',
+        };
   const by = incident.origin === 'detected' ? '; detected by our probes' : '';
   const footer = [
     `Impact: ${view.impact.label}.`,
     view.components.length ? `Affected: ${view.components.join(', ')}.` : '',
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
   const entry = (state: string, stateKey: string, at: number, body: string): FeedEntryView => ({
     id: `${base}/${at}/${stateKey}`,
     title: xmlSafe(`${name}: ${incident.title} (${state}${by})`),
@@ -78,34 +84,55 @@ function incidentEntries(data: ProviderData, incident: IncidentRow, site: FeedSi
   return incident.updates.map((u, index) => entry(view.updates[index]!.state, u.state, u.at, u.body));
 }
 
-const newestFirst = (a: FeedEntryView, b: FeedEntryView) => b.updated.localeCompare(a.updated) || a.id.localeCompare(b.id);
+const newestFirst = (a: FeedEntryView, b: FeedEntryView) =>
+  b.updated.localeCompare(a.updated) || a.id.localeCompare(b.id);
 
 function entriesOf(data: ProviderData, site: FeedSite): FeedEntryView[] {
   return data.incidents.flatMap((incident) => incidentEntries(data, incident, site));
 }
 
-function feed(site: FeedSite, now: number, head: Omit<FeedView, 'updated' | 'author' | 'entries'>, entries: FeedEntryView[], limit: number): FeedView {
+function feed(
+  site: FeedSite,
+  now: number,
+  head: Omit<FeedView, 'updated' | 'author' | 'entries'>,
+  entries: FeedEntryView[],
+  limit: number,
+): FeedView {
   const kept = entries.sort(newestFirst).slice(0, limit);
   return { ...head, updated: kept[0]?.updated ?? toIso(now), author: site.siteName, entries: kept };
 }
 
 export function providerFeedView(data: ProviderData, site: FeedSite): FeedView {
   const p = data.provider;
-  return feed(site, data.now, {
-    id: `${site.siteUrl}${providerFeedPath(p.slug)}`,
-    title: xmlSafe(`${p.name} incidents · ${site.siteName}`),
-    subtitle: xmlSafe(`Incidents and maintenance from ${p.name}'s official status page and problems detected by our own probes, with every update.`),
-    selfHref: `${site.siteUrl}${providerFeedPath(p.slug)}`,
-    pageHref: `${site.siteUrl}/${p.slug}`,
-  }, entriesOf(data, site), PROVIDER_FEED_ENTRIES);
+  return feed(
+    site,
+    data.now,
+    {
+      id: `${site.siteUrl}${providerFeedPath(p.slug)}`,
+      title: xmlSafe(`${p.name} incidents · ${site.siteName}`),
+      subtitle: xmlSafe(
+        `Incidents and maintenance from ${p.name}'s official status page and problems detected by our own probes, with every update.`,
+      ),
+      selfHref: `${site.siteUrl}${providerFeedPath(p.slug)}`,
+      pageHref: `${site.siteUrl}/${p.slug}`,
+    },
+    entriesOf(data, site),
+    PROVIDER_FEED_ENTRIES,
+  );
 }
 
 export function allProvidersFeedView(all: ProviderData[], site: FeedSite, now: number): FeedView {
-  return feed(site, now, {
-    id: `${site.siteUrl}${allFeedPath}`,
-    title: xmlSafe(`AI API incidents · ${site.siteName}`),
-    subtitle: `Incidents and maintenance of ${all.length} AI API providers, official and detected by our own probes, with every update.`,
-    selfHref: `${site.siteUrl}${allFeedPath}`,
-    pageHref: `${site.siteUrl}/`,
-  }, all.flatMap((data) => entriesOf(data, site)), ALL_FEED_ENTRIES);
+  return feed(
+    site,
+    now,
+    {
+      id: `${site.siteUrl}${allFeedPath}`,
+      title: xmlSafe(`AI API incidents · ${site.siteName}`),
+      subtitle: `Incidents and maintenance of ${all.length} AI API providers, official and detected by our own probes, with every update.`,
+      selfHref: `${site.siteUrl}${allFeedPath}`,
+      pageHref: `${site.siteUrl}/`,
+    },
+    all.flatMap((data) => entriesOf(data, site)),
+    ALL_FEED_ENTRIES,
+  );
 }

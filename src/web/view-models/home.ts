@@ -4,15 +4,24 @@ import type { ProviderData } from '../provider-data.ts';
 import { levelView, timeView, type LevelView, type TimeView } from './common.ts';
 
 export type HomeRowView = { slug: string; name: string; status: LevelView; summary: string; checked: TimeView | null };
-export type HomeView = { title: string; description: string; query: string; rows: HomeRowView[]; total: number; counts: (LevelView & { count: number })[] };
+export type HomeView = {
+  title: string;
+  description: string;
+  query: string;
+  rows: HomeRowView[];
+  total: number;
+  counts: (LevelView & { count: number })[];
+};
 
 /** Worst first; unknown sits between trouble and operational, since it is neither. */
-const ORDER = (level: Level): number => (level === 'unknown' ? 0.5 : LEVEL_SEVERITY[level] === 0 ? 0 : LEVEL_SEVERITY[level] + 1);
+const ORDER = (level: Level): number =>
+  level === 'unknown' ? 0.5 : LEVEL_SEVERITY[level] === 0 ? 0 : LEVEL_SEVERITY[level] + 1;
 
 export function homeView(all: ProviderData[], query: string, siteName: string): HomeView {
   const needle = query.trim().toLowerCase();
   const matches = (d: ProviderData) =>
-    needle === '' || [d.provider.name, d.provider.slug, ...d.provider.aliases].some((n) => n.toLowerCase().includes(needle));
+    needle === '' ||
+    [d.provider.name, d.provider.slug, ...d.provider.aliases].some((n) => n.toLowerCase().includes(needle));
   const rows = all
     .filter(matches)
     .sort((a, b) => ORDER(b.status.level) - ORDER(a.status.level) || a.provider.name.localeCompare(b.provider.name))

@@ -5,8 +5,16 @@ import { errorTypesFor } from '../../catalog/load.ts';
 import { answerIsItDown, type DownAnswer } from '../../status/down-answer.ts';
 import type { ProviderData } from '../provider-data.ts';
 import {
-  headlineView, incidentView, levelView, reasonViews, timeView,
-  type HeadlineView, type IncidentView, type LevelView, type ReasonView, type TimeView,
+  headlineView,
+  incidentView,
+  levelView,
+  reasonViews,
+  timeView,
+  type HeadlineView,
+  type IncidentView,
+  type LevelView,
+  type ReasonView,
+  type TimeView,
 } from './common.ts';
 import type { LinkView } from './error-page.ts';
 import { officialPageHref } from './text.ts';
@@ -60,13 +68,22 @@ export function isItDownView(data: ProviderData, all: readonly ProviderData[], c
     .filter((c) => c.level !== 'operational' && c.level !== 'unknown')
     .map((c) => ({ name: c.name, status: levelView(c.level), since: timeView(c.changedAt, data.now) }));
   const readAt = timeView(data.officialCheck.lastOkAt, data.now);
-  const affectedNote = data.components === null
-    ? p.statusPage ? `${p.name}'s status page has not been read yet, so we cannot list affected components.` : `${p.name} has no official status page that lists components.`
-    : affected.length === 0
-      ? `${p.name}'s status page lists no component in trouble${official.state === 'fresh' ? '' : ` (as last read ${readAt?.ago ?? 'earlier'})`}.`
-      : official.state === 'fresh' ? `As ${p.name}'s status page lists them now.` : `As ${p.name}'s status page last showed them, ${readAt?.ago ?? 'earlier'}.`;
+  const affectedNote =
+    data.components === null
+      ? p.statusPage
+        ? `${p.name}'s status page has not been read yet, so we cannot list affected components.`
+        : `${p.name} has no official status page that lists components.`
+      : affected.length === 0
+        ? `${p.name}'s status page lists no component in trouble${official.state === 'fresh' ? '' : ` (as last read ${readAt?.ago ?? 'earlier'})`}.`
+        : official.state === 'fresh'
+          ? `As ${p.name}'s status page lists them now.`
+          : `As ${p.name}'s status page last showed them, ${readAt?.ago ?? 'earlier'}.`;
   return {
-    breadcrumbs: [{ name: 'All providers', path: '/' }, { name: p.name, path: `/${p.slug}` }, { name: 'Is it down?', path: `/${p.slug}/is-it-down` }],
+    breadcrumbs: [
+      { name: 'All providers', path: '/' },
+      { name: p.name, path: `/${p.slug}` },
+      { name: 'Is it down?', path: `/${p.slug}/is-it-down` },
+    ],
     provider: { slug: p.slug, name: p.name },
     title: `Is ${p.name} down? ${answer.label}`,
     description: `Is ${p.name} down right now? A direct answer from ${p.name}'s official status page, our live probes of its API and reports from developers, each with its age.`,
@@ -81,7 +98,10 @@ export function isItDownView(data: ProviderData, all: readonly ProviderData[], c
       .sort((a, b) => a.provider.name.localeCompare(b.provider.name))
       .map((d) => ({ slug: d.provider.slug, name: d.provider.name, checked: timeView(d.status.checkedAt, d.now) })),
     officialHref: officialPageHref(p),
-    errorPages: errorTypesFor(catalog, p).map((e) => ({ label: `${p.name}: ${e.title}`, href: `/${p.slug}/error/${e.slug}` })),
+    errorPages: errorTypesFor(catalog, p).map((e) => ({
+      label: `${p.name}: ${e.title}`,
+      href: `/${p.slug}/error/${e.slug}`,
+    })),
     related: [
       { label: `${p.name} status dashboard`, href: `/${p.slug}` },
       { label: `Diagnose an error message from ${p.name}`, href: `/diagnose?provider=${p.slug}` },

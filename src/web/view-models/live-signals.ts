@@ -28,7 +28,8 @@ export type LiveSignalsView = {
 /** One plain sentence: what the probe sends and what a healthy answer looks like. */
 export function describeProbeSetup(provider: Provider, intervalMs: number): string {
   const probe = provider.probe;
-  if (!probe) return `We do not probe ${provider.name}'s API: it has no public endpoint we can call without a real account.`;
+  if (!probe)
+    return `We do not probe ${provider.name}'s API: it has no public endpoint we can call without a real account.`;
   const statuses = probe.expect.statuses.join(' or ');
   return `Every ${formatDuration(intervalMs)} we call ${probe.method} ${probe.url} with a deliberately invalid key; a quick ${statuses} rejection in ${provider.name}'s usual format means its authentication layer is up.`;
 }
@@ -36,11 +37,19 @@ export function describeProbeSetup(provider: Provider, intervalMs: number): stri
 /** A short name for what the probe reading says now. */
 export function probeStateLabel(reading: SignalReading): string {
   if (reading.state !== 'fresh') {
-    return { stale: 'Stale', never: 'No results yet', absent: 'Not probed', suspended: 'Suspended', quiet: 'No results yet' }[reading.state];
+    return {
+      stale: 'Stale',
+      never: 'No results yet',
+      absent: 'Not probed',
+      suspended: 'Suspended',
+      quiet: 'No results yet',
+    }[reading.state];
   }
   if (reading.level === 'partial_outage') return 'Failing';
   if (reading.level === 'degraded') return 'Slow';
-  return reading.okAt !== null && reading.okAt === reading.checkedAt ? 'Answering normally' : 'Unusual result, not confirmed';
+  return reading.okAt !== null && reading.okAt === reading.checkedAt
+    ? 'Answering normally'
+    : 'Unusual result, not confirmed';
 }
 
 function stateNote(reading: SignalReading): string | null {
@@ -51,17 +60,24 @@ function stateNote(reading: SignalReading): string | null {
 
 /** "DNS 12 ms · connect 30 ms · TLS 41 ms · first byte 180 ms"; null when no phase is known (a reused connection). */
 export function phasesText(row: Pick<ProbeResultRow, 'dnsMs' | 'connectMs' | 'tlsMs' | 'ttfbMs'>): string | null {
-  const phases = [['DNS', row.dnsMs], ['connect', row.connectMs], ['TLS', row.tlsMs], ['first byte', row.ttfbMs]] as const;
+  const phases = [
+    ['DNS', row.dnsMs],
+    ['connect', row.connectMs],
+    ['TLS', row.tlsMs],
+    ['first byte', row.ttfbMs],
+  ] as const;
   const known = phases.filter(([, ms]) => ms !== null).map(([name, ms]) => `${name} ${formatMs(ms as number)}`);
   return known.length > 0 ? known.join(' · ') : null;
 }
 
 function latencyText(last: ProbeResultRow, data: ProviderData): string {
   const b = data.probeBaseline;
-  const usual = b.medianMs !== null ? `usual ${formatMs(b.medianMs)}` : 'no normal answer in the last 24 hours to compare with';
-  const now = answeredAsExpected(last.outcome) && last.latencyMs !== null
-    ? `${formatMs(last.latencyMs)} on the last probe, ${usual}`
-    : `no answer to time on the last probe; ${usual}`;
+  const usual =
+    b.medianMs !== null ? `usual ${formatMs(b.medianMs)}` : 'no normal answer in the last 24 hours to compare with';
+  const now =
+    answeredAsExpected(last.outcome) && last.latencyMs !== null
+      ? `${formatMs(last.latencyMs)} on the last probe, ${usual}`
+      : `no answer to time on the last probe; ${usual}`;
   const rule = b.trusted
     ? `answers slower than ${formatMs(b.slowAboveMs)} count as slow`
     : `until ${BASELINE_MIN_SAMPLES} normal answers set the usual (${b.samples} so far), only answers slower than ${formatMs(SLOW_WITHOUT_BASELINE_MS)} count as slow`;
@@ -74,7 +90,8 @@ export function liveSignalsView(data: ProviderData, intervalMs: number): LiveSig
   const configured = data.provider.probe !== null;
   const last = samples.at(-1);
   const answered = samples.filter((s) => answeredAsExpected(s.outcome)).length;
-  const percent = samples.length > 0 ? `${((100 * answered) / samples.length).toFixed(answered === samples.length ? 0 : 1)}%` : '';
+  const percent =
+    samples.length > 0 ? `${((100 * answered) / samples.length).toFixed(answered === samples.length ? 0 : 1)}%` : '';
   return {
     configured,
     description: describeProbeSetup(data.provider, intervalMs),
@@ -86,17 +103,35 @@ export function liveSignalsView(data: ProviderData, intervalMs: number): LiveSig
       ? {
           text: `The API ${describeProbe(last)}.`,
           at: timeView(last.at, data.now),
-          tone: last.outcome === 'rejected_as_expected' ? 'ok' : last.outcome === 'slow' || last.outcome === 'unexpected_body' ? 'warn' : 'bad',
+          tone:
+            last.outcome === 'rejected_as_expected'
+              ? 'ok'
+              : last.outcome === 'slow' || last.outcome === 'unexpected_body'
+                ? 'warn'
+                : 'bad',
           phases: phasesText(last),
           detail: answeredAsExpected(last.outcome) ? null : last.detail,
         }
       : null,
     latency: last
-      ? { lastMs: last.latencyMs, usualMs: data.usualLatencyMs, slowAboveMs: data.probeBaseline.slowAboveMs, text: latencyText(last, data) }
+      ? {
+          lastMs: last.latencyMs,
+          usualMs: data.usualLatencyMs,
+          slowAboveMs: data.probeBaseline.slowAboveMs,
+          text: latencyText(last, data),
+        }
       : null,
-    successRate: samples.length > 0
-      ? { percent, answered, total: samples.length, text: `${answered} of ${samples.length} probes in the last 24 hours answered as expected (${percent}).` }
+    successRate:
+      samples.length > 0
+        ? {
+            percent,
+            answered,
+            total: samples.length,
+            text: `${answered} of ${samples.length} probes in the last 24 hours answered as expected (${percent}).`,
+          }
+        : null,
+    chart: configured
+      ? probeChartView(samples, { now: data.now, windowMs: PROBE_WINDOW_MS, intervalMs, baseline: data.probeBaseline })
       : null,
-    chart: configured ? probeChartView(samples, { now: data.now, windowMs: PROBE_WINDOW_MS, intervalMs, baseline: data.probeBaseline }) : null,
   };
 }

@@ -6,14 +6,22 @@ import { KEY_PREFIXES, REDACTION_RULES } from '../../diagnose/redact.ts';
 import { MAX_PASTE_CHARS } from '../../diagnose/match.ts';
 import { IMPACTS, LEVEL_LABELS, LEVELS, REPORT_CATEGORY_LABELS } from '../../domain.ts';
 import {
-  COMMUNITY_BASELINE_DAYS, COMMUNITY_BASELINE_FLOOR, COMMUNITY_BUCKET_MS, COMMUNITY_SPIKE_MIN_REPORTS,
-  COMMUNITY_SPIKE_MULTIPLE, COMMUNITY_WINDOW_MS,
+  COMMUNITY_BASELINE_DAYS,
+  COMMUNITY_BASELINE_FLOOR,
+  COMMUNITY_BUCKET_MS,
+  COMMUNITY_SPIKE_MIN_REPORTS,
+  COMMUNITY_SPIKE_MULTIPLE,
+  COMMUNITY_WINDOW_MS,
 } from '../../status/community.ts';
 import { ANSWER_OF_LEVEL, DOWN_ANSWER_LABELS } from '../../status/down-answer.ts';
 import { staleAfterMs, STALE_AFTER_INTERVALS } from '../../status/freshness.ts';
 import { levelOfImpact } from '../../status/levels.ts';
 import {
-  LOCAL_FAULT_MIN_PROVIDERS, LOCAL_FAULT_SHARE, PROBE_FAILURES_TO_CONFIRM, PROBE_SLOW_TO_CONFIRM, PROBE_SUCCESSES_TO_CLEAR,
+  LOCAL_FAULT_MIN_PROVIDERS,
+  LOCAL_FAULT_SHARE,
+  PROBE_FAILURES_TO_CONFIRM,
+  PROBE_SLOW_TO_CONFIRM,
+  PROBE_SUCCESSES_TO_CLEAR,
 } from '../../status/probe.ts';
 import { COMPONENT_CONFIRM_POLLS } from '../../store/components.ts';
 import { formatDuration } from '../../time.ts';
@@ -21,7 +29,13 @@ import { INCIDENT_WINDOW_MS, PROBE_WINDOW_MS } from '../provider-data.ts';
 import { PAGE_REFRESH_MS } from '../render-cache.ts';
 
 export type MethodTable = { caption: string; head: string[]; rows: { text: string; href: string | null }[][] };
-export type MethodSection = { id: string; heading: string; paragraphs: string[]; list: string[]; table: MethodTable | null };
+export type MethodSection = {
+  id: string;
+  heading: string;
+  paragraphs: string[];
+  list: string[];
+  table: MethodTable | null;
+};
 
 export type MethodologyView = { breadcrumbs: Crumb[]; title: string; description: string; sections: MethodSection[] };
 
@@ -38,8 +52,13 @@ const percent = (share: number) => `${Math.round(share * 100)}%`;
 export function methodologyView(config: Config, catalog: Catalog): MethodologyView {
   const poll = formatDuration(config.pollIntervalMs);
   const probe = formatDuration(config.probeIntervalMs);
-  const section = (id: string, heading: string, paragraphs: string[], list: string[] = [], table: MethodTable | null = null): MethodSection =>
-    ({ id, heading, paragraphs, list, table });
+  const section = (
+    id: string,
+    heading: string,
+    paragraphs: string[],
+    list: string[] = [],
+    table: MethodTable | null = null,
+  ): MethodSection => ({ id, heading, paragraphs, list, table });
   const impacts: MethodTable = {
     caption: 'Incident impact → level',
     head: ['Declared impact', 'Level'],
@@ -51,9 +70,14 @@ export function methodologyView(config: Config, catalog: Catalog): MethodologyVi
     rows: catalog.errorTypes.map((e) => [
       cell(e.title, `/errors/${e.slug}`),
       cell(USUAL_SIDE[e.usualSide]),
-      cell([e.probeProves ? 'a normal answer points to your side' : null, e.probeTroubleCounts ? 'failures point to the provider' : null]
-        .filter((part) => part !== null)
-        .join('; ') || 'not relevant'),
+      cell(
+        [
+          e.probeProves ? 'a normal answer points to your side' : null,
+          e.probeTroubleCounts ? 'failures point to the provider' : null,
+        ]
+          .filter((part) => part !== null)
+          .join('; ') || 'not relevant',
+      ),
     ]),
   };
   const answers: MethodTable = {
@@ -62,9 +86,13 @@ export function methodologyView(config: Config, catalog: Catalog): MethodologyVi
     rows: LEVELS.map((level) => [cell(LEVEL_LABELS[level]), cell(DOWN_ANSWER_LABELS[ANSWER_OF_LEVEL[level]])]),
   };
   return {
-    breadcrumbs: [{ name: 'All providers', path: '/' }, { name: 'Methodology', path: '/methodology' }],
+    breadcrumbs: [
+      { name: 'All providers', path: '/' },
+      { name: 'Methodology', path: '/methodology' },
+    ],
     title: 'How we decide a status: methodology',
-    description: 'How the status of each AI API provider, the verdict on each error and the diagnosis of a pasted error are decided, with the exact intervals and thresholds the site uses.',
+    description:
+      'How the status of each AI API provider, the verdict on each error and the diagnosis of a pasted error are decided, with the exact intervals and thresholds the site uses.',
     sections: [
       section('signals', 'Three signals, each with its age', [
         `Official: we read each provider's own status page every ${poll} and keep its components, incidents and maintenances. A component's level changes only after ${COMPONENT_CONFIRM_POLLS} polls in a row agree, so one odd reading does not flip the page.`,
@@ -75,26 +103,49 @@ export function methodologyView(config: Config, catalog: Catalog): MethodologyVi
         `A signal is fresh while its last successful reading is younger than ${STALE_AFTER_INTERVALS} of its intervals: ${formatDuration(staleAfterMs(config.pollIntervalMs))} for the status page, ${formatDuration(staleAfterMs(config.probeIntervalMs))} for the probe. A stale signal is shown with its age but never decides the status.`,
         'When no signal is fresh, the status is Unknown, and the page says what we last saw and when. A provider without an official status page says so; it is never shown as Operational on that account.',
       ]),
-      section('headline', 'The status', [
-        'The status is the worst level that a fresh signal supports, and it always lists the reasons behind it: which signal, what it saw and when.',
-        'Operational needs at least one fresh signal that can prove health (the status page or the probe) and every fresh signal healthy. Silence in community reports proves nothing.',
-      ], [
-        `Status page: the worst component or open incident. One component in Major Outage on a page of several is a Partial Outage of the provider; only every component down, or the page itself, makes it a Major Outage.`,
-        `Probe: ${PROBE_FAILURES_TO_CONFIRM} failed probes in a row (errors, timeouts, wrong answers) make a Partial Outage; ${PROBE_SLOW_TO_CONFIRM} slow answers in a row make it Degraded; ${PROBE_SUCCESSES_TO_CLEAR} normal answers in a row clear it.`,
-        `Community: a spike needs at least ${COMMUNITY_SPIKE_MIN_REPORTS} reports from different people in the last ${formatDuration(COMMUNITY_WINDOW_MS)} and ${COMMUNITY_SPIKE_MULTIPLE} times the usual level (the usual level never counts as less than ${COMMUNITY_BASELINE_FLOOR}). Reports alone raise the status to Degraded at most.`,
-        `Our own faults are not the provider's: when at least ${LOCAL_FAULT_MIN_PROVIDERS} providers and ${percent(LOCAL_FAULT_SHARE)} of those probed fail the same network way at once, we suspend the probe signal instead of declaring outages.`,
-      ], impacts),
-      section('verdict', 'Your side or theirs: the verdict on an error page', [
-        'Each error page weighs the evidence that matters for that error: a failing probe, an open incident or a component in trouble whose words concern this error, and a spike of community reports in its category.',
-        "Any such evidence makes the verdict \"Likely on the provider's side\". For errors that are usually yours, a fresh status page with no related incident, or a probe that gets its normal answer, makes it \"Likely on your side\". Without fresh evidence the verdict is \"Inconclusive\" and says why.",
-      ], [], errorTypes),
-      section('is-it-down', 'Is it down?', [
-        'The answer on each "Is it down?" page comes from the same status: never No without a fresh healthy signal, never Yes without evidence from a fresh signal.',
-      ], [], answers),
-      section('diagnose', 'Paste-your-error diagnosis', [
-        `The diagnosis reads up to ${MAX_PASTE_CHARS.toLocaleString('en-US')} characters. Before anything else, every part that looks like a secret is replaced with [redacted]; the key prefixes ${KEY_PREFIXES.map((k) => `${k}…`).join(', ')} are kept because they are no secret and tell the provider.`,
-        "The text is then compared with every signature in our error catalog: HTTP statuses, error codes and types, each provider's exact wording and its SDKs' exception names. Matches are ranked by how much evidence they share with the text, and each one lists why. Nothing pasted is stored or logged, and the answer is never cached.",
-      ], REDACTION_RULES.map((r) => `Redacted: ${r.kind}`)),
+      section(
+        'headline',
+        'The status',
+        [
+          'The status is the worst level that a fresh signal supports, and it always lists the reasons behind it: which signal, what it saw and when.',
+          'Operational needs at least one fresh signal that can prove health (the status page or the probe) and every fresh signal healthy. Silence in community reports proves nothing.',
+        ],
+        [
+          `Status page: the worst component or open incident. One component in Major Outage on a page of several is a Partial Outage of the provider; only every component down, or the page itself, makes it a Major Outage.`,
+          `Probe: ${PROBE_FAILURES_TO_CONFIRM} failed probes in a row (errors, timeouts, wrong answers) make a Partial Outage; ${PROBE_SLOW_TO_CONFIRM} slow answers in a row make it Degraded; ${PROBE_SUCCESSES_TO_CLEAR} normal answers in a row clear it.`,
+          `Community: a spike needs at least ${COMMUNITY_SPIKE_MIN_REPORTS} reports from different people in the last ${formatDuration(COMMUNITY_WINDOW_MS)} and ${COMMUNITY_SPIKE_MULTIPLE} times the usual level (the usual level never counts as less than ${COMMUNITY_BASELINE_FLOOR}). Reports alone raise the status to Degraded at most.`,
+          `Our own faults are not the provider's: when at least ${LOCAL_FAULT_MIN_PROVIDERS} providers and ${percent(LOCAL_FAULT_SHARE)} of those probed fail the same network way at once, we suspend the probe signal instead of declaring outages.`,
+        ],
+        impacts,
+      ),
+      section(
+        'verdict',
+        'Your side or theirs: the verdict on an error page',
+        [
+          'Each error page weighs the evidence that matters for that error: a failing probe, an open incident or a component in trouble whose words concern this error, and a spike of community reports in its category.',
+          'Any such evidence makes the verdict "Likely on the provider\'s side". For errors that are usually yours, a fresh status page with no related incident, or a probe that gets its normal answer, makes it "Likely on your side". Without fresh evidence the verdict is "Inconclusive" and says why.',
+        ],
+        [],
+        errorTypes,
+      ),
+      section(
+        'is-it-down',
+        'Is it down?',
+        [
+          'The answer on each "Is it down?" page comes from the same status: never No without a fresh healthy signal, never Yes without evidence from a fresh signal.',
+        ],
+        [],
+        answers,
+      ),
+      section(
+        'diagnose',
+        'Paste-your-error diagnosis',
+        [
+          `The diagnosis reads up to ${MAX_PASTE_CHARS.toLocaleString('en-US')} characters. Before anything else, every part that looks like a secret is replaced with [redacted]; the key prefixes ${KEY_PREFIXES.map((k) => `${k}…`).join(', ')} are kept because they are no secret and tell the provider.`,
+          "The text is then compared with every signature in our error catalog: HTTP statuses, error codes and types, each provider's exact wording and its SDKs' exception names. Matches are ranked by how much evidence they share with the text, and each one lists why. Nothing pasted is stored or logged, and the answer is never cached.",
+        ],
+        REDACTION_RULES.map((r) => `Redacted: ${r.kind}`),
+      ),
       section('pages', 'Pages and data', [
         `Pages show incidents of the last ${formatDuration(INCIDENT_WINDOW_MS)} and probe results of the last ${formatDuration(PROBE_WINDOW_MS)}. A page is rendered again whenever its data changes, and at least every ${formatDuration(PAGE_REFRESH_MS)} so that ages stay true.`,
         `Community report categories: ${Object.values(REPORT_CATEGORY_LABELS).join(', ')}.`,

@@ -55,7 +55,7 @@ const FAILURE_WORDS: Partial<Record<ProbeOutcome, string>> = {
   dns_error: 'DNS error',
 };
 const failureWord = (s: ChartSample) =>
-  s.outcome === 'unexpected_status' ? `HTTP ${s.httpStatus ?? '?'}` : FAILURE_WORDS[s.outcome] ?? s.outcome;
+  s.outcome === 'unexpected_status' ? `HTTP ${s.httpStatus ?? '?'}` : (FAILURE_WORDS[s.outcome] ?? s.outcome);
 
 type Span = { from: number; to: number };
 
@@ -63,11 +63,18 @@ type Span = { from: number; to: number };
 function gapsOf(times: readonly number[], start: number, now: number, gapMs: number): Span[] {
   const edges = [start, ...times, now];
   const spans: Span[] = [];
-  for (let i = 1; i < edges.length; i += 1) if (edges[i]! - edges[i - 1]! > gapMs) spans.push({ from: edges[i - 1]!, to: edges[i]! });
+  for (let i = 1; i < edges.length; i += 1)
+    if (edges[i]! - edges[i - 1]! > gapMs) spans.push({ from: edges[i - 1]!, to: edges[i]! });
   return spans;
 }
 
-function summarise(samples: readonly ChartSample[], gaps: readonly Span[], baseline: LatencyBaseline, windowMs: number, clock: (at: number) => string): string {
+function summarise(
+  samples: readonly ChartSample[],
+  gaps: readonly Span[],
+  baseline: LatencyBaseline,
+  windowMs: number,
+  clock: (at: number) => string,
+): string {
   const hours = `${Math.round(windowMs / HOUR_MS)} hours`;
   if (samples.length === 0) return `No probe results in the last ${hours}.`;
   const answered = samples.filter((s) => answeredAsExpected(s.outcome));
@@ -78,14 +85,21 @@ function summarise(samples: readonly ChartSample[], gaps: readonly Span[], basel
   const percent = ((100 * answered.length) / samples.length).toFixed(answered.length === samples.length ? 0 : 1);
   const parts = [
     `Last ${hours}: ${samples.length} probe${samples.length === 1 ? '' : 's'}, ${answered.length} answered as expected (${percent}%)${slow > 0 ? `, ${slow} of them slowly` : ''}.`,
-    failed.length > 0 ? `${failed.length} failed: ${[...counts].map(([word, n]) => `${n} × ${word}`).join(', ')}; the last at ${clock(failed.at(-1)!.at)}.` : 'None failed.',
+    failed.length > 0
+      ? `${failed.length} failed: ${[...counts].map(([word, n]) => `${n} × ${word}`).join(', ')}; the last at ${clock(failed.at(-1)!.at)}.`
+      : 'None failed.',
   ];
   const latencies = answered.map((s) => s.latencyMs).filter((l): l is number => l !== null);
-  if (latencies.length > 0) parts.push(`Usual latency ${baseline.medianMs !== null ? formatMs(baseline.medianMs) : 'not known yet'}, highest ${formatMs(Math.max(...latencies))}.`);
+  if (latencies.length > 0)
+    parts.push(
+      `Usual latency ${baseline.medianMs !== null ? formatMs(baseline.medianMs) : 'not known yet'}, highest ${formatMs(Math.max(...latencies))}.`,
+    );
   const missing = gaps.reduce((sum, g) => sum + g.to - g.from, 0);
   if (gaps.length > 0) {
     const longest = gaps.reduce((a, b) => (b.to - b.from > a.to - a.from ? b : a));
-    parts.push(`No results for ${formatDuration(missing)} in all; the longest gap from ${clock(longest.from)} to ${clock(longest.to)}.`);
+    parts.push(
+      `No results for ${formatDuration(missing)} in all; the longest gap from ${clock(longest.from)} to ${clock(longest.to)}.`,
+    );
   }
   return parts.join(' ');
 }
@@ -99,7 +113,12 @@ export function probeChartView(
   const clock = (at: number) => formatUtcShort(at, now);
   const inWindow = samples.filter((s) => s.at >= start && s.at <= now);
   const gapMs = STALE_AFTER_INTERVALS * options.intervalMs;
-  const spans = gapsOf(inWindow.map((s) => s.at), start, now, gapMs);
+  const spans = gapsOf(
+    inWindow.map((s) => s.at),
+    start,
+    now,
+    gapMs,
+  );
   const answered = inWindow.filter((s) => answeredAsExpected(s.outcome) && s.latencyMs !== null);
 
   const top = Math.max(...answered.map((s) => s.latencyMs as number), baseline.medianMs ?? 0);
@@ -121,7 +140,8 @@ export function probeChartView(
   }
   if (run.length > 0) runs.push(run);
 
-  const dotLabel = (s: ChartSample) => `${clock(s.at)}: ${formatMs(s.latencyMs as number)}${s.outcome === 'slow' ? ', slow' : ''}`;
+  const dotLabel = (s: ChartSample) =>
+    `${clock(s.at)}: ${formatMs(s.latencyMs as number)}${s.outcome === 'slow' ? ', slow' : ''}`;
   const slowAboveY = baseline.trusted && baseline.slowAboveMs <= yMax ? yOf(baseline.slowAboveMs) : null;
   return {
     width: WIDTH,
@@ -130,13 +150,22 @@ export function probeChartView(
     summary: summarise(inWindow, spans, baseline, windowMs, clock),
     empty: inWindow.length === 0,
     plot: { ...PLOT, bottom, right: PLOT.x + PLOT.width },
-    lines: runs.filter((r) => r.length > 1).map((r) => r.map((s) => `${xOf(s.at)},${yOf(s.latencyMs as number)}`).join(' ')),
+    lines: runs
+      .filter((r) => r.length > 1)
+      .map((r) => r.map((s) => `${xOf(s.at)},${yOf(s.latencyMs as number)}`).join(' ')),
     dots: answered
       .filter((s) => s.outcome === 'slow' || runs.some((r) => r.length === 1 && r[0] === s))
       .map((s) => ({ x: xOf(s.at), y: yOf(s.latencyMs as number), slow: s.outcome === 'slow', label: dotLabel(s) })),
-    failures: inWindow.filter((s) => !answeredAsExpected(s.outcome)).map((s) => ({ x: xOf(s.at), label: `${clock(s.at)}: ${failureWord(s)}` })),
-    gaps: spans.map((g) => ({ x: xOf(g.from), width: round(xOf(g.to) - xOf(g.from)), label: `No results from ${clock(g.from)} to ${clock(g.to)}` })),
-    usual: baseline.medianMs !== null ? { y: yOf(baseline.medianMs), label: `usual ${formatMs(baseline.medianMs)}` } : null,
+    failures: inWindow
+      .filter((s) => !answeredAsExpected(s.outcome))
+      .map((s) => ({ x: xOf(s.at), label: `${clock(s.at)}: ${failureWord(s)}` })),
+    gaps: spans.map((g) => ({
+      x: xOf(g.from),
+      width: round(xOf(g.to) - xOf(g.from)),
+      label: `No results from ${clock(g.from)} to ${clock(g.to)}`,
+    })),
+    usual:
+      baseline.medianMs !== null ? { y: yOf(baseline.medianMs), label: `usual ${formatMs(baseline.medianMs)}` } : null,
     slowAbove: slowAboveY !== null ? { y: slowAboveY, label: `slow above ${formatMs(baseline.slowAboveMs)}` } : null,
     yTicks: [0, yMax / 2, yMax].map((ms) => ({ y: yOf(ms), label: formatMs(ms) })),
     xTicks: [0, 1, 2, 3, 4].map((quarter) => ({

@@ -3,8 +3,16 @@ import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
 import type { ProviderData } from '../provider-data.ts';
 import {
-  componentsView, headlineView, incidentsView, officialCheckView, timeView,
-  type ComponentsView, type HeadlineView, type IncidentsView, type OfficialCheckView, type TimeView,
+  componentsView,
+  headlineView,
+  incidentsView,
+  officialCheckView,
+  timeView,
+  type ComponentsView,
+  type HeadlineView,
+  type IncidentsView,
+  type OfficialCheckView,
+  type TimeView,
 } from './common.ts';
 import { communityView, type CommunityBlockView, type ReportFormInput } from './community.ts';
 import type { LinkView } from './error-page.ts';
@@ -21,7 +29,12 @@ export type ProviderPageView = {
   breadcrumbs: Crumb[];
   feeds: FeedLink[];
   headline: HeadlineView;
-  official: { href: string | undefined; lastOk: TimeView | null; lastAttempt: TimeView | null; configured: boolean } & OfficialCheckView;
+  official: {
+    href: string | undefined;
+    lastOk: TimeView | null;
+    lastAttempt: TimeView | null;
+    configured: boolean;
+  } & OfficialCheckView;
   community: CommunityBlockView;
   live: LiveSignalsView;
   components: ComponentsView;
@@ -31,14 +44,22 @@ export type ProviderPageView = {
   resources: LinkView[];
 };
 
-export function providerPageView(data: ProviderData, catalog: Catalog, probeIntervalMs: number, form: ReportFormInput): ProviderPageView {
+export function providerPageView(
+  data: ProviderData,
+  catalog: Catalog,
+  probeIntervalMs: number,
+  form: ReportFormInput,
+): ProviderPageView {
   const p = data.provider;
   const headline = headlineView(data);
   return {
     provider: { slug: p.slug, name: p.name, description: p.description },
     title: `${p.name} status: ${headline.label}`,
     description: `Is ${p.name} down? Live status of ${p.name}'s API from its official status page, our live probes and community reports, with components, incidents and error guides.`,
-    breadcrumbs: [{ name: 'All providers', path: '/' }, { name: p.name, path: `/${p.slug}` }],
+    breadcrumbs: [
+      { name: 'All providers', path: '/' },
+      { name: p.name, path: `/${p.slug}` },
+    ],
     feeds: providerFeedLinks(p),
     headline,
     official: {
@@ -52,7 +73,11 @@ export function providerPageView(data: ProviderData, catalog: Catalog, probeInte
     live: liveSignalsView(data, probeIntervalMs),
     components: componentsView(data),
     incidents: incidentsView(data),
-    errorPages: errorTypesFor(catalog, p).map((e) => ({ label: e.title, href: `/${p.slug}/error/${e.slug}`, summary: e.shortTitle })),
+    errorPages: errorTypesFor(catalog, p).map((e) => ({
+      label: e.title,
+      href: `/${p.slug}/error/${e.slug}`,
+      summary: e.shortTitle,
+    })),
     resources: resourceLinks(data),
     links: {
       isItDown: { label: `Is ${p.name} down right now?`, href: `/${p.slug}/is-it-down` },

@@ -28,7 +28,8 @@ export function toSegments(text: string): Segment[] {
     .filter((segment) => segment.text !== '');
 }
 
-export const providerText = (text: string, values: Record<string, string>): Segment[] => toSegments(fillText(text, values));
+export const providerText = (text: string, values: Record<string, string>): Segment[] =>
+  toSegments(fillText(text, values));
 
 /** The official status page a visitor can open: `pageUrl`, else the page URL itself (not a feed or JSON document). */
 export function officialPageHref(provider: Provider): string | undefined {
@@ -52,11 +53,18 @@ export const segmentsText = (segments: readonly Segment[]): string => segments.m
 
 /** Text without the characters XML 1.0 forbids (controls, lone surrogates), so hostile input cannot break a feed or badge. */
 export function xmlSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
+  return text.replace(
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    '',
+  );
 }
 
 /** A URL path segment from a display name: "Claude API (api.anthropic.com)" → "claude-api-api-anthropic-com". */
 export function slugOf(name: string): string {
-  return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }
