@@ -9,9 +9,11 @@ import type { Catalog } from './catalog/load.ts';
 import type { Config } from './config.ts';
 import { closeConnectionsWhenClosing } from './shutdown.ts';
 import type { Store } from './store/index.ts';
+import type { JobRole } from './web/deps.ts';
 import { registerAssets } from './web/assets.ts';
 import { registerSecurityHeaders } from './web/security-headers.ts';
 import { createClientKeys } from './web/client-key.ts';
+import { databaseRateLimits } from './web/rate-limit-store.ts';
 import { createFormTokens } from './web/form-token.ts';
 import { createPageRenderer } from './web/pages.ts';
 import { registerProblemHandlers } from './web/problems.ts';
@@ -39,7 +41,9 @@ export type AppDeps = {
   logger?: FastifyServerOptions['logger'];
   cache?: RenderCache;
   /** Whether the app can serve (default: the database answers); false answers 503 like an overloaded event loop. */
-  healthy?: () => boolean;
+  healthy?: () => boolean | Promise<boolean>;
+  /** This node's part in the jobs, for readiness (default: 'off', as when JOBS=false). */
+  jobRole?: () => JobRole;
 };
 
 /** How often Node checks connections against the request and headers timeouts (its default is 30 s). */
@@ -89,8 +93,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     production: true,
   });
   await app.register(fastifyFormbody);
-  // Only the routes that ask for it are limited (app.rateLimit in the report routes).
-  await app.register(fastifyRateLimit, { global: false, cache: 100_000 });
+  // Only the routes that ask for it are limited (app.rateLimit in the report routes); counts live in the database,
+  // so every node shares one budget per client.
+  await app.register(fastifyRateLimit, { global: false, store: databaseRateLimits(store, now) });
 
   const assets = registerAssets(app, `${VIEWS_DIR}/assets`);
   const cache = deps.cache ?? createRenderCache();
@@ -103,8 +108,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reader,
     pages,
     now,
-    clientKeys: createClientKeys(),
-    formTokens: createFormTokens(),
+    clientKeys: createClientKeys(config.secret),
+    formTokens: createFormTokens(config.secret ?? undefined),
+    jobRole: deps.jobRole ?? (() => 'off' as const),
   };
 
   registerProblemHandlers(app, pages);

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { CHECKPOINT_INTERVAL_MS, checkpointTask } from './jobs/checkpoint.ts';
 import { systemClock } from './jobs/clock.ts';
 import { createIntervalJob } from './jobs/interval.ts';
+import { createLeadership, leaderCheckMs, type Leadership, type Schedule } from './jobs/leader.ts';
 import { PRUNE_REPORTS_INTERVAL_MS, reportPruneTask } from './jobs/prune-reports.ts';
 import { PRUNE_SIGNALS_INTERVAL_MS, signalPruneTask } from './jobs/prune-signals.ts';
 import { createPollJob } from './jobs/poll.ts';
@@ -31,10 +32,24 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(error);
   }
-  const store = openStore(config.databasePath);
-  store.providers.sync(catalog.providers, Date.now());
+  let store;
+  try {
+    store = await openStore(config);
+  } catch (error) {
+    // An unreachable or refusing database is an operator's problem: one line, no stack trace.
+    process.stderr.write(`Cannot open the database: ${(error as Error).message}\n`);
+    process.exit(config.databaseUrl ? 69 : 78);
+  }
+  await store.providers.sync(catalog.providers, Date.now());
 
-  const app = await buildApp({ config, catalog, store, logger: loggerOptions(config.logLevel) });
+  let leadership: Leadership | null = null;
+  const app = await buildApp({
+    config,
+    catalog,
+    store,
+    logger: loggerOptions(config.logLevel),
+    jobRole: () => (leadership === null ? 'off' : leadership.isLeader() ? 'leader' : 'standby'),
+  });
   const policy = upstreamPolicy(config.allowPrivateUpstreams);
   const connectionLog = createConnectionLog();
   const dispatcher = createUpstreamDispatcher({ policy, connectionLog });
@@ -44,35 +59,43 @@ async function main(): Promise<void> {
     connectionLog,
     userAgent: userAgentFor(config.siteName, config.siteUrl),
   });
-  // Every schedule the process runs; each has start() and close(), and shutdown closes them all.
-  const jobs = config.jobs
-    ? [
-        createIntervalJob(reportPruneTask(store, app.log), PRUNE_REPORTS_INTERVAL_MS),
-        createIntervalJob(signalPruneTask(store, app.log), PRUNE_SIGNALS_INTERVAL_MS),
-        createIntervalJob(checkpointTask(store, app.log), CHECKPOINT_INTERVAL_MS),
-        createPollJob({
-          catalog,
-          store,
-          door,
-          clock: systemClock,
-          intervalMs: config.pollIntervalMs,
-          deadlineMs: config.pollTimeoutMs,
-          concurrency: config.pollConcurrency,
-          log: app.log,
-          onError: (provider, err) => app.log.error({ err, provider: provider.slug }, 'poll failed'),
-        }),
-        createProbeJob({
-          catalog,
-          store,
-          door,
-          clock: systemClock,
-          intervalMs: config.probeIntervalMs,
-          deadlineMs: config.probeTimeoutMs,
-          log: app.log,
-          onError: (task, err) => app.log.error({ err, host: task.host }, 'probe failed'),
-        }),
-      ]
-    : [];
+  const sqlite = store.sqlite;
+  // Every schedule the jobs run; built afresh each time this node takes the job lock, closed when it loses it.
+  const schedules = (): Schedule[] => [
+    createIntervalJob(reportPruneTask(store, app.log), PRUNE_REPORTS_INTERVAL_MS),
+    createIntervalJob(signalPruneTask(store, app.log), PRUNE_SIGNALS_INTERVAL_MS),
+    ...(sqlite ? [createIntervalJob(checkpointTask(sqlite, app.log), CHECKPOINT_INTERVAL_MS)] : []),
+    createPollJob({
+      catalog,
+      store,
+      door,
+      clock: systemClock,
+      intervalMs: config.pollIntervalMs,
+      deadlineMs: config.pollTimeoutMs,
+      concurrency: config.pollConcurrency,
+      log: app.log,
+      onError: (provider, err) => app.log.error({ err, provider: provider.slug }, 'poll failed'),
+    }),
+    createProbeJob({
+      catalog,
+      store,
+      door,
+      clock: systemClock,
+      intervalMs: config.probeIntervalMs,
+      deadlineMs: config.probeTimeoutMs,
+      log: app.log,
+      onError: (task, err) => app.log.error({ err, host: task.host }, 'probe failed'),
+    }),
+  ];
+  if (config.jobs) {
+    leadership = createLeadership({
+      lock: store.jobLock(),
+      schedules,
+      checkMs: leaderCheckMs(config.pollIntervalMs),
+      log: app.log,
+    });
+  }
+  const jobs = leadership ? [leadership] : [];
   installShutdown({ app, jobs, resources: [dispatcher], store });
 
   await app.listen({ port: config.port, host: config.host });

@@ -35,7 +35,7 @@ export function closeConnectionsWhenClosing(app: FastifyInstance): void {
 export async function shutDown({ app, jobs, resources, store }: ShutdownDeps): Promise<void> {
   await Promise.all([app.close(), ...jobs.map(async (job) => job.close())]);
   await Promise.all(resources.map(async (resource) => resource.close()));
-  store.close();
+  await store.close();
 }
 
 /** Installs the signal handlers; close-with-grace exits 1 on a second signal or when the grace runs out. */

@@ -48,8 +48,8 @@ export type ProviderData = {
 };
 
 export type ProviderReader = {
-  read(slug: string, now: number): ProviderData | undefined;
-  readAll(now: number): ProviderData[];
+  read(slug: string, now: number): Promise<ProviderData | undefined>;
+  readAll(now: number): Promise<ProviderData[]>;
 };
 
 /** Open: not closed upstream and still listed by the source (an unlisted incident is over, end unknown). */
@@ -61,24 +61,27 @@ export function isOpen(incident: Pick<IncidentRow, 'kind' | 'state' | 'unlistedA
 export function createProviderReader(deps: { store: Store; catalog: Catalog; config: Config }): ProviderReader {
   const { store, catalog, config } = deps;
 
-  function localFault(now: number): LocalFault | null {
+  async function localFault(now: number): Promise<LocalFault | null> {
     return detectLocalFault(
-      store.probes.latestPerProvider(now - 2 * config.probeIntervalMs, now - PROBE_WINDOW_MS),
+      await store.probes.latestPerProvider(now - 2 * config.probeIntervalMs, now - PROBE_WINDOW_MS),
       config.probeIntervalMs,
       now,
     );
   }
 
-  function read(provider: Provider, now: number, fault: LocalFault | null): ProviderData {
+  async function read(provider: Provider, now: number, fault: LocalFault | null): Promise<ProviderData> {
     const slug = provider.slug;
-    const officialCheck = store.checks.summary(slug, MAIN_DOCUMENT);
-    const stored = store.components.list(slug);
+    const [officialCheck, stored, incidents, probeSamples, buckets, pageLevel] = await Promise.all([
+      store.checks.summary(slug, MAIN_DOCUMENT),
+      store.components.list(slug),
+      store.incidents.listRecent(slug, now - INCIDENT_WINDOW_MS),
+      store.probes.since(slug, now - PROBE_WINDOW_MS),
+      store.reports.buckets(slug, communitySinceAt(now)),
+      store.components.pageLevel(slug),
+    ]);
     const components = officialCheck.lastOkAt === null && stored.length === 0 ? null : stored;
-    const incidents = store.incidents.listRecent(slug, now - INCIDENT_WINDOW_MS);
     const openIncidents = incidents.filter(isOpen);
-    const probeSamples = store.probes.since(slug, now - PROBE_WINDOW_MS);
     const usual = usualLatencyMs(probeSamples);
-    const buckets = store.reports.buckets(slug, communitySinceAt(now));
     const community = summariseCommunity(buckets, now);
 
     const signals: Record<Signal, SignalReading> = {
@@ -98,7 +101,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
               : null,
           components: (components ?? []).filter((c) => !c.onlyShowIfDegraded || c.level !== 'operational'),
           openIncidents: openIncidents.filter((i) => i.origin === 'official'),
-          pageLevel: store.components.pageLevel(slug)?.level ?? null,
+          pageLevel: pageLevel?.level ?? null,
         },
         now,
       ),
@@ -131,13 +134,13 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
   }
 
   return {
-    read(slug, now) {
+    async read(slug, now) {
       const provider = catalog.providerBySlug.get(slug);
-      return provider ? read(provider, now, localFault(now)) : undefined;
+      return provider ? read(provider, now, await localFault(now)) : undefined;
     },
-    readAll(now) {
-      const fault = localFault(now);
-      return catalog.providers.map((provider) => read(provider, now, fault));
+    async readAll(now) {
+      const fault = await localFault(now);
+      return Promise.all(catalog.providers.map((provider) => read(provider, now, fault)));
     },
   };
 }

@@ -11,13 +11,13 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
   const { catalog, config, reader, store, pages, now } = deps;
 
   app.get('/api/v1/providers', async (request, reply) =>
-    pages.serveJson(request, reply, 'api:providers', store.versions.global(), () => {
+    pages.serveJson(request, reply, 'api:providers', store.versions.global(), async () => {
       const at = now();
       return {
         generatedAt: toIso(at),
-        providers: reader
-          .readAll(at)
-          .map((data) => providerJson(data, catalog, config.siteUrl, config.probeIntervalMs)),
+        providers: (await reader.readAll(at)).map((data) =>
+          providerJson(data, catalog, config.siteUrl, config.probeIntervalMs),
+        ),
       };
     }),
   );
@@ -25,13 +25,25 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get<{ Params: { provider: string } }>('/api/v1/providers/:provider', async (request, reply) => {
     const provider = catalog.providerBySlug.get(request.params.provider);
     if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
-    return pages.serveJson(request, reply, `api:providers/${provider.slug}`, store.versions.of(provider.slug), () => {
-      const at = now();
-      return {
-        generatedAt: toIso(at),
-        ...providerJson(reader.read(provider.slug, at)!, catalog, config.siteUrl, config.probeIntervalMs, true),
-      };
-    });
+    return pages.serveJson(
+      request,
+      reply,
+      `api:providers/${provider.slug}`,
+      store.versions.of(provider.slug),
+      async () => {
+        const at = now();
+        return {
+          generatedAt: toIso(at),
+          ...providerJson(
+            (await reader.read(provider.slug, at))!,
+            catalog,
+            config.siteUrl,
+            config.probeIntervalMs,
+            true,
+          ),
+        };
+      },
+    );
   });
 
   app.get('/api/v1/openapi.json', async (request, reply) =>
