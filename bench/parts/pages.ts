@@ -136,7 +136,7 @@ export default async function (): Promise<Record<string, unknown>> {
     const providersFile = manyProviders(dir, 200);
     const bigCatalog = loadCatalog({ providersFile, errorsFile: join(ROOT, 'data/errors.json') });
     let seededAt = performance.now();
-    seedDatabase(join(dir, 'big.db'), bigCatalog, { now, days: 30, reports: 1_000_000, history: false });
+    await seedDatabase(join(dir, 'big.db'), bigCatalog, { now, days: 30, reports: 1_000_000, history: false });
     const bigSeedMs = performance.now() - seededAt;
     const tsxOnly = await startProcess('bench/hello.ts', {});
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -153,7 +153,7 @@ export default async function (): Promise<Record<string, unknown>> {
 
     // Throughput: the real catalog with 30 days of incidents, probes and reports.
     seededAt = performance.now();
-    seedDatabase(join(dir, 'pages.db'), catalog, { now, days: 30, reports: 200_000 });
+    await seedDatabase(join(dir, 'pages.db'), catalog, { now, days: 30, reports: 200_000 });
     const seedMs = performance.now() - seededAt;
     const hello = await startProcess('bench/hello.ts', {});
     const helloRun = await measure(`${hello.url}/`);

@@ -18,6 +18,8 @@ export type ChangeFeed = {
   announce(providerSlug: string): void;
   /** Whether the listener is connected (readiness). */
   readonly listening: boolean;
+  /** Settles once the first attempt to listen has ended (connected or not). */
+  readonly started: Promise<void>;
   close(): Promise<void>;
 };
 
@@ -38,6 +40,7 @@ export function createChangeFeed(options: {
   let retryTimer: NodeJS.Timeout | null = null;
   let client: pg.Client | null = null;
   let listening = false;
+  let everListened = false;
   let closed = false;
 
   function payloads(): string[] {
@@ -77,7 +80,7 @@ export function createChangeFeed(options: {
     client?.removeAllListeners();
     void client?.end().catch(() => {});
     client = null;
-    if (!closed && retryTimer === null) retryTimer = setTimeout(listen, LISTEN_RETRY_MS);
+    if (!closed && retryTimer === null) retryTimer = setTimeout(() => void listen(), LISTEN_RETRY_MS);
   }
 
   async function listen(): Promise<void> {
@@ -93,7 +96,8 @@ export function createChangeFeed(options: {
       await next.query(`LISTEN ${CHANGE_CHANNEL}`);
       if (closed) return void next.end().catch(() => {});
       // Announcements sent while we were not listening are lost: treat every page as changed.
-      if (!listening) versions.invalidateAll();
+      if (everListened) versions.invalidateAll();
+      everListened = true;
       listening = true;
     } catch (err) {
       if (!closed) options.log?.warn({ err }, 'listening for data changes failed; retrying');
@@ -101,8 +105,9 @@ export function createChangeFeed(options: {
     }
   }
 
-  void listen();
+  const started = listen();
   return {
+    started,
     announce(providerSlug) {
       if (closed) return;
       pending.add(providerSlug);

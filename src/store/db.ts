@@ -120,7 +120,13 @@ export async function openPostgres(
     await db.destroy();
     throw error;
   }
-  return { engine: 'postgres', db, sqlite: null, postgres: settings, close: () => db.destroy() };
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await db.destroy();
+  };
+  return { engine: 'postgres', db, sqlite: null, postgres: settings, close };
 }
 
 /** Applies every PostgreSQL migration above the recorded version, in one transaction, one node at a time. */

@@ -55,6 +55,8 @@ export function createStore(handle: DatabaseHandle) {
         return false;
       }
     },
+    /** Settles when the change feed has made its first attempt to listen (at once on SQLite). */
+    started: feed?.started ?? Promise.resolve(),
     /** Whether this node hears other nodes' changes (always true on SQLite: there are no other nodes). */
     get hearsChanges(): boolean {
       return feed === null || feed.listening;
@@ -74,5 +76,7 @@ export type Store = ReturnType<typeof createStore>;
 /** Opens (and migrates) the database the target names — a SQLite file path, or PostgreSQL when a URL is given. */
 export async function openStore(target: string | { databaseUrl: string | null; databasePath: string }): Promise<Store> {
   const where = typeof target === 'string' ? { databaseUrl: null, databasePath: target } : target;
-  return createStore(await openEngine(where));
+  const store = createStore(await openEngine(where));
+  await store.started;
+  return store;
 }
