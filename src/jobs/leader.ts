@@ -58,6 +58,13 @@ export function createLeadership(options: {
     for (const schedule of running) schedule.start();
   }
 
+  // A lock connection that fails says so at once: stop now rather than at the next check.
+  lock.onLost(() => {
+    if (!leading) return;
+    log.warn({}, 'lost the job lock: stopping the schedules');
+    void stepDown();
+  });
+
   const loop = () => {
     timer = null;
     tick = check()
