@@ -93,9 +93,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     production: true,
   });
   await app.register(fastifyFormbody);
-  // Only the routes that ask for it are limited (app.rateLimit in the report routes); counts live in the database,
-  // so every node shares one budget per client.
-  await app.register(fastifyRateLimit, { global: false, store: databaseRateLimits(store, now) });
+  // Only the routes that ask for it are limited (app.rateLimit in the report routes). With several nodes the counts
+  // live in the database, so every node shares one budget per client; one SQLite process keeps them in memory.
+  await app.register(fastifyRateLimit, {
+    global: false,
+    ...(store.engine === 'postgres' ? { store: databaseRateLimits(store, now) } : { cache: 100_000 }),
+  });
 
   const assets = registerAssets(app, `${VIEWS_DIR}/assets`);
   const cache = deps.cache ?? createRenderCache();
