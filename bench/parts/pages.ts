@@ -1,6 +1,7 @@
 // Pages benchmark: the real server (seeded catalog, 30 days of history) against a bare Fastify hello-world, each in
 // its own process and loaded by autocannon from another: throughput, latency, errors, latency at a fixed rate,
-// start-up time with 200 providers and 1 million report rows, and idle memory. It reports; it never fails.
+// start-up time with 200 providers and 1 million report rows, idle memory, and pages per second per node on SQLite
+// and on PostgreSQL (the same data, two nodes) side by side. It reports; it never fails.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../../src/catalog/load.ts';
+import { BENCH_SECRET, benchPostgres, copyToPostgres, stopBenchPostgres } from '../engines.ts';
 import { seedDatabase } from '../seed.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -183,6 +185,32 @@ export default async function (): Promise<Record<string, unknown>> {
     const fixedRate = await cannon(`${app.url}/${PROVIDER}`, SECONDS, ['-R', String(rate)]);
     const loadedRssMb = rssMb(app.child.pid!);
     await stop(app.child);
+
+    // The same data on PostgreSQL behind two nodes: pages per second per node, beside SQLite's.
+    const database = await benchPostgres();
+    const postgres: Record<string, [Cannon, Cannon | null]> = {};
+    try {
+      await copyToPostgres(join(dir, 'pages.db'), database.url);
+      const env = { DATABASE_URL: database.url, SECRET: BENCH_SECRET, JOBS: 'false' };
+      const [first, second] = [await startProcess('src/server.ts', env), await startProcess('src/server.ts', env)];
+      for (const path of paths) {
+        const other = path === `/${PROVIDER}` ? await measure(`${second.url}${path}`) : null;
+        postgres[path] = [await measure(`${first.url}${path}`), other];
+      }
+      await Promise.all([stop(first.child), stop(second.child)]);
+    } finally {
+      await database.drop();
+      stopBenchPostgres();
+    }
+    const engines = paths.map((path) => ({
+      path,
+      sqlitePerSecond: Math.round(runs[path]!.requests.average),
+      postgresNode1PerSecond: Math.round(postgres[path]![0].requests.average),
+      postgresNode2PerSecond: postgres[path]![1] ? Math.round(postgres[path]![1].requests.average) : null,
+      sqliteP99Ms: runs[path]!.latency.p99,
+      postgresP99Ms: postgres[path]![0].latency.p99,
+      postgresErrors: postgres[path]![0].errors + postgres[path]![0].non2xx + (postgres[path]![1]?.non2xx ?? 0),
+    }));
     // A bare Fastify answering as many bytes as the provider page: the share of the gap that is only the page's size.
     const sameSize = await startProcess('bench/hello.ts', {});
     const sameSizeRun = await measure(`${sameSize.url}/bytes/${bytes[`/${PROVIDER}`]}`);
@@ -218,6 +246,8 @@ export default async function (): Promise<Record<string, unknown>> {
     console.log(
       `idle RSS: ${fixed(bigIdleRssMb)} MB with 200 providers, ${fixed(appIdleRssMb)} MB with the catalog (target ≤ ${TARGETS.idleRssMb} MB); ${fixed(loadedRssMb)} MB after the load; a bare Fastify under tsx: ${fixed(bareIdleRssMb)} MB`,
     );
+    console.log('pages per second per node, one engine beside the other (same data, load on one node at a time):');
+    console.table(engines);
     console.log(
       `seeding: ${fixed(seedMs / 1000)} s (catalog, 30 days), ${fixed(bigSeedMs / 1000)} s (200 providers, 1M reports)`,
     );
@@ -242,6 +272,7 @@ export default async function (): Promise<Record<string, unknown>> {
         bareFastifyUnderTsx: Number(fixed(bareIdleRssMb)),
       },
       identityBytes: bytes,
+      engines,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
