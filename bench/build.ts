@@ -15,8 +15,8 @@ export function compiledServer(): string[] {
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     built = true;
   }
-  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } })
-    .scripts.start;
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts
+    .start;
   const [command, ...args] = start.split(/\s+/);
   if (command !== 'node') throw new Error(`npm start runs "${start}", not node: the bench cannot start it directly`);
   return args;
