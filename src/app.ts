@@ -7,7 +7,7 @@ import { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Catalog } from './catalog/load.ts';
 import type { Config } from './config.ts';
-import { createReadiness, type ReadinessCheck } from './ops/readiness.ts';
+import { createReadiness, databaseFile, sqliteWriteCheck, type ReadinessCheck } from './ops/readiness.ts';
 import type { RenderRecorder, ReportRecorder, RequestRecorder } from './ops/recorder.ts';
 import { recordRequests } from './ops/request-metrics.ts';
 import { closeConnectionsWhenClosing } from './shutdown.ts';
@@ -113,7 +113,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     now,
     clientKeys: createClientKeys(),
     formTokens: createFormTokens(),
-    readiness: deps.readiness ?? createReadiness({ store, databasePath: config.databasePath, now: Date.now }),
+    readiness:
+      deps.readiness ??
+      createReadiness({
+        databasePath: databaseFile(config.databasePath),
+        writeCheck: sqliteWriteCheck(store.db),
+        now: Date.now,
+      }),
     ...(deps.metrics ? { recorder: deps.metrics } : {}),
   };
 

@@ -16,7 +16,7 @@ import type { CycleStats } from './jobs/scheduler.ts';
 import { createJobWatch } from './ops/job-watch.ts';
 import { createMetricsServer } from './ops/metrics-server.ts';
 import type { Metrics } from './ops/metrics.ts';
-import { createReadiness } from './ops/readiness.ts';
+import { createReadiness, databaseFile, sqliteWriteCheck } from './ops/readiness.ts';
 import { upstreamPolicy } from './sources/addresses.ts';
 import { createConnectionLog, createHttpDoor, createUpstreamDispatcher, userAgentFor } from './sources/http.ts';
 import { openStore } from './store/index.ts';
@@ -69,7 +69,12 @@ async function main(): Promise<void> {
     config.metricsPort === null
       ? undefined
       : (await import('./ops/metrics.ts')).createMetrics({ databasePath: config.databasePath, jobs: jobWatch });
-  const readiness = createReadiness({ store, databasePath: config.databasePath, jobs: jobWatch, now: systemClock.now });
+  const readiness = createReadiness({
+    databasePath: databaseFile(config.databasePath),
+    writeCheck: sqliteWriteCheck(store.db),
+    jobs: jobWatch,
+    now: systemClock.now,
+  });
   const app = await buildApp({
     config,
     catalog,

@@ -5,7 +5,13 @@ import { copyFileSync, renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createJobWatch } from '../../src/ops/job-watch.ts';
-import { APPLICATION_ID, createReadiness, READINESS_CACHE_MS, type ReadinessCheck } from '../../src/ops/readiness.ts';
+import {
+  APPLICATION_ID,
+  createReadiness,
+  READINESS_CACHE_MS,
+  sqliteWriteCheck,
+  type ReadinessCheck,
+} from '../../src/ops/readiness.ts';
 import { createHarness, type Harness } from '../helpers/app.ts';
 
 let h: Harness | undefined;
@@ -56,16 +62,20 @@ describe('/readyz', () => {
   it('is not ready while another connection holds the write lock, and ready again once it lets go', async () => {
     let now = 0;
     h = await createHarness();
-    const check = createReadiness({ store: h.store, databasePath: h.config.databasePath, now: () => now });
+    const check = createReadiness({
+      databasePath: h.config.databasePath,
+      writeCheck: sqliteWriteCheck(h.store.db),
+      now: () => now,
+    });
     const other = new Database(h.config.databasePath);
     try {
       other.exec('BEGIN IMMEDIATE');
-      expect(check()).toEqual({ ready: false, reasons: ['the database cannot be written: database is locked'] });
+      expect(await check()).toEqual({ ready: false, reasons: ['the database cannot be written: database is locked'] });
       other.exec('ROLLBACK');
       // The answer is kept for a moment (the check writes), then taken again.
-      expect(check().ready).toBe(false);
+      expect((await check()).ready).toBe(false);
       now += READINESS_CACHE_MS;
-      expect(check()).toEqual({ ready: true, reasons: [] });
+      expect(await check()).toEqual({ ready: true, reasons: [] });
     } finally {
       other.close();
     }
@@ -76,7 +86,7 @@ describe('/readyz', () => {
     h.store.db.close();
     const res = await readyz(h);
     expect(res.status).toBe(503);
-    expect(res.body.reasons).toEqual(['the database connection is closed']);
+    expect(res.body.reasons).toEqual(['the database cannot be written: the connection is closed']);
   });
 
   it('is not ready when a schedule has not completed a cycle for three intervals', async () => {
@@ -84,9 +94,14 @@ describe('/readyz', () => {
     const jobs = createJobWatch(() => now);
     const pollBeat = jobs.watch('poll', 60_000);
     const probeBeat = jobs.watch('probe', 180_000);
-    let check: ReadinessCheck = () => ({ ready: false, reasons: ['not built yet'] });
+    let check: ReadinessCheck = async () => ({ ready: false, reasons: ['not built yet'] });
     h = await createHarness({ readiness: () => check() });
-    check = createReadiness({ store: h.store, databasePath: h.config.databasePath, jobs, now: () => now });
+    check = createReadiness({
+      databasePath: h.config.databasePath,
+      writeCheck: sqliteWriteCheck(h.store.db),
+      jobs,
+      now: () => now,
+    });
     now += 3 * 60_000;
     expect((await readyz(h)).status).toBe(200);
     now += 1000;

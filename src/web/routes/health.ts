@@ -12,7 +12,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: WebDeps): void 
   });
 
   app.get('/readyz', async (_request, reply) => {
-    const { ready, reasons } = deps.readiness();
+    const { ready, reasons } = await deps.readiness();
     return reply
       .code(ready ? 200 : 503)
       .header('cache-control', 'no-store')
