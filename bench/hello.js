@@ -1,5 +1,5 @@
 // The bench's baseline: a bare Fastify hello-world on PORT, no logging; /bytes/:count answers that many bytes of HTML,
-// to separate the cost of a page's size from the cost of the app. Plain JavaScript, so it starts like the compiled site.
+// to separate the cost of a page's size from the cost of the app. Plain JavaScript, started as the compiled site is.
 import { Buffer } from 'node:buffer';
 import Fastify from 'fastify';
 

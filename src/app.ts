@@ -1,4 +1,5 @@
-// buildApp(deps): the Fastify application with its plugins and routes in one visible list. Tests call it; server.ts runs it.
+// buildApp(deps): the Fastify application with its plugins and routes in one visible list. Tests call it; server.ts
+// runs it.
 import { fileURLToPath } from 'node:url';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';

@@ -91,7 +91,8 @@ describe('server timeouts', () => {
 
     expect(received).toMatch(/^HTTP\/1\.1 408 /);
     expect(headerLines).toBeGreaterThan(5);
-    // Closed after the 1 s headers timeout plus at most Node's 1 s checking interval, long before the 5 s request timeout.
+    // Closed after the 1 s headers timeout plus at most Node's 1 s checking interval, long before the 5 s request
+    // timeout.
     expect(openMs).toBeGreaterThanOrEqual(1000);
     expect(openMs).toBeLessThan(3000);
   });
