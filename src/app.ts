@@ -1,4 +1,5 @@
-// buildApp(deps): the Fastify application with its plugins and routes in one visible list. Tests call it; server.ts runs it.
+// buildApp(deps): the Fastify application with its plugins and routes in one visible list. Tests call it; server.ts
+// runs it.
 import { fileURLToPath } from 'node:url';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -7,6 +8,9 @@ import { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Catalog } from './catalog/load.ts';
 import type { Config } from './config.ts';
+import { createReadiness, databaseFile, sqliteWriteCheck, type ReadinessCheck } from './ops/readiness.ts';
+import type { RenderRecorder, ReportRecorder, RequestRecorder } from './ops/recorder.ts';
+import { recordRequests } from './ops/request-metrics.ts';
 import { closeConnectionsWhenClosing } from './shutdown.ts';
 import type { Store } from './store/index.ts';
 import { registerAssets } from './web/assets.ts';
@@ -40,6 +44,10 @@ export type AppDeps = {
   cache?: RenderCache;
   /** Whether the app can serve (default: the database answers); false answers 503 like an overloaded event loop. */
   healthy?: () => boolean;
+  /** Readiness for /readyz (default: the database file is there and takes a write; no schedules watched). */
+  readiness?: ReadinessCheck;
+  /** Where requests, renders and reports are counted, when metrics are on. */
+  metrics?: RequestRecorder & RenderRecorder & ReportRecorder;
 };
 
 /** How often Node checks connections against the request and headers timeouts (its default is 30 s). */
@@ -76,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerSecurityHeaders(app, config);
   closeConnectionsWhenClosing(app);
+  if (deps.metrics) recordRequests(app, deps.metrics);
   // After the security headers, so a shed request's 503 still carries them.
   await registerPressure(app, {
     maxEventLoopDelayMs: config.maxEventLoopDelayMs,
@@ -93,7 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifyRateLimit, { global: false, cache: 100_000 });
 
   const assets = registerAssets(app, `${VIEWS_DIR}/assets`);
-  const cache = deps.cache ?? createRenderCache();
+  const cache = deps.cache ?? createRenderCache(deps.metrics ? { recorder: deps.metrics } : {});
   const pages = createPageRenderer(app, { config, assets, cache, now });
   const reader = createProviderReader({ store, catalog, config });
   const web = {
@@ -105,6 +114,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     now,
     clientKeys: createClientKeys(),
     formTokens: createFormTokens(),
+    readiness:
+      deps.readiness ??
+      createReadiness({
+        databasePath: databaseFile(config.databasePath),
+        writeCheck: sqliteWriteCheck(store.db),
+        now: Date.now,
+      }),
+    ...(deps.metrics ? { recorder: deps.metrics } : {}),
   };
 
   registerProblemHandlers(app, pages);

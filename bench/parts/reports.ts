@@ -6,10 +6,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { compiledServer, ROOT } from '../build.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const SECONDS = Number(process.env.BENCH_REPORT_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_REPORT_CONNECTIONS ?? 32);
@@ -77,7 +76,7 @@ export default async function (): Promise<Record<string, unknown>> {
   const databasePath = join(dir, 'status.db');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const server = spawn(TSX, ['src/server.ts'], {
+  const server = spawn(process.execPath, compiledServer(), {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

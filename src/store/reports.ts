@@ -53,6 +53,15 @@ export function createReportsStore(db: Db, versions: DataVersions) {
     `SELECT bucket_at AS bucketAt, category, count, last_at AS lastAt FROM report_buckets
      WHERE provider_slug = ? AND bucket_at >= ? ORDER BY bucket_at`,
   );
+  const bucketsAt = db.prepare<[string, string], BucketCount>(
+    `SELECT bucket_at AS bucketAt, category, count, last_at AS lastAt FROM report_buckets
+     WHERE provider_slug = ? AND bucket_at IN (SELECT value FROM json_each(?)) ORDER BY bucket_at`,
+  );
+  const latestCounted = db.prepare<[string, number, number], BucketCount>(
+    `SELECT bucket_at AS bucketAt, category, count, last_at AS lastAt FROM report_buckets
+     WHERE provider_slug = ? AND bucket_at >= ? AND count > 0 AND COALESCE(last_at, bucket_at) <= ?
+     ORDER BY COALESCE(last_at, bucket_at) DESC LIMIT 1`,
+  );
   const countedSince = db.prepare<{ current: string; previous: string; slug: string; category: string; since: number }>(
     `SELECT 1 FROM reports WHERE client_hash IN (@current, @previous) AND provider_slug = @slug AND category = @category
        AND at > @since AND counted = 1 LIMIT 1`,
@@ -110,6 +119,25 @@ export function createReportsStore(db: Db, versions: DataVersions) {
     /** Counted reports per 15-minute bucket and category from `sinceAt` (rounded down to a bucket). */
     buckets: (providerSlug: string, sinceAt: number): BucketCount[] =>
       buckets.all(providerSlug, Math.floor(sinceAt / REPORT_BUCKET_MS) * REPORT_BUCKET_MS),
+    /**
+     * The buckets that start at `starts` (every category), plus the bucket holding the latest counted report between
+     * `sinceAt` and `untilAt`: what a community summary reads, without the days of buckets behind a chart.
+     */
+    bucketsAtAndLatest(
+      providerSlug: string,
+      starts: readonly number[],
+      sinceAt: number,
+      untilAt: number,
+    ): BucketCount[] {
+      const found = bucketsAt.all(providerSlug, JSON.stringify(starts));
+      const latest = latestCounted.get(
+        providerSlug,
+        Math.floor(sinceAt / REPORT_BUCKET_MS) * REPORT_BUCKET_MS,
+        untilAt,
+      );
+      const known = latest && found.some((b) => b.bucketAt === latest.bucketAt && b.category === latest.category);
+      return latest && !known ? [...found, latest] : found;
+    },
     /** Deletes raw reports older than `beforeAt` (bucket counts stay); returns how many. */
     prune(beforeAt: number): number {
       return db.transaction(() =>

@@ -4,6 +4,10 @@ import type { Provider } from '../catalog/schema.ts';
 import type { Config } from '../config.ts';
 import { MAIN_DOCUMENT, type Signal } from '../domain.ts';
 import {
+  bucketOf,
+  COMMUNITY_BASELINE_DAYS,
+  COMMUNITY_BUCKET_MS,
+  COMMUNITY_WINDOW_MS,
   communitySinceAt,
   readCommunity,
   summariseCommunity,
@@ -58,6 +62,14 @@ export function isOpen(incident: Pick<IncidentRow, 'kind' | 'state' | 'unlistedA
   return incident.kind === 'incident' ? !CLOSED.has(incident.state) : ACTIVE_MAINTENANCE.has(incident.state);
 }
 
+/** The buckets a community summary reads: the window now and the same window on each baseline day. */
+export function communitySummaryStarts(now: number): number[] {
+  const perWindow = COMMUNITY_WINDOW_MS / COMMUNITY_BUCKET_MS;
+  return Array.from({ length: COMMUNITY_BASELINE_DAYS + 1 }, (_, day) =>
+    Array.from({ length: perWindow }, (_, i) => bucketOf(now) - day * DAY_MS - i * COMMUNITY_BUCKET_MS),
+  ).flat();
+}
+
 export function createProviderReader(deps: { store: Store; catalog: Catalog; config: Config }): ProviderReader {
   const { store, catalog, config } = deps;
 
@@ -78,8 +90,13 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
     const openIncidents = incidents.filter(isOpen);
     const probeSamples = store.probes.since(slug, now - PROBE_WINDOW_MS);
     const usual = usualLatencyMs(probeSamples);
-    const buckets = store.reports.buckets(slug, communitySinceAt(now));
-    const community = summariseCommunity(buckets, now);
+    // The summary reads a few buckets; the days of buckets behind the chart are read only by the pages that use them
+    // (a list of 200 providers would otherwise read some 150,000 rows to show 200 headlines).
+    const community = summariseCommunity(
+      store.reports.bucketsAtAndLatest(slug, communitySummaryStarts(now), communitySinceAt(now), now),
+      now,
+    );
+    let buckets: Bucket[] | undefined;
 
     const signals: Record<Signal, SignalReading> = {
       official: readOfficial(
@@ -125,7 +142,9 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
       probeSamples,
       usualLatencyMs: usual,
       probeBaseline: latencyBaseline(normalLatencies(probeSamples)),
-      buckets,
+      get buckets() {
+        return (buckets ??= store.reports.buckets(slug, communitySinceAt(now)));
+      },
       community,
     };
   }

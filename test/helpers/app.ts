@@ -1,4 +1,5 @@
-// Test harness: a fresh temp database, the real (or a given) catalog, a settable clock, and the built app.
+// Test harness: a fresh temp database, the real (or a given) catalog, a settable clock, and the built app. The app
+// does not shed load on event-loop delay (a busy test machine is no overload); the test of shedding turns it on.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,9 @@ export function realCatalog(): Catalog {
   return loadCatalog({ providersFile: 'data/providers.json', errorsFile: 'data/errors.json' });
 }
 
+/** Settings every test app starts from; a test's own `env` overrides them. */
+export const TEST_ENV: Readonly<Record<string, string>> = { MAX_EVENT_LOOP_DELAY_MS: '0' };
+
 /** A catalog from the real files with providers (or error types) replaced. */
 export function catalogWith(providers?: Provider[], errorTypes?: ErrorType[]): Catalog {
   const real = realCatalog();
@@ -38,10 +42,12 @@ export async function createHarness(
     now?: number;
     logger?: AppDeps['logger'];
     healthy?: AppDeps['healthy'];
+    readiness?: AppDeps['readiness'];
+    metrics?: AppDeps['metrics'];
   } = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'status-test-'));
-  const config = parseConfig({ DATABASE_PATH: join(dir, 'status.db'), ...options.env });
+  const config = parseConfig({ ...TEST_ENV, DATABASE_PATH: join(dir, 'status.db'), ...options.env });
   const catalog = options.catalog ?? realCatalog();
   const store = openStore(config.databasePath);
   const clock = { now: options.now ?? T0 };
@@ -53,6 +59,8 @@ export async function createHarness(
     now: () => clock.now,
     logger: options.logger,
     ...(options.healthy ? { healthy: options.healthy } : {}),
+    ...(options.readiness ? { readiness: options.readiness } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   await app.ready();
   return {

@@ -3,7 +3,7 @@ import type { Crumb } from '../structured-data.ts';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { createDiagnoser, MAX_PASTE_CHARS } from '../../diagnose/match.ts';
+import { createDiagnoser, MAX_PASTE_CHARS, type Diagnoser } from '../../diagnose/match.ts';
 import { toIso } from '../../time.ts';
 import type { WebDeps } from '../deps.ts';
 import { BadRequest, parseOr400 } from '../problems.ts';
@@ -24,7 +24,10 @@ const CATALOG_ONLY = 0;
 
 export async function registerDiagnoseRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const { catalog, reader, pages, now } = deps;
-  const diagnoser = createDiagnoser(catalog);
+  // Indexing the catalog costs start-up time and memory (most with a large catalog); it waits for the first paste.
+  let diagnoser: Diagnoser | undefined;
+  const diagnose = (text: string, provider: string) =>
+    (diagnoser ??= createDiagnoser(catalog)).diagnose(text, provider || undefined);
   const read = (slug: string) => reader.read(slug, now())!;
   const knownProvider = (slug: string) => {
     if (slug !== '' && !catalog.providerBySlug.has(slug))
@@ -53,12 +56,7 @@ export async function registerDiagnoseRoutes(app: FastifyInstance, deps: WebDeps
     scope.post('/diagnose', async (request, reply) => {
       const input = parseOr400(Paste, request.body ?? {}, 'form');
       const provider = knownProvider(input.provider);
-      const view = diagnoseView(
-        catalog,
-        { text: input.text, provider },
-        diagnoser.diagnose(input.text, provider || undefined),
-        read,
-      );
+      const view = diagnoseView(catalog, { text: input.text, provider }, diagnose(input.text, provider), read);
       const html = await pages.html('diagnose', meta('/diagnose', view), view);
       return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
     });
@@ -66,7 +64,7 @@ export async function registerDiagnoseRoutes(app: FastifyInstance, deps: WebDeps
     scope.post('/api/v1/diagnose', async (request, reply) => {
       const input = parseOr400(Paste, request.body ?? {}, 'body');
       const provider = knownProvider(input.provider);
-      const d = diagnoser.diagnose(input.text, provider || undefined);
+      const d = diagnose(input.text, provider);
       const at = now();
       const top = d.matches.slice(0, 1 + OTHER_MATCHES);
       return reply.header('cache-control', 'no-store').send({
