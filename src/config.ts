@@ -73,13 +73,20 @@ const EnvSchema = z
     MAX_EVENT_LOOP_DELAY_MS: z.coerce
       .number({ error: 'a whole number of milliseconds' })
       .int({ error: 'a whole number of milliseconds' })
-      .min(10, { error: 'a whole number of milliseconds, at least 10' })
+      .refine((ms) => ms === 0 || ms >= 10, { error: 'a whole number of milliseconds, at least 10 (or 0: off)' })
       .default(200),
     REPORT_RATE_LIMIT_PER_10_MIN: z.coerce
       .number({ error: 'a whole number of reports' })
       .int({ error: 'a whole number of reports' })
       .min(1, { error: 'a whole number of reports, at least 1' })
       .default(30),
+    METRICS_PORT: z.coerce
+      .number({ error: 'a port number' })
+      .int({ error: 'a port number' })
+      .min(0)
+      .max(65535, { error: 'a port number (0-65535)' })
+      .optional(),
+    METRICS_HOST: z.string().min(1, { error: 'a host name or address to listen on' }).default('127.0.0.1'),
   })
   .refine((env) => env.DATABASE_URL === undefined || env.SECRET !== undefined, {
     path: ['SECRET'],
@@ -121,10 +128,14 @@ export type Config = Readonly<{
   headersTimeoutMs: number;
   /** How long an idle keep-alive connection stays open. */
   keepAliveTimeoutMs: number;
-  /** Event-loop delay above which requests get 503 with Retry-After. */
+  /** Event-loop delay above which requests get 503 with Retry-After; 0 turns the limit off. */
   maxEventLoopDelayMs: number;
   /** Report submissions one client (salted network hash) may make in 10 minutes, counted or not. */
   reportRateLimitPer10Min: number;
+  /** Port of the Prometheus metrics listener; null: no metrics. */
+  metricsPort: number | null;
+  /** Address the metrics listener binds (loopback unless told otherwise). */
+  metricsHost: string;
 }>;
 
 const HIDDEN_VALUES = new Set(['DATABASE_URL', 'SECRET']);
@@ -173,6 +184,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     headersTimeoutMs: e.HEADERS_TIMEOUT_SECONDS * 1000,
     keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
+    metricsPort: e.METRICS_PORT ?? null,
+    metricsHost: e.METRICS_HOST,
   });
 }
 

@@ -11,7 +11,10 @@ import { REPORT_CATEGORIES } from '../../src/domain.ts';
 const [baseUrl = '', seconds = '10', connections = '32', idsFile = '', firstId = '0'] = process.argv.slice(2);
 const PROVIDERS = ['openai', 'anthropic', 'deepseek', 'mistral', 'groq'];
 
-/** Distinct clients: 198.18.0.0/15 (RFC 2544) and IPv6 /64s of 2001:db8::/32, alternately. Headers only: no traffic goes there. */
+/**
+ * Distinct clients: 198.18.0.0/15 (RFC 2544) and IPv6 /64s of 2001:db8::/32, alternately. Headers only: no traffic
+ * goes there.
+ */
 function clientOf(id: number): string {
   const n = id >> 1;
   if (id % 2 === 0) return `198.${18 + ((n >> 16) & 1)}.${(n >> 8) & 255}.${n & 255}`;

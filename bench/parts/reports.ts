@@ -6,12 +6,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { compiledServer, ROOT } from '../build.ts';
 import { BENCH_SECRET, benchPostgres, stopBenchPostgres } from '../engines.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const SECONDS = Number(process.env.BENCH_REPORT_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_REPORT_CONNECTIONS ?? 32);
@@ -107,7 +106,7 @@ async function scenario(engine: string, nodes: number, env: Record<string, strin
     for (let i = 0; i < nodes; i += 1) {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
-      const server = spawn(TSX, ['src/server.ts'], {
+      const server = spawn(process.execPath, compiledServer(), {
         cwd: ROOT,
         stdio: ['ignore', 'ignore', 'inherit'],
         env: {

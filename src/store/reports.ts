@@ -149,6 +149,35 @@ export function createReportsStore(db: Db, versions: DataVersions, engine: Engin
       if (counted) versions.bump(submission.providerSlug);
       return counted;
     },
+    /**
+     * The buckets that start at `starts` (every category), plus the bucket holding the latest counted report between
+     * `sinceAt` and `untilAt`: what a community summary reads, without the days of buckets behind a chart.
+     */
+    async bucketsAtAndLatest(
+      providerSlug: string,
+      starts: readonly number[],
+      sinceAt: number,
+      untilAt: number,
+    ): Promise<BucketCount[]> {
+      const columns = sql`bucket_at AS "bucketAt", category, count, last_at AS "lastAt"`;
+      const found =
+        starts.length === 0
+          ? []
+          : (
+              await sql<BucketCount>`SELECT ${columns} FROM report_buckets
+                WHERE provider_slug = ${providerSlug} AND bucket_at IN (${sql.join(starts)}) ORDER BY bucket_at`.execute(
+                db,
+              )
+            ).rows;
+      const latest = (
+        await sql<BucketCount>`SELECT ${columns} FROM report_buckets
+          WHERE provider_slug = ${providerSlug} AND bucket_at >= ${bucketOf(sinceAt)} AND count > 0
+            AND COALESCE(last_at, bucket_at) <= ${untilAt}
+          ORDER BY COALESCE(last_at, bucket_at) DESC LIMIT 1`.execute(db)
+      ).rows[0];
+      const known = latest && found.some((b) => b.bucketAt === latest.bucketAt && b.category === latest.category);
+      return latest && !known ? [...found, latest] : found;
+    },
     /** Forgets clients' counted reports older than `beforeAt` for deduplication (keep at least the window). */
     pruneClaims: async (beforeAt: number): Promise<number> =>
       changes(await sql`DELETE FROM report_claims WHERE counted_at < ${beforeAt}`.execute(db)),
