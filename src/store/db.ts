@@ -1,5 +1,6 @@
 // Opens the database on one of two engines behind one Kysely executor: SQLite (the embedded default, WAL, migrated
-// with PRAGMA user_version) or PostgreSQL (a connection pool, migrated under an advisory lock so nodes can start at once).
+// with PRAGMA user_version) or PostgreSQL (a connection pool, migrated under an advisory lock so nodes can start
+// together).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
