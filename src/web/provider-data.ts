@@ -1,24 +1,22 @@
-// Reads what a provider's pages show from the store, once per render, and decides its status.
+// Reads what a provider's pages show from the store, once per render, and hands it to the one assessment.
 import type { Catalog } from '../catalog/load.ts';
 import type { Provider } from '../catalog/schema.ts';
 import type { Config } from '../config.ts';
-import { MAIN_DOCUMENT, type Signal } from '../domain.ts';
+import { MAIN_DOCUMENT } from '../domain.ts';
+import { assessProvider, type Assessment } from '../status/assess.ts';
+import { isOpen } from '../status/incidents.ts';
 import {
   bucketOf,
   COMMUNITY_BASELINE_DAYS,
   COMMUNITY_BUCKET_MS,
   COMMUNITY_WINDOW_MS,
   communitySinceAt,
-  readCommunity,
-  summariseCommunity,
   type Bucket,
   type CommunityView,
 } from '../status/community.ts';
-import { combineSignals } from '../status/headline.ts';
 import { latencyBaseline, normalLatencies, type LatencyBaseline } from '../probes/baseline.ts';
-import { readOfficial } from '../status/official.ts';
-import { detectLocalFault, readProbe, usualLatencyMs, type LocalFault } from '../status/probe.ts';
-import type { ProviderStatus, SignalReading } from '../status/types.ts';
+import { detectLocalFault, usualLatencyMs, type LocalFault } from '../status/probe.ts';
+import type { ProviderStatus } from '../status/types.ts';
 import type { Store } from '../store/index.ts';
 import type { ComponentRow } from '../store/components.ts';
 import type { IncidentRow } from '../store/incidents.ts';
@@ -31,12 +29,12 @@ export const INCIDENT_WINDOW_MS = 30 * DAY_MS;
 /** How far back the Live Signals block looks. */
 export const PROBE_WINDOW_MS = DAY_MS;
 
-const CLOSED = new Set(['resolved', 'postmortem', 'completed']);
-const ACTIVE_MAINTENANCE = new Set(['in_progress', 'verifying']);
-
 export type ProviderData = {
   provider: Provider;
   now: number;
+  /** The one assessment: the API's headline, the products apart, is-it-down, components with scope and "since". */
+  assessment: Assessment;
+  /** The API's headline (`assessment.api`). */
   status: ProviderStatus;
   /** Null until the official page has been read successfully once. */
   components: ComponentRow[] | null;
@@ -55,12 +53,6 @@ export type ProviderReader = {
   read(slug: string, now: number): ProviderData | undefined;
   readAll(now: number): ProviderData[];
 };
-
-/** Open: not closed upstream and still listed by the source (an unlisted incident is over, end unknown). */
-export function isOpen(incident: Pick<IncidentRow, 'kind' | 'state' | 'unlistedAt'>): boolean {
-  if (incident.unlistedAt !== null) return false;
-  return incident.kind === 'incident' ? !CLOSED.has(incident.state) : ACTIVE_MAINTENANCE.has(incident.state);
-}
 
 /** The buckets a community summary reads: the window now and the same window on each baseline day. */
 export function communitySummaryStarts(now: number): number[] {
@@ -90,17 +82,19 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
     const openIncidents = incidents.filter(isOpen);
     const probeSamples = store.probes.since(slug, now - PROBE_WINDOW_MS);
     const usual = usualLatencyMs(probeSamples);
-    // The summary reads a few buckets; the days of buckets behind the chart are read only by the pages that use them
-    // (a list of 200 providers would otherwise read some 150,000 rows to show 200 headlines).
-    const community = summariseCommunity(
-      store.reports.bucketsAtAndLatest(slug, communitySummaryStarts(now), communitySinceAt(now), now),
+    // The assessment reads a few buckets; the days of buckets behind the chart are read only by the pages that use
+    // them (a list of 200 providers would otherwise read some 150,000 rows to show 200 headlines).
+    const summaryBuckets = store.reports.bucketsAtAndLatest(
+      slug,
+      communitySummaryStarts(now),
+      communitySinceAt(now),
       now,
     );
     let buckets: Bucket[] | undefined;
-
-    const signals: Record<Signal, SignalReading> = {
-      official: readOfficial(
-        {
+    const assessment = assessProvider(
+      {
+        provider: { name: provider.name, components: provider.components },
+        official: {
           configured: provider.statusPage !== null,
           intervalMs: config.pollIntervalMs,
           lastAttemptAt: officialCheck.lastAttemptAt,
@@ -113,28 +107,26 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
                   httpStatus: officialCheck.lastFailure.httpStatus,
                 }
               : null,
-          components: (components ?? []).filter((c) => !c.onlyShowIfDegraded || c.level !== 'operational'),
+          components,
           openIncidents: openIncidents.filter((i) => i.origin === 'official'),
           pageLevel: store.components.pageLevel(slug)?.level ?? null,
         },
-        now,
-      ),
-      probe: readProbe(
-        {
+        probe: {
           configured: provider.probe !== null,
           intervalMs: config.probeIntervalMs,
           samples: probeSamples,
           usualLatencyMs: usual,
           localFault: fault,
         },
-        now,
-      ),
-      community: readCommunity(community),
-    };
+        buckets: summaryBuckets,
+      },
+      now,
+    );
     return {
       provider,
       now,
-      status: combineSignals(signals),
+      status: assessment.api,
+      assessment,
       components,
       incidents,
       openIncidents,
@@ -145,7 +137,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
       get buckets() {
         return (buckets ??= store.reports.buckets(slug, communitySinceAt(now)));
       },
-      community,
+      community: assessment.community,
     };
   }
 
