@@ -1,24 +1,22 @@
-// Reads what a provider's pages show from the store, once per render, and decides its status.
+// Reads what a provider's pages show from the store, once per render, and hands it to the one assessment.
 import type { Catalog } from '../catalog/load.ts';
 import type { Provider } from '../catalog/schema.ts';
 import type { Config } from '../config.ts';
-import { MAIN_DOCUMENT, type Signal } from '../domain.ts';
+import { MAIN_DOCUMENT } from '../domain.ts';
+import { assessProvider, type Assessment } from '../status/assess.ts';
+import { isOpen } from '../status/incidents.ts';
 import {
   bucketOf,
   COMMUNITY_BASELINE_DAYS,
   COMMUNITY_BUCKET_MS,
   COMMUNITY_WINDOW_MS,
   communitySinceAt,
-  readCommunity,
-  summariseCommunity,
   type Bucket,
   type CommunityView,
 } from '../status/community.ts';
-import { combineSignals } from '../status/headline.ts';
 import { latencyBaseline, normalLatencies, type LatencyBaseline } from '../probes/baseline.ts';
-import { readOfficial } from '../status/official.ts';
-import { detectLocalFault, readProbe, usualLatencyMs, type LocalFault } from '../status/probe.ts';
-import type { ProviderStatus, SignalReading } from '../status/types.ts';
+import { detectLocalFault, usualLatencyMs, type LocalFault } from '../status/probe.ts';
+import type { ProviderStatus } from '../status/types.ts';
 import type { Store } from '../store/index.ts';
 import type { ComponentRow } from '../store/components.ts';
 import type { IncidentRow } from '../store/incidents.ts';
@@ -31,12 +29,12 @@ export const INCIDENT_WINDOW_MS = 30 * DAY_MS;
 /** How far back the Live Signals block looks. */
 export const PROBE_WINDOW_MS = DAY_MS;
 
-const CLOSED = new Set(['resolved', 'postmortem', 'completed']);
-const ACTIVE_MAINTENANCE = new Set(['in_progress', 'verifying']);
-
 export type ProviderData = {
   provider: Provider;
   now: number;
+  /** The one assessment: the API's headline, the products apart, is-it-down, components with scope and "since". */
+  assessment: Assessment;
+  /** The API's headline (`assessment.api`). */
   status: ProviderStatus;
   /** Null until the official page has been read successfully once. */
   components: ComponentRow[] | null;
@@ -47,7 +45,6 @@ export type ProviderData = {
   usualLatencyMs: number | null;
   /** The baseline the probe job judges the next result against: the window's normal rejections. */
   probeBaseline: LatencyBaseline;
-  /** The days of report buckets behind the chart (read by `read`; by `readAll` only when asked). */
   buckets: Bucket[];
   community: CommunityView;
 };
@@ -60,12 +57,6 @@ export type ProviderReader = {
   /** Every provider's read; their `buckets` only when asked for (`chart`: pages that judge by report category). */
   readAll(now: number, scope?: ReadScope): Promise<ProviderData[]>;
 };
-
-/** Open: not closed upstream and still listed by the source (an unlisted incident is over, end unknown). */
-export function isOpen(incident: Pick<IncidentRow, 'kind' | 'state' | 'unlistedAt'>): boolean {
-  if (incident.unlistedAt !== null) return false;
-  return incident.kind === 'incident' ? !CLOSED.has(incident.state) : ACTIVE_MAINTENANCE.has(incident.state);
-}
 
 /** The buckets a community summary reads: the window now and the same window on each baseline day. */
 export function communitySummaryStarts(now: number): number[] {
@@ -93,8 +84,8 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
     scope: ReadScope,
   ): Promise<ProviderData> {
     const slug = provider.slug;
-    // The summary reads a few buckets; the days of buckets behind the chart are read only for the pages that draw it
-    // (a list of 200 providers would otherwise read some 150,000 rows to show 200 headlines).
+    // The assessment reads a few buckets; the days of buckets behind the chart are read only for the pages that use
+    // them (a list of 200 providers would otherwise read some 150,000 rows to show 200 headlines).
     const [officialCheck, stored, incidents, probeSamples, summaryBuckets, chartBuckets, pageLevel] = await Promise.all(
       [
         store.checks.summary(slug, MAIN_DOCUMENT),
@@ -109,11 +100,10 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
     const components = officialCheck.lastOkAt === null && stored.length === 0 ? null : stored;
     const openIncidents = incidents.filter(isOpen);
     const usual = usualLatencyMs(probeSamples);
-    const community = summariseCommunity(summaryBuckets, now);
-
-    const signals: Record<Signal, SignalReading> = {
-      official: readOfficial(
-        {
+    const assessment = assessProvider(
+      {
+        provider: { name: provider.name, components: provider.components },
+        official: {
           configured: provider.statusPage !== null,
           intervalMs: config.pollIntervalMs,
           lastAttemptAt: officialCheck.lastAttemptAt,
@@ -126,28 +116,26 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
                   httpStatus: officialCheck.lastFailure.httpStatus,
                 }
               : null,
-          components: (components ?? []).filter((c) => !c.onlyShowIfDegraded || c.level !== 'operational'),
+          components,
           openIncidents: openIncidents.filter((i) => i.origin === 'official'),
           pageLevel: pageLevel?.level ?? null,
         },
-        now,
-      ),
-      probe: readProbe(
-        {
+        probe: {
           configured: provider.probe !== null,
           intervalMs: config.probeIntervalMs,
           samples: probeSamples,
           usualLatencyMs: usual,
           localFault: fault,
         },
-        now,
-      ),
-      community: readCommunity(community),
-    };
+        buckets: summaryBuckets,
+      },
+      now,
+    );
     return {
       provider,
       now,
-      status: combineSignals(signals),
+      status: assessment.api,
+      assessment,
       components,
       incidents,
       openIncidents,
@@ -159,7 +147,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
         if (chartBuckets === null) throw new Error(`the chart's buckets of ${slug} were not read: use reader.read`);
         return chartBuckets;
       },
-      community,
+      community: assessment.community,
     };
   }
 
