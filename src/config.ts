@@ -15,19 +15,33 @@ const seconds = (fallback: number, min: number) =>
     .min(min, { error: `a whole number of seconds, at least ${min}` })
     .default(fallback);
 
+const commaList = () =>
+  z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    );
+
 /** `TRUST_PROXY`: a comma-separated list of proxy addresses or CIDR ranges whose X-Forwarded-For we believe. */
-const proxyList = z
-  .string()
-  .default('')
-  .transform((text) =>
-    text
-      .split(',')
-      .map((part) => part.trim())
-      .filter(Boolean),
-  )
-  .refine((items) => items.every((item) => isIP(item.split('/')[0] ?? '') !== 0), {
-    error: 'a comma-separated list of IP addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8)',
-  });
+const proxyList = commaList().refine((items) => items.every((item) => isIP(item.split('/')[0] ?? '') !== 0), {
+  error: 'a comma-separated list of IP addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8)',
+});
+
+/** `DNS_SERVERS`: name servers the HTTP door asks instead of the system resolver ("1.1.1.1,[2606:4700::1111]:53"). */
+const dnsServerList = commaList().refine(
+  (items) =>
+    items.every((item) => {
+      const match = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d{1,5}))?$/.exec(item) ?? /^([0-9a-fA-F:]+)$/.exec(item);
+      const host = match?.[1] ?? match?.[2] ?? '';
+      const port = match?.[3] === undefined ? 53 : Number(match[3]);
+      return isIP(host) !== 0 && port >= 1 && port <= 65535;
+    }),
+  { error: 'a comma-separated list of name server addresses, each optionally with a port (1.1.1.1,[::1]:5353)' },
+);
 
 const EnvSchema = z
   .object({
@@ -60,6 +74,7 @@ const EnvSchema = z
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     TRUST_PROXY: proxyList,
     JOBS: booleanText.default(true),
+    DNS_SERVERS: dnsServerList,
     REQUEST_TIMEOUT_SECONDS: seconds(30, 1),
     HEADERS_TIMEOUT_SECONDS: seconds(10, 1),
     KEEP_ALIVE_TIMEOUT_SECONDS: seconds(10, 1),
@@ -98,6 +113,8 @@ export type Config = Readonly<{
   siteName: string;
   logLevel: (typeof LOG_LEVELS)[number];
   trustProxy: readonly string[];
+  /** Name servers for upstream lookups; empty: the system resolver. */
+  dnsServers: readonly string[];
   /** Whether the server runs the poll and probe schedules (tests and demos may turn them off). */
   jobs: boolean;
   /** Longest a whole request (headers and body) may take before its connection is closed. */
@@ -147,6 +164,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: Object.freeze(e.TRUST_PROXY),
     jobs: e.JOBS,
+    dnsServers: Object.freeze(e.DNS_SERVERS),
     reportRateLimitPer10Min: e.REPORT_RATE_LIMIT_PER_10_MIN,
     requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
     headersTimeoutMs: e.HEADERS_TIMEOUT_SECONDS * 1000,

@@ -11,6 +11,7 @@ import { createPollJob } from './jobs/poll.ts';
 import { createProbeJob } from './jobs/probe.ts';
 import { upstreamPolicy } from './sources/addresses.ts';
 import { createConnectionLog, createHttpDoor, createUpstreamDispatcher, userAgentFor } from './sources/http.ts';
+import { dnsServersResolver, systemResolver } from './sources/lookup.ts';
 import { openStore } from './store/index.ts';
 import { installShutdown } from './shutdown.ts';
 
@@ -37,7 +38,11 @@ async function main(): Promise<void> {
   const app = await buildApp({ config, catalog, store, logger: loggerOptions(config.logLevel) });
   const policy = upstreamPolicy(config.allowPrivateUpstreams);
   const connectionLog = createConnectionLog();
-  const dispatcher = createUpstreamDispatcher({ policy, connectionLog });
+  const resolver =
+    config.dnsServers.length > 0
+      ? dnsServersResolver(config.dnsServers, Math.min(config.pollTimeoutMs, config.probeTimeoutMs))
+      : systemResolver();
+  const dispatcher = createUpstreamDispatcher({ policy, connectionLog, lookup: resolver.lookup });
   const door = createHttpDoor({
     dispatcher,
     policy,
@@ -73,7 +78,8 @@ async function main(): Promise<void> {
         }),
       ]
     : [];
-  installShutdown({ app, jobs, resources: [dispatcher], store });
+  // Shutdown aborts the jobs' requests first; destroying the dispatcher then fails whatever it still holds.
+  installShutdown({ app, jobs, resources: [{ close: () => dispatcher.destroy() }, resolver], store });
 
   await app.listen({ port: config.port, host: config.host });
   for (const job of jobs) job.start();

@@ -188,6 +188,11 @@ const NETWORK_CODES: Record<string, FetchFailure> = {
   EAI_NONAME: 'dns',
   EAI_FAIL: 'dns',
   EAI_NODATA: 'dns',
+  // Answers of the DNS_SERVERS resolver (c-ares).
+  ENODATA: 'dns',
+  ESERVFAIL: 'dns',
+  EREFUSED: 'dns',
+  ETIMEOUT: 'dns',
   UND_ERR_CONNECT_TIMEOUT: 'timeout',
   UND_ERR_HEADERS_TIMEOUT: 'timeout',
   UND_ERR_BODY_TIMEOUT: 'timeout',

@@ -37,8 +37,13 @@ export function providersFileFor(dir: string, statusUrl: string): string {
   return path;
 }
 
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+/** Starts the real server; `preload` modules are imported before it (as `node --import`), e.g. to replace a resolver. */
+export async function startServer(
+  env: Record<string, string>,
+  options: { preload?: string[] } = {},
+): Promise<ServerProcess> {
+  const preloads = (options.preload ?? []).flatMap((module) => ['--import', module]);
+  const child = spawn(process.execPath, ['--import', 'tsx', ...preloads, 'src/server.ts'], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
