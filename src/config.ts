@@ -1,6 +1,7 @@
 // Configuration: the environment parsed once with zod into a frozen Config; the only reader of process.env.
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { MAX_TIMER_MS } from './time.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -8,11 +9,15 @@ const booleanText = z
   .enum(['true', 'false', '1', '0'], { error: 'true or false' })
   .transform((value) => value === 'true' || value === '1');
 
+/** Every duration becomes a timer somewhere, and a timer holds at most MAX_TIMER_MS (2,147,483 s, ~24.8 days). */
+const MAX_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
+
 const seconds = (fallback: number, min: number) =>
   z.coerce
     .number({ error: 'a whole number of seconds' })
     .int({ error: 'a whole number of seconds' })
     .min(min, { error: `a whole number of seconds, at least ${min}` })
+    .max(MAX_SECONDS, { error: `a whole number of seconds, at most ${MAX_SECONDS} (about 24 days)` })
     .default(fallback);
 
 const commaList = () =>
@@ -82,6 +87,7 @@ const EnvSchema = z
       .number({ error: 'a whole number of milliseconds' })
       .int({ error: 'a whole number of milliseconds' })
       .min(10, { error: 'a whole number of milliseconds, at least 10' })
+      .max(MAX_TIMER_MS, { error: `a whole number of milliseconds, at most ${MAX_TIMER_MS}` })
       .default(200),
     REPORT_RATE_LIMIT_PER_10_MIN: z.coerce
       .number({ error: 'a whole number of reports' })
@@ -140,11 +146,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const blankless = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const result = EnvSchema.safeParse(blankless);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
+    // One line per variable: its first problem (a value out of range may also break a rule across variables).
+    const problems = new Map<string, string>();
+    for (const issue of result.error.issues) {
       const name = String(issue.path[0] ?? '?');
-      return `${name}=${JSON.stringify(blankless[name] ?? '')}: expected ${issue.message}`;
-    });
-    throw new ConfigError([...new Set(problems)]);
+      if (!problems.has(name))
+        problems.set(name, `${name}=${JSON.stringify(blankless[name] ?? '')}: expected ${issue.message}`);
+    }
+    throw new ConfigError([...problems.values()]);
   }
   const e = result.data;
   return Object.freeze({
