@@ -31,8 +31,17 @@ const commaList = () =>
         .filter(Boolean),
     );
 
+/** An IP address, or a CIDR range whose prefix length fits its family (at most 32 for IPv4, 128 for IPv6). */
+function isAddressOrRange(item: string): boolean {
+  const [address = '', prefix, ...rest] = item.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
 /** `TRUST_PROXY`: a comma-separated list of proxy addresses or CIDR ranges whose X-Forwarded-For we believe. */
-const proxyList = commaList().refine((items) => items.every((item) => isIP(item.split('/')[0] ?? '') !== 0), {
+const proxyList = commaList().refine((items) => items.every(isAddressOrRange), {
   error: 'a comma-separated list of IP addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8)',
 });
 

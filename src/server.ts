@@ -12,12 +12,13 @@ import { createProbeJob } from './jobs/probe.ts';
 import { upstreamPolicy } from './sources/addresses.ts';
 import { createConnectionLog, createHttpDoor, createUpstreamDispatcher, userAgentFor } from './sources/http.ts';
 import { dnsServersResolver, systemResolver } from './sources/lookup.ts';
+import { DatabaseFileError } from './store/db.ts';
 import { openStore } from './store/index.ts';
 import { installShutdown } from './shutdown.ts';
 
-/** Bad configuration or catalog: say exactly what is wrong, one line per problem, and stop. */
+/** Bad configuration, catalog or database file: say exactly what is wrong, one line per problem, and stop. */
 function fail(error: unknown): never {
-  if (error instanceof ConfigError || error instanceof CatalogError) {
+  if (error instanceof ConfigError || error instanceof CatalogError || error instanceof DatabaseFileError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(78);
   }
@@ -25,14 +26,14 @@ function fail(error: unknown): never {
 }
 
 async function main(): Promise<void> {
-  let config, catalog;
+  let config, catalog, store;
   try {
     config = loadConfig();
     catalog = loadCatalog(config);
+    store = openStore(config.databasePath);
   } catch (error) {
     fail(error);
   }
-  const store = openStore(config.databasePath);
   store.providers.sync(catalog.providers, Date.now());
 
   const app = await buildApp({ config, catalog, store, logger: loggerOptions(config.logLevel) });
