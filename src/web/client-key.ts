@@ -2,23 +2,8 @@
 // and replaced every UTC day, so reports can be deduplicated and rate-limited without storing who sent them.
 import { createHmac, randomBytes } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
+import { ipv6Groups } from '../sources/addresses.ts';
 import { DAY_MS } from '../time.ts';
-
-/** The 8 groups of an IPv6 address, or undefined when the text is not one. */
-function ipv6Groups(address: string): number[] | undefined {
-  let text = address.split('%')[0]!.toLowerCase();
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1];
-  if (dotted) {
-    const [a, b, c, d] = dotted.split('.').map(Number) as [number, number, number, number];
-    text = `${text.slice(0, -dotted.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const parse = (part: string) => (part === '' ? [] : part.split(':').map((group) => parseInt(group, 16)));
-  const left = parse(head);
-  const right = tail === undefined ? [] : parse(tail);
-  const groups = [...left, ...Array(8 - left.length - right.length).fill(0), ...right];
-  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
-}
 
 /**
  * The network a client is counted as: an IPv4 address as is, an IPv6 address as its /64 (one household or
