@@ -402,13 +402,10 @@ export function createHttpDoor(deps: {
       let hop = 0;
       try {
         for (; ; hop += 1) {
+          // A forbidden target is our refusal, on the first hop or after a redirect: `blocked`, never the upstream's
+          // failure (a redirect to the metadata address says nothing about the provider's health).
           const why = forbidden(url);
-          if (why)
-            return fail(
-              hop === 0 ? 'blocked' : 'redirect',
-              hop === 0 ? why : `redirect to a forbidden target: ${why}`,
-              BLOCKED_CODE,
-            );
+          if (why) return fail('blocked', hop === 0 ? why : `redirect to a forbidden target: ${why}`, BLOCKED_CODE);
           const res = await dispatcher.request({
             origin: url.origin,
             path: `${url.pathname}${url.search}`,
@@ -460,7 +457,7 @@ export function createHttpDoor(deps: {
         if (error instanceof BodyError) return fail(error.kind, error.message);
         if (signal.aborted) return cutOff();
         const { kind, code } = classifyError(error);
-        if (kind === 'blocked' && hop > 0) return fail('redirect', 'redirect to a forbidden address', code);
+        if (kind === 'blocked' && hop > 0) return fail('blocked', 'redirect to a forbidden address', code);
         const message = (error as Error).message.replace(
           /\[?[0-9a-f:.]*\d[0-9a-f:.]*\]?:\d+|\b\d{1,3}(\.\d{1,3}){3}\b/gi,
           '<address>',
