@@ -151,4 +151,7 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE page_levels ADD COLUMN pending_level TEXT;
   ALTER TABLE page_levels ADD COLUMN pending_count INTEGER NOT NULL DEFAULT 0;
   `,
+  /* 4: the salted hash of each report's allocation (an IPv6 /48), so a spike counts distinct reporters by it too. */ `
+  ALTER TABLE reports ADD COLUMN allocation_hash TEXT;
+  `,
 ];

@@ -1,5 +1,6 @@
-// Client keys: a salted hash of the client's network (an IPv4 address, or an IPv6 /64), the salt held only in memory
-// and replaced every UTC day, so reports can be deduplicated and rate-limited without storing who sent them.
+// Client keys: a salted hash of the client's network (an IPv4 address, or an IPv6 /64, and its /48), the salt held
+// only in memory and replaced every UTC day, so reports can be deduplicated, rate-limited and counted without storing
+// who sent them.
 import { createHmac, randomBytes } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import { ipv6Groups } from '../sources/addresses.ts';
@@ -22,11 +23,23 @@ export function networkOf(ip: string): string {
     .join(':')}::/64`;
 }
 
+/**
+ * The wider allocation a client belongs to, so one holder of many networks counts once towards a spike: an IPv6
+ * address's /48 (what one site or customer is usually given), an IPv4 address as is.
+ */
+export function allocationOf(ip: string): string {
+  const network = networkOf(ip);
+  if (!network.endsWith('::/64')) return network;
+  return `${network.split(':').slice(0, 3).join(':')}::/48`;
+}
+
 export type ClientKeys = {
   /** The client's key for today's salt. */
   keyOf(ip: string, now: number): string;
   /** Today's key, then yesterday's while that salt is still held (deduplication across midnight). */
   keysOf(ip: string, now: number): [string, ...string[]];
+  /** The key of the client's allocation (IPv6 /48) for today's salt: distinct reporters of a spike are counted by it. */
+  allocationKeyOf(ip: string, now: number): string;
 };
 
 /** Keeps today's and yesterday's salts (random, never written anywhere); older ones are forgotten. */
@@ -41,8 +54,9 @@ export function createClientKeys(): ClientKeys {
     }
     return salt;
   }
-  const hash = (salt: Buffer, ip: string) =>
-    createHmac('sha256', salt).update(networkOf(ip)).digest('base64url').slice(0, 22);
+  const digest = (salt: Buffer, network: string) =>
+    createHmac('sha256', salt).update(network).digest('base64url').slice(0, 22);
+  const hash = (salt: Buffer, ip: string) => digest(salt, networkOf(ip));
   return {
     keyOf: (ip, now) => hash(saltOf(Math.floor(now / DAY_MS)), ip),
     keysOf(ip, now) {
@@ -51,5 +65,6 @@ export function createClientKeys(): ClientKeys {
       const yesterday = salts.get(day - 1);
       return yesterday ? [today, hash(yesterday, ip)] : [today];
     },
+    allocationKeyOf: (ip, now) => digest(saltOf(Math.floor(now / DAY_MS)), `allocation:${allocationOf(ip)}`),
   };
 }

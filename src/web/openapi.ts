@@ -123,6 +123,7 @@ const provider = closed({
         baselineFloor: count,
         spikeMultiple: { type: 'number' },
         spikeMinReports: count,
+        spikeMinAllocations: count,
         dedupeMinutes: count,
       }),
       last24h: closed({

@@ -2,9 +2,10 @@
 import type { Catalog } from '../catalog/load.ts';
 import type { Provider } from '../catalog/schema.ts';
 import type { Config } from '../config.ts';
-import { MAIN_DOCUMENT, type Signal } from '../domain.ts';
+import { MAIN_DOCUMENT, type ReporterAllocation, type Signal } from '../domain.ts';
 import {
   communitySinceAt,
+  communityWindowStart,
   readCommunity,
   summariseCommunity,
   type Bucket,
@@ -44,6 +45,8 @@ export type ProviderData = {
   /** The baseline the probe job judges the next result against: the window's normal rejections. */
   probeBaseline: LatencyBaseline;
   buckets: Bucket[];
+  /** The allocations behind the counted reports of the window "right now". */
+  reporters: ReporterAllocation[];
   community: CommunityView;
 };
 
@@ -79,7 +82,8 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
     const probeSamples = store.probes.since(slug, now - PROBE_WINDOW_MS);
     const usual = usualLatencyMs(probeSamples);
     const buckets = store.reports.buckets(slug, communitySinceAt(now));
-    const community = summariseCommunity(buckets, now);
+    const reporters = store.reports.allocations(slug, communityWindowStart(now));
+    const community = summariseCommunity(buckets, now, undefined, reporters);
 
     const signals: Record<Signal, SignalReading> = {
       official: readOfficial(
@@ -126,6 +130,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
       usualLatencyMs: usual,
       probeBaseline: latencyBaseline(normalLatencies(probeSamples)),
       buckets,
+      reporters,
       community,
     };
   }

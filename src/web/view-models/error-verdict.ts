@@ -18,6 +18,6 @@ export function errorVerdict(data: ProviderData, errorType: ErrorType): VerdictV
     status: data.status,
     openIncidents: data.openIncidents.filter((i) => i.origin === 'official'),
     components: data.components ?? [],
-    community: summariseCommunity(data.buckets, data.now, errorType.category),
+    community: summariseCommunity(data.buckets, data.now, errorType.category, data.reporters),
   });
 }
