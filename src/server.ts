@@ -39,10 +39,11 @@ async function main(): Promise<void> {
   const app = await buildApp({ config, catalog, store, logger: loggerOptions(config.logLevel) });
   const policy = upstreamPolicy(config.allowPrivateUpstreams);
   const connectionLog = createConnectionLog();
+  const lookupTimeoutMs = Math.min(config.pollTimeoutMs, config.probeTimeoutMs);
   const resolver =
     config.dnsServers.length > 0
-      ? dnsServersResolver(config.dnsServers, Math.min(config.pollTimeoutMs, config.probeTimeoutMs))
-      : systemResolver();
+      ? dnsServersResolver(config.dnsServers, lookupTimeoutMs)
+      : systemResolver(lookupTimeoutMs);
   const dispatcher = createUpstreamDispatcher({ policy, connectionLog, lookup: resolver.lookup });
   const door = createHttpDoor({
     dispatcher,
