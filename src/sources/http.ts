@@ -1,6 +1,5 @@
 // The HTTP door to upstreams (undici): total deadline, size cap, content-type check, bounded decompression,
 // re-checked redirects, the address policy at connect time, conditional requests, typed failures, connection phases.
-import { lookup as dnsLookup } from 'node:dns';
 import { isIP, type LookupFunction, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
@@ -160,14 +159,15 @@ function timedConnect(base: buildConnector.connector, log: ConnectionLog): build
  */
 export function createUpstreamDispatcher(options: {
   policy: UpstreamPolicy;
-  lookup?: LookupFunction;
+  /** How names are resolved: server.ts passes src/sources/lookup.ts's resolver; tests pass their own. */
+  lookup: LookupFunction;
   connectTimeoutMs?: number;
   connections?: number;
   connectionLog?: ConnectionLog;
 }): Agent {
   const built = buildConnector({
     timeout: options.connectTimeoutMs ?? 10_000,
-    lookup: guardedLookup(options.policy, options.lookup ?? (dnsLookup as LookupFunction)),
+    lookup: guardedLookup(options.policy, options.lookup),
   } as buildConnector.BuildOptions);
   const base = options.connectionLog ? timedConnect(built, options.connectionLog) : built;
   const connect: buildConnector.connector = (opts, callback) => {
