@@ -96,3 +96,20 @@ describe('durations a timer cannot hold', () => {
     }
   });
 });
+
+describe('DNS_SERVERS', () => {
+  it('takes addresses with optional ports', () => {
+    expect(parseConfig({ DNS_SERVERS: '1.1.1.1, [2606:4700::1111]:53,127.0.0.1:5353,::1' }).dnsServers).toEqual([
+      '1.1.1.1',
+      '[2606:4700::1111]:53',
+      '127.0.0.1:5353',
+      '::1',
+    ]);
+  });
+
+  it.each(['dns.google', '1.1.1.1:0', '1.1.1.1:99999', '[::1', '300.1.1.1'])('refuses %s with one line', (value) => {
+    expect(problemsOf({ DNS_SERVERS: value })).toEqual([
+      `DNS_SERVERS=${JSON.stringify(value)}: expected a comma-separated list of name server addresses, each optionally with a port (1.1.1.1,[::1]:5353)`,
+    ]);
+  });
+});
