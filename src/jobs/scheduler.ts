@@ -66,9 +66,6 @@ export function createScheduler<T>(options: SchedulerOptions<T>): Scheduler {
   const closing = new AbortController();
   // Every running task listens for close; concurrency, not a leak, sets how many.
   setMaxListeners(0, closing.signal);
-  const closed = new Promise<'closed'>((resolve) =>
-    closing.signal.addEventListener('abort', () => resolve('closed'), { once: true }),
-  );
   const inFlight = new Set<string>();
   const cycles = new Set<Promise<CycleStats>>();
   const waiting: (() => void)[] = [];
@@ -92,7 +89,14 @@ export function createScheduler<T>(options: SchedulerOptions<T>): Scheduler {
   async function runTask(task: T, stats: CycleStats, cycleStart: number): Promise<void> {
     const key = options.keyOf(task);
     const controller = new AbortController();
-    const abort = () => controller.abort();
+    // On close the task is aborted and no longer waited for: the race below ends with 'closed' at once.
+    let abort = () => controller.abort();
+    const closed = new Promise<'closed'>((resolve) => {
+      abort = () => {
+        controller.abort();
+        resolve('closed');
+      };
+    });
     closing.signal.addEventListener('abort', abort, { once: true });
     let deadline: TimerHandle | null = null;
     const timeout = new Promise<TaskOutcome & { timedOut: true }>((resolve) => {
