@@ -60,7 +60,7 @@ describe('durations a timer cannot hold', () => {
     ]);
   });
 
-  it('a schedule whose delays (interval plus jitter, deadline plus slack) pass what a timer holds polls once, not every millisecond', async () => {
+  it('a schedule whose delays (interval plus jitter, deadline plus slack) pass the limit polls once', async () => {
     const upstream = await startUpstream({
       '/api/v2/summary.json': json(fixture('statuspage-summary-anthropic.json')),
       '/api/v2/incidents.json': json('{"incidents":[]}'),
@@ -109,7 +109,8 @@ describe('DNS_SERVERS', () => {
 
   it.each(['dns.google', '1.1.1.1:0', '1.1.1.1:99999', '[::1', '300.1.1.1'])('refuses %s with one line', (value) => {
     expect(problemsOf({ DNS_SERVERS: value })).toEqual([
-      `DNS_SERVERS=${JSON.stringify(value)}: expected a comma-separated list of name server addresses, each optionally with a port (1.1.1.1,[::1]:5353)`,
+      `DNS_SERVERS=${JSON.stringify(value)}: expected a comma-separated list of name server addresses, ` +
+        'each optionally with a port (1.1.1.1,[::1]:5353)',
     ]);
   });
 });

@@ -38,7 +38,7 @@ export type ClientKeys = {
   keyOf(ip: string, now: number): string;
   /** Today's key, then yesterday's while that salt is still held (deduplication across midnight). */
   keysOf(ip: string, now: number): [string, ...string[]];
-  /** The key of the client's allocation (IPv6 /48) for today's salt: distinct reporters of a spike are counted by it. */
+  /** The key of the client's allocation (IPv6 /48) under today's salt: a spike's distinct reporters count by it. */
   allocationKeyOf(ip: string, now: number): string;
 };
 

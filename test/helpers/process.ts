@@ -37,7 +37,7 @@ export function providersFileFor(dir: string, statusUrl: string): string {
   return path;
 }
 
-/** Starts the real server; `preload` modules are imported before it (as `node --import`), e.g. to replace a resolver. */
+/** Starts the real server; `preload` modules are imported before it (`node --import`), e.g. to replace a resolver. */
 export async function startServer(
   env: Record<string, string>,
   options: { preload?: string[] } = {},

@@ -4,7 +4,7 @@ import { createScheduler, type TaskOutcome } from '../../src/jobs/scheduler.ts';
 import { manualClock } from '../helpers/clock.ts';
 
 describe('closing a schedule', () => {
-  it('resolves at once while a task ignores its abort, and neither records nor reports what the task ends with', async () => {
+  it('resolves at once while a task ignores its abort; its end is neither recorded nor reported', async () => {
     const clock = manualClock(0);
     const errors: unknown[] = [];
     const cycles: number[] = [];

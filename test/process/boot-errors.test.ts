@@ -68,7 +68,8 @@ describe('bad settings at boot', () => {
         status: 78,
         lines: [
           'Invalid configuration:',
-          `  TRUST_PROXY=${JSON.stringify(value)}: expected a comma-separated list of IP addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8)`,
+          `  TRUST_PROXY=${JSON.stringify(value)}: expected a comma-separated list of IP addresses or CIDR ranges ` +
+            '(e.g. 127.0.0.1,10.0.0.0/8)',
         ],
       });
     },
@@ -126,7 +127,8 @@ describe('unusable database files at boot', () => {
     const { status, lines } = boot({ DATABASE_PATH: path });
     expect(status).toBe(78);
     expect(lines).toEqual([
-      `Cannot use the database DATABASE_PATH=${JSON.stringify(path)}: it cannot be written (attempt to write a readonly database)`,
+      `Cannot use the database DATABASE_PATH=${JSON.stringify(path)}: ` +
+        'it cannot be written (attempt to write a readonly database)',
     ]);
   });
 });

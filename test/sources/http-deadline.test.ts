@@ -47,7 +47,7 @@ describe('the User-Agent', () => {
 });
 
 describe("the door's own deadline", () => {
-  it('ends a request undici never settles (its pool wedged by refused headers) as a timeout at the deadline', async () => {
+  it('ends a request undici never settles (pool wedged by refused headers) as a timeout at the deadline', async () => {
     // undici refuses a non-Latin-1 header value; after 8 refusals per origin its pool stops settling requests at all.
     const agent = createUpstreamDispatcher({ policy, lookup: testLookup });
     const door = createHttpDoor({ dispatcher: agent, policy, userAgent: 'Статус ИИ' });
@@ -68,7 +68,7 @@ describe("the door's own deadline", () => {
     }
   });
 
-  it('ends a request whose name lookup never answers: a timeout at the deadline, "aborted" when the caller aborts', async () => {
+  it('ends a request whose lookup never answers: a timeout at the deadline, "aborted" when the caller aborts', async () => {
     const silent: LookupFunction = () => undefined;
     const agent = createUpstreamDispatcher({ policy, lookup: silent });
     const door = createHttpDoor({ dispatcher: agent, policy, userAgent: 'test' });

@@ -44,7 +44,8 @@ function exchange(text: string): Promise<{ status: number; headers: Record<strin
 const MARKER = 'zq9marker';
 const get = (target: string) => `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
 const post = (target: string, type: string, body: string) =>
-  `POST ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  `POST ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${type}\r\n` +
+  `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 
 describe('framework-level errors', () => {
   it.each([
