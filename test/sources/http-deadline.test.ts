@@ -68,7 +68,7 @@ describe("the door's own deadline", () => {
     }
   });
 
-  it('ends a request whose lookup never answers: a timeout at the deadline, "aborted" when the caller aborts', async () => {
+  it('ends a lookup that never answers: a timeout at the deadline, "aborted" when the caller aborts', async () => {
     const silent: LookupFunction = () => undefined;
     const agent = createUpstreamDispatcher({ policy, lookup: silent });
     const door = createHttpDoor({ dispatcher: agent, policy, userAgent: 'test' });
