@@ -19,12 +19,14 @@ import type { Metrics } from './ops/metrics.ts';
 import { createReadiness, databaseFile, sqliteWriteCheck } from './ops/readiness.ts';
 import { upstreamPolicy } from './sources/addresses.ts';
 import { createConnectionLog, createHttpDoor, createUpstreamDispatcher, userAgentFor } from './sources/http.ts';
+import { dnsServersResolver, systemResolver } from './sources/lookup.ts';
+import { DatabaseFileError } from './store/db.ts';
 import { openStore } from './store/index.ts';
 import { installShutdown } from './shutdown.ts';
 
-/** Bad configuration or catalog: say exactly what is wrong, one line per problem, and stop. */
+/** Bad configuration, catalog or database file: say exactly what is wrong, one line per problem, and stop. */
 function fail(error: unknown): never {
-  if (error instanceof ConfigError || error instanceof CatalogError) {
+  if (error instanceof ConfigError || error instanceof CatalogError || error instanceof DatabaseFileError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(78);
   }
@@ -53,14 +55,14 @@ const urlOf = (server: Server): string => {
 };
 
 async function main(): Promise<void> {
-  let config, catalog;
+  let config, catalog, store;
   try {
     config = loadConfig();
     catalog = loadCatalog(config);
+    store = openStore(config.databasePath);
   } catch (error) {
     fail(error);
   }
-  const store = openStore(config.databasePath);
   store.providers.sync(catalog.providers, Date.now());
 
   const jobWatch = createJobWatch(systemClock.now);
@@ -85,7 +87,12 @@ async function main(): Promise<void> {
   });
   const policy = upstreamPolicy(config.allowPrivateUpstreams);
   const connectionLog = createConnectionLog();
-  const dispatcher = createUpstreamDispatcher({ policy, connectionLog });
+  const lookupTimeoutMs = Math.min(config.pollTimeoutMs, config.probeTimeoutMs);
+  const resolver =
+    config.dnsServers.length > 0
+      ? dnsServersResolver(config.dnsServers, lookupTimeoutMs)
+      : systemResolver(lookupTimeoutMs);
+  const dispatcher = createUpstreamDispatcher({ policy, connectionLog, lookup: resolver.lookup });
   const door = createHttpDoor({
     dispatcher,
     policy,
@@ -139,7 +146,8 @@ async function main(): Promise<void> {
         metricsServer.closeAllConnections();
       }),
   };
-  installShutdown({ app, jobs, resources: [dispatcher, closeMetrics], store });
+  // Shutdown aborts the jobs' requests first; destroying the dispatcher then fails whatever it still holds.
+  installShutdown({ app, jobs, resources: [{ close: () => dispatcher.destroy() }, resolver, closeMetrics], store });
   if (metricsServer) app.log.info(`Metrics listening at ${urlOf(metricsServer)}/metrics`);
 
   await app.listen({ port: config.port, host: config.host });

@@ -158,4 +158,7 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE components SET first_seen = CASE
     WHEN changed_at > (SELECT MIN(at) FROM component_changes WHERE component_id = components.id) THEN 0 ELSE 1 END;
   `,
+  /* 5: the salted hash of each report's allocation (an IPv6 /48), so a spike counts distinct reporters by it too. */ `
+  ALTER TABLE reports ADD COLUMN allocation_hash TEXT;
+  `,
 ];

@@ -1,5 +1,5 @@
 // Community reports: raw rows (pruned later) and 15-minute bucket counts of counted reports, kept for baselines.
-import type { ReportCategory, ReportRegion, ReportSdk } from '../domain.ts';
+import type { ReportCategory, ReportRegion, ReporterAllocation, ReportSdk } from '../domain.ts';
 import type { Db } from './db.ts';
 import type { DataVersions } from './versions.ts';
 
@@ -21,6 +21,8 @@ export type NewReport = ReportDetails & {
   category: ReportCategory;
   /** Salted hash of the client's network; never the address itself. */
   clientHash: string;
+  /** Salted hash of the client's wider allocation (IPv6 /48); absent: counted as its own allocation. */
+  allocationHash?: string | null;
   counted: boolean;
   ignoredReason: IgnoredReason | null;
   at: number;
@@ -32,6 +34,8 @@ export type Submission = ReportDetails & {
   category: ReportCategory;
   /** The client's hash under the current salt, then under the previous one, so a salt rotation opens no gap. */
   clientHashes: readonly [string, ...string[]];
+  /** The client's allocation hash under the current salt. */
+  allocationHash: string;
   ignoredReason: Exclude<IgnoredReason, 'duplicate'> | null;
   at: number;
   dedupeMs: number;
@@ -42,8 +46,10 @@ export type BucketCount = { bucketAt: number; category: ReportCategory; count: n
 
 export function createReportsStore(db: Db, versions: DataVersions) {
   const insert = db.prepare(
-    `INSERT INTO reports (provider_slug, category, http_status, model, sdk, region, client_hash, counted, ignored_reason, at)
-     VALUES (@providerSlug, @category, @httpStatus, @model, @sdk, @region, @clientHash, @counted, @ignoredReason, @at)`,
+    `INSERT INTO reports (provider_slug, category, http_status, model, sdk, region, client_hash, allocation_hash,
+       counted, ignored_reason, at)
+     VALUES (@providerSlug, @category, @httpStatus, @model, @sdk, @region, @clientHash, @allocationHash,
+       @counted, @ignoredReason, @at)`,
   );
   const bump = db.prepare<[string, string, number, number]>(
     `INSERT INTO report_buckets (provider_slug, category, bucket_at, count, last_at) VALUES (?, ?, ?, 1, ?)
@@ -66,11 +72,16 @@ export function createReportsStore(db: Db, versions: DataVersions) {
     `SELECT 1 FROM reports WHERE client_hash IN (@current, @previous) AND provider_slug = @slug AND category = @category
        AND at > @since AND counted = 1 LIMIT 1`,
   );
+  // Rows without an allocation hash (stored before it existed) count as allocations of their own.
+  const allocations = db.prepare<[string, number], ReporterAllocation>(
+    `SELECT DISTINCT category, COALESCE(allocation_hash, client_hash) AS allocation FROM reports
+     WHERE provider_slug = ? AND at >= ? AND counted = 1`,
+  );
   const providerSlugs = db.prepare<[], { slug: string }>('SELECT slug FROM providers');
   const pruneProvider = db.prepare<[string, number]>('DELETE FROM reports WHERE provider_slug = ? AND at < ?');
 
   const write = (report: NewReport) => {
-    insert.run({ ...report, counted: report.counted ? 1 : 0 });
+    insert.run({ ...report, allocationHash: report.allocationHash ?? null, counted: report.counted ? 1 : 0 });
     if (report.counted) {
       bump.run(
         report.providerSlug,
@@ -97,6 +108,7 @@ export function createReportsStore(db: Db, versions: DataVersions) {
       sdk: s.sdk,
       region: s.region,
       clientHash: current,
+      allocationHash: s.allocationHash,
       counted: ignoredReason === null,
       ignoredReason,
       at: s.at,
@@ -138,6 +150,9 @@ export function createReportsStore(db: Db, versions: DataVersions) {
       const known = latest && found.some((b) => b.bucketAt === latest.bucketAt && b.category === latest.category);
       return latest && !known ? [...found, latest] : found;
     },
+    /** The distinct allocations (with category) that sent counted reports from `sinceAt`. */
+    allocations: (providerSlug: string, sinceAt: number): ReporterAllocation[] =>
+      allocations.all(providerSlug, sinceAt),
     /** Deletes raw reports older than `beforeAt` (bucket counts stay); returns how many. */
     prune(beforeAt: number): number {
       return db.transaction(() =>

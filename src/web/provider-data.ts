@@ -2,7 +2,7 @@
 import type { Catalog } from '../catalog/load.ts';
 import type { Provider } from '../catalog/schema.ts';
 import type { Config } from '../config.ts';
-import { MAIN_DOCUMENT } from '../domain.ts';
+import { MAIN_DOCUMENT, type ReporterAllocation } from '../domain.ts';
 import { assessProvider, type Assessment } from '../status/assess.ts';
 import { isOpen } from '../status/incidents.ts';
 import {
@@ -11,6 +11,7 @@ import {
   COMMUNITY_BUCKET_MS,
   COMMUNITY_WINDOW_MS,
   communitySinceAt,
+  communityWindowStart,
   type Bucket,
   type CommunityView,
 } from '../status/community.ts';
@@ -46,6 +47,8 @@ export type ProviderData = {
   /** The baseline the probe job judges the next result against: the window's normal rejections. */
   probeBaseline: LatencyBaseline;
   buckets: Bucket[];
+  /** The allocations behind the counted reports of the window "right now". */
+  reporters: ReporterAllocation[];
   community: CommunityView;
 };
 
@@ -91,6 +94,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
       now,
     );
     let buckets: Bucket[] | undefined;
+    const reporters = store.reports.allocations(slug, communityWindowStart(now));
     const assessment = assessProvider(
       {
         provider: { name: provider.name, components: provider.components },
@@ -119,6 +123,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
           localFault: fault,
         },
         buckets: summaryBuckets,
+        reporters,
       },
       now,
     );
@@ -137,6 +142,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
       get buckets() {
         return (buckets ??= store.reports.buckets(slug, communitySinceAt(now)));
       },
+      reporters,
       community: assessment.community,
     };
   }
