@@ -81,6 +81,9 @@ export const REPORT_CATEGORIES = [
 ] as const;
 export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
 
+/** One allocation (the salted hash of an IPv6 /48 or an IPv4 address) that sent a counted report of `category`. */
+export type ReporterAllocation = { category: ReportCategory; allocation: string };
+
 export const REPORT_CATEGORY_LABELS: Record<ReportCategory, string> = {
   auth: 'Authentication / API key',
   rate_limit: 'Rate limit',

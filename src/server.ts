@@ -20,12 +20,14 @@ import type { Metrics } from './ops/metrics.ts';
 import { createReadiness, databaseFile, writeCheckFor } from './ops/readiness.ts';
 import { upstreamPolicy } from './sources/addresses.ts';
 import { createConnectionLog, createHttpDoor, createUpstreamDispatcher, userAgentFor } from './sources/http.ts';
+import { dnsServersResolver, systemResolver } from './sources/lookup.ts';
+import { DatabaseFileError } from './store/db.ts';
 import { openStore } from './store/index.ts';
 import { installShutdown } from './shutdown.ts';
 
-/** Bad configuration or catalog: say exactly what is wrong, one line per problem, and stop. */
+/** Bad configuration, catalog or database file: say exactly what is wrong, one line per problem, and stop. */
 function fail(error: unknown): never {
-  if (error instanceof ConfigError || error instanceof CatalogError) {
+  if (error instanceof ConfigError || error instanceof CatalogError || error instanceof DatabaseFileError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(78);
   }
@@ -54,20 +56,18 @@ const urlOf = (server: Server): string => {
 };
 
 async function main(): Promise<void> {
-  let config, catalog;
+  let config, catalog, store;
   try {
     config = loadConfig();
     catalog = loadCatalog(config);
-  } catch (error) {
-    fail(error);
-  }
-  let store;
-  try {
     store = await openStore(config);
   } catch (error) {
-    // An unreachable or refusing database is an operator's problem: one line, no stack trace.
-    process.stderr.write(`Cannot open the database: ${(error as Error).message}\n`);
-    process.exit(config.databaseUrl ? 69 : 78);
+    // An unreachable or refusing PostgreSQL is an operator's problem too: one line (never the URL), no stack trace.
+    if (config?.databaseUrl && !(error instanceof ConfigError || error instanceof CatalogError)) {
+      process.stderr.write(`Cannot use the database DATABASE_URL=(hidden): ${(error as Error).message}\n`);
+      process.exit(69);
+    }
+    fail(error);
   }
   await store.providers.sync(catalog.providers, Date.now());
 
@@ -98,7 +98,12 @@ async function main(): Promise<void> {
   });
   const policy = upstreamPolicy(config.allowPrivateUpstreams);
   const connectionLog = createConnectionLog();
-  const dispatcher = createUpstreamDispatcher({ policy, connectionLog });
+  const lookupTimeoutMs = Math.min(config.pollTimeoutMs, config.probeTimeoutMs);
+  const resolver =
+    config.dnsServers.length > 0
+      ? dnsServersResolver(config.dnsServers, lookupTimeoutMs)
+      : systemResolver(lookupTimeoutMs);
+  const dispatcher = createUpstreamDispatcher({ policy, connectionLog, lookup: resolver.lookup });
   const door = createHttpDoor({
     dispatcher,
     policy,
@@ -162,7 +167,8 @@ async function main(): Promise<void> {
         metricsServer.closeAllConnections();
       }),
   };
-  installShutdown({ app, jobs, resources: [dispatcher, closeMetrics], store });
+  // Shutdown aborts the jobs' requests first; destroying the dispatcher then fails whatever it still holds.
+  installShutdown({ app, jobs, resources: [{ close: () => dispatcher.destroy() }, resolver, closeMetrics], store });
   if (metricsServer) app.log.info(`Metrics listening at ${urlOf(metricsServer)}/metrics`);
 
   await app.listen({ port: config.port, host: config.host });

@@ -1,5 +1,5 @@
 // The one assessment of a provider: its signals read once, the API's headline, its products apart, is-it-down.
-import { LEVEL_LABELS, type ComponentScope, type Level, type Signal } from '../domain.ts';
+import { LEVEL_LABELS, type ComponentScope, type Level, type ReporterAllocation, type Signal } from '../domain.ts';
 import { readCommunity, summariseCommunity, type Bucket, type CommunityView } from './community.ts';
 import { answerIsItDown, type DownAnswerView } from './down-answer.ts';
 import { combineSignals } from './headline.ts';
@@ -38,6 +38,8 @@ export type AssessInput = {
   probe: ProbeInput;
   /** Community report buckets (see community.ts) covering the baseline. */
   buckets: readonly Bucket[];
+  /** The allocations behind the window's counted reports (see summariseCommunity); pages always pass them. */
+  reporters?: readonly ReporterAllocation[];
 };
 
 /** "since" of a component: when the source says its state began, when we saw it change, or our first sighting. */
@@ -72,8 +74,9 @@ export type Assessment = {
   components: AssessedComponent[] | null;
   openIncidents: AssessedIncident[];
   community: CommunityView;
-  /** The report buckets, for the reports of one error's category. */
+  /** The report buckets and their reporters' allocations, for the reports of one error's category. */
   buckets: readonly Bucket[];
+  reporters: readonly ReporterAllocation[] | undefined;
   /** The official page's reading of its products, for reasons that mention them. */
   productsReading: SignalReading | null;
 };
@@ -161,7 +164,7 @@ export function assessProvider(input: AssessInput, now: number): Assessment {
     },
     now,
   );
-  const community = summariseCommunity(input.buckets, now);
+  const community = summariseCommunity(input.buckets, now, undefined, input.reporters);
   const signals: Record<Signal, SignalReading> = {
     official,
     probe: readProbe(input.probe, now),
@@ -179,6 +182,7 @@ export function assessProvider(input: AssessInput, now: number): Assessment {
     openIncidents: incidents,
     community,
     buckets: input.buckets,
+    reporters: input.reporters,
   };
 }
 

@@ -243,7 +243,12 @@ export function assessError(
     status: assessment.api,
     openIncidents: assessment.openIncidents,
     components: assessment.api.signals.official.state === 'fresh' ? (assessment.components ?? []) : [],
-    community: summariseCommunity(assessment.buckets, assessment.now, input.errorType.category as ReportCategory),
+    community: summariseCommunity(
+      assessment.buckets,
+      assessment.now,
+      input.errorType.category as ReportCategory,
+      assessment.reporters,
+    ),
   });
   return { ...verdict, level: assessment.api.level, levelLabel: assessment.api.label };
 }

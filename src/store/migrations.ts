@@ -326,7 +326,16 @@ export const MIGRATIONS: readonly Migration[] = [
     WHEN changed_at > (SELECT MIN(at) FROM component_changes WHERE component_id = components.id) THEN 0 ELSE 1 END;
   `,
   },
-  /* 5: rate-limit windows shared by every node (a client cannot get a budget per node); keys are salted hashes. */ {
+  /* 5: the salted hash of each report's allocation (an IPv6 /48), so a spike counts distinct reporters by it too. */
+  {
+    sqlite: `
+  ALTER TABLE reports ADD COLUMN allocation_hash TEXT;
+  `,
+    postgres: `
+  ALTER TABLE reports ADD COLUMN allocation_hash TEXT;
+  `,
+  },
+  /* 6: rate-limit windows shared by every node (a client cannot get a budget per node); keys are salted hashes. */ {
     sqlite: `
   CREATE TABLE rate_limits (
     key       TEXT PRIMARY KEY,
@@ -344,7 +353,7 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX rate_limits_by_reset ON rate_limits (reset_at);
   `,
   },
-  /* 6: each client's latest counted report per provider and category, so one upsert decides a duplicate. */ {
+  /* 7: each client's latest counted report per provider and category, so one upsert decides a duplicate. */ {
     sqlite: `
   CREATE TABLE report_claims (
     client_hash    TEXT NOT NULL,

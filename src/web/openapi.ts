@@ -159,6 +159,7 @@ const provider = closed({
         baselineFloor: count,
         spikeMultiple: { type: 'number' },
         spikeMinReports: count,
+        spikeMinAllocations: count,
         dedupeMinutes: count,
       }),
       last24h: closed({

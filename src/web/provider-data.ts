@@ -2,7 +2,7 @@
 import type { Catalog } from '../catalog/load.ts';
 import type { Provider } from '../catalog/schema.ts';
 import type { Config } from '../config.ts';
-import { MAIN_DOCUMENT } from '../domain.ts';
+import { MAIN_DOCUMENT, type ReporterAllocation } from '../domain.ts';
 import { assessProvider, type Assessment } from '../status/assess.ts';
 import { isOpen } from '../status/incidents.ts';
 import {
@@ -11,6 +11,7 @@ import {
   COMMUNITY_BUCKET_MS,
   COMMUNITY_WINDOW_MS,
   communitySinceAt,
+  communityWindowStart,
   type Bucket,
   type CommunityView,
 } from '../status/community.ts';
@@ -46,6 +47,8 @@ export type ProviderData = {
   /** The baseline the probe job judges the next result against: the window's normal rejections. */
   probeBaseline: LatencyBaseline;
   buckets: Bucket[];
+  /** The allocations behind the counted reports of the window "right now". */
+  reporters: ReporterAllocation[];
   community: CommunityView;
 };
 
@@ -86,8 +89,8 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
     const slug = provider.slug;
     // The assessment reads a few buckets; the days of buckets behind the chart are read only for the pages that use
     // them (a list of 200 providers would otherwise read some 150,000 rows to show 200 headlines).
-    const [officialCheck, stored, incidents, probeSamples, summaryBuckets, chartBuckets, pageLevel] = await Promise.all(
-      [
+    const [officialCheck, stored, incidents, probeSamples, summaryBuckets, chartBuckets, pageLevel, reporters] =
+      await Promise.all([
         store.checks.summary(slug, MAIN_DOCUMENT),
         store.components.list(slug),
         store.incidents.listRecent(slug, now - INCIDENT_WINDOW_MS),
@@ -95,8 +98,8 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
         store.reports.bucketsAtAndLatest(slug, communitySummaryStarts(now), communitySinceAt(now), now),
         scope.chart ? store.reports.buckets(slug, communitySinceAt(now)) : null,
         store.components.pageLevel(slug),
-      ],
-    );
+        store.reports.allocations(slug, communityWindowStart(now)),
+      ]);
     const components = officialCheck.lastOkAt === null && stored.length === 0 ? null : stored;
     const openIncidents = incidents.filter(isOpen);
     const usual = usualLatencyMs(probeSamples);
@@ -128,6 +131,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
           localFault: fault,
         },
         buckets: summaryBuckets,
+        reporters,
       },
       now,
     );
@@ -147,6 +151,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
         if (chartBuckets === null) throw new Error(`the chart's buckets of ${slug} were not read: use reader.read`);
         return chartBuckets;
       },
+      reporters,
       community: assessment.community,
     };
   }

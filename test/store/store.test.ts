@@ -54,7 +54,7 @@ describe('openDatabase', () => {
     migrate(db, steps);
     migrate(db, steps);
     expect(db.pragma('user_version', { simple: true })).toBe(2);
-    expect(() => migrate(db, steps.slice(0, 1))).toThrow('database schema version 2 is newer than this program (1)');
+    expect(() => migrate(db, steps.slice(0, 1))).toThrow("its schema version 2 is newer than this program's (1)");
   });
 
   it('rolls a failing migration back entirely', () => {

@@ -9,6 +9,7 @@ import {
   COMMUNITY_BASELINE_FLOOR,
   COMMUNITY_BUCKET_MS,
   COMMUNITY_DEDUPE_MS,
+  COMMUNITY_SPIKE_MIN_ALLOCATIONS,
   COMMUNITY_SPIKE_MIN_REPORTS,
   COMMUNITY_SPIKE_MULTIPLE,
   communitySeries,
@@ -42,6 +43,7 @@ function reportsJson(data: ProviderData, detail: boolean) {
       baselineFloor: COMMUNITY_BASELINE_FLOOR,
       spikeMultiple: COMMUNITY_SPIKE_MULTIPLE,
       spikeMinReports: COMMUNITY_SPIKE_MIN_REPORTS,
+      spikeMinAllocations: COMMUNITY_SPIKE_MIN_ALLOCATIONS,
       dedupeMinutes: COMMUNITY_DEDUPE_MS / MINUTE_MS,
     },
     ...(detail
