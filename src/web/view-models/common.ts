@@ -225,10 +225,17 @@ export function incidentView(incident: IncidentRow, now: number): IncidentView {
   };
 }
 
-export type IncidentsView = { incidents: IncidentView[]; maintenances: IncidentView[]; note: string | null };
+export type IncidentsView = {
+  incidents: IncidentView[];
+  maintenances: IncidentView[];
+  note: string | null;
+  /** Closed incidents listed (one line each, newest first); the rest are on the dashboard. */
+  closedShown: number;
+  moreHref: string;
+};
 
 /** Incidents of the last 30 days (open first) and maintenances that are active or upcoming. */
-export function incidentsView(data: ProviderData): IncidentsView {
+export function incidentsView(data: ProviderData, options: { closedShown?: number } = {}): IncidentsView {
   const incidents = data.incidents.filter((i) => i.kind === 'incident');
   const maintenances = data.incidents.filter(
     (i) => i.kind === 'maintenance' && i.state !== 'completed' && i.unlistedAt === null,
@@ -248,5 +255,7 @@ export function incidentsView(data: ProviderData): IncidentsView {
     incidents: order(incidents).map((i) => incidentView(i, data.now)),
     maintenances: order(maintenances).map((i) => incidentView(i, data.now)),
     note,
+    closedShown: options.closedShown ?? incidents.length,
+    moreHref: `/${data.provider.slug}`,
   };
 }

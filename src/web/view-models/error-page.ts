@@ -3,16 +3,8 @@ import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
 import type { ErrorType, Signature } from '../../catalog/schema.ts';
 import type { ProviderData } from '../provider-data.ts';
-import {
-  componentsView,
-  headlineView,
-  incidentsView,
-  reasonViews,
-  type ComponentsView,
-  type HeadlineView,
-  type IncidentsView,
-  type ReasonView,
-} from './common.ts';
+import { answerView, type AnswerView } from './answer.ts';
+import { componentsView, incidentsView, type ComponentsView, type IncidentsView } from './common.ts';
 import { communityView, type CommunityBlockView, type ReportFormInput } from './community.ts';
 import { errorVerdict } from './error-verdict.ts';
 import { liveSignalsView, type LiveSignalsView } from './live-signals.ts';
@@ -49,8 +41,7 @@ export type ErrorPageView = {
   feeds: FeedLink[];
   /** The FAQ as plain text, for FAQPage JSON-LD. */
   faqText: FaqItem[];
-  headline: HeadlineView;
-  verdict: { verdict: string; label: string; text: string; evidence: ReasonView[] };
+  answer: AnswerView;
   community: CommunityBlockView;
   explanation: Segment[][];
   note: Segment[] | null;
@@ -59,8 +50,8 @@ export type ErrorPageView = {
   headers: { name: string; meaning: Segment[] }[];
   causes: Segment[][];
   fixes: Segment[][];
-  /** `now` marks the case that fits the verdict, when the verdict decides it. */
-  waiting: { helps: Segment[]; wontHelp: Segment[]; now: 'helps' | 'wontHelp' | null };
+  /** When waiting helps and when it does not; only the case that fits the verdict, marked `now`, when it decides. */
+  waiting: { text: Segment[]; now: boolean }[];
   resources: LinkView[];
   live: LiveSignalsView;
   components: ComponentsView;
@@ -124,13 +115,11 @@ export function errorPageView(
     ],
     feeds: providerFeedLinks(p),
     faqText: faq.map((f) => ({ q: f.q, a: segmentsText(f.a) })),
-    headline: headlineView(data),
-    verdict: {
-      verdict: verdict.verdict,
-      label: verdict.label,
-      text: verdict.text,
-      evidence: reasonViews(verdict.evidence, data.now),
-    },
+    answer: answerView(data, {
+      subject: `the ${p.name} API`,
+      verdict: { key: verdict.verdict, label: verdict.label, text: verdict.text },
+      evidence: verdict.evidence.length > 0 ? verdict.evidence : data.status.reasons,
+    }),
     community: communityView(data, form, errorType),
     explanation: errorType.explanation.map(text),
     note: override?.note ? text(override.note) : null,
@@ -143,15 +132,19 @@ export function errorPageView(
     headers: [...(override?.headers ?? []), ...errorType.headers]
       .filter((h, i, all) => all.findIndex((x) => x.name.toLowerCase() === h.name.toLowerCase()) === i)
       .map((h) => ({ name: h.name, meaning: text(h.meaning) })),
-    waiting: {
-      helps: text(errorType.waiting.helps),
-      wontHelp: text(errorType.waiting.wontHelp),
-      now: verdict.verdict === 'provider_side' ? 'helps' : verdict.verdict === 'your_side' ? 'wontHelp' : null,
-    },
+    waiting:
+      verdict.verdict === 'provider_side'
+        ? [{ text: text(errorType.waiting.helps), now: true }]
+        : verdict.verdict === 'your_side'
+          ? [{ text: text(errorType.waiting.wontHelp), now: true }]
+          : [
+              { text: text(errorType.waiting.helps), now: false },
+              { text: text(errorType.waiting.wontHelp), now: false },
+            ],
     resources: resourceLinks(data),
     live: liveSignalsView(data, probeIntervalMs),
     components: componentsView(data),
-    incidents: incidentsView(data),
+    incidents: incidentsView(data, { closedShown: 3 }),
     faq,
     related: {
       dashboard: { label: `${p.name} status dashboard`, href: `/${p.slug}` },
@@ -160,7 +153,7 @@ export function errorPageView(
       diagnose: { label: 'Diagnose a pasted error message', href: `/diagnose?provider=${p.slug}` },
       otherErrors: errorTypesFor(catalog, p)
         .filter((e) => e.slug !== errorType.slug)
-        .map((e) => ({ label: `${p.name}: ${e.shortTitle}`, href: `/${p.slug}/error/${e.slug}` })),
+        .map((e) => ({ label: e.shortTitle, href: `/${p.slug}/error/${e.slug}` })),
       all: { label: 'All AI API providers', href: '/' },
     },
   };
