@@ -35,6 +35,8 @@ export type AnswerView = {
   level: LevelView;
   /** The verdict (error pages) or the answer (is-it-down), when the page gives one. */
   verdict: { key: string; label: string; tone: string; text: string } | null;
+  /** The verdict leads and the level follows it (is-it-down), instead of the level leading. */
+  lead: boolean;
   lines: SignalLineView[];
   evidence: ReasonView[];
 };
@@ -124,12 +126,14 @@ export function answerView(
     subject: string;
     verdict?: { key: string; label: string; text: string };
     evidence?: readonly Reason[];
+    lead?: boolean;
   },
 ): AnswerView {
   return {
     subject: options.subject,
     level: levelView(data.status.level),
     verdict: options.verdict ? { ...options.verdict, tone: VERDICT_TONES[options.verdict.key] ?? 'unknown' } : null,
+    lead: options.lead === true,
     lines: signalLines(data),
     evidence: reasonViews(options.evidence ?? data.status.reasons, data.now),
   };

@@ -180,6 +180,8 @@ export type IncidentView = {
   state: string;
   open: boolean;
   description: string | null;
+  /** The first update (what went wrong), cut to a line, for one-line lists of past incidents. */
+  summary: string | null;
   started: TimeView | null;
   ended: TimeView | null;
   scheduledFor: TimeView | null;
@@ -189,6 +191,12 @@ export type IncidentView = {
   components: string[];
   updates: { state: string; body: string; at: TimeView | null }[];
 };
+
+/** The text cut at a word to at most `max` characters, with an ellipsis when cut. */
+function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, text.lastIndexOf(' ', max - 1))}…`;
+}
 
 export function incidentView(incident: IncidentRow, now: number): IncidentView {
   const open = isOpen(incident);
@@ -210,6 +218,7 @@ export function incidentView(incident: IncidentRow, now: number): IncidentView {
     state: unlisted ? 'No longer listed' : stateLabel(incident.state, incident.rawState),
     open,
     description: incident.updates[0]?.body ?? null,
+    summary: incident.updates.length > 0 ? shorten(incident.updates.at(-1)!.body, 140) : null,
     started: timeView(incident.startedAt, now),
     ended: timeView(end, now),
     scheduledFor: timeView(incident.scheduledFor, now),

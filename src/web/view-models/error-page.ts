@@ -1,7 +1,8 @@
 // View model of `/:provider/error/:error`: status and verdict, the error explained for this provider, evidence.
 import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
-import type { ErrorType, Signature } from '../../catalog/schema.ts';
+import { firstFitting, fitting } from '../../catalog/fit.ts';
+import type { ErrorType, Fitted, Signature } from '../../catalog/schema.ts';
 import type { ProviderData } from '../provider-data.ts';
 import { answerView, type AnswerView } from './answer.ts';
 import { componentsView, incidentsView, type ComponentsView, type IncidentsView } from './common.ts';
@@ -101,7 +102,13 @@ export function errorPageView(
   const text = (t: string) => providerText(t, values);
   const verdict = errorVerdict(data, errorType);
   const ownLabels = new Set((override?.signatures ?? []).map((s) => s.label.toLowerCase()));
-  const faq = [...errorType.faq, ...(override?.faq ?? [])].map((f) => ({ q: fillText(f.q, values), a: text(f.a) }));
+  const faq = [...fitting(errorType.faq, p), ...(override?.faq ?? [])].map((f) => ({
+    q: fillText(f.q, values),
+    a: text(f.a),
+  }));
+  const general = (list: readonly Fitted[]) => fitting(list, p).map((t) => t.text);
+  const causes = general(errorType.causes);
+  const fixes = general(errorType.fixes);
   const path = `/${p.slug}/error/${errorType.slug}`;
   return {
     provider: { slug: p.slug, name: p.name },
@@ -121,25 +128,26 @@ export function errorPageView(
       evidence: verdict.evidence.length > 0 ? verdict.evidence : data.status.reasons,
     }),
     community: communityView(data, form, errorType),
-    explanation: errorType.explanation.map(text),
+    explanation: general(errorType.explanation).map(text),
     note: override?.note ? text(override.note) : null,
     signatures: {
       own: (override?.signatures ?? []).map(signatureView),
       generic: errorType.signatures.filter((s) => !ownLabels.has(s.label.toLowerCase())).map(signatureView),
     },
-    causes: [...errorType.causes, ...(override?.causes ?? [])].map(text),
-    fixes: [...errorType.fixes.slice(0, -1), ...(override?.fixes ?? []), ...errorType.fixes.slice(-1)].map(text),
+    // The provider's own causes and fixes go before the last general one, which is the provider-side case.
+    causes: [...causes.slice(0, -1), ...(override?.causes ?? []), ...causes.slice(-1)].map(text),
+    fixes: [...fixes.slice(0, -1), ...(override?.fixes ?? []), ...fixes.slice(-1)].map(text),
     headers: [...(override?.headers ?? []), ...errorType.headers]
       .filter((h, i, all) => all.findIndex((x) => x.name.toLowerCase() === h.name.toLowerCase()) === i)
       .map((h) => ({ name: h.name, meaning: text(h.meaning) })),
     waiting:
       verdict.verdict === 'provider_side'
-        ? [{ text: text(errorType.waiting.helps), now: true }]
+        ? [{ text: text(firstFitting(errorType.waiting.helps, p)), now: true }]
         : verdict.verdict === 'your_side'
-          ? [{ text: text(errorType.waiting.wontHelp), now: true }]
+          ? [{ text: text(firstFitting(errorType.waiting.wontHelp, p)), now: true }]
           : [
-              { text: text(errorType.waiting.helps), now: false },
-              { text: text(errorType.waiting.wontHelp), now: false },
+              { text: text(firstFitting(errorType.waiting.helps, p)), now: false },
+              { text: text(firstFitting(errorType.waiting.wontHelp, p)), now: false },
             ],
     resources: resourceLinks(data),
     live: liveSignalsView(data, probeIntervalMs),

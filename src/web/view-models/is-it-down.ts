@@ -81,6 +81,7 @@ export function isItDownView(data: ProviderData, all: readonly ProviderData[], c
       subject: `the ${p.name} API`,
       verdict: { key: answer.answer, label: answer.label, text: answer.sentence },
       evidence: answer.evidence,
+      lead: true,
     }),
     direct: { answer: answer.answer, label: answer.label },
     affected,
