@@ -32,6 +32,13 @@ export const SIGNAL_LABELS: Record<Signal, string> = {
   community: 'Community reports',
 };
 
+/**
+ * What a provider's status-page component serves: its developer `api` (what an API call depends on), or a
+ * `product` built on it (apps, web chat, console, login), which a failing API call does not depend on.
+ */
+export const COMPONENT_SCOPES = ['api', 'product'] as const;
+export type ComponentScope = (typeof COMPONENT_SCOPES)[number];
+
 /** Status page formats the poller understands (catalog `statusPage.format`). */
 export const STATUS_FORMATS = ['statuspage', 'incidentio', 'instatus', 'betterstack', 'feed', 'gcp'] as const;
 export type StatusFormat = (typeof STATUS_FORMATS)[number];
@@ -178,6 +185,20 @@ export const VERDICT_LABELS: Record<Verdict, string> = {
   provider_side: "Likely on the provider's side",
   inconclusive: 'Inconclusive',
 };
+
+/** A published level with the change that waits for confirmation, if any (see status/damping.ts). */
+export type DampedLevel = {
+  level: Level;
+  pendingLevel: Level | null;
+  pendingCount: number;
+  /** The first poll that saw the pending level. */
+  pendingSince: number | null;
+  /** When the published level began: the first poll that saw it. */
+  changedAt: number;
+};
+
+/** The damping rule the store applies to each new reading; decided in status/, passed in by the caller. */
+export type ConfirmLevel = (current: DampedLevel, observed: Level, now: number) => DampedLevel & { changed: boolean };
 
 /** A component as an official status page lists it, normalised. */
 export type SnapshotComponent = {

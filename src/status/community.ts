@@ -168,7 +168,7 @@ export function communitySeries(buckets: readonly Bucket[], now: number): Series
 }
 
 export function readCommunity(view: CommunityView): SignalReading {
-  const base = { signal: 'community' as const, checkedAt: null, okAt: view.lastReportAt };
+  const base = { signal: 'community' as const, checkedAt: null, okAt: view.lastReportAt, failing: null };
   if (!view.spike) {
     const reasons: Reason[] = [{ signal: 'community', level: null, text: view.sentence, at: null }];
     return { ...base, state: 'quiet', level: 'unknown', summary: view.sentence, reasons };

@@ -1,23 +1,28 @@
-// Components table and its change history: upstream components with a damped, published level.
-import type { Level, SnapshotComponent } from '../domain.ts';
+// Components table and its change history: upstream components with a published level, damped by the caller's rule.
+import type { ConfirmLevel, Level, SnapshotComponent } from '../domain.ts';
 import type { Db } from './db.ts';
 import type { DataVersions } from './versions.ts';
-
-/** Polls that must agree before a component's published level changes (first sightings publish at once). */
-export const COMPONENT_CONFIRM_POLLS = 2;
 
 export type ComponentRow = SnapshotComponent & {
   id: number;
   pendingLevel: Level | null;
+  /** When the published level began: the first poll that saw it. */
   changedAt: number;
+  /** True while `changedAt` is only our first sighting of the component, not a change we saw happen. */
+  firstSeen: boolean;
   seenAt: number;
 };
 
-type RawRow = Omit<ComponentRow, 'onlyShowIfDegraded'> & { onlyShowIfDegraded: number; pendingCount: number };
+type RawRow = Omit<ComponentRow, 'onlyShowIfDegraded' | 'firstSeen'> & {
+  onlyShowIfDegraded: number;
+  firstSeen: number;
+  pendingCount: number;
+  pendingSince: number | null;
+};
 
 const COLUMNS = `id, source_key AS key, name, group_name AS groupName, position, level, raw_status AS rawStatus,
   pending_level AS pendingLevel, pending_count AS pendingCount, only_show_if_degraded AS onlyShowIfDegraded,
-  changed_at AS changedAt, seen_at AS seenAt`;
+  changed_at AS changedAt, first_seen AS firstSeen, pending_since AS pendingSince, seen_at AS seenAt`;
 
 export function createComponentsStore(db: Db, versions: DataVersions) {
   const active = db.prepare<[string], RawRow>(
@@ -28,13 +33,14 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
   );
   const insert = db.prepare(
     `INSERT INTO components (provider_slug, source_key, name, group_name, position, level, raw_status,
-       only_show_if_degraded, changed_at, seen_at)
-     VALUES (@slug, @key, @name, @groupName, @position, @level, @rawStatus, @onlyShowIfDegraded, @now, @now)`,
+       only_show_if_degraded, changed_at, first_seen, seen_at)
+     VALUES (@slug, @key, @name, @groupName, @position, @level, @rawStatus, @onlyShowIfDegraded, @now, 1, @now)`,
   );
   const update = db.prepare(
     `UPDATE components SET name = @name, group_name = @groupName, position = @position, level = @level,
        raw_status = @rawStatus, pending_level = @pendingLevel, pending_count = @pendingCount,
-       only_show_if_degraded = @onlyShowIfDegraded, changed_at = @changedAt, seen_at = @now, retired_at = NULL
+       pending_since = @pendingSince, only_show_if_degraded = @onlyShowIfDegraded, changed_at = @changedAt,
+       first_seen = @firstSeen, seen_at = @now, retired_at = NULL
      WHERE id = @id`,
   );
   const retire = db.prepare<{ slug: string; now: number }>(
@@ -69,13 +75,14 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
        level = excluded.level`,
   );
 
-  const toRow = ({ pendingCount: _pending, ...row }: RawRow): ComponentRow => ({
+  const toRow = ({ pendingCount: _pending, pendingSince: _since, ...row }: RawRow): ComponentRow => ({
     ...row,
     onlyShowIfDegraded: row.onlyShowIfDegraded === 1,
+    firstSeen: row.firstSeen === 1,
   });
 
-  /** Applies one upstream reading; returns whether anything visible changed. */
-  function applyOne(slug: string, item: SnapshotComponent, now: number): boolean {
+  /** Applies one upstream reading, damped by `confirm`; returns whether anything visible changed. */
+  function applyOne(slug: string, item: SnapshotComponent, now: number, confirm: ConfirmLevel): boolean {
     const base = { slug, ...item, onlyShowIfDegraded: item.onlyShowIfDegraded ? 1 : 0, now };
     const existing = byKey.get(slug, item.key);
     if (!existing) {
@@ -83,23 +90,20 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
       change.run(id, item.level, item.rawStatus, now);
       return true;
     }
-    let { level, changedAt } = existing;
-    let pendingLevel: Level | null = null;
-    let pendingCount = 0;
-    if (item.level !== existing.level) {
-      pendingCount = existing.pendingLevel === item.level ? existing.pendingCount + 1 : 1;
-      pendingLevel = item.level;
-      if (pendingCount >= COMPONENT_CONFIRM_POLLS || existing.level === 'unknown') {
-        level = item.level;
-        changedAt = now;
-        pendingLevel = null;
-        pendingCount = 0;
-        change.run(existing.id, level, item.rawStatus, now);
-      }
-    }
-    update.run({ ...base, id: existing.id, level, changedAt, pendingLevel, pendingCount });
+    const next = confirm(existing, item.level, now);
+    if (next.changed) change.run(existing.id, next.level, item.rawStatus, next.changedAt);
+    update.run({
+      ...base,
+      id: existing.id,
+      level: next.level,
+      changedAt: next.changedAt,
+      firstSeen: next.changed ? Number(existing.level === 'unknown') : existing.firstSeen,
+      pendingLevel: next.pendingLevel,
+      pendingCount: next.pendingCount,
+      pendingSince: next.pendingSince,
+    });
     return (
-      level !== existing.level ||
+      next.changed ||
       item.name !== existing.name ||
       item.groupName !== existing.groupName ||
       item.position !== existing.position ||
@@ -114,14 +118,19 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
       return row ? { level: row.level, raw: row.raw } : null;
     },
     /** Records the page's rollup, damped like a component's level so a flapping page does not flip the headline. */
-    setPageLevel(slug: string, level: Level, raw: string | null, now: number): boolean {
+    setPageLevel(slug: string, level: Level, raw: string | null, now: number, confirm: ConfirmLevel): boolean {
       const existing = getPage.get(slug);
-      let next = { slug, level, raw, pendingLevel: null as Level | null, pendingCount: 0, now };
-      if (existing && level !== existing.level && existing.level !== 'unknown') {
-        const count = existing.pendingLevel === level ? existing.pendingCount + 1 : 1;
-        if (count < COMPONENT_CONFIRM_POLLS)
-          next = { ...next, level: existing.level, pendingLevel: level, pendingCount: count };
-      }
+      const damped = existing
+        ? confirm({ ...existing, pendingSince: null, changedAt: now }, level, now)
+        : { level, pendingLevel: null, pendingCount: 0 };
+      const next = {
+        slug,
+        level: damped.level,
+        raw,
+        pendingLevel: damped.pendingLevel,
+        pendingCount: damped.pendingCount,
+        now,
+      };
       // While a change is pending, `raw` is already the upstream's latest word; `level` waits for confirmation.
       const same =
         existing &&
@@ -140,7 +149,12 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
      * An unchanged document (HTTP 304) is one more poll saying what it said last: pending levels move towards
      * confirmation as if the same list had been read again.
      */
-    reconfirm(slug: string, now: number, parts: { components: boolean; page: boolean }): boolean {
+    reconfirm(
+      slug: string,
+      now: number,
+      parts: { components: boolean; page: boolean },
+      confirm: ConfirmLevel,
+    ): boolean {
       let changed = false;
       if (parts.components) {
         const rows = active.all(slug);
@@ -157,21 +171,22 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
               onlyShowIfDegraded: r.onlyShowIfDegraded === 1,
             })),
             now,
+            confirm,
           );
         }
       }
       const page = getPage.get(slug);
       if (parts.page && page?.pendingLevel)
-        changed = this.setPageLevel(slug, page.pendingLevel, page.raw, now) || changed;
+        changed = this.setPageLevel(slug, page.pendingLevel, page.raw, now, confirm) || changed;
       return changed;
     },
     /** Level changes of one component since `sinceAt`, oldest first, for uptime history. */
     history: (componentId: number, sinceAt: number) => history.all(componentId, sinceAt),
     /** Records a full component list: damped level changes, renames, and retirement of the ones gone. */
-    applySnapshot(slug: string, items: readonly SnapshotComponent[], now: number): boolean {
+    applySnapshot(slug: string, items: readonly SnapshotComponent[], now: number, confirm: ConfirmLevel): boolean {
       const changed = db.transaction(() => {
         let any = false;
-        for (const item of items) any = applyOne(slug, item, now) || any;
+        for (const item of items) any = applyOne(slug, item, now, confirm) || any;
         return retire.run({ slug, now }).changes > 0 || any;
       })();
       if (changed) versions.bump(slug);

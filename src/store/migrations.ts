@@ -151,4 +151,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE page_levels ADD COLUMN pending_level TEXT;
   ALTER TABLE page_levels ADD COLUMN pending_count INTEGER NOT NULL DEFAULT 0;
   `,
+  /* 4: whether a component's changed_at is a change we saw or only our first sighting; when a pending level was
+     first seen, so a confirmed change dates from then. Rows with a change after their first sighting were seen. */ `
+  ALTER TABLE components ADD COLUMN first_seen INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE components ADD COLUMN pending_since INTEGER;
+  UPDATE components SET first_seen = CASE
+    WHEN changed_at > (SELECT MIN(at) FROM component_changes WHERE component_id = components.id) THEN 0 ELSE 1 END;
+  `,
 ];

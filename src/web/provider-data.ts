@@ -1,20 +1,13 @@
-// Reads what a provider's pages show from the store, once per render, and decides its status.
+// Reads what a provider's pages show from the store, once per render, and hands it to the one assessment.
 import type { Catalog } from '../catalog/load.ts';
 import type { Provider } from '../catalog/schema.ts';
 import type { Config } from '../config.ts';
-import { MAIN_DOCUMENT, type Signal } from '../domain.ts';
-import {
-  communitySinceAt,
-  readCommunity,
-  summariseCommunity,
-  type Bucket,
-  type CommunityView,
-} from '../status/community.ts';
-import { combineSignals } from '../status/headline.ts';
+import { MAIN_DOCUMENT } from '../domain.ts';
+import { assessProvider, type Assessment } from '../status/assess.ts';
+import { communitySinceAt, type Bucket, type CommunityView } from '../status/community.ts';
 import { latencyBaseline, normalLatencies, type LatencyBaseline } from '../probes/baseline.ts';
-import { readOfficial } from '../status/official.ts';
-import { detectLocalFault, readProbe, usualLatencyMs, type LocalFault } from '../status/probe.ts';
-import type { ProviderStatus, SignalReading } from '../status/types.ts';
+import { detectLocalFault, usualLatencyMs, type LocalFault } from '../status/probe.ts';
+import type { ProviderStatus } from '../status/types.ts';
 import type { Store } from '../store/index.ts';
 import type { ComponentRow } from '../store/components.ts';
 import type { IncidentRow } from '../store/incidents.ts';
@@ -33,6 +26,9 @@ const ACTIVE_MAINTENANCE = new Set(['in_progress', 'verifying']);
 export type ProviderData = {
   provider: Provider;
   now: number;
+  /** The one assessment: the API's headline, the products apart, is-it-down, components with scope and "since". */
+  assessment: Assessment;
+  /** The API's headline (`assessment.api`). */
   status: ProviderStatus;
   /** Null until the official page has been read successfully once. */
   components: ComponentRow[] | null;
@@ -79,11 +75,10 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
     const probeSamples = store.probes.since(slug, now - PROBE_WINDOW_MS);
     const usual = usualLatencyMs(probeSamples);
     const buckets = store.reports.buckets(slug, communitySinceAt(now));
-    const community = summariseCommunity(buckets, now);
-
-    const signals: Record<Signal, SignalReading> = {
-      official: readOfficial(
-        {
+    const assessment = assessProvider(
+      {
+        provider: { name: provider.name, components: provider.components },
+        official: {
           configured: provider.statusPage !== null,
           intervalMs: config.pollIntervalMs,
           lastAttemptAt: officialCheck.lastAttemptAt,
@@ -96,28 +91,26 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
                   httpStatus: officialCheck.lastFailure.httpStatus,
                 }
               : null,
-          components: (components ?? []).filter((c) => !c.onlyShowIfDegraded || c.level !== 'operational'),
+          components,
           openIncidents: openIncidents.filter((i) => i.origin === 'official'),
           pageLevel: store.components.pageLevel(slug)?.level ?? null,
         },
-        now,
-      ),
-      probe: readProbe(
-        {
+        probe: {
           configured: provider.probe !== null,
           intervalMs: config.probeIntervalMs,
           samples: probeSamples,
           usualLatencyMs: usual,
           localFault: fault,
         },
-        now,
-      ),
-      community: readCommunity(community),
-    };
+        buckets,
+      },
+      now,
+    );
     return {
       provider,
       now,
-      status: combineSignals(signals),
+      status: assessment.api,
+      assessment,
       components,
       incidents,
       openIncidents,
@@ -126,7 +119,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
       usualLatencyMs: usual,
       probeBaseline: latencyBaseline(normalLatencies(probeSamples)),
       buckets,
-      community,
+      community: assessment.community,
     };
   }
 

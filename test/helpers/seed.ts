@@ -3,6 +3,7 @@
 import { MAIN_DOCUMENT, type SnapshotComponent, type SnapshotIncident } from '../../src/domain.ts';
 import type { Store } from '../../src/store/index.ts';
 import { MINUTE_MS } from '../../src/time.ts';
+import { confirmLevel } from '../../src/status/damping.ts';
 
 const component = (
   key: string,
@@ -78,6 +79,7 @@ export function seedAnthropicOutage(store: Store, now: number): void {
       component('c', 'Claude Code', 'degraded', 2),
     ],
     at,
+    confirmLevel,
   );
   store.incidents.upsert(
     'anthropic',
@@ -175,6 +177,7 @@ export function seedOpenAiHealthy(store: Store, now: number): void {
       component('chat', 'ChatGPT', 'operational', 2),
     ],
     now - MINUTE_MS,
+    confirmLevel,
   );
   probes(store, 'openai', now, 180);
 }

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SnapshotIncident } from '../../src/domain.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { createStore, type Store } from '../../src/store/index.ts';
+import { confirmLevel } from '../../src/status/damping.ts';
 
 let store: Store;
 beforeEach(() => {
@@ -31,12 +32,12 @@ const incident = (key: string, over: Partial<SnapshotIncident> = {}): SnapshotIn
 
 describe('page level', () => {
   it('publishes the first reading, then needs two agreeing polls to change', () => {
-    expect(store.components.setPageLevel('acme', 'operational', 'none', 1)).toBe(true);
-    expect(store.components.setPageLevel('acme', 'partial_outage', 'major', 2)).toBe(false);
+    expect(store.components.setPageLevel('acme', 'operational', 'none', 1, confirmLevel)).toBe(true);
+    expect(store.components.setPageLevel('acme', 'partial_outage', 'major', 2, confirmLevel)).toBe(false);
     expect(store.components.pageLevel('acme')).toEqual({ level: 'operational', raw: 'major' });
-    expect(store.components.setPageLevel('acme', 'operational', 'none', 3)).toBe(false);
-    expect(store.components.setPageLevel('acme', 'partial_outage', 'major', 4)).toBe(false);
-    expect(store.components.setPageLevel('acme', 'partial_outage', 'major', 5)).toBe(true);
+    expect(store.components.setPageLevel('acme', 'operational', 'none', 3, confirmLevel)).toBe(false);
+    expect(store.components.setPageLevel('acme', 'partial_outage', 'major', 4, confirmLevel)).toBe(false);
+    expect(store.components.setPageLevel('acme', 'partial_outage', 'major', 5, confirmLevel)).toBe(true);
     expect(store.components.pageLevel('acme')).toEqual({ level: 'partial_outage', raw: 'major' });
   });
 
@@ -49,13 +50,18 @@ describe('page level', () => {
       rawStatus: 'operational',
       onlyShowIfDegraded: false,
     };
-    store.components.applySnapshot('acme', [{ ...item, level: 'operational' }], 1);
-    store.components.setPageLevel('acme', 'operational', 'none', 1);
-    store.components.applySnapshot('acme', [{ ...item, level: 'major_outage', rawStatus: 'major_outage' }], 2);
-    store.components.setPageLevel('acme', 'major_outage', 'critical', 2);
-    expect(store.components.reconfirm('acme', 3, { components: false, page: false })).toBe(false);
+    store.components.applySnapshot('acme', [{ ...item, level: 'operational' }], 1, confirmLevel);
+    store.components.setPageLevel('acme', 'operational', 'none', 1, confirmLevel);
+    store.components.applySnapshot(
+      'acme',
+      [{ ...item, level: 'major_outage', rawStatus: 'major_outage' }],
+      2,
+      confirmLevel,
+    );
+    store.components.setPageLevel('acme', 'major_outage', 'critical', 2, confirmLevel);
+    expect(store.components.reconfirm('acme', 3, { components: false, page: false }, confirmLevel)).toBe(false);
     expect(store.components.list('acme')[0]!.level).toBe('operational');
-    expect(store.components.reconfirm('acme', 4, { components: true, page: true })).toBe(true);
+    expect(store.components.reconfirm('acme', 4, { components: true, page: true }, confirmLevel)).toBe(true);
     expect(store.components.list('acme')[0]).toMatchObject({
       level: 'major_outage',
       rawStatus: 'major_outage',

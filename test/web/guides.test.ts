@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMMUNITY_SPIKE_MIN_REPORTS } from '../../src/status/community.ts';
 import { STALE_AFTER_INTERVALS } from '../../src/status/freshness.ts';
 import { PROBE_FAILURES_TO_CONFIRM, PROBE_SUCCESSES_TO_CLEAR } from '../../src/status/probe.ts';
-import { COMPONENT_CONFIRM_POLLS } from '../../src/store/components.ts';
+import { COMPONENT_CONFIRM_POLLS } from '../../src/status/damping.ts';
 import { formatDuration } from '../../src/time.ts';
 import { createHarness, T0, textOf, type Harness } from '../helpers/app.ts';
 import { recordIncident, recordOfficial, recordProbes, recordReports } from '../helpers/signals.ts';

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
 import { MAIN_DOCUMENT, type SnapshotIncident } from '../../src/domain.ts';
 import { T0, createHarness, textOf, type Harness } from '../helpers/app.ts';
+import { confirmLevel } from '../../src/status/damping.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -56,6 +57,7 @@ function seedAnthropic(): void {
       },
     ],
     at,
+    confirmLevel,
   );
   const incident = (key: string, over: Partial<SnapshotIncident>): SnapshotIncident => ({
     key,

@@ -42,7 +42,7 @@ export function registerBadgeRoutes(app: FastifyInstance, deps: WebDeps): void {
       const named = (names: string[]) => names.find((name) => slugOf(name) === wanted);
       // One indexed query before the cache, so that unknown names never become cache entries.
       const stored = store.components.list(provider.slug).map((c) => c.name);
-      const name = named(stored.length > 0 ? stored : provider.components);
+      const name = named(stored.length > 0 ? stored : provider.components.map((c) => c.name));
       if (!name) throw new NotFound(`${provider.name} has no component "${wanted}".`);
       return pages.serveAs(
         request,

@@ -1,6 +1,5 @@
 // Cross-provider pages: `/errors`, `/errors/:error`, `/:provider/is-it-down` and `/methodology`, from the render cache.
 import type { FastifyInstance } from 'fastify';
-import { answerIsItDown } from '../../status/down-answer.ts';
 import { toIso } from '../../time.ts';
 import type { WebDeps } from '../deps.ts';
 import { NotFound } from '../problems.ts';
@@ -74,7 +73,7 @@ export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
         answer: view.direct.answer,
         label: view.direct.label,
         sentence: view.answer.verdict?.text ?? '',
-        evidence: answerIsItDown(provider.name, data.status).evidence.map(reasonJson),
+        evidence: data.assessment.down.evidence.map(reasonJson),
         level: view.answer.level.level,
         affectedComponents: view.affected.map((c) => ({ name: c.name, level: c.status.level })),
         alternatives: view.alternatives.map((a) => a.slug),

@@ -2,8 +2,6 @@
 // verdict or answer in one sentence, one line per signal (its state and the age of its last good reading), and the
 // evidence behind it, folded.
 import { SIGNAL_LABELS, SIGNALS, type Signal } from '../../domain.ts';
-import { describeFailure } from '../../status/official.ts';
-import { answeredAsExpected } from '../../status/probe.ts';
 import type { Reason, SignalReading } from '../../status/types.ts';
 import type { ProviderData } from '../provider-data.ts';
 import {
@@ -39,6 +37,8 @@ export type AnswerView = {
   lead: boolean;
   lines: SignalLineView[];
   evidence: ReasonView[];
+  /** The provider's products (apps, console, login) apart from the API, on the dashboard only. */
+  products: (LevelView & { names: string; summary: string }) | null;
 };
 
 const VERDICT_TONES: Record<string, string> = {
@@ -59,29 +59,6 @@ const SHORT_STATES: Record<SignalReading['state'], string> = {
   quiet: 'Nothing unusual',
   suspended: 'Suspended',
 };
-
-/** Since when and how the official page fails to be read, when its latest attempt failed. */
-function officialFailing(data: ProviderData): SignalLineView['failing'] {
-  const check = data.officialCheck;
-  const since = timeView(check.failingSince, data.now);
-  return check.lastFailure && since
-    ? { since, how: describeFailure(check.lastFailure.outcome, check.lastFailure.httpStatus) }
-    : null;
-}
-
-/** The run of failed probes at the end of the window, when the latest probe failed. */
-function probeFailing(data: ProviderData): SignalLineView['failing'] {
-  const samples = data.probeSamples;
-  const last = samples.at(-1);
-  if (!last || answeredAsExpected(last.outcome)) return null;
-  let first = samples.length - 1;
-  while (first > 0 && !answeredAsExpected(samples[first - 1]!.outcome)) first -= 1;
-  const how =
-    last.outcome === 'unexpected_status'
-      ? `HTTP ${last.httpStatus ?? '?'} instead of the normal rejection`
-      : last.outcome.replace(/_/g, ' ');
-  return { since: timeView(samples[first]!.at, data.now)!, how };
-}
 
 function lineOf(data: ProviderData, reading: SignalReading): SignalLineView {
   const base = { signal: reading.signal, name: SIGNAL_LABELS[reading.signal] };
@@ -112,8 +89,14 @@ function lineOf(data: ProviderData, reading: SignalReading): SignalLineView {
     state,
     tone: LEVEL_TONES[reading.level],
     good: at ? { label: reading.signal === 'probe' ? 'last normal answer' : 'read', at } : null,
-    failing: reading.signal === 'probe' ? probeFailing(data) : officialFailing(data),
+    failing: reading.failing ? { since: timeView(reading.failing.since, data.now)!, how: reading.failing.how } : null,
   };
+}
+
+function productsLine(data: ProviderData): AnswerView['products'] {
+  const products = data.assessment.products;
+  if (!products) return null;
+  return { ...levelView(products.level), names: products.components.join(', '), summary: products.summary };
 }
 
 export function signalLines(data: ProviderData): SignalLineView[] {
@@ -127,6 +110,7 @@ export function answerView(
     verdict?: { key: string; label: string; text: string };
     evidence?: readonly Reason[];
     lead?: boolean;
+    products?: boolean;
   },
 ): AnswerView {
   return {
@@ -135,6 +119,7 @@ export function answerView(
     verdict: options.verdict ? { ...options.verdict, tone: VERDICT_TONES[options.verdict.key] ?? 'unknown' } : null,
     lead: options.lead === true,
     lines: signalLines(data),
+    products: options.products ? productsLine(data) : null,
     evidence: reasonViews(options.evidence ?? data.status.reasons, data.now),
   };
 }

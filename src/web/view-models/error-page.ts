@@ -141,9 +141,9 @@ export function errorPageView(
       .filter((h, i, all) => all.findIndex((x) => x.name.toLowerCase() === h.name.toLowerCase()) === i)
       .map((h) => ({ name: h.name, meaning: text(h.meaning) })),
     waiting:
-      verdict.verdict === 'provider_side'
+      verdict.waiting === 'helps'
         ? [{ text: text(firstFitting(errorType.waiting.helps, p)), now: true }]
-        : verdict.verdict === 'your_side'
+        : verdict.waiting === 'wontHelp'
           ? [{ text: text(firstFitting(errorType.waiting.wontHelp, p)), now: true }]
           : [
               { text: text(firstFitting(errorType.waiting.helps, p)), now: false },

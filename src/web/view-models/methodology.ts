@@ -23,7 +23,7 @@ import {
   PROBE_SLOW_TO_CONFIRM,
   PROBE_SUCCESSES_TO_CLEAR,
 } from '../../status/probe.ts';
-import { COMPONENT_CONFIRM_POLLS } from '../../store/components.ts';
+import { COMPONENT_CONFIRM_POLLS } from '../../status/damping.ts';
 import { formatDuration } from '../../time.ts';
 import { INCIDENT_WINDOW_MS, PROBE_WINDOW_MS } from '../provider-data.ts';
 import { PAGE_REFRESH_MS } from '../render-cache.ts';
