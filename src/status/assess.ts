@@ -14,6 +14,7 @@ export type ComponentInput = {
   name: string;
   groupName: string | null;
   level: Level;
+  rawStatus: string | null;
   onlyShowIfDegraded: boolean;
   /** When the published level began: observed by us between two polls, or the first poll that saw it. */
   changedAt: number;

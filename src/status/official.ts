@@ -82,10 +82,12 @@ function officialReasons(input: OfficialInput, at: number): { level: KnownLevel;
   if (level === 'operational') {
     const count = input.components.length;
     const word = input.scopeWord ?? '';
+    const which = count === 1 ? `its ${word}component` : `all ${count} ${word}components`;
+    const on = word ? ` on ${count === 1 ? 'it' : 'them'}` : '';
     add(
       'operational',
       count > 0
-        ? `The status page lists ${count === 1 ? 'its' : `all ${count}`} ${word}component${count === 1 ? '' : 's'} as operational, with no open incident${word ? ` on them` : ''}.`
+        ? `The status page lists ${which} as operational, with no open incident${on}.`
         : `The status page reports no open incident${word ? ` on the ${word.trim()}` : ''}.`,
     );
   }

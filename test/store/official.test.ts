@@ -65,7 +65,9 @@ describe('page level', () => {
     expect(store.components.list('acme')[0]).toMatchObject({
       level: 'major_outage',
       rawStatus: 'major_outage',
-      changedAt: 4,
+      // Dated from the first poll that saw the change, not the one that confirmed it.
+      changedAt: 2,
+      firstSeen: false,
     });
     expect(store.components.pageLevel('acme')).toEqual({ level: 'major_outage', raw: 'critical' });
     expect(store.components.history(store.components.list('acme')[0]!.id, 0).map((c) => c.level)).toEqual([

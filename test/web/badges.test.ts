@@ -50,9 +50,9 @@ describe('provider badge', () => {
     expect(res.headers['content-type']).toBe('image/svg+xml');
     expect(res.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=60');
     const badge = readBadge(res.body);
-    expect(badge.title).toBe('Anthropic: Partial Outage');
-    expect(badge.texts).toEqual(['Anthropic', 'Partial Outage']);
-    expect(badge.fills).toContain(BADGE_COLOURS.partial_outage);
+    expect(badge.title).toBe('Anthropic: Major Outage');
+    expect(badge.texts).toEqual(['Anthropic', 'Major Outage']);
+    expect(badge.fills).toContain(BADGE_COLOURS.major_outage);
     expect(readBadge((await get('/openai/badge.svg')).body).title).toBe('OpenAI: Operational');
     expect(readBadge((await get('/mistral/badge.svg')).body).title).toBe('Mistral AI: Unknown');
   });

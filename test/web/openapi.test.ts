@@ -40,7 +40,8 @@ let doc: Doc;
 let ajv: Ajv2020;
 
 beforeAll(async () => {
-  h = await createHarness();
+  // Compiling every schema blocks the event loop for a while; load shedding is not what this file tests.
+  h = await createHarness({ env: { MAX_EVENT_LOOP_DELAY_MS: '60000' }, healthy: () => true });
   seedScenario(h.store, T0);
   const res = await h.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
   expect(res.statusCode).toBe(200);
@@ -89,6 +90,8 @@ describe('the OpenAPI document', () => {
       expect.arrayContaining([
         '/api/v1/providers',
         '/api/v1/providers/{provider}',
+        '/api/v1/providers/{provider}/errors/{error}',
+        '/api/v1/providers/{provider}/is-it-down',
         '/feed.atom',
         '/{provider}/feed.atom',
         '/{provider}/badge.svg',
@@ -120,6 +123,29 @@ describe('the API as described', () => {
       const body = (await h.app.inject({ method: 'GET', url: `/api/v1/providers/${provider.slug}` })).json();
       expect(validate(body), `${provider.slug}: ${ajv.errorsText(validate.errors)}`).toBe(true);
     }
+  });
+
+  it('matches the error schema for every provider and error type, and answers 404 for an error it has no page for', async () => {
+    const validate = validator(
+      doc.paths['/api/v1/providers/{provider}/errors/{error}']!.get!.responses['200']!.content!['application/json']!
+        .schema,
+    );
+    for (const provider of h.catalog.providers) {
+      for (const error of h.catalog.errorTypes) {
+        const res = await h.app.inject({
+          method: 'GET',
+          url: `/api/v1/providers/${provider.slug}/errors/${error.slug}`,
+        });
+        if (provider.errors[error.slug]?.applies === false) {
+          expect(res.statusCode, `${provider.slug}/${error.slug}`).toBe(404);
+          continue;
+        }
+        expect(validate(res.json()), `${provider.slug}/${error.slug}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+      }
+    }
+    const unknown = await h.app.inject({ method: 'GET', url: '/api/v1/providers/openai/errors/no-such-error' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.message).toContain('no-such-error');
   });
 
   it('answers 404 as documented for an unknown provider', async () => {

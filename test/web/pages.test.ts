@@ -144,7 +144,7 @@ describe('home page', () => {
     const res = await get('/');
     const order = [...res.body.matchAll(/<td class="name"><a href="\/([a-z0-9-]+)"/g)].map((m) => m[1]);
     expect(order[0]).toBe('anthropic');
-    expect(textOf(res.body)).toContain('Partial Outage: 1');
+    expect(textOf(res.body)).toContain('Major Outage: 1');
   });
 
   it('filters by name or alias without JavaScript', async () => {
@@ -170,11 +170,13 @@ describe('provider dashboard', () => {
     const res = await get('/anthropic');
     expect(res.statusCode).toBe(200);
     const text = textOf(res.body);
-    expect(text).toMatch(/Current status Partial Outage for the Anthropic API/);
-    expect(text).toMatch(/Official status page: Partial Outage · read 1 min ago/);
+    // Its only API component is down, so the API is; Claude Code, a product, is shown apart.
+    expect(text).toMatch(/Current status Major Outage for the Anthropic API/);
+    expect(text).toMatch(/Official status page: Major Outage · read 1 min ago/);
     expect(text).toContain(
-      'The status page lists Claude API (api.anthropic.com) as Major Outage (1 of 3 components down: a partial outage).',
+      'Products (claude.ai, Claude Code): Operational The status page lists all 2 product components as operational',
     );
+    expect(text).toContain('The status page lists Claude API (api.anthropic.com) as Major Outage.');
     expect(text).toContain(
       'Open incident (major impact, investigating): Elevated errors on the API, since 22 Nov 2026, 11:10 UTC.',
     );
@@ -244,19 +246,23 @@ describe('JSON API', () => {
     expect(body).toMatchObject({
       slug: 'anthropic',
       name: 'Anthropic',
-      level: 'partial_outage',
-      label: 'Partial Outage',
+      level: 'major_outage',
+      label: 'Major Outage',
       checkedAt: '2026-11-22T11:59:00.000Z',
+      api: { level: 'major_outage', label: 'Major Outage' },
+      products: { level: 'operational', label: 'Operational' },
     });
     expect(body.reasons[0]).toEqual({
       signal: 'official',
-      level: 'partial_outage',
+      level: 'major_outage',
       text: expect.stringContaining('Claude API'),
       at: '2026-11-22T11:59:00.000Z',
     });
     expect(body.components).toHaveLength(3);
     expect(body.components[1]).toMatchObject({
       name: 'Claude API (api.anthropic.com)',
+      scope: 'api',
+      scopeBasis: 'catalog',
       level: 'major_outage',
       source: 'official',
     });
@@ -310,7 +316,7 @@ describe('caching and headers', () => {
     h.clock.now += 1500;
     const changed = await get('/anthropic', { 'if-none-match': etag });
     expect(changed.statusCode).toBe(200);
-    expect(textOf(changed.body)).toContain('Partial Outage');
+    expect(textOf(changed.body)).toContain('Major Outage');
   });
 
   it('sends a strict CSP and security headers on pages, 404s and 500s', async () => {
