@@ -137,7 +137,7 @@ describe('texts that fit', () => {
         .find((f) => f.q.includes('authentication down'))!
         .a.map((s) => s.text)
         .join('');
-    expect(faq(openai)).toMatch(/OpenAI's own status page, our live probe/);
+    expect(faq(openai)).toMatch(/OpenAI's status page, our live probe/);
     expect(faq(writesonic)).toMatch(/^Only reports from other developers/);
     expect(writesonic.view.fixes.map(segmentsText)).toContain(
       'Make sure the request sends `X-API-KEY: $WRITESONIC_API_KEY`.'.replace(/`/g, ''),

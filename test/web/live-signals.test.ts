@@ -54,8 +54,8 @@ describe('probeChartView', () => {
     const c = probeChartView([sample(NOW - 60_000, 'rejected_as_expected', 210)], options([210]));
     expect(c.empty).toBe(false);
     expect(c.lines).toEqual([]);
-    expect(c.dots).toEqual([{ x: 351.8, y: 24.6, slow: false, label: '11:59 UTC: 210 ms' }]);
-    expect(c.gaps).toEqual([{ x: 52, width: 299.8, label: 'No results from 21 Nov 2026, 12:00 UTC to 11:59 UTC' }]);
+    expect(c.dots).toEqual([{ x: 352, y: 25, slow: false, label: '11:59 UTC: 210 ms' }]);
+    expect(c.gaps).toEqual([{ x: 52, width: 300, label: 'No results from 21 Nov 2026, 12:00 UTC to 11:59 UTC' }]);
     expect(c.summary).toBe(
       'Last 24 hours: 1 probe, 1 answered as expected (100%). None failed. Usual latency 210 ms, highest 210 ms. No results for 23 h 59 min in all; the longest gap from 21 Nov 2026, 12:00 UTC to 11:59 UTC.',
     );

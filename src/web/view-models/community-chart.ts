@@ -23,7 +23,8 @@ export type ChartView = {
   xTicks: { x: number; label: string; anchor: 'start' | 'middle' | 'end' }[];
 };
 
-const round = (n: number) => Math.round(n * 10) / 10;
+/** Whole drawing units: a 360-wide drawing needs no finer steps, and the page stays light. */
+const round = (n: number) => Math.round(n);
 const clock = (at: number) => new Date(at).toISOString().slice(11, 16);
 
 function summarise(points: readonly SeriesPoint[]): string {

@@ -153,7 +153,7 @@ export function errorPageView(
     resources: resourceLinks(data),
     live: liveSignalsView(data, probeIntervalMs),
     components: componentsView(data),
-    incidents: incidentsView(data, { closedShown: 3 }),
+    incidents: incidentsView(data, { closedShown: 2 }),
     faq,
     related: {
       dashboard: { label: `${p.name} status dashboard`, href: `/${p.slug}` },

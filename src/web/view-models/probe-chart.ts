@@ -11,7 +11,7 @@ const WIDTH = 360;
 const HEIGHT = 140;
 const PLOT = { x: 52, y: 8, width: 300, height: 104 };
 /** A line keeps one point (the slowest) per this many drawing units: the page stays light, spikes stay visible. */
-const POINT_SPACING = 3;
+const POINT_SPACING = 4;
 /** The latency axis always reaches at least this, so a quick API does not look jagged. */
 const MIN_Y_MAX_MS = 100;
 
@@ -37,7 +37,8 @@ export type ProbeChartView = {
   xTicks: { x: number; label: string; anchor: 'start' | 'middle' | 'end' }[];
 };
 
-const round = (n: number) => Math.round(n * 10) / 10;
+/** Whole drawing units: a 360-wide drawing needs no finer steps, and the page stays light. */
+const round = (n: number) => Math.round(n);
 
 /** "180 ms", "1.4 s", "1.25 s". */
 export function formatMs(ms: number): string {
