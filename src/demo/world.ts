@@ -252,17 +252,22 @@ export async function startDemoWorld(options: { providers: readonly Provider[]; 
   };
 }
 
-/** Reports from `count` different networks (X-Forwarded-For, believed from TRUST_PROXY) through the public API. */
+/** Reports from `count` different networks (X-Forwarded-For, believed from TRUST_PROXY) through the public API; a
+ * report shed with 503 under load is sent again. Returns how many were accepted. */
 export async function sendReports(origin: string, slug: string, category: string, count: number): Promise<number> {
   let accepted = 0;
   for (let i = 0; i < count; i += 1) {
-    const response = await fetch(`${origin}/api/v1/providers/${slug}/reports`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${10 + i}` },
-      body: JSON.stringify({ category }),
-    });
-    if (response.ok) accepted += 1;
-    await response.arrayBuffer();
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const response = await fetch(`${origin}/api/v1/providers/${slug}/reports`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${10 + i}` },
+        body: JSON.stringify({ category }),
+      });
+      await response.arrayBuffer();
+      if (response.ok) accepted += 1;
+      if (response.status !== 503) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
   return accepted;
 }

@@ -120,6 +120,10 @@ export function answerView(
     lead: options.lead === true,
     lines: signalLines(data),
     products: options.products ? productsLine(data) : null,
-    evidence: reasonViews(options.evidence ?? data.status.reasons, data.now),
+    // A reason the verdict's sentence already quotes is not listed again.
+    evidence: reasonViews(
+      (options.evidence ?? data.status.reasons).filter((r) => !options.verdict?.text.includes(r.text)),
+      data.now,
+    ),
   };
 }

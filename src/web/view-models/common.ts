@@ -169,17 +169,25 @@ export function componentsView(data: ProviderData): ComponentsView {
     };
   }
   const groups = new Map<string | null, ComponentGroupView>();
-  for (const c of data.assessment.components ?? []) {
-    if (c.onlyShowIfDegraded && c.level === 'operational') continue;
+  const shown = (data.assessment.components ?? []).filter((c) => !c.onlyShowIfDegraded || c.level !== 'operational');
+  // Components first seen at the same poll share one "first seen at", said once above the table.
+  const firstSeen = shown.filter((c) => c.since.basis === 'first_seen').map((c) => c.since.at);
+  const common = firstSeen.find((at) => firstSeen.filter((x) => x === at).length > 1) ?? null;
+  for (const c of shown) {
     const group = groups.get(c.groupName) ?? { name: c.groupName, components: [] };
-    group.components.push(componentRowView(c, data.now));
+    const row = componentRowView(c, data.now);
+    group.components.push(c.since.basis === 'first_seen' && c.since.at === common ? { ...row, since: null } : row);
     groups.set(c.groupName, group);
   }
+  const seenAt = timeView(common, data.now);
   const stale = data.status.signals.official.state !== 'fresh';
   const readAt = timeView(data.officialCheck.lastOkAt, data.now);
   const notes = [
     stale && readAt ? `As the official status page last showed them, ${readAt.ago} (${readAt.utc}).` : null,
     data.components.length === 0 ? NO_COMPONENTS(data.provider.statusPage?.format) : null,
+    seenAt
+      ? `Unless a time is given, a component's state was first seen at ${seenAt.utc}, our first reading of the page: it gives no start time.`
+      : null,
   ].filter((n): n is string => n !== null);
   return { official: true, note: notes.length > 0 ? notes.join(' ') : null, groups: [...groups.values()] };
 }
