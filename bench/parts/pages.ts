@@ -237,6 +237,24 @@ export default async function (): Promise<Record<string, unknown>> {
     seedDatabase(join(dir, 'pages.db'), catalog, { now, days: 30, reports: 200_000 });
     const seedMs = performance.now() - seededAt;
 
+    type Row = {
+      name: string;
+      bytes: number;
+      wrk: Figures & { serverCpu: number };
+      autocannon: Figures & { serverCpu: number };
+    };
+    // The baseline in the same run: a bare Fastify hello-world (and below, the same answering as many bytes as the
+    // error page, to separate the cost of a page's size from the app's).
+    const baselines: Row[] = [];
+    const helloBoth = async (name: string, path: string, size: number) => {
+      const hello = await startProcess('bench/hello.ts', {});
+      const w = await withCpu(hello.child, () => measureWrk(`${hello.url}${path}`));
+      const a = await withCpu(hello.child, () => measure(`${hello.url}${path}`));
+      baselines.push({ name, bytes: size, wrk: w, autocannon: { ...fromCannon(a), serverCpu: a.serverCpu } });
+      await stop(hello.child);
+    };
+    await helloBoth('hello-world', '/', 17);
+
     const app = await startProcess('src/server.ts', { DATABASE_PATH: join(dir, 'pages.db'), JOBS: 'false' });
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const appIdleRssMb = rssMb(app.child.pid!);
@@ -271,24 +289,13 @@ export default async function (): Promise<Record<string, unknown>> {
     for (const path of paths) await both(path, app.child, `${app.url}${path}`, bytes[path]!);
     // What a browser asks for: the cached Brotli variant, a fraction of the bytes.
     await both(`/${PROVIDER} (br)`, app.child, `${app.url}/${PROVIDER}`, 0, true);
-    const helloRate = Math.max(1, Math.floor(measured[0]!.autocannon.requestsPerSecond / 2));
+    const helloRate = Math.max(1, Math.floor(baselines[0]!.wrk.requestsPerSecond / 2));
     const fixedRate = await cannon(`${app.url}/${PROVIDER}`, SECONDS, ['-R', String(helloRate)]);
     const loadedRssMb = rssMb(app.child.pid!);
     await stop(app.child);
 
-    // The baseline in the same run: a bare Fastify hello-world, and the same server answering as many bytes as the
-    // error page and the provider JSON, to separate the cost of a page's size from the app's.
-    const hello = await startProcess('bench/hello.ts', {});
-    const baselines: Row[] = [];
-    const helloBoth = async (name: string, path: string, size: number) => {
-      const w = await withCpu(hello.child, () => measureWrk(`${hello.url}${path}`));
-      const a = await withCpu(hello.child, () => measure(`${hello.url}${path}`));
-      baselines.push({ name, bytes: size, wrk: w, autocannon: { ...fromCannon(a), serverCpu: a.serverCpu } });
-    };
-    await helloBoth('hello-world', '/', 17);
     const errorPage = `/${PROVIDER}/error/auth-error`;
     await helloBoth(`hello-world, ${bytes[errorPage]} bytes`, `/bytes/${bytes[errorPage]}`, bytes[errorPage]!);
-    await stop(hello.child);
 
     const base = baselines[0]!;
     const ratio = (f: Figures, b: Figures) =>
@@ -305,11 +312,11 @@ export default async function (): Promise<Record<string, unknown>> {
         `  ${pad(family, 14)}${pad(FAMILIES[family as keyof typeof FAMILIES], 34)}${pad(String(size), 8)}${size <= TARGETS.pageBytes ? 'ok' : 'OVER'}`,
       );
     console.log(
-      `\n${pad('path', 40)}${pad('bytes', 8)}| wrk -t1 -c${CONNECTIONS}: ${pad('req/s', 8)}${pad('p50', 7)}${pad('p99', 7)}${pad('err', 5)}${pad('cpu', 6)}${pad('ratio', 7)}| autocannon: ${pad('req/s', 8)}${pad('p99', 7)}${pad('cpu', 6)}ratio`,
+      `\n${pad('path', 48)}${pad('bytes', 8)}| wrk -t1 -c${CONNECTIONS}: ${pad('req/s', 8)}${pad('p50', 7)}${pad('p99', 7)}${pad('err', 5)}${pad('cpu', 6)}${pad('ratio', 7)}| autocannon: ${pad('req/s', 8)}${pad('p99', 7)}${pad('cpu', 6)}ratio`,
     );
     for (const row of rows)
       console.log(
-        `${pad(row.name, 40)}${pad(String(row.bytes), 8)}|                ${pad(String(row.wrk.requestsPerSecond), 8)}${pad(fixed(row.wrk.p50Ms, 2), 7)}${pad(fixed(row.wrk.p99Ms, 2), 7)}${pad(String(row.wrk.errors), 5)}${pad(`${row.wrk.serverCpu}%`, 6)}${pad(String(row.wrk.ratio), 7)}|              ${pad(String(row.autocannon.requestsPerSecond), 8)}${pad(String(row.autocannon.p99Ms), 7)}${pad(`${row.autocannon.serverCpu}%`, 6)}${row.autocannon.ratio}`,
+        `${pad(row.name, 48)}${pad(String(row.bytes), 8)}|                ${pad(String(row.wrk.requestsPerSecond), 8)}${pad(fixed(row.wrk.p50Ms, 2), 7)}${pad(fixed(row.wrk.p99Ms, 2), 7)}${pad(String(row.wrk.errors), 5)}${pad(`${row.wrk.serverCpu}%`, 6)}${pad(String(row.wrk.ratio), 7)}|              ${pad(String(row.autocannon.requestsPerSecond), 8)}${pad(String(row.autocannon.p99Ms), 7)}${pad(`${row.autocannon.serverCpu}%`, 6)}${row.autocannon.ratio}`,
       );
     console.log(
       `target: provider and error pages ≥ ${TARGETS.ratio}× hello-world under wrk. cpu is the server process's share of one core during the run: near 100% the server was the limit; well below, the load generator or the machine was.`,
