@@ -274,12 +274,6 @@ export default async function (): Promise<Record<string, unknown>> {
     ];
     const bytes: Record<string, number> = {};
     for (const path of paths) bytes[path] = await identityBytes(path);
-    type Row = {
-      name: string;
-      bytes: number;
-      wrk: Figures & { serverCpu: number };
-      autocannon: Figures & { serverCpu: number };
-    };
     const measured: Row[] = [];
     const both = async (name: string, child: ChildProcess, url: string, size: number, brotli = false) => {
       const w = await withCpu(child, () => measureWrk(url, brotli));
