@@ -93,10 +93,11 @@ function lineOf(data: ProviderData, reading: SignalReading): SignalLineView {
   };
 }
 
-function productsLine(data: ProviderData): AnswerView['products'] {
+function productsLine(data: ProviderData, mode: 'all' | 'trouble'): AnswerView['products'] {
   const products = data.assessment.products;
-  if (!products) return null;
-  return { ...levelView(products.level), names: products.components.join(', '), summary: products.summary };
+  if (!products || (mode === 'trouble' && products.level === 'operational')) return null;
+  const names = mode === 'all' ? products.components.join(', ') : '';
+  return { ...levelView(products.level), names, summary: products.summary };
 }
 
 export function signalLines(data: ProviderData): SignalLineView[] {
@@ -110,7 +111,8 @@ export function answerView(
     verdict?: { key: string; label: string; text: string };
     evidence?: readonly Reason[];
     lead?: boolean;
-    products?: boolean;
+    /** `all`: always, with the product names (dashboard); `trouble`: only when they are not operational. */
+    products?: 'all' | 'trouble';
   },
 ): AnswerView {
   return {
@@ -119,7 +121,7 @@ export function answerView(
     verdict: options.verdict ? { ...options.verdict, tone: VERDICT_TONES[options.verdict.key] ?? 'unknown' } : null,
     lead: options.lead === true,
     lines: signalLines(data),
-    products: options.products ? productsLine(data) : null,
+    products: options.products ? productsLine(data, options.products) : null,
     // A reason the verdict's sentence already quotes is not listed again.
     evidence: reasonViews(
       (options.evidence ?? data.status.reasons).filter((r) => !options.verdict?.text.includes(r.text)),

@@ -124,7 +124,7 @@ export function errorPageView(
     faqText: faq.map((f) => ({ q: f.q, a: segmentsText(f.a) })),
     answer: answerView(data, {
       subject: `the ${p.name} API`,
-      products: true,
+      products: 'trouble',
       verdict: { key: verdict.verdict, label: verdict.label, text: verdict.text },
       evidence: verdict.evidence.length > 0 ? verdict.evidence : data.status.reasons,
     }),

@@ -87,7 +87,7 @@ export function isItDownView(data: ProviderData, all: readonly ProviderData[], c
     description: `Is ${p.name} down right now? A direct answer from ${p.name}'s official status page, our live probes of its API and reports from developers, each with its age.`,
     answer: answerView(data, {
       subject: `the ${p.name} API`,
-      products: true,
+      products: 'trouble',
       verdict: { key: answer.answer, label: answer.label, text: answer.sentence },
       evidence: answer.evidence,
       lead: true,

@@ -46,7 +46,7 @@ export function providerPageView(
       { name: p.name, path: `/${p.slug}` },
     ],
     feeds: providerFeedLinks(p),
-    answer: answerView(data, { subject: `the ${p.name} API`, products: true }),
+    answer: answerView(data, { subject: `the ${p.name} API`, products: 'all' }),
     official: { href: officialPageHref(p) },
     community: communityView(data, form),
     live: liveSignalsView(data, probeIntervalMs),
