@@ -56,6 +56,11 @@ export type IncidentState = (typeof INCIDENT_STATES)[number];
 export const MAINTENANCE_STATES = ['scheduled', 'in_progress', 'verifying', 'completed', 'unknown'] as const;
 export type MaintenanceState = (typeof MAINTENANCE_STATES)[number];
 
+/** States in which an incident or maintenance is over. */
+export const CLOSED_STATES: readonly (IncidentState | MaintenanceState)[] = ['resolved', 'postmortem', 'completed'];
+/** States in which a maintenance is under way. */
+export const ACTIVE_MAINTENANCE_STATES: readonly MaintenanceState[] = ['in_progress', 'verifying'];
+
 /** Incident impact as the provider declared it. */
 export const IMPACTS = ['none', 'minor', 'major', 'critical', 'maintenance', 'unknown'] as const;
 export type Impact = (typeof IMPACTS)[number];

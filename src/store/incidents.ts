@@ -1,5 +1,5 @@
 // Incidents, their update timelines and affected components, official or detected by us.
-import type { IncidentState, MaintenanceState, SnapshotIncident } from '../domain.ts';
+import { CLOSED_STATES, type IncidentState, type MaintenanceState, type SnapshotIncident } from '../domain.ts';
 import type { Db } from './db.ts';
 import type { DataVersions } from './versions.ts';
 
@@ -26,7 +26,7 @@ const COLUMNS = `id, origin, kind, source_key AS key, title, state, raw_state AS
   url, started_at AS startedAt, resolved_at AS resolvedAt, scheduled_for AS scheduledFor,
   scheduled_until AS scheduledUntil, updated_at AS updatedAt, unlisted_at AS unlistedAt`;
 
-const CLOSED_STATES = "('resolved', 'postmortem', 'completed')";
+const CLOSED = `(${CLOSED_STATES.map((state) => `'${state}'`).join(', ')})`;
 
 export function createIncidentsStore(db: Db, versions: DataVersions) {
   const find = db.prepare<[string, string, string], Omit<IncidentRow, 'updates' | 'components'>>(
@@ -59,12 +59,12 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
     `SELECT ${COLUMNS} FROM incidents
      WHERE provider_slug = @slug
        AND (started_at >= @since OR resolved_at >= @since OR unlisted_at >= @since OR scheduled_until >= @since
-            OR (state NOT IN ${CLOSED_STATES} AND unlisted_at IS NULL))
+            OR (state NOT IN ${CLOSED} AND unlisted_at IS NULL))
      ORDER BY COALESCE(resolved_at, unlisted_at, 9e15) DESC, started_at DESC`,
   );
   const unlist = db.prepare<{ slug: string; keys: string; now: number }>(
     `UPDATE incidents SET unlisted_at = @now, updated_at = @now
-     WHERE provider_slug = @slug AND origin = 'official' AND unlisted_at IS NULL AND state NOT IN ${CLOSED_STATES}
+     WHERE provider_slug = @slug AND origin = 'official' AND unlisted_at IS NULL AND state NOT IN ${CLOSED}
        AND source_key NOT IN (SELECT value FROM json_each(@keys))`,
   );
   const updatesOf = db.prepare<[number], IncidentUpdateRow>(

@@ -4,6 +4,7 @@ import type { Provider } from '../catalog/schema.ts';
 import type { Config } from '../config.ts';
 import { MAIN_DOCUMENT } from '../domain.ts';
 import { assessProvider, type Assessment } from '../status/assess.ts';
+import { isOpen } from '../status/incidents.ts';
 import { communitySinceAt, type Bucket, type CommunityView } from '../status/community.ts';
 import { latencyBaseline, normalLatencies, type LatencyBaseline } from '../probes/baseline.ts';
 import { detectLocalFault, usualLatencyMs, type LocalFault } from '../status/probe.ts';
@@ -19,9 +20,6 @@ import { DAY_MS } from '../time.ts';
 export const INCIDENT_WINDOW_MS = 30 * DAY_MS;
 /** How far back the Live Signals block looks. */
 export const PROBE_WINDOW_MS = DAY_MS;
-
-const CLOSED = new Set(['resolved', 'postmortem', 'completed']);
-const ACTIVE_MAINTENANCE = new Set(['in_progress', 'verifying']);
 
 export type ProviderData = {
   provider: Provider;
@@ -47,12 +45,6 @@ export type ProviderReader = {
   read(slug: string, now: number): ProviderData | undefined;
   readAll(now: number): ProviderData[];
 };
-
-/** Open: not closed upstream and still listed by the source (an unlisted incident is over, end unknown). */
-export function isOpen(incident: Pick<IncidentRow, 'kind' | 'state' | 'unlistedAt'>): boolean {
-  if (incident.unlistedAt !== null) return false;
-  return incident.kind === 'incident' ? !CLOSED.has(incident.state) : ACTIVE_MAINTENANCE.has(incident.state);
-}
 
 export function createProviderReader(deps: { store: Store; catalog: Catalog; config: Config }): ProviderReader {
   const { store, catalog, config } = deps;

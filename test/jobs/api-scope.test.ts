@@ -134,8 +134,10 @@ describe('a console maintenance beside normal probe rejections', () => {
     const page = await getText('/anthropic/error/auth-error');
     expect(page).toMatch(/Current status Operational for the Anthropic API/);
     expect(page).toMatch(/Live probe: Answering normally · last normal answer just now/);
-    expect(page).toContain('Products (claude.ai, Claude Console (platform.claude.com), Claude Code');
-    expect(page).toMatch(/Claude for Government\): Under Maintenance The status page lists Claude Console/);
+    // Beside an API error, the products show only when they are in trouble, in one line under the signals.
+    expect(page).toMatch(/Products ?: Under Maintenance The status page lists Claude Console/);
+    const dashboard = await getText('/anthropic');
+    expect(dashboard).toContain('Products (claude.ai, Claude Console (platform.claude.com), Claude Code');
     // Honest times: the source dates the Console's state; the others we only first saw at our first poll.
     expect(page).toContain('Claude Console (platform.claude.com) Under Maintenance since 7 Oct 2026, 09:30 UTC');
     // The others share our first sighting, said once above the table.

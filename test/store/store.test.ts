@@ -118,3 +118,32 @@ describe('providers.sync', () => {
     store.close();
   });
 });
+
+describe('migration 4: honest component times', () => {
+  it('marks a component first seen unless its level changed after its first sighting', () => {
+    const db = new Database(':memory:');
+    migrate(db, MIGRATIONS.slice(0, 3));
+    db.prepare(
+      "INSERT INTO providers (slug, name, position, added_at, updated_at) VALUES ('acme', 'Acme', 0, 0, 0)",
+    ).run();
+    const add = db.prepare(
+      `INSERT INTO components (id, provider_slug, source_key, name, level, changed_at, seen_at)
+       VALUES (?, 'acme', ?, ?, ?, ?, 500)`,
+    );
+    add.run(1, 'a', 'API', 'operational', 100);
+    add.run(2, 'b', 'Console', 'degraded', 300);
+    const change = db.prepare('INSERT INTO component_changes (component_id, level, at) VALUES (?, ?, ?)');
+    change.run(1, 'operational', 100);
+    change.run(2, 'operational', 100);
+    change.run(2, 'degraded', 300);
+    migrate(db, MIGRATIONS);
+    const rows = db.prepare(
+      'SELECT id, first_seen AS firstSeen, pending_since AS pendingSince FROM components ORDER BY id',
+    );
+    expect(rows.all()).toEqual([
+      { id: 1, firstSeen: 1, pendingSince: null },
+      { id: 2, firstSeen: 0, pendingSince: null },
+    ]);
+    db.close();
+  });
+});

@@ -16,7 +16,7 @@ import {
 import type { Reason } from '../../status/types.ts';
 import { MINUTE_MS, toIso } from '../../time.ts';
 import type { ProviderData } from '../provider-data.ts';
-import { isOpen } from '../provider-data.ts';
+import { isOpen } from '../../status/incidents.ts';
 import { liveSignalsView } from './live-signals.ts';
 import { officialPageHref } from './text.ts';
 

@@ -5,7 +5,7 @@ import { describeFailure } from '../../status/official.ts';
 import type { Reason, SignalState } from '../../status/types.ts';
 import { formatAgo, formatDuration, formatUtc, toIso } from '../../time.ts';
 import type { ProviderData } from '../provider-data.ts';
-import { isOpen } from '../provider-data.ts';
+import { isOpen } from '../../status/incidents.ts';
 import type { IncidentRow } from '../../store/incidents.ts';
 import { safeHref } from './text.ts';
 
