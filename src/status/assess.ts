@@ -181,3 +181,9 @@ export function assessProvider(input: AssessInput, now: number): Assessment {
     buckets: input.buckets,
   };
 }
+
+/** A component's level as a badge shows it: only while the official page is fresh; otherwise Unknown, never a guess. */
+export function componentLevel(assessment: Assessment, name: string): Level {
+  if (assessment.api.signals.official.state !== 'fresh') return 'unknown';
+  return assessment.components?.find((c) => c.name === name)?.level ?? 'unknown';
+}

@@ -150,7 +150,8 @@ export function decideVerdict(input: VerdictInput): VerdictView {
   });
   const otherTrouble =
     status.level !== 'operational' && status.level !== 'unknown'
-      ? ` ${name}'s API shows other trouble right now (${LEVEL_LABELS[status.level]}), which does not explain this error.`
+      ? ` ${name}'s API shows other trouble right now (${LEVEL_LABELS[status.level]}),` +
+        ' which does not explain this error.'
       : '';
 
   const subject = errorType.category === 'auth' ? `${name}'s authentication service` : `${name}'s API`;
@@ -170,7 +171,8 @@ export function decideVerdict(input: VerdictInput): VerdictView {
       // Evidence that the API headline does not carry (reports of this error alone, an incident of no impact).
       return view(
         'inconclusive',
-        `There are signs of trouble with this error at ${name}, but not enough to blame ${name}: check ${texts.yourSide} while the next checks confirm or clear it.`,
+        `There are signs of trouble with this error at ${name}, but not enough to blame ${name}: ` +
+          `check ${texts.yourSide} while the next checks confirm or clear it.`,
         [...theirSide, ...status.reasons.filter((r) => r.level === 'operational')],
       );
     }

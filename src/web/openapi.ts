@@ -48,7 +48,10 @@ const component = closed(
   {
     name: text,
     group: nullableText,
-    scope: { enum: [...COMPONENT_SCOPES], description: '`api`: an API call depends on it; `product`: apps, console…' },
+    scope: {
+      enum: [...COMPONENT_SCOPES],
+      description: '`api`: an API call depends on it; `product`: apps, web chat, console, login.',
+    },
     scopeBasis: {
       enum: ['catalog', 'rule', 'default'],
       description: 'How the scope was decided: named in the catalog, placed by a word rule, or by default (api).',
@@ -377,7 +380,9 @@ export function openApiDocument(siteUrl: string, siteName: string) {
         get: {
           operationId: 'getErrorAssessment',
           summary: 'Is this error on my side or the provider’s? The JSON twin of an error page',
-          description: `The API's level, the verdict for this error with its reasons, and each signal's last good reading. ${cached}`,
+          description:
+            "The API's level, the verdict for this error with its reasons, and each signal's last good reading. " +
+            cached,
           parameters: [
             slugParameter,
             {

@@ -274,7 +274,7 @@ describe('stale and missing signals', () => {
     );
   });
 
-  it('a failing probe after good answers says since when and how, and blames the provider only once confirmed', async () => {
+  it('a failing probe says since when and how, and blames the provider only once confirmed', async () => {
     await setup(summaryWith({}));
     await run();
     api.set({ status: 502, type: 'text/html', body: '<h1>Bad gateway</h1>' });
