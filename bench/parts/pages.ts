@@ -301,28 +301,55 @@ export default async function (): Promise<Record<string, unknown>> {
       autocannon: { ...row.autocannon, ratio: ratio(row.autocannon, base.autocannon) },
     }));
     console.log(`page weight, identity HTML (target ≤ ${TARGETS.pageBytes} bytes = 25 KB each):`);
-    for (const [family, size] of Object.entries(pageBytes))
-      console.log(
-        `  ${pad(family, 14)}${pad(FAMILIES[family as keyof typeof FAMILIES], 34)}${pad(String(size), 8)}${size <= TARGETS.pageBytes ? 'ok' : 'OVER'}`,
-      );
+    for (const [family, size] of Object.entries(pageBytes)) {
+      const path = FAMILIES[family as keyof typeof FAMILIES];
+      const verdict = size <= TARGETS.pageBytes ? 'ok' : 'OVER';
+      console.log(`  ${pad(family, 14)}${pad(path, 34)}${pad(String(size), 8)}${verdict}`);
+    }
+    const columns = (f: Figures & { serverCpu: number; ratio: number }, withP50: boolean) =>
+      [
+        pad(String(f.requestsPerSecond), 8),
+        withP50 ? pad(fixed(f.p50Ms, 2), 7) : '',
+        pad(fixed(f.p99Ms, 2), 8),
+        pad(String(f.errors), 5),
+        pad(`${f.serverCpu}%`, 6),
+        pad(String(f.ratio), 7),
+      ].join('');
+    const heading = (withP50: boolean) =>
+      [
+        pad('req/s', 8),
+        withP50 ? pad('p50', 7) : '',
+        pad('p99', 8),
+        pad('err', 5),
+        pad('cpu', 6),
+        pad('ratio', 7),
+      ].join('');
     console.log(
-      `\n${pad('path', 48)}${pad('bytes', 8)}| wrk -t1 -c${CONNECTIONS}: ${pad('req/s', 8)}${pad('p50', 7)}${pad('p99', 7)}${pad('err', 5)}${pad('cpu', 6)}${pad('ratio', 7)}| autocannon: ${pad('req/s', 8)}${pad('p99', 7)}${pad('cpu', 6)}ratio`,
+      `\n${pad('path', 48)}${pad('bytes', 8)}| wrk -t1 -c${CONNECTIONS}       | autocannon -c${CONNECTIONS}\n` +
+        `${pad('', 56)}| ${heading(true)}| ${heading(false)}`,
     );
-    for (const row of rows)
-      console.log(
-        `${pad(row.name, 48)}${pad(String(row.bytes), 8)}|                ${pad(String(row.wrk.requestsPerSecond), 8)}${pad(fixed(row.wrk.p50Ms, 2), 7)}${pad(fixed(row.wrk.p99Ms, 2), 7)}${pad(String(row.wrk.errors), 5)}${pad(`${row.wrk.serverCpu}%`, 6)}${pad(String(row.wrk.ratio), 7)}|              ${pad(String(row.autocannon.requestsPerSecond), 8)}${pad(String(row.autocannon.p99Ms), 7)}${pad(`${row.autocannon.serverCpu}%`, 6)}${row.autocannon.ratio}`,
-      );
+    for (const row of rows) {
+      const name = `${pad(row.name, 48)}${pad(String(row.bytes), 8)}`;
+      console.log(`${name}| ${columns(row.wrk, true)}| ${columns(row.autocannon, false)}`);
+    }
     console.log(
-      `target: provider and error pages ≥ ${TARGETS.ratio}× hello-world under wrk. cpu is the server process's share of one core during the run: near 100% the server was the limit; well below, the load generator or the machine was.`,
+      `target: provider and error pages ≥ ${TARGETS.ratio}× hello-world under wrk. cpu is the server process's ` +
+        'share of one core during the run: near 100% the server was the limit; well below, the load generator or a ' +
+        'busy machine was.',
     );
     console.log(
-      `fixed rate ${helloRate} req/s asked (${Math.round(fixedRate.requests.average)} achieved) on /${PROVIDER}: p50 ${fixedRate.latency.p50} ms, p99 ${fixedRate.latency.p99} ms (target ≤ ${TARGETS.fixedRateP99Ms} ms), errors ${fixedRate.errors + fixedRate.non2xx}`,
+      `fixed rate ${helloRate} req/s asked (${Math.round(fixedRate.requests.average)} achieved) on /${PROVIDER}: ` +
+        `p50 ${fixedRate.latency.p50} ms, p99 ${fixedRate.latency.p99} ms (target ≤ ${TARGETS.fixedRateP99Ms} ms), ` +
+        `errors ${fixedRate.errors + fixedRate.non2xx}`,
     );
     console.log(
-      `ready with 200 providers and 1M reports: ${fixed(big.readyMs, 0)} ms (target ≤ ${TARGETS.readyMs} ms); a bare Fastify under tsx: ${fixed(tsxOnly.readyMs, 0)} ms`,
+      `ready with 200 providers and 1M reports: ${fixed(big.readyMs, 0)} ms (target ≤ ${TARGETS.readyMs} ms); ` +
+        `a bare Fastify under tsx: ${fixed(tsxOnly.readyMs, 0)} ms`,
     );
     console.log(
-      `idle RSS: ${fixed(bigIdleRssMb)} MB with 200 providers, ${fixed(appIdleRssMb)} MB with the catalog (target ≤ ${TARGETS.idleRssMb} MB); ${fixed(loadedRssMb)} MB after the load; a bare Fastify under tsx: ${fixed(bareIdleRssMb)} MB`,
+      `idle RSS: ${fixed(bigIdleRssMb)} MB with 200 providers, ${fixed(appIdleRssMb)} MB with the catalog ` +
+        `(target ≤ ${TARGETS.idleRssMb} MB); ${fixed(loadedRssMb)} MB after the load; ` +
+        `a bare Fastify under tsx: ${fixed(bareIdleRssMb)} MB`,
     );
     console.log(
       `seeding: ${fixed(seedMs / 1000)} s (catalog, 30 days), ${fixed(bigSeedMs / 1000)} s (200 providers, 1M reports)`,

@@ -50,7 +50,8 @@ export function feedToPresent(xml: string, now: number, ageMs = 5 * MINUTE_MS): 
     const at = Date.parse(text);
     if (Number.isNaN(at)) return whole;
     const moved = new Date(at + delta);
-    return `<${name}>${name === 'pubDate' || name === 'lastBuildDate' ? moved.toUTCString() : moved.toISOString()}</${name}>`;
+    const rss = name === 'pubDate' || name === 'lastBuildDate';
+    return `<${name}>${rss ? moved.toUTCString() : moved.toISOString()}</${name}>`;
   });
 }
 
@@ -211,7 +212,8 @@ const RECORDED_REJECTIONS: Record<string, string> = {
   xai: 'xai-400-invalid-key.json',
 };
 
-/** The body a provider's API sends to our fake key: recorded where we have it, else built from the catalog's signature. */
+/** The body a provider's API sends to our fake key: recorded where we have it, else built from the catalog's
+ * signature. */
 export function rejectionBody(provider: Provider): string {
   const file = RECORDED_REJECTIONS[provider.slug];
   if (file) return fixtureText(`errors/${file}`);
