@@ -1,4 +1,5 @@
 // The demo world with the real server process against it, for tests: started on free ports, settled on demand.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import type { Level } from '../../src/domain.ts';
@@ -54,6 +55,7 @@ export async function startDemo(): Promise<Demo> {
       server.child.kill('SIGTERM');
       await server.exited;
       await world.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
