@@ -14,7 +14,7 @@ import {
 } from './common.ts';
 import { answerView, type AnswerView } from './answer.ts';
 import type { LinkView } from './error-page.ts';
-import { officialPageHref } from './text.ts';
+import { officialPageHref, signalWords } from './text.ts';
 
 export type IsItDownView = {
   breadcrumbs: Crumb[];
@@ -84,7 +84,7 @@ export function isItDownView(data: ProviderData, all: readonly ProviderData[], c
     ],
     provider: { slug: p.slug, name: p.name },
     title: `Is ${p.name} down? ${answer.label}`,
-    description: `Is ${p.name} down right now? A direct answer from ${p.name}'s official status page, our live probes of its API and reports from developers, each with its age.`,
+    description: `Is ${p.name} down right now? A direct answer from ${signalWords(p)}, each with its age.`,
     answer: answerView(data, {
       subject: `the ${p.name} API`,
       products: 'trouble',

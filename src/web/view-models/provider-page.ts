@@ -10,7 +10,7 @@ import { resourceLinks } from './error-page.ts';
 import { liveSignalsView, type LiveSignalsView } from './live-signals.ts';
 import type { Crumb } from '../structured-data.ts';
 import { providerFeedLinks, type FeedLink } from './feed.ts';
-import { officialPageHref } from './text.ts';
+import { officialPageHref, signalWords } from './text.ts';
 
 export type ProviderPageView = {
   provider: { slug: string; name: string; description: string };
@@ -40,7 +40,9 @@ export function providerPageView(
   return {
     provider: { slug: p.slug, name: p.name, description: p.description },
     title: `${p.name} status: ${level.label}`,
-    description: `Is ${p.name} down? Live status of ${p.name}'s API from its official status page, our live probes and community reports, with components, incidents and error guides.`,
+    description:
+      `Is ${p.name} down? Live status of ${p.name}'s API from ${signalWords(p)}, ` +
+      'with components, incidents and error guides.',
     breadcrumbs: [
       { name: 'All providers', path: '/' },
       { name: p.name, path: `/${p.slug}` },
