@@ -29,6 +29,31 @@ export const Text = z
     }
   });
 
+/** What a provider may lack, and a catalog text may depend on: an official status page, our probe, official SDKs. */
+export const CAPABILITIES = ['statusPage', 'probe', 'sdk'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+const Conditions = {
+  /** The text applies only to providers that have all of these... */
+  needs: z.array(z.enum(CAPABILITIES)).default([]),
+  /** ...and none of these. */
+  lacks: z.array(z.enum(CAPABILITIES)).default([]),
+};
+
+/** A catalog text for some providers only: a plain text fits every provider. */
+export const Fitted = z
+  .union([Text, z.strictObject({ text: Text, ...Conditions })])
+  .transform((value) => (typeof value === 'string' ? { text: value, needs: [], lacks: [] } : value));
+export type Fitted = z.infer<typeof Fitted>;
+
+/** One text in variants: the first that fits the provider is used, so the last must fit every provider. */
+export const Variants = z
+  .union([Fitted, z.array(Fitted).min(1)])
+  .transform((value) => (Array.isArray(value) ? value : [value]))
+  .refine((list) => list.at(-1)!.needs.length === 0 && list.at(-1)!.lacks.length === 0, {
+    message: 'the last variant must fit every provider (no needs or lacks)',
+  });
+
 export const StatusPage = z.strictObject({
   format: z.enum(STATUS_FORMATS),
   /** Base URL of the page; for `feed` and `gcp` the document's own URL. */
@@ -86,6 +111,8 @@ export const Signature = z.strictObject({
 export type Signature = z.infer<typeof Signature>;
 
 export const Faq = z.strictObject({ q: Text, a: Text });
+/** An error type's FAQ entry, which may fit some providers only. */
+export const FittedFaq = z.strictObject({ q: Text, a: Text, ...Conditions });
 
 /** A text of the cross-provider guides, which name no provider: placeholders are not allowed. */
 export const PlainText = z
@@ -145,6 +172,8 @@ export const Provider = z.strictObject({
   apiBase: HttpsUrl.nullable(),
   auth: Auth,
   apiKeyEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'an environment variable name in upper case'),
+  /** Whether the provider publishes official SDKs that read `apiKeyEnv` and retry transient errors by themselves. */
+  officialSdks: z.boolean(),
   keysUrl: HttpsUrl,
   statusPage: StatusPage.nullable(),
   probe: Probe.nullable(),
@@ -172,13 +201,14 @@ export const ErrorType = z.strictObject({
   httpStatuses: z.array(z.number().int().min(100).max(599)),
   /** One-sentence summary used as the page's meta description. */
   summary: Text,
-  explanation: z.array(Text).min(1),
+  explanation: z.array(Fitted).min(1),
   signatures: z.array(Signature).min(1),
-  causes: z.array(Text).min(1),
-  fixes: z.array(Text).min(1),
-  faq: z.array(Faq).min(1),
+  /** Most likely first; each provider sees at most 7 causes and 8 fixes with its own (checked by the tests). */
+  causes: z.array(Fitted).min(1),
+  fixes: z.array(Fitted).min(1),
+  faq: z.array(FittedFaq).min(1),
   /** When waiting for the provider helps, and when it will not. */
-  waiting: z.strictObject({ helps: Text, wontHelp: Text }),
+  waiting: z.strictObject({ helps: Variants, wontHelp: Variants }),
   /** Words that mark an official incident as relevant to this error (`login`, `api key`). */
   incidentKeywords: z.array(z.string().min(1)).min(1),
   /** Where this error usually comes from, before any live evidence. */

@@ -14,6 +14,14 @@ export function metaDescription(text: string, maxLength = 200): string {
   return sentence > maxLength / 2 ? head.slice(0, sentence + 1) : `${head.slice(0, head.lastIndexOf(' '))}…`;
 }
 
+/** Drops the templates' indentation and blank lines outside <pre> and <textarea>, whose whitespace is content. */
+export function compactHtml(html: string): string {
+  return html
+    .split(/(<(?:pre|textarea)\b[\s\S]*?<\/(?:pre|textarea)>)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/\n[ \t\n]+/g, '\n')))
+    .join('');
+}
+
 export type PageMeta = {
   title: string;
   description: string;
@@ -80,7 +88,7 @@ export function createPageRenderer(
   return {
     html(template, meta, view) {
       const canonical = `${config.siteUrl}${meta.path}`;
-      return app.view(`pages/${template}`, {
+      const page = app.view(`pages/${template}`, {
         meta: {
           title: meta.title,
           description: metaDescription(meta.description),
@@ -99,6 +107,7 @@ export function createPageRenderer(
         },
         view,
       });
+      return page.then(compactHtml);
     },
     text(template, view) {
       return app.view(template, view);

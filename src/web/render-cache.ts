@@ -1,5 +1,6 @@
 // Render cache: each page is rendered once per change of its data (and at most every few seconds), then served
-// from memory with an ETag, 304s, cache headers and lazily compressed copies.
+// from memory with an ETag, 304s, cache headers and lazily compressed copies. A page whose data did not change is
+// refreshed (for its relative times) in the background: requests never wait for that render.
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -9,6 +10,8 @@ import type { RenderRecorder } from '../ops/recorder.ts';
 export const PAGE_REFRESH_MS = 5000;
 /** A changed page is not re-rendered more often than this, however fast its data changes. */
 export const PAGE_MIN_AGE_MS = 1000;
+/** A page whose data did not change is served as it is while its refresh renders, if it is no older than this. */
+export const PAGE_STALE_MS = 60_000;
 export const CACHE_CONTROL = 'public, max-age=5, stale-while-revalidate=30, stale-if-error=86400';
 
 export type CachedPage = {
@@ -76,13 +79,19 @@ export function createRenderCache(
           return Promise.resolve(hit);
         }
       }
-      const running = inflight.get(key);
-      if (running) {
-        options.recorder?.cacheHit();
-        return running;
+      let job = inflight.get(key);
+      const joined = job !== undefined;
+      if (!job) {
+        job = renderInto(key, version, now, contentType, render).finally(() => inflight.delete(key));
+        inflight.set(key, job);
       }
-      const job = renderInto(key, version, now, contentType, render).finally(() => inflight.delete(key));
-      inflight.set(key, job);
+      // Only the relative times of an unchanged page aged: no request waits for their refresh.
+      const servedStale = hit !== undefined && hit.version === version && now - hit.renderedAt < PAGE_STALE_MS;
+      if (servedStale || joined) options.recorder?.cacheHit();
+      if (servedStale) {
+        job.catch(() => undefined);
+        return Promise.resolve(hit);
+      }
       return job;
     },
     clear: () => entries.clear(),

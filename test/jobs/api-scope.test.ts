@@ -132,12 +132,19 @@ describe('a console maintenance beside normal probe rejections', () => {
     ]);
 
     const page = await getText('/anthropic/error/auth-error');
-    expect(page).toMatch(/Current status Operational Last good reading: 7 Oct 2026, 10:00 UTC/);
-    expect(page).toContain('Products (claude.ai, Claude Console (platform.claude.com), Claude Code');
-    expect(page).toMatch(/Claude for Government\): Under Maintenance The status page lists Claude Console/);
+    expect(page).toMatch(/Current status Operational for the Anthropic API/);
+    expect(page).toMatch(/Live probe: Answering normally · last normal answer just now/);
+    // Beside an API error, the products show only when they are in trouble, in one line under the signals.
+    expect(page).toMatch(/Products ?: Under Maintenance The status page lists Claude Console/);
+    const dashboard = await getText('/anthropic');
+    expect(dashboard).toContain('Products (claude.ai, Claude Console (platform.claude.com), Claude Code');
     // Honest times: the source dates the Console's state; the others we only first saw at our first poll.
     expect(page).toContain('Claude Console (platform.claude.com) Under Maintenance since 7 Oct 2026, 09:30 UTC');
-    expect(page).toContain('Claude API (api.anthropic.com) Operational first seen at 7 Oct 2026, 09:54 UTC');
+    // The others share our first sighting, said once above the table.
+    expect(page).toContain(
+      "a component's state was first seen at 7 Oct 2026, 09:54 UTC, our first reading of the page",
+    );
+    expect(page).toMatch(/Claude API \(api\.anthropic\.com\) Operational Claude Code/);
     const console = provider.components.find((c: { name: string }) => c.name.startsWith('Claude Console'));
     expect(console).toMatchObject({ since: '2026-10-07T09:30:00.000Z', sinceBasis: 'source', firstSeenAt: null });
     expect(provider.components.find((c: { scope: string }) => c.scope === 'api')).toMatchObject({
@@ -223,7 +230,10 @@ describe('stale and missing signals', () => {
 
     // Beside Unknown, the page shows the last good reading, never the last failed attempt as a fresh check.
     const page = await getText('/anthropic');
-    expect(page).toMatch(/Current status Unknown Last good reading: 7 Oct 2026, 09:50 UTC \(10 min ago\)/);
+    expect(page).toMatch(/Current status Unknown for the Anthropic API/);
+    expect(page).toMatch(
+      /Official status page: Stale · read 10 min ago · failing since \d+ min ago ?: the connection failed/,
+    );
     expect(page).not.toMatch(/Unknown Last (good reading|checked): [^(]*\((just now|\d+ s ago|6 min ago)\)/);
   });
 
@@ -259,7 +269,9 @@ describe('stale and missing signals', () => {
     const auth = await getJson('/api/v1/providers/writesonic/errors/auth-error');
     expect(auth).toMatchObject({ level: 'unknown', verdict: 'inconclusive', waiting: null });
     expect((await getJson('/api/v1/providers/writesonic/is-it-down')).answer).toBe('unknown');
-    expect(await getText('/writesonic')).toMatch(/Current status Unknown Last good reading: never/);
+    expect(await getText('/writesonic')).toMatch(
+      /Current status Unknown for the Writesonic API .*Official status page: None for this provider Live probe: None for this provider/,
+    );
   });
 
   it('a failing probe says since when and how, and blames the provider only once confirmed', async () => {

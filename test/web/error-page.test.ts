@@ -4,15 +4,15 @@ import { createHarness, textOf, type Harness } from '../helpers/app.ts';
 
 const SEED_PROVIDERS = ['openai', 'anthropic', 'deepseek', 'writesonic', 'sensetime-sensechat'];
 
-/** Block headings of the seed page, in the seed's order. */
+/** Block headings of the seed page, answer first: the status, then what to do, then the explanation and evidence. */
 const BLOCKS = [
   'Current status',
-  "What We're Seeing Right Now",
+  'How to Fix It',
+  'Common Causes',
+  'Resources',
   'What is this error?',
   'Error Signatures',
-  'Common Causes',
-  'How to Fix It',
-  'Resources',
+  "What We're Seeing Right Now",
   'Live Signals',
   'Service Components',
   'Recent Incidents',
@@ -29,7 +29,7 @@ afterAll(() => h.close());
 const get = (url: string) => h.app.inject({ method: 'GET', url });
 
 describe('auth-error page', () => {
-  it.each(SEED_PROVIDERS)('%s has every seed block, in order', async (slug) => {
+  it.each(SEED_PROVIDERS)('%s has every seed block, answer and fixes first', async (slug) => {
     const res = await get(`/${slug}/error/auth-error`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/html');
@@ -90,8 +90,9 @@ describe('auth-error page', () => {
 
   it('with no data reads Unknown, says why, and gives "never" as the last check', async () => {
     const text = textOf((await get('/anthropic/error/auth-error')).body);
-    expect(text).toMatch(/Current status Unknown Last good reading: never/);
-    expect(text).toContain('We have no fresh data about this provider');
+    expect(text).toMatch(/Current status Unknown for the Anthropic API/);
+    expect(text).toMatch(/Official status page: No good reading yet Live probe: No results yet Community/);
+    expect(text).toContain('We have no fresh evidence about Anthropic right now');
     expect(text).toContain('The status page has not been checked yet.');
     expect(text).toContain('No probe results yet.');
     expect(text).toContain('No incidents in the past 30 days.');

@@ -14,11 +14,11 @@ afterAll(() => h.close());
 const get = (url: string) => h.app.inject({ method: 'GET', url });
 const BLOCKS = [
   'Current status',
-  "What We're Seeing Right Now",
+  'How to Fix It',
+  'Common Causes',
   'What is this error?',
   'Error Signatures',
-  'Common Causes',
-  'How to Fix It',
+  "What We're Seeing Right Now",
   'Live Signals',
   'Service Components',
   'Recent Incidents',
@@ -90,8 +90,9 @@ describe('every provider and applicable error type', () => {
 
 describe('blocks that read right for each type', () => {
   it('shows the rate-limit headers of the provider before the generic ones', async () => {
-    const text = textOf((await get('/openai/error/rate-limit')).body);
-    expect(text).toContain('Response headers to read');
+    const html = (await get('/openai/error/rate-limit')).body;
+    const text = textOf(/<section[^>]*id="signatures"[\s\S]*?<\/section>/.exec(html)![0]);
+    expect(text).toContain("OpenAI's own answers and response headers");
     expect(text.indexOf('x-ratelimit-remaining-tokens')).toBeLessThan(text.indexOf('retry-after'));
   });
 

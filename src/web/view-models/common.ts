@@ -169,17 +169,25 @@ export function componentsView(data: ProviderData): ComponentsView {
     };
   }
   const groups = new Map<string | null, ComponentGroupView>();
-  for (const c of data.assessment.components ?? []) {
-    if (c.onlyShowIfDegraded && c.level === 'operational') continue;
+  const shown = (data.assessment.components ?? []).filter((c) => !c.onlyShowIfDegraded || c.level !== 'operational');
+  // Components first seen at the same poll share one "first seen at", said once above the table.
+  const firstSeen = shown.filter((c) => c.since.basis === 'first_seen').map((c) => c.since.at);
+  const common = firstSeen.find((at) => firstSeen.filter((x) => x === at).length > 1) ?? null;
+  for (const c of shown) {
     const group = groups.get(c.groupName) ?? { name: c.groupName, components: [] };
-    group.components.push(componentRowView(c, data.now));
+    const row = componentRowView(c, data.now);
+    group.components.push(c.since.basis === 'first_seen' && c.since.at === common ? { ...row, since: null } : row);
     groups.set(c.groupName, group);
   }
+  const seenAt = timeView(common, data.now);
   const stale = data.status.signals.official.state !== 'fresh';
   const readAt = timeView(data.officialCheck.lastOkAt, data.now);
   const notes = [
     stale && readAt ? `As the official status page last showed them, ${readAt.ago} (${readAt.utc}).` : null,
     data.components.length === 0 ? NO_COMPONENTS(data.provider.statusPage?.format) : null,
+    seenAt
+      ? `Unless a time is given, a component's state was first seen at ${seenAt.utc}, our first reading of the page: it gives no start time.`
+      : null,
   ].filter((n): n is string => n !== null);
   return { official: true, note: notes.length > 0 ? notes.join(' ') : null, groups: [...groups.values()] };
 }
@@ -240,6 +248,8 @@ export type IncidentView = {
   state: string;
   open: boolean;
   description: string | null;
+  /** The first update (what went wrong), cut to a line, for one-line lists of past incidents. */
+  summary: string | null;
   started: TimeView | null;
   ended: TimeView | null;
   scheduledFor: TimeView | null;
@@ -249,6 +259,12 @@ export type IncidentView = {
   components: string[];
   updates: { state: string; body: string; at: TimeView | null }[];
 };
+
+/** The text cut at a word to at most `max` characters, with an ellipsis when cut. */
+function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, text.lastIndexOf(' ', max - 1))}…`;
+}
 
 export function incidentView(incident: IncidentRow, now: number): IncidentView {
   const open = isOpen(incident);
@@ -270,6 +286,7 @@ export function incidentView(incident: IncidentRow, now: number): IncidentView {
     state: unlisted ? 'No longer listed' : stateLabel(incident.state, incident.rawState),
     open,
     description: incident.updates[0]?.body ?? null,
+    summary: incident.updates.length > 0 ? shorten(incident.updates.at(-1)!.body, 140) : null,
     started: timeView(incident.startedAt, now),
     ended: timeView(end, now),
     scheduledFor: timeView(incident.scheduledFor, now),
@@ -285,10 +302,17 @@ export function incidentView(incident: IncidentRow, now: number): IncidentView {
   };
 }
 
-export type IncidentsView = { incidents: IncidentView[]; maintenances: IncidentView[]; note: string | null };
+export type IncidentsView = {
+  incidents: IncidentView[];
+  maintenances: IncidentView[];
+  note: string | null;
+  /** Closed incidents listed (one line each, newest first); the rest are on the dashboard. */
+  closedShown: number;
+  moreHref: string;
+};
 
 /** Incidents of the last 30 days (open first) and maintenances that are active or upcoming. */
-export function incidentsView(data: ProviderData): IncidentsView {
+export function incidentsView(data: ProviderData, options: { closedShown?: number } = {}): IncidentsView {
   const incidents = data.incidents.filter((i) => i.kind === 'incident');
   const maintenances = data.incidents.filter(
     (i) => i.kind === 'maintenance' && i.state !== 'completed' && i.unlistedAt === null,
@@ -308,5 +332,7 @@ export function incidentsView(data: ProviderData): IncidentsView {
     incidents: order(incidents).map((i) => incidentView(i, data.now)),
     maintenances: order(maintenances).map((i) => incidentView(i, data.now)),
     note,
+    closedShown: options.closedShown ?? incidents.length,
+    moreHref: `/${data.provider.slug}`,
   };
 }

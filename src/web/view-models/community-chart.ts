@@ -1,9 +1,10 @@
 // The 24-hour report chart as SVG geometry: bars per 15 minutes, the usual range as a band, axis labels and a summary.
-import { COMMUNITY_BASELINE_DAYS, COMMUNITY_BUCKET_MS, type SeriesPoint } from '../../status/community.ts';
+import { COMMUNITY_BASELINE_DAYS, type SeriesPoint } from '../../status/community.ts';
 
-const WIDTH = 640;
-const HEIGHT = 140;
-const PLOT = { x: 28, y: 8, width: 600, height: 108 };
+// A narrow drawing, so that its labels stay readable (at least 11 CSS px) on a 375 px phone.
+const WIDTH = 360;
+const HEIGHT = 130;
+const PLOT = { x: 24, y: 8, width: 330, height: 100 };
 /** The y axis always reaches at least this, so a few reports do not fill the chart. */
 const MIN_Y_MAX = 4;
 
@@ -13,14 +14,17 @@ export type ChartView = {
   title: string;
   summary: string;
   plot: typeof PLOT & { bottom: number; right: number };
-  bars: { x: number; y: number; width: number; height: number; label: string }[];
+  /** One vertical stroke per 15 minutes with reports, `M x bottom V top`, drawn `barWidth` wide. */
+  bars: string;
+  barWidth: number;
   /** SVG path of the usual range, or null when it is zero throughout. */
   band: string | null;
   yTicks: { y: number; label: string }[];
   xTicks: { x: number; label: string; anchor: 'start' | 'middle' | 'end' }[];
 };
 
-const round = (n: number) => Math.round(n * 10) / 10;
+/** Whole drawing units: a 360-wide drawing needs no finer steps, and the page stays light. */
+const round = (n: number) => Math.round(n);
 const clock = (at: number) => new Date(at).toISOString().slice(11, 16);
 
 function summarise(points: readonly SeriesPoint[]): string {
@@ -57,19 +61,9 @@ export function chartView(points: readonly SeriesPoint[], now: number): ChartVie
   const yOf = (value: number) => round(PLOT.y + PLOT.height * (1 - value / yMax));
   const bottom = PLOT.y + PLOT.height;
 
-  const bars = points.flatMap((p, i) =>
-    p.count === 0
-      ? []
-      : [
-          {
-            x: round(xOf(i) + step * 0.1),
-            y: yOf(p.count),
-            width: round(step * 0.8),
-            height: round(bottom - yOf(p.count)),
-            label: `${clock(p.bucketAt)}–${clock(p.bucketAt + COMMUNITY_BUCKET_MS)} UTC: ${p.count} report${p.count === 1 ? '' : 's'}`,
-          },
-        ],
-  );
+  const bars = points
+    .flatMap((p, i) => (p.count === 0 ? [] : [`M${round(xOf(i) + step / 2)} ${bottom}V${yOf(p.count)}`]))
+    .join('');
 
   const band = points.some((p) => p.usualHigh > 0)
     ? `M${[
@@ -85,7 +79,7 @@ export function chartView(points: readonly SeriesPoint[], now: number): ChartVie
     : null;
 
   const hours = (i: number) => (points[i] ? clock(points[i].bucketAt) : '');
-  const quarter = Math.round(points.length / 4);
+  const half = Math.round(points.length / 2);
   return {
     width: WIDTH,
     height: HEIGHT,
@@ -93,6 +87,7 @@ export function chartView(points: readonly SeriesPoint[], now: number): ChartVie
     summary: summarise(points),
     plot: { ...PLOT, bottom, right: PLOT.x + PLOT.width },
     bars,
+    barWidth: round(step * 0.8),
     band,
     yTicks: [
       { y: bottom, label: '0' },
@@ -100,10 +95,8 @@ export function chartView(points: readonly SeriesPoint[], now: number): ChartVie
     ],
     xTicks: [
       { x: xOf(0), label: hours(0), anchor: 'start' },
-      { x: xOf(quarter), label: hours(quarter), anchor: 'middle' },
-      { x: xOf(2 * quarter), label: hours(2 * quarter), anchor: 'middle' },
-      { x: xOf(3 * quarter), label: hours(3 * quarter), anchor: 'middle' },
-      { x: xOf(points.length), label: `now (${clock(now)} UTC)`, anchor: 'end' },
+      { x: xOf(half), label: hours(half), anchor: 'middle' },
+      { x: xOf(points.length), label: `now, ${clock(now)} UTC`, anchor: 'end' },
     ],
   };
 }

@@ -1,18 +1,11 @@
 // View model of `/:provider/error/:error`: status and verdict, the error explained for this provider, evidence.
 import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
-import type { ErrorType, Signature } from '../../catalog/schema.ts';
+import { firstFitting, fitting } from '../../catalog/fit.ts';
+import type { ErrorType, Fitted, Signature } from '../../catalog/schema.ts';
 import type { ProviderData } from '../provider-data.ts';
-import {
-  componentsView,
-  headlineView,
-  incidentsView,
-  reasonViews,
-  type ComponentsView,
-  type HeadlineView,
-  type IncidentsView,
-  type ReasonView,
-} from './common.ts';
+import { answerView, type AnswerView } from './answer.ts';
+import { componentsView, incidentsView, type ComponentsView, type IncidentsView } from './common.ts';
 import { communityView, type CommunityBlockView, type ReportFormInput } from './community.ts';
 import { errorVerdict } from './error-verdict.ts';
 import { liveSignalsView, type LiveSignalsView } from './live-signals.ts';
@@ -49,8 +42,7 @@ export type ErrorPageView = {
   feeds: FeedLink[];
   /** The FAQ as plain text, for FAQPage JSON-LD. */
   faqText: FaqItem[];
-  headline: HeadlineView;
-  verdict: { verdict: string; label: string; text: string; evidence: ReasonView[] };
+  answer: AnswerView;
   community: CommunityBlockView;
   explanation: Segment[][];
   note: Segment[] | null;
@@ -59,8 +51,8 @@ export type ErrorPageView = {
   headers: { name: string; meaning: Segment[] }[];
   causes: Segment[][];
   fixes: Segment[][];
-  /** `now` marks the case that fits the verdict, when the verdict decides it. */
-  waiting: { helps: Segment[]; wontHelp: Segment[]; now: 'helps' | 'wontHelp' | null };
+  /** When waiting helps and when it does not; only the case that fits the verdict, marked `now`, when it decides. */
+  waiting: { text: Segment[]; now: boolean }[];
   resources: LinkView[];
   live: LiveSignalsView;
   components: ComponentsView;
@@ -110,7 +102,13 @@ export function errorPageView(
   const text = (t: string) => providerText(t, values);
   const verdict = errorVerdict(data, errorType);
   const ownLabels = new Set((override?.signatures ?? []).map((s) => s.label.toLowerCase()));
-  const faq = [...errorType.faq, ...(override?.faq ?? [])].map((f) => ({ q: fillText(f.q, values), a: text(f.a) }));
+  const faq = [...fitting(errorType.faq, p), ...(override?.faq ?? [])].map((f) => ({
+    q: fillText(f.q, values),
+    a: text(f.a),
+  }));
+  const general = (list: readonly Fitted[]) => fitting(list, p).map((t) => t.text);
+  const causes = general(errorType.causes);
+  const fixes = general(errorType.fixes);
   const path = `/${p.slug}/error/${errorType.slug}`;
   return {
     provider: { slug: p.slug, name: p.name },
@@ -124,34 +122,38 @@ export function errorPageView(
     ],
     feeds: providerFeedLinks(p),
     faqText: faq.map((f) => ({ q: f.q, a: segmentsText(f.a) })),
-    headline: headlineView(data),
-    verdict: {
-      verdict: verdict.verdict,
-      label: verdict.label,
-      text: verdict.text,
-      evidence: reasonViews(verdict.evidence, data.now),
-    },
+    answer: answerView(data, {
+      subject: `the ${p.name} API`,
+      products: 'trouble',
+      verdict: { key: verdict.verdict, label: verdict.label, text: verdict.text },
+      evidence: verdict.evidence.length > 0 ? verdict.evidence : data.status.reasons,
+    }),
     community: communityView(data, form, errorType),
-    explanation: errorType.explanation.map(text),
+    explanation: general(errorType.explanation).map(text),
     note: override?.note ? text(override.note) : null,
     signatures: {
       own: (override?.signatures ?? []).map(signatureView),
       generic: errorType.signatures.filter((s) => !ownLabels.has(s.label.toLowerCase())).map(signatureView),
     },
-    causes: [...errorType.causes, ...(override?.causes ?? [])].map(text),
-    fixes: [...errorType.fixes.slice(0, -1), ...(override?.fixes ?? []), ...errorType.fixes.slice(-1)].map(text),
+    // The provider's own causes and fixes go before the last general one, which is the provider-side case.
+    causes: [...causes.slice(0, -1), ...(override?.causes ?? []), ...causes.slice(-1)].map(text),
+    fixes: [...fixes.slice(0, -1), ...(override?.fixes ?? []), ...fixes.slice(-1)].map(text),
     headers: [...(override?.headers ?? []), ...errorType.headers]
       .filter((h, i, all) => all.findIndex((x) => x.name.toLowerCase() === h.name.toLowerCase()) === i)
       .map((h) => ({ name: h.name, meaning: text(h.meaning) })),
-    waiting: {
-      helps: text(errorType.waiting.helps),
-      wontHelp: text(errorType.waiting.wontHelp),
-      now: verdict.waiting,
-    },
+    waiting:
+      verdict.waiting === 'helps'
+        ? [{ text: text(firstFitting(errorType.waiting.helps, p)), now: true }]
+        : verdict.waiting === 'wontHelp'
+          ? [{ text: text(firstFitting(errorType.waiting.wontHelp, p)), now: true }]
+          : [
+              { text: text(firstFitting(errorType.waiting.helps, p)), now: false },
+              { text: text(firstFitting(errorType.waiting.wontHelp, p)), now: false },
+            ],
     resources: resourceLinks(data),
     live: liveSignalsView(data, probeIntervalMs),
     components: componentsView(data),
-    incidents: incidentsView(data),
+    incidents: incidentsView(data, { closedShown: 2 }),
     faq,
     related: {
       dashboard: { label: `${p.name} status dashboard`, href: `/${p.slug}` },
@@ -160,7 +162,7 @@ export function errorPageView(
       diagnose: { label: 'Diagnose a pasted error message', href: `/diagnose?provider=${p.slug}` },
       otherErrors: errorTypesFor(catalog, p)
         .filter((e) => e.slug !== errorType.slug)
-        .map((e) => ({ label: `${p.name}: ${e.shortTitle}`, href: `/${p.slug}/error/${e.slug}` })),
+        .map((e) => ({ label: e.shortTitle, href: `/${p.slug}/error/${e.slug}` })),
       all: { label: 'All AI API providers', href: '/' },
     },
   };

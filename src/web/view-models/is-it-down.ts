@@ -6,27 +6,26 @@ import type { DownAnswer } from '../../status/down-answer.ts';
 import type { ProviderData } from '../provider-data.ts';
 import {
   componentRowView,
-  headlineView,
   incidentView,
-  reasonViews,
   timeView,
-  type HeadlineView,
   type ComponentRowView,
   type IncidentView,
-  type ReasonView,
   type TimeView,
 } from './common.ts';
+import { answerView, type AnswerView } from './answer.ts';
 import type { LinkView } from './error-page.ts';
-import { officialPageHref } from './text.ts';
+import { officialPageHref, signalWords } from './text.ts';
 
 export type IsItDownView = {
   breadcrumbs: Crumb[];
   provider: { slug: string; name: string };
   title: string;
   description: string;
-  answer: { answer: DownAnswer; label: string; sentence: string; tone: string; evidence: ReasonView[] };
-  headline: HeadlineView;
-  /** API components in trouble (products are in `headline.products`). */
+  /** The direct answer ("Yes", "Partly", "No", "We can't tell right now") and its sentence, with the level. */
+  answer: AnswerView;
+  /** The answer alone, for the title and structured data. */
+  direct: { answer: DownAnswer; label: string };
+  /** API components in trouble (products are in the answer block). */
   affected: ComponentRowView[];
   affectedNote: string;
   incidents: IncidentView[];
@@ -36,8 +35,6 @@ export type IsItDownView = {
   errorPages: LinkView[];
   related: LinkView[];
 };
-
-const ANSWER_TONES: Record<DownAnswer, string> = { yes: 'critical', partly: 'warn', no: 'ok', unknown: 'unknown' };
 
 /** What a developer can do while waiting, for each answer. */
 const MEANWHILE: Record<DownAnswer, (name: string) => string[]> = {
@@ -87,9 +84,15 @@ export function isItDownView(data: ProviderData, all: readonly ProviderData[], c
     ],
     provider: { slug: p.slug, name: p.name },
     title: `Is ${p.name} down? ${answer.label}`,
-    description: `Is ${p.name} down right now? A direct answer from ${p.name}'s official status page, our live probes of its API and reports from developers, each with its age.`,
-    answer: { ...answer, tone: ANSWER_TONES[answer.answer], evidence: reasonViews(answer.evidence, data.now) },
-    headline: headlineView(data),
+    description: `Is ${p.name} down right now? A direct answer from ${signalWords(p)}, each with its age.`,
+    answer: answerView(data, {
+      subject: `the ${p.name} API`,
+      products: 'trouble',
+      verdict: { key: answer.answer, label: answer.label, text: answer.sentence },
+      evidence: answer.evidence,
+      lead: true,
+    }),
+    direct: { answer: answer.answer, label: answer.label },
     affected,
     affectedNote,
     incidents: data.openIncidents.map((i) => incidentView(i, data.now)),

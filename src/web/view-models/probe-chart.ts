@@ -6,9 +6,12 @@ import { STALE_AFTER_INTERVALS } from '../../status/freshness.ts';
 import { answeredAsExpected } from '../../status/probe.ts';
 import { formatDuration, formatUtcShort, HOUR_MS } from '../../time.ts';
 
-const WIDTH = 640;
-const HEIGHT = 150;
-const PLOT = { x: 56, y: 8, width: 576, height: 112 };
+// A narrow drawing, so that its labels stay readable (at least 11 CSS px) on a 375 px phone.
+const WIDTH = 360;
+const HEIGHT = 140;
+const PLOT = { x: 52, y: 8, width: 300, height: 104 };
+/** A line keeps one point (the slowest) per this many drawing units: the page stays light, spikes stay visible. */
+const POINT_SPACING = 4;
 /** The latency axis always reaches at least this, so a quick API does not look jagged. */
 const MIN_Y_MAX_MS = 100;
 
@@ -34,7 +37,8 @@ export type ProbeChartView = {
   xTicks: { x: number; label: string; anchor: 'start' | 'middle' | 'end' }[];
 };
 
-const round = (n: number) => Math.round(n * 10) / 10;
+/** Whole drawing units: a 360-wide drawing needs no finer steps, and the page stays light. */
+const round = (n: number) => Math.round(n);
 
 /** "180 ms", "1.4 s", "1.25 s". */
 export function formatMs(ms: number): string {
@@ -104,6 +108,17 @@ function summarise(
   return parts.join(' ');
 }
 
+/** SVG points of a line with one point per POINT_SPACING units: the highest (slowest) of those that share it. */
+function thin(points: readonly [number, number][]): string {
+  const kept: [number, number][] = [];
+  for (const [x, y] of points) {
+    const last = kept.at(-1);
+    if (last && x - last[0] < POINT_SPACING) last[1] = Math.min(last[1], y);
+    else kept.push([x, y]);
+  }
+  return kept.map(([x, y]) => `${x},${y}`).join(' ');
+}
+
 export function probeChartView(
   samples: readonly ChartSample[],
   options: { now: number; windowMs: number; intervalMs: number; baseline: LatencyBaseline },
@@ -150,9 +165,7 @@ export function probeChartView(
     summary: summarise(inWindow, spans, baseline, windowMs, clock),
     empty: inWindow.length === 0,
     plot: { ...PLOT, bottom, right: PLOT.x + PLOT.width },
-    lines: runs
-      .filter((r) => r.length > 1)
-      .map((r) => r.map((s) => `${xOf(s.at)},${yOf(s.latencyMs as number)}`).join(' ')),
+    lines: runs.filter((r) => r.length > 1).map((r) => thin(r.map((s) => [xOf(s.at), yOf(s.latencyMs as number)]))),
     dots: answered
       .filter((s) => s.outcome === 'slow' || runs.some((r) => r.length === 1 && r[0] === s))
       .map((s) => ({ x: xOf(s.at), y: yOf(s.latencyMs as number), slow: s.outcome === 'slow', label: dotLabel(s) })),
@@ -168,10 +181,10 @@ export function probeChartView(
       baseline.medianMs !== null ? { y: yOf(baseline.medianMs), label: `usual ${formatMs(baseline.medianMs)}` } : null,
     slowAbove: slowAboveY !== null ? { y: slowAboveY, label: `slow above ${formatMs(baseline.slowAboveMs)}` } : null,
     yTicks: [0, yMax / 2, yMax].map((ms) => ({ y: yOf(ms), label: formatMs(ms) })),
-    xTicks: [0, 1, 2, 3, 4].map((quarter) => ({
-      x: xOf(start + (quarter * windowMs) / 4),
-      label: quarter === 4 ? 'now' : `${Math.round(((4 - quarter) * windowMs) / 4 / HOUR_MS)} h ago`,
-      anchor: quarter === 0 ? 'start' : quarter === 4 ? 'end' : 'middle',
+    xTicks: [0, 1, 2].map((half) => ({
+      x: xOf(start + (half * windowMs) / 2),
+      label: half === 2 ? 'now' : `${Math.round(((2 - half) * windowMs) / 2 / HOUR_MS)} h ago`,
+      anchor: half === 0 ? 'start' : half === 2 ? 'end' : 'middle',
     })),
   };
 }

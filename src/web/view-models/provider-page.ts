@@ -2,25 +2,15 @@
 import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
 import type { ProviderData } from '../provider-data.ts';
-import {
-  componentsView,
-  headlineView,
-  incidentsView,
-  officialCheckView,
-  timeView,
-  type ComponentsView,
-  type HeadlineView,
-  type IncidentsView,
-  type OfficialCheckView,
-  type TimeView,
-} from './common.ts';
+import { answerView, type AnswerView } from './answer.ts';
+import { componentsView, incidentsView, levelView, type ComponentsView, type IncidentsView } from './common.ts';
 import { communityView, type CommunityBlockView, type ReportFormInput } from './community.ts';
 import type { LinkView } from './error-page.ts';
 import { resourceLinks } from './error-page.ts';
 import { liveSignalsView, type LiveSignalsView } from './live-signals.ts';
 import type { Crumb } from '../structured-data.ts';
 import { providerFeedLinks, type FeedLink } from './feed.ts';
-import { officialPageHref } from './text.ts';
+import { officialPageHref, signalWords } from './text.ts';
 
 export type ProviderPageView = {
   provider: { slug: string; name: string; description: string };
@@ -28,13 +18,8 @@ export type ProviderPageView = {
   description: string;
   breadcrumbs: Crumb[];
   feeds: FeedLink[];
-  headline: HeadlineView;
-  official: {
-    href: string | undefined;
-    lastOk: TimeView | null;
-    lastAttempt: TimeView | null;
-    configured: boolean;
-  } & OfficialCheckView;
+  answer: AnswerView;
+  official: { href: string | undefined };
   community: CommunityBlockView;
   live: LiveSignalsView;
   components: ComponentsView;
@@ -51,24 +36,20 @@ export function providerPageView(
   form: ReportFormInput,
 ): ProviderPageView {
   const p = data.provider;
-  const headline = headlineView(data);
+  const level = levelView(data.status.level);
   return {
     provider: { slug: p.slug, name: p.name, description: p.description },
-    title: `${p.name} status: ${headline.label}`,
-    description: `Is ${p.name} down? Live status of ${p.name}'s API from its official status page, our live probes and community reports, with components, incidents and error guides.`,
+    title: `${p.name} status: ${level.label}`,
+    description:
+      `Is ${p.name} down? Live status of ${p.name}'s API from ${signalWords(p)}, ` +
+      'with components, incidents and error guides.',
     breadcrumbs: [
       { name: 'All providers', path: '/' },
       { name: p.name, path: `/${p.slug}` },
     ],
     feeds: providerFeedLinks(p),
-    headline,
-    official: {
-      href: officialPageHref(p),
-      lastOk: timeView(data.officialCheck.lastOkAt, data.now),
-      lastAttempt: timeView(data.officialCheck.lastAttemptAt, data.now),
-      configured: p.statusPage !== null,
-      ...officialCheckView(data),
-    },
+    answer: answerView(data, { subject: `the ${p.name} API`, products: 'all' }),
+    official: { href: officialPageHref(p) },
     community: communityView(data, form),
     live: liveSignalsView(data, probeIntervalMs),
     components: componentsView(data),

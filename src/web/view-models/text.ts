@@ -68,3 +68,13 @@ export function slugOf(name: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
 }
+
+/** The signals a provider has, in words: "its official status page, our live probes of its API and reports". */
+export function signalWords(provider: Provider): string {
+  const parts = [
+    provider.statusPage ? 'its official status page' : null,
+    provider.probe ? 'our live probes of its API' : null,
+    'reports from developers',
+  ].filter((part): part is string => part !== null);
+  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}

@@ -1,0 +1,64 @@
+// `npm run demo`: the real server (src/server.ts, its own process) against the demo world on loopback, with a temp
+// database and the catalog pointed at the fakes. Prints where to look; Ctrl-C stops both and removes the database.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCatalog } from '../catalog/load.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import { demoServerEnv, SCENARIOS, sendReportSpike, startDemoWorld } from './world.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(78);
+}
+const catalog = loadCatalog(config);
+const dir = mkdtempSync(join(tmpdir(), 'ai-status-demo-'));
+const world = await startDemoWorld({ providers: catalog.providers });
+const providersFile = join(dir, 'providers.json');
+world.writeProviders(providersFile);
+const env = demoServerEnv({ databasePath: join(dir, 'demo.db'), providersFile, port: config.port });
+const origin = `http://127.0.0.1:${config.port}`;
+
+const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+
+let stopping = false;
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  if (server.exitCode === null) {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+  }
+  await world.close();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+server.once('exit', (code) => void stop(code ?? 1));
+
+for (;;) {
+  try {
+    if ((await fetch(`${origin}/healthz`)).ok) break;
+  } catch {
+    // not listening yet
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+await sendReportSpike(origin);
+const lines = [
+  `Demo world running at ${origin} (polls and probes every ${env.POLL_INTERVAL_SECONDS} s; states settle in ~15 s).`,
+  ...SCENARIOS.map((s) => `  ${`${origin}/${s.slug}`.padEnd(44)} ${s.name}: ${s.look}`),
+  `Each also has /error/auth-error and /is-it-down; every other provider is operational, Writesonic has no signal.`,
+  'Ctrl-C stops the server and the world and removes the temp database.',
+];
+process.stdout.write(`${lines.join('\n')}\n`);

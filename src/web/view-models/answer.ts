@@ -1,0 +1,131 @@
+// The answer block that opens the dashboard, error pages and is-it-down: the level of what the page is about, the
+// verdict or answer in one sentence, one line per signal (its state and the age of its last good reading), and the
+// evidence behind it, folded.
+import { SIGNAL_LABELS, SIGNALS, type Signal } from '../../domain.ts';
+import type { Reason, SignalReading } from '../../status/types.ts';
+import type { ProviderData } from '../provider-data.ts';
+import {
+  LEVEL_TONES,
+  levelView,
+  reasonViews,
+  timeView,
+  type LevelView,
+  type ReasonView,
+  type TimeView,
+} from './common.ts';
+import { probeStateLabel } from './live-signals.ts';
+
+export type SignalLineView = {
+  signal: Signal;
+  name: string;
+  /** A few words: "Operational", "Answering normally", "Stale", "Nothing unusual", "None for this provider". */
+  state: string;
+  tone: string;
+  /** The last good reading ("read", "last normal answer", "last report") and its age; null when there is none. */
+  good: { label: string; at: TimeView } | null;
+  /** Attempts since the last good reading fail: since when, and how. */
+  failing: { since: TimeView; how: string } | null;
+};
+
+export type AnswerView = {
+  /** What the page is about: "Anthropic API". */
+  subject: string;
+  level: LevelView;
+  /** The verdict (error pages) or the answer (is-it-down), when the page gives one. */
+  verdict: { key: string; label: string; tone: string; text: string } | null;
+  /** The verdict leads and the level follows it (is-it-down), instead of the level leading. */
+  lead: boolean;
+  lines: SignalLineView[];
+  evidence: ReasonView[];
+  /** The provider's products (apps, console, login) apart from the API, on the dashboard only. */
+  products: (LevelView & { names: string; summary: string }) | null;
+};
+
+const VERDICT_TONES: Record<string, string> = {
+  your_side: 'ok',
+  provider_side: 'bad',
+  inconclusive: 'unknown',
+  yes: 'critical',
+  partly: 'warn',
+  no: 'ok',
+  unknown: 'unknown',
+};
+
+const SHORT_STATES: Record<SignalReading['state'], string> = {
+  fresh: 'Fresh',
+  stale: 'Stale',
+  never: 'No good reading yet',
+  absent: 'None for this provider',
+  quiet: 'Nothing unusual',
+  suspended: 'Suspended',
+};
+
+function lineOf(data: ProviderData, reading: SignalReading): SignalLineView {
+  const base = { signal: reading.signal, name: SIGNAL_LABELS[reading.signal] };
+  const at = timeView(reading.okAt, data.now);
+  if (reading.signal === 'community') {
+    const community = data.community;
+    return {
+      ...base,
+      state:
+        reading.state === 'fresh'
+          ? `${community.recent} reports in ${Math.round(community.windowMs / 60_000)} min, above the usual level`
+          : SHORT_STATES[reading.state],
+      tone: LEVEL_TONES[reading.state === 'fresh' ? reading.level : 'operational'],
+      good: at ? { label: 'last report', at } : null,
+      failing: null,
+    };
+  }
+  if (reading.state === 'absent')
+    return { ...base, state: SHORT_STATES.absent, tone: 'unknown', good: null, failing: null };
+  const state =
+    reading.signal === 'probe'
+      ? probeStateLabel(reading)
+      : reading.state === 'fresh'
+        ? levelView(reading.level).label
+        : SHORT_STATES[reading.state];
+  return {
+    ...base,
+    state,
+    tone: LEVEL_TONES[reading.level],
+    good: at ? { label: reading.signal === 'probe' ? 'last normal answer' : 'read', at } : null,
+    failing: reading.failing ? { since: timeView(reading.failing.since, data.now)!, how: reading.failing.how } : null,
+  };
+}
+
+function productsLine(data: ProviderData, mode: 'all' | 'trouble'): AnswerView['products'] {
+  const products = data.assessment.products;
+  if (!products || (mode === 'trouble' && products.level === 'operational')) return null;
+  const names = mode === 'all' ? products.components.join(', ') : '';
+  return { ...levelView(products.level), names, summary: products.summary };
+}
+
+export function signalLines(data: ProviderData): SignalLineView[] {
+  return SIGNALS.map((s) => lineOf(data, data.status.signals[s]));
+}
+
+export function answerView(
+  data: ProviderData,
+  options: {
+    subject: string;
+    verdict?: { key: string; label: string; text: string };
+    evidence?: readonly Reason[];
+    lead?: boolean;
+    /** `all`: always, with the product names (dashboard); `trouble`: only when they are not operational. */
+    products?: 'all' | 'trouble';
+  },
+): AnswerView {
+  return {
+    subject: options.subject,
+    level: levelView(data.status.level),
+    verdict: options.verdict ? { ...options.verdict, tone: VERDICT_TONES[options.verdict.key] ?? 'unknown' } : null,
+    lead: options.lead === true,
+    lines: signalLines(data),
+    products: options.products ? productsLine(data, options.products) : null,
+    // A reason the verdict's sentence already quotes is not listed again.
+    evidence: reasonViews(
+      (options.evidence ?? data.status.reasons).filter((r) => !options.verdict?.text.includes(r.text)),
+      data.now,
+    ),
+  };
+}

@@ -1,0 +1,67 @@
+// The demo world against the real server: every scenario reaches its API level within seconds, four levels or more,
+// and every page of every scenario says each fact once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCENARIOS } from '../../src/demo/world.ts';
+import { textOf } from '../helpers/app.ts';
+import { startDemo, type Demo } from '../helpers/demo.ts';
+
+let demo: Demo;
+beforeAll(async () => {
+  demo = await startDemo();
+}, 20_000);
+afterAll(async () => demo?.close());
+
+describe('npm run demo', () => {
+  it('settles every scenario at its API level and shows at least four different levels', async () => {
+    const levels = await demo.settled();
+    expect(levels).toEqual(Object.fromEntries(SCENARIOS.map((s) => [s.slug, s.settles])));
+    expect(new Set(Object.values(levels)).size).toBeGreaterThanOrEqual(4);
+  }, 40_000);
+
+  it('says each fact once: no sentence of eight words or more twice on any page of any scenario', async () => {
+    const repeats: string[] = [];
+    for (const s of SCENARIOS)
+      for (const path of pagesOf(s.slug)) {
+        const response = await fetch(`${demo.origin}${path}`);
+        expect(response.status, path).toBe(200);
+        const seen = new Map<string, number>();
+        for (const sentence of sentencesOf(await response.text())) {
+          const key = sentence.toLowerCase();
+          if (sentence.split(' ').length >= 8) seen.set(key, (seen.get(key) ?? 0) + 1);
+        }
+        for (const [sentence, count] of seen) if (count > 1) repeats.push(`${path} (${count}×): ${sentence}`);
+      }
+    expect(repeats).toEqual([]);
+  });
+
+  it('the sentence check does catch a repeated sentence', () => {
+    const page =
+      '<p>The status page lists all 4 components as operational.</p><li>The status page lists all 4 components as operational.</li>';
+    expect(sentencesOf(page)).toEqual([
+      'The status page lists all 4 components as operational.',
+      'The status page lists all 4 components as operational.',
+    ]);
+  });
+});
+
+const pagesOf = (slug: string) => [`/${slug}`, `/${slug}/error/auth-error`, `/${slug}/is-it-down`];
+
+/** The sentences a visitor can read on a page: the body's text, block by block, split after . ! or ?. */
+function sentencesOf(html: string): string[] {
+  const body = html.replace(/^[\s\S]*?<body[^>]*>/, '').replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/g, ' ');
+  return textOf(
+    body.replace(
+      /<\/?(p|li|h[1-6]|dt|dd|td|th|summary|figcaption|caption|div|section|legend|label|option|title|text|pre)\b[^>]*>/g,
+      ' ¶ ',
+    ),
+  )
+    .split('¶')
+    .flatMap((block) => block.split(/(?<=[.!?])\s+/))
+    .map((sentence) =>
+      sentence
+        .replace(/\s+([.,;:)])/g, '$1')
+        .replace(/\(\s+/g, '(')
+        .trim(),
+    )
+    .filter((sentence) => sentence !== '');
+}

@@ -1,0 +1,61 @@
+// The demo world with the real server process against it, for tests: started on free ports, settled on demand.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadCatalog } from '../../src/catalog/load.ts';
+import type { Level } from '../../src/domain.ts';
+import { demoServerEnv, SCENARIOS, sendReportSpike, startDemoWorld, type DemoWorld } from '../../src/demo/world.ts';
+import { startServer, tempDir, type ServerProcess } from './process.ts';
+
+export type Demo = {
+  world: DemoWorld;
+  server: ServerProcess;
+  origin: string;
+  /** Waits until every scenario shows the API level it settles at; returns each provider's level. */
+  settled(timeoutMs?: number): Promise<Record<string, Level>>;
+  close(): Promise<void>;
+};
+
+/** The API level of a provider's JSON: `api.level` where the assessment gives it, else the headline. */
+export const apiLevelOf = (body: { level: Level; api?: { level: Level } }): Level => body.api?.level ?? body.level;
+
+export async function startDemo(): Promise<Demo> {
+  const dir = tempDir();
+  const catalog = loadCatalog({ providersFile: 'data/providers.json', errorsFile: 'data/errors.json' });
+  const world = await startDemoWorld({ providers: catalog.providers });
+  const providersFile = join(dir, 'providers.json');
+  world.writeProviders(providersFile);
+  const server = await startServer({
+    ...demoServerEnv({ databasePath: join(dir, 'demo.db'), providersFile, port: 0 }),
+    LOG_LEVEL: 'info',
+  });
+  const origin = server.url;
+  await sendReportSpike(origin);
+  const levels = async () => {
+    const out: Record<string, Level> = {};
+    for (const s of SCENARIOS) {
+      const response = await fetch(`${origin}/api/v1/providers/${s.slug}`);
+      out[s.slug] = apiLevelOf((await response.json()) as { level: Level; api?: { level: Level } });
+    }
+    return out;
+  };
+  return {
+    world,
+    server,
+    origin,
+    async settled(timeoutMs = 30_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const now = await levels();
+        if (SCENARIOS.every((s) => now[s.slug] === s.settles)) return now;
+        if (Date.now() > until) return now;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    },
+    async close() {
+      server.child.kill('SIGTERM');
+      await server.exited;
+      await world.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
