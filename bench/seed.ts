@@ -9,15 +9,19 @@ import { confirmLevel } from '../src/status/damping.ts';
 export type SeedOptions = { now: number; days: number; reports: number; probeIntervalMs?: number; history?: boolean };
 
 /** Seeds a new database at `path`; `history: false` writes only providers and reports (start-up measurements). */
-export function seedDatabase(path: string, catalog: Catalog, options: SeedOptions): void {
-  const store = openStore(path);
+export async function seedDatabase(
+  target: string | { databaseUrl: string | null; databasePath: string },
+  catalog: Catalog,
+  options: SeedOptions,
+): Promise<void> {
+  const store = await openStore(target);
   const { now, days } = options;
   const start = now - days * DAY_MS;
-  store.providers.sync(catalog.providers, start);
+  await store.providers.sync(catalog.providers, start);
   if (options.history !== false) {
     const probeIntervalMs = options.probeIntervalMs ?? 3 * MINUTE_MS;
     for (const provider of catalog.providers) {
-      store.checks.record({
+      await store.checks.record({
         providerSlug: provider.slug,
         document: 'main',
         startedAt: now - 30_000,
@@ -26,7 +30,7 @@ export function seedDatabase(path: string, catalog: Catalog, options: SeedOption
         httpStatus: 200,
         detail: null,
       });
-      store.components.applySnapshot(
+      await store.components.applySnapshot(
         provider.slug,
         provider.components.map(({ name }, position) => ({
           key: name.toLowerCase(),
@@ -41,7 +45,7 @@ export function seedDatabase(path: string, catalog: Catalog, options: SeedOption
         confirmLevel,
       );
       // One incident every three days, each an hour long with three updates.
-      store.incidents.upsert(
+      await store.incidents.upsert(
         provider.slug,
         'official',
         Array.from({ length: Math.floor(days / 3) }, (_, i) => {
@@ -71,9 +75,9 @@ export function seedDatabase(path: string, catalog: Catalog, options: SeedOption
         }),
         now - 60_000,
       );
-      store.db.transaction(() => {
+      await store.transaction(async (tx) => {
         for (let at = start; at < now; at += probeIntervalMs) {
-          store.probes.record(provider.slug, {
+          await tx.probes.record(provider.slug, {
             at,
             outcome: 'rejected_as_expected',
             httpStatus: 401,
@@ -85,26 +89,29 @@ export function seedDatabase(path: string, catalog: Catalog, options: SeedOption
             detail: null,
           });
         }
-      })();
+      });
     }
   }
   const slugs = catalog.providers.map((p) => p.slug);
   const stepMs = (now - start) / Math.max(1, options.reports);
-  store.db.transaction(() => {
-    for (let i = 0; i < options.reports; i += 1) {
-      store.reports.add({
-        providerSlug: slugs[i % slugs.length]!,
-        category: REPORT_CATEGORIES[i % REPORT_CATEGORIES.length]!,
-        httpStatus: null,
-        model: null,
-        sdk: null,
-        region: null,
-        clientHash: `bench-${i % 5000}`,
-        counted: true,
-        ignoredReason: null,
-        at: Math.floor(start + i * stepMs),
-      });
-    }
-  })();
-  store.close();
+  // Batches of 10,000 rows per transaction: one for a million rows would hold PostgreSQL's snapshot for minutes.
+  for (let batch = 0; batch < options.reports; batch += 10_000) {
+    await store.transaction(async (tx) => {
+      for (let i = batch; i < Math.min(options.reports, batch + 10_000); i += 1) {
+        await tx.reports.add({
+          providerSlug: slugs[i % slugs.length]!,
+          category: REPORT_CATEGORIES[i % REPORT_CATEGORIES.length]!,
+          httpStatus: null,
+          model: null,
+          sdk: null,
+          region: null,
+          clientHash: `bench-${i % 5000}`,
+          counted: true,
+          ignoredReason: null,
+          at: Math.floor(start + i * stepMs),
+        });
+      }
+    });
+  }
+  await store.close();
 }

@@ -8,15 +8,17 @@ import { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Catalog } from './catalog/load.ts';
 import type { Config } from './config.ts';
-import { createReadiness, databaseFile, sqliteWriteCheck, type ReadinessCheck } from './ops/readiness.ts';
+import { createReadiness, databaseFile, writeCheckFor, type ReadinessCheck } from './ops/readiness.ts';
 import type { RenderRecorder, ReportRecorder, RequestRecorder } from './ops/recorder.ts';
 import { recordRequests } from './ops/request-metrics.ts';
 import { closeConnectionsWhenClosing } from './shutdown.ts';
 import type { Store } from './store/index.ts';
+import type { JobRole } from './web/deps.ts';
 import { registerAssets } from './web/assets.ts';
 import { frameworkErrorOptions } from './web/framework-errors.ts';
 import { helmetOptions, registerSecurityHeaders, securityHeaders } from './web/security-headers.ts';
 import { createClientKeys } from './web/client-key.ts';
+import { databaseRateLimits } from './web/rate-limit-store.ts';
 import { createFormTokens } from './web/form-token.ts';
 import { createPageRenderer } from './web/pages.ts';
 import { answerProblem, registerProblemHandlers } from './web/problems.ts';
@@ -44,7 +46,9 @@ export type AppDeps = {
   logger?: FastifyServerOptions['logger'];
   cache?: RenderCache;
   /** Whether the app can serve (default: the database answers); false answers 503 like an overloaded event loop. */
-  healthy?: () => boolean;
+  healthy?: () => boolean | Promise<boolean>;
+  /** This node's part in the jobs, for readiness (default: 'off', as when JOBS=false). */
+  jobRole?: () => JobRole;
   /** Readiness for /readyz (default: the database file is there and takes a write; no schedules watched). */
   readiness?: ReadinessCheck;
   /** Where requests, renders and reports are counted, when metrics are on. */
@@ -103,8 +107,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     production: true,
   });
   await app.register(fastifyFormbody);
-  // Only the routes that ask for it are limited (app.rateLimit in the report routes).
-  await app.register(fastifyRateLimit, { global: false, cache: 100_000 });
+  // Only the routes that ask for it are limited (app.rateLimit in the report routes). With several nodes the counts
+  // live in the database, so every node shares one budget per client; one SQLite process keeps them in memory.
+  await app.register(fastifyRateLimit, {
+    global: false,
+    ...(store.engine === 'postgres' ? { store: databaseRateLimits(store, now) } : { cache: 100_000 }),
+  });
 
   const assets = registerAssets(app, `${VIEWS_DIR}/assets`);
   const cache = deps.cache ?? createRenderCache(deps.metrics ? { recorder: deps.metrics } : {});
@@ -117,13 +125,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reader,
     pages,
     now,
-    clientKeys: createClientKeys(),
-    formTokens: createFormTokens(),
+    clientKeys: createClientKeys(config.secret),
+    formTokens: createFormTokens(config.secret ?? undefined),
+    jobRole: deps.jobRole ?? (() => 'off' as const),
     readiness:
       deps.readiness ??
       createReadiness({
-        databasePath: databaseFile(config.databasePath),
-        writeCheck: sqliteWriteCheck(store.db),
+        databasePath: store.sqlite ? databaseFile(config.databasePath) : null,
+        writeCheck: writeCheckFor(store),
         now: Date.now,
       }),
     ...(deps.metrics ? { recorder: deps.metrics } : {}),

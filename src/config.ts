@@ -67,6 +67,13 @@ const EnvSchema = z
       .default(3000),
     HOST: z.string().min(1, { error: 'a host name or address to listen on' }).default('127.0.0.1'),
     DATABASE_PATH: z.string().min(1, { error: 'a file path' }).default('data/status.db'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/[^\s]+$/, {
+        error: 'a PostgreSQL URL such as postgres://user:password@host:5432/status',
+      })
+      .optional(),
+    SECRET: z.string().min(32, { error: 'a random text of at least 32 characters, the same on every node' }).optional(),
     PROVIDERS_FILE: z.string().min(1, { error: 'a file path' }).default('data/providers.json'),
     ERRORS_FILE: z.string().min(1, { error: 'a file path' }).default('data/errors.json'),
     POLL_INTERVAL_SECONDS: seconds(60, 1),
@@ -111,6 +118,10 @@ const EnvSchema = z
       .optional(),
     METRICS_HOST: z.string().min(1, { error: 'a host name or address to listen on' }).default('127.0.0.1'),
   })
+  .refine((env) => env.DATABASE_URL === undefined || env.SECRET !== undefined, {
+    path: ['SECRET'],
+    error: 'a random text of at least 32 characters shared by every node (required with DATABASE_URL)',
+  })
   .refine((env) => env.HEADERS_TIMEOUT_SECONDS <= env.REQUEST_TIMEOUT_SECONDS, {
     path: ['HEADERS_TIMEOUT_SECONDS'],
     error: 'at most REQUEST_TIMEOUT_SECONDS (the whole request includes its headers)',
@@ -120,6 +131,10 @@ export type Config = Readonly<{
   port: number;
   host: string;
   databasePath: string;
+  /** PostgreSQL (many nodes on one database) when set; else the SQLite file at databasePath. */
+  databaseUrl: string | null;
+  /** Shared by every node: the daily client salt and form-token key derive from it; random per process when unset. */
+  secret: string | null;
   providersFile: string;
   errorsFile: string;
   pollIntervalMs: number;
@@ -155,6 +170,8 @@ export type Config = Readonly<{
   metricsHost: string;
 }>;
 
+const HIDDEN_VALUES = new Set(['DATABASE_URL', 'SECRET']);
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`);
@@ -170,8 +187,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const problems = new Map<string, string>();
     for (const issue of result.error.issues) {
       const name = String(issue.path[0] ?? '?');
-      if (!problems.has(name))
-        problems.set(name, `${name}=${JSON.stringify(blankless[name] ?? '')}: expected ${issue.message}`);
+      // A password in DATABASE_URL or the SECRET itself never reaches a log.
+      const shown = HIDDEN_VALUES.has(name) && blankless[name] ? '(hidden)' : JSON.stringify(blankless[name] ?? '');
+      if (!problems.has(name)) problems.set(name, `${name}=${shown}: expected ${issue.message}`);
     }
     throw new ConfigError([...problems.values()]);
   }
@@ -180,6 +198,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     host: e.HOST,
     databasePath: e.DATABASE_PATH,
+    databaseUrl: e.DATABASE_URL ?? null,
+    secret: e.SECRET ?? null,
     providersFile: e.PROVIDERS_FILE,
     errorsFile: e.ERRORS_FILE,
     pollIntervalMs: e.POLL_INTERVAL_SECONDS * 1000,

@@ -1,5 +1,5 @@
-// Process entry: config → catalog → store → metrics → app → listen, and a graceful shutdown. The only file that
-// listens (the site, and the metrics on their own port when METRICS_PORT is set).
+// Process entry: config → catalog → store → metrics → app → listen → leadership of the jobs, and a graceful
+// shutdown. The only file that listens (the site, and the metrics on their own port when METRICS_PORT is set).
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp, loggerOptions } from './app.ts';
@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { CHECKPOINT_INTERVAL_MS, checkpointTask } from './jobs/checkpoint.ts';
 import { systemClock } from './jobs/clock.ts';
 import { createIntervalJob } from './jobs/interval.ts';
+import { createLeadership, leaderCheckMs, type Leadership, type Schedule } from './jobs/leader.ts';
 import { PRUNE_REPORTS_INTERVAL_MS, reportPruneTask } from './jobs/prune-reports.ts';
 import { PRUNE_SIGNALS_INTERVAL_MS, signalPruneTask } from './jobs/prune-signals.ts';
 import { createPollJob } from './jobs/poll.ts';
@@ -16,7 +17,7 @@ import type { CycleStats } from './jobs/scheduler.ts';
 import { createJobWatch } from './ops/job-watch.ts';
 import { createMetricsServer } from './ops/metrics-server.ts';
 import type { Metrics } from './ops/metrics.ts';
-import { createReadiness, databaseFile, sqliteWriteCheck } from './ops/readiness.ts';
+import { createReadiness, databaseFile, writeCheckFor } from './ops/readiness.ts';
 import { upstreamPolicy } from './sources/addresses.ts';
 import { createConnectionLog, createHttpDoor, createUpstreamDispatcher, userAgentFor } from './sources/http.ts';
 import { dnsServersResolver, systemResolver } from './sources/lookup.ts';
@@ -59,21 +60,30 @@ async function main(): Promise<void> {
   try {
     config = loadConfig();
     catalog = loadCatalog(config);
-    store = openStore(config.databasePath);
+    store = await openStore(config);
   } catch (error) {
+    // An unreachable or refusing PostgreSQL is an operator's problem too: one line (never the URL), no stack trace.
+    if (config?.databaseUrl && !(error instanceof ConfigError || error instanceof CatalogError)) {
+      process.stderr.write(`Cannot use the database DATABASE_URL=(hidden): ${(error as Error).message}\n`);
+      process.exit(69);
+    }
     fail(error);
   }
-  store.providers.sync(catalog.providers, Date.now());
+  await store.providers.sync(catalog.providers, Date.now());
 
+  let leadership: Leadership | null = null;
   const jobWatch = createJobWatch(systemClock.now);
   // prom-client is loaded only when metrics are asked for: it costs start-up time and memory.
   const metrics: Metrics | undefined =
     config.metricsPort === null
       ? undefined
-      : (await import('./ops/metrics.ts')).createMetrics({ databasePath: config.databasePath, jobs: jobWatch });
+      : (await import('./ops/metrics.ts')).createMetrics({
+          databasePath: store.sqlite ? config.databasePath : null,
+          jobs: jobWatch,
+        });
   const readiness = createReadiness({
-    databasePath: databaseFile(config.databasePath),
-    writeCheck: sqliteWriteCheck(store.db),
+    databasePath: store.sqlite ? databaseFile(config.databasePath) : null,
+    writeCheck: writeCheckFor(store),
     jobs: jobWatch,
     now: systemClock.now,
   });
@@ -82,6 +92,7 @@ async function main(): Promise<void> {
     catalog,
     store,
     logger: loggerOptions(config.logLevel),
+    jobRole: () => (leadership === null ? 'off' : leadership.isLeader() ? 'leader' : 'standby'),
     readiness,
     ...(metrics ? { metrics } : {}),
   });
@@ -104,39 +115,49 @@ async function main(): Promise<void> {
     const beat = jobWatch.watch(name, intervalMs);
     return (stats: CycleStats) => beat(stats.startedAt + stats.durationMs);
   };
-  // Every schedule the process runs; each has start() and close(), and shutdown closes them all.
-  const jobs = config.jobs
-    ? [
-        createIntervalJob(reportPruneTask(store, app.log), PRUNE_REPORTS_INTERVAL_MS),
-        createIntervalJob(signalPruneTask(store, app.log), PRUNE_SIGNALS_INTERVAL_MS),
-        createIntervalJob(checkpointTask(store, app.log), CHECKPOINT_INTERVAL_MS),
-        createPollJob({
-          catalog,
-          store,
-          door,
-          clock: systemClock,
-          intervalMs: config.pollIntervalMs,
-          deadlineMs: config.pollTimeoutMs,
-          concurrency: config.pollConcurrency,
-          log: app.log,
-          ...(metrics ? { recorder: metrics } : {}),
-          onCycle: heartbeat('poll', config.pollIntervalMs),
-          onError: (provider, err) => app.log.error({ err, provider: provider.slug }, 'poll failed'),
-        }),
-        createProbeJob({
-          catalog,
-          store,
-          door,
-          clock: systemClock,
-          intervalMs: config.probeIntervalMs,
-          deadlineMs: config.probeTimeoutMs,
-          log: app.log,
-          ...(metrics ? { recorder: metrics } : {}),
-          onCycle: heartbeat('probe', config.probeIntervalMs),
-          onError: (task, err) => app.log.error({ err, host: task.host }, 'probe failed'),
-        }),
-      ]
-    : [];
+  const sqlite = store.sqlite;
+  // Every schedule the jobs run; built afresh each time this node takes the job lock, closed when it loses it.
+  const schedules = (): Schedule[] => [
+    createIntervalJob(reportPruneTask(store, app.log), PRUNE_REPORTS_INTERVAL_MS),
+    createIntervalJob(signalPruneTask(store, app.log), PRUNE_SIGNALS_INTERVAL_MS),
+    ...(sqlite ? [createIntervalJob(checkpointTask(sqlite, app.log), CHECKPOINT_INTERVAL_MS)] : []),
+    createPollJob({
+      catalog,
+      store,
+      door,
+      clock: systemClock,
+      intervalMs: config.pollIntervalMs,
+      deadlineMs: config.pollTimeoutMs,
+      concurrency: config.pollConcurrency,
+      log: app.log,
+      ...(metrics ? { recorder: metrics } : {}),
+      onCycle: heartbeat('poll', config.pollIntervalMs),
+      onError: (provider, err) => app.log.error({ err, provider: provider.slug }, 'poll failed'),
+    }),
+    createProbeJob({
+      catalog,
+      store,
+      door,
+      clock: systemClock,
+      intervalMs: config.probeIntervalMs,
+      deadlineMs: config.probeTimeoutMs,
+      log: app.log,
+      ...(metrics ? { recorder: metrics } : {}),
+      onCycle: heartbeat('probe', config.probeIntervalMs),
+      onError: (task, err) => app.log.error({ err, host: task.host }, 'probe failed'),
+    }),
+  ];
+  if (config.jobs) {
+    leadership = createLeadership({
+      lock: store.jobLock(),
+      schedules,
+      checkMs: leaderCheckMs(config.pollIntervalMs),
+      log: app.log,
+      // A standby runs no schedule, so none of them can stall: watch them only while leading.
+      onStepDown: () => jobWatch.forgetAll(),
+    });
+  }
+  const jobs = leadership ? [leadership] : [];
   const metricsServer = metrics ? await listenForScrapes(createMetricsServer(metrics), config) : null;
   const closeMetrics = {
     close: () =>

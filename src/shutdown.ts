@@ -81,7 +81,7 @@ export async function shutDown(
       ),
     ),
   );
-  store.close();
+  await store.close();
 }
 
 /** Installs the signal handlers; close-with-grace exits 1 on a second signal or when the grace runs out. */

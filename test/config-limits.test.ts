@@ -87,7 +87,7 @@ describe('durations a timer cannot hold', () => {
       await new Promise((resolve) => setTimeout(resolve, 400));
       const polls = upstream.requests.filter((r) => r.path === '/api/v2/summary.json').length;
       expect(polls).toBe(1);
-      expect(h.store.checks.summary('anthropic', 'main').lastOkAt).not.toBeNull();
+      expect((await h.store.checks.summary('anthropic', 'main')).lastOkAt).not.toBeNull();
     } finally {
       await job.close();
       await agent.close();

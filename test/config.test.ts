@@ -9,6 +9,8 @@ describe('parseConfig', () => {
       port: 3000,
       host: '127.0.0.1',
       databasePath: 'data/status.db',
+      databaseUrl: null,
+      secret: null,
       providersFile: 'data/providers.json',
       errorsFile: 'data/errors.json',
       pollIntervalMs: 60_000,
@@ -80,6 +82,29 @@ describe('parseConfig', () => {
       jobs: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('runs on PostgreSQL with a shared secret, and refuses DATABASE_URL without one in one line', () => {
+    const secret = 'a-secret-shared-by-every-node-0123456789';
+    const url = 'postgres://status:p4ss@db.internal:5432/status';
+    expect(parseConfig({ DATABASE_URL: url, SECRET: secret })).toMatchObject({ databaseUrl: url, secret });
+    expect(() => parseConfig({ DATABASE_URL: url })).toThrow(
+      new ConfigError([
+        'SECRET="": expected a random text of at least 32 characters shared by every node (required with DATABASE_URL)',
+      ]),
+    );
+  });
+
+  it('never repeats a database password or the secret in its complaint', () => {
+    let message = '';
+    try {
+      parseConfig({ DATABASE_URL: 'mysql://root:hunter2@db/status', SECRET: 'short-hunter3' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('DATABASE_URL=(hidden): expected a PostgreSQL URL');
+    expect(message).toContain('SECRET=(hidden): expected a random text of at least 32 characters');
+    expect(message).not.toMatch(/hunter/);
   });
 
   it('treats empty variables as unset', () => {

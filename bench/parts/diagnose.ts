@@ -50,8 +50,8 @@ export default async function (): Promise<Record<string, unknown>> {
 
   const dir = mkdtempSync(join(tmpdir(), 'bench-diagnose-'));
   const config = parseConfig({ DATABASE_PATH: join(dir, 'status.db'), JOBS: 'false' });
-  const store = openStore(config.databasePath);
-  store.providers.sync(catalog.providers, Date.now());
+  const store = await openStore(config.databasePath);
+  await store.providers.sync(catalog.providers, Date.now());
   const app = await buildApp({ config, catalog, store });
   const payload = new URLSearchParams({ text: sdk }).toString();
   const samples: number[] = [];
@@ -67,7 +67,7 @@ export default async function (): Promise<Record<string, unknown>> {
   }
   samples.sort((a, b) => a - b);
   await app.close();
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 
   const figures = {

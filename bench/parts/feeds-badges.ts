@@ -16,7 +16,7 @@ const PATHS = [
 
 export default async function (): Promise<Record<string, unknown>> {
   const h = await createHarness({ now: Date.now() });
-  seedScenario(h.store, h.clock.now);
+  await seedScenario(h.store, h.clock.now);
   const origin = await h.app.listen({ port: 0, host: '127.0.0.1' });
   const rows: {
     path: string;

@@ -50,7 +50,7 @@ export default async function (): Promise<Record<string, unknown>> {
   try {
     // Bytes per row, on a sample spread over 90 days.
     const samplePath = join(dir, 'sample.db');
-    seedDatabase(samplePath, catalog, { now, days: 90, reports: SAMPLE_ROWS, history: false });
+    await seedDatabase(samplePath, catalog, { now, days: 90, reports: SAMPLE_ROWS, history: false });
     const sizes = bytesByObject(samplePath);
     const rawBytes = (sizes.reports ?? 0) + (sizes.reports_by_provider ?? 0) + (sizes.reports_by_client ?? 0);
     const perRawRow = rawBytes / sizes.reportRows!;
@@ -60,8 +60,8 @@ export default async function (): Promise<Record<string, unknown>> {
 
     // Page reads with 1M raw rows, then with the raw rows pruned and the same buckets.
     const pagePath = join(dir, 'pages.db');
-    seedDatabase(pagePath, catalog, { now, days: 30, reports: PAGE_ROWS });
-    const store = openStore(pagePath);
+    await seedDatabase(pagePath, catalog, { now, days: 30, reports: PAGE_ROWS });
+    const store = await openStore(pagePath);
     // A cache that never reuses a page, so every request renders from the store.
     const cache = createRenderCache({ refreshMs: 0, minAgeMs: 0 });
     const app = await buildApp({
@@ -83,13 +83,13 @@ export default async function (): Promise<Record<string, unknown>> {
     const rendersBefore = cache.renders;
     await renderMs();
     const withRows = await renderMs();
-    const pruned = store.reports.prune(now + 1);
+    const pruned = await store.reports.prune(now + 1);
     await renderMs();
     const withoutRows = await renderMs();
     if (cache.renders - rendersBefore !== 4 * RENDERS)
       throw new Error('the render cache answered instead of rendering');
     await app.close();
-    store.close();
+    await store.close();
 
     const figures = {
       sample: { reportRows: sizes.reportRows, bucketRows: sizes.bucketRows },

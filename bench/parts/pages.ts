@@ -1,7 +1,8 @@
 // Pages benchmark: the real server (seeded catalog, 30 days of history) against a bare Fastify hello-world, each in
 // its own process and loaded from another by wrk (a C load generator that leaves the server most of a core) and by
 // autocannon: throughput, latency, errors, the weight of every page family, latency at a fixed rate, start-up time
-// with 200 providers and 1 million report rows, and idle memory. Both run with plain `node`: the site as `npm start`
+// with 200 providers and 1 million report rows, idle memory, and pages per second per node on SQLite and on
+// PostgreSQL (the same data, two nodes) side by side. Both run with plain `node`: the site as `npm start`
 // runs it (compiled by bench/build.ts), the baseline as JavaScript. It reports; it never fails.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import { compiledServer, ROOT } from '../build.ts';
+import { BENCH_SECRET, benchPostgres, copyToPostgres, stopBenchPostgres } from '../engines.ts';
 import { seedDatabase } from '../seed.ts';
 
 const SECONDS = Number(process.env.BENCH_PAGES_SECONDS ?? 8);
@@ -289,6 +291,33 @@ export default async function (): Promise<Record<string, unknown>> {
     const loadedRssMb = rssMb(app.child.pid!);
     await stop(app.child);
 
+    // The same data on PostgreSQL behind two nodes: pages per second per node under wrk, beside SQLite's.
+    const database = await benchPostgres();
+    const engines: Record<string, number | string | null>[] = [];
+    try {
+      await copyToPostgres(join(dir, 'pages.db'), database.url);
+      const env = { DATABASE_URL: database.url, SECRET: BENCH_SECRET, JOBS: 'false' };
+      const [first, second] = [await startProcess(server, env), await startProcess(server, env)];
+      for (const path of paths) {
+        const one = await measureWrk(`${first.url}${path}`);
+        const two = path === `/${PROVIDER}` ? await measureWrk(`${second.url}${path}`) : null;
+        const sqlite = measured.find((row) => row.name === path)!.wrk;
+        engines.push({
+          path,
+          sqlitePerSecond: sqlite.requestsPerSecond,
+          postgresNode1PerSecond: one.requestsPerSecond,
+          postgresNode2PerSecond: two?.requestsPerSecond ?? null,
+          sqliteP99Ms: sqlite.p99Ms,
+          postgresP99Ms: one.p99Ms,
+          postgresErrors: one.errors + (two?.errors ?? 0),
+        });
+      }
+      await Promise.all([stop(first.child), stop(second.child)]);
+    } finally {
+      await database.drop();
+      stopBenchPostgres();
+    }
+
     const errorPage = `/${PROVIDER}/error/auth-error`;
     await helloBoth(`hello-world, ${bytes[errorPage]} bytes`, `/bytes/${bytes[errorPage]}`, bytes[errorPage]!);
 
@@ -355,7 +384,12 @@ export default async function (): Promise<Record<string, unknown>> {
     console.log(
       `seeding: ${fixed(seedMs / 1000)} s (catalog, 30 days), ${fixed(bigSeedMs / 1000)} s (200 providers, 1M reports)`,
     );
+    console.log(
+      'pages per second per node under wrk, one engine beside the other (same data, one node loaded at a time):',
+    );
+    console.table(engines);
     return {
+      engines,
       targets: TARGETS,
       connections: CONNECTIONS,
       seconds: SECONDS,

@@ -68,8 +68,8 @@ export default async function (): Promise<Record<string, unknown>> {
     statusPage: { format: 'statuspage', url: f.url },
   }));
   const catalog = buildCatalog(providers, [...real.errorTypes]);
-  const store = openStore(config.databasePath);
-  store.providers.sync(catalog.providers, Date.now());
+  const store = await openStore(config.databasePath);
+  await store.providers.sync(catalog.providers, Date.now());
   const policy = upstreamPolicy(true);
   const resolver = systemResolver(config.pollTimeoutMs);
   const dispatcher = createUpstreamDispatcher({ policy, lookup: resolver.lookup });
@@ -95,7 +95,7 @@ export default async function (): Promise<Record<string, unknown>> {
   const warm = await timed();
   fakes.slice(0, Math.round(SERVERS * HANGING_SHARE)).forEach((f) => (f.hang = true));
   const hanging = await timed();
-  const checks = (store.db.prepare('SELECT COUNT(*) AS n FROM source_checks').get() as { n: number }).n;
+  const checks = (store.sqlite!.prepare('SELECT COUNT(*) AS n FROM source_checks').get() as { n: number }).n;
 
   const rows = [
     ['cycle', 'providers polled', 'failed', 'time (ms)', 'target (ms)'],
@@ -117,7 +117,7 @@ export default async function (): Promise<Record<string, unknown>> {
     for (const s of f.sockets) s.destroy();
     f.server.close();
   }
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
   return {
     servers: SERVERS,

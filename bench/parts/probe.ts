@@ -41,8 +41,8 @@ async function cycles(): Promise<Record<string, number>> {
     probe: { ...base.probe!, url: api.url(`p${i}`) },
   }));
   const catalog = buildCatalog(providers, [...real.errorTypes]);
-  const store = openStore(config.databasePath);
-  store.providers.sync(catalog.providers, Date.now());
+  const store = await openStore(config.databasePath);
+  await store.providers.sync(catalog.providers, Date.now());
   const policy = upstreamPolicy(true);
   const connectionLog = createConnectionLog();
   const agent = createUpstreamDispatcher({ policy, lookup: apiLookup, connectionLog });
@@ -58,21 +58,21 @@ async function cycles(): Promise<Record<string, number>> {
 
   const healthy: number[] = [];
   for (let i = 0; i < CYCLES; i += 1) healthy.push((await job.runCycle()).durationMs);
-  const latencies = store.db
-    .prepare<[], { latencyMs: number }>('SELECT latency_ms AS latencyMs FROM probe_results')
+  const latencies = store
+    .sqlite!.prepare<[], { latencyMs: number }>('SELECT latency_ms AS latencyMs FROM probe_results')
     .all()
     .map((r) => r.latencyMs);
   apis.slice(0, APIS / 10).forEach((api) => api.set({ fault: 'hang' }));
   const started = performance.now();
   await job.runCycle();
   const hangingMs = performance.now() - started;
-  const timeouts = store.db.prepare("SELECT COUNT(*) AS n FROM probe_results WHERE outcome = 'timeout'").get() as {
+  const timeouts = store.sqlite!.prepare("SELECT COUNT(*) AS n FROM probe_results WHERE outcome = 'timeout'").get() as {
     n: number;
   };
 
   await job.close();
   await agent.close();
-  store.close();
+  await store.close();
   await Promise.all(apis.map((api) => api.close()));
   rmSync(dir, { recursive: true, force: true });
   return {
@@ -91,15 +91,15 @@ async function reading(): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-probe-read-'));
   const config = parseConfig({ DATABASE_PATH: join(dir, 'status.db') });
   const catalog = loadCatalog(config);
-  const store = openStore(config.databasePath);
+  const store = await openStore(config.databasePath);
   const now = Date.UTC(2026, 10, 22, 12);
-  store.providers.sync(catalog.providers, now);
+  await store.providers.sync(catalog.providers, now);
   const probed = catalog.providers.filter((p) => p.probe !== null).map((p) => p.slug);
-  const insert = store.db.prepare(
+  const insert = store.sqlite!.prepare(
     'INSERT INTO probe_results (provider_slug, at, outcome, http_status, latency_ms) VALUES (?, ?, ?, ?, ?)',
   );
   let rows = 0;
-  store.db.transaction(() => {
+  store.sqlite!.transaction(() => {
     for (const slug of probed) {
       for (let at = now - 30 * DAY_MS, i = 0; at <= now; at += 180_000, i += 1) {
         const failed = i % 97 === 0;
@@ -140,7 +140,7 @@ async function reading(): Promise<Record<string, number>> {
     }),
   };
   await app.close();
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
   return figures;
 }

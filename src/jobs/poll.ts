@@ -57,7 +57,7 @@ export function createPoller(deps: PollDeps) {
       deadlineMs,
       maxBytes,
       accept: spec.accept,
-      validators: store.checks.validators(slug, spec.name),
+      validators: await store.checks.validators(slug, spec.name),
       signal,
     });
     if (!result.ok) {
@@ -90,13 +90,14 @@ export function createPoller(deps: PollDeps) {
       return { ok: false, documents: [], aborted: true };
 
     const readings: { name: string; reading: DocumentReading }[] = [];
-    const documents = fetched.map((f) => {
+    const documents: { name: string; outcome: CheckOutcome }[] = [];
+    for (const f of fetched) {
       let outcome: CheckOutcome = f.outcome;
       let detail = f.outcome === 'ok' ? null : f.detail;
       if (f.outcome === 'ok') {
         try {
           readings.push({ name: f.spec.name, reading: adapter.read(f.spec.name, f.body, page, startedAt) });
-          store.checks.saveValidators(slug, f.spec.name, f.validators.etag, f.validators.lastModified);
+          await store.checks.saveValidators(slug, f.spec.name, f.validators.etag, f.validators.lastModified);
         } catch (error) {
           outcome = error instanceof SourceError ? error.kind : 'parse';
           detail = (error as Error).message.slice(0, 300);
@@ -108,7 +109,7 @@ export function createPoller(deps: PollDeps) {
       } else if (f.outcome !== 'not_modified') {
         deps.log?.debug({ provider: slug, document: f.spec.name, outcome, detail }, 'status document fetch failed');
       }
-      store.checks.record({
+      await store.checks.record({
         providerSlug: slug,
         document: f.spec.name,
         startedAt,
@@ -117,18 +118,23 @@ export function createPoller(deps: PollDeps) {
         httpStatus: f.status,
         detail,
       });
-      return { name: f.spec.name, outcome };
-    });
+      documents.push({ name: f.spec.name, outcome });
+    }
 
     if (readings.length > 0) {
       const mainRead = readings[0]!.name === MAIN_DOCUMENT;
       const snapshot = mergeReadings(readings.map((r) => r.reading));
-      store.db.transaction(() => {
-        if (snapshot.components) store.components.applySnapshot(slug, snapshot.components, startedAt, confirmLevel);
+      await store.transaction(async (tx) => {
+        if (snapshot.components) await tx.components.applySnapshot(slug, snapshot.components, startedAt, confirmLevel);
         if (snapshot.pageLevel !== undefined)
-          store.components.setPageLevel(slug, snapshot.pageLevel, snapshot.pageRaw ?? null, startedAt, confirmLevel);
-        store.incidents.applyOfficial(slug, snapshot.incidents, mainRead && snapshot.listsAllOpen === true, startedAt);
-      })();
+          await tx.components.setPageLevel(slug, snapshot.pageLevel, snapshot.pageRaw ?? null, startedAt, confirmLevel);
+        await tx.incidents.applyOfficial(
+          slug,
+          snapshot.incidents,
+          mainRead && snapshot.listsAllOpen === true,
+          startedAt,
+        );
+      });
     }
     const unchanged = new Set(documents.filter((d) => d.outcome === 'not_modified').map((d) => d.name));
     const componentsRead = readings.some((r) => r.reading.components !== undefined);
@@ -138,7 +144,7 @@ export function createPoller(deps: PollDeps) {
         components: !componentsRead && (unchanged.has(MAIN_DOCUMENT) || unchanged.has('components')),
         page: !pageRead && unchanged.has(MAIN_DOCUMENT),
       };
-      store.components.reconfirm(slug, startedAt, parts, confirmLevel);
+      await store.components.reconfirm(slug, startedAt, parts, confirmLevel);
     }
     const main = documents[0]!;
     const mainFetch = fetched[0]!;

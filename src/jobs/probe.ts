@@ -40,13 +40,13 @@ export function createProber(deps: ProbeDeps) {
         deps.log?.warn({ provider: slug, detail: result.detail }, 'probe target refused by the address policy');
       return { outcome: null, retryAfterMs: null };
     }
-    const baseline = latencyBaseline(store.probes.normalLatencies(slug, at - BASELINE_WINDOW_MS, at));
+    const baseline = latencyBaseline(await store.probes.normalLatencies(slug, at - BASELINE_WINDOW_MS, at));
     const slow = attempt.outcome === 'rejected_as_expected' && isSlow(attempt.latencyMs, baseline);
     const outcome: ProbeOutcome = slow ? 'slow' : attempt.outcome;
     const detail = slow
       ? `${attempt.latencyMs} ms, slow above ${baseline.slowAboveMs} ms${baseline.medianMs !== null ? ` (usual ${baseline.medianMs} ms)` : ''}`
       : attempt.detail;
-    store.probes.record(slug, {
+    await store.probes.record(slug, {
       at,
       outcome,
       httpStatus: attempt.httpStatus,

@@ -10,15 +10,18 @@ export const PRUNE_SIGNALS_INTERVAL_MS = HOUR_MS;
 type Log = { info(data: object, message: string): void; error(data: object, message: string): void };
 
 /** Deletes probe results and source checks past retention at `now`; returns how many of each. */
-export function pruneSignals(store: Store, now: number): { probes: number; checks: number } {
-  return { probes: store.probes.prune(now - PROBE_RETENTION_MS), checks: store.checks.prune(now - CHECK_RETENTION_MS) };
+export async function pruneSignals(store: Store, now: number): Promise<{ probes: number; checks: number }> {
+  return {
+    probes: await store.probes.prune(now - PROBE_RETENTION_MS),
+    checks: await store.checks.prune(now - CHECK_RETENTION_MS),
+  };
 }
 
 /** One run for a schedule: prunes, logs what it removed, and never throws. */
-export function signalPruneTask(store: Store, log: Log, clock: () => number = Date.now): () => void {
-  return () => {
+export function signalPruneTask(store: Store, log: Log, clock: () => number = Date.now): () => Promise<void> {
+  return async () => {
     try {
-      const removed = pruneSignals(store, clock());
+      const removed = await pruneSignals(store, clock());
       if (removed.probes + removed.checks > 0)
         log.info(removed, 'pruned probe results and source checks past retention');
     } catch (err) {

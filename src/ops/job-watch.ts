@@ -6,6 +6,8 @@ export type JobWatch = {
   stalled(now: number, intervals: number): { name: string; lastRunAt: number; intervalMs: number }[];
   /** The last completed cycle (or the start) of each schedule. */
   lastRuns(): { name: string; lastRunAt: number }[];
+  /** Stops watching every schedule (they were closed: this node no longer runs the jobs). */
+  forgetAll(): void;
 };
 
 /** How many intervals without a completed cycle make a schedule stalled. */
@@ -27,5 +29,6 @@ export function createJobWatch(now: () => number): JobWatch {
         .map(([name, job]) => ({ name, ...job }));
     },
     lastRuns: () => [...jobs].map(([name, job]) => ({ name, lastRunAt: job.lastRunAt })),
+    forgetAll: () => jobs.clear(),
   };
 }

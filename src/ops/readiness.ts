@@ -1,7 +1,10 @@
 // Readiness: whether this process should get traffic. Not ready when its database file is gone or replaced, when the
 // database refuses a tiny write, or when a schedule has not completed a cycle for several intervals.
 import { statSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { sql } from 'kysely';
 import type { Db } from '../store/db.ts';
+import type { Store } from '../store/index.ts';
 import { formatDuration } from '../time.ts';
 import { STALLED_AFTER_INTERVALS, type JobWatch } from './job-watch.ts';
 
@@ -25,7 +28,7 @@ export type ReadinessDeps = {
 };
 
 /** SQLite's tiny write: the header's application_id, under a short lock wait (restored after). */
-export function sqliteWriteCheck(db: Db): () => void {
+export function sqliteWriteCheck(db: Database.Database): () => void {
   return () => {
     if (!db.open) throw new Error('the connection is closed');
     const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
@@ -37,6 +40,19 @@ export function sqliteWriteCheck(db: Db): () => void {
     }
   };
 }
+
+/** PostgreSQL's tiny write: the schema version row set to itself, giving up after a short lock wait. */
+export function postgresWriteCheck(db: Db): () => Promise<void> {
+  return () =>
+    db.transaction().execute(async (trx) => {
+      await sql.raw(`SET LOCAL lock_timeout = ${WRITE_BUSY_TIMEOUT_MS}`).execute(trx);
+      await sql`UPDATE schema_version SET version = version`.execute(trx);
+    });
+}
+
+/** The write check of the store's engine. */
+export const writeCheckFor = (store: Store): (() => void | Promise<void>) =>
+  store.sqlite ? sqliteWriteCheck(store.sqlite) : postgresWriteCheck(store.db);
 
 /** The file the database lives in, or null for an in-memory database. */
 export const databaseFile = (path: string): string | null => (path === ':memory:' || path === '' ? null : path);

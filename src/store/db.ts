@@ -1,12 +1,46 @@
-// Opens the SQLite database: pragmas for a single-process WAL store, then forward-only migrations.
+// Opens the database on one of two engines behind one Kysely executor: SQLite (the embedded default, WAL, migrated
+// with PRAGMA user_version) or PostgreSQL (a connection pool, migrated under an advisory lock so nodes can start
+// together).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { MIGRATIONS } from './migrations.ts';
+import { createHash } from 'node:crypto';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type SqliteDatabase,
+  type Transaction,
+} from 'kysely';
+import pg from 'pg';
+import { MIGRATIONS, type Migration } from './migrations.ts';
 
-export type Db = Database.Database;
+export type Engine = 'sqlite' | 'postgres';
+
+/** The store speaks SQL through Kysely's `sql` tag, so no table types are declared here. */
+export type Tables = Record<string, never>;
+/** A query executor: the database itself or an open transaction. */
+export type Db = Kysely<Tables>;
 
 export const BUSY_TIMEOUT_MS = 5000;
+/** Connections each node keeps to PostgreSQL for queries (the job lock and the change listener have their own). */
+export const POSTGRES_POOL_SIZE = 20;
+/** Serialises migrations of nodes starting together; any constant unique to this program. */
+const MIGRATION_LOCK_KEY = 7_201_301;
+
+/** An open database: the executor, its engine, and what closing it takes. */
+export type DatabaseHandle = {
+  engine: Engine;
+  db: Db;
+  /** The raw SQLite handle (checkpoints, integrity checks); null on PostgreSQL. */
+  sqlite: Database.Database | null;
+  /** The PostgreSQL pool's settings, for the extra dedicated connections; null on SQLite. */
+  postgres: pg.PoolConfig | null;
+  close(): Promise<void>;
+};
 
 /** A database file the server cannot use (not SQLite, damaged, newer, read-only): one line for the operator. */
 export class DatabaseFileError extends Error {}
@@ -30,15 +64,18 @@ function problemOf(error: unknown): string {
  * throws DatabaseFileError naming the path and the problem; a read-only file is found now (by rewriting the schema
  * version in place), not at the first write.
  */
-export function openDatabase(path: string, migrations: readonly string[] = MIGRATIONS): Db {
-  let db: Db | undefined;
+export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): Database.Database {
+  let db: Database.Database | undefined;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    migrate(db, migrations);
+    migrate(
+      db,
+      migrations.map((m) => m.sqlite),
+    );
     db.pragma(`user_version = ${migrations.length}`);
     return db;
   } catch (error) {
@@ -47,8 +84,8 @@ export function openDatabase(path: string, migrations: readonly string[] = MIGRA
   }
 }
 
-/** Applies every migration above the database's user_version, each in its own transaction. */
-export function migrate(db: Db, migrations: readonly string[]): void {
+/** Applies every SQLite migration above the database's user_version, each in its own transaction. */
+export function migrate(db: Database.Database, migrations: readonly string[]): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > migrations.length) {
     throw new DatabaseFileError(
@@ -62,3 +99,135 @@ export function migrate(db: Db, migrations: readonly string[]): void {
     })();
   }
 }
+
+/** Kysely prepares every query it runs; better-sqlite3 statements are reusable, so each SQL text is prepared once. */
+function cachingStatements(raw: Database.Database, maxStatements = 500): SqliteDatabase {
+  const statements = new Map<string, Database.Statement>();
+  return {
+    prepare(text: string) {
+      let statement = statements.get(text);
+      if (!statement) {
+        statement = raw.prepare(text);
+        if (statements.size < maxStatements) statements.set(text, statement);
+      }
+      return statement as unknown as ReturnType<SqliteDatabase['prepare']>;
+    },
+    close: () => raw.close(),
+  };
+}
+
+export function openSqlite(path: string): DatabaseHandle {
+  const raw = openDatabase(path);
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: cachingStatements(raw) }) });
+  return {
+    engine: 'sqlite',
+    db,
+    sqlite: raw,
+    postgres: null,
+    async close() {
+      if (!raw.open) return;
+      raw.pragma('wal_checkpoint(TRUNCATE)');
+      raw.pragma('optimize');
+      await db.destroy();
+    },
+  };
+}
+
+/** PostgreSQL's BIGINT (epoch milliseconds, counts) arrives as text by default; every value here fits a double. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** The connection settings every connection of this node uses (pool, job lock, change listener). */
+export function postgresConfig(url: string): pg.PoolConfig {
+  return { connectionString: url, types, application_name: 'ai-status', connectionTimeoutMillis: BUSY_TIMEOUT_MS };
+}
+
+/**
+ * Queries with parameters run as named prepared statements (one per SQL text and connection), so PostgreSQL plans
+ * each once instead of on every call; planning the report statement costs more than running it.
+ */
+function preparingStatements(pool: pg.Pool): PostgresPool {
+  const nameOf = (text: string) => `q${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+  const heard = new WeakSet<pg.PoolClient>();
+  return {
+    async connect() {
+      const client = await pool.connect();
+      // A connection the server drops while it is checked out reports an 'error' event; its query fails anyway and
+      // the pool discards it on release, so the event is heard here instead of ending the process.
+      if (!heard.has(client)) {
+        heard.add(client);
+        client.on('error', () => {});
+      }
+      return {
+        query: ((text: unknown, values?: readonly unknown[]) =>
+          typeof text === 'string' && values && values.length > 0
+            ? client.query({ name: nameOf(text), text, values: [...values] })
+            : client.query(text as string, values as unknown[])) as unknown as PostgresPoolClient['query'],
+        release: (destroy?: boolean) => client.release(destroy),
+      };
+    },
+    end: () => pool.end(),
+  };
+}
+
+export async function openPostgres(
+  url: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<DatabaseHandle> {
+  const settings = postgresConfig(url);
+  const pool = new pg.Pool({ ...settings, max: POSTGRES_POOL_SIZE, idleTimeoutMillis: 30_000 });
+  // An idle client losing its server emits on the pool; queries then fail and are answered, never crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: preparingStatements(pool) }) });
+  try {
+    await migratePostgres(db, migrations);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await db.destroy();
+  };
+  return { engine: 'postgres', db, sqlite: null, postgres: settings, close };
+}
+
+/** Applies every PostgreSQL migration above the recorded version, in one transaction, one node at a time. */
+export async function migratePostgres(db: Db, migrations: readonly Migration[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(trx);
+    await sql`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`.execute(trx);
+    const { rows } = await sql<{ version: number }>`SELECT version FROM schema_version`.execute(trx);
+    const current = rows[0]?.version ?? 0;
+    if (current > migrations.length) {
+      throw new Error(`database schema version ${current} is newer than this program (${migrations.length})`);
+    }
+    for (let version = current; version < migrations.length; version += 1) {
+      await sql.raw(migrations[version]!.postgres).execute(trx);
+    }
+    if (rows.length === 0) await sql`INSERT INTO schema_version (version) VALUES (${migrations.length})`.execute(trx);
+    else await sql`UPDATE schema_version SET version = ${migrations.length}`.execute(trx);
+  });
+}
+
+/** Opens the engine the configuration names: PostgreSQL when a URL is given, else the SQLite file. */
+export async function openEngine(target: {
+  databaseUrl: string | null;
+  databasePath: string;
+}): Promise<DatabaseHandle> {
+  return target.databaseUrl ? openPostgres(target.databaseUrl) : openSqlite(target.databasePath);
+}
+
+/** Runs `work` in a transaction, or inside the caller's when `db` already is one. */
+export function atomically<T>(db: Db, work: (trx: Transaction<Tables>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db as Transaction<Tables>) : db.transaction().execute(work);
+}
+
+/** Affected rows of a write, on either engine. */
+export const changes = (result: { numAffectedRows?: bigint }): number => Number(result.numAffectedRows ?? 0n);

@@ -1,6 +1,7 @@
 // Incidents, their update timelines and affected components, official or detected by us.
+import { sql } from 'kysely';
 import { CLOSED_STATES, type IncidentState, type MaintenanceState, type SnapshotIncident } from '../domain.ts';
-import type { Db } from './db.ts';
+import { atomically, changes, type Db } from './db.ts';
 import type { DataVersions } from './versions.ts';
 
 export type IncidentOrigin = 'official' | 'detected';
@@ -22,104 +23,110 @@ export type IncidentRow = Omit<SnapshotIncident, 'updates' | 'unlistedAt'> & {
   updates: IncidentUpdateRow[];
 };
 
-const COLUMNS = `id, origin, kind, source_key AS key, title, state, raw_state AS rawState, impact, raw_impact AS rawImpact,
-  url, started_at AS startedAt, resolved_at AS resolvedAt, scheduled_for AS scheduledFor,
-  scheduled_until AS scheduledUntil, updated_at AS updatedAt, unlisted_at AS unlistedAt`;
+type Row = Omit<IncidentRow, 'updates' | 'components'>;
 
-const CLOSED = `(${CLOSED_STATES.map((state) => `'${state}'`).join(', ')})`;
+const COLUMNS = sql`id, origin, kind, source_key AS "key", title, state, raw_state AS "rawState", impact,
+  raw_impact AS "rawImpact", url, started_at AS "startedAt", resolved_at AS "resolvedAt",
+  scheduled_for AS "scheduledFor", scheduled_until AS "scheduledUntil", updated_at AS "updatedAt",
+  unlisted_at AS "unlistedAt"`;
+
+const CLOSED = sql.raw(`(${CLOSED_STATES.map((state) => `'${state}'`).join(', ')})`);
+
+const FIELDS = [
+  'kind',
+  'title',
+  'state',
+  'rawState',
+  'impact',
+  'rawImpact',
+  'url',
+  'startedAt',
+  'resolvedAt',
+  'scheduledFor',
+  'scheduledUntil',
+  'unlistedAt',
+] as const;
+
+async function upsertOne(
+  x: Db,
+  slug: string,
+  origin: IncidentOrigin,
+  given: SnapshotIncident,
+  now: number,
+): Promise<boolean> {
+  const existing = (
+    await sql<Row>`SELECT ${COLUMNS} FROM incidents
+      WHERE provider_slug = ${slug} AND origin = ${origin} AND source_key = ${given.key}`.execute(x)
+  ).rows[0];
+  // The first poll that judged it no longer current keeps its time; a source presenting it again clears it.
+  const unlistedAt = given.unlistedAt == null ? null : (existing?.unlistedAt ?? given.unlistedAt);
+  // Some documents only give a last-update time as the start (incident.io's summary); a start never moves later.
+  const startedAt = existing ? Math.min(existing.startedAt, given.startedAt) : given.startedAt;
+  const i = { ...given, unlistedAt, startedAt };
+  let changed = false;
+  let incidentId: number;
+  if (!existing) {
+    const { rows } = await sql<{ id: number }>`
+      INSERT INTO incidents (provider_slug, origin, kind, source_key, title, state, raw_state, impact, raw_impact, url,
+        started_at, resolved_at, scheduled_for, scheduled_until, updated_at, unlisted_at)
+      VALUES (${slug}, ${origin}, ${i.kind}, ${i.key}, ${i.title}, ${i.state}, ${i.rawState}, ${i.impact},
+        ${i.rawImpact}, ${i.url}, ${i.startedAt}, ${i.resolvedAt}, ${i.scheduledFor}, ${i.scheduledUntil}, ${now},
+        ${i.unlistedAt})
+      RETURNING id`.execute(x);
+    incidentId = rows[0]!.id;
+    changed = true;
+  } else {
+    incidentId = existing.id;
+    if (FIELDS.some((field) => existing[field] !== i[field])) {
+      await sql`
+        UPDATE incidents SET kind = ${i.kind}, title = ${i.title}, state = ${i.state}, raw_state = ${i.rawState},
+          impact = ${i.impact}, raw_impact = ${i.rawImpact}, url = ${i.url}, started_at = ${i.startedAt},
+          resolved_at = ${i.resolvedAt}, scheduled_for = ${i.scheduledFor}, scheduled_until = ${i.scheduledUntil},
+          updated_at = ${now}, unlisted_at = ${i.unlistedAt}
+        WHERE id = ${incidentId}`.execute(x);
+      changed = true;
+    }
+  }
+  for (const u of i.updates) {
+    const result = await sql`
+      INSERT INTO incident_updates (incident_id, source_key, state, raw_state, body, at)
+      VALUES (${incidentId}, ${u.key}, ${u.state}, ${u.rawState}, ${u.body}, ${u.at})
+      ON CONFLICT (incident_id, source_key) DO UPDATE SET state = excluded.state, raw_state = excluded.raw_state,
+        body = excluded.body, at = excluded.at
+      WHERE incident_updates.state <> excluded.state OR incident_updates.body <> excluded.body
+        OR incident_updates.at <> excluded.at`.execute(x);
+    changed = changes(result) > 0 || changed;
+  }
+  for (const c of i.components) {
+    const result = await sql`
+      INSERT INTO incident_components (incident_id, component_key, name) VALUES (${incidentId}, ${c.key}, ${c.name})
+      ON CONFLICT (incident_id, component_key) DO UPDATE SET name = excluded.name
+      WHERE incident_components.name <> excluded.name`.execute(x);
+    changed = changes(result) > 0 || changed;
+  }
+  return changed;
+}
 
 export function createIncidentsStore(db: Db, versions: DataVersions) {
-  const find = db.prepare<[string, string, string], Omit<IncidentRow, 'updates' | 'components'>>(
-    `SELECT ${COLUMNS} FROM incidents WHERE provider_slug = ? AND origin = ? AND source_key = ?`,
-  );
-  const insert = db.prepare(
-    `INSERT INTO incidents (provider_slug, origin, kind, source_key, title, state, raw_state, impact, raw_impact, url,
-       started_at, resolved_at, scheduled_for, scheduled_until, updated_at, unlisted_at)
-     VALUES (@slug, @origin, @kind, @key, @title, @state, @rawState, @impact, @rawImpact, @url,
-       @startedAt, @resolvedAt, @scheduledFor, @scheduledUntil, @now, @unlistedAt)`,
-  );
-  const update = db.prepare(
-    `UPDATE incidents SET kind = @kind, title = @title, state = @state, raw_state = @rawState, impact = @impact,
-       raw_impact = @rawImpact, url = @url, started_at = @startedAt, resolved_at = @resolvedAt,
-       scheduled_for = @scheduledFor, scheduled_until = @scheduledUntil, updated_at = @now, unlisted_at = @unlistedAt
-     WHERE id = @id`,
-  );
-  const insertUpdate = db.prepare(
-    `INSERT INTO incident_updates (incident_id, source_key, state, raw_state, body, at)
-     VALUES (@incidentId, @key, @state, @rawState, @body, @at)
-     ON CONFLICT (incident_id, source_key) DO UPDATE SET state = excluded.state, raw_state = excluded.raw_state,
-       body = excluded.body, at = excluded.at
-     WHERE state IS NOT excluded.state OR body IS NOT excluded.body OR at IS NOT excluded.at`,
-  );
-  const insertComponent = db.prepare(
-    `INSERT INTO incident_components (incident_id, component_key, name) VALUES (?, ?, ?)
-     ON CONFLICT DO UPDATE SET name = excluded.name WHERE name IS NOT excluded.name`,
-  );
-  const recent = db.prepare<{ slug: string; since: number }, Omit<IncidentRow, 'updates' | 'components'>>(
-    `SELECT ${COLUMNS} FROM incidents
-     WHERE provider_slug = @slug
-       AND (started_at >= @since OR resolved_at >= @since OR unlisted_at >= @since OR scheduled_until >= @since
-            OR (state NOT IN ${CLOSED} AND unlisted_at IS NULL))
-     ORDER BY COALESCE(resolved_at, unlisted_at, 9e15) DESC, started_at DESC`,
-  );
-  const unlist = db.prepare<{ slug: string; keys: string; now: number }>(
-    `UPDATE incidents SET unlisted_at = @now, updated_at = @now
-     WHERE provider_slug = @slug AND origin = 'official' AND unlisted_at IS NULL AND state NOT IN ${CLOSED}
-       AND source_key NOT IN (SELECT value FROM json_each(@keys))`,
-  );
-  const updatesOf = db.prepare<[number], IncidentUpdateRow>(
-    'SELECT state, raw_state AS rawState, body, at FROM incident_updates WHERE incident_id = ? ORDER BY at DESC, id DESC',
-  );
-  const componentsOf = db.prepare<[number], { key: string; name: string }>(
-    'SELECT component_key AS key, name FROM incident_components WHERE incident_id = ? ORDER BY name',
-  );
-
-  const FIELDS = [
-    'kind',
-    'title',
-    'state',
-    'rawState',
-    'impact',
-    'rawImpact',
-    'url',
-    'startedAt',
-    'resolvedAt',
-    'scheduledFor',
-    'scheduledUntil',
-    'unlistedAt',
-  ] as const;
-
-  function upsertOne(slug: string, origin: IncidentOrigin, given: SnapshotIncident, now: number): boolean {
-    const existing = find.get(slug, origin, given.key);
-    // The first poll that judged it no longer current keeps its time; a source presenting it again clears it.
-    const unlistedAt = given.unlistedAt == null ? null : (existing?.unlistedAt ?? given.unlistedAt);
-    // Some documents only give a last-update time as the start (incident.io's summary); a start never moves later.
-    const startedAt = existing ? Math.min(existing.startedAt, given.startedAt) : given.startedAt;
-    const item = { ...given, unlistedAt, startedAt };
-    const values = { slug, origin, ...item, now };
-    let changed = false;
-    let incidentId: number;
-    if (!existing) {
-      incidentId = Number(insert.run(values).lastInsertRowid);
-      changed = true;
-    } else {
-      incidentId = existing.id;
-      if (FIELDS.some((field) => existing[field] !== item[field])) {
-        update.run({ ...values, id: incidentId });
-        changed = true;
-      }
+  /** Rows of `ids`' incidents grouped by incident, in the query's order: two queries for any number of incidents. */
+  async function byIncident<T>(rows: Promise<{ rows: (T & { incidentId: number })[] }>): Promise<Map<number, T[]>> {
+    const grouped = new Map<number, T[]>();
+    for (const { incidentId, ...row } of (await rows).rows) {
+      const list = grouped.get(incidentId) ?? [];
+      list.push(row as T);
+      grouped.set(incidentId, list);
     }
-    for (const u of item.updates) changed = insertUpdate.run({ incidentId, ...u }).changes > 0 || changed;
-    for (const c of item.components) changed = insertComponent.run(incidentId, c.key, c.name).changes > 0 || changed;
-    return changed;
+    return grouped;
   }
 
   return {
     /** Records incidents as read upstream; unchanged ones write nothing. Returns whether anything changed. */
-    upsert(slug: string, origin: IncidentOrigin, items: readonly SnapshotIncident[], now: number): boolean {
-      const changed = db.transaction(() =>
-        items.reduce((any, item) => upsertOne(slug, origin, item, now) || any, false),
-      )();
+    async upsert(slug: string, origin: IncidentOrigin, items: readonly SnapshotIncident[], now: number) {
+      const changed = await atomically(db, async (trx) => {
+        let any = false;
+        for (const item of items) any = (await upsertOne(trx, slug, origin, item, now)) || any;
+        return any;
+      });
       if (changed) versions.bump(slug);
       return changed;
     },
@@ -127,21 +134,52 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
      * Records a poll's official incidents. When the main document lists every open one, open incidents it no longer
      * lists (and no other document ended) are marked unlisted at `now`: we saw them go, we do not invent an end.
      */
-    applyOfficial(slug: string, items: readonly SnapshotIncident[], listsAllOpen: boolean, now: number): boolean {
-      const changed = db.transaction(() => {
-        const any = items.reduce((acc, item) => upsertOne(slug, 'official', item, now) || acc, false);
+    async applyOfficial(
+      slug: string,
+      items: readonly SnapshotIncident[],
+      listsAllOpen: boolean,
+      now: number,
+    ): Promise<boolean> {
+      const changed = await atomically(db, async (trx) => {
+        let any = false;
+        for (const item of items) any = (await upsertOne(trx, slug, 'official', item, now)) || any;
         if (!listsAllOpen) return any;
-        return unlist.run({ slug, keys: JSON.stringify(items.map((i) => i.key)), now }).changes > 0 || any;
-      })();
+        const listed = items.length > 0 ? sql`AND source_key NOT IN (${sql.join(items.map((i) => i.key))})` : sql``;
+        const result = await sql`
+          UPDATE incidents SET unlisted_at = ${now}, updated_at = ${now}
+          WHERE provider_slug = ${slug} AND origin = 'official' AND unlisted_at IS NULL
+            AND state NOT IN ${CLOSED} ${listed}`.execute(trx);
+        return changes(result) > 0 || any;
+      });
       if (changed) versions.bump(slug);
       return changed;
     },
     /** Incidents and maintenances that started, ended or are scheduled within the window, or are still open. */
-    listRecent(slug: string, sinceAt: number): IncidentRow[] {
-      return recent.all({ slug, since: sinceAt }).map((row) => ({
+    async listRecent(slug: string, sinceAt: number): Promise<IncidentRow[]> {
+      const { rows } = await sql<Row>`
+        SELECT ${COLUMNS} FROM incidents
+        WHERE provider_slug = ${slug}
+          AND (started_at >= ${sinceAt} OR resolved_at >= ${sinceAt} OR unlisted_at >= ${sinceAt}
+               OR scheduled_until >= ${sinceAt} OR (state NOT IN ${CLOSED} AND unlisted_at IS NULL))
+        ORDER BY COALESCE(resolved_at, unlisted_at, 9000000000000000) DESC, started_at DESC`.execute(db);
+      if (rows.length === 0) return [];
+      const ids = sql.join(rows.map((row) => row.id));
+      const [updates, components] = await Promise.all([
+        byIncident<IncidentUpdateRow>(
+          sql<IncidentUpdateRow & { incidentId: number }>`SELECT incident_id AS "incidentId", state,
+            raw_state AS "rawState", body, at FROM incident_updates WHERE incident_id IN (${ids})
+            ORDER BY at DESC, id DESC`.execute(db),
+        ),
+        byIncident<{ key: string; name: string }>(
+          sql<{ key: string; name: string; incidentId: number }>`SELECT incident_id AS "incidentId",
+            component_key AS "key", name FROM incident_components WHERE incident_id IN (${ids})
+            ORDER BY name`.execute(db),
+        ),
+      ]);
+      return rows.map((row) => ({
         ...row,
-        updates: updatesOf.all(row.id),
-        components: componentsOf.all(row.id),
+        updates: updates.get(row.id) ?? [],
+        components: components.get(row.id) ?? [],
       }));
     },
   };

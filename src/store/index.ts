@@ -1,35 +1,82 @@
-// The store: one database connection and its per-aggregate modules, opened together.
-import { openDatabase, type Db } from './db.ts';
+// The store: one database (SQLite or PostgreSQL) and its per-aggregate modules, opened together.
+import { sql } from 'kysely';
+import { createChangeFeed, type ChangeFeed } from './change-feed.ts';
 import { createChecksStore } from './checks.ts';
 import { createComponentsStore } from './components.ts';
+import { openEngine, type DatabaseHandle, type Db, type Engine } from './db.ts';
 import { createIncidentsStore } from './incidents.ts';
+import { createPostgresJobLock, soleJobLock, type JobLock } from './job-lock.ts';
 import { createProbesStore } from './probes.ts';
 import { createProvidersStore } from './providers.ts';
+import { createRateLimitsStore } from './rate-limits.ts';
 import { createReportsStore } from './reports.ts';
-import { createDataVersions } from './versions.ts';
+import { createDataVersions, deferredVersions, type DataVersions } from './versions.ts';
 
-export function createStore(db: Db) {
-  const versions = createDataVersions();
+/** The per-aggregate modules over one executor (the database, or a transaction). */
+function modules(db: Db, versions: DataVersions, engine: Engine) {
   return {
-    db,
-    versions,
     providers: createProvidersStore(db, versions),
     components: createComponentsStore(db, versions),
     incidents: createIncidentsStore(db, versions),
     checks: createChecksStore(db, versions),
-    probes: createProbesStore(db, versions),
-    reports: createReportsStore(db, versions),
-    close(): void {
-      if (!db.open) return;
-      db.pragma('wal_checkpoint(TRUNCATE)');
-      db.pragma('optimize');
-      db.close();
+    probes: createProbesStore(db, versions, engine),
+    reports: createReportsStore(db, versions, engine),
+    rateLimits: createRateLimitsStore(db),
+  };
+}
+export type StoreModules = ReturnType<typeof modules>;
+
+export function createStore(handle: DatabaseHandle) {
+  const { db, engine } = handle;
+  let feed: ChangeFeed | null = null;
+  const versions = createDataVersions((slug) => feed?.announce(slug));
+  if (handle.postgres) feed = createChangeFeed({ db, settings: handle.postgres, versions });
+  const postgres = handle.postgres;
+  return {
+    engine,
+    db,
+    /** The raw SQLite handle (checkpoints); null on PostgreSQL. */
+    sqlite: handle.sqlite,
+    versions,
+    ...modules(db, versions, engine),
+    /** Runs `work` over modules bound to one transaction; data versions move only once it commits. */
+    async transaction<T>(work: (tx: StoreModules) => Promise<T>): Promise<T> {
+      const held = deferredVersions(versions);
+      const result = await db.transaction().execute((trx) => work(modules(trx, held, engine)));
+      held.flush();
+      return result;
+    },
+    /** Whether the database answers a trivial query. */
+    async ping(): Promise<boolean> {
+      try {
+        const { rows } = await sql<{ ok: number }>`SELECT 1 AS ok`.execute(db);
+        return rows[0]?.ok === 1;
+      } catch {
+        return false;
+      }
+    },
+    /** Settles when the change feed has made its first attempt to listen (at once on SQLite). */
+    started: feed?.started ?? Promise.resolve(),
+    /** Whether this node hears other nodes' changes (always true on SQLite: there are no other nodes). */
+    get hearsChanges(): boolean {
+      return feed === null || feed.listening;
+    },
+    /** A new lock electing the node that runs the jobs (a dedicated connection on PostgreSQL). */
+    jobLock(): JobLock {
+      return postgres ? createPostgresJobLock(postgres) : soleJobLock();
+    },
+    async close(): Promise<void> {
+      await feed?.close();
+      await handle.close();
     },
   };
 }
 export type Store = ReturnType<typeof createStore>;
 
-/** Opens the database file at `path` (migrating it) and builds the store over it. */
-export function openStore(path: string): Store {
-  return createStore(openDatabase(path));
+/** Opens (and migrates) the database the target names — a SQLite file path, or PostgreSQL when a URL is given. */
+export async function openStore(target: string | { databaseUrl: string | null; databasePath: string }): Promise<Store> {
+  const where = typeof target === 'string' ? { databaseUrl: null, databasePath: target } : target;
+  const store = createStore(await openEngine(where));
+  await store.started;
+  return store;
 }

@@ -1,6 +1,7 @@
 // Community reports: raw rows (pruned later) and 15-minute bucket counts of counted reports, kept for baselines.
 import type { ReportCategory, ReportRegion, ReporterAllocation, ReportSdk } from '../domain.ts';
-import type { Db } from './db.ts';
+import { sql } from 'kysely';
+import { atomically, changes, type Db, type Engine } from './db.ts';
 import type { DataVersions } from './versions.ts';
 
 export const REPORT_BUCKET_MS = 15 * 60 * 1000;
@@ -44,120 +45,171 @@ export type Submission = ReportDetails & {
 /** Counted reports of one category in one 15-minute bucket; `lastAt` is the latest one's time (null before migration 2). */
 export type BucketCount = { bucketAt: number; category: ReportCategory; count: number; lastAt: number | null };
 
-export function createReportsStore(db: Db, versions: DataVersions) {
-  const insert = db.prepare(
-    `INSERT INTO reports (provider_slug, category, http_status, model, sdk, region, client_hash, allocation_hash,
-       counted, ignored_reason, at)
-     VALUES (@providerSlug, @category, @httpStatus, @model, @sdk, @region, @clientHash, @allocationHash,
-       @counted, @ignoredReason, @at)`,
-  );
-  const bump = db.prepare<[string, string, number, number]>(
-    `INSERT INTO report_buckets (provider_slug, category, bucket_at, count, last_at) VALUES (?, ?, ?, 1, ?)
-     ON CONFLICT DO UPDATE SET count = count + 1, last_at = MAX(COALESCE(last_at, 0), excluded.last_at)`,
-  );
-  const buckets = db.prepare<[string, number], BucketCount>(
-    `SELECT bucket_at AS bucketAt, category, count, last_at AS lastAt FROM report_buckets
-     WHERE provider_slug = ? AND bucket_at >= ? ORDER BY bucket_at`,
-  );
-  const bucketsAt = db.prepare<[string, string], BucketCount>(
-    `SELECT bucket_at AS bucketAt, category, count, last_at AS lastAt FROM report_buckets
-     WHERE provider_slug = ? AND bucket_at IN (SELECT value FROM json_each(?)) ORDER BY bucket_at`,
-  );
-  const latestCounted = db.prepare<[string, number, number], BucketCount>(
-    `SELECT bucket_at AS bucketAt, category, count, last_at AS lastAt FROM report_buckets
-     WHERE provider_slug = ? AND bucket_at >= ? AND count > 0 AND COALESCE(last_at, bucket_at) <= ?
-     ORDER BY COALESCE(last_at, bucket_at) DESC LIMIT 1`,
-  );
-  const countedSince = db.prepare<{ current: string; previous: string; slug: string; category: string; since: number }>(
-    `SELECT 1 FROM reports WHERE client_hash IN (@current, @previous) AND provider_slug = @slug AND category = @category
-       AND at > @since AND counted = 1 LIMIT 1`,
-  );
-  // Rows without an allocation hash (stored before it existed) count as allocations of their own.
-  const allocations = db.prepare<[string, number], ReporterAllocation>(
-    `SELECT DISTINCT category, COALESCE(allocation_hash, client_hash) AS allocation FROM reports
-     WHERE provider_slug = ? AND at >= ? AND counted = 1`,
-  );
-  const providerSlugs = db.prepare<[], { slug: string }>('SELECT slug FROM providers');
-  const pruneProvider = db.prepare<[string, number]>('DELETE FROM reports WHERE provider_slug = ? AND at < ?');
+const bucketOf = (at: number) => Math.floor(at / REPORT_BUCKET_MS) * REPORT_BUCKET_MS;
 
-  const write = (report: NewReport) => {
-    insert.run({ ...report, allocationHash: report.allocationHash ?? null, counted: report.counted ? 1 : 0 });
-    if (report.counted) {
-      bump.run(
-        report.providerSlug,
-        report.category,
-        Math.floor(report.at / REPORT_BUCKET_MS) * REPORT_BUCKET_MS,
-        report.at,
-      );
-    }
-  };
-  const add = db.transaction(write);
+/**
+ * Claims the client's counted report for a provider and category: succeeds (returns a row) unless the client, under
+ * its current or previous hash, has one within the window. One upsert, so concurrent submissions on any node agree.
+ */
+const claim = (s: Submission) => {
+  const [current, previous = current] = s.clientHashes;
+  return sql`
+    INSERT INTO report_claims (client_hash, provider_slug, category, counted_at)
+    SELECT ${current}, ${s.providerSlug}, ${s.category}, CAST(${s.at} AS BIGINT)
+    WHERE NOT EXISTS (SELECT 1 FROM report_claims WHERE client_hash = ${previous} AND provider_slug = ${s.providerSlug}
+                        AND category = ${s.category} AND counted_at > ${s.at - s.dedupeMs})
+    ON CONFLICT (client_hash, provider_slug, category) DO UPDATE SET counted_at = excluded.counted_at
+    WHERE report_claims.counted_at <= ${s.at - s.dedupeMs}
+    RETURNING 1 AS claimed`;
+};
 
-  const submit = db.transaction((s: Submission): boolean => {
-    const [current, previous = current] = s.clientHashes;
-    const duplicate =
-      s.ignoredReason === null &&
-      countedSince.get({ current, previous, slug: s.providerSlug, category: s.category, since: s.at - s.dedupeMs }) !==
-        undefined;
-    const ignoredReason = s.ignoredReason ?? (duplicate ? 'duplicate' : null);
-    write({
-      providerSlug: s.providerSlug,
-      category: s.category,
-      httpStatus: s.httpStatus,
-      model: s.model,
-      sdk: s.sdk,
-      region: s.region,
-      clientHash: current,
-      allocationHash: s.allocationHash,
-      counted: ignoredReason === null,
-      ignoredReason,
-      at: s.at,
-    });
-    return ignoredReason === null;
+const BUCKET_CONFLICT = sql`ON CONFLICT (provider_slug, bucket_at, category) DO UPDATE
+  SET count = report_buckets.count + 1,
+    last_at = CASE WHEN report_buckets.last_at IS NULL OR report_buckets.last_at < excluded.last_at
+                   THEN excluded.last_at ELSE report_buckets.last_at END`;
+
+export function createReportsStore(db: Db, versions: DataVersions, engine: Engine) {
+  async function write(x: Db, report: NewReport, claimed: boolean): Promise<void> {
+    await sql`
+      INSERT INTO reports (provider_slug, category, http_status, model, sdk, region, client_hash, allocation_hash,
+        counted, ignored_reason, at)
+      VALUES (${report.providerSlug}, ${report.category}, ${report.httpStatus}, ${report.model}, ${report.sdk},
+        ${report.region}, ${report.clientHash}, ${report.allocationHash ?? null}, ${report.counted ? 1 : 0},
+        ${report.ignoredReason}, ${report.at})`.execute(x);
+    if (!report.counted) return;
+    await sql`
+      INSERT INTO report_buckets (provider_slug, category, bucket_at, count, last_at)
+      VALUES (${report.providerSlug}, ${report.category}, ${bucketOf(report.at)}, 1, ${report.at})
+      ${BUCKET_CONFLICT}`.execute(x);
+    if (claimed) return;
+    await sql`
+      INSERT INTO report_claims (client_hash, provider_slug, category, counted_at)
+      VALUES (${report.clientHash}, ${report.providerSlug}, ${report.category}, ${report.at})
+      ON CONFLICT (client_hash, provider_slug, category) DO UPDATE SET counted_at = excluded.counted_at
+      WHERE report_claims.counted_at < excluded.counted_at`.execute(x);
+  }
+
+  const reportOf = (s: Submission, ignoredReason: IgnoredReason | null): NewReport => ({
+    providerSlug: s.providerSlug,
+    category: s.category,
+    httpStatus: s.httpStatus,
+    model: s.model,
+    sdk: s.sdk,
+    region: s.region,
+    clientHash: s.clientHashes[0],
+    allocationHash: s.allocationHash,
+    counted: ignoredReason === null,
+    ignoredReason,
+    at: s.at,
   });
+
+  /** SQLite: the claim and the writes in one local transaction. */
+  const submitLocally = (s: Submission): Promise<boolean> =>
+    atomically(db, async (trx) => {
+      const claimed = s.ignoredReason === null && (await claim(s).execute(trx)).rows.length > 0;
+      const ignoredReason = s.ignoredReason ?? (claimed ? null : 'duplicate');
+      await write(trx, reportOf(s, ignoredReason), true);
+      return claimed;
+    });
+
+  /** PostgreSQL: the claim, the report and its bucket in one statement, so one round trip (the hot path of a surge). */
+  const submitInOneStatement = async (s: Submission): Promise<boolean> => {
+    const r = reportOf(s, s.ignoredReason);
+    const claimed =
+      s.ignoredReason === null ? sql`claim AS (${claim(s)})` : sql`claim AS (SELECT 1 AS claimed WHERE false)`;
+    const { rows } = await sql<{ counted: number }>`
+      WITH ${claimed},
+      stored AS (
+        INSERT INTO reports (provider_slug, category, http_status, model, sdk, region, client_hash, allocation_hash,
+          counted, ignored_reason, at)
+        SELECT ${r.providerSlug}, ${r.category}, CAST(${r.httpStatus} AS INTEGER), ${r.model}, ${r.sdk}, ${r.region},
+          ${r.clientHash}, CAST(${r.allocationHash ?? null} AS TEXT),
+          CASE WHEN EXISTS (SELECT 1 FROM claim) THEN 1 ELSE 0 END,
+          CASE WHEN EXISTS (SELECT 1 FROM claim) THEN NULL
+               ELSE COALESCE(CAST(${r.ignoredReason} AS TEXT), 'duplicate') END,
+          CAST(${r.at} AS BIGINT)
+        RETURNING counted
+      ),
+      bucket AS (
+        INSERT INTO report_buckets (provider_slug, category, bucket_at, count, last_at)
+        SELECT ${r.providerSlug}, ${r.category}, CAST(${bucketOf(r.at)} AS BIGINT), 1, CAST(${r.at} AS BIGINT)
+        FROM stored WHERE counted = 1
+        ${BUCKET_CONFLICT}
+      )
+      SELECT counted FROM stored`.execute(db);
+    return rows[0]?.counted === 1;
+  };
+
+  const submit = (s: Submission) =>
+    engine === 'postgres' && !db.isTransaction ? submitInOneStatement(s) : submitLocally(s);
 
   return {
     /** Stores a report exactly as given (seeding history, imports). */
-    add(report: NewReport): void {
-      add(report);
+    async add(report: NewReport): Promise<void> {
+      await atomically(db, (trx) => write(trx, report, false));
       if (report.counted) versions.bump(report.providerSlug);
     },
     /** Stores a received report, counting it unless ignored or a duplicate; returns whether it was counted. */
-    submit(submission: Submission): boolean {
-      const counted = submit(submission);
+    async submit(submission: Submission): Promise<boolean> {
+      const counted = await submit(submission);
       if (counted) versions.bump(submission.providerSlug);
       return counted;
     },
-    /** Counted reports per 15-minute bucket and category from `sinceAt` (rounded down to a bucket). */
-    buckets: (providerSlug: string, sinceAt: number): BucketCount[] =>
-      buckets.all(providerSlug, Math.floor(sinceAt / REPORT_BUCKET_MS) * REPORT_BUCKET_MS),
     /**
      * The buckets that start at `starts` (every category), plus the bucket holding the latest counted report between
      * `sinceAt` and `untilAt`: what a community summary reads, without the days of buckets behind a chart.
      */
-    bucketsAtAndLatest(
+    async bucketsAtAndLatest(
       providerSlug: string,
       starts: readonly number[],
       sinceAt: number,
       untilAt: number,
-    ): BucketCount[] {
-      const found = bucketsAt.all(providerSlug, JSON.stringify(starts));
-      const latest = latestCounted.get(
-        providerSlug,
-        Math.floor(sinceAt / REPORT_BUCKET_MS) * REPORT_BUCKET_MS,
-        untilAt,
-      );
+    ): Promise<BucketCount[]> {
+      const columns = sql`bucket_at AS "bucketAt", category, count, last_at AS "lastAt"`;
+      const found =
+        starts.length === 0
+          ? []
+          : (
+              await sql<BucketCount>`SELECT ${columns} FROM report_buckets
+                WHERE provider_slug = ${providerSlug} AND bucket_at IN (${sql.join(starts)})
+                ORDER BY bucket_at`.execute(db)
+            ).rows;
+      const latest = (
+        await sql<BucketCount>`SELECT ${columns} FROM report_buckets
+          WHERE provider_slug = ${providerSlug} AND bucket_at >= ${bucketOf(sinceAt)} AND count > 0
+            AND COALESCE(last_at, bucket_at) <= ${untilAt}
+          ORDER BY COALESCE(last_at, bucket_at) DESC LIMIT 1`.execute(db)
+      ).rows[0];
       const known = latest && found.some((b) => b.bucketAt === latest.bucketAt && b.category === latest.category);
       return latest && !known ? [...found, latest] : found;
     },
     /** The distinct allocations (with category) that sent counted reports from `sinceAt`. */
-    allocations: (providerSlug: string, sinceAt: number): ReporterAllocation[] =>
-      allocations.all(providerSlug, sinceAt),
-    /** Deletes raw reports older than `beforeAt` (bucket counts stay); returns how many. */
-    prune(beforeAt: number): number {
-      return db.transaction(() =>
-        providerSlugs.all().reduce((sum, p) => sum + pruneProvider.run(p.slug, beforeAt).changes, 0),
-      )();
+    allocations: async (providerSlug: string, sinceAt: number): Promise<ReporterAllocation[]> =>
+      // Rows without an allocation hash (stored before it existed) count as allocations of their own.
+      (
+        await sql<ReporterAllocation>`SELECT DISTINCT category, COALESCE(allocation_hash, client_hash) AS allocation
+          FROM reports WHERE provider_slug = ${providerSlug} AND at >= ${sinceAt} AND counted = 1`.execute(db)
+      ).rows,
+    /** Forgets clients' counted reports older than `beforeAt` for deduplication (keep at least the window). */
+    pruneClaims: async (beforeAt: number): Promise<number> =>
+      changes(await sql`DELETE FROM report_claims WHERE counted_at < ${beforeAt}`.execute(db)),
+    /** Counted reports per 15-minute bucket and category from `sinceAt` (rounded down to a bucket). */
+    buckets: async (providerSlug: string, sinceAt: number): Promise<BucketCount[]> =>
+      (
+        await sql<BucketCount>`SELECT bucket_at AS "bucketAt", category, count, last_at AS "lastAt" FROM report_buckets
+          WHERE provider_slug = ${providerSlug} AND bucket_at >= ${bucketOf(sinceAt)}
+          ORDER BY bucket_at`.execute(db)
+      ).rows,
+    /** Deletes raw reports older than `beforeAt` (bucket counts stay), one provider per statement; returns how many. */
+    async prune(beforeAt: number): Promise<number> {
+      const { rows } = await sql<{ slug: string }>`SELECT slug FROM providers`.execute(db);
+      let removed = 0;
+      for (const p of rows) {
+        removed += changes(
+          await sql`DELETE FROM reports WHERE provider_slug = ${p.slug} AND at < ${beforeAt}`.execute(db),
+        );
+      }
+      return removed;
     },
   };
 }

@@ -1,6 +1,6 @@
-// Client keys: a salted hash of the client's network (an IPv4 address, or an IPv6 /64, and its /48), the salt held
-// only in memory and replaced every UTC day, so reports can be deduplicated, rate-limited and counted without storing
-// who sent them.
+// Client keys: a salted hash of the client's network (an IPv4 address, or an IPv6 /64, and its /48), the salt
+// replaced every UTC day — random and held only in memory, or derived from the shared SECRET so every node computes
+// the same keys — so reports can be deduplicated, rate-limited and counted without storing who sent them.
 import { createHmac, randomBytes } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import { ipv6Groups } from '../sources/addresses.ts';
@@ -42,13 +42,16 @@ export type ClientKeys = {
   allocationKeyOf(ip: string, now: number): string;
 };
 
-/** Keeps today's and yesterday's salts (random, never written anywhere); older ones are forgotten. */
-export function createClientKeys(): ClientKeys {
+/**
+ * Keeps today's and yesterday's salts (never written anywhere); older ones are forgotten. Without a secret each salt
+ * is random; with one, a day's salt is derived from it, so nodes sharing the secret agree and it still changes daily.
+ */
+export function createClientKeys(secret: string | null = null): ClientKeys {
   const salts = new Map<number, Buffer>();
   function saltOf(day: number): Buffer {
     let salt = salts.get(day);
     if (!salt) {
-      salt = randomBytes(32);
+      salt = secret === null ? randomBytes(32) : createHmac('sha256', secret).update(`client-salt ${day}`).digest();
       salts.set(day, salt);
       for (const held of salts.keys()) if (held < day - 1) salts.delete(held);
     }

@@ -9,6 +9,9 @@ import type { FormTokens } from './form-token.ts';
 import type { PageRenderer } from './pages.ts';
 import type { ProviderReader } from './provider-data.ts';
 
+/** A node's part in the jobs: running them, waiting to take over, or not taking part (JOBS=false). */
+export type JobRole = 'leader' | 'standby' | 'off';
+
 export type WebDeps = {
   config: Config;
   catalog: Catalog;
@@ -20,6 +23,7 @@ export type WebDeps = {
   clientKeys: ClientKeys;
   /** Signed render times for the report form's fill-time check. */
   formTokens: FormTokens;
+  jobRole: () => JobRole;
   /** Whether the process should get traffic, with the reasons when not (/readyz). */
   readiness: ReadinessCheck;
   /** Where stored reports are counted for the metrics, when they are on. */

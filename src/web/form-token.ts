@@ -1,7 +1,8 @@
-// Report form tokens: the page's render time signed with a secret held only in memory. Every visitor of a cached page
-// gets the same token (no cookie, no per-visitor state), and the server can still tell how long ago the form was served.
+// Report form tokens: the page's render time signed with a daily key derived from a secret (random and held only in
+// memory, or the shared SECRET so a form rendered on one node posts to another). Every visitor of a cached page gets
+// the same token (no cookie, no per-visitor state), and the server can still tell how long ago the form was served.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { HOUR_MS, SECOND_MS } from '../time.ts';
+import { DAY_MS, HOUR_MS, SECOND_MS } from '../time.ts';
 import { PAGE_REFRESH_MS } from './render-cache.ts';
 
 /**
@@ -20,9 +21,22 @@ export type FormTokens = {
   check(slug: string, token: string, now: number): TokenCheck;
 };
 
-export function createFormTokens(secret: Buffer = randomBytes(32)): FormTokens {
+export function createFormTokens(secret: Buffer | string = randomBytes(32)): FormTokens {
+  const keys = new Map<number, Buffer>();
+  /** The key of the UTC day the form was rendered on; yesterday's forms check against yesterday's key. */
+  function keyOf(seconds: string): Buffer {
+    const day = Math.floor((parseInt(seconds, 36) * SECOND_MS) / DAY_MS);
+    let key = keys.get(day);
+    if (!key) {
+      key = createHmac('sha256', secret).update(`form-token ${day}`).digest();
+      // Forged tokens name any day: keep a handful of keys, not one per day asked about.
+      if (keys.size >= 4) keys.clear();
+      keys.set(day, key);
+    }
+    return key;
+  }
   const sign = (slug: string, seconds: string) =>
-    createHmac('sha256', secret).update(`${slug}\n${seconds}`).digest('base64url').slice(0, 22);
+    createHmac('sha256', keyOf(seconds)).update(`${slug}\n${seconds}`).digest('base64url').slice(0, 22);
   return {
     issue(slug, at) {
       const seconds = Math.floor(at / SECOND_MS).toString(36);

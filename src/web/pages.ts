@@ -115,8 +115,8 @@ export function createPageRenderer(
     serve: (request, reply, key, version, render) =>
       serveAs(request, reply, key, version, { contentType: 'text/html; charset=utf-8' }, render),
     serveJson: (request, reply, key, version, build) =>
-      serveAs(request, reply, key, version, { contentType: 'application/json; charset=utf-8' }, () =>
-        JSON.stringify(build()),
+      serveAs(request, reply, key, version, { contentType: 'application/json; charset=utf-8' }, async () =>
+        JSON.stringify(await build()),
       ),
     serveAs,
   };

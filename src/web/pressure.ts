@@ -10,19 +10,13 @@ export const HEALTH_CHECK_INTERVAL_MS = 5000;
 export type PressureOptions = {
   maxEventLoopDelayMs: number;
   /** Whether the app can serve; false sheds load like a lagging event loop. */
-  healthy: () => boolean;
+  healthy: () => boolean | Promise<boolean>;
   healthCheckIntervalMs?: number;
 };
 
 /** The default health check: the database answers a trivial query. */
-export function databaseAnswers(store: Store): () => boolean {
-  return () => {
-    try {
-      return store.db.prepare('SELECT 1 AS ok').get() !== undefined;
-    } catch {
-      return false;
-    }
-  };
+export function databaseAnswers(store: Store): () => Promise<boolean> {
+  return () => store.ping();
 }
 
 class ServiceBusy extends Error {
@@ -37,7 +31,7 @@ export async function registerPressure(app: FastifyInstance, options: PressureOp
     // Liveness stays answerable under load, so an orchestrator does not restart a busy but healthy process.
     // A rejected promise goes on to the error handler, which renders the 503 page or JSON.
     pressureHandler: async (request, reply) => {
-      if (request.routeOptions.url === '/healthz') return;
+      if (request.routeOptions.url === '/healthz' || request.routeOptions.url === '/readyz') return;
       reply.header('retry-after', String(PRESSURE_RETRY_AFTER_SECONDS));
       throw new ServiceBusy('under pressure');
     },

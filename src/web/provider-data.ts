@@ -52,9 +52,13 @@ export type ProviderData = {
   community: CommunityView;
 };
 
+/** What a read includes beyond the status: the days of report buckets a chart draws. */
+export type ReadScope = { chart: boolean };
+
 export type ProviderReader = {
-  read(slug: string, now: number): ProviderData | undefined;
-  readAll(now: number): ProviderData[];
+  read(slug: string, now: number): Promise<ProviderData | undefined>;
+  /** Every provider's read; their `buckets` only when asked for (`chart`: pages that judge by report category). */
+  readAll(now: number, scope?: ReadScope): Promise<ProviderData[]>;
 };
 
 /** The buckets a community summary reads: the window now and the same window on each baseline day. */
@@ -68,33 +72,37 @@ export function communitySummaryStarts(now: number): number[] {
 export function createProviderReader(deps: { store: Store; catalog: Catalog; config: Config }): ProviderReader {
   const { store, catalog, config } = deps;
 
-  function localFault(now: number): LocalFault | null {
+  async function localFault(now: number): Promise<LocalFault | null> {
     return detectLocalFault(
-      store.probes.latestPerProvider(now - 2 * config.probeIntervalMs, now - PROBE_WINDOW_MS),
+      await store.probes.latestPerProvider(now - 2 * config.probeIntervalMs, now - PROBE_WINDOW_MS),
       config.probeIntervalMs,
       now,
     );
   }
 
-  function read(provider: Provider, now: number, fault: LocalFault | null): ProviderData {
+  async function read(
+    provider: Provider,
+    now: number,
+    fault: LocalFault | null,
+    scope: ReadScope,
+  ): Promise<ProviderData> {
     const slug = provider.slug;
-    const officialCheck = store.checks.summary(slug, MAIN_DOCUMENT);
-    const stored = store.components.list(slug);
-    const components = officialCheck.lastOkAt === null && stored.length === 0 ? null : stored;
-    const incidents = store.incidents.listRecent(slug, now - INCIDENT_WINDOW_MS);
-    const openIncidents = incidents.filter(isOpen);
-    const probeSamples = store.probes.since(slug, now - PROBE_WINDOW_MS);
-    const usual = usualLatencyMs(probeSamples);
-    // The assessment reads a few buckets; the days of buckets behind the chart are read only by the pages that use
+    // The assessment reads a few buckets; the days of buckets behind the chart are read only for the pages that use
     // them (a list of 200 providers would otherwise read some 150,000 rows to show 200 headlines).
-    const summaryBuckets = store.reports.bucketsAtAndLatest(
-      slug,
-      communitySummaryStarts(now),
-      communitySinceAt(now),
-      now,
-    );
-    let buckets: Bucket[] | undefined;
-    const reporters = store.reports.allocations(slug, communityWindowStart(now));
+    const [officialCheck, stored, incidents, probeSamples, summaryBuckets, chartBuckets, pageLevel, reporters] =
+      await Promise.all([
+        store.checks.summary(slug, MAIN_DOCUMENT),
+        store.components.list(slug),
+        store.incidents.listRecent(slug, now - INCIDENT_WINDOW_MS),
+        store.probes.since(slug, now - PROBE_WINDOW_MS),
+        store.reports.bucketsAtAndLatest(slug, communitySummaryStarts(now), communitySinceAt(now), now),
+        scope.chart ? store.reports.buckets(slug, communitySinceAt(now)) : null,
+        store.components.pageLevel(slug),
+        store.reports.allocations(slug, communityWindowStart(now)),
+      ]);
+    const components = officialCheck.lastOkAt === null && stored.length === 0 ? null : stored;
+    const openIncidents = incidents.filter(isOpen);
+    const usual = usualLatencyMs(probeSamples);
     const assessment = assessProvider(
       {
         provider: { name: provider.name, components: provider.components },
@@ -113,7 +121,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
               : null,
           components,
           openIncidents: openIncidents.filter((i) => i.origin === 'official'),
-          pageLevel: store.components.pageLevel(slug)?.level ?? null,
+          pageLevel: pageLevel?.level ?? null,
         },
         probe: {
           configured: provider.probe !== null,
@@ -139,8 +147,9 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
       probeSamples,
       usualLatencyMs: usual,
       probeBaseline: latencyBaseline(normalLatencies(probeSamples)),
-      get buckets() {
-        return (buckets ??= store.reports.buckets(slug, communitySinceAt(now)));
+      get buckets(): Bucket[] {
+        if (chartBuckets === null) throw new Error(`the chart's buckets of ${slug} were not read: use reader.read`);
+        return chartBuckets;
       },
       reporters,
       community: assessment.community,
@@ -148,13 +157,13 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
   }
 
   return {
-    read(slug, now) {
+    async read(slug, now) {
       const provider = catalog.providerBySlug.get(slug);
-      return provider ? read(provider, now, localFault(now)) : undefined;
+      return provider ? read(provider, now, await localFault(now), { chart: true }) : undefined;
     },
-    readAll(now) {
-      const fault = localFault(now);
-      return catalog.providers.map((provider) => read(provider, now, fault));
+    async readAll(now, scope = { chart: false }) {
+      const fault = await localFault(now);
+      return Promise.all(catalog.providers.map((provider) => read(provider, now, fault, scope)));
     },
   };
 }

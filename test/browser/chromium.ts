@@ -50,9 +50,11 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** The app on a temp database, listening on 127.0.0.1 at a free port. */
-export async function serveApp(seed: (h: Harness) => void): Promise<{ harness: Harness; origin: string }> {
+export async function serveApp(
+  seed: (h: Harness) => void | Promise<void>,
+): Promise<{ harness: Harness; origin: string }> {
   const harness = await createHarness();
-  seed(harness);
+  await seed(harness);
   const address = await harness.app.listen({ port: 0, host: '127.0.0.1' });
   return { harness, origin: address };
 }

@@ -8,7 +8,9 @@ import { buildApp, type AppDeps } from '../../src/app.ts';
 import { buildCatalog, loadCatalog, type Catalog } from '../../src/catalog/load.ts';
 import type { ErrorType, Provider } from '../../src/catalog/schema.ts';
 import { parseConfig, type Config } from '../../src/config.ts';
+import type { Engine } from '../../src/store/db.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
+import { testDatabase } from './engines.ts';
 
 export const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
 
@@ -42,16 +44,27 @@ export async function createHarness(
     now?: number;
     logger?: AppDeps['logger'];
     healthy?: AppDeps['healthy'];
+    /** The engine the app runs on (SQLite unless a test asks for PostgreSQL). */
+    engine?: Engine;
+    jobRole?: AppDeps['jobRole'];
     readiness?: AppDeps['readiness'];
     metrics?: AppDeps['metrics'];
   } = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'status-test-'));
-  const config = parseConfig({ ...TEST_ENV, DATABASE_PATH: join(dir, 'status.db'), ...options.env });
+  const database = options.engine === 'postgres' ? await testDatabase('postgres') : null;
+  const config = parseConfig({
+    ...TEST_ENV,
+    DATABASE_PATH: join(dir, 'status.db'),
+    ...(database
+      ? { DATABASE_URL: database.target.databaseUrl!, SECRET: 'test-secret-of-at-least-32-characters!' }
+      : {}),
+    ...options.env,
+  });
   const catalog = options.catalog ?? realCatalog();
-  const store = openStore(config.databasePath);
+  const store = await openStore(config);
   const clock = { now: options.now ?? T0 };
-  store.providers.sync(catalog.providers, clock.now);
+  await store.providers.sync(catalog.providers, clock.now);
   const app = await buildApp({
     config,
     catalog,
@@ -59,6 +72,7 @@ export async function createHarness(
     now: () => clock.now,
     logger: options.logger,
     ...(options.healthy ? { healthy: options.healthy } : {}),
+    ...(options.jobRole ? { jobRole: options.jobRole } : {}),
     ...(options.readiness ? { readiness: options.readiness } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
@@ -72,7 +86,8 @@ export async function createHarness(
     dir,
     async close() {
       await app.close();
-      store.close();
+      await store.close();
+      await database?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,7 @@
 // Report test helpers: read a page's form token, post the HTML form or the JSON twin, and count what was stored.
 import type { InjectOptions } from 'fastify';
 import type { Harness } from './app.ts';
+import { rows } from './engines.ts';
 
 export type Client = { remoteAddress?: string; headers?: Record<string, string> };
 
@@ -52,13 +53,13 @@ export type StoredReport = {
   at: number;
 };
 
-export function storedReports(h: Harness): StoredReport[] {
-  return h.store.db
-    .prepare(
-      `SELECT provider_slug AS provider, category, http_status AS httpStatus, model, sdk, region, client_hash AS clientHash,
-       counted, ignored_reason AS ignoredReason, at FROM reports ORDER BY id`,
-    )
-    .all() as StoredReport[];
+export function storedReports(h: Harness): Promise<StoredReport[]> {
+  return rows<StoredReport>(
+    h.store,
+    `SELECT provider_slug AS provider, category, http_status AS "httpStatus", model, sdk, region,
+       client_hash AS "clientHash", counted, ignored_reason AS "ignoredReason", at FROM reports ORDER BY id`,
+  );
 }
 
-export const countedReports = (h: Harness): number => storedReports(h).filter((r) => r.counted === 1).length;
+export const countedReports = async (h: Harness): Promise<number> =>
+  (await storedReports(h)).filter((r) => r.counted === 1).length;

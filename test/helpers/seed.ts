@@ -39,8 +39,8 @@ export const incident = (key: string, over: Partial<SnapshotIncident>): Snapshot
   ...over,
 });
 
-function okCheck(store: Store, slug: string, at: number): void {
-  store.checks.record({
+async function okCheck(store: Store, slug: string, at: number): Promise<void> {
+  await store.checks.record({
     providerSlug: slug,
     document: MAIN_DOCUMENT,
     startedAt: at,
@@ -51,9 +51,9 @@ function okCheck(store: Store, slug: string, at: number): void {
   });
 }
 
-function probes(store: Store, slug: string, now: number, latencyMs: number): void {
+async function probes(store: Store, slug: string, now: number, latencyMs: number): Promise<void> {
   for (let i = 5; i >= 1; i -= 1) {
-    store.probes.record(slug, {
+    await store.probes.record(slug, {
       at: now - i * 3 * MINUTE_MS,
       outcome: 'rejected_as_expected',
       httpStatus: 401,
@@ -68,10 +68,10 @@ function probes(store: Store, slug: string, now: number, latencyMs: number): voi
 }
 
 /** Anthropic: API in major outage, an open official incident with two updates, a resolved one, one we detected, reports. */
-export function seedAnthropicOutage(store: Store, now: number): void {
+export async function seedAnthropicOutage(store: Store, now: number): Promise<void> {
   const at = now - MINUTE_MS;
-  okCheck(store, 'anthropic', at);
-  store.components.applySnapshot(
+  await okCheck(store, 'anthropic', at);
+  await store.components.applySnapshot(
     'anthropic',
     [
       component('a', 'claude.ai', 'operational', 0),
@@ -81,7 +81,7 @@ export function seedAnthropicOutage(store: Store, now: number): void {
     at,
     confirmLevel,
   );
-  store.incidents.upsert(
+  await store.incidents.upsert(
     'anthropic',
     'official',
     [
@@ -135,7 +135,7 @@ export function seedAnthropicOutage(store: Store, now: number): void {
     ],
     at,
   );
-  store.incidents.upsert(
+  await store.incidents.upsert(
     'anthropic',
     'detected',
     [
@@ -149,9 +149,9 @@ export function seedAnthropicOutage(store: Store, now: number): void {
     ],
     at,
   );
-  probes(store, 'anthropic', now, 240);
+  await probes(store, 'anthropic', now, 240);
   for (let i = 0; i < 6; i += 1) {
-    store.reports.add({
+    await store.reports.add({
       providerSlug: 'anthropic',
       category: i % 2 ? 'server_error' : 'overloaded',
       httpStatus: i % 2 ? 500 : 529,
@@ -167,9 +167,9 @@ export function seedAnthropicOutage(store: Store, now: number): void {
 }
 
 /** OpenAI: everything fresh and healthy, probes answering as expected. */
-export function seedOpenAiHealthy(store: Store, now: number): void {
-  okCheck(store, 'openai', now - MINUTE_MS);
-  store.components.applySnapshot(
+export async function seedOpenAiHealthy(store: Store, now: number): Promise<void> {
+  await okCheck(store, 'openai', now - MINUTE_MS);
+  await store.components.applySnapshot(
     'openai',
     [
       component('api', 'Chat Completions', 'operational', 0, 'APIs'),
@@ -179,10 +179,10 @@ export function seedOpenAiHealthy(store: Store, now: number): void {
     now - MINUTE_MS,
     confirmLevel,
   );
-  probes(store, 'openai', now, 180);
+  await probes(store, 'openai', now, 180);
 }
 
-export function seedScenario(store: Store, now: number): void {
-  seedAnthropicOutage(store, now);
-  seedOpenAiHealthy(store, now);
+export async function seedScenario(store: Store, now: number): Promise<void> {
+  await seedAnthropicOutage(store, now);
+  await seedOpenAiHealthy(store, now);
 }

@@ -5,13 +5,13 @@ import { MINUTE_MS } from '../../src/time.ts';
 import { confirmLevel } from '../../src/status/damping.ts';
 
 /** A successful read of the provider's status page with these components (all operational by default). */
-export function recordOfficial(
+export async function recordOfficial(
   store: Store,
   slug: string,
   now: number,
   components: Record<string, Level> = { API: 'operational', Console: 'operational' },
-): void {
-  store.checks.record({
+): Promise<void> {
+  await store.checks.record({
     providerSlug: slug,
     document: 'main',
     startedAt: now - 20_000,
@@ -20,7 +20,7 @@ export function recordOfficial(
     httpStatus: 200,
     detail: null,
   });
-  store.components.applySnapshot(
+  await store.components.applySnapshot(
     slug,
     Object.entries(components).map(([name, level], position) => ({
       key: name.toLowerCase(),
@@ -36,14 +36,14 @@ export function recordOfficial(
   );
 }
 
-export function recordIncident(
+export async function recordIncident(
   store: Store,
   slug: string,
   now: number,
   title: string,
   impact: 'minor' | 'major' | 'critical' = 'major',
-): void {
-  store.incidents.upsert(
+): Promise<void> {
+  await store.incidents.upsert(
     slug,
     'official',
     [
@@ -77,16 +77,16 @@ export function recordIncident(
 }
 
 /** Four probe results, one interval apart, ending shortly before `now`: all normal, or the last three failed. */
-export function recordProbes(
+export async function recordProbes(
   store: Store,
   slug: string,
   now: number,
   intervalMs: number,
   kind: 'healthy' | 'failing',
-): void {
+): Promise<void> {
   for (let i = 4; i >= 1; i -= 1) {
     const failed = kind === 'failing' && i <= 3;
-    store.probes.record(slug, {
+    await store.probes.record(slug, {
       at: now - i * intervalMs + 30_000,
       outcome: failed ? 'timeout' : 'rejected_as_expected',
       httpStatus: failed ? null : 401,
@@ -101,15 +101,15 @@ export function recordProbes(
 }
 
 /** `count` counted reports of one category in the current window, each from a different client. */
-export function recordReports(
+export async function recordReports(
   store: Store,
   slug: string,
   now: number,
   category: 'auth' | 'rate_limit' | 'overloaded',
   count: number,
-): void {
+): Promise<void> {
   for (let i = 0; i < count; i += 1) {
-    store.reports.add({
+    await store.reports.add({
       providerSlug: slug,
       category,
       httpStatus: null,

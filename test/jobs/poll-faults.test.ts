@@ -81,7 +81,7 @@ describe('fault matrix', () => {
   it.each([...Object.entries(FAULTS).map(([slug, f]) => [slug, f.expected]), ['unknown-host', 'dns']])(
     '%s is recorded as %s, not as an outage',
     async (slug, expected) => {
-      const check = h.store.checks.summary(slug, MAIN_DOCUMENT);
+      const check = await h.store.checks.summary(slug, MAIN_DOCUMENT);
       expect(check.lastFailure?.outcome).toBe(expected);
       expect(check.lastOkAt).toBeNull();
       const j = (await h.app.inject({ url: `/api/v1/providers/${slug}` })).json();
@@ -100,8 +100,8 @@ describe('fault matrix', () => {
     expect(j.level).toBe('operational');
   });
 
-  it('records the HTTP status, and honours Retry-After in the schedule', () => {
-    expect(h.store.checks.summary('server-error', MAIN_DOCUMENT).lastFailure).toMatchObject({
+  it('records the HTTP status, and honours Retry-After in the schedule', async () => {
+    expect((await h.store.checks.summary('server-error', MAIN_DOCUMENT)).lastFailure).toMatchObject({
       httpStatus: 500,
       detail: 'HTTP 500',
     });

@@ -129,11 +129,13 @@ describe('incident lifecycle', () => {
     expect(j.official.state).toBe('fresh');
     expect(j.components).toHaveLength(6);
     expect(j.incidents[0].open).toBe(true);
-    expect(h.store.checks.summary('anthropic', 'incidents').lastFailure).toMatchObject({
+    expect((await h.store.checks.summary('anthropic', 'incidents')).lastFailure).toMatchObject({
       outcome: 'http',
       httpStatus: 500,
     });
-    expect(h.store.checks.summary('anthropic', 'maintenances').lastFailure).toMatchObject({ outcome: 'schema' });
+    expect((await h.store.checks.summary('anthropic', 'maintenances')).lastFailure).toMatchObject({
+      outcome: 'schema',
+    });
   });
 
   it('sends ETags back; a 304 is a successful check that changes nothing else', async () => {
@@ -143,19 +145,18 @@ describe('incident lifecycle', () => {
       [MAINTENANCES]: json(noMaintenances),
     });
     await at(NOW);
-    const rows = JSON.stringify(h.store.db.prepare('SELECT * FROM components ORDER BY id').all());
+    const rows = JSON.stringify(h.store.sqlite!.prepare('SELECT * FROM components ORDER BY id').all());
     await at(NOW + MINUTE);
     const sent = up.requests.filter((r) => r.path === SUMMARY).map((r) => r.headers['if-none-match']);
     expect(sent).toEqual([undefined, '"s1"']);
-    expect(h.store.checks.summary('anthropic', MAIN_DOCUMENT)).toMatchObject({
+    expect(await h.store.checks.summary('anthropic', MAIN_DOCUMENT)).toMatchObject({
       lastOkAt: NOW + MINUTE,
       lastFailure: null,
     });
-    expect(h.store.db.prepare("SELECT outcome FROM source_checks WHERE document = 'main' ORDER BY id").all()).toEqual([
-      { outcome: 'ok' },
-      { outcome: 'not_modified' },
-    ]);
-    expect(JSON.stringify(h.store.db.prepare('SELECT * FROM components ORDER BY id').all())).toBe(rows);
+    expect(
+      h.store.sqlite!.prepare("SELECT outcome FROM source_checks WHERE document = 'main' ORDER BY id").all(),
+    ).toEqual([{ outcome: 'ok' }, { outcome: 'not_modified' }]);
+    expect(JSON.stringify(h.store.sqlite!.prepare('SELECT * FROM components ORDER BY id').all())).toBe(rows);
     expect((await api()).incidents[0].open).toBe(true);
   });
 });
@@ -173,8 +174,8 @@ describe('damping with conditional requests', () => {
     expect((await api()).level).toBe('operational');
     await at(NOW + 2 * MINUTE);
     expect(
-      h.store.db
-        .prepare("SELECT outcome FROM source_checks WHERE document = 'main' ORDER BY id")
+      h.store
+        .sqlite!.prepare("SELECT outcome FROM source_checks WHERE document = 'main' ORDER BY id")
         .all()
         .map((r) => (r as { outcome: string }).outcome),
     ).toEqual(['ok', 'ok', 'not_modified']);
@@ -185,7 +186,7 @@ describe('damping with conditional requests', () => {
       level: 'major_outage',
       since: new Date(NOW + MINUTE).toISOString(),
     });
-    expect(h.store.components.pageLevel('anthropic')).toEqual({ level: 'partial_outage', raw: 'major' });
+    expect(await h.store.components.pageLevel('anthropic')).toEqual({ level: 'partial_outage', raw: 'major' });
   });
 });
 

@@ -66,7 +66,9 @@ const api = async (slug: string) => (await h.app.inject({ url: `/api/v1/provider
 describe('one poll of every format', () => {
   it('records one check per document, the main one first', () => {
     const outcomes = (slug: string) =>
-      h.store.db.prepare('SELECT document, outcome FROM source_checks WHERE provider_slug = ? ORDER BY id').all(slug);
+      h.store
+        .sqlite!.prepare('SELECT document, outcome FROM source_checks WHERE provider_slug = ? ORDER BY id')
+        .all(slug);
     expect(outcomes('anthropic')).toEqual([
       { document: MAIN_DOCUMENT, outcome: 'ok' },
       { document: 'incidents', outcome: 'ok' },
@@ -170,17 +172,17 @@ describe('one poll of every format', () => {
 
   it('polling the same documents again changes nothing but the check log', async () => {
     const snapshot = () => [
-      h.store.db.prepare('SELECT * FROM incidents ORDER BY id').all(),
-      h.store.db.prepare('SELECT * FROM incident_updates ORDER BY id').all(),
-      h.store.db.prepare('SELECT * FROM incident_components ORDER BY incident_id, component_key').all(),
-      h.store.db.prepare('SELECT id, name, level, changed_at FROM components ORDER BY id').all(),
-      h.store.db.prepare('SELECT * FROM component_changes ORDER BY id').all(),
-      h.store.db.prepare('SELECT * FROM page_levels ORDER BY provider_slug').all(),
+      h.store.sqlite!.prepare('SELECT * FROM incidents ORDER BY id').all(),
+      h.store.sqlite!.prepare('SELECT * FROM incident_updates ORDER BY id').all(),
+      h.store.sqlite!.prepare('SELECT * FROM incident_components ORDER BY incident_id, component_key').all(),
+      h.store.sqlite!.prepare('SELECT id, name, level, changed_at FROM components ORDER BY id').all(),
+      h.store.sqlite!.prepare('SELECT * FROM component_changes ORDER BY id').all(),
+      h.store.sqlite!.prepare('SELECT * FROM page_levels ORDER BY provider_slug').all(),
     ];
     const before = JSON.stringify(snapshot());
     h.clock.now = NOW + 60_000;
     await rig.job.runCycle();
     expect(JSON.stringify(snapshot())).toBe(before);
-    expect(h.store.checks.summary('anthropic', MAIN_DOCUMENT).lastOkAt).toBe(NOW + 60_000);
+    expect((await h.store.checks.summary('anthropic', MAIN_DOCUMENT)).lastOkAt).toBe(NOW + 60_000);
   });
 });

@@ -77,8 +77,8 @@ describe('our own network down', () => {
     }
 
     const probed = offline.filter((p) => p.probe !== null);
-    expect(h.store.probes.latestPerProvider(0, 0)).toHaveLength(probed.length);
-    expect(new Set(h.store.probes.latestPerProvider(0, 0).map((r) => r.outcome))).toEqual(
+    expect(await h.store.probes.latestPerProvider(0, 0)).toHaveLength(probed.length);
+    expect(new Set((await h.store.probes.latestPerProvider(0, 0)).map((r) => r.outcome))).toEqual(
       new Set(['connection_error']),
     );
     const list = await providersJson();

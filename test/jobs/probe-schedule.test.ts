@@ -52,7 +52,7 @@ describe('probe schedule', () => {
       await base.advance(cycleTimers[n]! - base.now());
     }
     while (cyclesDone < 7) await tick();
-    const at = h.store.probes.since('openai', 0).map((r) => r.at);
+    const at = (await h.store.probes.since('openai', 0)).map((r) => r.at);
     expect(at).toHaveLength(7);
     expect(at[0]).toBe(NOW);
     const gaps = at.slice(1).map((t, k) => t - at[k]!);
@@ -66,7 +66,7 @@ describe('probe schedule', () => {
     while (cycleTimers.length <= 6) await tick();
     await rig.job.close();
     await base.advance(10 * INTERVAL);
-    expect(h.store.probes.since('openai', 0)).toHaveLength(7);
+    expect(await h.store.probes.since('openai', 0)).toHaveLength(7);
     expect(api.requests).toHaveLength(7);
   });
 });

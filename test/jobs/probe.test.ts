@@ -39,7 +39,7 @@ async function setup(providers: Provider[], options: { env?: Record<string, stri
 /** Runs one cycle and returns what it recorded for the provider. */
 async function cycle(slug = 'openai'): Promise<ProbeResultRow> {
   await rig!.job.runCycle();
-  return h!.store.probes.latest(slug, 1)[0]!;
+  return (await h!.store.probes.latest(slug, 1))[0]!;
 }
 
 describe('outcomes', () => {
@@ -127,7 +127,7 @@ describe('outcomes', () => {
     const port = await closedPort();
     await setup([probingAt(a.url('openai')), probingAt(`http://refused.api.test:${port}/v1/models`, 'groq')]);
     expect((await cycle('openai')).outcome).toBe('connection_error');
-    const refused = h!.store.probes.latest('groq', 1)[0]!;
+    const refused = (await h!.store.probes.latest('groq', 1))[0]!;
     expect(refused).toMatchObject({ outcome: 'connection_error', tlsMs: null });
     expect(refused.detail).toContain('ECONNREFUSED');
     expect(refused.detail).not.toContain('127.0.0.1');
@@ -151,9 +151,9 @@ describe('outcomes', () => {
 });
 
 describe('slow, decided at record time against the previous 24 hours', () => {
-  const seedNormal = (count: number, latencyMs: number) => {
+  const seedNormal = async (count: number, latencyMs: number) => {
     for (let i = 1; i <= count; i += 1) {
-      h!.store.probes.record('openai', {
+      await h!.store.probes.record('openai', {
         at: NOW - i * 180_000,
         outcome: 'rejected_as_expected',
         httpStatus: 401,
@@ -170,7 +170,7 @@ describe('slow, decided at record time against the previous 24 hours', () => {
   it('a normal rejection far above a trusted baseline (and above the floor) is slow', async () => {
     const a = await api({ ...REJECTION, delayMs: SLOW_FLOOR_MS + 100 });
     await setup([probingAt(a.url('openai'))]);
-    seedNormal(12, 40);
+    await seedNormal(12, 40);
     const row = await cycle();
     expect(row).toMatchObject({ outcome: 'slow', httpStatus: 401 });
     expect(row.detail).toBe(`${row.latencyMs} ms, slow above ${SLOW_FLOOR_MS} ms (usual 40 ms)`);
@@ -179,14 +179,14 @@ describe('slow, decided at record time against the previous 24 hours', () => {
   it('the same answer is not slow while too few normal answers make a baseline', async () => {
     const a = await api({ ...REJECTION, delayMs: SLOW_FLOOR_MS + 100 });
     await setup([probingAt(a.url('openai'))]);
-    seedNormal(5, 40);
+    await seedNormal(5, 40);
     expect((await cycle()).outcome).toBe('rejected_as_expected');
   });
 
   it('results older than 24 hours are not part of the baseline', async () => {
     const a = await api({ ...REJECTION, delayMs: SLOW_FLOOR_MS + 100 });
     await setup([probingAt(a.url('openai'))]);
-    seedNormal(12, 40);
+    await seedNormal(12, 40);
     h!.clock.now = NOW + 24 * 3_600_000;
     expect((await cycle()).outcome).toBe('rejected_as_expected');
   });
@@ -203,7 +203,7 @@ describe('schedule', () => {
     await rig!.job.runCycle();
     expect(a.requests).toHaveLength(3);
     expect(a.maxInFlight()).toBe(1);
-    for (const slug of ['openai', 'groq', 'together-ai']) expect(h!.store.probes.latest(slug, 1)).toHaveLength(1);
+    for (const slug of ['openai', 'groq', 'together-ai']) expect(await h!.store.probes.latest(slug, 1)).toHaveLength(1);
   });
 
   it('aborted on shutdown: closing mid-request ends it at once and records nothing', async () => {
@@ -213,7 +213,7 @@ describe('schedule', () => {
     await a.received();
     await rig!.job.close();
     await running;
-    expect(h!.store.probes.latest('openai', 5)).toEqual([]);
+    expect(await h!.store.probes.latest('openai', 5)).toEqual([]);
   });
 
   it('records nothing when our own address rules refuse the target: never a false failure', async () => {
@@ -221,6 +221,6 @@ describe('schedule', () => {
     await setup([probingAt(a.url('openai'))], { env: {} });
     await rig!.job.runCycle();
     expect(a.requests).toHaveLength(0);
-    expect(h!.store.probes.latest('openai', 5)).toEqual([]);
+    expect(await h!.store.probes.latest('openai', 5)).toEqual([]);
   });
 });

@@ -31,7 +31,7 @@ describe('/readyz', () => {
     const res = await readyz(h);
     expect(res).toMatchObject({ status: 200, body: { status: 'ready' } });
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(h.store.db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+    expect(h.store.sqlite!.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
   });
 
   it('is not ready once the database file is deleted under the running server, while /healthz stays 200', async () => {
@@ -43,6 +43,8 @@ describe('/readyz', () => {
     expect(res.body).toEqual({
       status: 'not ready',
       reasons: [`the database file ${h.config.databasePath} is gone: writes would be lost`],
+      database: 'sqlite',
+      jobs: 'off',
     });
     expect((await h.app.inject({ url: '/healthz' })).statusCode).toBe(200);
   });
@@ -64,7 +66,7 @@ describe('/readyz', () => {
     h = await createHarness();
     const check = createReadiness({
       databasePath: h.config.databasePath,
-      writeCheck: sqliteWriteCheck(h.store.db),
+      writeCheck: sqliteWriteCheck(h.store.sqlite!),
       now: () => now,
     });
     const other = new Database(h.config.databasePath);
@@ -83,7 +85,7 @@ describe('/readyz', () => {
 
   it('is not ready once the database connection is closed', async () => {
     h = await createHarness();
-    h.store.db.close();
+    h.store.sqlite!.close();
     const res = await readyz(h);
     expect(res.status).toBe(503);
     expect(res.body.reasons).toEqual(['the database cannot be written: the connection is closed']);
@@ -98,7 +100,7 @@ describe('/readyz', () => {
     h = await createHarness({ readiness: () => check() });
     check = createReadiness({
       databasePath: h.config.databasePath,
-      writeCheck: sqliteWriteCheck(h.store.db),
+      writeCheck: sqliteWriteCheck(h.store.sqlite!),
       jobs,
       now: () => now,
     });

@@ -10,18 +10,19 @@ import { tempDir } from '../helpers/process.ts';
 
 let dir: string;
 let good: string;
-beforeAll(() => {
+beforeAll(async () => {
   dir = tempDir();
   good = join(dir, 'good.db');
-  const store = openStore(good);
-  store.db.exec("INSERT INTO providers VALUES ('x', 'X', 1, 0, 1, 1)");
-  const insert = store.db.prepare(
+  const store = await openStore(good);
+  const db = store.sqlite!;
+  db.exec("INSERT INTO providers VALUES ('x', 'X', 1, 0, 1, 1)");
+  const insert = db.prepare(
     "INSERT INTO reports (provider_slug, category, client_hash, counted, at) VALUES ('x', 'auth', ?, 1, ?)",
   );
-  store.db.transaction(() => {
+  db.transaction(() => {
     for (let i = 0; i < 3000; i += 1) insert.run(`client-${i}`, i);
   })();
-  store.close();
+  await store.close();
 });
 afterAll(() => {
   try {

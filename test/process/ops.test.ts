@@ -62,13 +62,19 @@ describe('the server process', () => {
     expect(text).toMatch(/^status_database_size_bytes\{file="database"\} [1-9]\d*$/m);
     expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
 
-    expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ready' });
+    expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({
+      status: 'ready',
+      database: 'sqlite',
+      jobs: 'leader',
+    });
     rmSync(databasePath);
     const gone = await fetch(`${server.url}/readyz`);
     expect(gone.status).toBe(503);
     expect(await gone.json()).toEqual({
       status: 'not ready',
       reasons: [`the database file ${databasePath} is gone: writes would be lost`],
+      database: 'sqlite',
+      jobs: 'leader',
     });
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });

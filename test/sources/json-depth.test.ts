@@ -58,12 +58,12 @@ describe('a status page answering deeply nested JSON under the size cap', () => 
 
   it('is recorded as a parse failure of that document, and the other documents are still read', async () => {
     await rig.job.runCycle();
-    const main = h.store.checks.summary('anthropic', MAIN_DOCUMENT);
+    const main = await h.store.checks.summary('anthropic', MAIN_DOCUMENT);
     expect(main.lastFailure).toMatchObject({
       outcome: 'parse',
       detail: `not accepted: JSON nested more than ${MAX_JSON_DEPTH} levels deep`,
     });
-    expect(h.store.checks.summary('anthropic', 'incidents').lastOkAt).not.toBeNull();
+    expect((await h.store.checks.summary('anthropic', 'incidents')).lastOkAt).not.toBeNull();
     const j = (await h.app.inject({ url: '/api/v1/providers/anthropic' })).json();
     expect(j.level).toBe('unknown');
   });

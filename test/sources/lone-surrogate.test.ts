@@ -40,9 +40,9 @@ describe('a lone surrogate in a Statuspage incident id', () => {
 
   it('reads the document, keeps every incident and repairs only the bad link', async () => {
     await rig.job.runCycle();
-    expect(h.store.checks.summary('anthropic', 'incidents')).toMatchObject({ lastFailure: null });
-    expect(h.store.checks.summary('anthropic', 'incidents').lastOkAt).not.toBeNull();
-    const incidents = h.store.incidents.listRecent('anthropic', 0);
+    expect(await h.store.checks.summary('anthropic', 'incidents')).toMatchObject({ lastFailure: null });
+    expect((await h.store.checks.summary('anthropic', 'incidents')).lastOkAt).not.toBeNull();
+    const incidents = await h.store.incidents.listRecent('anthropic', 0);
     expect(incidents).toHaveLength(3);
     const urls = incidents.map((i) => i.url);
     expect(urls).toContain('https://status.claude.com/incidents/i%EF%BF%BDx');

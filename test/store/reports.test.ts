@@ -1,6 +1,6 @@
-// The reports store on a real SQLite file: counting, deduplication per client, provider and category, ignored reports,
+// The reports store on both engines (a real SQLite file, a real PostgreSQL server): counting, deduplication per client, provider and category, ignored reports,
 // 15-minute buckets, data versions, and pruning of raw rows past retention.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,29 +13,12 @@ import {
 import { COMMUNITY_DEDUPE_MS, summariseCommunity } from '../../src/status/community.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
+import { ENGINES, openTestStore, rows } from '../helpers/engines.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
 import type { Submission } from '../../src/store/reports.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/time.ts';
 
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
-
-let dir: string;
-let store: Store;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'reports-store-'));
-  store = openStore(join(dir, 'status.db'));
-  store.providers.sync(
-    [
-      { slug: 'openai', name: 'OpenAI' },
-      { slug: 'anthropic', name: 'Anthropic' },
-    ],
-    T0,
-  );
-});
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 const submission = (over: Partial<Submission> = {}): Submission => ({
   providerSlug: 'openai',
@@ -52,31 +35,45 @@ const submission = (over: Partial<Submission> = {}): Submission => ({
   ...over,
 });
 
-const rows = () =>
-  store.db
-    .prepare(
-      'SELECT provider_slug AS provider, category, client_hash AS client, counted, ignored_reason AS reason, at FROM reports ORDER BY id',
-    )
-    .all() as {
-    provider: string;
-    category: string;
-    client: string;
-    counted: number;
-    reason: string | null;
-    at: number;
-  }[];
-const total = (slug = 'openai') => store.reports.buckets(slug, 0).reduce((sum, b) => sum + b.count, 0);
+type Stored = {
+  provider: string;
+  category: string;
+  client: string;
+  counted: number;
+  reason: string | null;
+  at: number;
+};
+describe.each(ENGINES)('reports store on %s', (engine) => {
+  let store: Store & { dispose(): Promise<void> };
+  beforeEach(async () => {
+    store = await openTestStore(engine);
+    await store.providers.sync(
+      [
+        { slug: 'openai', name: 'OpenAI' },
+        { slug: 'anthropic', name: 'Anthropic' },
+      ],
+      T0,
+    );
+  });
+  afterEach(() => store.dispose());
 
-describe('reports store', () => {
-  it('counts a client once per provider and category within the window, and again after it', () => {
-    expect(store.reports.submit(submission())).toBe(true);
-    expect(store.reports.submit(submission({ at: T0 + 10 * MINUTE_MS }))).toBe(false);
-    expect(store.reports.submit(submission({ at: T0 + COMMUNITY_DEDUPE_MS - 1 }))).toBe(false);
-    expect(store.reports.submit(submission({ category: 'timeout', at: T0 + MINUTE_MS }))).toBe(true);
-    expect(store.reports.submit(submission({ providerSlug: 'anthropic', at: T0 + MINUTE_MS }))).toBe(true);
-    expect(store.reports.submit(submission({ clientHashes: ['client-b'], at: T0 + MINUTE_MS }))).toBe(true);
-    expect(store.reports.submit(submission({ at: T0 + COMMUNITY_DEDUPE_MS }))).toBe(true);
-    expect(rows().map((r) => [r.counted, r.reason])).toEqual([
+  const stored = () =>
+    rows<Stored>(
+      store,
+      `SELECT provider_slug AS provider, category, client_hash AS client, counted, ignored_reason AS reason, at
+       FROM reports ORDER BY id`,
+    );
+  const total = async (slug = 'openai') => (await store.reports.buckets(slug, 0)).reduce((sum, b) => sum + b.count, 0);
+
+  it('counts a client once per provider and category within the window, and again after it', async () => {
+    expect(await store.reports.submit(submission())).toBe(true);
+    expect(await store.reports.submit(submission({ at: T0 + 10 * MINUTE_MS }))).toBe(false);
+    expect(await store.reports.submit(submission({ at: T0 + COMMUNITY_DEDUPE_MS - 1 }))).toBe(false);
+    expect(await store.reports.submit(submission({ category: 'timeout', at: T0 + MINUTE_MS }))).toBe(true);
+    expect(await store.reports.submit(submission({ providerSlug: 'anthropic', at: T0 + MINUTE_MS }))).toBe(true);
+    expect(await store.reports.submit(submission({ clientHashes: ['client-b'], at: T0 + MINUTE_MS }))).toBe(true);
+    expect(await store.reports.submit(submission({ at: T0 + COMMUNITY_DEDUPE_MS }))).toBe(true);
+    expect((await stored()).map((r) => [r.counted, r.reason])).toEqual([
       [1, null],
       [0, 'duplicate'],
       [0, 'duplicate'],
@@ -85,31 +82,31 @@ describe('reports store', () => {
       [1, null],
       [1, null],
     ]);
-    expect(total('openai')).toBe(4);
-    expect(total('anthropic')).toBe(1);
+    expect(await total('openai')).toBe(4);
+    expect(await total('anthropic')).toBe(1);
   });
 
-  it('deduplicates across a salt rotation through the previous hash, and stores the current one', () => {
-    expect(store.reports.submit(submission({ clientHashes: ['yesterday'] }))).toBe(true);
-    expect(store.reports.submit(submission({ clientHashes: ['today', 'yesterday'], at: T0 + 5 * MINUTE_MS }))).toBe(
-      false,
-    );
-    expect(rows().at(-1)!.client).toBe('today');
+  it('deduplicates across a salt rotation through the previous hash, and stores the current one', async () => {
+    expect(await store.reports.submit(submission({ clientHashes: ['yesterday'] }))).toBe(true);
+    expect(
+      await store.reports.submit(submission({ clientHashes: ['today', 'yesterday'], at: T0 + 5 * MINUTE_MS })),
+    ).toBe(false);
+    expect((await stored()).at(-1)!.client).toBe('today');
   });
 
-  it('stores honeypot and too-fast reports uncounted, without bumping counts or versions', () => {
+  it('stores honeypot and too-fast reports uncounted, without bumping counts or versions', async () => {
     const before = store.versions.of('openai');
-    expect(store.reports.submit(submission({ ignoredReason: 'honeypot' }))).toBe(false);
-    expect(store.reports.submit(submission({ ignoredReason: 'too_fast' }))).toBe(false);
+    expect(await store.reports.submit(submission({ ignoredReason: 'honeypot' }))).toBe(false);
+    expect(await store.reports.submit(submission({ ignoredReason: 'too_fast' }))).toBe(false);
     expect(store.versions.of('openai')).toBe(before);
-    expect(total()).toBe(0);
+    expect(await total()).toBe(0);
     // Ignored reports do not use up the client's counted report.
-    expect(store.reports.submit(submission({ at: T0 + MINUTE_MS }))).toBe(true);
+    expect(await store.reports.submit(submission({ at: T0 + MINUTE_MS }))).toBe(true);
     expect(store.versions.of('openai')).toBeGreaterThan(before);
-    expect(rows().map((r) => r.reason)).toEqual(['honeypot', 'too_fast', null]);
+    expect((await stored()).map((r) => r.reason)).toEqual(['honeypot', 'too_fast', null]);
   });
 
-  it('buckets counted reports by 15 minutes and category', () => {
+  it('buckets counted reports by 15 minutes and category', async () => {
     const at = (minutes: number) => T0 + minutes * MINUTE_MS;
     for (const [client, minutes, category] of [
       ['a', 0, 'auth'],
@@ -117,69 +114,74 @@ describe('reports store', () => {
       ['c', 15, 'auth'],
       ['d', 16, 'timeout'],
     ] as const) {
-      store.reports.submit(submission({ clientHashes: [client], at: at(minutes), category }));
+      await store.reports.submit(submission({ clientHashes: [client], at: at(minutes), category }));
     }
-    expect(store.reports.buckets('openai', at(1))).toEqual([
+    expect(await store.reports.buckets('openai', at(1))).toEqual([
       { bucketAt: at(0), category: 'auth', count: 2, lastAt: at(14) },
       { bucketAt: at(15), category: 'auth', count: 1, lastAt: at(15) },
       { bucketAt: at(15), category: 'timeout', count: 1, lastAt: at(16) },
     ]);
     // A late-arriving older report does not move the bucket's latest time back.
-    store.reports.add({ ...submission(), clientHash: 'e', counted: true, ignoredReason: null, at: at(3) });
-    expect(store.reports.buckets('openai', at(0))[0]).toEqual({
+    await store.reports.add({ ...submission(), clientHash: 'e', counted: true, ignoredReason: null, at: at(3) });
+    expect((await store.reports.buckets('openai', at(0)))[0]).toEqual({
       bucketAt: at(0),
       category: 'auth',
       count: 3,
       lastAt: at(14),
     });
-    expect(store.reports.buckets('openai', at(15))).toHaveLength(2);
+    expect(await store.reports.buckets('openai', at(15))).toHaveLength(2);
   });
 
-  it('keeps buckets written before exact times were stored, reading their start as the last report', () => {
-    const path = join(dir, 'old.db');
-    const old = openDatabase(path, MIGRATIONS.slice(0, 1));
-    old
-      .prepare(
-        "INSERT INTO providers (slug, name, position, added_at, updated_at) VALUES ('openai', 'OpenAI', 0, 0, 0)",
-      )
-      .run();
-    old
-      .prepare("INSERT INTO report_buckets (provider_slug, category, bucket_at, count) VALUES ('openai', 'auth', ?, 3)")
-      .run(T0);
-    old.close();
-    const migrated = openStore(path);
-    expect(migrated.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    const buckets = migrated.reports.buckets('openai', T0);
-    expect(buckets).toEqual([{ bucketAt: T0, category: 'auth', count: 3, lastAt: null }]);
-    expect(summariseCommunity(buckets, T0 + MINUTE_MS).lastReportAt).toBe(T0);
-    migrated.close();
-  });
+  it.runIf(engine === 'sqlite')(
+    'keeps buckets written before exact times were stored, reading their start as the last report',
+    async () => {
+      const path = join(mkdtempSync(join(tmpdir(), 'old-')), 'old.db');
+      const old = openDatabase(path, MIGRATIONS.slice(0, 1));
+      old
+        .prepare(
+          "INSERT INTO providers (slug, name, position, added_at, updated_at) VALUES ('openai', 'OpenAI', 0, 0, 0)",
+        )
+        .run();
+      old
+        .prepare(
+          "INSERT INTO report_buckets (provider_slug, category, bucket_at, count) VALUES ('openai', 'auth', ?, 3)",
+        )
+        .run(T0);
+      old.close();
+      const migrated = await openStore(path);
+      expect(migrated.sqlite!.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      const buckets = await migrated.reports.buckets('openai', T0);
+      expect(buckets).toEqual([{ bucketAt: T0, category: 'auth', count: 3, lastAt: null }]);
+      expect(summariseCommunity(buckets, T0 + MINUTE_MS).lastReportAt).toBe(T0);
+      await migrated.close();
+    },
+  );
 
-  it('prunes raw reports past 90 days on every provider, keeping the bucket counts', () => {
+  it('prunes raw reports past 90 days on every provider, keeping the bucket counts', async () => {
     const now = T0 + 100 * DAY_MS;
-    store.reports.submit(submission({ at: now - REPORT_RETENTION_MS - 1 }));
-    store.reports.submit(submission({ providerSlug: 'anthropic', at: now - REPORT_RETENTION_MS - DAY_MS }));
-    store.reports.submit(submission({ clientHashes: ['c'], at: now - REPORT_RETENTION_MS + 1 }));
-    store.reports.submit(submission({ clientHashes: ['b'], at: now - HOUR_MS }));
-    expect(pruneReports(store, now)).toBe(2);
-    expect(rows().map((r) => r.at)).toEqual([now - REPORT_RETENTION_MS + 1, now - HOUR_MS]);
-    expect(total('openai') + total('anthropic')).toBe(4);
-    expect(pruneReports(store, now)).toBe(0);
+    await store.reports.submit(submission({ at: now - REPORT_RETENTION_MS - 1 }));
+    await store.reports.submit(submission({ providerSlug: 'anthropic', at: now - REPORT_RETENTION_MS - DAY_MS }));
+    await store.reports.submit(submission({ clientHashes: ['c'], at: now - REPORT_RETENTION_MS + 1 }));
+    await store.reports.submit(submission({ clientHashes: ['b'], at: now - HOUR_MS }));
+    expect(await pruneReports(store, now)).toBe(2);
+    expect((await stored()).map((r) => r.at)).toEqual([now - REPORT_RETENTION_MS + 1, now - HOUR_MS]);
+    expect((await total('openai')) + (await total('anthropic'))).toBe(4);
+    expect(await pruneReports(store, now)).toBe(0);
     expect(PRUNE_REPORTS_INTERVAL_MS).toBeLessThanOrEqual(DAY_MS);
   });
 
-  it('runs as a scheduled task that logs what it removed and survives a failing database', () => {
+  it('runs as a scheduled task that logs what it removed and survives a failing database', async () => {
     const lines: { level: string; data: object; message: string }[] = [];
     const log = {
       info: (data: object, message: string) => lines.push({ level: 'info', data, message }),
       error: (data: object, message: string) => lines.push({ level: 'error', data, message }),
     };
-    store.reports.submit(submission({ at: T0 }));
+    await store.reports.submit(submission({ at: T0 }));
     const task = reportPruneTask(store, log, () => T0 + REPORT_RETENTION_MS + 1);
-    task();
+    await task();
     expect(lines).toEqual([{ level: 'info', data: { removed: 1 }, message: 'pruned raw reports past retention' }]);
-    store.db.close();
-    expect(() => task()).not.toThrow();
+    await store.close();
+    await expect(task()).resolves.toBeUndefined();
     expect(lines.at(-1)).toMatchObject({ level: 'error', message: 'pruning reports failed' });
   });
 });

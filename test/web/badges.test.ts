@@ -44,7 +44,7 @@ function contrast(a: string, b: string): number {
 
 describe('provider badge', () => {
   it('shows the headline level as an accessible SVG with a short cache lifetime', async () => {
-    seedScenario(h.store, T0);
+    await seedScenario(h.store, T0);
     const res = await get('/anthropic/badge.svg');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('image/svg+xml');
@@ -62,7 +62,7 @@ describe('provider badge', () => {
     expect(readBadge(first.body).title).toBe('OpenAI: Unknown');
     expect((await get('/openai/badge.svg', { 'if-none-match': first.headers.etag as string })).statusCode).toBe(304);
     h.clock.now = T0 + 2000;
-    seedScenario(h.store, h.clock.now);
+    await seedScenario(h.store, h.clock.now);
     const second = await get('/openai/badge.svg', { 'if-none-match': first.headers.etag as string });
     expect(second.statusCode).toBe(200);
     expect(readBadge(second.body).title).toBe('OpenAI: Operational');
@@ -75,7 +75,7 @@ describe('provider badge', () => {
 
 describe('component badge', () => {
   it('shows one component by its name in lower case, words joined by "-"', async () => {
-    seedScenario(h.store, T0);
+    await seedScenario(h.store, T0);
     const badge = readBadge((await get('/anthropic/components/claude-api-api-anthropic-com/badge.svg')).body);
     expect(badge.title).toBe('Anthropic Claude API (api.anthropic.com): Major Outage');
     expect(readBadge((await get('/anthropic/components/claude-code/badge.svg')).body).title).toBe(
@@ -87,7 +87,7 @@ describe('component badge', () => {
     expect(readBadge((await get('/anthropic/components/claude-code/badge.svg')).body).title).toBe(
       'Anthropic Claude Code: Unknown',
     );
-    seedScenario(h.store, T0);
+    await seedScenario(h.store, T0);
     h.clock.now = T0 + 24 * 3_600_000;
     expect(readBadge((await get('/anthropic/components/claude-code/badge.svg')).body).title).toBe(
       'Anthropic Claude Code: Unknown',
@@ -102,7 +102,7 @@ describe('component badge', () => {
 
   it('escapes a hostile component name and keeps the SVG well-formed', async () => {
     const name = '</text><script>alert(1)</script>&\u0002"';
-    h.store.checks.record({
+    await h.store.checks.record({
       providerSlug: 'openai',
       document: MAIN_DOCUMENT,
       startedAt: T0 - 1000,
@@ -111,7 +111,7 @@ describe('component badge', () => {
       httpStatus: 200,
       detail: null,
     });
-    h.store.components.applySnapshot(
+    await h.store.components.applySnapshot(
       'openai',
       [{ key: 'x', name, groupName: null, position: 0, level: 'degraded', rawStatus: null, onlyShowIfDegraded: false }],
       T0 - 1000,

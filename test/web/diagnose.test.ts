@@ -22,8 +22,8 @@ const form = (fields: Record<string, string>) => ({
 let h: Harness;
 beforeAll(async () => {
   h = await createHarness();
-  recordOfficial(h.store, 'anthropic', T0);
-  recordProbes(h.store, 'anthropic', T0, h.config.probeIntervalMs, 'healthy');
+  await recordOfficial(h.store, 'anthropic', T0);
+  await recordProbes(h.store, 'anthropic', T0, h.config.probeIntervalMs, 'healthy');
 });
 afterAll(() => h.close());
 
@@ -155,7 +155,7 @@ describe('privacy', () => {
     expect(log).not.toContain(KEY.slice(7, 30));
     expect(log).not.toContain('invalid x-api-key');
 
-    logged.store.db.pragma('wal_checkpoint(TRUNCATE)');
+    logged.store.sqlite!.pragma('wal_checkpoint(TRUNCATE)');
     for (const file of readdirSync(logged.dir)) {
       const bytes = readFileSync(join(logged.dir, file));
       expect(bytes.includes(KEY.slice(7, 30)), file).toBe(false);

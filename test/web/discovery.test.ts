@@ -14,7 +14,7 @@ const SITEMAP = 'http://www.sitemaps.org/schemas/sitemap/0.9';
 let h: Harness;
 beforeAll(async () => {
   h = await createHarness({ env: { SITE_URL: SITE } });
-  seedScenario(h.store, T0);
+  await seedScenario(h.store, T0);
 });
 afterAll(() => h.close());
 

@@ -100,9 +100,9 @@ describe('blocks that read right for each type', () => {
     // Later than the pages rendered above, so the render cache renders them again with the new data.
     const at = T0 + 60_000;
     h.clock.now = at;
-    recordOfficial(h.store, 'anthropic', at);
-    recordProbes(h.store, 'anthropic', at, h.config.probeIntervalMs, 'healthy');
-    recordIncident(h.store, 'anthropic', at, 'Elevated errors on Claude Opus');
+    await recordOfficial(h.store, 'anthropic', at);
+    await recordProbes(h.store, 'anthropic', at, h.config.probeIntervalMs, 'healthy');
+    await recordIncident(h.store, 'anthropic', at, 'Elevated errors on Claude Opus');
     const overloaded = textOf((await get('/anthropic/error/overloaded')).body);
     expect(overloaded).toContain("Likely on the provider's side");
     expect(overloaded).toContain('Anthropic reports an open incident: Elevated errors on Claude Opus');

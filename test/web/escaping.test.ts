@@ -24,7 +24,7 @@ beforeAll(async () => {
   };
   h = await createHarness({ catalog: catalogWith([evil, ...realCatalog().providers.slice(1, 3)]) });
   const at = T0 - 30_000;
-  h.store.checks.record({
+  await h.store.checks.record({
     providerSlug: 'evil',
     document: MAIN_DOCUMENT,
     startedAt: at,
@@ -33,7 +33,7 @@ beforeAll(async () => {
     httpStatus: 200,
     detail: null,
   });
-  h.store.components.applySnapshot(
+  await h.store.components.applySnapshot(
     'evil',
     [
       {
@@ -49,7 +49,7 @@ beforeAll(async () => {
     at,
     confirmLevel,
   );
-  h.store.incidents.upsert(
+  await h.store.incidents.upsert(
     'evil',
     'official',
     [

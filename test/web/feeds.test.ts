@@ -55,7 +55,7 @@ function readFeed(body: string) {
 
 describe('provider feed', () => {
   it('is Atom with one entry per official update and one per detection, newest first', async () => {
-    seedScenario(h.store, T0);
+    await seedScenario(h.store, T0);
     const res = await get('/anthropic/feed.atom');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/atom+xml; charset=utf-8');
@@ -81,10 +81,10 @@ describe('provider feed', () => {
   });
 
   it('keeps entry ids stable when a later update arrives', async () => {
-    seedScenario(h.store, T0);
+    await seedScenario(h.store, T0);
     const before = readFeed((await get('/anthropic/feed.atom')).body).entries.map((e) => e.id);
     h.clock.now = T0 + 10 * 60_000;
-    h.store.incidents.upsert(
+    await h.store.incidents.upsert(
       'anthropic',
       'official',
       [
@@ -121,7 +121,7 @@ describe('provider feed', () => {
 
   it('stays well-formed with hostile titles and bodies, control characters included', async () => {
     const hostile = 'Bad <b>&amp; "quotes"\u0001\u0008 ]]> end';
-    h.store.incidents.upsert(
+    await h.store.incidents.upsert(
       'openai',
       'official',
       [
@@ -145,8 +145,8 @@ describe('provider feed', () => {
 
 describe('all-providers feed', () => {
   it("merges every provider's entries newest first", async () => {
-    seedScenario(h.store, T0);
-    h.store.incidents.upsert(
+    await seedScenario(h.store, T0);
+    await h.store.incidents.upsert(
       'openai',
       'official',
       [
@@ -186,12 +186,12 @@ describe('feed links and caching', () => {
   });
 
   it('is rendered once per data version and answers 304 to its ETag', async () => {
-    seedScenario(h.store, T0);
+    await seedScenario(h.store, T0);
     const first = await get('/anthropic/feed.atom');
     const again = await get('/anthropic/feed.atom', { 'if-none-match': first.headers.etag as string });
     expect(again.statusCode).toBe(304);
     h.clock.now = T0 + 2000;
-    h.store.incidents.upsert(
+    await h.store.incidents.upsert(
       'anthropic',
       'detected',
       [incident('probe-auth-2', { title: 'Probe timeouts', startedAt: T0 + 1000 })],

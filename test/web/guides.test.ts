@@ -29,8 +29,8 @@ describe('/:provider/is-it-down', () => {
   });
 
   it('answers No with the evidence and its age, and lists the operational alternatives', async () => {
-    for (const slug of ['openai', 'anthropic', 'groq']) recordOfficial(h.store, slug, T0);
-    recordProbes(h.store, 'openai', T0, h.config.probeIntervalMs, 'healthy');
+    for (const slug of ['openai', 'anthropic', 'groq']) await recordOfficial(h.store, slug, T0);
+    await recordProbes(h.store, 'openai', T0, h.config.probeIntervalMs, 'healthy');
     const r = await get('/openai/is-it-down');
     expect(r.text).toMatch(/Is OpenAI down\? No OpenAI is up: The status page lists its API component as operational/);
     expect(r.text).toContain('(20 s ago)');
@@ -41,12 +41,12 @@ describe('/:provider/is-it-down', () => {
   });
 
   it('answers Partly for an open incident, lists the affected components and what to do meanwhile', async () => {
-    recordOfficial(h.store, 'anthropic', T0, {
+    await recordOfficial(h.store, 'anthropic', T0, {
       'Claude API': 'partial_outage',
       'claude.ai': 'operational',
       Console: 'operational',
     });
-    recordIncident(h.store, 'anthropic', T0, 'Elevated errors on the Claude API');
+    await recordIncident(h.store, 'anthropic', T0, 'Elevated errors on the Claude API');
     const r = await get('/anthropic/is-it-down');
     expect(r.text).toMatch(/Is Anthropic down\? Partly Anthropic is partly down/);
     expect(r.text).toMatch(
@@ -58,20 +58,20 @@ describe('/:provider/is-it-down', () => {
   });
 
   it('answers Yes only when every component is down', async () => {
-    recordOfficial(h.store, 'groq', T0, { API: 'major_outage', Console: 'major_outage' });
+    await recordOfficial(h.store, 'groq', T0, { API: 'major_outage', Console: 'major_outage' });
     expect((await get('/groq/is-it-down')).text).toMatch(/Is Groq down\? Yes Groq has a major outage/);
   });
 
   it('says only "may be partly down" on reports alone', async () => {
-    recordReports(h.store, 'mistral', T0, 'overloaded', COMMUNITY_SPIKE_MIN_REPORTS + 2);
+    await recordReports(h.store, 'mistral', T0, 'overloaded', COMMUNITY_SPIKE_MIN_REPORTS + 2);
     expect((await get('/mistral/is-it-down')).text).toMatch(
       /Partly Mistral AI may be partly down: Users report problems/,
     );
   });
 
   it('has a JSON twin and a 404 for an unknown provider', async () => {
-    recordOfficial(h.store, 'deepseek', T0);
-    recordProbes(h.store, 'deepseek', T0, h.config.probeIntervalMs, 'failing');
+    await recordOfficial(h.store, 'deepseek', T0);
+    await recordProbes(h.store, 'deepseek', T0, h.config.probeIntervalMs, 'failing');
     const j = (await get('/api/v1/providers/deepseek/is-it-down')).json();
     expect(j).toMatchObject({ provider: 'deepseek', answer: 'partly', level: 'partial_outage' });
     expect(j.evidence[0].text).toContain(`${PROBE_FAILURES_TO_CONFIRM} probes failed`);
@@ -87,8 +87,8 @@ describe('/errors and /errors/:error', () => {
   });
 
   it('shows how each provider spells the error, its live status and verdict, and who it does not apply to', async () => {
-    recordOfficial(h.store, 'anthropic', T0);
-    recordIncident(h.store, 'anthropic', T0, 'Elevated overloaded errors');
+    await recordOfficial(h.store, 'anthropic', T0);
+    await recordIncident(h.store, 'anthropic', T0, 'Elevated overloaded errors');
     const r = await get('/errors/overloaded');
     expect(r.status).toBe(200);
     expect(r.text).toContain('529 overloaded_error anthropic.OverloadedError (newer SDKs)');

@@ -136,10 +136,10 @@ describe('the block on the pages', () => {
   it('renders an accessible SVG chart, styled by classes only, with the same summary the JSON gives', async () => {
     h = await createHarness({ now: NOW });
     for (let at = NOW - 5 * HOUR; at <= NOW - 2 * STEP; at += STEP)
-      h.store.probes.record('openai', row(at, 'rejected_as_expected', 180));
-    h.store.probes.record('openai', row(NOW - STEP, 'timeout', 10_000, { httpStatus: null }));
-    h.store.probes.record('openai', row(NOW, 'rejected_as_expected', 190));
-    const total = h.store.probes.since('openai', 0).length;
+      await h.store.probes.record('openai', row(at, 'rejected_as_expected', 180));
+    await h.store.probes.record('openai', row(NOW - STEP, 'timeout', 10_000, { httpStatus: null }));
+    await h.store.probes.record('openai', row(NOW, 'rejected_as_expected', 190));
+    const total = (await h.store.probes.since('openai', 0)).length;
     const res = await h.app.inject({ url: '/openai' });
     const html = res.body;
     const live = /<section class="card" id="live"[\s\S]*?<\/section>/.exec(html)![0];
@@ -193,8 +193,8 @@ describe('the block on the pages', () => {
 
   it('shows what came back when the last answer was unusual, escaped, on the error page too', async () => {
     h = await createHarness({ now: NOW });
-    h.store.probes.record('openai', row(NOW - STEP, 'rejected_as_expected', 180));
-    h.store.probes.record(
+    await h.store.probes.record('openai', row(NOW - STEP, 'rejected_as_expected', 180));
+    await h.store.probes.record(
       'openai',
       row(NOW, 'unexpected_status', 40, {
         httpStatus: 503,
@@ -247,10 +247,10 @@ describe('the block on the pages', () => {
 
   it('a new result shows on the next request: pages are cached by data version', async () => {
     h = await createHarness({ now: NOW });
-    h.store.probes.record('openai', row(NOW - STEP, 'rejected_as_expected', 180));
+    await h.store.probes.record('openai', row(NOW - STEP, 'rejected_as_expected', 180));
     expect(textOf((await h.app.inject({ url: '/openai' })).body)).toContain('1 probe, 1 answered');
     h.clock.now = NOW + 2000;
-    h.store.probes.record('openai', row(NOW, 'rejected_as_expected', 170));
+    await h.store.probes.record('openai', row(NOW, 'rejected_as_expected', 170));
     expect(textOf((await h.app.inject({ url: '/openai' })).body)).toContain('2 probes, 2 answered');
   });
 });

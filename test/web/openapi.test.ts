@@ -53,7 +53,7 @@ beforeAll(async () => {
   for (const name of Object.keys(doc.components.schemas))
     ajv.compile({ $ref: `openapi.json#/components/schemas/${name}` });
   h = await createHarness();
-  seedScenario(h.store, T0);
+  await seedScenario(h.store, T0);
   const res = await h.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toBe('application/json; charset=utf-8');

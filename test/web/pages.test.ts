@@ -14,9 +14,9 @@ afterEach(() => h.close());
 const get = (url: string, headers: Record<string, string> = {}) => h.app.inject({ method: 'GET', url, headers });
 
 /** Anthropic's page as read a minute ago: API down on a page of three components, one open and one resolved incident. */
-function seedAnthropic(): void {
+async function seedAnthropic(): Promise<void> {
   const at = T0 - 60_000;
-  h.store.checks.record({
+  await h.store.checks.record({
     providerSlug: 'anthropic',
     document: MAIN_DOCUMENT,
     startedAt: at,
@@ -25,7 +25,7 @@ function seedAnthropic(): void {
     httpStatus: 200,
     detail: null,
   });
-  h.store.components.applySnapshot(
+  await h.store.components.applySnapshot(
     'anthropic',
     [
       {
@@ -76,7 +76,7 @@ function seedAnthropic(): void {
     components: [],
     ...over,
   });
-  h.store.incidents.upsert(
+  await h.store.incidents.upsert(
     'anthropic',
     'official',
     [
@@ -140,7 +140,7 @@ describe('home page', () => {
   });
 
   it('puts the worst status first', async () => {
-    seedAnthropic();
+    await seedAnthropic();
     const res = await get('/');
     const order = [...res.body.matchAll(/<td class="name"><a href="\/([a-z0-9-]+)"/g)].map((m) => m[1]);
     expect(order[0]).toBe('anthropic');
@@ -166,7 +166,7 @@ describe('home page', () => {
 
 describe('provider dashboard', () => {
   it('shows the headline with reasons, components, incidents with real times and durations, and error pages', async () => {
-    seedAnthropic();
+    await seedAnthropic();
     const res = await get('/anthropic');
     expect(res.statusCode).toBe(200);
     const text = textOf(res.body);
@@ -223,7 +223,7 @@ describe('not found and errors', () => {
   });
 
   it('hides internals on a 500', async () => {
-    h.store.db.close();
+    h.store.sqlite!.close();
     const res = await get('/deepseek');
     expect(res.statusCode).toBe(500);
     expect(textOf(res.body)).toContain('Something went wrong on our side.');
@@ -241,7 +241,7 @@ describe('not found and errors', () => {
 
 describe('JSON API', () => {
   it('gives one provider with the documented fields', async () => {
-    seedAnthropic();
+    await seedAnthropic();
     const body = (await get('/api/v1/providers/anthropic')).json();
     expect(body).toMatchObject({
       slug: 'anthropic',
@@ -312,7 +312,7 @@ describe('caching and headers', () => {
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(gz.rawPayload).toString()).toBe(first.body);
 
-    seedAnthropic();
+    await seedAnthropic();
     h.clock.now += 1500;
     const changed = await get('/anthropic', { 'if-none-match': etag });
     expect(changed.statusCode).toBe(200);

@@ -30,7 +30,7 @@ describe('under pressure', () => {
       payload: { category: 'auth' },
     });
     expect(report.statusCode).toBe(503);
-    expect(h.store.db.prepare('SELECT COUNT(*) AS n FROM reports').get()).toEqual({ n: 0 });
+    expect(h.store.sqlite!.prepare('SELECT COUNT(*) AS n FROM reports').get()).toEqual({ n: 0 });
 
     expect((await h.app.inject({ url: '/healthz' })).statusCode).toBe(200);
   });
@@ -66,9 +66,9 @@ describe('under pressure', () => {
   it('counts the database as healthy while it answers, and not once it is closed', async () => {
     h = await createHarness();
     const healthy = databaseAnswers(h.store);
-    expect(healthy()).toBe(true);
-    h.store.db.close();
-    expect(healthy()).toBe(false);
+    expect(await healthy()).toBe(true);
+    h.store.sqlite!.close();
+    expect(await healthy()).toBe(false);
   });
 });
 

@@ -28,7 +28,7 @@ describe('the community summary of a provider read', () => {
     for (let i = 0; i < 3000; i += 1) {
       const burst = next() < 0.3;
       const at = burst ? T0 - Math.floor(next() * 40) * MINUTE_MS : T0 - 9 * DAY_MS + Math.floor(next() * 10 * DAY_MS);
-      h.store.reports.add({
+      await h.store.reports.add({
         providerSlug: slug,
         category: REPORT_CATEGORIES[Math.floor(next() * REPORT_CATEGORIES.length)]!,
         httpStatus: null,
@@ -42,21 +42,24 @@ describe('the community summary of a provider read', () => {
       });
     }
     // Buckets from before exact times were kept: no last_at.
-    h.store.db
-      .prepare('INSERT INTO report_buckets (provider_slug, category, bucket_at, count, last_at) VALUES (?, ?, ?, ?, ?)')
+    h.store
+      .sqlite!.prepare(
+        'INSERT INTO report_buckets (provider_slug, category, bucket_at, count, last_at) VALUES (?, ?, ?, ?, ?)',
+      )
       .run(slug, 'timeout', Math.floor((T0 - 3 * DAY_MS) / 900_000) * 900_000 - 7 * 900_000, 4, null);
 
     const reader = createProviderReader({ store: h.store, catalog: h.catalog, config: h.config });
     const moments = [T0, T0 - 7 * MINUTE_MS, T0 + 20 * MINUTE_MS, T0 - DAY_MS, T0 - 2 * DAY_MS + 13 * MINUTE_MS];
     for (let i = 0; i < 40; i += 1) moments.push(T0 - Math.floor(next() * 3 * DAY_MS));
     for (const now of moments) {
-      const all = h.store.reports.buckets(slug, communitySinceAt(now));
-      const data = reader.read(slug, now)!;
-      const reporters = h.store.reports.allocations(slug, communityWindowStart(now));
+      const all = await h.store.reports.buckets(slug, communitySinceAt(now));
+      const data = (await reader.read(slug, now))!;
+      const reporters = await h.store.reports.allocations(slug, communityWindowStart(now));
       expect(data.community, new Date(now).toISOString()).toEqual(summariseCommunity(all, now, undefined, reporters));
       expect(data.buckets).toEqual(all);
     }
-    const spikes = moments.filter((now) => reader.read(slug, now)!.community.spike).length;
+    const reads = await Promise.all(moments.map((now) => reader.read(slug, now)));
+    const spikes = reads.filter((data) => data!.community.spike).length;
     expect(spikes).toBeGreaterThan(0);
     expect(spikes).toBeLessThan(moments.length);
   });

@@ -35,15 +35,15 @@ describe('a flood from one client', () => {
       /^Thank you: we have received many reports from your network in the last few minutes, which is all we need for now\. You can send more in \d+ minutes?\.$/,
     );
     expect(Number(limited!.headers['retry-after'])).toBeGreaterThan(0);
-    expect(storedReports(h)).toHaveLength(30);
-    expect(countedReports(h)).toBe(1);
+    expect(await storedReports(h)).toHaveLength(30);
+    expect(await countedReports(h)).toBe(1);
 
     // The budget is per client across both routes and every provider; another client is unaffected.
     const form = await postForm(h, 'anthropic', { category: 'timeout', token: await pageToken(h, '/anthropic') });
     expect(form.statusCode).toBe(429);
     expect(textOf(form.body)).toContain('Too many requests');
     expect((await postJson(h, 'openai', { category: 'auth' }, { remoteAddress: '198.51.100.2' })).statusCode).toBe(202);
-    expect(countedReports(h)).toBe(2);
+    expect(await countedReports(h)).toBe(2);
   });
 
   it('with the rate limit raised, counts once per category per 30 minutes and answers every post the same', async () => {
@@ -55,14 +55,14 @@ describe('a flood from one client', () => {
       if (i % 997 === 0) expect(answerOf(res)).toEqual(first);
       else expect(res.statusCode).toBe(202);
     }
-    expect(storedReports(h)).toHaveLength(FLOOD);
-    expect(countedReports(h)).toBe(1);
-    expect(storedReports(h).filter((r) => r.ignoredReason === 'duplicate')).toHaveLength(FLOOD - 1);
+    expect(await storedReports(h)).toHaveLength(FLOOD);
+    expect(await countedReports(h)).toBe(1);
+    expect((await storedReports(h)).filter((r) => r.ignoredReason === 'duplicate')).toHaveLength(FLOOD - 1);
 
     await postJson(h, 'openai', { category: 'timeout' });
     h.clock.now = T0 + COMMUNITY_DEDUPE_MS;
     await postJson(h, 'openai', { category: 'auth' });
-    expect(countedReports(h)).toBe(3);
+    expect(await countedReports(h)).toBe(3);
   });
 
   it('across midnight (a new salt) is still counted once per 30 minutes', async () => {
@@ -71,8 +71,8 @@ describe('a flood from one client', () => {
     await postJson(h, 'openai', { category: 'auth' });
     h.clock.now = beforeMidnight + 15 * MINUTE_MS;
     await postJson(h, 'openai', { category: 'auth' });
-    expect(countedReports(h)).toBe(1);
-    const [before, after] = storedReports(h);
+    expect(await countedReports(h)).toBe(1);
+    const [before, after] = await storedReports(h);
     expect(after!.clientHash).not.toBe(before!.clientHash);
   });
 });
@@ -89,25 +89,25 @@ describe('X-Forwarded-For', () => {
     for (let i = 1; i <= 20; i += 1)
       statuses.push((await postJson(h, 'openai', { category: 'auth' }, forged(i))).statusCode);
     expect(statuses.filter((s) => s === 202)).toHaveLength(5);
-    expect(countedReports(h)).toBe(1);
-    expect(new Set(storedReports(h).map((r) => r.clientHash)).size).toBe(1);
+    expect(await countedReports(h)).toBe(1);
+    expect(new Set((await storedReports(h)).map((r) => r.clientHash)).size).toBe(1);
   });
 
   it('from an untrusted peer stays ignored when TRUST_PROXY names another proxy', async () => {
     h = await createHarness({ env: { TRUST_PROXY: '127.0.0.1' } });
     for (let i = 1; i <= 10; i += 1) await postJson(h, 'openai', { category: 'auth' }, forged(i));
-    expect(countedReports(h)).toBe(1);
+    expect(await countedReports(h)).toBe(1);
   });
 
   it('from a trusted proxy names the client, and only the address the proxy itself added', async () => {
     h = await createHarness({ env: { TRUST_PROXY: '127.0.0.1' } });
     const viaProxy = (xff: string): Client => ({ remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': xff } });
     for (let i = 1; i <= 10; i += 1) await postJson(h, 'openai', { category: 'auth' }, viaProxy(`198.51.100.${i}`));
-    expect(countedReports(h)).toBe(10);
+    expect(await countedReports(h)).toBe(10);
     // A client that forges its own header behind our proxy is still its real address, the right-most one.
     for (let i = 1; i <= 10; i += 1)
       await postJson(h, 'openai', { category: 'timeout' }, viaProxy(`10.9.9.${i}, 192.0.2.44`));
-    expect(countedReports(h)).toBe(11);
+    expect(await countedReports(h)).toBe(11);
   });
 });
 
@@ -116,10 +116,10 @@ describe('IPv6', () => {
     h = await createHarness();
     for (let i = 1; i <= 10; i += 1)
       await postJson(h, 'openai', { category: 'auth' }, { remoteAddress: `2001:db8:aa:bb::${i.toString(16)}` });
-    expect(countedReports(h)).toBe(1);
+    expect(await countedReports(h)).toBe(1);
     for (let i = 1; i <= 10; i += 1)
       await postJson(h, 'openai', { category: 'auth' }, { remoteAddress: `2001:db8:aa:${i.toString(16)}::1` });
-    expect(countedReports(h)).toBe(11);
+    expect(await countedReports(h)).toBe(11);
   });
 });
 
@@ -141,7 +141,7 @@ describe('the honeypot and the minimum fill time', () => {
       { remoteAddress: '198.51.100.2' },
     );
     expect(answerOf(bot)).toEqual(answerOf(person));
-    expect(storedReports(h).map((r) => [r.counted, r.ignoredReason])).toEqual([
+    expect((await storedReports(h)).map((r) => [r.counted, r.ignoredReason])).toEqual([
       [0, 'honeypot'],
       [1, null],
     ]);
@@ -155,7 +155,7 @@ describe('the honeypot and the minimum fill time', () => {
     h.clock.now += SECOND_MS;
     const patient = await postForm(h, 'openai', { category: 'auth', token }, { remoteAddress: '198.51.100.2' });
     expect(answerOf(hasty)).toEqual(answerOf(patient));
-    expect(storedReports(h).map((r) => [r.counted, r.ignoredReason])).toEqual([
+    expect((await storedReports(h)).map((r) => [r.counted, r.ignoredReason])).toEqual([
       [0, 'too_fast'],
       [1, null],
     ]);
@@ -172,6 +172,6 @@ describe('the honeypot and the minimum fill time', () => {
     const counted = await postForm(h, 'openai', { category: 'auth', token });
     const duplicate = await postForm(h, 'openai', { category: 'auth', token });
     expect(answerOf(duplicate)).toEqual(answerOf(counted));
-    expect(storedReports(h).map((r) => r.ignoredReason)).toEqual([null, 'duplicate']);
+    expect((await storedReports(h)).map((r) => r.ignoredReason)).toEqual([null, 'duplicate']);
   });
 });

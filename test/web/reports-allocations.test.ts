@@ -55,7 +55,7 @@ describe('a community spike', () => {
     expect(reports.spike).toBe(false);
     expect(reports.rules.spikeMinAllocations).toBe(COMMUNITY_SPIKE_MIN_ALLOCATIONS);
     expect(level).not.toBe('degraded');
-    const rows = h.store.db.prepare('SELECT client_hash AS c, allocation_hash AS a FROM reports').all() as {
+    const rows = h.store.sqlite!.prepare('SELECT client_hash AS c, allocation_hash AS a FROM reports').all() as {
       c: string;
       a: string;
     }[];

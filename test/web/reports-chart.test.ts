@@ -16,9 +16,9 @@ const get = (url: string) => h.app.inject({ method: 'GET', url });
 const chartOf = (html: string) => /<figure class="chart">[\s\S]*?<\/figure>/.exec(html)?.[0] ?? '';
 
 /** Counted reports as if sent by `count` different clients at `at`. */
-function seed(at: number, count: number, category: ReportCategory = 'auth', slug = 'openai') {
+async function seed(at: number, count: number, category: ReportCategory = 'auth', slug = 'openai') {
   for (let i = 0; i < count; i += 1) {
-    h.store.reports.add({
+    await h.store.reports.add({
       providerSlug: slug,
       category,
       httpStatus: null,
@@ -53,11 +53,11 @@ describe('the chart', () => {
   });
 
   it('draws a bar per 15 minutes with reports and the usual range as a band', async () => {
-    seed(T0, 3);
-    seed(T0 - 2 * HOUR_MS, 1, 'timeout');
-    seed(T0 - 2 * HOUR_MS, 1, 'quota');
-    seed(T0 - 25 * HOUR_MS, 4); // outside the chart, inside the band's history
-    for (let day = 1; day <= 7; day += 1) seed(T0 - 6 * HOUR_MS - day * DAY_MS, day);
+    await seed(T0, 3);
+    await seed(T0 - 2 * HOUR_MS, 1, 'timeout');
+    await seed(T0 - 2 * HOUR_MS, 1, 'quota');
+    await seed(T0 - 25 * HOUR_MS, 4); // outside the chart, inside the band's history
+    for (let day = 1; day <= 7; day += 1) await seed(T0 - 6 * HOUR_MS - day * DAY_MS, day);
     const chart = chartOf((await get('/openai')).body);
     // One stroke per 15 minutes with reports: `M x bottom V top`.
     const path = /<path class="chart-bar" stroke-width="[\d.]+" d="([^"]+)"\/>/.exec(chart)![1]!;
@@ -93,10 +93,10 @@ describe('the chart', () => {
 
 describe('what we are seeing', () => {
   it('shows the sentence, the top categories and the last report, the same in HTML and JSON', async () => {
-    seed(T0 + 3 * 60_000, 9, 'auth');
-    seed(T0 - COMMUNITY_BUCKET_MS, 4, 'timeout');
-    seed(T0 - COMMUNITY_BUCKET_MS, 1, 'other');
-    for (let day = 1; day <= 7; day += 1) seed(T0 - day * DAY_MS, 2);
+    await seed(T0 + 3 * 60_000, 9, 'auth');
+    await seed(T0 - COMMUNITY_BUCKET_MS, 4, 'timeout');
+    await seed(T0 - COMMUNITY_BUCKET_MS, 1, 'other');
+    for (let day = 1; day <= 7; day += 1) await seed(T0 - day * DAY_MS, 2);
     const html = (await get('/openai')).body;
     const block = textOf(/<section[^>]*id="now"[\s\S]*?<\/section>/.exec(html)![0]);
     const sentence = '14 reports in the last 30 minutes, 7× the usual level; most: authentication errors (9).';
@@ -124,7 +124,7 @@ describe('what we are seeing', () => {
   });
 
   it('turns a spike into the community signal: degraded at most, with its reason, on the page and in the API', async () => {
-    seed(T0, 400, 'server_error');
+    await seed(T0, 400, 'server_error');
     const html = (await get('/openai')).body;
     expect(textOf(/<section[^>]*id="answer"[\s\S]*?<\/section>/.exec(html)![0])).toMatch(/Current status Degraded/);
     expect(textOf(html)).toContain(
@@ -136,9 +136,9 @@ describe('what we are seeing', () => {
   });
 
   it('gives an error page the counts of its own category next to the total', async () => {
-    seed(T0, 6, 'auth');
-    seed(T0, 30, 'timeout');
-    for (let day = 1; day <= 7; day += 1) seed(T0 - day * DAY_MS, 40, 'timeout');
+    await seed(T0, 6, 'auth');
+    await seed(T0, 30, 'timeout');
+    for (let day = 1; day <= 7; day += 1) await seed(T0 - day * DAY_MS, 40, 'timeout');
     const block = textOf(
       /<section[^>]*id="now"[\s\S]*?<\/section>/.exec((await get('/openai/error/auth-error')).body)![0],
     );

@@ -77,7 +77,7 @@ describe('sending the form', () => {
     expect(textOf((await get('/openai')).body)).toContain('1 report in the last 30 minutes');
     expect(text).toContain('Last report: 22 Nov 2026, 12:00 UTC (just now)');
 
-    expect(storedReports(h)).toEqual([
+    expect(await storedReports(h)).toEqual([
       expect.objectContaining({
         provider: 'openai',
         category: 'auth',
@@ -136,7 +136,7 @@ describe('the JSON twin', () => {
     expect(api.reports).toMatchObject({ recent: 1, byCategory: { timeout: 1 }, spike: false });
     expect(api.reports.sentence).toBe('1 report in the last 30 minutes, within the usual level; most: timeouts (1).');
     expect(textOf((await get('/openai')).body)).toContain(api.reports.sentence);
-    expect(storedReports(h)).toEqual([
+    expect(await storedReports(h)).toEqual([
       expect.objectContaining({ httpStatus: 504, model: 'gpt-4o', sdk: 'javascript', region: 'asia', counted: 1 }),
     ]);
   });
@@ -147,7 +147,7 @@ describe('the JSON twin', () => {
       (await postJson(h, 'mistral', { category: 'quota', httpStatus: null, model: null, sdk: null, region: null }))
         .statusCode,
     ).toBe(202);
-    expect(storedReports(h).map((r) => [r.httpStatus, r.model, r.sdk, r.region])).toEqual([
+    expect((await storedReports(h)).map((r) => [r.httpStatus, r.model, r.sdk, r.region])).toEqual([
       [null, null, null, null],
       [null, null, null, null],
     ]);
@@ -178,7 +178,7 @@ describe('bad input', () => {
       expect(res.statusCode).toBe(400);
       expect(res.json().error.status).toBe(400);
       expect(res.json().error.message).toContain(message);
-      expect(storedReports(h)).toEqual([]);
+      expect(await storedReports(h)).toEqual([]);
     },
   );
 
@@ -209,7 +209,7 @@ describe('bad input', () => {
       expect(res.headers['content-type']).toContain('text/html');
       expect(textOf(res.body)).toContain('That request is not valid');
       expect(textOf(res.body)).toContain(message);
-      expect(storedReports(h)).toEqual([]);
+      expect(await storedReports(h)).toEqual([]);
     },
   );
 
@@ -227,7 +227,7 @@ describe('bad input', () => {
     const expired = await postForm(h, 'openai', { category: 'auth', token: openai });
     expect(expired.statusCode).toBe(400);
     expect(textOf(expired.body)).toContain('This report form has expired. Reload the page');
-    expect(storedReports(h)).toEqual([]);
+    expect(await storedReports(h)).toEqual([]);
   });
 
   it('an unknown provider gets 404 on both routes', async () => {
@@ -243,7 +243,7 @@ describe('bad input', () => {
     const form = await postForm(h, 'openai', { category: 'auth', token: 'x', model: 'x'.repeat(9000) });
     expect(form.statusCode).toBe(413);
     expect(textOf(form.body)).toContain('That request is too large');
-    expect(storedReports(h)).toEqual([]);
+    expect(await storedReports(h)).toEqual([]);
   });
 
   it('a body of the wrong type gets 415', async () => {
@@ -284,7 +284,7 @@ describe('cross-site and same-site posts', () => {
     const form = await postForm(h, 'openai', { category: 'auth', token }, { headers });
     expect(form.statusCode).toBe(403);
     expect(textOf(form.body)).toContain('That request is not allowed');
-    expect(storedReports(h)).toEqual([]);
+    expect(await storedReports(h)).toEqual([]);
   });
 
   const accepted: [string, Record<string, string>][] = [
@@ -301,6 +301,6 @@ describe('cross-site and same-site posts', () => {
     const token = await pageToken(h, '/openai');
     h.clock.now += 5 * SECOND_MS;
     expect((await postForm(h, 'openai', { category: 'timeout', token }, { headers })).statusCode).toBe(303);
-    expect(countedReports(h)).toBe(2);
+    expect(await countedReports(h)).toBe(2);
   });
 });

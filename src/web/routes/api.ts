@@ -12,13 +12,13 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
   const { catalog, config, reader, store, pages, now } = deps;
 
   app.get('/api/v1/providers', async (request, reply) =>
-    pages.serveJson(request, reply, 'api:providers', store.versions.global(), () => {
+    pages.serveJson(request, reply, 'api:providers', store.versions.global(), async () => {
       const at = now();
       return {
         generatedAt: toIso(at),
-        providers: reader
-          .readAll(at)
-          .map((data) => providerJson(data, catalog, config.siteUrl, config.probeIntervalMs)),
+        providers: (await reader.readAll(at)).map((data) =>
+          providerJson(data, catalog, config.siteUrl, config.probeIntervalMs),
+        ),
       };
     }),
   );
@@ -26,13 +26,25 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get<{ Params: { provider: string } }>('/api/v1/providers/:provider', async (request, reply) => {
     const provider = catalog.providerBySlug.get(request.params.provider);
     if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
-    return pages.serveJson(request, reply, `api:providers/${provider.slug}`, store.versions.of(provider.slug), () => {
-      const at = now();
-      return {
-        generatedAt: toIso(at),
-        ...providerJson(reader.read(provider.slug, at)!, catalog, config.siteUrl, config.probeIntervalMs, true),
-      };
-    });
+    return pages.serveJson(
+      request,
+      reply,
+      `api:providers/${provider.slug}`,
+      store.versions.of(provider.slug),
+      async () => {
+        const at = now();
+        return {
+          generatedAt: toIso(at),
+          ...providerJson(
+            (await reader.read(provider.slug, at))!,
+            catalog,
+            config.siteUrl,
+            config.probeIntervalMs,
+            true,
+          ),
+        };
+      },
+    );
   });
 
   app.get<{ Params: { provider: string; error: string } }>(
@@ -44,9 +56,10 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
       if (!errorType)
         throw new NotFound(`We have no page for the error "${request.params.error}" of ${provider.name}.`);
       const key = `api:providers/${provider.slug}/errors/${errorType.slug}`;
-      return pages.serveJson(request, reply, key, store.versions.of(provider.slug), () => {
+      return pages.serveJson(request, reply, key, store.versions.of(provider.slug), async () => {
         const at = now();
-        return { generatedAt: toIso(at), ...errorJson(reader.read(provider.slug, at)!, errorType, config.siteUrl) };
+        const data = (await reader.read(provider.slug, at))!;
+        return { generatedAt: toIso(at), ...errorJson(data, errorType, config.siteUrl) };
       });
     },
   );

@@ -22,8 +22,8 @@ export function registerBadgeRoutes(app: FastifyInstance, deps: WebDeps): void {
 
   app.get<{ Params: { provider: string } }>(providerBadgePath(':provider'), async (request, reply) => {
     const provider = providerOf(request.params.provider);
-    return pages.serveAs(request, reply, `badge:${provider.slug}`, store.versions.of(provider.slug), SVG, () =>
-      pages.text('machine/badge', badgeView(provider.name, reader.read(provider.slug, now())!.status.level)),
+    return pages.serveAs(request, reply, `badge:${provider.slug}`, store.versions.of(provider.slug), SVG, async () =>
+      pages.text('machine/badge', badgeView(provider.name, (await reader.read(provider.slug, now()))!.status.level)),
     );
   });
 
@@ -34,7 +34,7 @@ export function registerBadgeRoutes(app: FastifyInstance, deps: WebDeps): void {
       const wanted = request.params.component;
       const named = (names: string[]) => names.find((name) => slugOf(name) === wanted);
       // One indexed query before the cache, so that unknown names never become cache entries.
-      const stored = store.components.list(provider.slug).map((c) => c.name);
+      const stored = (await store.components.list(provider.slug)).map((c) => c.name);
       const name = named(stored.length > 0 ? stored : provider.components.map((c) => c.name));
       if (!name) throw new NotFound(`${provider.name} has no component "${wanted}".`);
       return pages.serveAs(
@@ -43,8 +43,8 @@ export function registerBadgeRoutes(app: FastifyInstance, deps: WebDeps): void {
         `badge:${provider.slug}/${wanted}`,
         store.versions.of(provider.slug),
         SVG,
-        () => {
-          const data = reader.read(provider.slug, now())!;
+        async () => {
+          const data = (await reader.read(provider.slug, now()))!;
           return pages.text(
             'machine/badge',
             badgeView(`${provider.name} ${name}`, componentLevel(data.assessment, name)),

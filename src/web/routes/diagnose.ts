@@ -28,7 +28,9 @@ export async function registerDiagnoseRoutes(app: FastifyInstance, deps: WebDeps
   let diagnoser: Diagnoser | undefined;
   const diagnose = (text: string, provider: string) =>
     (diagnoser ??= createDiagnoser(catalog)).diagnose(text, provider || undefined);
-  const read = (slug: string) => reader.read(slug, now())!;
+  const noData = (): never => {
+    throw new Error('the diagnose form has no result to show live data for');
+  };
   const knownProvider = (slug: string) => {
     if (slug !== '' && !catalog.providerBySlug.has(slug))
       throw new BadRequest(`We do not track a provider called "${slug}".`);
@@ -48,7 +50,7 @@ export async function registerDiagnoseRoutes(app: FastifyInstance, deps: WebDeps
     scope.get('/diagnose', async (request, reply) => {
       const provider = knownProvider(parseOr400(FormQuery, request.query, 'query').provider);
       return pages.serve(request, reply, `page:/diagnose?provider=${provider}`, CATALOG_ONLY, () => {
-        const view = diagnoseView(catalog, { text: '', provider }, null, read);
+        const view = diagnoseView(catalog, { text: '', provider }, null, noData);
         return pages.html('diagnose', meta('/diagnose', view), view);
       });
     });
@@ -56,7 +58,11 @@ export async function registerDiagnoseRoutes(app: FastifyInstance, deps: WebDeps
     scope.post('/diagnose', async (request, reply) => {
       const input = parseOr400(Paste, request.body ?? {}, 'form');
       const provider = knownProvider(input.provider);
-      const view = diagnoseView(catalog, { text: input.text, provider }, diagnose(input.text, provider), read);
+      const diagnosis = diagnose(input.text, provider);
+      const best = diagnosis.matches[0]?.provider.slug;
+      // The view shows live data for the best match only: read it before rendering.
+      const data = best === undefined ? undefined : await reader.read(best, now());
+      const view = diagnoseView(catalog, { text: input.text, provider }, diagnosis, () => data!);
       const html = await pages.html('diagnose', meta('/diagnose', view), view);
       return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
     });
@@ -72,18 +78,20 @@ export async function registerDiagnoseRoutes(app: FastifyInstance, deps: WebDeps
         redacted: d.redacted,
         redactions: d.redactions,
         providerKnown: d.providerKnown,
-        matches: top.map((m, i) => {
-          const base = {
-            provider: m.provider.slug,
-            error: m.errorType.slug,
-            score: m.score,
-            reasons: m.reasons,
-            html: `${deps.config.siteUrl}/${m.provider.slug}/error/${m.errorType.slug}`,
-          };
-          if (i > 0 || !d.providerKnown) return base;
-          const live = liveMatchView(m, reader.read(m.provider.slug, at)!);
-          return { ...base, level: live.status.level, verdict: live.verdict.verdict, verdictText: live.verdict.text };
-        }),
+        matches: await Promise.all(
+          top.map(async (m, i) => {
+            const base = {
+              provider: m.provider.slug,
+              error: m.errorType.slug,
+              score: m.score,
+              reasons: m.reasons,
+              html: `${deps.config.siteUrl}/${m.provider.slug}/error/${m.errorType.slug}`,
+            };
+            if (i > 0 || !d.providerKnown) return base;
+            const live = liveMatchView(m, (await reader.read(m.provider.slug, at))!);
+            return { ...base, level: live.status.level, verdict: live.verdict.verdict, verdictText: live.verdict.text };
+          }),
+        ),
       });
     });
   });

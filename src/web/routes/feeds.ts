@@ -14,9 +14,9 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDeps): void {
   const site = { siteUrl: config.siteUrl, siteName: config.siteName };
 
   app.get(allFeedPath, async (request, reply) =>
-    pages.serveAs(request, reply, `feed:${allFeedPath}`, store.versions.global(), ATOM, () => {
+    pages.serveAs(request, reply, `feed:${allFeedPath}`, store.versions.global(), ATOM, async () => {
       const at = now();
-      return pages.text('machine/atom', allProvidersFeedView(reader.readAll(at), site, at));
+      return pages.text('machine/atom', allProvidersFeedView(await reader.readAll(at), site, at));
     }),
   );
 
@@ -29,7 +29,7 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDeps): void {
       `feed:${providerFeedPath(provider.slug)}`,
       store.versions.of(provider.slug),
       ATOM,
-      () => pages.text('machine/atom', providerFeedView(reader.read(provider.slug, now())!, site)),
+      async () => pages.text('machine/atom', providerFeedView((await reader.read(provider.slug, now()))!, site)),
     );
   });
 }

@@ -29,8 +29,9 @@ export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
     const errorType = catalog.errorTypeBySlug.get(request.params.error);
     if (!errorType) throw new NotFound(`We have no guide for an error called "${request.params.error}".`);
     const path = `/errors/${errorType.slug}`;
-    return pages.serve(request, reply, `page:${path}`, store.versions.global(), () => {
-      const view = guideView(errorType, reader.readAll(now()), catalog);
+    return pages.serve(request, reply, `page:${path}`, store.versions.global(), async () => {
+      // Each provider's verdict on this error weighs the reports of its category: read the buckets too.
+      const view = guideView(errorType, await reader.readAll(now(), { chart: true }), catalog);
       return pages.html(
         'error-guide',
         { title: view.title, description: view.description, path, breadcrumbs: view.breadcrumbs },
@@ -44,8 +45,8 @@ export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
     if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
     const path = `/${provider.slug}/is-it-down`;
     // Alternatives come from every provider, so the page changes with any provider's data.
-    return pages.serve(request, reply, `page:${path}`, store.versions.global(), () => {
-      const all = reader.readAll(now());
+    return pages.serve(request, reply, `page:${path}`, store.versions.global(), async () => {
+      const all = await reader.readAll(now());
       const view = isItDownView(
         all.find((d) => d.provider.slug === provider.slug)!,
         all,
@@ -62,24 +63,30 @@ export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get<{ Params: { provider: string } }>('/api/v1/providers/:provider/is-it-down', async (request, reply) => {
     const provider = catalog.providerBySlug.get(request.params.provider);
     if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
-    return pages.serveJson(request, reply, `api:providers/${provider.slug}/is-it-down`, store.versions.global(), () => {
-      const at = now();
-      const all = reader.readAll(at);
-      const data = all.find((d) => d.provider.slug === provider.slug)!;
-      const view = isItDownView(data, all, catalog);
-      return {
-        generatedAt: toIso(at),
-        provider: provider.slug,
-        answer: view.direct.answer,
-        label: view.direct.label,
-        sentence: view.answer.verdict?.text ?? '',
-        evidence: data.assessment.down.evidence.map(reasonJson),
-        level: view.answer.level.level,
-        affectedComponents: view.affected.map((c) => ({ name: c.name, level: c.status.level })),
-        alternatives: view.alternatives.map((a) => a.slug),
-        html: `${config.siteUrl}/${provider.slug}/is-it-down`,
-      };
-    });
+    return pages.serveJson(
+      request,
+      reply,
+      `api:providers/${provider.slug}/is-it-down`,
+      store.versions.global(),
+      async () => {
+        const at = now();
+        const all = await reader.readAll(at);
+        const data = all.find((d) => d.provider.slug === provider.slug)!;
+        const view = isItDownView(data, all, catalog);
+        return {
+          generatedAt: toIso(at),
+          provider: provider.slug,
+          answer: view.direct.answer,
+          label: view.direct.label,
+          sentence: view.answer.verdict?.text ?? '',
+          evidence: data.assessment.down.evidence.map(reasonJson),
+          level: view.answer.level.level,
+          affectedComponents: view.affected.map((c) => ({ name: c.name, level: c.status.level })),
+          alternatives: view.alternatives.map((a) => a.slug),
+          html: `${config.siteUrl}/${provider.slug}/is-it-down`,
+        };
+      },
+    );
   });
 
   app.get('/methodology', async (request, reply) =>

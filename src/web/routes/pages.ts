@@ -19,9 +19,9 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
 
   app.get('/', async (request, reply) => {
     const { q = '' } = parseOr400(HomeQuery, request.query, 'query');
-    const render = () => {
+    const render = async () => {
       const at = now();
-      const view = homeView(reader.readAll(at), q, config.siteName);
+      const view = homeView(await reader.readAll(at), q, config.siteName);
       return pages.html(
         'home',
         { title: view.title, description: view.description, path: '/', feeds: allFeedLinks() },
@@ -42,8 +42,8 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
     if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
     const { reported } = parseOr400(ProviderQuery, request.query, 'query');
     const key = `page:/${provider.slug}${reported ? `?reported=${reported}` : ''}`;
-    return pages.serve(request, reply, key, store.versions.of(provider.slug), () => {
-      const data = reader.read(provider.slug, now())!;
+    return pages.serve(request, reply, key, store.versions.of(provider.slug), async () => {
+      const data = (await reader.read(provider.slug, now()))!;
       const view = providerPageView(data, catalog, config.probeIntervalMs, {
         token: formTokens.issue(provider.slug, data.now),
         reported,
@@ -74,8 +74,8 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
       reply,
       `page:${path}${reported ? `?reported=${reported}` : ''}`,
       store.versions.of(provider.slug),
-      () => {
-        const data = reader.read(provider.slug, now())!;
+      async () => {
+        const data = (await reader.read(provider.slug, now()))!;
         const view = errorPageView(data, errorType, catalog, config.probeIntervalMs, {
           token: formTokens.issue(provider.slug, data.now),
           reported,

@@ -63,7 +63,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: WebDeps): void 
   }
 
   /** Stores the report; whether it counted is deliberately not returned, so no answer can depend on it. */
-  function receive(
+  async function receive(
     request: FastifyRequest,
     provider: Provider,
     category: ReportCategory,
@@ -71,7 +71,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: WebDeps): void 
     ignoredReason: Exclude<IgnoredReason, 'duplicate'> | null,
   ) {
     const at = now();
-    const counted = store.reports.submit({
+    const counted = await store.reports.submit({
       providerSlug: provider.slug,
       category,
       httpStatus: details.httpStatus ?? null,
@@ -104,7 +104,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: WebDeps): void 
     if (!stamp.ok) throw new BadRequest(stamp.problem);
 
     const ignored = form[HONEYPOT_FIELD] ? 'honeypot' : stamp.ageMs < REPORT_MIN_FILL_MS ? 'too_fast' : null;
-    receive(request, provider, form.category, form, ignored);
+    await receive(request, provider, form.category, form, ignored);
     const path = errorType ? `/${provider.slug}/error/${errorType.slug}` : `/${provider.slug}`;
     return reply
       .code(303)
@@ -118,7 +118,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: WebDeps): void 
     if (mediaType(request) !== 'application/json')
       throw new BadRequest('Send the report as JSON (Content-Type: application/json).', 415);
     const report = parseOr400(ReportJson, request.body, 'report');
-    receive(request, provider, report.category, report, null);
+    await receive(request, provider, report.category, report, null);
     return reply
       .code(202)
       .header('cache-control', 'no-store')
