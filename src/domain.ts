@@ -53,6 +53,19 @@ export type MaintenanceState = (typeof MAINTENANCE_STATES)[number];
 export const IMPACTS = ['none', 'minor', 'major', 'critical', 'maintenance', 'unknown'] as const;
 export type Impact = (typeof IMPACTS)[number];
 
+/** Incident and maintenance states after which nothing is open any more. */
+export const CLOSED_STATES: ReadonlySet<string> = new Set(['resolved', 'postmortem', 'completed']);
+/** Maintenance states during which the work is under way. */
+export const ACTIVE_MAINTENANCE_STATES: ReadonlySet<string> = new Set(['in_progress', 'verifying']);
+
+/** Open: not closed upstream and still listed by the source (an unlisted incident is over, end unknown). */
+export function isOpenIncident(incident: { kind: IncidentKind; state: string; unlistedAt: number | null }): boolean {
+  if (incident.unlistedAt !== null) return false;
+  return incident.kind === 'incident'
+    ? !CLOSED_STATES.has(incident.state)
+    : ACTIVE_MAINTENANCE_STATES.has(incident.state);
+}
+
 export const INCIDENT_KINDS = ['incident', 'maintenance'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -234,4 +247,54 @@ export type OfficialSnapshot = {
    * current (Statuspage summary.json); false for histories, which drop old entries.
    */
   listsAllOpen?: boolean;
+};
+
+/** What a notification announces. `level_changed` is about the API's level only (products apart). */
+export const EVENT_TYPES = [
+  'level_changed',
+  'incident_opened',
+  'incident_updated',
+  'incident_resolved',
+  'maintenance_started',
+  'maintenance_ended',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Where a subscription's notifications go. */
+export const CHANNELS = ['webhook', 'slack', 'discord', 'email'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const CHANNEL_LABELS: Record<Channel, string> = {
+  webhook: 'Webhook (signed JSON POST)',
+  slack: 'Slack incoming webhook',
+  discord: 'Discord webhook',
+  email: 'E-mail',
+};
+
+/** A subscription's state: waiting for its address to confirm, receiving, or stopped after failing for days. */
+export const SUBSCRIPTION_STATES = ['pending_confirmation', 'active', 'paused'] as const;
+export type SubscriptionState = (typeof SUBSCRIPTION_STATES)[number];
+
+/** A notification as recorded once and sent as is to webhooks (the other channels format it). */
+export type StatusEvent = {
+  id: string;
+  type: EventType;
+  at: string;
+  provider: { slug: string; name: string };
+  /** The API's level after the event, and before it. */
+  level: Level;
+  previousLevel: Level;
+  incident: {
+    id: string;
+    title: string;
+    source: 'official' | 'detected';
+    kind: IncidentKind;
+    state: string;
+    impact: Impact;
+    link: string | null;
+  } | null;
+  /** Components the event concerns (an incident's, or those not operational for a level change). */
+  components: string[];
+  /** The page to open. */
+  url: string;
 };

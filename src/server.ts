@@ -10,10 +10,19 @@ import { PRUNE_REPORTS_INTERVAL_MS, reportPruneTask } from './jobs/prune-reports
 import { PRUNE_SIGNALS_INTERVAL_MS, signalPruneTask } from './jobs/prune-signals.ts';
 import { createPollJob } from './jobs/poll.ts';
 import { createProbeJob } from './jobs/probe.ts';
+import { createDeliveryJob } from './jobs/deliver.ts';
+import { createEventRecorder } from './jobs/events.ts';
+import { createSender, createSmtpMailer } from './notify/send.ts';
+import { createProviderReader } from './web/provider-data.ts';
 import { upstreamPolicy } from './sources/addresses.ts';
 import { createConnectionLog, createHttpDoor, createUpstreamDispatcher, userAgentFor } from './sources/http.ts';
 import { openStore } from './store/index.ts';
 import { installShutdown } from './shutdown.ts';
+
+/** Longest one webhook or mail may take. */
+const NOTIFY_DEADLINE_MS = 10_000;
+/** Connections kept per receiver origin (the delivery job sends at most 8 at once to one). */
+const NOTIFY_CONNECTIONS_PER_ORIGIN = 8;
 
 /** Bad configuration or catalog: say exactly what is wrong, one line per problem, and stop. */
 function fail(error: unknown): never {
@@ -59,6 +68,25 @@ async function main(): Promise<void> {
     connectionLog,
     userAgent: userAgentFor(config.siteName, config.siteUrl),
   });
+  // Webhooks go through the same door with their own connections, so receivers never compete with polls.
+  const receiverDispatcher = createUpstreamDispatcher({ policy, connections: NOTIFY_CONNECTIONS_PER_ORIGIN });
+  const receiverDoor = createHttpDoor({
+    dispatcher: receiverDispatcher,
+    policy,
+    userAgent: userAgentFor(config.siteName, config.siteUrl),
+  });
+  const mailer = config.smtpUrl
+    ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom, deadlineMs: NOTIFY_DEADLINE_MS })
+    : null;
+  const sender = createSender({
+    door: receiverDoor,
+    mailer,
+    siteUrl: config.siteUrl,
+    siteName: config.siteName,
+    deadlineMs: NOTIFY_DEADLINE_MS,
+    now: Date.now,
+  });
+  const reader = createProviderReader({ store, catalog, config });
   const sqlite = store.sqlite;
   // Every schedule the jobs run; built afresh each time this node takes the job lock, closed when it loses it.
   const schedules = (): Schedule[] => [
@@ -86,6 +114,28 @@ async function main(): Promise<void> {
       log: app.log,
       onError: (task, err) => app.log.error({ err, host: task.host }, 'probe failed'),
     }),
+    createDeliveryJob({
+      store,
+      sender,
+      recorder: createEventRecorder({
+        store,
+        catalog,
+        siteUrl: config.siteUrl,
+        now: Date.now,
+        log: app.log,
+        assess: async (slug, now) => {
+          const data = await reader.read(slug, now);
+          if (!data) return undefined;
+          const troubled = (data.components ?? []).filter((c) => c.level !== 'operational' && c.level !== 'unknown');
+          return {
+            level: data.status.level,
+            reasons: data.status.reasons,
+            troubledComponents: troubled.map((c) => c.name),
+          };
+        },
+      }),
+      log: app.log,
+    }),
   ];
   if (config.jobs) {
     leadership = createLeadership({
@@ -96,7 +146,12 @@ async function main(): Promise<void> {
     });
   }
   const jobs = leadership ? [leadership] : [];
-  installShutdown({ app, jobs, resources: [dispatcher], store });
+  installShutdown({
+    app,
+    jobs,
+    resources: [dispatcher, receiverDispatcher, ...(mailer ? [{ close: () => mailer.close() }] : [])],
+    store,
+  });
 
   await app.listen({ port: config.port, host: config.host });
   for (const job of jobs) job.start();

@@ -28,6 +28,29 @@ export function incidentMatches(incident: IncidentLike, keywords: readonly strin
   );
 }
 
+type CountingRule = Pick<ErrorType, 'incidentKeywords' | 'usualSide' | 'probeTroubleCounts'>;
+
+/**
+ * Whether an incident or maintenance counts as the provider's side of this error: its words match the error's
+ * keywords, or it is an incident and the error is usually the provider's (any API trouble causes it).
+ */
+export function incidentCounts(errorType: CountingRule, incident: IncidentLike): boolean {
+  return (
+    incidentMatches(incident, errorType.incidentKeywords) ||
+    (errorType.usualSide === 'provider' && incident.kind === 'incident')
+  );
+}
+
+/**
+ * Whether a change of the API's level counts for this error: the error is usually the provider's, or the probe
+ * drives the level and probe trouble counts for it, or the level's reasons speak of the error's words.
+ */
+export function levelChangeCounts(errorType: CountingRule, reasons: readonly Reason[]): boolean {
+  if (errorType.usualSide === 'provider') return true;
+  if (errorType.probeTroubleCounts && reasons.some((r) => r.signal === 'probe' && r.level !== null)) return true;
+  return reasons.some((r) => hasKeyword(r.text, errorType.incidentKeywords));
+}
+
 export type VerdictInput = {
   providerName: string;
   errorType: Pick<ErrorType, 'category' | 'incidentKeywords' | 'usualSide' | 'probeProves' | 'probeTroubleCounts'>;
@@ -55,8 +78,7 @@ function providerEvidence(input: VerdictInput): Reason[] {
   }
   if (official.state === 'fresh') {
     for (const incident of input.openIncidents) {
-      const relevant = incidentMatches(incident, errorType.incidentKeywords) || (any && incident.kind === 'incident');
-      if (!relevant) continue;
+      if (!incidentCounts(errorType, incident)) continue;
       const what = incident.kind === 'incident' ? 'reports an open incident' : 'has maintenance in progress';
       evidence.push({
         signal: 'official',

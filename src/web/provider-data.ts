@@ -2,7 +2,7 @@
 import type { Catalog } from '../catalog/load.ts';
 import type { Provider } from '../catalog/schema.ts';
 import type { Config } from '../config.ts';
-import { MAIN_DOCUMENT, type Signal } from '../domain.ts';
+import { MAIN_DOCUMENT, isOpenIncident, type Signal } from '../domain.ts';
 import {
   communitySinceAt,
   readCommunity,
@@ -27,8 +27,6 @@ export const INCIDENT_WINDOW_MS = 30 * DAY_MS;
 /** How far back the Live Signals block looks. */
 export const PROBE_WINDOW_MS = DAY_MS;
 
-const CLOSED = new Set(['resolved', 'postmortem', 'completed']);
-const ACTIVE_MAINTENANCE = new Set(['in_progress', 'verifying']);
 
 export type ProviderData = {
   provider: Provider;
@@ -53,10 +51,8 @@ export type ProviderReader = {
 };
 
 /** Open: not closed upstream and still listed by the source (an unlisted incident is over, end unknown). */
-export function isOpen(incident: Pick<IncidentRow, 'kind' | 'state' | 'unlistedAt'>): boolean {
-  if (incident.unlistedAt !== null) return false;
-  return incident.kind === 'incident' ? !CLOSED.has(incident.state) : ACTIVE_MAINTENANCE.has(incident.state);
-}
+export const isOpen = (incident: Pick<IncidentRow, 'kind' | 'state' | 'unlistedAt'>): boolean =>
+  isOpenIncident(incident);
 
 export function createProviderReader(deps: { store: Store; catalog: Catalog; config: Config }): ProviderReader {
   const { store, catalog, config } = deps;
