@@ -1,4 +1,5 @@
-// buildApp(deps): the Fastify application with its plugins and routes in one visible list. Tests call it; server.ts runs it.
+// buildApp(deps): the Fastify application with its plugins and routes in one visible list. Tests call it; server.ts
+// runs it.
 import { fileURLToPath } from 'node:url';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -7,6 +8,9 @@ import { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Catalog } from './catalog/load.ts';
 import type { Config } from './config.ts';
+import { createReadiness, databaseFile, writeCheckFor, type ReadinessCheck } from './ops/readiness.ts';
+import type { RenderRecorder, ReportRecorder, RequestRecorder } from './ops/recorder.ts';
+import { recordRequests } from './ops/request-metrics.ts';
 import { closeConnectionsWhenClosing } from './shutdown.ts';
 import type { Store } from './store/index.ts';
 import type { JobRole } from './web/deps.ts';
@@ -45,6 +49,10 @@ export type AppDeps = {
   healthy?: () => boolean | Promise<boolean>;
   /** This node's part in the jobs, for readiness (default: 'off', as when JOBS=false). */
   jobRole?: () => JobRole;
+  /** Readiness for /readyz (default: the database file is there and takes a write; no schedules watched). */
+  readiness?: ReadinessCheck;
+  /** Where requests, renders and reports are counted, when metrics are on. */
+  metrics?: RequestRecorder & RenderRecorder & ReportRecorder;
 };
 
 /** How often Node checks connections against the request and headers timeouts (its default is 30 s). */
@@ -81,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerSecurityHeaders(app, config);
   closeConnectionsWhenClosing(app);
+  if (deps.metrics) recordRequests(app, deps.metrics);
   // After the security headers, so a shed request's 503 still carries them.
   await registerPressure(app, {
     maxEventLoopDelayMs: config.maxEventLoopDelayMs,
@@ -94,12 +103,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     production: true,
   });
   await app.register(fastifyFormbody);
-  // Only the routes that ask for it are limited (app.rateLimit in the report routes); counts live in the database,
-  // so every node shares one budget per client.
-  await app.register(fastifyRateLimit, { global: false, store: databaseRateLimits(store, now) });
+  // Only the routes that ask for it are limited (app.rateLimit in the report routes). With several nodes the counts
+  // live in the database, so every node shares one budget per client; one SQLite process keeps them in memory.
+  await app.register(fastifyRateLimit, {
+    global: false,
+    ...(store.engine === 'postgres' ? { store: databaseRateLimits(store, now) } : { cache: 100_000 }),
+  });
 
   const assets = registerAssets(app, `${VIEWS_DIR}/assets`);
-  const cache = deps.cache ?? createRenderCache();
+  const cache = deps.cache ?? createRenderCache(deps.metrics ? { recorder: deps.metrics } : {});
   const pages = createPageRenderer(app, { config, assets, cache, now });
   const reader = createProviderReader({ store, catalog, config });
   const web = {
@@ -112,6 +124,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clientKeys: createClientKeys(config.secret),
     formTokens: createFormTokens(config.secret ?? undefined),
     jobRole: deps.jobRole ?? (() => 'off' as const),
+    readiness:
+      deps.readiness ??
+      createReadiness({
+        databasePath: store.sqlite ? databaseFile(config.databasePath) : null,
+        writeCheck: writeCheckFor(store),
+        now: Date.now,
+      }),
+    ...(deps.metrics ? { recorder: deps.metrics } : {}),
   };
 
   registerProblemHandlers(app, pages);

@@ -73,7 +73,7 @@ const EnvSchema = z
     MAX_EVENT_LOOP_DELAY_MS: z.coerce
       .number({ error: 'a whole number of milliseconds' })
       .int({ error: 'a whole number of milliseconds' })
-      .min(10, { error: 'a whole number of milliseconds, at least 10' })
+      .refine((ms) => ms === 0 || ms >= 10, { error: 'a whole number of milliseconds, at least 10 (or 0: off)' })
       .default(200),
     REPORT_RATE_LIMIT_PER_10_MIN: z.coerce
       .number({ error: 'a whole number of reports' })
@@ -95,6 +95,13 @@ const EnvSchema = z
       .int({ error: 'a whole number of subscriptions' })
       .min(1, { error: 'a whole number of subscriptions, at least 1' })
       .default(10),
+    METRICS_PORT: z.coerce
+      .number({ error: 'a port number' })
+      .int({ error: 'a port number' })
+      .min(0)
+      .max(65535, { error: 'a port number (0-65535)' })
+      .optional(),
+    METRICS_HOST: z.string().min(1, { error: 'a host name or address to listen on' }).default('127.0.0.1'),
   })
   .refine((env) => env.DATABASE_URL === undefined || env.SECRET !== undefined, {
     path: ['SECRET'],
@@ -136,7 +143,7 @@ export type Config = Readonly<{
   headersTimeoutMs: number;
   /** How long an idle keep-alive connection stays open. */
   keepAliveTimeoutMs: number;
-  /** Event-loop delay above which requests get 503 with Retry-After. */
+  /** Event-loop delay above which requests get 503 with Retry-After; 0 turns the limit off. */
   maxEventLoopDelayMs: number;
   /** Report submissions one client (salted network hash) may make in 10 minutes, counted or not. */
   reportRateLimitPer10Min: number;
@@ -146,6 +153,10 @@ export type Config = Readonly<{
   mailFrom: string;
   /** Subscriptions one client (salted network hash) may create in an hour. */
   subscriptionRateLimitPerHour: number;
+  /** Port of the Prometheus metrics listener; null: no metrics. */
+  metricsPort: number | null;
+  /** Address the metrics listener binds (loopback unless told otherwise). */
+  metricsHost: string;
 }>;
 
 const HIDDEN_VALUES = new Set(['DATABASE_URL', 'SECRET', 'SMTP_URL']);
@@ -197,6 +208,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.MAIL_FROM ?? `"${e.SITE_NAME.replace(/["\\\r\n]/g, '')}" <no-reply@${new URL(e.SITE_URL).hostname}>`,
     subscriptionRateLimitPerHour: e.SUBSCRIPTION_RATE_LIMIT_PER_HOUR,
+    metricsPort: e.METRICS_PORT ?? null,
+    metricsHost: e.METRICS_HOST,
   });
 }
 

@@ -1,7 +1,10 @@
-// Process entry: config → catalog → store → app → listen, and a graceful shutdown. The only file that listens.
+// Process entry: config → catalog → store → metrics → app → listen, and a graceful shutdown. The only file that
+// listens (the site, and the metrics on their own port when METRICS_PORT is set).
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { buildApp, loggerOptions } from './app.ts';
 import { CatalogError, loadCatalog } from './catalog/load.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
 import { CHECKPOINT_INTERVAL_MS, checkpointTask } from './jobs/checkpoint.ts';
 import { systemClock } from './jobs/clock.ts';
 import { createIntervalJob } from './jobs/interval.ts';
@@ -14,6 +17,11 @@ import { createDeliveryJob } from './jobs/deliver.ts';
 import { createEventRecorder } from './jobs/events.ts';
 import { createSender, createSmtpMailer } from './notify/send.ts';
 import { createProviderReader } from './web/provider-data.ts';
+import type { CycleStats } from './jobs/scheduler.ts';
+import { createJobWatch } from './ops/job-watch.ts';
+import { createMetricsServer } from './ops/metrics-server.ts';
+import type { Metrics } from './ops/metrics.ts';
+import { createReadiness, databaseFile, writeCheckFor } from './ops/readiness.ts';
 import { upstreamPolicy } from './sources/addresses.ts';
 import { createConnectionLog, createHttpDoor, createUpstreamDispatcher, userAgentFor } from './sources/http.ts';
 import { openStore } from './store/index.ts';
@@ -32,6 +40,27 @@ function fail(error: unknown): never {
   }
   throw error;
 }
+
+/** The metrics listener, before the site's: a port that cannot be had stops the process with one line. */
+async function listenForScrapes(server: Server, config: Config): Promise<Server> {
+  try {
+    await new Promise<void>((resolve, reject) =>
+      server.once('error', reject).listen(config.metricsPort ?? 0, config.metricsHost, resolve),
+    );
+    return server;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    process.stderr.write(
+      `METRICS_PORT=${config.metricsPort} METRICS_HOST=${config.metricsHost}: cannot listen there (${code})\n`,
+    );
+    process.exit(78);
+  }
+}
+
+const urlOf = (server: Server): string => {
+  const { address, family, port } = server.address() as AddressInfo;
+  return `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
+};
 
 async function main(): Promise<void> {
   let config, catalog;
@@ -52,12 +81,29 @@ async function main(): Promise<void> {
   await store.providers.sync(catalog.providers, Date.now());
 
   let leadership: Leadership | null = null;
+  const jobWatch = createJobWatch(systemClock.now);
+  // prom-client is loaded only when metrics are asked for: it costs start-up time and memory.
+  const metrics: Metrics | undefined =
+    config.metricsPort === null
+      ? undefined
+      : (await import('./ops/metrics.ts')).createMetrics({
+          databasePath: store.sqlite ? config.databasePath : null,
+          jobs: jobWatch,
+        });
+  const readiness = createReadiness({
+    databasePath: store.sqlite ? databaseFile(config.databasePath) : null,
+    writeCheck: writeCheckFor(store),
+    jobs: jobWatch,
+    now: systemClock.now,
+  });
   const app = await buildApp({
     config,
     catalog,
     store,
     logger: loggerOptions(config.logLevel),
     jobRole: () => (leadership === null ? 'off' : leadership.isLeader() ? 'leader' : 'standby'),
+    readiness,
+    ...(metrics ? { metrics } : {}),
   });
   const policy = upstreamPolicy(config.allowPrivateUpstreams);
   const connectionLog = createConnectionLog();
@@ -87,6 +133,11 @@ async function main(): Promise<void> {
     now: Date.now,
   });
   const reader = createProviderReader({ store, catalog, config });
+  // A schedule's heartbeat is the end of each cycle: readiness fails when one stops coming.
+  const heartbeat = (name: string, intervalMs: number) => {
+    const beat = jobWatch.watch(name, intervalMs);
+    return (stats: CycleStats) => beat(stats.startedAt + stats.durationMs);
+  };
   const sqlite = store.sqlite;
   // Every schedule the jobs run; built afresh each time this node takes the job lock, closed when it loses it.
   const schedules = (): Schedule[] => [
@@ -102,6 +153,8 @@ async function main(): Promise<void> {
       deadlineMs: config.pollTimeoutMs,
       concurrency: config.pollConcurrency,
       log: app.log,
+      ...(metrics ? { recorder: metrics } : {}),
+      onCycle: heartbeat('poll', config.pollIntervalMs),
       onError: (provider, err) => app.log.error({ err, provider: provider.slug }, 'poll failed'),
     }),
     createProbeJob({
@@ -112,6 +165,8 @@ async function main(): Promise<void> {
       intervalMs: config.probeIntervalMs,
       deadlineMs: config.probeTimeoutMs,
       log: app.log,
+      ...(metrics ? { recorder: metrics } : {}),
+      onCycle: heartbeat('probe', config.probeIntervalMs),
       onError: (task, err) => app.log.error({ err, host: task.host }, 'probe failed'),
     }),
     createDeliveryJob({
@@ -143,15 +198,27 @@ async function main(): Promise<void> {
       schedules,
       checkMs: leaderCheckMs(config.pollIntervalMs),
       log: app.log,
+      // A standby runs no schedule, so none of them can stall: watch them only while leading.
+      onStepDown: () => jobWatch.forgetAll(),
     });
   }
   const jobs = leadership ? [leadership] : [];
+  const metricsServer = metrics ? await listenForScrapes(createMetricsServer(metrics), config) : null;
+  const closeMetrics = {
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (!metricsServer) return resolve();
+        metricsServer.close(() => resolve());
+        metricsServer.closeAllConnections();
+      }),
+  };
   installShutdown({
     app,
     jobs,
-    resources: [dispatcher, receiverDispatcher, ...(mailer ? [{ close: () => mailer.close() }] : [])],
+    resources: [dispatcher, receiverDispatcher, closeMetrics, ...(mailer ? [{ close: () => mailer.close() }] : [])],
     store,
   });
+  if (metricsServer) app.log.info(`Metrics listening at ${urlOf(metricsServer)}/metrics`);
 
   await app.listen({ port: config.port, host: config.host });
   for (const job of jobs) job.start();

@@ -29,7 +29,26 @@ describe('parseConfig', () => {
       headersTimeoutMs: 10_000,
       keepAliveTimeoutMs: 10_000,
       maxEventLoopDelayMs: 200,
+      metricsPort: null,
+      metricsHost: '127.0.0.1',
     });
+  });
+
+  it('reads the metrics listener and lets the event-loop limit be turned off', () => {
+    expect(parseConfig({ METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5', MAX_EVENT_LOOP_DELAY_MS: '0' })).toMatchObject(
+      {
+        metricsPort: 9464,
+        metricsHost: '10.0.0.5',
+        maxEventLoopDelayMs: 0,
+      },
+    );
+    expect(() => parseConfig({ METRICS_PORT: 'metrics', MAX_EVENT_LOOP_DELAY_MS: '5' })).toThrow(
+      [
+        'Invalid configuration:',
+        '  MAX_EVENT_LOOP_DELAY_MS="5": expected a whole number of milliseconds, at least 10 (or 0: off)',
+        '  METRICS_PORT="metrics": expected a port number',
+      ].join('\n'),
+    );
   });
 
   it('refuses a headers timeout longer than the request timeout', () => {

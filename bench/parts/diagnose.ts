@@ -35,8 +35,11 @@ export default async function (): Promise<Record<string, unknown>> {
   const diagnoser = createDiagnoser(catalog);
   const bodies = readdirSync(fixtures).map((f) => readFileSync(join(fixtures, f), 'utf8'));
   const sdk =
-    "anthropic.InternalServerError: Error code: 529 - {'type': 'error', 'error': {'type': 'overloaded_error', 'message': 'Overloaded'}}";
-  const unit = `${sdk}\n  File "/app/worker.py", line 42, in handle\n    response = client.messages.create(model="claude-sonnet-4-5", max_tokens=1024)\n`;
+    'anthropic.InternalServerError: Error code: 529 - ' +
+    "{'type': 'error', 'error': {'type': 'overloaded_error', 'message': 'Overloaded'}}";
+  const unit =
+    `${sdk}\n  File "/app/worker.py", line 42, in handle\n` +
+    '    response = client.messages.create(model="claude-sonnet-4-5", max_tokens=1024)\n';
   const worst = unit.repeat(Math.ceil(MAX_PASTE_CHARS / unit.length)).slice(0, MAX_PASTE_CHARS);
 
   const engineBodies = time(2000, () => {

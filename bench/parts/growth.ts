@@ -110,13 +110,16 @@ export default async function (): Promise<Record<string, unknown>> {
     };
     console.log(`sample: ${sizes.reportRows} raw report rows, ${sizes.bucketRows} bucket rows over 90 days`);
     console.log(
-      `bytes per raw report row (table and both indexes): ${figures.bytesPerRawReportRow}; per bucket row: ${figures.bytesPerBucketRow}`,
+      `bytes per raw report row (table and both indexes): ${figures.bytesPerRawReportRow}; ` +
+        `per bucket row: ${figures.bytesPerBucketRow}`,
     );
     console.log(
-      `90 days at ${REPORTS_PER_SECOND}/s: ${rows90} raw rows ≈ ${figures.at10PerSecondFor90Days.rawMb} MB (pruned past 90 days); at most ${buckets90} bucket rows ≈ ${figures.at10PerSecondFor90Days.bucketMb} MB`,
+      `90 days at ${REPORTS_PER_SECOND}/s: ${rows90} raw rows ≈ ${figures.at10PerSecondFor90Days.rawMb} MB ` +
+        `(pruned past 90 days); at most ${buckets90} bucket rows ≈ ${figures.at10PerSecondFor90Days.bucketMb} MB`,
     );
     console.log(
-      `provider page render (cache bypassed): ${figures.providerPageRenderMs.with1MRawRows} ms with 1M raw rows, ${figures.providerPageRenderMs.withNoRawRows} ms with none (same buckets)`,
+      `provider page render (cache bypassed): ${figures.providerPageRenderMs.with1MRawRows} ms with 1M raw rows, ` +
+        `${figures.providerPageRenderMs.withNoRawRows} ms with none (same buckets)`,
     );
     return figures;
   } finally {

@@ -1,19 +1,23 @@
 // Pages benchmark: the real server (seeded catalog, 30 days of history) against a bare Fastify hello-world, each in
 // its own process and loaded by autocannon from another: throughput, latency, errors, latency at a fixed rate,
-// start-up time with 200 providers and 1 million report rows, and idle memory. It reports; it never fails.
+// start-up time with 200 providers and 1 million report rows, idle memory, and pages per second per node on SQLite
+// and on PostgreSQL (the same data, two nodes) side by side. Both run with plain `node`: the site as `npm start` runs
+// it (compiled by bench/build.ts), the baseline as JavaScript. It reports; it never fails.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../../src/catalog/load.ts';
+import { compiledServer, ROOT } from '../build.ts';
+import { BENCH_SECRET, benchPostgres, copyToPostgres, stopBenchPostgres } from '../engines.ts';
 import { seedDatabase } from '../seed.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SECONDS = Number(process.env.BENCH_PAGES_SECONDS ?? 8);
 const WARMUP_SECONDS = 2;
+/** Report rows behind the start-up measurement (fewer for a quick sanity run). */
+const BIG_REPORTS = Number(process.env.BENCH_PAGES_BIG_REPORTS ?? 1_000_000);
 const CONNECTIONS = 50;
 const PROVIDER = 'anthropic';
 const TARGETS = { ratio: 0.6, fixedRateP99Ms: 10, readyMs: 1000, idleRssMb: 90 };
@@ -40,21 +44,21 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Spawns `node --import tsx <file>` (one process, so its pid is the server's) and waits for a 200 from `/`. */
+/** Spawns `node <args>` (one process, so its pid is the server's) and waits for a 200 from `/`. */
 async function startProcess(
-  file: string,
+  args: string[],
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; url: string; readyMs: number }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', file], {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { PATH: process.env.PATH ?? '', PORT: String(port), LOG_LEVEL: 'warn', ...env },
   });
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${file} exited with code ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with code ${child.exitCode}`);
     try {
       if ((await fetch(`${url}/`)).status === 200) return { child, url, readyMs: performance.now() - spawnedAt };
     } catch {
@@ -132,17 +136,18 @@ export default async function (): Promise<Record<string, unknown>> {
     errorsFile: join(ROOT, 'data/errors.json'),
   });
   try {
-    // Start-up: 200 providers and 1 million report rows.
+    // Start-up: 200 providers and 1 million report rows (BENCH_PAGES_BIG_REPORTS).
     const providersFile = manyProviders(dir, 200);
     const bigCatalog = loadCatalog({ providersFile, errorsFile: join(ROOT, 'data/errors.json') });
     let seededAt = performance.now();
-    await seedDatabase(join(dir, 'big.db'), bigCatalog, { now, days: 30, reports: 1_000_000, history: false });
+    await seedDatabase(join(dir, 'big.db'), bigCatalog, { now, days: 30, reports: BIG_REPORTS, history: false });
     const bigSeedMs = performance.now() - seededAt;
-    const tsxOnly = await startProcess('bench/hello.ts', {});
+    const server = compiledServer();
+    const bare = await startProcess(['bench/hello.js'], {});
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const bareIdleRssMb = rssMb(tsxOnly.child.pid!);
-    await stop(tsxOnly.child);
-    const big = await startProcess('src/server.ts', {
+    const bareIdleRssMb = rssMb(bare.child.pid!);
+    await stop(bare.child);
+    const big = await startProcess(server, {
       DATABASE_PATH: join(dir, 'big.db'),
       PROVIDERS_FILE: providersFile,
       JOBS: 'false',
@@ -155,11 +160,11 @@ export default async function (): Promise<Record<string, unknown>> {
     seededAt = performance.now();
     await seedDatabase(join(dir, 'pages.db'), catalog, { now, days: 30, reports: 200_000 });
     const seedMs = performance.now() - seededAt;
-    const hello = await startProcess('bench/hello.ts', {});
+    const hello = await startProcess(['bench/hello.js'], {});
     const helloRun = await measure(`${hello.url}/`);
     await stop(hello.child);
 
-    const app = await startProcess('src/server.ts', { DATABASE_PATH: join(dir, 'pages.db'), JOBS: 'false' });
+    const app = await startProcess(server, { DATABASE_PATH: join(dir, 'pages.db'), JOBS: 'false' });
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const appIdleRssMb = rssMb(app.child.pid!);
     const paths = ['/', `/${PROVIDER}`, `/${PROVIDER}/error/auth-error`, `/api/v1/providers/${PROVIDER}`];
@@ -183,8 +188,34 @@ export default async function (): Promise<Record<string, unknown>> {
     const fixedRate = await cannon(`${app.url}/${PROVIDER}`, SECONDS, ['-R', String(rate)]);
     const loadedRssMb = rssMb(app.child.pid!);
     await stop(app.child);
+
+    // The same data on PostgreSQL behind two nodes: pages per second per node, beside SQLite's.
+    const database = await benchPostgres();
+    const postgres: Record<string, [Cannon, Cannon | null]> = {};
+    try {
+      await copyToPostgres(join(dir, 'pages.db'), database.url);
+      const env = { DATABASE_URL: database.url, SECRET: BENCH_SECRET, JOBS: 'false' };
+      const [first, second] = [await startProcess(server, env), await startProcess(server, env)];
+      for (const path of paths) {
+        const other = path === `/${PROVIDER}` ? await measure(`${second.url}${path}`) : null;
+        postgres[path] = [await measure(`${first.url}${path}`), other];
+      }
+      await Promise.all([stop(first.child), stop(second.child)]);
+    } finally {
+      await database.drop();
+      stopBenchPostgres();
+    }
+    const engines = paths.map((path) => ({
+      path,
+      sqlitePerSecond: Math.round(runs[path]!.requests.average),
+      postgresNode1PerSecond: Math.round(postgres[path]![0].requests.average),
+      postgresNode2PerSecond: postgres[path]![1] ? Math.round(postgres[path]![1].requests.average) : null,
+      sqliteP99Ms: runs[path]!.latency.p99,
+      postgresP99Ms: postgres[path]![0].latency.p99,
+      postgresErrors: postgres[path]![0].errors + postgres[path]![0].non2xx + (postgres[path]![1]?.non2xx ?? 0),
+    }));
     // A bare Fastify answering as many bytes as the provider page: the share of the gap that is only the page's size.
-    const sameSize = await startProcess('bench/hello.ts', {});
+    const sameSize = await startProcess(['bench/hello.js'], {});
     const sameSizeRun = await measure(`${sameSize.url}/bytes/${bytes[`/${PROVIDER}`]}`);
     await stop(sameSize.child);
 
@@ -202,24 +233,31 @@ export default async function (): Promise<Record<string, unknown>> {
       ratio: Number((run.requests.average / helloRun.requests.average).toFixed(2)),
       bytesPerResponse: Math.round(run.throughput.average / Math.max(1, run.requests.average)),
     }));
+    const header = [pad('path', 34), pad('req/s', 9), pad('p50 ms', 8), pad('p99 ms', 8), pad('errors', 8)];
+    console.log(`${header.join('')}${pad('bytes', 9)}ratio (target ≥ ${TARGETS.ratio} on provider pages)`);
+    for (const row of rows) {
+      const cells = [row.name, row.requestsPerSecond, row.p50Ms, row.p99Ms, row.errors, row.bytesPerResponse];
+      const widths = [34, 9, 8, 8, 8, 9];
+      console.log(`${cells.map((cell, i) => pad(String(cell), widths[i]!)).join('')}${row.ratio}`);
+    }
     console.log(
-      `${pad('path', 34)}${pad('req/s', 9)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('errors', 8)}${pad('bytes', 9)}ratio (target ≥ ${TARGETS.ratio} on provider pages)`,
-    );
-    for (const row of rows)
-      console.log(
-        `${pad(row.name, 34)}${pad(String(row.requestsPerSecond), 9)}${pad(String(row.p50Ms), 8)}${pad(String(row.p99Ms), 8)}${pad(String(row.errors), 8)}${pad(String(row.bytesPerResponse), 9)}${row.ratio}`,
-      );
-    console.log(
-      `fixed rate ${rate} req/s asked (${Math.round(fixedRate.requests.average)} achieved) on /${PROVIDER}: p50 ${fixedRate.latency.p50} ms, p99 ${fixedRate.latency.p99} ms (target ≤ ${TARGETS.fixedRateP99Ms} ms), errors ${fixedRate.errors + fixedRate.non2xx}`,
-    );
-    console.log(
-      `ready with 200 providers and 1M reports: ${fixed(big.readyMs, 0)} ms (target ≤ ${TARGETS.readyMs} ms); a bare Fastify under tsx: ${fixed(tsxOnly.readyMs, 0)} ms`,
-    );
-    console.log(
-      `idle RSS: ${fixed(bigIdleRssMb)} MB with 200 providers, ${fixed(appIdleRssMb)} MB with the catalog (target ≤ ${TARGETS.idleRssMb} MB); ${fixed(loadedRssMb)} MB after the load; a bare Fastify under tsx: ${fixed(bareIdleRssMb)} MB`,
+      `fixed rate ${rate} req/s asked (${Math.round(fixedRate.requests.average)} achieved) on /${PROVIDER}: ` +
+        `p50 ${fixedRate.latency.p50} ms, p99 ${fixedRate.latency.p99} ms (target ≤ ${TARGETS.fixedRateP99Ms} ms), ` +
+        `errors ${fixedRate.errors + fixedRate.non2xx}`,
     );
     console.log(
-      `seeding: ${fixed(seedMs / 1000)} s (catalog, 30 days), ${fixed(bigSeedMs / 1000)} s (200 providers, 1M reports)`,
+      `ready with 200 providers and ${BIG_REPORTS} reports: ${fixed(big.readyMs, 0)} ms ` +
+        `(target ≤ ${TARGETS.readyMs} ms); a bare Fastify: ${fixed(bare.readyMs, 0)} ms`,
+    );
+    console.log(
+      `idle RSS: ${fixed(bigIdleRssMb)} MB with 200 providers, ${fixed(appIdleRssMb)} MB with the catalog ` +
+        `(target ≤ ${TARGETS.idleRssMb} MB); ${fixed(loadedRssMb)} MB after the load; ` +
+        `a bare Fastify: ${fixed(bareIdleRssMb)} MB`,
+    );
+    console.log('pages per second per node, one engine beside the other (same data, load on one node at a time):');
+    console.table(engines);
+    console.log(
+      `seeding: ${fixed(seedMs / 1000)} s (catalog, 30 days), ${fixed(bigSeedMs / 1000)} s (200 providers, ${BIG_REPORTS} reports)`,
     );
     return {
       targets: TARGETS,
@@ -234,14 +272,15 @@ export default async function (): Promise<Record<string, unknown>> {
         errors: fixedRate.errors + fixedRate.non2xx,
       },
       readyMs: Math.round(big.readyMs),
-      bareFastifyUnderTsxReadyMs: Math.round(tsxOnly.readyMs),
+      bareFastifyReadyMs: Math.round(bare.readyMs),
       idleRssMb: {
         providers200: Number(fixed(bigIdleRssMb)),
         catalog: Number(fixed(appIdleRssMb)),
         afterLoad: Number(fixed(loadedRssMb)),
-        bareFastifyUnderTsx: Number(fixed(bareIdleRssMb)),
+        bareFastify: Number(fixed(bareIdleRssMb)),
       },
       identityBytes: bytes,
+      engines,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

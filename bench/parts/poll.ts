@@ -104,7 +104,8 @@ export default async function (): Promise<Record<string, unknown>> {
   ];
   for (const row of rows) console.log(row.map((cell, i) => String(cell).padEnd(i === 0 ? 22 : 18)).join(''));
   console.log(
-    `${SERVERS} servers, concurrency ${config.pollConcurrency}, deadline ${config.pollTimeoutMs} ms, ${checks} checks recorded`,
+    `${SERVERS} servers, concurrency ${config.pollConcurrency}, deadline ${config.pollTimeoutMs} ms, ` +
+      `${checks} checks recorded`,
   );
 
   await job.close();

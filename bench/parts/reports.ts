@@ -1,15 +1,16 @@
-// Reports benchmark: accepted reports per second against the real server process (temp database, rate limit raised,
-// distinct forwarded clients so deduplication hides nothing), load from a separate process, then the check that every
-// report answered 2xx is in the database, counted.
+// Reports benchmark: accepted reports per second against real server processes — one node on SQLite, two nodes on one
+// PostgreSQL — printed side by side (rate limit raised, distinct forwarded clients so deduplication hides nothing),
+// load from a separate process per node, then the check that every report answered 2xx is in the database, counted.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import pg from 'pg';
+import { compiledServer, ROOT } from '../build.ts';
+import { BENCH_SECRET, benchPostgres, stopBenchPostgres } from '../engines.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const SECONDS = Number(process.env.BENCH_REPORT_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_REPORT_CONNECTIONS ?? 32);
@@ -42,22 +43,20 @@ async function waitUntilUp(url: string, server: ChildProcess): Promise<void> {
   throw new Error('the server did not answer /healthz within 30 s');
 }
 
-function runLoad(
-  url: string,
-  idsFile: string,
-): Promise<
-  Record<string, unknown> & {
-    '2xx': number;
-    non2xx: number;
-    errors: number;
-    timeouts: number;
-    duration: number;
-    warmupAccepted: number;
-    latency: { p50: number; p99: number };
-  }
-> {
+type LoadResult = Record<string, unknown> & {
+  '2xx': number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  duration: number;
+  warmupAccepted: number;
+  latency: { p50: number; p99: number };
+};
+
+function runLoad(url: string, idsFile: string, connections: number, firstId: number): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const load = spawn(TSX, ['bench/load/report-flood.ts', url, String(SECONDS), String(CONNECTIONS), idsFile], {
+    const args = [url, String(SECONDS), String(connections), idsFile, String(firstId)];
+    const load = spawn(TSX, ['bench/load/report-flood.ts', ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -72,63 +71,121 @@ function runLoad(
   });
 }
 
-export default async function (): Promise<Record<string, unknown>> {
+/** Models of the counted bench reports in the database, and its row count. */
+type Stored = { models: Set<string>; rows: number };
+
+async function storedInSqlite(path: string): Promise<Stored> {
+  const db = new Database(path, { readonly: true });
+  const models = new Set(
+    db.prepare("SELECT model FROM reports WHERE counted = 1 AND model LIKE 'bench-%'").pluck().all() as string[],
+  );
+  const rows = db.prepare('SELECT COUNT(*) FROM reports').pluck().get() as number;
+  db.close();
+  return { models, rows };
+}
+
+async function storedInPostgres(url: string): Promise<Stored> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const models = new Set(
+    (
+      await client.query<{ model: string }>("SELECT model FROM reports WHERE counted = 1 AND model LIKE 'bench-%'")
+    ).rows.map((r) => r.model),
+  );
+  const rows = Number((await client.query<{ n: string }>('SELECT COUNT(*) AS n FROM reports')).rows[0]!.n);
+  await client.end();
+  return { models, rows };
+}
+
+/** Starts `nodes` server processes on one database, floods each from its own load process, then checks storage. */
+async function scenario(engine: string, nodes: number, env: Record<string, string>, stored: () => Promise<Stored>) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-reports-'));
-  const databasePath = join(dir, 'status.db');
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const server = spawn(TSX, ['src/server.ts'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_PATH: databasePath,
-      JOBS: 'false',
-      LOG_LEVEL: 'warn',
-      TRUST_PROXY: '127.0.0.1',
-      REPORT_RATE_LIMIT_PER_10_MIN: '1000000000',
-    },
-  });
+  const servers: ChildProcess[] = [];
   try {
-    await waitUntilUp(url, server);
-    const result = await runLoad(url, join(dir, 'accepted.txt'));
-    await new Promise((resolve) => {
-      server.once('exit', resolve);
-      server.kill('SIGTERM');
-    });
-
-    const acknowledged = readFileSync(join(dir, 'accepted.txt'), 'utf8').split('\n').filter(Boolean).map(Number);
-    const db = new Database(databasePath, { readonly: true });
-    const stored = new Set(
-      db.prepare("SELECT model FROM reports WHERE counted = 1 AND model LIKE 'bench-%'").pluck().all() as string[],
+    const urls: string[] = [];
+    for (let i = 0; i < nodes; i += 1) {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const server = spawn(process.execPath, compiledServer(), {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: {
+          ...process.env,
+          ...env,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          JOBS: 'false',
+          LOG_LEVEL: 'warn',
+          TRUST_PROXY: '127.0.0.1',
+          REPORT_RATE_LIMIT_PER_10_MIN: '1000000000',
+        },
+      });
+      servers.push(server);
+      await waitUntilUp(url, server);
+      urls.push(url);
+    }
+    const perNode = Math.max(1, Math.round(CONNECTIONS / nodes));
+    const results = await Promise.all(
+      urls.map((url, i) => runLoad(url, join(dir, `accepted-${i}.txt`), perNode, i * 100_000_000)),
     );
-    const rows = db.prepare('SELECT COUNT(*) FROM reports').pluck().get() as number;
-    db.close();
-    const missing = acknowledged.filter((id) => !stored.has(`bench-${id}`)).length;
-
-    const acceptedPerSecond = Math.round(result['2xx'] / result.duration);
-    const figures = {
-      seconds: result.duration,
-      connections: CONNECTIONS,
-      acceptedPerSecond,
-      targetPerSecond: TARGET_PER_SECOND,
-      meetsTarget: acceptedPerSecond >= TARGET_PER_SECOND,
-      accepted2xx: result['2xx'],
-      non2xx: result.non2xx,
-      errors: result.errors,
-      timeouts: result.timeouts,
-      latencyP50Ms: result.latency.p50,
-      latencyP99Ms: result.latency.p99,
-      acknowledgedTotal: acknowledged.length,
+    await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise((resolve) => {
+            server.once('exit', resolve);
+            server.kill('SIGTERM');
+          }),
+      ),
+    );
+    const acknowledged = urls.flatMap((_, i) =>
+      readFileSync(join(dir, `accepted-${i}.txt`), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map(Number),
+    );
+    const { models, rows } = await stored();
+    const accepted = results.reduce((sum, r) => sum + r['2xx'], 0);
+    const seconds = Math.max(...results.map((r) => r.duration));
+    return {
+      engine,
+      nodes,
+      connections: perNode * nodes,
+      acceptedPerSecond: Math.round(accepted / seconds),
+      perNode: results.map((r) => Math.round(r['2xx'] / r.duration)).join(' + '),
+      non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+      errors: results.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
+      latencyP50Ms: Math.max(...results.map((r) => r.latency.p50)),
+      latencyP99Ms: Math.max(...results.map((r) => r.latency.p99)),
+      acknowledged: acknowledged.length,
       rowsInDatabase: rows,
-      acknowledgedMissingFromDatabase: missing,
+      acknowledgedMissing: acknowledged.filter((id) => !models.has(`bench-${id}`)).length,
     };
-    console.table(Object.entries(figures).map(([figure, value]) => ({ figure, value })));
-    return figures;
   } finally {
-    if (server.exitCode === null) server.kill('SIGKILL');
+    for (const server of servers) if (server.exitCode === null) server.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export default async function (): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-reports-sqlite-'));
+  const path = join(dir, 'status.db');
+  const sqlite = await scenario('sqlite', 1, { DATABASE_PATH: path }, () => storedInSqlite(path));
+  rmSync(dir, { recursive: true, force: true });
+  const database = await benchPostgres();
+  try {
+    const env = { DATABASE_URL: database.url, SECRET: BENCH_SECRET };
+    const postgres = await scenario('postgres', 2, env, () => storedInPostgres(database.url));
+    const rows = [sqlite, postgres];
+    console.table(rows);
+    return {
+      seconds: SECONDS,
+      targetPerSecond: TARGET_PER_SECOND,
+      meetsTargetOnPostgres: postgres.acceptedPerSecond >= TARGET_PER_SECOND,
+      sqlite,
+      postgres,
+    };
+  } finally {
+    await database.drop();
+    stopBenchPostgres();
   }
 }

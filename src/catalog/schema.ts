@@ -118,6 +118,7 @@ export const RESERVED_SLUGS = [
   'api',
   'assets',
   'healthz',
+  'readyz',
   'errors',
   'diagnose',
   'methodology',

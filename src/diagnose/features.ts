@@ -27,7 +27,12 @@ const REASON_PHRASES: Record<number, string> = {
 };
 
 const STATUS_PATTERNS: readonly RegExp[] = [
-  /\b(?:http(?:\/\d(?:\.\d)?)?|status(?:[ _]?code)?|statuscode|error(?: code)?|code)["']?\s*[:=]?\s*["']?([1-5]\d\d)\b/gi,
+  // A label (`HTTP/1.1`, `status_code`, `error code`…), an optional separator, then the three digits.
+  new RegExp(
+    String.raw`\b(?:http(?:\/\d(?:\.\d)?)?|status(?:[ _]?code)?|statuscode|error(?: code)?|code)` +
+      String.raw`["']?\s*[:=]?\s*["']?([1-5]\d\d)\b`,
+    'gi',
+  ),
   new RegExp(
     `\\b(${Object.keys(REASON_PHRASES).join('|')})\\s*[-:]?\\s*(?:${Object.values(REASON_PHRASES).join('|')})\\b`,
     'gi',
@@ -36,8 +41,12 @@ const STATUS_PATTERNS: readonly RegExp[] = [
 ];
 
 /** `"key": "value"`, `'key': 'value'` or `"key": 123`, in JSON or a Python dict repr. */
-const PAIR =
-  /(["'])([A-Za-z_@][\w.@-]{0,40})\1\s*:\s*(?:"((?:[^"\\\n]|\\.){0,2000})"|'((?:[^'\\\n]|\\.){0,2000})'|(-?\d{1,6})\b)/g;
+const PAIR = new RegExp(
+  // The quoted key and the colon, then a double-quoted, single-quoted or numeric value.
+  String.raw`(["'])([A-Za-z_@][\w.@-]{0,40})\1\s*:\s*` +
+    String.raw`(?:"((?:[^"\\\n]|\\.){0,2000})"|'((?:[^'\\\n]|\\.){0,2000})'|(-?\d{1,6})\b)`,
+  'g',
+);
 const TOKEN = /\b(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][A-Za-z]+(?:Exception|Error))\b/g;
 
 export const normalise = (text: string): string => text.toLowerCase().replace(/\s+/g, ' ').trim();

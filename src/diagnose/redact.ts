@@ -33,8 +33,12 @@ export const REDACTION_RULES: readonly Rule[] = [
   },
   {
     kind: 'API key header or assignment',
-    pattern:
-      /(?<![A-Za-z0-9])((?:x-api-key|api-key|x-goog-api-key|api[_-]?key|apikey|access[_-]?token|secret(?:[_-]?access)?[_-]?key|password|token)["']?\s*[:=]\s*["']?)([^\s"',;]{8,})/gi,
+    pattern: new RegExp(
+      // The name (kept), its separator (kept), then the value (replaced).
+      String.raw`(?<![A-Za-z0-9])((?:x-api-key|api-key|x-goog-api-key|api[_-]?key|apikey|access[_-]?token|` +
+        String.raw`secret(?:[_-]?access)?[_-]?key|password|token)["']?\s*[:=]\s*["']?)([^\s"',;]{8,})`,
+      'gi',
+    ),
     replace: (prefix) => `${prefix}${REDACTED}`,
   },
   {

@@ -27,6 +27,8 @@ export function createLeadership(options: {
   checkMs: number;
   log: Log;
   clock?: Clock;
+  /** Called after the schedules were closed on losing the lock or shutting down. */
+  onStepDown?: () => void;
 }): Leadership {
   const { lock, log } = options;
   const clock = options.clock ?? systemClock;
@@ -41,6 +43,7 @@ export function createLeadership(options: {
     running = [];
     leading = false;
     await Promise.all(stopping.map(async (s) => s.close()));
+    options.onStepDown?.();
   }
 
   async function check(): Promise<void> {
@@ -57,6 +60,13 @@ export function createLeadership(options: {
     log.info({ schedules: running.length }, 'holding the job lock: running the schedules');
     for (const schedule of running) schedule.start();
   }
+
+  // A lock connection that fails says so at once: stop now rather than at the next check.
+  lock.onLost(() => {
+    if (!leading) return;
+    log.warn({}, 'lost the job lock: stopping the schedules');
+    void stepDown();
+  });
 
   const loop = () => {
     timer = null;

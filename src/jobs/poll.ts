@@ -6,6 +6,7 @@ import { MAIN_DOCUMENT, type CheckOutcome } from '../domain.ts';
 import type { DocumentReading, DocumentSpec } from '../sources/adapter.ts';
 import { SourceError } from '../sources/adapter.ts';
 import { ADAPTERS } from '../sources/adapters/index.ts';
+import type { PollRecorder } from '../ops/recorder.ts';
 import type { HttpDoor } from '../sources/http.ts';
 import { mergeReadings } from '../sources/merge.ts';
 import type { Store } from '../store/index.ts';
@@ -22,6 +23,7 @@ export type PollDeps = {
   deadlineMs: number;
   maxBytes?: number;
   log?: JobLog;
+  recorder?: PollRecorder;
 };
 
 type Fetched =
@@ -144,6 +146,7 @@ export function createPoller(deps: PollDeps) {
     }
     const main = documents[0]!;
     const mainFetch = fetched[0]!;
+    deps.recorder?.pollAttempt(slug, main.outcome);
     return {
       ok: main.outcome === 'ok' || main.outcome === 'not_modified',
       retryAfterMs: mainFetch.outcome !== 'ok' ? mainFetch.retryAfterMs : null,

@@ -6,6 +6,7 @@ import type { ProbeOutcome } from '../domain.ts';
 import { BASELINE_WINDOW_MS, isSlow, latencyBaseline } from '../probes/baseline.ts';
 import { classifyProbe } from '../probes/classify.ts';
 import { probeRequest } from '../probes/request.ts';
+import type { ProbeRecorder } from '../ops/recorder.ts';
 import type { HttpDoor } from '../sources/http.ts';
 import type { Store } from '../store/index.ts';
 import type { Clock } from './clock.ts';
@@ -17,6 +18,7 @@ export type ProbeDeps = {
   clock: Pick<Clock, 'now'>;
   deadlineMs: number;
   log?: JobLog;
+  recorder?: ProbeRecorder;
 };
 
 /** What one probe did: the recorded outcome, or nothing when the attempt said nothing about the provider. */
@@ -33,6 +35,7 @@ export function createProber(deps: ProbeDeps) {
     const result = await door.request(probeRequest(definition, deadlineMs, signal));
     const attempt = classifyProbe(definition.expect, result);
     if (attempt === null) {
+      deps.recorder?.probeResult(slug, 'inconclusive', null);
       if (!result.ok && result.kind === 'blocked')
         deps.log?.warn({ provider: slug, detail: result.detail }, 'probe target refused by the address policy');
       return { outcome: null, retryAfterMs: null };
@@ -54,6 +57,7 @@ export function createProber(deps: ProbeDeps) {
       ttfbMs: attempt.ttfbMs,
       detail,
     });
+    deps.recorder?.probeResult(slug, outcome, attempt.latencyMs);
     if (outcome !== 'rejected_as_expected')
       deps.log?.debug({ provider: slug, outcome, detail }, 'probe answered unusually');
     return {

@@ -10,6 +10,8 @@ type Log = { info(data: object, message: string): void; error(data: object, mess
 /** Deletes raw reports (and rate-limit windows that ended) past retention at `now`; returns how many reports. */
 export async function pruneReports(store: Store, now: number): Promise<number> {
   await store.rateLimits.prune(now);
+  // Deduplication looks back one window: a day of claims keeps every window whole.
+  await store.reports.pruneClaims(now - DAY_MS);
   return store.reports.prune(now - REPORT_RETENTION_MS);
 }
 

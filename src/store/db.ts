@@ -16,7 +16,7 @@ export type Db = Kysely<Tables>;
 
 export const BUSY_TIMEOUT_MS = 5000;
 /** Connections each node keeps to PostgreSQL for queries (the job lock and the change listener have their own). */
-export const POSTGRES_POOL_SIZE = 10;
+export const POSTGRES_POOL_SIZE = 20;
 /** Serialises migrations of nodes starting together; any constant unique to this program. */
 const MIGRATION_LOCK_KEY = 7_201_301;
 

@@ -14,22 +14,28 @@ export type JobLock = {
   /** Whether this node still holds it (its connection answers); false means stop the jobs at once. */
   holds(): Promise<boolean>;
   release(): Promise<void>;
+  /** Calls `listener` as soon as a held lock is known lost (its connection failed), before the next check. */
+  onLost(listener: () => void): void;
 };
 
 export const soleJobLock = (): JobLock => ({
   acquire: async () => true,
   holds: async () => true,
   release: async () => {},
+  onLost: () => {},
 });
 
 export function createPostgresJobLock(settings: pg.ClientConfig): JobLock {
   let client: pg.Client | null = null;
   let held = false;
+  const listeners: (() => void)[] = [];
 
   function drop(): void {
     const last = client;
+    const wasHeld = held;
     client = null;
     held = false;
+    if (wasHeld) for (const listener of listeners) listener();
     last?.removeAllListeners();
     last?.on('error', () => {});
     void last?.end().catch(() => {});
@@ -45,6 +51,10 @@ export function createPostgresJobLock(settings: pg.ClientConfig): JobLock {
           next.on('end', drop);
           client = next;
           await next.connect();
+          // The server notices a vanished holder within about 11 s (not the system's 2 h), freeing the lock.
+          await next.query(
+            'SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3',
+          );
         }
         const { rows } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1) AS held', [
           JOB_LOCK_KEY,
@@ -66,8 +76,12 @@ export function createPostgresJobLock(settings: pg.ClientConfig): JobLock {
         return false;
       }
     },
+    onLost(listener) {
+      listeners.push(listener);
+    },
     async release() {
       if (client && held) await client.query('SELECT pg_advisory_unlock($1)', [JOB_LOCK_KEY]).catch(() => {});
+      held = false;
       drop();
     },
   };

@@ -329,7 +329,35 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX rate_limits_by_reset ON rate_limits (reset_at);
   `,
   },
-  /* 5: notifications: events recorded once (an outbox), what was last announced per provider and incident,
+  /* 5: each client's latest counted report per provider and category, so one upsert decides a duplicate. */ {
+    sqlite: `
+  CREATE TABLE report_claims (
+    client_hash    TEXT NOT NULL,
+    provider_slug  TEXT NOT NULL REFERENCES providers(slug),
+    category       TEXT NOT NULL,
+    counted_at     INTEGER NOT NULL,
+    PRIMARY KEY (client_hash, provider_slug, category)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX report_claims_by_time ON report_claims (counted_at);
+  INSERT INTO report_claims (client_hash, provider_slug, category, counted_at)
+    SELECT client_hash, provider_slug, category, MAX(at) FROM reports WHERE counted = 1
+    GROUP BY client_hash, provider_slug, category;
+  `,
+    postgres: `
+  CREATE TABLE report_claims (
+    client_hash    TEXT NOT NULL,
+    provider_slug  TEXT NOT NULL REFERENCES providers(slug),
+    category       TEXT NOT NULL,
+    counted_at     BIGINT NOT NULL,
+    PRIMARY KEY (client_hash, provider_slug, category)
+  );
+  CREATE INDEX report_claims_by_time ON report_claims (counted_at);
+  INSERT INTO report_claims (client_hash, provider_slug, category, counted_at)
+    SELECT client_hash, provider_slug, category, MAX(at) FROM reports WHERE counted = 1
+    GROUP BY client_hash, provider_slug, category;
+  `,
+  },
+  /* 6: notifications: events recorded once (an outbox), what was last announced per provider and incident,
      subscriptions, their deliveries, and e-mail confirmations (tokens kept in plain text only until mailed). */ {
     sqlite: `
   CREATE TABLE events (

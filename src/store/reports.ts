@@ -41,10 +41,31 @@ export type Submission = ReportDetails & {
 /** Counted reports of one category in one 15-minute bucket; `lastAt` is the latest one's time (null before migration 2). */
 export type BucketCount = { bucketAt: number; category: ReportCategory; count: number; lastAt: number | null };
 
-type Row = NewReport;
+const bucketOf = (at: number) => Math.floor(at / REPORT_BUCKET_MS) * REPORT_BUCKET_MS;
+
+/**
+ * Claims the client's counted report for a provider and category: succeeds (returns a row) unless the client, under
+ * its current or previous hash, has one within the window. One upsert, so concurrent submissions on any node agree.
+ */
+const claim = (s: Submission) => {
+  const [current, previous = current] = s.clientHashes;
+  return sql`
+    INSERT INTO report_claims (client_hash, provider_slug, category, counted_at)
+    SELECT ${current}, ${s.providerSlug}, ${s.category}, CAST(${s.at} AS BIGINT)
+    WHERE NOT EXISTS (SELECT 1 FROM report_claims WHERE client_hash = ${previous} AND provider_slug = ${s.providerSlug}
+                        AND category = ${s.category} AND counted_at > ${s.at - s.dedupeMs})
+    ON CONFLICT (client_hash, provider_slug, category) DO UPDATE SET counted_at = excluded.counted_at
+    WHERE report_claims.counted_at <= ${s.at - s.dedupeMs}
+    RETURNING 1 AS claimed`;
+};
+
+const BUCKET_CONFLICT = sql`ON CONFLICT (provider_slug, bucket_at, category) DO UPDATE
+  SET count = report_buckets.count + 1,
+    last_at = CASE WHEN report_buckets.last_at IS NULL OR report_buckets.last_at < excluded.last_at
+                   THEN excluded.last_at ELSE report_buckets.last_at END`;
 
 export function createReportsStore(db: Db, versions: DataVersions, engine: Engine) {
-  async function write(x: Db, report: Row): Promise<void> {
+  async function write(x: Db, report: NewReport, claimed: boolean): Promise<void> {
     await sql`
       INSERT INTO reports (provider_slug, category, http_status, model, sdk, region, client_hash, counted,
         ignored_reason, at)
@@ -53,47 +74,73 @@ export function createReportsStore(db: Db, versions: DataVersions, engine: Engin
       x,
     );
     if (!report.counted) return;
-    const bucketAt = Math.floor(report.at / REPORT_BUCKET_MS) * REPORT_BUCKET_MS;
     await sql`
       INSERT INTO report_buckets (provider_slug, category, bucket_at, count, last_at)
-      VALUES (${report.providerSlug}, ${report.category}, ${bucketAt}, 1, ${report.at})
-      ON CONFLICT (provider_slug, bucket_at, category) DO UPDATE SET count = report_buckets.count + 1,
-        last_at = CASE WHEN report_buckets.last_at IS NULL OR report_buckets.last_at < excluded.last_at
-                       THEN excluded.last_at ELSE report_buckets.last_at END`.execute(x);
+      VALUES (${report.providerSlug}, ${report.category}, ${bucketOf(report.at)}, 1, ${report.at})
+      ${BUCKET_CONFLICT}`.execute(x);
+    if (claimed) return;
+    await sql`
+      INSERT INTO report_claims (client_hash, provider_slug, category, counted_at)
+      VALUES (${report.clientHash}, ${report.providerSlug}, ${report.category}, ${report.at})
+      ON CONFLICT (client_hash, provider_slug, category) DO UPDATE SET counted_at = excluded.counted_at
+      WHERE report_claims.counted_at < excluded.counted_at`.execute(x);
   }
 
-  /** Stores a submission; on PostgreSQL, one client's submissions queue behind each other so nodes agree on duplicates. */
-  const submit = (s: Submission): Promise<boolean> =>
+  const reportOf = (s: Submission, ignoredReason: IgnoredReason | null): NewReport => ({
+    providerSlug: s.providerSlug,
+    category: s.category,
+    httpStatus: s.httpStatus,
+    model: s.model,
+    sdk: s.sdk,
+    region: s.region,
+    clientHash: s.clientHashes[0],
+    counted: ignoredReason === null,
+    ignoredReason,
+    at: s.at,
+  });
+
+  /** SQLite: the claim and the writes in one local transaction. */
+  const submitLocally = (s: Submission): Promise<boolean> =>
     atomically(db, async (trx) => {
-      const [current, previous = current] = s.clientHashes;
-      if (engine === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${current}))`.execute(trx);
-      const duplicate =
-        s.ignoredReason === null &&
-        (
-          await sql`SELECT 1 AS hit FROM reports WHERE client_hash IN (${current}, ${previous})
-            AND provider_slug = ${s.providerSlug} AND category = ${s.category} AND at > ${s.at - s.dedupeMs}
-            AND counted = 1 LIMIT 1`.execute(trx)
-        ).rows.length > 0;
-      const ignoredReason = s.ignoredReason ?? (duplicate ? 'duplicate' : null);
-      await write(trx, {
-        providerSlug: s.providerSlug,
-        category: s.category,
-        httpStatus: s.httpStatus,
-        model: s.model,
-        sdk: s.sdk,
-        region: s.region,
-        clientHash: current,
-        counted: ignoredReason === null,
-        ignoredReason,
-        at: s.at,
-      });
-      return ignoredReason === null;
+      const claimed = s.ignoredReason === null && (await claim(s).execute(trx)).rows.length > 0;
+      const ignoredReason = s.ignoredReason ?? (claimed ? null : 'duplicate');
+      await write(trx, reportOf(s, ignoredReason), true);
+      return claimed;
     });
+
+  /** PostgreSQL: the claim, the report and its bucket in one statement, so one round trip (the hot path of a surge). */
+  const submitInOneStatement = async (s: Submission): Promise<boolean> => {
+    const r = reportOf(s, s.ignoredReason);
+    const claimed =
+      s.ignoredReason === null ? sql`claim AS (${claim(s)})` : sql`claim AS (SELECT 1 AS claimed WHERE false)`;
+    const { rows } = await sql<{ counted: number }>`
+      WITH ${claimed},
+      stored AS (
+        INSERT INTO reports (provider_slug, category, http_status, model, sdk, region, client_hash, counted,
+          ignored_reason, at)
+        SELECT ${r.providerSlug}, ${r.category}, CAST(${r.httpStatus} AS INTEGER), ${r.model}, ${r.sdk}, ${r.region},
+          ${r.clientHash}, CASE WHEN EXISTS (SELECT 1 FROM claim) THEN 1 ELSE 0 END,
+          CASE WHEN EXISTS (SELECT 1 FROM claim) THEN NULL ELSE COALESCE(CAST(${r.ignoredReason} AS TEXT), 'duplicate') END,
+          CAST(${r.at} AS BIGINT)
+        RETURNING counted
+      ),
+      bucket AS (
+        INSERT INTO report_buckets (provider_slug, category, bucket_at, count, last_at)
+        SELECT ${r.providerSlug}, ${r.category}, CAST(${bucketOf(r.at)} AS BIGINT), 1, CAST(${r.at} AS BIGINT)
+        FROM stored WHERE counted = 1
+        ${BUCKET_CONFLICT}
+      )
+      SELECT counted FROM stored`.execute(db);
+    return rows[0]?.counted === 1;
+  };
+
+  const submit = (s: Submission) =>
+    engine === 'postgres' && !db.isTransaction ? submitInOneStatement(s) : submitLocally(s);
 
   return {
     /** Stores a report exactly as given (seeding history, imports). */
     async add(report: NewReport): Promise<void> {
-      await atomically(db, (trx) => write(trx, report));
+      await atomically(db, (trx) => write(trx, report, false));
       if (report.counted) versions.bump(report.providerSlug);
     },
     /** Stores a received report, counting it unless ignored or a duplicate; returns whether it was counted. */
@@ -102,6 +149,38 @@ export function createReportsStore(db: Db, versions: DataVersions, engine: Engin
       if (counted) versions.bump(submission.providerSlug);
       return counted;
     },
+    /**
+     * The buckets that start at `starts` (every category), plus the bucket holding the latest counted report between
+     * `sinceAt` and `untilAt`: what a community summary reads, without the days of buckets behind a chart.
+     */
+    async bucketsAtAndLatest(
+      providerSlug: string,
+      starts: readonly number[],
+      sinceAt: number,
+      untilAt: number,
+    ): Promise<BucketCount[]> {
+      const columns = sql`bucket_at AS "bucketAt", category, count, last_at AS "lastAt"`;
+      const found =
+        starts.length === 0
+          ? []
+          : (
+              await sql<BucketCount>`SELECT ${columns} FROM report_buckets
+                WHERE provider_slug = ${providerSlug} AND bucket_at IN (${sql.join(starts)}) ORDER BY bucket_at`.execute(
+                db,
+              )
+            ).rows;
+      const latest = (
+        await sql<BucketCount>`SELECT ${columns} FROM report_buckets
+          WHERE provider_slug = ${providerSlug} AND bucket_at >= ${bucketOf(sinceAt)} AND count > 0
+            AND COALESCE(last_at, bucket_at) <= ${untilAt}
+          ORDER BY COALESCE(last_at, bucket_at) DESC LIMIT 1`.execute(db)
+      ).rows[0];
+      const known = latest && found.some((b) => b.bucketAt === latest.bucketAt && b.category === latest.category);
+      return latest && !known ? [...found, latest] : found;
+    },
+    /** Forgets clients' counted reports older than `beforeAt` for deduplication (keep at least the window). */
+    pruneClaims: async (beforeAt: number): Promise<number> =>
+      changes(await sql`DELETE FROM report_claims WHERE counted_at < ${beforeAt}`.execute(db)),
     /** Counted reports per 15-minute bucket and category from `sinceAt` (rounded down to a bucket). */
     buckets: async (providerSlug: string, sinceAt: number): Promise<BucketCount[]> =>
       (

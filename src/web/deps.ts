@@ -1,6 +1,8 @@
 // What the web layer is built from: passed explicitly to every route plugin.
 import type { Catalog } from '../catalog/load.ts';
 import type { Config } from '../config.ts';
+import type { ReadinessCheck } from '../ops/readiness.ts';
+import type { ReportRecorder } from '../ops/recorder.ts';
 import type { Store } from '../store/index.ts';
 import type { ClientKeys } from './client-key.ts';
 import type { FormTokens } from './form-token.ts';
@@ -22,4 +24,8 @@ export type WebDeps = {
   /** Signed render times for the report form's fill-time check. */
   formTokens: FormTokens;
   jobRole: () => JobRole;
+  /** Whether the process should get traffic, with the reasons when not (/readyz). */
+  readiness: ReadinessCheck;
+  /** Where stored reports are counted for the metrics, when they are on. */
+  recorder?: ReportRecorder;
 };

@@ -1,4 +1,5 @@
-// The OpenAPI 3.1 description of /api/v1 (plus feeds and badges), served at /api/v1/openapi.json; tests hold the API to it.
+// The OpenAPI 3.1 description of /api/v1 (plus feeds and badges), served at /api/v1/openapi.json; tests hold the API
+// to it.
 import { LEVELS, PROBE_OUTCOMES, REPORT_CATEGORIES, SIGNALS } from '../domain.ts';
 
 const text = { type: 'string' } as const;
@@ -272,7 +273,8 @@ export function openApiDocument(siteUrl: string, siteName: string) {
       version: '1.0.0',
       summary: 'Live status of AI API providers, with the evidence behind each status.',
       description:
-        'Each status is the worst level that a fresh signal supports (official status page, live probe, community reports); every level carries its reasons with their times. Times are ISO 8601 in UTC.',
+        'Each status is the worst level that a fresh signal supports (official status page, live probe, community ' +
+        'reports); every level carries its reasons with their times. Times are ISO 8601 in UTC.',
     },
     servers: [{ url: siteUrl }],
     paths: {
@@ -324,7 +326,8 @@ export function openApiDocument(siteUrl: string, siteName: string) {
           operationId: 'reportProblem',
           summary: 'Report a problem with this provider',
           description:
-            'Rate-limited per client network; one report per client, provider and category counts per window. The answer never says whether it counted.',
+            'Rate-limited per client network; one report per client, provider and category counts per window. ' +
+            'The answer never says whether it counted.',
           parameters: [slugParameter],
           requestBody: {
             required: true,

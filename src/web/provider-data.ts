@@ -4,6 +4,10 @@ import type { Provider } from '../catalog/schema.ts';
 import type { Config } from '../config.ts';
 import { MAIN_DOCUMENT, isOpenIncident, type Signal } from '../domain.ts';
 import {
+  bucketOf,
+  COMMUNITY_BASELINE_DAYS,
+  COMMUNITY_BUCKET_MS,
+  COMMUNITY_WINDOW_MS,
   communitySinceAt,
   readCommunity,
   summariseCommunity,
@@ -41,9 +45,13 @@ export type ProviderData = {
   usualLatencyMs: number | null;
   /** The baseline the probe job judges the next result against: the window's normal rejections. */
   probeBaseline: LatencyBaseline;
+  /** The days of report buckets behind the chart (read by `read`, not by `readAll`). */
   buckets: Bucket[];
   community: CommunityView;
 };
+
+/** What a read includes beyond the status: the days of report buckets a chart draws. */
+type ReadScope = { chart: boolean };
 
 export type ProviderReader = {
   read(slug: string, now: number): Promise<ProviderData | undefined>;
@@ -53,6 +61,14 @@ export type ProviderReader = {
 /** Open: not closed upstream and still listed by the source (an unlisted incident is over, end unknown). */
 export const isOpen = (incident: Pick<IncidentRow, 'kind' | 'state' | 'unlistedAt'>): boolean =>
   isOpenIncident(incident);
+
+/** The buckets a community summary reads: the window now and the same window on each baseline day. */
+export function communitySummaryStarts(now: number): number[] {
+  const perWindow = COMMUNITY_WINDOW_MS / COMMUNITY_BUCKET_MS;
+  return Array.from({ length: COMMUNITY_BASELINE_DAYS + 1 }, (_, day) =>
+    Array.from({ length: perWindow }, (_, i) => bucketOf(now) - day * DAY_MS - i * COMMUNITY_BUCKET_MS),
+  ).flat();
+}
 
 export function createProviderReader(deps: { store: Store; catalog: Catalog; config: Config }): ProviderReader {
   const { store, catalog, config } = deps;
@@ -65,20 +81,30 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
     );
   }
 
-  async function read(provider: Provider, now: number, fault: LocalFault | null): Promise<ProviderData> {
+  async function read(
+    provider: Provider,
+    now: number,
+    fault: LocalFault | null,
+    scope: ReadScope,
+  ): Promise<ProviderData> {
     const slug = provider.slug;
-    const [officialCheck, stored, incidents, probeSamples, buckets, pageLevel] = await Promise.all([
-      store.checks.summary(slug, MAIN_DOCUMENT),
-      store.components.list(slug),
-      store.incidents.listRecent(slug, now - INCIDENT_WINDOW_MS),
-      store.probes.since(slug, now - PROBE_WINDOW_MS),
-      store.reports.buckets(slug, communitySinceAt(now)),
-      store.components.pageLevel(slug),
-    ]);
+    // The summary reads a few buckets; the days of buckets behind the chart are read only for the pages that draw it
+    // (a list of 200 providers would otherwise read some 150,000 rows to show 200 headlines).
+    const [officialCheck, stored, incidents, probeSamples, summaryBuckets, chartBuckets, pageLevel] = await Promise.all(
+      [
+        store.checks.summary(slug, MAIN_DOCUMENT),
+        store.components.list(slug),
+        store.incidents.listRecent(slug, now - INCIDENT_WINDOW_MS),
+        store.probes.since(slug, now - PROBE_WINDOW_MS),
+        store.reports.bucketsAtAndLatest(slug, communitySummaryStarts(now), communitySinceAt(now), now),
+        scope.chart ? store.reports.buckets(slug, communitySinceAt(now)) : null,
+        store.components.pageLevel(slug),
+      ],
+    );
     const components = officialCheck.lastOkAt === null && stored.length === 0 ? null : stored;
     const openIncidents = incidents.filter(isOpen);
     const usual = usualLatencyMs(probeSamples);
-    const community = summariseCommunity(buckets, now);
+    const community = summariseCommunity(summaryBuckets, now);
 
     const signals: Record<Signal, SignalReading> = {
       official: readOfficial(
@@ -124,7 +150,10 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
       probeSamples,
       usualLatencyMs: usual,
       probeBaseline: latencyBaseline(normalLatencies(probeSamples)),
-      buckets,
+      get buckets(): Bucket[] {
+        if (chartBuckets === null) throw new Error(`the chart's buckets of ${slug} were not read: use reader.read`);
+        return chartBuckets;
+      },
       community,
     };
   }
@@ -132,11 +161,11 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
   return {
     async read(slug, now) {
       const provider = catalog.providerBySlug.get(slug);
-      return provider ? read(provider, now, await localFault(now)) : undefined;
+      return provider ? read(provider, now, await localFault(now), { chart: true }) : undefined;
     },
     async readAll(now) {
       const fault = await localFault(now);
-      return Promise.all(catalog.providers.map((provider) => read(provider, now, fault)));
+      return Promise.all(catalog.providers.map((provider) => read(provider, now, fault, { chart: false })));
     },
   };
 }

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RenderRecorder } from '../ops/recorder.ts';
 
 /** A cached page is re-rendered after this long even if its data did not change, so relative times stay true. */
 export const PAGE_REFRESH_MS = 5000;
@@ -34,7 +35,7 @@ export type RenderCache = {
 };
 
 export function createRenderCache(
-  options: { refreshMs?: number; minAgeMs?: number; maxEntries?: number } = {},
+  options: { refreshMs?: number; minAgeMs?: number; maxEntries?: number; recorder?: RenderRecorder } = {},
 ): RenderCache {
   const refreshMs = options.refreshMs ?? PAGE_REFRESH_MS;
   const minAgeMs = options.minAgeMs ?? PAGE_MIN_AGE_MS;
@@ -52,6 +53,7 @@ export function createRenderCache(
   ) {
     const text = await render();
     renders += 1;
+    options.recorder?.render();
     const body = Buffer.from(text);
     const etag = `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
     const previous = entries.get(key);
@@ -69,10 +71,16 @@ export function createRenderCache(
       const hit = entries.get(key);
       if (hit) {
         const age = now - hit.renderedAt;
-        if (age < minAgeMs || (hit.version === version && age < refreshMs)) return Promise.resolve(hit);
+        if (age < minAgeMs || (hit.version === version && age < refreshMs)) {
+          options.recorder?.cacheHit();
+          return Promise.resolve(hit);
+        }
       }
       const running = inflight.get(key);
-      if (running) return running;
+      if (running) {
+        options.recorder?.cacheHit();
+        return running;
+      }
       const job = renderInto(key, version, now, contentType, render).finally(() => inflight.delete(key));
       inflight.set(key, job);
       return job;

@@ -1,4 +1,5 @@
-// JSON-LD for search engines: BreadcrumbList and FAQPage built from a page's meta, serialised safely for a script element.
+// JSON-LD for search engines: BreadcrumbList and FAQPage built from a page's meta, serialised safely for a script
+// element.
 
 export type Crumb = { name: string; path: string };
 export type FaqItem = { q: string; a: string };

@@ -55,31 +55,42 @@ describe('recorded error bodies', () => {
 const PASTES: [what: string, text: string, provider: string, error: string][] = [
   [
     'openai python, invalid key',
-    "openai.AuthenticationError: Error code: 401 - {'error': {'message': 'Incorrect API key provided: sk-proj-abc***************************xyz1. You can find your API key at https://platform.openai.com/account/api-keys.', 'type': 'invalid_request_error', 'param': None, 'code': 'invalid_api_key'}}",
+    "openai.AuthenticationError: Error code: 401 - {'error': {'message': 'Incorrect API key provided: " +
+      'sk-proj-abc***************************xyz1. You can find your API key at ' +
+      "https://platform.openai.com/account/api-keys.', 'type': 'invalid_request_error', 'param': None, 'code': " +
+      "'invalid_api_key'}}",
     'openai',
     'auth-error',
   ],
   [
     'openai python, no credit',
-    "openai.RateLimitError: Error code: 429 - {'error': {'message': 'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.', 'type': 'insufficient_quota', 'param': None, 'code': 'insufficient_quota'}}",
+    "openai.RateLimitError: Error code: 429 - {'error': {'message': 'You exceeded your current quota, please check " +
+      'your plan and billing details. For more information on this error, read the docs: ' +
+      "https://platform.openai.com/docs/guides/error-codes/api-errors.', 'type': 'insufficient_quota', 'param': " +
+      "None, 'code': 'insufficient_quota'}}",
     'openai',
     'quota-exceeded',
   ],
   [
     'openai python, rate limit',
-    "openai.RateLimitError: Error code: 429 - {'error': {'message': 'Rate limit reached for gpt-4o in organization org-xyz on requests per min (RPM): Limit 500, Used 500, Requested 1. Please try again in 120ms.', 'type': 'requests', 'param': None, 'code': 'rate_limit_exceeded'}}",
+    "openai.RateLimitError: Error code: 429 - {'error': {'message': 'Rate limit reached for gpt-4o in organization " +
+      "org-xyz on requests per min (RPM): Limit 500, Used 500, Requested 1. Please try again in 120ms.', 'type': " +
+      "'requests', 'param': None, 'code': 'rate_limit_exceeded'}}",
     'openai',
     'rate-limit',
   ],
   [
     'openai python, context',
-    "openai.BadRequestError: Error code: 400 - {'error': {'message': \"This model's maximum context length is 128000 tokens. However, your messages resulted in 140000 tokens. Please reduce the length of the messages.\", 'type': 'invalid_request_error', 'param': 'messages', 'code': 'context_length_exceeded'}}",
+    "openai.BadRequestError: Error code: 400 - {'error': {'message': \"This model's maximum context length is " +
+      '128000 tokens. However, your messages resulted in 140000 tokens. Please reduce the length of the ' +
+      "messages.\", 'type': 'invalid_request_error', 'param': 'messages', 'code': 'context_length_exceeded'}}",
     'openai',
     'invalid-request',
   ],
   [
     'openai python, model',
-    "openai.NotFoundError: Error code: 404 - {'error': {'message': 'The model `gpt-6` does not exist or you do not have access to it.', 'type': 'invalid_request_error', 'param': None, 'code': 'model_not_found'}}",
+    "openai.NotFoundError: Error code: 404 - {'error': {'message': 'The model `gpt-6` does not exist or you do not " +
+      "have access to it.', 'type': 'invalid_request_error', 'param': None, 'code': 'model_not_found'}}",
     'openai',
     'model-not-found',
   ],
@@ -87,31 +98,38 @@ const PASTES: [what: string, text: string, provider: string, error: string][] = 
   ['openai python, timeout', 'openai.APITimeoutError: Request timed out.', 'openai', 'timeout'],
   [
     'openai python, region',
-    "openai.PermissionDeniedError: Error code: 403 - {'error': {'code': 'unsupported_country_region_territory', 'message': 'Country, region, or territory not supported', 'param': None, 'type': 'request_forbidden'}}",
+    "openai.PermissionDeniedError: Error code: 403 - {'error': {'code': 'unsupported_country_region_territory', " +
+      "'message': 'Country, region, or territory not supported', 'param': None, 'type': 'request_forbidden'}}",
     'openai',
     'permission-denied',
   ],
   [
     'anthropic python, overloaded',
-    "anthropic.InternalServerError: Error code: 529 - {'type': 'error', 'error': {'type': 'overloaded_error', 'message': 'Overloaded'}}",
+    "anthropic.InternalServerError: Error code: 529 - {'type': 'error', 'error': {'type': 'overloaded_error', " +
+      "'message': 'Overloaded'}}",
     'anthropic',
     'overloaded',
   ],
   [
     'anthropic python, rate limit',
-    "anthropic.RateLimitError: Error code: 429 - {'type': 'error', 'error': {'type': 'rate_limit_error', 'message': 'This request would exceed the rate limit for your organization of 50,000 input tokens per minute.'}}",
+    "anthropic.RateLimitError: Error code: 429 - {'type': 'error', 'error': {'type': 'rate_limit_error', " +
+      "'message': 'This request would exceed the rate limit for your organization of 50,000 input tokens per " +
+      "minute.'}}",
     'anthropic',
     'rate-limit',
   ],
   [
     'anthropic python, credit',
-    "anthropic.BadRequestError: Error code: 400 - {'type': 'error', 'error': {'type': 'invalid_request_error', 'message': 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.'}}",
+    "anthropic.BadRequestError: Error code: 400 - {'type': 'error', 'error': {'type': 'invalid_request_error', " +
+      "'message': 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to " +
+      "upgrade or purchase credits.'}}",
     'anthropic',
     'quota-exceeded',
   ],
   [
     'anthropic python, prompt too long',
-    "anthropic.BadRequestError: Error code: 400 - {'type': 'error', 'error': {'type': 'invalid_request_error', 'message': 'prompt is too long: 212345 tokens > 200000 maximum'}}",
+    "anthropic.BadRequestError: Error code: 400 - {'type': 'error', 'error': {'type': 'invalid_request_error', " +
+      "'message': 'prompt is too long: 212345 tokens > 200000 maximum'}}",
     'anthropic',
     'invalid-request',
   ],
@@ -124,31 +142,36 @@ const PASTES: [what: string, text: string, provider: string, error: string][] = 
   ],
   [
     'gemini, quota',
-    "google.genai.errors.ClientError: 429 RESOURCE_EXHAUSTED. {'error': {'code': 429, 'message': 'Resource has been exhausted (e.g. check quota).', 'status': 'RESOURCE_EXHAUSTED'}}",
+    "google.genai.errors.ClientError: 429 RESOURCE_EXHAUSTED. {'error': {'code': 429, 'message': 'Resource has " +
+      "been exhausted (e.g. check quota).', 'status': 'RESOURCE_EXHAUSTED'}}",
     'google-gemini',
     'rate-limit',
   ],
   [
     'deepseek, balance',
-    'Error code: 402 - {"error": {"message": "Insufficient Balance", "type": "unknown_error", "param": null, "code": "invalid_request_error"}} from https://api.deepseek.com',
+    'Error code: 402 - {"error": {"message": "Insufficient Balance", "type": "unknown_error", "param": null, ' +
+      '"code": "invalid_request_error"}} from https://api.deepseek.com',
     'deepseek',
     'quota-exceeded',
   ],
   [
     'bedrock, throttling',
-    'botocore.errorfactory.ThrottlingException: An error occurred (ThrottlingException) when calling the InvokeModel operation (reached max retries: 4): Too many requests, please wait before trying again.',
+    'botocore.errorfactory.ThrottlingException: An error occurred (ThrottlingException) when calling the ' +
+      'InvokeModel operation (reached max retries: 4): Too many requests, please wait before trying again.',
     'aws-bedrock',
     'rate-limit',
   ],
   [
     'azure, deployment',
-    "openai.NotFoundError: Error code: 404 - {'error': {'code': 'DeploymentNotFound', 'message': 'The API deployment for this resource does not exist.'}}",
+    "openai.NotFoundError: Error code: 404 - {'error': {'code': 'DeploymentNotFound', 'message': 'The API " +
+      "deployment for this resource does not exist.'}}",
     'azure-openai',
     'model-not-found',
   ],
   [
     'moonshot, engine overloaded',
-    "{'error': {'message': 'The engine is currently overloaded, please try again later', 'type': 'engine_overloaded_error'}}",
+    "{'error': {'message': 'The engine is currently overloaded, please try again later', 'type': " +
+      "'engine_overloaded_error'}}",
     'moonshot',
     'overloaded',
   ],
@@ -160,7 +183,8 @@ const PASTES: [what: string, text: string, provider: string, error: string][] = 
   ],
   [
     'groq, decommissioned',
-    "groq.BadRequestError: Error code: 400 - {'error': {'message': 'The model `llama3-70b-8192` has been decommissioned and is no longer supported.', 'type': 'invalid_request_error', 'code': 'model_decommissioned'}}",
+    "groq.BadRequestError: Error code: 400 - {'error': {'message': 'The model `llama3-70b-8192` has been " +
+      "decommissioned and is no longer supported.', 'type': 'invalid_request_error', 'code': 'model_decommissioned'}}",
     'groq',
     'model-not-found',
   ],

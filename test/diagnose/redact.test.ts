@@ -18,7 +18,8 @@ const SECRETS: [kind: string, secret: string, kept: string][] = [
 describe('redactSecrets', () => {
   it.each(SECRETS)('removes a %s but keeps its prefix', (_kind, secret, kept) => {
     const { text, counts } = redactSecrets(
-      `Incorrect API key provided: ${secret}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+      `Incorrect API key provided: ${secret}. ` +
+        'You can find your API key at https://platform.openai.com/account/api-keys.',
     );
     expect(text).not.toContain(secret.slice(kept.length, kept.length + 12));
     expect(text).toContain(`${kept}${REDACTED}`);
@@ -29,7 +30,8 @@ describe('redactSecrets', () => {
 
   it('removes bearer tokens, key headers and assignments', () => {
     const pasted = [
-      'curl -H "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"',
+      'curl -H "Authorization: Bearer ' +
+        'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"',
       'x-api-key: my-own-private-key-123',
       "client = OpenAI(api_key='c0ffee-not-a-real-key-but-secret')",
       'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
@@ -44,14 +46,18 @@ describe('redactSecrets', () => {
 
   it('removes long hex and base64 tokens', () => {
     const { text } = redactSecrets(
-      'token 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 and Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWo=',
+      'token 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 and ' +
+        'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWo=',
     );
     expect(text).toBe(`token ${REDACTED} and ${REDACTED}`);
   });
 
   it('leaves error codes, messages, model names and URLs alone', () => {
     const error =
-      "anthropic.RateLimitError: Error code: 429 - {'type': 'error', 'error': {'type': 'rate_limit_error', 'message': 'Number of request tokens has exceeded your per-minute rate limit (https://docs.claude.com/en/api/rate-limits); see the response headers for current usage.'}} model=claude-sonnet-4-5-20250929 hf_hub_download";
+      "anthropic.RateLimitError: Error code: 429 - {'type': 'error', 'error': {'type': 'rate_limit_error', " +
+      "'message': 'Number of request tokens has exceeded your per-minute rate limit " +
+      "(https://docs.claude.com/en/api/rate-limits); see the response headers for current usage.'}} " +
+      'model=claude-sonnet-4-5-20250929 hf_hub_download';
     expect(redactSecrets(error)).toEqual({ text: error, counts: [] });
   });
 

@@ -1,4 +1,5 @@
-// Test harness: a fresh temp database, the real (or a given) catalog, a settable clock, and the built app.
+// Test harness: a fresh temp database, the real (or a given) catalog, a settable clock, and the built app. The app
+// does not shed load on event-loop delay (a busy test machine is no overload); the test of shedding turns it on.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,9 @@ export function realCatalog(): Catalog {
   return loadCatalog({ providersFile: 'data/providers.json', errorsFile: 'data/errors.json' });
 }
 
+/** Settings every test app starts from; a test's own `env` overrides them. */
+export const TEST_ENV: Readonly<Record<string, string>> = { MAX_EVENT_LOOP_DELAY_MS: '0' };
+
 /** A catalog from the real files with providers (or error types) replaced. */
 export function catalogWith(providers?: Provider[], errorTypes?: ErrorType[]): Catalog {
   const real = realCatalog();
@@ -43,11 +47,14 @@ export async function createHarness(
     /** The engine the app runs on (SQLite unless a test asks for PostgreSQL). */
     engine?: Engine;
     jobRole?: AppDeps['jobRole'];
+    readiness?: AppDeps['readiness'];
+    metrics?: AppDeps['metrics'];
   } = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'status-test-'));
   const database = options.engine === 'postgres' ? await testDatabase('postgres') : null;
   const config = parseConfig({
+    ...TEST_ENV,
     DATABASE_PATH: join(dir, 'status.db'),
     ...(database
       ? { DATABASE_URL: database.target.databaseUrl!, SECRET: 'test-secret-of-at-least-32-characters!' }
@@ -66,6 +73,8 @@ export async function createHarness(
     logger: options.logger,
     ...(options.healthy ? { healthy: options.healthy } : {}),
     ...(options.jobRole ? { jobRole: options.jobRole } : {}),
+    ...(options.readiness ? { readiness: options.readiness } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   await app.ready();
   return {

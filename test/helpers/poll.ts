@@ -3,6 +3,7 @@ import type { LookupFunction } from 'node:net';
 import type { Agent } from 'undici';
 import type { Provider, StatusPage } from '../../src/catalog/schema.ts';
 import { createPollJob } from '../../src/jobs/poll.ts';
+import type { PollRecorder } from '../../src/ops/recorder.ts';
 import type { Scheduler } from '../../src/jobs/scheduler.ts';
 import { upstreamPolicy } from '../../src/sources/addresses.ts';
 import { createHttpDoor, createUpstreamDispatcher } from '../../src/sources/http.ts';
@@ -30,7 +31,10 @@ export function providerLike(slug: string, statusPage: StatusPage | null, as = '
 
 export type PollRig = { job: Scheduler; agent: Agent; close(): Promise<void> };
 
-export function pollRig(h: Harness, options: { deadlineMs?: number; concurrency?: number } = {}): PollRig {
+export function pollRig(
+  h: Harness,
+  options: { deadlineMs?: number; concurrency?: number; recorder?: PollRecorder } = {},
+): PollRig {
   // The policy ALLOW_PRIVATE_UPSTREAMS=true gives: loopback and http allowed, LAN addresses still forbidden.
   const policy = upstreamPolicy(true);
   const agent = createUpstreamDispatcher({ policy, lookup: testLookup });
@@ -43,6 +47,7 @@ export function pollRig(h: Harness, options: { deadlineMs?: number; concurrency?
     deadlineMs: options.deadlineMs ?? 1000,
     concurrency: options.concurrency ?? 16,
     clock: { now: () => h.clock.now, setTimeout: () => 0, clearTimeout: () => undefined },
+    ...(options.recorder ? { recorder: options.recorder } : {}),
   });
   return {
     job,

@@ -7,6 +7,7 @@ import type { Provider } from '../../src/catalog/schema.ts';
 import type { Clock } from '../../src/jobs/clock.ts';
 import { createProbeJob } from '../../src/jobs/probe.ts';
 import type { Scheduler } from '../../src/jobs/scheduler.ts';
+import type { ProbeRecorder } from '../../src/ops/recorder.ts';
 import { upstreamPolicy } from '../../src/sources/addresses.ts';
 import { createConnectionLog, createHttpDoor, createUpstreamDispatcher } from '../../src/sources/http.ts';
 import { realCatalog, type Harness } from './app.ts';
@@ -129,7 +130,13 @@ export type ProbeRig = { job: Scheduler; agent: Agent; close(): Promise<void> };
 /** The real probe job over the harness's catalog and store, through a door built as server.ts builds it. */
 export function probeRig(
   h: Harness,
-  options: { deadlineMs?: number; clock?: Clock; random?: () => number; onCycle?: () => void } = {},
+  options: {
+    deadlineMs?: number;
+    clock?: Clock;
+    random?: () => number;
+    onCycle?: () => void;
+    recorder?: ProbeRecorder;
+  } = {},
 ): ProbeRig {
   const policy = upstreamPolicy(h.config.allowPrivateUpstreams);
   const connectionLog = createConnectionLog();
@@ -145,6 +152,7 @@ export function probeRig(
     intervalMs: h.config.probeIntervalMs,
     ...(options.random ? { random: options.random } : {}),
     ...(options.onCycle ? { onCycle: options.onCycle } : {}),
+    ...(options.recorder ? { recorder: options.recorder } : {}),
   });
   return {
     job,

@@ -1,5 +1,6 @@
-// Real server processes for tests: `node --import tsx src/server.ts` with its own environment, its log lines
-// read as they come, its listening address taken from the log, and its exit awaited.
+// Real server processes for tests: `node --import tsx src/server.ts` (or other node arguments, e.g. a compiled
+// entry) with its own environment, its log lines read as they come, its listening address taken from the log, and its
+// exit awaited.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,8 +38,11 @@ export function providersFileFor(dir: string, statusUrl: string): string {
   return path;
 }
 
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+/** How tests start the server by default: from source. */
+export const FROM_SOURCE = ['--import', 'tsx', 'src/server.ts'];
+
+export async function startServer(env: Record<string, string>, nodeArgs = FROM_SOURCE): Promise<ServerProcess> {
+  const child = spawn(process.execPath, nodeArgs, {
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

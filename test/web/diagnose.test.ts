@@ -8,7 +8,9 @@ import { createHarness, T0, textOf, type Harness } from '../helpers/app.ts';
 import { recordOfficial, recordProbes } from '../helpers/signals.ts';
 
 const KEY = 'sk-ant-api03-Q9w8E7r6T5y4U3i2O1p0A9s8D7f6G5h4J3k2L1z0X9c8V7b6N5m4-QwErTy';
-const PASTE = `anthropic.AuthenticationError: Error code: 401 - {'type': 'error', 'error': {'type': 'authentication_error', 'message': 'invalid x-api-key'}}\nclient = Anthropic(api_key="${KEY}")`;
+const PASTE =
+  "anthropic.AuthenticationError: Error code: 401 - {'type': 'error', 'error': {'type': 'authentication_error', " +
+  `'message': 'invalid x-api-key'}}\nclient = Anthropic(api_key="${KEY}")`;
 
 const form = (fields: Record<string, string>) => ({
   method: 'POST' as const,
@@ -62,7 +64,8 @@ describe('POST /diagnose', () => {
     expect(text).toContain('error type `authentication_error`');
     expect(text).toContain('Anthropic: Operational');
     expect(text).toContain(
-      "Likely on your side Anthropic's authentication service is answering normally: the problem is most likely your key or configuration.",
+      "Likely on your side Anthropic's authentication service is answering normally: the problem is most likely " +
+        'your key or configuration.',
     );
     expect(res.body).toContain('href="/anthropic/error/auth-error"');
   });

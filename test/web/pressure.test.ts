@@ -42,6 +42,27 @@ describe('under pressure', () => {
     expect(page.headers['retry-after']).toBeUndefined();
   });
 
+  it('sheds load when the event loop lags past MAX_EVENT_LOOP_DELAY_MS, and never with the limit off', async () => {
+    h = await createHarness({ env: { MAX_EVENT_LOOP_DELAY_MS: '20' } });
+    const relaxed = await createHarness();
+    try {
+      expect(relaxed.config.maxEventLoopDelayMs).toBe(0);
+      // Busy 50 ms of every 60 for 1.5 s: the delay the limit samples (once a second) is far above 20 ms.
+      const until = Date.now() + 1500;
+      while (Date.now() < until) {
+        const busyUntil = Date.now() + 50;
+        while (Date.now() < busyUntil);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const shed = await h.app.inject({ url: '/anthropic' });
+      expect(shed.statusCode).toBe(503);
+      expect(shed.headers['retry-after']).toBe(String(PRESSURE_RETRY_AFTER_SECONDS));
+      expect((await relaxed.app.inject({ url: '/anthropic' })).statusCode).toBe(200);
+    } finally {
+      await relaxed.close();
+    }
+  });
+
   it('counts the database as healthy while it answers, and not once it is closed', async () => {
     h = await createHarness();
     const healthy = databaseAnswers(h.store);
@@ -70,7 +91,8 @@ describe('server timeouts', () => {
 
     expect(received).toMatch(/^HTTP\/1\.1 408 /);
     expect(headerLines).toBeGreaterThan(5);
-    // Closed after the 1 s headers timeout plus at most Node's 1 s checking interval, long before the 5 s request timeout.
+    // Closed after the 1 s headers timeout plus at most Node's 1 s checking interval, long before the 5 s request
+    // timeout.
     expect(openMs).toBeGreaterThanOrEqual(1000);
     expect(openMs).toBeLessThan(3000);
   });

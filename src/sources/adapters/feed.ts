@@ -21,8 +21,11 @@ const Entry = z.object({
 type Entry = z.infer<typeof Entry>;
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const STAMP =
-  /^([A-Za-z]{3})\w*\s+(\d{1,2}),?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(?:UTC|GMT)?\s*(?:([+-])(\d{1,2})(?::?(\d{2}))?)?/;
+const STAMP = new RegExp(
+  // Month, day and time, then an optional zone name and offset.
+  String.raw`^([A-Za-z]{3})\w*\s+(\d{1,2}),?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?` +
+    String.raw`\s*(?:UTC|GMT)?\s*(?:([+-])(\d{1,2})(?::?(\d{2}))?)?`,
+);
 
 /** "Oct 6, 12:20 UTC" or "Jun 5, 01:40:38 GMT+0": no year, so it is the latest such date not after `ref`. */
 export function parseYearlessStamp(text: string, ref: number): number | null {

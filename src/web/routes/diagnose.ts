@@ -3,7 +3,7 @@ import type { Crumb } from '../structured-data.ts';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { createDiagnoser, MAX_PASTE_CHARS } from '../../diagnose/match.ts';
+import { createDiagnoser, MAX_PASTE_CHARS, type Diagnoser } from '../../diagnose/match.ts';
 import { toIso } from '../../time.ts';
 import type { WebDeps } from '../deps.ts';
 import { BadRequest, parseOr400 } from '../problems.ts';
@@ -24,7 +24,10 @@ const CATALOG_ONLY = 0;
 
 export async function registerDiagnoseRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const { catalog, reader, pages, now } = deps;
-  const diagnoser = createDiagnoser(catalog);
+  // Indexing the catalog costs start-up time and memory (most with a large catalog); it waits for the first paste.
+  let diagnoser: Diagnoser | undefined;
+  const diagnose = (text: string, provider: string) =>
+    (diagnoser ??= createDiagnoser(catalog)).diagnose(text, provider || undefined);
   const noData = (): never => {
     throw new Error('the diagnose form has no result to show live data for');
   };
@@ -55,7 +58,7 @@ export async function registerDiagnoseRoutes(app: FastifyInstance, deps: WebDeps
     scope.post('/diagnose', async (request, reply) => {
       const input = parseOr400(Paste, request.body ?? {}, 'form');
       const provider = knownProvider(input.provider);
-      const diagnosis = diagnoser.diagnose(input.text, provider || undefined);
+      const diagnosis = diagnose(input.text, provider);
       const best = diagnosis.matches[0]?.provider.slug;
       // The view shows live data for the best match only: read it before rendering.
       const data = best === undefined ? undefined : await reader.read(best, now());
@@ -67,7 +70,7 @@ export async function registerDiagnoseRoutes(app: FastifyInstance, deps: WebDeps
     scope.post('/api/v1/diagnose', async (request, reply) => {
       const input = parseOr400(Paste, request.body ?? {}, 'body');
       const provider = knownProvider(input.provider);
-      const d = diagnoser.diagnose(input.text, provider || undefined);
+      const d = diagnose(input.text, provider);
       const at = now();
       const top = d.matches.slice(0, 1 + OTHER_MATCHES);
       return reply.header('cache-control', 'no-store').send({

@@ -1,5 +1,6 @@
-// Liveness and readiness: /healthz answers while the process serves requests; /readyz says whether this node reaches
-// its database (503 when not, so a load balancer sends visitors elsewhere) and whether it runs the jobs.
+// Liveness (/healthz: the process serves and its database answers a trivial query) and readiness (/readyz: whether
+// it should get traffic, 503 with the reasons when not), with the database engine and this node's part in the jobs
+// (`leader` runs them, `standby` waits to take over, `off` with JOBS=false).
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../deps.ts';
 
@@ -12,14 +13,11 @@ export function registerHealthRoutes(app: FastifyInstance, deps: WebDeps): void 
   });
 
   app.get('/readyz', async (_request, reply) => {
-    const database = await deps.store.ping();
+    const { ready, reasons } = await deps.readiness();
+    const node = { database: deps.store.engine, jobs: deps.jobRole() };
     return reply
-      .code(database ? 200 : 503)
+      .code(ready ? 200 : 503)
       .header('cache-control', 'no-store')
-      .send({
-        ready: database,
-        database: { engine: deps.store.engine, reachable: database, hearsOtherNodes: deps.store.hearsChanges },
-        jobs: deps.jobRole(),
-      });
+      .send(ready ? { status: 'ready', ...node } : { status: 'not ready', reasons, ...node });
   });
 }

@@ -71,7 +71,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: WebDeps): void 
     ignoredReason: Exclude<IgnoredReason, 'duplicate'> | null,
   ) {
     const at = now();
-    await store.reports.submit({
+    const counted = await store.reports.submit({
       providerSlug: provider.slug,
       category,
       httpStatus: details.httpStatus ?? null,
@@ -83,6 +83,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: WebDeps): void 
       at,
       dedupeMs: COMMUNITY_DEDUPE_MS,
     });
+    deps.recorder?.report(provider.slug, ignoredReason ?? (counted ? null : 'duplicate'));
   }
 
   app.post<Params>('/:provider/reports', options, async (request, reply) => {

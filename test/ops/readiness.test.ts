@@ -1,0 +1,119 @@
+// Readiness: /readyz answers 200 while the database file is there and takes a write and the schedules keep running,
+// and 503 with the reason in plain words when the file is deleted or replaced, the database is locked or closed, or a
+// schedule has not completed a cycle for three intervals. /healthz (liveness) is not affected by any of it.
+import { copyFileSync, renameSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createJobWatch } from '../../src/ops/job-watch.ts';
+import {
+  APPLICATION_ID,
+  createReadiness,
+  READINESS_CACHE_MS,
+  sqliteWriteCheck,
+  type ReadinessCheck,
+} from '../../src/ops/readiness.ts';
+import { createHarness, type Harness } from '../helpers/app.ts';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const readyz = async (harness: Harness) => {
+  const res = await harness.app.inject({ url: '/readyz' });
+  return { status: res.statusCode, body: res.json() as { status: string; reasons?: string[] }, headers: res.headers };
+};
+
+describe('/readyz', () => {
+  it('is ready with a writable database, and the check really writes it', async () => {
+    h = await createHarness();
+    const res = await readyz(h);
+    expect(res).toMatchObject({ status: 200, body: { status: 'ready' } });
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(h.store.sqlite!.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+  });
+
+  it('is not ready once the database file is deleted under the running server, while /healthz stays 200', async () => {
+    h = await createHarness();
+    expect((await readyz(h)).status).toBe(200);
+    rmSync(h.config.databasePath);
+    const res = await readyz(h);
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({
+      status: 'not ready',
+      reasons: [`the database file ${h.config.databasePath} is gone: writes would be lost`],
+      database: 'sqlite',
+      jobs: 'off',
+    });
+    expect((await h.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+  });
+
+  it('is not ready when the database file was replaced by another one', async () => {
+    h = await createHarness();
+    const path = h.config.databasePath;
+    copyFileSync(path, `${path}.copy`);
+    renameSync(`${path}.copy`, path);
+    const res = await readyz(h);
+    expect(res.status).toBe(503);
+    expect(res.body.reasons).toEqual([
+      `the database file ${path} was replaced by another file: writes would go to the old one`,
+    ]);
+  });
+
+  it('is not ready while another connection holds the write lock, and ready again once it lets go', async () => {
+    let now = 0;
+    h = await createHarness();
+    const check = createReadiness({
+      databasePath: h.config.databasePath,
+      writeCheck: sqliteWriteCheck(h.store.sqlite!),
+      now: () => now,
+    });
+    const other = new Database(h.config.databasePath);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      expect(await check()).toEqual({ ready: false, reasons: ['the database cannot be written: database is locked'] });
+      other.exec('ROLLBACK');
+      // The answer is kept for a moment (the check writes), then taken again.
+      expect((await check()).ready).toBe(false);
+      now += READINESS_CACHE_MS;
+      expect(await check()).toEqual({ ready: true, reasons: [] });
+    } finally {
+      other.close();
+    }
+  });
+
+  it('is not ready once the database connection is closed', async () => {
+    h = await createHarness();
+    h.store.sqlite!.close();
+    const res = await readyz(h);
+    expect(res.status).toBe(503);
+    expect(res.body.reasons).toEqual(['the database cannot be written: the connection is closed']);
+  });
+
+  it('is not ready when a schedule has not completed a cycle for three intervals', async () => {
+    let now = Date.UTC(2026, 10, 30, 12, 0, 0);
+    const jobs = createJobWatch(() => now);
+    const pollBeat = jobs.watch('poll', 60_000);
+    const probeBeat = jobs.watch('probe', 180_000);
+    let check: ReadinessCheck = async () => ({ ready: false, reasons: ['not built yet'] });
+    h = await createHarness({ readiness: () => check() });
+    check = createReadiness({
+      databasePath: h.config.databasePath,
+      writeCheck: sqliteWriteCheck(h.store.sqlite!),
+      jobs,
+      now: () => now,
+    });
+    now += 3 * 60_000;
+    expect((await readyz(h)).status).toBe(200);
+    now += 1000;
+    probeBeat(now);
+    const stalled = await readyz(h);
+    expect(stalled.status).toBe(503);
+    expect(stalled.body.reasons).toEqual([
+      'the poll schedule has not completed a cycle for 3 min (it runs every 1 min)',
+    ]);
+    pollBeat(now);
+    expect(await readyz(h)).toMatchObject({ status: 200, body: { status: 'ready' } });
+  });
+});
