@@ -16,7 +16,7 @@ import { createProbeJob } from './jobs/probe.ts';
 import { createDeliveryJob } from './jobs/deliver.ts';
 import { createEventRecorder } from './jobs/events.ts';
 import { createSender, createSmtpMailer } from './notify/send.ts';
-import { createProviderReader } from './web/provider-data.ts';
+import { apiAssessor, createProviderReader } from './web/provider-data.ts';
 import type { CycleStats } from './jobs/scheduler.ts';
 import { createJobWatch } from './ops/job-watch.ts';
 import { createMetricsServer } from './ops/metrics-server.ts';
@@ -178,16 +178,7 @@ async function main(): Promise<void> {
         siteUrl: config.siteUrl,
         now: Date.now,
         log: app.log,
-        assess: async (slug, now) => {
-          const data = await reader.read(slug, now);
-          if (!data) return undefined;
-          const troubled = (data.components ?? []).filter((c) => c.level !== 'operational' && c.level !== 'unknown');
-          return {
-            level: data.status.level,
-            reasons: data.status.reasons,
-            troubledComponents: troubled.map((c) => c.name),
-          };
-        },
+        assess: apiAssessor(reader),
       }),
       log: app.log,
     }),

@@ -5,16 +5,17 @@ import type { Catalog } from '../catalog/load.ts';
 import { errorTypesFor } from '../catalog/load.ts';
 import type { Provider } from '../catalog/schema.ts';
 import type { Level, StatusEvent } from '../domain.ts';
-import { detectChanges, type Change, type CurrentIncident } from '../notify/changes.ts';
+import {
+  detectChanges,
+  type ApiReading,
+  type AssessApi,
+  type Change,
+  type CurrentIncident,
+} from '../notify/changes.ts';
 import { incidentCounts, levelChangeCounts } from '../status/verdict.ts';
-import type { Reason } from '../status/types.ts';
 import type { Store } from '../store/index.ts';
 import { DAY_MS } from '../time.ts';
 import type { JobLog } from './scheduler.ts';
-
-/** The API's level of a provider now, as its pages show it (the one assessment, damping included). */
-export type ApiReading = { level: Level; reasons: readonly Reason[]; troubledComponents: readonly string[] };
-export type AssessApi = (slug: string, now: number) => Promise<ApiReading | undefined>;
 
 /** Incidents closed this long ago are still compared (a node down for days still announces their end). */
 const INCIDENT_LOOKBACK_MS = 7 * DAY_MS;

@@ -8,6 +8,11 @@ import {
   type IncidentKind,
   type Level,
 } from '../domain.ts';
+import type { Reason } from '../status/types.ts';
+
+/** The API's level of a provider now, as its pages show it (the one assessment, damping included). */
+export type ApiReading = { level: Level; reasons: readonly Reason[]; troubledComponents: readonly string[] };
+export type AssessApi = (slug: string, now: number) => Promise<ApiReading | undefined>;
 
 /** What was last announced about one incident. */
 export type AnnouncedIncident = { state: string; active: boolean; updates: number };
@@ -45,7 +50,11 @@ export type ChangeResult = {
   incidents: { id: number; state: AnnouncedIncident }[];
 };
 
-function incidentChange(incident: CurrentIncident, before: AnnouncedIncident, now: AnnouncedIncident): EventType | null {
+function incidentChange(
+  incident: CurrentIncident,
+  before: AnnouncedIncident,
+  now: AnnouncedIncident,
+): EventType | null {
   if (incident.kind === 'maintenance') {
     if (!before.active && now.active) return 'maintenance_started';
     return before.active && !now.active ? 'maintenance_ended' : null;

@@ -93,7 +93,11 @@ export function createSubscriptionsStore(db: Db) {
           ${c.expiresAt})`.execute(db);
     },
     /** How many confirmations an address was sent since `sinceAt`, and whether one is still open at `now`. */
-    async confirmationsOf(addressHash: string, sinceAt: number, now: number): Promise<{ count: number; open: boolean }> {
+    async confirmationsOf(
+      addressHash: string,
+      sinceAt: number,
+      now: number,
+    ): Promise<{ count: number; open: boolean }> {
       const { rows } = await sql<{ count: number; open: number }>`
         SELECT COUNT(*) AS count,
           COALESCE(SUM(CASE WHEN confirmed_at IS NULL AND expires_at > ${now} THEN 1 ELSE 0 END), 0) AS open

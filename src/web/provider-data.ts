@@ -19,6 +19,7 @@ import { latencyBaseline, normalLatencies, type LatencyBaseline } from '../probe
 import { readOfficial } from '../status/official.ts';
 import { detectLocalFault, readProbe, usualLatencyMs, type LocalFault } from '../status/probe.ts';
 import type { ProviderStatus, SignalReading } from '../status/types.ts';
+import type { AssessApi } from '../notify/changes.ts';
 import type { Store } from '../store/index.ts';
 import type { ComponentRow } from '../store/components.ts';
 import type { IncidentRow } from '../store/incidents.ts';
@@ -30,7 +31,6 @@ import { DAY_MS } from '../time.ts';
 export const INCIDENT_WINDOW_MS = 30 * DAY_MS;
 /** How far back the Live Signals block looks. */
 export const PROBE_WINDOW_MS = DAY_MS;
-
 
 export type ProviderData = {
   provider: Provider;
@@ -167,5 +167,15 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
       const fault = await localFault(now);
       return Promise.all(catalog.providers.map((provider) => read(provider, now, fault, { chart: false })));
     },
+  };
+}
+
+/** The API's level, reasons and troubled components of a provider, for the events job. */
+export function apiAssessor(reader: ProviderReader): AssessApi {
+  return async (slug, now) => {
+    const data = await reader.read(slug, now);
+    if (!data) return undefined;
+    const troubled = (data.components ?? []).filter((c) => c.level !== 'operational' && c.level !== 'unknown');
+    return { level: data.status.level, reasons: data.status.reasons, troubledComponents: troubled.map((c) => c.name) };
   };
 }
