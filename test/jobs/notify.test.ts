@@ -272,3 +272,45 @@ describe.each(ENGINES)('notifications on %s', (engine) => {
     expect(hook.received).toHaveLength(sent);
   });
 });
+
+describe('a restart in the middle of a delivery backlog', () => {
+  it('loses nothing and sends nothing twice to a receiver that acknowledged it', async () => {
+    const h = await createHarness({ env: { ALLOW_PRIVATE_UPSTREAMS: 'true' } });
+    const hook = await startReceiver({ delayMs: 30 });
+    try {
+      let rig = notifyRig(h);
+      await recordOfficial(h.store, SLUG, h.clock.now, { API: 'operational' });
+      await rig.job.tick();
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/subscriptions',
+        payload: { channel: 'webhook', target: hook.url },
+      });
+      expect(res.statusCode).toBe(201);
+      // Ten changes of level in a row: twenty events queued for the one subscription.
+      for (let i = 0; i < 10; i += 1) {
+        for (let poll = 0; poll < 2; poll += 1) {
+          h.clock.now += MINUTE_MS;
+          await recordOfficial(h.store, SLUG, h.clock.now, { API: i % 2 === 0 ? 'major_outage' : 'operational' });
+        }
+        await rig.job.tick();
+      }
+      await hook.waitFor(3);
+      // Stop while deliveries are under way, then start a new job on the same database.
+      await rig.close();
+      const before = hook.received.length;
+      expect(before).toBeLessThan(10);
+      rig = notifyRig(h);
+      await rig.job.tick();
+      await rig.job.idle();
+      await rig.close();
+      const ids = hook.received.map((r) => r.headers['x-status-event-id']);
+      const outbox = await rows<{ id: string }>(h.store, 'SELECT id FROM events ORDER BY seq');
+      expect(outbox).toHaveLength(10);
+      expect(ids).toEqual(outbox.map((e) => e.id));
+    } finally {
+      await hook.close();
+      await h.close();
+    }
+  });
+});
