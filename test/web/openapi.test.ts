@@ -11,7 +11,7 @@ type Operation = {
   requestBody?: { content: Record<string, { example: unknown }> };
   responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
 };
-type Method = 'get' | 'post';
+type Method = 'get' | 'post' | 'delete';
 type Doc = {
   openapi: string;
   servers: { url: string }[];
@@ -29,7 +29,7 @@ const operations = () =>
 function call(path: string, method: Method, operation: Operation, override: Record<string, string> = {}) {
   const body = operation.requestBody?.content['application/json']?.example;
   return h.app.inject({
-    method: method.toUpperCase() as 'GET' | 'POST',
+    method: method.toUpperCase() as 'GET' | 'POST' | 'DELETE',
     url: urlOf(path, operation, override),
     ...(body === undefined ? {} : { payload: body as object }),
   });
@@ -37,6 +37,8 @@ function call(path: string, method: Method, operation: Operation, override: Reco
 
 let h: Harness;
 let doc: Doc;
+/** A subscription's manage token, for the operations on one subscription. */
+let manageToken: string;
 let ajv: Ajv2020;
 
 beforeAll(async () => {
@@ -46,6 +48,12 @@ beforeAll(async () => {
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
   doc = res.json();
+  const created = await h.app.inject({
+    method: 'POST',
+    url: '/api/v1/subscriptions',
+    payload: { channel: 'webhook', target: 'https://hooks.example.com/x' },
+  });
+  manageToken = created.json().manageToken;
   // OpenAPI 3.1 schemas are JSON Schema 2020-12; the document's other keys are not schema keywords.
   ajv = new Ajv2020({ allErrors: true, strict: false });
   addFormats.default(ajv);
@@ -93,6 +101,8 @@ describe('the OpenAPI document', () => {
         '/{provider}/feed.atom',
         '/{provider}/badge.svg',
         '/{provider}/components/{component}/badge.svg',
+        '/api/v1/subscriptions',
+        '/api/v1/subscriptions/{manageToken}',
       ]),
     );
   });
@@ -101,7 +111,7 @@ describe('the OpenAPI document', () => {
 describe('the API as described', () => {
   it('answers every path with the status, content type and body schema the document gives', async () => {
     for (const { path, method, operation } of operations()) {
-      const res = await call(path, method, operation);
+      const res = await call(path, method, operation, { manageToken });
       const success = Object.keys(operation.responses).find((status) => status.startsWith('2'))!;
       expect(res.statusCode, `${method} ${path}`).toBe(Number(success));
       const [type, media] = Object.entries(operation.responses[success]!.content!)[0]!;
