@@ -101,7 +101,7 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
     const now = clock.now();
     if (outcome.ok) {
       await store.deliveries.delivered(d.id, outcome.status, now);
-      await store.subscriptions.succeeded(d.subscriptionId);
+      if (d.failingSince !== null) await store.subscriptions.succeeded(d.subscriptionId);
       return;
     }
     // Cut short by our own shutdown: not an attempt; it stays due and is sent after the restart.

@@ -18,6 +18,8 @@ export type DueDelivery = {
   receiver: string;
   secret: string | null;
   unsubscribeToken: string;
+  /** Since when the subscription's deliveries have been failing (null: they have not). */
+  failingSince: number | null;
   event: StatusEvent;
 };
 
@@ -50,7 +52,8 @@ export function createDeliveriesStore(db: Db) {
     ): Promise<DueDelivery[]> {
       const { rows } = await sql<Omit<DueDelivery, 'event'> & { payload: string }>`
         SELECT d.id, d.subscription_id AS "subscriptionId", d.attempts, d.created_at AS "createdAt", s.channel,
-          s.target, s.receiver, s.secret, s.unsubscribe_token AS "unsubscribeToken", e.payload
+          s.target, s.receiver, s.secret, s.unsubscribe_token AS "unsubscribeToken",
+          s.failing_since AS "failingSince", e.payload
         FROM (SELECT subscription_id, MIN(id) AS id FROM deliveries WHERE state = 'pending'
               GROUP BY subscription_id) head
         JOIN deliveries d ON d.id = head.id

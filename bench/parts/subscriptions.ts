@@ -1,0 +1,176 @@
+// One event fanned out to 10,000 webhook subscriptions on loopback (100 receivers, 100 subscriptions each): the
+// time from the status change to the last acknowledged delivery, and the site's page latency meanwhile, against the
+// same pages while idle. The job, the receivers and the load generator share this process's two cores.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import autocannon from 'autocannon';
+import { createDeliveryJob } from '../../src/jobs/deliver.ts';
+import { createEventRecorder } from '../../src/jobs/events.ts';
+import { systemClock } from '../../src/jobs/clock.ts';
+import { createSender } from '../../src/notify/send.ts';
+import { hashToken, newToken } from '../../src/notify/tokens.ts';
+import { upstreamPolicy } from '../../src/sources/addresses.ts';
+import { createHttpDoor, createUpstreamDispatcher } from '../../src/sources/http.ts';
+import { apiAssessor, createProviderReader } from '../../src/web/provider-data.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../../src/app.ts';
+import { loadCatalog } from '../../src/catalog/load.ts';
+import { parseConfig } from '../../src/config.ts';
+import { openStore } from '../../src/store/index.ts';
+import { recordOfficial } from '../../test/helpers/signals.ts';
+
+const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 10_000);
+const RECEIVERS = 100;
+const PAGE = '/openai';
+
+async function startReceivers(count: number): Promise<{ servers: Server[]; urls: string[]; received: () => number }> {
+  let received = 0;
+  const servers: Server[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        received += 1;
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+  }
+  const urls = servers.map((s) => `http://127.0.0.1:${(s.address() as AddressInfo).port}/hook`);
+  return { servers, urls, received: () => received };
+}
+
+const latency = (result: autocannon.Result) => ({
+  requestsPerSecond: Math.round(result.requests.average),
+  p50LatencyMs: result.latency.p50,
+  p99LatencyMs: result.latency.p99,
+  errors: result.errors + result.non2xx,
+});
+
+export default async function (): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-subscriptions-'));
+  const config = parseConfig({ DATABASE_PATH: join(dir, 'status.db'), ALLOW_PRIVATE_UPSTREAMS: 'true' });
+  const catalog = loadCatalog(config);
+  const store = await openStore(config);
+  const clock = { now: Date.now() };
+  await store.providers.sync(catalog.providers, clock.now);
+  const app = await buildApp({ config, catalog, store, now: () => clock.now });
+  const h = {
+    app,
+    store,
+    catalog,
+    config,
+    clock,
+    async close() {
+      await app.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  const receivers = await startReceivers(RECEIVERS);
+  const policy = upstreamPolicy(true);
+  const dispatcher = createUpstreamDispatcher({ policy, connections: 8 });
+  const sender = createSender({
+    door: createHttpDoor({ dispatcher, policy, userAgent: 'bench' }),
+    mailer: null,
+    siteUrl: h.config.siteUrl,
+    siteName: h.config.siteName,
+    deadlineMs: 10_000,
+    now: Date.now,
+  });
+  const reader = createProviderReader({ store: h.store, catalog: h.catalog, config: h.config });
+  const recorder = createEventRecorder({
+    store: h.store,
+    catalog: h.catalog,
+    assess: apiAssessor(reader),
+    siteUrl: h.config.siteUrl,
+    now: () => h.clock.now,
+  });
+  const job = createDeliveryJob({
+    store: h.store,
+    sender,
+    recorder,
+    clock: { ...systemClock, now: () => h.clock.now },
+  });
+  const origin = await h.app.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    await recordOfficial(h.store, 'openai', h.clock.now, { API: 'operational' });
+    await job.tick();
+    const createdAt = h.clock.now;
+    await h.store.transaction(async (tx) => {
+      for (let i = 0; i < SUBSCRIPTIONS; i += 1) {
+        const url = receivers.urls[i % RECEIVERS]!;
+        await tx.subscriptions.create({
+          id: `bench-${i}`,
+          channel: 'webhook',
+          target: url,
+          receiver: new URL(url).origin,
+          addressHash: null,
+          secret: `whsec_${i}`,
+          manageHash: hashToken(newToken()),
+          unsubscribeToken: newToken(),
+          providers: null,
+          components: null,
+          errors: null,
+          minLevel: null,
+          state: 'active',
+          createdAt,
+        });
+      }
+    });
+    const idle = latency(await autocannon({ url: `${origin}${PAGE}`, connections: 4, duration: 3 }));
+
+    // The API goes down (confirmed on two polls): one level_changed event.
+    for (let poll = 0; poll < 2; poll += 1) {
+      h.clock.now += 60_000;
+      await recordOfficial(h.store, 'openai', h.clock.now, { API: 'major_outage' });
+    }
+    const clockOffset = h.clock.now - Date.now();
+    const tickClock = setInterval(() => (h.clock.now = Date.now() + clockOffset), 100);
+    const started = performance.now();
+    job.start();
+    let finish: (result: autocannon.Result) => void = () => {};
+    const loaded = new Promise<autocannon.Result>((resolve) => (finish = resolve));
+    const load = autocannon({ url: `${origin}${PAGE}`, connections: 4, duration: 600 }, (_error, result) =>
+      finish(result),
+    );
+    let deliveredMs = Number.NaN;
+    while (performance.now() - started < 300_000) {
+      const counts = await h.store.deliveries.counts();
+      if (counts.delivered >= SUBSCRIPTIONS) {
+        deliveredMs = Math.round(performance.now() - started);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    load.stop();
+    const busy = latency(await loaded);
+    clearInterval(tickClock);
+    const events = await h.store.events.recent(10);
+    const figures = {
+      subscriptions: SUBSCRIPTIONS,
+      receivers: RECEIVERS,
+      events: events.length,
+      timeToDeliverAllMs: deliveredMs,
+      deliveriesPerSecond: Math.round((SUBSCRIPTIONS / deliveredMs) * 1000),
+      receivedByReceivers: receivers.received(),
+      pageWhileIdle: idle,
+      pageWhileDelivering: busy,
+      limitedBy: 'one process: the job, 100 receivers, the site and autocannon share the two cores',
+    };
+    console.table({ idle, delivering: busy });
+    console.log(
+      `${SUBSCRIPTIONS} deliveries of 1 event in ${deliveredMs} ms (${figures.deliveriesPerSecond}/s), ` +
+        `${receivers.received()} received`,
+    );
+    return figures;
+  } finally {
+    await job.close();
+    await dispatcher.close();
+    await h.close();
+    for (const server of receivers.servers) server.close();
+  }
+}
