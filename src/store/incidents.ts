@@ -108,16 +108,16 @@ async function upsertOne(
 }
 
 export function createIncidentsStore(db: Db, versions: DataVersions) {
-  const updatesOf = async (incidentId: number) =>
-    (
-      await sql<IncidentUpdateRow>`SELECT state, raw_state AS "rawState", body, at FROM incident_updates
-        WHERE incident_id = ${incidentId} ORDER BY at DESC, id DESC`.execute(db)
-    ).rows;
-  const componentsOf = async (incidentId: number) =>
-    (
-      await sql<{ key: string; name: string }>`SELECT component_key AS "key", name FROM incident_components
-        WHERE incident_id = ${incidentId} ORDER BY name`.execute(db)
-    ).rows;
+  /** Rows of `ids`' incidents grouped by incident, in the query's order: two queries for any number of incidents. */
+  async function byIncident<T>(rows: Promise<{ rows: (T & { incidentId: number })[] }>): Promise<Map<number, T[]>> {
+    const grouped = new Map<number, T[]>();
+    for (const { incidentId, ...row } of (await rows).rows) {
+      const list = grouped.get(incidentId) ?? [];
+      list.push(row as T);
+      grouped.set(incidentId, list);
+    }
+    return grouped;
+  }
 
   return {
     /** Records incidents as read upstream; unchanged ones write nothing. Returns whether anything changed. */
@@ -162,9 +162,25 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
           AND (started_at >= ${sinceAt} OR resolved_at >= ${sinceAt} OR unlisted_at >= ${sinceAt}
                OR scheduled_until >= ${sinceAt} OR (state NOT IN ${CLOSED_STATES} AND unlisted_at IS NULL))
         ORDER BY COALESCE(resolved_at, unlisted_at, 9000000000000000) DESC, started_at DESC`.execute(db);
-      return Promise.all(
-        rows.map(async (row) => ({ ...row, updates: await updatesOf(row.id), components: await componentsOf(row.id) })),
-      );
+      if (rows.length === 0) return [];
+      const ids = sql.join(rows.map((row) => row.id));
+      const [updates, components] = await Promise.all([
+        byIncident<IncidentUpdateRow>(
+          sql<IncidentUpdateRow & { incidentId: number }>`SELECT incident_id AS "incidentId", state,
+            raw_state AS "rawState", body, at FROM incident_updates WHERE incident_id IN (${ids})
+            ORDER BY at DESC, id DESC`.execute(db),
+        ),
+        byIncident<{ key: string; name: string }>(
+          sql<{ key: string; name: string; incidentId: number }>`SELECT incident_id AS "incidentId",
+            component_key AS "key", name FROM incident_components WHERE incident_id IN (${ids})
+            ORDER BY name`.execute(db),
+        ),
+      ]);
+      return rows.map((row) => ({
+        ...row,
+        updates: updates.get(row.id) ?? [],
+        components: components.get(row.id) ?? [],
+      }));
     },
   };
 }

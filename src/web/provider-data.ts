@@ -45,17 +45,18 @@ export type ProviderData = {
   usualLatencyMs: number | null;
   /** The baseline the probe job judges the next result against: the window's normal rejections. */
   probeBaseline: LatencyBaseline;
-  /** The days of report buckets behind the chart (read by `read`, not by `readAll`). */
+  /** The days of report buckets behind the chart (read by `read`; by `readAll` only when asked). */
   buckets: Bucket[];
   community: CommunityView;
 };
 
 /** What a read includes beyond the status: the days of report buckets a chart draws. */
-type ReadScope = { chart: boolean };
+export type ReadScope = { chart: boolean };
 
 export type ProviderReader = {
   read(slug: string, now: number): Promise<ProviderData | undefined>;
-  readAll(now: number): Promise<ProviderData[]>;
+  /** Every provider's read; their `buckets` only when asked for (`chart`: pages that judge by report category). */
+  readAll(now: number, scope?: ReadScope): Promise<ProviderData[]>;
 };
 
 /** Open: not closed upstream and still listed by the source (an unlisted incident is over, end unknown). */
@@ -163,9 +164,9 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
       const provider = catalog.providerBySlug.get(slug);
       return provider ? read(provider, now, await localFault(now), { chart: true }) : undefined;
     },
-    async readAll(now) {
+    async readAll(now, scope = { chart: false }) {
       const fault = await localFault(now);
-      return Promise.all(catalog.providers.map((provider) => read(provider, now, fault, { chart: false })));
+      return Promise.all(catalog.providers.map((provider) => read(provider, now, fault, scope)));
     },
   };
 }

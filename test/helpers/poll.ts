@@ -8,6 +8,7 @@ import type { Scheduler } from '../../src/jobs/scheduler.ts';
 import { upstreamPolicy } from '../../src/sources/addresses.ts';
 import { createHttpDoor, createUpstreamDispatcher } from '../../src/sources/http.ts';
 import { realCatalog, type Harness } from './app.ts';
+import { LOOPBACK_DEADLINE_MS } from './upstream.ts';
 
 /** status.test names resolve to loopback, private.test to a private address (never connected to), the rest fail. */
 export const testLookup: LookupFunction = (hostname, options, callback) => {
@@ -44,7 +45,7 @@ export function pollRig(
     store: h.store,
     door,
     intervalMs: h.config.pollIntervalMs,
-    deadlineMs: options.deadlineMs ?? 1000,
+    deadlineMs: options.deadlineMs ?? LOOPBACK_DEADLINE_MS,
     concurrency: options.concurrency ?? 16,
     clock: { now: () => h.clock.now, setTimeout: () => 0, clearTimeout: () => undefined },
     ...(options.recorder ? { recorder: options.recorder } : {}),

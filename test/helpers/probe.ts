@@ -11,6 +11,7 @@ import type { ProbeRecorder } from '../../src/ops/recorder.ts';
 import { upstreamPolicy } from '../../src/sources/addresses.ts';
 import { createConnectionLog, createHttpDoor, createUpstreamDispatcher } from '../../src/sources/http.ts';
 import { realCatalog, type Harness } from './app.ts';
+import { LOOPBACK_DEADLINE_MS } from './upstream.ts';
 
 /**
  * Names under api.test resolve to loopback, any other name fails as an unknown host. The answer comes
@@ -147,7 +148,7 @@ export function probeRig(
     catalog: h.catalog,
     store: h.store,
     door,
-    deadlineMs: options.deadlineMs ?? 1000,
+    deadlineMs: options.deadlineMs ?? LOOPBACK_DEADLINE_MS,
     clock,
     intervalMs: h.config.probeIntervalMs,
     ...(options.random ? { random: options.random } : {}),

@@ -4,6 +4,12 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 
+/**
+ * The deadline of a request to a fake upstream that is meant to answer: generous, so a loaded machine cannot turn
+ * an answer into a timeout. Tests of timeouts set their own, shorter deadline.
+ */
+export const LOOPBACK_DEADLINE_MS = 5000;
+
 export type Answer = {
   status?: number;
   type?: string;

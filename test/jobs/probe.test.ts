@@ -6,7 +6,7 @@ import { SLOW_FLOOR_MS } from '../../src/probes/baseline.ts';
 import type { ProbeResultRow } from '../../src/store/probes.ts';
 import { catalogWith, createHarness, type Harness } from '../helpers/app.ts';
 import { closedPort, probeRig, probingAt, startFakeApi, type FakeApi, type ProbeRig } from '../helpers/probe.ts';
-import { fixture } from '../helpers/upstream.ts';
+import { fixture, LOOPBACK_DEADLINE_MS } from '../helpers/upstream.ts';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 const PRIVATE = { ALLOW_PRIVATE_UPSTREAMS: 'true' };
@@ -32,7 +32,7 @@ async function api(behaviour = {}): Promise<FakeApi> {
 
 async function setup(providers: Provider[], options: { env?: Record<string, string>; deadlineMs?: number } = {}) {
   h = await createHarness({ catalog: catalogWith(providers), now: NOW, env: options.env ?? PRIVATE });
-  rig = probeRig(h, { deadlineMs: options.deadlineMs ?? 1000 });
+  rig = probeRig(h, { deadlineMs: options.deadlineMs ?? LOOPBACK_DEADLINE_MS });
   return { h, rig };
 }
 

@@ -31,7 +31,8 @@ export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
     if (!errorType) throw new NotFound(`We have no guide for an error called "${request.params.error}".`);
     const path = `/errors/${errorType.slug}`;
     return pages.serve(request, reply, `page:${path}`, store.versions.global(), async () => {
-      const view = guideView(errorType, await reader.readAll(now()), catalog);
+      // Each provider's verdict on this error weighs the reports of its category: read the buckets too.
+      const view = guideView(errorType, await reader.readAll(now(), { chart: true }), catalog);
       return pages.html(
         'error-guide',
         { title: view.title, description: view.description, path, breadcrumbs: view.breadcrumbs },
