@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/notify/signature.ts';
 import type { StatusEvent } from '../../src/domain.ts';
 import { MINUTE_MS } from '../../src/time.ts';
-import { createHarness, T0, type Harness } from '../helpers/app.ts';
+import { createHarness, type Harness } from '../helpers/app.ts';
 import { ENGINES, rows } from '../helpers/engines.ts';
 import { notifyRig, type NotifyRig } from '../helpers/notify.ts';
 import { startMailbox, startReceiver, type Mailbox, type Receiver } from '../helpers/receivers.ts';
@@ -195,7 +195,7 @@ describe.each(ENGINES)('notifications on %s', (engine) => {
     expect(hook.received).toHaveLength(2);
   });
 
-  it('sends an address only its confirmation until the link is followed, then events with one-click unsubscribe', async () => {
+  it('sends an address only its confirmation until it confirms, then events with one-click unsubscribe', async () => {
     mailbox = await startMailbox();
     await setUp({ SMTP_URL: mailbox.url, MAIL_FROM: 'Status <status@example.com>' });
     const sub = await subscribe({ channel: 'email', target: 'dev@example.com', providers: [SLUG] });
