@@ -11,6 +11,7 @@ import { createIntervalJob } from './jobs/interval.ts';
 import { createLeadership, leaderCheckMs, type Leadership, type Schedule } from './jobs/leader.ts';
 import { PRUNE_REPORTS_INTERVAL_MS, reportPruneTask } from './jobs/prune-reports.ts';
 import { PRUNE_SIGNALS_INTERVAL_MS, signalPruneTask } from './jobs/prune-signals.ts';
+import { PRUNE_NOTIFICATIONS_INTERVAL_MS, notificationPruneTask } from './jobs/prune-notifications.ts';
 import { createPollJob } from './jobs/poll.ts';
 import { createProbeJob } from './jobs/probe.ts';
 import { createDeliveryJob } from './jobs/deliver.ts';
@@ -143,6 +144,7 @@ async function main(): Promise<void> {
   const schedules = (): Schedule[] => [
     createIntervalJob(reportPruneTask(store, app.log), PRUNE_REPORTS_INTERVAL_MS),
     createIntervalJob(signalPruneTask(store, app.log), PRUNE_SIGNALS_INTERVAL_MS),
+    createIntervalJob(notificationPruneTask(store, app.log), PRUNE_NOTIFICATIONS_INTERVAL_MS),
     ...(sqlite ? [createIntervalJob(checkpointTask(sqlite, app.log), CHECKPOINT_INTERVAL_MS)] : []),
     createPollJob({
       catalog,

@@ -2,7 +2,7 @@
 // a subscription is ever due), retried with a next attempt time, and kept with their outcome for the manage page.
 import { sql } from 'kysely';
 import type { Channel, StatusEvent } from '../domain.ts';
-import { atomically, type Db } from './db.ts';
+import { atomically, changes, type Db } from './db.ts';
 
 export const DELIVERY_STATES = ['pending', 'delivered', 'dropped'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
@@ -96,6 +96,21 @@ export function createDeliveriesStore(db: Db) {
         const event = JSON.parse(payload) as StatusEvent;
         return { ...row, eventId: event.id, type: event.type, title: event.incident?.title ?? event.provider.name };
       });
+    },
+    /**
+     * Deletes finished deliveries older than `beforeAt`, then events older than that with nothing left queued, and
+     * e-mail confirmations older than that; returns how many deliveries and events.
+     */
+    async prune(beforeAt: number): Promise<{ deliveries: number; events: number }> {
+      const deliveries = changes(
+        await sql`DELETE FROM deliveries WHERE state <> 'pending' AND done_at < ${beforeAt}`.execute(db),
+      );
+      const events = changes(
+        await sql`DELETE FROM events WHERE at < ${beforeAt} AND fanned_out = 1
+          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_seq = events.seq)`.execute(db),
+      );
+      await sql`DELETE FROM email_confirmations WHERE created_at < ${beforeAt}`.execute(db);
+      return { deliveries, events };
     },
     /** How many deliveries are in each state (the bench and tests). */
     async counts(): Promise<Record<DeliveryState, number>> {
