@@ -65,9 +65,8 @@ export async function copyToPostgres(sqlitePath: string, url: string): Promise<v
           .values(rows.slice(i, i + 1000))
           .execute();
       if (identity && rows.length > 0)
-        await sql`SELECT setval(pg_get_serial_sequence(${table}, ${identity}), (SELECT MAX(id) FROM ${sql.table(table)}))`.execute(
-          db,
-        );
+        await sql`SELECT setval(pg_get_serial_sequence(${table}, ${identity}),
+          (SELECT MAX(id) FROM ${sql.table(table)}))`.execute(db);
     }
   } finally {
     source.close();

@@ -1,5 +1,5 @@
-// Process entry: config → catalog → store → metrics → app → listen, and a graceful shutdown. The only file that
-// listens (the site, and the metrics on their own port when METRICS_PORT is set).
+// Process entry: config → catalog → store → metrics → app → listen → leadership of the jobs, and a graceful
+// shutdown. The only file that listens (the site, and the metrics on their own port when METRICS_PORT is set).
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp, loggerOptions } from './app.ts';

@@ -257,7 +257,8 @@ export default async function (): Promise<Record<string, unknown>> {
     console.log('pages per second per node, one engine beside the other (same data, load on one node at a time):');
     console.table(engines);
     console.log(
-      `seeding: ${fixed(seedMs / 1000)} s (catalog, 30 days), ${fixed(bigSeedMs / 1000)} s (200 providers, ${BIG_REPORTS} reports)`,
+      `seeding: ${fixed(seedMs / 1000)} s (catalog, 30 days), ` +
+        `${fixed(bigSeedMs / 1000)} s (200 providers, ${BIG_REPORTS} reports)`,
     );
     return {
       targets: TARGETS,

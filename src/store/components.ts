@@ -45,9 +45,8 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
   async function applyOne(x: Db, slug: string, item: SnapshotComponent, now: number): Promise<boolean> {
     const flag = item.onlyShowIfDegraded ? 1 : 0;
     const existing = (
-      await sql<RawRow>`SELECT ${COLUMNS} FROM components WHERE provider_slug = ${slug} AND source_key = ${item.key}`.execute(
-        x,
-      )
+      await sql<RawRow>`SELECT ${COLUMNS} FROM components
+        WHERE provider_slug = ${slug} AND source_key = ${item.key}`.execute(x)
     ).rows[0];
     if (!existing) {
       const { rows } = await sql<{ id: number }>`

@@ -1,9 +1,20 @@
 // Opens the database on one of two engines behind one Kysely executor: SQLite (the embedded default, WAL, migrated
-// with PRAGMA user_version) or PostgreSQL (a connection pool, migrated under an advisory lock so nodes can start at once).
+// with PRAGMA user_version) or PostgreSQL (a connection pool, migrated under an advisory lock so nodes can start
+// together).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
+import { createHash } from 'node:crypto';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type SqliteDatabase,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 
@@ -105,6 +116,27 @@ export function postgresConfig(url: string): pg.PoolConfig {
   return { connectionString: url, types, application_name: 'ai-status', connectionTimeoutMillis: BUSY_TIMEOUT_MS };
 }
 
+/**
+ * Queries with parameters run as named prepared statements (one per SQL text and connection), so PostgreSQL plans
+ * each once instead of on every call; planning the report statement costs more than running it.
+ */
+function preparingStatements(pool: pg.Pool): PostgresPool {
+  const nameOf = (text: string) => `q${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+  return {
+    async connect() {
+      const client = await pool.connect();
+      return {
+        query: ((text: unknown, values?: readonly unknown[]) =>
+          typeof text === 'string' && values && values.length > 0
+            ? client.query({ name: nameOf(text), text, values: [...values] })
+            : client.query(text as string, values as unknown[])) as unknown as PostgresPoolClient['query'],
+        release: (destroy?: boolean) => client.release(destroy),
+      };
+    },
+    end: () => pool.end(),
+  };
+}
+
 export async function openPostgres(
   url: string,
   migrations: readonly Migration[] = MIGRATIONS,
@@ -113,7 +145,7 @@ export async function openPostgres(
   const pool = new pg.Pool({ ...settings, max: POSTGRES_POOL_SIZE, idleTimeoutMillis: 30_000 });
   // An idle client losing its server emits on the pool; queries then fail and are answered, never crash the process.
   pool.on('error', () => {});
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: preparingStatements(pool) }) });
   try {
     await migratePostgres(db, migrations);
   } catch (error) {

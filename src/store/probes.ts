@@ -23,7 +23,10 @@ export function createProbesStore(db: Db, versions: DataVersions, engine: Engine
   // The larger of two values: SQLite's scalar MAX is PostgreSQL's GREATEST.
   const greatest = engine === 'postgres' ? sql`GREATEST` : sql`MAX`;
   return {
-    /** Each provider's latest result at or after `sinceAt`, with the start of its current run of that outcome since `runSinceAt`. */
+    /**
+     * Each provider's latest result at or after `sinceAt`, with the start of its current run of that outcome since
+     * `runSinceAt`.
+     */
     async latestPerProvider(sinceAt: number, runSinceAt: number) {
       // Index seeks only: each provider's latest result, the last different outcome before it, then the run's first.
       const { rows } = await sql<{ providerSlug: string; at: number; outcome: ProbeOutcome; runStartAt: number }>`

@@ -70,9 +70,8 @@ export function createReportsStore(db: Db, versions: DataVersions, engine: Engin
       INSERT INTO reports (provider_slug, category, http_status, model, sdk, region, client_hash, counted,
         ignored_reason, at)
       VALUES (${report.providerSlug}, ${report.category}, ${report.httpStatus}, ${report.model}, ${report.sdk},
-        ${report.region}, ${report.clientHash}, ${report.counted ? 1 : 0}, ${report.ignoredReason}, ${report.at})`.execute(
-      x,
-    );
+        ${report.region}, ${report.clientHash}, ${report.counted ? 1 : 0}, ${report.ignoredReason},
+        ${report.at})`.execute(x);
     if (!report.counted) return;
     await sql`
       INSERT INTO report_buckets (provider_slug, category, bucket_at, count, last_at)
@@ -120,7 +119,8 @@ export function createReportsStore(db: Db, versions: DataVersions, engine: Engin
           ignored_reason, at)
         SELECT ${r.providerSlug}, ${r.category}, CAST(${r.httpStatus} AS INTEGER), ${r.model}, ${r.sdk}, ${r.region},
           ${r.clientHash}, CASE WHEN EXISTS (SELECT 1 FROM claim) THEN 1 ELSE 0 END,
-          CASE WHEN EXISTS (SELECT 1 FROM claim) THEN NULL ELSE COALESCE(CAST(${r.ignoredReason} AS TEXT), 'duplicate') END,
+          CASE WHEN EXISTS (SELECT 1 FROM claim) THEN NULL
+               ELSE COALESCE(CAST(${r.ignoredReason} AS TEXT), 'duplicate') END,
           CAST(${r.at} AS BIGINT)
         RETURNING counted
       ),
@@ -165,9 +165,8 @@ export function createReportsStore(db: Db, versions: DataVersions, engine: Engin
           ? []
           : (
               await sql<BucketCount>`SELECT ${columns} FROM report_buckets
-                WHERE provider_slug = ${providerSlug} AND bucket_at IN (${sql.join(starts)}) ORDER BY bucket_at`.execute(
-                db,
-              )
+                WHERE provider_slug = ${providerSlug} AND bucket_at IN (${sql.join(starts)})
+                ORDER BY bucket_at`.execute(db)
             ).rows;
       const latest = (
         await sql<BucketCount>`SELECT ${columns} FROM report_buckets
@@ -185,7 +184,7 @@ export function createReportsStore(db: Db, versions: DataVersions, engine: Engin
     buckets: async (providerSlug: string, sinceAt: number): Promise<BucketCount[]> =>
       (
         await sql<BucketCount>`SELECT bucket_at AS "bucketAt", category, count, last_at AS "lastAt" FROM report_buckets
-          WHERE provider_slug = ${providerSlug} AND bucket_at >= ${Math.floor(sinceAt / REPORT_BUCKET_MS) * REPORT_BUCKET_MS}
+          WHERE provider_slug = ${providerSlug} AND bucket_at >= ${bucketOf(sinceAt)}
           ORDER BY bucket_at`.execute(db)
       ).rows,
     /** Deletes raw reports older than `beforeAt` (bucket counts stay), one provider per statement; returns how many. */
