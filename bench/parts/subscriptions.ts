@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
+import { sql } from 'kysely';
 import { createDeliveryJob } from '../../src/jobs/deliver.ts';
 import { createEventRecorder } from '../../src/jobs/events.ts';
 import { systemClock } from '../../src/jobs/clock.ts';
@@ -150,6 +151,8 @@ export default async function (): Promise<Record<string, unknown>> {
     const busy = latency(await loaded);
     clearInterval(tickClock);
     const events = await h.store.events.recent(10);
+    const { rows: retried } = await sql<{ count: number }>`SELECT COUNT(*) AS count FROM deliveries
+      WHERE attempts > 1`.execute(h.store.db);
     const figures = {
       subscriptions: SUBSCRIPTIONS,
       receivers: RECEIVERS,
@@ -157,6 +160,7 @@ export default async function (): Promise<Record<string, unknown>> {
       timeToDeliverAllMs: deliveredMs,
       deliveriesPerSecond: Math.round((SUBSCRIPTIONS / deliveredMs) * 1000),
       receivedByReceivers: receivers.received(),
+      retriedDeliveries: Number(retried[0]?.count ?? 0),
       pageWhileIdle: idle,
       pageWhileDelivering: busy,
       limitedBy: 'one process: the job, 100 receivers, the site and autocannon share the two cores',
@@ -164,7 +168,7 @@ export default async function (): Promise<Record<string, unknown>> {
     console.table({ idle, delivering: busy });
     console.log(
       `${SUBSCRIPTIONS} deliveries of 1 event in ${deliveredMs} ms (${figures.deliveriesPerSecond}/s), ` +
-        `${receivers.received()} received`,
+        `${receivers.received()} received, ${figures.retriedDeliveries} retried`,
     );
     return figures;
   } finally {

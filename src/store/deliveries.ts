@@ -2,7 +2,7 @@
 // a subscription is ever due), retried with a next attempt time, and kept with their outcome for the manage page.
 import { sql } from 'kysely';
 import type { Channel, StatusEvent } from '../domain.ts';
-import { atomically, changes, type Db } from './db.ts';
+import { atomically, changes, textList, type Db, type Engine } from './db.ts';
 
 export const DELIVERY_STATES = ['pending', 'delivered', 'dropped'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
@@ -36,10 +36,7 @@ export type DeliveryRow = {
   lastError: string | null;
 };
 
-const notIn = (column: string, values: readonly string[]) =>
-  values.length === 0 ? sql`` : sql`AND ${sql.ref(column)} NOT IN (${sql.join(values)})`;
-
-export function createDeliveriesStore(db: Db) {
+export function createDeliveriesStore(db: Db, engine: Engine) {
   return {
     /**
      * The oldest pending delivery of each subscription when it is due, skipping subscriptions already being sent
@@ -59,8 +56,9 @@ export function createDeliveriesStore(db: Db) {
         JOIN deliveries d ON d.id = head.id
         JOIN subscriptions s ON s.id = d.subscription_id
         JOIN events e ON e.seq = d.event_seq
-        WHERE d.next_at <= ${now} AND s.status = 'active' ${notIn('s.id', skip.subscriptions)}
-          ${notIn('s.receiver', skip.receivers)}
+        WHERE d.next_at <= ${now} AND s.status = 'active'
+          AND s.id NOT IN (${textList(engine, skip.subscriptions)})
+          AND s.receiver NOT IN (${textList(engine, skip.receivers)})
         ORDER BY d.next_at, d.id LIMIT ${limit}`.execute(db);
       return rows.map(({ payload, ...row }) => ({ ...row, event: JSON.parse(payload) as StatusEvent }));
     },

@@ -3,12 +3,9 @@
 import { sql } from 'kysely';
 import type { Level, StatusEvent } from '../domain.ts';
 import type { AnnouncedIncident } from '../notify/changes.ts';
-import { atomically, type Db } from './db.ts';
+import { atomically, textList, type Db, type Engine } from './db.ts';
 
 export type RecordedEvent = { seq: number; event: StatusEvent; errors: string[]; at: number };
-
-/** Deliveries inserted per statement (PostgreSQL takes at most 65,535 parameters in one). */
-const INSERT_CHUNK = 500;
 
 type EventRow = { seq: number; payload: string; errors: string; at: number };
 const toEvent = (row: EventRow): RecordedEvent => ({
@@ -18,7 +15,7 @@ const toEvent = (row: EventRow): RecordedEvent => ({
   at: row.at,
 });
 
-export function createEventsStore(db: Db) {
+export function createEventsStore(db: Db, engine: Engine) {
   return {
     /** What was last announced about a provider: its level (null: never looked at) and its incidents. */
     async announced(slug: string): Promise<{ level: Level | null; incidents: Map<number, AnnouncedIncident> }> {
@@ -68,12 +65,10 @@ export function createEventsStore(db: Db) {
     /** Queues the event for each subscription and marks it handed out, atomically (a restart redoes it whole). */
     async fanOut(seq: number, subscriptionIds: readonly string[], now: number): Promise<void> {
       await atomically(db, async (trx) => {
-        for (let i = 0; i < subscriptionIds.length; i += INSERT_CHUNK) {
-          const values = subscriptionIds
-            .slice(i, i + INSERT_CHUNK)
-            .map((id) => sql`(${id}, ${seq}, 'pending', ${now}, ${now})`);
+        if (subscriptionIds.length > 0) {
           await sql`INSERT INTO deliveries (subscription_id, event_seq, state, next_at, created_at)
-            VALUES ${sql.join(values)} ON CONFLICT (subscription_id, event_seq) DO NOTHING`.execute(trx);
+            SELECT ids.value, ${seq}, 'pending', ${now}, ${now} FROM (${textList(engine, subscriptionIds)}) AS ids
+            WHERE true ON CONFLICT (subscription_id, event_seq) DO NOTHING`.execute(trx);
         }
         await sql`UPDATE events SET fanned_out = 1 WHERE seq = ${seq}`.execute(trx);
       });

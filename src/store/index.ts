@@ -25,9 +25,9 @@ function modules(db: Db, versions: DataVersions, engine: Engine) {
     probes: createProbesStore(db, versions, engine),
     reports: createReportsStore(db, versions, engine),
     rateLimits: createRateLimitsStore(db),
-    events: createEventsStore(db),
+    events: createEventsStore(db, engine),
     subscriptions: createSubscriptionsStore(db),
-    deliveries: createDeliveriesStore(db),
+    deliveries: createDeliveriesStore(db, engine),
   };
 }
 export type StoreModules = ReturnType<typeof modules>;
