@@ -171,3 +171,70 @@ describe('the subscription form', () => {
     expect(res.statusCode).toBe(403);
   });
 });
+
+describe('e-mail subscriptions', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness({ env: { SMTP_URL: 'smtp://127.0.0.1:2525', SUBSCRIPTION_RATE_LIMIT_PER_HOUR: '50' } });
+  });
+  afterAll(() => h.close());
+
+  const subscribe = async (target: string) =>
+    (
+      await h.app.inject({ method: 'POST', url: '/api/v1/subscriptions', payload: { channel: 'email', target } })
+    ).json();
+
+  it('send one confirmation while one is open, and at most three a day per address', async () => {
+    const answers: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const created = await subscribe(i % 2 === 0 ? 'person@example.org' : 'PERSON@example.org');
+      expect(created.status).toBe('pending_confirmation');
+      answers.push(created.confirmation);
+      // Following the link closes the open confirmation; the next subscription needs a new one.
+      const pending = await rows<{ token_hash: string }>(
+        h.store,
+        'SELECT token_hash FROM email_confirmations WHERE confirmed_at IS NULL',
+      );
+      if (i >= 1) for (const p of pending) await h.store.subscriptions.confirm(p.token_hash, h.clock.now);
+    }
+    expect(answers).toEqual(['sent', 'already_sent', 'sent', 'sent', 'limit']);
+    const tokens = await rows(h.store, 'SELECT token FROM email_confirmations WHERE token IS NOT NULL');
+    expect(tokens).toHaveLength(3);
+  });
+
+  it('refuses a bad address, naming the field', async () => {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/subscriptions',
+      payload: { channel: 'email', target: 'not an address' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toContain('target: a valid e-mail address');
+  });
+
+  it('unsubscribes in one click, whether the mail client posts urlencoded or multipart', async () => {
+    for (const [type, body] of [
+      ['application/x-www-form-urlencoded', 'List-Unsubscribe=One-Click'],
+      [
+        'multipart/form-data; boundary=x',
+        '--x\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--x--\r\n',
+      ],
+    ] as const) {
+      const created = await subscribe(`click-${type.length}@example.org`);
+      const [row] = await rows<{ unsubscribe_token: string }>(
+        h.store,
+        `SELECT unsubscribe_token FROM subscriptions WHERE id = '${created.id}'`,
+      );
+      const page = await h.app.inject({ method: 'GET', url: `/subscriptions/unsubscribe/${row!.unsubscribe_token}` });
+      expect(page.body).toContain('<button class="button" type="submit">Unsubscribe</button>');
+      const res = await h.app.inject({
+        method: 'POST',
+        url: `/subscriptions/unsubscribe/${row!.unsubscribe_token}`,
+        headers: { 'content-type': type },
+        payload: body,
+      });
+      expect(res.statusCode).toBe(200);
+      expect(await h.store.subscriptions.byId(created.id)).toBeUndefined();
+    }
+  });
+});

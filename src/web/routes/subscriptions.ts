@@ -259,10 +259,17 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
     });
   });
 
-  // RFC 8058 one-click: the mail client POSTs "List-Unsubscribe=One-Click"; the page's button posts here too.
-  app.post<{ Params: { token: string } }>('/subscriptions/unsubscribe/:token', async (request, reply) => {
-    const subscription = await unsubscribeByMail(request.params.token);
-    if (subscription) await store.subscriptions.remove(subscription.id);
-    return notice(reply, 200, 'Unsubscribed', { message: 'Nothing more will be sent to this address.' });
+  // RFC 8058 one-click: the mail client POSTs "List-Unsubscribe=One-Click" (urlencoded or multipart, whose body is
+  // not needed: the token in the path says it all); the page's button posts here too.
+  void app.register(async (scope) => {
+    scope.addContentTypeParser('multipart/form-data', (_request, payload, done) => {
+      payload.resume();
+      payload.on('end', () => done(null, {}));
+    });
+    scope.post<{ Params: { token: string } }>('/subscriptions/unsubscribe/:token', async (request, reply) => {
+      const subscription = await unsubscribeByMail(request.params.token);
+      if (subscription) await store.subscriptions.remove(subscription.id);
+      return notice(reply, 200, 'Unsubscribed', { message: 'Nothing more will be sent to this address.' });
+    });
   });
 }
