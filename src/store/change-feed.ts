@@ -78,6 +78,8 @@ export function createChangeFeed(options: {
   function retry(): void {
     listening = false;
     client?.removeAllListeners();
+    // A dropped client may still report its failure: heard and ignored, never an unhandled 'error'.
+    client?.on('error', () => {});
     void client?.end().catch(() => {});
     client = null;
     if (!closed && retryTimer === null) retryTimer = setTimeout(() => void listen(), LISTEN_RETRY_MS);

@@ -122,9 +122,16 @@ export function postgresConfig(url: string): pg.PoolConfig {
  */
 function preparingStatements(pool: pg.Pool): PostgresPool {
   const nameOf = (text: string) => `q${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+  const heard = new WeakSet<pg.PoolClient>();
   return {
     async connect() {
       const client = await pool.connect();
+      // A connection the server drops while it is checked out reports an 'error' event; its query fails anyway and
+      // the pool discards it on release, so the event is heard here instead of ending the process.
+      if (!heard.has(client)) {
+        heard.add(client);
+        client.on('error', () => {});
+      }
       return {
         query: ((text: unknown, values?: readonly unknown[]) =>
           typeof text === 'string' && values && values.length > 0

@@ -7,7 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 
-export type PostgresServer = { url: string; stop(): void };
+export type PostgresServer = {
+  url: string;
+  /** Stops the server at once (as if it crashed), keeping its data. */
+  halt(): void;
+  /** Starts it again on the same port and data. */
+  resume(): void;
+  /** Stops it and removes its data. */
+  stop(): void;
+};
 
 const isRoot = () => process.getuid?.() === 0;
 
@@ -50,13 +58,20 @@ export async function startPostgres(): Promise<PostgresServer> {
   const port = await freePort();
   run(bin, 'initdb', ['-D', join(dir, 'db'), '-A', 'trust', '-U', 'postgres', '--no-sync']);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400`;
-  run(bin, 'pg_ctl', ['-D', join(dir, 'db'), '-l', join(dir, 'pg.log'), '-w', '-o', options, 'start']);
+  const start = () =>
+    run(bin, 'pg_ctl', ['-D', join(dir, 'db'), '-l', join(dir, 'pg.log'), '-w', '-o', options, 'start']);
+  const halt = () => run(bin, 'pg_ctl', ['-D', join(dir, 'db'), '-m', 'immediate', 'stop']);
+  start();
   run(bin, 'createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'status']);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/status`,
+    halt,
+    resume: start,
     stop() {
       try {
-        run(bin, 'pg_ctl', ['-D', join(dir, 'db'), '-m', 'immediate', 'stop']);
+        halt();
+      } catch {
+        // already stopped
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
