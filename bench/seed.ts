@@ -4,6 +4,7 @@ import type { Catalog } from '../src/catalog/load.ts';
 import { REPORT_CATEGORIES } from '../src/domain.ts';
 import { openStore } from '../src/store/index.ts';
 import { DAY_MS, MINUTE_MS } from '../src/time.ts';
+import { confirmLevel } from '../src/status/damping.ts';
 
 export type SeedOptions = { now: number; days: number; reports: number; probeIntervalMs?: number; history?: boolean };
 
@@ -31,7 +32,7 @@ export async function seedDatabase(
       });
       await store.components.applySnapshot(
         provider.slug,
-        provider.components.map((name, position) => ({
+        provider.components.map(({ name }, position) => ({
           key: name.toLowerCase(),
           name,
           groupName: null,
@@ -41,6 +42,7 @@ export async function seedDatabase(
           onlyShowIfDegraded: false,
         })),
         now - 30_000,
+        confirmLevel,
       );
       // One incident every three days, each an hour long with three updates.
       await store.incidents.upsert(

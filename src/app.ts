@@ -15,12 +15,13 @@ import { closeConnectionsWhenClosing } from './shutdown.ts';
 import type { Store } from './store/index.ts';
 import type { JobRole } from './web/deps.ts';
 import { registerAssets } from './web/assets.ts';
-import { registerSecurityHeaders } from './web/security-headers.ts';
+import { frameworkErrorOptions } from './web/framework-errors.ts';
+import { helmetOptions, registerSecurityHeaders, securityHeaders } from './web/security-headers.ts';
 import { createClientKeys } from './web/client-key.ts';
 import { databaseRateLimits } from './web/rate-limit-store.ts';
 import { createFormTokens } from './web/form-token.ts';
 import { createPageRenderer } from './web/pages.ts';
-import { registerProblemHandlers } from './web/problems.ts';
+import { answerProblem, registerProblemHandlers } from './web/problems.ts';
 import { createProviderReader } from './web/provider-data.ts';
 import { createRenderCache, type RenderCache } from './web/render-cache.ts';
 import { registerApiRoutes } from './web/routes/api.ts';
@@ -71,7 +72,11 @@ export function loggerOptions(level: Config['logLevel']): FastifyServerOptions['
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, catalog, store } = deps;
   const now = deps.now ?? Date.now;
+  const security = securityHeaders(helmetOptions(config));
+  const framework = frameworkErrorOptions(security);
   const app = Fastify({
+    frameworkErrors: framework.frameworkErrors,
+    clientErrorHandler: framework.clientErrorHandler,
     logger: deps.logger ?? false,
     trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
     // A slow or idle client loses its connection: no complete headers within headersTimeout, no complete request
@@ -87,7 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
   });
 
-  registerSecurityHeaders(app, config);
+  registerSecurityHeaders(app, security);
   closeConnectionsWhenClosing(app);
   if (deps.metrics) recordRequests(app, deps.metrics);
   // After the security headers, so a shed request's 503 still carries them.
@@ -135,6 +140,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
 
   registerProblemHandlers(app, pages);
+  // A malformed or oversized address is never echoed, not even as the problem page's canonical link.
+  framework.answerWith((request, reply, status, message) =>
+    answerProblem(request, reply, pages, status, message, { path: '/' }),
+  );
   registerHealthRoutes(app, web);
   registerApiRoutes(app, web);
   registerFeedRoutes(app, web);

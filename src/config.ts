@@ -1,6 +1,7 @@
 // Configuration: the environment parsed once with zod into a frozen Config; the only reader of process.env.
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { MAX_TIMER_MS } from './time.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -8,26 +9,53 @@ const booleanText = z
   .enum(['true', 'false', '1', '0'], { error: 'true or false' })
   .transform((value) => value === 'true' || value === '1');
 
+/** Every duration becomes a timer somewhere, and a timer holds at most MAX_TIMER_MS (2,147,483 s, ~24.8 days). */
+const MAX_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
+
 const seconds = (fallback: number, min: number) =>
   z.coerce
     .number({ error: 'a whole number of seconds' })
     .int({ error: 'a whole number of seconds' })
     .min(min, { error: `a whole number of seconds, at least ${min}` })
+    .max(MAX_SECONDS, { error: `a whole number of seconds, at most ${MAX_SECONDS} (about 24 days)` })
     .default(fallback);
 
+const commaList = () =>
+  z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    );
+
+/** An IP address, or a CIDR range whose prefix length fits its family (at most 32 for IPv4, 128 for IPv6). */
+function isAddressOrRange(item: string): boolean {
+  const [address = '', prefix, ...rest] = item.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
 /** `TRUST_PROXY`: a comma-separated list of proxy addresses or CIDR ranges whose X-Forwarded-For we believe. */
-const proxyList = z
-  .string()
-  .default('')
-  .transform((text) =>
-    text
-      .split(',')
-      .map((part) => part.trim())
-      .filter(Boolean),
-  )
-  .refine((items) => items.every((item) => isIP(item.split('/')[0] ?? '') !== 0), {
-    error: 'a comma-separated list of IP addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8)',
-  });
+const proxyList = commaList().refine((items) => items.every(isAddressOrRange), {
+  error: 'a comma-separated list of IP addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8)',
+});
+
+/** `DNS_SERVERS`: name servers the HTTP door asks instead of the system resolver ("1.1.1.1,[2606:4700::1111]:53"). */
+const dnsServerList = commaList().refine(
+  (items) =>
+    items.every((item) => {
+      const match = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d{1,5}))?$/.exec(item) ?? /^([0-9a-fA-F:]+)$/.exec(item);
+      const host = match?.[1] ?? match?.[2] ?? '';
+      const port = match?.[3] === undefined ? 53 : Number(match[3]);
+      return isIP(host) !== 0 && port >= 1 && port <= 65535;
+    }),
+  { error: 'a comma-separated list of name server addresses, each optionally with a port (1.1.1.1,[::1]:5353)' },
+);
 
 const EnvSchema = z
   .object({
@@ -67,6 +95,7 @@ const EnvSchema = z
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     TRUST_PROXY: proxyList,
     JOBS: booleanText.default(true),
+    DNS_SERVERS: dnsServerList,
     REQUEST_TIMEOUT_SECONDS: seconds(30, 1),
     HEADERS_TIMEOUT_SECONDS: seconds(10, 1),
     KEEP_ALIVE_TIMEOUT_SECONDS: seconds(10, 1),
@@ -74,6 +103,7 @@ const EnvSchema = z
       .number({ error: 'a whole number of milliseconds' })
       .int({ error: 'a whole number of milliseconds' })
       .refine((ms) => ms === 0 || ms >= 10, { error: 'a whole number of milliseconds, at least 10 (or 0: off)' })
+      .refine((ms) => ms <= MAX_TIMER_MS, { error: `a whole number of milliseconds, at most ${MAX_TIMER_MS}` })
       .default(200),
     REPORT_RATE_LIMIT_PER_10_MIN: z.coerce
       .number({ error: 'a whole number of reports' })
@@ -135,6 +165,8 @@ export type Config = Readonly<{
   siteName: string;
   logLevel: (typeof LOG_LEVELS)[number];
   trustProxy: readonly string[];
+  /** Name servers for upstream lookups; empty: the system resolver. */
+  dnsServers: readonly string[];
   /** Whether the server runs the poll and probe schedules (tests and demos may turn them off). */
   jobs: boolean;
   /** Longest a whole request (headers and body) may take before its connection is closed. */
@@ -172,13 +204,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const blankless = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const result = EnvSchema.safeParse(blankless);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
+    // One line per variable: its first problem (a value out of range may also break a rule across variables).
+    const problems = new Map<string, string>();
+    for (const issue of result.error.issues) {
       const name = String(issue.path[0] ?? '?');
       // A password in DATABASE_URL or the SECRET itself never reaches a log.
       const shown = HIDDEN_VALUES.has(name) && blankless[name] ? '(hidden)' : JSON.stringify(blankless[name] ?? '');
-      return `${name}=${shown}: expected ${issue.message}`;
-    });
-    throw new ConfigError([...new Set(problems)]);
+      if (!problems.has(name)) problems.set(name, `${name}=${shown}: expected ${issue.message}`);
+    }
+    throw new ConfigError([...problems.values()]);
   }
   const e = result.data;
   return Object.freeze({
@@ -200,6 +234,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: Object.freeze(e.TRUST_PROXY),
     jobs: e.JOBS,
+    dnsServers: Object.freeze(e.DNS_SERVERS),
     reportRateLimitPer10Min: e.REPORT_RATE_LIMIT_PER_10_MIN,
     requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
     headersTimeoutMs: e.HEADERS_TIMEOUT_SECONDS * 1000,

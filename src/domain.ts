@@ -32,6 +32,13 @@ export const SIGNAL_LABELS: Record<Signal, string> = {
   community: 'Community reports',
 };
 
+/**
+ * What a provider's status-page component serves: its developer `api` (what an API call depends on), or a
+ * `product` built on it (apps, web chat, console, login), which a failing API call does not depend on.
+ */
+export const COMPONENT_SCOPES = ['api', 'product'] as const;
+export type ComponentScope = (typeof COMPONENT_SCOPES)[number];
+
 /** Status page formats the poller understands (catalog `statusPage.format`). */
 export const STATUS_FORMATS = ['statuspage', 'incidentio', 'instatus', 'betterstack', 'feed', 'gcp'] as const;
 export type StatusFormat = (typeof STATUS_FORMATS)[number];
@@ -49,22 +56,14 @@ export type IncidentState = (typeof INCIDENT_STATES)[number];
 export const MAINTENANCE_STATES = ['scheduled', 'in_progress', 'verifying', 'completed', 'unknown'] as const;
 export type MaintenanceState = (typeof MAINTENANCE_STATES)[number];
 
+/** States in which an incident or maintenance is over. */
+export const CLOSED_STATES: readonly (IncidentState | MaintenanceState)[] = ['resolved', 'postmortem', 'completed'];
+/** States in which a maintenance is under way. */
+export const ACTIVE_MAINTENANCE_STATES: readonly MaintenanceState[] = ['in_progress', 'verifying'];
+
 /** Incident impact as the provider declared it. */
 export const IMPACTS = ['none', 'minor', 'major', 'critical', 'maintenance', 'unknown'] as const;
 export type Impact = (typeof IMPACTS)[number];
-
-/** Incident and maintenance states after which nothing is open any more. */
-export const CLOSED_STATES: ReadonlySet<string> = new Set(['resolved', 'postmortem', 'completed']);
-/** Maintenance states during which the work is under way. */
-export const ACTIVE_MAINTENANCE_STATES: ReadonlySet<string> = new Set(['in_progress', 'verifying']);
-
-/** Open: not closed upstream and still listed by the source (an unlisted incident is over, end unknown). */
-export function isOpenIncident(incident: { kind: IncidentKind; state: string; unlistedAt: number | null }): boolean {
-  if (incident.unlistedAt !== null) return false;
-  return incident.kind === 'incident'
-    ? !CLOSED_STATES.has(incident.state)
-    : ACTIVE_MAINTENANCE_STATES.has(incident.state);
-}
 
 export const INCIDENT_KINDS = ['incident', 'maintenance'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
@@ -81,6 +80,9 @@ export const REPORT_CATEGORIES = [
   'other',
 ] as const;
 export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
+
+/** One allocation (the salted hash of an IPv6 /48 or an IPv4 address) that sent a counted report of `category`. */
+export type ReporterAllocation = { category: ReportCategory; allocation: string };
 
 export const REPORT_CATEGORY_LABELS: Record<ReportCategory, string> = {
   auth: 'Authentication / API key',
@@ -191,6 +193,20 @@ export const VERDICT_LABELS: Record<Verdict, string> = {
   provider_side: "Likely on the provider's side",
   inconclusive: 'Inconclusive',
 };
+
+/** A published level with the change that waits for confirmation, if any (see status/damping.ts). */
+export type DampedLevel = {
+  level: Level;
+  pendingLevel: Level | null;
+  pendingCount: number;
+  /** The first poll that saw the pending level. */
+  pendingSince: number | null;
+  /** When the published level began: the first poll that saw it. */
+  changedAt: number;
+};
+
+/** The damping rule the store applies to each new reading; decided in status/, passed in by the caller. */
+export type ConfirmLevel = (current: DampedLevel, observed: Level, now: number) => DampedLevel & { changed: boolean };
 
 /** A component as an official status page lists it, normalised. */
 export type SnapshotComponent = {

@@ -25,6 +25,8 @@ import type { Metrics } from './ops/metrics.ts';
 import { createReadiness, databaseFile, writeCheckFor } from './ops/readiness.ts';
 import { upstreamPolicy } from './sources/addresses.ts';
 import { createConnectionLog, createHttpDoor, createUpstreamDispatcher, userAgentFor } from './sources/http.ts';
+import { dnsServersResolver, systemResolver } from './sources/lookup.ts';
+import { DatabaseFileError } from './store/db.ts';
 import { openStore } from './store/index.ts';
 import { installShutdown } from './shutdown.ts';
 
@@ -33,9 +35,9 @@ const NOTIFY_DEADLINE_MS = 10_000;
 /** Connections kept per receiver origin (the delivery job sends at most 8 at once to one). */
 const NOTIFY_CONNECTIONS_PER_ORIGIN = 8;
 
-/** Bad configuration or catalog: say exactly what is wrong, one line per problem, and stop. */
+/** Bad configuration, catalog or database file: say exactly what is wrong, one line per problem, and stop. */
 function fail(error: unknown): never {
-  if (error instanceof ConfigError || error instanceof CatalogError) {
+  if (error instanceof ConfigError || error instanceof CatalogError || error instanceof DatabaseFileError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(78);
   }
@@ -64,20 +66,18 @@ const urlOf = (server: Server): string => {
 };
 
 async function main(): Promise<void> {
-  let config, catalog;
+  let config, catalog, store;
   try {
     config = loadConfig();
     catalog = loadCatalog(config);
-  } catch (error) {
-    fail(error);
-  }
-  let store;
-  try {
     store = await openStore(config);
   } catch (error) {
-    // An unreachable or refusing database is an operator's problem: one line, no stack trace.
-    process.stderr.write(`Cannot open the database: ${(error as Error).message}\n`);
-    process.exit(config.databaseUrl ? 69 : 78);
+    // An unreachable or refusing PostgreSQL is an operator's problem too: one line (never the URL), no stack trace.
+    if (config?.databaseUrl && !(error instanceof ConfigError || error instanceof CatalogError)) {
+      process.stderr.write(`Cannot use the database DATABASE_URL=(hidden): ${(error as Error).message}\n`);
+      process.exit(69);
+    }
+    fail(error);
   }
   await store.providers.sync(catalog.providers, Date.now());
 
@@ -108,7 +108,12 @@ async function main(): Promise<void> {
   });
   const policy = upstreamPolicy(config.allowPrivateUpstreams);
   const connectionLog = createConnectionLog();
-  const dispatcher = createUpstreamDispatcher({ policy, connectionLog });
+  const lookupTimeoutMs = Math.min(config.pollTimeoutMs, config.probeTimeoutMs);
+  const resolver =
+    config.dnsServers.length > 0
+      ? dnsServersResolver(config.dnsServers, lookupTimeoutMs)
+      : systemResolver(lookupTimeoutMs);
+  const dispatcher = createUpstreamDispatcher({ policy, connectionLog, lookup: resolver.lookup });
   const door = createHttpDoor({
     dispatcher,
     policy,
@@ -116,7 +121,11 @@ async function main(): Promise<void> {
     userAgent: userAgentFor(config.siteName, config.siteUrl),
   });
   // Webhooks go through the same door with their own connections, so receivers never compete with polls.
-  const receiverDispatcher = createUpstreamDispatcher({ policy, connections: NOTIFY_CONNECTIONS_PER_ORIGIN });
+  const receiverDispatcher = createUpstreamDispatcher({
+    policy,
+    connections: NOTIFY_CONNECTIONS_PER_ORIGIN,
+    lookup: resolver.lookup,
+  });
   const receiverDoor = createHttpDoor({
     dispatcher: receiverDispatcher,
     policy,
@@ -205,10 +214,17 @@ async function main(): Promise<void> {
         metricsServer.closeAllConnections();
       }),
   };
+  // Shutdown aborts the jobs' requests first; destroying the dispatcher then fails whatever it still holds.
   installShutdown({
     app,
     jobs,
-    resources: [dispatcher, receiverDispatcher, closeMetrics, ...(mailer ? [{ close: () => mailer.close() }] : [])],
+    resources: [
+      { close: () => dispatcher.destroy() },
+      { close: () => receiverDispatcher.destroy() },
+      ...(mailer ? [{ close: () => mailer.close() }] : []),
+      resolver,
+      closeMetrics,
+    ],
     store,
   });
   if (metricsServer) app.log.info(`Metrics listening at ${urlOf(metricsServer)}/metrics`);

@@ -31,10 +31,56 @@ export function closeConnectionsWhenClosing(app: FastifyInstance): void {
   });
 }
 
-/** The shutdown sequence itself, callable without a signal. */
-export async function shutDown({ app, jobs, resources, store }: ShutdownDeps): Promise<void> {
-  await Promise.all([app.close(), ...jobs.map(async (job) => job.close())]);
-  await Promise.all(resources.map(async (resource) => resource.close()));
+/** How long requests in flight may take to finish; then their connections are closed (their work is not done). */
+export const SHUTDOWN_DRAIN_MS = 1500;
+/** How long each resource (the upstream dispatcher, a resolver) gets to close before we stop waiting for it. */
+export const RESOURCE_CLOSE_MS = 300;
+
+/** Waits for `work` at most `ms`; whatever is still pending then is left behind (the process is about to exit). */
+async function atMost(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([
+      work.then(
+        () => undefined,
+        () => undefined,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Stops accepting, lets requests in flight finish for up to `drainMs`, then closes whatever connections remain. */
+async function closeServer(app: FastifyInstance, drainMs: number): Promise<void> {
+  const closing = app.close();
+  await atMost(closing, drainMs);
+  app.server.closeAllConnections();
+  await atMost(closing, RESOURCE_CLOSE_MS);
+}
+
+/**
+ * The shutdown sequence itself, callable without a signal. Jobs are aborted at once and never waited for beyond
+ * their abort (a lookup in the thread pool cannot be cancelled: it is left behind); requests get `drainMs`. Resources
+ * (the dispatcher, a resolver) get a bounded close; the database is checkpointed and closed last.
+ */
+export async function shutDown(
+  { app, jobs, resources, store }: ShutdownDeps,
+  drainMs: number = SHUTDOWN_DRAIN_MS,
+): Promise<void> {
+  await Promise.all([closeServer(app, drainMs), atMost(Promise.all(jobs.map(async (job) => job.close())), drainMs)]);
+  await Promise.all(
+    resources.map((resource) =>
+      atMost(
+        Promise.resolve().then(() => resource.close()),
+        RESOURCE_CLOSE_MS,
+      ),
+    ),
+  );
   await store.close();
 }
 
@@ -46,6 +92,8 @@ export function installShutdown(deps: ShutdownDeps): void {
     async ({ signal, err }) => {
       if (err) app.log.error({ err }, 'shutting down after an error');
       else app.log.info({ signal }, 'shutting down');
+      // close-with-grace exits 0 right after this resolves, through promise callbacks only: no timer or I/O callback
+      // of abandoned work (a late lookup answer) can run between the database's close and the exit.
       await shutDown(deps);
       app.log.info('shut down cleanly');
     },

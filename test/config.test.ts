@@ -21,6 +21,7 @@ describe('parseConfig', () => {
       logLevel: 'info',
       trustProxy: [],
       jobs: true,
+      dnsServers: [],
       reportRateLimitPer10Min: 30,
       pollTimeoutMs: 10_000,
       pollConcurrency: 32,

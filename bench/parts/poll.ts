@@ -13,6 +13,7 @@ import { systemClock } from '../../src/jobs/clock.ts';
 import { createPollJob } from '../../src/jobs/poll.ts';
 import { upstreamPolicy } from '../../src/sources/addresses.ts';
 import { createHttpDoor, createUpstreamDispatcher } from '../../src/sources/http.ts';
+import { systemResolver } from '../../src/sources/lookup.ts';
 import { openStore } from '../../src/store/index.ts';
 
 const SERVERS = 200;
@@ -70,7 +71,8 @@ export default async function (): Promise<Record<string, unknown>> {
   const store = await openStore(config.databasePath);
   await store.providers.sync(catalog.providers, Date.now());
   const policy = upstreamPolicy(true);
-  const dispatcher = createUpstreamDispatcher({ policy });
+  const resolver = systemResolver(config.pollTimeoutMs);
+  const dispatcher = createUpstreamDispatcher({ policy, lookup: resolver.lookup });
   const door = createHttpDoor({ dispatcher, policy, userAgent: 'bench' });
   const job = createPollJob({
     catalog,
@@ -110,6 +112,7 @@ export default async function (): Promise<Record<string, unknown>> {
 
   await job.close();
   await dispatcher.close();
+  resolver.close();
   for (const f of fakes) {
     for (const s of f.sockets) s.destroy();
     f.server.close();

@@ -1,6 +1,6 @@
 // Zod schemas of the catalog files (data/providers.json, data/errors.json) and their types.
 import { z } from 'zod';
-import { REPORT_CATEGORIES, STATUS_FORMATS } from '../domain.ts';
+import { COMPONENT_SCOPES, REPORT_CATEGORIES, STATUS_FORMATS } from '../domain.ts';
 
 export const Slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lower-case words joined by "-"');
 
@@ -61,6 +61,13 @@ export const Probe = z.strictObject({
   }),
 });
 export type Probe = z.infer<typeof Probe>;
+
+/** A component of the provider's status page, by its name there, and whether it serves the API or a product. */
+export const CatalogComponent = z.strictObject({
+  name: z.string().min(1),
+  scope: z.enum(COMPONENT_SCOPES),
+});
+export type CatalogComponent = z.infer<typeof CatalogComponent>;
 
 export const Resource = z.strictObject({ label: z.string().min(1), url: HttpsUrl });
 
@@ -143,8 +150,14 @@ export const Provider = z.strictObject({
   keysUrl: HttpsUrl,
   statusPage: StatusPage.nullable(),
   probe: Probe.nullable(),
-  /** Component names shown before the first successful poll. */
-  components: z.array(z.string().min(1)).min(1),
+  /**
+   * The status page's components by name, each marked `api` or `product`; shown before the first successful poll
+   * and used to place the components the page lists (unnamed ones follow the rules in status/scope.ts).
+   */
+  components: z
+    .array(CatalogComponent)
+    .min(1)
+    .refine((list) => list.some((c) => c.scope === 'api'), { message: 'at least one component serving the API' }),
   resources: z.array(Resource).default([]),
   errors: z.record(Slug, ErrorOverride).default({}),
 });

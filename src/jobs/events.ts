@@ -12,6 +12,7 @@ import {
   type Change,
   type CurrentIncident,
 } from '../notify/changes.ts';
+import { incidentScope, placeComponent } from '../status/scope.ts';
 import { incidentCounts, levelChangeCounts } from '../status/verdict.ts';
 import type { Store } from '../store/index.ts';
 import { DAY_MS } from '../time.ts';
@@ -89,13 +90,21 @@ export function createEventRecorder(deps: EventsDeps) {
     const previous = announced.level ?? reading.level;
     const levels = { level: reading.level === 'unknown' ? previous : reading.level, previous };
     const errorTypes = errorTypesFor(catalog, provider);
-    const events = result.changes.map((change) => ({
-      event: payload(provider, change, levels, reading, deps.siteUrl, now),
-      errors: errorTypes
-        .filter((e) => (change.incident ? incidentCounts(e, change.incident) : levelChangeCounts(e, reading.reasons)))
-        .map((e) => e.slug),
-      at: now,
-    }));
+    // Whom an incident concerns, as the assessment places it: an incident of a product counts for no error type.
+    const scoped = (i: CurrentIncident) => ({
+      ...i,
+      scope: incidentScope(i, (c) => placeComponent(provider.components, c).scope).scope,
+    });
+    const events = result.changes.map((change) => {
+      const incident = change.incident ? scoped(change.incident) : null;
+      return {
+        event: payload(provider, change, levels, reading, deps.siteUrl, now),
+        errors: errorTypes
+          .filter((e) => (incident ? incidentCounts(e, incident) : levelChangeCounts(e, reading.reasons)))
+          .map((e) => e.slug),
+        at: now,
+      };
+    });
     await store.events.record(provider.slug, result.level, result.incidents, events, now);
     return events.length;
   }

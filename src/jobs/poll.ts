@@ -12,6 +12,7 @@ import { mergeReadings } from '../sources/merge.ts';
 import type { Store } from '../store/index.ts';
 import type { Clock } from './clock.ts';
 import { createScheduler, type CycleStats, type JobLog, type Scheduler, type TaskOutcome } from './scheduler.ts';
+import { confirmLevel } from '../status/damping.ts';
 
 /** A status document larger than this is refused: the biggest real ones are a few hundred KB. */
 export const POLL_MAX_BYTES = 2 * 1024 * 1024;
@@ -124,9 +125,9 @@ export function createPoller(deps: PollDeps) {
       const mainRead = readings[0]!.name === MAIN_DOCUMENT;
       const snapshot = mergeReadings(readings.map((r) => r.reading));
       await store.transaction(async (tx) => {
-        if (snapshot.components) await tx.components.applySnapshot(slug, snapshot.components, startedAt);
+        if (snapshot.components) await tx.components.applySnapshot(slug, snapshot.components, startedAt, confirmLevel);
         if (snapshot.pageLevel !== undefined)
-          await tx.components.setPageLevel(slug, snapshot.pageLevel, snapshot.pageRaw ?? null, startedAt);
+          await tx.components.setPageLevel(slug, snapshot.pageLevel, snapshot.pageRaw ?? null, startedAt, confirmLevel);
         await tx.incidents.applyOfficial(
           slug,
           snapshot.incidents,
@@ -139,10 +140,11 @@ export function createPoller(deps: PollDeps) {
     const componentsRead = readings.some((r) => r.reading.components !== undefined);
     const pageRead = readings.some((r) => r.reading.pageLevel !== undefined);
     if (unchanged.size > 0 && (!componentsRead || !pageRead)) {
-      await store.components.reconfirm(slug, startedAt, {
+      const parts = {
         components: !componentsRead && (unchanged.has(MAIN_DOCUMENT) || unchanged.has('components')),
         page: !pageRead && unchanged.has(MAIN_DOCUMENT),
-      });
+      };
+      await store.components.reconfirm(slug, startedAt, parts, confirmLevel);
     }
     const main = documents[0]!;
     const mainFetch = fetched[0]!;

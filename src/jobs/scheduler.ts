@@ -40,7 +40,10 @@ export type Scheduler = {
   start(): void;
   /** Runs one cycle over the tasks that are due and not running, now; resolves when they have ended. */
   runCycle(): Promise<CycleStats>;
-  /** Stops the timer, aborts running tasks and waits for every cycle to end. */
+  /**
+   * Stops the timer and aborts running tasks; resolves as soon as every cycle has let go of them. A task that does
+   * not stop at once is abandoned: its outcome (success, failure or error) is discarded, never recorded or logged.
+   */
   close(): Promise<void>;
   /** When a task will next run, if it is backing off. */
   dueAt(key: string): number | null;
@@ -86,7 +89,14 @@ export function createScheduler<T>(options: SchedulerOptions<T>): Scheduler {
   async function runTask(task: T, stats: CycleStats, cycleStart: number): Promise<void> {
     const key = options.keyOf(task);
     const controller = new AbortController();
-    const abort = () => controller.abort();
+    // On close the task is aborted and no longer waited for: the race below ends with 'closed' at once.
+    let abort = () => controller.abort();
+    const closed = new Promise<'closed'>((resolve) => {
+      abort = () => {
+        controller.abort();
+        resolve('closed');
+      };
+    });
     closing.signal.addEventListener('abort', abort, { once: true });
     let deadline: TimerHandle | null = null;
     const timeout = new Promise<TaskOutcome & { timedOut: true }>((resolve) => {
@@ -95,19 +105,19 @@ export function createScheduler<T>(options: SchedulerOptions<T>): Scheduler {
         controller.abort();
       }, options.taskTimeoutMs);
     });
-    let outcome: TaskOutcome & { timedOut?: boolean };
+    let outcome: (TaskOutcome & { timedOut?: boolean }) | 'closed';
     try {
-      outcome = await Promise.race([options.run(task, controller.signal), timeout]);
+      outcome = await Promise.race([options.run(task, controller.signal), timeout, closed]);
     } catch (error) {
-      options.onError?.(task, error);
+      if (!closing.signal.aborted) options.onError?.(task, error);
       outcome = { ok: false };
     } finally {
       clock.clearTimeout(deadline);
       closing.signal.removeEventListener('abort', abort);
     }
+    if (outcome === 'closed' || closing.signal.aborted) return;
     stats.ran += 1;
     if (outcome.timedOut) stats.timedOut += 1;
-    if (closing.signal.aborted) return;
     const failures = outcome.ok ? 0 : (states.get(key)?.failures ?? 0) + 1;
     if (!outcome.ok) stats.failed += 1;
     const wait = outcome.ok ? 0 : backoffMs(failures, outcome.retryAfterMs ?? null, options.intervalMs, maxBackoffMs);

@@ -1,13 +1,7 @@
 // What changed since the last announcement of a provider: its API level (known levels only, after damping) and each
 // incident's or maintenance's course. Pure: the store keeps what was announced, the events job calls this.
-import {
-  LEVEL_SEVERITY,
-  isOpenIncident,
-  type EventType,
-  type Impact,
-  type IncidentKind,
-  type Level,
-} from '../domain.ts';
+import { LEVEL_SEVERITY, type EventType, type Impact, type IncidentKind, type Level } from '../domain.ts';
+import { isOpen } from '../status/incidents.ts';
 import type { Reason } from '../status/types.ts';
 
 /** The API's level of a provider now, as its pages show it (the one assessment, damping included). */
@@ -72,7 +66,7 @@ export function detectChanges(input: ChangeInput): ChangeResult {
   const changes: Change[] = [];
   const incidents: ChangeResult['incidents'] = [];
   for (const incident of input.incidents) {
-    const state = { state: incident.state, active: isOpenIncident(incident), updates: incident.updates.length };
+    const state = { state: incident.state, active: isOpen(incident), updates: incident.updates.length };
     const before = input.announced.get(incident.id);
     if (before && sameState(before, state)) continue;
     incidents.push({ id: incident.id, state });

@@ -1,5 +1,6 @@
 // The body signature of a provider's normal rejection: a JSON value at a dot path, or a substring of the raw body.
 import type { Probe } from '../catalog/schema.ts';
+import { jsonDepthOver, MAX_JSON_DEPTH } from '../sources/parse.ts';
 
 export type ProbeExpectation = Probe['expect'];
 
@@ -25,6 +26,7 @@ const isPrimitive = (v: unknown): v is string | number | boolean => ['string', '
 export function signatureMismatch(expect: ProbeExpectation, body: string): string | null {
   if (expect.path !== undefined) {
     let json: unknown;
+    if (jsonDepthOver(body) !== null) return `the body nests JSON more than ${MAX_JSON_DEPTH} levels deep`;
     try {
       json = JSON.parse(body);
     } catch {

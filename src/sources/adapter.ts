@@ -35,3 +35,9 @@ export type Adapter = {
 
 /** `base` + `path` without a doubled slash. */
 export const joinUrl = (base: string, path: string): string => `${base.replace(/\/+$/, '')}${path}`;
+
+/** Lone UTF-16 surrogates (a broken upstream escape such as "\ud800"), which encodeURIComponent refuses. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** `text` as one URL path segment; a lone surrogate becomes U+FFFD, so one bad id spoils only its own link. */
+export const pathSegment = (text: string): string => encodeURIComponent(text.replace(LONE_SURROGATE, '\uFFFD'));

@@ -32,18 +32,50 @@ for (const [net, prefix] of [
   ['fec0::', 10],
   ['ff00::', 8],
   ['2002::', 16],
+  ['3fff::', 20],
+  ['5f00::', 16],
 ] as const)
   NOT_PUBLIC.addSubnet(net, prefix, 'ipv6');
 
-/** The IPv4 address an IPv6 address carries (mapped ::ffff:a.b.c.d, NAT64 64:ff9b::/96), if any. */
+/** The 8 groups of an IPv6 address (a dotted IPv4 tail included), or undefined when the text is not one. */
+export function ipv6Groups(address: string): number[] | undefined {
+  let text = address.split('%')[0]!.toLowerCase();
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1];
+  if (dotted) {
+    const [a, b, c, d] = dotted.split('.').map(Number) as [number, number, number, number];
+    text = `${text.slice(0, -dotted.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const parse = (part: string) => (part === '' ? [] : part.split(':').map((group) => parseInt(group, 16)));
+  const left = parse(head);
+  const right = tail === undefined ? [] : parse(tail);
+  const groups = [...left, ...Array(8 - left.length - right.length).fill(0), ...right];
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
+}
+
+const dottedOf = (hi: number, lo: number): string => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+const zeros = (groups: number[], from: number, to: number): boolean => groups.slice(from, to).every((g) => g === 0);
+
+/**
+ * How an IPv6 address relates to IPv4: it carries one (mapped ::ffff:0:0/96, translated ::ffff:0:0:0/96, NAT64
+ * 64:ff9b::/96), it sits in a range that is never a public upstream whatever it embeds (IPv4-compatible ::/96,
+ * local-use NAT64 64:ff9b:1::/48), or neither. 6to4 and Teredo are refused whole by the block list.
+ */
+function ipv4Relation(groups: number[]): { embedded: string } | 'never_public' | null {
+  const [g0, g1, g2, , g4, g5, g6, g7] = groups as [number, number, number, number, number, number, number, number];
+  if (zeros(groups, 0, 5) && g5 === 0xffff) return { embedded: dottedOf(g6, g7) };
+  if (zeros(groups, 0, 4) && g4 === 0xffff && g5 === 0) return { embedded: dottedOf(g6, g7) };
+  if (g0 === 0x64 && g1 === 0xff9b && zeros(groups, 2, 6)) return { embedded: dottedOf(g6, g7) };
+  if (g0 === 0x64 && g1 === 0xff9b && g2 === 1) return 'never_public';
+  if (zeros(groups, 0, 6)) return 'never_public';
+  return null;
+}
+
+/** The IPv4 address an IPv6 address carries, if any. */
 function embeddedIpv4(address: string): string | null {
-  const lower = address.toLowerCase();
-  const dotted = /^(?:::ffff:|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (dotted) return dotted[1]!;
-  const hex = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (!hex) return null;
-  const [hi, lo] = [parseInt(hex[1]!, 16), parseInt(hex[2]!, 16)];
-  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  const groups = ipv6Groups(address);
+  const relation = groups ? ipv4Relation(groups) : null;
+  return relation !== null && typeof relation === 'object' ? relation.embedded : null;
 }
 
 export function isPublicAddress(address: string): boolean {
@@ -51,8 +83,11 @@ export function isPublicAddress(address: string): boolean {
   const family = isIP(bare);
   if (family === 4) return !NOT_PUBLIC.check(bare, 'ipv4');
   if (family !== 6) return false;
-  const v4 = embeddedIpv4(bare);
-  if (v4) return !NOT_PUBLIC.check(v4, 'ipv4');
+  const groups = ipv6Groups(bare);
+  if (!groups) return false;
+  const relation = ipv4Relation(groups);
+  if (relation === 'never_public') return false;
+  if (relation !== null) return !NOT_PUBLIC.check(relation.embedded, 'ipv4');
   return !NOT_PUBLIC.check(bare, 'ipv6');
 }
 

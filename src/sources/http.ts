@@ -1,6 +1,5 @@
 // The HTTP door to upstreams (undici): total deadline, size cap, content-type check, bounded decompression,
 // re-checked redirects, the address policy at connect time, conditional requests, typed failures, connection phases.
-import { lookup as dnsLookup } from 'node:dns';
 import { isIP, type LookupFunction, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
@@ -160,14 +159,15 @@ function timedConnect(base: buildConnector.connector, log: ConnectionLog): build
  */
 export function createUpstreamDispatcher(options: {
   policy: UpstreamPolicy;
-  lookup?: LookupFunction;
+  /** How names are resolved: server.ts passes src/sources/lookup.ts's resolver; tests pass their own. */
+  lookup: LookupFunction;
   connectTimeoutMs?: number;
   connections?: number;
   connectionLog?: ConnectionLog;
 }): Agent {
   const built = buildConnector({
     timeout: options.connectTimeoutMs ?? 10_000,
-    lookup: guardedLookup(options.policy, options.lookup ?? (dnsLookup as LookupFunction)),
+    lookup: guardedLookup(options.policy, options.lookup),
   } as buildConnector.BuildOptions);
   const base = options.connectionLog ? timedConnect(built, options.connectionLog) : built;
   const connect: buildConnector.connector = (opts, callback) => {
@@ -188,6 +188,11 @@ const NETWORK_CODES: Record<string, FetchFailure> = {
   EAI_NONAME: 'dns',
   EAI_FAIL: 'dns',
   EAI_NODATA: 'dns',
+  // Answers of the DNS_SERVERS resolver (c-ares).
+  ENODATA: 'dns',
+  ESERVFAIL: 'dns',
+  EREFUSED: 'dns',
+  ETIMEOUT: 'dns',
   UND_ERR_CONNECT_TIMEOUT: 'timeout',
   UND_ERR_HEADERS_TIMEOUT: 'timeout',
   UND_ERR_BODY_TIMEOUT: 'timeout',
@@ -350,6 +355,10 @@ export function createHttpDoor(deps: {
 
     const deadline = AbortSignal.timeout(req.deadlineMs);
     const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
+    const cutOff = (): HttpFailure =>
+      req.signal?.aborted
+        ? fail('aborted', 'cancelled')
+        : fail('timeout', `no complete answer within ${req.deadlineMs} ms`);
     let url: URL;
     try {
       url = new URL(req.url);
@@ -375,80 +384,121 @@ export function createHttpDoor(deps: {
       ...req.headers,
     };
 
-    let hop = 0;
+    // The door keeps its own deadline: a request undici never settles (a wedged pool, a lookup stuck in the thread
+    // pool) still ends at the deadline or the caller's abort; what can be aborted is aborted through `signal`.
+    if (signal.aborted) return cutOff();
+    let stop: () => void = () => undefined;
+    const stopped = new Promise<HttpFailure>((resolve) => {
+      stop = () => resolve(cutOff());
+      signal.addEventListener('abort', stop, { once: true });
+    });
     try {
-      for (; ; hop += 1) {
-        const why = forbidden(url);
-        if (why)
-          return fail(
-            hop === 0 ? 'blocked' : 'redirect',
-            hop === 0 ? why : `redirect to a forbidden target: ${why}`,
-            BLOCKED_CODE,
-          );
-        const res = await dispatcher.request({
-          origin: url.origin,
-          path: `${url.pathname}${url.search}`,
-          method,
-          headers,
-          body,
-          signal,
-          headersTimeout: req.deadlineMs,
-          bodyTimeout: req.deadlineMs,
-          ...(req.newConnection ? { reset: true } : {}),
-        });
-        headersMs = Math.round(performance.now() - started);
-        status = res.statusCode;
-        const resHeaders = flatHeaders(res.headers);
-        retryAfterMs = parseRetryAfter(resHeaders['retry-after'], now());
-        if (REDIRECTS.has(res.statusCode) && resHeaders.location) {
-          await res.body.dump();
-          if (hop >= MAX_REDIRECTS) return fail('redirect', `more than ${MAX_REDIRECTS} redirects`);
-          url = new URL(resHeaders.location, url);
-          if (res.statusCode === 303 || ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')) {
-            method = 'GET';
-            body = undefined;
+      return await Promise.race([exchange(), stopped]);
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
+
+    async function exchange(): Promise<HttpResult> {
+      let hop = 0;
+      try {
+        for (; ; hop += 1) {
+          // A forbidden target is our refusal, on the first hop or after a redirect: `blocked`, never the upstream's
+          // failure (a redirect to the metadata address says nothing about the provider's health).
+          const why = forbidden(url);
+          if (why) return fail('blocked', hop === 0 ? why : `redirect to a forbidden target: ${why}`, BLOCKED_CODE);
+          const res = await dispatcher.request({
+            origin: url.origin,
+            path: `${url.pathname}${url.search}`,
+            method,
+            headers,
+            body,
+            signal,
+            headersTimeout: req.deadlineMs,
+            bodyTimeout: req.deadlineMs,
+            ...(req.newConnection ? { reset: true } : {}),
+          });
+          headersMs = Math.round(performance.now() - started);
+          status = res.statusCode;
+          const resHeaders = flatHeaders(res.headers);
+          retryAfterMs = parseRetryAfter(resHeaders['retry-after'], now());
+          if (REDIRECTS.has(res.statusCode) && resHeaders.location) {
+            await res.body.dump();
+            if (hop >= MAX_REDIRECTS) return fail('redirect', `more than ${MAX_REDIRECTS} redirects`);
+            url = new URL(resHeaders.location, url);
+            if (res.statusCode === 303 || ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')) {
+              method = 'GET';
+              body = undefined;
+            }
+            continue;
           }
-          continue;
+          const success = res.statusCode >= 200 && res.statusCode < 300;
+          if (success && !mediaAccepted(resHeaders['content-type'], req.accept)) {
+            await res.body.dump();
+            return fail('content_type', `content-type ${resHeaders['content-type']?.split(';')[0] ?? 'missing'}`);
+          }
+          const raw = await readBody(res.body, resHeaders['content-length'], req.maxBytes);
+          const text = decode(
+            decompress(raw, resHeaders['content-encoding'], req.maxBytes),
+            resHeaders['content-type'],
+          );
+          return {
+            ok: true,
+            status: res.statusCode,
+            headers: resHeaders,
+            body: text,
+            url: url.href,
+            notModified: res.statusCode === 304,
+            validators: { etag: resHeaders.etag ?? null, lastModified: resHeaders['last-modified'] ?? null },
+            retryAfterMs,
+            timing: timing(),
+          };
         }
-        const success = res.statusCode >= 200 && res.statusCode < 300;
-        if (success && !mediaAccepted(resHeaders['content-type'], req.accept)) {
-          await res.body.dump();
-          return fail('content_type', `content-type ${resHeaders['content-type']?.split(';')[0] ?? 'missing'}`);
-        }
-        const raw = await readBody(res.body, resHeaders['content-length'], req.maxBytes);
-        const text = decode(decompress(raw, resHeaders['content-encoding'], req.maxBytes), resHeaders['content-type']);
-        return {
-          ok: true,
-          status: res.statusCode,
-          headers: resHeaders,
-          body: text,
-          url: url.href,
-          notModified: res.statusCode === 304,
-          validators: { etag: resHeaders.etag ?? null, lastModified: resHeaders['last-modified'] ?? null },
-          retryAfterMs,
-          timing: timing(),
-        };
+      } catch (error) {
+        if (error instanceof BodyError) return fail(error.kind, error.message);
+        if (signal.aborted) return cutOff();
+        const { kind, code } = classifyError(error);
+        if (kind === 'blocked' && hop > 0) return fail('blocked', 'redirect to a forbidden address', code);
+        const message = (error as Error).message.replace(
+          /\[?[0-9a-f:.]*\d[0-9a-f:.]*\]?:\d+|\b\d{1,3}(\.\d{1,3}){3}\b/gi,
+          '<address>',
+        );
+        return fail(
+          kind,
+          kind === 'blocked' ? 'the address is not allowed' : `${code ?? 'error'}: ${message}`.slice(0, 200),
+          code,
+        );
       }
-    } catch (error) {
-      if (error instanceof BodyError) return fail(error.kind, error.message);
-      if (req.signal?.aborted) return fail('aborted', 'cancelled');
-      if (deadline.aborted) return fail('timeout', `no complete answer within ${req.deadlineMs} ms`);
-      const { kind, code } = classifyError(error);
-      if (kind === 'blocked' && hop > 0) return fail('redirect', 'redirect to a forbidden address', code);
-      const message = (error as Error).message.replace(
-        /\[?[0-9a-f:.]*\d[0-9a-f:.]*\]?:\d+|\b\d{1,3}(\.\d{1,3}){3}\b/gi,
-        '<address>',
-      );
-      return fail(
-        kind,
-        kind === 'blocked' ? 'the address is not allowed' : `${code ?? 'error'}: ${message}`.slice(0, 200),
-        code,
-      );
     }
   }
 
   return { request };
 }
 
-/** "<site name> (+<site url>)": tells upstream operators who is calling. */
-export const userAgentFor = (siteName: string, siteUrl: string): string => `${siteName} (+${siteUrl})`;
+/** The printable-ASCII form of a name (a header value must be Latin-1, and plain ASCII is safest): accents and
+ * typographic dashes and quotes folded, anything else dropped, whitespace collapsed. */
+function asciiText(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[\u2010-\u2015\u2212]/g, '-')
+    .replace(/[\u2018\u2019\u201a\u201b]/g, "'")
+    .replace(/[\u201c-\u201f]/g, '"')
+    .replace(/[^\x20-\x7e]/g, ' ')
+    .replace(/[()]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The product token used when the site's name has nothing printable in ASCII (e.g. written in Cyrillic). */
+export const USER_AGENT_PRODUCT = 'ai-status';
+
+/**
+ * "<site name> (+<site url>)": tells upstream operators who is calling, always in printable ASCII, whatever
+ * SITE_NAME and SITE_URL hold (a non-ASCII host becomes punycode, a path percent-encoded). Built once at boot.
+ */
+export function userAgentFor(siteName: string, siteUrl: string): string {
+  const folded = asciiText(siteName);
+  const name = /[A-Za-z0-9]/.test(folded) ? folded : USER_AGENT_PRODUCT;
+  const url = URL.parse(siteUrl)?.href.replace(/\/+$/, '') ?? '';
+  return /^[\x21-\x7e]+$/.test(url) ? `${name} (+${url})` : name;
+}

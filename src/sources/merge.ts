@@ -1,8 +1,8 @@
 // Merges the readings of one poll's documents into one snapshot: the main document first, the others filling in.
-import type { OfficialSnapshot, SnapshotIncident } from '../domain.ts';
+import { CLOSED_STATES, type OfficialSnapshot, type SnapshotIncident } from '../domain.ts';
 import type { DocumentReading } from './adapter.ts';
 
-const CLOSED = new Set(['resolved', 'postmortem', 'completed']);
+const CLOSED: ReadonlySet<string> = new Set(CLOSED_STATES);
 
 const unionBy = <T>(a: readonly T[], b: readonly T[], key: (item: T) => string): T[] => {
   const seen = new Map(a.map((item) => [key(item), item]));

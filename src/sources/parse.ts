@@ -2,7 +2,34 @@
 import { z } from 'zod';
 import { SourceError } from './adapter.ts';
 
+/** Real status documents nest fewer than 10 levels; far deeper nesting only makes JSON.parse block the event loop. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The first nesting depth above `max` in a JSON text, or null: one linear pass over the characters that skips the
+ * contents of strings (escapes included), so brackets inside text never count.
+ */
+export function jsonDepthOver(text: string, max: number = MAX_JSON_DEPTH): number | null {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i += 1;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth += 1;
+      if (depth > max) return depth;
+    } else if (c === 0x5d || c === 0x7d) depth -= 1;
+  }
+  return null;
+}
+
+/** Parses an upstream JSON body; refuses nesting deeper than MAX_JSON_DEPTH before parsing. Throws SourceError. */
 export function parseJson(body: string): unknown {
+  if (jsonDepthOver(body) !== null)
+    throw new SourceError('parse', `not accepted: JSON nested more than ${MAX_JSON_DEPTH} levels deep`);
   try {
     return JSON.parse(body.replace(/^\uFEFF/, ''));
   } catch (error) {

@@ -1,5 +1,5 @@
 // The community signal: recent counted reports against the usual level for this time of day, and the 24-hour series.
-import { REPORT_CATEGORIES, REPORT_CATEGORY_LABELS, type ReportCategory } from '../domain.ts';
+import { REPORT_CATEGORIES, REPORT_CATEGORY_LABELS, type ReportCategory, type ReporterAllocation } from '../domain.ts';
 import { DAY_MS, MINUTE_MS } from '../time.ts';
 import type { Reason, SignalReading } from './types.ts';
 
@@ -12,8 +12,10 @@ export const COMMUNITY_BASELINE_DAYS = 7;
 export const COMMUNITY_BASELINE_FLOOR = 2;
 /** A spike needs this many times the usual level... */
 export const COMMUNITY_SPIKE_MULTIPLE = 3;
-/** ...and at least this many counted reports (each from a different client). */
+/** ...and at least this many counted reports (each from a different client)... */
 export const COMMUNITY_SPIKE_MIN_REPORTS = 5;
+/** ...from at least this many allocations (IPv6 /48s), so one holder of many /64s cannot raise a spike alone. */
+export const COMMUNITY_SPIKE_MIN_ALLOCATIONS = 5;
 /** One client's reports of one category for one provider count once within this long. */
 export const COMMUNITY_DEDUPE_MS = 30 * MINUTE_MS;
 /** The chart covers this long, in buckets. */
@@ -35,6 +37,8 @@ export type CommunityView = {
   baseline: number;
   /** Recent against the baseline. */
   ratio: number;
+  /** Distinct allocations (IPv6 /48s, IPv4 addresses) among the recent counted reports. */
+  allocations: number;
   spike: boolean;
   sentence: string;
   /** Time of the latest counted report (its bucket's start for rows that predate exact times). */
@@ -109,11 +113,23 @@ function describe(
   return `${recent} report${recent === 1 ? '' : 's'}${what} in the last 30 minutes, ${comparison}${most}.`;
 }
 
-/** The window now against the same window on each of the previous days, for all reports or one category. */
-export function summariseCommunity(buckets: readonly Bucket[], now: number, category?: ReportCategory): CommunityView {
+/** When the window "right now" starts: the start of the bucket before the current one. */
+export const communityWindowStart = (now: number): number => bucketOf(now) - COMMUNITY_WINDOW_MS + COMMUNITY_BUCKET_MS;
+
+/**
+ * The window now against the same window on each of the previous days, for all reports or one category.
+ * `reporters` are the allocations behind the window's counted reports (from communityWindowStart on); pages always
+ * pass them. Without them each counted report counts as its own allocation.
+ */
+export function summariseCommunity(
+  buckets: readonly Bucket[],
+  now: number,
+  category?: ReportCategory,
+  reporters?: readonly ReporterAllocation[],
+): CommunityView {
   const totals = totalsByBucket(buckets, category);
   const recent = windowSum(totals, now);
-  const windowStart = bucketOf(now) - COMMUNITY_WINDOW_MS + COMMUNITY_BUCKET_MS;
+  const windowStart = communityWindowStart(now);
   const counts = new Map<ReportCategory, number>();
   for (const b of buckets) {
     if (
@@ -133,7 +149,13 @@ export function summariseCommunity(buckets: readonly Bucket[], now: number, cate
   );
   const baseline = Math.max(usual, COMMUNITY_BASELINE_FLOOR);
   const ratio = recent / baseline;
-  const spike = recent >= COMMUNITY_SPIKE_MIN_REPORTS && ratio >= COMMUNITY_SPIKE_MULTIPLE;
+  const allocations = reporters
+    ? new Set(reporters.filter((r) => category === undefined || r.category === category).map((r) => r.allocation)).size
+    : recent;
+  const spike =
+    recent >= COMMUNITY_SPIKE_MIN_REPORTS &&
+    allocations >= COMMUNITY_SPIKE_MIN_ALLOCATIONS &&
+    ratio >= COMMUNITY_SPIKE_MULTIPLE;
   let lastReportAt: number | null = null;
   for (const b of buckets) {
     const at = b.lastAt ?? b.bucketAt;
@@ -147,7 +169,18 @@ export function summariseCommunity(buckets: readonly Bucket[], now: number, cate
   }
 
   const sentence = describe(recent, ratio, category, byCategory[0]);
-  return { windowMs: COMMUNITY_WINDOW_MS, recent, byCategory, usual, baseline, ratio, spike, sentence, lastReportAt };
+  return {
+    windowMs: COMMUNITY_WINDOW_MS,
+    recent,
+    byCategory,
+    usual,
+    baseline,
+    ratio,
+    allocations,
+    spike,
+    sentence,
+    lastReportAt,
+  };
 }
 
 /** The chart's buckets, oldest first, ending with the current one; the usual range drops the extreme days. */
@@ -168,7 +201,7 @@ export function communitySeries(buckets: readonly Bucket[], now: number): Series
 }
 
 export function readCommunity(view: CommunityView): SignalReading {
-  const base = { signal: 'community' as const, checkedAt: null, okAt: view.lastReportAt };
+  const base = { signal: 'community' as const, checkedAt: null, okAt: view.lastReportAt, failing: null };
   if (!view.spike) {
     const reasons: Reason[] = [{ signal: 'community', level: null, text: view.sentence, at: null }];
     return { ...base, state: 'quiet', level: 'unknown', summary: view.sentence, reasons };

@@ -14,6 +14,9 @@ export function combineSignals(signals: Record<Signal, SignalReading>): Provider
     null,
   );
 
+  const lastGoodAt = readings
+    .filter((r) => CAN_PROVE_HEALTH.includes(r.signal))
+    .reduce<number | null>((max, r) => (r.okAt !== null && (max === null || r.okAt > max) ? r.okAt : max), null);
   const provers = fresh.filter((r) => CAN_PROVE_HEALTH.includes(r.signal));
   const level = worstLevel(fresh.map((r) => r.level));
   if (fresh.length === 0 || (level === 'operational' && provers.length === 0)) {
@@ -28,8 +31,16 @@ export function combineSignals(signals: Record<Signal, SignalReading>): Provider
     ];
     const known = readings.filter((r) => r.state !== 'absent' && r.state !== 'quiet').map((r) => r.summary);
     const summary = `No fresh data. ${known.join(' ') || readings.map((r) => r.summary).join(' ')}`;
-    return { level: 'unknown', label: LEVEL_LABELS.unknown, summary, reasons, signals, checkedAt };
+    return { level: 'unknown', label: LEVEL_LABELS.unknown, summary, reasons, signals, checkedAt, lastGoodAt };
   }
   const reasons = readings.flatMap((r) => r.reasons).sort((a, b) => rank(b.level) - rank(a.level));
-  return { level, label: LEVEL_LABELS[level], summary: reasons[0]?.text ?? '', reasons, signals, checkedAt };
+  return {
+    level,
+    label: LEVEL_LABELS[level],
+    summary: reasons[0]?.text ?? '',
+    reasons,
+    signals,
+    checkedAt,
+    lastGoodAt,
+  };
 }

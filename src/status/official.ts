@@ -16,6 +16,8 @@ export type OfficialInput = {
   openIncidents: readonly { title: string; kind: IncidentKind; impact: Impact; state: string; startedAt: number }[];
   /** The page's own rollup (Statuspage `status.indicator`), when the page gives one. */
   pageLevel: Level | null;
+  /** What the components are, in words ("API ", "product "), when the reading covers only some of them. */
+  scopeWord?: string;
 };
 
 const FAILURE_WORDS: Record<string, string> = {
@@ -79,22 +81,29 @@ function officialReasons(input: OfficialInput, at: number): { level: KnownLevel;
   ]);
   if (level === 'operational') {
     const count = input.components.length;
+    const word = input.scopeWord ?? '';
+    const which = count === 1 ? `its ${word}component` : `all ${count} ${word}components`;
+    const on = word ? ` on ${count === 1 ? 'it' : 'them'}` : '';
     add(
       'operational',
       count > 0
-        ? `The status page lists all ${count} component${count === 1 ? '' : 's'} as operational, with no open incident.`
-        : 'The status page reports no open incident.',
+        ? `The status page lists ${which} as operational, with no open incident${on}.`
+        : `The status page reports no open incident${word ? ` on the ${word.trim()}` : ''}.`,
     );
   }
   return { level, reasons: reasons.sort((a, b) => rank(b.level) - rank(a.level)) };
 }
 
 export function readOfficial(input: OfficialInput, now: number): SignalReading {
-  const base = { signal: 'official' as const, checkedAt: input.lastAttemptAt, okAt: input.lastOkAt };
+  const failing = input.failure
+    ? { since: input.failure.since, how: describeFailure(input.failure.outcome, input.failure.httpStatus) }
+    : null;
+  const base = { signal: 'official' as const, checkedAt: input.lastAttemptAt, okAt: input.lastOkAt, failing };
   if (!input.configured) {
     const text = 'No official status page is known for this provider.';
     return {
       ...base,
+      failing: null,
       state: 'absent',
       level: 'unknown',
       summary: text,

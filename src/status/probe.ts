@@ -148,7 +148,12 @@ export type ProbeInput = {
 export function readProbe(input: ProbeInput, now: number): SignalReading {
   const last = input.samples.at(-1) ?? null;
   const answered = input.samples.findLast((s) => answeredAsExpected(s.outcome));
-  const base = { signal: 'probe' as const, checkedAt: last?.at ?? null, okAt: answered?.at ?? null };
+  const firstAfterGood = input.samples.find((s) => s.at > (answered?.at ?? -Infinity));
+  const failing =
+    last && firstAfterGood && !answeredAsExpected(last.outcome)
+      ? { since: firstAfterGood.at, how: `the API ${describeProbe(last)}` }
+      : null;
+  const base = { signal: 'probe' as const, checkedAt: last?.at ?? null, okAt: answered?.at ?? null, failing };
   const one = (state: SignalReading['state'], text: string, at: number | null): SignalReading => ({
     ...base,
     state,

@@ -27,8 +27,10 @@ export type SignalReading = {
   level: Level;
   /** Time of the last attempt to read the source, successful or not. */
   checkedAt: number | null;
-  /** Time of the last successful reading. */
+  /** Time of the last successful reading (the last good one). */
   okAt: number | null;
+  /** Set when the attempts since the last good reading fail: since when, and how, in words. */
+  failing: { since: number; how: string } | null;
   /** One sentence in plain words: what the signal saw. */
   summary: string;
   reasons: Reason[];
@@ -42,6 +44,8 @@ export type ProviderStatus = {
   /** Every headline carries its reasons; the ones behind the level come first. */
   reasons: Reason[];
   signals: Record<Signal, SignalReading>;
-  /** The most recent check of any signal. */
+  /** The most recent check of any signal, successful or not. */
   checkedAt: number | null;
+  /** The most recent good reading of the official page or the probe: what "last good reading" shows. */
+  lastGoodAt: number | null;
 };

@@ -1,8 +1,17 @@
 // The verdict of an error page: is this error most likely on the visitor's side or the provider's, and why.
-import { LEVEL_LABELS, VERDICT_LABELS, type Level, type Verdict } from '../domain.ts';
+import {
+  LEVEL_LABELS,
+  VERDICT_LABELS,
+  type ComponentScope,
+  type Level,
+  type ReportCategory,
+  type Verdict,
+} from '../domain.ts';
 import type { ErrorType } from '../catalog/schema.ts';
 import { formatUtc } from '../time.ts';
-import type { CommunityView } from './community.ts';
+import type { Assessment } from './assess.ts';
+import { summariseCommunity, type CommunityView } from './community.ts';
+import { answerIsItDown, type DownAnswer } from './down-answer.ts';
 import type { ProviderStatus, Reason } from './types.ts';
 
 export type IncidentLike = {
@@ -11,9 +20,25 @@ export type IncidentLike = {
   startedAt: number;
   updates: readonly { body: string }[];
   components: readonly { name: string }[];
+  /** Whom it concerns (see scope.ts); an incident without one may concern the API. */
+  scope?: ComponentScope;
 };
 
-export type VerdictView = { verdict: Verdict; label: string; text: string; evidence: Reason[] };
+/** Whether waiting for the provider is likely to help, as the page's "Will waiting help?" says. */
+export type Waiting = 'helps' | 'wontHelp' | null;
+
+export type VerdictView = {
+  verdict: Verdict;
+  label: string;
+  text: string;
+  /** The evidence behind the verdict, and what it outweighed. */
+  evidence: Reason[];
+  waiting: Waiting;
+  /** The API's answer to "is it down?", which the verdict never contradicts. */
+  down: DownAnswer;
+};
+
+const WAITING: Record<Verdict, Waiting> = { provider_side: 'helps', your_side: 'wontHelp', inconclusive: null };
 
 const hasKeyword = (text: string, keywords: readonly string[]): boolean => {
   const haystack = text.toLowerCase();
@@ -31,22 +56,21 @@ export function incidentMatches(incident: IncidentLike, keywords: readonly strin
 type CountingRule = Pick<ErrorType, 'incidentKeywords' | 'usualSide' | 'probeTroubleCounts'>;
 
 /**
- * Whether an incident or maintenance counts as the provider's side of this error: its words match the error's
- * keywords, or it is an incident and the error is usually the provider's (any API trouble causes it).
+ * Whether an incident or maintenance counts as the provider's side of this error: it concerns the API (products
+ * never count), and the error is not usually the visitor's (any API trouble counts) or its words match the error's.
  */
 export function incidentCounts(errorType: CountingRule, incident: IncidentLike): boolean {
-  return (
-    incidentMatches(incident, errorType.incidentKeywords) ||
-    (errorType.usualSide === 'provider' && incident.kind === 'incident')
-  );
+  if ((incident.scope ?? 'api') !== 'api') return false;
+  return errorType.usualSide !== 'yours' || incidentMatches(incident, errorType.incidentKeywords);
 }
 
 /**
- * Whether a change of the API's level counts for this error: the error is usually the provider's, or the probe
- * drives the level and probe trouble counts for it, or the level's reasons speak of the error's words.
+ * Whether a change of the API's level counts for this error: the error is not usually the visitor's (any API
+ * trouble counts), or the probe drives the level and probe trouble counts for it, or the level's reasons speak of
+ * the error's words.
  */
 export function levelChangeCounts(errorType: CountingRule, reasons: readonly Reason[]): boolean {
-  if (errorType.usualSide === 'provider') return true;
+  if (errorType.usualSide !== 'yours') return true;
   if (errorType.probeTroubleCounts && reasons.some((r) => r.signal === 'probe' && r.level !== null)) return true;
   return reasons.some((r) => hasKeyword(r.text, errorType.incidentKeywords));
 }
@@ -56,75 +80,123 @@ export type VerdictInput = {
   errorType: Pick<ErrorType, 'category' | 'incidentKeywords' | 'usualSide' | 'probeProves' | 'probeTroubleCounts'>;
   /** The error type's verdict texts with the provider's placeholders filled in. */
   texts: { yourSide: string; quiet: string; probeHealthy?: string };
+  /** The API's headline. */
   status: ProviderStatus;
   /** Open official incidents and active maintenances. */
   openIncidents: readonly IncidentLike[];
   /** Components as the official page lists them (ignored unless the official signal is fresh). */
-  components: readonly { name: string; level: Level }[];
+  components: readonly { name: string; level: Level; scope?: ComponentScope }[];
   /** Community reports of this error's category. */
   community: CommunityView;
 };
 
-/** What on the provider's side can cause this error right now, one reason per piece of evidence. */
-function providerEvidence(input: VerdictInput): Reason[] {
+type Evidence = { reason: Reason; byWordsOnly: boolean };
+
+/**
+ * What on the API's side can cause this error right now. Products never count. An error usually on the provider's
+ * side counts any API trouble; one usually on the visitor's side only trouble whose words match its keywords.
+ */
+function providerEvidence(input: VerdictInput): Evidence[] {
   const { providerName: name, errorType, status } = input;
   const probe = status.signals.probe;
   const official = status.signals.official;
-  const any = errorType.usualSide === 'provider';
-  const evidence: Reason[] = [];
+  const anyTrouble = errorType.usualSide !== 'yours';
+  const evidence: Evidence[] = [];
 
   if (errorType.probeTroubleCounts && probe.state === 'fresh' && probe.level !== 'operational') {
-    evidence.push(...probe.reasons.filter((r) => r.level !== null));
+    for (const r of probe.reasons.filter((x) => x.level !== null)) evidence.push({ reason: r, byWordsOnly: false });
   }
   if (official.state === 'fresh') {
     for (const incident of input.openIncidents) {
       if (!incidentCounts(errorType, incident)) continue;
       const what = incident.kind === 'incident' ? 'reports an open incident' : 'has maintenance in progress';
       evidence.push({
-        signal: 'official',
-        level: null,
-        text: `${name} ${what}: ${incident.title} (since ${formatUtc(incident.startedAt)}).`,
-        at: incident.startedAt,
+        reason: {
+          signal: 'official',
+          level: null,
+          text: `${name} ${what}: ${incident.title} (since ${formatUtc(incident.startedAt)}).`,
+          at: incident.startedAt,
+        },
+        byWordsOnly: !anyTrouble,
       });
     }
     for (const c of input.components) {
-      if (c.level === 'operational' || c.level === 'unknown') continue;
-      if (!any && !hasKeyword(c.name, errorType.incidentKeywords)) continue;
+      if (c.level === 'operational' || c.level === 'unknown' || (c.scope ?? 'api') !== 'api') continue;
+      if (!anyTrouble && !hasKeyword(c.name, errorType.incidentKeywords)) continue;
       evidence.push({
-        signal: 'official',
-        level: c.level,
-        text: `${name}'s status page lists ${c.name} as ${LEVEL_LABELS[c.level]}.`,
-        at: official.okAt,
+        reason: {
+          signal: 'official',
+          level: c.level,
+          text: `${name}'s status page lists ${c.name} as ${LEVEL_LABELS[c.level]}.`,
+          at: official.okAt,
+        },
+        byWordsOnly: !anyTrouble,
       });
     }
   }
   if (input.community.spike) {
     evidence.push({
-      signal: 'community',
-      level: 'degraded',
-      text: `Users report this error now: ${input.community.sentence}`,
-      at: input.community.lastReportAt,
+      reason: {
+        signal: 'community',
+        level: 'degraded',
+        text: `Users report this error now: ${input.community.sentence}`,
+        at: input.community.lastReportAt,
+      },
+      byWordsOnly: false,
     });
   }
   return evidence;
 }
 
+/** The latest probe got the provider's normal rejection: its authentication answers now. */
+const probeAnswersNow = (status: ProviderStatus): boolean => {
+  const probe = status.signals.probe;
+  return (
+    probe.state === 'fresh' && probe.level === 'operational' && probe.okAt !== null && probe.okAt === probe.checkedAt
+  );
+};
+
 export function decideVerdict(input: VerdictInput): VerdictView {
   const { providerName: name, errorType, status, texts } = input;
   const probe = status.signals.probe;
   const official = status.signals.official;
+  const down = answerIsItDown(name, status).answer;
   const view = (verdict: Verdict, text: string, evidence: Reason[]): VerdictView => ({
     verdict,
     label: VERDICT_LABELS[verdict],
     text,
     evidence,
+    waiting: WAITING[verdict],
+    down,
   });
+  const otherTrouble =
+    status.level !== 'operational' && status.level !== 'unknown'
+      ? ` ${name}'s API shows other trouble right now (${LEVEL_LABELS[status.level]}),` +
+        ' which does not explain this error.'
+      : '';
 
   const subject = errorType.category === 'auth' ? `${name}'s authentication service` : `${name}'s API`;
-  const theirSide = providerEvidence(input);
+  const all = providerEvidence(input);
+  // A normal answer to our probe now shows the service this error is about working: it outweighs mere words.
+  const outweighed = errorType.probeProves && probeAnswersNow(status) ? all.filter((e) => e.byWordsOnly) : [];
+  const theirSide = all.filter((e) => !outweighed.includes(e)).map((e) => e.reason);
+  const notes: Reason[] = outweighed.map((e) => ({
+    ...e.reason,
+    text: `${e.reason.text} Our live probe's normal answer outweighs it.`,
+  }));
+
   if (theirSide.length > 0) {
     const probeTrouble = errorType.probeProves && theirSide.some((r) => r.signal === 'probe');
     const what = probe.level === 'degraded' ? 'is answering far more slowly than usual' : 'is not answering normally';
+    if (down === 'no' || down === 'unknown') {
+      // Evidence that the API headline does not carry (reports of this error alone, an incident of no impact).
+      return view(
+        'inconclusive',
+        `There are signs of trouble with this error at ${name}, but not enough to blame ${name}: ` +
+          `check ${texts.yourSide} while the next checks confirm or clear it.`,
+        [...theirSide, ...status.reasons.filter((r) => r.level === 'operational')],
+      );
+    }
     const text = probeTrouble
       ? `${subject} ${what}: the problem is most likely on ${name}'s side, not ${texts.yourSide}. Waiting or retrying later is likely to help more than changing your setup.`
       : `${name} shows trouble that can cause this error: waiting or retrying later is likely to help more than changing your setup.`;
@@ -133,9 +205,12 @@ export function decideVerdict(input: VerdictInput): VerdictView {
   const probeHealthy = probe.state === 'fresh' && probe.level === 'operational';
   if (errorType.probeProves && probeHealthy) {
     // Only an answer in the usual form on the latest attempt shows the service answering normally now.
-    if (probe.okAt !== null && probe.okAt === probe.checkedAt) {
+    if (probeAnswersNow(status)) {
       const healthy = texts.probeHealthy ?? `${name}'s API answers our live probe normally`;
-      return view('your_side', `${healthy}: the problem is most likely ${texts.yourSide}.`, probe.reasons);
+      return view('your_side', `${healthy}: the problem is most likely ${texts.yourSide}.${otherTrouble}`, [
+        ...probe.reasons,
+        ...notes,
+      ]);
     }
     return view(
       'inconclusive',
@@ -146,7 +221,7 @@ export function decideVerdict(input: VerdictInput): VerdictView {
   // A fresh official page with no related incident (or a healthy probe) is enough when this error is usually ours.
   if (errorType.usualSide === 'yours' && (official.state === 'fresh' || probeHealthy)) {
     const checked = [
-      official.state === 'fresh' ? 'its status page lists no related incident' : null,
+      official.state === 'fresh' ? 'its status page lists no related incident on the API' : null,
       probeHealthy ? 'our live probe gets its normal answer' : null,
     ]
       .filter((part) => part !== null)
@@ -154,7 +229,7 @@ export function decideVerdict(input: VerdictInput): VerdictView {
     const evidence = [official, probe].filter((r) => r.state === 'fresh').flatMap((r) => r.reasons);
     return view(
       'your_side',
-      `Nothing on ${name}'s side points to this error right now: ${checked}. The problem is most likely ${texts.yourSide}.`,
+      `Nothing on ${name}'s side points to this error right now: ${checked}. The problem is most likely ${texts.yourSide}.${otherTrouble}`,
       evidence,
     );
   }
@@ -171,4 +246,30 @@ export function decideVerdict(input: VerdictInput): VerdictView {
     texts.quiet,
     fresh.flatMap((r) => r.reasons),
   );
+}
+
+export type ErrorAssessment = VerdictView & {
+  /** The API's level, which the error page heads with. */
+  level: Level;
+  levelLabel: string;
+};
+
+/** The verdict for one error type from the provider's assessment: what error pages and their JSON show. */
+export function assessError(
+  assessment: Assessment,
+  input: Pick<VerdictInput, 'providerName' | 'errorType' | 'texts'>,
+): ErrorAssessment {
+  const verdict = decideVerdict({
+    ...input,
+    status: assessment.api,
+    openIncidents: assessment.openIncidents,
+    components: assessment.api.signals.official.state === 'fresh' ? (assessment.components ?? []) : [],
+    community: summariseCommunity(
+      assessment.buckets,
+      assessment.now,
+      input.errorType.category as ReportCategory,
+      assessment.reporters,
+    ),
+  });
+  return { ...verdict, level: assessment.api.level, levelLabel: assessment.api.label };
 }

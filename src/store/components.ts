@@ -1,25 +1,31 @@
-// Components table and its change history: upstream components with a damped, published level.
+// Components table and its change history: upstream components with a published level, damped by the caller's rule.
 import { sql } from 'kysely';
-import type { Level, SnapshotComponent } from '../domain.ts';
+import type { ConfirmLevel, Level, SnapshotComponent } from '../domain.ts';
 import { atomically, changes, type Db } from './db.ts';
 import type { DataVersions } from './versions.ts';
-
-/** Polls that must agree before a component's published level changes (first sightings publish at once). */
-export const COMPONENT_CONFIRM_POLLS = 2;
 
 export type ComponentRow = SnapshotComponent & {
   id: number;
   pendingLevel: Level | null;
+  /** When the published level began: the first poll that saw it. */
   changedAt: number;
+  /** True while `changedAt` is only our first sighting of the component, not a change we saw happen. */
+  firstSeen: boolean;
   seenAt: number;
 };
 
-type RawRow = Omit<ComponentRow, 'onlyShowIfDegraded'> & { onlyShowIfDegraded: number; pendingCount: number };
+type RawRow = Omit<ComponentRow, 'onlyShowIfDegraded' | 'firstSeen'> & {
+  onlyShowIfDegraded: number;
+  firstSeen: number;
+  pendingCount: number;
+  pendingSince: number | null;
+};
 type PageRow = { level: Level; raw: string | null; pendingLevel: Level | null; pendingCount: number };
 
 const COLUMNS = sql`id, source_key AS "key", name, group_name AS "groupName", position, level,
   raw_status AS "rawStatus", pending_level AS "pendingLevel", pending_count AS "pendingCount",
-  only_show_if_degraded AS "onlyShowIfDegraded", changed_at AS "changedAt", seen_at AS "seenAt"`;
+  only_show_if_degraded AS "onlyShowIfDegraded", changed_at AS "changedAt", first_seen AS "firstSeen",
+  pending_since AS "pendingSince", seen_at AS "seenAt"`;
 
 export function createComponentsStore(db: Db, versions: DataVersions) {
   const active = async (x: Db, slug: string) =>
@@ -36,13 +42,20 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
     sql`INSERT INTO component_changes (component_id, level, raw_status, at)
       VALUES (${componentId}, ${level}, ${rawStatus}, ${at})`.execute(x);
 
-  const toRow = ({ pendingCount: _pending, ...row }: RawRow): ComponentRow => ({
+  const toRow = ({ pendingCount: _pending, pendingSince: _since, ...row }: RawRow): ComponentRow => ({
     ...row,
     onlyShowIfDegraded: row.onlyShowIfDegraded === 1,
+    firstSeen: row.firstSeen === 1,
   });
 
-  /** Applies one upstream reading; returns whether anything visible changed. */
-  async function applyOne(x: Db, slug: string, item: SnapshotComponent, now: number): Promise<boolean> {
+  /** Applies one upstream reading, damped by `confirm`; returns whether anything visible changed. */
+  async function applyOne(
+    x: Db,
+    slug: string,
+    item: SnapshotComponent,
+    now: number,
+    confirm: ConfirmLevel,
+  ): Promise<boolean> {
     const flag = item.onlyShowIfDegraded ? 1 : 0;
     const existing = (
       await sql<RawRow>`SELECT ${COLUMNS} FROM components
@@ -51,35 +64,24 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
     if (!existing) {
       const { rows } = await sql<{ id: number }>`
         INSERT INTO components (provider_slug, source_key, name, group_name, position, level, raw_status,
-          only_show_if_degraded, changed_at, seen_at)
+          only_show_if_degraded, changed_at, first_seen, seen_at)
         VALUES (${slug}, ${item.key}, ${item.name}, ${item.groupName}, ${item.position}, ${item.level},
-          ${item.rawStatus}, ${flag}, ${now}, ${now})
+          ${item.rawStatus}, ${flag}, ${now}, 1, ${now})
         RETURNING id`.execute(x);
       await change(x, rows[0]!.id, item.level, item.rawStatus, now);
       return true;
     }
-    let { level, changedAt } = existing;
-    let pendingLevel: Level | null = null;
-    let pendingCount = 0;
-    if (item.level !== existing.level) {
-      pendingCount = existing.pendingLevel === item.level ? existing.pendingCount + 1 : 1;
-      pendingLevel = item.level;
-      if (pendingCount >= COMPONENT_CONFIRM_POLLS || existing.level === 'unknown') {
-        level = item.level;
-        changedAt = now;
-        pendingLevel = null;
-        pendingCount = 0;
-        await change(x, existing.id, level, item.rawStatus, now);
-      }
-    }
+    const next = confirm(existing, item.level, now);
+    if (next.changed) await change(x, existing.id, next.level, item.rawStatus, next.changedAt);
+    const firstSeen = next.changed ? Number(existing.level === 'unknown') : existing.firstSeen;
     await sql`
       UPDATE components SET name = ${item.name}, group_name = ${item.groupName}, position = ${item.position},
-        level = ${level}, raw_status = ${item.rawStatus}, pending_level = ${pendingLevel},
-        pending_count = ${pendingCount}, only_show_if_degraded = ${flag}, changed_at = ${changedAt},
-        seen_at = ${now}, retired_at = NULL
+        level = ${next.level}, raw_status = ${item.rawStatus}, pending_level = ${next.pendingLevel},
+        pending_count = ${next.pendingCount}, pending_since = ${next.pendingSince}, only_show_if_degraded = ${flag},
+        changed_at = ${next.changedAt}, first_seen = ${firstSeen}, seen_at = ${now}, retired_at = NULL
       WHERE id = ${existing.id}`.execute(x);
     return (
-      level !== existing.level ||
+      next.changed ||
       item.name !== existing.name ||
       item.groupName !== existing.groupName ||
       item.position !== existing.position ||
@@ -93,14 +95,18 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
     level: Level,
     raw: string | null,
     now: number,
+    confirm: ConfirmLevel,
   ): Promise<{ visible: boolean }> {
     const existing = await getPage(x, slug);
-    let next: PageRow = { level, raw, pendingLevel: null, pendingCount: 0 };
-    if (existing && level !== existing.level && existing.level !== 'unknown') {
-      const count = existing.pendingLevel === level ? existing.pendingCount + 1 : 1;
-      if (count < COMPONENT_CONFIRM_POLLS)
-        next = { ...next, level: existing.level, pendingLevel: level, pendingCount: count };
-    }
+    const damped = existing
+      ? confirm({ ...existing, pendingSince: null, changedAt: now }, level, now)
+      : { level, pendingLevel: null, pendingCount: 0 };
+    const next: PageRow = {
+      level: damped.level,
+      raw,
+      pendingLevel: damped.pendingLevel,
+      pendingCount: damped.pendingCount,
+    };
     // While a change is pending, `raw` is already the upstream's latest word; `level` waits for confirmation.
     const same =
       existing &&
@@ -120,10 +126,16 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
     return { visible: !existing || existing.level !== next.level };
   }
 
-  async function applySnapshot(x: Db, slug: string, items: readonly SnapshotComponent[], now: number) {
+  async function applySnapshot(
+    x: Db,
+    slug: string,
+    items: readonly SnapshotComponent[],
+    now: number,
+    confirm: ConfirmLevel,
+  ) {
     return atomically(x, async (trx) => {
       let any = false;
-      for (const item of items) any = (await applyOne(trx, slug, item, now)) || any;
+      for (const item of items) any = (await applyOne(trx, slug, item, now, confirm)) || any;
       const retired = await sql`UPDATE components SET retired_at = ${now}
         WHERE provider_slug = ${slug} AND seen_at < ${now} AND retired_at IS NULL`.execute(trx);
       return changes(retired) > 0 || any;
@@ -137,8 +149,14 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
       return row ? { level: row.level, raw: row.raw } : null;
     },
     /** Records the page's rollup, damped like a component's level so a flapping page does not flip the headline. */
-    async setPageLevel(slug: string, level: Level, raw: string | null, now: number): Promise<boolean> {
-      const { visible } = await setPageLevel(db, slug, level, raw, now);
+    async setPageLevel(
+      slug: string,
+      level: Level,
+      raw: string | null,
+      now: number,
+      confirm: ConfirmLevel,
+    ): Promise<boolean> {
+      const { visible } = await setPageLevel(db, slug, level, raw, now, confirm);
       if (visible) versions.bump(slug);
       return visible;
     },
@@ -147,7 +165,12 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
      * An unchanged document (HTTP 304) is one more poll saying what it said last: pending levels move towards
      * confirmation as if the same list had been read again.
      */
-    async reconfirm(slug: string, now: number, parts: { components: boolean; page: boolean }): Promise<boolean> {
+    async reconfirm(
+      slug: string,
+      now: number,
+      parts: { components: boolean; page: boolean },
+      confirm: ConfirmLevel,
+    ): Promise<boolean> {
       const changed = await atomically(db, async (trx) => {
         let any = false;
         if (parts.components) {
@@ -162,12 +185,12 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
               rawStatus: r.rawStatus,
               onlyShowIfDegraded: r.onlyShowIfDegraded === 1,
             }));
-            any = await applySnapshot(trx, slug, items, now);
+            any = await applySnapshot(trx, slug, items, now, confirm);
           }
         }
         const page = await getPage(trx, slug);
         if (parts.page && page?.pendingLevel)
-          any = (await setPageLevel(trx, slug, page.pendingLevel, page.raw, now)).visible || any;
+          any = (await setPageLevel(trx, slug, page.pendingLevel, page.raw, now, confirm)).visible || any;
         return any;
       });
       if (changed) versions.bump(slug);
@@ -180,8 +203,13 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
           WHERE component_id = ${componentId} AND at >= ${sinceAt} ORDER BY at`.execute(db)
       ).rows,
     /** Records a full component list: damped level changes, renames, and retirement of the ones gone. */
-    async applySnapshot(slug: string, items: readonly SnapshotComponent[], now: number): Promise<boolean> {
-      const changed = await applySnapshot(db, slug, items, now);
+    async applySnapshot(
+      slug: string,
+      items: readonly SnapshotComponent[],
+      now: number,
+      confirm: ConfirmLevel,
+    ): Promise<boolean> {
+      const changed = await applySnapshot(db, slug, items, now, confirm);
       if (changed) versions.bump(slug);
       return changed;
     },

@@ -42,25 +42,55 @@ export type DatabaseHandle = {
   close(): Promise<void>;
 };
 
-/** Opens (creating if needed) and migrates the SQLite file at `path`; `:memory:` works too. */
+/** A database file the server cannot use (not SQLite, damaged, newer, read-only): one line for the operator. */
+export class DatabaseFileError extends Error {}
+
+/** What an operator reads for each way a database file can be unusable at boot. */
+function problemOf(error: unknown): string {
+  if (error instanceof DatabaseFileError) return error.message;
+  const code = (error as { code?: string }).code ?? '';
+  const message = (error as Error).message;
+  if (code === 'SQLITE_NOTADB') return 'it is not a SQLite database';
+  if (code.startsWith('SQLITE_CORRUPT'))
+    return 'it is damaged (truncated or overwritten); restore a backup or move it away';
+  if (code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EROFS' || code === 'EPERM')
+    return `it cannot be written (${message})`;
+  if (code.startsWith('SQLITE_CANTOPEN')) return `it cannot be opened (${message})`;
+  return message;
+}
+
+/**
+ * Opens (creating if needed) and migrates the database at `path`; `:memory:` works too. A file that cannot be used
+ * throws DatabaseFileError naming the path and the problem; a read-only file is found now (by rewriting the schema
+ * version in place), not at the first write.
+ */
 export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): Database.Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  migrate(
-    db,
-    migrations.map((m) => m.sqlite),
-  );
-  return db;
+  let db: Database.Database | undefined;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(
+      db,
+      migrations.map((m) => m.sqlite),
+    );
+    db.pragma(`user_version = ${migrations.length}`);
+    return db;
+  } catch (error) {
+    if (db?.open) db.close();
+    throw new DatabaseFileError(`Cannot use the database DATABASE_PATH=${JSON.stringify(path)}: ${problemOf(error)}`);
+  }
 }
 
 /** Applies every SQLite migration above the database's user_version, each in its own transaction. */
 export function migrate(db: Database.Database, migrations: readonly string[]): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > migrations.length) {
-    throw new Error(`database schema version ${current} is newer than this program (${migrations.length})`);
+    throw new DatabaseFileError(
+      `its schema version ${current} is newer than this program's (${migrations.length}); run the newer version`,
+    );
   }
   for (let version = current; version < migrations.length; version += 1) {
     db.transaction(() => {

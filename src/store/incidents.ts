@@ -1,6 +1,6 @@
 // Incidents, their update timelines and affected components, official or detected by us.
 import { sql } from 'kysely';
-import type { IncidentState, MaintenanceState, SnapshotIncident } from '../domain.ts';
+import { CLOSED_STATES, type IncidentState, type MaintenanceState, type SnapshotIncident } from '../domain.ts';
 import { atomically, changes, type Db } from './db.ts';
 import type { DataVersions } from './versions.ts';
 
@@ -30,7 +30,7 @@ const COLUMNS = sql`id, origin, kind, source_key AS "key", title, state, raw_sta
   scheduled_for AS "scheduledFor", scheduled_until AS "scheduledUntil", updated_at AS "updatedAt",
   unlisted_at AS "unlistedAt"`;
 
-const CLOSED_STATES = sql`('resolved', 'postmortem', 'completed')`;
+const CLOSED = sql.raw(`(${CLOSED_STATES.map((state) => `'${state}'`).join(', ')})`);
 
 const FIELDS = [
   'kind',
@@ -148,7 +148,7 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
         const result = await sql`
           UPDATE incidents SET unlisted_at = ${now}, updated_at = ${now}
           WHERE provider_slug = ${slug} AND origin = 'official' AND unlisted_at IS NULL
-            AND state NOT IN ${CLOSED_STATES} ${listed}`.execute(trx);
+            AND state NOT IN ${CLOSED} ${listed}`.execute(trx);
         return changes(result) > 0 || any;
       });
       if (changed) versions.bump(slug);
@@ -160,7 +160,7 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
         SELECT ${COLUMNS} FROM incidents
         WHERE provider_slug = ${slug}
           AND (started_at >= ${sinceAt} OR resolved_at >= ${sinceAt} OR unlisted_at >= ${sinceAt}
-               OR scheduled_until >= ${sinceAt} OR (state NOT IN ${CLOSED_STATES} AND unlisted_at IS NULL))
+               OR scheduled_until >= ${sinceAt} OR (state NOT IN ${CLOSED} AND unlisted_at IS NULL))
         ORDER BY COALESCE(resolved_at, unlisted_at, 9000000000000000) DESC, started_at DESC`.execute(db);
       if (rows.length === 0) return [];
       const ids = sql.join(rows.map((row) => row.id));

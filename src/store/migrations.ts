@@ -311,7 +311,31 @@ export const MIGRATIONS: readonly Migration[] = [
   ALTER TABLE page_levels ADD COLUMN pending_count INTEGER NOT NULL DEFAULT 0;
   `,
   },
-  /* 4: rate-limit windows shared by every node (a client cannot get a budget per node); keys are salted hashes. */ {
+  /* 4: whether a component's changed_at is a change we saw or only our first sighting; when a pending level was
+     first seen, so a confirmed change dates from then. Rows with a change after their first sighting were seen. */ {
+    sqlite: `
+  ALTER TABLE components ADD COLUMN first_seen INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE components ADD COLUMN pending_since INTEGER;
+  UPDATE components SET first_seen = CASE
+    WHEN changed_at > (SELECT MIN(at) FROM component_changes WHERE component_id = components.id) THEN 0 ELSE 1 END;
+  `,
+    postgres: `
+  ALTER TABLE components ADD COLUMN first_seen INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE components ADD COLUMN pending_since BIGINT;
+  UPDATE components SET first_seen = CASE
+    WHEN changed_at > (SELECT MIN(at) FROM component_changes WHERE component_id = components.id) THEN 0 ELSE 1 END;
+  `,
+  },
+  /* 5: the salted hash of each report's allocation (an IPv6 /48), so a spike counts distinct reporters by it too. */
+  {
+    sqlite: `
+  ALTER TABLE reports ADD COLUMN allocation_hash TEXT;
+  `,
+    postgres: `
+  ALTER TABLE reports ADD COLUMN allocation_hash TEXT;
+  `,
+  },
+  /* 6: rate-limit windows shared by every node (a client cannot get a budget per node); keys are salted hashes. */ {
     sqlite: `
   CREATE TABLE rate_limits (
     key       TEXT PRIMARY KEY,
@@ -329,7 +353,7 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX rate_limits_by_reset ON rate_limits (reset_at);
   `,
   },
-  /* 5: each client's latest counted report per provider and category, so one upsert decides a duplicate. */ {
+  /* 7: each client's latest counted report per provider and category, so one upsert decides a duplicate. */ {
     sqlite: `
   CREATE TABLE report_claims (
     client_hash    TEXT NOT NULL,
@@ -357,7 +381,7 @@ export const MIGRATIONS: readonly Migration[] = [
     GROUP BY client_hash, provider_slug, category;
   `,
   },
-  /* 6: notifications: events recorded once (an outbox), what was last announced per provider and incident,
+  /* 8: notifications: events recorded once (an outbox), what was last announced per provider and incident,
      subscriptions, their deliveries, and e-mail confirmations (tokens kept in plain text only until mailed). */ {
     sqlite: `
   CREATE TABLE events (

@@ -1,5 +1,5 @@
 // Community reports: raw rows (pruned later) and 15-minute bucket counts of counted reports, kept for baselines.
-import type { ReportCategory, ReportRegion, ReportSdk } from '../domain.ts';
+import type { ReportCategory, ReportRegion, ReporterAllocation, ReportSdk } from '../domain.ts';
 import { sql } from 'kysely';
 import { atomically, changes, type Db, type Engine } from './db.ts';
 import type { DataVersions } from './versions.ts';
@@ -22,6 +22,8 @@ export type NewReport = ReportDetails & {
   category: ReportCategory;
   /** Salted hash of the client's network; never the address itself. */
   clientHash: string;
+  /** Salted hash of the client's wider allocation (IPv6 /48); absent: counted as its own allocation. */
+  allocationHash?: string | null;
   counted: boolean;
   ignoredReason: IgnoredReason | null;
   at: number;
@@ -33,6 +35,8 @@ export type Submission = ReportDetails & {
   category: ReportCategory;
   /** The client's hash under the current salt, then under the previous one, so a salt rotation opens no gap. */
   clientHashes: readonly [string, ...string[]];
+  /** The client's allocation hash under the current salt. */
+  allocationHash: string;
   ignoredReason: Exclude<IgnoredReason, 'duplicate'> | null;
   at: number;
   dedupeMs: number;
@@ -67,11 +71,11 @@ const BUCKET_CONFLICT = sql`ON CONFLICT (provider_slug, bucket_at, category) DO 
 export function createReportsStore(db: Db, versions: DataVersions, engine: Engine) {
   async function write(x: Db, report: NewReport, claimed: boolean): Promise<void> {
     await sql`
-      INSERT INTO reports (provider_slug, category, http_status, model, sdk, region, client_hash, counted,
-        ignored_reason, at)
+      INSERT INTO reports (provider_slug, category, http_status, model, sdk, region, client_hash, allocation_hash,
+        counted, ignored_reason, at)
       VALUES (${report.providerSlug}, ${report.category}, ${report.httpStatus}, ${report.model}, ${report.sdk},
-        ${report.region}, ${report.clientHash}, ${report.counted ? 1 : 0}, ${report.ignoredReason},
-        ${report.at})`.execute(x);
+        ${report.region}, ${report.clientHash}, ${report.allocationHash ?? null}, ${report.counted ? 1 : 0},
+        ${report.ignoredReason}, ${report.at})`.execute(x);
     if (!report.counted) return;
     await sql`
       INSERT INTO report_buckets (provider_slug, category, bucket_at, count, last_at)
@@ -93,6 +97,7 @@ export function createReportsStore(db: Db, versions: DataVersions, engine: Engin
     sdk: s.sdk,
     region: s.region,
     clientHash: s.clientHashes[0],
+    allocationHash: s.allocationHash,
     counted: ignoredReason === null,
     ignoredReason,
     at: s.at,
@@ -115,10 +120,11 @@ export function createReportsStore(db: Db, versions: DataVersions, engine: Engin
     const { rows } = await sql<{ counted: number }>`
       WITH ${claimed},
       stored AS (
-        INSERT INTO reports (provider_slug, category, http_status, model, sdk, region, client_hash, counted,
-          ignored_reason, at)
+        INSERT INTO reports (provider_slug, category, http_status, model, sdk, region, client_hash, allocation_hash,
+          counted, ignored_reason, at)
         SELECT ${r.providerSlug}, ${r.category}, CAST(${r.httpStatus} AS INTEGER), ${r.model}, ${r.sdk}, ${r.region},
-          ${r.clientHash}, CASE WHEN EXISTS (SELECT 1 FROM claim) THEN 1 ELSE 0 END,
+          ${r.clientHash}, CAST(${r.allocationHash ?? null} AS TEXT),
+          CASE WHEN EXISTS (SELECT 1 FROM claim) THEN 1 ELSE 0 END,
           CASE WHEN EXISTS (SELECT 1 FROM claim) THEN NULL
                ELSE COALESCE(CAST(${r.ignoredReason} AS TEXT), 'duplicate') END,
           CAST(${r.at} AS BIGINT)
@@ -177,6 +183,13 @@ export function createReportsStore(db: Db, versions: DataVersions, engine: Engin
       const known = latest && found.some((b) => b.bucketAt === latest.bucketAt && b.category === latest.category);
       return latest && !known ? [...found, latest] : found;
     },
+    /** The distinct allocations (with category) that sent counted reports from `sinceAt`. */
+    allocations: async (providerSlug: string, sinceAt: number): Promise<ReporterAllocation[]> =>
+      // Rows without an allocation hash (stored before it existed) count as allocations of their own.
+      (
+        await sql<ReporterAllocation>`SELECT DISTINCT category, COALESCE(allocation_hash, client_hash) AS allocation
+          FROM reports WHERE provider_slug = ${providerSlug} AND at >= ${sinceAt} AND counted = 1`.execute(db)
+      ).rows,
     /** Forgets clients' counted reports older than `beforeAt` for deduplication (keep at least the window). */
     pruneClaims: async (beforeAt: number): Promise<number> =>
       changes(await sql`DELETE FROM report_claims WHERE counted_at < ${beforeAt}`.execute(db)),

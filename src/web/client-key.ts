@@ -1,25 +1,10 @@
-// Client keys: a salted hash of the client's network (an IPv4 address, or an IPv6 /64), the salt replaced every UTC
-// day — random and held only in memory, or derived from the shared SECRET so every node computes the same keys —
-// so reports can be deduplicated and rate-limited without storing who sent them.
+// Client keys: a salted hash of the client's network (an IPv4 address, or an IPv6 /64, and its /48), the salt
+// replaced every UTC day — random and held only in memory, or derived from the shared SECRET so every node computes
+// the same keys — so reports can be deduplicated, rate-limited and counted without storing who sent them.
 import { createHmac, randomBytes } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
+import { ipv6Groups } from '../sources/addresses.ts';
 import { DAY_MS } from '../time.ts';
-
-/** The 8 groups of an IPv6 address, or undefined when the text is not one. */
-function ipv6Groups(address: string): number[] | undefined {
-  let text = address.split('%')[0]!.toLowerCase();
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1];
-  if (dotted) {
-    const [a, b, c, d] = dotted.split('.').map(Number) as [number, number, number, number];
-    text = `${text.slice(0, -dotted.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const parse = (part: string) => (part === '' ? [] : part.split(':').map((group) => parseInt(group, 16)));
-  const left = parse(head);
-  const right = tail === undefined ? [] : parse(tail);
-  const groups = [...left, ...Array(8 - left.length - right.length).fill(0), ...right];
-  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
-}
 
 /**
  * The network a client is counted as: an IPv4 address as is, an IPv6 address as its /64 (one household or
@@ -38,11 +23,23 @@ export function networkOf(ip: string): string {
     .join(':')}::/64`;
 }
 
+/**
+ * The wider allocation a client belongs to, so one holder of many networks counts once towards a spike: an IPv6
+ * address's /48 (what one site or customer is usually given), an IPv4 address as is.
+ */
+export function allocationOf(ip: string): string {
+  const network = networkOf(ip);
+  if (!network.endsWith('::/64')) return network;
+  return `${network.split(':').slice(0, 3).join(':')}::/48`;
+}
+
 export type ClientKeys = {
   /** The client's key for today's salt. */
   keyOf(ip: string, now: number): string;
   /** Today's key, then yesterday's while that salt is still held (deduplication across midnight). */
   keysOf(ip: string, now: number): [string, ...string[]];
+  /** The key of the client's allocation (IPv6 /48) under today's salt: a spike's distinct reporters count by it. */
+  allocationKeyOf(ip: string, now: number): string;
 };
 
 /**
@@ -60,8 +57,9 @@ export function createClientKeys(secret: string | null = null): ClientKeys {
     }
     return salt;
   }
-  const hash = (salt: Buffer, ip: string) =>
-    createHmac('sha256', salt).update(networkOf(ip)).digest('base64url').slice(0, 22);
+  const digest = (salt: Buffer, network: string) =>
+    createHmac('sha256', salt).update(network).digest('base64url').slice(0, 22);
+  const hash = (salt: Buffer, ip: string) => digest(salt, networkOf(ip));
   return {
     keyOf: (ip, now) => hash(saltOf(Math.floor(now / DAY_MS)), ip),
     keysOf(ip, now) {
@@ -70,5 +68,6 @@ export function createClientKeys(secret: string | null = null): ClientKeys {
       const yesterday = salts.get(day - 1);
       return yesterday ? [today, hash(yesterday, ip)] : [today];
     },
+    allocationKeyOf: (ip, now) => digest(saltOf(Math.floor(now / DAY_MS)), `allocation:${allocationOf(ip)}`),
   };
 }

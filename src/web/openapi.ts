@@ -1,6 +1,16 @@
 // The OpenAPI 3.1 description of /api/v1 (plus feeds and badges), served at /api/v1/openapi.json; tests hold the API
 // to it.
-import { CHANNELS, EVENT_TYPES, IMPACTS, LEVELS, PROBE_OUTCOMES, REPORT_CATEGORIES, SIGNALS } from '../domain.ts';
+import {
+  CHANNELS,
+  COMPONENT_SCOPES,
+  EVENT_TYPES,
+  IMPACTS,
+  LEVELS,
+  PROBE_OUTCOMES,
+  REPORT_CATEGORIES,
+  SIGNALS,
+  VERDICTS,
+} from '../domain.ts';
 
 const text = { type: 'string' } as const;
 const nullableText = { type: ['string', 'null'] } as const;
@@ -30,6 +40,18 @@ const signalReading = closed({
   summary: text,
   checkedAt: nullableTime,
   okAt: nullableTime,
+  lastGoodAt: { ...nullableTime, description: 'The last good reading (the same as okAt).' },
+  failing: {
+    description: 'Set when the attempts since the last good reading fail: since when, and how.',
+    anyOf: [{ type: 'null' }, closed({ since: time, how: text })],
+  },
+  reasons: { type: 'array', items: { $ref: '#/components/schemas/Reason' } },
+});
+
+const scopeStatus = closed({
+  level,
+  label: text,
+  summary: text,
   reasons: { type: 'array', items: { $ref: '#/components/schemas/Reason' } },
 });
 
@@ -37,17 +59,30 @@ const component = closed(
   {
     name: text,
     group: nullableText,
+    scope: {
+      enum: [...COMPONENT_SCOPES],
+      description: '`api`: an API call depends on it; `product`: apps, web chat, console, login.',
+    },
+    scopeBasis: {
+      enum: ['catalog', 'rule', 'default'],
+      description: 'How the scope was decided: named in the catalog, placed by a word rule, or by default (api).',
+    },
     level,
     label: text,
     rawStatus: nullableText,
-    since: nullableTime,
+    since: {
+      ...nullableTime,
+      description: 'When the state began: given by the source, or a change we saw. Null when we only know firstSeenAt.',
+    },
+    sinceBasis: { enum: ['source', 'observed', 'first_seen', null] },
+    firstSeenAt: { ...nullableTime, description: 'Our first sighting in this state, when the source gives no start.' },
     onlyShowIfDegraded: { type: 'boolean' },
     source: {
       enum: ['official', 'catalog'],
       description: '`catalog`: not read from the official page yet; level is unknown.',
     },
   },
-  ['onlyShowIfDegraded'],
+  ['onlyShowIfDegraded', 'scopeBasis'],
 );
 
 const incident = closed({
@@ -83,7 +118,17 @@ const provider = closed({
   label: text,
   summary: text,
   reasons: { type: 'array', items: { $ref: '#/components/schemas/Reason' } },
-  checkedAt: nullableTime,
+  checkedAt: { ...nullableTime, description: 'The latest attempt to read any signal, successful or not.' },
+  lastGoodAt: { ...nullableTime, description: 'The latest good reading of the official page or the probe.' },
+  api: {
+    $ref: '#/components/schemas/ScopeStatus',
+    description: 'The API: what an API call depends on (the same as the top-level level, label and reasons).',
+  },
+  products: {
+    description:
+      'The products (apps, web chat, console, login), from the official page alone; null when there are none.',
+    anyOf: [{ type: 'null' }, { $ref: '#/components/schemas/ScopeStatus' }],
+  },
   signals: closed(Object.fromEntries(SIGNALS.map((s) => [s, { $ref: '#/components/schemas/SignalReading' }]))),
   official: closed({
     configured: { type: 'boolean' },
@@ -124,6 +169,7 @@ const provider = closed({
         baselineFloor: count,
         spikeMultiple: { type: 'number' },
         spikeMinReports: count,
+        spikeMinAllocations: count,
         dedupeMinutes: count,
       }),
       last24h: closed({
@@ -191,6 +237,28 @@ const provider = closed({
     html: { type: 'string', format: 'uri' },
     errors: { type: 'array', items: closed({ slug: text, title: text, html: { type: 'string', format: 'uri' } }) },
   }),
+});
+
+const errorAssessment = closed({
+  generatedAt: time,
+  provider: text,
+  error: text,
+  title: text,
+  level: { ...level, description: "The API's level." },
+  label: text,
+  verdict: { enum: [...VERDICTS] },
+  verdictLabel: text,
+  verdictText: text,
+  waiting: {
+    enum: ['helps', 'wontHelp', null],
+    description: 'Whether waiting for the provider is likely to help; null when the evidence does not say.',
+  },
+  reasons: { type: 'array', items: { $ref: '#/components/schemas/Reason' } },
+  isItDown: closed({ answer: { enum: ['yes', 'partly', 'no', 'unknown'] }, label: text }),
+  checkedAt: nullableTime,
+  lastGoodAt: nullableTime,
+  signals: closed(Object.fromEntries(SIGNALS.map((s) => [s, { $ref: '#/components/schemas/SignalReading' }]))),
+  links: closed({ html: { type: 'string', format: 'uri' }, provider: { type: 'string', format: 'uri' } }),
 });
 
 const problem = closed({ error: closed({ status: { type: 'integer' }, message: text }) });
@@ -436,6 +504,36 @@ export function openApiDocument(siteUrl: string, siteName: string) {
           },
         },
       },
+      '/api/v1/providers/{provider}/errors/{error}': {
+        get: {
+          operationId: 'getErrorAssessment',
+          summary: 'Is this error on my side or the provider’s? The JSON twin of an error page',
+          description:
+            "The API's level, the verdict for this error with its reasons, and each signal's last good reading. " +
+            cached,
+          parameters: [
+            slugParameter,
+            {
+              name: 'error',
+              in: 'path',
+              required: true,
+              description: 'The error type slug, as in the page URL.',
+              schema: { type: 'string' },
+              example: 'auth-error',
+            },
+          ],
+          responses: {
+            200: {
+              description: 'The assessment.',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorAssessment' } } },
+            },
+            404: {
+              description: 'No such provider, or no page for this error at this provider.',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } },
+            },
+          },
+        },
+      },
       '/api/v1/providers/{provider}/reports': {
         post: {
           operationId: 'reportProblem',
@@ -608,6 +706,8 @@ export function openApiDocument(siteUrl: string, siteName: string) {
         },
         Reason: reason,
         SignalReading: signalReading,
+        ScopeStatus: scopeStatus,
+        ErrorAssessment: errorAssessment,
         Component: component,
         Incident: incident,
         Provider: provider,

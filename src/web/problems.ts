@@ -36,6 +36,7 @@ const HEADINGS: Record<number, string> = {
   403: 'That request is not allowed',
   404: 'Page not found',
   413: 'That request is too large',
+  414: 'That address is too long',
   415: 'Unsupported content type',
   429: 'Too many requests',
   503: 'Service busy',
@@ -43,19 +44,22 @@ const HEADINGS: Record<number, string> = {
 
 const wantsJson = (request: FastifyRequest) => request.url.startsWith('/api/');
 
-async function answer(
+/** The one answer to a failed request: the problem page, or JSON under /api/. */
+export async function answerProblem(
   request: FastifyRequest,
   reply: FastifyReply,
   pages: PageRenderer,
   status: number,
   message: string,
+  options: { path?: string } = {},
 ) {
   reply.code(status).header('cache-control', 'no-store');
   if (wantsJson(request)) return reply.send({ error: { status, message } });
   const heading = HEADINGS[status] ?? 'Something went wrong on our side';
+  const path = options.path ?? request.url.split('?')[0] ?? '/';
   const html = await pages.html(
     'problem',
-    { title: heading, description: message, path: request.url.split('?')[0] ?? '/', noindex: true },
+    { title: heading, description: message, path, noindex: true },
     { heading, message },
   );
   return reply.type('text/html; charset=utf-8').send(html);
@@ -63,14 +67,14 @@ async function answer(
 
 export function registerProblemHandlers(app: FastifyInstance, pages: PageRenderer): void {
   app.setNotFoundHandler((request, reply) =>
-    answer(request, reply, pages, 404, `There is nothing at ${request.url.split('?')[0]}.`),
+    answerProblem(request, reply, pages, 404, `There is nothing at ${request.url.split('?')[0]}.`),
   );
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 500) {
       // Shed load (503) is expected under pressure; logging each one would add to it.
       if (status !== 503) request.log.error({ err: error }, 'request failed');
-      return answer(
+      return answerProblem(
         request,
         reply,
         pages,
@@ -80,6 +84,6 @@ export function registerProblemHandlers(app: FastifyInstance, pages: PageRendere
           : 'Something went wrong on our side. The error has been logged; please try again later.',
       );
     }
-    return answer(request, reply, pages, status, error.message);
+    return answerProblem(request, reply, pages, status, error.message);
   });
 }

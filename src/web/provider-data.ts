@@ -1,24 +1,23 @@
-// Reads what a provider's pages show from the store, once per render, and decides its status.
+// Reads what a provider's pages show from the store, once per render, and hands it to the one assessment.
 import type { Catalog } from '../catalog/load.ts';
 import type { Provider } from '../catalog/schema.ts';
 import type { Config } from '../config.ts';
-import { MAIN_DOCUMENT, isOpenIncident, type Signal } from '../domain.ts';
+import { MAIN_DOCUMENT, type ReporterAllocation } from '../domain.ts';
+import { assessProvider, type Assessment } from '../status/assess.ts';
+import { isOpen } from '../status/incidents.ts';
 import {
   bucketOf,
   COMMUNITY_BASELINE_DAYS,
   COMMUNITY_BUCKET_MS,
   COMMUNITY_WINDOW_MS,
   communitySinceAt,
-  readCommunity,
-  summariseCommunity,
+  communityWindowStart,
   type Bucket,
   type CommunityView,
 } from '../status/community.ts';
-import { combineSignals } from '../status/headline.ts';
 import { latencyBaseline, normalLatencies, type LatencyBaseline } from '../probes/baseline.ts';
-import { readOfficial } from '../status/official.ts';
-import { detectLocalFault, readProbe, usualLatencyMs, type LocalFault } from '../status/probe.ts';
-import type { ProviderStatus, SignalReading } from '../status/types.ts';
+import { detectLocalFault, usualLatencyMs, type LocalFault } from '../status/probe.ts';
+import type { ProviderStatus } from '../status/types.ts';
 import type { AssessApi } from '../notify/changes.ts';
 import type { Store } from '../store/index.ts';
 import type { ComponentRow } from '../store/components.ts';
@@ -35,6 +34,9 @@ export const PROBE_WINDOW_MS = DAY_MS;
 export type ProviderData = {
   provider: Provider;
   now: number;
+  /** The one assessment: the API's headline, the products apart, is-it-down, components with scope and "since". */
+  assessment: Assessment;
+  /** The API's headline (`assessment.api`). */
   status: ProviderStatus;
   /** Null until the official page has been read successfully once. */
   components: ComponentRow[] | null;
@@ -45,8 +47,9 @@ export type ProviderData = {
   usualLatencyMs: number | null;
   /** The baseline the probe job judges the next result against: the window's normal rejections. */
   probeBaseline: LatencyBaseline;
-  /** The days of report buckets behind the chart (read by `read`; by `readAll` only when asked). */
   buckets: Bucket[];
+  /** The allocations behind the counted reports of the window "right now". */
+  reporters: ReporterAllocation[];
   community: CommunityView;
 };
 
@@ -58,10 +61,6 @@ export type ProviderReader = {
   /** Every provider's read; their `buckets` only when asked for (`chart`: pages that judge by report category). */
   readAll(now: number, scope?: ReadScope): Promise<ProviderData[]>;
 };
-
-/** Open: not closed upstream and still listed by the source (an unlisted incident is over, end unknown). */
-export const isOpen = (incident: Pick<IncidentRow, 'kind' | 'state' | 'unlistedAt'>): boolean =>
-  isOpenIncident(incident);
 
 /** The buckets a community summary reads: the window now and the same window on each baseline day. */
 export function communitySummaryStarts(now: number): number[] {
@@ -89,10 +88,10 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
     scope: ReadScope,
   ): Promise<ProviderData> {
     const slug = provider.slug;
-    // The summary reads a few buckets; the days of buckets behind the chart are read only for the pages that draw it
-    // (a list of 200 providers would otherwise read some 150,000 rows to show 200 headlines).
-    const [officialCheck, stored, incidents, probeSamples, summaryBuckets, chartBuckets, pageLevel] = await Promise.all(
-      [
+    // The assessment reads a few buckets; the days of buckets behind the chart are read only for the pages that use
+    // them (a list of 200 providers would otherwise read some 150,000 rows to show 200 headlines).
+    const [officialCheck, stored, incidents, probeSamples, summaryBuckets, chartBuckets, pageLevel, reporters] =
+      await Promise.all([
         store.checks.summary(slug, MAIN_DOCUMENT),
         store.components.list(slug),
         store.incidents.listRecent(slug, now - INCIDENT_WINDOW_MS),
@@ -100,16 +99,15 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
         store.reports.bucketsAtAndLatest(slug, communitySummaryStarts(now), communitySinceAt(now), now),
         scope.chart ? store.reports.buckets(slug, communitySinceAt(now)) : null,
         store.components.pageLevel(slug),
-      ],
-    );
+        store.reports.allocations(slug, communityWindowStart(now)),
+      ]);
     const components = officialCheck.lastOkAt === null && stored.length === 0 ? null : stored;
     const openIncidents = incidents.filter(isOpen);
     const usual = usualLatencyMs(probeSamples);
-    const community = summariseCommunity(summaryBuckets, now);
-
-    const signals: Record<Signal, SignalReading> = {
-      official: readOfficial(
-        {
+    const assessment = assessProvider(
+      {
+        provider: { name: provider.name, components: provider.components },
+        official: {
           configured: provider.statusPage !== null,
           intervalMs: config.pollIntervalMs,
           lastAttemptAt: officialCheck.lastAttemptAt,
@@ -122,28 +120,27 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
                   httpStatus: officialCheck.lastFailure.httpStatus,
                 }
               : null,
-          components: (components ?? []).filter((c) => !c.onlyShowIfDegraded || c.level !== 'operational'),
+          components,
           openIncidents: openIncidents.filter((i) => i.origin === 'official'),
           pageLevel: pageLevel?.level ?? null,
         },
-        now,
-      ),
-      probe: readProbe(
-        {
+        probe: {
           configured: provider.probe !== null,
           intervalMs: config.probeIntervalMs,
           samples: probeSamples,
           usualLatencyMs: usual,
           localFault: fault,
         },
-        now,
-      ),
-      community: readCommunity(community),
-    };
+        buckets: summaryBuckets,
+        reporters,
+      },
+      now,
+    );
     return {
       provider,
       now,
-      status: combineSignals(signals),
+      status: assessment.api,
+      assessment,
       components,
       incidents,
       openIncidents,
@@ -155,7 +152,8 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
         if (chartBuckets === null) throw new Error(`the chart's buckets of ${slug} were not read: use reader.read`);
         return chartBuckets;
       },
-      community,
+      reporters,
+      community: assessment.community,
     };
   }
 
@@ -171,12 +169,15 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
   };
 }
 
-/** The API's level, reasons and troubled components of a provider, for the events job. */
+/** The API's level (the one assessment, damped, products apart), its reasons and troubled API components. */
 export function apiAssessor(reader: ProviderReader): AssessApi {
   return async (slug, now) => {
     const data = await reader.read(slug, now);
     if (!data) return undefined;
-    const troubled = (data.components ?? []).filter((c) => c.level !== 'operational' && c.level !== 'unknown');
-    return { level: data.status.level, reasons: data.status.reasons, troubledComponents: troubled.map((c) => c.name) };
+    const { api, components } = data.assessment;
+    const troubled = (components ?? []).filter(
+      (c) => c.scope === 'api' && c.level !== 'operational' && c.level !== 'unknown',
+    );
+    return { level: api.level, reasons: api.reasons, troubledComponents: troubled.map((c) => c.name) };
   };
 }

@@ -104,14 +104,34 @@ function compressed(page: CachedPage, encoding: 'br' | 'gzip'): Buffer {
   return page.gzip;
 }
 
-function pickEncoding(header: string | undefined): 'br' | 'gzip' | null {
+/** The q-value of each coding a client lists (RFC 9110 §12.5.3): names case-insensitive, a missing q is 1. */
+function codingWeights(header: string): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const part of header.split(',')) {
+    const [name = '', ...params] = part.split(';').map((piece) => piece.trim().toLowerCase());
+    if (!name) continue;
+    const q = params.map((param) => /^q\s*=\s*([01](?:\.\d{0,3})?)$/.exec(param)?.[1]).find((v) => v !== undefined);
+    weights.set(name, q === undefined ? 1 : Number(q));
+  }
+  return weights;
+}
+
+/** The coding with the highest q above 0 (brotli on a tie), a coding not named taking the weight of `*`. */
+export function pickEncoding(header: string | undefined): 'br' | 'gzip' | null {
   if (!header) return null;
-  const accepted = header.split(',').map((part) => part.trim().split(';'));
-  const allows = (name: string) =>
-    accepted.some(([token, q]) => token === name && (q === undefined || !/^q=0(\.0*)?$/.test(q.trim())));
-  if (allows('br')) return 'br';
-  if (allows('gzip')) return 'gzip';
-  return null;
+  const weights = codingWeights(header);
+  const weightOf = (name: string) =>
+    weights.get(name) ?? (name === 'gzip' ? weights.get('x-gzip') : undefined) ?? weights.get('*') ?? 0;
+  const [br, gzip] = [weightOf('br'), weightOf('gzip')];
+  if (br > 0 && br >= gzip) return 'br';
+  return gzip > 0 ? 'gzip' : null;
+}
+
+/** Whether If-None-Match matches `etag`: `*`, or any listed tag by weak comparison (W/ ignored, RFC 9110 §13.1.2). */
+export function noneMatchHits(header: string, etag: string): boolean {
+  if (header.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//i, '');
+  return header.split(',').some((tag) => opaque(tag) === opaque(etag));
 }
 
 /** Sends a cached page: 304 when the client has it, else the best encoding it accepts. */
@@ -128,7 +148,7 @@ export function sendPage(
     .header('vary', 'accept-encoding')
     .type(page.contentType);
   const ifNoneMatch = request.headers['if-none-match'];
-  if (status === 200 && ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === page.etag)) {
+  if (status === 200 && ifNoneMatch && noneMatchHits(ifNoneMatch, page.etag)) {
     return reply.code(304).send();
   }
   const encoding = page.body.length > 1024 ? pickEncoding(request.headers['accept-encoding']) : null;

@@ -47,8 +47,7 @@ export function securityHeaders(options: HelmetOptions): Record<string, string> 
 }
 
 /** Every reply, pages and errors alike, carries the same precomputed headers (helmet per request re-parses them). */
-export function registerSecurityHeaders(app: FastifyInstance, config: Config): void {
-  const headers = securityHeaders(helmetOptions(config));
+export function registerSecurityHeaders(app: FastifyInstance, headers: Readonly<Record<string, string>>): void {
   app.addHook('onRequest', async (_request, reply) => {
     reply.headers(headers);
   });

@@ -7,12 +7,13 @@ import { upstreamPolicy } from '../../src/sources/addresses.ts';
 import { createHttpDoor, createUpstreamDispatcher } from '../../src/sources/http.ts';
 import { apiAssessor, createProviderReader } from '../../src/web/provider-data.ts';
 import type { Harness } from './app.ts';
+import { testLookup } from './poll.ts';
 
 export type NotifyRig = { job: DeliveryJob; close(): Promise<void> };
 
 export function notifyRig(h: Harness, options: { deadlineMs?: number; perReceiver?: number } = {}): NotifyRig {
   const policy = upstreamPolicy(true);
-  const dispatcher = createUpstreamDispatcher({ policy, connections: 8 });
+  const dispatcher = createUpstreamDispatcher({ policy, connections: 8, lookup: testLookup });
   const door = createHttpDoor({ dispatcher, policy, userAgent: 'test' });
   const mailer = h.config.smtpUrl
     ? createSmtpMailer({ url: h.config.smtpUrl, from: h.config.mailFrom, deadlineMs: 5000 })

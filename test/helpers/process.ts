@@ -41,8 +41,16 @@ export function providersFileFor(dir: string, statusUrl: string): string {
 /** How tests start the server by default: from source. */
 export const FROM_SOURCE = ['--import', 'tsx', 'src/server.ts'];
 
-export async function startServer(env: Record<string, string>, nodeArgs = FROM_SOURCE): Promise<ServerProcess> {
-  const child = spawn(process.execPath, nodeArgs, {
+/**
+ * Starts the real server (from source unless `nodeArgs` say otherwise); `preload` modules are imported before it
+ * (`node --import`), e.g. to replace a resolver.
+ */
+export async function startServer(
+  env: Record<string, string>,
+  options: { preload?: string[]; nodeArgs?: string[] } = {},
+): Promise<ServerProcess> {
+  const preloads = (options.preload ?? []).flatMap((module) => ['--import', module]);
+  const child = spawn(process.execPath, [...preloads, ...(options.nodeArgs ?? FROM_SOURCE)], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -3,6 +3,7 @@
 import { MAIN_DOCUMENT, type SnapshotComponent, type SnapshotIncident } from '../../src/domain.ts';
 import type { Store } from '../../src/store/index.ts';
 import { MINUTE_MS } from '../../src/time.ts';
+import { confirmLevel } from '../../src/status/damping.ts';
 
 const component = (
   key: string,
@@ -78,6 +79,7 @@ export async function seedAnthropicOutage(store: Store, now: number): Promise<vo
       component('c', 'Claude Code', 'degraded', 2),
     ],
     at,
+    confirmLevel,
   );
   await store.incidents.upsert(
     'anthropic',
@@ -175,6 +177,7 @@ export async function seedOpenAiHealthy(store: Store, now: number): Promise<void
       component('chat', 'ChatGPT', 'operational', 2),
     ],
     now - MINUTE_MS,
+    confirmLevel,
   );
   await probes(store, 'openai', now, 180);
 }

@@ -2,6 +2,7 @@
 import type { Level } from '../../src/domain.ts';
 import type { Store } from '../../src/store/index.ts';
 import { MINUTE_MS } from '../../src/time.ts';
+import { confirmLevel } from '../../src/status/damping.ts';
 
 /** A successful read of the provider's status page with these components (all operational by default). */
 export async function recordOfficial(
@@ -31,6 +32,7 @@ export async function recordOfficial(
       onlyShowIfDegraded: false,
     })),
     now - 20_000,
+    confirmLevel,
   );
 }
 

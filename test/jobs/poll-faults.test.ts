@@ -40,7 +40,7 @@ const FAULTS: Record<string, { answer: Answer; expected: CheckOutcome }> = {
   },
   'private-redirect': {
     answer: { status: 302, headers: { location: 'http://private.test/api/v2/summary.json' } },
-    expected: 'redirect',
+    expected: 'blocked',
   },
 };
 

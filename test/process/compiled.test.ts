@@ -46,9 +46,10 @@ describe('the compiled server', () => {
       expect(built.filter((name) => name.endsWith('.ts'))).toEqual([]);
 
       const dir = tempDir();
-      server = await startServer({ DATABASE_PATH: join(dir, 'status.db'), JOBS: 'false' }, [
-        join(out, 'dist/server.js'),
-      ]);
+      server = await startServer(
+        { DATABASE_PATH: join(dir, 'status.db'), JOBS: 'false' },
+        { nodeArgs: [join(out, 'dist/server.js')] },
+      );
       const page = await fetch(`${server.url}/anthropic/error/auth-error`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('Anthropic');

@@ -163,9 +163,9 @@ describe('redirects and the address policy', () => {
 
   it('refuses a redirect to a private address, by literal or by name, before connecting', async () => {
     up.set('/to-literal', { status: 302, headers: { location: 'http://10.0.0.7/steal' } });
-    expect(failure(await get('/to-literal'))).toMatchObject({ kind: 'redirect' });
+    expect(failure(await get('/to-literal'))).toMatchObject({ kind: 'blocked' });
     up.set('/to-name', { status: 302, headers: { location: 'http://private.test/steal' } });
-    expect(failure(await get('/to-name'))).toMatchObject({ kind: 'redirect' });
+    expect(failure(await get('/to-name'))).toMatchObject({ kind: 'blocked' });
   });
 
   it('checks IP-literal hosts in the connector too, where no lookup happens', async () => {

@@ -38,6 +38,7 @@ const quietReading = (signal: 'official' | 'probe'): SignalReading => ({
   signal,
   state: 'never',
   level: 'unknown',
+  failing: null,
   checkedAt: null,
   okAt: null,
   summary: `${signal} never checked`,

@@ -159,7 +159,7 @@ describe('auth-error verdict, probe by probe', () => {
   it('without a probe, or before its first result, the official page decides alone', () => {
     for (const probe of [null, []]) {
       expect(verdict({ probe }).text).toBe(
-        "Nothing on Acme's side points to this error right now: its status page lists no related incident. The problem is most likely your key or configuration.",
+        "Nothing on Acme's side points to this error right now: its status page lists no related incident on the API. The problem is most likely your key or configuration.",
       );
       expect(verdict({ probe, officialFresh: false }).verdict).toBe('inconclusive');
     }

@@ -93,13 +93,18 @@ describe('auth-error verdict', () => {
     expect(v.evidence[0]!.text).toMatch(/^3 probes failed since/);
   });
 
-  it('counts an open incident about logins or keys as provider-side evidence, but not an unrelated one', () => {
-    expect(
-      verdict({ probe: ['rejected_as_expected'], incidents: [incident('Elevated API key validation errors')] }).verdict,
-    ).toBe('provider_side');
-    expect(verdict({ probe: ['rejected_as_expected'], incidents: [incident('Slow image generation')] }).verdict).toBe(
-      'your_side',
-    );
+  it('lets a fresh normal probe rejection outweigh an incident about logins or keys', () => {
+    const v = verdict({ probe: ['rejected_as_expected'], incidents: [incident('Elevated API key validation errors')] });
+    expect(v.verdict).toBe('your_side');
+    expect(v.waiting).toBe('wontHelp');
+    expect(v.evidence.at(-1)!.text).toMatch(/Elevated API key validation errors .* normal answer outweighs it\.$/);
+  });
+
+  it('counts an incident about logins or keys as provider-side evidence when no probe answers now', () => {
+    const v = verdict({ probe: [], incidents: [incident('Elevated API key validation errors')] });
+    expect(v.verdict).toBe('provider_side');
+    expect(v.waiting).toBe('helps');
+    expect(verdict({ probe: [], incidents: [incident('Slow image generation')] }).verdict).toBe('your_side');
   });
 
   it('counts a spike of authentication reports as provider-side evidence', () => {

@@ -59,13 +59,17 @@ describe('every error type', () => {
   );
 
   it.each(catalog.errorTypes.map((t) => t.slug))(
-    "%s: an incident in its own words puts it on the provider's side",
+    "%s: an incident in its own words puts it on the provider's side, unless the probe proves it wrong",
     (slug) => {
       const v = verdictOf(slug, 'fresh-incident', 'healthy', 'quiet', [
         incident(`Investigating ${type(slug).incidentKeywords[0]} problems`),
       ]);
-      expect(v.verdict).toBe('provider_side');
-      expect(v.evidence[0]!.text).toContain('Acme reports an open incident');
+      // For the auth error, a fresh normal rejection of our invalid key outweighs words that merely match.
+      const outweighed = type(slug).probeProves && type(slug).usualSide === 'yours';
+      expect(v.verdict).toBe(outweighed ? 'your_side' : 'provider_side');
+      expect(v.waiting).toBe(outweighed ? 'wontHelp' : 'helps');
+      const evidence = v.evidence.find((r) => r.text.includes('Acme reports an open incident'))!;
+      expect(evidence.text).toContain(outweighed ? "Our live probe's normal answer outweighs it." : 'since');
     },
   );
 });
@@ -130,9 +134,21 @@ describe("errors usually on the provider's side", () => {
   });
 
   it('service-unavailable: maintenance in progress counts, since it is in its keywords', () => {
-    const v = verdictOf('service-unavailable', 'fresh-ok', 'healthy', 'quiet', [
-      incident('Scheduled maintenance of the API', 'maintenance'),
-    ]);
+    const maintenance = incident('Scheduled maintenance of the API', 'maintenance');
+    const t = type('service-unavailable');
+    const withMaintenance = {
+      ...official('fresh-ok'),
+      openIncidents: [{ ...maintenance, impact: 'maintenance' as const, state: 'in_progress' }],
+    };
+    const v = decideVerdict({
+      providerName: 'Acme',
+      errorType: t,
+      texts: { yourSide: 'YOURS', quiet: 'QUIET' },
+      status: status('fresh-ok', 'healthy', 'quiet', t.category, withMaintenance),
+      openIncidents: [maintenance],
+      components: official('fresh-ok').components,
+      community: summariseCommunity([], NOW, t.category),
+    });
     expect(v.verdict).toBe('provider_side');
     expect(v.evidence[0]!.text).toContain('has maintenance in progress');
   });

@@ -90,6 +90,7 @@ describe('two nodes on one PostgreSQL database', () => {
       sdk: null,
       region: null,
       clientHashes: ['client'] as [string],
+      allocationHash: 'allocation',
       ignoredReason: null,
       at: T0,
       dedupeMs: WINDOW,

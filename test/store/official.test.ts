@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SnapshotIncident } from '../../src/domain.ts';
 import type { Store } from '../../src/store/index.ts';
+import { confirmLevel } from '../../src/status/damping.ts';
 import { ENGINES, openTestStore } from '../helpers/engines.ts';
 
 const incident = (key: string, over: Partial<SnapshotIncident> = {}): SnapshotIncident => ({
@@ -32,12 +33,12 @@ describe.each(ENGINES)('on %s', (engine) => {
 
   describe('page level', () => {
     it('publishes the first reading, then needs two agreeing polls to change', async () => {
-      expect(await store.components.setPageLevel('acme', 'operational', 'none', 1)).toBe(true);
-      expect(await store.components.setPageLevel('acme', 'partial_outage', 'major', 2)).toBe(false);
+      expect(await store.components.setPageLevel('acme', 'operational', 'none', 1, confirmLevel)).toBe(true);
+      expect(await store.components.setPageLevel('acme', 'partial_outage', 'major', 2, confirmLevel)).toBe(false);
       expect(await store.components.pageLevel('acme')).toEqual({ level: 'operational', raw: 'major' });
-      expect(await store.components.setPageLevel('acme', 'operational', 'none', 3)).toBe(false);
-      expect(await store.components.setPageLevel('acme', 'partial_outage', 'major', 4)).toBe(false);
-      expect(await store.components.setPageLevel('acme', 'partial_outage', 'major', 5)).toBe(true);
+      expect(await store.components.setPageLevel('acme', 'operational', 'none', 3, confirmLevel)).toBe(false);
+      expect(await store.components.setPageLevel('acme', 'partial_outage', 'major', 4, confirmLevel)).toBe(false);
+      expect(await store.components.setPageLevel('acme', 'partial_outage', 'major', 5, confirmLevel)).toBe(true);
       expect(await store.components.pageLevel('acme')).toEqual({ level: 'partial_outage', raw: 'major' });
     });
 
@@ -50,17 +51,24 @@ describe.each(ENGINES)('on %s', (engine) => {
         rawStatus: 'operational',
         onlyShowIfDegraded: false,
       };
-      await store.components.applySnapshot('acme', [{ ...item, level: 'operational' }], 1);
-      await store.components.setPageLevel('acme', 'operational', 'none', 1);
-      await store.components.applySnapshot('acme', [{ ...item, level: 'major_outage', rawStatus: 'major_outage' }], 2);
-      await store.components.setPageLevel('acme', 'major_outage', 'critical', 2);
-      expect(await store.components.reconfirm('acme', 3, { components: false, page: false })).toBe(false);
+      await store.components.applySnapshot('acme', [{ ...item, level: 'operational' }], 1, confirmLevel);
+      await store.components.setPageLevel('acme', 'operational', 'none', 1, confirmLevel);
+      await store.components.applySnapshot(
+        'acme',
+        [{ ...item, level: 'major_outage', rawStatus: 'major_outage' }],
+        2,
+        confirmLevel,
+      );
+      await store.components.setPageLevel('acme', 'major_outage', 'critical', 2, confirmLevel);
+      expect(await store.components.reconfirm('acme', 3, { components: false, page: false }, confirmLevel)).toBe(false);
       expect((await store.components.list('acme'))[0]!.level).toBe('operational');
-      expect(await store.components.reconfirm('acme', 4, { components: true, page: true })).toBe(true);
+      expect(await store.components.reconfirm('acme', 4, { components: true, page: true }, confirmLevel)).toBe(true);
       expect((await store.components.list('acme'))[0]).toMatchObject({
         level: 'major_outage',
         rawStatus: 'major_outage',
-        changedAt: 4,
+        // Dated from the first poll that saw the change, not the one that confirmed it.
+        changedAt: 2,
+        firstSeen: false,
       });
       expect(await store.components.pageLevel('acme')).toEqual({ level: 'major_outage', raw: 'critical' });
       expect(

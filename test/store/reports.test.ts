@@ -28,6 +28,7 @@ const submission = (over: Partial<Submission> = {}): Submission => ({
   sdk: 'python',
   region: 'europe',
   clientHashes: ['client-a'],
+  allocationHash: 'allocation-a',
   ignoredReason: null,
   at: T0,
   dedupeMs: COMMUNITY_DEDUPE_MS,

@@ -54,7 +54,7 @@ describe('openDatabase', () => {
     migrate(db, steps);
     migrate(db, steps);
     expect(db.pragma('user_version', { simple: true })).toBe(2);
-    expect(() => migrate(db, steps.slice(0, 1))).toThrow('database schema version 2 is newer than this program (1)');
+    expect(() => migrate(db, steps.slice(0, 1))).toThrow("its schema version 2 is newer than this program's (1)");
   });
 
   it('rolls a failing migration back entirely', () => {
@@ -182,5 +182,40 @@ describe.each(ENGINES)('providers.sync on %s', (engine) => {
     await store.providers.sync([{ slug: 'a', name: 'A' }], 1000);
     expect(store.versions.of('a')).toBeGreaterThan(before);
     await store.close();
+  });
+});
+
+describe('migration 4: honest component times', () => {
+  it('marks a component first seen unless its level changed after its first sighting', () => {
+    const db = new Database(':memory:');
+    migrate(
+      db,
+      MIGRATIONS.slice(0, 3).map((m) => m.sqlite),
+    );
+    db.prepare(
+      "INSERT INTO providers (slug, name, position, added_at, updated_at) VALUES ('acme', 'Acme', 0, 0, 0)",
+    ).run();
+    const add = db.prepare(
+      `INSERT INTO components (id, provider_slug, source_key, name, level, changed_at, seen_at)
+       VALUES (?, 'acme', ?, ?, ?, ?, 500)`,
+    );
+    add.run(1, 'a', 'API', 'operational', 100);
+    add.run(2, 'b', 'Console', 'degraded', 300);
+    const change = db.prepare('INSERT INTO component_changes (component_id, level, at) VALUES (?, ?, ?)');
+    change.run(1, 'operational', 100);
+    change.run(2, 'operational', 100);
+    change.run(2, 'degraded', 300);
+    migrate(
+      db,
+      MIGRATIONS.map((m) => m.sqlite),
+    );
+    const rows = db.prepare(
+      'SELECT id, first_seen AS firstSeen, pending_since AS pendingSince FROM components ORDER BY id',
+    );
+    expect(rows.all()).toEqual([
+      { id: 1, firstSeen: 1, pendingSince: null },
+      { id: 2, firstSeen: 0, pendingSince: null },
+    ]);
+    db.close();
   });
 });

@@ -6,6 +6,7 @@ import { BADGE_COLOURS, BADGE_LABEL_COLOUR, BADGE_TEXT_COLOUR, badgeView } from 
 import { T0, createHarness, type Harness } from '../helpers/app.ts';
 import { seedScenario } from '../helpers/seed.ts';
 import { children, parseXml } from '../helpers/xml.ts';
+import { confirmLevel } from '../../src/status/damping.ts';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -49,9 +50,9 @@ describe('provider badge', () => {
     expect(res.headers['content-type']).toBe('image/svg+xml');
     expect(res.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=60');
     const badge = readBadge(res.body);
-    expect(badge.title).toBe('Anthropic: Partial Outage');
-    expect(badge.texts).toEqual(['Anthropic', 'Partial Outage']);
-    expect(badge.fills).toContain(BADGE_COLOURS.partial_outage);
+    expect(badge.title).toBe('Anthropic: Major Outage');
+    expect(badge.texts).toEqual(['Anthropic', 'Major Outage']);
+    expect(badge.fills).toContain(BADGE_COLOURS.major_outage);
     expect(readBadge((await get('/openai/badge.svg')).body).title).toBe('OpenAI: Operational');
     expect(readBadge((await get('/mistral/badge.svg')).body).title).toBe('Mistral AI: Unknown');
   });
@@ -114,6 +115,7 @@ describe('component badge', () => {
       'openai',
       [{ key: 'x', name, groupName: null, position: 0, level: 'degraded', rawStatus: null, onlyShowIfDegraded: false }],
       T0 - 1000,
+      confirmLevel,
     );
     const res = await get('/openai/components/text-script-alert-1-script/badge.svg');
     expect(res.statusCode).toBe(200);

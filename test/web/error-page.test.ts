@@ -90,7 +90,7 @@ describe('auth-error page', () => {
 
   it('with no data reads Unknown, says why, and gives "never" as the last check', async () => {
     const text = textOf((await get('/anthropic/error/auth-error')).body);
-    expect(text).toMatch(/Current status Unknown Last checked: never/);
+    expect(text).toMatch(/Current status Unknown Last good reading: never/);
     expect(text).toContain('We have no fresh data about this provider');
     expect(text).toContain('The status page has not been checked yet.');
     expect(text).toContain('No probe results yet.');

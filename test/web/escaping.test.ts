@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAIN_DOCUMENT } from '../../src/domain.ts';
 import { T0, catalogWith, createHarness, realCatalog, type Harness } from '../helpers/app.ts';
+import { confirmLevel } from '../../src/status/damping.ts';
 
 const EVIL = '<script>alert(1)</script>';
 const ATTR = '"><img src=x onerror=alert(2)>';
@@ -15,7 +16,10 @@ beforeAll(async () => {
     name: EVIL,
     aliases: [ATTR],
     description: `${ATTR} ${EVIL}`,
-    components: [EVIL, ATTR],
+    components: [
+      { name: EVIL, scope: 'api' as const },
+      { name: ATTR, scope: 'product' as const },
+    ],
     resources: [{ label: EVIL, url: 'https://docs.example.com/?q="><script>' }],
   };
   h = await createHarness({ catalog: catalogWith([evil, ...realCatalog().providers.slice(1, 3)]) });
@@ -43,6 +47,7 @@ beforeAll(async () => {
       },
     ],
     at,
+    confirmLevel,
   );
   await h.store.incidents.upsert(
     'evil',

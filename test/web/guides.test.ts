@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMMUNITY_SPIKE_MIN_REPORTS } from '../../src/status/community.ts';
 import { STALE_AFTER_INTERVALS } from '../../src/status/freshness.ts';
 import { PROBE_FAILURES_TO_CONFIRM, PROBE_SUCCESSES_TO_CLEAR } from '../../src/status/probe.ts';
-import { COMPONENT_CONFIRM_POLLS } from '../../src/store/components.ts';
+import { COMPONENT_CONFIRM_POLLS } from '../../src/status/damping.ts';
 import { formatDuration } from '../../src/time.ts';
 import { createHarness, T0, textOf, type Harness } from '../helpers/app.ts';
 import { recordIncident, recordOfficial, recordProbes, recordReports } from '../helpers/signals.ts';
@@ -32,7 +32,7 @@ describe('/:provider/is-it-down', () => {
     for (const slug of ['openai', 'anthropic', 'groq']) await recordOfficial(h.store, slug, T0);
     await recordProbes(h.store, 'openai', T0, h.config.probeIntervalMs, 'healthy');
     const r = await get('/openai/is-it-down');
-    expect(r.text).toMatch(/Is OpenAI down\? No OpenAI is up: The status page lists all 2 components as operational/);
+    expect(r.text).toMatch(/Is OpenAI down\? No OpenAI is up: The status page lists its API component as operational/);
     expect(r.text).toContain('(20 s ago)');
     expect(r.body).toContain('<a href="/anthropic/is-it-down">Anthropic</a>');
     expect(r.body).toContain('<a href="/groq/is-it-down">Groq</a>');
@@ -49,7 +49,9 @@ describe('/:provider/is-it-down', () => {
     await recordIncident(h.store, 'anthropic', T0, 'Elevated errors on the Claude API');
     const r = await get('/anthropic/is-it-down');
     expect(r.text).toMatch(/Is Anthropic down\? Partly Anthropic is partly down/);
-    expect(r.text).toMatch(/What is affected As Anthropic's status page lists them now\. Claude API Partial Outage/);
+    expect(r.text).toMatch(
+      /What is affected As Anthropic's status page lists them now\. Claude API Partial Outage first seen at 22 Nov 2026, 11:59 UTC/,
+    );
     expect(r.text).toContain('Elevated errors on the Claude API');
     expect(r.text).toContain('Retry failed requests with exponential backoff and jitter');
     expect(r.body).toContain('href="/anthropic/error/overloaded"');

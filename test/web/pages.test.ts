@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
 import { MAIN_DOCUMENT, type SnapshotIncident } from '../../src/domain.ts';
 import { T0, createHarness, textOf, type Harness } from '../helpers/app.ts';
+import { confirmLevel } from '../../src/status/damping.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -56,6 +57,7 @@ async function seedAnthropic(): Promise<void> {
       },
     ],
     at,
+    confirmLevel,
   );
   const incident = (key: string, over: Partial<SnapshotIncident>): SnapshotIncident => ({
     key,
@@ -142,7 +144,7 @@ describe('home page', () => {
     const res = await get('/');
     const order = [...res.body.matchAll(/<td class="name"><a href="\/([a-z0-9-]+)"/g)].map((m) => m[1]);
     expect(order[0]).toBe('anthropic');
-    expect(textOf(res.body)).toContain('Partial Outage: 1');
+    expect(textOf(res.body)).toContain('Major Outage: 1');
   });
 
   it('filters by name or alias without JavaScript', async () => {
@@ -168,10 +170,12 @@ describe('provider dashboard', () => {
     const res = await get('/anthropic');
     expect(res.statusCode).toBe(200);
     const text = textOf(res.body);
-    expect(text).toMatch(/Current status Partial Outage Last checked: 22 Nov 2026, 11:59 UTC \(1 min ago\)/);
+    // Its only API component is down, so the API is; Claude Code, a product, is shown apart.
+    expect(text).toMatch(/Current status Major Outage Last good reading: 22 Nov 2026, 11:59 UTC \(1 min ago\)/);
     expect(text).toContain(
-      'The status page lists Claude API (api.anthropic.com) as Major Outage (1 of 3 components down: a partial outage).',
+      'Products (claude.ai, Claude Code): Operational The status page lists all 2 product components as operational',
     );
+    expect(text).toContain('The status page lists Claude API (api.anthropic.com) as Major Outage.');
     expect(text).toContain(
       'Open incident (major impact, investigating): Elevated errors on the API, since 22 Nov 2026, 11:10 UTC.',
     );
@@ -242,19 +246,23 @@ describe('JSON API', () => {
     expect(body).toMatchObject({
       slug: 'anthropic',
       name: 'Anthropic',
-      level: 'partial_outage',
-      label: 'Partial Outage',
+      level: 'major_outage',
+      label: 'Major Outage',
       checkedAt: '2026-11-22T11:59:00.000Z',
+      api: { level: 'major_outage', label: 'Major Outage' },
+      products: { level: 'operational', label: 'Operational' },
     });
     expect(body.reasons[0]).toEqual({
       signal: 'official',
-      level: 'partial_outage',
+      level: 'major_outage',
       text: expect.stringContaining('Claude API'),
       at: '2026-11-22T11:59:00.000Z',
     });
     expect(body.components).toHaveLength(3);
     expect(body.components[1]).toMatchObject({
       name: 'Claude API (api.anthropic.com)',
+      scope: 'api',
+      scopeBasis: 'catalog',
       level: 'major_outage',
       source: 'official',
     });
@@ -308,7 +316,7 @@ describe('caching and headers', () => {
     h.clock.now += 1500;
     const changed = await get('/anthropic', { 'if-none-match': etag });
     expect(changed.statusCode).toBe(200);
-    expect(textOf(changed.body)).toContain('Partial Outage');
+    expect(textOf(changed.body)).toContain('Major Outage');
   });
 
   it('sends a strict CSP and security headers on pages, 404s and 500s', async () => {

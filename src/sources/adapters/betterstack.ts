@@ -1,7 +1,7 @@
 // Better Stack: index.json, a JSON:API document of sections, resources, status reports and their updates.
 import { z } from 'zod';
 import { MAIN_DOCUMENT, type SnapshotComponent, type SnapshotIncident } from '../../domain.ts';
-import { JSON_TYPES, joinUrl, SourceError, type Adapter, type DocumentReading } from '../adapter.ts';
+import { JSON_TYPES, joinUrl, pathSegment, SourceError, type Adapter, type DocumentReading } from '../adapter.ts';
 import { normaliseImpact, normaliseLevel } from '../normalise.ts';
 import { OptionalText, OptionalTime, parseJson, parseShape, Time } from '../parse.ts';
 
@@ -107,7 +107,7 @@ function incidents(items: Item[], names: Map<string, string>, pageUrl: string | 
           rawState: null,
           impact: impact.value,
           rawImpact: impact.raw,
-          url: pageUrl ? joinUrl(pageUrl, `/incident/${encodeURIComponent(item.id)}`) : null,
+          url: pageUrl ? joinUrl(pageUrl, `/incident/${pathSegment(item.id)}`) : null,
           startedAt,
           resolvedAt: ended ? r.ends_at : null,
           scheduledFor: kind === 'maintenance' ? startedAt : null,

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { StatusPage } from '../../catalog/schema.ts';
 import { MAIN_DOCUMENT, type SnapshotComponent, type SnapshotIncident } from '../../domain.ts';
-import { JSON_TYPES, joinUrl, SourceError, type Adapter, type DocumentReading } from '../adapter.ts';
+import { JSON_TYPES, joinUrl, pathSegment, SourceError, type Adapter, type DocumentReading } from '../adapter.ts';
 import { normaliseImpact, normaliseIncidentState, normaliseLevel, normaliseMaintenanceState } from '../normalise.ts';
 import { OptionalText, OptionalTime, parseJson, parseShape } from '../parse.ts';
 
@@ -99,7 +99,7 @@ function toIncident(item: Incident, kind: SnapshotIncident['kind'], pageUrl: str
     rawImpact: impact.raw,
     url:
       httpsOnly(item.shortlink) ??
-      (pageUrl.startsWith('https://') ? joinUrl(pageUrl, `/incidents/${encodeURIComponent(item.id)}`) : null),
+      (pageUrl.startsWith('https://') ? joinUrl(pageUrl, `/incidents/${pathSegment(item.id)}`) : null),
     startedAt,
     resolvedAt: item.resolved_at ?? (closed ? (updates[0]?.at ?? null) : null),
     scheduledFor: item.scheduled_for,

@@ -4,7 +4,8 @@ import { toIso } from '../../time.ts';
 import type { WebDeps } from '../deps.ts';
 import { NotFound } from '../problems.ts';
 import { openApiDocument } from '../openapi.ts';
-import { providerJson } from '../view-models/api.ts';
+import { errorJson, providerJson } from '../view-models/api.ts';
+import { errorTypesFor } from '../../catalog/load.ts';
 import { apiPageView } from '../view-models/api-page.ts';
 
 export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
@@ -45,6 +46,23 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
       },
     );
   });
+
+  app.get<{ Params: { provider: string; error: string } }>(
+    '/api/v1/providers/:provider/errors/:error',
+    async (request, reply) => {
+      const provider = catalog.providerBySlug.get(request.params.provider);
+      if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
+      const errorType = errorTypesFor(catalog, provider).find((e) => e.slug === request.params.error);
+      if (!errorType)
+        throw new NotFound(`We have no page for the error "${request.params.error}" of ${provider.name}.`);
+      const key = `api:providers/${provider.slug}/errors/${errorType.slug}`;
+      return pages.serveJson(request, reply, key, store.versions.of(provider.slug), async () => {
+        const at = now();
+        const data = (await reader.read(provider.slug, at))!;
+        return { generatedAt: toIso(at), ...errorJson(data, errorType, config.siteUrl) };
+      });
+    },
+  );
 
   app.get('/api/v1/openapi.json', async (request, reply) =>
     pages.serveJson(request, reply, 'api:openapi', 0, () => openApiDocument(config.siteUrl, config.siteName)),

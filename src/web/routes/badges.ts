@@ -1,8 +1,7 @@
 // SVG status badges for READMEs: a provider's headline, or one of its components, shields-style.
 import type { FastifyInstance } from 'fastify';
-import type { Level } from '../../domain.ts';
+import { componentLevel } from '../../status/assess.ts';
 import type { WebDeps } from '../deps.ts';
-import type { ProviderData } from '../provider-data.ts';
 import { NotFound } from '../problems.ts';
 import { badgeView } from '../view-models/badge.ts';
 import { slugOf } from '../view-models/text.ts';
@@ -11,12 +10,6 @@ const SVG = { contentType: 'image/svg+xml', cacheControl: 'public, max-age=60, s
 
 export const providerBadgePath = (slug: string) => `/${slug}/badge.svg`;
 export const componentBadgePath = (slug: string, component: string) => `/${slug}/components/${component}/badge.svg`;
-
-/** A component's level while the official signal is fresh; stale or missing readings say Unknown, never a guess. */
-function componentLevel(data: ProviderData, name: string): Level {
-  if (data.status.signals.official.state !== 'fresh') return 'unknown';
-  return data.components?.find((c) => c.name === name)?.level ?? 'unknown';
-}
 
 export function registerBadgeRoutes(app: FastifyInstance, deps: WebDeps): void {
   const { catalog, reader, store, pages, now } = deps;
@@ -42,7 +35,7 @@ export function registerBadgeRoutes(app: FastifyInstance, deps: WebDeps): void {
       const named = (names: string[]) => names.find((name) => slugOf(name) === wanted);
       // One indexed query before the cache, so that unknown names never become cache entries.
       const stored = (await store.components.list(provider.slug)).map((c) => c.name);
-      const name = named(stored.length > 0 ? stored : provider.components);
+      const name = named(stored.length > 0 ? stored : provider.components.map((c) => c.name));
       if (!name) throw new NotFound(`${provider.name} has no component "${wanted}".`);
       return pages.serveAs(
         request,
@@ -52,7 +45,10 @@ export function registerBadgeRoutes(app: FastifyInstance, deps: WebDeps): void {
         SVG,
         async () => {
           const data = (await reader.read(provider.slug, now()))!;
-          return pages.text('machine/badge', badgeView(`${provider.name} ${name}`, componentLevel(data, name)));
+          return pages.text(
+            'machine/badge',
+            badgeView(`${provider.name} ${name}`, componentLevel(data.assessment, name)),
+          );
         },
       );
     },

@@ -1,6 +1,5 @@
 // Cross-provider pages: `/errors`, `/errors/:error`, `/:provider/is-it-down` and `/methodology`, from the render cache.
 import type { FastifyInstance } from 'fastify';
-import { answerIsItDown } from '../../status/down-answer.ts';
 import { toIso } from '../../time.ts';
 import type { WebDeps } from '../deps.ts';
 import { NotFound } from '../problems.ts';
@@ -80,7 +79,7 @@ export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
           answer: view.answer.answer,
           label: view.answer.label,
           sentence: view.answer.sentence,
-          evidence: answerIsItDown(provider.name, data.status).evidence.map(reasonJson),
+          evidence: data.assessment.down.evidence.map(reasonJson),
           level: view.headline.level,
           affectedComponents: view.affected.map((c) => ({ name: c.name, level: c.status.level })),
           alternatives: view.alternatives.map((a) => a.slug),

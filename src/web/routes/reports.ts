@@ -79,6 +79,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: WebDeps): void 
       sdk: details.sdk ?? null,
       region: details.region ?? null,
       clientHashes: clientKeys.keysOf(request.ip, at),
+      allocationHash: clientKeys.allocationKeyOf(request.ip, at),
       ignoredReason,
       at,
       dedupeMs: COMMUNITY_DEDUPE_MS,

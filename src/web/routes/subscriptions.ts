@@ -66,7 +66,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
   async function componentNames(slugs: string[]): Promise<Set<string>> {
     const names = new Set<string>();
     for (const slug of slugs) {
-      for (const name of catalog.providerBySlug.get(slug)?.components ?? []) names.add(name.toLowerCase());
+      for (const c of catalog.providerBySlug.get(slug)?.components ?? []) names.add(c.name.toLowerCase());
       for (const c of await store.components.list(slug)) names.add(c.name.toLowerCase());
     }
     return names;

@@ -22,7 +22,7 @@ export type ApiPageView = {
 
 export function apiPageView(catalog: Catalog, siteUrl: string, siteName: string): ApiPageView {
   const p = catalog.providers[0]!;
-  const component = p.components[0] ?? null;
+  const component = p.components[0]?.name ?? null;
   const badgePath = `/${p.slug}/badge.svg`;
   const componentBadgePath = component ? `/${p.slug}/components/${slugOf(component)}/badge.svg` : null;
   return {

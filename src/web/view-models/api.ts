@@ -1,12 +1,15 @@
 // JSON view models of /api/v1: the same data as the pages, with ISO times and stable field names.
 import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
-import { LEVEL_LABELS } from '../../domain.ts';
+import type { ErrorType } from '../../catalog/schema.ts';
+import { errorVerdict } from './error-verdict.ts';
+import { LEVEL_LABELS, type Level } from '../../domain.ts';
 import {
   COMMUNITY_BASELINE_DAYS,
   COMMUNITY_BASELINE_FLOOR,
   COMMUNITY_BUCKET_MS,
   COMMUNITY_DEDUPE_MS,
+  COMMUNITY_SPIKE_MIN_ALLOCATIONS,
   COMMUNITY_SPIKE_MIN_REPORTS,
   COMMUNITY_SPIKE_MULTIPLE,
   communitySeries,
@@ -14,7 +17,7 @@ import {
 import type { Reason } from '../../status/types.ts';
 import { MINUTE_MS, toIso } from '../../time.ts';
 import type { ProviderData } from '../provider-data.ts';
-import { isOpen } from '../provider-data.ts';
+import { isOpen } from '../../status/incidents.ts';
 import { liveSignalsView } from './live-signals.ts';
 import { officialPageHref } from './text.ts';
 
@@ -40,6 +43,7 @@ function reportsJson(data: ProviderData, detail: boolean) {
       baselineFloor: COMMUNITY_BASELINE_FLOOR,
       spikeMultiple: COMMUNITY_SPIKE_MULTIPLE,
       spikeMinReports: COMMUNITY_SPIKE_MIN_REPORTS,
+      spikeMinAllocations: COMMUNITY_SPIKE_MIN_ALLOCATIONS,
       dedupeMinutes: COMMUNITY_DEDUPE_MS / MINUTE_MS,
     },
     ...(detail
@@ -107,6 +111,66 @@ function probesJson(data: ProviderData, probeIntervalMs: number, detail: boolean
   };
 }
 
+/** A level with its words and reasons: the API's headline or the products'. */
+export const scopeJson = (s: { level: Level; label: string; summary: string; reasons: readonly Reason[] }) => ({
+  level: s.level,
+  label: s.label,
+  summary: s.summary,
+  reasons: s.reasons.map(reasonJson),
+});
+
+/** Each signal's reading: its last good reading and, when attempts since fail, since when and how. */
+export function signalsJson(data: ProviderData) {
+  return Object.fromEntries(
+    Object.values(data.status.signals).map((r) => [
+      r.signal,
+      {
+        state: r.state,
+        level: r.level,
+        summary: r.summary,
+        checkedAt: iso(r.checkedAt),
+        okAt: iso(r.okAt),
+        lastGoodAt: iso(r.okAt),
+        failing: r.failing ? { since: iso(r.failing.since), how: r.failing.how } : null,
+        reasons: r.reasons.map(reasonJson),
+      },
+    ]),
+  );
+}
+
+/** Components with their scope; `since` only when the source dates the state or we saw it change. */
+function componentsJson(data: ProviderData) {
+  const p = data.provider;
+  if (data.assessment.components === null) {
+    return p.components.map((c) => ({
+      name: c.name,
+      group: null,
+      scope: c.scope,
+      level: 'unknown' as Level,
+      label: LEVEL_LABELS.unknown,
+      rawStatus: null,
+      since: null,
+      sinceBasis: null,
+      firstSeenAt: null,
+      source: 'catalog',
+    }));
+  }
+  return data.assessment.components.map((c) => ({
+    name: c.name,
+    group: c.groupName,
+    scope: c.scope,
+    scopeBasis: c.scopeBasis,
+    level: c.level,
+    label: LEVEL_LABELS[c.level],
+    rawStatus: c.rawStatus,
+    since: c.since.basis === 'first_seen' ? null : iso(c.since.at),
+    sinceBasis: c.since.basis,
+    firstSeenAt: c.since.basis === 'first_seen' ? iso(c.since.at) : null,
+    onlyShowIfDegraded: c.onlyShowIfDegraded,
+    source: 'official',
+  }));
+}
+
 export function providerJson(
   data: ProviderData,
   catalog: Catalog,
@@ -124,19 +188,10 @@ export function providerJson(
     summary: s.summary,
     reasons: s.reasons.map(reasonJson),
     checkedAt: iso(s.checkedAt),
-    signals: Object.fromEntries(
-      Object.values(s.signals).map((r) => [
-        r.signal,
-        {
-          state: r.state,
-          level: r.level,
-          summary: r.summary,
-          checkedAt: iso(r.checkedAt),
-          okAt: iso(r.okAt),
-          reasons: r.reasons.map(reasonJson),
-        },
-      ]),
-    ),
+    lastGoodAt: iso(s.lastGoodAt),
+    api: scopeJson(s),
+    products: data.assessment.products ? scopeJson(data.assessment.products) : null,
+    signals: signalsJson(data),
     official: {
       configured: p.statusPage !== null,
       format: p.statusPage?.format ?? null,
@@ -155,27 +210,7 @@ export function providerJson(
           }
         : null,
     },
-    components:
-      data.components === null
-        ? p.components.map((name) => ({
-            name,
-            group: null,
-            level: 'unknown',
-            label: LEVEL_LABELS.unknown,
-            rawStatus: null,
-            since: null,
-            source: 'catalog',
-          }))
-        : data.components.map((c) => ({
-            name: c.name,
-            group: c.groupName,
-            level: c.level,
-            label: LEVEL_LABELS[c.level],
-            rawStatus: c.rawStatus,
-            since: iso(c.changedAt),
-            onlyShowIfDegraded: c.onlyShowIfDegraded,
-            source: 'official',
-          })),
+    components: componentsJson(data),
     incidents: data.incidents.map((i) => ({
       title: i.title,
       kind: i.kind,
@@ -208,3 +243,27 @@ export function providerJson(
   };
 }
 export type ProviderJson = ReturnType<typeof providerJson>;
+
+/** The JSON twin of an error page: the API's level, the verdict for this error with its reasons, and the signals. */
+export function errorJson(data: ProviderData, errorType: ErrorType, siteUrl: string) {
+  const p = data.provider;
+  const v = errorVerdict(data, errorType);
+  const down = data.assessment.down;
+  return {
+    provider: p.slug,
+    error: errorType.slug,
+    title: errorType.title,
+    level: v.level,
+    label: v.levelLabel,
+    verdict: v.verdict,
+    verdictLabel: v.label,
+    verdictText: v.text,
+    waiting: v.waiting,
+    reasons: v.evidence.map(reasonJson),
+    isItDown: { answer: down.answer, label: down.label },
+    checkedAt: iso(data.status.checkedAt),
+    lastGoodAt: iso(data.status.lastGoodAt),
+    signals: signalsJson(data),
+    links: { html: `${siteUrl}/${p.slug}/error/${errorType.slug}`, provider: `${siteUrl}/api/v1/providers/${p.slug}` },
+  };
+}

@@ -1,10 +1,11 @@
 // View-model pieces shared by pages: times, level tones, status headline, signals, components and incidents.
-import { LEVEL_LABELS, SIGNAL_LABELS, type Level, type Signal } from '../../domain.ts';
+import { LEVEL_LABELS, SIGNAL_LABELS, type ComponentScope, type Level, type Signal } from '../../domain.ts';
+import type { AssessedComponent, ComponentSince } from '../../status/assess.ts';
 import { describeFailure } from '../../status/official.ts';
 import type { Reason, SignalState } from '../../status/types.ts';
 import { formatAgo, formatDuration, formatUtc, toIso } from '../../time.ts';
 import type { ProviderData } from '../provider-data.ts';
-import { isOpen } from '../provider-data.ts';
+import { isOpen } from '../../status/incidents.ts';
 import type { IncidentRow } from '../../store/incidents.ts';
 import { safeHref } from './text.ts';
 
@@ -51,39 +52,92 @@ export type SignalView = {
   stateLabel: string;
   level: LevelView;
   summary: string;
-  /** "Last checked", or "Last report" for the community signal, which is never polled. */
+  /** "Last good reading", or "Last report" for the community signal, which is never polled. */
   timeLabel: string;
+  /** The last good reading (a failed attempt is never shown as one). */
   time: TimeView | null;
+  /** Set when the attempts since the last good reading fail: since when and how. */
+  failing: { since: TimeView; how: string; text: string } | null;
 };
 
 export function signalViews(data: ProviderData): SignalView[] {
-  return Object.values(data.status.signals).map((s) => ({
-    signal: s.signal,
-    name: SIGNAL_LABELS[s.signal],
-    state: s.state,
-    stateLabel: STATE_WORDS[s.state],
-    level: levelView(s.level),
-    summary: s.summary,
-    timeLabel: s.signal === 'community' ? 'Last report' : 'Last checked',
-    time: timeView(s.signal === 'community' ? s.okAt : s.checkedAt, data.now),
-  }));
+  return Object.values(data.status.signals).map((s) => {
+    const since = s.failing ? timeView(s.failing.since, data.now)! : null;
+    return {
+      signal: s.signal,
+      name: SIGNAL_LABELS[s.signal],
+      state: s.state,
+      stateLabel: STATE_WORDS[s.state],
+      level: levelView(s.level),
+      summary: s.summary,
+      timeLabel: s.signal === 'community' ? 'Last report' : 'Last good reading',
+      time: timeView(s.okAt, data.now),
+      failing:
+        s.failing && since
+          ? {
+              since,
+              how: s.failing.how,
+              text: `Failing since ${since.utc} (${since.ago}): ${s.failing.how}.`,
+            }
+          : null,
+    };
+  });
 }
 
-export type HeadlineView = LevelView & { reasons: ReasonView[]; checked: TimeView | null; signals: SignalView[] };
+export type ScopeView = LevelView & { summary: string; reasons: ReasonView[]; components: string[] };
+
+export type HeadlineView = LevelView & {
+  reasons: ReasonView[];
+  /** The last good reading behind the headline, with its label; never a failed attempt. */
+  checkedLabel: string;
+  checked: TimeView | null;
+  signals: SignalView[];
+  /** The products (apps, web chat, console) apart from the API; null when the provider has none. */
+  products: ScopeView | null;
+};
 
 export function headlineView(data: ProviderData): HeadlineView {
+  const products = data.assessment.products;
   return {
     ...levelView(data.status.level),
     reasons: reasonViews(data.status.reasons, data.now),
-    checked: timeView(data.status.checkedAt, data.now),
+    checkedLabel: 'Last good reading',
+    checked: timeView(data.status.lastGoodAt, data.now),
     signals: signalViews(data),
+    products: products
+      ? {
+          ...levelView(products.level),
+          summary: products.summary,
+          reasons: reasonViews(products.reasons, data.now),
+          components: products.components,
+        }
+      : null,
   };
 }
 
-export type ComponentGroupView = {
-  name: string | null;
-  components: { name: string; status: LevelView; since: TimeView | null }[];
+/** A component's "since": when the source says its state began or we saw it change, else "first seen at". */
+export type ComponentRowView = {
+  name: string;
+  status: LevelView;
+  scope: ComponentScope;
+  sinceLabel: string;
+  since: TimeView | null;
 };
+export type ComponentGroupView = { name: string | null; components: ComponentRowView[] };
+
+const SINCE_LABELS: Record<ComponentSince['basis'], string> = {
+  source: 'since',
+  observed: 'since',
+  first_seen: 'first seen at',
+};
+
+export const componentRowView = (c: AssessedComponent, now: number): ComponentRowView => ({
+  name: c.name,
+  status: levelView(c.level),
+  scope: c.scope,
+  sinceLabel: SINCE_LABELS[c.since.basis],
+  since: timeView(c.since.at, now),
+});
 export type ComponentsView = { groups: ComponentGroupView[]; note: string | null; official: boolean };
 
 /** Feeds and GCP's incident list carry no components; other formats may simply not have given any yet. */
@@ -103,16 +157,22 @@ export function componentsView(data: ProviderData): ComponentsView {
       groups: [
         {
           name: null,
-          components: data.provider.components.map((name) => ({ name, status: levelView('unknown'), since: null })),
+          components: data.provider.components.map(({ name, scope }) => ({
+            name,
+            scope,
+            status: levelView('unknown'),
+            sinceLabel: 'since',
+            since: null,
+          })),
         },
       ],
     };
   }
   const groups = new Map<string | null, ComponentGroupView>();
-  for (const c of data.components) {
+  for (const c of data.assessment.components ?? []) {
     if (c.onlyShowIfDegraded && c.level === 'operational') continue;
     const group = groups.get(c.groupName) ?? { name: c.groupName, components: [] };
-    group.components.push({ name: c.name, status: levelView(c.level), since: timeView(c.changedAt, data.now) });
+    group.components.push(componentRowView(c, data.now));
     groups.set(c.groupName, group);
   }
   const stale = data.status.signals.official.state !== 'fresh';

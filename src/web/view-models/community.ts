@@ -79,7 +79,7 @@ export function communityView(
   errorType?: { slug: string; category: ReportCategory },
 ): CommunityBlockView {
   const all = data.community;
-  const only = errorType ? summariseCommunity(data.buckets, data.now, errorType.category) : null;
+  const only = errorType ? summariseCommunity(data.buckets, data.now, errorType.category, data.reporters) : null;
   return {
     sentence: all.sentence,
     recent: all.recent,

@@ -54,7 +54,7 @@ export function liveMatchView(m: DiagnosisMatch, data: ProviderData): LiveMatchV
     status: {
       ...levelView(data.status.level),
       summary: data.status.summary,
-      checked: timeView(data.status.checkedAt, data.now),
+      checked: timeView(data.status.lastGoodAt, data.now),
     },
     verdict: { verdict: verdict.verdict, label: verdict.label, text: verdict.text },
   };

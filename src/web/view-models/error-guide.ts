@@ -94,7 +94,7 @@ export function guideView(errorType: ErrorType, all: readonly ProviderData[], ca
             ? own.map((s) => ({ label: s.label, exceptions: s.exceptions ?? [] }))
             : [{ label: 'No form of its own recorded: the common forms below apply', exceptions: [] }],
         status: levelView(d.status.level),
-        checked: timeView(d.status.checkedAt, d.now),
+        checked: timeView(d.status.lastGoodAt, d.now),
         verdict: { label: verdict.label, tone: VERDICT_TONES[verdict.verdict], text: verdict.text },
       };
     }),

@@ -146,7 +146,7 @@ export function errorPageView(
     waiting: {
       helps: text(errorType.waiting.helps),
       wontHelp: text(errorType.waiting.wontHelp),
-      now: verdict.verdict === 'provider_side' ? 'helps' : verdict.verdict === 'your_side' ? 'wontHelp' : null,
+      now: verdict.waiting,
     },
     resources: resourceLinks(data),
     live: liveSignalsView(data, probeIntervalMs),

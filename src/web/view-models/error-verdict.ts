@@ -1,13 +1,12 @@
-// The verdict for one provider and error type, from the provider's data as read for a page.
+// The assessment of one provider and error type, with the error type's texts filled in for the provider.
 import type { ErrorType } from '../../catalog/schema.ts';
-import { summariseCommunity } from '../../status/community.ts';
-import { decideVerdict, type VerdictView } from '../../status/verdict.ts';
+import { assessError, type ErrorAssessment } from '../../status/verdict.ts';
 import type { ProviderData } from '../provider-data.ts';
 import { fillText, placeholderValues } from './text.ts';
 
-export function errorVerdict(data: ProviderData, errorType: ErrorType): VerdictView {
+export function errorVerdict(data: ProviderData, errorType: ErrorType): ErrorAssessment {
   const values = placeholderValues(data.provider);
-  return decideVerdict({
+  return assessError(data.assessment, {
     providerName: data.provider.name,
     errorType,
     texts: {
@@ -15,9 +14,5 @@ export function errorVerdict(data: ProviderData, errorType: ErrorType): VerdictV
       quiet: fillText(errorType.quietVerdict, values),
       probeHealthy: errorType.probeHealthy && fillText(errorType.probeHealthy, values),
     },
-    status: data.status,
-    openIncidents: data.openIncidents.filter((i) => i.origin === 'official'),
-    components: data.components ?? [],
-    community: summariseCommunity(data.buckets, data.now, errorType.category),
   });
 }

@@ -1,4 +1,5 @@
 // View models of the Atom feeds: one entry per incident update (official or detected by us), per provider or for all.
+import { pathSegment } from '../../sources/adapter.ts';
 import type { IncidentRow } from '../../store/incidents.ts';
 import { toIso } from '../../time.ts';
 import type { ProviderData } from '../provider-data.ts';
@@ -53,7 +54,8 @@ function tagAuthority(siteUrl: string): string {
 function incidentEntries(data: ProviderData, incident: IncidentRow, site: FeedSite): FeedEntryView[] {
   const view = incidentView(incident, data.now);
   const name = data.provider.name;
-  const base = `tag:${tagAuthority(site.siteUrl)},${TAG_DATE}:${data.provider.slug}/${incident.origin}/${encodeURIComponent(incident.key)}`;
+  const tagPath = `${data.provider.slug}/${incident.origin}/${pathSegment(incident.key)}`;
+  const base = `tag:${tagAuthority(site.siteUrl)},${TAG_DATE}:${tagPath}`;
   const category =
     incident.origin === 'detected'
       ? { term: 'detected', label: 'Detected by us' }

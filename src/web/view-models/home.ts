@@ -30,7 +30,7 @@ export function homeView(all: ProviderData[], query: string, siteName: string): 
       name: d.provider.name,
       status: levelView(d.status.level),
       summary: d.status.summary,
-      checked: timeView(d.status.checkedAt, d.now),
+      checked: timeView(d.status.lastGoodAt, d.now),
     }));
   const levels = [...new Set(all.map((d) => d.status.level))].sort((a, b) => ORDER(b) - ORDER(a));
   return {

@@ -2,17 +2,17 @@
 import type { Crumb } from '../structured-data.ts';
 import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
-import { answerIsItDown, type DownAnswer } from '../../status/down-answer.ts';
+import type { DownAnswer } from '../../status/down-answer.ts';
 import type { ProviderData } from '../provider-data.ts';
 import {
+  componentRowView,
   headlineView,
   incidentView,
-  levelView,
   reasonViews,
   timeView,
   type HeadlineView,
+  type ComponentRowView,
   type IncidentView,
-  type LevelView,
   type ReasonView,
   type TimeView,
 } from './common.ts';
@@ -26,7 +26,8 @@ export type IsItDownView = {
   description: string;
   answer: { answer: DownAnswer; label: string; sentence: string; tone: string; evidence: ReasonView[] };
   headline: HeadlineView;
-  affected: { name: string; status: LevelView; since: TimeView | null }[];
+  /** API components in trouble (products are in `headline.products`). */
+  affected: ComponentRowView[];
   affectedNote: string;
   incidents: IncidentView[];
   meanwhile: string[];
@@ -62,11 +63,11 @@ const MEANWHILE: Record<DownAnswer, (name: string) => string[]> = {
 
 export function isItDownView(data: ProviderData, all: readonly ProviderData[], catalog: Catalog): IsItDownView {
   const p = data.provider;
-  const answer = answerIsItDown(p.name, data.status);
+  const answer = data.assessment.down;
   const official = data.status.signals.official;
-  const affected = (data.components ?? [])
-    .filter((c) => c.level !== 'operational' && c.level !== 'unknown')
-    .map((c) => ({ name: c.name, status: levelView(c.level), since: timeView(c.changedAt, data.now) }));
+  const affected = (data.assessment.components ?? [])
+    .filter((c) => c.scope === 'api' && c.level !== 'operational' && c.level !== 'unknown')
+    .map((c) => componentRowView(c, data.now));
   const readAt = timeView(data.officialCheck.lastOkAt, data.now);
   const affectedNote =
     data.components === null
@@ -74,7 +75,7 @@ export function isItDownView(data: ProviderData, all: readonly ProviderData[], c
         ? `${p.name}'s status page has not been read yet, so we cannot list affected components.`
         : `${p.name} has no official status page that lists components.`
       : affected.length === 0
-        ? `${p.name}'s status page lists no component in trouble${official.state === 'fresh' ? '' : ` (as last read ${readAt?.ago ?? 'earlier'})`}.`
+        ? `${p.name}'s status page lists no API component in trouble${official.state === 'fresh' ? '' : ` (as last read ${readAt?.ago ?? 'earlier'})`}.`
         : official.state === 'fresh'
           ? `As ${p.name}'s status page lists them now.`
           : `As ${p.name}'s status page last showed them, ${readAt?.ago ?? 'earlier'}.`;
@@ -94,9 +95,9 @@ export function isItDownView(data: ProviderData, all: readonly ProviderData[], c
     incidents: data.openIncidents.map((i) => incidentView(i, data.now)),
     meanwhile: MEANWHILE[answer.answer](p.name),
     alternatives: all
-      .filter((d) => d.provider.slug !== p.slug && answerIsItDown(d.provider.name, d.status).answer === 'no')
+      .filter((d) => d.provider.slug !== p.slug && d.assessment.down.answer === 'no')
       .sort((a, b) => a.provider.name.localeCompare(b.provider.name))
-      .map((d) => ({ slug: d.provider.slug, name: d.provider.name, checked: timeView(d.status.checkedAt, d.now) })),
+      .map((d) => ({ slug: d.provider.slug, name: d.provider.name, checked: timeView(d.status.lastGoodAt, d.now) })),
     officialHref: officialPageHref(p),
     errorPages: errorTypesFor(catalog, p).map((e) => ({
       label: `${p.name}: ${e.title}`,

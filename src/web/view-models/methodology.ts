@@ -23,7 +23,7 @@ import {
   PROBE_SLOW_TO_CONFIRM,
   PROBE_SUCCESSES_TO_CLEAR,
 } from '../../status/probe.ts';
-import { COMPONENT_CONFIRM_POLLS } from '../../store/components.ts';
+import { COMPONENT_CONFIRM_POLLS } from '../../status/damping.ts';
 import { formatDuration } from '../../time.ts';
 import { INCIDENT_WINDOW_MS, PROBE_WINDOW_MS } from '../provider-data.ts';
 import { PAGE_REFRESH_MS } from '../render-cache.ts';
@@ -108,10 +108,11 @@ export function methodologyView(config: Config, catalog: Catalog): MethodologyVi
         'The status',
         [
           'The status is the worst level that a fresh signal supports, and it always lists the reasons behind it: which signal, what it saw and when.',
+          'It is the status of the API. Each component of a status page serves either the API or a product (apps, web chat, console, login); a product in trouble is shown beside the status, under products, and never moves it.',
           'Operational needs at least one fresh signal that can prove health (the status page or the probe) and every fresh signal healthy. Silence in community reports proves nothing.',
         ],
         [
-          `Status page: the worst component or open incident. One component in Major Outage on a page of several is a Partial Outage of the provider; only every component down, or the page itself, makes it a Major Outage.`,
+          `Status page: the worst API component or open incident on the API. One API component in Major Outage among several is a Partial Outage; only every API component down makes it a Major Outage.`,
           `Probe: ${PROBE_FAILURES_TO_CONFIRM} failed probes in a row (errors, timeouts, wrong answers) make a Partial Outage; ${PROBE_SLOW_TO_CONFIRM} slow answers in a row make it Degraded; ${PROBE_SUCCESSES_TO_CLEAR} normal answers in a row clear it.`,
           `Community: a spike needs at least ${COMMUNITY_SPIKE_MIN_REPORTS} reports from different people in the last ${formatDuration(COMMUNITY_WINDOW_MS)} and ${COMMUNITY_SPIKE_MULTIPLE} times the usual level (the usual level never counts as less than ${COMMUNITY_BASELINE_FLOOR}). Reports alone raise the status to Degraded at most.`,
           `Our own faults are not the provider's: when at least ${LOCAL_FAULT_MIN_PROVIDERS} providers and ${percent(LOCAL_FAULT_SHARE)} of those probed fail the same network way at once, we suspend the probe signal instead of declaring outages.`,
@@ -122,8 +123,9 @@ export function methodologyView(config: Config, catalog: Catalog): MethodologyVi
         'verdict',
         'Your side or theirs: the verdict on an error page',
         [
-          'Each error page weighs the evidence that matters for that error: a failing probe, an open incident or a component in trouble whose words concern this error, and a spike of community reports in its category.',
-          'Any such evidence makes the verdict "Likely on the provider\'s side". For errors that are usually yours, a fresh status page with no related incident, or a probe that gets its normal answer, makes it "Likely on your side". Without fresh evidence the verdict is "Inconclusive" and says why.',
+          'Each error page weighs the evidence that matters for that error: a failing probe, an incident or a component in trouble on the API (for errors usually on your side, only when its words concern this error), and a spike of community reports in its category. Products never count.',
+          'For the authentication error, a probe whose latest invalid key got the normal rejection outweighs an incident that concerns it only by its words.',
+          'Such evidence makes the verdict "Likely on the provider\'s side" when the API is at least partly down; otherwise it is "Inconclusive", so the verdict, "Will waiting help?" and "Is it down?" never contradict each other. For errors that are usually yours, a fresh status page with no related incident on the API, or a probe that gets its normal answer, makes it "Likely on your side". Without fresh evidence the verdict is "Inconclusive" and says why.',
         ],
         [],
         errorTypes,

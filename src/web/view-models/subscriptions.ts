@@ -24,7 +24,12 @@ export function subscribeView(catalog: Catalog, emailOffered: boolean, fixed: Pr
     emailNote: emailOffered ? null : NO_EMAIL_NOTE,
     fixedProvider: fixed ? { slug: fixed.slug, name: fixed.name } : null,
     providers: catalog.providers.map((p) => ({ slug: p.slug, name: p.name })),
-    componentExample: fixed ? fixed.components.slice(0, 2).join(', ') : 'API, Chat Completions',
+    componentExample: fixed
+      ? fixed.components
+          .slice(0, 2)
+          .map((c) => c.name)
+          .join(', ')
+      : 'API, Chat Completions',
     levels: LEVELS.filter((l) => l !== 'unknown' && l !== 'operational').map((l) => ({
       value: l,
       label: LEVEL_LABELS[l],
