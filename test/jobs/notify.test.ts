@@ -131,6 +131,27 @@ describe.each(ENGINES)('notifications on %s', (engine) => {
     expect(events(hook)[3]).toMatchObject({ previousLevel: 'major_outage', level: 'operational' });
   });
 
+  it('keeps products apart: a product incident moves no API level and counts for no error type', async () => {
+    await setUp();
+    const hook = await receiver();
+    await subscribe({ channel: 'webhook', target: hook.url, errors: ['auth-error'] });
+    const everything = await receiver();
+    await subscribe({ channel: 'webhook', target: everything.url });
+    h.clock.now += MINUTE_MS;
+    await recordIncident(h.store, SLUG, h.clock.now, 'ChatGPT login issues', 'critical');
+    await deliver();
+    const outbox = await rows<{ type: string; errors: string }>(h.store, 'SELECT type, errors FROM events');
+    expect(outbox).toEqual([{ type: 'incident_opened', errors: '[]' }]);
+    expect(events(everything).map((e) => [e.type, e.level])).toEqual([['incident_opened', 'operational']]);
+    expect(hook.received).toHaveLength(0);
+    // An API incident about keys counts for the auth error.
+    h.clock.now += MINUTE_MS;
+    await recordIncident(h.store, SLUG, h.clock.now, 'API key authentication failures');
+    await deliver();
+    await deliver();
+    expect(events(hook).map((e) => e.incident?.title)).toContain('API key authentication failures');
+  });
+
   it('sends the same event again after failures, with backoff, until the receiver acknowledges it', async () => {
     await setUp();
     const hook = await receiver();
