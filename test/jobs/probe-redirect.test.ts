@@ -51,7 +51,7 @@ describe('a probe redirected to a forbidden target', () => {
         h.clock.now += h.config.probeIntervalMs;
       }
       expect(api.requests.length).toBe(4);
-      expect(h.store.probes.since('openai', 0)).toEqual([]);
+      expect(await h.store.probes.since('openai', 0)).toEqual([]);
       expect(warnings).toHaveLength(4);
       expect(warnings[0]!.message).toBe('probe target refused by the address policy');
       expect(JSON.stringify(warnings[0]!.details)).toMatch(/redirect to a forbidden (target|address)/);

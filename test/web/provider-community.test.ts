@@ -2,7 +2,7 @@
 // baseline day, and the latest report) instead of eight days of them: it must equal the summary of all of them.
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPORT_CATEGORIES } from '../../src/domain.ts';
-import { communitySinceAt, summariseCommunity } from '../../src/status/community.ts';
+import { communitySinceAt, communityWindowStart, summariseCommunity } from '../../src/status/community.ts';
 import { DAY_MS, MINUTE_MS } from '../../src/time.ts';
 import { createProviderReader } from '../../src/web/provider-data.ts';
 import { createHarness, T0, type Harness } from '../helpers/app.ts';
@@ -54,7 +54,8 @@ describe('the community summary of a provider read', () => {
     for (const now of moments) {
       const all = await h.store.reports.buckets(slug, communitySinceAt(now));
       const data = (await reader.read(slug, now))!;
-      expect(data.community, new Date(now).toISOString()).toEqual(summariseCommunity(all, now));
+      const reporters = await h.store.reports.allocations(slug, communityWindowStart(now));
+      expect(data.community, new Date(now).toISOString()).toEqual(summariseCommunity(all, now, undefined, reporters));
       expect(data.buckets).toEqual(all);
     }
     const reads = await Promise.all(moments.map((now) => reader.read(slug, now)));
