@@ -34,6 +34,7 @@ import { registerHealthRoutes } from './web/routes/health.ts';
 import { databaseAnswers, registerPressure } from './web/pressure.ts';
 import { registerPageRoutes } from './web/routes/pages.ts';
 import { registerReportRoutes } from './web/routes/reports.ts';
+import { registerSubscriptionRoutes } from './web/routes/subscriptions.ts';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../views', import.meta.url));
 
@@ -150,6 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerDiscoveryRoutes(app, web);
   registerPageRoutes(app, web);
   registerReportRoutes(app, web);
+  registerSubscriptionRoutes(app, web);
   registerGuideRoutes(app, web);
   await registerDiagnoseRoutes(app, web);
   return app;

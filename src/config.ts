@@ -110,6 +110,21 @@ const EnvSchema = z
       .int({ error: 'a whole number of reports' })
       .min(1, { error: 'a whole number of reports, at least 1' })
       .default(30),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/[^\s]+$/, { error: 'an SMTP URL such as smtps://user:password@mail.example.com:465' })
+      .optional(),
+    MAIL_FROM: z
+      .string()
+      .regex(/^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, {
+        error: 'an address such as "Status <status@example.com>" or status@example.com',
+      })
+      .optional(),
+    SUBSCRIPTION_RATE_LIMIT_PER_HOUR: z.coerce
+      .number({ error: 'a whole number of subscriptions' })
+      .int({ error: 'a whole number of subscriptions' })
+      .min(1, { error: 'a whole number of subscriptions, at least 1' })
+      .default(10),
     METRICS_PORT: z.coerce
       .number({ error: 'a port number' })
       .int({ error: 'a port number' })
@@ -164,13 +179,19 @@ export type Config = Readonly<{
   maxEventLoopDelayMs: number;
   /** Report submissions one client (salted network hash) may make in 10 minutes, counted or not. */
   reportRateLimitPer10Min: number;
+  /** The mail server for e-mail notifications; null: no e-mail channel is offered. */
+  smtpUrl: string | null;
+  /** The From of notification mails (default: the site's name at no-reply@ its host). */
+  mailFrom: string;
+  /** Subscriptions one client (salted network hash) may create in an hour. */
+  subscriptionRateLimitPerHour: number;
   /** Port of the Prometheus metrics listener; null: no metrics. */
   metricsPort: number | null;
   /** Address the metrics listener binds (loopback unless told otherwise). */
   metricsHost: string;
 }>;
 
-const HIDDEN_VALUES = new Set(['DATABASE_URL', 'SECRET']);
+const HIDDEN_VALUES = new Set(['DATABASE_URL', 'SECRET', 'SMTP_URL']);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -219,6 +240,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     headersTimeoutMs: e.HEADERS_TIMEOUT_SECONDS * 1000,
     keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM ?? `"${e.SITE_NAME.replace(/["\\\r\n]/g, '')}" <no-reply@${new URL(e.SITE_URL).hostname}>`,
+    subscriptionRateLimitPerHour: e.SUBSCRIPTION_RATE_LIMIT_PER_HOUR,
     metricsPort: e.METRICS_PORT ?? null,
     metricsHost: e.METRICS_HOST,
   });

@@ -264,3 +264,53 @@ export type OfficialSnapshot = {
    */
   listsAllOpen?: boolean;
 };
+
+/** What a notification announces. `level_changed` is about the API's level only (products apart). */
+export const EVENT_TYPES = [
+  'level_changed',
+  'incident_opened',
+  'incident_updated',
+  'incident_resolved',
+  'maintenance_started',
+  'maintenance_ended',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Where a subscription's notifications go. */
+export const CHANNELS = ['webhook', 'slack', 'discord', 'email'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const CHANNEL_LABELS: Record<Channel, string> = {
+  webhook: 'Webhook (signed JSON POST)',
+  slack: 'Slack incoming webhook',
+  discord: 'Discord webhook',
+  email: 'E-mail',
+};
+
+/** A subscription's state: waiting for its address to confirm, receiving, or stopped after failing for days. */
+export const SUBSCRIPTION_STATES = ['pending_confirmation', 'active', 'paused'] as const;
+export type SubscriptionState = (typeof SUBSCRIPTION_STATES)[number];
+
+/** A notification as recorded once and sent as is to webhooks (the other channels format it). */
+export type StatusEvent = {
+  id: string;
+  type: EventType;
+  at: string;
+  provider: { slug: string; name: string };
+  /** The API's level after the event, and before it. */
+  level: Level;
+  previousLevel: Level;
+  incident: {
+    id: string;
+    title: string;
+    source: 'official' | 'detected';
+    kind: IncidentKind;
+    state: string;
+    impact: Impact;
+    link: string | null;
+  } | null;
+  /** Components the event concerns (an incident's, or those not operational for a level change). */
+  components: string[];
+  /** The page to open. */
+  url: string;
+};

@@ -11,8 +11,13 @@ import { createIntervalJob } from './jobs/interval.ts';
 import { createLeadership, leaderCheckMs, type Leadership, type Schedule } from './jobs/leader.ts';
 import { PRUNE_REPORTS_INTERVAL_MS, reportPruneTask } from './jobs/prune-reports.ts';
 import { PRUNE_SIGNALS_INTERVAL_MS, signalPruneTask } from './jobs/prune-signals.ts';
+import { PRUNE_NOTIFICATIONS_INTERVAL_MS, notificationPruneTask } from './jobs/prune-notifications.ts';
 import { createPollJob } from './jobs/poll.ts';
 import { createProbeJob } from './jobs/probe.ts';
+import { createDeliveryJob } from './jobs/deliver.ts';
+import { createEventRecorder } from './jobs/events.ts';
+import { createSender, createSmtpMailer } from './notify/send.ts';
+import { apiAssessor, createProviderReader } from './web/provider-data.ts';
 import type { CycleStats } from './jobs/scheduler.ts';
 import { createJobWatch } from './ops/job-watch.ts';
 import { createMetricsServer } from './ops/metrics-server.ts';
@@ -24,6 +29,11 @@ import { dnsServersResolver, systemResolver } from './sources/lookup.ts';
 import { DatabaseFileError } from './store/db.ts';
 import { openStore } from './store/index.ts';
 import { installShutdown } from './shutdown.ts';
+
+/** Longest one webhook or mail may take. */
+const NOTIFY_DEADLINE_MS = 10_000;
+/** Connections kept per receiver origin (the delivery job sends at most 8 at once to one). */
+const NOTIFY_CONNECTIONS_PER_ORIGIN = 8;
 
 /** Bad configuration, catalog or database file: say exactly what is wrong, one line per problem, and stop. */
 function fail(error: unknown): never {
@@ -110,6 +120,29 @@ async function main(): Promise<void> {
     connectionLog,
     userAgent: userAgentFor(config.siteName, config.siteUrl),
   });
+  // Webhooks go through the same door with their own connections, so receivers never compete with polls.
+  const receiverDispatcher = createUpstreamDispatcher({
+    policy,
+    connections: NOTIFY_CONNECTIONS_PER_ORIGIN,
+    lookup: resolver.lookup,
+  });
+  const receiverDoor = createHttpDoor({
+    dispatcher: receiverDispatcher,
+    policy,
+    userAgent: userAgentFor(config.siteName, config.siteUrl),
+  });
+  const mailer = config.smtpUrl
+    ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom, deadlineMs: NOTIFY_DEADLINE_MS })
+    : null;
+  const sender = createSender({
+    door: receiverDoor,
+    mailer,
+    siteUrl: config.siteUrl,
+    siteName: config.siteName,
+    deadlineMs: NOTIFY_DEADLINE_MS,
+    now: Date.now,
+  });
+  const reader = createProviderReader({ store, catalog, config });
   // A schedule's heartbeat is the end of each cycle: readiness fails when one stops coming.
   const heartbeat = (name: string, intervalMs: number) => {
     const beat = jobWatch.watch(name, intervalMs);
@@ -120,6 +153,7 @@ async function main(): Promise<void> {
   const schedules = (): Schedule[] => [
     createIntervalJob(reportPruneTask(store, app.log), PRUNE_REPORTS_INTERVAL_MS),
     createIntervalJob(signalPruneTask(store, app.log), PRUNE_SIGNALS_INTERVAL_MS),
+    createIntervalJob(notificationPruneTask(store, app.log), PRUNE_NOTIFICATIONS_INTERVAL_MS),
     ...(sqlite ? [createIntervalJob(checkpointTask(sqlite, app.log), CHECKPOINT_INTERVAL_MS)] : []),
     createPollJob({
       catalog,
@@ -146,6 +180,19 @@ async function main(): Promise<void> {
       onCycle: heartbeat('probe', config.probeIntervalMs),
       onError: (task, err) => app.log.error({ err, host: task.host }, 'probe failed'),
     }),
+    createDeliveryJob({
+      store,
+      sender,
+      recorder: createEventRecorder({
+        store,
+        catalog,
+        siteUrl: config.siteUrl,
+        now: Date.now,
+        log: app.log,
+        assess: apiAssessor(reader),
+      }),
+      log: app.log,
+    }),
   ];
   if (config.jobs) {
     leadership = createLeadership({
@@ -168,7 +215,18 @@ async function main(): Promise<void> {
       }),
   };
   // Shutdown aborts the jobs' requests first; destroying the dispatcher then fails whatever it still holds.
-  installShutdown({ app, jobs, resources: [{ close: () => dispatcher.destroy() }, resolver, closeMetrics], store });
+  installShutdown({
+    app,
+    jobs,
+    resources: [
+      { close: () => dispatcher.destroy() },
+      { close: () => receiverDispatcher.destroy() },
+      ...(mailer ? [{ close: () => mailer.close() }] : []),
+      resolver,
+      closeMetrics,
+    ],
+    store,
+  });
   if (metricsServer) app.log.info(`Metrics listening at ${urlOf(metricsServer)}/metrics`);
 
   await app.listen({ port: config.port, host: config.host });

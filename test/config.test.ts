@@ -32,7 +32,23 @@ describe('parseConfig', () => {
       maxEventLoopDelayMs: 200,
       metricsPort: null,
       metricsHost: '127.0.0.1',
+      smtpUrl: null,
+      mailFrom: '"AI API Status" <no-reply@127.0.0.1>',
+      subscriptionRateLimitPerHour: 10,
     });
+  });
+
+  it('reads the mail settings, hides the SMTP URL (it may hold a password) and names a bad sender', () => {
+    expect(
+      parseConfig({ SMTP_URL: 'smtps://user:pw@mail.example.com:465', MAIL_FROM: 'Status <s@example.com>' }),
+    ).toMatchObject({ smtpUrl: 'smtps://user:pw@mail.example.com:465', mailFrom: 'Status <s@example.com>' });
+    expect(() => parseConfig({ SMTP_URL: 'http://user:secret-pw@mail', MAIL_FROM: 'nobody' })).toThrow(
+      [
+        'Invalid configuration:',
+        '  SMTP_URL=(hidden): expected an SMTP URL such as smtps://user:password@mail.example.com:465',
+        '  MAIL_FROM="nobody": expected an address such as "Status <status@example.com>" or status@example.com',
+      ].join('\n'),
+    );
   });
 
   it('reads the metrics listener and lets the event-loop limit be turned off', () => {

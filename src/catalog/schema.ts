@@ -159,6 +159,8 @@ export const RESERVED_SLUGS = [
   'feed',
   'about',
   'search',
+  'subscribe',
+  'subscriptions',
 ];
 
 export const Provider = z.strictObject({

@@ -53,6 +53,28 @@ export function incidentMatches(incident: IncidentLike, keywords: readonly strin
   );
 }
 
+type CountingRule = Pick<ErrorType, 'incidentKeywords' | 'usualSide' | 'probeTroubleCounts'>;
+
+/**
+ * Whether an incident or maintenance counts as the provider's side of this error: it concerns the API (products
+ * never count), and the error is not usually the visitor's (any API trouble counts) or its words match the error's.
+ */
+export function incidentCounts(errorType: CountingRule, incident: IncidentLike): boolean {
+  if ((incident.scope ?? 'api') !== 'api') return false;
+  return errorType.usualSide !== 'yours' || incidentMatches(incident, errorType.incidentKeywords);
+}
+
+/**
+ * Whether a change of the API's level counts for this error: the error is not usually the visitor's (any API
+ * trouble counts), or the probe drives the level and probe trouble counts for it, or the level's reasons speak of
+ * the error's words.
+ */
+export function levelChangeCounts(errorType: CountingRule, reasons: readonly Reason[]): boolean {
+  if (errorType.usualSide !== 'yours') return true;
+  if (errorType.probeTroubleCounts && reasons.some((r) => r.signal === 'probe' && r.level !== null)) return true;
+  return reasons.some((r) => hasKeyword(r.text, errorType.incidentKeywords));
+}
+
 export type VerdictInput = {
   providerName: string;
   errorType: Pick<ErrorType, 'category' | 'incidentKeywords' | 'usualSide' | 'probeProves' | 'probeTroubleCounts'>;
@@ -86,8 +108,7 @@ function providerEvidence(input: VerdictInput): Evidence[] {
   }
   if (official.state === 'fresh') {
     for (const incident of input.openIncidents) {
-      if ((incident.scope ?? 'api') !== 'api') continue;
-      if (!anyTrouble && !incidentMatches(incident, errorType.incidentKeywords)) continue;
+      if (!incidentCounts(errorType, incident)) continue;
       const what = incident.kind === 'incident' ? 'reports an open incident' : 'has maintenance in progress';
       evidence.push({
         reason: {

@@ -231,3 +231,14 @@ export function atomically<T>(db: Db, work: (trx: Transaction<Tables>) => Promis
 
 /** Affected rows of a write, on either engine. */
 export const changes = (result: { numAffectedRows?: bigint }): number => Number(result.numAffectedRows ?? 0n);
+
+/**
+ * A subquery of the texts in `items`, passed as one JSON parameter: the statement's text stays the same whatever
+ * the list's length (one prepared statement, not one per length). Its one column is `value`.
+ */
+export function textList(engine: Engine, items: readonly string[]) {
+  const json = JSON.stringify(items);
+  return engine === 'postgres'
+    ? sql`SELECT jsonb_array_elements_text(${json}::jsonb) AS value`
+    : sql`SELECT value FROM json_each(${json})`;
+}

@@ -2,6 +2,8 @@
 import { sql } from 'kysely';
 import { createChangeFeed, type ChangeFeed } from './change-feed.ts';
 import { createChecksStore } from './checks.ts';
+import { createDeliveriesStore } from './deliveries.ts';
+import { createEventsStore } from './events.ts';
 import { createComponentsStore } from './components.ts';
 import { openEngine, type DatabaseHandle, type Db, type Engine } from './db.ts';
 import { createIncidentsStore } from './incidents.ts';
@@ -10,6 +12,7 @@ import { createProbesStore } from './probes.ts';
 import { createProvidersStore } from './providers.ts';
 import { createRateLimitsStore } from './rate-limits.ts';
 import { createReportsStore } from './reports.ts';
+import { createSubscriptionsStore } from './subscriptions.ts';
 import { createDataVersions, deferredVersions, type DataVersions } from './versions.ts';
 
 /** The per-aggregate modules over one executor (the database, or a transaction). */
@@ -22,6 +25,9 @@ function modules(db: Db, versions: DataVersions, engine: Engine) {
     probes: createProbesStore(db, versions, engine),
     reports: createReportsStore(db, versions, engine),
     rateLimits: createRateLimitsStore(db),
+    events: createEventsStore(db, engine),
+    subscriptions: createSubscriptionsStore(db),
+    deliveries: createDeliveriesStore(db, engine),
   };
 }
 export type StoreModules = ReturnType<typeof modules>;

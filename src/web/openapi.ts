@@ -1,6 +1,16 @@
 // The OpenAPI 3.1 description of /api/v1 (plus feeds and badges), served at /api/v1/openapi.json; tests hold the API
 // to it.
-import { COMPONENT_SCOPES, LEVELS, PROBE_OUTCOMES, REPORT_CATEGORIES, SIGNALS, VERDICTS } from '../domain.ts';
+import {
+  CHANNELS,
+  COMPONENT_SCOPES,
+  EVENT_TYPES,
+  IMPACTS,
+  LEVELS,
+  PROBE_OUTCOMES,
+  REPORT_CATEGORIES,
+  SIGNALS,
+  VERDICTS,
+} from '../domain.ts';
 
 const text = { type: 'string' } as const;
 const nullableText = { type: ['string', 'null'] } as const;
@@ -309,6 +319,121 @@ const diagnosis = closed({
     ),
   },
 });
+
+const names = (what: string) => ({
+  type: ['array', 'null'],
+  items: { type: 'string' },
+  maxItems: 100,
+  description: `${what}; absent, null or empty: any.`,
+});
+const minLevel = {
+  enum: [...LEVELS.filter((l) => l !== 'unknown'), null],
+  description: 'Only events at or above this level (the worse of the level before, after, and the incident impact).',
+};
+
+const subscriptionInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['channel', 'target'],
+  properties: {
+    channel: { enum: [...CHANNELS] },
+    target: {
+      type: 'string',
+      maxLength: 2048,
+      description: 'An https URL (webhook, slack, discord) or an e-mail address (email, when the site has SMTP).',
+    },
+    providers: names('Provider slugs'),
+    components: names('Component names'),
+    errors: names('Error type slugs (events their verdict would count)'),
+    minLevel,
+  },
+};
+
+const subscriptionCreated = closed(
+  {
+    id: text,
+    status: { enum: ['active', 'pending_confirmation'] },
+    manageToken: { type: 'string', description: 'Keep it: the only way to see or delete the subscription.' },
+    manageUrl: text,
+    secret: { type: 'string', description: 'Webhooks only, shown once: the key of X-Status-Signature.' },
+    confirmation: {
+      enum: ['sent', 'already_sent', 'limit'],
+      description: 'E-mail only: whether a confirmation mail goes out now.',
+    },
+  },
+  ['secret', 'confirmation'],
+);
+
+const subscription = closed({
+  id: text,
+  channel: { enum: [...CHANNELS] },
+  target: text,
+  status: { enum: ['active', 'pending_confirmation', 'paused'] },
+  providers: names('Provider slugs'),
+  components: names('Component names'),
+  errors: names('Error type slugs'),
+  minLevel,
+  createdAt: time,
+  pausedAt: nullableTime,
+  pauseReason: nullableText,
+  dropped: { ...count, description: 'Events given up after a day of failed deliveries.' },
+  deliveries: {
+    type: 'array',
+    items: closed({
+      eventId: text,
+      type: { enum: [...EVENT_TYPES] },
+      state: { enum: ['pending', 'delivered', 'dropped'] },
+      attempts: count,
+      createdAt: time,
+      doneAt: nullableTime,
+      lastStatus: { type: ['integer', 'null'] },
+      lastError: nullableText,
+    }),
+  },
+});
+
+const statusEvent = closed({
+  id: { type: 'string', format: 'uuid' },
+  type: { enum: [...EVENT_TYPES] },
+  at: time,
+  provider: closed({ slug: text, name: text }),
+  level,
+  previousLevel: level,
+  incident: {
+    anyOf: [
+      closed({
+        id: text,
+        title: text,
+        source: { enum: ['official', 'detected'] },
+        kind: { enum: ['incident', 'maintenance'] },
+        state: text,
+        impact: { enum: [...IMPACTS] },
+        link: nullableText,
+      }),
+      { type: 'null' },
+    ],
+  },
+  components: { type: 'array', items: text },
+  url: text,
+});
+
+const tokenParameter = {
+  name: 'manageToken',
+  in: 'path',
+  required: true,
+  description: 'The token returned when the subscription was created.',
+  schema: { type: 'string' },
+  example: 'example-manage-token',
+};
+const noSubscription = {
+  description: 'No subscription has this token (or it was deleted).',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } },
+};
+const json = (ref: string, description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
+});
+
 const slugParameter = {
   name: 'provider',
   in: 'path',
@@ -447,6 +572,52 @@ export function openApiDocument(siteUrl: string, siteName: string) {
           },
         },
       },
+      '/api/v1/subscriptions': {
+        post: {
+          operationId: 'subscribe',
+          summary: 'Subscribe a webhook, Slack, Discord or e-mail address to status events',
+          description:
+            'Rate-limited per client network. Webhooks are signed: X-Status-Signature is sha256=<hex HMAC-SHA256 of ' +
+            'X-Status-Timestamp + "." + the raw body, keyed with the secret>. An e-mail address receives only a ' +
+            'confirmation mail until its link is followed.',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/SubscriptionInput' },
+                example: { channel: 'webhook', target: 'https://hooks.example.com/status', providers: ['anthropic'] },
+              },
+            },
+          },
+          responses: {
+            201: json('SubscriptionCreated', 'Created.'),
+            400: json('Problem', 'A field is missing, unknown or invalid (the message names it).'),
+            429: json('Problem', 'Too many subscriptions from this network; retry later.'),
+          },
+        },
+      },
+      '/api/v1/subscriptions/{manageToken}': {
+        get: {
+          operationId: 'getSubscription',
+          summary: 'A subscription with its recent deliveries and pause state',
+          parameters: [tokenParameter],
+          responses: { 200: json('Subscription', 'The subscription.'), 404: noSubscription },
+        },
+        delete: {
+          operationId: 'unsubscribe',
+          summary: 'Delete a subscription: nothing more is sent from the next event on',
+          parameters: [tokenParameter],
+          responses: {
+            200: {
+              description: 'Deleted.',
+              content: {
+                'application/json': { schema: closed({ id: text, status: { enum: ['unsubscribed'] } }) },
+              },
+            },
+            404: noSubscription,
+          },
+        },
+      },
       '/api/v1/diagnose': {
         post: {
           operationId: 'diagnose',
@@ -554,6 +725,24 @@ export function openApiDocument(siteUrl: string, siteName: string) {
         ReportInput: reportInput,
         ReportReceived: reportReceived,
         Diagnosis: diagnosis,
+        SubscriptionInput: subscriptionInput,
+        SubscriptionCreated: subscriptionCreated,
+        Subscription: subscription,
+        StatusEvent: statusEvent,
+      },
+    },
+    webhooks: {
+      statusEvent: {
+        post: {
+          summary: 'What a webhook subscription receives: one event per request, in order per subscription',
+          parameters: [
+            { name: 'X-Status-Event-Id', in: 'header', required: true, schema: text },
+            { name: 'X-Status-Timestamp', in: 'header', required: true, schema: text },
+            { name: 'X-Status-Signature', in: 'header', required: true, schema: text },
+          ],
+          requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/StatusEvent' } } } },
+          responses: { 200: { description: 'Any 2xx acknowledges; anything else is retried for 24 h.' } },
+        },
       },
     },
   };

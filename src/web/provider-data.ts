@@ -18,6 +18,7 @@ import {
 import { latencyBaseline, normalLatencies, type LatencyBaseline } from '../probes/baseline.ts';
 import { detectLocalFault, usualLatencyMs, type LocalFault } from '../status/probe.ts';
 import type { ProviderStatus } from '../status/types.ts';
+import type { AssessApi } from '../notify/changes.ts';
 import type { Store } from '../store/index.ts';
 import type { ComponentRow } from '../store/components.ts';
 import type { IncidentRow } from '../store/incidents.ts';
@@ -165,5 +166,18 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
       const fault = await localFault(now);
       return Promise.all(catalog.providers.map((provider) => read(provider, now, fault, scope)));
     },
+  };
+}
+
+/** The API's level (the one assessment, damped, products apart), its reasons and troubled API components. */
+export function apiAssessor(reader: ProviderReader): AssessApi {
+  return async (slug, now) => {
+    const data = await reader.read(slug, now);
+    if (!data) return undefined;
+    const { api, components } = data.assessment;
+    const troubled = (components ?? []).filter(
+      (c) => c.scope === 'api' && c.level !== 'operational' && c.level !== 'unknown',
+    );
+    return { level: api.level, reasons: api.reasons, troubledComponents: troubled.map((c) => c.name) };
   };
 }

@@ -13,7 +13,7 @@ type Operation = {
   requestBody?: { content: Record<string, { example: unknown }> };
   responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
 };
-type Method = 'get' | 'post';
+type Method = 'get' | 'post' | 'delete';
 type Doc = {
   openapi: string;
   servers: { url: string }[];
@@ -31,7 +31,7 @@ const operations = () =>
 function call(path: string, method: Method, operation: Operation, override: Record<string, string> = {}) {
   const body = operation.requestBody?.content['application/json']?.example;
   return h.app.inject({
-    method: method.toUpperCase() as 'GET' | 'POST',
+    method: method.toUpperCase() as 'GET' | 'POST' | 'DELETE',
     url: urlOf(path, operation, override),
     ...(body === undefined ? {} : { payload: body as object }),
   });
@@ -39,6 +39,8 @@ function call(path: string, method: Method, operation: Operation, override: Reco
 
 let h: Harness;
 let doc: Doc;
+/** A subscription's manage token, for the operations on one subscription. */
+let manageToken: string;
 let ajv: Ajv2020;
 
 beforeAll(async () => {
@@ -58,6 +60,12 @@ beforeAll(async () => {
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
   expect(res.json()).toEqual(doc);
+  const created = await h.app.inject({
+    method: 'POST',
+    url: '/api/v1/subscriptions',
+    payload: { channel: 'webhook', target: 'https://hooks.example.com/x' },
+  });
+  manageToken = created.json().manageToken;
 });
 afterAll(() => h.close());
 
@@ -109,6 +117,8 @@ describe('the OpenAPI document', () => {
         '/{provider}/feed.atom',
         '/{provider}/badge.svg',
         '/{provider}/components/{component}/badge.svg',
+        '/api/v1/subscriptions',
+        '/api/v1/subscriptions/{manageToken}',
       ]),
     );
   });
@@ -118,7 +128,7 @@ describe('the API as described', () => {
   it('answers every path with the status, content type and body schema the document gives', async () => {
     for (const { path, method, operation } of operations()) {
       await yieldToTimers();
-      const res = await call(path, method, operation);
+      const res = await call(path, method, operation, { manageToken });
       const success = Object.keys(operation.responses).find((status) => status.startsWith('2'))!;
       expect(res.statusCode, `${method} ${path}`).toBe(Number(success));
       const [type, media] = Object.entries(operation.responses[success]!.content!)[0]!;

@@ -1,0 +1,143 @@
+// The events job: after new data is recorded, compares each changed provider's API level (assessed, damped) and
+// its incidents with what was last announced, and records the differences as events in the outbox, once.
+import { randomUUID } from 'node:crypto';
+import type { Catalog } from '../catalog/load.ts';
+import { errorTypesFor } from '../catalog/load.ts';
+import type { Provider } from '../catalog/schema.ts';
+import type { Level, StatusEvent } from '../domain.ts';
+import {
+  detectChanges,
+  type ApiReading,
+  type AssessApi,
+  type Change,
+  type CurrentIncident,
+} from '../notify/changes.ts';
+import { incidentScope, placeComponent } from '../status/scope.ts';
+import { incidentCounts, levelChangeCounts } from '../status/verdict.ts';
+import type { Store } from '../store/index.ts';
+import { DAY_MS } from '../time.ts';
+import type { JobLog } from './scheduler.ts';
+
+/** Incidents closed this long ago are still compared (a node down for days still announces their end). */
+const INCIDENT_LOOKBACK_MS = 7 * DAY_MS;
+
+/** Every provider is looked at this often even without new data (time alone moves signals, e.g. report spikes). */
+export const EVENTS_FULL_PASS_MS = 60_000;
+
+export type EventsDeps = {
+  store: Store;
+  catalog: Catalog;
+  assess: AssessApi;
+  siteUrl: string;
+  now: () => number;
+  log?: JobLog;
+};
+
+function payload(
+  provider: Provider,
+  change: Change,
+  levels: { level: Level; previous: Level },
+  reading: ApiReading,
+  siteUrl: string,
+  at: number,
+): StatusEvent {
+  const i = change.incident;
+  return {
+    id: randomUUID(),
+    type: change.type,
+    at: new Date(at).toISOString(),
+    provider: { slug: provider.slug, name: provider.name },
+    level: levels.level,
+    previousLevel: levels.previous,
+    incident: i
+      ? {
+          id: String(i.id),
+          title: i.title,
+          source: i.origin,
+          kind: i.kind,
+          state: i.state,
+          impact: i.impact,
+          link: i.url,
+        }
+      : null,
+    components: i ? i.components.map((c) => c.name) : [...reading.troubledComponents],
+    url: `${siteUrl}/${provider.slug}`,
+  };
+}
+
+export function createEventRecorder(deps: EventsDeps) {
+  const { store, catalog, assess } = deps;
+  const seen = new Map<string, number>();
+  let lastFullPass = -Infinity;
+  let running: Promise<void> = Promise.resolve();
+
+  /** Looks at one provider and records what changed; returns how many events. */
+  async function recordProvider(provider: Provider, now: number): Promise<number> {
+    const reading = await assess(provider.slug, now);
+    if (!reading) return 0;
+    const [announced, rows] = await Promise.all([
+      store.events.announced(provider.slug),
+      store.incidents.listRecent(provider.slug, now - INCIDENT_LOOKBACK_MS),
+    ]);
+    const incidents: CurrentIncident[] = rows;
+    const result = detectChanges({
+      announcedLevel: announced.level,
+      level: reading.level,
+      incidents,
+      announced: announced.incidents,
+    });
+    if (result.changes.length === 0 && result.incidents.length === 0 && result.level === announced.level) return 0;
+    const previous = announced.level ?? reading.level;
+    const levels = { level: reading.level === 'unknown' ? previous : reading.level, previous };
+    const errorTypes = errorTypesFor(catalog, provider);
+    // Whom an incident concerns, as the assessment places it: an incident of a product counts for no error type.
+    const scoped = (i: CurrentIncident) => ({
+      ...i,
+      scope: incidentScope(i, (c) => placeComponent(provider.components, c).scope).scope,
+    });
+    const events = result.changes.map((change) => {
+      const incident = change.incident ? scoped(change.incident) : null;
+      return {
+        event: payload(provider, change, levels, reading, deps.siteUrl, now),
+        errors: errorTypes
+          .filter((e) => (incident ? incidentCounts(e, incident) : levelChangeCounts(e, reading.reasons)))
+          .map((e) => e.slug),
+        at: now,
+      };
+    });
+    await store.events.record(provider.slug, result.level, result.incidents, events, now);
+    return events.length;
+  }
+
+  /** One pass over the providers whose data changed since the last (all of them once a minute). */
+  async function pass(): Promise<number> {
+    const now = deps.now();
+    const full = now - lastFullPass >= EVENTS_FULL_PASS_MS;
+    if (full) lastFullPass = now;
+    let recorded = 0;
+    for (const provider of catalog.providers) {
+      const version = store.versions.of(provider.slug);
+      if (!full && seen.get(provider.slug) === version) continue;
+      try {
+        recorded += await recordProvider(provider, now);
+        seen.set(provider.slug, version);
+      } catch (err) {
+        deps.log?.warn({ err, provider: provider.slug }, 'recording events failed');
+      }
+    }
+    return recorded;
+  }
+
+  return {
+    /** Runs a pass after any running one (passes never overlap); resolves with the events recorded. */
+    run(): Promise<number> {
+      const next = running.then(pass);
+      running = next.then(
+        () => undefined,
+        () => undefined,
+      );
+      return next;
+    },
+  };
+}
+export type EventRecorder = ReturnType<typeof createEventRecorder>;

@@ -1,0 +1,134 @@
+// Sending one delivery on its channel: webhooks, Slack and Discord through the HTTP door (its address policy,
+// deadline and size cap), e-mail through SMTP. Never throws; an outcome says what happened, without the target.
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { StatusEvent } from '../domain.ts';
+import type { HttpDoor } from '../sources/http.ts';
+import type { DueDelivery } from '../store/deliveries.ts';
+import { confirmationMail, discordMessage, eventMail, slackMessage, type MailContent } from './messages.ts';
+import { signature } from './signature.ts';
+
+/** A receiver's answer larger than this is cut off (its content is never read). */
+export const RECEIVER_MAX_BYTES = 64 * 1024;
+
+export type SendOutcome =
+  | { ok: true; status: number | null }
+  | { ok: false; status: number | null; error: string; retryAfterMs: number | null; aborted?: boolean };
+
+export type Mailer = { send(to: string, mail: MailContent, headers?: Record<string, string>): Promise<SendOutcome> };
+
+export type Sender = {
+  deliver(delivery: DueDelivery, signal: AbortSignal): Promise<SendOutcome>;
+  confirm(to: string, token: string): Promise<SendOutcome>;
+};
+
+/** An SMTP mailer over `SMTP_URL`; each mail bounded by the deadline. */
+export function createSmtpMailer(options: { url: string; from: string; deadlineMs: number }): Mailer & {
+  close(): void;
+} {
+  const transport: Transporter = nodemailer.createTransport({
+    url: options.url,
+    connectionTimeout: options.deadlineMs,
+    greetingTimeout: options.deadlineMs,
+    socketTimeout: options.deadlineMs,
+  } as Parameters<typeof nodemailer.createTransport>[0]);
+  return {
+    async send(to, mail, headers = {}) {
+      try {
+        const info = (await transport.sendMail({ from: options.from, to, ...mail, headers })) as {
+          rejected?: unknown[];
+        };
+        if (info.rejected && info.rejected.length > 0)
+          return { ok: false, status: null, error: 'the mail server refused the address', retryAfterMs: null };
+        return { ok: true, status: null };
+      } catch (error) {
+        const e = error as { responseCode?: number; code?: string };
+        // The server's reply can quote the address: only its code is kept.
+        const detail = e.responseCode ? `SMTP ${e.responseCode}` : (e.code ?? 'error');
+        return { ok: false, status: e.responseCode ?? null, error: `mail not sent: ${detail}`, retryAfterMs: null };
+      }
+    },
+    close: () => transport.close(),
+  };
+}
+
+export function createSender(deps: {
+  door: HttpDoor;
+  mailer: Mailer | null;
+  siteUrl: string;
+  siteName: string;
+  deadlineMs: number;
+  now: () => number;
+}): Sender {
+  const { door, mailer } = deps;
+
+  async function post(
+    url: string,
+    body: string,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<SendOutcome> {
+    const result = await door.request({
+      method: 'POST',
+      url,
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+      deadlineMs: deps.deadlineMs,
+      maxBytes: RECEIVER_MAX_BYTES,
+      signal,
+    });
+    if (result.ok) {
+      if (result.status >= 200 && result.status < 300) return { ok: true, status: result.status };
+      return { ok: false, status: result.status, error: `HTTP ${result.status}`, retryAfterMs: result.retryAfterMs };
+    }
+    // An acknowledgement with a long body is still an acknowledgement.
+    if (result.kind === 'too_large' && result.status !== null && result.status >= 200 && result.status < 300)
+      return { ok: true, status: result.status };
+    return {
+      ok: false,
+      status: result.status,
+      error: `${result.kind}: ${result.detail}`,
+      retryAfterMs: null,
+      aborted: result.kind === 'aborted',
+    };
+  }
+
+  function webhook(event: StatusEvent, secret: string, url: string, signal: AbortSignal) {
+    const body = JSON.stringify(event);
+    const timestamp = String(Math.floor(deps.now() / 1000));
+    return post(
+      url,
+      body,
+      {
+        'x-status-event-id': event.id,
+        'x-status-timestamp': timestamp,
+        'x-status-signature': signature(secret, timestamp, body),
+      },
+      signal,
+    );
+  }
+
+  return {
+    async deliver(d, signal) {
+      switch (d.channel) {
+        case 'webhook':
+          return webhook(d.event, d.secret ?? '', d.target, signal);
+        case 'slack':
+          return post(d.target, JSON.stringify(slackMessage(d.event)), {}, signal);
+        case 'discord':
+          return post(d.target, JSON.stringify(discordMessage(d.event)), {}, signal);
+        case 'email': {
+          if (!mailer) return { ok: false, status: null, error: 'no mail server is configured', retryAfterMs: null };
+          const unsubscribe = `${deps.siteUrl}/subscriptions/unsubscribe/${d.unsubscribeToken}`;
+          return mailer.send(d.target, eventMail(d.event, unsubscribe, deps.siteName), {
+            'List-Unsubscribe': `<${unsubscribe}>`,
+            'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+          });
+        }
+      }
+    },
+    async confirm(to, token) {
+      if (!mailer) return { ok: false, status: null, error: 'no mail server is configured', retryAfterMs: null };
+      return mailer.send(to, confirmationMail(`${deps.siteUrl}/subscriptions/confirm/${token}`, deps.siteName));
+    },
+  };
+}

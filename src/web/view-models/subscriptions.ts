@@ -1,0 +1,126 @@
+// View models of the subscription pages: the form, a subscription's page with its deliveries, and short notices.
+import type { Catalog } from '../../catalog/load.ts';
+import type { Provider } from '../../catalog/schema.ts';
+import { CHANNELS, CHANNEL_LABELS, LEVEL_LABELS, LEVELS, type EventType } from '../../domain.ts';
+import type { DeliveryRow } from '../../store/deliveries.ts';
+import type { SubscriptionRow } from '../../store/subscriptions.ts';
+import { formatUtc } from '../../time.ts';
+import { timeView } from './common.ts';
+
+export const NO_EMAIL_NOTE = 'E-mail is not offered here: this site has no mail server configured.';
+
+export function subscribeView(catalog: Catalog, emailOffered: boolean, fixed: Provider | null) {
+  return {
+    heading: fixed ? `Get notified about ${fixed.name}` : 'Get notified when an AI API breaks',
+    intro:
+      'We tell you when an API level changes and when incidents or maintenance start, change or end, as soon as our ' +
+      'checks see it.',
+    channels: CHANNELS.map((c, i) => ({
+      value: c,
+      label: CHANNEL_LABELS[c],
+      checked: i === 0,
+      disabled: c === 'email' && !emailOffered,
+    })),
+    emailNote: emailOffered ? null : NO_EMAIL_NOTE,
+    fixedProvider: fixed ? { slug: fixed.slug, name: fixed.name } : null,
+    providers: catalog.providers.map((p) => ({ slug: p.slug, name: p.name })),
+    componentExample: fixed
+      ? fixed.components
+          .slice(0, 2)
+          .map((c) => c.name)
+          .join(', ')
+      : 'API, Chat Completions',
+    levels: LEVELS.filter((l) => l !== 'unknown' && l !== 'operational').map((l) => ({
+      value: l,
+      label: LEVEL_LABELS[l],
+    })),
+    errors: catalog.errorTypes.map((e) => ({ slug: e.slug, name: e.shortTitle })),
+    privacy:
+      'An e-mail address gets one confirmation mail and nothing else until its link is followed. We use the ' +
+      'address or URL only to send what you asked for; every notification carries a way to unsubscribe.',
+  };
+}
+
+const EVENT_WORDS: Record<EventType, string> = {
+  level_changed: 'API level changed',
+  incident_opened: 'Incident opened',
+  incident_updated: 'Incident updated',
+  incident_resolved: 'Incident resolved',
+  maintenance_started: 'Maintenance started',
+  maintenance_ended: 'Maintenance ended',
+};
+
+function outcome(d: DeliveryRow, now: number): string {
+  if (d.state === 'delivered') return `Delivered${d.lastStatus ? ` (HTTP ${d.lastStatus})` : ''}`;
+  if (d.state === 'dropped') return `Given up after ${d.attempts} attempts (${d.lastError ?? 'failed'})`;
+  if (d.attempts === 0) return 'Waiting to be sent';
+  const next = d.nextAt > now ? `; next try ${formatUtc(d.nextAt)}` : '';
+  return `Failed ${d.attempts} time${d.attempts === 1 ? '' : 's'} (${d.lastError ?? 'error'})${next}`;
+}
+
+/** A subscription as JSON for its owner (the API's GET). */
+export function subscriptionJson(s: SubscriptionRow, deliveries: readonly DeliveryRow[]) {
+  return {
+    id: s.id,
+    channel: s.channel,
+    target: s.target,
+    status: s.state,
+    providers: s.providers,
+    components: s.components,
+    errors: s.errors,
+    minLevel: s.minLevel,
+    createdAt: new Date(s.createdAt).toISOString(),
+    pausedAt: s.pausedAt === null ? null : new Date(s.pausedAt).toISOString(),
+    pauseReason: s.pauseReason,
+    dropped: s.dropped,
+    deliveries: deliveries.map((d) => ({
+      eventId: d.eventId,
+      type: d.type,
+      state: d.state,
+      attempts: d.attempts,
+      createdAt: new Date(d.createdAt).toISOString(),
+      doneAt: d.doneAt === null ? null : new Date(d.doneAt).toISOString(),
+      lastStatus: d.lastStatus,
+      lastError: d.lastError,
+    })),
+  };
+}
+
+export function subscriptionView(
+  s: SubscriptionRow,
+  deliveries: readonly DeliveryRow[],
+  catalog: Catalog,
+  options: { now: number; manageUrl: string | null; token: string; secret: string | null; notice: string | null },
+) {
+  const names = (slugs: readonly string[] | null, of: (slug: string) => string | undefined, all: string) =>
+    slugs ? slugs.map((slug) => of(slug) ?? slug).join(', ') : all;
+  const state =
+    s.state === 'pending_confirmation'
+      ? 'Waiting for the address to confirm (see the confirmation mail)'
+      : s.state === 'paused'
+        ? 'Paused'
+        : 'Active';
+  return {
+    heading: `Your ${CHANNEL_LABELS[s.channel].split(' (')[0]} subscription`,
+    notice: options.notice,
+    secret: options.secret,
+    manageUrl: options.manageUrl,
+    facts: [
+      { label: 'State', value: state },
+      { label: 'Sends to', value: s.target },
+      { label: 'Providers', value: names(s.providers, (p) => catalog.providerBySlug.get(p)?.name, 'All providers') },
+      { label: 'Components', value: s.components ? s.components.join(', ') : 'Any' },
+      { label: 'Errors', value: names(s.errors, (e) => catalog.errorTypeBySlug.get(e)?.shortTitle, 'Any') },
+      { label: 'Minimum level', value: s.minLevel ? LEVEL_LABELS[s.minLevel] : 'Any change' },
+      ...(s.dropped > 0 ? [{ label: 'Given up', value: `${s.dropped} notifications after a day of retries` }] : []),
+    ],
+    paused: s.state === 'paused' ? (s.pauseReason ?? 'Deliveries kept failing.') : null,
+    resumeAction: `/subscriptions/${options.token}/resume`,
+    unsubscribeAction: `/subscriptions/${options.token}/unsubscribe`,
+    deliveries: deliveries.map((d) => ({
+      what: `${EVENT_WORDS[d.type as EventType] ?? d.type}: ${d.title}`,
+      created: { t: timeView(d.createdAt, options.now) },
+      outcome: outcome(d, options.now),
+    })),
+  };
+}

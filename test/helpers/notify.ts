@@ -1,0 +1,58 @@
+// A notification rig over a test harness: the real events recorder (over the real provider reader), the real
+// sender (HTTP door on loopback, SMTP to a test mailbox) and the delivery job, on the harness's settable clock.
+import { createDeliveryJob, type DeliveryJob } from '../../src/jobs/deliver.ts';
+import { createEventRecorder } from '../../src/jobs/events.ts';
+import { createSender, createSmtpMailer } from '../../src/notify/send.ts';
+import { upstreamPolicy } from '../../src/sources/addresses.ts';
+import { createHttpDoor, createUpstreamDispatcher } from '../../src/sources/http.ts';
+import { apiAssessor, createProviderReader } from '../../src/web/provider-data.ts';
+import type { Harness } from './app.ts';
+import { testLookup } from './poll.ts';
+
+export type NotifyRig = { job: DeliveryJob; close(): Promise<void> };
+
+export function notifyRig(h: Harness, options: { deadlineMs?: number; perReceiver?: number } = {}): NotifyRig {
+  const policy = upstreamPolicy(true);
+  const dispatcher = createUpstreamDispatcher({ policy, connections: 8, lookup: testLookup });
+  const door = createHttpDoor({ dispatcher, policy, userAgent: 'test' });
+  const mailer = h.config.smtpUrl
+    ? createSmtpMailer({ url: h.config.smtpUrl, from: h.config.mailFrom, deadlineMs: 5000 })
+    : null;
+  const clock = {
+    now: () => h.clock.now,
+    setTimeout: (callback: () => void, ms: number) => setTimeout(callback, ms),
+    clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  };
+  const sender = createSender({
+    door,
+    mailer,
+    siteUrl: h.config.siteUrl,
+    siteName: h.config.siteName,
+    deadlineMs: options.deadlineMs ?? 5000,
+    now: clock.now,
+  });
+  const reader = createProviderReader({ store: h.store, catalog: h.catalog, config: h.config });
+  const recorder = createEventRecorder({
+    store: h.store,
+    catalog: h.catalog,
+    assess: apiAssessor(reader),
+    siteUrl: h.config.siteUrl,
+    now: clock.now,
+  });
+  const job = createDeliveryJob({
+    store: h.store,
+    sender,
+    recorder,
+    clock,
+    random: () => 0.5,
+    ...(options.perReceiver ? { perReceiver: options.perReceiver } : {}),
+  });
+  return {
+    job,
+    async close() {
+      await job.close();
+      mailer?.close();
+      await dispatcher.close();
+    },
+  };
+}

@@ -1,0 +1,105 @@
+// The real server, as `npm start` runs it, with a fake status page, a webhook receiver and an SMTP server on
+// loopback: a status change upstream reaches the receiver signed within seconds, and an e-mail address gets its
+// confirmation and, once confirmed, the change.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { StatusEvent } from '../../src/domain.ts';
+import { verifySignature } from '../../src/notify/signature.ts';
+import { startServer, tempDir, type ServerProcess } from '../helpers/process.ts';
+import { startMailbox, startReceiver, type Mailbox, type Receiver } from '../helpers/receivers.ts';
+import { fixture, json, startUpstream, type Upstream } from '../helpers/upstream.ts';
+
+const SUMMARY = '/api/v2/summary.json';
+const API_COMPONENT = 'k8w3r06qmzrp';
+const healthy = fixture('statuspage-summary-anthropic.json');
+
+function summaryWith(status: string, indicator: string): string {
+  const doc = JSON.parse(healthy);
+  doc.components.find((c: { id: string }) => c.id === API_COMPONENT).status = status;
+  doc.status.indicator = indicator;
+  return JSON.stringify(doc);
+}
+
+let dir: string;
+let upstream: Upstream;
+let server: ServerProcess;
+let hook: Receiver;
+let mailbox: Mailbox;
+let summary = healthy;
+
+beforeAll(async () => {
+  dir = tempDir();
+  upstream = await startUpstream({
+    '/api/v2/incidents.json': json({ page: {}, incidents: [] }),
+    '/api/v2/scheduled-maintenances.json': json({ page: {}, scheduled_maintenances: [] }),
+  });
+  upstream.set(SUMMARY, () => json(summary));
+  const real = JSON.parse(readFileSync('data/providers.json', 'utf8')) as { slug: string }[];
+  const anthropic = real.find((p) => p.slug === 'anthropic')!;
+  const providersFile = join(dir, 'providers.json');
+  writeFileSync(
+    providersFile,
+    JSON.stringify([{ ...anthropic, statusPage: { format: 'statuspage', url: upstream.url }, probe: null }]),
+  );
+  hook = await startReceiver();
+  mailbox = await startMailbox();
+  server = await startServer({
+    DATABASE_PATH: join(dir, 'status.db'),
+    PROVIDERS_FILE: providersFile,
+    ALLOW_PRIVATE_UPSTREAMS: 'true',
+    POLL_INTERVAL_SECONDS: '1',
+    SMTP_URL: mailbox.url,
+    MAIL_FROM: 'Status <status@example.com>',
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await server?.kill();
+  await upstream?.close();
+  await hook?.close();
+  await mailbox?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function post(body: object) {
+  const res = await fetch(`${server.url}/api/v1/subscriptions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { status: string; secret?: string; manageToken: string };
+}
+
+it('delivers a status change seen upstream to a webhook, signed, and to a confirmed address', async () => {
+  // Wait for the first polls: the first look at the provider is recorded, not announced.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const webhook = await post({ channel: 'webhook', target: hook.url, providers: ['anthropic'] });
+  const email = await post({ channel: 'email', target: 'oncall@example.com' });
+  expect(email.status).toBe('pending_confirmation');
+  const [confirmation] = await mailbox.waitFor(1);
+  const link = /http:\/\/\S+\/subscriptions\/confirm\/[\w-]+/.exec(confirmation!.text ?? '')![0];
+  const confirmed = await fetch(`${server.url}${new URL(link).pathname}`);
+  expect(confirmed.status).toBe(200);
+
+  const changedAt = Date.now();
+  summary = summaryWith('major_outage', 'critical');
+  const [received] = await hook.waitFor(1, 30_000);
+  expect(Date.now() - changedAt).toBeLessThan(30_000);
+  const event = JSON.parse(received!.body) as StatusEvent;
+  expect(event).toMatchObject({ type: 'level_changed', previousLevel: 'operational', level: 'major_outage' });
+  expect(event.provider.slug).toBe('anthropic');
+  const signed = verifySignature(
+    webhook.secret!,
+    received!.headers['x-status-timestamp'] as string,
+    received!.body,
+    received!.headers['x-status-signature'] as string,
+  );
+  expect(signed).toBe(true);
+  const mails = await mailbox.waitFor(2, 30_000);
+  expect(mails[1]!.subject).toBe('Anthropic: API status changed');
+  const logs = JSON.stringify(server.lines);
+  expect(logs).not.toContain('oncall@example.com');
+  expect(logs).not.toContain(hook.url);
+}, 60_000);

@@ -1,0 +1,124 @@
+// The notification tables on both engines: events recorded once, only the oldest pending delivery of a subscription
+// due, receivers and busy subscriptions skipped, confirmations by address, and retention that keeps what is pending.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StatusEvent } from '../../src/domain.ts';
+import { hashAddress, hashToken, newToken } from '../../src/notify/tokens.ts';
+import type { NewSubscription } from '../../src/store/subscriptions.ts';
+import { DAY_MS } from '../../src/time.ts';
+import { loadCatalog } from '../../src/catalog/load.ts';
+import { T0 } from '../helpers/app.ts';
+import { ENGINES, openTestStore } from '../helpers/engines.ts';
+
+type TestStore = Awaited<ReturnType<typeof openTestStore>>;
+
+const event = (id: string): StatusEvent => ({
+  id,
+  type: 'level_changed',
+  at: new Date(T0).toISOString(),
+  provider: { slug: 'openai', name: 'OpenAI' },
+  level: 'degraded',
+  previousLevel: 'operational',
+  incident: null,
+  components: [],
+  url: 'https://status.example/openai',
+});
+
+const subscription = (id: string, receiver: string, over: Partial<NewSubscription> = {}): NewSubscription => ({
+  id,
+  channel: 'webhook',
+  target: `${receiver}/hook`,
+  receiver,
+  addressHash: null,
+  secret: 'whsec_test',
+  manageHash: hashToken(newToken()),
+  unsubscribeToken: newToken(),
+  providers: null,
+  components: null,
+  errors: null,
+  minLevel: null,
+  state: 'active',
+  createdAt: T0 - 1000,
+  ...over,
+});
+
+describe.each(ENGINES)('notification store on %s', (engine) => {
+  let store: TestStore;
+  beforeEach(async () => {
+    store = await openTestStore(engine);
+    const catalog = loadCatalog({ providersFile: 'data/providers.json', errorsFile: 'data/errors.json' });
+    await store.providers.sync(catalog.providers, T0);
+  });
+  afterEach(() => store.dispose());
+
+  async function twoEvents() {
+    await store.events.record('openai', 'degraded', [], [{ event: event('e1'), errors: [], at: T0 }], T0);
+    await store.events.record('openai', 'operational', [], [{ event: event('e2'), errors: [], at: T0 + 1 }], T0 + 1);
+  }
+
+  it('hands out each event once and makes only the oldest pending delivery of a subscription due', async () => {
+    await store.subscriptions.create(subscription('a', 'http://a.example'));
+    await store.subscriptions.create(subscription('b', 'http://b.example'));
+    await twoEvents();
+    expect((await store.events.announced('openai')).level).toBe('operational');
+    const queued = await store.events.toFanOut(10);
+    expect(queued.map((e) => e.event.id)).toEqual(['e1', 'e2']);
+    for (const e of queued) await store.events.fanOut(e.seq, ['a', 'b'], T0 + 2);
+    expect(await store.events.toFanOut(10)).toEqual([]);
+
+    const due = await store.deliveries.due(T0 + 2, { subscriptions: [], receivers: [] }, 10);
+    expect(due.map((d) => [d.subscriptionId, d.event.id]).sort()).toEqual([
+      ['a', 'e1'],
+      ['b', 'e1'],
+    ]);
+    const skipping = await store.deliveries.due(T0 + 2, { subscriptions: ['a'], receivers: ['http://b.example'] }, 10);
+    expect(skipping).toEqual([]);
+
+    const first = due.find((d) => d.subscriptionId === 'a')!;
+    await store.deliveries.retry(first.id, { status: 500, error: 'HTTP 500' }, T0 + 60_000);
+    expect(
+      (await store.deliveries.due(T0 + 3, { subscriptions: [], receivers: [] }, 10)).map((d) => d.subscriptionId),
+    ).toEqual(['b']);
+    await store.deliveries.delivered(first.id, 200, T0 + 60_000);
+    const next = await store.deliveries.due(T0 + 60_000, { subscriptions: ['b'], receivers: [] }, 10);
+    expect(next.map((d) => d.event.id)).toEqual(['e2']);
+    expect(await store.deliveries.counts()).toEqual({ pending: 3, delivered: 1, dropped: 0 });
+
+    // Retention removes what is finished and old, never what is pending.
+    expect(await store.deliveries.prune(T0 + DAY_MS)).toEqual({ deliveries: 1, events: 0 });
+    expect((await store.deliveries.counts()).pending).toBe(3);
+    expect(await store.subscriptions.remove('a')).toBe(true);
+    expect(await store.deliveries.counts()).toEqual({ pending: 2, delivered: 0, dropped: 0 });
+  });
+
+  it('confirms every waiting subscription of an address with one link, until it expires', async () => {
+    const address = hashAddress('Dev@Example.com');
+    for (const id of ['m1', 'm2']) {
+      await store.subscriptions.create(
+        subscription(id, 'smtp', {
+          channel: 'email',
+          target: 'dev@example.com',
+          addressHash: address,
+          state: 'pending_confirmation',
+        }),
+      );
+    }
+    const token = newToken();
+    await store.subscriptions.addConfirmation({
+      addressHash: address,
+      subscriptionId: 'm1',
+      token,
+      tokenHash: hashToken(token),
+      createdAt: T0,
+      expiresAt: T0 + 2 * DAY_MS,
+    });
+    expect(await store.subscriptions.confirmationsOf(address, T0 - DAY_MS, T0)).toEqual({ count: 1, open: true });
+    const toSend = await store.subscriptions.confirmationsToSend(10);
+    expect(toSend).toEqual([{ id: toSend[0]!.id, token, target: 'dev@example.com', subscriptionId: 'm1' }]);
+    await store.subscriptions.confirmationSent(toSend[0]!.id, T0);
+    expect(await store.subscriptions.confirmationsToSend(10)).toEqual([]);
+    expect(await store.subscriptions.confirm(hashToken(token), T0 + 3 * DAY_MS)).toBeNull();
+    expect(await store.subscriptions.confirm(hashToken(token), T0 + DAY_MS)).toEqual({ activated: 2 });
+    expect((await store.subscriptions.activeAt(T0 + DAY_MS)).map((s) => s.id).sort()).toEqual(['m1', 'm2']);
+    expect(await store.subscriptions.activeAt(T0)).toEqual([]);
+  });
+});
