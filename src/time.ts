@@ -13,7 +13,10 @@ const pad = (n: number) => String(n).padStart(2, '0');
 /** "22 Nov 2026, 14:05 UTC". */
 export function formatUtc(at: number): string {
   const d = new Date(at);
-  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
+  return (
+    `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`
+  );
 }
 
 /** "14:05 UTC" when `at` is on the same UTC day as `now`, else the full form. */

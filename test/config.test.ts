@@ -148,7 +148,8 @@ describe('parseConfig', () => {
       'ALLOW_PRIVATE_UPSTREAMS="yes": expected true or false',
       'SITE_URL="ftp://x": expected an absolute http(s) URL such as https://status.example.com',
       'LOG_LEVEL="loud": expected one of fatal, error, warn, info, debug, trace, silent',
-      'TRUST_PROXY="my-proxy": expected a comma-separated list of IP addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8)',
+      'TRUST_PROXY="my-proxy": expected a comma-separated list of IP addresses or CIDR ranges (e.g. ' +
+        '127.0.0.1,10.0.0.0/8)',
     ]);
   });
 });

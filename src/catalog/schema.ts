@@ -68,7 +68,10 @@ export type StatusPage = z.infer<typeof StatusPage>;
 /** How to recognise the provider's normal rejection of a fake key. */
 export const ProbeExpectation = z.strictObject({
   statuses: z.array(z.number().int().min(100).max(599)).min(1),
-  /** Dot path into the JSON body (`error.code`; `*` steps into every array element: `error.details.*.reason`) and the value it must hold... */
+  /**
+   * Dot path into the JSON body (`error.code`; `*` steps into every array element: `error.details.*.reason`) and the
+   * value it must hold...
+   */
   path: z.string().min(1).optional(),
   equals: z.union([z.string(), z.number()]).optional(),
   /** ...or a substring the raw body must contain. */

@@ -1,4 +1,5 @@
-// The diagnosis: pasted text → ranked (provider, error type) matches with their reasons, from the catalog's signatures.
+// The diagnosis: pasted text → ranked (provider, error type) matches with their reasons, from the catalog's
+// signatures.
 import type { Catalog } from '../catalog/load.ts';
 import { errorTypesFor } from '../catalog/load.ts';
 import type { ErrorType, Provider, Signature } from '../catalog/schema.ts';
@@ -139,9 +140,10 @@ function typeClues(candidate: Candidate, f: Features): Clue[] {
       if (f.values.has(type)) add(`value:${type}`, WEIGHTS.type, `error type \`${type}\``);
     for (const p of probe.phrases) {
       if (!contains(f.lower, p.words)) continue;
-      if (p.own)
-        add(`message:${p.words}`, WEIGHTS.message, `the message “${p.text}” as ${candidate.provider.name} words it`);
-      else add(`phrase:${p.words}`, WEIGHTS.label, `“${p.text}”`);
+      if (p.own) {
+        const why = `the message “${p.text}” as ${candidate.provider.name} words it`;
+        add(`message:${p.words}`, WEIGHTS.message, why);
+      } else add(`phrase:${p.words}`, WEIGHTS.label, `“${p.text}”`);
     }
     for (const e of probe.exceptions) {
       if (e.dotted.includes('.') && containsExact(f.text, e.dotted))

@@ -44,7 +44,8 @@ export function createProber(deps: ProbeDeps) {
     const slow = attempt.outcome === 'rejected_as_expected' && isSlow(attempt.latencyMs, baseline);
     const outcome: ProbeOutcome = slow ? 'slow' : attempt.outcome;
     const detail = slow
-      ? `${attempt.latencyMs} ms, slow above ${baseline.slowAboveMs} ms${baseline.medianMs !== null ? ` (usual ${baseline.medianMs} ms)` : ''}`
+      ? `${attempt.latencyMs} ms, slow above ${baseline.slowAboveMs} ` +
+        `ms${baseline.medianMs !== null ? ` (usual ${baseline.medianMs} ms)` : ''}`
       : attempt.detail;
     await store.probes.record(slug, {
       at,

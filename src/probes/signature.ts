@@ -37,7 +37,10 @@ export function signatureMismatch(expect: ProbeExpectation, body: string): strin
       if (!found.some((v) => v !== null && v !== undefined)) return `the body has no ${expect.path}`;
     } else if (!found.some((v) => isPrimitive(v) && String(v) === String(expect.equals))) {
       const seen = found.find((v) => v === null || isPrimitive(v));
-      return `${expect.path} is ${seen === undefined ? 'missing' : JSON.stringify(seen)}, not ${JSON.stringify(expect.equals)}`;
+      return (
+        `${expect.path} is ${seen === undefined ? 'missing' : JSON.stringify(seen)}, not ` +
+        `${JSON.stringify(expect.equals)}`
+      );
     }
   }
   if (expect.contains !== undefined && !body.includes(expect.contains))

@@ -61,7 +61,8 @@ function officialReasons(input: OfficialInput, at: number): { level: KnownLevel;
     if (c.level === 'major_outage' && fromComponents === 'partial_outage') {
       add(
         'partial_outage',
-        `The status page lists ${c.name} as ${LEVEL_LABELS[c.level]} (${down} of ${input.components.length} components down: a partial outage).`,
+        `The status page lists ${c.name} as ${LEVEL_LABELS[c.level]} (${down} of ${input.components.length} ` +
+          `components down: a partial outage).`,
       );
     } else add(c.level, `The status page lists ${c.name} as ${LEVEL_LABELS[c.level]}.`);
   }
@@ -111,7 +112,8 @@ export function readOfficial(input: OfficialInput, now: number): SignalReading {
     };
   }
   const failureText = input.failure
-    ? `The status page could not be read since ${formatUtc(input.failure.since)}: ${describeFailure(input.failure.outcome, input.failure.httpStatus)}.`
+    ? `The status page could not be read since ${formatUtc(input.failure.since)}: ` +
+      `${describeFailure(input.failure.outcome, input.failure.httpStatus)}.`
     : null;
   if (input.lastOkAt === null) {
     const text = failureText ?? 'The status page has not been checked yet.';
@@ -124,7 +126,9 @@ export function readOfficial(input: OfficialInput, now: number): SignalReading {
     };
   }
   if (!isFresh(input.lastOkAt, input.intervalMs, now)) {
-    const text = `${failureText ?? 'The status page has not been read recently.'} Last good reading: ${ageText(input.lastOkAt, now)}.`;
+    const text =
+      `${failureText ?? 'The status page has not been read recently.'} Last good reading: ` +
+      `${ageText(input.lastOkAt, now)}.`;
     return {
       ...base,
       state: 'stale',

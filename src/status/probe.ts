@@ -166,7 +166,9 @@ export function readProbe(input: ProbeInput, now: number): SignalReading {
     const f = input.localFault;
     return one(
       'suspended',
-      `Our probes of ${f.affected} of ${f.probed} providers fail the same way (${LOCAL_FAULT_WORDS[f.outcome] ?? f.outcome}) since ${formatUtc(f.since)}: the fault is most likely on our side, so probes say nothing about this provider right now.`,
+      `Our probes of ${f.affected} of ${f.probed} providers fail the same way ` +
+        `(${LOCAL_FAULT_WORDS[f.outcome] ?? f.outcome}) since ${formatUtc(f.since)}: the fault is most likely ` +
+        `on our side, so probes say nothing about this provider right now.`,
       f.since,
     );
   }
@@ -180,7 +182,9 @@ export function readProbe(input: ProbeInput, now: number): SignalReading {
     const from = input.samples.find((s) => s.at > (since?.at ?? -Infinity))!.at;
     return one(
       'suspended',
-      `Since ${formatUtc(from)} the API answers our invalid key with the expected status but a body we do not recognise: its error format has probably changed, so this probe cannot tell whether the API is healthy until we update it.`,
+      `Since ${formatUtc(from)} the API answers our invalid key with the expected status but a body we do not ` +
+        `recognise: its error format has probably changed, so this probe cannot tell whether the API is healthy ` +
+        `until we update it.`,
       from,
     );
   }

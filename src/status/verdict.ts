@@ -198,8 +198,10 @@ export function decideVerdict(input: VerdictInput): VerdictView {
       );
     }
     const text = probeTrouble
-      ? `${subject} ${what}: the problem is most likely on ${name}'s side, not ${texts.yourSide}. Waiting or retrying later is likely to help more than changing your setup.`
-      : `${name} shows trouble that can cause this error: waiting or retrying later is likely to help more than changing your setup.`;
+      ? `${subject} ${what}: the problem is most likely on ${name}'s side, not ${texts.yourSide}. Waiting or ` +
+        `retrying later is likely to help more than changing your setup.`
+      : `${name} shows trouble that can cause this error: waiting or retrying later is likely to help more ` +
+        `than changing your setup.`;
     return view('provider_side', text, theirSide);
   }
   const probeHealthy = probe.state === 'fresh' && probe.level === 'operational';
@@ -214,7 +216,8 @@ export function decideVerdict(input: VerdictInput): VerdictView {
     }
     return view(
       'inconclusive',
-      `${subject} did not answer our latest probe in its usual way. One unusual result is not enough to blame ${name}; the next probe will confirm or clear it, so check ${texts.yourSide} meanwhile.`,
+      `${subject} did not answer our latest probe in its usual way. One unusual result is not enough to blame ` +
+        `${name}; the next probe will confirm or clear it, so check ${texts.yourSide} meanwhile.`,
       probe.reasons,
     );
   }
@@ -229,7 +232,8 @@ export function decideVerdict(input: VerdictInput): VerdictView {
     const evidence = [official, probe].filter((r) => r.state === 'fresh').flatMap((r) => r.reasons);
     return view(
       'your_side',
-      `Nothing on ${name}'s side points to this error right now: ${checked}. The problem is most likely ${texts.yourSide}.${otherTrouble}`,
+      `Nothing on ${name}'s side points to this error right now: ${checked}. The problem is most likely ` +
+        `${texts.yourSide}.${otherTrouble}`,
       evidence,
     );
   }
@@ -237,7 +241,8 @@ export function decideVerdict(input: VerdictInput): VerdictView {
   if (fresh.length === 0) {
     return view(
       'inconclusive',
-      `We have no fresh evidence about ${name} right now, so we cannot tell whose side this error is on. Work through the fixes below.`,
+      `We have no fresh evidence about ${name} right now, so we cannot tell whose side this error is on. Work ` +
+        `through the fixes below.`,
       [official, probe].flatMap((r) => r.reasons),
     );
   }

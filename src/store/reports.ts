@@ -29,7 +29,9 @@ export type NewReport = ReportDetails & {
   at: number;
 };
 
-/** A report as received: counted unless `ignoredReason` is set or the client already has a counted one in the window. */
+/**
+ * A report as received: counted unless `ignoredReason` is set or the client already has a counted one in the window.
+ */
 export type Submission = ReportDetails & {
   providerSlug: string;
   category: ReportCategory;
@@ -42,7 +44,9 @@ export type Submission = ReportDetails & {
   dedupeMs: number;
 };
 
-/** Counted reports of one category in one 15-minute bucket; `lastAt` is the latest one's time (null before migration 2). */
+/**
+ * Counted reports of one category in one 15-minute bucket; `lastAt` is the latest one's time (null before migration 2).
+ */
 export type BucketCount = { bucketAt: number; category: ReportCategory; count: number; lastAt: number | null };
 
 const bucketOf = (at: number) => Math.floor(at / REPORT_BUCKET_MS) * REPORT_BUCKET_MS;

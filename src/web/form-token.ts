@@ -55,7 +55,8 @@ export function createFormTokens(secret: Buffer | string = randomBytes(32)): For
         return {
           ok: false,
           problem:
-            'This report form is not valid here, or the site restarted since it was loaded. Reload the page and send your report again.',
+            'This report form is not valid here, or the site restarted since it was loaded. Reload the page ' +
+            'and send your report again.',
         };
       }
       const ageMs = now - parseInt(seconds, 36) * SECOND_MS;

@@ -67,7 +67,9 @@ async function probes(store: Store, slug: string, now: number, latencyMs: number
   }
 }
 
-/** Anthropic: API in major outage, an open official incident with two updates, a resolved one, one we detected, reports. */
+/**
+ * Anthropic: API in major outage, an open official incident with two updates, a resolved one, one we detected, reports.
+ */
 export async function seedAnthropicOutage(store: Store, now: number): Promise<void> {
   const at = now - MINUTE_MS;
   await okCheck(store, 'anthropic', at);

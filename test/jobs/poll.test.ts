@@ -81,7 +81,7 @@ describe('one poll of every format', () => {
     expect(outcomes('writesonic')).toEqual([]);
   });
 
-  it('Statuspage: components, open incident with timeline, resolved history, upcoming maintenance, headline', async () => {
+  it('Statuspage: components, open incident + timeline, resolved history, upcoming maintenance, headline', async () => {
     const body = await page('anthropic');
     const text = textOf(body);
     expect(text).toMatch(/Claude API \(api\.anthropic\.com\) Partial Outage/);
@@ -112,7 +112,7 @@ describe('one poll of every format', () => {
     expect(maintenance).toMatchObject({ state: 'scheduled', open: false, scheduledFor: '2026-10-13T05:00:00.000Z' });
   });
 
-  it('incident.io: full_outage of one component of three reads as a partial outage; the failed incidents.json loses nothing', async () => {
+  it('incident.io: 1 full_outage component of 3 is a partial outage; failed incidents.json loses nothing', async () => {
     const j = await api('openai');
     expect(j.components.map((c: { name: string; level: string }) => [c.name, c.level])).toEqual([
       ['Images', 'operational'],

@@ -43,10 +43,13 @@ async function probeWith(behaviour: ApiBehaviour): Promise<Seen> {
   expect(page).toContain(`${probes}, ${json.probes.answered24h} answered as expected`);
   expect(json.signals.probe.summary).toBe(json.probes.summary);
   // The verdict's words end where its list of evidence (each item led by its signal) or the headline's evidence starts.
-  const verdict =
-    /(Likely on your side|Likely on the provider's side|Inconclusive) (.*?) (?:Live probe:|Official status page:|Community reports:|Evidence)/.exec(
-      error,
-    );
+  const verdict = new RegExp(
+    [
+      /(Likely on your side|Likely on the provider's side|Inconclusive)/.source,
+      / (.*?) /.source,
+      /(?:Live probe:|Official status page:|Community reports:|Evidence)/.source,
+    ].join(''),
+  ).exec(error);
   return {
     level: json.level,
     stateLabel: json.probes.stateLabel,
@@ -57,9 +60,12 @@ async function probeWith(behaviour: ApiBehaviour): Promise<Seen> {
 }
 
 const NORMALLY =
-  "Likely on your side: OpenAI's authentication service is answering normally: the problem is most likely your key or configuration.";
+  "Likely on your side: OpenAI's authentication service is answering normally: the problem is most likely your " +
+  'key or configuration.';
 const NOT_NORMALLY =
-  "Likely on the provider's side: OpenAI's authentication service is not answering normally: the problem is most likely on OpenAI's side, not your key or configuration. Waiting or retrying later is likely to help more than changing your setup.";
+  "Likely on the provider's side: OpenAI's authentication service is not answering normally: the problem is " +
+  "most likely on OpenAI's side, not your key or configuration. Waiting or retrying later is likely to help " +
+  'more than changing your setup.';
 
 describe('a provider API over time', () => {
   it('healthy, then failing, recovering, slow and well again: every step damped, pages and JSON in step', async () => {
@@ -95,7 +101,8 @@ describe('a provider API over time', () => {
     seen = await probeWith(BROKEN);
     expect(seen).toMatchObject({ level: 'partial_outage', stateLabel: 'Failing', verdict: NOT_NORMALLY });
     expect(seen.page).toContain(
-      '3 probes failed since 22 Nov 2026, 12:33 UTC. Last probe at 22 Nov 2026, 12:39 UTC: the API answered with an unexpected status (HTTP 502',
+      '3 probes failed since 22 Nov 2026, 12:33 UTC. Last probe at 22 Nov 2026, 12:39 UTC: the API answered ' +
+        'with an unexpected status (HTTP 502',
     );
     expect(seen.page).toContain('14 probes, 11 answered as expected (78.6%)');
 
@@ -121,7 +128,7 @@ describe('a provider API over time', () => {
     expect(seen).toMatchObject({ level: 'operational', stateLabel: 'Answering normally', verdict: NORMALLY });
   });
 
-  it('an API that stops being probed turns stale after three intervals: Unknown, never its last good word', async () => {
+  it('an API no longer probed turns stale after three intervals: Unknown, never its last good word', async () => {
     api = await startFakeApi(NORMAL);
     cycles = 0;
     h = await createHarness({

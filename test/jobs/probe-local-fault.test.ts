@@ -83,7 +83,9 @@ describe('our own network down', () => {
     );
     const list = await providersJson();
     expect(list.map((p) => p.level)).toEqual(offline.map(() => 'unknown'));
-    const reason = `Our probes of ${probed.length} of ${probed.length} providers fail the same way (connections fail) since 22 Nov 2026, 12:00 UTC: the fault is most likely on our side`;
+    const reason =
+      `Our probes of ${probed.length} of ${probed.length} providers fail the same way ` +
+      `(connections fail) since 22 Nov 2026, 12:00 UTC: the fault is most likely on our side`;
     for (const p of probed) {
       const json = list.find((x) => x.slug === p.slug)!;
       expect(json.signals.probe).toMatchObject({ state: 'suspended', level: 'unknown' });

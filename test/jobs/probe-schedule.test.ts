@@ -22,7 +22,7 @@ afterEach(async () => {
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('probe schedule', () => {
-  it('probes at start, then once per interval plus at most a tenth of it, never sooner; nothing after close', async () => {
+  it('probes at start, then once per interval plus at most a tenth, never sooner; nothing after close', async () => {
     api = await startFakeApi({ status: 401, body: fixture('errors/openai-401-invalid-key.json') });
     h = await createHarness({
       catalog: catalogWith([probingAt(api.url('openai'))]),

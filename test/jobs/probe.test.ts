@@ -43,7 +43,7 @@ async function cycle(slug = 'openai'): Promise<ProbeResultRow> {
 }
 
 describe('outcomes', () => {
-  it('a normal rejection: rejected_as_expected with status, latency and the phases of its own new connection', async () => {
+  it('a normal rejection: rejected_as_expected with status, latency and the phases of its new connection', async () => {
     const a = await api(REJECTION);
     await setup([probingAt(a.url('openai'))]);
     const row = await cycle();
@@ -87,7 +87,7 @@ describe('outcomes', () => {
     });
   });
 
-  it('a 429 at the auth layer is unexpected_status, and its Retry-After delays that host (never past two intervals)', async () => {
+  it('a 429 at the auth layer is unexpected_status; its Retry-After delays that host (up to 2 intervals)', async () => {
     const a = await api({ status: 429, body: '{"error":{"message":"slow down"}}', headers: { 'retry-after': '600' } });
     await setup([probingAt(a.url('openai'))]);
     expect(await cycle()).toMatchObject({ outcome: 'unexpected_status', httpStatus: 429 });
@@ -133,7 +133,7 @@ describe('outcomes', () => {
     expect(refused.detail).not.toContain('127.0.0.1');
   });
 
-  it('https spoken to a plain HTTP server is tls_error, with the TCP connect and the failed handshake timed', async () => {
+  it('https to a plain HTTP server is tls_error, with the TCP connect and the failed handshake timed', async () => {
     const a = await api(REJECTION);
     await setup([probingAt(`https://tls.api.test:${a.port}/v1/models`)]);
     const row = await cycle();

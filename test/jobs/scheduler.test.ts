@@ -88,7 +88,7 @@ describe('scheduler', () => {
     expect(stats).toMatchObject({ ran: 3, failed: 1, timedOut: 1, durationMs: 5000 });
   });
 
-  it('keeps polling the others every interval while one task hangs across ticks, and never runs it twice at once', async () => {
+  it('polls the others every interval while one task hangs across ticks, and never runs it twice at once', async () => {
     const clock = manualClock(0);
     const runs: string[] = [];
     const s = createScheduler({
@@ -147,7 +147,7 @@ describe('scheduler', () => {
     expect(s.dueAt('bad')).toBeNull();
   });
 
-  it('starts a cycle at once, then every interval within the jitter, and stops on close with tasks aborted', async () => {
+  it('starts a cycle at once, then every interval within the jitter; stops on close with tasks aborted', async () => {
     const clock = manualClock(0);
     const tasks = controllable();
     const cycles: number[] = [];

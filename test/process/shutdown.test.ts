@@ -49,14 +49,15 @@ function responseOf(socket: Socket): Promise<string> {
 }
 
 describe('shutdown of the real process', () => {
-  it('on SIGTERM finishes the keep-alive request in flight, aborts the hanging poll, checkpoints the WAL and exits 0 within 3 s', async () => {
+  it('SIGTERM: finishes the keep-alive request, aborts the hung poll, checkpoints WAL, exits 0 in 3 s', async () => {
     server = await startPollingServer();
     const { port } = new URL(server.url);
     const body = JSON.stringify({ category: 'auth', model: 'during-shutdown' });
     const socket = connect(Number(port), '127.0.0.1');
     const response = responseOf(socket);
     socket.write(
-      `POST /api/v1/providers/anthropic/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+      `POST /api/v1/providers/anthropic/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ` +
+        `application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
     );
     socket.write(body.slice(0, 10));
     await server.waitForLog(/^incoming request$/);
@@ -88,7 +89,8 @@ describe('shutdown of the real process', () => {
     const socket = connect(Number(port), '127.0.0.1');
     socket.on('error', () => undefined);
     socket.write(
-      'POST /api/v1/providers/anthropic/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+      'POST /api/v1/providers/anthropic/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ' +
+        'application/json\r\nContent-Length: 100\r\n\r\n{',
     );
     await server.waitForLog(/^incoming request$/);
 

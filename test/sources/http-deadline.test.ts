@@ -19,7 +19,11 @@ const policy = upstreamPolicy(true);
 
 describe('the User-Agent', () => {
   it.each([
-    ['Статус ИИ', 'https://статус.example/путь', 'ai-status (+https://xn--80a7abcbg.example/%D0%BF%D1%83%D1%82%D1%8C)'],
+    [
+      'Статус ИИ',
+      'https://статус.example/путь',
+      'ai-status ' + '(+https://xn--80a7abcbg.example/%D0%BF%D1%83%D1%82%D1%8C)',
+    ],
     ['AI — Status', 'https://status.example', 'AI - Status (+https://status.example)'],
     ['Résumé “Status”', 'https://status.example/', 'Resume "Status" (+https://status.example)'],
     ['Line\r\nBreak', 'https://status.example', 'Line Break (+https://status.example)'],

@@ -23,7 +23,9 @@ describe('unexpected bodies', () => {
     const r = read([ok, ok, 'unexpected_body', 'unexpected_body', 'unexpected_body']);
     expect(r).toMatchObject({ state: 'suspended', level: 'unknown', checkedAt: NOW, okAt: NOW - 3 * STEP });
     expect(r.summary).toBe(
-      'Since 22 Nov 2026, 11:54 UTC the API answers our invalid key with the expected status but a body we do not recognise: its error format has probably changed, so this probe cannot tell whether the API is healthy until we update it.',
+      'Since 22 Nov 2026, 11:54 UTC the API answers our invalid key with the expected status but a body we do ' +
+        'not recognise: its error format has probably changed, so this probe cannot tell whether the API is ' +
+        'healthy until we update it.',
     );
   });
 
@@ -57,7 +59,8 @@ describe('slow', () => {
     const r = read([ok, 'slow', 'slow', 'slow']);
     expect(r.level).toBe('degraded');
     expect(r.summary).toBe(
-      'The API has answered slowly since 22 Nov 2026, 11:54 UTC against a usual 150 ms. Last probe at 22 Nov 2026, 12:00 UTC: the API rejected our invalid key, but slowly (HTTP 401, 2400 ms).',
+      'The API has answered slowly since 22 Nov 2026, 11:54 UTC against a usual 150 ms. Last probe at 22 Nov ' +
+        '2026, 12:00 UTC: the API rejected our invalid key, but slowly (HTTP 401, 2400 ms).',
     );
   });
 
@@ -95,7 +98,8 @@ describe('local fault', () => {
       const r = read([outcome, outcome, outcome], { outcome, since: NOW - 2 * STEP, affected: 12, probed: 17 });
       expect(r.state).toBe('suspended');
       expect(r.summary).toBe(
-        `Our probes of 12 of 17 providers fail the same way (${phrase}) since 22 Nov 2026, 11:54 UTC: the fault is most likely on our side, so probes say nothing about this provider right now.`,
+        `Our probes of 12 of 17 providers fail the same way (${phrase}) since 22 Nov 2026, 11:54 UTC: the ` +
+          `fault is most likely on our side, so probes say nothing about this provider right now.`,
       );
     }
   });

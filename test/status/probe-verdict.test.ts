@@ -17,7 +17,8 @@ const authError = realCatalog().errorTypeBySlug.get('auth-error')!;
 const NORMAL =
   "Acme's authentication service is answering normally: the problem is most likely your key or configuration.";
 const FAILING =
-  "Acme's authentication service is not answering normally: the problem is most likely on Acme's side, not your key or configuration. Waiting or retrying later is likely to help more than changing your setup.";
+  "Acme's authentication service is not answering normally: the problem is most likely on Acme's side, not " +
+  'your key or configuration. Waiting or retrying later is likely to help more than changing your setup.';
 
 type Situation = {
   probe?: ProbeOutcome[] | null;
@@ -111,7 +112,9 @@ describe('auth-error verdict, probe by probe', () => {
     const v = verdict({ probe: [ok, 'slow', 'slow', 'slow'] });
     expect(v.verdict).toBe('provider_side');
     expect(v.text).toBe(
-      "Acme's authentication service is answering far more slowly than usual: the problem is most likely on Acme's side, not your key or configuration. Waiting or retrying later is likely to help more than changing your setup.",
+      "Acme's authentication service is answering far more slowly than usual: the problem is most likely on " +
+        "Acme's side, not your key or configuration. Waiting or retrying later is likely to help more than " +
+        'changing your setup.',
     );
     expect(v.evidence[0]!.text).toContain('against a usual 120 ms');
   });
@@ -120,7 +123,9 @@ describe('auth-error verdict, probe by probe', () => {
     const v = verdict({ probe: [ok, ok, 'timeout'] });
     expect(v.verdict).toBe('inconclusive');
     expect(v.text).toBe(
-      "Acme's authentication service did not answer our latest probe in its usual way. One unusual result is not enough to blame Acme; the next probe will confirm or clear it, so check your key or configuration meanwhile.",
+      "Acme's authentication service did not answer our latest probe in its usual way. One unusual result is " +
+        'not enough to blame Acme; the next probe will confirm or clear it, so check your key or configuration ' +
+        'meanwhile.',
     );
     expect(v.evidence.map((r) => r.text).join(' ')).toContain('the API did not answer in time');
   });
@@ -159,7 +164,8 @@ describe('auth-error verdict, probe by probe', () => {
   it('without a probe, or before its first result, the official page decides alone', () => {
     for (const probe of [null, []]) {
       expect(verdict({ probe }).text).toBe(
-        "Nothing on Acme's side points to this error right now: its status page lists no related incident on the API. The problem is most likely your key or configuration.",
+        "Nothing on Acme's side points to this error right now: its status page lists no related incident on " +
+          'the API. The problem is most likely your key or configuration.',
       );
       expect(verdict({ probe, officialFresh: false }).verdict).toBe('inconclusive');
     }

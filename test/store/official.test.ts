@@ -122,7 +122,7 @@ describe.each(ENGINES)('on %s', (engine) => {
       expect((await store.incidents.listRecent('acme', 0))[0]!.startedAt).toBe(400);
     });
 
-    it('keeps the first unlisted time a source gives, and drops unlisted incidents from the recent list after the window', async () => {
+    it("keeps a source's first unlisted time; unlisted incidents leave the recent list after the window", async () => {
       await store.incidents.applyOfficial(
         'acme',
         [incident('feed', { startedAt: 50, updates: [], unlistedAt: 100 })],

@@ -1,4 +1,5 @@
-// The reports store on both engines (a real SQLite file, a real PostgreSQL server): counting, deduplication per client, provider and category, ignored reports,
+// The reports store on both engines (a real SQLite file, a real PostgreSQL server): counting, deduplication per client,
+// provider and category, ignored reports,
 // 15-minute buckets, data versions, and pruning of raw rows past retention.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -51,7 +51,7 @@ function head(html: string) {
 }
 
 describe('sitemap.xml', () => {
-  it('lists the home page, the API page, every dashboard, error page, is-it-down page and guide, each answering 200', async () => {
+  it('lists home, API page, every dashboard, error page, is-it-down page and guide, each answering 200', async () => {
     const locs = await sitemapLocs();
     const expected = [
       `${SITE}/`,
@@ -97,7 +97,7 @@ describe('robots.txt', () => {
 });
 
 describe('page meta data', () => {
-  it('gives every sitemap page its own title and description, a canonical URL from SITE_URL and sharing tags', async () => {
+  it('gives each sitemap page its own title, description, a canonical URL from SITE_URL and sharing tags', async () => {
     const titles = new Set<string>();
     const descriptions = new Set<string>();
     for (const loc of await sitemapLocs()) {

@@ -44,7 +44,7 @@ describe('every provider and applicable error type', () => {
     );
   });
 
-  it('renders each page with every block, its own title, signatures, causes and fixes, and no unfilled placeholder', async () => {
+  it('renders each page: every block, own title, signatures, causes and fixes, no unfilled placeholder', async () => {
     for (const [slug, error] of pairs()) {
       const provider = h.catalog.providerBySlug.get(slug)!;
       const type = h.catalog.errorTypeBySlug.get(error)!;

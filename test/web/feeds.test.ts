@@ -177,7 +177,8 @@ describe('all-providers feed', () => {
 describe('feed links and caching', () => {
   it('is linked with rel="alternate" from the pages', async () => {
     const link = (path: string) =>
-      `<link rel="alternate" type="application/atom+xml" title="Anthropic incidents" href="${h.config.siteUrl}${path}">`;
+      `<link rel="alternate" type="application/atom+xml" title="Anthropic incidents" ` +
+      `href="${h.config.siteUrl}${path}">`;
     expect((await get('/anthropic')).body).toContain(link('/anthropic/feed.atom'));
     expect((await get('/anthropic/error/auth-error')).body).toContain(link('/anthropic/feed.atom'));
     expect((await get('/')).body).toContain(

@@ -1,4 +1,5 @@
-// Cross-provider pages: is-it-down with live answers and alternatives, error guides with each provider's spelling, methodology.
+// Cross-provider pages: is-it-down with live answers and alternatives, error guides with each provider's spelling,
+// methodology.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMMUNITY_SPIKE_MIN_REPORTS } from '../../src/status/community.ts';
 import { STALE_AFTER_INTERVALS } from '../../src/status/freshness.ts';
@@ -50,7 +51,12 @@ describe('/:provider/is-it-down', () => {
     const r = await get('/anthropic/is-it-down');
     expect(r.text).toMatch(/Is Anthropic down\? Partly Anthropic is partly down/);
     expect(r.text).toMatch(
-      /What is affected As Anthropic's status page lists them now\. Claude API Partial Outage first seen at 22 Nov 2026, 11:59 UTC/,
+      new RegExp(
+        [
+          /What is affected As Anthropic's status page lists them now\. /.source,
+          /Claude API Partial Outage first seen at 22 Nov 2026, 11:59 UTC/.source,
+        ].join(''),
+      ),
     );
     expect(r.text).toContain('Elevated errors on the Claude API');
     expect(r.text).toContain('Retry failed requests with exponential backoff and jitter');
@@ -86,7 +92,7 @@ describe('/errors and /errors/:error', () => {
     expect(r.text).toContain('Rate Limit Exceeded (429 Too Many Requests) A rate-limit error');
   });
 
-  it('shows how each provider spells the error, its live status and verdict, and who it does not apply to', async () => {
+  it("shows each provider's spelling of the error, live status and verdict, and who it does not apply to", async () => {
     await recordOfficial(h.store, 'anthropic', T0);
     await recordIncident(h.store, 'anthropic', T0, 'Elevated overloaded errors');
     const r = await get('/errors/overloaded');
@@ -94,7 +100,12 @@ describe('/errors and /errors/:error', () => {
     expect(r.text).toContain('529 overloaded_error anthropic.OverloadedError (newer SDKs)');
     expect(r.text).toContain('503 The model is overloaded');
     expect(r.body).toMatch(
-      /href="\/anthropic\/error\/overloaded">Anthropic<\/a>[\s\S]*?Partial Outage[\s\S]*?Likely on the provider&#39;s side/,
+      new RegExp(
+        [
+          /href="\/anthropic\/error\/overloaded">Anthropic<\/a>/.source,
+          /[\s\S]*?Partial Outage[\s\S]*?Likely on the provider&#39;s side/.source,
+        ].join(''),
+      ),
     );
     expect(r.text).toMatch(/does not occur in this form there: .*Replicate/);
     expect(r.body).not.toContain('href="/replicate/error/overloaded"');
@@ -111,7 +122,8 @@ describe('/methodology', () => {
     const r = await get('/methodology');
     expect(r.text).toContain(`every ${formatDuration(h.config.pollIntervalMs)}`);
     expect(r.text).toContain(
-      `younger than ${STALE_AFTER_INTERVALS} of its intervals: ${formatDuration(STALE_AFTER_INTERVALS * h.config.pollIntervalMs)} for the status page`,
+      `younger than ${STALE_AFTER_INTERVALS} of its intervals: ` +
+        `${formatDuration(STALE_AFTER_INTERVALS * h.config.pollIntervalMs)} for the status page`,
     );
     expect(r.text).toContain(`${PROBE_FAILURES_TO_CONFIRM} failed probes in a row`);
     expect(r.text).toContain(`${PROBE_SUCCESSES_TO_CLEAR} normal answers in a row clear it`);

@@ -150,7 +150,7 @@ describe('the API as described', () => {
     }
   });
 
-  it('matches the error schema for every provider and error type, and answers 404 for an error it has no page for', async () => {
+  it('matches the error schema for every provider and error type; 404 for an error it has no page for', async () => {
     const validate = validator(
       doc.paths['/api/v1/providers/{provider}/errors/{error}']!.get!.responses['200']!.content!['application/json']!
         .schema,

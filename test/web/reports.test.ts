@@ -129,7 +129,8 @@ describe('the JSON twin', () => {
       provider: 'openai',
       category: 'timeout',
       message:
-        'Thank you: your report (Timeouts) was received. Reports from one network count once per category every 30 minutes.',
+        'Thank you: your report (Timeouts) was received. Reports from one network count once per category ' +
+        'every 30 minutes.',
     });
     h.clock.now += SECOND_MS;
     const api = (await get('/api/v1/providers/openai')).json();
@@ -213,7 +214,7 @@ describe('bad input', () => {
     },
   );
 
-  it("the form without its token, with another provider's token or an expired one gets a 400 asking to reload", async () => {
+  it("a form with no token, another provider's token or an expired one gets a 400 asking to reload", async () => {
     expect(textOf((await postForm(h, 'openai', { category: 'auth' })).body)).toContain(
       'token: the form token of the page (reload the page)',
     );

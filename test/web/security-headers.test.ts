@@ -7,7 +7,8 @@ describe('securityHeaders', () => {
   it('gives the strict CSP and the usual protections, without HTTPS rules on an http site', () => {
     const headers = securityHeaders(helmetOptions(parseConfig({})));
     expect(headers['content-security-policy']).toBe(
-      "default-src 'self';base-uri 'self';script-src 'self';script-src-attr 'none';style-src 'self';img-src 'self' data:;font-src 'self';connect-src 'self';form-action 'self';frame-ancestors 'none';object-src 'none'",
+      "default-src 'self';base-uri 'self';script-src 'self';script-src-attr 'none';style-src 'self';img-src " +
+        "'self' data:;font-src 'self';connect-src 'self';form-action 'self';frame-ancestors 'none';object-src 'none'",
     );
     expect(headers).toMatchObject({
       'x-content-type-options': 'nosniff',

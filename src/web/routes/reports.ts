@@ -45,7 +45,8 @@ export function registerReportRoutes(app: FastifyInstance, deps: WebDeps): void 
     errorResponseBuilder: (_request, context) =>
       Object.assign(
         new Error(
-          `Thank you: we have received many reports from your network in the last few minutes, which is all we need for now. You can send more in ${context.after}.`,
+          `Thank you: we have received many reports from your network in the last few minutes, which is all we ` +
+            `need for now. You can send more in ${context.after}.`,
         ),
         { statusCode: context.statusCode },
       ),
@@ -126,7 +127,9 @@ export function registerReportRoutes(app: FastifyInstance, deps: WebDeps): void 
         received: true,
         provider: provider.slug,
         category: report.category,
-        message: `Thank you: your report (${REPORT_CATEGORY_LABELS[report.category]}) was received. Reports from one network count once per category every ${COMMUNITY_DEDUPE_MS / MINUTE_MS} minutes.`,
+        message:
+          `Thank you: your report (${REPORT_CATEGORY_LABELS[report.category]}) was received. Reports ` +
+          `from one network count once per category every ${COMMUNITY_DEDUPE_MS / MINUTE_MS} minutes.`,
       });
   });
 }

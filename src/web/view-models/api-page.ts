@@ -27,7 +27,9 @@ export function apiPageView(catalog: Catalog, siteUrl: string, siteName: string)
   const componentBadgePath = component ? `/${p.slug}/components/${slugOf(component)}/badge.svg` : null;
   return {
     title: `API, feeds and badges · ${siteName}`,
-    description: `Read every AI API provider's status as JSON, follow incidents as Atom feeds, and embed live status badges. Described by an OpenAPI 3.1 document.`,
+    description:
+      `Read every AI API provider's status as JSON, follow incidents as Atom feeds, and embed live ` +
+      `status badges. Described by an OpenAPI 3.1 document.`,
     breadcrumbs: [
       { name: 'All providers', path: '/' },
       { name: 'API', path: '/api' },
@@ -57,7 +59,12 @@ export function apiPageView(catalog: Catalog, siteUrl: string, siteName: string)
         href: providerFeedPath(p.slug),
         what: 'The same for one provider.',
       },
-      { method: 'GET', path: '/{provider}/badge.svg', href: badgePath, what: 'An SVG badge of the provider’s status.' },
+      {
+        method: 'GET',
+        path: '/{provider}/badge.svg',
+        href: badgePath,
+        what: 'An SVG badge of the provider’s status.',
+      },
       {
         method: 'GET',
         path: '/{provider}/components/{component}/badge.svg',

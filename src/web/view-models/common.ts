@@ -186,7 +186,8 @@ export function componentsView(data: ProviderData): ComponentsView {
     stale && readAt ? `As the official status page last showed them, ${readAt.ago} (${readAt.utc}).` : null,
     data.components.length === 0 ? NO_COMPONENTS(data.provider.statusPage?.format) : null,
     seenAt
-      ? `Unless a time is given, a component's state was first seen at ${seenAt.utc}, our first reading of the page: it gives no start time.`
+      ? `Unless a time is given, a component's state was first seen at ${seenAt.utc}, our first reading of the ` +
+        `page: it gives no start time.`
       : null,
   ].filter((n): n is string => n !== null);
   return { official: true, note: notes.length > 0 ? notes.join(' ') : null, groups: [...groups.values()] };
@@ -203,7 +204,8 @@ export function officialCheckView(data: ProviderData): OfficialCheckView {
   const since = timeView(check.failingSince, data.now);
   const failure =
     check.lastFailure && since
-      ? `Could not be read since ${since.utc} (${since.ago}): ${describeFailure(check.lastFailure.outcome, check.lastFailure.httpStatus)}.`
+      ? `Could not be read since ${since.utc} (${since.ago}): ` +
+        `${describeFailure(check.lastFailure.outcome, check.lastFailure.httpStatus)}.`
       : null;
   return { failure, stale: data.status.signals.official.state === 'stale' };
 }

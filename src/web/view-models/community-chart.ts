@@ -34,11 +34,13 @@ function summarise(points: readonly SeriesPoint[]): string {
   const reports =
     total === 0
       ? 'No reports in the last 24 hours.'
-      : `${total} report${total === 1 ? '' : 's'} in the last 24 hours; the most, ${peak!.count}, in the 15 minutes from ${clock(peak!.bucketAt)} UTC.`;
+      : `${total} report${total === 1 ? '' : 's'} in the last 24 hours; the most, ${peak!.count}, in the 15 ` +
+        `minutes from ${clock(peak!.bucketAt)} UTC.`;
   const band =
     usualMax === 0
       ? `On the previous ${COMMUNITY_BASELINE_DAYS} days there were usually none at any time of day.`
-      : `The band shows the usual range for each time of day on the previous ${COMMUNITY_BASELINE_DAYS} days, up to ${usualMax} per 15 minutes.`;
+      : `The band shows the usual range for each time of day on the previous ${COMMUNITY_BASELINE_DAYS} days, ` +
+        `up to ${usualMax} per 15 minutes.`;
   return `${reports} ${band}`;
 }
 

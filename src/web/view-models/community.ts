@@ -71,7 +71,8 @@ export function reportFormView(
 }
 
 export const reportNotice = (category: ReportCategory): string =>
-  `Thank you: your report (${REPORT_CATEGORY_LABELS[category]}) was received. Reports from one network count once per category every ${COMMUNITY_DEDUPE_MS / MINUTE_MS} minutes.`;
+  `Thank you: your report (${REPORT_CATEGORY_LABELS[category]}) was received. Reports from one network count ` +
+  `once per category every ${COMMUNITY_DEDUPE_MS / MINUTE_MS} minutes.`;
 
 export function communityView(
   data: ProviderData,

@@ -98,7 +98,9 @@ export function diagnoseView(
     ],
     title: 'Diagnose an AI API error: paste it, see whose side it is on',
     description:
-      "Paste an error message, HTTP status, JSON error body or SDK exception from OpenAI, Anthropic, Gemini and other AI APIs: see which error it is, the provider's live status and whether the problem is on your side.",
+      'Paste an error message, HTTP status, JSON error body or SDK exception from OpenAI, Anthropic, Gemini ' +
+      "and other AI APIs: see which error it is, the provider's live status and whether the problem is on " +
+      'your side.',
     form: {
       text: diagnosis ? diagnosis.redacted : '',
       provider: input.provider,

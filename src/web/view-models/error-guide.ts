@@ -26,7 +26,9 @@ export function guideIndexView(catalog: Catalog): GuideIndexView {
       { name: 'Error guides', path: '/errors' },
     ],
     title: 'AI API errors explained: every error type at every provider',
-    description: `What ${catalog.errorTypes.length} kinds of AI API errors mean, how each provider spells them, whether they are on your side or the provider's, and how to fix them.`,
+    description:
+      `What ${catalog.errorTypes.length} kinds of AI API errors mean, how each provider spells ` +
+      `them, whether they are on your side or the provider's, and how to fix them.`,
     types: catalog.errorTypes.map((e) => ({
       slug: e.slug,
       title: e.title,

@@ -113,7 +113,8 @@ export function providerFeedView(data: ProviderData, site: FeedSite): FeedView {
       id: `${site.siteUrl}${providerFeedPath(p.slug)}`,
       title: xmlSafe(`${p.name} incidents · ${site.siteName}`),
       subtitle: xmlSafe(
-        `Incidents and maintenance from ${p.name}'s official status page and problems detected by our own probes, with every update.`,
+        `Incidents and maintenance from ${p.name}'s official status page and problems detected by our own ` +
+          `probes, with every update.`,
       ),
       selfHref: `${site.siteUrl}${providerFeedPath(p.slug)}`,
       pageHref: `${site.siteUrl}/${p.slug}`,
@@ -130,7 +131,9 @@ export function allProvidersFeedView(all: ProviderData[], site: FeedSite, now: n
     {
       id: `${site.siteUrl}${allFeedPath}`,
       title: xmlSafe(`AI API incidents · ${site.siteName}`),
-      subtitle: `Incidents and maintenance of ${all.length} AI API providers, official and detected by our own probes, with every update.`,
+      subtitle:
+        `Incidents and maintenance of ${all.length} AI API providers, official and detected by our own ` +
+        `probes, with every update.`,
       selfHref: `${site.siteUrl}${allFeedPath}`,
       pageHref: `${site.siteUrl}/`,
     },

@@ -35,7 +35,9 @@ export function homeView(all: ProviderData[], query: string, siteName: string): 
   const levels = [...new Set(all.map((d) => d.status.level))].sort((a, b) => ORDER(b) - ORDER(a));
   return {
     title: `${siteName}: is it me or them?`,
-    description: `Live status of ${all.length} AI API providers from their official status pages, live probes and community reports, with guides to their errors.`,
+    description:
+      `Live status of ${all.length} AI API providers from their official status pages, live probes ` +
+      `and community reports, with guides to their errors.`,
     query: query.trim(),
     rows,
     total: all.length,

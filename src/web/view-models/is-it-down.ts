@@ -39,18 +39,23 @@ export type IsItDownView = {
 /** What a developer can do while waiting, for each answer. */
 const MEANWHILE: Record<DownAnswer, (name: string) => string[]> = {
   yes: (name) => [
-    `Retry with exponential backoff and jitter (for example 1 s, 2 s, 4 s… up to a minute), and honour any retry-after header ${name} sends.`,
+    `Retry with exponential backoff and jitter (for example 1 s, 2 s, 4 s… up to a minute), and honour any ` +
+      `retry-after header ${name} sends.`,
     'Stop retrying after a few attempts and queue work that can wait, so your retries do not add to the load.',
-    'Show your users a clear message rather than failing silently, and fail over to another provider if your application can.',
+    'Show your users a clear message rather than failing silently, and fail over to another provider if your ' +
+      'application can.',
   ],
   partly: (name) => [
     `Retry failed requests with exponential backoff and jitter; most requests to ${name} may still succeed.`,
-    'Check whether the affected components are the ones you use, and route around them (another model or endpoint) if you can.',
+    'Check whether the affected components are the ones you use, and route around them (another model or ' +
+      'endpoint) if you can.',
     'Keep timeouts generous and prefer streaming for long generations while the service is degraded.',
   ],
   no: (name) => [
-    `If your calls to ${name} fail anyway, the cause is most likely on your side: paste the error into our diagnosis, or open the page of your error below.`,
-    `Try the smallest possible request (listing models) from the same machine, to tell an account or code problem from a network one.`,
+    `If your calls to ${name} fail anyway, the cause is most likely on your side: paste the error into our ` +
+      `diagnosis, or open the page of your error below.`,
+    `Try the smallest possible request (listing models) from the same machine, to tell an account or code ` +
+      `problem from a network one.`,
   ],
   unknown: (name) => [
     `Open ${name}'s own status page and try the smallest possible request (listing models) yourself.`,
@@ -72,7 +77,8 @@ export function isItDownView(data: ProviderData, all: readonly ProviderData[], c
         ? `${p.name}'s status page has not been read yet, so we cannot list affected components.`
         : `${p.name} has no official status page that lists components.`
       : affected.length === 0
-        ? `${p.name}'s status page lists no API component in trouble${official.state === 'fresh' ? '' : ` (as last read ${readAt?.ago ?? 'earlier'})`}.`
+        ? `${p.name}'s status page lists no API component in ` +
+          `trouble${official.state === 'fresh' ? '' : ` (as last read ${readAt?.ago ?? 'earlier'})`}.`
         : official.state === 'fresh'
           ? `As ${p.name}'s status page lists them now.`
           : `As ${p.name}'s status page last showed them, ${readAt?.ago ?? 'earlier'}.`;

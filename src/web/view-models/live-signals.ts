@@ -31,7 +31,10 @@ export function describeProbeSetup(provider: Provider, intervalMs: number): stri
   if (!probe)
     return `We do not probe ${provider.name}'s API: it has no public endpoint we can call without a real account.`;
   const statuses = probe.expect.statuses.join(' or ');
-  return `Every ${formatDuration(intervalMs)} we call ${probe.method} ${probe.url} with a deliberately invalid key; a quick ${statuses} rejection in ${provider.name}'s usual format means its authentication layer is up.`;
+  return (
+    `Every ${formatDuration(intervalMs)} we call ${probe.method} ${probe.url} with a deliberately invalid ` +
+    `key; a quick ${statuses} rejection in ${provider.name}'s usual format means its authentication layer is up.`
+  );
 }
 
 /** A short name for what the probe reading says now. */
@@ -58,7 +61,9 @@ function stateNote(reading: SignalReading): string | null {
   return notes.length > 0 ? notes.join(' ') : null;
 }
 
-/** "DNS 12 ms · connect 30 ms · TLS 41 ms · first byte 180 ms"; null when no phase is known (a reused connection). */
+/**
+ * "DNS 12 ms · connect 30 ms · TLS 41 ms · first byte 180 ms"; null when no phase is known (a reused connection).
+ */
 export function phasesText(row: Pick<ProbeResultRow, 'dnsMs' | 'connectMs' | 'tlsMs' | 'ttfbMs'>): string | null {
   const phases = [
     ['DNS', row.dnsMs],
@@ -80,7 +85,8 @@ function latencyText(last: ProbeResultRow, data: ProviderData): string {
       : `no answer to time on the last probe; ${usual}`;
   const rule = b.trusted
     ? `answers slower than ${formatMs(b.slowAboveMs)} count as slow`
-    : `until ${BASELINE_MIN_SAMPLES} normal answers set the usual (${b.samples} so far), only answers slower than ${formatMs(SLOW_WITHOUT_BASELINE_MS)} count as slow`;
+    : `until ${BASELINE_MIN_SAMPLES} normal answers set the usual (${b.samples} so far), only answers slower ` +
+      `than ${formatMs(SLOW_WITHOUT_BASELINE_MS)} count as slow`;
   return `${now}; ${rule}.`;
 }
 

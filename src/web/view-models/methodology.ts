@@ -1,4 +1,5 @@
-// View model of `/methodology`: how a status, a verdict and a diagnosis are decided, written from the constants the code uses.
+// View model of `/methodology`: how a status, a verdict and a diagnosis are decided, written from the constants the
+// code uses.
 import type { Crumb } from '../structured-data.ts';
 import type { Catalog } from '../../catalog/load.ts';
 import type { Config } from '../../config.ts';
@@ -92,30 +93,53 @@ export function methodologyView(config: Config, catalog: Catalog): MethodologyVi
     ],
     title: 'How we decide a status: methodology',
     description:
-      'How the status of each AI API provider, the verdict on each error and the diagnosis of a pasted error are decided, with the exact intervals and thresholds the site uses.',
+      'How the status of each AI API provider, the verdict on each error and the diagnosis of a pasted error ' +
+      'are decided, with the exact intervals and thresholds the site uses.',
     sections: [
       section('signals', 'Three signals, each with its age', [
-        `Official: we read each provider's own status page every ${poll} and keep its components, incidents and maintenances. A component's level changes only after ${COMPONENT_CONFIRM_POLLS} polls in a row agree, so one odd reading does not flip the page.`,
-        `Live probe: every ${probe} we call the provider's API with a deliberately invalid key. A quick, well-formed rejection in the provider's usual format means its API is up and checking keys. No real key is ever used.`,
-        `Community: visitors report what fails for them. Reports are counted in ${formatDuration(COMMUNITY_BUCKET_MS)} buckets and compared with the same time of day over the previous ${COMMUNITY_BASELINE_DAYS} days.`,
+        `Official: we read each provider's own status page every ${poll} and keep its components, incidents ` +
+          `and maintenances. A component's level changes only after ${COMPONENT_CONFIRM_POLLS} polls in a row ` +
+          `agree, so one odd reading does not flip the page.`,
+        `Live probe: every ${probe} we call the provider's API with a deliberately invalid key. A quick, ` +
+          `well-formed rejection in the provider's usual format means its API is up and checking keys. No real ` +
+          `key is ever used.`,
+        `Community: visitors report what fails for them. Reports are counted in ` +
+          `${formatDuration(COMMUNITY_BUCKET_MS)} buckets and compared with the same time of day over the ` +
+          `previous ${COMMUNITY_BASELINE_DAYS} days.`,
       ]),
       section('freshness', 'Fresh or stale', [
-        `A signal is fresh while its last successful reading is younger than ${STALE_AFTER_INTERVALS} of its intervals: ${formatDuration(staleAfterMs(config.pollIntervalMs))} for the status page, ${formatDuration(staleAfterMs(config.probeIntervalMs))} for the probe. A stale signal is shown with its age but never decides the status.`,
-        'When no signal is fresh, the status is Unknown, and the page says what we last saw and when. A provider without an official status page says so; it is never shown as Operational on that account.',
+        `A signal is fresh while its last successful reading is younger than ${STALE_AFTER_INTERVALS} of its ` +
+          `intervals: ${formatDuration(staleAfterMs(config.pollIntervalMs))} for the status page, ` +
+          `${formatDuration(staleAfterMs(config.probeIntervalMs))} for the probe. A stale signal is shown with ` +
+          `its age but never decides the status.`,
+        'When no signal is fresh, the status is Unknown, and the page says what we last saw and when. A ' +
+          'provider without an official status page says so; it is never shown as Operational on that account.',
       ]),
       section(
         'headline',
         'The status',
         [
-          'The status is the worst level that a fresh signal supports, and it always lists the reasons behind it: which signal, what it saw and when.',
-          'It is the status of the API. Each component of a status page serves either the API or a product (apps, web chat, console, login); a product in trouble is shown beside the status, under products, and never moves it.',
-          'Operational needs at least one fresh signal that can prove health (the status page or the probe) and every fresh signal healthy. Silence in community reports proves nothing.',
+          'The status is the worst level that a fresh signal supports, and it always lists the reasons behind ' +
+            'it: which signal, what it saw and when.',
+          'It is the status of the API. Each component of a status page serves either the API or a product ' +
+            '(apps, web chat, console, login); a product in trouble is shown beside the status, under products, ' +
+            'and never moves it.',
+          'Operational needs at least one fresh signal that can prove health (the status page or the probe) ' +
+            'and every fresh signal healthy. Silence in community reports proves nothing.',
         ],
         [
-          `Status page: the worst API component or open incident on the API. One API component in Major Outage among several is a Partial Outage; only every API component down makes it a Major Outage.`,
-          `Probe: ${PROBE_FAILURES_TO_CONFIRM} failed probes in a row (errors, timeouts, wrong answers) make a Partial Outage; ${PROBE_SLOW_TO_CONFIRM} slow answers in a row make it Degraded; ${PROBE_SUCCESSES_TO_CLEAR} normal answers in a row clear it.`,
-          `Community: a spike needs at least ${COMMUNITY_SPIKE_MIN_REPORTS} reports from different people in the last ${formatDuration(COMMUNITY_WINDOW_MS)} and ${COMMUNITY_SPIKE_MULTIPLE} times the usual level (the usual level never counts as less than ${COMMUNITY_BASELINE_FLOOR}). Reports alone raise the status to Degraded at most.`,
-          `Our own faults are not the provider's: when at least ${LOCAL_FAULT_MIN_PROVIDERS} providers and ${percent(LOCAL_FAULT_SHARE)} of those probed fail the same network way at once, we suspend the probe signal instead of declaring outages.`,
+          `Status page: the worst API component or open incident on the API. One API component in Major Outage ` +
+            `among several is a Partial Outage; only every API component down makes it a Major Outage.`,
+          `Probe: ${PROBE_FAILURES_TO_CONFIRM} failed probes in a row (errors, timeouts, wrong answers) make a ` +
+            `Partial Outage; ${PROBE_SLOW_TO_CONFIRM} slow answers in a row make it Degraded; ` +
+            `${PROBE_SUCCESSES_TO_CLEAR} normal answers in a row clear it.`,
+          `Community: a spike needs at least ${COMMUNITY_SPIKE_MIN_REPORTS} reports from different people in ` +
+            `the last ${formatDuration(COMMUNITY_WINDOW_MS)} and ${COMMUNITY_SPIKE_MULTIPLE} times the usual ` +
+            `level (the usual level never counts as less than ${COMMUNITY_BASELINE_FLOOR}). Reports alone raise ` +
+            `the status to Degraded at most.`,
+          `Our own faults are not the provider's: when at least ${LOCAL_FAULT_MIN_PROVIDERS} providers and ` +
+            `${percent(LOCAL_FAULT_SHARE)} of those probed fail the same network way at once, we suspend the ` +
+            `probe signal instead of declaring outages.`,
         ],
         impacts,
       ),
@@ -123,9 +147,16 @@ export function methodologyView(config: Config, catalog: Catalog): MethodologyVi
         'verdict',
         'Your side or theirs: the verdict on an error page',
         [
-          'Each error page weighs the evidence that matters for that error: a failing probe, an incident or a component in trouble on the API (for errors usually on your side, only when its words concern this error), and a spike of community reports in its category. Products never count.',
-          'For the authentication error, a probe whose latest invalid key got the normal rejection outweighs an incident that concerns it only by its words.',
-          'Such evidence makes the verdict "Likely on the provider\'s side" when the API is at least partly down; otherwise it is "Inconclusive", so the verdict, "Will waiting help?" and "Is it down?" never contradict each other. For errors that are usually yours, a fresh status page with no related incident on the API, or a probe that gets its normal answer, makes it "Likely on your side". Without fresh evidence the verdict is "Inconclusive" and says why.',
+          'Each error page weighs the evidence that matters for that error: a failing probe, an incident or a ' +
+            'component in trouble on the API (for errors usually on your side, only when its words concern this ' +
+            'error), and a spike of community reports in its category. Products never count.',
+          'For the authentication error, a probe whose latest invalid key got the normal rejection outweighs ' +
+            'an incident that concerns it only by its words.',
+          'Such evidence makes the verdict "Likely on the provider\'s side" when the API is at least partly ' +
+            'down; otherwise it is "Inconclusive", so the verdict, "Will waiting help?" and "Is it down?" never ' +
+            'contradict each other. For errors that are usually yours, a fresh status page with no related ' +
+            'incident on the API, or a probe that gets its normal answer, makes it "Likely on your side". ' +
+            'Without fresh evidence the verdict is "Inconclusive" and says why.',
         ],
         [],
         errorTypes,
@@ -134,7 +165,8 @@ export function methodologyView(config: Config, catalog: Catalog): MethodologyVi
         'is-it-down',
         'Is it down?',
         [
-          'The answer on each "Is it down?" page comes from the same status: never No without a fresh healthy signal, never Yes without evidence from a fresh signal.',
+          'The answer on each "Is it down?" page comes from the same status: never No without a fresh healthy ' +
+            'signal, never Yes without evidence from a fresh signal.',
         ],
         [],
         answers,
@@ -143,13 +175,21 @@ export function methodologyView(config: Config, catalog: Catalog): MethodologyVi
         'diagnose',
         'Paste-your-error diagnosis',
         [
-          `The diagnosis reads up to ${MAX_PASTE_CHARS.toLocaleString('en-US')} characters. Before anything else, every part that looks like a secret is replaced with [redacted]; the key prefixes ${KEY_PREFIXES.map((k) => `${k}…`).join(', ')} are kept because they are no secret and tell the provider.`,
-          "The text is then compared with every signature in our error catalog: HTTP statuses, error codes and types, each provider's exact wording and its SDKs' exception names. Matches are ranked by how much evidence they share with the text, and each one lists why. Nothing pasted is stored or logged, and the answer is never cached.",
+          `The diagnosis reads up to ${MAX_PASTE_CHARS.toLocaleString('en-US')} characters. Before anything ` +
+            `else, every part that looks like a secret is replaced with [redacted]; the key prefixes ` +
+            `${KEY_PREFIXES.map((k) => `${k}…`).join(', ')} are kept because they are no secret and tell the ` +
+            `provider.`,
+          'The text is then compared with every signature in our error catalog: HTTP statuses, error codes and ' +
+            "types, each provider's exact wording and its SDKs' exception names. Matches are ranked by how much " +
+            'evidence they share with the text, and each one lists why. Nothing pasted is stored or logged, and ' +
+            'the answer is never cached.',
         ],
         REDACTION_RULES.map((r) => `Redacted: ${r.kind}`),
       ),
       section('pages', 'Pages and data', [
-        `Pages show incidents of the last ${formatDuration(INCIDENT_WINDOW_MS)} and probe results of the last ${formatDuration(PROBE_WINDOW_MS)}. A page is rendered again whenever its data changes, and at least every ${formatDuration(PAGE_REFRESH_MS)} so that ages stay true.`,
+        `Pages show incidents of the last ${formatDuration(INCIDENT_WINDOW_MS)} and probe results of the last ` +
+          `${formatDuration(PROBE_WINDOW_MS)}. A page is rendered again whenever its data changes, and at least ` +
+          `every ${formatDuration(PAGE_REFRESH_MS)} so that ages stay true.`,
         `Community report categories: ${Object.values(REPORT_CATEGORY_LABELS).join(', ')}.`,
       ]),
     ],

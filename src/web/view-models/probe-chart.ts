@@ -88,21 +88,25 @@ function summarise(
   for (const s of failed) counts.set(failureWord(s), (counts.get(failureWord(s)) ?? 0) + 1);
   const percent = ((100 * answered.length) / samples.length).toFixed(answered.length === samples.length ? 0 : 1);
   const parts = [
-    `Last ${hours}: ${samples.length} probe${samples.length === 1 ? '' : 's'}, ${answered.length} answered as expected (${percent}%)${slow > 0 ? `, ${slow} of them slowly` : ''}.`,
+    `Last ${hours}: ${samples.length} probe${samples.length === 1 ? '' : 's'}, ${answered.length} answered as ` +
+      `expected (${percent}%)${slow > 0 ? `, ${slow} of them slowly` : ''}.`,
     failed.length > 0
-      ? `${failed.length} failed: ${[...counts].map(([word, n]) => `${n} × ${word}`).join(', ')}; the last at ${clock(failed.at(-1)!.at)}.`
+      ? `${failed.length} failed: ${[...counts].map(([word, n]) => `${n} × ${word}`).join(', ')}; the last at ` +
+        `${clock(failed.at(-1)!.at)}.`
       : 'None failed.',
   ];
   const latencies = answered.map((s) => s.latencyMs).filter((l): l is number => l !== null);
   if (latencies.length > 0)
     parts.push(
-      `Usual latency ${baseline.medianMs !== null ? formatMs(baseline.medianMs) : 'not known yet'}, highest ${formatMs(Math.max(...latencies))}.`,
+      `Usual latency ${baseline.medianMs !== null ? formatMs(baseline.medianMs) : 'not known yet'}, highest ` +
+        `${formatMs(Math.max(...latencies))}.`,
     );
   const missing = gaps.reduce((sum, g) => sum + g.to - g.from, 0);
   if (gaps.length > 0) {
     const longest = gaps.reduce((a, b) => (b.to - b.from > a.to - a.from ? b : a));
     parts.push(
-      `No results for ${formatDuration(missing)} in all; the longest gap from ${clock(longest.from)} to ${clock(longest.to)}.`,
+      `No results for ${formatDuration(missing)} in all; the longest gap from ${clock(longest.from)} to ` +
+        `${clock(longest.to)}.`,
     );
   }
   return parts.join(' ');

@@ -51,11 +51,21 @@ export function safeHref(url: string | null | undefined): string | undefined {
 /** The plain text of segments, backticks dropped (for meta data and JSON-LD). */
 export const segmentsText = (segments: readonly Segment[]): string => segments.map((s) => s.text).join('');
 
-/** Text without the characters XML 1.0 forbids (controls, lone surrogates), so hostile input cannot break a feed or badge. */
+/**
+ * Text without the characters XML 1.0 forbids (controls, lone surrogates), so hostile input cannot break a feed or
+ * badge.
+ */
 export function xmlSafe(text: string): string {
   return text.replace(
-    // eslint-disable-next-line no-control-regex -- matching control characters is the point
-    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    new RegExp(
+      [
+        // eslint-disable-next-line no-control-regex -- matching control characters is the point
+        /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.source,
+        /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.source,
+        /(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.source,
+      ].join('|'),
+      'g',
+    ),
     '',
   );
 }
