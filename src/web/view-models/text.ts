@@ -51,23 +51,22 @@ export function safeHref(url: string | null | undefined): string | undefined {
 /** The plain text of segments, backticks dropped (for meta data and JSON-LD). */
 export const segmentsText = (segments: readonly Segment[]): string => segments.map((s) => s.text).join('');
 
+const XML_FORBIDDEN = new RegExp(
+  [
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.source,
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.source,
+    /(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.source,
+  ].join('|'),
+  'g',
+);
+
 /**
  * Text without the characters XML 1.0 forbids (controls, lone surrogates), so hostile input cannot break a feed or
  * badge.
  */
 export function xmlSafe(text: string): string {
-  return text.replace(
-    new RegExp(
-      [
-        // eslint-disable-next-line no-control-regex -- matching control characters is the point
-        /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.source,
-        /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.source,
-        /(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.source,
-      ].join('|'),
-      'g',
-    ),
-    '',
-  );
+  return text.replace(XML_FORBIDDEN, '');
 }
 
 /** A URL path segment from a display name: "Claude API (api.anthropic.com)" → "claude-api-api-anthropic-com". */
