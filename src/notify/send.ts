@@ -1,6 +1,7 @@
 // Sending one delivery on its channel: webhooks, Slack and Discord through the HTTP door (its address policy,
 // deadline and size cap), e-mail through SMTP. Never throws; an outcome says what happened, without the target.
-import nodemailer, { type Transporter } from 'nodemailer';
+import type nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { StatusEvent } from '../domain.ts';
 import type { HttpDoor } from '../sources/http.ts';
 import type { DueDelivery } from '../store/deliveries.ts';
@@ -25,16 +26,19 @@ export type Sender = {
 export function createSmtpMailer(options: { url: string; from: string; deadlineMs: number }): Mailer & {
   close(): void;
 } {
-  const transport: Transporter = nodemailer.createTransport({
-    url: options.url,
-    connectionTimeout: options.deadlineMs,
-    greetingTimeout: options.deadlineMs,
-    socketTimeout: options.deadlineMs,
-  } as Parameters<typeof nodemailer.createTransport>[0]);
+  // nodemailer is loaded with the first mail: a site without e-mail subscribers never pays for it.
+  let transport: Transporter | null = null;
+  const transporter = async (): Promise<Transporter> =>
+    (transport ??= (await import('nodemailer')).default.createTransport({
+      url: options.url,
+      connectionTimeout: options.deadlineMs,
+      greetingTimeout: options.deadlineMs,
+      socketTimeout: options.deadlineMs,
+    } as Parameters<typeof nodemailer.createTransport>[0]));
   return {
     async send(to, mail, headers = {}) {
       try {
-        const info = (await transport.sendMail({ from: options.from, to, ...mail, headers })) as {
+        const info = (await (await transporter()).sendMail({ from: options.from, to, ...mail, headers })) as {
           rejected?: unknown[];
         };
         if (info.rejected && info.rejected.length > 0)
@@ -47,7 +51,7 @@ export function createSmtpMailer(options: { url: string; from: string; deadlineM
         return { ok: false, status: e.responseCode ?? null, error: `mail not sent: ${detail}`, retryAfterMs: null };
       }
     },
-    close: () => transport.close(),
+    close: () => transport?.close(),
   };
 }
 

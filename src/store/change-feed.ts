@@ -2,8 +2,8 @@
 // listens on a dedicated connection for the others', so every node's render cache learns of new data within a second.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import pg from 'pg';
-import type { Db } from './db.ts';
+import type pg from 'pg';
+import { loadPg, type Db } from './db.ts';
 import type { DataVersions } from './versions.ts';
 
 export const CHANGE_CHANNEL = 'status_changes';
@@ -88,7 +88,9 @@ export function createChangeFeed(options: {
   async function listen(): Promise<void> {
     retryTimer = null;
     if (closed) return;
-    const next = new pg.Client(settings);
+    const driver = await loadPg();
+    if (closed) return;
+    const next = new driver.Client(settings);
     client = next;
     next.on('error', retry);
     next.on('end', retry);

@@ -15,7 +15,7 @@ import {
   type SqliteDatabase,
   type Transaction,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -133,17 +133,25 @@ export function openSqlite(path: string): DatabaseHandle {
   };
 }
 
+/** The `pg` driver, loaded only by a node that runs on PostgreSQL (it costs start-up time and memory). */
+export const loadPg = async (): Promise<typeof pg> => (await import('pg')).default;
+
 /** PostgreSQL's BIGINT (epoch milliseconds, counts) arrives as text by default; every value here fits a double. */
-const types = {
+const typesOf = (driver: typeof pg): pg.CustomTypesConfig => ({
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC
+    oid === driver.types.builtins.INT8 || oid === driver.types.builtins.NUMERIC
       ? (value: string) => Number(value)
-      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
-};
+      : driver.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+});
 
 /** The connection settings every connection of this node uses (pool, job lock, change listener). */
-export function postgresConfig(url: string): pg.PoolConfig {
-  return { connectionString: url, types, application_name: 'ai-status', connectionTimeoutMillis: BUSY_TIMEOUT_MS };
+export function postgresConfig(url: string, driver: typeof pg): pg.PoolConfig {
+  return {
+    connectionString: url,
+    types: typesOf(driver),
+    application_name: 'ai-status',
+    connectionTimeoutMillis: BUSY_TIMEOUT_MS,
+  };
 }
 
 /**
@@ -178,8 +186,9 @@ export async function openPostgres(
   url: string,
   migrations: readonly Migration[] = MIGRATIONS,
 ): Promise<DatabaseHandle> {
-  const settings = postgresConfig(url);
-  const pool = new pg.Pool({ ...settings, max: POSTGRES_POOL_SIZE, idleTimeoutMillis: 30_000 });
+  const driver = await loadPg();
+  const settings = postgresConfig(url, driver);
+  const pool = new driver.Pool({ ...settings, max: POSTGRES_POOL_SIZE, idleTimeoutMillis: 30_000 });
   // An idle client losing its server emits on the pool; queries then fail and are answered, never crash the process.
   pool.on('error', () => {});
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: preparingStatements(pool) }) });

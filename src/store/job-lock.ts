@@ -1,7 +1,8 @@
 // The job lock: which node runs the schedules. On PostgreSQL a session advisory lock held on a dedicated connection
 // (released by the server the moment that connection dies, e.g. when its process is killed); on SQLite, one process
 // owns the file, so it always holds it.
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from './db.ts';
 
 /** Any constant unique to this program: the advisory lock that elects the node running the jobs. */
 export const JOB_LOCK_KEY = 7_201_302;
@@ -45,8 +46,9 @@ export function createPostgresJobLock(settings: pg.ClientConfig): JobLock {
     async acquire() {
       if (held && client) return true;
       try {
+        const driver = await loadPg();
         if (!client) {
-          const next = new pg.Client({ ...settings, query_timeout: LOCK_CHECK_TIMEOUT_MS });
+          const next = new driver.Client({ ...settings, query_timeout: LOCK_CHECK_TIMEOUT_MS });
           next.on('error', drop);
           next.on('end', drop);
           client = next;
