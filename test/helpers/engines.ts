@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { inject } from 'vitest';
 import type { Engine } from '../../src/store/db.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { freshSchema } from './postgres.ts';
@@ -20,6 +19,8 @@ export type TestDatabase = {
 
 export async function testDatabase(engine: Engine): Promise<TestDatabase> {
   if (engine === 'postgres') {
+    // Imported here, not at the top: benchmarks reuse these helpers outside vitest, on SQLite only.
+    const { inject } = await import('vitest');
     const schema = await freshSchema(inject('postgresUrl'));
     return { target: { databaseUrl: schema.url, databasePath: '' }, drop: schema.drop };
   }
