@@ -93,3 +93,11 @@ export async function startUpstream(routes: Record<string, Answer> = {}): Promis
       }),
   };
 }
+
+/** The recorded Anthropic summary with its API component at `status` and the page's indicator at `indicator`. */
+export function anthropicSummaryWith(status: string, indicator: string): string {
+  const doc = JSON.parse(fixture('statuspage-summary-anthropic.json'));
+  doc.components.find((c: { id: string }) => c.id === 'k8w3r06qmzrp').status = status;
+  doc.status.indicator = indicator;
+  return JSON.stringify(doc);
+}

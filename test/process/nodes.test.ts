@@ -7,19 +7,17 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freshDatabase } from '../helpers/postgres.ts';
 import { startServer, tempDir, type ServerProcess } from '../helpers/process.ts';
 import { tokenIn } from '../helpers/reports.ts';
-import { fixture, json, startUpstream, type Upstream } from '../helpers/upstream.ts';
+import {
+  anthropicSummaryWith as summaryWith,
+  fixture,
+  json,
+  startUpstream,
+  type Upstream,
+} from '../helpers/upstream.ts';
 
 const POLL_SECONDS = 2;
 const SUMMARY = '/api/v2/summary.json';
-const API_COMPONENT = 'k8w3r06qmzrp';
 const healthy = fixture('statuspage-summary-anthropic.json');
-
-function summaryWith(status: string, indicator: string): string {
-  const doc = JSON.parse(healthy);
-  doc.components.find((c: { id: string }) => c.id === API_COMPONENT).status = status;
-  doc.status.indicator = indicator;
-  return JSON.stringify(doc);
-}
 
 /** Resolves once `check` holds, polling every 50 ms; fails after `timeoutMs`. */
 async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {

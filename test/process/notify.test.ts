@@ -8,18 +8,16 @@ import type { StatusEvent } from '../../src/domain.ts';
 import { verifySignature } from '../../src/notify/signature.ts';
 import { startServer, tempDir, type ServerProcess } from '../helpers/process.ts';
 import { startMailbox, startReceiver, type Mailbox, type Receiver } from '../helpers/receivers.ts';
-import { fixture, json, startUpstream, type Upstream } from '../helpers/upstream.ts';
+import {
+  anthropicSummaryWith as summaryWith,
+  fixture,
+  json,
+  startUpstream,
+  type Upstream,
+} from '../helpers/upstream.ts';
 
 const SUMMARY = '/api/v2/summary.json';
-const API_COMPONENT = 'k8w3r06qmzrp';
 const healthy = fixture('statuspage-summary-anthropic.json');
-
-function summaryWith(status: string, indicator: string): string {
-  const doc = JSON.parse(healthy);
-  doc.components.find((c: { id: string }) => c.id === API_COMPONENT).status = status;
-  doc.status.indicator = indicator;
-  return JSON.stringify(doc);
-}
 
 let dir: string;
 let upstream: Upstream;
