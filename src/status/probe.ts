@@ -32,8 +32,14 @@ const kindOf = (outcome: ProbeOutcome): Kind =>
         ? 'odd'
         : 'fail';
 
-/** Runs the confirm-before-changing state machine over samples, oldest first; unexpected bodies are skipped. */
-export function dampProbes(samples: readonly ProbeSample[]): ProbeTrend {
+/** A trend change seen while damping: the new trend, the attempt that confirmed it, and the run behind it. */
+type TrendChange = { previous: ProbeTrend; next: ProbeTrend; at: number; answeredFrom: number };
+
+/**
+ * Runs the confirm-before-changing state machine over samples, oldest first; unexpected bodies are skipped. Each
+ * change is reported with `answeredFrom`, the first attempt of the current run of answers.
+ */
+function damp(samples: readonly ProbeSample[], onChange?: (change: TrendChange) => void): ProbeTrend {
   let trend: ProbeTrend = { state: 'healthy', since: null };
   let fails = 0;
   let bad = 0;
@@ -41,6 +47,7 @@ export function dampProbes(samples: readonly ProbeSample[]): ProbeTrend {
   let oks = 0;
   let failStart = 0;
   let badStart = 0;
+  let answerStart = 0;
   for (const s of samples) {
     const kind = kindOf(s.outcome);
     if (kind === 'odd') continue;
@@ -50,6 +57,7 @@ export function dampProbes(samples: readonly ProbeSample[]): ProbeTrend {
       answers = 0;
       oks = 0;
     } else {
+      if (answers === 0) answerStart = s.at;
       fails = 0;
       answers += 1;
       oks = kind === 'ok' ? oks + 1 : 0;
@@ -59,14 +67,44 @@ export function dampProbes(samples: readonly ProbeSample[]): ProbeTrend {
       if (bad === 0) badStart = s.at;
       bad += 1;
     }
+    const previous = trend;
     if (trend.state !== 'failing' && fails >= PROBE_FAILURES_TO_CONFIRM) trend = { state: 'failing', since: failStart };
     else if (trend.state === 'failing' && answers >= PROBE_SUCCESSES_TO_CLEAR) {
       trend = oks >= PROBE_SUCCESSES_TO_CLEAR ? { state: 'healthy', since: s.at } : { state: 'slow', since: badStart };
     } else if (trend.state === 'healthy' && bad >= PROBE_SLOW_TO_CONFIRM) trend = { state: 'slow', since: badStart };
     else if (trend.state === 'slow' && oks >= PROBE_SUCCESSES_TO_CLEAR) trend = { state: 'healthy', since: s.at };
+    if (trend !== previous) onChange?.({ previous, next: trend, at: s.at, answeredFrom: answerStart });
   }
   return trend;
 }
+
+/** The damped trend of the samples, oldest first. */
+export const dampProbes = (samples: readonly ProbeSample[]): ProbeTrend => damp(samples);
+
+/**
+ * A run of failures the damping confirmed: from its first failed attempt (`startAt`) to the first answer of the run
+ * that cleared it (`endAt`); `confirmedAt` and `clearedAt` are the attempts that decided each. Open while `endAt` is
+ * null.
+ */
+export type FailingEpisode = { startAt: number; confirmedAt: number; endAt: number | null; clearedAt: number | null };
+
+/** Every confirmed failing run in the samples (oldest first), as the damping saw them. */
+export function failingEpisodes(samples: readonly ProbeSample[]): FailingEpisode[] {
+  const episodes: FailingEpisode[] = [];
+  damp(samples, ({ previous, next, at, answeredFrom }) => {
+    if (next.state === 'failing') {
+      episodes.push({ startAt: next.since ?? at, confirmedAt: at, endAt: null, clearedAt: null });
+    } else if (previous.state === 'failing') {
+      const open = episodes.at(-1)!;
+      open.endAt = answeredFrom;
+      open.clearedAt = at;
+    }
+  });
+  return episodes;
+}
+
+/** Whether the outcome counts as a failure towards an outage (unexpected bodies and slow answers do not). */
+export const isProbeFailure = (outcome: ProbeOutcome): boolean => kindOf(outcome) === 'fail';
 
 export type LocalFault = { outcome: ProbeOutcome; since: number; affected: number; probed: number };
 

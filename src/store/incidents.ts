@@ -23,6 +23,17 @@ export type IncidentRow = Omit<SnapshotIncident, 'updates' | 'unlistedAt'> & {
   updates: IncidentUpdateRow[];
 };
 
+/** An incident's span and first post, for measuring acknowledgement lags. */
+export type TimelineIncident = {
+  id: number;
+  providerSlug: string;
+  origin: IncidentOrigin;
+  startedAt: number;
+  /** Null while open. */
+  endAt: number | null;
+  firstUpdateAt: number | null;
+};
+
 type Row = Omit<IncidentRow, 'updates' | 'components'>;
 
 const COLUMNS = sql`id, origin, kind, source_key AS "key", title, state, raw_state AS "rawState", impact,
@@ -153,6 +164,33 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
       });
       if (changed) versions.bump(slug);
       return changed;
+    },
+    /** Every open detected incident, of all providers: what the detection job continues or closes. */
+    async openDetected(): Promise<{ providerSlug: string; key: string; startedAt: number }[]> {
+      const { rows } = await sql<{ providerSlug: string; key: string; startedAt: number }>`
+        SELECT provider_slug AS "providerSlug", source_key AS "key", started_at AS "startedAt" FROM incidents
+        WHERE origin = 'detected' AND state NOT IN ${CLOSED} AND unlisted_at IS NULL
+        ORDER BY provider_slug, started_at`.execute(db);
+      return rows;
+    },
+    /** Incidents (not maintenances) of every provider that ended at or after `sinceAt` or are open, oldest first. */
+    async timeline(sinceAt: number): Promise<TimelineIncident[]> {
+      // A closed incident without an end time ends with its last update (or its start).
+      const { rows } = await sql<TimelineIncident>`
+        SELECT id, "providerSlug", origin, "startedAt", "firstUpdateAt",
+          COALESCE("resolvedAt", "unlistedAt", CASE WHEN state IN ${CLOSED} THEN COALESCE("lastUpdateAt", "startedAt")
+            END) AS "endAt"
+        FROM (
+          SELECT i.id, i.provider_slug AS "providerSlug", i.origin, i.state, i.started_at AS "startedAt",
+            i.resolved_at AS "resolvedAt", i.unlisted_at AS "unlistedAt",
+            (SELECT MIN(u.at) FROM incident_updates u WHERE u.incident_id = i.id) AS "firstUpdateAt",
+            (SELECT MAX(u.at) FROM incident_updates u WHERE u.incident_id = i.id) AS "lastUpdateAt"
+          FROM incidents i WHERE i.kind = 'incident'
+        ) spans
+        WHERE COALESCE("resolvedAt", "unlistedAt", "lastUpdateAt", "startedAt") >= ${sinceAt}
+          OR ("resolvedAt" IS NULL AND "unlistedAt" IS NULL AND state NOT IN ${CLOSED})
+        ORDER BY "startedAt", id`.execute(db);
+      return rows;
     },
     /** Incidents and maintenances that started, ended or are scheduled within the window, or are still open. */
     async listRecent(slug: string, sinceAt: number): Promise<IncidentRow[]> {

@@ -1,0 +1,86 @@
+// The detection job (run by the node holding the job lock, after each probe cycle and every minute): opens and
+// closes each provider's detected incidents as status/detection.ts decides from the stored signals. Idempotent: a
+// run over the same data changes nothing, and a restart continues the open incidents.
+import type { Catalog } from '../catalog/load.ts';
+import type { CommunityView } from '../status/community.ts';
+import { causeOfKey, detectIncidents, localFaultTimeline, type OpenDetected } from '../status/detection.ts';
+import type { ProbeSample } from '../status/probe.ts';
+import type { Store } from '../store/index.ts';
+import { HOUR_MS, MINUTE_MS } from '../time.ts';
+import type { JobLog } from './scheduler.ts';
+
+/** Probe results read when no probe incident is open: far more than confirming and clearing take. */
+export const DETECTION_LOOKBACK_MS = 6 * HOUR_MS;
+/** The job also runs this often without a probe cycle: community spikes start and end at any time. */
+export const DETECTION_INTERVAL_MS = MINUTE_MS;
+
+export type DetectDeps = {
+  store: Store;
+  catalog: Catalog;
+  probeIntervalMs: number;
+  /** The community signal of a provider now, as the assessment reads it. */
+  community: (slug: string, now: number) => Promise<CommunityView | undefined>;
+  now: () => number;
+  log?: JobLog;
+};
+
+export function createDetector(deps: DetectDeps) {
+  const { store, catalog } = deps;
+  let running: Promise<unknown> = Promise.resolve();
+
+  /** One pass over every provider; returns how many incidents were opened or closed. */
+  async function pass(): Promise<number> {
+    const now = deps.now();
+    const open = new Map<string, OpenDetected[]>();
+    for (const row of await store.incidents.openDetected()) {
+      open.set(row.providerSlug, [...(open.get(row.providerSlug) ?? []), row]);
+    }
+    const samples = new Map<string, ProbeSample[]>();
+    for (const provider of catalog.providers) {
+      if (!provider.probe) continue;
+      const probeStarts = (open.get(provider.slug) ?? [])
+        .filter((o) => causeOfKey(o.key) === 'probe')
+        .map((o) => o.startedAt);
+      samples.set(
+        provider.slug,
+        await store.probes.since(provider.slug, Math.min(now - DETECTION_LOOKBACK_MS, ...probeStarts)),
+      );
+    }
+    const localFaultAt = localFaultTimeline([...samples.values()], deps.probeIntervalMs);
+    let changed = 0;
+    for (const provider of catalog.providers) {
+      try {
+        const community = await deps.community(provider.slug, now);
+        if (!community) continue;
+        const detection = detectIncidents({
+          samples: samples.get(provider.slug) ?? [],
+          localFaultAt,
+          community,
+          open: open.get(provider.slug) ?? [],
+          now,
+        });
+        for (const change of detection.changes) {
+          await store.incidents.upsert(provider.slug, 'detected', [change.incident], now);
+          deps.log?.debug(
+            { provider: provider.slug, cause: change.cause, startedAt: change.incident.startedAt },
+            change.action === 'open' ? 'detected incident opened' : 'detected incident closed',
+          );
+        }
+        changed += detection.changes.length;
+      } catch (err) {
+        deps.log?.warn({ err, provider: provider.slug }, 'detecting incidents failed');
+      }
+    }
+    return changed;
+  }
+
+  return {
+    /** Runs a pass after any running one (passes never overlap); resolves with the incidents opened or closed. */
+    run(): Promise<number> {
+      const next = running.then(pass);
+      running = next.catch(() => undefined);
+      return next;
+    },
+  };
+}
+export type Detector = ReturnType<typeof createDetector>;

@@ -1,0 +1,228 @@
+// Incidents we detect: when our own signals confirm trouble (the damped probes, a community spike) and when it
+// clears, as incidents of origin `detected`. Pure: the detection job reads the store and applies the result.
+import type { Impact, SnapshotIncident, SnapshotUpdate } from '../domain.ts';
+import { formatUtc } from '../time.ts';
+import { bucketOf, communityWindowStart, type CommunityView } from './community.ts';
+import {
+  describeProbe,
+  detectLocalFault,
+  failingEpisodes,
+  isProbeFailure,
+  PROBE_FAILURES_TO_CONFIRM,
+  PROBE_SUCCESSES_TO_CLEAR,
+  type FailingEpisode,
+  type LocalFault,
+  type ProbeSample,
+} from './probe.ts';
+
+/** What made us open a detected incident. */
+export const DETECTION_CAUSES = ['probe', 'community'] as const;
+export type DetectionCause = (typeof DETECTION_CAUSES)[number];
+
+const TITLES: Record<DetectionCause, string> = {
+  probe: 'The API fails our live probes',
+  community: 'Users report problems with the API',
+};
+/** A confirmed probe failure is an outage of the API; a community spike alone is a degradation at most. */
+const IMPACT_OF: Record<DetectionCause, Impact> = { probe: 'major', community: 'minor' };
+
+/** A detected incident's key: its cause and its start, so every run of the job finds the same incident again. */
+export const detectedKey = (cause: DetectionCause, startAt: number): string => `${cause}:${startAt}`;
+
+export function causeOfKey(key: string): DetectionCause | null {
+  const cause = key.slice(0, key.indexOf(':'));
+  return (DETECTION_CAUSES as readonly string[]).includes(cause) ? (cause as DetectionCause) : null;
+}
+
+/** A detected incident of this provider that is still open, as stored. */
+export type OpenDetected = { key: string; startedAt: number };
+
+export type DetectionInput = {
+  /** Probe results, oldest first, from the start of the earliest open probe incident (or a day) until now. */
+  samples: readonly ProbeSample[];
+  /** Our own fault at the time of an attempt (most providers failing the same network way), if any. */
+  localFaultAt: (at: number) => LocalFault | null;
+  community: CommunityView;
+  open: readonly OpenDetected[];
+  now: number;
+};
+
+/** An incident to record (opened, or closed with its end), and why. */
+export type DetectionChange = { action: 'open' | 'close'; cause: DetectionCause; incident: SnapshotIncident };
+
+/** The changes to record, and a reason for every decision, including the decisions to change nothing. */
+export type Detection = { changes: DetectionChange[]; reasons: string[] };
+
+function incident(
+  cause: DetectionCause,
+  startAt: number,
+  update: SnapshotUpdate,
+  resolvedAt: number | null,
+): SnapshotIncident {
+  return {
+    key: detectedKey(cause, startAt),
+    kind: 'incident',
+    title: TITLES[cause],
+    state: resolvedAt === null ? 'investigating' : 'resolved',
+    rawState: null,
+    impact: IMPACT_OF[cause],
+    rawImpact: null,
+    url: null,
+    startedAt: startAt,
+    resolvedAt,
+    scheduledFor: null,
+    scheduledUntil: null,
+    updates: [update],
+    components: [],
+  };
+}
+
+/** "answered with an unexpected status (HTTP 500) ×3, did not answer in time ×1", most frequent first. */
+export function tallyFailures(samples: readonly ProbeSample[]): string {
+  const counts = new Map<string, number>();
+  for (const s of samples) {
+    const what = describeProbe({ ...s, latencyMs: null });
+    counts.set(what, (counts.get(what) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([what, count]) => `${what} ×${count}`)
+    .join(', ');
+}
+
+const failuresIn = (samples: readonly ProbeSample[], from: number, before: number) =>
+  samples.filter((s) => s.at >= from && s.at < before && isProbeFailure(s.outcome));
+
+function openProbe(e: FailingEpisode, samples: readonly ProbeSample[]): DetectionChange {
+  const confirming = failuresIn(samples, e.startAt, e.confirmedAt + 1);
+  const body =
+    `${confirming.length} of our live probes in a row failed from ${formatUtc(e.startAt)}: ` +
+    `the API ${tallyFailures(confirming)}. We call it an incident after ${PROBE_FAILURES_TO_CONFIRM} failures ` +
+    `and end it after ${PROBE_SUCCESSES_TO_CLEAR} normal answers.`;
+  return {
+    action: 'open',
+    cause: 'probe',
+    incident: incident(
+      'probe',
+      e.startAt,
+      { key: 'opened', state: 'investigating', rawState: null, body, at: e.confirmedAt },
+      null,
+    ),
+  };
+}
+
+function closeProbe(e: FailingEpisode & { endAt: number; clearedAt: number }, samples: readonly ProbeSample[]) {
+  const failed = failuresIn(samples, e.startAt, e.endAt);
+  const body =
+    `The API answers our probes normally again from ${formatUtc(e.endAt)}, confirmed by ` +
+    `${PROBE_SUCCESSES_TO_CLEAR} answers in a row. ${failed.length} probes failed during the incident: the API ` +
+    `${tallyFailures(failed)}.`;
+  const update: SnapshotUpdate = { key: 'resolved', state: 'resolved', rawState: null, body, at: e.clearedAt };
+  return { action: 'close' as const, cause: 'probe' as const, incident: incident('probe', e.startAt, update, e.endAt) };
+}
+
+/** The probe cause: open on a confirmed failing run that is not our own fault, close when the damping clears it. */
+function detectProbe(input: DetectionInput): Detection {
+  const { samples, localFaultAt } = input;
+  const episodes = failingEpisodes(samples);
+  const changes: DetectionChange[] = [];
+  const reasons: string[] = [];
+  const handled = new Set<FailingEpisode>();
+  let stillOpen = false;
+  for (const o of input.open.filter((x) => causeOfKey(x.key) === 'probe')) {
+    const e = episodes.find((x) => x.startAt === o.startedAt) ?? episodes.find((x) => x.startAt > o.startedAt);
+    if (!e) {
+      reasons.push(`Probe incident from ${formatUtc(o.startedAt)}: no probe results cover it, left as it is.`);
+      stillOpen = true;
+      continue;
+    }
+    handled.add(e);
+    if (e.endAt === null || e.clearedAt === null) {
+      reasons.push(`Probe incident from ${formatUtc(o.startedAt)} continues: the probes still fail.`);
+      stillOpen = true;
+      continue;
+    }
+    // The stored start is kept (a start never moves later): the incident closes under its own key.
+    const close = closeProbe({ ...e, startAt: o.startedAt, endAt: e.endAt, clearedAt: e.clearedAt }, samples);
+    changes.push(close);
+    reasons.push(`Probe incident from ${formatUtc(o.startedAt)} ends at ${formatUtc(e.endAt)}: the API answers again.`);
+  }
+  const current = episodes.at(-1);
+  if (!current || current.endAt !== null || handled.has(current)) {
+    if (!stillOpen && changes.length === 0) reasons.push('No confirmed run of probe failures is under way.');
+    return { changes, reasons };
+  }
+  if (stillOpen) return { changes, reasons };
+  const confirming = failuresIn(samples, current.startAt, current.confirmedAt + 1);
+  const ours = confirming
+    .map((s) => ({ s, fault: localFaultAt(s.at) }))
+    .find(({ s, fault }) => fault?.outcome === s.outcome);
+  if (ours) {
+    reasons.push(
+      `Probes fail from ${formatUtc(current.startAt)}, but ${ours.fault!.affected} of ${ours.fault!.probed} ` +
+        `providers failed the same way at ${formatUtc(ours.s.at)}: our own fault, no incident.`,
+    );
+    return { changes, reasons };
+  }
+  changes.push(openProbe(current, samples));
+  reasons.push(
+    `${PROBE_FAILURES_TO_CONFIRM} probes in a row failed from ${formatUtc(current.startAt)}: incident opened.`,
+  );
+  return { changes, reasons };
+}
+
+/** The community cause: open while the reports spike (from the start of the window that spiked), close after. */
+function detectCommunity(input: DetectionInput): Detection {
+  const { community: view, now } = input;
+  const open = input.open.find((x) => causeOfKey(x.key) === 'community');
+  const figures =
+    `${view.recent} reports in the last 30 minutes from ${view.allocations} networks, against a usual ` +
+    `${view.usual} (${view.ratio.toFixed(1)}× the level we compare with)`;
+  if (open && view.spike) return { changes: [], reasons: [`Community incident continues: ${figures}.`] };
+  if (open) {
+    // Within a bucket counts only grow, so a spike can only end when a new bucket starts.
+    const endAt = Math.max(open.startedAt, bucketOf(now));
+    const body = `Reports are back within the usual level from ${formatUtc(endAt)}: ${figures}.`;
+    const update: SnapshotUpdate = { key: 'resolved', state: 'resolved', rawState: null, body, at: now };
+    return {
+      changes: [
+        { action: 'close', cause: 'community', incident: incident('community', open.startedAt, update, endAt) },
+      ],
+      reasons: [`Community incident ends at ${formatUtc(endAt)}: no spike any more.`],
+    };
+  }
+  if (!view.spike) return { changes: [], reasons: ['No spike of community reports.'] };
+  const startAt = communityWindowStart(now);
+  const top = view.byCategory[0];
+  const body = `Users report problems: ${figures}${top ? `; most: ${top.label} (${top.count})` : ''}.`;
+  const update: SnapshotUpdate = { key: 'opened', state: 'investigating', rawState: null, body, at: now };
+  return {
+    changes: [{ action: 'open', cause: 'community', incident: incident('community', startAt, update, null) }],
+    reasons: [`Community reports spike in the window from ${formatUtc(startAt)}: incident opened.`],
+  };
+}
+
+/** What to open and close for one provider now: one open detected incident per cause at most. */
+export function detectIncidents(input: DetectionInput): Detection {
+  const probe = detectProbe(input);
+  const community = detectCommunity(input);
+  return { changes: [...probe.changes, ...community.changes], reasons: [...probe.reasons, ...community.reasons] };
+}
+
+/**
+ * Our own fault at any past attempt, judged as detectLocalFault judges the present: from every provider's latest
+ * result of the cycle around that time (a cycle's attempts are a moment apart, so half an interval of slack).
+ */
+export function localFaultTimeline(
+  byProvider: readonly (readonly ProbeSample[])[],
+  intervalMs: number,
+): (at: number) => LocalFault | null {
+  return (at) => {
+    const asOf = at + intervalMs / 2;
+    const latest = byProvider
+      .map((samples) => samples.findLast((s) => s.at <= asOf))
+      .filter((s) => s !== undefined)
+      .map((s) => ({ at: s.at, outcome: s.outcome }));
+    return detectLocalFault(latest, intervalMs, asOf);
+  };
+}
