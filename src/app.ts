@@ -14,6 +14,7 @@ import { recordRequests } from './ops/request-metrics.ts';
 import { closeConnectionsWhenClosing } from './shutdown.ts';
 import type { Store } from './store/index.ts';
 import type { JobRole } from './web/deps.ts';
+import type { UptimeReader } from './web/view-models/accountability.ts';
 import { registerAssets } from './web/assets.ts';
 import { frameworkErrorOptions } from './web/framework-errors.ts';
 import { helmetOptions, registerSecurityHeaders, securityHeaders } from './web/security-headers.ts';
@@ -24,6 +25,7 @@ import { createPageRenderer } from './web/pages.ts';
 import { answerProblem, registerProblemHandlers } from './web/problems.ts';
 import { createProviderReader } from './web/provider-data.ts';
 import { createRenderCache, type RenderCache } from './web/render-cache.ts';
+import { registerAccountabilityRoutes } from './web/routes/accountability.ts';
 import { registerApiRoutes } from './web/routes/api.ts';
 import { registerDiagnoseRoutes } from './web/routes/diagnose.ts';
 import { registerGuideRoutes } from './web/routes/guides.ts';
@@ -54,7 +56,12 @@ export type AppDeps = {
   readiness?: ReadinessCheck;
   /** Where requests, renders and reports are counted, when metrics are on. */
   metrics?: RequestRecorder & RenderRecorder & ReportRecorder;
+  /** Each provider's API uptime over 30 and 90 days. */
+  uptime?: UptimeReader;
 };
+
+// No daily history is read yet: every uptime figure reads "no data" until the rollups' reader is passed in.
+const noUptime: UptimeReader = async () => ({ uptime30d: null, uptime90d: null });
 
 /** How often Node checks connections against the request and headers timeouts (its default is 30 s). */
 const TIMEOUT_CHECK_INTERVAL_MS = 1000;
@@ -136,6 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         writeCheck: writeCheckFor(store),
         now: Date.now,
       }),
+    uptime: deps.uptime ?? noUptime,
     ...(deps.metrics ? { recorder: deps.metrics } : {}),
   };
 
@@ -146,6 +154,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   registerHealthRoutes(app, web);
   registerApiRoutes(app, web);
+  registerAccountabilityRoutes(app, web);
   registerFeedRoutes(app, web);
   registerBadgeRoutes(app, web);
   registerDiscoveryRoutes(app, web);

@@ -159,6 +159,7 @@ export const RESERVED_SLUGS = [
   'errors',
   'diagnose',
   'methodology',
+  'accountability',
   'feed',
   'about',
   'search',

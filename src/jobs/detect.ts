@@ -6,13 +6,11 @@ import type { CommunityView } from '../status/community.ts';
 import { causeOfKey, detectIncidents, localFaultTimeline, type OpenDetected } from '../status/detection.ts';
 import type { ProbeSample } from '../status/probe.ts';
 import type { Store } from '../store/index.ts';
-import { HOUR_MS, MINUTE_MS } from '../time.ts';
+import { HOUR_MS } from '../time.ts';
 import type { JobLog } from './scheduler.ts';
 
 /** Probe results read when no probe incident is open: far more than confirming and clearing take. */
 export const DETECTION_LOOKBACK_MS = 6 * HOUR_MS;
-/** The job also runs this often without a probe cycle: community spikes start and end at any time. */
-export const DETECTION_INTERVAL_MS = MINUTE_MS;
 
 export type DetectDeps = {
   store: Store;

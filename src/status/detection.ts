@@ -1,7 +1,7 @@
 // Incidents we detect: when our own signals confirm trouble (the damped probes, a community spike) and when it
 // clears, as incidents of origin `detected`. Pure: the detection job reads the store and applies the result.
 import type { Impact, SnapshotIncident, SnapshotUpdate } from '../domain.ts';
-import { formatUtc } from '../time.ts';
+import { formatUtc, MINUTE_MS } from '../time.ts';
 import { bucketOf, communityWindowStart, type CommunityView } from './community.ts';
 import {
   describeProbe,
@@ -14,6 +14,9 @@ import {
   type LocalFault,
   type ProbeSample,
 } from './probe.ts';
+
+/** Detection runs after every probe cycle and this often besides: community spikes start and end at any time. */
+export const DETECTION_INTERVAL_MS = MINUTE_MS;
 
 /** What made us open a detected incident. */
 export const DETECTION_CAUSES = ['probe', 'community'] as const;

@@ -88,9 +88,17 @@ const component = closed(
 const incident = closed({
   title: text,
   kind: { enum: ['incident', 'maintenance'] },
-  origin: {
+  origin: { enum: ['official', 'detected'], description: 'Same as `source` (kept for existing clients).' },
+  source: {
     enum: ['official', 'detected'],
-    description: '`detected`: found by our own probes, not announced by the provider.',
+    description: '`detected`: opened by our own signals (live probes, a report spike), not announced by the provider.',
+  },
+  ackLagSeconds: {
+    type: ['integer', 'null'],
+    minimum: 0,
+    description:
+      'Official incidents: seconds from the start of our overlapping detected incident to the provider’s first ' +
+      'post, when we saw it first; otherwise null. See /methodology.',
   },
   state: text,
   rawState: nullableText,
@@ -392,6 +400,29 @@ const subscription = closed({
   },
 });
 
+const nullableSeconds = { type: ['integer', 'null'], minimum: 0 } as const;
+const uptime = { type: ['number', 'null'], minimum: 0, maximum: 100, description: 'Percent; null without data.' };
+const accountability = closed({
+  generatedAt: time,
+  windowDays: count,
+  providers: {
+    type: 'array',
+    description: 'Ranked: shortest median acknowledgement lag first (none last), then highest 90-day uptime.',
+    items: closed({
+      slug: text,
+      name: text,
+      uptime30d: uptime,
+      uptime90d: uptime,
+      medianAckLagSeconds: nullableSeconds,
+      worstAckLagSeconds: nullableSeconds,
+      seenFirst: { ...count, description: 'Official incidents we detected before the provider posted them.' },
+      unacknowledged: { ...count, description: 'Detected incidents that no official incident overlaps.' },
+      missed: { ...count, description: 'Official incidents that no detected incident overlaps.' },
+      incidents: { ...text, format: 'uri', description: 'Where the incidents behind the figures are listed.' },
+    }),
+  },
+});
+
 const statusEvent = closed({
   id: { type: 'string', format: 'uuid' },
   type: { enum: [...EVENT_TYPES] },
@@ -572,6 +603,14 @@ export function openApiDocument(siteUrl: string, siteName: string) {
           },
         },
       },
+      '/api/v1/accountability': {
+        get: {
+          operationId: 'getAccountability',
+          summary: 'Providers ranked by how late they acknowledge trouble we detected first, with API uptime',
+          description: `Over the last 90 days; the method is on /methodology. ${cached}`,
+          responses: { 200: json('Accountability', 'Every provider’s figures, ranked.') },
+        },
+      },
       '/api/v1/subscriptions': {
         post: {
           operationId: 'subscribe',
@@ -729,6 +768,7 @@ export function openApiDocument(siteUrl: string, siteName: string) {
         SubscriptionCreated: subscriptionCreated,
         Subscription: subscription,
         StatusEvent: statusEvent,
+        Accountability: accountability,
       },
     },
     webhooks: {

@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog/load.ts';
 import type { Provider } from '../catalog/schema.ts';
 import type { Config } from '../config.ts';
 import { MAIN_DOCUMENT, type ReporterAllocation } from '../domain.ts';
+import { ackLagsById, spanOf } from '../status/accountability.ts';
 import { assessProvider, type Assessment } from '../status/assess.ts';
 import { isOpen } from '../status/incidents.ts';
 import {
@@ -42,6 +43,8 @@ export type ProviderData = {
   components: ComponentRow[] | null;
   incidents: IncidentRow[];
   openIncidents: IncidentRow[];
+  /** Each official incident's acknowledgement lag in seconds, by id: null when we did not see it first. */
+  ackLags: ReadonlyMap<number, number | null>;
   officialCheck: CheckSummary;
   probeSamples: ProbeResultRow[];
   usualLatencyMs: number | null;
@@ -144,6 +147,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
       components,
       incidents,
       openIncidents,
+      ackLags: ackLagsById(incidents.filter((i) => i.kind === 'incident').map(spanOf), now),
       officialCheck,
       probeSamples,
       usualLatencyMs: usual,

@@ -11,7 +11,7 @@ export const PAGE_FAMILIES: readonly PageFamily[] = [
   (catalog) => catalog.providers.flatMap((p) => errorTypesFor(catalog, p).map((e) => `/${p.slug}/error/${e.slug}`)),
   (catalog) => catalog.providers.map((p) => `/${p.slug}/is-it-down`),
   (catalog) => ['/errors', ...catalog.errorTypes.map((e) => `/errors/${e.slug}`)],
-  () => ['/diagnose', '/methodology'],
+  () => ['/diagnose', '/methodology', '/accountability'],
 ];
 
 /** Absolute URLs of every page, in family order, without duplicates. */

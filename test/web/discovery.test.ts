@@ -65,6 +65,7 @@ describe('sitemap.xml', () => {
       ...h.catalog.errorTypes.map((e) => `${SITE}/errors/${e.slug}`),
       `${SITE}/diagnose`,
       `${SITE}/methodology`,
+      `${SITE}/accountability`,
     ];
     expect(locs).toEqual(expected);
     for (const loc of locs) {

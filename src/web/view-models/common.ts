@@ -3,7 +3,7 @@ import { LEVEL_LABELS, SIGNAL_LABELS, type ComponentScope, type Level, type Sign
 import type { AssessedComponent, ComponentSince } from '../../status/assess.ts';
 import { describeFailure } from '../../status/official.ts';
 import type { Reason, SignalState } from '../../status/types.ts';
-import { formatAgo, formatDuration, formatUtc, toIso } from '../../time.ts';
+import { formatAgo, formatDuration, formatUtc, SECOND_MS, toIso } from '../../time.ts';
 import type { ProviderData } from '../provider-data.ts';
 import { isOpen } from '../../status/incidents.ts';
 import type { IncidentRow } from '../../store/incidents.ts';
@@ -260,6 +260,8 @@ export type IncidentView = {
   url: string | undefined;
   components: string[];
   updates: { state: string; body: string; at: TimeView | null }[];
+  /** "We detected this 12 min before Acme posted it.", for an official incident we saw first. */
+  ackLag: string | null;
 };
 
 /** The text cut at a word to at most `max` characters, with an ellipsis when cut. */
@@ -268,7 +270,11 @@ function shorten(text: string, max: number): string {
   return `${text.slice(0, text.lastIndexOf(' ', max - 1))}…`;
 }
 
-export function incidentView(incident: IncidentRow, now: number): IncidentView {
+/** What the provider's name and our acknowledgement lag (seconds, null when we did not see it first) add. */
+export type IncidentContext = { providerName: string; ackLagSeconds: number | null };
+
+export function incidentView(incident: IncidentRow, now: number, context?: IncidentContext): IncidentView {
+  const lag = context?.ackLagSeconds ?? null;
   const open = isOpen(incident);
   const end = incident.resolvedAt;
   const unlisted = end === null ? timeView(incident.unlistedAt, now) : null;
@@ -301,8 +307,17 @@ export function incidentView(incident: IncidentRow, now: number): IncidentView {
       body: u.body,
       at: timeView(u.at, now),
     })),
+    ackLag:
+      lag !== null && context
+        ? `We detected this ${formatDuration(lag * SECOND_MS)} before ${context.providerName} posted it.`
+        : null,
   };
 }
+
+export const incidentContext = (data: ProviderData, incident: IncidentRow): IncidentContext => ({
+  providerName: data.provider.name,
+  ackLagSeconds: data.ackLags.get(incident.id) ?? null,
+});
 
 export type IncidentsView = {
   incidents: IncidentView[];
@@ -331,7 +346,7 @@ export function incidentsView(data: ProviderData, options: { closedShown?: numbe
           ? `As the official status page last showed them, ${readAt.ago} (${readAt.utc}); it could not be read since.`
           : null;
   return {
-    incidents: order(incidents).map((i) => incidentView(i, data.now)),
+    incidents: order(incidents).map((i) => incidentView(i, data.now, incidentContext(data, i))),
     maintenances: order(maintenances).map((i) => incidentView(i, data.now)),
     note,
     closedShown: options.closedShown ?? incidents.length,

@@ -6,6 +6,7 @@ import type { DownAnswer } from '../../status/down-answer.ts';
 import type { ProviderData } from '../provider-data.ts';
 import {
   componentRowView,
+  incidentContext,
   incidentView,
   timeView,
   type ComponentRowView,
@@ -101,7 +102,7 @@ export function isItDownView(data: ProviderData, all: readonly ProviderData[], c
     direct: { answer: answer.answer, label: answer.label },
     affected,
     affectedNote,
-    incidents: data.openIncidents.map((i) => incidentView(i, data.now)),
+    incidents: data.openIncidents.map((i) => incidentView(i, data.now, incidentContext(data, i))),
     meanwhile: MEANWHILE[answer.answer](p.name),
     alternatives: all
       .filter((d) => d.provider.slug !== p.slug && d.assessment.down.answer === 'no')

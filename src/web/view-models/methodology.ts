@@ -25,6 +25,8 @@ import {
   PROBE_SUCCESSES_TO_CLEAR,
 } from '../../status/probe.ts';
 import { COMPONENT_CONFIRM_POLLS } from '../../status/damping.ts';
+import { ACCOUNTABILITY_WINDOW_MS } from '../../status/accountability.ts';
+import { DETECTION_INTERVAL_MS } from '../../status/detection.ts';
 import { formatDuration } from '../../time.ts';
 import { INCIDENT_WINDOW_MS, PROBE_WINDOW_MS } from '../provider-data.ts';
 import { PAGE_REFRESH_MS } from '../render-cache.ts';
@@ -185,6 +187,41 @@ export function methodologyView(config: Config, catalog: Catalog): MethodologyVi
             'the answer is never cached.',
         ],
         REDACTION_RULES.map((r) => `Redacted: ${r.kind}`),
+      ),
+      section(
+        'detected',
+        'Incidents we detect',
+        [
+          `Besides the provider's own incidents, we open incidents of our own, marked "Detected by us" in pages, ` +
+            `feeds and the JSON (source "detected"). They are checked after every probe cycle and every ` +
+            `${formatDuration(DETECTION_INTERVAL_MS)}.`,
+          `Probes: when ${PROBE_FAILURES_TO_CONFIRM} probes in a row fail, an incident opens, starting at the ` +
+            `first failed attempt of that run, with the failures as its evidence. It ends at the first normal ` +
+            `answer of the run that clears it, once ${PROBE_SUCCESSES_TO_CLEAR} answers in a row came back.`,
+          `Community: while reports spike (the rule above), an incident is open, starting at the beginning of the ` +
+            `${formatDuration(COMMUNITY_WINDOW_MS)} window that spiked. Counts only change when a new ` +
+            `${formatDuration(COMMUNITY_BUCKET_MS)} bucket starts, so it ends at the start of the first bucket ` +
+            `without a spike.`,
+          `Never for our own faults: a run of failures that began while at least ${LOCAL_FAULT_MIN_PROVIDERS} ` +
+            `providers and ${percent(LOCAL_FAULT_SHARE)} of those probed failed the same network way opens ` +
+            `nothing, and such a fault neither ends nor reopens an incident already open.`,
+        ],
+        [],
+      ),
+      section(
+        'acknowledgement',
+        'How late providers acknowledge trouble',
+        [
+          'For each official incident we look for a detected incident of ours that overlaps it in time. When ours ' +
+            "started first, the acknowledgement lag is the time from our start to the provider's first post: the " +
+            'start it published or its first update, whichever is earlier. A start the provider dated back counts ' +
+            'as posted then, so a lag is never overstated.',
+          `Over the last ${formatDuration(ACCOUNTABILITY_WINDOW_MS)}, each provider gets the median and worst lag, ` +
+            'how many of its incidents we saw first, how many of ours it never acknowledged (no official ' +
+            'incident overlaps them) and how many of its incidents we never saw. The ranking is on ' +
+            '/accountability.',
+        ],
+        [],
       ),
       section('pages', 'Pages and data', [
         `Pages show incidents of the last ${formatDuration(INCIDENT_WINDOW_MS)} and probe results of the last ` +
