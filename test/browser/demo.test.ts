@@ -124,6 +124,7 @@ describe('every page family at 320 px', () => {
       '/errors/auth-error',
       '/diagnose',
       '/methodology',
+      '/accountability',
       '/api',
       ...SCENARIOS.flatMap((s) => FAMILIES.map((f) => f.path(s.slug))),
       `/${slug}/error/rate-limit`,

@@ -3,7 +3,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMMUNITY_SPIKE_MIN_REPORTS } from '../../src/status/community.ts';
 import { STALE_AFTER_INTERVALS } from '../../src/status/freshness.ts';
-import { PROBE_FAILURES_TO_CONFIRM, PROBE_SUCCESSES_TO_CLEAR } from '../../src/status/probe.ts';
+import {
+  LOCAL_FAULT_MIN_PROVIDERS,
+  PROBE_FAILURES_TO_CONFIRM,
+  PROBE_SUCCESSES_TO_CLEAR,
+} from '../../src/status/probe.ts';
+import { ACCOUNTABILITY_WINDOW_MS } from '../../src/status/accountability.ts';
+import { DETECTION_INTERVAL_MS } from '../../src/status/detection.ts';
 import { COMPONENT_CONFIRM_POLLS } from '../../src/status/damping.ts';
 import { formatDuration } from '../../src/time.ts';
 import { createHarness, T0, textOf, type Harness } from '../helpers/app.ts';
@@ -132,6 +138,19 @@ describe('/methodology', () => {
     expect(r.text).toContain('Overloaded (529 overloaded_error, model overloaded) Usually the provider');
   });
 
+  it('explains detected incidents and the acknowledgement lag with the same numbers', async () => {
+    const r = await get('/methodology');
+    expect(r.text).toContain(
+      `when ${PROBE_FAILURES_TO_CONFIRM} probes in a row fail, an incident opens, starting at the first failed attempt`,
+    );
+    expect(r.text).toContain(`once ${PROBE_SUCCESSES_TO_CLEAR} answers in a row came back`);
+    expect(r.text).toContain(`at least ${LOCAL_FAULT_MIN_PROVIDERS} providers`);
+    expect(r.text).toContain(
+      `Over the last ${formatDuration(ACCOUNTABILITY_WINDOW_MS)}, each provider gets the median`,
+    );
+    expect(r.text).toContain(`every ${formatDuration(DETECTION_INTERVAL_MS)}`);
+  });
+
   it('follows the configured intervals', async () => {
     const other = await createHarness({ env: { POLL_INTERVAL_SECONDS: '120', PROBE_INTERVAL_SECONDS: '600' } });
     const text = textOf((await other.app.inject({ method: 'GET', url: '/methodology' })).body);
@@ -144,5 +163,10 @@ describe('/methodology', () => {
   it('is linked from every page through the site navigation', async () => {
     for (const url of ['/', '/openai', '/errors', '/diagnose'])
       expect((await get(url)).body).toContain('<a href="/methodology">How it works</a>');
+  });
+
+  it('and /accountability is linked from every page', async () => {
+    for (const url of ['/', '/openai', '/methodology'])
+      expect((await get(url)).body).toContain('<a href="/accountability">Accountability</a>');
   });
 });

@@ -1,4 +1,5 @@
 // View models of the Atom feeds: one entry per incident update (official or detected by us), per provider or for all.
+import { causeOfKey, type DetectionCause } from '../../status/detection.ts';
 import { pathSegment } from '../../sources/adapter.ts';
 import type { IncidentRow } from '../../store/incidents.ts';
 import { toIso } from '../../time.ts';
@@ -51,6 +52,11 @@ function tagAuthority(siteUrl: string): string {
   return new URL(siteUrl).hostname;
 }
 
+const DETECTED_BY: Record<DetectionCause, string> = {
+  probe: 'detected by our probes',
+  community: 'detected from community reports',
+};
+
 function incidentEntries(data: ProviderData, incident: IncidentRow, site: FeedSite): FeedEntryView[] {
   const view = incidentView(incident, data.now);
   const name = data.provider.name;
@@ -63,7 +69,7 @@ function incidentEntries(data: ProviderData, incident: IncidentRow, site: FeedSi
           term: incident.kind === 'maintenance' ? 'maintenance' : 'official',
           label: incident.kind === 'maintenance' ? 'Official maintenance' : 'Official incident',
         };
-  const by = incident.origin === 'detected' ? '; detected by our probes' : '';
+  const by = incident.origin === 'detected' ? `; ${DETECTED_BY[causeOfKey(incident.key) ?? 'probe']}` : '';
   const footer = [
     `Impact: ${view.impact.label}.`,
     view.components.length ? `Affected: ${view.components.join(', ')}.` : '',
