@@ -1,0 +1,58 @@
+// The detection job over a real store on both engines: a community spike opens one detected incident from the start
+// of the window that spiked, running again adds nothing, and it closes when a bucket starts without the spike.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDetector } from '../../src/jobs/detect.ts';
+import { bucketOf, communityWindowStart } from '../../src/status/community.ts';
+import { MINUTE_MS } from '../../src/time.ts';
+import { createProviderReader } from '../../src/web/provider-data.ts';
+import { createHarness, textOf, type Harness } from '../helpers/app.ts';
+import { ENGINES, rows } from '../helpers/engines.ts';
+import { recordReports } from '../helpers/signals.ts';
+
+const NOW = Date.UTC(2026, 10, 22, 12, 7, 0);
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe.each(ENGINES)('the detection job on %s', (engine) => {
+  it('opens a community incident on a spike, once, and closes it when the spike is over', async () => {
+    h = await createHarness({ engine, now: NOW });
+    const harness = h;
+    const reader = createProviderReader({ store: harness.store, catalog: harness.catalog, config: harness.config });
+    const detector = createDetector({
+      store: harness.store,
+      catalog: harness.catalog,
+      probeIntervalMs: harness.config.probeIntervalMs,
+      community: async (slug, now) => (await reader.read(slug, now))?.community,
+      now: () => harness.clock.now,
+    });
+    await recordReports(harness.store, 'openai', NOW, 'auth', 9);
+    expect(await detector.run()).toBe(1);
+    expect(await detector.run()).toBe(0);
+    const detected = () =>
+      rows<{ provider_slug: string; started_at: number; resolved_at: number | null; impact: string }>(
+        harness.store,
+        "SELECT provider_slug, started_at, resolved_at, impact FROM incidents WHERE origin = 'detected'",
+      );
+    expect(await detected()).toEqual([
+      { provider_slug: 'openai', started_at: communityWindowStart(NOW), resolved_at: null, impact: 'minor' },
+    ]);
+    const page = textOf((await harness.app.inject({ url: '/openai' })).body);
+    expect(page).toContain('Users report problems with the API');
+    expect(page).toContain('Detected by us');
+
+    harness.clock.now = NOW + 40 * MINUTE_MS;
+    expect(await detector.run()).toBe(1);
+    expect(await detected()).toEqual([
+      {
+        provider_slug: 'openai',
+        started_at: communityWindowStart(NOW),
+        resolved_at: bucketOf(NOW + 40 * MINUTE_MS),
+        impact: 'minor',
+      },
+    ]);
+    expect(await detector.run()).toBe(0);
+  });
+});
