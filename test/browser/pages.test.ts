@@ -24,6 +24,7 @@ const PAGES = [
   { name: 'home', path: '/' },
   { name: 'dashboard', path: '/anthropic' },
   { name: 'auth-error', path: '/anthropic/error/auth-error' },
+  { name: 'accountability', path: '/accountability' },
 ] as const;
 const VARIANTS = (Object.keys(VIEWPORTS) as ViewportName[]).flatMap((viewport) =>
   (['light', 'dark'] as Scheme[]).map((scheme) => ({ viewport, scheme })),

@@ -8,7 +8,7 @@ import {
   type Accountability,
   type IncidentSpan,
 } from '../../status/accountability.ts';
-import { formatDuration, SECOND_MS, toIso } from '../../time.ts';
+import { DAY_MS, formatDuration, SECOND_MS, toIso } from '../../time.ts';
 import type { Crumb } from '../structured-data.ts';
 
 /** API uptime over 30 and 90 days, in percent of the minutes with data; null without data. */
@@ -51,7 +51,7 @@ export function accountabilityRows(
 export function accountabilityJson(rows: readonly AccountabilityRow[], siteUrl: string, now: number) {
   return {
     generatedAt: toIso(now),
-    windowDays: ACCOUNTABILITY_WINDOW_MS / (24 * 3600 * SECOND_MS),
+    windowDays: ACCOUNTABILITY_WINDOW_MS / DAY_MS,
     providers: rows.map(({ provider, figures, uptime }) => ({
       slug: provider.slug,
       name: provider.name,
@@ -82,7 +82,7 @@ const lagText = (seconds: number | null) => (seconds === null ? '—' : formatDu
 const percentText = (value: number | null) => (value === null ? 'no data' : `${value.toFixed(2)}%`);
 
 export function accountabilityView(rows: readonly AccountabilityRow[]): AccountabilityView {
-  const window = formatDuration(ACCOUNTABILITY_WINDOW_MS);
+  const window = `${ACCOUNTABILITY_WINDOW_MS / DAY_MS} days`;
   return {
     breadcrumbs: [
       { name: 'Home', path: '/' },
