@@ -19,7 +19,7 @@ import { createEventRecorder } from './jobs/events.ts';
 import { createDetector } from './jobs/detect.ts';
 import { DETECTION_INTERVAL_MS } from './status/detection.ts';
 import { createSender, createSmtpMailer } from './notify/send.ts';
-import { apiAssessor, createProviderReader } from './web/provider-data.ts';
+import { apiAssessor, communityReader, createProviderReader } from './web/provider-data.ts';
 import type { CycleStats } from './jobs/scheduler.ts';
 import { createJobWatch } from './ops/job-watch.ts';
 import { createMetricsServer } from './ops/metrics-server.ts';
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
     store,
     catalog,
     probeIntervalMs: config.probeIntervalMs,
-    community: async (slug, now) => (await reader.read(slug, now))?.community,
+    communities: communityReader(reader),
     now: Date.now,
     log: app.log,
   });

@@ -16,8 +16,8 @@ export type DetectDeps = {
   store: Store;
   catalog: Catalog;
   probeIntervalMs: number;
-  /** The community signal of a provider now, as the assessment reads it. */
-  community: (slug: string, now: number) => Promise<CommunityView | undefined>;
+  /** Every provider's community signal now, by slug, as the assessment reads it. */
+  communities: (now: number) => Promise<ReadonlyMap<string, CommunityView>>;
   now: () => number;
   log?: JobLog;
 };
@@ -45,10 +45,11 @@ export function createDetector(deps: DetectDeps) {
       );
     }
     const localFaultAt = localFaultTimeline([...samples.values()], deps.probeIntervalMs);
+    const communities = await deps.communities(now);
     let changed = 0;
     for (const provider of catalog.providers) {
       try {
-        const community = await deps.community(provider.slug, now);
+        const community = communities.get(provider.slug);
         if (!community) continue;
         const detection = detectIncidents({
           samples: samples.get(provider.slug) ?? [],

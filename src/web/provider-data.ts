@@ -185,3 +185,8 @@ export function apiAssessor(reader: ProviderReader): AssessApi {
     return { level: api.level, reasons: api.reasons, troubledComponents: troubled.map((c) => c.name) };
   };
 }
+
+/** Every provider's community signal now, by slug, as the assessment reads it (for the detection job). */
+export function communityReader(reader: ProviderReader): (now: number) => Promise<Map<string, CommunityView>> {
+  return async (now) => new Map((await reader.readAll(now)).map((d) => [d.provider.slug, d.community]));
+}

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Provider } from '../../src/catalog/schema.ts';
 import { createDetector, type Detector } from '../../src/jobs/detect.ts';
 import { createEventRecorder } from '../../src/jobs/events.ts';
-import { apiAssessor, createProviderReader } from '../../src/web/provider-data.ts';
+import { apiAssessor, communityReader, createProviderReader } from '../../src/web/provider-data.ts';
 import { catalogWith, createHarness, realCatalog, textOf, type Harness } from '../helpers/app.ts';
 import { ENGINES, rows } from '../helpers/engines.ts';
 import { pollRig, type PollRig } from '../helpers/poll.ts';
@@ -138,7 +138,7 @@ async function setup(engine: (typeof ENGINES)[number]): Promise<Rig> {
       store: harness.store,
       catalog: harness.catalog,
       probeIntervalMs: harness.config.probeIntervalMs,
-      community: async (slug, now) => (await reader.read(slug, now))?.community,
+      communities: communityReader(reader),
       now: () => harness.clock.now,
     });
   const events = createEventRecorder({
@@ -270,7 +270,7 @@ describe.each(ENGINES)('detected incidents on %s', (engine) => {
       store: harness.store,
       catalog: harness.catalog,
       probeIntervalMs: harness.config.probeIntervalMs,
-      community: async (slug, now) => (await reader.read(slug, now))?.community,
+      communities: communityReader(reader),
       now: () => harness.clock.now,
     });
     for (let k = 0; k < 5; k += 1) {

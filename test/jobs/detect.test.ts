@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDetector } from '../../src/jobs/detect.ts';
 import { bucketOf, communityWindowStart } from '../../src/status/community.ts';
 import { MINUTE_MS } from '../../src/time.ts';
-import { createProviderReader } from '../../src/web/provider-data.ts';
+import { communityReader, createProviderReader } from '../../src/web/provider-data.ts';
 import { createHarness, textOf, type Harness } from '../helpers/app.ts';
 import { ENGINES, rows } from '../helpers/engines.ts';
 import { recordReports } from '../helpers/signals.ts';
@@ -25,7 +25,7 @@ describe.each(ENGINES)('the detection job on %s', (engine) => {
       store: harness.store,
       catalog: harness.catalog,
       probeIntervalMs: harness.config.probeIntervalMs,
-      community: async (slug, now) => (await reader.read(slug, now))?.community,
+      communities: communityReader(reader),
       now: () => harness.clock.now,
     });
     await recordReports(harness.store, 'openai', NOW, 'auth', 9);
