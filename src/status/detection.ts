@@ -96,22 +96,41 @@ export function tallyFailures(samples: readonly ProbeSample[]): string {
 const failuresIn = (samples: readonly ProbeSample[], from: number, before: number) =>
   samples.filter((s) => s.at >= from && s.at < before && isProbeFailure(s.outcome));
 
-function openProbe(e: FailingEpisode, samples: readonly ProbeSample[]): DetectionChange {
-  const confirming = failuresIn(samples, e.startAt, e.confirmedAt + 1);
+/** The run that opens an incident: its first failed attempt and the attempt that confirmed it. */
+type ConfirmedRun = { startAt: number; confirmedAt: number };
+
+function openProbe(run: ConfirmedRun, samples: readonly ProbeSample[]): DetectionChange {
+  const confirming = failuresIn(samples, run.startAt, run.confirmedAt + 1);
   const body =
-    `${confirming.length} of our live probes in a row failed from ${formatUtc(e.startAt)}: ` +
+    `${confirming.length} of our live probes in a row failed from ${formatUtc(run.startAt)}: ` +
     `the API ${tallyFailures(confirming)}. We call it an incident after ${PROBE_FAILURES_TO_CONFIRM} failures ` +
     `and end it after ${PROBE_SUCCESSES_TO_CLEAR} normal answers.`;
-  return {
-    action: 'open',
-    cause: 'probe',
-    incident: incident(
-      'probe',
-      e.startAt,
-      { key: 'opened', state: 'investigating', rawState: null, body, at: e.confirmedAt },
-      null,
-    ),
-  };
+  const update: SnapshotUpdate = { key: 'opened', state: 'investigating', rawState: null, body, at: run.confirmedAt };
+  return { action: 'open', cause: 'probe', incident: incident('probe', run.startAt, update, null) };
+}
+
+/**
+ * The first PROBE_FAILURES_TO_CONFIRM failures in a row of an ongoing failing run that our own fault does not
+ * explain (a failure of the same network kind as a local fault at its time is ours), or the last of ours.
+ */
+function unexplainedRun(
+  episode: FailingEpisode,
+  samples: readonly ProbeSample[],
+  localFaultAt: (at: number) => LocalFault | null,
+): { run: ConfirmedRun | null; ours: { at: number; fault: LocalFault } | null } {
+  let ours: { at: number; fault: LocalFault } | null = null;
+  let inARow: ProbeSample[] = [];
+  for (const s of failuresIn(samples, episode.startAt, Infinity)) {
+    const fault = localFaultAt(s.at);
+    if (fault?.outcome === s.outcome) {
+      ours = { at: s.at, fault };
+      inARow = [];
+      continue;
+    }
+    inARow.push(s);
+    if (inARow.length >= PROBE_FAILURES_TO_CONFIRM) return { run: { startAt: inARow[0]!.at, confirmedAt: s.at }, ours };
+  }
+  return { run: null, ours };
 }
 
 function closeProbe(e: FailingEpisode & { endAt: number; clearedAt: number }, samples: readonly ProbeSample[]) {
@@ -133,7 +152,10 @@ function detectProbe(input: DetectionInput): Detection {
   const handled = new Set<FailingEpisode>();
   let stillOpen = false;
   for (const o of input.open.filter((x) => causeOfKey(x.key) === 'probe')) {
-    const e = episodes.find((x) => x.startAt === o.startedAt) ?? episodes.find((x) => x.startAt > o.startedAt);
+    // The run holding the incident's start (which may follow the run's start when our fault began it).
+    const e =
+      episodes.find((x) => x.startAt <= o.startedAt && (x.endAt === null || x.endAt > o.startedAt)) ??
+      episodes.find((x) => x.startAt > o.startedAt);
     if (!e) {
       reasons.push(`Probe incident from ${formatUtc(o.startedAt)}: no probe results cover it, left as it is.`);
       stillOpen = true;
@@ -156,21 +178,16 @@ function detectProbe(input: DetectionInput): Detection {
     return { changes, reasons };
   }
   if (stillOpen) return { changes, reasons };
-  const confirming = failuresIn(samples, current.startAt, current.confirmedAt + 1);
-  const ours = confirming
-    .map((s) => ({ s, fault: localFaultAt(s.at) }))
-    .find(({ s, fault }) => fault?.outcome === s.outcome);
-  if (ours) {
+  const { run, ours } = unexplainedRun(current, samples, localFaultAt);
+  if (!run) {
     reasons.push(
-      `Probes fail from ${formatUtc(current.startAt)}, but ${ours.fault!.affected} of ${ours.fault!.probed} ` +
-        `providers failed the same way at ${formatUtc(ours.s.at)}: our own fault, no incident.`,
+      `Probes fail from ${formatUtc(current.startAt)}, but ${ours!.fault.affected} of ${ours!.fault.probed} ` +
+        `providers failed the same way at ${formatUtc(ours!.at)}: our own fault, no incident.`,
     );
     return { changes, reasons };
   }
-  changes.push(openProbe(current, samples));
-  reasons.push(
-    `${PROBE_FAILURES_TO_CONFIRM} probes in a row failed from ${formatUtc(current.startAt)}: incident opened.`,
-  );
+  changes.push(openProbe(run, samples));
+  reasons.push(`${PROBE_FAILURES_TO_CONFIRM} probes in a row failed from ${formatUtc(run.startAt)}: incident opened.`);
   return { changes, reasons };
 }
 

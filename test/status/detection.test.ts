@@ -128,6 +128,24 @@ describe('probe cause', () => {
     expect(own.changes.map((c) => c.action)).toEqual(['open']);
   });
 
+  it('opens from the first failures our fault does not explain, when the run began during it, and ends it', () => {
+    const fault: LocalFault = { outcome: 'timeout', since: T0, affected: 5, probed: 6 };
+    const faultAt = (at: number) => (at <= T0 + 2 * STEP ? fault : null);
+    const outcomes: ProbeOutcome[] = ['timeout', 'timeout', 'timeout', http500, http500, http500];
+    const opened = detectIncidents(input(samplesOf(outcomes), [], { localFaultAt: faultAt }));
+    expect(opened.changes.map((c) => [c.action, c.incident.startedAt, c.incident.updates[0]!.at])).toEqual([
+      ['open', T0 + 3 * STEP, T0 + 5 * STEP],
+    ]);
+    const open = [{ key: opened.changes[0]!.incident.key, startedAt: T0 + 3 * STEP }];
+    expect(detectIncidents(input(samplesOf([...outcomes, http500]), open, { localFaultAt: faultAt })).changes).toEqual(
+      [],
+    );
+    const cleared = detectIncidents(input(samplesOf([...outcomes, ok, ok]), open, { localFaultAt: faultAt }));
+    expect(cleared.changes.map((c) => [c.action, c.incident.key, c.incident.resolvedAt])).toEqual([
+      ['close', open[0]!.key, T0 + 6 * STEP],
+    ]);
+  });
+
   it('neither closes nor reopens an open incident while our own fault makes every probe time out', () => {
     const open = [{ key: detectedKey('probe', T0), startedAt: T0 }];
     const fault: LocalFault = { outcome: 'timeout', since: T0 + 3 * STEP, affected: 5, probed: 6 };
