@@ -202,9 +202,10 @@ export function methodologyView(config: Config, catalog: Catalog): MethodologyVi
             `${formatDuration(COMMUNITY_WINDOW_MS)} window that spiked. Counts only change when a new ` +
             `${formatDuration(COMMUNITY_BUCKET_MS)} bucket starts, so it ends at the start of the first bucket ` +
             `without a spike.`,
-          `Never for our own faults: a run of failures that began while at least ${LOCAL_FAULT_MIN_PROVIDERS} ` +
-            `providers and ${percent(LOCAL_FAULT_SHARE)} of those probed failed the same network way opens ` +
-            `nothing, and such a fault neither ends nor reopens an incident already open.`,
+          `Never for our own faults: a failure of the same network kind as a fault on our side (at least ` +
+            `${LOCAL_FAULT_MIN_PROVIDERS} providers and ${percent(LOCAL_FAULT_SHARE)} of those probed failing that ` +
+            `way at once) does not count towards an incident, and such a fault neither ends nor reopens one ` +
+            `already open.`,
         ],
         [],
       ),
