@@ -164,59 +164,57 @@ async function main(): Promise<void> {
       () => undefined,
       (err: unknown) => app.log.error({ err }, 'detecting incidents failed'),
     );
-  // Every schedule the jobs run; built afresh each time this node takes the job lock, closed when it loses it.
-  const schedules = (): Schedule[] => {
-    const probeBeat = heartbeat('probe', config.probeIntervalMs);
-    return [
-      createIntervalJob(reportPruneTask(store, app.log), PRUNE_REPORTS_INTERVAL_MS),
-      createIntervalJob(signalPruneTask(store, app.log), PRUNE_SIGNALS_INTERVAL_MS),
-      createIntervalJob(notificationPruneTask(store, app.log), PRUNE_NOTIFICATIONS_INTERVAL_MS),
-      ...(sqlite ? [createIntervalJob(checkpointTask(sqlite, app.log), CHECKPOINT_INTERVAL_MS)] : []),
-      createPollJob({
-        catalog,
-        store,
-        door,
-        clock: systemClock,
-        intervalMs: config.pollIntervalMs,
-        deadlineMs: config.pollTimeoutMs,
-        concurrency: config.pollConcurrency,
-        log: app.log,
-        ...(metrics ? { recorder: metrics } : {}),
-        onCycle: heartbeat('poll', config.pollIntervalMs),
-        onError: (provider, err) => app.log.error({ err, provider: provider.slug }, 'poll failed'),
-      }),
-      createProbeJob({
-        catalog,
-        store,
-        door,
-        clock: systemClock,
-        intervalMs: config.probeIntervalMs,
-        deadlineMs: config.probeTimeoutMs,
-        log: app.log,
-        ...(metrics ? { recorder: metrics } : {}),
-        // Detection follows each probe cycle, so a confirmed failure opens its incident at once.
-        onCycle: (stats) => {
-          probeBeat(stats);
-          void detect();
-        },
-        onError: (task, err) => app.log.error({ err, host: task.host }, 'probe failed'),
-      }),
-      createIntervalJob(detect, DETECTION_INTERVAL_MS),
-      createDeliveryJob({
-        store,
-        sender,
-        recorder: createEventRecorder({
-          store,
-          catalog,
-          siteUrl: config.siteUrl,
-          now: Date.now,
-          log: app.log,
-          assess: apiAssessor(reader),
-        }),
-        log: app.log,
-      }),
-    ];
+  // Detection follows each probe cycle, so a confirmed failure opens its incident at once.
+  const thenDetect = (beat: (stats: CycleStats) => void) => (stats: CycleStats) => {
+    beat(stats);
+    void detect();
   };
+  // Every schedule the jobs run; built afresh each time this node takes the job lock, closed when it loses it.
+  const schedules = (): Schedule[] => [
+    createIntervalJob(reportPruneTask(store, app.log), PRUNE_REPORTS_INTERVAL_MS),
+    createIntervalJob(signalPruneTask(store, app.log), PRUNE_SIGNALS_INTERVAL_MS),
+    createIntervalJob(notificationPruneTask(store, app.log), PRUNE_NOTIFICATIONS_INTERVAL_MS),
+    ...(sqlite ? [createIntervalJob(checkpointTask(sqlite, app.log), CHECKPOINT_INTERVAL_MS)] : []),
+    createPollJob({
+      catalog,
+      store,
+      door,
+      clock: systemClock,
+      intervalMs: config.pollIntervalMs,
+      deadlineMs: config.pollTimeoutMs,
+      concurrency: config.pollConcurrency,
+      log: app.log,
+      ...(metrics ? { recorder: metrics } : {}),
+      onCycle: heartbeat('poll', config.pollIntervalMs),
+      onError: (provider, err) => app.log.error({ err, provider: provider.slug }, 'poll failed'),
+    }),
+    createProbeJob({
+      catalog,
+      store,
+      door,
+      clock: systemClock,
+      intervalMs: config.probeIntervalMs,
+      deadlineMs: config.probeTimeoutMs,
+      log: app.log,
+      ...(metrics ? { recorder: metrics } : {}),
+      onCycle: thenDetect(heartbeat('probe', config.probeIntervalMs)),
+      onError: (task, err) => app.log.error({ err, host: task.host }, 'probe failed'),
+    }),
+    createIntervalJob(detect, DETECTION_INTERVAL_MS),
+    createDeliveryJob({
+      store,
+      sender,
+      recorder: createEventRecorder({
+        store,
+        catalog,
+        siteUrl: config.siteUrl,
+        now: Date.now,
+        log: app.log,
+        assess: apiAssessor(reader),
+      }),
+      log: app.log,
+    }),
+  ];
   if (config.jobs) {
     leadership = createLeadership({
       lock: store.jobLock(),
