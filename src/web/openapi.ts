@@ -11,6 +11,8 @@ import {
   SIGNALS,
   VERDICTS,
 } from '../domain.ts';
+import { ACCOUNTABILITY_WINDOW_MS } from '../status/accountability.ts';
+import { DAY_MS } from '../time.ts';
 
 const text = { type: 'string' } as const;
 const nullableText = { type: ['string', 'null'] } as const;
@@ -607,7 +609,7 @@ export function openApiDocument(siteUrl: string, siteName: string) {
         get: {
           operationId: 'getAccountability',
           summary: 'Providers ranked by how late they acknowledge trouble we detected first, with API uptime',
-          description: `Over the last 90 days; the method is on /methodology. ${cached}`,
+          description: `Over the last ${ACCOUNTABILITY_WINDOW_MS / DAY_MS} days; the method is on /methodology. ${cached}`,
           responses: { 200: json('Accountability', 'Every provider’s figures, ranked.') },
         },
       },
