@@ -11,6 +11,8 @@ import {
   SIGNALS,
   VERDICTS,
 } from '../domain.ts';
+import { CORRELATION_MIN_PROVIDERS, CORRELATION_WINDOW_MS } from '../status/correlation.ts';
+import { MINUTE_MS } from '../time.ts';
 
 const text = { type: 'string' } as const;
 const nullableText = { type: ['string', 'null'] } as const;
@@ -26,6 +28,27 @@ const closed = (properties: Record<string, unknown>, optional: string[] = []) =>
   required: Object.keys(properties).filter((key) => !optional.includes(key)),
   properties,
 });
+
+/** Providers in trouble together, and our own probes' fault (during which no group is drawn). */
+const correlation = {
+  correlated: {
+    type: 'array',
+    description:
+      `Groups of ${CORRELATION_MIN_PROVIDERS} or more providers that turned degraded or worse within ` +
+      `${CORRELATION_WINDOW_MS / MINUTE_MS} minutes of one another (see /methodology); empty when none.`,
+    items: closed({
+      since: { ...time, description: 'The earliest start of trouble in the group.' },
+      providers: { type: 'array', minItems: CORRELATION_MIN_PROVIDERS, items: text, description: 'Slugs, by start.' },
+    }),
+  },
+  localFault: {
+    description: 'Set while most probed providers fail the same network way at once: our fault, not theirs.',
+    anyOf: [
+      { type: 'null' },
+      closed({ since: time, outcome: { enum: [...PROBE_OUTCOMES] }, affected: count, probed: count }),
+    ],
+  },
+};
 
 const reason = closed({
   signal: { enum: [...SIGNALS, null] },
@@ -719,6 +742,7 @@ export function openApiDocument(siteUrl: string, siteName: string) {
         ProviderList: closed({
           generatedAt: time,
           providers: { type: 'array', items: { $ref: '#/components/schemas/Provider' } },
+          ...correlation,
         }),
         Problem: problem,
         IsItDown: isItDown,

@@ -18,6 +18,7 @@ import {
 import { latencyBaseline, normalLatencies, type LatencyBaseline } from '../probes/baseline.ts';
 import { detectLocalFault, usualLatencyMs, type LocalFault } from '../status/probe.ts';
 import type { ProviderStatus } from '../status/types.ts';
+import { correlate, type Correlation } from '../status/correlation.ts';
 import type { AssessApi } from '../notify/changes.ts';
 import type { Store } from '../store/index.ts';
 import type { ComponentRow } from '../store/components.ts';
@@ -25,6 +26,7 @@ import type { IncidentRow } from '../store/incidents.ts';
 import type { CheckSummary } from '../store/checks.ts';
 import type { ProbeResultRow } from '../store/probes.ts';
 import { DAY_MS } from '../time.ts';
+import { PAGE_MIN_AGE_MS, PAGE_REFRESH_MS } from './render-cache.ts';
 
 /** How far back the pages list incidents. */
 export const INCIDENT_WINDOW_MS = 30 * DAY_MS;
@@ -51,7 +53,14 @@ export type ProviderData = {
   /** The allocations behind the counted reports of the window "right now". */
   reporters: ReporterAllocation[];
   community: CommunityView;
+  /** Set while most probed providers fail the same network way at once: our fault, not theirs. */
+  localFault: LocalFault | null;
+  /** Providers in trouble together (every provider's, not only this one's): see status/correlation.ts. */
+  correlation: Correlation;
 };
+
+/** A correlation with the number that changes whenever its groups do, for the versions of pages that show it. */
+export type CorrelationState = Correlation & { epoch: number };
 
 /** What a read includes beyond the status: the days of report buckets a chart draws. */
 export type ReadScope = { chart: boolean };
@@ -60,6 +69,11 @@ export type ProviderReader = {
   read(slug: string, now: number): Promise<ProviderData | undefined>;
   /** Every provider's read; their `buckets` only when asked for (`chart`: pages that judge by report category). */
   readAll(now: number, scope?: ReadScope): Promise<ProviderData[]>;
+  /**
+   * Which providers are in trouble together, from the latest read of all providers: read again once any provider's
+   * data changed (at most every PAGE_MIN_AGE_MS) or PAGE_REFRESH_MS passed, as the render cache does for one page.
+   */
+  correlation(now: number): Promise<CorrelationState>;
 };
 
 /** The buckets a community summary reads: the window now and the same window on each baseline day. */
@@ -86,7 +100,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
     now: number,
     fault: LocalFault | null,
     scope: ReadScope,
-  ): Promise<ProviderData> {
+  ): Promise<Omit<ProviderData, 'correlation'>> {
     const slug = provider.slug;
     // The assessment reads a few buckets; the days of buckets behind the chart are read only for the pages that use
     // them (a list of 200 providers would otherwise read some 150,000 rows to show 200 headlines).
@@ -154,18 +168,60 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
       },
       reporters,
       community: assessment.community,
+      localFault: fault,
     };
+  }
+
+  // The latest correlation: when it was computed, at which data version, and the read under way, if any.
+  let latest: { state: CorrelationState; at: number; version: number } | null = null;
+  let pending: Promise<CorrelationState> | null = null;
+
+  /** Correlates a read of all providers and keeps it unless a later one is kept already. */
+  function remember(all: readonly Omit<ProviderData, 'correlation'>[], now: number, version: number) {
+    const troubled = all.flatMap((d) =>
+      d.assessment.troubleSince === null ? [] : [{ slug: d.provider.slug, since: d.assessment.troubleSince }],
+    );
+    const correlation = correlate(troubled, all[0]?.localFault ?? null);
+    if (latest && latest.at > now) return { ...correlation, epoch: latest.state.epoch };
+    const same = latest && JSON.stringify(latest.state.groups) === JSON.stringify(correlation.groups);
+    const sameFault = latest && JSON.stringify(latest.state.localFault) === JSON.stringify(correlation.localFault);
+    const epoch = latest === null ? 0 : same && sameFault ? latest.state.epoch : latest.state.epoch + 1;
+    latest = { state: { ...correlation, epoch }, at: now, version };
+    return latest.state;
+  }
+
+  async function readEvery(now: number, scope: ReadScope) {
+    const version = store.versions.global();
+    const fault = await localFault(now);
+    const all = await Promise.all(catalog.providers.map((provider) => read(provider, now, fault, scope)));
+    const correlation = remember(all, now, version);
+    return all.map((d) => Object.assign(d, { correlation }));
+  }
+
+  async function correlation(now: number): Promise<CorrelationState> {
+    if (latest) {
+      const age = now - latest.at;
+      const changed = latest.version !== store.versions.global();
+      if (age >= 0 && age < (changed ? PAGE_MIN_AGE_MS : PAGE_REFRESH_MS)) return latest.state;
+    }
+    pending ??= readEvery(now, { chart: false })
+      .then((all) => all[0]?.correlation ?? { groups: [], localFault: null, epoch: 0 })
+      .finally(() => (pending = null));
+    return pending;
   }
 
   return {
     async read(slug, now) {
       const provider = catalog.providerBySlug.get(slug);
-      return provider ? read(provider, now, await localFault(now), { chart: true }) : undefined;
+      if (!provider) return undefined;
+      const [data, state] = await Promise.all([
+        read(provider, now, await localFault(now), { chart: true }),
+        correlation(now),
+      ]);
+      return Object.assign(data, { correlation: state });
     },
-    async readAll(now, scope = { chart: false }) {
-      const fault = await localFault(now);
-      return Promise.all(catalog.providers.map((provider) => read(provider, now, fault, scope)));
-    },
+    readAll: (now, scope = { chart: false }) => readEvery(now, scope),
+    correlation,
   };
 }
 
