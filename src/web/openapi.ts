@@ -11,7 +11,9 @@ import {
   SIGNALS,
   VERDICTS,
 } from '../domain.ts';
+import { COMMUNITY_BASELINE_DAYS } from '../status/community.ts';
 import { CORRELATION_MIN_PROVIDERS, CORRELATION_WINDOW_MS } from '../status/correlation.ts';
+import { MODEL_MIN_ALLOCATIONS, MODEL_TOP } from '../status/models.ts';
 import { MINUTE_MS } from '../time.ts';
 
 const text = { type: 'string' } as const;
@@ -195,6 +197,21 @@ const provider = closed({
         spikeMinAllocations: count,
         dedupeMinutes: count,
       }),
+      models: {
+        type: 'array',
+        maxItems: MODEL_TOP,
+        description:
+          `The models reports name (lower-cased), most named first: distinct networks (allocations) whose counted ` +
+          `reports named each in the last hour and 24 hours, and the median of the same hours on the previous ` +
+          `${COMMUNITY_BASELINE_DAYS} days. A model shows once ${MODEL_MIN_ALLOCATIONS} networks named it in 24 hours.`,
+        items: closed({
+          model: text,
+          lastHour: count,
+          last24h: count,
+          usualHour: { type: 'number', minimum: 0 },
+          usual24h: { type: 'number', minimum: 0 },
+        }),
+      },
       last24h: closed({
         bucketMinutes: count,
         buckets: {
@@ -203,7 +220,7 @@ const provider = closed({
         },
       }),
     },
-    ['last24h'],
+    ['last24h', 'models'],
   ),
   probes: closed(
     {

@@ -19,6 +19,14 @@ import { latencyBaseline, normalLatencies, type LatencyBaseline } from '../probe
 import { detectLocalFault, usualLatencyMs, type LocalFault } from '../status/probe.ts';
 import type { ProviderStatus } from '../status/types.ts';
 import { correlate, type Correlation } from '../status/correlation.ts';
+import {
+  MODEL_LOOKBACK_MS,
+  MODEL_MIN_ALLOCATIONS,
+  MODEL_RECENT_MS,
+  MODEL_TOP,
+  summariseModels,
+  type ModelTrend,
+} from '../status/models.ts';
 import type { AssessApi } from '../notify/changes.ts';
 import type { Store } from '../store/index.ts';
 import type { ComponentRow } from '../store/components.ts';
@@ -52,6 +60,8 @@ export type ProviderData = {
   buckets: Bucket[];
   /** The allocations behind the counted reports of the window "right now". */
   reporters: ReporterAllocation[];
+  /** The models reports name, against usual (read for one provider's pages only). */
+  models: ModelTrend[];
   community: CommunityView;
   /** Set while most probed providers fail the same network way at once: our fault, not theirs. */
   localFault: LocalFault | null;
@@ -62,8 +72,8 @@ export type ProviderData = {
 /** A correlation with the number that changes whenever its groups do, for the versions of pages that show it. */
 export type CorrelationState = Correlation & { epoch: number };
 
-/** What a read includes beyond the status: the days of report buckets a chart draws. */
-export type ReadScope = { chart: boolean };
+/** What a read includes beyond the status: the days of report buckets a chart draws, the models reports name. */
+export type ReadScope = { chart: boolean; models?: boolean };
 
 export type ProviderReader = {
   read(slug: string, now: number): Promise<ProviderData | undefined>;
@@ -104,7 +114,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
     const slug = provider.slug;
     // The assessment reads a few buckets; the days of buckets behind the chart are read only for the pages that use
     // them (a list of 200 providers would otherwise read some 150,000 rows to show 200 headlines).
-    const [officialCheck, stored, incidents, probeSamples, summaryBuckets, chartBuckets, pageLevel, reporters] =
+    const [officialCheck, stored, incidents, probeSamples, summaryBuckets, chartBuckets, pageLevel, reporters, models] =
       await Promise.all([
         store.checks.summary(slug, MAIN_DOCUMENT),
         store.components.list(slug),
@@ -114,6 +124,14 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
         scope.chart ? store.reports.buckets(slug, communitySinceAt(now)) : null,
         store.components.pageLevel(slug),
         store.reports.allocations(slug, communityWindowStart(now)),
+        scope.models
+          ? store.reports.modelCounts(slug, now, {
+              days: MODEL_LOOKBACK_MS / DAY_MS,
+              recentMs: MODEL_RECENT_MS,
+              top: MODEL_TOP,
+              minAllocations: MODEL_MIN_ALLOCATIONS,
+            })
+          : null,
       ]);
     const components = officialCheck.lastOkAt === null && stored.length === 0 ? null : stored;
     const openIncidents = incidents.filter(isOpen);
@@ -167,6 +185,10 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
         return chartBuckets;
       },
       reporters,
+      get models(): ModelTrend[] {
+        if (models === null) throw new Error(`the report models of ${slug} were not read: use reader.read`);
+        return summariseModels(models);
+      },
       community: assessment.community,
       localFault: fault,
     };
@@ -215,7 +237,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
       const provider = catalog.providerBySlug.get(slug);
       if (!provider) return undefined;
       const [data, state] = await Promise.all([
-        read(provider, now, await localFault(now), { chart: true }),
+        read(provider, now, await localFault(now), { chart: true, models: true }),
         correlation(now),
       ]);
       return Object.assign(data, { correlation: state });

@@ -49,6 +49,13 @@ function reportsJson(data: ProviderData, detail: boolean) {
     },
     ...(detail
       ? {
+          models: data.models.map((m) => ({
+            model: m.model,
+            lastHour: m.lastHour,
+            last24h: m.last24h,
+            usualHour: m.usualHour,
+            usual24h: m.usual24h,
+          })),
           last24h: {
             bucketMinutes: COMMUNITY_BUCKET_MS / MINUTE_MS,
             buckets: communitySeries(data.buckets, data.now).map((p) => ({
