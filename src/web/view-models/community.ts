@@ -65,9 +65,8 @@ const usualWords = (n: number) => `usually ${Number.isInteger(n) ? n : n.toFixed
 
 export function modelsView(models: readonly ModelTrend[]): ModelsView {
   const rule =
-    `Each number counts the networks whose reports named the model; a model shows once ${MODEL_MIN_ALLOCATIONS} ` +
-    `networks named it in 24 hours. Usually: the median of the same hours on the previous ` +
-    `${COMMUNITY_BASELINE_DAYS} days.`;
+    `Networks whose reports named each model, shown once ${MODEL_MIN_ALLOCATIONS} did in 24 hours; usually: the ` +
+    `median of the same hours on the previous ${COMMUNITY_BASELINE_DAYS} days.`;
   return {
     rows: models.map((m) => ({
       model: m.model,
