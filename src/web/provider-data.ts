@@ -18,7 +18,8 @@ import {
 import { latencyBaseline, normalLatencies, type LatencyBaseline } from '../probes/baseline.ts';
 import { detectLocalFault, usualLatencyMs, type LocalFault } from '../status/probe.ts';
 import type { ProviderStatus } from '../status/types.ts';
-import { correlate, type Correlation } from '../status/correlation.ts';
+import type { Correlation } from '../status/correlation.ts';
+import { createCorrelationMemo, type CorrelationState } from './correlation-memo.ts';
 import {
   MODEL_LOOKBACK_MS,
   MODEL_MIN_ALLOCATIONS,
@@ -33,13 +34,17 @@ import type { ComponentRow } from '../store/components.ts';
 import type { IncidentRow } from '../store/incidents.ts';
 import type { CheckSummary } from '../store/checks.ts';
 import type { ProbeResultRow } from '../store/probes.ts';
-import { DAY_MS } from '../time.ts';
-import { PAGE_MIN_AGE_MS, PAGE_REFRESH_MS } from './render-cache.ts';
+import { DAY_MS, MINUTE_MS } from '../time.ts';
 
 /** How far back the pages list incidents. */
 export const INCIDENT_WINDOW_MS = 30 * DAY_MS;
 /** How far back the Live Signals block looks. */
 export const PROBE_WINDOW_MS = DAY_MS;
+/**
+ * The models reports name are counted again after this long, not on every report: under a surge each counted report
+ * changes every page of its provider, and the count reads days of raw reports.
+ */
+export const MODEL_COUNTS_REUSE_MS = MINUTE_MS;
 
 export type ProviderData = {
   provider: Provider;
@@ -69,9 +74,6 @@ export type ProviderData = {
   correlation: Correlation;
 };
 
-/** A correlation with the number that changes whenever its groups do, for the versions of pages that show it. */
-export type CorrelationState = Correlation & { epoch: number };
-
 /** What a read includes beyond the status: the days of report buckets a chart draws, the models reports name. */
 export type ReadScope = { chart: boolean; models?: boolean };
 
@@ -80,8 +82,7 @@ export type ProviderReader = {
   /** Every provider's read; their `buckets` only when asked for (`chart`: pages that judge by report category). */
   readAll(now: number, scope?: ReadScope): Promise<ProviderData[]>;
   /**
-   * Which providers are in trouble together, from the latest read of all providers: read again once any provider's
-   * data changed (at most every PAGE_MIN_AGE_MS) or PAGE_REFRESH_MS passed, as the render cache does for one page.
+   * Which providers are in trouble together (see correlation-memo.ts), with the epoch that changes with the groups.
    */
   correlation(now: number): Promise<CorrelationState>;
 };
@@ -105,6 +106,22 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
     );
   }
 
+  // Each provider's model counts, reused for MODEL_COUNTS_REUSE_MS: every report changes the data of all its pages.
+  const modelCounts = new Map<string, { at: number; trends: ModelTrend[] }>();
+  async function modelsOf(slug: string, now: number): Promise<ModelTrend[]> {
+    const kept = modelCounts.get(slug);
+    if (kept && now - kept.at >= 0 && now - kept.at < MODEL_COUNTS_REUSE_MS) return kept.trends;
+    const counts = await store.reports.modelCounts(slug, now, {
+      days: MODEL_LOOKBACK_MS / DAY_MS,
+      recentMs: MODEL_RECENT_MS,
+      top: MODEL_TOP,
+      minAllocations: MODEL_MIN_ALLOCATIONS,
+    });
+    const trends = summariseModels(counts);
+    modelCounts.set(slug, { at: now, trends });
+    return trends;
+  }
+
   async function read(
     provider: Provider,
     now: number,
@@ -124,14 +141,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
         scope.chart ? store.reports.buckets(slug, communitySinceAt(now)) : null,
         store.components.pageLevel(slug),
         store.reports.allocations(slug, communityWindowStart(now)),
-        scope.models
-          ? store.reports.modelCounts(slug, now, {
-              days: MODEL_LOOKBACK_MS / DAY_MS,
-              recentMs: MODEL_RECENT_MS,
-              top: MODEL_TOP,
-              minAllocations: MODEL_MIN_ALLOCATIONS,
-            })
-          : null,
+        scope.models ? modelsOf(slug, now) : null,
       ]);
     const components = officialCheck.lastOkAt === null && stored.length === 0 ? null : stored;
     const openIncidents = incidents.filter(isOpen);
@@ -187,49 +197,33 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
       reporters,
       get models(): ModelTrend[] {
         if (models === null) throw new Error(`the report models of ${slug} were not read: use reader.read`);
-        return summariseModels(models);
+        return models;
       },
       community: assessment.community,
       localFault: fault,
     };
   }
 
-  // The latest correlation: when it was computed, at which data version, and the read under way, if any.
-  let latest: { state: CorrelationState; at: number; version: number } | null = null;
-  let pending: Promise<CorrelationState> | null = null;
-
-  /** Correlates a read of all providers and keeps it unless a later one is kept already. */
-  function remember(all: readonly Omit<ProviderData, 'correlation'>[], now: number, version: number) {
-    const troubled = all.flatMap((d) =>
-      d.assessment.troubleSince === null ? [] : [{ slug: d.provider.slug, since: d.assessment.troubleSince }],
-    );
-    const correlation = correlate(troubled, all[0]?.localFault ?? null);
-    if (latest && latest.at > now) return { ...correlation, epoch: latest.state.epoch };
-    const same = latest && JSON.stringify(latest.state.groups) === JSON.stringify(correlation.groups);
-    const sameFault = latest && JSON.stringify(latest.state.localFault) === JSON.stringify(correlation.localFault);
-    const epoch = latest === null ? 0 : same && sameFault ? latest.state.epoch : latest.state.epoch + 1;
-    latest = { state: { ...correlation, epoch }, at: now, version };
-    return latest.state;
-  }
+  const memo = createCorrelationMemo({
+    versions: store.versions,
+    slugs: catalog.providers.map((p) => p.slug),
+    localFault,
+    troubleSince: async (slug, now, fault) =>
+      (await read(catalog.providerBySlug.get(slug)!, now, fault, { chart: false })).assessment.troubleSince,
+  });
 
   async function readEvery(now: number, scope: ReadScope) {
-    const version = store.versions.global();
+    const globalVersion = store.versions.global();
+    const versions = catalog.providers.map((p) => store.versions.of(p.slug));
     const fault = await localFault(now);
     const all = await Promise.all(catalog.providers.map((provider) => read(provider, now, fault, scope)));
-    const correlation = remember(all, now, version);
+    const reads = all.map((d, i) => ({
+      slug: d.provider.slug,
+      version: versions[i]!,
+      since: d.assessment.troubleSince,
+    }));
+    const correlation = memo.fromAll(reads, fault, now, globalVersion);
     return all.map((d) => Object.assign(d, { correlation }));
-  }
-
-  async function correlation(now: number): Promise<CorrelationState> {
-    if (latest) {
-      const age = now - latest.at;
-      const changed = latest.version !== store.versions.global();
-      if (age >= 0 && age < (changed ? PAGE_MIN_AGE_MS : PAGE_REFRESH_MS)) return latest.state;
-    }
-    pending ??= readEvery(now, { chart: false })
-      .then((all) => all[0]?.correlation ?? { groups: [], localFault: null, epoch: 0 })
-      .finally(() => (pending = null));
-    return pending;
   }
 
   return {
@@ -238,12 +232,12 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
       if (!provider) return undefined;
       const [data, state] = await Promise.all([
         read(provider, now, await localFault(now), { chart: true, models: true }),
-        correlation(now),
+        memo.current(now),
       ]);
       return Object.assign(data, { correlation: state });
     },
     readAll: (now, scope = { chart: false }) => readEvery(now, scope),
-    correlation,
+    correlation: (now) => memo.current(now),
   };
 }
 

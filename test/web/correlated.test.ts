@@ -109,6 +109,18 @@ describe('several providers at once', () => {
     expect(await correlated()).toEqual([]);
   });
 
+  it('reads again, after a while, an unchanged provider whose signals aged: a stale page ends its group', async () => {
+    await inTrouble('openai', 2 * MINUTE_MS);
+    await inTrouble('anthropic', 3 * MINUTE_MS);
+    await inTrouble('groq', 4 * MINUTE_MS);
+    expect(await text('/openai')).toContain('Not only OpenAI');
+    // Ten minutes on, only OpenAI's page was read again: the others' readings went stale without any new data.
+    h.clock.now += 10 * MINUTE_MS;
+    await recordOfficial(h.store, 'openai', h.clock.now);
+    expect(await text('/openai')).toContain('Partial Outage');
+    expect(await text('/openai')).not.toContain('Not only');
+  });
+
   it('says our own probes are at fault, and draws no group, while most probed providers fail the same way', async () => {
     for (const slug of ['openai', 'anthropic', 'groq']) {
       await inTrouble(slug, 2 * MINUTE_MS);

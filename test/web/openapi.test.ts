@@ -7,6 +7,7 @@ import { T0, createHarness, type Harness } from '../helpers/app.ts';
 import { seedScenario } from '../helpers/seed.ts';
 import { recordIncident, recordOfficial } from '../helpers/signals.ts';
 import { postJson } from '../helpers/reports.ts';
+import { MODEL_COUNTS_REUSE_MS } from '../../src/web/provider-data.ts';
 import { SECOND_MS } from '../../src/time.ts';
 import { parseConfig } from '../../src/config.ts';
 import { openApiDocument } from '../../src/web/openapi.ts';
@@ -207,7 +208,7 @@ describe('the API as described', () => {
   it('matches the provider schema with models named in reports', async () => {
     for (const address of ['198.51.100.1', '198.51.100.2'])
       await postJson(h, 'groq', { category: 'timeout', model: 'llama-3.3-70b-versatile' }, { remoteAddress: address });
-    h.clock.now += 2 * SECOND_MS;
+    h.clock.now += MODEL_COUNTS_REUSE_MS;
     const validate = validator(
       doc.paths['/api/v1/providers/{provider}']!.get!.responses['200']!.content!['application/json']!.schema,
     );

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAY_MS, MINUTE_MS, SECOND_MS } from '../../src/time.ts';
 import { createHarness, textOf, type Harness } from '../helpers/app.ts';
 import { postJson } from '../helpers/reports.ts';
+import { MODEL_COUNTS_REUSE_MS } from '../../src/web/provider-data.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -38,6 +39,18 @@ describe('models in reports', () => {
         'Models named in reports Model Last hour Last 24 h gpt-4o 3 (usually 0) 3 (usually 0) o3-mini 2 (usually 0)',
       );
     }
+  });
+
+  it('counts again after MODEL_COUNTS_REUSE_MS, not on every report', async () => {
+    await report('gpt-4o', '198.51.100.1');
+    await report('gpt-4o', '198.51.100.2');
+    expect(await modelsJson()).toHaveLength(1);
+    await report('o3-mini', '198.51.100.3');
+    await report('o3-mini', '198.51.100.4');
+    h.clock.now += 2 * SECOND_MS;
+    expect((await modelsJson()).map((m: { model: string }) => m.model)).toEqual(['gpt-4o']);
+    h.clock.now += MODEL_COUNTS_REUSE_MS;
+    expect((await modelsJson()).map((m: { model: string }) => m.model)).toEqual(['gpt-4o', 'o3-mini']);
   });
 
   it('never shows a model that one allocation names, however many of its networks report', async () => {
