@@ -113,6 +113,38 @@ export function maintenanceOf(component: { id: string; name: string }, title: st
   };
 }
 
+/** The recorded open Statuspage incident, moved onto one component (in partial outage) from `startedAt` on. */
+export function incidentOf(
+  component: { id: string; name: string },
+  title: string,
+  body: string,
+  startedAt: number,
+): Doc {
+  const recorded = fixtureJson<{ incidents: Doc[] }>('statuspage-incidents-anthropic.json');
+  const item = recorded.incidents.find((i) => i.status === 'identified')!;
+  const started = new Date(startedAt).toISOString();
+  const updates = (item.incident_updates as Doc[]).slice(-1).map((u) => ({
+    ...u,
+    status: 'investigating',
+    body,
+    created_at: started,
+    display_at: started,
+    updated_at: started,
+  }));
+  const template = (item.components as Doc[])[0]!;
+  return {
+    ...item,
+    id: `${component.id}-incident`,
+    name: title,
+    status: 'investigating',
+    created_at: started,
+    started_at: started,
+    updated_at: started,
+    incident_updates: updates,
+    components: [{ ...template, id: component.id, name: component.name, status: 'partial_outage' }],
+  };
+}
+
 /** The recorded Anthropic incident history with its open incident left out (only closed ones remain). */
 export function statuspageClosedIncidents(now: number): Doc {
   const recorded = toPresent(fixtureJson<Doc>('statuspage-incidents-anthropic.json'), now, 3 * 24 * 60 * MINUTE_MS);

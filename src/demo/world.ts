@@ -1,16 +1,19 @@
 // The demo world: every catalog provider's status page and API faked on its own loopback port, in named scenarios
 // (operational, an API incident, a product-only maintenance, a page that stops answering, an auth outage, a report
-// spike), and the catalog pointed at them. `npm run demo` and the browser tests run the real server against it.
+// spike, three providers failing together), and the catalog pointed at them. `npm run demo` and the browser tests run
+// the real server against it.
 import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Provider } from '../catalog/schema.ts';
 import type { Level } from '../domain.ts';
+import { MINUTE_MS } from '../time.ts';
 import {
   betterstackOperational,
   bedrockFeed,
   emptyFeed,
   gcpIncidents,
+  incidentOf,
   incidentioWithIncident,
   instatusOperational,
   maintenanceOf,
@@ -31,6 +34,8 @@ export type Scenario = {
   look: string;
   /** The API level the provider settles at. */
   settles: Level;
+  /** Other providers in the same scenario, settling at the same level. */
+  alongside?: readonly string[];
 };
 
 /** The scenarios, one provider each; every other provider is operational (or unknown without any signal). */
@@ -71,7 +76,23 @@ export const SCENARIOS: readonly Scenario[] = [
     look: 'official page and probe healthy, but a spike of authentication reports: Degraded at most',
     settles: 'degraded',
   },
+  {
+    name: 'shared-cloud',
+    slug: 'groq',
+    look:
+      'Groq, Fireworks AI and Replicate post API incidents within 9 minutes of one another: each page names the ' +
+      'others, a shared cloud or network being the likely cause',
+    settles: 'partial_outage',
+    alongside: ['fireworks-ai', 'replicate'],
+  },
 ];
+
+/** The shared-cloud scenario's providers, with how long before the demo started each one's incident began. */
+const SHARED_CLOUD_STARTS: Record<string, number> = { groq: 120, 'fireworks-ai': 116, replicate: 111 };
+
+/** The API level each scenario's providers settle at, by slug. */
+export const scenarioLevels = (): Record<string, Level> =>
+  Object.fromEntries(SCENARIOS.flatMap((s) => [s.slug, ...(s.alongside ?? [])].map((slug) => [slug, s.settles])));
 
 export const scenarioOf = (name: string): Scenario => {
   const found = SCENARIOS.find((s) => s.name === name);
@@ -113,6 +134,26 @@ function statusRoutes(provider: Provider, now: number): Record<string, Route> {
           '/api/v2/incidents.json': () => json(statuspageClosedIncidents(now)),
           '/api/v2/scheduled-maintenances.json': () =>
             json({ page: summary.page, scheduled_maintenances: [maintenance] }),
+        };
+      }
+      const startedMinutesAgo = SHARED_CLOUD_STARTS[provider.slug];
+      if (startedMinutesAgo !== undefined) {
+        const names = provider.components.map(nameOf);
+        const api = names[0]!;
+        const incident = incidentOf(
+          { id: `${provider.slug}-0`, name: api },
+          'Elevated error rates and timeouts on the API',
+          'We are seeing elevated error rates and timeouts on API requests, caused by an outage at our cloud ' +
+            'provider. We are working with them on a fix.',
+          now - startedMinutesAgo * MINUTE_MS,
+        );
+        const summary = { ...statuspageSummary(provider, now, { states: { [api]: 'partial_outage' } }) };
+        summary.incidents = [incident];
+        summary.status = { indicator: 'major', description: 'Partial System Outage' };
+        return {
+          '/api/v2/summary.json': () => json(summary),
+          '/api/v2/incidents.json': () => json({ page: summary.page, incidents: [incident] }),
+          '/api/v2/scheduled-maintenances.json': () => json({ page: summary.page, scheduled_maintenances: [] }),
         };
       }
       const summary = statuspageSummary(provider, now);
@@ -254,14 +295,21 @@ export async function startDemoWorld(options: { providers: readonly Provider[]; 
 
 /** Reports from `count` different networks (X-Forwarded-For, believed from TRUST_PROXY) through the public API; a
  * report shed with 503 under load is sent again. Returns how many were accepted. */
-export async function sendReports(origin: string, slug: string, category: string, count: number): Promise<number> {
+export async function sendReports(
+  origin: string,
+  slug: string,
+  category: string,
+  count: number,
+  models: readonly string[] = [],
+): Promise<number> {
   let accepted = 0;
   for (let i = 0; i < count; i += 1) {
+    const model = models.length > 0 ? models[i % models.length] : undefined;
     for (let attempt = 0; attempt < 20; attempt += 1) {
       const response = await fetch(`${origin}/api/v1/providers/${slug}/reports`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${10 + i}` },
-        body: JSON.stringify({ category }),
+        body: JSON.stringify({ category, ...(model ? { model } : {}) }),
       });
       await response.arrayBuffer();
       if (response.ok) accepted += 1;
@@ -294,6 +342,9 @@ export function demoServerEnv(options: { databasePath: string; providersFile: st
   };
 }
 
-/** The report spike of the report-spike scenario: more than 3× the usual level of authentication reports. */
+/**
+ * The report spike of the report-spike scenario: more than 3× the usual level of authentication reports, most naming
+ * the model that failed.
+ */
 export const sendReportSpike = (origin: string): Promise<number> =>
-  sendReports(origin, scenarioOf('report-spike').slug, 'auth', 12);
+  sendReports(origin, scenarioOf('report-spike').slug, 'auth', 12, ['sonar-pro', 'sonar-pro', 'sonar', '']);

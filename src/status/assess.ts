@@ -5,6 +5,7 @@ import { answerIsItDown, type DownAnswerView } from './down-answer.ts';
 import { combineSignals } from './headline.ts';
 import { readOfficial, type OfficialInput } from './official.ts';
 import { readProbe, type ProbeInput } from './probe.ts';
+import { troubleSince } from './trouble.ts';
 import { incidentScope, placeComponent, type ScopeBasis, type ScopeCatalog } from './scope.ts';
 import type { ProviderStatus, Reason, SignalReading } from './types.ts';
 
@@ -70,6 +71,8 @@ export type Assessment = {
   products: ProductsStatus | null;
   /** The API's answer to "is it down?". */
   down: DownAnswerView;
+  /** When the API's current trouble (degraded or worse) began, when our signals date it exactly (see trouble.ts). */
+  troubleSince: number | null;
   /** Null until the page has been read once; each with its scope and an honest "since". */
   components: AssessedComponent[] | null;
   openIncidents: AssessedIncident[];
@@ -178,6 +181,11 @@ export function assessProvider(input: AssessInput, now: number): Assessment {
     products: products.status,
     productsReading: products.reading,
     down: answerIsItDown(input.provider.name, api),
+    troubleSince: troubleSince(
+      api,
+      { components: counted(components ?? [], 'api'), incidents: apiIncidents, buckets: input.buckets },
+      now,
+    ),
     components,
     openIncidents: incidents,
     community,

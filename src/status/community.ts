@@ -64,7 +64,8 @@ export const categoryPhrase = (category: ReportCategory): string => CATEGORY_PHR
 
 export const bucketOf = (at: number): number => Math.floor(at / COMMUNITY_BUCKET_MS) * COMMUNITY_BUCKET_MS;
 
-function median(values: readonly number[]): number {
+/** The middle of counts (the mean of the two middle ones for an even number); 0 for none. */
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   if (sorted.length === 0) return 0;

@@ -142,6 +142,11 @@ const LOCAL_FAULT_WORDS: Partial<Record<ProbeOutcome, string>> = {
   timeout: 'requests time out',
 };
 
+/** "Our probes of 4 of 6 providers fail the same way (connections fail) since 22 Nov 2026, 14:05 UTC". */
+export const localFaultText = (f: LocalFault): string =>
+  `Our probes of ${f.affected} of ${f.probed} providers fail the same way ` +
+  `(${LOCAL_FAULT_WORDS[f.outcome] ?? f.outcome}) since ${formatUtc(f.since)}`;
+
 const OUTCOME_WORDS: Record<ProbeOutcome, string> = {
   rejected_as_expected: 'rejected our invalid key as expected',
   slow: 'rejected our invalid key, but slowly',
@@ -204,9 +209,8 @@ export function readProbe(input: ProbeInput, now: number): SignalReading {
     const f = input.localFault;
     return one(
       'suspended',
-      `Our probes of ${f.affected} of ${f.probed} providers fail the same way ` +
-        `(${LOCAL_FAULT_WORDS[f.outcome] ?? f.outcome}) since ${formatUtc(f.since)}: the fault is most likely ` +
-        `on our side, so probes say nothing about this provider right now.`,
+      `${localFaultText(f)}: the fault is most likely on our side, so probes say nothing about this provider ` +
+        `right now.`,
       f.since,
     );
   }

@@ -1,6 +1,7 @@
 // Community reports: raw rows (pruned later) and 15-minute bucket counts of counted reports, kept for baselines.
 import type { ReportCategory, ReportRegion, ReporterAllocation, ReportSdk } from '../domain.ts';
 import { sql } from 'kysely';
+import { DAY_MS } from '../time.ts';
 import { atomically, changes, type Db, type Engine } from './db.ts';
 import type { DataVersions } from './versions.ts';
 
@@ -194,6 +195,36 @@ export function createReportsStore(db: Db, versions: DataVersions, engine: Engin
         await sql<ReporterAllocation>`SELECT DISTINCT category, COALESCE(allocation_hash, client_hash) AS allocation
           FROM reports WHERE provider_slug = ${providerSlug} AND at >= ${sinceAt} AND counted = 1`.execute(db)
       ).rows,
+    /**
+     * Distinct allocations naming each model in counted reports, per day back from `untilAt` (day 0: the last 24
+     * hours) and in the last `recentMs` of each day, for the `top` models named from at least `minAllocations`
+     * allocations on day 0. Models are grouped lower-cased; reads `days` days of the provider's raw reports.
+     */
+    async modelCounts(
+      providerSlug: string,
+      untilAt: number,
+      options: { days: number; recentMs: number; top: number; minAllocations: number },
+    ): Promise<{ model: string; day: number; allocations: number; recentAllocations: number }[]> {
+      const { rows } = await sql<{ model: string; day: number; allocations: number; recentAllocations: number }>`
+        WITH named AS (
+          SELECT LOWER(model) AS model, COALESCE(allocation_hash, client_hash) AS allocation,
+            CAST((${untilAt} - at) / ${DAY_MS} AS INTEGER) AS day,
+            CASE WHEN (${untilAt} - at) % ${DAY_MS} < ${options.recentMs} THEN 1 ELSE 0 END AS recent
+          FROM reports
+          WHERE provider_slug = ${providerSlug} AND counted = 1 AND model IS NOT NULL
+            AND at > ${untilAt - options.days * DAY_MS} AND at <= ${untilAt}
+        ),
+        top AS (
+          SELECT model FROM named WHERE day = 0 GROUP BY model
+          HAVING COUNT(DISTINCT allocation) >= ${options.minAllocations}
+          ORDER BY COUNT(DISTINCT allocation) DESC, model LIMIT ${options.top}
+        )
+        SELECT named.model, named.day, COUNT(DISTINCT allocation) AS allocations,
+          COUNT(DISTINCT CASE WHEN recent = 1 THEN allocation END) AS "recentAllocations"
+        FROM named JOIN top ON top.model = named.model
+        GROUP BY named.model, named.day`.execute(db);
+      return rows;
+    },
     /** Forgets clients' counted reports older than `beforeAt` for deduplication (keep at least the window). */
     pruneClaims: async (beforeAt: number): Promise<number> =>
       changes(await sql`DELETE FROM report_claims WHERE counted_at < ${beforeAt}`.execute(db)),

@@ -12,7 +12,10 @@ import {
   VERDICTS,
 } from '../domain.ts';
 import { ACCOUNTABILITY_WINDOW_MS } from '../status/accountability.ts';
-import { DAY_MS } from '../time.ts';
+import { COMMUNITY_BASELINE_DAYS } from '../status/community.ts';
+import { CORRELATION_MIN_PROVIDERS, CORRELATION_WINDOW_MS } from '../status/correlation.ts';
+import { MODEL_MIN_ALLOCATIONS, MODEL_TOP } from '../status/models.ts';
+import { DAY_MS, MINUTE_MS } from '../time.ts';
 
 const text = { type: 'string' } as const;
 const nullableText = { type: ['string', 'null'] } as const;
@@ -28,6 +31,27 @@ const closed = (properties: Record<string, unknown>, optional: string[] = []) =>
   required: Object.keys(properties).filter((key) => !optional.includes(key)),
   properties,
 });
+
+/** Providers in trouble together, and our own probes' fault (during which no group is drawn). */
+const correlation = {
+  correlated: {
+    type: 'array',
+    description:
+      `Groups of ${CORRELATION_MIN_PROVIDERS} or more providers that turned degraded or worse within ` +
+      `${CORRELATION_WINDOW_MS / MINUTE_MS} minutes of one another (see /methodology); empty when none.`,
+    items: closed({
+      since: { ...time, description: 'The earliest start of trouble in the group.' },
+      providers: { type: 'array', minItems: CORRELATION_MIN_PROVIDERS, items: text, description: 'Slugs, by start.' },
+    }),
+  },
+  localFault: {
+    description: 'Set while most probed providers fail the same network way at once: our fault, not theirs.',
+    anyOf: [
+      { type: 'null' },
+      closed({ since: time, outcome: { enum: [...PROBE_OUTCOMES] }, affected: count, probed: count }),
+    ],
+  },
+};
 
 const reason = closed({
   signal: { enum: [...SIGNALS, null] },
@@ -182,6 +206,21 @@ const provider = closed({
         spikeMinAllocations: count,
         dedupeMinutes: count,
       }),
+      models: {
+        type: 'array',
+        maxItems: MODEL_TOP,
+        description:
+          `The models reports name (lower-cased), most named first: distinct networks (allocations) whose counted ` +
+          `reports named each in the last hour and 24 hours, and the median of the same hours on the previous ` +
+          `${COMMUNITY_BASELINE_DAYS} days. A model shows once ${MODEL_MIN_ALLOCATIONS} networks named it in 24 hours.`,
+        items: closed({
+          model: text,
+          lastHour: count,
+          last24h: count,
+          usualHour: { type: 'number', minimum: 0 },
+          usual24h: { type: 'number', minimum: 0 },
+        }),
+      },
       last24h: closed({
         bucketMinutes: count,
         buckets: {
@@ -190,7 +229,7 @@ const provider = closed({
         },
       }),
     },
-    ['last24h'],
+    ['last24h', 'models'],
   ),
   probes: closed(
     {
@@ -760,6 +799,7 @@ export function openApiDocument(siteUrl: string, siteName: string) {
         ProviderList: closed({
           generatedAt: time,
           providers: { type: 'array', items: { $ref: '#/components/schemas/Provider' } },
+          ...correlation,
         }),
         Problem: problem,
         IsItDown: isItDown,

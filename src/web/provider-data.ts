@@ -19,18 +19,33 @@ import {
 import { latencyBaseline, normalLatencies, type LatencyBaseline } from '../probes/baseline.ts';
 import { detectLocalFault, usualLatencyMs, type LocalFault } from '../status/probe.ts';
 import type { ProviderStatus } from '../status/types.ts';
+import type { Correlation } from '../status/correlation.ts';
+import { createCorrelationMemo, type CorrelationState } from './correlation-memo.ts';
+import {
+  MODEL_LOOKBACK_MS,
+  MODEL_MIN_ALLOCATIONS,
+  MODEL_RECENT_MS,
+  MODEL_TOP,
+  summariseModels,
+  type ModelTrend,
+} from '../status/models.ts';
 import type { AssessApi } from '../notify/changes.ts';
 import type { Store } from '../store/index.ts';
 import type { ComponentRow } from '../store/components.ts';
 import type { IncidentRow } from '../store/incidents.ts';
 import type { CheckSummary } from '../store/checks.ts';
 import type { ProbeResultRow } from '../store/probes.ts';
-import { DAY_MS } from '../time.ts';
+import { DAY_MS, MINUTE_MS } from '../time.ts';
 
 /** How far back the pages list incidents. */
 export const INCIDENT_WINDOW_MS = 30 * DAY_MS;
 /** How far back the Live Signals block looks. */
 export const PROBE_WINDOW_MS = DAY_MS;
+/**
+ * The models reports name are counted again after this long, not on every report: under a surge each counted report
+ * changes every page of its provider, and the count reads days of raw reports.
+ */
+export const MODEL_COUNTS_REUSE_MS = MINUTE_MS;
 
 export type ProviderData = {
   provider: Provider;
@@ -53,16 +68,26 @@ export type ProviderData = {
   buckets: Bucket[];
   /** The allocations behind the counted reports of the window "right now". */
   reporters: ReporterAllocation[];
+  /** The models reports name, against usual (read for one provider's pages only). */
+  models: ModelTrend[];
   community: CommunityView;
+  /** Set while most probed providers fail the same network way at once: our fault, not theirs. */
+  localFault: LocalFault | null;
+  /** Providers in trouble together (every provider's, not only this one's): see status/correlation.ts. */
+  correlation: Correlation;
 };
 
-/** What a read includes beyond the status: the days of report buckets a chart draws. */
-export type ReadScope = { chart: boolean };
+/** What a read includes beyond the status: the days of report buckets a chart draws, the models reports name. */
+export type ReadScope = { chart: boolean; models?: boolean };
 
 export type ProviderReader = {
   read(slug: string, now: number): Promise<ProviderData | undefined>;
   /** Every provider's read; their `buckets` only when asked for (`chart`: pages that judge by report category). */
   readAll(now: number, scope?: ReadScope): Promise<ProviderData[]>;
+  /**
+   * Which providers are in trouble together (see correlation-memo.ts), with the epoch that changes with the groups.
+   */
+  correlation(now: number): Promise<CorrelationState>;
 };
 
 /** The buckets a community summary reads: the window now and the same window on each baseline day. */
@@ -84,16 +109,32 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
     );
   }
 
+  // Each provider's model counts, reused for MODEL_COUNTS_REUSE_MS: every report changes the data of all its pages.
+  const modelCounts = new Map<string, { at: number; trends: ModelTrend[] }>();
+  async function modelsOf(slug: string, now: number): Promise<ModelTrend[]> {
+    const kept = modelCounts.get(slug);
+    if (kept && now - kept.at >= 0 && now - kept.at < MODEL_COUNTS_REUSE_MS) return kept.trends;
+    const counts = await store.reports.modelCounts(slug, now, {
+      days: MODEL_LOOKBACK_MS / DAY_MS,
+      recentMs: MODEL_RECENT_MS,
+      top: MODEL_TOP,
+      minAllocations: MODEL_MIN_ALLOCATIONS,
+    });
+    const trends = summariseModels(counts);
+    modelCounts.set(slug, { at: now, trends });
+    return trends;
+  }
+
   async function read(
     provider: Provider,
     now: number,
     fault: LocalFault | null,
     scope: ReadScope,
-  ): Promise<ProviderData> {
+  ): Promise<Omit<ProviderData, 'correlation'>> {
     const slug = provider.slug;
     // The assessment reads a few buckets; the days of buckets behind the chart are read only for the pages that use
     // them (a list of 200 providers would otherwise read some 150,000 rows to show 200 headlines).
-    const [officialCheck, stored, incidents, probeSamples, summaryBuckets, chartBuckets, pageLevel, reporters] =
+    const [officialCheck, stored, incidents, probeSamples, summaryBuckets, chartBuckets, pageLevel, reporters, models] =
       await Promise.all([
         store.checks.summary(slug, MAIN_DOCUMENT),
         store.components.list(slug),
@@ -103,6 +144,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
         scope.chart ? store.reports.buckets(slug, communitySinceAt(now)) : null,
         store.components.pageLevel(slug),
         store.reports.allocations(slug, communityWindowStart(now)),
+        scope.models ? modelsOf(slug, now) : null,
       ]);
     const components = officialCheck.lastOkAt === null && stored.length === 0 ? null : stored;
     const openIncidents = incidents.filter(isOpen);
@@ -157,19 +199,49 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
         return chartBuckets;
       },
       reporters,
+      get models(): ModelTrend[] {
+        if (models === null) throw new Error(`the report models of ${slug} were not read: use reader.read`);
+        return models;
+      },
       community: assessment.community,
+      localFault: fault,
     };
+  }
+
+  const memo = createCorrelationMemo({
+    versions: store.versions,
+    slugs: catalog.providers.map((p) => p.slug),
+    localFault,
+    troubleSince: async (slug, now, fault) =>
+      (await read(catalog.providerBySlug.get(slug)!, now, fault, { chart: false })).assessment.troubleSince,
+  });
+
+  async function readEvery(now: number, scope: ReadScope) {
+    const globalVersion = store.versions.global();
+    const versions = catalog.providers.map((p) => store.versions.of(p.slug));
+    const fault = await localFault(now);
+    const all = await Promise.all(catalog.providers.map((provider) => read(provider, now, fault, scope)));
+    const reads = all.map((d, i) => ({
+      slug: d.provider.slug,
+      version: versions[i]!,
+      since: d.assessment.troubleSince,
+    }));
+    const correlation = memo.fromAll(reads, fault, now, globalVersion);
+    return all.map((d) => Object.assign(d, { correlation }));
   }
 
   return {
     async read(slug, now) {
       const provider = catalog.providerBySlug.get(slug);
-      return provider ? read(provider, now, await localFault(now), { chart: true }) : undefined;
+      if (!provider) return undefined;
+      const [data, state] = await Promise.all([
+        read(provider, now, await localFault(now), { chart: true, models: true }),
+        memo.current(now),
+      ]);
+      return Object.assign(data, { correlation: state });
     },
-    async readAll(now, scope = { chart: false }) {
-      const fault = await localFault(now);
-      return Promise.all(catalog.providers.map((provider) => read(provider, now, fault, scope)));
-    },
+    readAll: (now, scope = { chart: false }) => readEvery(now, scope),
+    correlation: (now) => memo.current(now),
   };
 }
 

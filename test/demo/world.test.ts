@@ -1,7 +1,7 @@
 // The demo world against the real server: every scenario reaches its API level within seconds, four levels or more,
 // and every page of every scenario says each fact once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCENARIOS } from '../../src/demo/world.ts';
+import { SCENARIOS, scenarioLevels } from '../../src/demo/world.ts';
 import { textOf } from '../helpers/app.ts';
 import { startDemo, type Demo } from '../helpers/demo.ts';
 
@@ -14,9 +14,28 @@ afterAll(async () => demo?.close());
 describe('npm run demo', () => {
   it('settles every scenario at its API level and shows at least four different levels', async () => {
     const levels = await demo.settled();
-    expect(levels).toEqual(Object.fromEntries(SCENARIOS.map((s) => [s.slug, s.settles])));
+    expect(levels).toEqual(scenarioLevels());
     expect(new Set(Object.values(levels)).size).toBeGreaterThanOrEqual(4);
   }, 40_000);
+
+  it('flags the three providers of the shared cloud together, and no other group', async () => {
+    await demo.settled();
+    const shared = SCENARIOS.find((s) => s.name === 'shared-cloud')!;
+    const list = (await (await fetch(`${demo.origin}/api/v1/providers`)).json()) as {
+      correlated: { providers: string[] }[];
+    };
+    expect(list.correlated.map((g) => [...g.providers].sort())).toEqual([[shared.slug, ...shared.alongside!].sort()]);
+    const page = textOf(await (await fetch(`${demo.origin}/${shared.alongside![0]}`)).text());
+    expect(page).toContain('also turned degraded or worse between');
+  });
+
+  it('shows the models the report spike names', async () => {
+    const spike = SCENARIOS.find((s) => s.name === 'report-spike')!;
+    const body = (await (await fetch(`${demo.origin}/api/v1/providers/${spike.slug}`)).json()) as {
+      reports: { models: { model: string; last24h: number }[] };
+    };
+    expect(body.reports.models.map((m) => m.model)).toEqual(['sonar-pro', 'sonar']);
+  });
 
   it('says each fact once: no sentence of eight words or more twice on any page of any scenario', async () => {
     const repeats: string[] = [];

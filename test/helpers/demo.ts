@@ -3,7 +3,13 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import type { Level } from '../../src/domain.ts';
-import { demoServerEnv, SCENARIOS, sendReportSpike, startDemoWorld, type DemoWorld } from '../../src/demo/world.ts';
+import {
+  demoServerEnv,
+  scenarioLevels,
+  sendReportSpike,
+  startDemoWorld,
+  type DemoWorld,
+} from '../../src/demo/world.ts';
 import { startServer, tempDir, type ServerProcess } from './process.ts';
 
 export type Demo = {
@@ -32,9 +38,9 @@ export async function startDemo(): Promise<Demo> {
   await sendReportSpike(origin);
   const levels = async () => {
     const out: Record<string, Level> = {};
-    for (const s of SCENARIOS) {
-      const response = await fetch(`${origin}/api/v1/providers/${s.slug}`);
-      out[s.slug] = apiLevelOf((await response.json()) as { level: Level; api?: { level: Level } });
+    for (const slug of Object.keys(scenarioLevels())) {
+      const response = await fetch(`${origin}/api/v1/providers/${slug}`);
+      out[slug] = apiLevelOf((await response.json()) as { level: Level; api?: { level: Level } });
     }
     return out;
   };
@@ -46,7 +52,7 @@ export async function startDemo(): Promise<Demo> {
       const until = Date.now() + timeoutMs;
       for (;;) {
         const now = await levels();
-        if (SCENARIOS.every((s) => now[s.slug] === s.settles)) return now;
+        if (Object.entries(scenarioLevels()).every(([slug, level]) => now[slug] === level)) return now;
         if (Date.now() > until) return now;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }

@@ -1,5 +1,7 @@
 // Cross-provider pages: is-it-down with live answers and alternatives, error guides with each provider's spelling,
 // methodology.
+import { CORRELATION_MIN_PROVIDERS, CORRELATION_WINDOW_MS } from '../../src/status/correlation.ts';
+import { MODEL_MIN_ALLOCATIONS, MODEL_TOP } from '../../src/status/models.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMMUNITY_SPIKE_MIN_REPORTS } from '../../src/status/community.ts';
 import { STALE_AFTER_INTERVALS } from '../../src/status/freshness.ts';
@@ -136,6 +138,13 @@ describe('/methodology', () => {
     expect(r.text).toContain(`changes only after ${COMPONENT_CONFIRM_POLLS} polls in a row agree`);
     expect(r.text).toContain(`at least ${COMMUNITY_SPIKE_MIN_REPORTS} reports`);
     expect(r.text).toContain('Overloaded (529 overloaded_error, model overloaded) Usually the provider');
+    expect(r.text).toContain(
+      `When ${CORRELATION_MIN_PROVIDERS} or more providers turn Degraded or worse within ` +
+        `${formatDuration(CORRELATION_WINDOW_MS)} of one another`,
+    );
+    expect(r.text).toContain(`and those of at least ${CORRELATION_MIN_PROVIDERS - 1} others`);
+    expect(r.text).toContain(`show up to ${MODEL_TOP} models named in the last 24 hours`);
+    expect(r.text).toContain(`A model shows only once ${MODEL_MIN_ALLOCATIONS} networks named it`);
   });
 
   it('explains detected incidents and the acknowledgement lag with the same numbers', async () => {

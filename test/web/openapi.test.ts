@@ -5,6 +5,10 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { T0, createHarness, type Harness } from '../helpers/app.ts';
 import { seedScenario } from '../helpers/seed.ts';
+import { recordIncident, recordOfficial } from '../helpers/signals.ts';
+import { postJson } from '../helpers/reports.ts';
+import { MODEL_COUNTS_REUSE_MS } from '../../src/web/provider-data.ts';
+import { SECOND_MS } from '../../src/time.ts';
 import { parseConfig } from '../../src/config.ts';
 import { openApiDocument } from '../../src/web/openapi.ts';
 
@@ -183,6 +187,38 @@ describe('the API as described', () => {
       const validate = validator(documented.content!['application/json']!.schema);
       expect(validate(res.json()), ajv.errorsText(validate.errors)).toBe(true);
     }
+  });
+
+  it('matches the list schema with providers in trouble together', async () => {
+    for (const slug of ['groq', 'cohere', 'fireworks-ai']) {
+      await recordOfficial(h.store, slug, T0);
+      await recordIncident(h.store, slug, T0, 'Elevated error rates');
+    }
+    h.clock.now += 2 * SECOND_MS;
+    const validate = validator(
+      doc.paths['/api/v1/providers']!.get!.responses['200']!.content!['application/json']!.schema,
+    );
+    const body = (await h.app.inject({ method: 'GET', url: '/api/v1/providers' })).json();
+    expect(body.correlated.length).toBe(1);
+    expect(body.correlated[0].providers).toEqual(expect.arrayContaining(['groq', 'cohere', 'fireworks-ai']));
+    expect(validate(body), ajv.errorsText(validate.errors)).toBe(true);
+    expect(validate({ ...body, correlated: [{ since: body.correlated[0].since, providers: ['a', 'b'] }] })).toBe(false);
+  });
+
+  it('matches the provider schema with models named in reports', async () => {
+    for (const address of ['198.51.100.1', '198.51.100.2'])
+      await postJson(h, 'groq', { category: 'timeout', model: 'llama-3.3-70b-versatile' }, { remoteAddress: address });
+    h.clock.now += MODEL_COUNTS_REUSE_MS;
+    const validate = validator(
+      doc.paths['/api/v1/providers/{provider}']!.get!.responses['200']!.content!['application/json']!.schema,
+    );
+    const body = (await h.app.inject({ method: 'GET', url: '/api/v1/providers/groq' })).json();
+    expect(body.reports.models).toEqual([
+      { model: 'llama-3.3-70b-versatile', lastHour: 2, last24h: 2, usualHour: 0, usual24h: 0 },
+    ]);
+    expect(validate(body), ajv.errorsText(validate.errors)).toBe(true);
+    const extra = { ...body, reports: { ...body.reports, models: [{ ...body.reports.models[0], named: 1 }] } };
+    expect(validate(extra)).toBe(false);
   });
 
   it('catches drift: a body with a field the document does not know fails', async () => {

@@ -4,7 +4,7 @@ import { toIso } from '../../time.ts';
 import type { WebDeps } from '../deps.ts';
 import { NotFound } from '../problems.ts';
 import { openApiDocument } from '../openapi.ts';
-import { errorJson, providerJson } from '../view-models/api.ts';
+import { correlationJson, errorJson, providerJson } from '../view-models/api.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
 import { apiPageView } from '../view-models/api-page.ts';
 
@@ -14,11 +14,11 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get('/api/v1/providers', async (request, reply) =>
     pages.serveJson(request, reply, 'api:providers', store.versions.global(), async () => {
       const at = now();
+      const all = await reader.readAll(at);
       return {
         generatedAt: toIso(at),
-        providers: (await reader.readAll(at)).map((data) =>
-          providerJson(data, catalog, config.siteUrl, config.probeIntervalMs),
-        ),
+        providers: all.map((data) => providerJson(data, catalog, config.siteUrl, config.probeIntervalMs)),
+        ...correlationJson(all[0]?.correlation ?? { groups: [], localFault: null }),
       };
     }),
   );

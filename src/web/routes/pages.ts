@@ -16,6 +16,9 @@ const ProviderQuery = z.object({ reported: z.enum(REPORT_CATEGORIES, { error: 'a
 
 export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
   const { catalog, config, reader, store, pages, now, formTokens } = deps;
+  // A provider's page also names the others in trouble together with it: it changes when they do. Both numbers only
+  // grow, so their sum changes whenever either does.
+  const pageVersion = async (slug: string) => store.versions.of(slug) + (await reader.correlation(now())).epoch;
 
   app.get('/', async (request, reply) => {
     const { q = '' } = parseOr400(HomeQuery, request.query, 'query');
@@ -42,7 +45,7 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
     if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
     const { reported } = parseOr400(ProviderQuery, request.query, 'query');
     const key = `page:/${provider.slug}${reported ? `?reported=${reported}` : ''}`;
-    return pages.serve(request, reply, key, store.versions.of(provider.slug), async () => {
+    return pages.serve(request, reply, key, await pageVersion(provider.slug), async () => {
       const data = (await reader.read(provider.slug, now()))!;
       const view = providerPageView(data, catalog, config.probeIntervalMs, {
         token: formTokens.issue(provider.slug, data.now),
@@ -73,7 +76,7 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
       request,
       reply,
       `page:${path}${reported ? `?reported=${reported}` : ''}`,
-      store.versions.of(provider.slug),
+      await pageVersion(provider.slug),
       async () => {
         const data = (await reader.read(provider.slug, now()))!;
         const view = errorPageView(data, errorType, catalog, config.probeIntervalMs, {

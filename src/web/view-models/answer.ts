@@ -13,6 +13,7 @@ import {
   type ReasonView,
   type TimeView,
 } from './common.ts';
+import { correlatedLine, type CorrelatedLineView, type NameOf } from './correlated.ts';
 import { probeStateLabel } from './live-signals.ts';
 
 export type SignalLineView = {
@@ -39,6 +40,8 @@ export type AnswerView = {
   evidence: ReasonView[];
   /** The provider's products (apps, console, login) apart from the API, on the dashboard only. */
   products: (LevelView & { names: string; summary: string }) | null;
+  /** Other providers that turned degraded or worse together with this one. */
+  correlated: CorrelatedLineView | null;
 };
 
 const VERDICT_TONES: Record<string, string> = {
@@ -113,6 +116,8 @@ export function answerView(
     lead?: boolean;
     /** `all`: always, with the product names (dashboard); `trouble`: only when they are not operational. */
     products?: 'all' | 'trouble';
+    /** Names the other providers in trouble together with this one (see correlated.ts). */
+    nameOf: NameOf;
   },
 ): AnswerView {
   return {
@@ -122,6 +127,7 @@ export function answerView(
     lead: options.lead === true,
     lines: signalLines(data),
     products: options.products ? productsLine(data, options.products) : null,
+    correlated: correlatedLine(data, options.nameOf),
     // A reason the verdict's sentence already quotes is not listed again.
     evidence: reasonViews(
       (options.evidence ?? data.status.reasons).filter((r) => !options.verdict?.text.includes(r.text)),

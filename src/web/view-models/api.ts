@@ -15,6 +15,7 @@ import {
   communitySeries,
 } from '../../status/community.ts';
 import type { Reason } from '../../status/types.ts';
+import type { Correlation } from '../../status/correlation.ts';
 import { MINUTE_MS, toIso } from '../../time.ts';
 import type { ProviderData } from '../provider-data.ts';
 import { isOpen } from '../../status/incidents.ts';
@@ -48,6 +49,13 @@ function reportsJson(data: ProviderData, detail: boolean) {
     },
     ...(detail
       ? {
+          models: data.models.map((m) => ({
+            model: m.model,
+            lastHour: m.lastHour,
+            last24h: m.last24h,
+            usualHour: m.usualHour,
+            usual24h: m.usual24h,
+          })),
           last24h: {
             bucketMinutes: COMMUNITY_BUCKET_MS / MINUTE_MS,
             buckets: communitySeries(data.buckets, data.now).map((p) => ({
@@ -269,3 +277,16 @@ export function errorJson(data: ProviderData, errorType: ErrorType, siteUrl: str
     links: { html: `${siteUrl}/${p.slug}/error/${errorType.slug}`, provider: `${siteUrl}/api/v1/providers/${p.slug}` },
   };
 }
+
+/** Providers in trouble together (`correlated`), and our own probes' fault, during which no group is drawn. */
+export const correlationJson = (c: Correlation) => ({
+  correlated: c.groups.map((g) => ({ since: toIso(g.since), providers: g.providers.map((p) => p.slug) })),
+  localFault: c.localFault
+    ? {
+        since: toIso(c.localFault.since),
+        outcome: c.localFault.outcome,
+        affected: c.localFault.affected,
+        probed: c.localFault.probed,
+      }
+    : null,
+});

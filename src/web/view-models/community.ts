@@ -9,7 +9,13 @@ import {
   REPORT_SDKS,
   type ReportCategory,
 } from '../../domain.ts';
-import { COMMUNITY_DEDUPE_MS, communitySeries, summariseCommunity } from '../../status/community.ts';
+import {
+  COMMUNITY_BASELINE_DAYS,
+  COMMUNITY_DEDUPE_MS,
+  communitySeries,
+  summariseCommunity,
+} from '../../status/community.ts';
+import { MODEL_MIN_ALLOCATIONS, type ModelTrend } from '../../status/models.ts';
 import { MINUTE_MS } from '../../time.ts';
 import { HONEYPOT_FIELD } from '../report-input.ts';
 import type { ProviderData } from '../provider-data.ts';
@@ -45,7 +51,34 @@ export type CommunityBlockView = {
   form: ReportFormView;
   /** The confirmation shown after the form's redirect; the same whether or not the report was counted. */
   notice: string | null;
+  models: ModelsView;
 };
+
+/** Models reports name: networks that named each in the last hour and 24 hours, with the usual numbers. */
+export type ModelsView = {
+  rows: { model: string; lastHour: string; last24h: string }[];
+  /** What the numbers count, or why there is no row. */
+  note: string;
+};
+
+const usualWords = (n: number) => `usually ${Number.isInteger(n) ? n : n.toFixed(1)}`;
+
+export function modelsView(models: readonly ModelTrend[]): ModelsView {
+  const rule =
+    `Networks whose reports named each model, shown once ${MODEL_MIN_ALLOCATIONS} did in 24 hours; usually: the ` +
+    `median of the same hours on the previous ${COMMUNITY_BASELINE_DAYS} days.`;
+  return {
+    rows: models.map((m) => ({
+      model: m.model,
+      lastHour: `${m.lastHour} (${usualWords(m.usualHour)})`,
+      last24h: `${m.last24h} (${usualWords(m.usual24h)})`,
+    })),
+    note:
+      models.length > 0
+        ? rule
+        : `No model was named in reports from ${MODEL_MIN_ALLOCATIONS} or more networks in the last 24 hours.`,
+  };
+}
 
 const options = <T extends string>(values: readonly T[], labels: Record<T, string>): Option[] =>
   values.map((value) => ({ value, label: labels[value] }));
@@ -95,5 +128,6 @@ export function communityView(
     chart: chartView(communitySeries(data.buckets, data.now), data.now),
     form: reportFormView(data.provider.slug, form.token, errorType),
     notice: form.reported ? reportNotice(form.reported) : null,
+    models: modelsView(data.models),
   };
 }

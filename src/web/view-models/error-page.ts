@@ -4,6 +4,7 @@ import { errorTypesFor } from '../../catalog/load.ts';
 import { firstFitting, fitting } from '../../catalog/fit.ts';
 import type { ErrorType, Fitted, Signature } from '../../catalog/schema.ts';
 import type { ProviderData } from '../provider-data.ts';
+import { namesIn } from './correlated.ts';
 import { answerView, type AnswerView } from './answer.ts';
 import { componentsView, incidentsView, type ComponentsView, type IncidentsView } from './common.ts';
 import { communityView, type CommunityBlockView, type ReportFormInput } from './community.ts';
@@ -127,6 +128,7 @@ export function errorPageView(
       products: 'trouble',
       verdict: { key: verdict.verdict, label: verdict.label, text: verdict.text },
       evidence: verdict.evidence.length > 0 ? verdict.evidence : data.status.reasons,
+      nameOf: namesIn(catalog),
     }),
     community: communityView(data, form, errorType),
     explanation: general(errorType.explanation).map(text),

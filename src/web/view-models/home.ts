@@ -2,6 +2,7 @@
 import { LEVEL_SEVERITY, type Level } from '../../domain.ts';
 import type { ProviderData } from '../provider-data.ts';
 import { levelView, timeView, type LevelView, type TimeView } from './common.ts';
+import { correlatedLines } from './correlated.ts';
 
 export type HomeRowView = { slug: string; name: string; status: LevelView; summary: string; checked: TimeView | null };
 export type HomeView = {
@@ -11,6 +12,8 @@ export type HomeView = {
   rows: HomeRowView[];
   total: number;
   counts: (LevelView & { count: number })[];
+  /** Providers in trouble together, or our own probes at fault instead. */
+  correlated: ReturnType<typeof correlatedLines>;
 };
 
 /** Worst first; unknown sits between trouble and operational, since it is neither. */
@@ -41,6 +44,11 @@ export function homeView(all: ProviderData[], query: string, siteName: string): 
     query: query.trim(),
     rows,
     total: all.length,
+    correlated: correlatedLines(
+      all[0]?.correlation ?? { groups: [], localFault: null },
+      all[0]?.now ?? 0,
+      (slug) => all.find((d) => d.provider.slug === slug)?.provider.name ?? slug,
+    ),
     counts: levels.map((level) => ({ ...levelView(level), count: all.filter((d) => d.status.level === level).length })),
   };
 }

@@ -13,6 +13,7 @@ import {
   type IncidentView,
   type TimeView,
 } from './common.ts';
+import { namesIn } from './correlated.ts';
 import { answerView, type AnswerView } from './answer.ts';
 import type { LinkView } from './error-page.ts';
 import { officialPageHref, signalWords } from './text.ts';
@@ -98,6 +99,7 @@ export function isItDownView(data: ProviderData, all: readonly ProviderData[], c
       verdict: { key: answer.answer, label: answer.label, text: answer.sentence },
       evidence: answer.evidence,
       lead: true,
+      nameOf: namesIn(catalog),
     }),
     direct: { answer: answer.answer, label: answer.label },
     affected,

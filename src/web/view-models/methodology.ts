@@ -27,7 +27,9 @@ import {
 import { COMPONENT_CONFIRM_POLLS } from '../../status/damping.ts';
 import { ACCOUNTABILITY_WINDOW_MS } from '../../status/accountability.ts';
 import { DETECTION_INTERVAL_MS } from '../../status/detection.ts';
-import { formatDuration } from '../../time.ts';
+import { CORRELATION_MIN_PROVIDERS, CORRELATION_WINDOW_MS } from '../../status/correlation.ts';
+import { MODEL_MIN_ALLOCATIONS, MODEL_RECENT_MS, MODEL_TOP } from '../../status/models.ts';
+import { DAY_MS, formatDuration, HOUR_MS, MINUTE_MS } from '../../time.ts';
 import { INCIDENT_WINDOW_MS, PROBE_WINDOW_MS } from '../provider-data.ts';
 import { PAGE_REFRESH_MS } from '../render-cache.ts';
 
@@ -173,6 +175,29 @@ export function methodologyView(config: Config, catalog: Catalog): MethodologyVi
         [],
         answers,
       ),
+      section('together', 'Several providers at once', [
+        `When ${CORRELATION_MIN_PROVIDERS} or more providers turn Degraded or worse within ` +
+          `${formatDuration(CORRELATION_WINDOW_MS)} of one another, the home page and each of their pages say ` +
+          `so and link the others: a shared cloud or network is the likely cause.`,
+        "A provider's trouble starts with the earliest fresh signal that holds it at Degraded or worse: the " +
+          'first failing (or slow) probe of the confirmed run, the change of an API component or the start of an ' +
+          `open incident, the first ${formatDuration(COMMUNITY_BUCKET_MS)} bucket of a report spike. A ` +
+          'component already in trouble when we first read its page has no known start and joins no group.',
+        `A provider belongs to a group when some ${formatDuration(CORRELATION_WINDOW_MS)} window holds its ` +
+          `start and those of at least ${CORRELATION_MIN_PROVIDERS - 1} others; members whose starts follow one ` +
+          `another within ${formatDuration(CORRELATION_WINDOW_MS)} form one group, dated by its first start. ` +
+          'A provider that recovers leaves its group, and a group left with too few members is gone.',
+        'While our own probes fail the same network way for most providers, that is our fault: the home page ' +
+          'says so instead, and no group is drawn.',
+      ]),
+      section('models', 'Models in reports', [
+        `Reports may name the model that failed. The dashboard and error pages show up to ${MODEL_TOP} models ` +
+          `named in the last ${DAY_MS / HOUR_MS} hours, each with the number of networks (IPv6 /48s, IPv4 ` +
+          `addresses) that named it then and in the last ${MODEL_RECENT_MS / MINUTE_MS} minutes, beside the ` +
+          `median of the same hours on the previous ${COMMUNITY_BASELINE_DAYS} days.`,
+        `A model shows only once ${MODEL_MIN_ALLOCATIONS} networks named it, so one reporter never looks like ` +
+          'a trend. Names are compared without regard to case.',
+      ]),
       section(
         'diagnose',
         'Paste-your-error diagnosis',

@@ -2,6 +2,7 @@
 import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
 import type { ProviderData } from '../provider-data.ts';
+import { namesIn } from './correlated.ts';
 import { answerView, type AnswerView } from './answer.ts';
 import { componentsView, incidentsView, levelView, type ComponentsView, type IncidentsView } from './common.ts';
 import { communityView, type CommunityBlockView, type ReportFormInput } from './community.ts';
@@ -48,7 +49,7 @@ export function providerPageView(
       { name: p.name, path: `/${p.slug}` },
     ],
     feeds: providerFeedLinks(p),
-    answer: answerView(data, { subject: `the ${p.name} API`, products: 'all' }),
+    answer: answerView(data, { subject: `the ${p.name} API`, products: 'all', nameOf: namesIn(catalog) }),
     official: { href: officialPageHref(p) },
     community: communityView(data, form),
     live: liveSignalsView(data, probeIntervalMs),
