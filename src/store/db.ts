@@ -5,16 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import {
-  Kysely,
-  PostgresDialect,
-  SqliteDialect,
-  sql,
-  type PostgresPool,
-  type PostgresPoolClient,
-  type SqliteDatabase,
-  type Transaction,
-} from 'kysely';
+import type { PostgresPool, PostgresPoolClient, SqliteDatabase, Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from './kysely.ts';
 import type pg from 'pg';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 

@@ -1,6 +1,6 @@
 // Community reports: raw rows (pruned later) and 15-minute bucket counts of counted reports, kept for baselines.
 import type { ReportCategory, ReportRegion, ReporterAllocation, ReportSdk } from '../domain.ts';
-import { sql } from 'kysely';
+import { sql } from './kysely.ts';
 import { atomically, changes, type Db, type Engine } from './db.ts';
 import type { DataVersions } from './versions.ts';
 

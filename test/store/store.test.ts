@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
+import { sql } from '../../src/store/kysely.ts';
 import { inject } from 'vitest';
 import {
   BUSY_TIMEOUT_MS,
