@@ -178,11 +178,14 @@ export function createReportsStore(db: Db, versions: DataVersions, engine: Engin
                 WHERE provider_slug = ${providerSlug} AND bucket_at IN (${sql.join(starts)})
                 ORDER BY bucket_at`.execute(db)
             ).rows;
+      // A bucket's latest report falls inside the bucket, so the latest report is in the newest bucket that has one:
+      // walking the key from the newest bucket finds it at once, where ordering by the report's time alone would
+      // sort every bucket since `sinceAt` (a week of them, for each provider of a list).
       const latest = (
         await sql<BucketCount>`SELECT ${columns} FROM report_buckets
-          WHERE provider_slug = ${providerSlug} AND bucket_at >= ${bucketOf(sinceAt)} AND count > 0
-            AND COALESCE(last_at, bucket_at) <= ${untilAt}
-          ORDER BY COALESCE(last_at, bucket_at) DESC LIMIT 1`.execute(db)
+          WHERE provider_slug = ${providerSlug} AND bucket_at >= ${bucketOf(sinceAt)} AND bucket_at <= ${untilAt}
+            AND count > 0 AND COALESCE(last_at, bucket_at) <= ${untilAt}
+          ORDER BY bucket_at DESC, COALESCE(last_at, bucket_at) DESC LIMIT 1`.execute(db)
       ).rows[0];
       const known = latest && found.some((b) => b.bucketAt === latest.bucketAt && b.category === latest.category);
       return latest && !known ? [...found, latest] : found;
