@@ -16,7 +16,7 @@ import { BENCH_SECRET, benchPostgres, copyToPostgres, stopBenchPostgres } from '
 import { seedDatabase } from '../seed.ts';
 
 const SECONDS = Number(process.env.BENCH_PAGES_SECONDS ?? 8);
-/** When the idle memory is read a second time, after start-up's garbage has been returned. */
+/** When the idle memory is read a second time, after V8 has had the chance to return start-up's garbage. */
 const SETTLED_SECONDS = 20;
 /** Report rows in the start-up database (a smaller number makes a quicker sanity run). */
 const BIG_REPORTS = Number(process.env.BENCH_PAGES_BIG_REPORTS ?? 1_000_000);
@@ -238,7 +238,7 @@ export default async function (): Promise<Record<string, unknown>> {
     });
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const bigIdleRssMb = rssMb(big.child.pid!);
-    // Later, once V8's memory reducer has had its idle turn (it waits some 8 s, then collects and shrinks the heap).
+    // Again later: V8's memory reducer may by then have collected start-up's garbage (it waits at least 8 s idle).
     await new Promise((resolve) => setTimeout(resolve, (SETTLED_SECONDS - 1) * 1000));
     const bigSettledRssMb = rssMb(big.child.pid!);
     await stop(big.child);
