@@ -381,13 +381,15 @@ export default async function (): Promise<Record<string, unknown>> {
         `errors ${fixedRate.errors + fixedRate.non2xx}`,
     );
     console.log(
-      `ready with 200 providers and ${bigReports} reports: ${fixed(big.readyMs, 0)} ms (target ≤ ${TARGETS.readyMs} ms); ` +
+      `ready with 200 providers and ${bigReports} reports: ${fixed(big.readyMs, 0)} ms ` +
+        `(target ≤ ${TARGETS.readyMs} ms); ` +
         `a bare Fastify: ${fixed(bare.readyMs, 0)} ms`,
     );
     console.log(
       `idle RSS 1 s after ready: ${fixed(bigIdleRssMb)} MB with 200 providers, ${fixed(appIdleRssMb)} MB with the ` +
         `catalog (target ≤ ${TARGETS.idleRssMb} MB); ${fixed(bigSettledRssMb)} MB with 200 providers after ` +
-        `${SETTLED_SECONDS} s idle; ${fixed(loadedRssMb)} MB after the load; a bare Fastify: ${fixed(bareIdleRssMb)} MB`,
+        `${SETTLED_SECONDS} s idle; ${fixed(loadedRssMb)} MB after the load; ` +
+        `a bare Fastify: ${fixed(bareIdleRssMb)} MB`,
     );
     console.log(
       `seeding: ${fixed(seedMs / 1000)} s (catalog, 30 days), ${fixed(bigSeedMs / 1000)} s ` +

@@ -133,7 +133,7 @@ describe.each(ENGINES)('reports store on %s', (engine) => {
     expect(await store.reports.buckets('openai', at(15))).toHaveLength(2);
   });
 
-  it('reads the asked buckets plus the one holding the latest report up to a time, whichever day it is in', async () => {
+  it('reads the asked buckets and the one with the latest report up to a time, whichever day it is in', async () => {
     const at = (minutes: number) => T0 + minutes * MINUTE_MS;
     for (const [client, minutes, category] of [
       ['a', -3 * 24 * 60, 'auth'],
