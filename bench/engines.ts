@@ -1,7 +1,8 @@
 // The engines a benchmark runs on, side by side: SQLite (a temp file) and PostgreSQL (a fresh database on the server
 // at BENCH_DATABASE_URL or TEST_DATABASE_URL, else a throwaway server started for the run).
 import Database from 'better-sqlite3';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from '../src/store/kysely.ts';
 import { openStore } from '../src/store/index.ts';
 import { freshDatabase, startPostgres, type PostgresServer } from '../test/helpers/postgres.ts';
 

@@ -5,37 +5,16 @@ import type { AddressInfo } from 'node:net';
 import { buildApp, loggerOptions } from './app.ts';
 import { CatalogError, loadCatalog } from './catalog/load.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { CHECKPOINT_INTERVAL_MS, checkpointTask } from './jobs/checkpoint.ts';
 import { systemClock } from './jobs/clock.ts';
-import { createIntervalJob } from './jobs/interval.ts';
-import { createLeadership, leaderCheckMs, type Leadership, type Schedule } from './jobs/leader.ts';
-import { PRUNE_REPORTS_INTERVAL_MS, reportPruneTask } from './jobs/prune-reports.ts';
-import { PRUNE_SIGNALS_INTERVAL_MS, signalPruneTask } from './jobs/prune-signals.ts';
-import { PRUNE_NOTIFICATIONS_INTERVAL_MS, notificationPruneTask } from './jobs/prune-notifications.ts';
-import { createPollJob } from './jobs/poll.ts';
-import { createProbeJob } from './jobs/probe.ts';
-import { createDeliveryJob } from './jobs/deliver.ts';
-import { createEventRecorder } from './jobs/events.ts';
-import { createDetector } from './jobs/detect.ts';
-import { DETECTION_INTERVAL_MS } from './status/detection.ts';
-import { createSender, createSmtpMailer } from './notify/send.ts';
-import { apiAssessor, communityReader, createProviderReader } from './web/provider-data.ts';
-import type { CycleStats } from './jobs/scheduler.ts';
+import { createLeadership, leaderCheckMs, type Leadership } from './jobs/leader.ts';
+import type { Jobs } from './jobs/wiring.ts';
 import { createJobWatch } from './ops/job-watch.ts';
 import { createMetricsServer } from './ops/metrics-server.ts';
 import type { Metrics } from './ops/metrics.ts';
 import { createReadiness, databaseFile, writeCheckFor } from './ops/readiness.ts';
-import { upstreamPolicy } from './sources/addresses.ts';
-import { createConnectionLog, createHttpDoor, createUpstreamDispatcher, userAgentFor } from './sources/http.ts';
-import { dnsServersResolver, systemResolver } from './sources/lookup.ts';
 import { DatabaseFileError } from './store/db.ts';
 import { openStore } from './store/index.ts';
 import { installShutdown } from './shutdown.ts';
-
-/** Longest one webhook or mail may take. */
-const NOTIFY_DEADLINE_MS = 10_000;
-/** Connections kept per receiver origin (the delivery job sends at most 8 at once to one). */
-const NOTIFY_CONNECTIONS_PER_ORIGIN = 8;
 
 /** Bad configuration, catalog or database file: say exactly what is wrong, one line per problem, and stop. */
 function fail(error: unknown): never {
@@ -104,128 +83,12 @@ async function main(): Promise<void> {
     catalog,
     store,
     logger: loggerOptions(config.logLevel),
-    jobRole: () => (leadership === null ? 'off' : leadership.isLeader() ? 'leader' : 'standby'),
+    // Until the jobs' modules are loaded and the lock is tried, a node with JOBS on runs nothing: a standby.
+    jobRole: () =>
+      leadership === null ? (config.jobs ? 'standby' : 'off') : leadership.isLeader() ? 'leader' : 'standby',
     readiness,
     ...(metrics ? { metrics } : {}),
   });
-  const policy = upstreamPolicy(config.allowPrivateUpstreams);
-  const connectionLog = createConnectionLog();
-  const lookupTimeoutMs = Math.min(config.pollTimeoutMs, config.probeTimeoutMs);
-  const resolver =
-    config.dnsServers.length > 0
-      ? dnsServersResolver(config.dnsServers, lookupTimeoutMs)
-      : systemResolver(lookupTimeoutMs);
-  const dispatcher = createUpstreamDispatcher({ policy, connectionLog, lookup: resolver.lookup });
-  const door = createHttpDoor({
-    dispatcher,
-    policy,
-    connectionLog,
-    userAgent: userAgentFor(config.siteName, config.siteUrl),
-  });
-  // Webhooks go through the same door with their own connections, so receivers never compete with polls.
-  const receiverDispatcher = createUpstreamDispatcher({
-    policy,
-    connections: NOTIFY_CONNECTIONS_PER_ORIGIN,
-    lookup: resolver.lookup,
-  });
-  const receiverDoor = createHttpDoor({
-    dispatcher: receiverDispatcher,
-    policy,
-    userAgent: userAgentFor(config.siteName, config.siteUrl),
-  });
-  const mailer = config.smtpUrl
-    ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom, deadlineMs: NOTIFY_DEADLINE_MS })
-    : null;
-  const sender = createSender({
-    door: receiverDoor,
-    mailer,
-    siteUrl: config.siteUrl,
-    siteName: config.siteName,
-    deadlineMs: NOTIFY_DEADLINE_MS,
-    now: Date.now,
-  });
-  const reader = createProviderReader({ store, catalog, config });
-  // A schedule's heartbeat is the end of each cycle: readiness fails when one stops coming.
-  const heartbeat = (name: string, intervalMs: number) => {
-    const beat = jobWatch.watch(name, intervalMs);
-    return (stats: CycleStats) => beat(stats.startedAt + stats.durationMs);
-  };
-  const sqlite = store.sqlite;
-  const detector = createDetector({
-    store,
-    catalog,
-    probeIntervalMs: config.probeIntervalMs,
-    communities: communityReader(reader),
-    now: Date.now,
-    log: app.log,
-  });
-  const detect = () =>
-    detector.run().then(
-      () => undefined,
-      (err: unknown) => app.log.error({ err }, 'detecting incidents failed'),
-    );
-  // Detection follows each probe cycle, so a confirmed failure opens its incident at once.
-  const thenDetect = (beat: (stats: CycleStats) => void) => (stats: CycleStats) => {
-    beat(stats);
-    void detect();
-  };
-  // Every schedule the jobs run; built afresh each time this node takes the job lock, closed when it loses it.
-  const schedules = (): Schedule[] => [
-    createIntervalJob(reportPruneTask(store, app.log), PRUNE_REPORTS_INTERVAL_MS),
-    createIntervalJob(signalPruneTask(store, app.log), PRUNE_SIGNALS_INTERVAL_MS),
-    createIntervalJob(notificationPruneTask(store, app.log), PRUNE_NOTIFICATIONS_INTERVAL_MS),
-    ...(sqlite ? [createIntervalJob(checkpointTask(sqlite, app.log), CHECKPOINT_INTERVAL_MS)] : []),
-    createPollJob({
-      catalog,
-      store,
-      door,
-      clock: systemClock,
-      intervalMs: config.pollIntervalMs,
-      deadlineMs: config.pollTimeoutMs,
-      concurrency: config.pollConcurrency,
-      log: app.log,
-      ...(metrics ? { recorder: metrics } : {}),
-      onCycle: heartbeat('poll', config.pollIntervalMs),
-      onError: (provider, err) => app.log.error({ err, provider: provider.slug }, 'poll failed'),
-    }),
-    createProbeJob({
-      catalog,
-      store,
-      door,
-      clock: systemClock,
-      intervalMs: config.probeIntervalMs,
-      deadlineMs: config.probeTimeoutMs,
-      log: app.log,
-      ...(metrics ? { recorder: metrics } : {}),
-      onCycle: thenDetect(heartbeat('probe', config.probeIntervalMs)),
-      onError: (task, err) => app.log.error({ err, host: task.host }, 'probe failed'),
-    }),
-    createIntervalJob(detect, DETECTION_INTERVAL_MS),
-    createDeliveryJob({
-      store,
-      sender,
-      recorder: createEventRecorder({
-        store,
-        catalog,
-        siteUrl: config.siteUrl,
-        now: Date.now,
-        log: app.log,
-        assess: apiAssessor(reader),
-      }),
-      log: app.log,
-    }),
-  ];
-  if (config.jobs) {
-    leadership = createLeadership({
-      lock: store.jobLock(),
-      schedules,
-      checkMs: leaderCheckMs(config.pollIntervalMs),
-      log: app.log,
-      // A standby runs no schedule, so none of them can stall: watch them only while leading.
-      onStepDown: () => jobWatch.forgetAll(),
-    });
-  }
-  const jobs = leadership ? [leadership] : [];
   const metricsServer = metrics ? await listenForScrapes(createMetricsServer(metrics), config) : null;
   const closeMetrics = {
     close: () =>
@@ -235,15 +98,22 @@ async function main(): Promise<void> {
         metricsServer.closeAllConnections();
       }),
   };
-  // Shutdown aborts the jobs' requests first; destroying the dispatcher then fails whatever it still holds.
+  let jobs: Jobs | null = null;
+  let stopping = false;
+  // Shutdown aborts the jobs' requests first (closing the leadership closes its schedules); closing the jobs'
+  // resources then destroys the dispatchers with whatever they still hold.
   installShutdown({
     app,
-    jobs,
+    jobs: [
+      {
+        close: () => {
+          stopping = true;
+          return leadership?.close();
+        },
+      },
+    ],
     resources: [
-      { close: () => dispatcher.destroy() },
-      { close: () => receiverDispatcher.destroy() },
-      ...(mailer ? [{ close: () => mailer.close() }] : []),
-      resolver,
+      { close: () => Promise.all((jobs?.resources ?? []).map(async (resource) => resource.close())) },
       closeMetrics,
     ],
     store,
@@ -251,7 +121,20 @@ async function main(): Promise<void> {
   if (metricsServer) app.log.info(`Metrics listening at ${urlOf(metricsServer)}/metrics`);
 
   await app.listen({ port: config.port, host: config.host });
-  for (const job of jobs) job.start();
+  if (!config.jobs) return;
+  // The jobs' modules (undici, the source adapters, probes, notifications) load once the site answers.
+  const { createJobs } = await import('./jobs/wiring.ts');
+  if (stopping) return;
+  jobs = createJobs({ config, catalog, store, log: app.log, jobWatch, ...(metrics ? { metrics } : {}) });
+  leadership = createLeadership({
+    lock: store.jobLock(),
+    schedules: jobs.schedules,
+    checkMs: leaderCheckMs(config.pollIntervalMs),
+    log: app.log,
+    // A standby runs no schedule, so none of them can stall: watch them only while leading.
+    onStepDown: () => jobWatch.forgetAll(),
+  });
+  leadership.start();
 }
 
 await main();

@@ -7,7 +7,7 @@ import type { LookupFunction } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { sql } from 'kysely';
+import { sql } from '../../src/store/kysely.ts';
 import { createDeliveryJob } from '../../src/jobs/deliver.ts';
 import { createEventRecorder } from '../../src/jobs/events.ts';
 import { systemClock } from '../../src/jobs/clock.ts';

@@ -2,7 +2,7 @@
 // database refuses a tiny write, or when a schedule has not completed a cycle for several intervals.
 import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import { sql } from 'kysely';
+import { sql } from '../store/kysely.ts';
 import type { Db } from '../store/db.ts';
 import type { Store } from '../store/index.ts';
 import { formatDuration } from '../time.ts';

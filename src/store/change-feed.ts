@@ -1,7 +1,7 @@
 // The change feed between nodes on PostgreSQL: each node announces the providers it wrote (batched, NOTIFY) and
 // listens on a dedicated connection for the others', so every node's render cache learns of new data within a second.
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql } from './kysely.ts';
 import type pg from 'pg';
 import { loadPg, type Db } from './db.ts';
 import type { DataVersions } from './versions.ts';

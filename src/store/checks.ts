@@ -1,5 +1,5 @@
 // Source checks: one row per fetch attempt of each upstream document, plus the validators for conditional requests.
-import { sql } from 'kysely';
+import { sql } from './kysely.ts';
 import type { CheckOutcome } from '../domain.ts';
 import { changes, type Db } from './db.ts';
 import type { DataVersions } from './versions.ts';

@@ -1,5 +1,5 @@
 // Components table and its change history: upstream components with a published level, damped by the caller's rule.
-import { sql } from 'kysely';
+import { sql } from './kysely.ts';
 import type { ConfirmLevel, Level, SnapshotComponent } from '../domain.ts';
 import { atomically, changes, type Db } from './db.ts';
 import type { DataVersions } from './versions.ts';

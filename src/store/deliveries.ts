@@ -1,6 +1,6 @@
 // Deliveries: one row per event and subscription, sent in order per subscription (only the oldest pending one of
 // a subscription is ever due), retried with a next attempt time, and kept with their outcome for the manage page.
-import { sql } from 'kysely';
+import { sql } from './kysely.ts';
 import type { Channel, StatusEvent } from '../domain.ts';
 import { atomically, changes, textList, type Db, type Engine } from './db.ts';
 

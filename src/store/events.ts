@@ -1,6 +1,6 @@
 // The event outbox: notifications recorded once, with what was last announced per provider and incident, so a
 // change is announced exactly once whatever restarts in between; the fan-out marks each event as handed out.
-import { sql } from 'kysely';
+import { sql } from './kysely.ts';
 import type { Level, StatusEvent } from '../domain.ts';
 import type { AnnouncedIncident } from '../notify/changes.ts';
 import { atomically, textList, type Db, type Engine } from './db.ts';

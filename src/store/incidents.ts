@@ -1,5 +1,5 @@
 // Incidents, their update timelines and affected components, official or detected by us.
-import { sql } from 'kysely';
+import { sql } from './kysely.ts';
 import { CLOSED_STATES, type IncidentState, type MaintenanceState, type SnapshotIncident } from '../domain.ts';
 import { atomically, changes, type Db } from './db.ts';
 import type { DataVersions } from './versions.ts';

@@ -1,5 +1,5 @@
 // The store: one database (SQLite or PostgreSQL) and its per-aggregate modules, opened together.
-import { sql } from 'kysely';
+import { sql } from './kysely.ts';
 import { createChangeFeed, type ChangeFeed } from './change-feed.ts';
 import { createChecksStore } from './checks.ts';
 import { createDeliveriesStore } from './deliveries.ts';

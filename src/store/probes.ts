@@ -1,5 +1,5 @@
 // Probe results: one row per live probe attempt, with its outcome, status, latency and timing phases.
-import { sql } from 'kysely';
+import { sql } from './kysely.ts';
 import type { ProbeOutcome } from '../domain.ts';
 import { changes, type Db, type Engine } from './db.ts';
 import type { DataVersions } from './versions.ts';

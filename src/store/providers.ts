@@ -1,5 +1,5 @@
 // Providers table: the catalog's providers, seeded idempotently at boot; dropped ones are hidden, never deleted.
-import { sql } from 'kysely';
+import { sql } from './kysely.ts';
 import { atomically, type Db } from './db.ts';
 import type { DataVersions } from './versions.ts';
 

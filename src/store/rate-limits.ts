@@ -1,5 +1,5 @@
 // Rate-limit windows in the database, so every node counts against one budget per key (a salted client hash).
-import { sql } from 'kysely';
+import { sql } from './kysely.ts';
 import { changes, type Db } from './db.ts';
 
 export type RateWindow = { count: number; resetAt: number };

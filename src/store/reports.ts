@@ -1,6 +1,6 @@
 // Community reports: raw rows (pruned later) and 15-minute bucket counts of counted reports, kept for baselines.
 import type { ReportCategory, ReportRegion, ReporterAllocation, ReportSdk } from '../domain.ts';
-import { sql } from 'kysely';
+import { sql } from './kysely.ts';
 import { DAY_MS } from '../time.ts';
 import { atomically, changes, type Db, type Engine } from './db.ts';
 import type { DataVersions } from './versions.ts';
@@ -179,11 +179,14 @@ export function createReportsStore(db: Db, versions: DataVersions, engine: Engin
                 WHERE provider_slug = ${providerSlug} AND bucket_at IN (${sql.join(starts)})
                 ORDER BY bucket_at`.execute(db)
             ).rows;
+      // A bucket's latest report falls inside the bucket, so the latest report is in the newest bucket that has one:
+      // walking the key from the newest bucket finds it at once, where ordering by the report's time alone would
+      // sort every bucket since `sinceAt` (a week of them, for each provider of a list).
       const latest = (
         await sql<BucketCount>`SELECT ${columns} FROM report_buckets
-          WHERE provider_slug = ${providerSlug} AND bucket_at >= ${bucketOf(sinceAt)} AND count > 0
-            AND COALESCE(last_at, bucket_at) <= ${untilAt}
-          ORDER BY COALESCE(last_at, bucket_at) DESC LIMIT 1`.execute(db)
+          WHERE provider_slug = ${providerSlug} AND bucket_at >= ${bucketOf(sinceAt)} AND bucket_at <= ${untilAt}
+            AND count > 0 AND COALESCE(last_at, bucket_at) <= ${untilAt}
+          ORDER BY bucket_at DESC, COALESCE(last_at, bucket_at) DESC LIMIT 1`.execute(db)
       ).rows[0];
       const known = latest && found.some((b) => b.bucketAt === latest.bucketAt && b.category === latest.category);
       return latest && !known ? [...found, latest] : found;

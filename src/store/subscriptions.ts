@@ -1,6 +1,6 @@
 // Subscriptions and e-mail confirmations. Manage tokens are stored as sha256 hashes only; an e-mail confirmation
 // token is kept in plain text only until its mail is sent.
-import { sql } from 'kysely';
+import { sql } from './kysely.ts';
 import type { Channel, SubscriptionState } from '../domain.ts';
 import type { SubscriptionFilter } from '../notify/filter.ts';
 import { atomically, changes, type Db } from './db.ts';

@@ -77,6 +77,24 @@ export type ProviderData = {
   correlation: Correlation;
 };
 
+/**
+ * Providers a list reads at once. Each read runs its queries together (a pool's worth on PostgreSQL); reading all 200
+ * providers at once instead would hold every read's queries and rows until the last one answers, growing the heap
+ * by megabytes for nothing (SQLite answers one query at a time anyway).
+ */
+const LIST_READS_AT_ONCE = 4;
+
+/** `work` over every item, at most `limit` at a time, the results in the items' order. */
+async function mapAtMost<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
 /** What a read includes beyond the status: the days of report buckets a chart draws, the models reports name. */
 export type ReadScope = { chart: boolean; models?: boolean };
 
@@ -220,7 +238,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
     const globalVersion = store.versions.global();
     const versions = catalog.providers.map((p) => store.versions.of(p.slug));
     const fault = await localFault(now);
-    const all = await Promise.all(catalog.providers.map((provider) => read(provider, now, fault, scope)));
+    const all = await mapAtMost(catalog.providers, LIST_READS_AT_ONCE, (provider) => read(provider, now, fault, scope));
     const reads = all.map((d, i) => ({
       slug: d.provider.slug,
       version: versions[i]!,

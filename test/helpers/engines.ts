@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { sql } from '../../src/store/kysely.ts';
 import type { Engine } from '../../src/store/db.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { freshSchema } from './postgres.ts';

@@ -1,6 +1,6 @@
 // Leadership over a real PostgreSQL job lock: one node runs the schedules; when it loses its connection it stops them
 // at its next check and another node starts them; a closed leader hands over at once. SQLite always leads.
-import { sql } from 'kysely';
+import { sql } from '../../src/store/kysely.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLeadership, leaderCheckMs, type Leadership } from '../../src/jobs/leader.ts';
 import { openStore, type Store } from '../../src/store/index.ts';

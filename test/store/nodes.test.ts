@@ -1,6 +1,6 @@
 // What nodes share through the database: rate-limit windows (both engines), and on PostgreSQL the job lock (one
 // holder, released when its connection dies) and the change feed (a write on one node reaches another's versions).
-import { sql } from 'kysely';
+import { sql } from '../../src/store/kysely.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { ENGINES, openTestStore, testDatabase, type TestDatabase } from '../helpers/engines.ts';

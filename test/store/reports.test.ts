@@ -133,6 +133,42 @@ describe.each(ENGINES)('reports store on %s', (engine) => {
     expect(await store.reports.buckets('openai', at(15))).toHaveLength(2);
   });
 
+  it('reads the asked buckets and the one with the latest report up to a time, whichever day it is in', async () => {
+    const at = (minutes: number) => T0 + minutes * MINUTE_MS;
+    for (const [client, minutes, category] of [
+      ['a', -3 * 24 * 60, 'auth'],
+      ['b', 0, 'timeout'],
+      ['c', 16, 'auth'],
+      ['d', 18, 'timeout'],
+      ['e', 25, 'rate_limit'],
+      ['f', 31, 'auth'],
+    ] as const) {
+      await store.reports.submit(submission({ clientHashes: [client], at: at(minutes), category }));
+    }
+    const since = at(-7 * 24 * 60);
+    // Nothing asked for: the latest report up to minute 20 is the timeout at 18, in the bucket at 15 that also holds
+    // an earlier auth report; the rate_limit report at 25 (same bucket) and the one at 31 are after the time.
+    expect(await store.reports.bucketsAtAndLatest('openai', [], since, at(20))).toEqual([
+      { bucketAt: at(15), category: 'timeout', count: 1, lastAt: at(18) },
+    ]);
+    expect(await store.reports.bucketsAtAndLatest('openai', [], since, at(40))).toEqual([
+      { bucketAt: at(30), category: 'auth', count: 1, lastAt: at(31) },
+    ]);
+    // Three days back, the only report before the newer ones.
+    expect(await store.reports.bucketsAtAndLatest('openai', [], since, at(-1))).toEqual([
+      { bucketAt: at(-3 * 24 * 60), category: 'auth', count: 1, lastAt: at(-3 * 24 * 60) },
+    ]);
+    expect(await store.reports.bucketsAtAndLatest('openai', [], at(-60), at(-1))).toEqual([]);
+    // An asked bucket (every category in it) that already holds the latest report is not repeated.
+    const asked = await store.reports.bucketsAtAndLatest('openai', [at(0), at(15)], since, at(20));
+    expect(asked.sort((x, y) => x.bucketAt - y.bucketAt || x.category.localeCompare(y.category))).toEqual([
+      { bucketAt: at(0), category: 'timeout', count: 1, lastAt: at(0) },
+      { bucketAt: at(15), category: 'auth', count: 1, lastAt: at(16) },
+      { bucketAt: at(15), category: 'rate_limit', count: 1, lastAt: at(25) },
+      { bucketAt: at(15), category: 'timeout', count: 1, lastAt: at(18) },
+    ]);
+  });
+
   it.runIf(engine === 'sqlite')(
     'keeps buckets written before exact times were stored, reading their start as the last report',
     async () => {

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
+import { sql } from '../../src/store/kysely.ts';
 import { inject } from 'vitest';
 import {
   BUSY_TIMEOUT_MS,
+  SQLITE_CACHE_KIB,
   migrate,
   migratePostgres,
   openDatabase,
@@ -22,11 +23,12 @@ import { freshSchema } from '../helpers/postgres.ts';
 const tempDb = () => join(mkdtempSync(join(tmpdir(), 'store-')), 'status.db');
 
 describe('openDatabase', () => {
-  it('creates a WAL database with a busy timeout, foreign keys and the latest schema', () => {
+  it('creates a WAL database with a busy timeout, foreign keys, a bounded page cache and the latest schema', () => {
     const db = openDatabase(tempDb());
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('cache_size', { simple: true })).toBe(-SQLITE_CACHE_KIB);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
     expect(tables).toEqual(

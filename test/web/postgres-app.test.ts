@@ -1,6 +1,6 @@
 // The whole app on PostgreSQL: pages render from it, reports are stored and deduplicated in it, rate limits count in
 // it, and readiness checks it with a real write.
-import { sql } from 'kysely';
+import { sql } from '../../src/store/kysely.ts';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../helpers/app.ts';

@@ -1,0 +1,164 @@
+// The jobs' wiring: the upstream and receiver doors (undici), the mailer, and every schedule the job leader runs.
+// server.ts imports this module only once the site listens and only when JOBS is on, so neither the start-up nor a
+// web-only node (JOBS=false) pays for undici, the source adapters, the probes or the notifications.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Catalog } from '../catalog/load.ts';
+import type { Config } from '../config.ts';
+import { createSender, createSmtpMailer } from '../notify/send.ts';
+import type { JobWatch } from '../ops/job-watch.ts';
+import type { Metrics } from '../ops/metrics.ts';
+import { upstreamPolicy } from '../sources/addresses.ts';
+import { createConnectionLog, createHttpDoor, createUpstreamDispatcher, userAgentFor } from '../sources/http.ts';
+import { dnsServersResolver, systemResolver } from '../sources/lookup.ts';
+import type { Closable } from '../shutdown.ts';
+import type { Store } from '../store/index.ts';
+import { DETECTION_INTERVAL_MS } from '../status/detection.ts';
+import { apiAssessor, communityReader, createProviderReader } from '../web/provider-data.ts';
+import { CHECKPOINT_INTERVAL_MS, checkpointTask } from './checkpoint.ts';
+import { systemClock } from './clock.ts';
+import { createDeliveryJob } from './deliver.ts';
+import { createDetector } from './detect.ts';
+import { createEventRecorder } from './events.ts';
+import { createIntervalJob } from './interval.ts';
+import type { Schedule } from './leader.ts';
+import { createPollJob } from './poll.ts';
+import { PRUNE_NOTIFICATIONS_INTERVAL_MS, notificationPruneTask } from './prune-notifications.ts';
+import { PRUNE_REPORTS_INTERVAL_MS, reportPruneTask } from './prune-reports.ts';
+import { PRUNE_SIGNALS_INTERVAL_MS, signalPruneTask } from './prune-signals.ts';
+import { createProbeJob } from './probe.ts';
+import type { CycleStats } from './scheduler.ts';
+
+/** Longest one webhook or mail may take. */
+const NOTIFY_DEADLINE_MS = 10_000;
+/** Connections kept per receiver origin (the delivery job sends at most 8 at once to one). */
+const NOTIFY_CONNECTIONS_PER_ORIGIN = 8;
+
+export type JobsDeps = {
+  config: Config;
+  catalog: Catalog;
+  store: Store;
+  log: FastifyBaseLogger;
+  /** Where each schedule's heartbeat goes, for readiness. */
+  jobWatch: JobWatch;
+  metrics?: Metrics;
+};
+
+export type Jobs = {
+  /** Every schedule the jobs run; built afresh each time this node takes the job lock, closed when it loses it. */
+  schedules(): Schedule[];
+  /** What the schedules share (dispatchers, the mailer, the resolver): closed after the schedules, at shutdown. */
+  resources: readonly Closable[];
+};
+
+export function createJobs(deps: JobsDeps): Jobs {
+  const { config, catalog, store, log, jobWatch, metrics } = deps;
+  const policy = upstreamPolicy(config.allowPrivateUpstreams);
+  const connectionLog = createConnectionLog();
+  const lookupTimeoutMs = Math.min(config.pollTimeoutMs, config.probeTimeoutMs);
+  const resolver =
+    config.dnsServers.length > 0
+      ? dnsServersResolver(config.dnsServers, lookupTimeoutMs)
+      : systemResolver(lookupTimeoutMs);
+  const userAgent = userAgentFor(config.siteName, config.siteUrl);
+  const dispatcher = createUpstreamDispatcher({ policy, connectionLog, lookup: resolver.lookup });
+  const door = createHttpDoor({ dispatcher, policy, connectionLog, userAgent });
+  // Webhooks go through the same door with their own connections, so receivers never compete with polls.
+  const receiverDispatcher = createUpstreamDispatcher({
+    policy,
+    connections: NOTIFY_CONNECTIONS_PER_ORIGIN,
+    lookup: resolver.lookup,
+  });
+  const receiverDoor = createHttpDoor({ dispatcher: receiverDispatcher, policy, userAgent });
+  const mailer = config.smtpUrl
+    ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom, deadlineMs: NOTIFY_DEADLINE_MS })
+    : null;
+  const sender = createSender({
+    door: receiverDoor,
+    mailer,
+    siteUrl: config.siteUrl,
+    siteName: config.siteName,
+    deadlineMs: NOTIFY_DEADLINE_MS,
+    now: Date.now,
+  });
+  const reader = createProviderReader({ store, catalog, config });
+  // A schedule's heartbeat is the end of each cycle: readiness fails when one stops coming.
+  const heartbeat = (name: string, intervalMs: number) => {
+    const beat = jobWatch.watch(name, intervalMs);
+    return (stats: CycleStats) => beat(stats.startedAt + stats.durationMs);
+  };
+  const sqlite = store.sqlite;
+  const detector = createDetector({
+    store,
+    catalog,
+    probeIntervalMs: config.probeIntervalMs,
+    communities: communityReader(reader),
+    now: Date.now,
+    log,
+  });
+  const detect = () =>
+    detector.run().then(
+      () => undefined,
+      (err: unknown) => log.error({ err }, 'detecting incidents failed'),
+    );
+  // Detection follows each probe cycle, so a confirmed failure opens its incident at once.
+  const thenDetect = (beat: (stats: CycleStats) => void) => (stats: CycleStats) => {
+    beat(stats);
+    void detect();
+  };
+
+  const schedules = (): Schedule[] => [
+    createIntervalJob(reportPruneTask(store, log), PRUNE_REPORTS_INTERVAL_MS),
+    createIntervalJob(signalPruneTask(store, log), PRUNE_SIGNALS_INTERVAL_MS),
+    createIntervalJob(notificationPruneTask(store, log), PRUNE_NOTIFICATIONS_INTERVAL_MS),
+    ...(sqlite ? [createIntervalJob(checkpointTask(sqlite, log), CHECKPOINT_INTERVAL_MS)] : []),
+    createPollJob({
+      catalog,
+      store,
+      door,
+      clock: systemClock,
+      intervalMs: config.pollIntervalMs,
+      deadlineMs: config.pollTimeoutMs,
+      concurrency: config.pollConcurrency,
+      log,
+      ...(metrics ? { recorder: metrics } : {}),
+      onCycle: heartbeat('poll', config.pollIntervalMs),
+      onError: (provider, err) => log.error({ err, provider: provider.slug }, 'poll failed'),
+    }),
+    createProbeJob({
+      catalog,
+      store,
+      door,
+      clock: systemClock,
+      intervalMs: config.probeIntervalMs,
+      deadlineMs: config.probeTimeoutMs,
+      log,
+      ...(metrics ? { recorder: metrics } : {}),
+      onCycle: thenDetect(heartbeat('probe', config.probeIntervalMs)),
+      onError: (task, err) => log.error({ err, host: task.host }, 'probe failed'),
+    }),
+    createIntervalJob(detect, DETECTION_INTERVAL_MS),
+    createDeliveryJob({
+      store,
+      sender,
+      recorder: createEventRecorder({
+        store,
+        catalog,
+        siteUrl: config.siteUrl,
+        now: Date.now,
+        log,
+        assess: apiAssessor(reader),
+      }),
+      log,
+    }),
+  ];
+
+  // The schedules' requests are aborted first (by closing the schedules); destroying the dispatchers then fails
+  // whatever they still hold.
+  const resources: Closable[] = [
+    { close: () => dispatcher.destroy() },
+    { close: () => receiverDispatcher.destroy() },
+    ...(mailer ? [{ close: () => mailer.close() }] : []),
+    resolver,
+  ];
+  return { schedules, resources };
+}
