@@ -22,6 +22,7 @@ import { databaseRateLimits } from './web/rate-limit-store.ts';
 import { createFormTokens } from './web/form-token.ts';
 import { createPageRenderer } from './web/pages.ts';
 import { answerProblem, registerProblemHandlers } from './web/problems.ts';
+import { createHistoryReader } from './web/history-data.ts';
 import { createProviderReader } from './web/provider-data.ts';
 import { createRenderCache, type RenderCache } from './web/render-cache.ts';
 import { registerApiRoutes } from './web/routes/api.ts';
@@ -124,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     catalog,
     store,
     reader,
+    history: createHistoryReader({ store, catalog }),
     pages,
     now,
     clientKeys: createClientKeys(config.secret),

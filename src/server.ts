@@ -16,8 +16,9 @@ import { createPollJob } from './jobs/poll.ts';
 import { createProbeJob } from './jobs/probe.ts';
 import { createDeliveryJob } from './jobs/deliver.ts';
 import { createEventRecorder } from './jobs/events.ts';
+import { createRollupRecorder } from './jobs/rollup.ts';
 import { createSender, createSmtpMailer } from './notify/send.ts';
-import { apiAssessor, createProviderReader } from './web/provider-data.ts';
+import { apiAssessor, createProviderReader, levelsSampler } from './web/provider-data.ts';
 import type { CycleStats } from './jobs/scheduler.ts';
 import { createJobWatch } from './ops/job-watch.ts';
 import { createMetricsServer } from './ops/metrics-server.ts';
@@ -26,6 +27,7 @@ import { createReadiness, databaseFile, writeCheckFor } from './ops/readiness.ts
 import { upstreamPolicy } from './sources/addresses.ts';
 import { createConnectionLog, createHttpDoor, createUpstreamDispatcher, userAgentFor } from './sources/http.ts';
 import { dnsServersResolver, systemResolver } from './sources/lookup.ts';
+import { HISTORY_SAMPLE_MS } from './status/history.ts';
 import { DatabaseFileError } from './store/db.ts';
 import { openStore } from './store/index.ts';
 import { installShutdown } from './shutdown.ts';
@@ -149,11 +151,19 @@ async function main(): Promise<void> {
     return (stats: CycleStats) => beat(stats.startedAt + stats.durationMs);
   };
   const sqlite = store.sqlite;
+  const rollups = createRollupRecorder({
+    store,
+    catalog,
+    sample: levelsSampler(reader),
+    now: Date.now,
+    log: app.log,
+  });
   // Every schedule the jobs run; built afresh each time this node takes the job lock, closed when it loses it.
   const schedules = (): Schedule[] => [
     createIntervalJob(reportPruneTask(store, app.log), PRUNE_REPORTS_INTERVAL_MS),
     createIntervalJob(signalPruneTask(store, app.log), PRUNE_SIGNALS_INTERVAL_MS),
     createIntervalJob(notificationPruneTask(store, app.log), PRUNE_NOTIFICATIONS_INTERVAL_MS),
+    createIntervalJob(rollups.task, HISTORY_SAMPLE_MS),
     ...(sqlite ? [createIntervalJob(checkpointTask(sqlite, app.log), CHECKPOINT_INTERVAL_MS)] : []),
     createPollJob({
       catalog,

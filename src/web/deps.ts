@@ -7,6 +7,7 @@ import type { Store } from '../store/index.ts';
 import type { ClientKeys } from './client-key.ts';
 import type { FormTokens } from './form-token.ts';
 import type { PageRenderer } from './pages.ts';
+import type { HistoryReader } from './history-data.ts';
 import type { ProviderReader } from './provider-data.ts';
 
 /** A node's part in the jobs: running them, waiting to take over, or not taking part (JOBS=false). */
@@ -17,6 +18,8 @@ export type WebDeps = {
   catalog: Catalog;
   store: Store;
   reader: ProviderReader;
+  /** The daily history of a provider (90 days) and its uptime. */
+  history: HistoryReader;
   pages: PageRenderer;
   now: () => number;
   /** Salted client hashes for report deduplication and rate limits. */

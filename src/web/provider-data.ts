@@ -19,6 +19,7 @@ import { latencyBaseline, normalLatencies, type LatencyBaseline } from '../probe
 import { detectLocalFault, usualLatencyMs, type LocalFault } from '../status/probe.ts';
 import type { ProviderStatus } from '../status/types.ts';
 import type { AssessApi } from '../notify/changes.ts';
+import { API_SUBJECT, componentSubject, type SampledLevels, type SampleLevels } from '../status/history.ts';
 import type { Store } from '../store/index.ts';
 import type { ComponentRow } from '../store/components.ts';
 import type { IncidentRow } from '../store/incidents.ts';
@@ -179,5 +180,23 @@ export function apiAssessor(reader: ProviderReader): AssessApi {
       (c) => c.scope === 'api' && c.level !== 'operational' && c.level !== 'unknown',
     );
     return { level: api.level, reasons: api.reasons, troubledComponents: troubled.map((c) => c.name) };
+  };
+}
+
+/**
+ * What the daily history records of each provider: the API's level (the one assessment, damped) and each official
+ * component's level while the official page is fresh (`unknown` while it is not: an old reading is no evidence).
+ */
+export function levelsSampler(reader: ProviderReader): SampleLevels {
+  return async (now) => {
+    const all = await reader.readAll(now);
+    return new Map(
+      all.map(({ provider, assessment }) => {
+        const fresh = assessment.api.signals.official.state === 'fresh';
+        const levels: SampledLevels = { [API_SUBJECT]: assessment.api.level };
+        for (const c of assessment.components ?? []) levels[componentSubject(c.key)] = fresh ? c.level : 'unknown';
+        return [provider.slug, levels];
+      }),
+    );
   };
 }
