@@ -34,6 +34,7 @@ import { registerFeedRoutes } from './web/routes/feeds.ts';
 import { registerHealthRoutes } from './web/routes/health.ts';
 import { databaseAnswers, registerPressure } from './web/pressure.ts';
 import { registerPageRoutes } from './web/routes/pages.ts';
+import { registerHistoryRoutes } from './web/routes/history.ts';
 import { registerReportRoutes } from './web/routes/reports.ts';
 import { registerSubscriptionRoutes } from './web/routes/subscriptions.ts';
 
@@ -152,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerBadgeRoutes(app, web);
   registerDiscoveryRoutes(app, web);
   registerPageRoutes(app, web);
+  registerHistoryRoutes(app, web);
   registerReportRoutes(app, web);
   registerSubscriptionRoutes(app, web);
   registerGuideRoutes(app, web);

@@ -4,6 +4,7 @@ import {
   CHANNELS,
   COMPONENT_SCOPES,
   EVENT_TYPES,
+  HISTORY_LEVELS,
   IMPACTS,
   LEVELS,
   PROBE_OUTCOMES,
@@ -448,6 +449,65 @@ const notFound = {
 };
 const cached = 'Served from a render cache with an `ETag` (send `If-None-Match` for a `304`).';
 
+const uptimeShare = {
+  type: ['number', 'null'],
+  minimum: 0,
+  maximum: 1,
+  description: 'Share of time with a known level spent operational (maintenance left out); null without data.',
+} as const;
+const historyDayBase = {
+  date: { type: 'string', format: 'date' },
+  level: {
+    enum: [...HISTORY_LEVELS],
+    description: 'The worst level the day spent time in; `no_data` when nothing was recorded (never operational).',
+  },
+  minutes: {
+    type: 'object',
+    propertyNames: { enum: [...LEVELS] },
+    additionalProperties: { type: 'number', minimum: 0 },
+    description: 'Minutes spent in each level that day (UTC); time without data is in none.',
+  },
+};
+const providerHistory = closed({
+  provider: text,
+  uptime30d: uptimeShare,
+  uptime90d: uptimeShare,
+  days: {
+    type: 'array',
+    items: closed({
+      ...historyDayBase,
+      probeAttempts: count,
+      probeSuccessRate: { type: ['number', 'null'], minimum: 0, maximum: 1 },
+      probeMedianMs: { type: ['integer', 'null'], minimum: 0 },
+      incidents: { type: 'array', items: { type: 'integer' }, description: 'Ids of the incidents under way that day.' },
+    }),
+  },
+  incidents: {
+    type: 'array',
+    items: closed({
+      id: { type: 'integer' },
+      title: text,
+      origin: { enum: ['official', 'detected'] },
+      kind: { enum: ['incident', 'maintenance'] },
+      impact: { enum: [...IMPACTS] },
+      startedAt: time,
+      endedAt: nullableTime,
+      url: nullableText,
+    }),
+  },
+  components: {
+    type: 'array',
+    items: closed({
+      key: text,
+      name: text,
+      uptime30d: uptimeShare,
+      uptime90d: uptimeShare,
+      days: { type: 'array', items: closed(historyDayBase) },
+    }),
+  },
+  generatedAt: time,
+});
+
 export function openApiDocument(siteUrl: string, siteName: string) {
   return {
     openapi: '3.1.0',
@@ -500,6 +560,32 @@ export function openApiDocument(siteUrl: string, siteName: string) {
               description: 'The answer.',
               content: { 'application/json': { schema: { $ref: '#/components/schemas/IsItDown' } } },
             },
+            404: notFound,
+          },
+        },
+      },
+      '/api/v1/providers/{provider}/history': {
+        get: {
+          operationId: 'getHistory',
+          summary: "A provider's daily history: the API's level and minutes per level each day, probes, incidents",
+          description: `Days oldest first, ending today (UTC). Uptime covers the last 30 and 90 days. ${cached}`,
+          parameters: [
+            slugParameter,
+            {
+              name: 'days',
+              in: 'query',
+              required: false,
+              description: 'How many days, 1 to 90 (default 90).',
+              schema: { type: 'integer', minimum: 1, maximum: 90, default: 90 },
+              example: 30,
+            },
+          ],
+          responses: {
+            200: {
+              description: 'The history.',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/ProviderHistory' } } },
+            },
+            400: json('Problem', '`days` is not a whole number from 1 to 90.'),
             404: notFound,
           },
         },
@@ -722,6 +808,7 @@ export function openApiDocument(siteUrl: string, siteName: string) {
         }),
         Problem: problem,
         IsItDown: isItDown,
+        ProviderHistory: providerHistory,
         ReportInput: reportInput,
         ReportReceived: reportReceived,
         Diagnosis: diagnosis,

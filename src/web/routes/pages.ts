@@ -7,6 +7,7 @@ import type { WebDeps } from '../deps.ts';
 import { errorPageView } from '../view-models/error-page.ts';
 import { allFeedLinks } from '../view-models/feed.ts';
 import { homeView } from '../view-models/home.ts';
+import { historyBlockView } from '../view-models/history.ts';
 import { providerPageView } from '../view-models/provider-page.ts';
 import { NotFound, parseOr400 } from '../problems.ts';
 
@@ -15,7 +16,7 @@ const HomeQuery = z.strictObject({ q: z.string().max(100, 'at most 100 character
 const ProviderQuery = z.object({ reported: z.enum(REPORT_CATEGORIES, { error: 'a report category' }).optional() });
 
 export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
-  const { catalog, config, reader, store, pages, now, formTokens } = deps;
+  const { catalog, config, reader, store, pages, now, formTokens, history } = deps;
 
   app.get('/', async (request, reply) => {
     const { q = '' } = parseOr400(HomeQuery, request.query, 'query');
@@ -44,10 +45,13 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
     const key = `page:/${provider.slug}${reported ? `?reported=${reported}` : ''}`;
     return pages.serve(request, reply, key, store.versions.of(provider.slug), async () => {
       const data = (await reader.read(provider.slug, now()))!;
-      const view = providerPageView(data, catalog, config.probeIntervalMs, {
-        token: formTokens.issue(provider.slug, data.now),
-        reported,
-      });
+      const view = {
+        ...providerPageView(data, catalog, config.probeIntervalMs, {
+          token: formTokens.issue(provider.slug, data.now),
+          reported,
+        }),
+        history: historyBlockView((await history.read(provider.slug, data.now))!),
+      };
       return pages.html(
         'provider',
         {
