@@ -159,9 +159,7 @@ function incidentView(i: HistoryIncident, now: number): HistoryIncidentView {
     started: timeView(i.startedAt, now)!,
     ended: timeView(i.endedAt, now),
     duration:
-      i.endedAt === null
-        ? `ongoing, ${formatDuration(now - i.startedAt)} so far`
-        : formatDuration(i.endedAt - i.startedAt),
+      i.endedAt === null ? `${formatDuration(now - i.startedAt)} so far` : formatDuration(i.endedAt - i.startedAt),
     ackLag: null,
   };
 }
