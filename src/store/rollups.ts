@@ -26,6 +26,14 @@ const CLOSED = sql.raw(`(${CLOSED_STATES.map((state) => `'${state}'`).join(', ')
 const ENDED_AT = sql`CASE WHEN state IN ${CLOSED} THEN COALESCE(resolved_at, unlisted_at, updated_at)
   ELSE unlisted_at END`;
 
+async function addTime(x: Db, slug: string, time: readonly LevelTimeRow[]): Promise<void> {
+  for (const t of time) {
+    await sql`INSERT INTO rollup_levels (provider_slug, subject, day, level, ms)
+      VALUES (${slug}, ${t.subject}, ${t.day}, ${t.level}, ${t.ms})
+      ON CONFLICT (provider_slug, day, subject, level) DO UPDATE SET ms = rollup_levels.ms + excluded.ms`.execute(x);
+  }
+}
+
 export function createRollupsStore(db: Db) {
   return {
     /** The provider's latest sample, or null before the first. */
@@ -51,16 +59,13 @@ export function createRollupsStore(db: Db) {
             : await sql`UPDATE rollup_marks SET sampled_at = ${mark.at}, levels = ${levels}
                 WHERE provider_slug = ${slug} AND sampled_at = ${previousAt}`.execute(trx);
         if (changes(moved) === 0) return false;
-        for (const t of time) {
-          await sql`INSERT INTO rollup_levels (provider_slug, subject, day, level, ms)
-            VALUES (${slug}, ${t.subject}, ${t.day}, ${t.level}, ${t.ms})
-            ON CONFLICT (provider_slug, day, subject, level) DO UPDATE SET ms = rollup_levels.ms + excluded.ms`.execute(
-            trx,
-          );
-        }
+        await addTime(trx, slug, time);
         return true;
       });
     },
+    /** Adds time without a sample (imports, a simulated past); the sampling job uses `advance`. */
+    add: (slug: string, time: readonly LevelTimeRow[]): Promise<void> =>
+      atomically(db, (trx) => addTime(trx, slug, time)),
     /** Time per subject, day and level for days in [fromDay, toDay]; only `subject` when given. */
     async levels(slug: string, fromDay: number, toDay: number, subject?: string): Promise<LevelTimeRow[]> {
       const only = subject === undefined ? sql`` : sql`AND subject = ${subject}`;

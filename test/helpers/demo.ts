@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import type { Level } from '../../src/domain.ts';
 import { demoServerEnv, SCENARIOS, sendReportSpike, startDemoWorld, type DemoWorld } from '../../src/demo/world.ts';
+import { recordDemoPast } from '../../src/demo/history.ts';
+import { openStore } from '../../src/store/index.ts';
 import { startServer, tempDir, type ServerProcess } from './process.ts';
 
 export type Demo = {
@@ -30,6 +32,9 @@ export async function startDemo(): Promise<Demo> {
   });
   const origin = server.url;
   await sendReportSpike(origin);
+  const store = await openStore(join(dir, 'demo.db'));
+  await recordDemoPast(store, catalog, Date.now());
+  await store.close();
   const levels = async () => {
     const out: Record<string, Level> = {};
     for (const s of SCENARIOS) {

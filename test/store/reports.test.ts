@@ -175,8 +175,8 @@ describe.each(ENGINES)('reports store on %s', (engine) => {
     expect(PRUNE_REPORTS_INTERVAL_MS).toBeLessThanOrEqual(DAY_MS);
   });
 
-  it('keeps bucket counts as long as the daily history, then deletes them', async () => {
-    expect(REPORT_BUCKET_RETENTION_MS).toBe(400 * DAY_MS);
+  it('keeps bucket counts 90 days, then deletes them', async () => {
+    expect(REPORT_BUCKET_RETENTION_MS).toBe(90 * DAY_MS);
     const now = T0 + 500 * DAY_MS;
     await store.reports.submit(submission({ at: now - REPORT_BUCKET_RETENTION_MS - HOUR_MS }));
     await store.reports.submit(submission({ clientHashes: ['b'], at: now - REPORT_BUCKET_RETENTION_MS + HOUR_MS }));

@@ -122,7 +122,7 @@ describe('the history pages', () => {
     const text = textOf(res.body);
     // Two days with data, today without yet, and one bar for the 87 days before anything was recorded.
     expect(res.body.match(/<rect class="hb-/g)!.length).toBeGreaterThanOrEqual(4);
-    expect(text).toContain('2 Sep 2026 to 27 Nov 2026: no data');
+    expect(text).toContain('2 Sep 2026–27 Nov 2026: no data');
     expect(text).toContain('Elevated errors on Chat Completions');
     expect(text).toContain('Official · from');
     expect(text).toMatch(/: no data/);

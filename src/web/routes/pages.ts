@@ -50,7 +50,7 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
           token: formTokens.issue(provider.slug, data.now),
           reported,
         }),
-        history: historyBlockView((await history.read(provider.slug, data.now))!),
+        history: historyBlockView((await history.read(provider.slug, data.now))!, { compact: true }),
       };
       return pages.html(
         'provider',

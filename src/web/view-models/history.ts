@@ -38,10 +38,6 @@ export function dayText(day: HistoryDay): string {
   );
 }
 
-/** "2 Sep 2026 to 27 Nov 2026: no data", or one day's. */
-const noDataText = (first: HistoryDay, last: HistoryDay): string =>
-  first === last ? dayText(first) : `${formatDay(first.day * DAY_MS)} to ${formatDay(last.day * DAY_MS)}: no data`;
-
 export type HistoryBar = { x: number; y: number; width: number; height: number; tone: string; label: string };
 export type BarsView = {
   title: string;
@@ -64,54 +60,71 @@ function countsText(days: readonly HistoryDay[]): string {
   return [...counts].map(([level, n]) => `${n} ${n === 1 ? 'day' : 'days'} ${HISTORY_LABELS[level]}`).join(', ');
 }
 
-/** The bars of one subject's days, oldest left; `dayHref` links each day to its day view. */
-export function barsView(title: string, history: SubjectHistory, dayHref?: (date: string) => string): BarsView {
-  const { days } = history;
-  // A run of days without data is one short bar with one text (the page stays light before data exists).
-  const bars: HistoryBar[] = [];
-  const step = BAR.width + BAR.gap;
+/** Consecutive days read as one: days without data always, days of the same level too when `merge`. */
+function runsOf(days: readonly HistoryDay[], merge: boolean): { first: number; last: number }[] {
+  const runs: { first: number; last: number }[] = [];
   for (let i = 0; i < days.length; i += 1) {
-    const day = days[i]!;
-    if (day.level !== 'no_data') {
-      bars.push({
-        x: i * step,
-        y: 0,
-        width: BAR.width,
-        height: BAR.height,
-        tone: HISTORY_TONES[day.level],
-        label: dayText(day),
-      });
-      continue;
-    }
-    let end = i;
-    while (end + 1 < days.length && days[end + 1]!.level === 'no_data') end += 1;
-    bars.push({
-      x: i * step,
-      y: BAR.height / 2,
-      width: (end - i) * step + BAR.width,
-      height: BAR.height / 2,
-      tone: HISTORY_TONES.no_data,
-      label: noDataText(days[i]!, days[end]!),
-    });
-    i = end;
+    let last = i;
+    const level = days[i]!.level;
+    if (merge || level === 'no_data') while (last + 1 < days.length && days[last + 1]!.level === level) last += 1;
+    runs.push({ first: i, last });
+    i = last;
   }
-  const lines: BarsView['lines'] = [];
-  for (let i = days.length - 1; i >= 0; i -= 1) {
-    const day = days[i]!;
-    if (day.level !== 'no_data') {
-      lines.push({ text: dayText(day), href: dayHref ? dayHref(day.date) : null });
-      continue;
-    }
-    let start = i;
-    while (start > 0 && days[start - 1]!.level === 'no_data') start -= 1;
-    lines.push({ text: noDataText(days[start]!, day), href: null });
-    i = start;
-  }
+  return runs;
+}
+
+/** A run in words: one day's full text, or the span with its level and uptime. */
+function runText(days: readonly HistoryDay[]): string {
+  const first = days[0]!;
+  const last = days.at(-1)!;
+  if (days.length === 1) return dayText(first);
+  const span = `${formatDay(first.day * DAY_MS)}–${formatDay(last.day * DAY_MS)}`;
+  if (first.level === 'no_data') return `${span}: no data`;
+  return `${span}: ${HISTORY_LABELS[first.level]}, uptime ${formatUptime(uptime(days.map((d) => d.ms)))}`;
+}
+
+/**
+ * The bars of one subject's days, oldest left, and each day in words beside them. `merge` draws and tells each run of
+ * days of one level once (the dashboard stays light); `dayHref` links a single day to its day view.
+ */
+export function barsView(
+  title: string,
+  history: SubjectHistory,
+  options: { dayHref?: (date: string) => string; merge?: boolean } = {},
+): BarsView {
+  const { days } = history;
+  const step = BAR.width + BAR.gap;
+  const runs = runsOf(days, options.merge ?? false).map(({ first, last }) => ({
+    first,
+    last,
+    days: days.slice(first, last + 1),
+  }));
+  const bars: HistoryBar[] = runs.map((run) => {
+    const level = run.days[0]!.level;
+    const short = level === 'no_data';
+    const single = run.days.length === 1 && !short;
+    return {
+      x: run.first * step,
+      y: short ? BAR.height / 2 : 0,
+      width: (run.last - run.first) * step + BAR.width,
+      height: short ? BAR.height / 2 : BAR.height,
+      tone: HISTORY_TONES[level],
+      // A single day's tooltip names it and its level; the list beside the bars says the rest.
+      label: single ? `${formatDay(run.days[0]!.day * DAY_MS)}: ${HISTORY_LABELS[level]}` : runText(run.days),
+    };
+  });
+  const lines = runs.toReversed().map((run) => ({
+    text: runText(run.days),
+    href:
+      run.days.length === 1 && run.days[0]!.level !== 'no_data' && options.dayHref
+        ? options.dayHref(run.days[0]!.date)
+        : null,
+  }));
   const uptime30d = formatUptime(history.uptime30d);
   const uptime90d = formatUptime(history.uptime90d);
   return {
     title,
-    width: days.length * (BAR.width + BAR.gap) - BAR.gap,
+    width: days.length * step - BAR.gap,
     height: BAR.height,
     bars,
     lines,
@@ -123,15 +136,25 @@ export function barsView(title: string, history: SubjectHistory, dayHref?: (date
   };
 }
 
+const untitled = (bar: HistoryBar): HistoryBar => ({ ...bar, label: '' });
+
 /** The dashboard's history block: the API's bars and each component's, and the link to the history page. */
 export type HistoryBlockView = { api: BarsView; components: BarsView[]; href: string };
 
-export function historyBlockView(history: ProviderHistory): HistoryBlockView {
+/**
+ * The history block: the API's bars and each component's. On the dashboard (`compact`) runs of days of one level are
+ * drawn and told once, and components show their bars and uptime only; the history page tells every day of each.
+ */
+export function historyBlockView(history: ProviderHistory, options: { compact: boolean }): HistoryBlockView {
   const slug = history.provider.slug;
   const dayHref = (date: string) => `/${slug}/history?day=${date}`;
+  const merge = options.compact;
   return {
-    api: barsView(`${history.provider.name} API`, history.api, dayHref),
-    components: history.components.map((c) => barsView(c.name, c.history)),
+    api: barsView(`${history.provider.name} API`, history.api, { dayHref, merge }),
+    components: history.components.map((c) => {
+      const view = barsView(c.name, c.history, { merge });
+      return options.compact ? { ...view, lines: [], bars: view.bars.map(untitled) } : view;
+    }),
     href: `/${slug}/history`,
   };
 }
@@ -239,7 +262,7 @@ export function historyPageView(history: ProviderHistory, date: string | null): 
       { name: 'History', path: `/${provider.slug}/history` },
       ...(day ? [{ name: day.title, path: `/${provider.slug}/history?day=${day.date}` }] : []),
     ],
-    block: historyBlockView(history),
+    block: historyBlockView(history, { compact: false }),
     incidents,
     showAckLag: incidents.some((i) => i.ackLag !== null),
     day,
