@@ -73,12 +73,17 @@ function runsOf(days: readonly HistoryDay[], merge: boolean): { first: number; l
   return runs;
 }
 
+/** "28 Nov 2026", or "2 Sep 2026–27 Nov 2026" for a run. */
+const spanOf = (days: readonly HistoryDay[]): string =>
+  days.length === 1
+    ? formatDay(days[0]!.day * DAY_MS)
+    : `${formatDay(days[0]!.day * DAY_MS)}–${formatDay(days.at(-1)!.day * DAY_MS)}`;
+
 /** A run in words: one day's full text, or the span with its level and uptime. */
 function runText(days: readonly HistoryDay[]): string {
   const first = days[0]!;
-  const last = days.at(-1)!;
   if (days.length === 1) return dayText(first);
-  const span = `${formatDay(first.day * DAY_MS)}–${formatDay(last.day * DAY_MS)}`;
+  const span = spanOf(days);
   if (first.level === 'no_data') return `${span}: no data`;
   return `${span}: ${HISTORY_LABELS[first.level]}, uptime ${formatUptime(uptime(days.map((d) => d.ms)))}`;
 }
@@ -102,15 +107,14 @@ export function barsView(
   const bars: HistoryBar[] = runs.map((run) => {
     const level = run.days[0]!.level;
     const short = level === 'no_data';
-    const single = run.days.length === 1 && !short;
     return {
       x: run.first * step,
       y: short ? BAR.height / 2 : 0,
       width: (run.last - run.first) * step + BAR.width,
       height: short ? BAR.height / 2 : BAR.height,
       tone: HISTORY_TONES[level],
-      // A single day's tooltip names it and its level; the list beside the bars says the rest.
-      label: single ? `${formatDay(run.days[0]!.day * DAY_MS)}: ${HISTORY_LABELS[level]}` : runText(run.days),
+      // The tooltip names the days and their level; the list beside the bars says the rest.
+      label: `${spanOf(run.days)}: ${HISTORY_LABELS[level]}`,
     };
   });
   const lines = runs.toReversed().map((run) => ({
