@@ -2,7 +2,7 @@
 // bad days, one day with no data for everyone, a node down), written once the server has read each status page, so
 // the bars and uptime figures show something; days before read "no data" and today is recorded live by the server.
 import type { Catalog } from '../catalog/load.ts';
-import type { Level } from '../domain.ts';
+import { MAIN_DOCUMENT, type Level } from '../domain.ts';
 import { API_SUBJECT, componentSubject, dayOf, type LevelTime } from '../status/history.ts';
 import type { Store } from '../store/index.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../time.ts';
@@ -45,17 +45,15 @@ export function demoPast(slug: string, componentKeys: readonly string[], now: nu
 }
 
 /**
- * Waits (up to `waitMs`) until the server has read every status page once, so each component's key is known, then
+ * Waits (up to `waitMs`) until the server has tried every status page once, so each component's key is known, then
  * writes the simulated past of every provider with its probe totals. Returns how many providers.
  */
 export async function recordDemoPast(store: Store, catalog: Catalog, now: number, waitMs = 15_000): Promise<number> {
   const until = Date.now() + waitMs;
   const withPage = catalog.providers.filter((p) => p.statusPage !== null);
-  for (;;) {
-    const read = await Promise.all(withPage.map(async (p) => (await store.components.list(p.slug)).length > 0));
-    if (read.every(Boolean) || Date.now() > until) break;
+  const tried = async (slug: string) => (await store.checks.summary(slug, MAIN_DOCUMENT)).lastAttemptAt !== null;
+  while (!(await Promise.all(withPage.map((p) => tried(p.slug)))).every(Boolean) && Date.now() < until)
     await new Promise((resolve) => setTimeout(resolve, 250));
-  }
   const today = dayOf(now);
   for (const provider of catalog.providers) {
     const keys = (await store.components.list(provider.slug)).map((c) => c.key);
