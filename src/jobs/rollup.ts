@@ -12,7 +12,7 @@ import {
   type SampleLevels,
 } from '../status/history.ts';
 import type { Store } from '../store/index.ts';
-import { MINUTE_MS } from '../time.ts';
+import { DAY_MS, MINUTE_MS } from '../time.ts';
 import type { JobLog } from './scheduler.ts';
 
 /** Today's and yesterday's probe totals are recomputed this often (they only feed the history). */
@@ -59,6 +59,7 @@ export function createRollupRecorder(deps: RollupDeps) {
   async function pass(): Promise<number> {
     const now = deps.now();
     const probes = now - lastProbeRollup >= PROBE_ROLLUP_MS;
+    const first = lastProbeRollup === -Infinity;
     if (probes) lastProbeRollup = now;
     const levels = await deps.sample(now);
     let sampled = 0;
@@ -66,6 +67,8 @@ export function createRollupRecorder(deps: RollupDeps) {
       try {
         if (await sampleProvider(provider, levels.get(provider.slug), now)) sampled += 1;
         if (probes && provider.probe) {
+          // The first pass also rolls up the days a stopped node missed; then today and yesterday suffice.
+          if (first) await rollUpMissingProbeDays(store, provider.slug, now - DAY_MS);
           await rollUpProbeDay(store, provider.slug, dayOf(now) - 1);
           await rollUpProbeDay(store, provider.slug, dayOf(now));
         }

@@ -116,6 +116,29 @@ describe.each(ENGINES)('daily rollups on %s', (engine) => {
     expect(quiet.map((r) => r.level)).toEqual(['unknown']);
   });
 
+  it('rolls up on its first pass the probe days a stopped node missed, then today and yesterday', async () => {
+    clock = MIDNIGHT + 12 * HOUR_MS;
+    level = 'operational';
+    for (const at of [MIDNIGHT - 3 * DAY_MS + HOUR_MS, MIDNIGHT - HOUR_MS, MIDNIGHT + HOUR_MS])
+      await store.probes.record('openai', {
+        at,
+        outcome: 'rejected_as_expected',
+        httpStatus: 401,
+        latencyMs: 150,
+        dnsMs: null,
+        connectMs: null,
+        tlsMs: null,
+        ttfbMs: null,
+        detail: null,
+      });
+    await recorder().run();
+    expect((await store.rollups.probeDays('openai', DAY - 10, DAY)).map((p) => [p.day, p.attempts])).toEqual([
+      [DAY - 3, 1],
+      [DAY - 1, 1],
+      [DAY, 1],
+    ]);
+  });
+
   it("rolls up each day's probe totals before the raw results are pruned, and prunes rollups after 400 days", async () => {
     const now = MIDNIGHT + 12 * HOUR_MS;
     const old = MIDNIGHT - PROBE_RETENTION_MS - DAY_MS;

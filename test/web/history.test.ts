@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRollupRecorder } from '../../src/jobs/rollup.ts';
 import { dateOfDay, dayOf } from '../../src/status/history.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/time.ts';
+import { createHistoryReader } from '../../src/web/history-data.ts';
 import { openApiDocument } from '../../src/web/openapi.ts';
+import { historyPageView } from '../../src/web/view-models/history.ts';
 import { createProviderReader, levelsSampler } from '../../src/web/provider-data.ts';
 import { createHarness, textOf, type Harness } from '../helpers/app.ts';
 import { incident, seedAnthropicOutage, seedOpenAiHealthy } from '../helpers/seed.ts';
@@ -130,6 +132,15 @@ describe('the history pages', () => {
     expect(text).toContain('28 Nov 2026: Major Outage. Operational 1380 min, Major Outage 60 min. Uptime 95.83 %.');
     // No acknowledgement lag is measured here: none is shown.
     expect(text).not.toContain('acknowledged');
+  });
+
+  it('shows an acknowledgement lag only where one was measured', async () => {
+    const history = (await createHistoryReader({ store: h.store, catalog: h.catalog }).read('openai', NOW))!;
+    const [official] = historyPageView(history, null).incidents;
+    expect(official!.ackLag).toBeNull();
+    const measured = historyPageView(history, null, { ackLagOf: (id) => (id === official!.id ? 720 : null) });
+    expect(measured.showAckLag).toBe(true);
+    expect(measured.incidents[0]!.ackLag).toBe('12 min after our probes saw it');
   });
 
   it('shows one day: its minutes per level, probe totals and incidents', async () => {

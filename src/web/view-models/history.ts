@@ -172,11 +172,15 @@ export type HistoryIncidentView = {
   started: TimeView;
   ended: TimeView | null;
   duration: string;
-  /** The acknowledgement lag in words, filled by the accountability measure; null: nothing shown. */
+  /** How long after our detection the provider acknowledged it, in words; null (not measured): nothing shown. */
   ackLag: string | null;
 };
 
-function incidentView(i: HistoryIncident, now: number): HistoryIncidentView {
+/** The acknowledgement lag of an official incident in seconds (null when we did not see it first). */
+export type AckLagOf = (incidentId: number) => number | null;
+
+function incidentView(i: HistoryIncident, now: number, ackLagOf: AckLagOf): HistoryIncidentView {
+  const lag = i.origin === 'official' ? ackLagOf(i.id) : null;
   return {
     id: i.id,
     title: i.title,
@@ -187,7 +191,7 @@ function incidentView(i: HistoryIncident, now: number): HistoryIncidentView {
     ended: timeView(i.endedAt, now),
     duration:
       i.endedAt === null ? `${formatDuration(now - i.startedAt)} so far` : formatDuration(i.endedAt - i.startedAt),
-    ackLag: null,
+    ackLag: lag === null ? null : `${formatDuration(lag * 1000)} after our probes saw it`,
   };
 }
 
@@ -198,8 +202,11 @@ function incidentsOf(days: readonly HistoryDay[]): HistoryIncident[] {
   return [...byId.values()].sort((a, b) => b.startedAt - a.startedAt || b.id - a.id);
 }
 
-export const historyIncidents = (days: readonly HistoryDay[], now: number): HistoryIncidentView[] =>
-  incidentsOf(days).map((i) => incidentView(i, now));
+export const historyIncidents = (
+  days: readonly HistoryDay[],
+  now: number,
+  ackLagOf: AckLagOf = () => null,
+): HistoryIncidentView[] => incidentsOf(days).map((i) => incidentView(i, now, ackLagOf));
 
 export type DayView = {
   date: string;
@@ -220,7 +227,7 @@ function probeText(day: HistoryDay): string {
   return `${p.successes} of ${p.attempts} probes answered as expected (${rate})${latency}.`;
 }
 
-export function dayView(history: ProviderHistory, date: string): DayView | null {
+export function dayView(history: ProviderHistory, date: string, ackLagOf: AckLagOf = () => null): DayView | null {
   const index = history.api.days.findIndex((d) => d.date === date);
   const day = history.api.days[index];
   if (!day) return null;
@@ -231,7 +238,7 @@ export function dayView(history: ProviderHistory, date: string): DayView | null 
     minutes: spent(day).map(([level, ms]) => ({ label: LEVEL_LABELS[level], minutes: minutesOf(ms) })),
     uptime: formatUptime(uptime([day.ms])),
     probe: probeText(day),
-    incidents: historyIncidents([day], history.now),
+    incidents: historyIncidents([day], history.now, ackLagOf),
     components: history.components.map((c) => ({ name: c.name, text: dayText(c.history.days[index]!) })),
   };
 }
@@ -249,10 +256,19 @@ export type HistoryPageView = {
   days: number;
 };
 
-export function historyPageView(history: ProviderHistory, date: string | null): HistoryPageView {
+/**
+ * The history page, or one day of it. `ackLagOf` gives each official incident's acknowledgement lag where it was
+ * measured (the accountability measure); without it no lag is shown, never a made-up one.
+ */
+export function historyPageView(
+  history: ProviderHistory,
+  date: string | null,
+  options: { ackLagOf?: AckLagOf } = {},
+): HistoryPageView {
   const { provider } = history;
-  const incidents = historyIncidents(history.api.days, history.now);
-  const day = date === null ? null : dayView(history, date);
+  const ackLagOf = options.ackLagOf ?? (() => null);
+  const incidents = historyIncidents(history.api.days, history.now, ackLagOf);
+  const day = date === null ? null : dayView(history, date, ackLagOf);
   const heading = `${provider.name} status history`;
   return {
     title: day ? `${provider.name} on ${day.title}` : heading,
