@@ -226,7 +226,7 @@ export default async function (): Promise<Record<string, unknown>> {
     );
     line('after 90 days', projection.at90Days);
     line('after 400 days (then flat: every table is pruned)', projection.at400Days);
-    line('after 400 days keeping raw reports 90 days, as before', projection.at400DaysKeepingRawReports90Days);
+    line('after 400 days with raw reports kept 90 days instead', projection.at400DaysKeepingRawReports90Days);
     console.log(
       `provider page render (cache bypassed): ${figures.providerPageRenderMs.with1MRawRows} ms with 1M raw rows, ` +
         `${figures.providerPageRenderMs.withNoRawRows} ms with none (same buckets)`,
