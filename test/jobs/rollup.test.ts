@@ -139,7 +139,7 @@ describe.each(ENGINES)('daily rollups on %s', (engine) => {
     ]);
   });
 
-  it("rolls up each day's probe totals before the raw results are pruned, and prunes rollups after 400 days", async () => {
+  it("rolls up a day's probe totals before its raw results are pruned; prunes rollups after 400 days", async () => {
     const now = MIDNIGHT + 12 * HOUR_MS;
     const old = MIDNIGHT - PROBE_RETENTION_MS - DAY_MS;
     for (const [at, outcome, latencyMs] of [

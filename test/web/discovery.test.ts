@@ -51,7 +51,7 @@ function head(html: string) {
 }
 
 describe('sitemap.xml', () => {
-  it('lists home, API page, every dashboard, error, is-it-down and history page and guide, each answering 200', async () => {
+  it('lists home, API page, dashboards, error, is-it-down, history pages and guides, all answering 200', async () => {
     const locs = await sitemapLocs();
     const expected = [
       `${SITE}/`,

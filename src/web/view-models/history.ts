@@ -134,7 +134,9 @@ export function barsView(
     lines,
     uptime30d,
     uptime90d,
-    summary: `${title}, last ${days.length} days: ${countsText(days)}. Uptime 30 days ${uptime30d}, 90 days ${uptime90d}.`,
+    summary:
+      `${title}, last ${days.length} days: ${countsText(days)}. ` +
+      `Uptime 30 days ${uptime30d}, 90 days ${uptime90d}.`,
     first: formatDay(days[0]!.day * DAY_MS),
     last: formatDay(days.at(-1)!.day * DAY_MS),
   };
