@@ -15,7 +15,6 @@ import { recordRequests } from './ops/request-metrics.ts';
 import { closeConnectionsWhenClosing } from './shutdown.ts';
 import type { Store } from './store/index.ts';
 import type { JobRole } from './web/deps.ts';
-import type { UptimeReader } from './web/view-models/accountability.ts';
 import { registerAssets } from './web/assets.ts';
 import { frameworkErrorOptions } from './web/framework-errors.ts';
 import { helmetOptions, registerSecurityHeaders, securityHeaders } from './web/security-headers.ts';
@@ -24,6 +23,7 @@ import { databaseRateLimits } from './web/rate-limit-store.ts';
 import { createFormTokens } from './web/form-token.ts';
 import { createPageRenderer } from './web/pages.ts';
 import { answerProblem, registerProblemHandlers } from './web/problems.ts';
+import { createHistoryReader } from './web/history-data.ts';
 import { createProviderReader } from './web/provider-data.ts';
 import { createRenderCache, type RenderCache } from './web/render-cache.ts';
 import { registerAccountabilityRoutes } from './web/routes/accountability.ts';
@@ -36,6 +36,7 @@ import { registerFeedRoutes } from './web/routes/feeds.ts';
 import { registerHealthRoutes } from './web/routes/health.ts';
 import { databaseAnswers, registerPressure } from './web/pressure.ts';
 import { registerPageRoutes } from './web/routes/pages.ts';
+import { registerHistoryRoutes } from './web/routes/history.ts';
 import { registerReportRoutes } from './web/routes/reports.ts';
 import { registerSubscriptionRoutes } from './web/routes/subscriptions.ts';
 
@@ -57,12 +58,7 @@ export type AppDeps = {
   readiness?: ReadinessCheck;
   /** Where requests, renders and reports are counted, when metrics are on. */
   metrics?: RequestRecorder & RenderRecorder & ReportRecorder;
-  /** Each provider's API uptime over 30 and 90 days. */
-  uptime?: UptimeReader;
 };
-
-// No daily history is read yet: every uptime figure reads "no data" until the rollups' reader is passed in.
-const noUptime: UptimeReader = async () => ({ uptime30d: null, uptime90d: null });
 
 /** Requires a package the way Fastify itself does, so its own schema compilers are found. */
 const requireFromFastify = createRequire(createRequire(import.meta.url).resolve('fastify'));
@@ -145,6 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     catalog,
     store,
     reader,
+    history: createHistoryReader({ store, catalog }),
     pages,
     now,
     clientKeys: createClientKeys(config.secret),
@@ -157,7 +154,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         writeCheck: writeCheckFor(store),
         now: Date.now,
       }),
-    uptime: deps.uptime ?? noUptime,
     ...(deps.metrics ? { recorder: deps.metrics } : {}),
   };
 
@@ -173,6 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerBadgeRoutes(app, web);
   registerDiscoveryRoutes(app, web);
   registerPageRoutes(app, web);
+  registerHistoryRoutes(app, web);
   registerReportRoutes(app, web);
   registerSubscriptionRoutes(app, web);
   registerGuideRoutes(app, web);

@@ -13,6 +13,10 @@ export const LEVEL_LABELS: Record<Level, string> = {
   unknown: 'Unknown',
 };
 
+/** A day of history: the worst level it spent time in, or `no_data` when nothing was recorded (never green). */
+export const HISTORY_LEVELS = [...LEVELS, 'no_data'] as const;
+export type HistoryLevel = (typeof HISTORY_LEVELS)[number];
+
 /** How bad a known level is; `unknown` is not on this scale. */
 export const LEVEL_SEVERITY: Record<Exclude<Level, 'unknown'>, number> = {
   operational: 0,

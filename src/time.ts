@@ -19,6 +19,12 @@ export function formatUtc(at: number): string {
   );
 }
 
+/** "22 Nov 2026": the UTC calendar day of `at`. */
+export function formatDay(at: number): string {
+  const d = new Date(at);
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
 /** "14:05 UTC" when `at` is on the same UTC day as `now`, else the full form. */
 export function formatUtcShort(at: number, now: number): string {
   const d = new Date(at);

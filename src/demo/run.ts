@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCatalog } from '../catalog/load.ts';
 import { ConfigError, loadConfig } from '../config.ts';
+import { openStore } from '../store/index.ts';
+import { recordDemoPast } from './history.ts';
 import { demoServerEnv, SCENARIOS, sendReportSpike, startDemoWorld } from './world.ts';
 
 let config;
@@ -55,10 +57,15 @@ for (;;) {
   await new Promise((resolve) => setTimeout(resolve, 100));
 }
 await sendReportSpike(origin);
+// The simulated past of the history bars, once the server has read each status page.
+const store = await openStore(env.DATABASE_PATH);
+await recordDemoPast(store, catalog, Date.now());
+await store.close();
 const lines = [
   `Demo world running at ${origin} (polls and probes every ${env.POLL_INTERVAL_SECONDS} s; states settle in ~15 s).`,
   ...SCENARIOS.map((s) => `  ${`${origin}/${s.slug}`.padEnd(44)} ${s.name}: ${s.look}`),
-  `Each also has /error/auth-error and /is-it-down; every other provider is operational, Writesonic has no signal.`,
+  `Each also has /error/auth-error, /is-it-down and /history (30 simulated days before today; older days: no data);`,
+  '  every other provider is operational, Writesonic has no signal.',
   'Ctrl-C stops the server and the world and removes the temp database.',
 ];
 process.stdout.write(`${lines.join('\n')}\n`);

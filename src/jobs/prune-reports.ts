@@ -1,8 +1,13 @@
-// Retention of raw community reports: rows older than 90 days are deleted; the 15-minute bucket counts stay.
+// Retention of community reports: raw rows are kept as long as the baselines read them (the last day against the
+// 7 days before it); the 15-minute bucket counts as long as the history pages show (90 days).
 import type { Store } from '../store/index.ts';
+import { COMMUNITY_BASELINE_DAYS } from '../status/community.ts';
+import { HISTORY_DAYS } from '../status/history.ts';
 import { DAY_MS, HOUR_MS } from '../time.ts';
 
-export const REPORT_RETENTION_MS = 90 * DAY_MS;
+/** The last 24 hours and the baseline days before them, plus a day of margin for a window that straddles. */
+export const REPORT_RETENTION_MS = (COMMUNITY_BASELINE_DAYS + 2) * DAY_MS;
+export const REPORT_BUCKET_RETENTION_MS = HISTORY_DAYS * DAY_MS;
 export const PRUNE_REPORTS_INTERVAL_MS = HOUR_MS;
 
 type Log = { info(data: object, message: string): void; error(data: object, message: string): void };
@@ -12,6 +17,7 @@ export async function pruneReports(store: Store, now: number): Promise<number> {
   await store.rateLimits.prune(now);
   // Deduplication looks back one window: a day of claims keeps every window whole.
   await store.reports.pruneClaims(now - DAY_MS);
+  await store.reports.pruneBuckets(now - REPORT_BUCKET_RETENTION_MS);
   return store.reports.prune(now - REPORT_RETENTION_MS);
 }
 

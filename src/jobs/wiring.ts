@@ -13,7 +13,8 @@ import { dnsServersResolver, systemResolver } from '../sources/lookup.ts';
 import type { Closable } from '../shutdown.ts';
 import type { Store } from '../store/index.ts';
 import { DETECTION_INTERVAL_MS } from '../status/detection.ts';
-import { apiAssessor, communityReader, createProviderReader } from '../web/provider-data.ts';
+import { HISTORY_SAMPLE_MS } from '../status/history.ts';
+import { apiAssessor, communityReader, createProviderReader, levelsSampler } from '../web/provider-data.ts';
 import { CHECKPOINT_INTERVAL_MS, checkpointTask } from './checkpoint.ts';
 import { systemClock } from './clock.ts';
 import { createDeliveryJob } from './deliver.ts';
@@ -26,6 +27,7 @@ import { PRUNE_NOTIFICATIONS_INTERVAL_MS, notificationPruneTask } from './prune-
 import { PRUNE_REPORTS_INTERVAL_MS, reportPruneTask } from './prune-reports.ts';
 import { PRUNE_SIGNALS_INTERVAL_MS, signalPruneTask } from './prune-signals.ts';
 import { createProbeJob } from './probe.ts';
+import { createRollupRecorder } from './rollup.ts';
 import type { CycleStats } from './scheduler.ts';
 
 /** Longest one webhook or mail may take. */
@@ -100,6 +102,7 @@ export function createJobs(deps: JobsDeps): Jobs {
       () => undefined,
       (err: unknown) => log.error({ err }, 'detecting incidents failed'),
     );
+  const rollups = createRollupRecorder({ store, catalog, sample: levelsSampler(reader), now: Date.now, log });
   // Detection follows each probe cycle, so a confirmed failure opens its incident at once.
   const thenDetect = (beat: (stats: CycleStats) => void) => (stats: CycleStats) => {
     beat(stats);
@@ -110,6 +113,7 @@ export function createJobs(deps: JobsDeps): Jobs {
     createIntervalJob(reportPruneTask(store, log), PRUNE_REPORTS_INTERVAL_MS),
     createIntervalJob(signalPruneTask(store, log), PRUNE_SIGNALS_INTERVAL_MS),
     createIntervalJob(notificationPruneTask(store, log), PRUNE_NOTIFICATIONS_INTERVAL_MS),
+    createIntervalJob(rollups.task, HISTORY_SAMPLE_MS),
     ...(sqlite ? [createIntervalJob(checkpointTask(sqlite, log), CHECKPOINT_INTERVAL_MS)] : []),
     createPollJob({
       catalog,

@@ -173,8 +173,12 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
         ORDER BY provider_slug, started_at`.execute(db);
       return rows;
     },
-    /** Incidents (not maintenances) of every provider that ended at or after `sinceAt` or are open, oldest first. */
-    async timeline(sinceAt: number): Promise<TimelineIncident[]> {
+    /**
+     * Incidents (not maintenances) that ended at or after `sinceAt` or are open, oldest first: of every provider, or
+     * of the one named.
+     */
+    async timeline(sinceAt: number, providerSlug: string | null = null): Promise<TimelineIncident[]> {
+      const onlyOf = providerSlug === null ? sql`` : sql`AND i.provider_slug = ${providerSlug}`;
       // A closed incident without an end time ends with its last update (or its start).
       const { rows } = await sql<TimelineIncident>`
         SELECT id, "providerSlug", origin, "startedAt", "firstUpdateAt",
@@ -185,7 +189,7 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
             i.resolved_at AS "resolvedAt", i.unlisted_at AS "unlistedAt",
             (SELECT MIN(u.at) FROM incident_updates u WHERE u.incident_id = i.id) AS "firstUpdateAt",
             (SELECT MAX(u.at) FROM incident_updates u WHERE u.incident_id = i.id) AS "lastUpdateAt"
-          FROM incidents i WHERE i.kind = 'incident'
+          FROM incidents i WHERE i.kind = 'incident' ${onlyOf}
         ) spans
         WHERE COALESCE("resolvedAt", "unlistedAt", "lastUpdateAt", "startedAt") >= ${sinceAt}
           OR ("resolvedAt" IS NULL AND "unlistedAt" IS NULL AND state NOT IN ${CLOSED})

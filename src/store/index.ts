@@ -12,6 +12,7 @@ import { createProbesStore } from './probes.ts';
 import { createProvidersStore } from './providers.ts';
 import { createRateLimitsStore } from './rate-limits.ts';
 import { createReportsStore } from './reports.ts';
+import { createRollupsStore } from './rollups.ts';
 import { createSubscriptionsStore } from './subscriptions.ts';
 import { createDataVersions, deferredVersions, type DataVersions } from './versions.ts';
 
@@ -25,6 +26,7 @@ function modules(db: Db, versions: DataVersions, engine: Engine) {
     probes: createProbesStore(db, versions, engine),
     reports: createReportsStore(db, versions, engine),
     rateLimits: createRateLimitsStore(db),
+    rollups: createRollupsStore(db),
     events: createEventsStore(db, engine),
     subscriptions: createSubscriptionsStore(db),
     deliveries: createDeliveriesStore(db, engine),

@@ -6,6 +6,8 @@ import { loadPg } from './db.ts';
 
 /** Any constant unique to this program: the advisory lock that elects the node running the jobs. */
 export const JOB_LOCK_KEY = 7_201_302;
+/** The lock of this schema: deployments (or tests) in other schemas of one database each elect their own node. */
+const LOCK_ARGS = '$1, hashtext(current_schema())';
 /** A lock connection that does not answer within this is treated as lost. */
 export const LOCK_CHECK_TIMEOUT_MS = 2000;
 
@@ -58,7 +60,7 @@ export function createPostgresJobLock(settings: pg.ClientConfig): JobLock {
             'SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3',
           );
         }
-        const { rows } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1) AS held', [
+        const { rows } = await client.query<{ held: boolean }>(`SELECT pg_try_advisory_lock(${LOCK_ARGS}) AS held`, [
           JOB_LOCK_KEY,
         ]);
         held = rows[0]?.held === true;
@@ -82,7 +84,7 @@ export function createPostgresJobLock(settings: pg.ClientConfig): JobLock {
       listeners.push(listener);
     },
     async release() {
-      if (client && held) await client.query('SELECT pg_advisory_unlock($1)', [JOB_LOCK_KEY]).catch(() => {});
+      if (client && held) await client.query(`SELECT pg_advisory_unlock(${LOCK_ARGS})`, [JOB_LOCK_KEY]).catch(() => {});
       held = false;
       drop();
     },

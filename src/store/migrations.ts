@@ -546,4 +546,57 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX email_confirmations_by_address ON email_confirmations (address_hash, created_at);
   `,
   },
+  /* 9: the daily history: time spent in each level per UTC day (the API's and each official component's), each
+     provider's latest sample of those levels, and each day's probe totals. `day` counts UTC days since 1970. */ {
+    sqlite: `
+  CREATE TABLE rollup_levels (
+    provider_slug  TEXT NOT NULL REFERENCES providers(slug),
+    subject        TEXT NOT NULL,
+    day            INTEGER NOT NULL,
+    level          TEXT NOT NULL,
+    ms             INTEGER NOT NULL,
+    PRIMARY KEY (provider_slug, day, subject, level)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE rollup_marks (
+    provider_slug  TEXT PRIMARY KEY REFERENCES providers(slug),
+    sampled_at     INTEGER NOT NULL,
+    levels         TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE rollup_probes (
+    provider_slug  TEXT NOT NULL REFERENCES providers(slug),
+    day            INTEGER NOT NULL,
+    attempts       INTEGER NOT NULL,
+    successes      INTEGER NOT NULL,
+    median_ms      INTEGER,
+    PRIMARY KEY (provider_slug, day)
+  ) STRICT, WITHOUT ROWID;
+  `,
+    postgres: `
+  CREATE TABLE rollup_levels (
+    provider_slug  TEXT NOT NULL REFERENCES providers(slug),
+    subject        TEXT NOT NULL,
+    day            INTEGER NOT NULL,
+    level          TEXT NOT NULL,
+    ms             BIGINT NOT NULL,
+    PRIMARY KEY (provider_slug, day, subject, level)
+  );
+
+  CREATE TABLE rollup_marks (
+    provider_slug  TEXT PRIMARY KEY REFERENCES providers(slug),
+    sampled_at     BIGINT NOT NULL,
+    levels         TEXT NOT NULL
+  );
+
+  CREATE TABLE rollup_probes (
+    provider_slug  TEXT NOT NULL REFERENCES providers(slug),
+    day            INTEGER NOT NULL,
+    attempts       INTEGER NOT NULL,
+    successes      INTEGER NOT NULL,
+    median_ms      INTEGER,
+    PRIMARY KEY (provider_slug, day)
+  );
+  `,
+  },
 ];

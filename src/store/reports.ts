@@ -249,6 +249,17 @@ export function createReportsStore(db: Db, versions: DataVersions, engine: Engin
       }
       return removed;
     },
+    /** Deletes bucket counts older than `beforeAt`, one provider per statement; returns how many. */
+    async pruneBuckets(beforeAt: number): Promise<number> {
+      const { rows } = await sql<{ slug: string }>`SELECT slug FROM providers`.execute(db);
+      let removed = 0;
+      for (const p of rows) {
+        removed += changes(
+          await sql`DELETE FROM report_buckets WHERE provider_slug = ${p.slug} AND bucket_at < ${beforeAt}`.execute(db),
+        );
+      }
+      return removed;
+    },
   };
 }
 export type ReportsStore = ReturnType<typeof createReportsStore>;

@@ -7,8 +7,8 @@ import type { Store } from '../store/index.ts';
 import type { ClientKeys } from './client-key.ts';
 import type { FormTokens } from './form-token.ts';
 import type { PageRenderer } from './pages.ts';
+import type { HistoryReader } from './history-data.ts';
 import type { ProviderReader } from './provider-data.ts';
-import type { UptimeReader } from './view-models/accountability.ts';
 
 /** A node's part in the jobs: running them, waiting to take over, or not taking part (JOBS=false). */
 export type JobRole = 'leader' | 'standby' | 'off';
@@ -18,6 +18,8 @@ export type WebDeps = {
   catalog: Catalog;
   store: Store;
   reader: ProviderReader;
+  /** The daily history of a provider (90 days) and its uptime. */
+  history: HistoryReader;
   pages: PageRenderer;
   now: () => number;
   /** Salted client hashes for report deduplication and rate limits. */
@@ -27,8 +29,6 @@ export type WebDeps = {
   jobRole: () => JobRole;
   /** Whether the process should get traffic, with the reasons when not (/readyz). */
   readiness: ReadinessCheck;
-  /** Each provider's API uptime over 30 and 90 days (from the daily rollups). */
-  uptime: UptimeReader;
   /** Where stored reports are counted for the metrics, when they are on. */
   recorder?: ReportRecorder;
 };

@@ -4,6 +4,7 @@ import {
   CHANNELS,
   COMPONENT_SCOPES,
   EVENT_TYPES,
+  HISTORY_LEVELS,
   IMPACTS,
   LEVELS,
   PROBE_OUTCOMES,
@@ -17,6 +18,12 @@ import { CORRELATION_MIN_PROVIDERS, CORRELATION_WINDOW_MS } from '../status/corr
 import { MODEL_MIN_ALLOCATIONS, MODEL_TOP } from '../status/models.ts';
 import { DAY_MS, MINUTE_MS } from '../time.ts';
 
+const uptimeShare = {
+  type: ['number', 'null'],
+  minimum: 0,
+  maximum: 1,
+  description: 'Share of time with a known level spent operational (maintenance left out); null without data.',
+} as const;
 const text = { type: 'string' } as const;
 const nullableText = { type: ['string', 'null'] } as const;
 const time = { type: 'string', format: 'date-time' } as const;
@@ -111,21 +118,24 @@ const component = closed(
   ['onlyShowIfDegraded', 'scopeBasis'],
 );
 
+const ackLagSeconds = {
+  type: ['integer', 'null'],
+  minimum: 0,
+  description:
+    'Official incidents: seconds from the start of our overlapping detected incident to the provider’s first ' +
+    'post, when we saw it first; otherwise null. See /methodology.',
+} as const;
+const incidentSource = {
+  enum: ['official', 'detected'],
+  description: '`detected`: opened by our own signals (live probes, a report spike), not announced by the provider.',
+} as const;
+
 const incident = closed({
   title: text,
   kind: { enum: ['incident', 'maintenance'] },
   origin: { enum: ['official', 'detected'], description: 'Same as `source` (kept for existing clients).' },
-  source: {
-    enum: ['official', 'detected'],
-    description: '`detected`: opened by our own signals (live probes, a report spike), not announced by the provider.',
-  },
-  ackLagSeconds: {
-    type: ['integer', 'null'],
-    minimum: 0,
-    description:
-      'Official incidents: seconds from the start of our overlapping detected incident to the provider’s first ' +
-      'post, when we saw it first; otherwise null. See /methodology.',
-  },
+  source: incidentSource,
+  ackLagSeconds,
   state: text,
   rawState: nullableText,
   impact: { enum: ['none', 'minor', 'major', 'critical', 'maintenance', 'unknown'] },
@@ -442,7 +452,6 @@ const subscription = closed({
 });
 
 const nullableSeconds = { type: ['integer', 'null'], minimum: 0 } as const;
-const uptime = { type: ['number', 'null'], minimum: 0, maximum: 100, description: 'Percent; null without data.' };
 const accountability = closed({
   generatedAt: time,
   windowDays: count,
@@ -452,8 +461,8 @@ const accountability = closed({
     items: closed({
       slug: text,
       name: text,
-      uptime30d: uptime,
-      uptime90d: uptime,
+      uptime30d: uptimeShare,
+      uptime90d: uptimeShare,
       medianAckLagSeconds: nullableSeconds,
       worstAckLagSeconds: nullableSeconds,
       seenFirst: { ...count, description: 'Official incidents we detected before the provider posted them.' },
@@ -520,6 +529,61 @@ const notFound = {
 };
 const cached = 'Served from a render cache with an `ETag` (send `If-None-Match` for a `304`).';
 
+const historyDayBase = {
+  date: { type: 'string', format: 'date' },
+  level: {
+    enum: [...HISTORY_LEVELS],
+    description: 'The worst level the day spent time in; `no_data` when nothing was recorded (never operational).',
+  },
+  minutes: {
+    type: 'object',
+    propertyNames: { enum: [...LEVELS] },
+    additionalProperties: { type: 'number', minimum: 0 },
+    description: 'Minutes spent in each level that day (UTC); time without data is in none.',
+  },
+};
+const providerHistory = closed({
+  provider: text,
+  uptime30d: uptimeShare,
+  uptime90d: uptimeShare,
+  days: {
+    type: 'array',
+    items: closed({
+      ...historyDayBase,
+      probeAttempts: count,
+      probeSuccessRate: { type: ['number', 'null'], minimum: 0, maximum: 1 },
+      probeMedianMs: { type: ['integer', 'null'], minimum: 0 },
+      incidents: { type: 'array', items: { type: 'integer' }, description: 'Ids of the incidents under way that day.' },
+    }),
+  },
+  incidents: {
+    type: 'array',
+    items: closed({
+      id: { type: 'integer' },
+      title: text,
+      origin: { enum: ['official', 'detected'], description: 'Same as `source`.' },
+      source: incidentSource,
+      kind: { enum: ['incident', 'maintenance'] },
+      impact: { enum: [...IMPACTS] },
+      startedAt: time,
+      endedAt: nullableTime,
+      url: nullableText,
+      ackLagSeconds,
+    }),
+  },
+  components: {
+    type: 'array',
+    items: closed({
+      key: text,
+      name: text,
+      uptime30d: uptimeShare,
+      uptime90d: uptimeShare,
+      days: { type: 'array', items: closed(historyDayBase) },
+    }),
+  },
+  generatedAt: time,
+});
+
 export function openApiDocument(siteUrl: string, siteName: string) {
   return {
     openapi: '3.1.0',
@@ -572,6 +636,32 @@ export function openApiDocument(siteUrl: string, siteName: string) {
               description: 'The answer.',
               content: { 'application/json': { schema: { $ref: '#/components/schemas/IsItDown' } } },
             },
+            404: notFound,
+          },
+        },
+      },
+      '/api/v1/providers/{provider}/history': {
+        get: {
+          operationId: 'getHistory',
+          summary: "A provider's daily history: the API's level and minutes per level each day, probes, incidents",
+          description: `Days oldest first, ending today (UTC). Uptime covers the last 30 and 90 days. ${cached}`,
+          parameters: [
+            slugParameter,
+            {
+              name: 'days',
+              in: 'query',
+              required: false,
+              description: 'How many days, 1 to 90 (default 90).',
+              schema: { type: 'integer', minimum: 1, maximum: 90, default: 90 },
+              example: 30,
+            },
+          ],
+          responses: {
+            200: {
+              description: 'The history.',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/ProviderHistory' } } },
+            },
+            400: json('Problem', '`days` is not a whole number from 1 to 90.'),
             404: notFound,
           },
         },
@@ -803,6 +893,7 @@ export function openApiDocument(siteUrl: string, siteName: string) {
         }),
         Problem: problem,
         IsItDown: isItDown,
+        ProviderHistory: providerHistory,
         ReportInput: reportInput,
         ReportReceived: reportReceived,
         Diagnosis: diagnosis,

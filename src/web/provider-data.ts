@@ -30,6 +30,7 @@ import {
   type ModelTrend,
 } from '../status/models.ts';
 import type { AssessApi } from '../notify/changes.ts';
+import { API_SUBJECT, componentSubject, type SampledLevels, type SampleLevels } from '../status/history.ts';
 import type { Store } from '../store/index.ts';
 import type { ComponentRow } from '../store/components.ts';
 import type { IncidentRow } from '../store/incidents.ts';
@@ -279,4 +280,22 @@ export function apiAssessor(reader: ProviderReader): AssessApi {
 /** Every provider's community signal now, by slug, as the assessment reads it (for the detection job). */
 export function communityReader(reader: ProviderReader): (now: number) => Promise<Map<string, CommunityView>> {
   return async (now) => new Map((await reader.readAll(now)).map((d) => [d.provider.slug, d.community]));
+}
+
+/**
+ * What the daily history records of each provider: the API's level (the one assessment, damped) and each official
+ * component's level while the official page is fresh (`unknown` while it is not: an old reading is no evidence).
+ */
+export function levelsSampler(reader: ProviderReader): SampleLevels {
+  return async (now) => {
+    const all = await reader.readAll(now);
+    return new Map(
+      all.map(({ provider, assessment }) => {
+        const fresh = assessment.api.signals.official.state === 'fresh';
+        const levels: SampledLevels = { [API_SUBJECT]: assessment.api.level };
+        for (const c of assessment.components ?? []) levels[componentSubject(c.key)] = fresh ? c.level : 'unknown';
+        return [provider.slug, levels];
+      }),
+    );
+  };
 }

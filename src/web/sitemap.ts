@@ -10,6 +10,7 @@ export const PAGE_FAMILIES: readonly PageFamily[] = [
   (catalog) => catalog.providers.map((p) => `/${p.slug}`),
   (catalog) => catalog.providers.flatMap((p) => errorTypesFor(catalog, p).map((e) => `/${p.slug}/error/${e.slug}`)),
   (catalog) => catalog.providers.map((p) => `/${p.slug}/is-it-down`),
+  (catalog) => catalog.providers.map((p) => `/${p.slug}/history`),
   (catalog) => ['/errors', ...catalog.errorTypes.map((e) => `/errors/${e.slug}`)],
   () => ['/diagnose', '/methodology', '/accountability'],
 ];

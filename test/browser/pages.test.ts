@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Harness } from '../helpers/app.ts';
-import { seedScenario } from '../helpers/seed.ts';
+import { seedHistory, seedScenario } from '../helpers/seed.ts';
 import {
   VIEWPORTS,
   describeViolations,
@@ -25,6 +25,7 @@ const PAGES = [
   { name: 'dashboard', path: '/anthropic' },
   { name: 'auth-error', path: '/anthropic/error/auth-error' },
   { name: 'accountability', path: '/accountability' },
+  { name: 'history', path: '/anthropic/history' },
 ] as const;
 const VARIANTS = (Object.keys(VIEWPORTS) as ViewportName[]).flatMap((viewport) =>
   (['light', 'dark'] as Scheme[]).map((scheme) => ({ viewport, scheme })),
@@ -37,7 +38,10 @@ let origin: string;
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  ({ harness, origin } = await serveApp((h) => seedScenario(h.store, h.clock.now)));
+  ({ harness, origin } = await serveApp(async (h) => {
+    await seedScenario(h.store, h.clock.now);
+    await seedHistory(h.store, 'anthropic', h.clock.now);
+  }));
   browser = await launchChromium();
 }, 60_000);
 

@@ -10,6 +10,8 @@ import {
   startDemoWorld,
   type DemoWorld,
 } from '../../src/demo/world.ts';
+import { recordDemoPast } from '../../src/demo/history.ts';
+import { openStore } from '../../src/store/index.ts';
 import { startServer, tempDir, type ServerProcess } from './process.ts';
 
 export type Demo = {
@@ -36,6 +38,9 @@ export async function startDemo(): Promise<Demo> {
   });
   const origin = server.url;
   await sendReportSpike(origin);
+  const store = await openStore(join(dir, 'demo.db'));
+  await recordDemoPast(store, catalog, Date.now());
+  await store.close();
   const levels = async () => {
     const out: Record<string, Level> = {};
     for (const slug of Object.keys(scenarioLevels())) {

@@ -2,7 +2,7 @@
 // provider with probes, and community reports; shared by feed, badge, sitemap and browser tests.
 import { MAIN_DOCUMENT, type SnapshotComponent, type SnapshotIncident } from '../../src/domain.ts';
 import type { Store } from '../../src/store/index.ts';
-import { MINUTE_MS } from '../../src/time.ts';
+import { DAY_MS, MINUTE_MS } from '../../src/time.ts';
 import { confirmLevel } from '../../src/status/damping.ts';
 
 const component = (
@@ -187,4 +187,18 @@ export async function seedOpenAiHealthy(store: Store, now: number): Promise<void
 export async function seedScenario(store: Store, now: number): Promise<void> {
   await seedAnthropicOutage(store, now);
   await seedOpenAiHealthy(store, now);
+}
+
+/** Twenty days of daily history before `now`'s day, as the rollup job leaves it: an outage, a gap, the rest up. */
+export async function seedHistory(store: Store, slug: string, now: number): Promise<void> {
+  const today = Math.floor(now / DAY_MS);
+  const time = Array.from({ length: 20 }, (_, i) => today - 20 + i).flatMap((day, i) => {
+    if (i === 5) return [];
+    const outage = i === 12 ? 90 * MINUTE_MS : 0;
+    return [
+      { subject: 'api', day, level: 'operational' as const, ms: DAY_MS - outage },
+      ...(outage ? [{ subject: 'api', day, level: 'major_outage' as const, ms: outage }] : []),
+    ];
+  });
+  await store.rollups.advance(slug, null, { at: now, levels: {} }, time);
 }

@@ -102,7 +102,7 @@ describe.each(ENGINES)('pruning probe results and source checks on %s', (engine)
       consecutiveFailures: 15,
     });
     expect(CHECK_RETENTION_MS).toBe(14 * DAY_MS);
-    expect(await pruneSignals(store, NOW)).toEqual({ probes: 0, checks: 0 });
+    expect(await pruneSignals(store, NOW)).toEqual({ probes: 0, checks: 0, rollups: 0 });
   });
 
   it('runs as a task that logs what it removed and survives a closed database', async () => {
@@ -115,7 +115,9 @@ describe.each(ENGINES)('pruning probe results and source checks on %s', (engine)
     const task = signalPruneTask(store, log, () => NOW);
     await task();
     await task();
-    expect(lines).toEqual(['pruned probe results and source checks past retention {"probes":1,"checks":0}']);
+    expect(lines).toEqual([
+      'pruned probe results, source checks and rollups past retention {"probes":1,"checks":0,"rollups":0}',
+    ]);
     await store.close();
     await task();
     expect(lines.at(-1)).toBe('pruning probe results and source checks failed');

@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   PRUNE_REPORTS_INTERVAL_MS,
+  REPORT_BUCKET_RETENTION_MS,
   REPORT_RETENTION_MS,
   pruneReports,
   reportPruneTask,
 } from '../../src/jobs/prune-reports.ts';
-import { COMMUNITY_DEDUPE_MS, summariseCommunity } from '../../src/status/community.ts';
+import { COMMUNITY_BASELINE_DAYS, COMMUNITY_DEDUPE_MS, summariseCommunity } from '../../src/status/community.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { ENGINES, openTestStore, rows } from '../helpers/engines.ts';
@@ -194,7 +195,10 @@ describe.each(ENGINES)('reports store on %s', (engine) => {
     },
   );
 
-  it('prunes raw reports past 90 days on every provider, keeping the bucket counts', async () => {
+  it('prunes raw reports past what the baselines read on every provider, keeping the bucket counts', async () => {
+    // Raw rows serve the last day against the baseline days before it; nothing reads them further back.
+    expect(REPORT_RETENTION_MS).toBeGreaterThanOrEqual((COMMUNITY_BASELINE_DAYS + 1) * DAY_MS);
+    expect(REPORT_RETENTION_MS).toBeLessThanOrEqual(10 * DAY_MS);
     const now = T0 + 100 * DAY_MS;
     await store.reports.submit(submission({ at: now - REPORT_RETENTION_MS - 1 }));
     await store.reports.submit(submission({ providerSlug: 'anthropic', at: now - REPORT_RETENTION_MS - DAY_MS }));
@@ -205,6 +209,17 @@ describe.each(ENGINES)('reports store on %s', (engine) => {
     expect((await total('openai')) + (await total('anthropic'))).toBe(4);
     expect(await pruneReports(store, now)).toBe(0);
     expect(PRUNE_REPORTS_INTERVAL_MS).toBeLessThanOrEqual(DAY_MS);
+  });
+
+  it('keeps bucket counts 90 days, then deletes them', async () => {
+    expect(REPORT_BUCKET_RETENTION_MS).toBe(90 * DAY_MS);
+    const now = T0 + 500 * DAY_MS;
+    await store.reports.submit(submission({ at: now - REPORT_BUCKET_RETENTION_MS - HOUR_MS }));
+    await store.reports.submit(submission({ clientHashes: ['b'], at: now - REPORT_BUCKET_RETENTION_MS + HOUR_MS }));
+    expect(await total()).toBe(2);
+    await pruneReports(store, now);
+    expect(await total()).toBe(1);
+    expect(await stored()).toEqual([]);
   });
 
   it('runs as a scheduled task that logs what it removed and survives a failing database', async () => {

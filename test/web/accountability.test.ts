@@ -7,8 +7,8 @@ import {
   accountabilityJson,
   accountabilityRows,
   accountabilityView,
-  type UptimeFigures,
 } from '../../src/web/view-models/accountability.ts';
+import type { Uptime } from '../../src/web/history-data.ts';
 import { catalogWith, realCatalog } from '../helpers/app.ts';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
@@ -38,9 +38,9 @@ describe('accountabilityRows', () => {
       ['alpha', seenFirst(1, 30)],
       ['bravo', seenFirst(3, 5)],
     ]);
-    const uptime = new Map<string, UptimeFigures>([
-      ['charlie', { uptime30d: 99.1, uptime90d: 99.5 }],
-      ['delta', { uptime30d: 99.9, uptime90d: 99.95 }],
+    const uptime = new Map<string, Uptime>([
+      ['charlie', { uptime30d: 0.991, uptime90d: 0.995 }],
+      ['delta', { uptime30d: 0.999, uptime90d: 0.9995 }],
     ]);
     const rows = accountabilityRows(catalog, spans, uptime, NOW);
     expect(rows.map((r) => r.provider.slug)).toEqual(['bravo', 'alpha', 'delta', 'charlie']);
@@ -55,12 +55,12 @@ describe('accountabilityRows', () => {
       seenFirst: 1,
       unacknowledged: 0,
       missed: 0,
-      incidents: 'https://example.test/bravo#incidents',
+      incidents: 'https://example.test/bravo/history#incidents',
     });
     const view = accountabilityView(rows);
     expect(view.uptimeKnown).toBe(true);
     expect(view.rows[0]!.cells.map((c) => c.text)).toEqual(['5 min', '5 min', '1', '0', '0', 'no data', 'no data']);
-    expect(view.rows[2]!.cells.map((c) => c.text)).toEqual(['—', '—', '0', '0', '0', '99.90%', '99.95%']);
-    expect(view.rows.every((r) => r.cells.every((c) => c.href === `${r.href}#incidents`))).toBe(true);
+    expect(view.rows[2]!.cells.map((c) => c.text)).toEqual(['—', '—', '0', '0', '0', '99.90 %', '99.95 %']);
+    expect(view.rows.every((r) => r.cells.every((c) => c.href === `${r.href}/history#incidents`))).toBe(true);
   });
 });

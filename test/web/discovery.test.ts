@@ -51,7 +51,7 @@ function head(html: string) {
 }
 
 describe('sitemap.xml', () => {
-  it('lists home, API page, every dashboard, error page, is-it-down page and guide, each answering 200', async () => {
+  it('lists home, API page, dashboards, error, is-it-down, history pages and guides, all answering 200', async () => {
     const locs = await sitemapLocs();
     const expected = [
       `${SITE}/`,
@@ -61,6 +61,7 @@ describe('sitemap.xml', () => {
         errorTypesFor(h.catalog, p).map((e) => `${SITE}/${p.slug}/error/${e.slug}`),
       ),
       ...h.catalog.providers.map((p) => `${SITE}/${p.slug}/is-it-down`),
+      ...h.catalog.providers.map((p) => `${SITE}/${p.slug}/history`),
       `${SITE}/errors`,
       ...h.catalog.errorTypes.map((e) => `${SITE}/errors/${e.slug}`),
       `${SITE}/diagnose`,

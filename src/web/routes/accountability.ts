@@ -2,26 +2,28 @@
 import type { FastifyInstance } from 'fastify';
 import { ACCOUNTABILITY_WINDOW_MS, type IncidentSpan } from '../../status/accountability.ts';
 import type { WebDeps } from '../deps.ts';
+import type { Uptime } from '../history-data.ts';
 import {
   accountabilityJson,
   accountabilityRows,
   accountabilityView,
   type AccountabilityRow,
-  type UptimeFigures,
 } from '../view-models/accountability.ts';
 
 export function registerAccountabilityRoutes(app: FastifyInstance, deps: WebDeps): void {
-  const { catalog, config, store, pages, now, uptime } = deps;
+  const { catalog, config, store, pages, now, history } = deps;
 
   async function rows(at: number): Promise<AccountabilityRow[]> {
     const spans = new Map<string, IncidentSpan[]>();
     for (const { providerSlug, ...span } of await store.incidents.timeline(at - ACCOUNTABILITY_WINDOW_MS)) {
       spans.set(providerSlug, [...(spans.get(providerSlug) ?? []), span]);
     }
-    const figures = await Promise.all(
-      catalog.providers.map(async (p): Promise<[string, UptimeFigures]> => [p.slug, await uptime(p.slug, at)]),
-    );
-    return accountabilityRows(catalog, spans, new Map(figures), at);
+    const uptime = new Map<string, Uptime>();
+    for (const p of catalog.providers) {
+      const figures = await history.uptime(p.slug, at);
+      if (figures) uptime.set(p.slug, figures);
+    }
+    return accountabilityRows(catalog, spans, uptime, at);
   }
 
   app.get('/api/v1/accountability', async (request, reply) =>

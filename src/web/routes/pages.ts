@@ -7,6 +7,7 @@ import type { WebDeps } from '../deps.ts';
 import { errorPageView } from '../view-models/error-page.ts';
 import { allFeedLinks } from '../view-models/feed.ts';
 import { homeView } from '../view-models/home.ts';
+import { historyBlockView } from '../view-models/history.ts';
 import { providerPageView } from '../view-models/provider-page.ts';
 import { NotFound, parseOr400 } from '../problems.ts';
 
@@ -15,7 +16,7 @@ const HomeQuery = z.strictObject({ q: z.string().max(100, 'at most 100 character
 const ProviderQuery = z.object({ reported: z.enum(REPORT_CATEGORIES, { error: 'a report category' }).optional() });
 
 export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
-  const { catalog, config, reader, store, pages, now, formTokens } = deps;
+  const { catalog, config, reader, store, pages, now, formTokens, history } = deps;
   // A provider's page also names the others in trouble together with it: it changes when they do. Both numbers only
   // grow, so their sum changes whenever either does.
   const pageVersion = async (slug: string) => store.versions.of(slug) + (await reader.correlation(now())).epoch;
@@ -47,10 +48,13 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
     const key = `page:/${provider.slug}${reported ? `?reported=${reported}` : ''}`;
     return pages.serve(request, reply, key, await pageVersion(provider.slug), async () => {
       const data = (await reader.read(provider.slug, now()))!;
-      const view = providerPageView(data, catalog, config.probeIntervalMs, {
-        token: formTokens.issue(provider.slug, data.now),
-        reported,
-      });
+      const view = {
+        ...providerPageView(data, catalog, config.probeIntervalMs, {
+          token: formTokens.issue(provider.slug, data.now),
+          reported,
+        }),
+        history: historyBlockView((await history.read(provider.slug, data.now))!, { compact: true }),
+      };
       return pages.html(
         'provider',
         {

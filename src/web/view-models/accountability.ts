@@ -9,17 +9,14 @@ import {
   type IncidentSpan,
 } from '../../status/accountability.ts';
 import { DAY_MS, formatDuration, SECOND_MS, toIso } from '../../time.ts';
+import type { Uptime } from '../history-data.ts';
 import type { Crumb } from '../structured-data.ts';
+import { formatUptime } from './history.ts';
 
-/** API uptime over 30 and 90 days, in percent of the minutes with data; null without data. */
-export type UptimeFigures = { uptime30d: number | null; uptime90d: number | null };
-/** Reads a provider's uptime figures (from the daily rollups). */
-export type UptimeReader = (slug: string, now: number) => Promise<UptimeFigures>;
-
-export type AccountabilityRow = { provider: Provider; figures: Accountability; uptime: UptimeFigures };
+export type AccountabilityRow = { provider: Provider; figures: Accountability; uptime: Uptime };
 
 /** Where a provider's incidents are listed: the figures link there. */
-export const incidentsHref = (slug: string): string => `/${slug}#incidents`;
+export const incidentsHref = (slug: string): string => `/${slug}/history#incidents`;
 
 const byNullable = (a: number | null, b: number | null, direction: 1 | -1): number =>
   a === null ? (b === null ? 0 : 1) : b === null ? -1 : (a - b) * direction;
@@ -31,7 +28,7 @@ const byNullable = (a: number | null, b: number | null, direction: 1 | -1): numb
 export function accountabilityRows(
   catalog: Catalog,
   spans: ReadonlyMap<string, readonly IncidentSpan[]>,
-  uptime: ReadonlyMap<string, UptimeFigures>,
+  uptime: ReadonlyMap<string, Uptime>,
   now: number,
 ): AccountabilityRow[] {
   return catalog.providers
@@ -79,7 +76,6 @@ export type AccountabilityView = {
 };
 
 const lagText = (seconds: number | null) => (seconds === null ? '—' : formatDuration(seconds * SECOND_MS));
-const percentText = (value: number | null) => (value === null ? 'no data' : `${value.toFixed(2)}%`);
 
 export function accountabilityView(rows: readonly AccountabilityRow[]): AccountabilityView {
   const window = `${ACCOUNTABILITY_WINDOW_MS / DAY_MS} days`;
@@ -107,8 +103,8 @@ export function accountabilityView(rows: readonly AccountabilityRow[]): Accounta
           cell(String(figures.seenFirst), 'incidents we detected first'),
           cell(String(figures.unacknowledged), 'detected incidents never acknowledged'),
           cell(String(figures.missed), 'official incidents we never saw'),
-          cell(percentText(uptime.uptime30d), 'API uptime over 30 days'),
-          cell(percentText(uptime.uptime90d), 'API uptime over 90 days'),
+          cell(formatUptime(uptime.uptime30d), 'API uptime over 30 days'),
+          cell(formatUptime(uptime.uptime90d), 'API uptime over 90 days'),
         ],
       };
     }),

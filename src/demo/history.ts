@@ -1,0 +1,74 @@
+// The demo world's past: 30 simulated days of daily history for every provider (the scenarios' providers with a few
+// bad days, one day with no data for everyone, a node down), written once the server has read each status page, so
+// the bars and uptime figures show something; days before read "no data" and today is recorded live by the server.
+import type { Catalog } from '../catalog/load.ts';
+import { MAIN_DOCUMENT, type Level } from '../domain.ts';
+import { API_SUBJECT, componentSubject, dayOf, type LevelTime } from '../status/history.ts';
+import type { Store } from '../store/index.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../time.ts';
+
+export const DEMO_HISTORY_DAYS = 30;
+/** Days ago on which no node ran: no data for anyone. */
+const DOWN_DAY = 15;
+
+/** Bad spells of the simulated past, per provider: days ago, level, how long. */
+const SPELLS: Record<string, { daysAgo: number; level: Level; ms: number }[]> = {
+  openai: [
+    { daysAgo: 3, level: 'major_outage', ms: 2 * HOUR_MS },
+    { daysAgo: 11, level: 'degraded', ms: 40 * MINUTE_MS },
+  ],
+  deepseek: [{ daysAgo: 5, level: 'partial_outage', ms: 70 * MINUTE_MS }],
+  anthropic: [{ daysAgo: 7, level: 'maintenance', ms: 2 * HOUR_MS }],
+  'azure-openai': [{ daysAgo: 2, level: 'unknown', ms: 6 * HOUR_MS }],
+  perplexity: [{ daysAgo: 9, level: 'degraded', ms: 25 * MINUTE_MS }],
+};
+
+/** One subject's simulated day: operational but for the provider's spell that day (the API only). */
+function simulatedDay(subject: string, day: number, spell: { level: Level; ms: number } | undefined): LevelTime[] {
+  const bad = spell && subject === API_SUBJECT ? spell : null;
+  return [
+    { subject, day, level: 'operational', ms: DAY_MS - (bad?.ms ?? 0) },
+    ...(bad ? [{ subject, day, level: bad.level, ms: bad.ms }] : []),
+  ];
+}
+
+/** The simulated days before today of one provider, given its official components' keys. */
+export function demoPast(slug: string, componentKeys: readonly string[], now: number): LevelTime[] {
+  const today = dayOf(now);
+  const subjects = [API_SUBJECT, ...componentKeys.map(componentSubject)];
+  return Array.from({ length: DEMO_HISTORY_DAYS }, (_, i) => DEMO_HISTORY_DAYS - i)
+    .filter((daysAgo) => daysAgo !== DOWN_DAY)
+    .flatMap((daysAgo) => {
+      const spell = SPELLS[slug]?.find((s) => s.daysAgo === daysAgo);
+      return subjects.flatMap((subject) => simulatedDay(subject, today - daysAgo, spell));
+    });
+}
+
+/**
+ * Waits (up to `waitMs`) until the server has tried every status page once, so each component's key is known, then
+ * writes the simulated past of every provider with its probe totals. Returns how many providers.
+ */
+export async function recordDemoPast(store: Store, catalog: Catalog, now: number, waitMs = 15_000): Promise<number> {
+  const until = Date.now() + waitMs;
+  const withPage = catalog.providers.filter((p) => p.statusPage !== null);
+  const tried = async (slug: string) => (await store.checks.summary(slug, MAIN_DOCUMENT)).lastAttemptAt !== null;
+  while (!(await Promise.all(withPage.map((p) => tried(p.slug)))).every(Boolean) && Date.now() < until)
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  const today = dayOf(now);
+  for (const provider of catalog.providers) {
+    const keys = (await store.components.list(provider.slug)).map((c) => c.key);
+    await store.rollups.add(provider.slug, demoPast(provider.slug, keys, now));
+    if (!provider.probe) continue;
+    for (let daysAgo = 1; daysAgo <= DEMO_HISTORY_DAYS; daysAgo += 1) {
+      if (daysAgo === DOWN_DAY) continue;
+      const failed = SPELLS[provider.slug]?.some((s) => s.daysAgo === daysAgo && s.level !== 'maintenance') ? 24 : 0;
+      await store.rollups.recordProbeDay(provider.slug, {
+        day: today - daysAgo,
+        attempts: 480,
+        successes: 480 - failed,
+        medianMs: 120 + ((daysAgo * 37) % 60),
+      });
+    }
+  }
+  return catalog.providers.length;
+}

@@ -1,0 +1,334 @@
+// The daily history as shown: 90 bars per subject (each day's text in words beside them), uptime figures, the
+// history page's incidents and day view, and the JSON twin.
+import { LEVEL_LABELS, LEVELS, type HistoryLevel, type Level } from '../../domain.ts';
+import { uptime, type HistoryDay, type HistoryIncident, type SubjectHistory } from '../../status/history.ts';
+import { DAY_MS, formatDay, formatDuration, toIso } from '../../time.ts';
+import type { ProviderHistory } from '../history-data.ts';
+import type { Crumb } from '../structured-data.ts';
+import { LEVEL_TONES, timeView, type TimeView } from './common.ts';
+import { formatMs } from './probe-chart.ts';
+
+/** Each bar is this wide with this gap, in drawing units: 90 days make a 360-wide drawing. */
+const BAR = { width: 3, gap: 1, height: 28 };
+
+export const HISTORY_LABELS: Record<HistoryLevel, string> = { ...LEVEL_LABELS, no_data: 'No data' };
+const HISTORY_TONES: Record<HistoryLevel, string> = { ...LEVEL_TONES, no_data: 'none' };
+
+/** "99.95 %", never rounded up to 100 %; "no data" without data. */
+export const formatUptime = (value: number | null): string =>
+  value === null ? 'no data' : `${(Math.floor(value * 10_000) / 100).toFixed(2)} %`;
+
+const minutesOf = (ms: number): number => Math.round(ms / 6_000) / 10;
+/** The levels a day spent time in, best first, with their milliseconds. */
+const spent = (day: HistoryDay): [Level, number][] =>
+  LEVELS.flatMap((level) => ((day.ms[level] ?? 0) > 0 ? [[level, day.ms[level]!] as [Level, number]] : []));
+
+/** "Operational 1380 min, Degraded 60 min" (worst last), or "nothing recorded". */
+function minutesText(day: HistoryDay): string {
+  const parts = spent(day).map(([level, ms]) => `${LEVEL_LABELS[level]} ${minutesOf(ms)} min`);
+  return parts.length > 0 ? parts.join(', ') : 'nothing recorded';
+}
+
+/** One day in words: date, level, minutes per level, the day's uptime. */
+export function dayText(day: HistoryDay): string {
+  if (day.level === 'no_data') return `${formatDay(day.day * DAY_MS)}: no data`;
+  return (
+    `${formatDay(day.day * DAY_MS)}: ${HISTORY_LABELS[day.level]}. ${minutesText(day)}. ` +
+    `Uptime ${formatUptime(uptime([day.ms]))}.`
+  );
+}
+
+export type HistoryBar = { x: number; y: number; width: number; height: number; tone: string; label: string };
+export type BarsView = {
+  title: string;
+  width: number;
+  height: number;
+  bars: HistoryBar[];
+  /** Each day in words, newest first; a run of days without data is one line. */
+  lines: { text: string; href: string | null }[];
+  uptime30d: string;
+  uptime90d: string;
+  summary: string;
+  first: string;
+  last: string;
+};
+
+/** Counts of days per level, in words: "85 days operational, 3 degraded, 2 no data". */
+function countsText(days: readonly HistoryDay[]): string {
+  const counts = new Map<HistoryLevel, number>();
+  for (const d of days) counts.set(d.level, (counts.get(d.level) ?? 0) + 1);
+  return [...counts].map(([level, n]) => `${n} ${n === 1 ? 'day' : 'days'} ${HISTORY_LABELS[level]}`).join(', ');
+}
+
+/** Consecutive days read as one: days without data always, days of the same level too when `merge`. */
+function runsOf(days: readonly HistoryDay[], merge: boolean): { first: number; last: number }[] {
+  const runs: { first: number; last: number }[] = [];
+  for (let i = 0; i < days.length; i += 1) {
+    let last = i;
+    const level = days[i]!.level;
+    if (merge || level === 'no_data') while (last + 1 < days.length && days[last + 1]!.level === level) last += 1;
+    runs.push({ first: i, last });
+    i = last;
+  }
+  return runs;
+}
+
+/** "28 Nov 2026", or "2 Sep 2026–27 Nov 2026" for a run. */
+const spanOf = (days: readonly HistoryDay[]): string =>
+  days.length === 1
+    ? formatDay(days[0]!.day * DAY_MS)
+    : `${formatDay(days[0]!.day * DAY_MS)}–${formatDay(days.at(-1)!.day * DAY_MS)}`;
+
+/** A run in words: one day's full text, or the span with its level and uptime. */
+function runText(days: readonly HistoryDay[]): string {
+  const first = days[0]!;
+  if (days.length === 1) return dayText(first);
+  const span = spanOf(days);
+  if (first.level === 'no_data') return `${span}: no data`;
+  return `${span}: ${HISTORY_LABELS[first.level]}, uptime ${formatUptime(uptime(days.map((d) => d.ms)))}`;
+}
+
+/**
+ * The bars of one subject's days, oldest left, and each day in words beside them. `merge` draws and tells each run of
+ * days of one level once (the dashboard stays light); `dayHref` links a single day to its day view.
+ */
+export function barsView(
+  title: string,
+  history: SubjectHistory,
+  options: { dayHref?: (date: string) => string; merge?: boolean } = {},
+): BarsView {
+  const { days } = history;
+  const step = BAR.width + BAR.gap;
+  const runs = runsOf(days, options.merge ?? false).map(({ first, last }) => ({
+    first,
+    last,
+    days: days.slice(first, last + 1),
+  }));
+  const bars: HistoryBar[] = runs.map((run) => {
+    const level = run.days[0]!.level;
+    const short = level === 'no_data';
+    return {
+      x: run.first * step,
+      y: short ? BAR.height / 2 : 0,
+      width: (run.last - run.first) * step + BAR.width,
+      height: short ? BAR.height / 2 : BAR.height,
+      tone: HISTORY_TONES[level],
+      // The tooltip names the days and their level; the list beside the bars says the rest.
+      label: `${spanOf(run.days)}: ${HISTORY_LABELS[level]}`,
+    };
+  });
+  const lines = runs.toReversed().map((run) => ({
+    text: runText(run.days),
+    href:
+      run.days.length === 1 && run.days[0]!.level !== 'no_data' && options.dayHref
+        ? options.dayHref(run.days[0]!.date)
+        : null,
+  }));
+  const uptime30d = formatUptime(history.uptime30d);
+  const uptime90d = formatUptime(history.uptime90d);
+  return {
+    title,
+    width: days.length * step - BAR.gap,
+    height: BAR.height,
+    bars,
+    lines,
+    uptime30d,
+    uptime90d,
+    summary:
+      `${title}, last ${days.length} days: ${countsText(days)}. ` +
+      `Uptime 30 days ${uptime30d}, 90 days ${uptime90d}.`,
+    first: formatDay(days[0]!.day * DAY_MS),
+    last: formatDay(days.at(-1)!.day * DAY_MS),
+  };
+}
+
+const untitled = (bar: HistoryBar): HistoryBar => ({ ...bar, label: '' });
+
+/** The dashboard's history block: the API's bars and each component's, and the link to the history page. */
+export type HistoryBlockView = { api: BarsView; components: BarsView[]; href: string };
+
+/**
+ * The history block: the API's bars and each component's. On the dashboard (`compact`) runs of days of one level are
+ * drawn and told once, and components show their bars and uptime only; the history page tells every day of each.
+ */
+export function historyBlockView(history: ProviderHistory, options: { compact: boolean }): HistoryBlockView {
+  const slug = history.provider.slug;
+  const dayHref = (date: string) => `/${slug}/history?day=${date}`;
+  const merge = options.compact;
+  return {
+    api: barsView(`${history.provider.name} API`, history.api, { dayHref, merge }),
+    components: history.components.map((c) => {
+      const view = barsView(c.name, c.history, { merge });
+      return options.compact ? { ...view, lines: [], bars: view.bars.map(untitled) } : view;
+    }),
+    href: `/${slug}/history`,
+  };
+}
+
+export type HistoryIncidentView = {
+  id: number;
+  title: string;
+  href: string | null;
+  source: string;
+  kind: string;
+  started: TimeView;
+  ended: TimeView | null;
+  duration: string;
+  /** How long after our detection the provider acknowledged it, in words; null (not measured): nothing shown. */
+  ackLag: string | null;
+};
+
+/** The acknowledgement lag of an official incident in seconds (null when we did not see it first). */
+export type AckLagOf = (incidentId: number) => number | null;
+
+function incidentView(i: HistoryIncident, now: number, ackLagOf: AckLagOf): HistoryIncidentView {
+  const lag = i.origin === 'official' ? ackLagOf(i.id) : null;
+  return {
+    id: i.id,
+    title: i.title,
+    href: i.url,
+    source: i.origin === 'detected' ? 'Detected by our probes' : 'Official',
+    kind: i.kind === 'maintenance' ? 'Maintenance' : 'Incident',
+    started: timeView(i.startedAt, now)!,
+    ended: timeView(i.endedAt, now),
+    duration:
+      i.endedAt === null ? `${formatDuration(now - i.startedAt)} so far` : formatDuration(i.endedAt - i.startedAt),
+    ackLag: lag === null ? null : `${formatDuration(lag * 1000)} after we detected it`,
+  };
+}
+
+/** Every incident of the days, newest first, each once. */
+function incidentsOf(days: readonly HistoryDay[]): HistoryIncident[] {
+  const byId = new Map<number, HistoryIncident>();
+  for (const d of days) for (const i of d.incidents) byId.set(i.id, i);
+  return [...byId.values()].sort((a, b) => b.startedAt - a.startedAt || b.id - a.id);
+}
+
+export const historyIncidents = (
+  days: readonly HistoryDay[],
+  now: number,
+  ackLagOf: AckLagOf = () => null,
+): HistoryIncidentView[] => incidentsOf(days).map((i) => incidentView(i, now, ackLagOf));
+
+export type DayView = {
+  date: string;
+  title: string;
+  level: { label: string; tone: string };
+  minutes: { label: string; minutes: number }[];
+  uptime: string;
+  probe: string;
+  incidents: HistoryIncidentView[];
+  components: { name: string; text: string }[];
+};
+
+function probeText(day: HistoryDay): string {
+  const p = day.probe;
+  if (!p || p.attempts === 0) return 'No probe results recorded that day.';
+  const rate = `${(Math.floor((p.successes / p.attempts) * 1000) / 10).toFixed(1)} %`;
+  const latency = p.medianMs === null ? '' : `, median latency of the answers ${formatMs(p.medianMs)}`;
+  return `${p.successes} of ${p.attempts} probes answered as expected (${rate})${latency}.`;
+}
+
+export function dayView(history: ProviderHistory, date: string, ackLagOf: AckLagOf = () => null): DayView | null {
+  const index = history.api.days.findIndex((d) => d.date === date);
+  const day = history.api.days[index];
+  if (!day) return null;
+  return {
+    date,
+    title: formatDay(day.day * DAY_MS),
+    level: { label: HISTORY_LABELS[day.level], tone: HISTORY_TONES[day.level] },
+    minutes: spent(day).map(([level, ms]) => ({ label: LEVEL_LABELS[level], minutes: minutesOf(ms) })),
+    uptime: formatUptime(uptime([day.ms])),
+    probe: probeText(day),
+    incidents: historyIncidents([day], history.now, ackLagOf),
+    components: history.components.map((c) => ({ name: c.name, text: dayText(c.history.days[index]!) })),
+  };
+}
+
+export type HistoryPageView = {
+  title: string;
+  description: string;
+  provider: { slug: string; name: string };
+  breadcrumbs: Crumb[];
+  block: HistoryBlockView;
+  incidents: HistoryIncidentView[];
+  /** Whether any incident has a measured acknowledgement lag (the column is shown only then). */
+  showAckLag: boolean;
+  day: DayView | null;
+  days: number;
+};
+
+/**
+ * The history page, or one day of it. `ackLagOf` gives each official incident's acknowledgement lag where it was
+ * measured (the accountability measure); without it no lag is shown, never a made-up one.
+ */
+export function historyPageView(
+  history: ProviderHistory,
+  date: string | null,
+  options: { ackLagOf?: AckLagOf } = {},
+): HistoryPageView {
+  const { provider } = history;
+  const ackLagOf = options.ackLagOf ?? (() => null);
+  const incidents = historyIncidents(history.api.days, history.now, ackLagOf);
+  const day = date === null ? null : dayView(history, date, ackLagOf);
+  const heading = `${provider.name} status history`;
+  return {
+    title: day ? `${provider.name} on ${day.title}` : heading,
+    description:
+      `${provider.name} API uptime over the last 90 days, day by day, with every incident: ` +
+      `30 days ${formatUptime(history.api.uptime30d)}, 90 days ${formatUptime(history.api.uptime90d)}.`,
+    provider: { slug: provider.slug, name: provider.name },
+    breadcrumbs: [
+      { name: 'All providers', path: '/' },
+      { name: provider.name, path: `/${provider.slug}` },
+      { name: 'History', path: `/${provider.slug}/history` },
+      ...(day ? [{ name: day.title, path: `/${provider.slug}/history?day=${day.date}` }] : []),
+    ],
+    block: historyBlockView(history, { compact: false }),
+    incidents,
+    showAckLag: incidents.some((i) => i.ackLag !== null),
+    day,
+    days: history.api.days.length,
+  };
+}
+
+/** The JSON twin of the history: the last `count` days (oldest first) and the 30- and 90-day uptime. */
+export function historyJson(history: ProviderHistory, count: number) {
+  const dayJson = (d: HistoryDay) => ({
+    date: d.date,
+    level: d.level,
+    minutes: Object.fromEntries(spent(d).map(([level, ms]) => [level, minutesOf(ms)])),
+  });
+  return {
+    provider: history.provider.slug,
+    uptime30d: history.api.uptime30d,
+    uptime90d: history.api.uptime90d,
+    days: history.api.days.slice(-count).map((d) => ({
+      ...dayJson(d),
+      probeAttempts: d.probe?.attempts ?? 0,
+      probeSuccessRate: d.probe && d.probe.attempts > 0 ? d.probe.successes / d.probe.attempts : null,
+      probeMedianMs: d.probe?.medianMs ?? null,
+      incidents: d.incidents.map((i) => i.id),
+    })),
+    incidents: incidentsOf(history.api.days.slice(-count)).map((i) => ({
+      id: i.id,
+      title: i.title,
+      origin: i.origin,
+      source: i.origin,
+      kind: i.kind,
+      impact: i.impact,
+      startedAt: toIso(i.startedAt),
+      endedAt: i.endedAt === null ? null : toIso(i.endedAt),
+      url: i.url,
+      ackLagSeconds: history.ackLags.get(i.id) ?? null,
+    })),
+    components: history.components.map((c) => ({
+      key: c.key,
+      name: c.name,
+      uptime30d: c.history.uptime30d,
+      uptime90d: c.history.uptime90d,
+      days: c.history.days.slice(-count).map(dayJson),
+    })),
+    generatedAt: toIso(history.now),
+  };
+}

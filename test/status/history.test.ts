@@ -1,0 +1,165 @@
+// The pure daily history: time split at UTC midnight, gaps left out, a day's level (never green without data),
+// uptime with maintenance left out, probe totals, and a history's days and incidents.
+import { describe, expect, it } from 'vitest';
+import { LEVELS, type Level } from '../../src/domain.ts';
+import {
+  buildHistory,
+  dateOfDay,
+  dayLevel,
+  dayOf,
+  dayOfDate,
+  elapsedTime,
+  HISTORY_MAX_GAP_MS,
+  probeDay,
+  splitByDay,
+  uptime,
+  type HistoryIncident,
+} from '../../src/status/history.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/time.ts';
+
+const MIDNIGHT = Date.UTC(2026, 10, 29);
+const DAY = dayOf(MIDNIGHT);
+
+describe('time per day', () => {
+  it('splits a span at UTC midnight, every millisecond on exactly one day', () => {
+    expect(splitByDay(MIDNIGHT - 90_000, MIDNIGHT + 30_000)).toEqual([
+      { day: DAY - 1, ms: 90_000 },
+      { day: DAY, ms: 30_000 },
+    ]);
+    expect(splitByDay(MIDNIGHT, MIDNIGHT + MINUTE_MS)).toEqual([{ day: DAY, ms: MINUTE_MS }]);
+    expect(splitByDay(MIDNIGHT, MIDNIGHT)).toEqual([]);
+  });
+
+  it('gives the time since the previous sample to the levels that sample saw, across midnight', () => {
+    const previous = {
+      at: MIDNIGHT - 30_000,
+      levels: { api: 'degraded' as Level, 'component:a': 'operational' as Level },
+    };
+    expect(elapsedTime(previous, MIDNIGHT + 30_000)).toEqual([
+      { subject: 'api', day: DAY - 1, level: 'degraded', ms: 30_000 },
+      { subject: 'api', day: DAY, level: 'degraded', ms: 30_000 },
+      { subject: 'component:a', day: DAY - 1, level: 'operational', ms: 30_000 },
+      { subject: 'component:a', day: DAY, level: 'operational', ms: 30_000 },
+    ]);
+  });
+
+  it('counts nothing for a first sample, a gap past the bound, or a clock that went back', () => {
+    const previous = { at: MIDNIGHT, levels: { api: 'operational' as Level } };
+    expect(elapsedTime(null, MIDNIGHT)).toEqual([]);
+    expect(elapsedTime(previous, MIDNIGHT + HISTORY_MAX_GAP_MS + 1)).toEqual([]);
+    expect(elapsedTime(previous, MIDNIGHT + HISTORY_MAX_GAP_MS)).toHaveLength(1);
+    expect(elapsedTime(previous, MIDNIGHT - 1)).toEqual([]);
+  });
+});
+
+describe('a day and its uptime', () => {
+  it('reads no_data for a day without time, unknown for a day only unknown, else the worst level held', () => {
+    expect(dayLevel({})).toBe('no_data');
+    expect(dayLevel({ operational: 0 })).toBe('no_data');
+    expect(dayLevel({ unknown: MINUTE_MS })).toBe('unknown');
+    expect(dayLevel({ operational: DAY_MS - MINUTE_MS, unknown: MINUTE_MS })).toBe('operational');
+    expect(dayLevel({ operational: HOUR_MS, major_outage: MINUTE_MS, degraded: HOUR_MS })).toBe('major_outage');
+    expect(dayLevel({ operational: HOUR_MS, maintenance: HOUR_MS })).toBe('maintenance');
+  });
+
+  it('never calls a day operational unless it spent time operational and nothing worse', () => {
+    for (const level of LEVELS) {
+      for (const other of [...LEVELS, null]) {
+        const ms: Partial<Record<Level, number>> = { [level]: MINUTE_MS };
+        if (other) ms[other] = (ms[other] ?? 0) + MINUTE_MS;
+        const read = dayLevel(ms);
+        if (read === 'operational')
+          expect([level, other].every((l) => l === null || l === 'operational' || l === 'unknown')).toBe(true);
+        expect(read).not.toBe('no_data');
+      }
+    }
+  });
+
+  it('takes uptime over known time, leaving maintenance and unknown time out; null without data', () => {
+    expect(uptime([])).toBeNull();
+    expect(uptime([{}, { unknown: DAY_MS }, { maintenance: HOUR_MS }])).toBeNull();
+    expect(uptime([{ operational: 3 * HOUR_MS, major_outage: HOUR_MS, maintenance: 5 * HOUR_MS }])).toBe(0.75);
+    expect(uptime([{ operational: HOUR_MS }, { degraded: HOUR_MS }, {}])).toBe(0.5);
+  });
+
+  it('totals a day of probe results: attempts, answers as expected, their median latency', () => {
+    const results = [
+      { outcome: 'rejected_as_expected' as const, latencyMs: 100 },
+      { outcome: 'slow' as const, latencyMs: 900 },
+      { outcome: 'rejected_as_expected' as const, latencyMs: 200 },
+      { outcome: 'timeout' as const, latencyMs: null },
+      { outcome: 'unexpected_status' as const, latencyMs: 5 },
+    ];
+    expect(probeDay(results)).toEqual({ attempts: 5, successes: 3, medianMs: 200 });
+    expect(probeDay([])).toEqual({ attempts: 0, successes: 0, medianMs: null });
+  });
+
+  it('reads dates strictly', () => {
+    expect(dateOfDay(DAY)).toBe('2026-11-29');
+    expect(dayOfDate('2026-11-29')).toBe(DAY);
+    for (const bad of ['2026-02-30', '2026-11-29x', '29-11-2026', '2026-13-01', '']) expect(dayOfDate(bad)).toBeNull();
+  });
+});
+
+describe('a history of days', () => {
+  const now = MIDNIGHT + 12 * HOUR_MS;
+  const incident = (id: number, startedAt: number, endedAt: number | null): HistoryIncident => ({
+    id,
+    origin: 'official',
+    kind: 'incident',
+    title: `incident ${id}`,
+    impact: 'minor',
+    startedAt,
+    endedAt,
+    url: null,
+  });
+
+  it('lists every day ending today, no_data where nothing was recorded, with the incidents that touched it', () => {
+    const history = buildHistory({
+      now,
+      count: 90,
+      levels: [
+        { day: DAY, level: 'operational', ms: 11 * HOUR_MS },
+        { day: DAY, level: 'degraded', ms: HOUR_MS },
+        { day: DAY - 2, level: 'operational', ms: DAY_MS },
+      ],
+      probes: [{ day: DAY, attempts: 10, successes: 9, medianMs: 120 }],
+      incidents: [
+        incident(1, MIDNIGHT - 2 * HOUR_MS, MIDNIGHT + HOUR_MS),
+        incident(2, MIDNIGHT + 2 * HOUR_MS, null),
+        incident(3, MIDNIGHT - 3 * DAY_MS, MIDNIGHT - 3 * DAY_MS + HOUR_MS),
+      ],
+    });
+    expect(history.days).toHaveLength(90);
+    expect(history.days.at(-1)).toMatchObject({ date: '2026-11-29', level: 'degraded' });
+    expect(history.days.at(-1)!.probe).toEqual({ attempts: 10, successes: 9, medianMs: 120 });
+    expect(history.days.at(-1)!.incidents.map((i) => i.id)).toEqual([1, 2]);
+    expect(history.days.at(-2)).toMatchObject({ date: '2026-11-28', level: 'no_data', probe: null });
+    expect(history.days.at(-2)!.incidents.map((i) => i.id)).toEqual([1]);
+    expect(history.days.at(-3)!.level).toBe('operational');
+    expect(history.days.at(-4)!.incidents.map((i) => i.id)).toEqual([3]);
+    expect(history.days.filter((d) => d.level === 'no_data')).toHaveLength(88);
+    expect(history.uptime30d).toBeCloseTo(35 / 36);
+    expect(history.uptime90d).toBeCloseTo(35 / 36);
+  });
+
+  it('has null uptime without data', () => {
+    const history = buildHistory({ now, count: 90, levels: [] });
+    expect(history.uptime30d).toBeNull();
+    expect(history.uptime90d).toBeNull();
+    expect(history.days.every((d) => d.level === 'no_data')).toBe(true);
+  });
+
+  it('keeps the 30-day figure to the last 30 days', () => {
+    const history = buildHistory({
+      now,
+      count: 90,
+      levels: [
+        { day: DAY - 40, level: 'major_outage', ms: DAY_MS },
+        { day: DAY - 1, level: 'operational', ms: DAY_MS },
+      ],
+    });
+    expect(history.uptime30d).toBe(1);
+    expect(history.uptime90d).toBe(0.5);
+  });
+});
