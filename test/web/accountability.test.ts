@@ -55,12 +55,12 @@ describe('accountabilityRows', () => {
       seenFirst: 1,
       unacknowledged: 0,
       missed: 0,
-      incidents: 'https://example.test/bravo/history#incidents',
+      incidents: 'https://example.test/bravo/history#history-incidents',
     });
     const view = accountabilityView(rows);
     expect(view.uptimeKnown).toBe(true);
     expect(view.rows[0]!.cells.map((c) => c.text)).toEqual(['5 min', '5 min', '1', '0', '0', 'no data', 'no data']);
     expect(view.rows[2]!.cells.map((c) => c.text)).toEqual(['—', '—', '0', '0', '0', '99.90 %', '99.95 %']);
-    expect(view.rows.every((r) => r.cells.every((c) => c.href === `${r.href}/history#incidents`))).toBe(true);
+    expect(view.rows.every((r) => r.cells.every((c) => c.href === `${r.href}/history#history-incidents`))).toBe(true);
   });
 });

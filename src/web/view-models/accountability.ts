@@ -16,7 +16,7 @@ import { formatUptime } from './history.ts';
 export type AccountabilityRow = { provider: Provider; figures: Accountability; uptime: Uptime };
 
 /** Where a provider's incidents are listed: the figures link there. */
-export const incidentsHref = (slug: string): string => `/${slug}/history#incidents`;
+export const incidentsHref = (slug: string): string => `/${slug}/history#history-incidents`;
 
 const byNullable = (a: number | null, b: number | null, direction: 1 | -1): number =>
   a === null ? (b === null ? 0 : 1) : b === null ? -1 : (a - b) * direction;
