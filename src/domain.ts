@@ -318,3 +318,11 @@ export type StatusEvent = {
   /** The page to open. */
   url: string;
 };
+
+/** The middle value (the mean of the middle two for an even count), exact; null for no values. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

@@ -1,6 +1,6 @@
 // The latency baseline of a probe: median and median absolute deviation of its normal rejections over 24 hours,
 // and the threshold above which a normal rejection counts as slow. Pure; the constants feed the methodology page.
-import type { ProbeOutcome } from '../domain.ts';
+import { median, type ProbeOutcome } from '../domain.ts';
 import { DAY_MS } from '../time.ts';
 
 /** How far back the baseline looks. */
@@ -26,12 +26,10 @@ export type LatencyBaseline = {
   slowAboveMs: number;
 };
 
-/** The median, the mean of the middle two rounded for an even count; null for no values. */
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
+/** The median of latencies in whole milliseconds; null for none. */
+export function medianMs(latencies: readonly number[]): number | null {
+  const middle = median(latencies);
+  return middle === null ? null : Math.round(middle);
 }
 
 /** Latencies of the normal rejections among results: the only ones a baseline is made of. */
@@ -42,13 +40,13 @@ export function normalLatencies(results: readonly { outcome: ProbeOutcome; laten
 }
 
 export function latencyBaseline(latencies: readonly number[]): LatencyBaseline {
-  const medianMs = median(latencies);
-  const madMs = medianMs === null ? null : median(latencies.map((l) => Math.abs(l - medianMs)));
-  const trusted = medianMs !== null && latencies.length >= BASELINE_MIN_SAMPLES;
+  const usualMs = medianMs(latencies);
+  const madMs = usualMs === null ? null : medianMs(latencies.map((l) => Math.abs(l - usualMs)));
+  const trusted = usualMs !== null && latencies.length >= BASELINE_MIN_SAMPLES;
   const slowAboveMs = trusted
-    ? Math.max(SLOW_FLOOR_MS, SLOW_MEDIAN_MULTIPLE * medianMs, medianMs + SLOW_MAD_MULTIPLE * (madMs ?? 0))
+    ? Math.max(SLOW_FLOOR_MS, SLOW_MEDIAN_MULTIPLE * usualMs, usualMs + SLOW_MAD_MULTIPLE * (madMs ?? 0))
     : SLOW_WITHOUT_BASELINE_MS;
-  return { samples: latencies.length, medianMs, madMs, trusted, slowAboveMs };
+  return { samples: latencies.length, medianMs: usualMs, madMs, trusted, slowAboveMs };
 }
 
 export const isSlow = (latencyMs: number, baseline: LatencyBaseline): boolean => latencyMs > baseline.slowAboveMs;

@@ -1,7 +1,7 @@
 // Acknowledgement lag: for each official incident, whether our own signals saw the trouble first and how long before
 // the provider posted it; per provider, the median and worst lag and what either side never saw. Pure.
 import { CLOSED_STATES } from '../domain.ts';
-import { median } from '../probes/baseline.ts';
+import { median } from '../domain.ts';
 import { DAY_MS, SECOND_MS } from '../time.ts';
 
 /** How far back the accountability figures look. */
@@ -106,9 +106,10 @@ export function summariseAccountability(
     return seconds === null ? [] : [{ officialId: o.id, seconds }];
   });
   const values = lags.map((l) => l.seconds);
+  const medianSeconds = median(values);
   return {
     lags,
-    medianAckLagSeconds: median(values),
+    medianAckLagSeconds: medianSeconds === null ? null : Math.round(medianSeconds),
     worstAckLagSeconds: values.length > 0 ? Math.max(...values) : null,
     seenFirst: lags.length,
     unacknowledged: detected.filter((d) => !official.some((o) => overlapping(o, [d], now).length > 0)).length,

@@ -1,5 +1,11 @@
 // The community signal: recent counted reports against the usual level for this time of day, and the 24-hour series.
-import { REPORT_CATEGORIES, REPORT_CATEGORY_LABELS, type ReportCategory, type ReporterAllocation } from '../domain.ts';
+import {
+  median,
+  REPORT_CATEGORIES,
+  REPORT_CATEGORY_LABELS,
+  type ReportCategory,
+  type ReporterAllocation,
+} from '../domain.ts';
 import { DAY_MS, MINUTE_MS } from '../time.ts';
 import type { Reason, SignalReading } from './types.ts';
 
@@ -63,14 +69,6 @@ const CATEGORY_PHRASES: Record<ReportCategory, string> = {
 export const categoryPhrase = (category: ReportCategory): string => CATEGORY_PHRASES[category];
 
 export const bucketOf = (at: number): number => Math.floor(at / COMMUNITY_BUCKET_MS) * COMMUNITY_BUCKET_MS;
-
-/** The middle of counts (the mean of the two middle ones for an even number); 0 for none. */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return 0;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** Buckets needed: the chart's day and the same day on each baseline day (which covers the window's baseline too). */
 export const communitySinceAt = (now: number): number =>
@@ -145,9 +143,8 @@ export function summariseCommunity(
     .map((c) => ({ category: c, label: REPORT_CATEGORY_LABELS[c], count: counts.get(c)! }))
     .sort((a, b) => b.count - a.count);
 
-  const usual = median(
-    Array.from({ length: COMMUNITY_BASELINE_DAYS }, (_, i) => windowSum(totals, now - (i + 1) * DAY_MS)),
-  );
+  const usual =
+    median(Array.from({ length: COMMUNITY_BASELINE_DAYS }, (_, i) => windowSum(totals, now - (i + 1) * DAY_MS))) ?? 0;
   const baseline = Math.max(usual, COMMUNITY_BASELINE_FLOOR);
   const ratio = recent / baseline;
   const allocations = reporters

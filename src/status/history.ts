@@ -1,7 +1,7 @@
 // The daily history, pure: how a sampled level becomes time per UTC day (split at midnight, gaps left out), a day's
 // level from its minutes (no minutes: `no_data`, never green), probe totals of a day, and uptime over many days.
 import { LEVEL_SEVERITY, type HistoryLevel, type Level, type ProbeOutcome } from '../domain.ts';
-import { median } from '../probes/baseline.ts';
+import { medianMs } from '../probes/baseline.ts';
 import { DAY_MS, MINUTE_MS } from '../time.ts';
 import { answeredAsExpected } from './probe.ts';
 
@@ -102,7 +102,7 @@ export function probeDay(results: readonly { outcome: ProbeOutcome; latencyMs: n
   return {
     attempts: results.length,
     successes: answered.length,
-    medianMs: median(answered.flatMap((r) => (r.latencyMs === null ? [] : [r.latencyMs]))),
+    medianMs: medianMs(answered.flatMap((r) => (r.latencyMs === null ? [] : [r.latencyMs]))),
   };
 }
 

@@ -1,7 +1,8 @@
 // Models named in community reports: how many networks named each in the last hour and the last 24 hours, against
 // the same hours on the previous days. Counted by distinct allocation, so one reporter never looks like a trend.
 import { DAY_MS, HOUR_MS } from '../time.ts';
-import { COMMUNITY_BASELINE_DAYS, median } from './community.ts';
+import { median } from '../domain.ts';
+import { COMMUNITY_BASELINE_DAYS } from './community.ts';
 
 /** At most this many models are shown: those named from the most allocations in the last 24 hours. */
 export const MODEL_TOP = 5;
@@ -32,8 +33,8 @@ export function summariseModels(counts: readonly ModelDayCount[]): ModelTrend[] 
       model,
       lastHour: on(0)?.recentAllocations ?? 0,
       last24h: on(0)?.allocations ?? 0,
-      usualHour: median(previous.map((d) => d?.recentAllocations ?? 0)),
-      usual24h: median(previous.map((d) => d?.allocations ?? 0)),
+      usualHour: median(previous.map((d) => d?.recentAllocations ?? 0)) ?? 0,
+      usual24h: median(previous.map((d) => d?.allocations ?? 0)) ?? 0,
     };
   });
   return trends

@@ -1,6 +1,6 @@
 // The probe signal: damped reading of live auth probes, and the cross-provider check for faults on our side.
 import type { ProbeOutcome } from '../domain.ts';
-import { median, normalLatencies } from '../probes/baseline.ts';
+import { medianMs, normalLatencies } from '../probes/baseline.ts';
 import { formatUtc } from '../time.ts';
 import { ageText, staleAfterMs } from './freshness.ts';
 import type { Reason, SignalReading } from './types.ts';
@@ -167,7 +167,7 @@ export function describeProbe(sample: ProbeSample): string {
 }
 
 /** Median latency of normal rejections: what this probe usually takes. */
-export const usualLatencyMs = (samples: readonly ProbeSample[]): number | null => median(normalLatencies(samples));
+export const usualLatencyMs = (samples: readonly ProbeSample[]): number | null => medianMs(normalLatencies(samples));
 
 /** The API answered our invalid key in its usual form (perhaps slowly): its authentication layer is up. */
 export const answeredAsExpected = (outcome: ProbeOutcome): boolean =>

@@ -8,18 +8,24 @@ import {
   SLOW_WITHOUT_BASELINE_MS,
   isSlow,
   latencyBaseline,
-  median,
+  medianMs,
   normalLatencies,
 } from '../../src/probes/baseline.ts';
+import { median } from '../../src/domain.ts';
 
 const repeat = (values: number[], times: number) => Array.from({ length: times }, () => values).flat();
 
 describe('median', () => {
-  it('is the middle value, or the rounded mean of the middle two', () => {
+  it('is the middle value, or the exact mean of the middle two', () => {
     expect(median([3, 1, 2])).toBe(2);
-    expect(median([1, 2, 3, 10])).toBe(3);
-    expect(median([100, 101])).toBe(101);
+    expect(median([1, 2, 3, 10])).toBe(2.5);
+    expect(median([100, 101])).toBe(100.5);
     expect(median([])).toBeNull();
+  });
+  it('in whole milliseconds for latencies', () => {
+    expect(medianMs([100, 101])).toBe(101);
+    expect(medianMs([1, 2, 3, 10])).toBe(3);
+    expect(medianMs([])).toBeNull();
   });
 });
 
