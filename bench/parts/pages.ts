@@ -161,8 +161,8 @@ function wrk(url: string, seconds: number, brotli = false): Promise<Figures> {
       const scale = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[bytes?.[2] ?? 'B'] ?? 1;
       resolve({
         requestsPerSecond: Math.round(number(/Requests\/sec:\s+([\d.]+)/)),
-        p50Ms: wrkMs(/50%\s+(\S+)/.exec(out)?.[1] ?? ''),
-        p99Ms: wrkMs(/99%\s+(\S+)/.exec(out)?.[1] ?? ''),
+        p50Ms: wrkMs(/^\s*50%\s+(\S+)/m.exec(out)?.[1] ?? ''),
+        p99Ms: wrkMs(/^\s*99%\s+(\S+)/m.exec(out)?.[1] ?? ''),
         errors:
           number(/Non-2xx or 3xx responses: (\d+)/) +
           [...out.matchAll(/(?:connect|read|write|timeout) (\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0),

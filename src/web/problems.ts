@@ -1,11 +1,20 @@
 // Expected failures of a request, typed, and the one place that turns any error into a page or JSON answer.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import type { Catalog } from '../catalog/load.ts';
+import type { Provider } from '../catalog/schema.ts';
 import type { PageRenderer } from './pages.ts';
 
 /** A request for something we do not have: 404. */
 export class NotFound extends Error {
   readonly statusCode = 404;
+}
+
+/** The provider a path names, or a 404 that says we do not track it. */
+export function trackedProvider(catalog: Catalog, slug: string): Provider {
+  const provider = catalog.providerBySlug.get(slug);
+  if (!provider) throw new NotFound(`We do not track a provider called "${slug}".`);
+  return provider;
 }
 
 /** A request we cannot accept as sent, with a message a person understands. */

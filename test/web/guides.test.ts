@@ -12,6 +12,7 @@ import {
 } from '../../src/status/probe.ts';
 import { ACCOUNTABILITY_WINDOW_MS } from '../../src/status/accountability.ts';
 import { DETECTION_INTERVAL_MS } from '../../src/status/detection.ts';
+import { HISTORY_MAX_GAP_MS, HISTORY_RETENTION_DAYS, HISTORY_SAMPLE_MS } from '../../src/status/history.ts';
 import { COMPONENT_CONFIRM_POLLS } from '../../src/status/damping.ts';
 import { formatDuration } from '../../src/time.ts';
 import { createHarness, T0, textOf, type Harness } from '../helpers/app.ts';
@@ -145,6 +146,13 @@ describe('/methodology', () => {
     expect(r.text).toContain(`and those of at least ${CORRELATION_MIN_PROVIDERS - 1} others`);
     expect(r.text).toContain(`show up to ${MODEL_TOP} models named in the last 24 hours`);
     expect(r.text).toContain(`A model shows only once ${MODEL_MIN_ALLOCATIONS} networks named it`);
+  });
+
+  it('explains the history with the numbers the rollups use', async () => {
+    const r = await get('/methodology');
+    expect(r.text).toContain(`Every ${formatDuration(HISTORY_SAMPLE_MS)} the node running the jobs reads`);
+    expect(r.text).toContain(`more than ${formatDuration(HISTORY_MAX_GAP_MS)} apart count nothing`);
+    expect(r.text).toContain(`Daily figures are kept ${HISTORY_RETENTION_DAYS} days`);
   });
 
   it('explains detected incidents and the acknowledgement lag with the same numbers', async () => {

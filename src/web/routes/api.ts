@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { toIso } from '../../time.ts';
 import type { WebDeps } from '../deps.ts';
-import { NotFound } from '../problems.ts';
+import { NotFound, trackedProvider } from '../problems.ts';
 import { openApiDocument } from '../openapi.ts';
 import { correlationJson, errorJson, providerJson } from '../view-models/api.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
@@ -24,8 +24,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
   );
 
   app.get<{ Params: { provider: string } }>('/api/v1/providers/:provider', async (request, reply) => {
-    const provider = catalog.providerBySlug.get(request.params.provider);
-    if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
+    const provider = trackedProvider(catalog, request.params.provider);
     return pages.serveJson(
       request,
       reply,
@@ -50,8 +49,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get<{ Params: { provider: string; error: string } }>(
     '/api/v1/providers/:provider/errors/:error',
     async (request, reply) => {
-      const provider = catalog.providerBySlug.get(request.params.provider);
-      if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
+      const provider = trackedProvider(catalog, request.params.provider);
       const errorType = errorTypesFor(catalog, provider).find((e) => e.slug === request.params.error);
       if (!errorType)
         throw new NotFound(`We have no page for the error "${request.params.error}" of ${provider.name}.`);

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { componentLevel } from '../../status/assess.ts';
 import type { WebDeps } from '../deps.ts';
-import { NotFound } from '../problems.ts';
+import { NotFound, trackedProvider } from '../problems.ts';
 import { badgeView } from '../view-models/badge.ts';
 import { slugOf } from '../view-models/text.ts';
 
@@ -14,11 +14,7 @@ export const componentBadgePath = (slug: string, component: string) => `/${slug}
 export function registerBadgeRoutes(app: FastifyInstance, deps: WebDeps): void {
   const { catalog, reader, store, pages, now } = deps;
 
-  const providerOf = (slug: string) => {
-    const provider = catalog.providerBySlug.get(slug);
-    if (!provider) throw new NotFound(`We do not track a provider called "${slug}".`);
-    return provider;
-  };
+  const providerOf = (slug: string) => trackedProvider(catalog, slug);
 
   app.get<{ Params: { provider: string } }>(providerBadgePath(':provider'), async (request, reply) => {
     const provider = providerOf(request.params.provider);

@@ -1,7 +1,7 @@
 // Atom feeds: incidents and their updates, official and detected by us, per provider and for all providers.
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../deps.ts';
-import { NotFound } from '../problems.ts';
+import { trackedProvider } from '../problems.ts';
 import { allFeedPath, allProvidersFeedView, providerFeedPath, providerFeedView } from '../view-models/feed.ts';
 
 const ATOM = {
@@ -21,8 +21,7 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDeps): void {
   );
 
   app.get<{ Params: { provider: string } }>(providerFeedPath(':provider'), async (request, reply) => {
-    const provider = catalog.providerBySlug.get(request.params.provider);
-    if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
+    const provider = trackedProvider(catalog, request.params.provider);
     return pages.serveAs(
       request,
       reply,

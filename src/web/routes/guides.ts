@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { toIso } from '../../time.ts';
 import type { WebDeps } from '../deps.ts';
-import { NotFound } from '../problems.ts';
+import { NotFound, trackedProvider } from '../problems.ts';
 import { reasonJson } from '../view-models/api.ts';
 import { guideIndexView, guideView } from '../view-models/error-guide.ts';
 import { isItDownView } from '../view-models/is-it-down.ts';
@@ -41,8 +41,7 @@ export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
   });
 
   app.get<{ Params: { provider: string } }>('/:provider/is-it-down', async (request, reply) => {
-    const provider = catalog.providerBySlug.get(request.params.provider);
-    if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
+    const provider = trackedProvider(catalog, request.params.provider);
     const path = `/${provider.slug}/is-it-down`;
     // Alternatives come from every provider, so the page changes with any provider's data.
     return pages.serve(request, reply, `page:${path}`, store.versions.global(), async () => {
@@ -61,8 +60,7 @@ export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
   });
 
   app.get<{ Params: { provider: string } }>('/api/v1/providers/:provider/is-it-down', async (request, reply) => {
-    const provider = catalog.providerBySlug.get(request.params.provider);
-    if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
+    const provider = trackedProvider(catalog, request.params.provider);
     return pages.serveJson(
       request,
       reply,

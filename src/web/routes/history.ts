@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { dayOfDate, HISTORY_DAYS } from '../../status/history.ts';
 import type { WebDeps } from '../deps.ts';
-import { NotFound, parseOr400 } from '../problems.ts';
+import { NotFound, parseOr400, trackedProvider } from '../problems.ts';
 import { historyJson, historyPageView } from '../view-models/history.ts';
 
 const DaysQuery = z.object({
@@ -24,11 +24,7 @@ const DayQuery = z.object({
 
 export function registerHistoryRoutes(app: FastifyInstance, deps: WebDeps): void {
   const { catalog, store, pages, now, history } = deps;
-  const providerOf = (slug: string) => {
-    const provider = catalog.providerBySlug.get(slug);
-    if (!provider) throw new NotFound(`We do not track a provider called "${slug}".`);
-    return provider;
-  };
+  const providerOf = (slug: string) => trackedProvider(catalog, slug);
 
   app.get<{ Params: { provider: string } }>('/api/v1/providers/:provider/history', async (request, reply) => {
     const provider = providerOf(request.params.provider);

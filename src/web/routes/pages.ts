@@ -9,7 +9,7 @@ import { allFeedLinks } from '../view-models/feed.ts';
 import { homeView } from '../view-models/home.ts';
 import { historyBlockView } from '../view-models/history.ts';
 import { providerPageView } from '../view-models/provider-page.ts';
-import { NotFound, parseOr400 } from '../problems.ts';
+import { NotFound, parseOr400, trackedProvider } from '../problems.ts';
 
 const HomeQuery = z.strictObject({ q: z.string().max(100, 'at most 100 characters').optional() });
 /** `?reported=` is where the report form returns to; other query parameters (campaign tags) are ignored. */
@@ -42,8 +42,7 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
   });
 
   app.get<{ Params: { provider: string } }>('/:provider', async (request, reply) => {
-    const provider = catalog.providerBySlug.get(request.params.provider);
-    if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
+    const provider = trackedProvider(catalog, request.params.provider);
     const { reported } = parseOr400(ProviderQuery, request.query, 'query');
     const key = `page:/${provider.slug}${reported ? `?reported=${reported}` : ''}`;
     return pages.serve(request, reply, key, await pageVersion(provider.slug), async () => {
@@ -70,8 +69,7 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
   });
 
   app.get<{ Params: { provider: string; error: string } }>('/:provider/error/:error', async (request, reply) => {
-    const provider = catalog.providerBySlug.get(request.params.provider);
-    if (!provider) throw new NotFound(`We do not track a provider called "${request.params.provider}".`);
+    const provider = trackedProvider(catalog, request.params.provider);
     const errorType = errorTypesFor(catalog, provider).find((e) => e.slug === request.params.error);
     if (!errorType) throw new NotFound(`We have no page for the error "${request.params.error}" of ${provider.name}.`);
     const path = `/${provider.slug}/error/${errorType.slug}`;

@@ -9,7 +9,7 @@ import type { IgnoredReason, ReportDetails } from '../../store/reports.ts';
 import { MINUTE_MS } from '../../time.ts';
 import type { WebDeps } from '../deps.ts';
 import { REPORT_MIN_FILL_MS } from '../form-token.ts';
-import { BadRequest, NotFound, parseOr400 } from '../problems.ts';
+import { BadRequest, parseOr400, trackedProvider } from '../problems.ts';
 import { HONEYPOT_FIELD, REPORT_BODY_LIMIT_BYTES, ReportForm, ReportJson } from '../report-input.ts';
 
 export const REPORT_RATE_WINDOW_MS = 10 * MINUTE_MS;
@@ -57,11 +57,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: WebDeps): void 
   };
   const options = { bodyLimit: REPORT_BODY_LIMIT_BYTES, onRequest: [sameSite, rateLimit] };
 
-  function providerOf(slug: string): Provider {
-    const provider = catalog.providerBySlug.get(slug);
-    if (!provider) throw new NotFound(`We do not track a provider called "${slug}".`);
-    return provider;
-  }
+  const providerOf = (slug: string): Provider => trackedProvider(catalog, slug);
 
   /** Stores the report; whether it counted is deliberately not returned, so no answer can depend on it. */
   async function receive(

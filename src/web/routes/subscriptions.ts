@@ -8,7 +8,7 @@ import { newToken, hashAddress, hashToken } from '../../notify/tokens.ts';
 import { upstreamPolicy } from '../../sources/addresses.ts';
 import { DAY_MS, HOUR_MS } from '../../time.ts';
 import type { WebDeps } from '../deps.ts';
-import { BadRequest, NotFound, parseOr400 } from '../problems.ts';
+import { BadRequest, NotFound, parseOr400, trackedProvider } from '../problems.ts';
 import {
   SUBSCRIPTION_BODY_LIMIT_BYTES,
   SubscriptionForm,
@@ -115,11 +115,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
     return found;
   }
 
-  function providerOf(slug: string): Provider {
-    const provider = catalog.providerBySlug.get(slug);
-    if (!provider) throw new NotFound(`We do not track a provider called "${slug}".`);
-    return provider;
-  }
+  const providerOf = (slug: string): Provider => trackedProvider(catalog, slug);
 
   const notice = (reply: FastifyReply, status: number, title: string, view: object) =>
     pages

@@ -44,6 +44,8 @@ export type BarsView = {
   width: number;
   height: number;
   bars: HistoryBar[];
+  /** The stroke-dasharray that separates the days within a run. */
+  gapDashes: string;
   /** Each day in words, newest first; a run of days without data is one line. */
   lines: { text: string; href: string | null }[];
   uptime30d: string;
@@ -131,6 +133,8 @@ export function barsView(
     width: days.length * step - BAR.gap,
     height: BAR.height,
     bars,
+    // Days drawn as one run still read as separate bars: a dashed stroke paints the gap after each day.
+    gapDashes: `0 ${BAR.width} ${BAR.gap} 0`,
     lines,
     uptime30d,
     uptime90d,

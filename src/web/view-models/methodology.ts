@@ -28,6 +28,7 @@ import { COMPONENT_CONFIRM_POLLS } from '../../status/damping.ts';
 import { ACCOUNTABILITY_WINDOW_MS } from '../../status/accountability.ts';
 import { DETECTION_INTERVAL_MS } from '../../status/detection.ts';
 import { CORRELATION_MIN_PROVIDERS, CORRELATION_WINDOW_MS } from '../../status/correlation.ts';
+import { HISTORY_MAX_GAP_MS, HISTORY_RETENTION_DAYS, HISTORY_SAMPLE_MS } from '../../status/history.ts';
 import { MODEL_MIN_ALLOCATIONS, MODEL_RECENT_MS, MODEL_TOP } from '../../status/models.ts';
 import { DAY_MS, formatDuration, HOUR_MS, MINUTE_MS } from '../../time.ts';
 import { INCIDENT_WINDOW_MS, PROBE_WINDOW_MS } from '../provider-data.ts';
@@ -189,6 +190,17 @@ export function methodologyView(config: Config, catalog: Catalog): MethodologyVi
           'A provider that recovers leaves its group, and a group left with too few members is gone.',
         'While our own probes fail the same network way for most providers, that is our fault: the home page ' +
           'says so instead, and no group is drawn.',
+      ]),
+      section('history', 'The 90-day history', [
+        `Every ${formatDuration(HISTORY_SAMPLE_MS)} the node running the jobs reads each provider's API level, as ` +
+          "this page's rules give it, and each official component's level; the time since the previous reading " +
+          'goes to the level that reading saw, split at midnight UTC.',
+        `Two readings more than ${formatDuration(HISTORY_MAX_GAP_MS)} apart count nothing for the time between: ` +
+          'those minutes are missing, never given to the last level seen. A day with nothing recorded reads ' +
+          '"No data", never Operational.',
+        "A day's level is the worst known level it spent time in. Uptime over 30 or 90 days is the share of time " +
+          'with a known level spent Operational; maintenance counts on neither side, Degraded and both outages ' +
+          `count as down, and the figure is rounded down. Daily figures are kept ${HISTORY_RETENTION_DAYS} days.`,
       ]),
       section('models', 'Models in reports', [
         `Reports may name the model that failed. The dashboard and error pages show up to ${MODEL_TOP} models ` +
