@@ -1,8 +1,9 @@
 // The demo world's past: 30 simulated days of daily history for every provider (the scenarios' providers with a few
-// bad days, one day with no data for everyone, a node down), written once the server has read each status page, so
+// bad days and their incidents, one day with no data for everyone, a node down), written once the server has read each status page, so
 // the bars and uptime figures show something; days before read "no data" and today is recorded live by the server.
 import type { Catalog } from '../catalog/load.ts';
-import { MAIN_DOCUMENT, type Level } from '../domain.ts';
+import { MAIN_DOCUMENT, type Impact, type Level, type SnapshotIncident } from '../domain.ts';
+import { detectedKey } from '../status/detection.ts';
 import { API_SUBJECT, componentSubject, dayOf, type LevelTime } from '../status/history.ts';
 import type { Store } from '../store/index.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../time.ts';
@@ -22,6 +23,85 @@ const SPELLS: Record<string, { daysAgo: number; level: Level; ms: number }[]> = 
   'azure-openai': [{ daysAgo: 2, level: 'unknown', ms: 6 * HOUR_MS }],
   perplexity: [{ daysAgo: 9, level: 'degraded', ms: 25 * MINUTE_MS }],
 };
+
+/** When each bad spell began on its day (UTC). */
+const SPELL_START_MS = 10 * HOUR_MS;
+
+/**
+ * Incidents of the simulated past: our probes saw OpenAI's outage 14 minutes before OpenAI posted it, nobody
+ * posted DeepSeek's, and we never saw Perplexity's, so /accountability has one of each figure.
+ */
+const PAST_INCIDENTS: Record<string, { daysAgo: number; detected: boolean; postedAfterMs: number | null }> = {
+  openai: { daysAgo: 3, detected: true, postedAfterMs: 14 * MINUTE_MS },
+  deepseek: { daysAgo: 5, detected: true, postedAfterMs: null },
+  perplexity: { daysAgo: 9, detected: false, postedAfterMs: 0 },
+};
+
+type PastIncident = { key: string; title: string; opened: string; resolved: string; impact: Impact };
+
+function resolvedIncident(i: PastIncident, from: number, to: number): SnapshotIncident {
+  const update = (suffix: string, state: 'investigating' | 'resolved', body: string, at: number) => ({
+    key: `${i.key}-${suffix}`,
+    state,
+    rawState: state,
+    body,
+    at,
+  });
+  return {
+    key: i.key,
+    kind: 'incident',
+    title: i.title,
+    state: 'resolved',
+    rawState: 'resolved',
+    impact: i.impact,
+    rawImpact: i.impact,
+    url: null,
+    startedAt: from,
+    resolvedAt: to,
+    scheduledFor: null,
+    scheduledUntil: null,
+    updates: [update('resolved', 'resolved', i.resolved, to), update('opened', 'investigating', i.opened, from)],
+    components: [],
+  };
+}
+
+/** The simulated past's incidents of one provider, detected by us and posted by the provider. */
+async function recordPastIncidents(store: Store, slug: string, now: number): Promise<void> {
+  const past = PAST_INCIDENTS[slug];
+  const spell = SPELLS[slug]?.find((s) => s.daysAgo === past?.daysAgo);
+  if (!past || !spell) return;
+  const from = (dayOf(now) - past.daysAgo) * DAY_MS + SPELL_START_MS;
+  const to = from + spell.ms;
+  if (past.detected) {
+    const ours = resolvedIncident(
+      {
+        key: detectedKey('probe', from),
+        title: 'The API fails our live probes',
+        opened: '3 of our live probes in a row failed: the API answered with an unexpected status (HTTP 503) ×3.',
+        resolved: 'The API answers our probes normally again, confirmed by 2 answers in a row.',
+        impact: 'major',
+      },
+      from,
+      to,
+    );
+    await store.incidents.upsert(slug, 'detected', [ours], now);
+  }
+  if (past.postedAfterMs !== null) {
+    const posted = from + past.postedAfterMs;
+    const official = resolvedIncident(
+      {
+        key: `demo-past-${past.daysAgo}`,
+        title: 'Elevated error rates on the API',
+        opened: 'We are investigating elevated error rates on the API.',
+        resolved: 'This incident has been resolved.',
+        impact: 'major',
+      },
+      posted,
+      to,
+    );
+    await store.incidents.upsert(slug, 'official', [official], now);
+  }
+}
 
 /** One subject's simulated day: operational but for the provider's spell that day (the API only). */
 function simulatedDay(subject: string, day: number, spell: { level: Level; ms: number } | undefined): LevelTime[] {
@@ -58,6 +138,7 @@ export async function recordDemoPast(store: Store, catalog: Catalog, now: number
   for (const provider of catalog.providers) {
     const keys = (await store.components.list(provider.slug)).map((c) => c.key);
     await store.rollups.add(provider.slug, demoPast(provider.slug, keys, now));
+    await recordPastIncidents(store, provider.slug, now);
     if (!provider.probe) continue;
     for (let daysAgo = 1; daysAgo <= DEMO_HISTORY_DAYS; daysAgo += 1) {
       if (daysAgo === DOWN_DAY) continue;

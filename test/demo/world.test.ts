@@ -37,6 +37,19 @@ describe('npm run demo', () => {
     expect(body.reports.models.map((m) => m.model)).toEqual(['sonar-pro', 'sonar']);
   });
 
+  it('remembers a past: OpenAI posted its outage 14 minutes after our probes saw it, and days before read no data', async () => {
+    const ranking = (await (await fetch(`${demo.origin}/api/v1/accountability`)).json()) as {
+      providers: { slug: string; medianAckLagSeconds: number | null; uptime90d: number | null }[];
+    };
+    expect(ranking.providers[0]).toMatchObject({ slug: 'openai', medianAckLagSeconds: 14 * 60 });
+    expect(ranking.providers[0]!.uptime90d).toBeLessThan(1);
+    const history = (await (await fetch(`${demo.origin}/api/v1/providers/openai/history`)).json()) as {
+      days: { level: string }[];
+    };
+    expect(history.days.at(-4)!.level).toBe('major_outage');
+    expect(history.days[0]!.level).toBe('no_data');
+  });
+
   it('says each fact once: no sentence of eight words or more twice on any page of any scenario', async () => {
     const repeats: string[] = [];
     for (const s of SCENARIOS)
