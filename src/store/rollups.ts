@@ -1,8 +1,8 @@
 // Daily rollups: time per level per UTC day (the API's and each official component's), each provider's latest
 // sample, each day's probe totals, and the incidents that touched a span of days.
 import { sql } from './kysely.ts';
-import { CLOSED_STATES, type Level } from '../domain.ts';
-import type { ProbeOutcome } from '../domain.ts';
+import { CLOSED_STATES, type Level, type ProbeOutcome } from '../domain.ts';
+import type { HistoryIncident } from '../status/history.ts';
 import { DAY_MS } from '../time.ts';
 import { atomically, changes, type Db } from './db.ts';
 
@@ -10,16 +10,6 @@ import { atomically, changes, type Db } from './db.ts';
 export type LevelTimeRow = { subject: string; day: number; level: Level; ms: number };
 export type SampleMark = { at: number; levels: Record<string, Level> };
 export type ProbeDayRow = { day: number; attempts: number; successes: number; medianMs: number | null };
-export type IncidentSpanRow = {
-  id: number;
-  origin: 'official' | 'detected';
-  kind: 'incident' | 'maintenance';
-  title: string;
-  impact: string;
-  startedAt: number;
-  endedAt: number | null;
-  url: string | null;
-};
 
 const CLOSED = sql.raw(`(${CLOSED_STATES.map((state) => `'${state}'`).join(', ')})`);
 /** When an incident ended: resolved (or, closed without a time, its last update), or gone from the open list. */
@@ -105,8 +95,8 @@ export function createRollupsStore(db: Db) {
       return rows;
     },
     /** Incidents and maintenances under way at some point in [fromAt, toAt), official or detected, oldest first. */
-    async incidentsBetween(slug: string, fromAt: number, toAt: number): Promise<IncidentSpanRow[]> {
-      const { rows } = await sql<IncidentSpanRow>`
+    async incidentsBetween(slug: string, fromAt: number, toAt: number): Promise<HistoryIncident[]> {
+      const { rows } = await sql<HistoryIncident>`
         SELECT id, origin, kind, title, impact, started_at AS "startedAt", ${ENDED_AT} AS "endedAt", url
         FROM incidents
         WHERE provider_slug = ${slug} AND started_at < ${toAt} AND NOT (kind = 'maintenance' AND state = 'scheduled')
