@@ -213,8 +213,8 @@ export default async function (): Promise<Record<string, unknown>> {
     );
     console.log(
       `90 days at ${REPORTS_PER_SECOND}/s: ${rows90} raw rows ≈ ${figures.at10PerSecondFor90Days.rawMb} MB ` +
-        `(what 90 days of raw rows would cost); at most ${buckets90} bucket rows ≈ ` +
-        `${figures.at10PerSecondFor90Days.bucketMb} MB`,
+        `(what 90 days of raw rows would cost); at most ${buckets90} bucket rows for the catalog's ` +
+        `${catalog.providers.length} providers ≈ ${figures.at10PerSecondFor90Days.bucketMb} MB`,
     );
     const line = (label: string, p: ReturnType<typeof projectMb>) =>
       console.log(
