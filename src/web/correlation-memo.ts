@@ -3,6 +3,7 @@
 import { correlate, type Correlation } from '../status/correlation.ts';
 import type { LocalFault } from '../status/probe.ts';
 import type { DataVersions } from '../store/versions.ts';
+import { LIST_READS_AT_ONCE, mapAtMost } from './read-limit.ts';
 import { PAGE_MIN_AGE_MS, PAGE_REFRESH_MS, PAGE_STALE_MS } from './render-cache.ts';
 
 /** An unchanged provider's trouble start is reused this long (its signals may age meanwhile, which changes no data). */
@@ -68,12 +69,10 @@ export function createCorrelationMemo(deps: {
       .filter((slug) => !changed.includes(slug) && !(now - seen.get(slug)!.at < TROUBLE_REUSE_MS))
       .sort((a, b) => seen.get(a)!.at - seen.get(b)!.at)
       .slice(0, TROUBLE_REREADS);
-    await Promise.all(
-      [...changed, ...aged].map(async (slug) => {
-        const version = versions.of(slug);
-        seen.set(slug, { version, at: now, since: await deps.troubleSince(slug, now, fault) });
-      }),
-    );
+    await mapAtMost([...changed, ...aged], LIST_READS_AT_ONCE, async (slug) => {
+      const version = versions.of(slug);
+      seen.set(slug, { version, at: now, since: await deps.troubleSince(slug, now, fault) });
+    });
     return settle(fault, now, globalVersion);
   }
 

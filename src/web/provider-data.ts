@@ -21,6 +21,7 @@ import { detectLocalFault, usualLatencyMs, type LocalFault } from '../status/pro
 import type { ProviderStatus } from '../status/types.ts';
 import type { Correlation } from '../status/correlation.ts';
 import { createCorrelationMemo, type CorrelationState } from './correlation-memo.ts';
+import { LIST_READS_AT_ONCE, mapAtMost } from './read-limit.ts';
 import {
   MODEL_LOOKBACK_MS,
   MODEL_MIN_ALLOCATIONS,
@@ -77,24 +78,6 @@ export type ProviderData = {
   /** Providers in trouble together (every provider's, not only this one's): see status/correlation.ts. */
   correlation: Correlation;
 };
-
-/**
- * Providers a list reads at once. Each read runs its queries together (a pool's worth on PostgreSQL); reading all 200
- * providers at once instead would hold every read's queries and rows until the last one answers, growing the heap
- * by megabytes for nothing (SQLite answers one query at a time anyway).
- */
-const LIST_READS_AT_ONCE = 4;
-
-/** `work` over every item, at most `limit` at a time, the results in the items' order. */
-async function mapAtMost<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 /** What a read includes beyond the status: the days of report buckets a chart draws, the models reports name. */
 export type ReadScope = { chart: boolean; models?: boolean };

@@ -1,0 +1,18 @@
+// How many provider reads run at once when a page, a job or the correlation reads many providers.
+/**
+ * Providers a list reads at once. Each read runs its queries together (a pool's worth on PostgreSQL); reading all 200
+ * providers at once instead would hold every read's queries and rows until the last one answers, growing the heap
+ * by megabytes for nothing (SQLite answers one query at a time anyway).
+ */
+export const LIST_READS_AT_ONCE = 4;
+
+/** `work` over every item, at most `limit` at a time, the results in the items' order. */
+export async function mapAtMost<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
