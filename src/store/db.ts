@@ -242,6 +242,22 @@ export function atomically<T>(db: Db, work: (trx: Transaction<Tables>) => Promis
 export const changes = (result: { numAffectedRows?: bigint }): number => Number(result.numAffectedRows ?? 0n);
 
 /**
+ * Deletes the rows of `table` whose `column` is before `beforeAt`, one provider per statement so no delete holds the
+ * database long; returns how many.
+ */
+export async function prunePerProvider(db: Db, table: string, column: string, beforeAt: number): Promise<number> {
+  const { rows } = await sql<{ slug: string }>`SELECT slug FROM providers`.execute(db);
+  let removed = 0;
+  for (const p of rows) {
+    const before = sql`${sql.ref(column)} < ${beforeAt}`;
+    removed += changes(
+      await sql`DELETE FROM ${sql.table(table)} WHERE provider_slug = ${p.slug} AND ${before}`.execute(db),
+    );
+  }
+  return removed;
+}
+
+/**
  * A subquery of the texts in `items`, passed as one JSON parameter: the statement's text stays the same whatever
  * the list's length (one prepared statement, not one per length). Its one column is `value`.
  */

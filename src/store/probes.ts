@@ -1,7 +1,7 @@
 // Probe results: one row per live probe attempt, with its outcome, status, latency and timing phases.
 import { sql } from './kysely.ts';
 import type { ProbeOutcome } from '../domain.ts';
-import { changes, type Db, type Engine } from './db.ts';
+import { prunePerProvider, type Db, type Engine } from './db.ts';
 import type { DataVersions } from './versions.ts';
 
 export type ProbeResultRow = {
@@ -75,14 +75,7 @@ export function createProbesStore(db: Db, versions: DataVersions, engine: Engine
     },
     /** Deletes results older than `beforeAt`, one provider per statement; returns how many. */
     async prune(beforeAt: number): Promise<number> {
-      const { rows } = await sql<{ slug: string }>`SELECT slug FROM providers`.execute(db);
-      let removed = 0;
-      for (const p of rows) {
-        removed += changes(
-          await sql`DELETE FROM probe_results WHERE provider_slug = ${p.slug} AND at < ${beforeAt}`.execute(db),
-        );
-      }
-      return removed;
+      return prunePerProvider(db, 'probe_results', 'at', beforeAt);
     },
   };
 }

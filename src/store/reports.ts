@@ -2,7 +2,7 @@
 import type { ReportCategory, ReportRegion, ReporterAllocation, ReportSdk } from '../domain.ts';
 import { sql } from './kysely.ts';
 import { DAY_MS } from '../time.ts';
-import { atomically, changes, type Db, type Engine } from './db.ts';
+import { atomically, changes, prunePerProvider, type Db, type Engine } from './db.ts';
 import type { DataVersions } from './versions.ts';
 
 export const REPORT_BUCKET_MS = 15 * 60 * 1000;
@@ -240,25 +240,11 @@ export function createReportsStore(db: Db, versions: DataVersions, engine: Engin
       ).rows,
     /** Deletes raw reports older than `beforeAt` (bucket counts stay), one provider per statement; returns how many. */
     async prune(beforeAt: number): Promise<number> {
-      const { rows } = await sql<{ slug: string }>`SELECT slug FROM providers`.execute(db);
-      let removed = 0;
-      for (const p of rows) {
-        removed += changes(
-          await sql`DELETE FROM reports WHERE provider_slug = ${p.slug} AND at < ${beforeAt}`.execute(db),
-        );
-      }
-      return removed;
+      return prunePerProvider(db, 'reports', 'at', beforeAt);
     },
     /** Deletes bucket counts older than `beforeAt`, one provider per statement; returns how many. */
     async pruneBuckets(beforeAt: number): Promise<number> {
-      const { rows } = await sql<{ slug: string }>`SELECT slug FROM providers`.execute(db);
-      let removed = 0;
-      for (const p of rows) {
-        removed += changes(
-          await sql`DELETE FROM report_buckets WHERE provider_slug = ${p.slug} AND bucket_at < ${beforeAt}`.execute(db),
-        );
-      }
-      return removed;
+      return prunePerProvider(db, 'report_buckets', 'bucket_at', beforeAt);
     },
   };
 }
