@@ -15,6 +15,21 @@ import { realCatalog } from '../helpers/app.ts';
 import { manualClock } from '../helpers/clock.ts';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0);
+
+/** One normal rejection of a probe at `at`. */
+const recordProbe = (store: Store, slug: string, at: number) =>
+  store.probes.record(slug, {
+    at,
+    outcome: 'rejected_as_expected',
+    httpStatus: 401,
+    latencyMs: 120,
+    dnsMs: null,
+    connectMs: null,
+    tlsMs: null,
+    ttfbMs: null,
+    detail: null,
+  });
+
 describe.each(ENGINES)('pruning probe results and source checks on %s', (engine) => {
   let store: Store & { dispose(): Promise<void> };
   beforeEach(async () => {
@@ -23,18 +38,7 @@ describe.each(ENGINES)('pruning probe results and source checks on %s', (engine)
   });
   afterEach(() => store.dispose());
 
-  const probe = (slug: string, at: number) =>
-    store.probes.record(slug, {
-      at,
-      outcome: 'rejected_as_expected',
-      httpStatus: 401,
-      latencyMs: 120,
-      dnsMs: null,
-      connectMs: null,
-      tlsMs: null,
-      ttfbMs: null,
-      detail: null,
-    });
+  const probe = (slug: string, at: number) => recordProbe(store, slug, at);
   const check = (slug: string, document: string, at: number, outcome: CheckOutcome) =>
     store.checks.record({
       providerSlug: slug,
@@ -136,18 +140,7 @@ describe('the WAL checkpoint job', () => {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const probe = (slug: string, at: number) =>
-    store.probes.record(slug, {
-      at,
-      outcome: 'rejected_as_expected',
-      httpStatus: 401,
-      latencyMs: 120,
-      dnsMs: null,
-      connectMs: null,
-      tlsMs: null,
-      ttfbMs: null,
-      detail: null,
-    });
+  const probe = (slug: string, at: number) => recordProbe(store, slug, at);
 
   it('moves the write-ahead log into the database and truncates the -wal file', async () => {
     for (let i = 0; i < 500; i += 1) await probe('openai', NOW - i * 1000);
