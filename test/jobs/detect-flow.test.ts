@@ -4,10 +4,11 @@
 // pages, feeds and JSON. All probed providers failing at once (our own network) opens nothing.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Provider } from '../../src/catalog/schema.ts';
-import { createDetector, type Detector } from '../../src/jobs/detect.ts';
+import type { Detector } from '../../src/jobs/detect.ts';
 import { createEventRecorder } from '../../src/jobs/events.ts';
-import { apiAssessor, communityReader, createProviderReader } from '../../src/web/provider-data.ts';
+import { apiAssessor } from '../../src/web/provider-data.ts';
 import { catalogWith, createHarness, realCatalog, textOf, type Harness } from '../helpers/app.ts';
+import { harnessDetector, harnessReader } from '../helpers/detector.ts';
 import { ENGINES, rows } from '../helpers/engines.ts';
 import { pollRig, type PollRig } from '../helpers/poll.ts';
 import { closedPort, probeRig, startFakeApi, type FakeApi, type ProbeRig } from '../helpers/probe.ts';
@@ -132,15 +133,8 @@ async function setup(engine: (typeof ENGINES)[number]): Promise<Rig> {
   const harness = h;
   poll = pollRig(harness);
   probe = probeRig(harness);
-  const reader = createProviderReader({ store: harness.store, catalog: harness.catalog, config: harness.config });
-  const detector = () =>
-    createDetector({
-      store: harness.store,
-      catalog: harness.catalog,
-      probeIntervalMs: harness.config.probeIntervalMs,
-      communities: communityReader(reader),
-      now: () => harness.clock.now,
-    });
+  const reader = harnessReader(harness);
+  const detector = () => harnessDetector(harness, reader);
   const events = createEventRecorder({
     store: harness.store,
     catalog: harness.catalog,
@@ -265,14 +259,7 @@ describe.each(ENGINES)('detected incidents on %s', (engine) => {
     });
     const harness = h;
     probe = probeRig(harness);
-    const reader = createProviderReader({ store: harness.store, catalog: harness.catalog, config: harness.config });
-    const detector = createDetector({
-      store: harness.store,
-      catalog: harness.catalog,
-      probeIntervalMs: harness.config.probeIntervalMs,
-      communities: communityReader(reader),
-      now: () => harness.clock.now,
-    });
+    const detector = harnessDetector(harness);
     for (let k = 0; k < 5; k += 1) {
       harness.clock.now = T0 + k * STEP;
       await probe.job.runCycle();

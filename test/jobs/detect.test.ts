@@ -1,12 +1,11 @@
 // The detection job over a real store on both engines: a community spike opens one detected incident from the start
 // of the window that spiked, running again adds nothing, and it closes when a bucket starts without the spike.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDetector } from '../../src/jobs/detect.ts';
 import { bucketOf, communityWindowStart } from '../../src/status/community.ts';
 import { MINUTE_MS } from '../../src/time.ts';
-import { communityReader, createProviderReader } from '../../src/web/provider-data.ts';
 import { createHarness, textOf, type Harness } from '../helpers/app.ts';
 import { ENGINES, rows } from '../helpers/engines.ts';
+import { harnessDetector } from '../helpers/detector.ts';
 import { recordReports } from '../helpers/signals.ts';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 7, 0);
@@ -20,14 +19,7 @@ describe.each(ENGINES)('the detection job on %s', (engine) => {
   it('opens a community incident on a spike, once, and closes it when the spike is over', async () => {
     h = await createHarness({ engine, now: NOW });
     const harness = h;
-    const reader = createProviderReader({ store: harness.store, catalog: harness.catalog, config: harness.config });
-    const detector = createDetector({
-      store: harness.store,
-      catalog: harness.catalog,
-      probeIntervalMs: harness.config.probeIntervalMs,
-      communities: communityReader(reader),
-      now: () => harness.clock.now,
-    });
+    const detector = harnessDetector(harness);
     await recordReports(harness.store, 'openai', NOW, 'auth', 9);
     expect(await detector.run()).toBe(1);
     expect(await detector.run()).toBe(0);
