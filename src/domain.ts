@@ -44,7 +44,17 @@ export const COMPONENT_SCOPES = ['api', 'product'] as const;
 export type ComponentScope = (typeof COMPONENT_SCOPES)[number];
 
 /** Status page formats the poller understands (catalog `statusPage.format`). */
-export const STATUS_FORMATS = ['statuspage', 'incidentio', 'instatus', 'betterstack', 'feed', 'gcp'] as const;
+export const STATUS_FORMATS = [
+  'statuspage',
+  'incidentio',
+  'instatus',
+  'betterstack',
+  'feed',
+  'gcp',
+  'flashduty',
+  'datadog',
+  'awshealth',
+] as const;
 export type StatusFormat = (typeof STATUS_FORMATS)[number];
 
 export const INCIDENT_STATES = [

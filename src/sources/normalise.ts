@@ -85,6 +85,9 @@ const MAINTENANCE_STATES: Record<string, MaintenanceState> = {
   complete: 'completed',
   maintenance_complete: 'completed',
   maintenance_completed: 'completed',
+  ongoing: 'in_progress',
+  cancelled: 'completed',
+  canceled: 'completed',
 };
 
 export type Normalised<T> = { value: T; raw: string | null };
