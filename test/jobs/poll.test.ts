@@ -77,6 +77,7 @@ describe('one poll of every format', () => {
     expect(outcomes('openai')).toEqual([
       { document: MAIN_DOCUMENT, outcome: 'ok' },
       { document: 'incidents', outcome: 'http' },
+      { document: 'components', outcome: 'http' },
     ]);
     expect(outcomes('writesonic')).toEqual([]);
   });
