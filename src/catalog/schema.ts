@@ -56,11 +56,11 @@ export const Variants = z
 
 export const StatusPage = z.strictObject({
   format: z.enum(STATUS_FORMATS),
-  /** Base URL of the page; for `feed` and `gcp` the document's own URL. */
+  /** Base URL of the page; for `feed`, `gcp` and `awshealth` the document's own URL (the adapter's `url` says). */
   url: UpstreamUrl,
   /** Human page to link to, when it differs from `url`. */
   pageUrl: HttpsUrl.optional(),
-  /** `gcp` only: the product ids whose incidents concern this provider. */
+  /** What of a shared page concerns this provider: `gcp` product ids, `awshealth` service ids, `feed` item words. */
   products: z.array(z.string().min(1)).optional(),
 });
 export type StatusPage = z.infer<typeof StatusPage>;
