@@ -4,6 +4,8 @@ import type { OfficialSnapshot } from '../domain.ts';
 
 /** Kinds of body a document must have; the HTTP door checks the content type against them. */
 export const JSON_TYPES = ['application/json', 'text/json', 'application/vnd.api+json'] as const;
+/** JSON files served from object storage (Datadog's config.json, AWS Health's events) may not name their type. */
+export const STORED_JSON_TYPES = [...JSON_TYPES, 'binary/octet-stream', 'application/octet-stream'] as const;
 export const FEED_TYPES = ['application/atom+xml', 'application/rss+xml', 'application/xml', 'text/xml'] as const;
 
 export type DocumentSpec = {

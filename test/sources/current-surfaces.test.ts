@@ -274,6 +274,24 @@ describe('feeds with one item per update', () => {
     });
   });
 
+  it("an unseen status word (xAI's ACTIVE) tells no lifecycle: the entry is read as a plain one", () => {
+    const xai: StatusPage = { format: 'feed', url: 'https://status.x.ai/feed.xml' };
+    const item = (id: string, word: string, date: string) =>
+      `<item><title>[API] Elevated latency</title><link>https://status.x.ai/api/${id}</link>` +
+      `<description><![CDATA[<h3>Status: ${word}</h3><p>Severity: degraded</p>]]></description>` +
+      `<pubDate>${date}</pubDate></item>`;
+    const r = read(
+      xai,
+      MAIN_DOCUMENT,
+      `<rss version="2.0"><channel>${item('INC1', 'ACTIVE', 'Sat, 03 Oct 2026 10:00:00 GMT')}` +
+        `${item('INC2', 'RESOLVED', 'Mon, 05 Oct 2026 10:00:00 GMT')}</channel></rss>`,
+    );
+    expect(r.incidents!.map((i) => [i.key, i.state, i.unlistedAt ?? null])).toEqual([
+      ['INC1', 'unknown', NOW],
+      ['INC2', 'resolved', null],
+    ]);
+  });
+
   it('Azure: only the items that name a configured product, each its own incident', () => {
     const azure: StatusPage = {
       format: 'feed',

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { StatusPage } from '../../catalog/schema.ts';
 import { LEVEL_SEVERITY, MAIN_DOCUMENT, type SnapshotComponent, type SnapshotIncident } from '../../domain.ts';
-import { JSON_TYPES, SourceError, type Adapter, type DocumentReading } from '../adapter.ts';
+import { STORED_JSON_TYPES, SourceError, type Adapter, type DocumentReading } from '../adapter.ts';
 import type { Normalised } from '../normalise.ts';
 import { parseJson, parseShape } from '../parse.ts';
 import type { Impact, Level } from '../../domain.ts';
@@ -144,6 +144,6 @@ function read(body: string, page: StatusPage): DocumentReading {
 /** The catalog `url` is the events document; `products` are the AWS service ids whose regions concern the provider. */
 export const awshealthAdapter: Adapter = {
   url: 'document',
-  documents: (page) => [{ name: MAIN_DOCUMENT, url: page.url, accept: JSON_TYPES }],
+  documents: (page) => [{ name: MAIN_DOCUMENT, url: page.url, accept: STORED_JSON_TYPES }],
   read: (_document, body, page) => read(body, page),
 };

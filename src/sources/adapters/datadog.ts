@@ -1,7 +1,14 @@
 // Datadog Status Pages (OpenRouter): config.json, the page's components, incidents with timelines, maintenances.
 import { z } from 'zod';
 import { LEVEL_SEVERITY, MAIN_DOCUMENT, type SnapshotComponent, type SnapshotIncident } from '../../domain.ts';
-import { JSON_TYPES, joinUrl, pathSegment, SourceError, type Adapter, type DocumentReading } from '../adapter.ts';
+import {
+  STORED_JSON_TYPES,
+  joinUrl,
+  pathSegment,
+  SourceError,
+  type Adapter,
+  type DocumentReading,
+} from '../adapter.ts';
 import {
   normaliseImpact,
   normaliseIncidentState,
@@ -165,6 +172,6 @@ function read(body: string, pageUrl: string): DocumentReading {
 /** The catalog `url` is the page's base (`https://status.openrouter.ai`); config.json sits at its root. */
 export const datadogAdapter: Adapter = {
   url: 'base',
-  documents: (page) => [{ name: MAIN_DOCUMENT, url: joinUrl(page.url, '/config.json'), accept: JSON_TYPES }],
+  documents: (page) => [{ name: MAIN_DOCUMENT, url: joinUrl(page.url, '/config.json'), accept: STORED_JSON_TYPES }],
   read: (_document, body, page) => read(body, page.pageUrl ?? page.url),
 };

@@ -190,9 +190,10 @@ function toIncident(entry: Entry, now: number): SnapshotIncident {
     };
   }
   const status = statusLine(entry.html);
-  if (status) {
-    const maintenance = isMaintenanceWord(status.word);
-    const s = (maintenance ? normaliseMaintenanceState : normaliseIncidentState)(status.word);
+  const maintenance = status !== null && isMaintenanceWord(status.word);
+  const s = status && (maintenance ? normaliseMaintenanceState : normaliseIncidentState)(status.word);
+  // An unseen word (xAI's ACTIVE) tells no lifecycle: such an entry is read as a plain one below.
+  if (status && s && s.value !== 'unknown') {
     const closed = (CLOSED_STATES as readonly string[]).includes(s.value);
     return {
       ...base,
