@@ -1,9 +1,9 @@
 // AWS Health public events (Amazon Bedrock): currentevents, every region of the catalog's services as a component.
 import { z } from 'zod';
 import type { StatusPage } from '../../catalog/schema.ts';
-import { LEVEL_SEVERITY, MAIN_DOCUMENT, type SnapshotComponent, type SnapshotIncident } from '../../domain.ts';
+import { MAIN_DOCUMENT, type SnapshotComponent, type SnapshotIncident } from '../../domain.ts';
 import { STORED_JSON_TYPES, SourceError, type Adapter, type DocumentReading } from '../adapter.ts';
-import type { Normalised } from '../normalise.ts';
+import { worstRead, type Normalised } from '../normalise.ts';
 import { parseJson, parseShape } from '../parse.ts';
 import type { Impact, Level } from '../../domain.ts';
 
@@ -47,7 +47,6 @@ const CODES: Record<string, { level: Level; impact: Impact }> = {
 const RESOLVED = '0';
 
 const levelOf = (code: string): Normalised<Level> => ({ value: CODES[code]?.level ?? 'unknown', raw: code });
-const severity = (level: Level) => (level === 'unknown' ? Infinity : LEVEL_SEVERITY[level]);
 
 /** The region of a per-region service id: `bedrock-us-east-1` → `us-east-1`; a global service has none. */
 const regionOf = (service: string, product: string): string | null =>
@@ -70,9 +69,9 @@ function toIncident(event: Event, component: { key: string; name: string }, link
   const resolved = event.status === RESOLVED;
   const code = CODES[event.status];
   // The event keeps its worst code in the log; a resolved event says 0 at the top.
-  const worstCode = [event.status, ...log.map((e) => e.status)]
-    .filter((c) => c !== RESOLVED)
-    .sort((a, b) => severity(levelOf(b).value) - severity(levelOf(a).value))[0];
+  const worstCode = worstRead(
+    [event.status, ...log.map((e) => e.status)].filter((c) => c !== RESOLVED).map(levelOf),
+  )?.raw;
   const impact = worstCode ? (CODES[worstCode]?.impact ?? 'unknown') : (code?.impact ?? 'unknown');
   return {
     key: event.arn,
@@ -116,9 +115,9 @@ function read(body: string, page: StatusPage): DocumentReading {
   });
   const components = new Map<string, SnapshotComponent>();
   for (const { product, event } of mine) {
-    const level = event.status === RESOLVED ? levelOf(RESOLVED) : levelOf(event.status);
     const known = components.get(event.service);
-    if (known && severity(known.level) >= severity(level.value)) continue;
+    const level = worstRead([...(known ? [{ value: known.level, raw: known.rawStatus }] : []), levelOf(event.status)])!;
+    if (known && level.raw === known.rawStatus) continue;
     components.set(event.service, {
       key: event.service,
       name: componentName(event, product),

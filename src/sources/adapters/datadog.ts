@@ -1,6 +1,6 @@
 // Datadog Status Pages (OpenRouter): config.json, the page's components, incidents with timelines, maintenances.
 import { z } from 'zod';
-import { LEVEL_SEVERITY, MAIN_DOCUMENT, type SnapshotComponent, type SnapshotIncident } from '../../domain.ts';
+import { MAIN_DOCUMENT, type SnapshotComponent, type SnapshotIncident } from '../../domain.ts';
 import {
   STORED_JSON_TYPES,
   joinUrl,
@@ -14,7 +14,7 @@ import {
   normaliseIncidentState,
   normaliseLevel,
   normaliseMaintenanceState,
-  type Normalised,
+  worstRead,
 } from '../normalise.ts';
 import { OptionalText, OptionalTime, parseJson, parseShape } from '../parse.ts';
 
@@ -74,9 +74,6 @@ const Config = z.object({
   maintenances: z.array(Item).nullish(),
 });
 
-const severity = (n: Normalised<ReturnType<typeof normaliseLevel>['value']>) =>
-  n.value === 'unknown' ? Infinity : LEVEL_SEVERITY[n.value];
-
 /** Leaves of the component tree, with their group's name; a group's position orders its children. */
 function components(nodes: readonly Node[]): SnapshotComponent[] {
   return nodes.flatMap((node, index) => {
@@ -113,11 +110,7 @@ function toIncident(item: Item, kind: SnapshotIncident['kind'], base: string | n
   const lit = (timeline.find((x) => (x.e.componentsAffected ?? []).length > 0)?.e.componentsAffected ??
     item.componentsAffected ??
     []) as z.infer<typeof Affected>[];
-  let worst: Normalised<ReturnType<typeof normaliseLevel>['value']> | null = null;
-  for (const a of lit) {
-    const level = normaliseLevel(a.status);
-    if (level.value !== 'operational' && (!worst || severity(level) > severity(worst))) worst = level;
-  }
+  const worst = worstRead(lit.map((a) => normaliseLevel(a.status)).filter((l) => l.value !== 'operational'));
   const impact =
     kind === 'maintenance'
       ? normaliseImpact('maintenance')

@@ -1,12 +1,6 @@
 // Flashduty status pages (DeepSeek): summary/active (components and open changes) and change/list (history).
 import { z } from 'zod';
-import {
-  LEVEL_SEVERITY,
-  MAIN_DOCUMENT,
-  type Level,
-  type SnapshotComponent,
-  type SnapshotIncident,
-} from '../../domain.ts';
+import { MAIN_DOCUMENT, type Level, type SnapshotComponent, type SnapshotIncident } from '../../domain.ts';
 import { DAY_MS } from '../../time.ts';
 import { JSON_TYPES, joinUrl, SourceError, type Adapter, type DocumentReading } from '../adapter.ts';
 import {
@@ -14,6 +8,7 @@ import {
   normaliseIncidentState,
   normaliseLevel,
   normaliseMaintenanceState,
+  worstRead,
   type Normalised,
 } from '../normalise.ts';
 import { OptionalText, parseJson, parseShape } from '../parse.ts';
@@ -74,17 +69,9 @@ const CLOSED_WORDS = new Set(['resolved', 'completed', 'cancelled', 'canceled'])
 const isClosed = (change: Change) => CLOSED_WORDS.has((change.status ?? '').toLowerCase());
 const isMaintenance = (change: Change) => change.type === 'maintenance';
 
-const severity = (level: Level) => (level === 'unknown' ? Infinity : LEVEL_SEVERITY[level]);
-
 /** The worst of the change's component impacts, as a level and as the raw word that said it. */
-function worstImpact(change: Change): Normalised<Level> | null {
-  let worst: Normalised<Level> | null = null;
-  for (const impact of change.affected_components ?? []) {
-    const level = normaliseLevel(impact.status);
-    if (!worst || severity(level.value) > severity(worst.value)) worst = level;
-  }
-  return worst;
-}
+const worstImpact = (change: Change): Normalised<Level> | null =>
+  worstRead((change.affected_components ?? []).map((a) => normaliseLevel(a.status)));
 
 /** The page id the catalog URL names: `…/api/status-page/<page_id>`. */
 const pageIdOf = (url: string): string | null => /\/status-page\/([^/?#]+)/.exec(url)?.[1] ?? null;
@@ -96,14 +83,16 @@ function components(active: z.infer<typeof Active>): SnapshotComponent[] {
   return active.page.components.flatMap((row, index) => {
     const section = row.section_id ? sections.get(row.section_id) : undefined;
     if (row.hide_all || section?.hide_all) return [];
-    let level: Normalised<Level> = { value: 'operational', raw: null };
-    for (const change of current) {
-      const affected = change.affected_components;
-      const hit = affected ? affected.filter((a) => a.component_id === row.component_id) : null;
-      const candidates =
-        hit === null ? [{ value: 'unknown' as const, raw: null }] : hit.map((a) => normaliseLevel(a.status));
-      for (const c of candidates) if (severity(c.value) > severity(level.value)) level = c;
-    }
+    const level = worstRead([
+      { value: 'operational', raw: null },
+      ...current.flatMap((change): Normalised<Level>[] =>
+        change.affected_components
+          ? change.affected_components
+              .filter((a) => a.component_id === row.component_id)
+              .map((a) => normaliseLevel(a.status))
+          : [{ value: 'unknown', raw: null }],
+      ),
+    ])!;
     return [
       {
         key: row.component_id,
