@@ -121,6 +121,17 @@ describe('flashduty adapter', () => {
     ]);
   });
 
+  it('a page answered without its component list keeps the last components and still reads the changes', () => {
+    const doc = JSON.parse(fixture('flashduty-summary-active-deepseek.json'));
+    delete doc.data.page.components;
+    const r = read(page, MAIN_DOCUMENT, JSON.stringify(doc));
+    expect('components' in r).toBe(false);
+    expect(r.incidents!.map((i) => [i.key, i.components.map((c) => c.name)])).toEqual([
+      ['90017', ['c-v4pro', 'c-chat']],
+      ['90018', ['c-upload']],
+    ]);
+  });
+
   it('refuses another page, an error envelope, and an HTML shell', () => {
     const doc = JSON.parse(fixture('flashduty-summary-active-deepseek.json'));
     doc.data.page.page_id = 1;

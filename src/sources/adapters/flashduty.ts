@@ -43,13 +43,16 @@ const Active = z.object({
   page: z.object({
     page_id: Id,
     custom_domain: OptionalText,
-    components: z.array(
-      z.object({ component_id: Id, name: z.string(), section_id: Id.nullish(), hide_all: z.boolean().nullish() }),
-    ),
+    components: z
+      .array(
+        z.object({ component_id: Id, name: z.string(), section_id: Id.nullish(), hide_all: z.boolean().nullish() }),
+      )
+      .nullish(),
     sections: z.array(Section).nullish(),
   }),
   active_changes: z.array(Change),
 });
+type Row = NonNullable<z.infer<typeof Active>['page']['components']>[number];
 const History = z.object({ items: z.array(Change).nullish() });
 
 /** Every answer is wrapped: `{ data }` on success, `{ error }` otherwise. */
@@ -77,10 +80,10 @@ const worstImpact = (change: Change): Normalised<Level> | null =>
 const pageIdOf = (url: string): string | null => /\/status-page\/([^/?#]+)/.exec(url)?.[1] ?? null;
 
 /** Component levels come from the open changes (as on the page itself); an open change naming none is unknown. */
-function components(active: z.infer<typeof Active>): SnapshotComponent[] {
+function components(active: z.infer<typeof Active>, rows: Row[]): SnapshotComponent[] {
   const sections = new Map((active.page.sections ?? []).map((s, index) => [s.section_id, { ...s, index }]));
   const current = active.active_changes.filter((c) => !isClosed(c) && (c.status ?? '').toLowerCase() !== 'scheduled');
-  return active.page.components.flatMap((row, index) => {
+  return rows.flatMap((row, index) => {
     const section = row.section_id ? sections.get(row.section_id) : undefined;
     if (row.hide_all || section?.hide_all) return [];
     const level = worstRead([
@@ -170,9 +173,11 @@ function read(document: string, body: string, url: string): DocumentReading {
   const expected = pageIdOf(url);
   if (expected !== null && active.page.page_id !== expected)
     throw new SourceError('schema', `summary/active describes page ${active.page.page_id}, not page ${expected}`);
-  const names = new Map(active.page.components.map((c) => [c.component_id, c.name]));
+  const rows = active.page.components;
+  const names = new Map((rows ?? []).map((c) => [c.component_id, c.name]));
   return {
-    components: components(active),
+    // A page listed without its components keeps the last ones read rather than losing them all.
+    ...(rows ? { components: components(active, rows) } : {}),
     incidents: active.active_changes.map((c) => toIncident(c, names)).filter(placed),
     listsAllOpen: true,
   };
