@@ -292,10 +292,12 @@ export function secondsToPresent<T extends Json>(doc: T, now: number, ageMs = 5 
 export function flashdutyOperational(provider: Provider, now: number): { active: Doc; history: Doc } {
   const recorded = fixtureJson<{ data: Doc }>('flashduty-summary-active-deepseek.json');
   const page = recorded.data.page as Doc;
+  // API components stand alone; the others sit in the page's one section, as on DeepSeek's page.
+  const section = (page.sections as Doc[])[0]!.section_id!;
   const components = provider.components.map(nameOf).map((name, index) => ({
     component_id: `${provider.slug}-${index}`,
     name,
-    section_id: (page.sections as Doc[])[/api/i.test(name) ? 0 : 1]!.section_id!,
+    ...(/api/i.test(name) ? {} : { section_id: section }),
   }));
   const history = secondsToPresent(
     fixtureJson<Doc>('flashduty-change-list-deepseek.json'),
@@ -303,7 +305,7 @@ export function flashdutyOperational(provider: Provider, now: number): { active:
     2 * 24 * 60 * MINUTE_MS,
   );
   for (const item of (history.data as { items: Doc[] }).items)
-    item.affected_components = [{ component_id: components[0]!.component_id, status: 'full_outage' }];
+    item.affected_components = [{ ...components[0]!, status: 'full_outage' }];
   return { active: { data: { page: { ...page, components }, active_changes: [] } }, history };
 }
 

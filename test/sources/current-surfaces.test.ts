@@ -45,8 +45,9 @@ describe('flashduty adapter', () => {
     const r = read(page, MAIN_DOCUMENT, fixture('flashduty-summary-active-deepseek.json'));
     expect(r.listsAllOpen).toBe(true);
     expect(r.components!.map((c) => [c.name, c.groupName, c.level, c.rawStatus])).toEqual([
-      ['DeepSeek V4 Pro API服务(API Service)', 'API 服务(API Service)', 'partial_outage', 'partial_outage'],
-      ['DeepSeek V4.1 Flash API服务(API Service)', 'API 服务(API Service)', 'operational', null],
+      // Standalone components (no section) are ungrouped, as on the page.
+      ['DeepSeek V4 Pro API服务(API Service)', null, 'partial_outage', 'partial_outage'],
+      ['DeepSeek V4.1 Flash API服务(API Service)', null, 'operational', null],
       ['对话服务(Chat Service)', '网页与应用(Web & App)', 'degraded', 'degraded'],
       // A scheduled maintenance does not light its component before it starts.
       ['上传文件服务(File Upload Service)', '网页与应用(Web & App)', 'operational', null],
@@ -121,14 +122,14 @@ describe('flashduty adapter', () => {
     ]);
   });
 
-  it('a page answered without its component list keeps the last components and still reads the changes', () => {
+  it('a page answered without its component list keeps the last components and still reads the changes, named', () => {
     const doc = JSON.parse(fixture('flashduty-summary-active-deepseek.json'));
     delete doc.data.page.components;
     const r = read(page, MAIN_DOCUMENT, JSON.stringify(doc));
     expect('components' in r).toBe(false);
     expect(r.incidents!.map((i) => [i.key, i.components.map((c) => c.name)])).toEqual([
-      ['90017', ['c-v4pro', 'c-chat']],
-      ['90018', ['c-upload']],
+      ['90017', ['DeepSeek V4 Pro API服务(API Service)', '对话服务(Chat Service)']],
+      ['90018', ['上传文件服务(File Upload Service)']],
     ]);
   });
 

@@ -23,7 +23,7 @@ const Seconds = z
   .nullish()
   .transform((s) => (typeof s === 'number' && s > 0 ? s * 1000 : null));
 
-const Impact = z.object({ component_id: Id, status: OptionalText });
+const Impact = z.object({ component_id: Id, name: z.string().nullish(), status: OptionalText });
 const Change = z.object({
   change_id: Id,
   type: OptionalText,
@@ -34,7 +34,16 @@ const Change = z.object({
   start_at_seconds: Seconds,
   end_at_seconds: Seconds,
   close_at_seconds: Seconds,
-  updates: z.array(z.object({ at_seconds: Seconds, description: OptionalText, status: OptionalText })).nullish(),
+  updates: z
+    .array(
+      z.object({
+        at_seconds: Seconds,
+        description: OptionalText,
+        status: OptionalText,
+        component_changes: z.array(Impact).nullish(),
+      }),
+    )
+    .nullish(),
 });
 type Change = z.infer<typeof Change>;
 
@@ -72,9 +81,13 @@ const CLOSED_WORDS = new Set(['resolved', 'completed', 'cancelled', 'canceled'])
 const isClosed = (change: Change) => CLOSED_WORDS.has((change.status ?? '').toLowerCase());
 const isMaintenance = (change: Change) => change.type === 'maintenance';
 
-/** The worst of the change's component impacts, as a level and as the raw word that said it. */
+/** The worst component impact the change or any of its updates told, as a level and the raw word that said it. */
 const worstImpact = (change: Change): Normalised<Level> | null =>
-  worstRead((change.affected_components ?? []).map((a) => normaliseLevel(a.status)));
+  worstRead(
+    [...(change.affected_components ?? []), ...(change.updates ?? []).flatMap((u) => u.component_changes ?? [])].map(
+      (a) => normaliseLevel(a.status),
+    ),
+  );
 
 /** The page id the catalog URL names: `…/api/status-page/<page_id>`. */
 const pageIdOf = (url: string): string | null => /\/status-page\/([^/?#]+)/.exec(url)?.[1] ?? null;
@@ -156,7 +169,7 @@ function toIncident(change: Change, names: Map<string, string>): SnapshotInciden
     updates: updates.sort((a, b) => b.at - a.at),
     components: (change.affected_components ?? []).map((a) => ({
       key: a.component_id,
-      name: names.get(a.component_id) ?? a.component_id,
+      name: a.name ?? names.get(a.component_id) ?? a.component_id,
     })),
   };
 }
