@@ -99,6 +99,10 @@ export type CatalogComponent = z.infer<typeof CatalogComponent>;
 
 export const Resource = z.strictObject({ label: z.string().min(1), url: HttpsUrl });
 
+/** Where a provider's source or probe was verified: a public page or document, and the day it was seen so. */
+export const Evidence = z.strictObject({ url: HttpsUrl, seen: z.iso.date({ error: 'a date as YYYY-MM-DD' }) });
+export type Evidence = z.infer<typeof Evidence>;
+
 /** One way an error shows itself: an HTTP status, a code or type, an exact body, an SDK exception. */
 export const Signature = z.strictObject({
   label: z.string().min(1),
@@ -193,6 +197,8 @@ export const Provider = z.strictObject({
     .refine((list) => list.some((c) => c.scope === 'api'), { message: 'at least one component serving the API' }),
   resources: z.array(Resource).default([]),
   errors: z.record(Slug, ErrorOverride).default({}),
+  /** Where the status source and the probe were verified; required, so no entry goes in unchecked. */
+  evidence: z.array(Evidence).min(1, { error: 'at least one { url, seen } showing where the source was verified' }),
 });
 export type Provider = z.infer<typeof Provider>;
 

@@ -28,7 +28,17 @@ export type ProviderPageView = {
   errorPages: (LinkView & { summary: string })[];
   links: { isItDown: LinkView; diagnose: LinkView };
   resources: LinkView[];
+  /** Where the catalog's source and probe were verified, and the day each was seen so. */
+  verified: (LinkView & { seen: string })[];
 };
+
+/** A short label for an evidence address: its host and its last path segment, if any. */
+function evidenceLabel(url: string): string {
+  const { host, pathname } = new URL(url);
+  const segments = pathname.split('/').filter(Boolean);
+  if (segments.length === 0) return host;
+  return `${host}/${segments.length > 1 ? '…/' : ''}${segments.at(-1)}`;
+}
 
 export function providerPageView(
   data: ProviderData,
@@ -61,6 +71,7 @@ export function providerPageView(
       summary: e.shortTitle,
     })),
     resources: resourceLinks(data),
+    verified: p.evidence.map((e) => ({ label: evidenceLabel(e.url), href: e.url, seen: e.seen })),
     links: {
       isItDown: { label: `Is ${p.name} down right now?`, href: `/${p.slug}/is-it-down` },
       diagnose: { label: `Diagnose an error message from ${p.name}`, href: `/diagnose?provider=${p.slug}` },
