@@ -164,6 +164,14 @@ function statusRoutes(provider: Provider, now: number): Record<string, Route> {
       };
     }
     case 'incidentio': {
+      // The API incident is the api-incident scenario's; every other incident.io page is calm, without incidents.
+      if (provider.slug !== scenarioOf('api-incident').slug) {
+        const summary = statuspageSummary(provider, now);
+        return {
+          '/api/v2/summary.json': () => json(summary),
+          '/api/v2/incidents.json': () => json({ page: summary.page, ...empty }),
+        };
+      }
       const { summary, incidents } = incidentioWithIncident(now);
       return { '/api/v2/summary.json': () => json(summary), '/api/v2/incidents.json': () => json(incidents) };
     }

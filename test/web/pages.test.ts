@@ -301,6 +301,20 @@ describe('JSON API', () => {
       );
     }
   });
+
+  it("gives each provider's evidence as the catalog holds it, and the provider page a line of it", async () => {
+    const body = (await get('/api/v1/providers')).json() as { providers: { slug: string; evidence: unknown[] }[] };
+    expect(body.providers.length).toBeGreaterThanOrEqual(40);
+    for (const p of body.providers) expect(p.evidence, p.slug).toEqual(h.catalog.providerBySlug.get(p.slug)!.evidence);
+    const deepgram = h.catalog.providerBySlug.get('deepgram')!;
+    expect((await get('/api/v1/providers/deepgram')).json().evidence).toEqual(deepgram.evidence);
+    const page = (await get('/deepgram')).body;
+    expect(textOf(page)).toContain('Sources verified: status.deepgram.com/…/summary.json (');
+    expect(page).toContain(
+      '<a href="https://api.deepgram.com/v1/projects" rel="noopener external">api.deepgram.com/…/projects</a> ' +
+        '(<time datetime="2026-08-18">18 Aug 2026</time>)',
+    );
+  });
 });
 
 describe('caching and headers', () => {

@@ -12,6 +12,7 @@ import { liveSignalsView, type LiveSignalsView } from './live-signals.ts';
 import type { Crumb } from '../structured-data.ts';
 import { providerFeedLinks, type FeedLink } from './feed.ts';
 import { officialPageHref, signalWords } from './text.ts';
+import { formatDay } from '../../time.ts';
 
 export type ProviderPageView = {
   provider: { slug: string; name: string; description: string };
@@ -29,7 +30,7 @@ export type ProviderPageView = {
   links: { isItDown: LinkView; diagnose: LinkView };
   resources: LinkView[];
   /** Where the catalog's source and probe were verified, and the day each was seen so. */
-  verified: (LinkView & { seen: string })[];
+  verified: (LinkView & { seen: string; seenText: string })[];
 };
 
 /** A short label for an evidence address: its host and its last path segment, if any. */
@@ -71,7 +72,12 @@ export function providerPageView(
       summary: e.shortTitle,
     })),
     resources: resourceLinks(data),
-    verified: p.evidence.map((e) => ({ label: evidenceLabel(e.url), href: e.url, seen: e.seen })),
+    verified: p.evidence.map((e) => ({
+      label: evidenceLabel(e.url),
+      href: e.url,
+      seen: e.seen,
+      seenText: formatDay(Date.parse(`${e.seen}T00:00:00Z`)),
+    })),
     links: {
       isItDown: { label: `Is ${p.name} down right now?`, href: `/${p.slug}/is-it-down` },
       diagnose: { label: `Diagnose an error message from ${p.name}`, href: `/diagnose?provider=${p.slug}` },
