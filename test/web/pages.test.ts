@@ -199,7 +199,7 @@ describe('provider dashboard', () => {
     expect(text).toContain('Official status page: No good reading yet Live probe: No results yet');
     const writesonic = textOf((await get('/writesonic')).body);
     expect(writesonic).toContain('Official status page: None for this provider');
-    expect(writesonic).toContain('No official status page is known for this provider.');
+    expect(writesonic).toContain('We read no official status page for this provider.');
     expect(writesonic).toContain('There is no official status page to read component status from.');
   });
 });
