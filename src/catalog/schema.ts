@@ -29,8 +29,11 @@ export const Text = z
     }
   });
 
-/** What a provider may lack, and a catalog text may depend on: an official status page, our probe, official SDKs. */
-export const CAPABILITIES = ['statusPage', 'probe', 'sdk'] as const;
+/**
+ * What a provider may lack, and a catalog text may depend on: an official status page, our probe, official SDKs, and
+ * text generation (prompts metered in tokens, `max_tokens`, context windows, streamed answers).
+ */
+export const CAPABILITIES = ['statusPage', 'probe', 'sdk', 'generation'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 const Conditions = {
@@ -184,6 +187,8 @@ export const Provider = z.strictObject({
   apiKeyEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'an environment variable name in upper case'),
   /** Whether the provider publishes official SDKs that read `apiKeyEnv` and retry transient errors by themselves. */
   officialSdks: z.boolean(),
+  /** Whether the API generates text from prompts; speech, image, video and embedding APIs do not. */
+  generatesText: z.boolean().default(true),
   keysUrl: HttpsUrl,
   statusPage: StatusPage.nullable(),
   probe: Probe.nullable(),
