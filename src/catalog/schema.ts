@@ -29,8 +29,11 @@ export const Text = z
     }
   });
 
-/** What a provider may lack, and a catalog text may depend on: an official status page, our probe, official SDKs. */
-export const CAPABILITIES = ['statusPage', 'probe', 'sdk'] as const;
+/**
+ * What a provider may lack, and a catalog text may depend on: an official status page, our probe, official SDKs, and
+ * text generation (prompts metered in tokens, `max_tokens`, context windows, streamed answers).
+ */
+export const CAPABILITIES = ['statusPage', 'probe', 'sdk', 'generation'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 const Conditions = {
@@ -98,6 +101,10 @@ export const CatalogComponent = z.strictObject({
 export type CatalogComponent = z.infer<typeof CatalogComponent>;
 
 export const Resource = z.strictObject({ label: z.string().min(1), url: HttpsUrl });
+
+/** Where a provider's source or probe was verified: a public page or document, and the day it was seen so. */
+export const Evidence = z.strictObject({ url: HttpsUrl, seen: z.iso.date({ error: 'a date as YYYY-MM-DD' }) });
+export type Evidence = z.infer<typeof Evidence>;
 
 /** One way an error shows itself: an HTTP status, a code or type, an exact body, an SDK exception. */
 export const Signature = z.strictObject({
@@ -180,6 +187,8 @@ export const Provider = z.strictObject({
   apiKeyEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'an environment variable name in upper case'),
   /** Whether the provider publishes official SDKs that read `apiKeyEnv` and retry transient errors by themselves. */
   officialSdks: z.boolean(),
+  /** Whether the API generates text from prompts; speech, image, video and embedding APIs do not. */
+  generatesText: z.boolean().default(true),
   keysUrl: HttpsUrl,
   statusPage: StatusPage.nullable(),
   probe: Probe.nullable(),
@@ -193,6 +202,8 @@ export const Provider = z.strictObject({
     .refine((list) => list.some((c) => c.scope === 'api'), { message: 'at least one component serving the API' }),
   resources: z.array(Resource).default([]),
   errors: z.record(Slug, ErrorOverride).default({}),
+  /** Where the status source and the probe were verified; required, so no entry goes in unchecked. */
+  evidence: z.array(Evidence).min(1, { error: 'at least one { url, seen } showing where the source was verified' }),
 });
 export type Provider = z.infer<typeof Provider>;
 

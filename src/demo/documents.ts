@@ -230,8 +230,11 @@ export const emptyFeed = (title: string, now: number): string =>
 /** Recorded invalid-key answers of provider APIs. */
 const RECORDED_REJECTIONS: Record<string, string> = {
   anthropic: 'anthropic-401.json',
+  assemblyai: 'assemblyai-401.json',
   cohere: 'cohere-401.json',
+  deepgram: 'deepgram-401-projects.json',
   deepseek: 'deepseek-401.json',
+  elevenlabs: 'elevenlabs-401.json',
   'google-gemini': 'google-gemini-400-invalid-key.json',
   groq: 'groq-401.json',
   mistral: 'mistral-401.json',

@@ -18,6 +18,8 @@ export const KEY_PREFIXES = [
   'pplx-',
   'fw_',
   'fpk_',
+  'csk-',
+  'jina_',
   'AIza',
   'AQ.',
 ];

@@ -195,6 +195,12 @@ const provider = closed({
       ],
     },
   }),
+  evidence: {
+    type: 'array',
+    minItems: 1,
+    description: 'Where the official source and the probe were verified: a public page or document and the day seen.',
+    items: closed({ url: { type: 'string', format: 'uri' }, seen: { type: 'string', format: 'date' } }),
+  },
   components: { type: 'array', items: { $ref: '#/components/schemas/Component' } },
   incidents: { type: 'array', items: { $ref: '#/components/schemas/Incident' } },
   reports: closed(

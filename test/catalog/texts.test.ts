@@ -113,13 +113,18 @@ function sentencesOf(view: ErrorPageView): string[] {
 const NEGATION = /\b(no|not|never|cannot|without|nor)\b|n't\b/i;
 
 describe('texts that fit', () => {
-  it('mention no status page, probe or official SDK a provider does not have (negations aside)', () => {
+  it('mention no status page, probe, official SDK or text generation a provider does not have (negations aside)', () => {
     const misfits: string[] = [];
     for (const { slug, error, view } of pages) {
       const p = h.catalog.providerBySlug.get(slug)!;
       const rules = [
         { lacks: p.statusPage === null, what: 'status page', pattern: /status (page|feed)|three signals/i },
         { lacks: p.probe === null, what: 'probe', pattern: /\bprob(e|es|ing)\b|three signals/i },
+        {
+          lacks: !p.generatesText,
+          what: 'text generation',
+          pattern: /max_tokens|context window|tokens per minute|\bstream the response\b|\bmessages\b/i,
+        },
         {
           lacks: !p.officialSdks,
           what: 'SDK',
@@ -147,5 +152,20 @@ describe('texts that fit', () => {
     expect(writesonic.view.fixes.map(segmentsText)).toContain(
       'Make sure the request sends `X-API-KEY: $WRITESONIC_API_KEY`.'.replace(/`/g, ''),
     );
+  });
+
+  it('give speech, image and embedding APIs their own words where the text-generation ones would not fit', () => {
+    const fixes = (slug: string, error: string) =>
+      pages.find((p) => p.slug === slug && p.error === error)!.view.fixes.map(segmentsText);
+    expect(fixes('openai', 'timeout')).toContain(
+      'Stream the response: tokens arrive as they are generated, so neither your client nor a proxy sees an idle connection.'.replace(
+        /`/g,
+        '',
+      ),
+    );
+    expect(fixes('deepgram', 'timeout')).toContain(
+      "Raise the client timeout for long jobs, or use Deepgram's asynchronous or callback mode where it has one.",
+    );
+    expect(fixes('deepgram', 'timeout').join(' ')).not.toMatch(/max_tokens|Stream the response/);
   });
 });

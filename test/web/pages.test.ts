@@ -199,7 +199,7 @@ describe('provider dashboard', () => {
     expect(text).toContain('Official status page: No good reading yet Live probe: No results yet');
     const writesonic = textOf((await get('/writesonic')).body);
     expect(writesonic).toContain('Official status page: None for this provider');
-    expect(writesonic).toContain('No official status page is known for this provider.');
+    expect(writesonic).toContain('We read no official status page for this provider.');
     expect(writesonic).toContain('There is no official status page to read component status from.');
   });
 });
@@ -300,6 +300,20 @@ describe('JSON API', () => {
         ]),
       );
     }
+  });
+
+  it("gives each provider's evidence as the catalog holds it, and the provider page a line of it", async () => {
+    const body = (await get('/api/v1/providers')).json() as { providers: { slug: string; evidence: unknown[] }[] };
+    expect(body.providers.length).toBeGreaterThanOrEqual(40);
+    for (const p of body.providers) expect(p.evidence, p.slug).toEqual(h.catalog.providerBySlug.get(p.slug)!.evidence);
+    const deepgram = h.catalog.providerBySlug.get('deepgram')!;
+    expect((await get('/api/v1/providers/deepgram')).json().evidence).toEqual(deepgram.evidence);
+    const page = (await get('/deepgram')).body;
+    expect(textOf(page)).toContain('Sources verified: status.deepgram.com/…/summary.json (');
+    expect(page).toContain(
+      '<a href="https://api.deepgram.com/v1/projects" rel="noopener external">api.deepgram.com/…/projects</a> ' +
+        '(<time datetime="2026-08-18">18 Aug 2026</time>)',
+    );
   });
 });
 

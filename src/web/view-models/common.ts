@@ -339,7 +339,7 @@ export function incidentsView(data: ProviderData, options: { closedShown?: numbe
   const readAt = timeView(data.officialCheck.lastOkAt, data.now);
   const note =
     data.provider.statusPage === null
-      ? 'No official status page is known, so only incidents we detected ourselves appear here.'
+      ? 'We read no official status page, so only incidents we detected ourselves appear here.'
       : readAt === null
         ? 'The official status page has not been read yet.'
         : data.status.signals.official.state === 'stale'
