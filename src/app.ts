@@ -75,12 +75,18 @@ const lazySchemaCompilers = {
 /** How often Node checks connections against the request and headers timeouts (its default is 30 s). */
 const TIMEOUT_CHECK_INTERVAL_MS = 1000;
 
-/** Logs requests without the client's address: no raw IP is ever written anywhere. */
+/** A subscription's manage, confirmation or unsubscribe token in a path: whoever reads it holds the subscription. */
+const TOKEN_IN_PATH = /(\/subscriptions\/(?:confirm\/|unsubscribe\/)?)[^/]+/;
+
+/** A request's path as logs show it: no query, no token. */
+export const loggedPath = (url: string): string => (url.split('?')[0] ?? '').replace(TOKEN_IN_PATH, '$1[token]');
+
+/** Logs requests without the client's address (no raw IP is ever written anywhere) and without tokens. */
 export function loggerOptions(level: Config['logLevel']): FastifyServerOptions['logger'] {
   return {
     level,
     serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }),
+      req: (req: { method: string; url: string }) => ({ method: req.method, url: loggedPath(req.url) }),
     },
   };
 }

@@ -17,6 +17,7 @@ import { HISTORY_SAMPLE_MS } from '../status/history.ts';
 import { apiAssessor, communityReader, createProviderReader, levelsSampler } from '../web/provider-data.ts';
 import { CHECKPOINT_INTERVAL_MS, checkpointTask } from './checkpoint.ts';
 import { systemClock } from './clock.ts';
+import { CONFIRMATION_MAIL_INTERVAL_MS, confirmationMailTask } from './confirmation-mail.ts';
 import { createDeliveryJob } from './deliver.ts';
 import { createDetector } from './detect.ts';
 import { createEventRecorder } from './events.ts';
@@ -141,6 +142,10 @@ export function createJobs(deps: JobsDeps): Jobs {
       onError: (task, err) => log.error({ err, host: task.host }, 'probe failed'),
     }),
     createIntervalJob(detect, DETECTION_INTERVAL_MS),
+    // Confirmation mails have their own schedule: a slow mail server never holds up events or deliveries.
+    ...(mailer
+      ? [createIntervalJob(confirmationMailTask({ store, sender, now: Date.now, log }), CONFIRMATION_MAIL_INTERVAL_MS)]
+      : []),
     createDeliveryJob({
       store,
       sender,

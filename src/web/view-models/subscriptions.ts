@@ -3,7 +3,7 @@ import type { Catalog } from '../../catalog/load.ts';
 import type { Provider } from '../../catalog/schema.ts';
 import { CHANNELS, CHANNEL_LABELS, LEVEL_LABELS, LEVELS, type EventType } from '../../domain.ts';
 import type { DeliveryRow } from '../../store/deliveries.ts';
-import type { SubscriptionRow } from '../../store/subscriptions.ts';
+import type { ConfirmationState, SubscriptionRow } from '../../store/subscriptions.ts';
 import { formatUtc } from '../../time.ts';
 import { timeView } from './common.ts';
 
@@ -59,12 +59,17 @@ function outcome(d: DeliveryRow, now: number): string {
 }
 
 /** A subscription as JSON for its owner (the API's GET). */
-export function subscriptionJson(s: SubscriptionRow, deliveries: readonly DeliveryRow[]) {
+export function subscriptionJson(
+  s: SubscriptionRow,
+  deliveries: readonly DeliveryRow[],
+  confirmation: ConfirmationState | null,
+) {
   return {
     id: s.id,
     channel: s.channel,
     target: s.target,
     status: s.state,
+    confirmation,
     providers: s.providers,
     components: s.components,
     errors: s.errors,
