@@ -9,6 +9,7 @@ import { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Catalog } from './catalog/load.ts';
 import type { Config } from './config.ts';
+import type { Sender } from './notify/send.ts';
 import { createReadiness, databaseFile, writeCheckFor, type ReadinessCheck } from './ops/readiness.ts';
 import type { RenderRecorder, ReportRecorder, RequestRecorder } from './ops/recorder.ts';
 import { recordRequests } from './ops/request-metrics.ts';
@@ -58,6 +59,8 @@ export type AppDeps = {
   readiness?: ReadinessCheck;
   /** Where requests, renders and reports are counted, when metrics are on. */
   metrics?: RequestRecorder & RenderRecorder & ReportRecorder;
+  /** What sends a subscriber's test event, built on first use (default: none, test events answer 503). */
+  testSender?: () => Promise<Sender>;
 };
 
 /** Requires a package the way Fastify itself does, so its own schema compilers are found. */
@@ -161,6 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         now: Date.now,
       }),
     ...(deps.metrics ? { recorder: deps.metrics } : {}),
+    testSender: deps.testSender ?? null,
   };
 
   registerProblemHandlers(app, pages);

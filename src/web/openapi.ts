@@ -447,6 +447,8 @@ const subscription = closed({
     items: closed({
       eventId: text,
       type: { enum: [...EVENT_TYPES] },
+      previousLevel: { enum: [...LEVELS], description: "The API's level before the event." },
+      level: { enum: [...LEVELS], description: "The API's level after the event." },
       state: { enum: ['pending', 'delivered', 'dropped'] },
       attempts: count,
       createdAt: time,
@@ -773,6 +775,33 @@ export function openApiDocument(siteUrl: string, siteName: string) {
               'Problem',
               'Too many subscriptions from this network, for this address, or on the site; Retry-After says when.',
             ),
+          },
+        },
+      },
+      '/api/v1/subscriptions/{manageToken}/test': {
+        post: {
+          operationId: 'sendTestEvent',
+          summary: 'Send one signed test event (marked "test": true) to an active subscription now',
+          description:
+            "Sent through the same code as real events; the receiver's answer is returned, nothing is stored. " +
+            'A few an hour per subscription.',
+          parameters: [tokenParameter],
+          responses: {
+            200: {
+              description: 'What the receiver answered.',
+              content: {
+                'application/json': {
+                  schema: closed({
+                    delivered: { type: 'boolean' },
+                    status: { type: ['integer', 'null'] },
+                    message: text,
+                  }),
+                },
+              },
+            },
+            404: noSubscription,
+            409: json('Problem', 'The subscription is not active (waiting for confirmation, or paused).'),
+            429: json('Problem', 'Too many test events for this subscription; Retry-After says when.'),
           },
         },
       },

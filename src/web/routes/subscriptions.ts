@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Provider } from '../../catalog/schema.ts';
+import { sendTestEvent, testEvent } from '../../notify/test-event.ts';
 import { newToken, hashAddress, hashToken } from '../../notify/tokens.ts';
 import { upstreamPolicy } from '../../sources/addresses.ts';
 import type { CreationLimits, CreationRefusal } from '../../store/subscriptions.ts';
@@ -24,6 +25,8 @@ import { crossSiteProblem } from './reports.ts';
 export const CONFIRMATION_TTL_MS = 2 * DAY_MS;
 /** Confirmation mails one address may be sent in a day. */
 export const CONFIRMATIONS_PER_DAY = 3;
+/** Test events one subscription may be sent in an hour. */
+export const TEST_EVENTS_PER_HOUR = 5;
 /** Deliveries a subscription's page and JSON show. */
 const RECENT_DELIVERIES = 20;
 
@@ -47,7 +50,7 @@ const PENDING_NOTE =
   'We are sending a confirmation mail: nothing else is sent to the address until its link is followed and confirmed.';
 
 export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps): void {
-  const { catalog, config, store, pages, now, clientKeys } = deps;
+  const { catalog, config, store, pages, now, clientKeys, testSender } = deps;
   const siteOrigin = new URL(config.siteUrl).origin;
   const policy = upstreamPolicy(config.allowPrivateUpstreams);
   const emailOffered = config.smtpUrl !== null;
@@ -142,7 +145,14 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
   async function managePage(
     reply: FastifyReply,
     token: string,
-    extra: { status?: number; secret?: string | null; notice?: string | null; showLink?: boolean } = {},
+    extra: {
+      status?: number;
+      secret?: string | null;
+      notice?: string | null;
+      /** A notice that something did not work. */
+      warn?: boolean;
+      showLink?: boolean;
+    } = {},
   ) {
     const subscription = await byToken(token);
     const deliveries = await store.deliveries.recent(subscription.id, RECENT_DELIVERIES);
@@ -151,7 +161,8 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
       manageUrl: extra.showLink ? `${config.siteUrl}/subscriptions/${token}` : null,
       token,
       secret: extra.secret ?? null,
-      notice: extra.notice ?? null,
+      notice: extra.notice ? { text: extra.notice, tone: extra.warn ? 'warn' : 'ok' } : null,
+      testEvents: testSender !== null,
     });
     const html = await pages.html(
       'subscription',
@@ -237,6 +248,43 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
       });
     },
   );
+
+  // A test event, at most a few an hour per subscription: the form on its page and the API.
+  const testLimit = app.rateLimit({
+    max: TEST_EVENTS_PER_HOUR,
+    timeWindow: HOUR_MS,
+    keyGenerator: (request) => `test-event:${hashToken((request.params as { token: string }).token)}`,
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(new Error(`Too many test events for this subscription: try again in ${context.after}.`), {
+        statusCode: context.statusCode,
+      }),
+  });
+  async function sendTest(token: string): Promise<{ ok: boolean; status: number | null; text: string }> {
+    const subscription = await byToken(token);
+    if (!testSender) throw new BadRequest('This server cannot send test events.', 503);
+    if (subscription.state !== 'active')
+      throw new BadRequest('Only an active subscription gets test events: confirm or resume it first.', 409);
+    const outcome = await sendTestEvent(
+      await testSender(),
+      subscription,
+      testEvent(subscription, catalog, config.siteUrl, now()),
+    );
+    const answer = outcome.status === null ? '' : ` (HTTP ${outcome.status})`;
+    return outcome.ok
+      ? { ok: true, status: outcome.status, text: `Test event delivered${answer}.` }
+      : { ok: false, status: outcome.status, text: `Test event not delivered: ${outcome.error}.` };
+  }
+  const testOptions = { onRequest: [sameSite, testLimit] };
+
+  app.post<{ Params: { token: string } }>('/subscriptions/:token/test', testOptions, async (request, reply) => {
+    const sent = await sendTest(request.params.token);
+    return managePage(reply, request.params.token, { notice: sent.text, warn: !sent.ok });
+  });
+
+  app.post<{ Params: { token: string } }>('/api/v1/subscriptions/:token/test', testOptions, async (request, reply) => {
+    const sent = await sendTest(request.params.token);
+    return noStore(reply).send({ delivered: sent.ok, status: sent.status, message: sent.text });
+  });
 
   // Following the link only shows a button: mail scanners fetch links (GET, HEAD), only a person posts the form.
   const confirmationHash = (token: string) => (token.length <= 100 ? hashToken(token) : null);
