@@ -1,6 +1,7 @@
 // Subscriptions: the no-JavaScript form (GET /subscribe, GET /:provider/subscribe, POST /subscribe), the JSON API
-// (POST /api/v1/subscriptions, GET and DELETE /api/v1/subscriptions/:manageToken), a subscription's page, and the
-// e-mail confirmation and one-click unsubscribe links. Creation is rate limited per client like reports.
+// (POST /api/v1/subscriptions, GET and DELETE /api/v1/subscriptions/:manageToken, POST …/test), a subscription's
+// page with its test event, e-mail confirmation (a page whose button POSTs) and one-click unsubscribe. Creation is
+// rate limited per client (IPv4 address or IPv6 /48) under site-wide caps.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Provider } from '../../catalog/schema.ts';
