@@ -63,6 +63,8 @@ describe('confirmation mails', () => {
       await rig.mail();
     }
     expect(await confirmationOf(refused[0]!.manageToken)).toBe('refused');
+    const page = await h.app.inject({ url: `/subscriptions/${refused[0]!.manageToken}` });
+    expect(page.body).toContain('the mail server refused the confirmation mail');
     const given = await rows<{ attempts: number; token: string | null }>(
       h.store,
       'SELECT attempts, token FROM email_confirmations WHERE refused_at IS NOT NULL',

@@ -164,6 +164,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
       secret: extra.secret ?? null,
       notice: extra.notice ? { text: extra.notice, tone: extra.warn ? 'warn' : 'ok' } : null,
       testEvents: testSender !== null,
+      confirmation: await store.subscriptions.confirmationOf(subscription.id, now()),
     });
     const html = await pages.html(
       'subscription',

@@ -57,6 +57,15 @@ function outcome(d: DeliveryRow, now: number): string {
   return `Failed ${d.attempts} time${d.attempts === 1 ? '' : 's'} (${d.lastError ?? 'error'})${next}`;
 }
 
+/** What an e-mail subscription waits for, by where its confirmation mail is. */
+const WAITING: Record<ConfirmationState, string> = {
+  pending: 'Waiting for confirmation: the confirmation mail is being sent',
+  sent: 'Waiting for confirmation: the mail server accepted the confirmation mail',
+  refused: 'Not confirmed: the mail server refused the confirmation mail; check the address and subscribe again',
+  expired: 'Not confirmed: the confirmation link expired; subscribe again',
+  confirmed: 'Confirmed',
+};
+
 /** A subscription as JSON for its owner (the API's GET). */
 export function subscriptionJson(
   s: SubscriptionRow,
@@ -104,13 +113,14 @@ export function subscriptionView(
     notice: { text: string; tone: 'ok' | 'warn' } | null;
     /** Whether this node can send a test event. */
     testEvents: boolean;
+    confirmation: ConfirmationState | null;
   },
 ) {
   const names = (slugs: readonly string[] | null, of: (slug: string) => string | undefined, all: string) =>
     slugs ? slugs.map((slug) => of(slug) ?? slug).join(', ') : all;
   const state =
     s.state === 'pending_confirmation'
-      ? 'Waiting for the address to confirm (see the confirmation mail)'
+      ? WAITING[options.confirmation ?? 'pending']
       : s.state === 'paused'
         ? 'Paused'
         : 'Active';
