@@ -213,6 +213,15 @@ export function createSubscriptionsStore(db: Db, engine: Engine) {
         return { activated: changes(result) };
       });
     },
+    /** Deletes e-mail subscriptions whose confirmation expired unfollowed (they can never be confirmed); how many. */
+    async removeUnconfirmed(now: number): Promise<number> {
+      return changes(
+        await sql`DELETE FROM subscriptions WHERE status = 'pending_confirmation' AND NOT EXISTS (
+          SELECT 1 FROM email_confirmations c WHERE c.subscription_id = subscriptions.id AND c.expires_at > ${now})`.execute(
+          db,
+        ),
+      );
+    },
     /** A delivery succeeded: the subscription is no longer failing. */
     async succeeded(id: string): Promise<void> {
       await sql`UPDATE subscriptions SET failing_since = NULL WHERE id = ${id} AND failing_since IS NOT NULL`.execute(

@@ -120,6 +120,10 @@ describe.each(ENGINES)('notification store on %s', (engine) => {
     expect(await store.subscriptions.confirm(hashToken(token), T0 + DAY_MS + 1)).toEqual({ activated: 0 });
     expect((await store.subscriptions.activeAt(T0 + DAY_MS + 1)).map((s) => s.id)).toEqual(['m1']);
     expect(await store.subscriptions.confirmationUsable(hashToken(token), T0 + 3 * DAY_MS)).toBe(false);
+    // Once its link expired, the later one can never be confirmed: it is removed; the confirmed one stays.
+    expect(await store.subscriptions.removeUnconfirmed(T0 + 2 * DAY_MS - 1)).toBe(0);
+    expect(await store.subscriptions.removeUnconfirmed(T0 + 3 * DAY_MS + 1)).toBe(1);
+    expect(await store.subscriptions.counts()).toEqual({ active: 1 });
   });
 
   it('retries a refused confirmation at its next time and then marks it refused', async () => {
