@@ -78,8 +78,8 @@ export type NewConfirmation = { token: string; tokenHash: string; expiresAt: num
 /** Where a subscription's confirmation mail is: queued, accepted by the mail server, refused, expired or followed. */
 export type ConfirmationState = 'pending' | 'sent' | 'refused' | 'expired' | 'confirmed';
 
-/** Serialises creations for one address across nodes; any constant unique to this program. */
-const ADDRESS_LOCK_KEY = 7_201_302;
+/** Serialises creations across nodes, so every cap holds exactly; any constant unique to this program. */
+const CREATION_LOCK_KEY = 7_201_302;
 
 export function createSubscriptionsStore(db: Db, engine: Engine) {
   const one = async (where: ReturnType<typeof sql>) =>
@@ -89,8 +89,8 @@ export function createSubscriptionsStore(db: Db, engine: Engine) {
 
   return {
     /**
-     * Saves a subscription (with its confirmation, for an e-mail address) unless a limit is reached. One address's
-     * creations are serialised (SQLite's one writer, an advisory lock on PostgreSQL), so its cap holds however many
+     * Saves a subscription (with its confirmation, for an e-mail address) unless a limit is reached. Creations under
+     * limits are serialised (SQLite's one writer, an advisory lock on PostgreSQL), so every cap holds however many
      * requests arrive at once.
      */
     async create(
@@ -100,9 +100,8 @@ export function createSubscriptionsStore(db: Db, engine: Engine) {
     ): Promise<CreationRefusal | null> {
       return atomically(db, async (trx) => {
         const now = s.createdAt;
-        if (engine === 'postgres' && s.addressHash)
-          await sql`SELECT pg_advisory_xact_lock(${ADDRESS_LOCK_KEY}, hashtext(${s.addressHash}))`.execute(trx);
         if (limits) {
+          if (engine === 'postgres') await sql`SELECT pg_advisory_xact_lock(${CREATION_LOCK_KEY})`.execute(trx);
           const all = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM subscriptions`.execute(trx);
           if (Number(all.rows[0]?.n ?? 0) >= limits.maxSubscriptions)
             return { limit: 'subscriptions', retryAt: now + HOUR_MS };

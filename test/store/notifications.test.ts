@@ -156,9 +156,13 @@ describe.each(ENGINES)('notification store on %s', (engine) => {
       limit: 'pending_confirmations',
       retryAt: T0 + 2 * DAY_MS,
     });
-    const full = { ...limits, maxSubscriptions: 3 };
-    expect(await store.subscriptions.create(subscription('w', 'http://w.example'), null, full)).toMatchObject({
-      limit: 'subscriptions',
-    });
+    const full = { ...limits, maxSubscriptions: 10 };
+    const hooks = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.subscriptions.create(subscription(`w${i}`, 'http://w.example'), null, full),
+      ),
+    );
+    expect(hooks.filter((r) => r === null)).toHaveLength(7);
+    expect(hooks.find((r) => r !== null)).toMatchObject({ limit: 'subscriptions' });
   });
 });
