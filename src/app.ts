@@ -9,6 +9,7 @@ import { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Catalog } from './catalog/load.ts';
 import type { Config } from './config.ts';
+import type { Sender } from './notify/send.ts';
 import { createReadiness, databaseFile, writeCheckFor, type ReadinessCheck } from './ops/readiness.ts';
 import type { RenderRecorder, ReportRecorder, RequestRecorder } from './ops/recorder.ts';
 import { recordRequests } from './ops/request-metrics.ts';
@@ -58,6 +59,8 @@ export type AppDeps = {
   readiness?: ReadinessCheck;
   /** Where requests, renders and reports are counted, when metrics are on. */
   metrics?: RequestRecorder & RenderRecorder & ReportRecorder;
+  /** What sends a subscriber's test event, built on first use (default: none, test events answer 503). */
+  testSender?: () => Promise<Sender>;
 };
 
 /** Requires a package the way Fastify itself does, so its own schema compilers are found. */
@@ -75,12 +78,18 @@ const lazySchemaCompilers = {
 /** How often Node checks connections against the request and headers timeouts (its default is 30 s). */
 const TIMEOUT_CHECK_INTERVAL_MS = 1000;
 
-/** Logs requests without the client's address: no raw IP is ever written anywhere. */
+/** A subscription's manage, confirmation or unsubscribe token in a path: whoever reads it holds the subscription. */
+const TOKEN_IN_PATH = /(\/subscriptions\/(?:confirm\/|unsubscribe\/)?)[^/]+/;
+
+/** A request's path as logs show it: no query, no token. */
+export const loggedPath = (url: string): string => (url.split('?')[0] ?? '').replace(TOKEN_IN_PATH, '$1[token]');
+
+/** Logs requests without the client's address (no raw IP is ever written anywhere) and without tokens. */
 export function loggerOptions(level: Config['logLevel']): FastifyServerOptions['logger'] {
   return {
     level,
     serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }),
+      req: (req: { method: string; url: string }) => ({ method: req.method, url: loggedPath(req.url) }),
     },
   };
 }
@@ -155,6 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         now: Date.now,
       }),
     ...(deps.metrics ? { recorder: deps.metrics } : {}),
+    testSender: deps.testSender ?? null,
   };
 
   registerProblemHandlers(app, pages);

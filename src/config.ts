@@ -125,6 +125,16 @@ const EnvSchema = z
       .int({ error: 'a whole number of subscriptions' })
       .min(1, { error: 'a whole number of subscriptions, at least 1' })
       .default(10),
+    MAX_SUBSCRIPTIONS: z.coerce
+      .number({ error: 'a whole number of subscriptions' })
+      .int({ error: 'a whole number of subscriptions' })
+      .min(1, { error: 'a whole number of subscriptions, at least 1' })
+      .default(20_000),
+    MAX_PENDING_CONFIRMATIONS: z.coerce
+      .number({ error: 'a whole number of confirmations' })
+      .int({ error: 'a whole number of confirmations' })
+      .min(1, { error: 'a whole number of confirmations, at least 1' })
+      .default(500),
     METRICS_PORT: z.coerce
       .number({ error: 'a port number' })
       .int({ error: 'a port number' })
@@ -183,8 +193,12 @@ export type Config = Readonly<{
   smtpUrl: string | null;
   /** The From of notification mails (default: the site's name at no-reply@ its host). */
   mailFrom: string;
-  /** Subscriptions one client (salted network hash) may create in an hour. */
+  /** Subscriptions one client (an IPv4 address or an IPv6 /48, as a salted hash) may create in an hour. */
   subscriptionRateLimitPerHour: number;
+  /** Subscriptions the site holds at most; creation beyond answers 429. */
+  maxSubscriptions: number;
+  /** E-mail confirmations waiting to be followed at most; an e-mail subscription beyond answers 429. */
+  maxPendingConfirmations: number;
   /** Port of the Prometheus metrics listener; null: no metrics. */
   metricsPort: number | null;
   /** Address the metrics listener binds (loopback unless told otherwise). */
@@ -243,6 +257,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.MAIL_FROM ?? `"${e.SITE_NAME.replace(/["\\\r\n]/g, '')}" <no-reply@${new URL(e.SITE_URL).hostname}>`,
     subscriptionRateLimitPerHour: e.SUBSCRIPTION_RATE_LIMIT_PER_HOUR,
+    maxSubscriptions: e.MAX_SUBSCRIPTIONS,
+    maxPendingConfirmations: e.MAX_PENDING_CONFIRMATIONS,
     metricsPort: e.METRICS_PORT ?? null,
     metricsHost: e.METRICS_HOST,
   });

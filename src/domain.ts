@@ -327,6 +327,8 @@ export type StatusEvent = {
   components: string[];
   /** The page to open. */
   url: string;
+  /** Present only on a test event a subscriber asked for: nothing happened. */
+  test?: true;
 };
 
 /** The middle value (the mean of the middle two for an even count), exact; null for no values. */

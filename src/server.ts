@@ -7,7 +7,7 @@ import { CatalogError, loadCatalog } from './catalog/load.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { systemClock } from './jobs/clock.ts';
 import { createLeadership, leaderCheckMs, type Leadership } from './jobs/leader.ts';
-import type { Jobs } from './jobs/wiring.ts';
+import type { Jobs, testEventSender } from './jobs/wiring.ts';
 import { createJobWatch } from './ops/job-watch.ts';
 import { createMetricsServer } from './ops/metrics-server.ts';
 import type { Metrics } from './ops/metrics.ts';
@@ -78,11 +78,14 @@ async function main(): Promise<void> {
     jobs: jobWatch,
     now: systemClock.now,
   });
+  // Test events load the sending modules (undici, the mailer) only when a subscriber first asks for one.
+  let testEvents: ReturnType<typeof testEventSender> | null = null;
   const app = await buildApp({
     config,
     catalog,
     store,
     logger: loggerOptions(config.logLevel),
+    testSender: async () => (testEvents ??= (await import('./jobs/wiring.ts')).testEventSender(config)).sender,
     // Until the jobs' modules are loaded and the lock is tried, a node with JOBS on runs nothing: a standby.
     jobRole: () =>
       leadership === null ? (config.jobs ? 'standby' : 'off') : leadership.isLeader() ? 'leader' : 'standby',
@@ -114,6 +117,7 @@ async function main(): Promise<void> {
     ],
     resources: [
       { close: () => Promise.all((jobs?.resources ?? []).map(async (resource) => resource.close())) },
+      { close: () => testEvents?.close() },
       closeMetrics,
     ],
     store,

@@ -28,7 +28,7 @@ function modules(db: Db, versions: DataVersions, engine: Engine) {
     rateLimits: createRateLimitsStore(db),
     rollups: createRollupsStore(db),
     events: createEventsStore(db, engine),
-    subscriptions: createSubscriptionsStore(db),
+    subscriptions: createSubscriptionsStore(db, engine),
     deliveries: createDeliveriesStore(db, engine),
   };
 }

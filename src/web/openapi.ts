@@ -422,8 +422,8 @@ const subscriptionCreated = closed(
     manageUrl: text,
     secret: { type: 'string', description: 'Webhooks only, shown once: the key of X-Status-Signature.' },
     confirmation: {
-      enum: ['sent', 'already_sent', 'limit'],
-      description: 'E-mail only: whether a confirmation mail goes out now.',
+      enum: ['pending'],
+      description: 'E-mail only: the confirmation mail is queued; GET the subscription to see when it was sent.',
     },
   },
   ['secret', 'confirmation'],
@@ -434,6 +434,12 @@ const subscription = closed({
   channel: { enum: [...CHANNELS] },
   target: text,
   status: { enum: ['active', 'pending_confirmation', 'paused'] },
+  confirmation: {
+    enum: ['pending', 'sent', 'refused', 'expired', 'confirmed', null],
+    description:
+      'E-mail only (else null): the confirmation mail is queued (pending), accepted by the mail server (sent), ' +
+      'refused by it after retries, expired unfollowed, or followed (confirmed).',
+  },
   providers: names('Provider slugs'),
   components: names('Component names'),
   errors: names('Error type slugs'),
@@ -447,6 +453,8 @@ const subscription = closed({
     items: closed({
       eventId: text,
       type: { enum: [...EVENT_TYPES] },
+      previousLevel: { enum: [...LEVELS], description: "The API's level before the event." },
+      level: { enum: [...LEVELS], description: "The API's level after the event." },
       state: { enum: ['pending', 'delivered', 'dropped'] },
       attempts: count,
       createdAt: time,
@@ -753,9 +761,10 @@ export function openApiDocument(siteUrl: string, siteName: string) {
           operationId: 'subscribe',
           summary: 'Subscribe a webhook, Slack, Discord or e-mail address to status events',
           description:
-            'Rate-limited per client network. Webhooks are signed: X-Status-Signature is sha256=<hex HMAC-SHA256 of ' +
+            'Rate-limited per client (an IPv4 address or an IPv6 /48), with site-wide caps on subscriptions and ' +
+            'on confirmations waiting. Webhooks are signed: X-Status-Signature is sha256=<hex HMAC-SHA256 of ' +
             'X-Status-Timestamp + "." + the raw body, keyed with the secret>. An e-mail address receives only a ' +
-            'confirmation mail until its link is followed.',
+            "confirmation mail until the button on its link's page is pressed; it confirms that one subscription.",
           requestBody: {
             required: true,
             content: {
@@ -768,7 +777,37 @@ export function openApiDocument(siteUrl: string, siteName: string) {
           responses: {
             201: json('SubscriptionCreated', 'Created.'),
             400: json('Problem', 'A field is missing, unknown or invalid (the message names it).'),
-            429: json('Problem', 'Too many subscriptions from this network; retry later.'),
+            429: json(
+              'Problem',
+              'Too many subscriptions from this network, for this address, or on the site; Retry-After says when.',
+            ),
+          },
+        },
+      },
+      '/api/v1/subscriptions/{manageToken}/test': {
+        post: {
+          operationId: 'sendTestEvent',
+          summary: 'Send one signed test event (marked "test": true) to an active subscription now',
+          description:
+            "Sent through the same code as real events; the receiver's answer is returned, nothing is stored. " +
+            'A few an hour per subscription.',
+          parameters: [tokenParameter],
+          responses: {
+            200: {
+              description: 'What the receiver answered.',
+              content: {
+                'application/json': {
+                  schema: closed({
+                    delivered: { type: 'boolean' },
+                    status: { type: ['integer', 'null'] },
+                    message: text,
+                  }),
+                },
+              },
+            },
+            404: noSubscription,
+            409: json('Problem', 'The subscription is not active (waiting for confirmation, or paused).'),
+            429: json('Problem', 'Too many test events for this subscription; Retry-After says when.'),
           },
         },
       },
