@@ -134,7 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const assets = registerAssets(app, `${VIEWS_DIR}/assets`);
   const cache = deps.cache ?? createRenderCache(deps.metrics ? { recorder: deps.metrics } : {});
-  const pages = createPageRenderer(app, { config, assets, cache, now });
+  const pages = createPageRenderer(app, { config, catalog, assets, cache, now });
   const reader = createProviderReader({ store, catalog, config });
   const web = {
     config,

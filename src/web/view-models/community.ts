@@ -16,14 +16,15 @@ import {
   summariseCommunity,
 } from '../../status/community.ts';
 import { MODEL_MIN_ALLOCATIONS, type ModelTrend } from '../../status/models.ts';
-import { MINUTE_MS } from '../../time.ts';
-import { HONEYPOT_FIELD } from '../report-input.ts';
+import { MINUTE_MS, SECOND_MS } from '../../time.ts';
+import { REPORT_MIN_FILL_MS } from '../form-token.ts';
+import { HONEYPOT_FIELD, type ReportedQuery, type ReportOutcome } from '../report-input.ts';
 import type { ProviderData } from '../provider-data.ts';
 import { chartView, type ChartView } from './community-chart.ts';
 import { timeView, type TimeView } from './common.ts';
 
-/** What the page route knows about the form: the page's signed render time and the category just reported, if any. */
-export type ReportFormInput = { token: string; reported?: ReportCategory };
+/** What the page route knows about the form: the page's signed render time and the report just sent, if any. */
+export type ReportFormInput = { token: string } & ReportedQuery;
 
 type Option = { value: string; label: string };
 
@@ -49,8 +50,8 @@ export type CommunityBlockView = {
   lastReport: TimeView | null;
   chart: ChartView;
   form: ReportFormView;
-  /** The confirmation shown after the form's redirect; the same whether or not the report was counted. */
-  notice: string | null;
+  /** The answer shown after the form's redirect: whether the report was counted, and why not. */
+  notice: { text: string; tone: 'ok' | 'warn' } | null;
   models: ModelsView;
 };
 
@@ -103,9 +104,23 @@ export function reportFormView(
   };
 }
 
-export const reportNotice = (category: ReportCategory): string =>
-  `Thank you: your report (${REPORT_CATEGORY_LABELS[category]}) was received. Reports from one network count ` +
-  `once per category every ${COMMUNITY_DEDUPE_MS / MINUTE_MS} minutes.`;
+const WHY_NOT_COUNTED: Record<Exclude<ReportOutcome, 'counted'>, string> = {
+  duplicate:
+    `your network already sent one in the last ${COMMUNITY_DEDUPE_MS / MINUTE_MS} minutes, and a network counts ` +
+    'once per category in that time',
+  too_fast:
+    `it came within ${REPORT_MIN_FILL_MS / SECOND_MS} seconds of loading the page, sooner than a person fills ` +
+    'in the form; send it again if the problem persists',
+  honeypot: 'a field that only automated tools fill in was filled in',
+};
+
+/** The answer to a report: counted (the count below includes it) or not, and why not. */
+export function reportNotice(category: ReportCategory, outcome?: ReportOutcome): { text: string; tone: 'ok' | 'warn' } {
+  const what = `your report (${REPORT_CATEGORY_LABELS[category]})`;
+  if (outcome === 'counted') return { text: `Thank you: ${what} was counted.`, tone: 'ok' };
+  if (outcome === undefined) return { text: `Thank you: ${what} was received.`, tone: 'ok' };
+  return { text: `Not counted: ${what} arrived, but ${WHY_NOT_COUNTED[outcome]}.`, tone: 'warn' };
+}
 
 export function communityView(
   data: ProviderData,
@@ -127,7 +142,7 @@ export function communityView(
     lastReport: timeView(all.lastReportAt, data.now),
     chart: chartView(communitySeries(data.buckets, data.now), data.now),
     form: reportFormView(data.provider.slug, form.token, errorType),
-    notice: form.reported ? reportNotice(form.reported) : null,
+    notice: form.reported ? reportNotice(form.reported, form.outcome) : null,
     models: modelsView(data.models),
   };
 }
