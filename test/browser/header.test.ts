@@ -72,11 +72,7 @@ describe('times', () => {
     const { page, close } = await open('/openai', { timezoneId: 'Asia/Tokyo', locale: 'en-GB' });
     try {
       await page.waitForSelector('time.local');
-      const shown = await page.$eval('#main', (main) =>
-        [...main.querySelectorAll('time')].map((t) => ({ text: t.textContent, title: t.title })),
-      );
-      expect(shown.length).toBeGreaterThan(0);
-      expect(await page.$eval(titledTime, (t) => t.title)).toMatch(/^22 Nov 2026, 20:59 (GMT\+9|JST)$/);
+      expect(await page.$eval(titledTime, (t) => t.getAttribute('title'))).toMatch(/^22 Nov 2026, 20:59 (GMT\+9|JST)$/);
     } finally {
       await close();
     }
@@ -85,7 +81,7 @@ describe('times', () => {
   it('stay UTC without JavaScript', async () => {
     const { page, close } = await open('/openai', { timezoneId: 'Asia/Tokyo', javaScriptEnabled: false });
     try {
-      expect(await page.$eval(titledTime, (t) => t.title)).toBe('22 Nov 2026, 11:59 UTC');
+      expect(await page.$eval(titledTime, (t) => t.getAttribute('title'))).toBe('22 Nov 2026, 11:59 UTC');
       expect(await page.locator('time.local').count()).toBe(0);
     } finally {
       await close();
