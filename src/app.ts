@@ -21,6 +21,7 @@ import { helmetOptions, registerSecurityHeaders, securityHeaders } from './web/s
 import { createClientKeys } from './web/client-key.ts';
 import { databaseRateLimits } from './web/rate-limit-store.ts';
 import { createFormTokens } from './web/form-token.ts';
+import { refuseNulCharacters } from './web/nul-characters.ts';
 import { createPageRenderer } from './web/pages.ts';
 import { answerProblem, registerProblemHandlers } from './web/problems.ts';
 import { createHistoryReader } from './web/history-data.ts';
@@ -112,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerSecurityHeaders(app, security);
+  refuseNulCharacters(app);
   closeConnectionsWhenClosing(app);
   if (deps.metrics) recordRequests(app, deps.metrics);
   // After the security headers, so a shed request's 503 still carries them.

@@ -48,7 +48,7 @@ describe('durations a timer cannot hold', () => {
     expect(problemsOf({ KEEP_ALIVE_TIMEOUT_SECONDS: '2147482' })).toEqual([]);
   });
 
-  it.each([
+  it.each<Record<string, string>>([
     { REQUEST_TIMEOUT_SECONDS: '400', HEADERS_TIMEOUT_SECONDS: '301' },
     { REQUEST_TIMEOUT_SECONDS: '2147483', HEADERS_TIMEOUT_SECONDS: '2147483', KEEP_ALIVE_TIMEOUT_SECONDS: '2147482' },
   ])('every accepted timeout boots, serves and warns of nothing: %o', async (env) => {

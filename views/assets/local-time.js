@@ -1,4 +1,5 @@
 // Shows each <time datetime> in the visitor's own zone; without this script the pages read UTC, which stays right.
+/* global document */
 (function () {
   var full = { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
   var short = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
