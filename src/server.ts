@@ -11,7 +11,7 @@ import type { Jobs } from './jobs/wiring.ts';
 import { createJobWatch } from './ops/job-watch.ts';
 import { createMetricsServer } from './ops/metrics-server.ts';
 import type { Metrics } from './ops/metrics.ts';
-import { createReadiness, databaseFile, writeCheckFor } from './ops/readiness.ts';
+import { createReadiness, databaseFile, onceKnown, secretProblem, writeCheckFor } from './ops/readiness.ts';
 import { DatabaseFileError } from './store/db.ts';
 import { openStore } from './store/index.ts';
 import { installShutdown } from './shutdown.ts';
@@ -72,10 +72,13 @@ async function main(): Promise<void> {
           databasePath: store.sqlite ? config.databasePath : null,
           jobs: jobWatch,
         });
+  // Nodes share one database only on PostgreSQL; there a node whose SECRET differs is refused with one line.
+  const nodeProblem = onceKnown(() => secretProblem(store, store.engine === 'postgres' ? config.secret : null));
   const readiness = createReadiness({
     databasePath: store.sqlite ? databaseFile(config.databasePath) : null,
     writeCheck: writeCheckFor(store),
     jobs: jobWatch,
+    nodeProblem,
     now: systemClock.now,
   });
   const app = await buildApp({
@@ -89,7 +92,7 @@ async function main(): Promise<void> {
     readiness,
     ...(metrics ? { metrics } : {}),
   });
-  const metricsServer = metrics ? await listenForScrapes(createMetricsServer(metrics), config) : null;
+  const metricsServer = metrics ? await listenForScrapes(createMetricsServer(metrics, readiness), config) : null;
   const closeMetrics = {
     close: () =>
       new Promise<void>((resolve) => {
@@ -119,6 +122,11 @@ async function main(): Promise<void> {
     store,
   });
   if (metricsServer) app.log.info(`Metrics listening at ${urlOf(metricsServer)}/metrics`);
+  // Said once at boot; readiness keeps refusing traffic until the SECRET matches.
+  nodeProblem().then(
+    (problem) => problem && app.log.error(`Not ready: ${problem}`),
+    () => undefined,
+  );
 
   await app.listen({ port: config.port, host: config.host });
   if (!config.jobs) return;
