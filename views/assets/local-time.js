@@ -11,7 +11,8 @@
   for (var i = 0; i < times.length; i++) {
     var el = times[i];
     var date = new Date(el.getAttribute('datetime'));
-    if (isNaN(date.getTime())) continue;
+    // Where local time is UTC the page already says it, and the text stays as it is.
+    if (isNaN(date.getTime()) || date.getTimezoneOffset() === 0) continue;
     var text = el.textContent.trim();
     // Only texts that are a UTC clock time are rewritten; relative ages ("5 min ago") keep their words.
     if (/^\d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC$/.test(text)) {
