@@ -11,6 +11,7 @@ import {
 } from '../../domain.ts';
 import {
   COMMUNITY_BASELINE_DAYS,
+  COMMUNITY_CHART_MS,
   COMMUNITY_DEDUPE_MS,
   communitySeries,
   summariseCommunity,
@@ -122,6 +123,21 @@ export function reportNotice(category: ReportCategory, outcome?: ReportOutcome):
   return { text: `Not counted: ${what} arrived, but ${WHY_NOT_COUNTED[outcome]}.`, tone: 'warn' };
 }
 
+/**
+ * Since when this server has data on the provider within the chart's day: its first probe result or counted report
+ * there. Null (the whole day) when it has older reports, or no data at all (an unprobed provider's quiet day).
+ */
+function chartDataSince(data: ProviderData): number | null {
+  const start = data.now - COMMUNITY_CHART_MS;
+  // Reports from before the day (the usual band's history) show the server was there all day.
+  if (data.buckets.some((b) => b.bucketAt < start)) return null;
+  const times = [
+    ...data.probeSamples.map((s) => s.at),
+    ...data.buckets.filter((b) => b.count > 0).map((b) => b.bucketAt),
+  ].filter((at) => at >= start);
+  return times.length > 0 ? Math.min(...times) : null;
+}
+
 export function communityView(
   data: ProviderData,
   form: ReportFormInput,
@@ -140,7 +156,7 @@ export function communityView(
         ? { label: REPORT_CATEGORY_LABELS[errorType.category], sentence: only.sentence, recent: only.recent }
         : null,
     lastReport: timeView(all.lastReportAt, data.now),
-    chart: chartView(communitySeries(data.buckets, data.now), data.now),
+    chart: chartView(communitySeries(data.buckets, data.now), data.now, chartDataSince(data)),
     form: reportFormView(data.provider.slug, form.token, errorType),
     notice: form.reported ? reportNotice(form.reported, form.outcome) : null,
     models: modelsView(data.models),

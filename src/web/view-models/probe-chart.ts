@@ -5,6 +5,7 @@ import type { ProbeOutcome } from '../../domain.ts';
 import { STALE_AFTER_INTERVALS } from '../../status/freshness.ts';
 import { answeredAsExpected } from '../../status/probe.ts';
 import { formatDuration, formatUtcShort, HOUR_MS } from '../../time.ts';
+import { lastHoursWords } from './common.ts';
 
 // A narrow drawing, so that its labels stay readable (at least 11 CSS px) on a 375 px phone.
 const WIDTH = 360;
@@ -66,11 +67,6 @@ const failureWord = (s: ChartSample) =>
 
 type Span = { from: number; to: number };
 
-const hoursText = (windowMs: number) => {
-  const hours = Math.round(windowMs / HOUR_MS);
-  return hours === 1 ? 'hour' : `${hours} hours`;
-};
-
 /** Stretches of the window with no result for longer than the signal takes to turn stale. */
 function gapsOf(times: readonly number[], start: number, now: number, gapMs: number): Span[] {
   const edges = [start, ...times, now];
@@ -87,7 +83,7 @@ function summarise(
   windowMs: number,
   clock: (at: number) => string,
 ): string {
-  const hours = hoursText(windowMs);
+  const hours = lastHoursWords(windowMs);
   if (samples.length === 0) return `No probe results in the last ${hours}.`;
   const answered = samples.filter((s) => answeredAsExpected(s.outcome));
   const slow = answered.filter((s) => s.outcome === 'slow').length;
@@ -179,7 +175,7 @@ export function probeChartView(
   return {
     width: WIDTH,
     height: HEIGHT,
-    title: `Probe latency and failures over the last ${hoursText(windowMs)}`,
+    title: `Probe latency and failures over the last ${lastHoursWords(windowMs)}`,
     summary: summarise(inWindow, spans, baseline, windowMs, clock),
     empty: inWindow.length === 0,
     plot: { ...PLOT, bottom, right: PLOT.x + PLOT.width },
