@@ -1,5 +1,5 @@
 // The header on a phone in headless Chromium: every link on screen, none cut, with and without JavaScript; times in
-// the visitor's zone with our script, UTC without it.
+// the visitor's zone with our script, UTC without it; a diagnosis lands on the first phone screen.
 /// <reference lib="dom" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContextOptions } from 'playwright-core';
@@ -83,6 +83,27 @@ describe('times', () => {
     try {
       expect(await page.$eval(titledTime, (t) => t.getAttribute('title'))).toBe('22 Nov 2026, 11:59 UTC');
       expect(await page.locator('time.local').count()).toBe(0);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('a diagnosis on a phone', () => {
+  it.each([320, 375])('at %i px is on the first screen after submit, its button one whole box', async (width) => {
+    const { page, close } = await open('/diagnose', { viewport: { width, height: 812 }, javaScriptEnabled: false });
+    try {
+      await page.fill(
+        '#text',
+        "anthropic.AuthenticationError: Error code: 401 - {'type': 'error', 'error': {'type': " +
+          "'authentication_error', 'message': 'invalid x-api-key'}}",
+      );
+      await Promise.all([page.waitForURL(/\/diagnose#result$/), page.click('form.diagnose button[type=submit]')]);
+      const title = await page.$eval('#result-title', (el) => el.getBoundingClientRect().top);
+      expect(title).toBeGreaterThanOrEqual(0);
+      expect(title).toBeLessThan(812 / 2);
+      const boxes = await page.$eval('#result a.button', (a) => a.getClientRects().length);
+      expect(boxes).toBe(1);
     } finally {
       await close();
     }
