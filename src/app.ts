@@ -22,6 +22,7 @@ import { helmetOptions, registerSecurityHeaders, securityHeaders } from './web/s
 import { createClientKeys } from './web/client-key.ts';
 import { databaseRateLimits } from './web/rate-limit-store.ts';
 import { createFormTokens } from './web/form-token.ts';
+import { refuseNulCharacters } from './web/nul-characters.ts';
 import { createPageRenderer } from './web/pages.ts';
 import { answerProblem, registerProblemHandlers } from './web/problems.ts';
 import { createHistoryReader } from './web/history-data.ts';
@@ -110,6 +111,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     connectionTimeout: config.requestTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     http: {
+      // Node.js checks headersTimeout against the request timeout it is created with (300 s unless given).
+      requestTimeout: config.requestTimeoutMs,
       headersTimeout: config.headersTimeoutMs,
       connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, config.headersTimeoutMs),
     },
@@ -119,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerSecurityHeaders(app, security);
+  refuseNulCharacters(app);
   closeConnectionsWhenClosing(app);
   if (deps.metrics) recordRequests(app, deps.metrics);
   // After the security headers, so a shed request's 503 still carries them.
@@ -143,7 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const assets = registerAssets(app, `${VIEWS_DIR}/assets`);
   const cache = deps.cache ?? createRenderCache(deps.metrics ? { recorder: deps.metrics } : {});
-  const pages = createPageRenderer(app, { config, assets, cache, now });
+  const pages = createPageRenderer(app, { config, catalog, assets, cache, now });
   const reader = createProviderReader({ store, catalog, config });
   const web = {
     config,

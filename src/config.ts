@@ -12,12 +12,12 @@ const booleanText = z
 /** Every duration becomes a timer somewhere, and a timer holds at most MAX_TIMER_MS (2,147,483 s, ~24.8 days). */
 const MAX_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
 
-const seconds = (fallback: number, min: number) =>
+const seconds = (fallback: number, min: number, max = MAX_SECONDS, why = 'about 24 days') =>
   z.coerce
     .number({ error: 'a whole number of seconds' })
     .int({ error: 'a whole number of seconds' })
     .min(min, { error: `a whole number of seconds, at least ${min}` })
-    .max(MAX_SECONDS, { error: `a whole number of seconds, at most ${MAX_SECONDS} (about 24 days)` })
+    .max(max, { error: `a whole number of seconds, at most ${max} (${why})` })
     .default(fallback);
 
 const commaList = () =>
@@ -98,7 +98,8 @@ const EnvSchema = z
     DNS_SERVERS: dnsServerList,
     REQUEST_TIMEOUT_SECONDS: seconds(30, 1),
     HEADERS_TIMEOUT_SECONDS: seconds(10, 1),
-    KEEP_ALIVE_TIMEOUT_SECONDS: seconds(10, 1),
+    // Node.js times an idle connection out a second after the keep-alive timeout: that sum must fit a timer too.
+    KEEP_ALIVE_TIMEOUT_SECONDS: seconds(10, 1, MAX_SECONDS - 1, 'the connection timer adds a second'),
     MAX_EVENT_LOOP_DELAY_MS: z.coerce
       .number({ error: 'a whole number of milliseconds' })
       .int({ error: 'a whole number of milliseconds' })

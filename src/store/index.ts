@@ -7,6 +7,7 @@ import { createEventsStore } from './events.ts';
 import { createComponentsStore } from './components.ts';
 import { openEngine, type DatabaseHandle, type Db, type Engine } from './db.ts';
 import { createIncidentsStore } from './incidents.ts';
+import { createNodeChecksStore } from './node-checks.ts';
 import { createPostgresJobLock, soleJobLock, type JobLock } from './job-lock.ts';
 import { createProbesStore } from './probes.ts';
 import { createProvidersStore } from './providers.ts';
@@ -30,6 +31,7 @@ function modules(db: Db, versions: DataVersions, engine: Engine) {
     events: createEventsStore(db, engine),
     subscriptions: createSubscriptionsStore(db, engine),
     deliveries: createDeliveriesStore(db, engine),
+    nodeChecks: createNodeChecksStore(db),
   };
 }
 export type StoreModules = ReturnType<typeof modules>;

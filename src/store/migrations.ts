@@ -613,4 +613,18 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX email_confirmations_to_send ON email_confirmations (sent_at, next_at);
   `,
   },
+  /* 11: values every node must share, such as the SECRET's check value (a node with another SECRET is refused). */ {
+    sqlite: `
+  CREATE TABLE node_checks (
+    name   TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  `,
+    postgres: `
+  CREATE TABLE node_checks (
+    name   TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+  );
+  `,
+  },
 ];

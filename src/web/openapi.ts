@@ -16,6 +16,7 @@ import { ACCOUNTABILITY_WINDOW_MS } from '../status/accountability.ts';
 import { COMMUNITY_BASELINE_DAYS } from '../status/community.ts';
 import { CORRELATION_MIN_PROVIDERS, CORRELATION_WINDOW_MS } from '../status/correlation.ts';
 import { MODEL_MIN_ALLOCATIONS, MODEL_TOP } from '../status/models.ts';
+import { IGNORED_REASONS } from '../store/reports.ts';
 import { DAY_MS, MINUTE_MS } from '../time.ts';
 
 const uptimeShare = {
@@ -354,6 +355,11 @@ const reportInput = closed(
 
 const reportReceived = closed({
   received: { const: true },
+  counted: { type: 'boolean', description: 'Whether the report counts in the community numbers.' },
+  notCountedBecause: {
+    enum: [...IGNORED_REASONS, null],
+    description: 'Why it does not count: duplicate (already counted from this network in the window), or null.',
+  },
   provider: text,
   category: { enum: [...REPORT_CATEGORIES] },
   message: text,

@@ -3,13 +3,19 @@ import { LEVEL_LABELS, SIGNAL_LABELS, type ComponentScope, type Level, type Sign
 import type { AssessedComponent, ComponentSince } from '../../status/assess.ts';
 import { describeFailure } from '../../status/official.ts';
 import type { Reason, SignalState } from '../../status/types.ts';
-import { formatAgo, formatDuration, formatUtc, SECOND_MS, toIso } from '../../time.ts';
+import { formatAgo, formatDuration, formatUtc, HOUR_MS, SECOND_MS, toIso } from '../../time.ts';
 import type { ProviderData } from '../provider-data.ts';
 import { isOpen } from '../../status/incidents.ts';
 import type { IncidentRow } from '../../store/incidents.ts';
 import { safeHref } from './text.ts';
 
 export type TimeView = { iso: string; utc: string; ago: string };
+
+/** What a chart's window of whole hours is called after "the last": "hour", "5 hours". */
+export const lastHoursWords = (windowMs: number): string => {
+  const hours = Math.round(windowMs / HOUR_MS);
+  return hours === 1 ? 'hour' : `${hours} hours`;
+};
 
 export const timeView = (at: number | null | undefined, now: number): TimeView | null =>
   at === null || at === undefined ? null : { iso: toIso(at), utc: formatUtc(at), ago: formatAgo(at, now) };

@@ -5,13 +5,17 @@ import type { ProbeOutcome } from '../../domain.ts';
 import { STALE_AFTER_INTERVALS } from '../../status/freshness.ts';
 import { answeredAsExpected } from '../../status/probe.ts';
 import { formatDuration, formatUtcShort, HOUR_MS } from '../../time.ts';
+import { lastHoursWords } from './common.ts';
 
 // A narrow drawing, so that its labels stay readable (at least 11 CSS px) on a 375 px phone.
 const WIDTH = 360;
 const HEIGHT = 140;
-const PLOT = { x: 52, y: 8, width: 300, height: 104 };
+// The left margin holds a latency label such as "500 ms" at 13.5 units in a wide font (DejaVu Sans) unclipped.
+const PLOT = { x: 62, y: 8, width: 290, height: 104 };
 /** A line keeps one point (the slowest) per this many drawing units: the page stays light, spikes stay visible. */
 const POINT_SPACING = 4;
+/** A chart whose results begin within the window spans from them, in whole hours and at least this long. */
+const MIN_WINDOW_MS = HOUR_MS;
 /** The latency axis always reaches at least this, so a quick API does not look jagged. */
 const MIN_Y_MAX_MS = 100;
 
@@ -79,7 +83,7 @@ function summarise(
   windowMs: number,
   clock: (at: number) => string,
 ): string {
-  const hours = `${Math.round(windowMs / HOUR_MS)} hours`;
+  const hours = lastHoursWords(windowMs);
   if (samples.length === 0) return `No probe results in the last ${hours}.`;
   const answered = samples.filter((s) => answeredAsExpected(s.outcome));
   const slow = answered.filter((s) => s.outcome === 'slow').length;
@@ -127,14 +131,20 @@ export function probeChartView(
   samples: readonly ChartSample[],
   options: { now: number; windowMs: number; intervalMs: number; baseline: LatencyBaseline },
 ): ProbeChartView {
-  const { now, windowMs, baseline } = options;
-  const start = now - windowMs;
+  const { now, baseline } = options;
   const clock = (at: number) => formatUtcShort(at, now);
-  const inWindow = samples.filter((s) => s.at >= start && s.at <= now);
+  const inWindow = samples.filter((s) => s.at >= now - options.windowMs && s.at <= now);
+  // Drawn over the range with data: a new server or probe gets a short chart, not a day of "no results".
+  const firstAt = inWindow.length > 0 ? Math.min(...inWindow.map((s) => s.at)) : null;
+  const windowMs =
+    firstAt === null
+      ? options.windowMs
+      : Math.min(options.windowMs, Math.max(MIN_WINDOW_MS, Math.ceil((now - firstAt) / HOUR_MS) * HOUR_MS));
+  const start = now - windowMs;
   const gapMs = STALE_AFTER_INTERVALS * options.intervalMs;
   const spans = gapsOf(
     inWindow.map((s) => s.at),
-    start,
+    firstAt ?? start,
     now,
     gapMs,
   );
@@ -165,7 +175,7 @@ export function probeChartView(
   return {
     width: WIDTH,
     height: HEIGHT,
-    title: `Probe latency and failures over the last ${Math.round(windowMs / HOUR_MS)} hours`,
+    title: `Probe latency and failures over the last ${lastHoursWords(windowMs)}`,
     summary: summarise(inWindow, spans, baseline, windowMs, clock),
     empty: inWindow.length === 0,
     plot: { ...PLOT, bottom, right: PLOT.x + PLOT.width },
@@ -187,7 +197,7 @@ export function probeChartView(
     yTicks: [0, yMax / 2, yMax].map((ms) => ({ y: yOf(ms), label: formatMs(ms) })),
     xTicks: [0, 1, 2].map((half) => ({
       x: xOf(start + (half * windowMs) / 2),
-      label: half === 2 ? 'now' : `${Math.round(((2 - half) * windowMs) / 2 / HOUR_MS)} h ago`,
+      label: half === 2 ? 'now' : `${formatDuration(((2 - half) * windowMs) / 2)} ago`,
       anchor: half === 0 ? 'start' : half === 2 ? 'end' : 'middle',
     })),
   };
