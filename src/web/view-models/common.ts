@@ -246,11 +246,13 @@ export type IncidentView = {
   title: string;
   kind: 'incident' | 'maintenance';
   origin: string;
+  /** Maintenance's is "Maintenance": its kind, which the pages say once. */
   impact: { label: string; tone: string };
   state: string;
   open: boolean;
-  description: string | null;
-  /** The first update (what went wrong), cut to a line, for one-line lists of past incidents. */
+  /** Scheduled maintenance that has not started yet. */
+  upcoming: boolean;
+  /** The latest update (what is known now), cut to a line, for one-line lists and the answer block. */
   summary: string | null;
   started: TimeView | null;
   ended: TimeView | null;
@@ -258,14 +260,17 @@ export type IncidentView = {
   scheduledUntil: TimeView | null;
   duration: string;
   url: string | undefined;
+  /** The source's postmortem, when it published one (its incident page then carries it). */
+  postmortem: string | undefined;
   components: string[];
+  /** Every update, newest first. */
   updates: { state: string; body: string; at: TimeView | null }[];
   /** "We detected this 12 min before Acme posted it.", for an official incident we saw first. */
   ackLag: string | null;
 };
 
 /** The text cut at a word to at most `max` characters, with an ellipsis when cut. */
-function shorten(text: string, max: number): string {
+export function shorten(text: string, max: number): string {
   if (text.length <= max) return text;
   return `${text.slice(0, text.lastIndexOf(' ', max - 1))}…`;
 }
@@ -273,19 +278,30 @@ function shorten(text: string, max: number): string {
 /** What the provider's name and our acknowledgement lag (seconds, null when we did not see it first) add. */
 export type IncidentContext = { providerName: string; ackLagSeconds: number | null };
 
+/** The span the source's own times give: its start (or first update) to its end (or, ended, its last update). */
+function sourceSpan(incident: IncidentRow): { start: number; end: number | null } {
+  const times = incident.updates.map((u) => u.at);
+  const start = Math.min(incident.startedAt, ...times);
+  const end = incident.resolvedAt;
+  // Some feeds give one date for the whole event: its updates still say how long it lasted.
+  return { start, end: end === null ? null : Math.max(end, ...times) };
+}
+
+function durationOf(incident: IncidentRow, now: number, unlisted: TimeView | null): string {
+  const { start, end } = sourceSpan(incident);
+  if (end !== null)
+    return end > start ? `Lasted ${formatDuration(end - start)}` : 'The source gives no duration (one time only)';
+  if (unlisted) return `No longer listed by the official source since ${unlisted.utc}, which gave no end time`;
+  if (incident.kind === 'maintenance' && incident.state === 'scheduled') return 'Not started yet';
+  return `Ongoing for ${formatDuration(now - start)}`;
+}
+
 export function incidentView(incident: IncidentRow, now: number, context?: IncidentContext): IncidentView {
   const lag = context?.ackLagSeconds ?? null;
   const open = isOpen(incident);
-  const end = incident.resolvedAt;
-  const unlisted = end === null ? timeView(incident.unlistedAt, now) : null;
-  const duration =
-    end !== null
-      ? `Lasted ${formatDuration(end - incident.startedAt)}`
-      : unlisted
-        ? `No longer listed by the official source since ${unlisted.utc}, which gave no end time`
-        : incident.kind === 'maintenance' && incident.state === 'scheduled'
-          ? 'Not started yet'
-          : `Ongoing for ${formatDuration(now - incident.startedAt)}`;
+  const unlisted = incident.resolvedAt === null ? timeView(incident.unlistedAt, now) : null;
+  const url = safeHref(incident.url);
+  const maintenance = incident.kind === 'maintenance';
   return {
     title: incident.title,
     kind: incident.kind,
@@ -293,14 +309,15 @@ export function incidentView(incident: IncidentRow, now: number, context?: Incid
     impact: IMPACT_VIEWS[incident.impact] ?? IMPACT_VIEWS.unknown!,
     state: unlisted ? 'No longer listed' : stateLabel(incident.state, incident.rawState),
     open,
-    description: incident.updates[0]?.body ?? null,
-    summary: incident.updates.length > 0 ? shorten(incident.updates.at(-1)!.body, 140) : null,
-    started: timeView(incident.startedAt, now),
-    ended: timeView(end, now),
+    upcoming: maintenance && incident.state === 'scheduled',
+    summary: incident.updates.length > 0 ? shorten(incident.updates[0]!.body, 140) : null,
+    started: timeView(sourceSpan(incident).start, now),
+    ended: timeView(sourceSpan(incident).end, now),
     scheduledFor: timeView(incident.scheduledFor, now),
     scheduledUntil: timeView(incident.scheduledUntil, now),
-    duration,
-    url: safeHref(incident.url),
+    duration: durationOf(incident, now, unlisted),
+    url,
+    postmortem: incident.updates.some((u) => u.state === 'postmortem') || incident.state === 'postmortem' ? url : undefined,
     components: incident.components.map((c) => c.name),
     updates: incident.updates.map((u) => ({
       state: stateLabel(u.state, u.rawState),
@@ -320,22 +337,25 @@ export const incidentContext = (data: ProviderData, incident: IncidentRow): Inci
 });
 
 export type IncidentsView = {
-  incidents: IncidentView[];
-  maintenances: IncidentView[];
+  /** Ongoing incidents and maintenance in progress, then upcoming maintenance. */
+  ongoing: IncidentView[];
+  upcoming: IncidentView[];
+  /** Closed incidents, newest first: one line each. */
+  closed: IncidentView[];
   note: string | null;
-  /** Closed incidents listed (one line each, newest first); the rest are on the dashboard. */
+  /** Closed incidents listed; the rest are on the dashboard. */
   closedShown: number;
   moreHref: string;
 };
 
-/** Incidents of the last 30 days (open first) and maintenances that are active or upcoming. */
+/** Incidents of the last 30 days: ongoing first, then upcoming maintenance, then resolved, each newest first. */
 export function incidentsView(data: ProviderData, options: { closedShown?: number } = {}): IncidentsView {
-  const incidents = data.incidents.filter((i) => i.kind === 'incident');
-  const maintenances = data.incidents.filter(
-    (i) => i.kind === 'maintenance' && i.state !== 'completed' && i.unlistedAt === null,
-  );
-  const order = (list: IncidentRow[]) =>
-    [...list].sort((a, b) => Number(isOpen(b)) - Number(isOpen(a)) || b.startedAt - a.startedAt);
+  const view = (i: IncidentRow) => incidentView(i, data.now, incidentContext(data, i));
+  const newest = (list: IncidentRow[]) => [...list].sort((a, b) => b.startedAt - a.startedAt);
+  const listed = data.incidents.filter((i) => i.kind === 'incident' || i.unlistedAt === null);
+  const upcoming = listed.filter((i) => i.kind === 'maintenance' && i.state === 'scheduled');
+  const ongoing = listed.filter((i) => isOpen(i) && !upcoming.includes(i));
+  const closed = listed.filter((i) => i.kind === 'incident' && !isOpen(i));
   const readAt = timeView(data.officialCheck.lastOkAt, data.now);
   const note =
     data.provider.statusPage === null
@@ -346,10 +366,11 @@ export function incidentsView(data: ProviderData, options: { closedShown?: numbe
           ? `As the official status page last showed them, ${readAt.ago} (${readAt.utc}); it could not be read since.`
           : null;
   return {
-    incidents: order(incidents).map((i) => incidentView(i, data.now, incidentContext(data, i))),
-    maintenances: order(maintenances).map((i) => incidentView(i, data.now)),
+    ongoing: newest(ongoing).map(view),
+    upcoming: [...upcoming].sort((a, b) => (a.scheduledFor ?? a.startedAt) - (b.scheduledFor ?? b.startedAt)).map(view),
+    closed: newest(closed).map(view),
     note,
-    closedShown: options.closedShown ?? incidents.length,
+    closedShown: options.closedShown ?? closed.length,
     moreHref: `/${data.provider.slug}`,
   };
 }

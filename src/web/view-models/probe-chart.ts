@@ -106,7 +106,7 @@ function summarise(
     const longest = gaps.reduce((a, b) => (b.to - b.from > a.to - a.from ? b : a));
     parts.push(
       `No results for ${formatDuration(missing)} in all; the longest gap from ${clock(longest.from)} to ` +
-        `${clock(longest.to)}.`,
+        `${formatUtcShort(longest.to, longest.from)}.`,
     );
   }
   return parts.join(' ');
@@ -179,7 +179,7 @@ export function probeChartView(
     gaps: spans.map((g) => ({
       x: xOf(g.from),
       width: round(xOf(g.to) - xOf(g.from)),
-      label: `No results from ${clock(g.from)} to ${clock(g.to)}`,
+      label: `No results from ${clock(g.from)} to ${formatUtcShort(g.to, g.from)}`,
     })),
     usual:
       baseline.medianMs !== null ? { y: yOf(baseline.medianMs), label: `usual ${formatMs(baseline.medianMs)}` } : null,
