@@ -170,24 +170,25 @@ export function componentsView(data: ProviderData): ComponentsView {
   }
   const groups = new Map<string | null, ComponentGroupView>();
   const shown = (data.assessment.components ?? []).filter((c) => !c.onlyShowIfDegraded || c.level !== 'operational');
-  // Components first seen at the same poll share one "first seen at", said once above the table.
+  // "First seen" is ours, not the source's: said once above the table, never per row.
   const firstSeen = shown.filter((c) => c.since.basis === 'first_seen').map((c) => c.since.at);
-  const common = firstSeen.find((at) => firstSeen.filter((x) => x === at).length > 1) ?? null;
   for (const c of shown) {
     const group = groups.get(c.groupName) ?? { name: c.groupName, components: [] };
     const row = componentRowView(c, data.now);
-    group.components.push(c.since.basis === 'first_seen' && c.since.at === common ? { ...row, since: null } : row);
+    group.components.push(c.since.basis === 'first_seen' ? { ...row, since: null } : row);
     groups.set(c.groupName, group);
   }
-  const seenAt = timeView(common, data.now);
+  const seenFrom = timeView(firstSeen.length ? Math.min(...firstSeen) : null, data.now);
+  const seenTo = timeView(firstSeen.length ? Math.max(...firstSeen) : null, data.now);
   const stale = data.status.signals.official.state !== 'fresh';
   const readAt = timeView(data.officialCheck.lastOkAt, data.now);
   const notes = [
     stale && readAt ? `As the official status page last showed them, ${readAt.ago} (${readAt.utc}).` : null,
     data.components.length === 0 ? NO_COMPONENTS(data.provider.statusPage?.format) : null,
-    seenAt
-      ? `Unless a time is given, a component's state was first seen at ${seenAt.utc}, our first reading of the ` +
-        `page: it gives no start time.`
+    seenFrom && seenTo
+      ? `Unless a time is given, a component's state was first seen ` +
+        (seenFrom.utc === seenTo.utc ? `at ${seenFrom.utc}` : `between ${seenFrom.utc} and ${seenTo.utc}`) +
+        `, our first reading of the page: it gives no start time.`
       : null,
   ].filter((n): n is string => n !== null);
   return { official: true, note: notes.length > 0 ? notes.join(' ') : null, groups: [...groups.values()] };
@@ -317,7 +318,8 @@ export function incidentView(incident: IncidentRow, now: number, context?: Incid
     scheduledUntil: timeView(incident.scheduledUntil, now),
     duration: durationOf(incident, now, unlisted),
     url,
-    postmortem: incident.updates.some((u) => u.state === 'postmortem') || incident.state === 'postmortem' ? url : undefined,
+    postmortem:
+      incident.updates.some((u) => u.state === 'postmortem') || incident.state === 'postmortem' ? url : undefined,
     components: incident.components.map((c) => c.name),
     updates: incident.updates.map((u) => ({
       state: stateLabel(u.state, u.rawState),
