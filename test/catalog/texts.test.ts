@@ -22,7 +22,7 @@ beforeAll(async () => {
     errorTypesFor(h.catalog, p).map((e) => ({
       slug: p.slug,
       error: e.slug,
-      view: errorPageView(reads.get(p.slug)!, e, h.catalog, h.config.probeIntervalMs, { token: 't' }),
+      view: errorPageView(reads.get(p.slug)!, e, h.catalog, { token: 't' }),
     })),
   );
 });

@@ -87,7 +87,9 @@ function driverOf(data: ProviderData): DriverView | null {
     title: view.title,
     href: view.url ?? '#incidents',
     external: view.url !== undefined,
-    latest: latest ? { state: latest.state, text: view.summary ?? '', at: latest.at } : null,
+    // A detected incident's updates are our own signals' words, which the lines below already say.
+    latest:
+      latest && top.origin === 'official' ? { state: latest.state, text: view.summary ?? '', at: latest.at } : null,
     since: view.started,
   };
 }
