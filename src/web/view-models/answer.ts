@@ -69,7 +69,7 @@ const IMPACT_ORDER = ['critical', 'major', 'minor', 'unknown', 'none', 'maintena
  * The open API incident (official or detected) or maintenance in progress with the worst impact, the newest
  * among equals; none while the API reads operational or unknown and nothing is open on it.
  */
-function driverOf(data: ProviderData): DriverView | null {
+function driverOf(data: ProviderData, withUpdate: boolean): DriverView | null {
   const api = data.assessment.openIncidents.filter((i) => i.scope === 'api');
   const isApi = (i: IncidentRow) =>
     i.origin === 'detected' || api.some((a) => a.title === i.title && a.startedAt === i.startedAt);
@@ -85,11 +85,13 @@ function driverOf(data: ProviderData): DriverView | null {
     kind: top.kind === 'maintenance' ? 'Maintenance' : top.origin === 'detected' ? 'Detected by us' : view.impact.label,
     tone: top.kind === 'maintenance' ? 'info' : view.impact.tone,
     title: view.title,
-    href: view.url ?? '#incidents',
+    href: view.url ?? `/${data.provider.slug}#incidents`,
     external: view.url !== undefined,
     // A detected incident's updates are our own signals' words, which the lines below already say.
     latest:
-      latest && top.origin === 'official' ? { state: latest.state, text: view.summary ?? '', at: latest.at } : null,
+      withUpdate && latest && top.origin === 'official'
+        ? { state: latest.state, text: view.summary ?? '', at: latest.at }
+        : null,
     since: view.started,
   };
 }
@@ -171,6 +173,8 @@ export function answerView(
     verdict?: { key: string; label: string; text: string };
     evidence?: readonly Reason[];
     lead?: boolean;
+    /** Whether the driving incident shows its latest update (the dashboard) or its title alone. */
+    driverUpdate?: boolean;
     /** `all`: always (dashboard); `trouble`: only when they are not operational. */
     products?: 'all' | 'trouble';
     /** Names the other providers in trouble together with this one (see correlated.ts). */
@@ -183,7 +187,7 @@ export function answerView(
     verdict: options.verdict ? { ...options.verdict, tone: VERDICT_TONES[options.verdict.key] ?? 'unknown' } : null,
     lead: options.lead === true,
     lines: signalLines(data),
-    driver: driverOf(data),
+    driver: driverOf(data, options.driverUpdate !== false),
     failing: failingComponents(data),
     products: options.products ? productsLine(data, options.products) : null,
     correlated: correlatedLine(data, options.nameOf),

@@ -54,7 +54,9 @@ export type ErrorPageView = {
   headers: { name: string; meaning: Segment[] }[];
   causes: Segment[][];
   fixes: Segment[][];
-  /** Whether waiting helps: from this moment's evidence when the verdict decides (`now`), else both rules. */
+  /** On the provider's side: the visitor's own fixes, for when the error outlasts the provider's trouble. */
+  fixesLater: Segment[][];
+  /** Whether waiting helps: from this moment's evidence when the verdict decides (`now`), else when it would. */
   waiting: { text: Segment[]; now: boolean }[];
   resources: LinkView[];
   faq: { q: string; a: Segment[] }[];
@@ -90,18 +92,16 @@ export function resourceLinks(data: ProviderData): LinkView[] {
 
 /**
  * The fixes in the order the verdict calls for. The general list's last fix is the provider-side one (wait and
- * retry): on the provider's side it leads, with falling back; on the visitor's side it is left out.
+ * retry): on the provider's side it leads with falling back, and the visitor's own fixes wait (`later`) until the
+ * provider recovers; on the visitor's side it is left out.
  */
-function orderedFixes(general: string[], own: readonly string[], verdict: Verdict, name: string): string[] {
+function orderedFixes(general: string[], own: readonly string[], verdict: Verdict, name: string) {
   const theirs = general.slice(-1);
   const yours = [...general.slice(0, -1), ...own];
-  if (verdict === 'your_side') return yours;
-  if (verdict === 'inconclusive') return [...yours, ...theirs];
-  return [
-    ...theirs,
-    `If your application can, fall back to another model or provider until ${name} recovers.`,
-    ...yours,
-  ];
+  if (verdict === 'your_side') return { now: yours, later: [] };
+  if (verdict === 'inconclusive') return { now: [...yours, ...theirs], later: [] };
+  const fallBack = `If your application can, fall back to another model or provider until ${name} recovers.`;
+  return { now: [...theirs, fallBack], later: yours };
 }
 
 /** "Will waiting help?" answered from the verdict's evidence at this moment. */
@@ -112,10 +112,7 @@ function waitingNow(verdict: ErrorAssessment, name: string, rules: { helps: stri
     return [{ text: `Yes, most likely${why}. Retry with backoff until ${name} recovers.`, now: true }];
   }
   if (verdict.waiting === 'wontHelp') return [{ text: rules.wontHelp, now: true }];
-  return [
-    { text: rules.helps, now: false },
-    { text: rules.wontHelp, now: false },
-  ];
+  return [{ text: `Not known yet: ${rules.helps.charAt(0).toLowerCase()}${rules.helps.slice(1)}`, now: false }];
 }
 
 export function errorPageView(
@@ -140,6 +137,7 @@ export function errorPageView(
   const path = `/${p.slug}/error/${errorType.slug}`;
   const community = communityView(data, form, errorType);
   const decided = verdict.verdict !== 'inconclusive';
+  const ordered = orderedFixes(fixes, override?.fixes ?? [], verdict.verdict, p.name);
   return {
     provider: { slug: p.slug, name: p.name },
     error: { slug: errorType.slug, title: errorType.title, shortTitle: errorType.shortTitle },
@@ -157,6 +155,7 @@ export function errorPageView(
       products: 'trouble',
       verdict: { key: verdict.verdict, label: verdict.label, text: verdict.text },
       evidence: verdict.evidence.length > 0 ? verdict.evidence : data.status.reasons,
+      driverUpdate: false,
       nameOf: namesIn(catalog),
     }),
     community,
@@ -169,7 +168,8 @@ export function errorPageView(
     },
     // The last general cause is the provider-side case: a decided verdict has already said whether it holds.
     causes: [...causes.slice(0, -1), ...(override?.causes ?? []), ...(decided ? [] : causes.slice(-1))].map(text),
-    fixes: orderedFixes(fixes, override?.fixes ?? [], verdict.verdict, p.name).map(text),
+    fixes: ordered.now.map(text),
+    fixesLater: ordered.later.map(text),
     headers: [...(override?.headers ?? []), ...errorType.headers]
       .filter((h, i, all) => all.findIndex((x) => x.name.toLowerCase() === h.name.toLowerCase()) === i)
       .map((h) => ({ name: h.name, meaning: text(h.meaning) })),
