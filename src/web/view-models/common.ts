@@ -279,13 +279,15 @@ export function shorten(text: string, max: number): string {
 /** What the provider's name and our acknowledgement lag (seconds, null when we did not see it first) add. */
 export type IncidentContext = { providerName: string; ackLagSeconds: number | null };
 
-/** The span the source's own times give: its start (or first update) to its end (or, ended, its last update). */
+/**
+ * The span the source's own times give: its start (or first update) to its end. Some feeds give one date for the
+ * whole event; then its last update before any postmortem says when it ended.
+ */
 function sourceSpan(incident: IncidentRow): { start: number; end: number | null } {
-  const times = incident.updates.map((u) => u.at);
-  const start = Math.min(incident.startedAt, ...times);
+  const start = Math.min(incident.startedAt, ...incident.updates.map((u) => u.at));
   const end = incident.resolvedAt;
-  // Some feeds give one date for the whole event: its updates still say how long it lasted.
-  return { start, end: end === null ? null : Math.max(end, ...times) };
+  if (end === null || end > start) return { start, end };
+  return { start, end: Math.max(end, ...incident.updates.filter((u) => u.state !== 'postmortem').map((u) => u.at)) };
 }
 
 function durationOf(incident: IncidentRow, now: number, unlisted: TimeView | null): string {
