@@ -55,10 +55,12 @@ describe('probeChartView', () => {
     expect(c.empty).toBe(false);
     expect(c.lines).toEqual([]);
     expect(c.dots).toEqual([{ x: 352, y: 25, slow: false, label: '11:59 UTC: 210 ms' }]);
-    expect(c.gaps).toEqual([{ x: 52, width: 300, label: 'No results from 21 Nov 2026, 12:00 UTC to 11:59 UTC' }]);
+    expect(c.gaps).toEqual([
+      { x: 52, width: 300, label: 'No results from 21 Nov 2026, 12:00 UTC to 22 Nov 2026, 11:59 UTC' },
+    ]);
     expect(c.summary).toBe(
       'Last 24 hours: 1 probe, 1 answered as expected (100%). None failed. Usual latency 210 ms, highest 210 ' +
-        'ms. No results for 23 h 59 min in all; the longest gap from 21 Nov 2026, 12:00 UTC to 11:59 UTC.',
+        'ms. No results for 23 h 59 min in all; the longest gap from 21 Nov 2026, 12:00 UTC to 22 Nov 2026, 11:59 UTC.',
     );
     expect(c.yTicks.map((t) => t.label)).toEqual(['0 ms', '125 ms', '250 ms']);
   });
@@ -94,7 +96,8 @@ describe('probeChartView', () => {
       ...every(NOW - 24 * 60_000, NOW),
     ];
     const c = probeChartView(series, options(latencies));
-    expect(c.failures.map((f) => f.label)).toEqual(['11:03 UTC: HTTP 500', '11:06 UTC: timeout']);
+    // Consecutive failures are one mark, however long the run.
+    expect(c.failures.map((f) => f.label)).toEqual(['11:03 UTC to 11:06 UTC: 2 failed (1 × HTTP 500, 1 × timeout)']);
     expect(c.lines).toHaveLength(2);
     expect(c.dots).toEqual([expect.objectContaining({ slow: true, label: '11:33 UTC: 1.9 s, slow' })]);
     expect(c.slowAbove).toMatchObject({ label: 'slow above 800 ms' });
@@ -197,7 +200,7 @@ describe('the block on the pages', () => {
     expect({ ...listed }).toEqual((({ results24h: _omit, ...rest }) => rest)(json));
   });
 
-  it('shows what came back when the last answer was unusual, escaped, on the error page too', async () => {
+  it('shows what came back when the last answer was unusual, escaped', async () => {
     h = await createHarness({ now: NOW });
     await h.store.probes.record('openai', row(NOW - STEP, 'rejected_as_expected', 180));
     await h.store.probes.record(
@@ -207,7 +210,7 @@ describe('the block on the pages', () => {
         detail: 'HTTP 503 (expected 401): <script>alert(1)</script>',
       }),
     );
-    const html = (await h.app.inject({ url: '/openai/error/auth-error' })).body;
+    const html = (await h.app.inject({ url: '/openai' })).body;
     expect(html).not.toContain('<script>alert(1)');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     const text = textOf(html);

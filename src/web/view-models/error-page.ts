@@ -105,11 +105,18 @@ function orderedFixes(general: string[], own: readonly string[], verdict: Verdic
 }
 
 /** "Will waiting help?" answered from the verdict's evidence at this moment. */
-function waitingNow(verdict: ErrorAssessment, name: string, rules: { helps: string; wontHelp: string }) {
+function waitingNow(
+  verdict: ErrorAssessment,
+  name: string,
+  usualSide: ErrorType['usualSide'],
+  rules: { helps: string; wontHelp: string },
+) {
   if (verdict.waiting === 'helps') {
     const first = verdict.evidence[0]?.text.replace(/\.$/, '');
     const why = first ? `: ${first.charAt(0).toLowerCase()}${first.slice(1)}` : '';
-    return [{ text: `Yes, most likely${why}. Retry with backoff until ${name} recovers.`, now: true }];
+    // An error usually on the visitor's side states its waiting rule as a condition; the evidence answers it now.
+    const then = usualSide === 'yours' ? `Retry with backoff until ${name} recovers.` : rules.helps;
+    return [{ text: `Yes, most likely${why}. ${then}`, now: true }];
   }
   if (verdict.waiting === 'wontHelp') return [{ text: rules.wontHelp, now: true }];
   return [{ text: `Not known yet: ${rules.helps.charAt(0).toLowerCase()}${rules.helps.slice(1)}`, now: false }];
@@ -173,7 +180,7 @@ export function errorPageView(
     headers: [...(override?.headers ?? []), ...errorType.headers]
       .filter((h, i, all) => all.findIndex((x) => x.name.toLowerCase() === h.name.toLowerCase()) === i)
       .map((h) => ({ name: h.name, meaning: text(h.meaning) })),
-    waiting: waitingNow(verdict, p.name, {
+    waiting: waitingNow(verdict, p.name, errorType.usualSide, {
       helps: firstFitting(errorType.waiting.helps, p),
       wontHelp: firstFitting(errorType.waiting.wontHelp, p),
     }).map((w) => ({ text: text(w.text), now: w.now })),
