@@ -57,7 +57,6 @@ const pagesOf = (slug: string) => {
   return [
     `/${slug}`,
     `/${slug}/is-it-down`,
-    `/${slug}/history`,
     ...errorTypesFor(catalog, provider).map((e) => `/${slug}/error/${e.slug}`),
   ];
 };
@@ -87,6 +86,10 @@ describe('after 30 minutes of failing probes', () => {
       if (body.length > MAX_BYTES) heavy.push(`${path}: ${body.length} bytes`);
     }
     expect(heavy).toEqual([]);
+  });
+
+  it.each(SCENARIOS.map((s) => s.slug))('the history page of %s stays within 25 KB', async (slug) => {
+    expect((await identity(`/${slug}/history`)).length).toBeLessThanOrEqual(MAX_BYTES);
   });
 
   it('the home page stays within 25 KB', async () => {
