@@ -173,8 +173,8 @@ export function answerView(
     verdict?: { key: string; label: string; text: string };
     evidence?: readonly Reason[];
     lead?: boolean;
-    /** Whether the driving incident shows its latest update (the dashboard) or its title alone. */
-    driverUpdate?: boolean;
+    /** The dashboard's first screen: the driving incident's latest update and the API components in trouble. */
+    full?: boolean;
     /** `all`: always (dashboard); `trouble`: only when they are not operational. */
     products?: 'all' | 'trouble';
     /** Names the other providers in trouble together with this one (see correlated.ts). */
@@ -187,8 +187,8 @@ export function answerView(
     verdict: options.verdict ? { ...options.verdict, tone: VERDICT_TONES[options.verdict.key] ?? 'unknown' } : null,
     lead: options.lead === true,
     lines: signalLines(data),
-    driver: driverOf(data, options.driverUpdate !== false),
-    failing: failingComponents(data),
+    driver: driverOf(data, options.full === true),
+    failing: options.full ? failingComponents(data) : [],
     products: options.products ? productsLine(data, options.products) : null,
     correlated: correlatedLine(data, options.nameOf),
     // A reason the verdict's sentence already quotes is not listed again.

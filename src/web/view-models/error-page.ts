@@ -162,7 +162,6 @@ export function errorPageView(
       products: 'trouble',
       verdict: { key: verdict.verdict, label: verdict.label, text: verdict.text },
       evidence: verdict.evidence.length > 0 ? verdict.evidence : data.status.reasons,
-      driverUpdate: false,
       nameOf: namesIn(catalog),
     }),
     community,
