@@ -102,7 +102,9 @@ describe('blocks that read right for each type', () => {
     const overloaded = textOf((await get('/anthropic/error/overloaded')).body);
     expect(overloaded).toContain("Likely on the provider's side");
     expect(overloaded).toContain('Anthropic reports an open incident: Elevated errors on Claude Opus');
-    expect(overloaded).toMatch(/Right now: Yes, most likely: anthropic reports an open incident: Elevated errors on Claude Opus.*Yes: overload clears/);
+    expect(overloaded).toMatch(
+      /Right now: Yes, most likely: anthropic reports an open incident: Elevated errors on Claude Opus.*Yes: overload clears/,
+    );
     const quota = textOf((await get('/anthropic/error/quota-exceeded')).body);
     expect(quota).toContain('Likely on your side');
     expect(quota).toContain("your account's credit, spending limit or plan");
