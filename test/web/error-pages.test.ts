@@ -103,7 +103,7 @@ describe('blocks that read right for each type', () => {
     expect(overloaded).toContain("Likely on the provider's side");
     expect(overloaded).toContain('Anthropic reports an open incident: Elevated errors on Claude Opus');
     expect(overloaded).toMatch(
-      /Right now: Yes, most likely: anthropic reports an open incident: Elevated errors on Claude Opus.*Yes: overload clears/,
+      /Right now: Yes, most likely, while Anthropic's side shows the trouble above\. Yes: overload clears/,
     );
     const quota = textOf((await get('/anthropic/error/quota-exceeded')).body);
     expect(quota).toContain('Likely on your side');

@@ -352,6 +352,23 @@ export type IncidentsView = {
   moreHref: string;
 };
 
+/** A status page's stock update ("A fix has been implemented…") said again by a later incident keeps its state and time. */
+function saidOnce(lists: IncidentView[][]): IncidentView[][] {
+  const seen = new Set<string>();
+  return lists.map((list) =>
+    list.map((i) => ({
+      ...i,
+      updates: i.updates.map((u) => {
+        const key = u.body.trim().toLowerCase();
+        if (key.split(/\s+/).length < 8) return u;
+        if (seen.has(key)) return { ...u, body: '(the same words as above)' };
+        seen.add(key);
+        return u;
+      }),
+    })),
+  );
+}
+
 /** Incidents of the last 30 days: ongoing first, then upcoming maintenance, then resolved, each newest first. */
 export function incidentsView(data: ProviderData, options: { closedShown?: number } = {}): IncidentsView {
   const view = (i: IncidentRow) => incidentView(i, data.now, incidentContext(data, i));
@@ -369,10 +386,15 @@ export function incidentsView(data: ProviderData, options: { closedShown?: numbe
         : data.status.signals.official.state === 'stale'
           ? `As the official status page last showed them, ${readAt.ago} (${readAt.utc}); it could not be read since.`
           : null;
+  const lists = saidOnce([
+    newest(ongoing).map(view),
+    [...upcoming].sort((a, b) => (a.scheduledFor ?? a.startedAt) - (b.scheduledFor ?? b.startedAt)).map(view),
+    newest(closed).map(view),
+  ]);
   return {
-    ongoing: newest(ongoing).map(view),
-    upcoming: [...upcoming].sort((a, b) => (a.scheduledFor ?? a.startedAt) - (b.scheduledFor ?? b.startedAt)).map(view),
-    closed: newest(closed).map(view),
+    ongoing: lists[0]!,
+    upcoming: lists[1]!,
+    closed: lists[2]!,
     note,
     closedShown: options.closedShown ?? closed.length,
     moreHref: `/${data.provider.slug}`,

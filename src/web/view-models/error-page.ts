@@ -112,11 +112,9 @@ function waitingNow(
   rules: { helps: string; wontHelp: string },
 ) {
   if (verdict.waiting === 'helps') {
-    const first = verdict.evidence[0]?.text.replace(/\.$/, '');
-    const why = first ? `: ${first.charAt(0).toLowerCase()}${first.slice(1)}` : '';
-    // An error usually on the visitor's side states its waiting rule as a condition; the evidence answers it now.
+    // The answer above names the evidence; this says what it means for waiting.
     const then = usualSide === 'yours' ? `Retry with backoff until ${name} recovers.` : rules.helps;
-    return [{ text: `Yes, most likely${why}. ${then}`, now: true }];
+    return [{ text: `Yes, most likely, while ${name}'s side shows the trouble above. ${then}`, now: true }];
   }
   if (verdict.waiting === 'wontHelp') return [{ text: rules.wontHelp, now: true }];
   return [{ text: `Not known yet: ${rules.helps.charAt(0).toLowerCase()}${rules.helps.slice(1)}`, now: false }];
