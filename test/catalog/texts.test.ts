@@ -22,7 +22,7 @@ beforeAll(async () => {
     errorTypesFor(h.catalog, p).map((e) => ({
       slug: p.slug,
       error: e.slug,
-      view: errorPageView(reads.get(p.slug)!, e, h.catalog, h.config.probeIntervalMs, { token: 't' }),
+      view: errorPageView(reads.get(p.slug)!, e, h.catalog, { token: 't' }),
     })),
   );
 });
@@ -142,13 +142,10 @@ describe('texts that fit', () => {
   it('still tells the providers that have them about their probe and status page', () => {
     const openai = pages.find((p) => p.slug === 'openai' && p.error === 'auth-error')!;
     const writesonic = pages.find((p) => p.slug === 'writesonic' && p.error === 'auth-error')!;
-    const faq = (page: typeof openai) =>
-      page.view.faq
-        .find((f) => f.q.includes('authentication down'))!
-        .a.map((s) => s.text)
-        .join('');
-    expect(faq(openai)).toMatch(/OpenAI's status page, our live probe/);
-    expect(faq(writesonic)).toMatch(/^Only reports from other developers/);
+    // The probe is explained once, in "What is this error?", and only where there is one.
+    const explanation = (page: typeof openai) => page.view.explanation.map(segmentsText).join(' ');
+    expect(explanation(openai)).toMatch(/OpenAI's own authentication service is failing: our live probe checks/);
+    expect(explanation(writesonic)).not.toMatch(/probe/);
     expect(writesonic.view.fixes.map(segmentsText)).toContain(
       'Make sure the request sends `X-API-KEY: $WRITESONIC_API_KEY`.'.replace(/`/g, ''),
     );

@@ -175,9 +175,9 @@ describe('provider dashboard', () => {
     // Its only API component is down, so the API is; Claude Code, a product, is shown apart.
     expect(text).toMatch(/Current status Major Outage for the Anthropic API/);
     expect(text).toMatch(/Official status page: Major Outage · read 1 min ago/);
-    expect(text).toContain(
-      'Products (claude.ai, Claude Code): Operational The status page lists all 2 product components as operational',
-    );
+    // Products apart, in one short line; the incident that drives the level under it, with its latest update.
+    expect(text).toMatch(/Products: Operational( |$)/);
+    expect(text).toMatch(/Major Elevated errors on the API since 22 Nov 2026, 11:10 UTC \(50 min ago\) \w+ \(/);
     expect(text).toContain('The status page lists Claude API (api.anthropic.com) as Major Outage.');
     expect(text).toContain(
       'Open incident (major impact, investigating): Elevated errors on the API, since 22 Nov 2026, 11:10 UTC.',

@@ -79,7 +79,7 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
       await pageVersion(provider.slug),
       async () => {
         const data = (await reader.read(provider.slug, now()))!;
-        const view = errorPageView(data, errorType, catalog, config.probeIntervalMs, {
+        const view = errorPageView(data, errorType, catalog, {
           token: formTokens.issue(provider.slug, data.now),
           ...reported,
         });

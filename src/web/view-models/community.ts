@@ -67,8 +67,8 @@ const usualWords = (n: number) => `usually ${Number.isInteger(n) ? n : n.toFixed
 
 export function modelsView(models: readonly ModelTrend[]): ModelsView {
   const rule =
-    `Networks whose reports named each model, shown once ${MODEL_MIN_ALLOCATIONS} did in 24 hours; usually: the ` +
-    `median of the same hours on the previous ${COMMUNITY_BASELINE_DAYS} days.`;
+    `Networks naming each model (shown from ${MODEL_MIN_ALLOCATIONS}); usually: the median of the same hours on the ` +
+    `previous ${COMMUNITY_BASELINE_DAYS} days.`;
   return {
     rows: models.map((m) => ({
       model: m.model,

@@ -33,7 +33,8 @@ export type ProbeChartView = {
   lines: string[];
   /** Answers drawn one by one: alone between gaps or failures, or slow. */
   dots: { x: number; y: number; slow: boolean; label: string }[];
-  failures: { x: number; label: string }[];
+  /** One mark per run of consecutive failures (width 0 for a single one), so a long outage stays a few bytes. */
+  failures: { x: number; width: number; label: string }[];
   gaps: { x: number; width: number; label: string }[];
   usual: { y: number; label: string } | null;
   slowAbove: { y: number; label: string } | null;
@@ -76,6 +77,16 @@ function gapsOf(times: readonly number[], start: number, now: number, gapMs: num
   return spans;
 }
 
+/** "600 × HTTP 503, 300 × timed out": how failed attempts failed, most first. */
+function tally(failed: readonly ChartSample[]): string {
+  const counts = new Map<string, number>();
+  for (const s of failed) counts.set(failureWord(s), (counts.get(failureWord(s)) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([word, n]) => `${n} × ${word}`)
+    .join(', ');
+}
+
 function summarise(
   samples: readonly ChartSample[],
   gaps: readonly Span[],
@@ -88,15 +99,12 @@ function summarise(
   const answered = samples.filter((s) => answeredAsExpected(s.outcome));
   const slow = answered.filter((s) => s.outcome === 'slow').length;
   const failed = samples.filter((s) => !answeredAsExpected(s.outcome));
-  const counts = new Map<string, number>();
-  for (const s of failed) counts.set(failureWord(s), (counts.get(failureWord(s)) ?? 0) + 1);
   const percent = ((100 * answered.length) / samples.length).toFixed(answered.length === samples.length ? 0 : 1);
   const parts = [
     `Last ${hours}: ${samples.length} probe${samples.length === 1 ? '' : 's'}, ${answered.length} answered as ` +
       `expected (${percent}%)${slow > 0 ? `, ${slow} of them slowly` : ''}.`,
     failed.length > 0
-      ? `${failed.length} failed: ${[...counts].map(([word, n]) => `${n} × ${word}`).join(', ')}; the last at ` +
-        `${clock(failed.at(-1)!.at)}.`
+      ? `${failed.length} failed: ${tally(failed)}; the last at ` + `${clock(failed.at(-1)!.at)}.`
       : 'None failed.',
   ];
   const latencies = answered.map((s) => s.latencyMs).filter((l): l is number => l !== null);
@@ -110,7 +118,7 @@ function summarise(
     const longest = gaps.reduce((a, b) => (b.to - b.from > a.to - a.from ? b : a));
     parts.push(
       `No results for ${formatDuration(missing)} in all; the longest gap from ${clock(longest.from)} to ` +
-        `${clock(longest.to)}.`,
+        `${formatUtcShort(longest.to, longest.from)}.`,
     );
   }
   return parts.join(' ');
@@ -125,6 +133,23 @@ function thin(points: readonly [number, number][]): string {
     else kept.push([x, y]);
   }
   return kept.map(([x, y]) => `${x},${y}`).join(' ');
+}
+
+/** Consecutive failed attempts, split at an expected answer or a gap in the results. */
+function failureRuns(samples: readonly ChartSample[], gapMs: number): ChartSample[][] {
+  const runs: ChartSample[][] = [];
+  let run: ChartSample[] = [];
+  for (const s of samples) {
+    const failed = !answeredAsExpected(s.outcome);
+    const previous = run.at(-1);
+    if (!failed || (previous && s.at - previous.at > gapMs)) {
+      if (run.length > 0) runs.push(run);
+      run = [];
+    }
+    if (failed) run.push(s);
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
 }
 
 export function probeChartView(
@@ -183,13 +208,22 @@ export function probeChartView(
     dots: answered
       .filter((s) => s.outcome === 'slow' || runs.some((r) => r.length === 1 && r[0] === s))
       .map((s) => ({ x: xOf(s.at), y: yOf(s.latencyMs as number), slow: s.outcome === 'slow', label: dotLabel(s) })),
-    failures: inWindow
-      .filter((s) => !answeredAsExpected(s.outcome))
-      .map((s) => ({ x: xOf(s.at), label: `${clock(s.at)}: ${failureWord(s)}` })),
+    failures: failureRuns(inWindow, gapMs).map((r) => {
+      const first = r[0]!;
+      const last = r.at(-1)!;
+      return {
+        x: xOf(first.at),
+        width: round(xOf(last.at) - xOf(first.at)),
+        label:
+          r.length === 1
+            ? `${clock(first.at)}: ${failureWord(first)}`
+            : `${clock(first.at)} to ${formatUtcShort(last.at, first.at)}: ${r.length} failed (${tally(r)})`,
+      };
+    }),
     gaps: spans.map((g) => ({
       x: xOf(g.from),
       width: round(xOf(g.to) - xOf(g.from)),
-      label: `No results from ${clock(g.from)} to ${clock(g.to)}`,
+      label: `No results from ${clock(g.from)} to ${formatUtcShort(g.to, g.from)}`,
     })),
     usual:
       baseline.medianMs !== null ? { y: yOf(baseline.medianMs), label: `usual ${formatMs(baseline.medianMs)}` } : null,

@@ -60,7 +60,12 @@ export function providerPageView(
       { name: p.name, path: `/${p.slug}` },
     ],
     feeds: providerFeedLinks(p),
-    answer: answerView(data, { subject: `the ${p.name} API`, products: 'all', nameOf: namesIn(catalog) }),
+    answer: answerView(data, {
+      subject: `the ${p.name} API`,
+      products: 'all',
+      full: true,
+      nameOf: namesIn(catalog),
+    }),
     official: { href: officialPageHref(p) },
     community: communityView(data, form),
     live: liveSignalsView(data, probeIntervalMs),
