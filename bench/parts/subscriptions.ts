@@ -81,6 +81,7 @@ export default async function (): Promise<Record<string, unknown>> {
   const dispatcher = createUpstreamDispatcher({ policy, connections: 8, lookup: dnsLookup as LookupFunction });
   const sender = createSender({
     door: createHttpDoor({ dispatcher, policy, userAgent: 'bench' }),
+    policy,
     mailer: null,
     siteUrl: h.config.siteUrl,
     siteName: h.config.siteName,

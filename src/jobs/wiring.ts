@@ -76,6 +76,7 @@ export function createJobs(deps: JobsDeps): Jobs {
     : null;
   const sender = createSender({
     door: receiverDoor,
+    policy,
     mailer,
     siteUrl: config.siteUrl,
     siteName: config.siteName,
