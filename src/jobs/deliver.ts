@@ -1,7 +1,10 @@
 // The notification job (run by the node holding the job lock): records new events, hands each to the matching
-// subscriptions, sends confirmation mails, and sends deliveries — oldest first per subscription, a bounded number at
-// once per receiver so a slow or dead one never holds up the others — retrying with backoff for 24 h.
+// subscriptions, sends confirmation mails, and sends deliveries — oldest first per subscription, in lanes per
+// receiver behind circuit breakers (src/jobs/lanes.ts), a bounded amount of work per turn of the event loop —
+// retrying with backoff for 24 h. An outcome that cannot be stored holds its subscription back instead of resending.
 import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { matchesFilter } from '../notify/filter.ts';
 import type { Sender, SendOutcome } from '../notify/send.ts';
 import type { DueDelivery } from '../store/deliveries.ts';
@@ -9,6 +12,7 @@ import type { Store } from '../store/index.ts';
 import { DAY_MS, HOUR_MS, SECOND_MS, formatDuration } from '../time.ts';
 import { systemClock, type Clock, type TimerHandle } from './clock.ts';
 import type { EventRecorder } from './events.ts';
+import { createLanes, LANE_SIZE } from './lanes.ts';
 import type { JobLog } from './scheduler.ts';
 
 /** A delivery still failing this long after its event is given up for that subscription (and counted). */
@@ -22,6 +26,13 @@ export const MAX_RETRY_MS = HOUR_MS;
 export const CLOSE_GRACE_MS = 1500;
 /** How often the job looks for new events and due deliveries. */
 export const NOTIFY_TICK_MS = SECOND_MS;
+/** Deliveries in flight at once over all lanes (a hanging one costs a socket, not the event loop). */
+export const MAX_IN_FLIGHT = 512;
+/** Events handed out to subscriptions per round, and deliveries started, between two turns of the event loop. */
+export const FAN_OUT_PER_ROUND = 20;
+const STARTS_PER_TURN = 32;
+/** Shortest time between two looks for due deliveries while sends complete (each look reads the queue). */
+export const QUERY_GAP_MS = 100;
 
 /** The wait before attempt `attempts + 1`: exponential, at least the receiver's Retry-After, jittered by ±10 %. */
 export function retryDelayMs(attempts: number, retryAfterMs: number | null, random: () => number): number {
@@ -56,10 +67,11 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
   const { store, sender, log } = options;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
-  const concurrency = options.concurrency ?? 64;
-  const perReceiver = options.perReceiver ?? 8;
+  const concurrency = options.concurrency ?? MAX_IN_FLIGHT;
+  const lanes = createLanes({ size: options.perReceiver ?? LANE_SIZE, now: () => clock.now() });
   const inFlight = new Map<string, Promise<void>>();
-  const perReceiverCount = new Map<string, number>();
+  /** Outcomes the store refused, by subscription: written again later; the subscription sends nothing meanwhile. */
+  const unrecorded = new Map<string, { d: DueDelivery; outcome: SendOutcome; tries: number; retryAt: number }>();
   const confirmationRetryAt = new Map<number, number>();
   let buffer: DueDelivery[] = [];
   let timer: TimerHandle | null = null;
@@ -67,18 +79,17 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
   let closed = false;
   let filling: Promise<void> | null = null;
   let again = false;
+  let lastQueryAt = -Infinity;
+  let requery: TimerHandle | null = null;
   const closing = new AbortController();
   setMaxListeners(0, closing.signal);
 
   async function fanOut(): Promise<void> {
-    for (;;) {
-      const events = await store.events.toFanOut(20);
-      if (events.length === 0) return;
-      for (const recorded of events) {
-        const subscriptions = await store.subscriptions.activeAt(recorded.at);
-        const ids = subscriptions.filter((s) => matchesFilter(s, recorded)).map((s) => s.id);
-        await store.events.fanOut(recorded.seq, ids, clock.now());
-      }
+    for (const recorded of await store.events.toFanOut(FAN_OUT_PER_ROUND)) {
+      const subscriptions = await store.subscriptions.activeAt(recorded.at);
+      const ids = subscriptions.filter((s) => matchesFilter(s, recorded)).map((s) => s.id);
+      await store.events.fanOut(recorded.seq, ids, clock.now());
+      await nextTurn();
     }
   }
 
@@ -121,71 +132,109 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
     }
   }
 
+  /** Stores an outcome; when the store refuses it, keeps it to write again after a backoff, like a failed send. */
+  async function record(d: DueDelivery, outcome: SendOutcome, tries = 0): Promise<void> {
+    try {
+      await settle(d, outcome);
+      unrecorded.delete(d.subscriptionId);
+    } catch (err) {
+      const retryAt = clock.now() + retryDelayMs(tries + 1, null, random);
+      unrecorded.set(d.subscriptionId, { d, outcome, tries: tries + 1, retryAt });
+      log?.warn({ err, subscription: d.subscriptionId }, 'delivery outcome could not be stored; held back');
+    }
+  }
+
+  async function recordHeldBack(): Promise<void> {
+    const now = clock.now();
+    for (const { d, outcome, tries, retryAt } of [...unrecorded.values()])
+      if (retryAt <= now) await record(d, outcome, tries);
+  }
+
   function launch(d: DueDelivery): void {
-    perReceiverCount.set(d.receiver, (perReceiverCount.get(d.receiver) ?? 0) + 1);
+    lanes.start(d);
     const run = (async () => {
-      try {
-        await settle(d, await sender.deliver(d, closing.signal));
-      } catch (err) {
-        log?.warn({ err, subscription: d.subscriptionId }, 'delivery could not be recorded');
-      } finally {
-        inFlight.delete(d.subscriptionId);
-        const left = (perReceiverCount.get(d.receiver) ?? 1) - 1;
-        if (left > 0) perReceiverCount.set(d.receiver, left);
-        else perReceiverCount.delete(d.receiver);
-        if (!closed) void fill();
-      }
+      const outcome = await sender.deliver(d, closing.signal);
+      lanes.finish(d, outcome);
+      await record(d, outcome);
+      inFlight.delete(d.subscriptionId);
+      if (!closed) void fill();
     })();
     inFlight.set(d.subscriptionId, run);
   }
 
-  const saturated = () => [...perReceiverCount].filter(([, n]) => n >= perReceiver).map(([r]) => r);
+  const startable = (d: DueDelivery) => !inFlight.has(d.subscriptionId) && !unrecorded.has(d.subscriptionId);
 
-  /** Starts what the slots allow from the buffer, querying the store when the buffer runs dry. */
+  /** Starts what lanes and slots allow from the buffer, looking in the store again when nothing there can start. */
   function fill(): Promise<void> {
     if (closed) return Promise.resolve();
     if (filling) {
       again = true;
       return filling;
     }
-    filling = fillNow().finally(() => {
-      filling = null;
-      if (again && !closed) {
-        again = false;
-        void fill();
-      }
-    });
+    filling = fillNow()
+      .catch((err: unknown) => log?.warn({ err }, 'looking for due deliveries failed'))
+      .finally(() => {
+        filling = null;
+        if (again && !closed) {
+          again = false;
+          void fill();
+        }
+      });
     return filling;
   }
 
-  async function fillNow(): Promise<void> {
-    for (let rounds = 0; rounds < 2 && inFlight.size < concurrency; rounds += 1) {
-      if (buffer.length === 0) {
-        buffer = await store.deliveries.due(
-          clock.now(),
-          { subscriptions: [...inFlight.keys()], receivers: saturated() },
-          Math.max(64, (concurrency - inFlight.size) * 4),
-        );
-        if (buffer.length === 0) return;
+  async function startFromBuffer(): Promise<number> {
+    let started = 0;
+    const rest: DueDelivery[] = [];
+    for (const d of buffer) {
+      if (closed || inFlight.size >= concurrency) rest.push(d);
+      else if (!startable(d)) continue;
+      else if (!lanes.canStart(d)) rest.push(d);
+      else {
+        launch(d);
+        started += 1;
+        if (started % STARTS_PER_TURN === 0) await nextTurn();
       }
-      const rest: DueDelivery[] = [];
-      for (const d of buffer) {
-        const busy = inFlight.has(d.subscriptionId) || (perReceiverCount.get(d.receiver) ?? 0) >= perReceiver;
-        if (busy || inFlight.size >= concurrency || closed) rest.push(d);
-        else launch(d);
-      }
-      // What could not start waits for a slot; a buffer of only blocked ones is asked for again.
-      buffer = rest.length > 0 && rest.length < buffer.length ? rest : [];
     }
+    buffer = rest;
+    return started;
+  }
+
+  async function fillNow(): Promise<void> {
+    await startFromBuffer();
+    if (closed || inFlight.size >= concurrency) return;
+    // The store is read at most once per gap while sends complete: a wave of completions costs one query.
+    const wait = lastQueryAt + QUERY_GAP_MS - performance.now();
+    if (wait > 0) {
+      if (requery === null)
+        requery = clock.setTimeout(() => {
+          requery = null;
+          void fill();
+        }, wait);
+      return;
+    }
+    lastQueryAt = performance.now();
+    const blocked = lanes.blocked();
+    const skip = [...inFlight.keys(), ...unrecorded.keys(), ...blocked.subscriptions];
+    const due = await store.deliveries.due(
+      clock.now(),
+      { subscriptions: skip, receivers: blocked.receivers },
+      Math.max(256, (concurrency - inFlight.size) * 2),
+    );
+    const known = new Set(buffer.map((d) => d.id));
+    buffer.push(...due.filter((d) => !known.has(d.id)));
+    await startFromBuffer();
   }
 
   async function round(): Promise<void> {
     try {
       if (options.recorder) await options.recorder.run();
+      await recordHeldBack();
       await fanOut();
       await sendConfirmations();
-      // Deliveries that became due since the last query (retries, new events) are asked for afresh.
+      // Deliveries that became due since the last look (retries, new events) are asked for afresh.
       buffer = [];
+      lastQueryAt = -Infinity;
       await fill();
     } catch (err) {
       log?.warn({ err }, 'notification round failed');
@@ -213,15 +262,19 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
     tick,
     async idle() {
       await ticking;
-      while (inFlight.size > 0 || filling) {
+      while (inFlight.size > 0 || filling || requery !== null) {
         await filling;
         await Promise.allSettled([...inFlight.values()]);
+        if (requery !== null && inFlight.size === 0 && !filling)
+          await new Promise((resolve) => setTimeout(resolve, QUERY_GAP_MS));
       }
     },
     async close() {
       closed = true;
       if (timer !== null) clock.clearTimeout(timer);
+      if (requery !== null) clock.clearTimeout(requery);
       timer = null;
+      requery = null;
       await ticking;
       // Deliveries under way may finish and be recorded, so an acknowledged one is not sent again after a restart;
       // those still waiting after the grace are cut short and stay due.
@@ -234,6 +287,8 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
       clock.clearTimeout(grace);
       closing.abort();
       await settled;
+      // What the store refused to the end is lost with this process: after a restart it is sent again (at most once).
+      if (unrecorded.size > 0) log?.warn({ held: unrecorded.size }, 'delivery outcomes not stored at shutdown');
     },
   };
 }
