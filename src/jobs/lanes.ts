@@ -61,7 +61,8 @@ export function createLanes(options: { size?: number; now: () => number }) {
       if (!receiverFailure(outcome)) return;
       const b = breakers.get(lane.key) ?? { lane, failures: 0, openUntil: 0, openMs: 0 };
       b.failures += 1;
-      if (b.failures >= BREAKER_FAILURES) {
+      // Sends started before the breaker opened end later: they do not keep it open longer.
+      if (b.failures >= BREAKER_FAILURES && b.openUntil <= options.now()) {
         b.openMs = b.openMs === 0 ? BREAKER_OPEN_MS : Math.min(BREAKER_MAX_OPEN_MS, b.openMs * 2);
         b.openUntil = options.now() + b.openMs;
       }
