@@ -29,12 +29,13 @@ const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 10_000);
 const RECEIVERS = 100;
 const PAGE = '/openai';
 
-/** The receivers' process: their URLs, how many requests they got, and how to stop them. */
-async function startReceivers(
+/** The receivers' process (answering, or hanging): their URLs, how many requests they got, and how to stop them. */
+export async function startReceivers(
   count: number,
+  hang = false,
 ): Promise<{ urls: string[]; received(): Promise<{ received: number; repeated: number }>; stop(): void }> {
   const child = spawn(process.execPath, [fileURLToPath(new URL('../receivers.js', import.meta.url))], {
-    env: { PATH: process.env.PATH ?? '', COUNT: String(count) },
+    env: { PATH: process.env.PATH ?? '', COUNT: String(count), HANG: hang ? '1' : '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));

@@ -31,6 +31,15 @@ export const MAX_IN_FLIGHT = 512;
 /** Events handed out to subscriptions per round, and deliveries started, between two turns of the event loop. */
 export const FAN_OUT_PER_ROUND = 20;
 const STARTS_PER_TURN = 32;
+/** Deliveries started per second: this many while the event loop has room (10,000 in 25 s)… */
+export const STARTS_PER_SECOND = 400;
+/** …down to this many while pages keep it busy, so a fan-out never takes their share. */
+export const BUSY_STARTS_PER_SECOND = 100;
+/** Acknowledgements stored in one write: up to this many, waiting at most this long for company. */
+const ACK_BATCH = 200;
+const ACK_WAIT_MS = 20;
+/** Subscriptions queued per write while an event is handed out. */
+const FAN_OUT_PART = 500;
 /** Shortest time between two looks for due deliveries while sends complete (each look reads the queue). */
 export const QUERY_GAP_MS = 100;
 
@@ -41,6 +50,65 @@ export function retryDelayMs(attempts: number, retryAfterMs: number | null, rand
   return Math.round(wait * (0.9 + 0.2 * random()));
 }
 
+/**
+ * A token bucket over real time: up to `max` starts a second while the event loop has room, down to `min` while it
+ * is busy (pages first), judged by its utilisation over the last quarter second; bursts of a tenth of a second.
+ */
+function startBudget(max: number, min: number) {
+  let perSecond = max;
+  let tokens = max / 10;
+  let at = performance.now();
+  let since = performance.eventLoopUtilization();
+  let sinceAt = at;
+  const refill = () => {
+    const now = performance.now();
+    if (now - sinceAt >= 250) {
+      const busy = performance.eventLoopUtilization(since).utilization;
+      perSecond = busy <= 0.5 ? max : Math.round(max - ((max - min) * (busy - 0.5)) / 0.5);
+      since = performance.eventLoopUtilization();
+      sinceAt = now;
+    }
+    tokens = Math.min(Math.max(1, perSecond / 10), tokens + ((now - at) * perSecond) / 1000);
+    at = now;
+  };
+  return {
+    take(): boolean {
+      refill();
+      if (tokens < 1) return false;
+      tokens -= 1;
+      return true;
+    },
+    /** How long until a start is allowed again. */
+    waitMs: () => Math.max(5, Math.ceil(((1 - tokens) * 1000) / perSecond)),
+  };
+}
+
+/** Acknowledged deliveries written together: a batch is stored when full or after a short wait; `add` resolves
+ * once its own delivery is stored, and rejects when that write failed. */
+function ackBatch(write: (items: { id: number; status: number | null }[]) => Promise<void>, clock: Clock) {
+  type Item = { id: number; status: number | null; stored: (error?: unknown) => void };
+  let items: Item[] = [];
+  let timer: TimerHandle | null = null;
+  const flush = () => {
+    if (timer !== null) clock.clearTimeout(timer);
+    timer = null;
+    const taken = items;
+    items = [];
+    write(taken.map(({ id, status }) => ({ id, status }))).then(
+      () => taken.forEach((i) => i.stored()),
+      (error: unknown) => taken.forEach((i) => i.stored(error ?? new Error('not stored'))),
+    );
+  };
+  return {
+    add: (id: number, status: number | null) =>
+      new Promise<void>((resolve, reject) => {
+        items.push({ id, status, stored: (error) => (error === undefined ? resolve() : reject(error)) });
+        if (items.length >= ACK_BATCH) flush();
+        else timer ??= clock.setTimeout(flush, ACK_WAIT_MS);
+      }),
+  };
+}
+
 export type DeliveryJobOptions = {
   store: Store;
   sender: Sender;
@@ -49,8 +117,9 @@ export type DeliveryJobOptions = {
   random?: () => number;
   /** Deliveries in flight at once, over all receivers. */
   concurrency?: number;
-  /** Deliveries in flight at once to one receiver (a URL's origin, or the mail server). */
+  /** Deliveries in flight at once in one lane (a receiver's origin, or the mail server). */
   perReceiver?: number;
+  startsPerSecond?: number;
   log?: JobLog;
 };
 
@@ -81,6 +150,8 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
   let again = false;
   let lastQueryAt = -Infinity;
   let requery: TimerHandle | null = null;
+  const budget = startBudget(options.startsPerSecond ?? STARTS_PER_SECOND, BUSY_STARTS_PER_SECOND);
+  const acknowledged = ackBatch((items) => store.deliveries.delivered(items, clock.now()), clock);
   const closing = new AbortController();
   setMaxListeners(0, closing.signal);
 
@@ -88,7 +159,13 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
     for (const recorded of await store.events.toFanOut(FAN_OUT_PER_ROUND)) {
       const subscriptions = await store.subscriptions.activeAt(recorded.at);
       const ids = subscriptions.filter((s) => matchesFilter(s, recorded)).map((s) => s.id);
-      await store.events.fanOut(recorded.seq, ids, clock.now());
+      // In parts, each its own short write, so pages are served between them; the last marks the event handed out.
+      for (let from = 0; from + FAN_OUT_PART < ids.length; from += FAN_OUT_PART) {
+        await store.events.queue(recorded.seq, ids.slice(from, from + FAN_OUT_PART), clock.now());
+        await nextTurn();
+      }
+      const last = ids.length - (ids.length % FAN_OUT_PART || FAN_OUT_PART);
+      await store.events.fanOut(recorded.seq, ids.slice(Math.max(0, last)), clock.now());
       await nextTurn();
     }
   }
@@ -111,7 +188,7 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
   async function settle(d: DueDelivery, outcome: SendOutcome): Promise<void> {
     const now = clock.now();
     if (outcome.ok) {
-      await store.deliveries.delivered(d.id, outcome.status, now);
+      await acknowledged.add(d.id, outcome.status);
       if (d.failingSince !== null) await store.subscriptions.succeeded(d.subscriptionId);
       return;
     }
@@ -183,36 +260,43 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
     return filling;
   }
 
-  async function startFromBuffer(): Promise<number> {
+  /** Starts what lanes, slots and the start budget allow from the buffer; false when the budget ran out. */
+  async function startFromBuffer(): Promise<boolean> {
     let started = 0;
+    let budgetLeft = true;
     const rest: DueDelivery[] = [];
     for (const d of buffer) {
-      if (closed || inFlight.size >= concurrency) rest.push(d);
+      if (closed || inFlight.size >= concurrency || !budgetLeft) rest.push(d);
       else if (!startable(d)) continue;
       else if (!lanes.canStart(d)) rest.push(d);
-      else {
+      else if (!budget.take()) {
+        budgetLeft = false;
+        rest.push(d);
+      } else {
         launch(d);
         started += 1;
         if (started % STARTS_PER_TURN === 0) await nextTurn();
       }
     }
     buffer = rest;
-    return started;
+    return budgetLeft;
+  }
+
+  /** Calls fill again after `waitMs` (one timer at a time). */
+  function later(waitMs: number): void {
+    if (requery !== null) return;
+    requery = clock.setTimeout(() => {
+      requery = null;
+      void fill();
+    }, waitMs);
   }
 
   async function fillNow(): Promise<void> {
-    await startFromBuffer();
+    if (!(await startFromBuffer())) return later(budget.waitMs());
     if (closed || inFlight.size >= concurrency) return;
     // The store is read at most once per gap while sends complete: a wave of completions costs one query.
     const wait = lastQueryAt + QUERY_GAP_MS - performance.now();
-    if (wait > 0) {
-      if (requery === null)
-        requery = clock.setTimeout(() => {
-          requery = null;
-          void fill();
-        }, wait);
-      return;
-    }
+    if (wait > 0) return later(wait);
     lastQueryAt = performance.now();
     const blocked = lanes.blocked();
     const skip = [...inFlight.keys(), ...unrecorded.keys(), ...blocked.subscriptions];
@@ -223,7 +307,7 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
     );
     const known = new Set(buffer.map((d) => d.id));
     buffer.push(...due.filter((d) => !known.has(d.id)));
-    await startFromBuffer();
+    if (!(await startFromBuffer())) later(budget.waitMs());
   }
 
   async function round(): Promise<void> {
