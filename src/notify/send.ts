@@ -73,6 +73,18 @@ export function createSender(deps: {
   now: () => number;
 }): Sender {
   const { door, mailer } = deps;
+  // A fan-out sends one event to thousands: each channel's body is built once per event (the last few kept).
+  const bodies = new Map<string, string>();
+  const bodyOf = (channel: string, event: StatusEvent, build: (event: StatusEvent) => object): string => {
+    const key = `${channel} ${event.id}`;
+    let body = bodies.get(key);
+    if (body === undefined) {
+      body = JSON.stringify(build(event));
+      bodies.set(key, body);
+      if (bodies.size > 16) bodies.delete(bodies.keys().next().value!);
+    }
+    return body;
+  };
 
   async function post(
     url: string,
@@ -108,7 +120,7 @@ export function createSender(deps: {
   }
 
   function webhook(event: StatusEvent, secret: string, url: string, signal: AbortSignal) {
-    const body = JSON.stringify(event);
+    const body = bodyOf('webhook', event, () => event);
     const timestamp = String(Math.floor(deps.now() / 1000));
     return post(
       url,
@@ -131,9 +143,9 @@ export function createSender(deps: {
         case 'webhook':
           return webhook(d.event, d.secret ?? '', d.target, signal);
         case 'slack':
-          return post(d.target, JSON.stringify(slackMessage(d.event)), {}, signal);
+          return post(d.target, bodyOf('slack', d.event, slackMessage), {}, signal);
         case 'discord':
-          return post(d.target, JSON.stringify(discordMessage(d.event)), {}, signal);
+          return post(d.target, bodyOf('discord', d.event, discordMessage), {}, signal);
         case 'email': {
           if (!mailer) return { ok: false, status: null, error: 'no mail server is configured', retryAfterMs: null };
           const unsubscribe = `${deps.siteUrl}/subscriptions/unsubscribe/${d.unsubscribeToken}`;
