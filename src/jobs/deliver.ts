@@ -40,6 +40,8 @@ const ACK_BATCH = 200;
 const ACK_WAIT_MS = 20;
 /** Subscriptions queued per write while an event is handed out. */
 const FAN_OUT_PART = 500;
+/** How often a round reads the queue afresh while deliveries are buffered (retries that came due meanwhile). */
+const REFRESH_MS = 5 * SECOND_MS;
 /** Shortest time between two looks for due deliveries while sends complete (each look reads the queue). */
 export const QUERY_GAP_MS = 100;
 
@@ -78,6 +80,7 @@ function startBudget(max: number, min: number) {
       tokens -= 1;
       return true;
     },
+    giveBack: () => void (tokens += 1),
     /** How long until a start is allowed again. */
     waitMs: () => Math.max(5, Math.ceil(((1 - tokens) * 1000) / perSecond)),
   };
@@ -150,13 +153,16 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
   let again = false;
   let lastQueryAt = -Infinity;
   let requery: TimerHandle | null = null;
+  let freshAt = -Infinity;
   const budget = startBudget(options.startsPerSecond ?? STARTS_PER_SECOND, BUSY_STARTS_PER_SECOND);
   const acknowledged = ackBatch((items) => store.deliveries.delivered(items, clock.now()), clock);
   const closing = new AbortController();
   setMaxListeners(0, closing.signal);
 
-  async function fanOut(): Promise<void> {
-    for (const recorded of await store.events.toFanOut(FAN_OUT_PER_ROUND)) {
+  /** Hands out new events; returns how many. */
+  async function fanOut(): Promise<number> {
+    const events = await store.events.toFanOut(FAN_OUT_PER_ROUND);
+    for (const recorded of events) {
       const subscriptions = await store.subscriptions.activeAt(recorded.at);
       const ids = subscriptions.filter((s) => matchesFilter(s, recorded)).map((s) => s.id);
       // In parts, each its own short write, so pages are served between them; the last marks the event handed out.
@@ -168,6 +174,7 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
       await store.events.fanOut(recorded.seq, ids.slice(Math.max(0, last)), clock.now());
       await nextTurn();
     }
+    return events.length;
   }
 
   async function sendConfirmations(): Promise<void> {
@@ -262,6 +269,8 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
 
   /** Starts what lanes, slots and the start budget allow from the buffer; false when the budget ran out. */
   async function startFromBuffer(): Promise<boolean> {
+    if (!budget.take()) return false;
+    budget.giveBack();
     let started = 0;
     let budgetLeft = true;
     const rest: DueDelivery[] = [];
@@ -314,11 +323,15 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
     try {
       if (options.recorder) await options.recorder.run();
       await recordHeldBack();
-      await fanOut();
+      const handedOut = await fanOut();
       await sendConfirmations();
-      // Deliveries that became due since the last look (retries, new events) are asked for afresh.
-      buffer = [];
-      lastQueryAt = -Infinity;
+      // New events, and every few seconds retries come due: the queue is read afresh (it is a scan of the backlog,
+      // so not every round while a big fan-out drains).
+      if (handedOut > 0 || buffer.length === 0 || clock.now() - freshAt >= REFRESH_MS) {
+        freshAt = clock.now();
+        buffer = [];
+        lastQueryAt = -Infinity;
+      }
       await fill();
     } catch (err) {
       log?.warn({ err }, 'notification round failed');

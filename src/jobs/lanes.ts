@@ -30,10 +30,13 @@ export function createLanes(options: { size?: number; now: () => number }) {
   const size = options.size ?? LANE_SIZE;
   const busy = new Map<string, { lane: Lane; count: number }>();
   const breakers = new Map<string, Breaker & { lane: Lane }>();
+  // Lanes are looked up for every queued delivery on every pass: whether a receiver is shared is worked out once.
+  const shared = new Map<string, boolean>();
   const laneOf = (d: LaneOf): Lane => {
-    const shared = sharedReceiver(d.receiver);
-    const key = shared ? `${d.receiver} ${d.subscriptionId}` : d.receiver;
-    return { key, receiver: d.receiver, subscriptionId: d.subscriptionId, shared };
+    let isShared = shared.get(d.receiver);
+    if (isShared === undefined) shared.set(d.receiver, (isShared = sharedReceiver(d.receiver)));
+    const key = isShared ? `${d.receiver} ${d.subscriptionId}` : d.receiver;
+    return { key, receiver: d.receiver, subscriptionId: d.subscriptionId, shared: isShared };
   };
   /** How many may be in flight in a lane now: none while its breaker is open, one trial once it may close. */
   const room = (key: string): number => {
