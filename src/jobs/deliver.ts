@@ -44,6 +44,7 @@ const FAN_OUT_PART = 500;
 const REFRESH_MS = 5 * SECOND_MS;
 /** Shortest time between two looks for due deliveries while sends complete (each look reads the queue). */
 export const QUERY_GAP_MS = 100;
+const MAX_QUERY_GAP_MS = 2 * SECOND_MS;
 
 /** The wait before attempt `attempts + 1`: exponential, at least the receiver's Retry-After, jittered by ±10 %. */
 export function retryDelayMs(attempts: number, retryAfterMs: number | null, random: () => number): number {
@@ -152,6 +153,7 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
   let filling: Promise<void> | null = null;
   let again = false;
   let lastQueryAt = -Infinity;
+  let queryGapMs = QUERY_GAP_MS;
   let requery: TimerHandle | null = null;
   let freshAt = -Infinity;
   const budget = startBudget(options.startsPerSecond ?? STARTS_PER_SECOND, BUSY_STARTS_PER_SECOND);
@@ -304,7 +306,7 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
     if (!(await startFromBuffer())) return later(budget.waitMs());
     if (closed || inFlight.size >= concurrency) return;
     // The store is read at most once per gap while sends complete: a wave of completions costs one query.
-    const wait = lastQueryAt + QUERY_GAP_MS - performance.now();
+    const wait = lastQueryAt + queryGapMs - performance.now();
     if (wait > 0) return later(wait);
     lastQueryAt = performance.now();
     const blocked = lanes.blocked();
@@ -314,8 +316,17 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
       { subscriptions: skip, receivers: blocked.receivers },
       Math.max(256, (concurrency - inFlight.size) * 2),
     );
+    const queryMs = performance.now() - lastQueryAt;
     const known = new Set(buffer.map((d) => d.id));
-    buffer.push(...due.filter((d) => !known.has(d.id)));
+    const fresh = due.filter((d) => !known.has(d.id));
+    buffer.push(...fresh);
+    // Reading the queue stays a small part of the loop: at least 10× its own time apart, and further apart while
+    // it finds nothing new (everything left waits on busy lanes, open breakers or backoff).
+    queryGapMs = Math.max(
+      QUERY_GAP_MS,
+      10 * queryMs,
+      fresh.length > 0 ? 0 : Math.min(MAX_QUERY_GAP_MS, 2 * queryGapMs),
+    );
     if (!(await startFromBuffer())) later(budget.waitMs());
   }
 
@@ -331,6 +342,7 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
         freshAt = clock.now();
         buffer = [];
         lastQueryAt = -Infinity;
+        queryGapMs = QUERY_GAP_MS;
       }
       await fill();
     } catch (err) {
