@@ -241,11 +241,27 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
     const run = (async () => {
       const outcome = await sender.deliver(d, closing.signal);
       lanes.finish(d, outcome);
+      await ourTurn();
       await record(d, outcome);
       inFlight.delete(d.subscriptionId);
       if (!closed) void fill();
     })();
     inFlight.set(d.subscriptionId, run);
+  }
+
+  let usedThisTurn = 0;
+  let turn: Promise<void> | null = null;
+  /** Waits until this turn of the event loop has room: outcomes arriving together (a wave of timeouts) are stored a
+   * few per turn, with pages served in between. */
+  async function ourTurn(): Promise<void> {
+    while (usedThisTurn >= STARTS_PER_TURN) {
+      turn ??= nextTurn().then(() => {
+        usedThisTurn = 0;
+        turn = null;
+      });
+      await turn;
+    }
+    usedThisTurn += 1;
   }
 
   const startable = (d: DueDelivery) => !inFlight.has(d.subscriptionId) && !unrecorded.has(d.subscriptionId);
