@@ -85,8 +85,6 @@ export function createLanes(options: { size?: number; now: () => number }) {
       }
       return { receivers, subscriptions };
     },
-    /** Receivers whose breaker is open now (metrics and tests). */
-    open: () => [...breakers].filter(([key]) => room(key) === 0).map(([, b]) => b.lane.receiver),
   };
 }
 export type Lanes = ReturnType<typeof createLanes>;
