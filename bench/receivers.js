@@ -1,6 +1,6 @@
-// Webhook receivers for the subscriptions bench, in a process of their own so they do not share the site's event
-// loop: COUNT servers on loopback answering 204; prints their ports as JSON, then answers GET /count on the first
-// with how many requests arrived and how many repeated one already received.
+// Webhook receivers for the delivery benches, in a process of their own so they do not share the site's event
+// loop: COUNT servers on loopback answering 204 (with HANG=1, never answering); prints their ports as JSON, then
+// answers GET /count on the first with how many requests arrived and how many repeated one already received.
 import { createServer } from 'node:http';
 
 let received = 0;
@@ -17,7 +17,7 @@ for (let i = 0; i < Number(process.env.COUNT); i += 1) {
       const key = `${req.headers['x-status-event-id']} ${req.url}`;
       if (seen.has(key)) repeated += 1;
       seen.set(key, (seen.get(key) ?? 0) + 1);
-      res.writeHead(204).end();
+      if (process.env.HANG !== '1') res.writeHead(204).end();
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -38,7 +38,13 @@ const FAMILIES = {
 } as const;
 
 /** What one generator measured on one path. */
-type Figures = { requestsPerSecond: number; p50Ms: number; p99Ms: number; errors: number; bytesPerResponse: number };
+export type Figures = {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  bytesPerResponse: number;
+};
 
 type Cannon = {
   requests: { average: number };
@@ -144,7 +150,7 @@ function wrkMs(text: string): number {
 }
 
 /** `wrk -t1 -c50 --latency` for `seconds`: one thread, so the server keeps the other core. */
-function wrk(url: string, seconds: number, brotli = false): Promise<Figures> {
+export function wrk(url: string, seconds: number, brotli = false): Promise<Figures> {
   return new Promise((resolve, reject) => {
     const headers = brotli ? ['-H', 'Accept-Encoding: br'] : [];
     const load = spawn(WRK, ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...headers, url], {

@@ -2,39 +2,24 @@
 // time from the status change to the last acknowledged delivery, and the site's page latency meanwhile, against the
 // same pages while idle. The receivers run in a process of their own; the machine's two cores are shared by all.
 import { spawn } from 'node:child_process';
-import { lookup as dnsLookup } from 'node:dns';
-import type { LookupFunction } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { sql } from '../../src/store/kysely.ts';
-import { createDeliveryJob } from '../../src/jobs/deliver.ts';
-import { createEventRecorder } from '../../src/jobs/events.ts';
-import { systemClock } from '../../src/jobs/clock.ts';
-import { createSender } from '../../src/notify/send.ts';
-import { hashToken, newToken } from '../../src/notify/tokens.ts';
-import { upstreamPolicy } from '../../src/sources/addresses.ts';
-import { createHttpDoor, createUpstreamDispatcher } from '../../src/sources/http.ts';
-import { apiAssessor, createProviderReader } from '../../src/web/provider-data.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildApp } from '../../src/app.ts';
-import { loadCatalog } from '../../src/catalog/load.ts';
-import { parseConfig } from '../../src/config.ts';
-import { openStore } from '../../src/store/index.ts';
 import { recordOfficial } from '../../test/helpers/signals.ts';
+import { benchDeliveryJob, benchSite, benchSubscription } from '../delivery.ts';
 
 const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 10_000);
 const RECEIVERS = 100;
 const PAGE = '/openai';
 
-/** The receivers' process: their URLs, how many requests they got, and how to stop them. */
-async function startReceivers(
+/** The receivers' process (answering, or hanging): their URLs, how many requests they got, and how to stop them. */
+export async function startReceivers(
   count: number,
+  hang = false,
 ): Promise<{ urls: string[]; received(): Promise<{ received: number; repeated: number }>; stop(): void }> {
   const child = spawn(process.execPath, [fileURLToPath(new URL('../receivers.js', import.meta.url))], {
-    env: { PATH: process.env.PATH ?? '', COUNT: String(count) },
+    env: { PATH: process.env.PATH ?? '', COUNT: String(count), HANG: hang ? '1' : '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
@@ -56,51 +41,9 @@ const latency = (result: autocannon.Result) => ({
 });
 
 export default async function (): Promise<Record<string, unknown>> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-subscriptions-'));
-  const config = parseConfig({ DATABASE_PATH: join(dir, 'status.db'), ALLOW_PRIVATE_UPSTREAMS: 'true' });
-  const catalog = loadCatalog(config);
-  const store = await openStore(config);
-  const clock = { now: Date.now() };
-  await store.providers.sync(catalog.providers, clock.now);
-  const app = await buildApp({ config, catalog, store, now: () => clock.now });
-  const h = {
-    app,
-    store,
-    catalog,
-    config,
-    clock,
-    async close() {
-      await app.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const h = await benchSite('subscriptions');
   const receivers = await startReceivers(RECEIVERS);
-  const policy = upstreamPolicy(true);
-  // Every receiver is an address literal: nothing is looked up.
-  const dispatcher = createUpstreamDispatcher({ policy, connections: 8, lookup: dnsLookup as LookupFunction });
-  const sender = createSender({
-    door: createHttpDoor({ dispatcher, policy, userAgent: 'bench' }),
-    mailer: null,
-    siteUrl: h.config.siteUrl,
-    siteName: h.config.siteName,
-    deadlineMs: 10_000,
-    now: Date.now,
-  });
-  const reader = createProviderReader({ store: h.store, catalog: h.catalog, config: h.config });
-  const recorder = createEventRecorder({
-    store: h.store,
-    catalog: h.catalog,
-    assess: apiAssessor(reader),
-    siteUrl: h.config.siteUrl,
-    now: () => h.clock.now,
-  });
-  const job = createDeliveryJob({
-    store: h.store,
-    sender,
-    recorder,
-    clock: { ...systemClock, now: () => h.clock.now },
-  });
+  const { job, dispatcher } = benchDeliveryJob({ ...h, now: () => h.clock.now });
   const origin = await h.app.listen({ port: 0, host: '127.0.0.1' });
   try {
     await recordOfficial(h.store, 'openai', h.clock.now, { API: 'operational' });
@@ -108,23 +51,9 @@ export default async function (): Promise<Record<string, unknown>> {
     const createdAt = h.clock.now;
     await h.store.transaction(async (tx) => {
       for (let i = 0; i < SUBSCRIPTIONS; i += 1) {
-        const url = `${receivers.urls[i % RECEIVERS]!}/${i}`;
-        await tx.subscriptions.create({
-          id: `bench-${i}`,
-          channel: 'webhook',
-          target: url,
-          receiver: new URL(url).origin,
-          addressHash: null,
-          secret: `whsec_${i}`,
-          manageHash: hashToken(newToken()),
-          unsubscribeToken: newToken(),
-          providers: null,
-          components: null,
-          errors: null,
-          minLevel: null,
-          state: 'active',
-          createdAt,
-        });
+        await tx.subscriptions.create(
+          benchSubscription(`bench-${i}`, `${receivers.urls[i % RECEIVERS]!}/${i}`, createdAt),
+        );
       }
     });
     const idle = latency(await autocannon({ url: `${origin}${PAGE}`, connections: 4, duration: 3 }));

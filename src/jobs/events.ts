@@ -12,6 +12,7 @@ import {
   type Change,
   type CurrentIncident,
 } from '../notify/changes.ts';
+import { noticeLink } from '../notify/links.ts';
 import { incidentScope, placeComponent } from '../status/scope.ts';
 import { incidentCounts, levelChangeCounts } from '../status/verdict.ts';
 import type { Store } from '../store/index.ts';
@@ -57,7 +58,7 @@ function payload(
           kind: i.kind,
           state: i.state,
           impact: i.impact,
-          link: i.url,
+          link: noticeLink(i.url, provider, siteUrl),
         }
       : null,
     components: i ? i.components.map((c) => c.name) : [...reading.troubledComponents],

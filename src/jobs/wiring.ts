@@ -33,8 +33,8 @@ import type { CycleStats } from './scheduler.ts';
 
 /** Longest one webhook or mail may take. */
 const NOTIFY_DEADLINE_MS = 10_000;
-/** Connections kept per receiver origin (the delivery job sends at most 8 at once to one). */
-const NOTIFY_CONNECTIONS_PER_ORIGIN = 8;
+/** Connections per receiver origin: an ordinary origin's lane uses 4; a shared chat host serves many lanes. */
+const NOTIFY_CONNECTIONS_PER_ORIGIN = 64;
 
 export type JobsDeps = {
   config: Config;
@@ -67,6 +67,7 @@ export function receiverSender(config: Config, lookup: Lookup['lookup']) {
     : null;
   const sender = createSender({
     door: receiverDoor,
+    policy,
     mailer,
     siteUrl: config.siteUrl,
     siteName: config.siteName,

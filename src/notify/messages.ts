@@ -41,25 +41,60 @@ function detailLines(event: StatusEvent): string[] {
   ];
 }
 
-/** Slack mrkdwn needs only &, < and > escaped. */
-const slackEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Slack's limit on a section's text, and Discord's on an embed's title and description. */
+export const SLACK_SECTION_MAX_CHARS = 3000;
+export const DISCORD_TITLE_MAX_CHARS = 256;
+export const DISCORD_DESCRIPTION_MAX_CHARS = 4096;
+
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/** The text escaped grapheme by grapheme and cut to `max` characters with an ellipsis: never inside an escape
+ * or a character (no lone surrogate). */
+export function escapedWithin(text: string, escape: (grapheme: string) => string, max: number): string {
+  const escaped = escape(text);
+  if (escaped.length <= max) return escaped;
+  let out = '';
+  for (const { segment } of graphemes.segment(text)) {
+    const next = escape(segment);
+    if (out.length + next.length > max - 1) break;
+    out += next;
+  }
+  return `${out}…`;
+}
+
+/** A mention (@everyone, @here, @channel, @someone) shown but never pinging: a word joiner after the @. */
+const unmention = (text: string) => text.replace(/@/g, '@\u2060');
+
+/** Slack mrkdwn: &, < and > escaped, so upstream text makes no <!channel>, <@user> or <url|link text>. */
+export const slackEscape = (text: string) =>
+  unmention(text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+
+/** Discord markdown: every formatting character backslashed, so upstream text makes no [masked](link) or mention. */
+export const discordEscape = (text: string) => unmention(text.replace(/[\\*_~`|>#\-[\]()<]/g, '\\$&'));
+
+/** A link as Slack's <url|text> and Discord's [text](<url>) take it: nothing left in it to end it early. */
+const linkUrl = (url: string) => url.replace(/[|<>()\s"]/g, (c) => encodeURIComponent(c));
 
 export function slackMessage(event: StatusEvent): object {
   const title = eventTitle(event);
   const link = event.incident?.link;
+  const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
+  const titleRoom = SLACK_SECTION_MAX_CHARS - linkUrl(event.url).length - 6;
   return {
-    text: `${title} — ${levelLine(event)}`,
+    text: escapedWithin(`${title} — ${levelLine(event)}`, slackEscape, SLACK_SECTION_MAX_CHARS),
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `*<${event.url}|${slackEscape(title)}>*` } },
-      { type: 'section', text: { type: 'mrkdwn', text: detailLines(event).map(slackEscape).join('\n') } },
+      section(`*<${linkUrl(event.url)}|${escapedWithin(title, slackEscape, titleRoom)}>*`),
+      section(escapedWithin(detailLines(event).join('\n'), slackEscape, SLACK_SECTION_MAX_CHARS)),
       {
         type: 'context',
         elements: [
           {
             type: 'mrkdwn',
-            text: [`<${event.url}|Status page>`, ...(link ? [`<${link}|Provider's notice>`] : []), event.at].join(
-              ' · ',
-            ),
+            text: [
+              `<${linkUrl(event.url)}|Status page>`,
+              ...(link ? [`<${linkUrl(link)}|Provider's notice>`] : []),
+              event.at,
+            ].join(' · '),
           },
         ],
       },
@@ -69,14 +104,19 @@ export function slackMessage(event: StatusEvent): object {
 
 export function discordMessage(event: StatusEvent): object {
   const link = event.incident?.link;
+  const details = escapedWithin(
+    detailLines(event).join('\n'),
+    discordEscape,
+    DISCORD_DESCRIPTION_MAX_CHARS - (link ? linkUrl(link).length + 30 : 0),
+  );
   return {
     // Titles come from upstream: no mention they might contain may ping anyone.
     allowed_mentions: { parse: [] },
     embeds: [
       {
-        title: eventTitle(event).slice(0, 256),
+        title: escapedWithin(eventTitle(event), discordEscape, DISCORD_TITLE_MAX_CHARS),
         url: event.url,
-        description: [...detailLines(event), ...(link ? [`Provider's notice: ${link}`] : [])].join('\n').slice(0, 4096),
+        description: [details, ...(link ? [`[Provider's notice](<${linkUrl(link)}>)`] : [])].join('\n'),
         color: COLORS[event.level],
         timestamp: event.at,
       },

@@ -1,14 +1,17 @@
-// Sending one delivery on its channel: webhooks, Slack and Discord through the HTTP door (its address policy,
-// deadline and size cap), e-mail through SMTP. Never throws; an outcome says what happened, without the target.
+// Sending one event to one subscription on its channel: webhooks, Slack and Discord through the HTTP door (its
+// address policy and deadline; never a redirect), e-mail through SMTP. Never throws; an outcome says what happened,
+// without the target.
 import type nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 import type { StatusEvent } from '../domain.ts';
+import type { UpstreamPolicy } from '../sources/addresses.ts';
 import type { HttpDoor } from '../sources/http.ts';
 import type { DueDelivery } from '../store/deliveries.ts';
 import { confirmationMail, discordMessage, eventMail, slackMessage, type MailContent } from './messages.ts';
 import { signature } from './signature.ts';
+import { targetProblem } from './targets.ts';
 
-/** A receiver's answer larger than this is cut off (its content is never read). */
+/** A receiver's answer is drained up to this, then cut off (its content is never read). */
 export const RECEIVER_MAX_BYTES = 64 * 1024;
 
 export type SendOutcome =
@@ -17,8 +20,12 @@ export type SendOutcome =
 
 export type Mailer = { send(to: string, mail: MailContent, headers?: Record<string, string>): Promise<SendOutcome> };
 
+/** What sending one event to one subscription needs (a queued delivery, or a subscription and a test event). */
+export type Deliverable = Pick<DueDelivery, 'channel' | 'target' | 'secret' | 'unsubscribeToken' | 'event'>;
+
 export type Sender = {
-  deliver(delivery: DueDelivery, signal: AbortSignal): Promise<SendOutcome>;
+  /** Sends one event to one subscription, once, and says how it went. */
+  deliver(delivery: Deliverable, signal: AbortSignal): Promise<SendOutcome>;
   confirm(to: string, token: string): Promise<SendOutcome>;
 };
 
@@ -57,6 +64,8 @@ export function createSmtpMailer(options: { url: string; from: string; deadlineM
 
 export function createSender(deps: {
   door: HttpDoor;
+  /** The door's address policy: a target is checked against it again before each delivery. */
+  policy: UpstreamPolicy;
   mailer: Mailer | null;
   siteUrl: string;
   siteName: string;
@@ -64,6 +73,18 @@ export function createSender(deps: {
   now: () => number;
 }): Sender {
   const { door, mailer } = deps;
+  // A fan-out sends one event to thousands: each channel's body is built once per event (the last few kept).
+  const bodies = new Map<string, string>();
+  const bodyOf = (channel: string, event: StatusEvent, build: (event: StatusEvent) => object): string => {
+    const key = `${channel} ${event.id}`;
+    let body = bodies.get(key);
+    if (body === undefined) {
+      body = JSON.stringify(build(event));
+      bodies.set(key, body);
+      if (bodies.size > 16) bodies.delete(bodies.keys().next().value!);
+    }
+    return body;
+  };
 
   async function post(
     url: string,
@@ -79,14 +100,16 @@ export function createSender(deps: {
       deadlineMs: deps.deadlineMs,
       maxBytes: RECEIVER_MAX_BYTES,
       signal,
+      // The signed body goes only where it was subscribed to; a receiver acknowledges with its status alone.
+      followRedirects: false,
+      readBody: false,
     });
     if (result.ok) {
       if (result.status >= 200 && result.status < 300) return { ok: true, status: result.status };
-      return { ok: false, status: result.status, error: `HTTP ${result.status}`, retryAfterMs: result.retryAfterMs };
+      const redirect = result.status >= 300 && result.status < 400;
+      const error = redirect ? `HTTP ${result.status}: a redirect, not followed` : `HTTP ${result.status}`;
+      return { ok: false, status: result.status, error, retryAfterMs: result.retryAfterMs };
     }
-    // An acknowledgement with a long body is still an acknowledgement.
-    if (result.kind === 'too_large' && result.status !== null && result.status >= 200 && result.status < 300)
-      return { ok: true, status: result.status };
     return {
       ok: false,
       status: result.status,
@@ -97,7 +120,7 @@ export function createSender(deps: {
   }
 
   function webhook(event: StatusEvent, secret: string, url: string, signal: AbortSignal) {
-    const body = JSON.stringify(event);
+    const body = bodyOf('webhook', event, () => event);
     const timestamp = String(Math.floor(deps.now() / 1000));
     return post(
       url,
@@ -113,13 +136,16 @@ export function createSender(deps: {
 
   return {
     async deliver(d, signal) {
+      const refused = d.channel === 'email' ? null : targetProblem(d.channel, d.target, deps.policy);
+      if (refused)
+        return { ok: false, status: null, error: `blocked: the target must be ${refused}`, retryAfterMs: null };
       switch (d.channel) {
         case 'webhook':
           return webhook(d.event, d.secret ?? '', d.target, signal);
         case 'slack':
-          return post(d.target, JSON.stringify(slackMessage(d.event)), {}, signal);
+          return post(d.target, bodyOf('slack', d.event, slackMessage), {}, signal);
         case 'discord':
-          return post(d.target, JSON.stringify(discordMessage(d.event)), {}, signal);
+          return post(d.target, bodyOf('discord', d.event, discordMessage), {}, signal);
         case 'email': {
           if (!mailer) return { ok: false, status: null, error: 'no mail server is configured', retryAfterMs: null };
           const unsubscribe = `${deps.siteUrl}/subscriptions/unsubscribe/${d.unsubscribeToken}`;

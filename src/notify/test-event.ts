@@ -26,20 +26,9 @@ export function testEvent(subscription: SubscriptionRow, catalog: Catalog, siteU
 }
 
 export function sendTestEvent(sender: Sender, subscription: SubscriptionRow, event: StatusEvent): Promise<SendOutcome> {
+  const { channel, target, secret, unsubscribeToken } = subscription;
   return sender.deliver(
-    {
-      id: 0,
-      subscriptionId: subscription.id,
-      attempts: 0,
-      createdAt: Date.parse(event.at),
-      channel: subscription.channel,
-      target: subscription.target,
-      receiver: subscription.receiver,
-      secret: subscription.secret,
-      unsubscribeToken: subscription.unsubscribeToken,
-      failingSince: null,
-      event,
-    },
+    { channel, target, secret, unsubscribeToken, event },
     AbortSignal.timeout(TEST_EVENT_DEADLINE_MS),
   );
 }

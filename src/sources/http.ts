@@ -28,6 +28,10 @@ export type HttpRequest = {
   signal?: AbortSignal;
   /** Open a new connection and close it after the answer, so every attempt measures the same phases. */
   newConnection?: boolean;
+  /** false: a redirect is the answer (its status returned), never followed. */
+  followRedirects?: boolean;
+  /** false: the answer ends with its headers (body '' and left to drain), however slowly its body comes. */
+  readBody?: boolean;
 };
 
 /** How long one connection took to set up: DNS lookup, TCP connect, TLS handshake (null: step not taken or unknown). */
@@ -426,7 +430,23 @@ export function createHttpDoor(deps: {
           status = res.statusCode;
           const resHeaders = flatHeaders(res.headers);
           retryAfterMs = parseRetryAfter(resHeaders['retry-after'], now());
-          if (REDIRECTS.has(res.statusCode) && resHeaders.location) {
+          const answer = (text: string): HttpResponse => ({
+            ok: true,
+            status: res.statusCode,
+            headers: resHeaders,
+            body: text,
+            url: url.href,
+            notModified: res.statusCode === 304,
+            validators: { etag: resHeaders.etag ?? null, lastModified: resHeaders['last-modified'] ?? null },
+            retryAfterMs,
+            timing: timing(),
+          });
+          if (req.readBody === false) {
+            // Drained in the background (up to maxBytes, then cut), within the request's deadline.
+            res.body.dump({ limit: req.maxBytes, signal }).catch(() => undefined);
+            return answer('');
+          }
+          if (REDIRECTS.has(res.statusCode) && resHeaders.location && req.followRedirects !== false) {
             await res.body.dump();
             if (hop >= MAX_REDIRECTS) return fail('redirect', `more than ${MAX_REDIRECTS} redirects`);
             url = new URL(resHeaders.location, url);
@@ -446,17 +466,7 @@ export function createHttpDoor(deps: {
             decompress(raw, resHeaders['content-encoding'], req.maxBytes),
             resHeaders['content-type'],
           );
-          return {
-            ok: true,
-            status: res.statusCode,
-            headers: resHeaders,
-            body: text,
-            url: url.href,
-            notModified: res.statusCode === 304,
-            validators: { etag: resHeaders.etag ?? null, lastModified: resHeaders['last-modified'] ?? null },
-            retryAfterMs,
-            timing: timing(),
-          };
+          return answer(text);
         }
       } catch (error) {
         if (error instanceof BodyError) return fail(error.kind, error.message);

@@ -65,10 +65,13 @@ export function createDeliveriesStore(db: Db, engine: Engine) {
         ORDER BY d.next_at, d.id LIMIT ${limit}`.execute(db);
       return rows.map(({ payload, ...row }) => ({ ...row, event: JSON.parse(payload) as StatusEvent }));
     },
-    /** The receiver acknowledged it. */
-    async delivered(id: number, status: number | null, now: number): Promise<void> {
-      await sql`UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, done_at = ${now},
-        last_status = ${status}, last_error = NULL WHERE id = ${id}`.execute(db);
+    /** The receivers acknowledged them: one write for many (a fan-out commits once per batch, not per delivery). */
+    async delivered(acknowledged: readonly { id: number; status: number | null }[], now: number): Promise<void> {
+      await atomically(db, async (trx) => {
+        for (const { id, status } of acknowledged)
+          await sql`UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, done_at = ${now},
+            last_status = ${status}, last_error = NULL WHERE id = ${id}`.execute(trx);
+      });
     },
     /** It failed: tried again at `nextAt`. */
     async retry(id: number, failure: { status: number | null; error: string }, nextAt: number): Promise<void> {

@@ -16,6 +16,12 @@ const toEvent = (row: EventRow): RecordedEvent => ({
 });
 
 export function createEventsStore(db: Db, engine: Engine) {
+  const queueIn = async (on: Db, seq: number, subscriptionIds: readonly string[], now: number) => {
+    if (subscriptionIds.length === 0) return;
+    await sql`INSERT INTO deliveries (subscription_id, event_seq, state, next_at, created_at)
+      SELECT ids.value, ${seq}, 'pending', ${now}, ${now} FROM (${textList(engine, subscriptionIds)}) AS ids
+      WHERE true ON CONFLICT (subscription_id, event_seq) DO NOTHING`.execute(on);
+  };
   return {
     /** What was last announced about a provider: its level (null: never looked at) and its incidents. */
     async announced(slug: string): Promise<{ level: Level | null; incidents: Map<number, AnnouncedIncident> }> {
@@ -62,14 +68,14 @@ export function createEventsStore(db: Db, engine: Engine) {
         WHERE fanned_out = 0 ORDER BY seq LIMIT ${limit}`.execute(db);
       return rows.map(toEvent);
     },
+    /** Queues the event for some subscriptions (once each: a part queued again is skipped), not yet handed out. */
+    async queue(seq: number, subscriptionIds: readonly string[], now: number): Promise<void> {
+      await queueIn(db, seq, subscriptionIds, now);
+    },
     /** Queues the event for each subscription and marks it handed out, atomically (a restart redoes it whole). */
     async fanOut(seq: number, subscriptionIds: readonly string[], now: number): Promise<void> {
       await atomically(db, async (trx) => {
-        if (subscriptionIds.length > 0) {
-          await sql`INSERT INTO deliveries (subscription_id, event_seq, state, next_at, created_at)
-            SELECT ids.value, ${seq}, 'pending', ${now}, ${now} FROM (${textList(engine, subscriptionIds)}) AS ids
-            WHERE true ON CONFLICT (subscription_id, event_seq) DO NOTHING`.execute(trx);
-        }
+        await queueIn(trx, seq, subscriptionIds, now);
         await sql`UPDATE events SET fanned_out = 1 WHERE seq = ${seq}`.execute(trx);
       });
     },

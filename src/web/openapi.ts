@@ -411,7 +411,8 @@ const subscriptionInput = {
     target: {
       type: 'string',
       maxLength: 2048,
-      description: 'An https URL (webhook, slack, discord) or an e-mail address (email, when the site has SMTP).',
+      description:
+        'An https URL (webhook; slack: https://hooks.slack.com/services/…; discord: https://discord.com/api/webhooks/…) or an e-mail address (email, when the site has SMTP).',
     },
     providers: names('Provider slugs'),
     components: names('Component names'),

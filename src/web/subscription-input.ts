@@ -1,11 +1,11 @@
 // What a visitor may send to subscribe, as zod schemas (JSON and the no-JavaScript form), and the checks against
 // the catalog and the address policy that name the field at fault.
-import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/load.ts';
 import { CHANNELS, LEVELS, type Channel, type Level } from '../domain.ts';
 import type { SubscriptionFilter } from '../notify/filter.ts';
+import { targetProblem } from '../notify/targets.ts';
 import type { UpstreamPolicy } from '../sources/addresses.ts';
 import { BadRequest } from './problems.ts';
 
@@ -80,19 +80,6 @@ export function normaliseAddress(text: string): string | null {
   return address.length <= 254 ? address : null;
 }
 
-/** Why a webhook URL cannot be used, or null: the HTTP door's scheme and address rules, checked before saving. */
-export function webhookUrlProblem(text: string, policy: UpstreamPolicy): string | null {
-  const url = URL.parse(text);
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) return 'a valid https:// URL';
-  if (url.protocol !== 'https:' && !policy.allowHttp) return 'an https:// URL (plain http is not allowed)';
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (isIP(host) !== 0 && !policy.isAllowedAddress(host)) return 'a URL on a public address';
-  if (isIP(host) === 0 && (host === 'localhost' || host.endsWith('.localhost')) && !policy.allowHttp)
-    return 'a URL on a public address';
-  if (isIP(host) === 0 && !host.includes('.') && !policy.allowHttp) return 'a URL with a public host name';
-  return null;
-}
-
 /** Checks a parsed request against the catalog, the address policy and the channels on offer. */
 export async function checkSubscription(
   input: SubscriptionJson,
@@ -114,7 +101,7 @@ export async function checkSubscription(
     if (address === null) fail('target', 'a valid e-mail address (no spaces, control or invisible characters)');
     else target = address;
   } else {
-    const problem = webhookUrlProblem(input.target, deps.policy);
+    const problem = targetProblem(input.channel, input.target, deps.policy);
     if (problem) fail('target', problem);
   }
   const providers = input.providers && input.providers.length > 0 ? [...new Set(input.providers)] : null;

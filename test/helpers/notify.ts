@@ -8,6 +8,7 @@ import { createSender, createSmtpMailer } from '../../src/notify/send.ts';
 import { upstreamPolicy } from '../../src/sources/addresses.ts';
 import { createHttpDoor, createUpstreamDispatcher } from '../../src/sources/http.ts';
 import { apiAssessor, createProviderReader } from '../../src/web/provider-data.ts';
+import type { LookupFunction } from 'node:net';
 import type { Harness } from './app.ts';
 import { testLookup } from './poll.ts';
 
@@ -18,9 +19,21 @@ export type NotifyRig = {
   close(): Promise<void>;
 };
 
+/** The chat services' official hosts, answered by receivers on loopback (their URLs from `chatUrl`). */
+const CHAT_HOSTS = new Set(['hooks.slack.com', 'discord.com', 'discordapp.com']);
+const notifyLookup: LookupFunction = (hostname, options, callback) =>
+  testLookup(CHAT_HOSTS.has(hostname) ? 'chat.status.test' : hostname, options, callback);
+
+/** A loopback receiver's URL as a Slack or Discord incoming webhook URL (resolved to loopback by the rig). */
+export function chatUrl(channel: 'slack' | 'discord', receiverUrl: string, host?: string): string {
+  const { port } = new URL(receiverUrl);
+  const path = channel === 'slack' ? '/services/T000/B000/XXXX' : '/api/webhooks/123/abc';
+  return `http://${host ?? (channel === 'slack' ? 'hooks.slack.com' : 'discord.com')}:${port}${path}`;
+}
+
 export function notifyRig(h: Harness, options: { deadlineMs?: number; perReceiver?: number } = {}): NotifyRig {
   const policy = upstreamPolicy(true);
-  const dispatcher = createUpstreamDispatcher({ policy, connections: 8, lookup: testLookup });
+  const dispatcher = createUpstreamDispatcher({ policy, connections: 64, lookup: notifyLookup });
   const door = createHttpDoor({ dispatcher, policy, userAgent: 'test' });
   const mailer = h.config.smtpUrl
     ? createSmtpMailer({ url: h.config.smtpUrl, from: h.config.mailFrom, deadlineMs: 5000 })
@@ -32,6 +45,7 @@ export function notifyRig(h: Harness, options: { deadlineMs?: number; perReceive
   };
   const sender = createSender({
     door,
+    policy,
     mailer,
     siteUrl: h.config.siteUrl,
     siteName: h.config.siteName,

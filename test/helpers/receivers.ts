@@ -5,9 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
-export type Received = { headers: IncomingMessage['headers']; body: string; at: number };
-/** What the receiver does with the next request: answer with a status, or never answer. */
-export type Behaviour = { status: number } | 'hang';
+export type Received = { headers: IncomingMessage['headers']; body: string; at: number; path: string };
+/** What the receiver does with the next request: answer with a status (its headers, a body dribbled out over
+ * `bodyMs`), or never answer. */
+export type Behaviour = { status: number; headers?: Record<string, string>; bodyMs?: number } | 'hang';
 
 export type Receiver = {
   url: string;
@@ -19,7 +20,8 @@ export type Receiver = {
   close(): Promise<void>;
 };
 
-export async function startReceiver(options: { delayMs?: number } = {}): Promise<Receiver> {
+/** A receiver on loopback; with `hang`, every request hangs (a hostile receiver). */
+export async function startReceiver(options: { delayMs?: number; hang?: boolean } = {}): Promise<Receiver> {
   const received: Received[] = [];
   const script: Behaviour[] = [];
   const hanging = new Set<ServerResponse>();
@@ -28,17 +30,28 @@ export async function startReceiver(options: { delayMs?: number } = {}): Promise
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
+      const body = Buffer.concat(chunks).toString('utf8');
+      received.push({ headers: req.headers, body, at: Date.now(), path: req.url ?? '' });
       for (const wake of waiters.splice(0)) wake();
-      const behaviour = script.shift() ?? { status: 200 };
+      const behaviour = options.hang ? 'hang' : (script.shift() ?? { status: 200 });
       if (behaviour === 'hang') {
         hanging.add(res);
         return;
       }
-      setTimeout(
-        () => res.writeHead(behaviour.status, { 'content-type': 'text/plain' }).end('ok'),
-        options.delayMs ?? 0,
-      );
+      setTimeout(() => {
+        res.writeHead(behaviour.status, { 'content-type': 'text/plain', ...behaviour.headers });
+        if (!behaviour.bodyMs) return void res.end('ok');
+        // Headers now, then a byte every 100 ms until bodyMs has passed.
+        hanging.add(res);
+        res.flushHeaders();
+        const drip = setInterval(() => res.write('.'), 100);
+        res.on('close', () => clearInterval(drip));
+        setTimeout(() => {
+          clearInterval(drip);
+          hanging.delete(res);
+          res.end();
+        }, behaviour.bodyMs);
+      }, options.delayMs ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

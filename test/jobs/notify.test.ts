@@ -7,7 +7,7 @@ import type { StatusEvent } from '../../src/domain.ts';
 import { MINUTE_MS } from '../../src/time.ts';
 import { createHarness, type Harness } from '../helpers/app.ts';
 import { ENGINES, rows } from '../helpers/engines.ts';
-import { notifyRig, type NotifyRig } from '../helpers/notify.ts';
+import { chatUrl, notifyRig, type NotifyRig } from '../helpers/notify.ts';
 import { startMailbox, startReceiver, type Mailbox, type Receiver } from '../helpers/receivers.ts';
 import { recordIncident, recordOfficial } from '../helpers/signals.ts';
 import { incident } from '../helpers/seed.ts';
@@ -184,7 +184,7 @@ describe.each(ENGINES)('notifications on %s', (engine) => {
     stuck.script.push('hang', 'hang');
     const healthy = await receiver();
     await subscribe({ channel: 'webhook', target: stuck.url });
-    await subscribe({ channel: 'discord', target: healthy.url });
+    await subscribe({ channel: 'discord', target: chatUrl('discord', healthy.url) });
     await outage();
     const started = Date.now();
     await rig.job.tick();
@@ -200,7 +200,7 @@ describe.each(ENGINES)('notifications on %s', (engine) => {
   it('sends nothing more once unsubscribed', async () => {
     await setUp();
     const hook = await receiver();
-    const sub = await subscribe({ channel: 'slack', target: hook.url });
+    const sub = await subscribe({ channel: 'slack', target: chatUrl('slack', hook.url) });
     await outage();
     await deliver();
     await deliver();

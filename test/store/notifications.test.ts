@@ -79,7 +79,7 @@ describe.each(ENGINES)('notification store on %s', (engine) => {
     expect(
       (await store.deliveries.due(T0 + 3, { subscriptions: [], receivers: [] }, 10)).map((d) => d.subscriptionId),
     ).toEqual(['b']);
-    await store.deliveries.delivered(first.id, 200, T0 + 60_000);
+    await store.deliveries.delivered([{ id: first.id, status: 200 }], T0 + 60_000);
     const next = await store.deliveries.due(T0 + 60_000, { subscriptions: ['b'], receivers: [] }, 10);
     expect(next.map((d) => d.event.id)).toEqual(['e2']);
     expect(await store.deliveries.counts()).toEqual({ pending: 3, delivered: 1, dropped: 0 });

@@ -152,7 +152,7 @@ describe('the subscription form', () => {
       method: 'POST',
       url: '/subscribe',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: `channel=discord&target=${encodeURIComponent(HOOK)}&providers=anthropic&minLevel=&components=`,
+      payload: `channel=discord&target=${encodeURIComponent('https://discord.com/api/webhooks/1/x')}&providers=anthropic&minLevel=&components=`,
     });
     expect(res.statusCode).toBe(201);
     const link = /http:\/\/127\.0\.0\.1:3000\/subscriptions\/([\w-]+)/.exec(res.body)!;
