@@ -25,6 +25,8 @@ export type SignalReading = {
   state: SignalState;
   /** The level this signal supports; `unknown` unless fresh. */
   level: Level;
+  /** Stale or suspect only: the level its last reading supported, which may hold a greener word back. */
+  lastLevel?: Level;
   /** Time of the last attempt to read the source, successful or not. */
   checkedAt: number | null;
   /** Time of the last successful reading (the last good one). */
