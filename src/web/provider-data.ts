@@ -256,7 +256,17 @@ export function apiAssessor(reader: ProviderReader): AssessApi {
     const troubled = (components ?? []).filter(
       (c) => c.scope === 'api' && c.level !== 'operational' && c.level !== 'unknown',
     );
-    return { level: api.level, reasons: api.reasons, troubledComponents: troubled.map((c) => c.name) };
+    const official = api.signals.official;
+    return {
+      level: api.level,
+      reasons: api.reasons,
+      troubledComponents: troubled.map((c) => c.name),
+      // Read once, or failed twice (a page that never answers must not silence the provider for good).
+      officialRead:
+        official.state === 'absent' ||
+        official.okAt !== null ||
+        (official.failing !== null && official.checkedAt !== null && official.checkedAt > official.failing.since),
+    };
   };
 }
 
