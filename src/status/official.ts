@@ -18,6 +18,8 @@ export type OfficialInput = {
   pageLevel: Level | null;
   /** What the components are, in words ("API ", "product "), when the reading covers only some of them. */
   scopeWord?: string;
+  /** Set when the page was found answering as another platform than the catalog's: which, and when. */
+  moved?: { platform: string; catalogPlatform: string; at: number } | null;
 };
 
 const FAILURE_WORDS: Record<string, string> = {
@@ -95,7 +97,21 @@ function officialReasons(input: OfficialInput, at: number): { level: KnownLevel;
   return { level, reasons: reasons.sort((a, b) => rank(b.level) - rank(a.level)) };
 }
 
+/** The reading with what the page itself is now, said: a moved platform is never kept quiet. */
+function withMove(reading: SignalReading, input: OfficialInput): SignalReading {
+  const m = input.moved;
+  if (!m) return reading;
+  const text =
+    `The status page no longer answers as ${m.catalogPlatform}: since ${formatUtc(m.at)} it answers as ` +
+    `${m.platform}, and we read it as that.`;
+  return { ...reading, reasons: [...reading.reasons, { signal: 'official', level: null, text, at: m.at }] };
+}
+
 export function readOfficial(input: OfficialInput, now: number): SignalReading {
+  return input.configured ? withMove(readPage(input, now), input) : readPage(input, now);
+}
+
+function readPage(input: OfficialInput, now: number): SignalReading {
   const failing = input.failure
     ? { since: input.failure.since, how: describeFailure(input.failure.outcome, input.failure.httpStatus) }
     : null;
