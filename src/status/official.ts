@@ -1,6 +1,6 @@
 // The official signal: what the provider's own status page says, and whether that reading is fresh.
 import { LEVEL_LABELS, type CheckOutcome, type Impact, type IncidentKind, type Level } from '../domain.ts';
-import { formatUtc } from '../time.ts';
+import { DAY_MS, formatUtc } from '../time.ts';
 import { ageText, isFresh } from './freshness.ts';
 import { levelOfImpact, rank, worstLevel, type KnownLevel } from './levels.ts';
 import type { Reason, SignalReading } from './types.ts';
@@ -155,4 +155,36 @@ function readPage(input: OfficialInput, now: number): SignalReading {
   }
   const { level, reasons } = officialReasons(input, input.lastOkAt);
   return { ...base, state: 'fresh', level, summary: reasons[0]?.text ?? '', reasons };
+}
+
+/** A page whose own newest change is older than this, while other signals show trouble, is frozen: suspect. */
+export const FROZEN_AFTER_MS = 30 * DAY_MS;
+
+/**
+ * The official reading, suspect when the page looks frozen: it reads healthy, its newest change (`changedAt`) is
+ * older than FROZEN_AFTER_MS and another signal shows trouble. A suspect page is never evidence of health.
+ */
+export function checkFrozen(
+  reading: SignalReading,
+  changedAt: number | null,
+  trouble: boolean,
+  now: number,
+): SignalReading {
+  if (reading.state !== 'fresh' || reading.level !== 'operational' || !trouble) return reading;
+  if (changedAt === null || now - changedAt <= FROZEN_AFTER_MS) return reading;
+  const days = Math.floor((now - changedAt) / DAY_MS);
+  const text =
+    `The status page has not changed since ${formatUtc(changedAt)} (${days} days) while our other signals show ` +
+    `trouble: it may be frozen, so its "operational" is not counted as evidence of health.`;
+  return {
+    ...reading,
+    state: 'suspect',
+    level: 'unknown',
+    lastLevel: reading.level,
+    summary: text,
+    reasons: [
+      { signal: 'official', level: null, text, at: changedAt },
+      ...reading.reasons.filter((r) => r.level === null),
+    ],
+  };
 }

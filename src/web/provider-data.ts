@@ -148,6 +148,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
       reporters,
       models,
       platform,
+      newestChangeAt,
     ] = await Promise.all([
       store.checks.summary(slug, MAIN_DOCUMENT),
       store.components.list(slug),
@@ -159,6 +160,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
       store.reports.allocations(slug, communityWindowStart(now)),
       scope.models ? modelsOf(slug, now) : null,
       provider.statusPage ? store.checks.latest(slug, PLATFORM_DOCUMENT) : undefined,
+      provider.statusPage ? store.incidents.newestOfficialChangeAt(slug) : null,
     ]);
     const moved = provider.statusPage ? platformFor(provider.statusPage, platform?.detail ?? null) : null;
     const components = officialCheck.lastOkAt === null && stored.length === 0 ? null : stored;
@@ -183,6 +185,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
           components,
           openIncidents: openIncidents.filter((i) => i.origin === 'official'),
           pageLevel: pageLevel?.level ?? null,
+          newestChangeAt,
           moved:
             moved && platform
               ? {
