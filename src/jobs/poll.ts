@@ -23,6 +23,9 @@ import type { Clock } from './clock.ts';
 import { createScheduler, type CycleStats, type JobLog, type Scheduler, type TaskOutcome } from './scheduler.ts';
 import { confirmLevel } from '../status/damping.ts';
 
+/** Why a feed's first empty channel after items was not believed (its check's detail). */
+export const EMPTY_FEED_DETAIL = 'the feed answered an empty channel after listing items; waiting for a second reading';
+
 /** A status document larger than this is refused: the biggest real ones are a few hundred KB. */
 export const POLL_MAX_BYTES = 2 * 1024 * 1024;
 
@@ -87,6 +90,17 @@ export function createPoller(deps: PollDeps) {
     return { ...base, outcome: 'ok', body: result.body, validators: result.validators };
   }
 
+  /**
+   * A feed that listed items and now answers an empty channel (a degraded front can serve one for hours during an
+   * outage) is not believed until a second reading agrees: the first empty one is recorded as unreadable.
+   */
+  async function emptiedSuddenly(slug: string, page: StatusPage, reading: DocumentReading): Promise<boolean> {
+    if (page.format !== 'feed' || (reading.incidents ?? []).length > 0) return false;
+    const previous = await store.checks.latest(slug, MAIN_DOCUMENT);
+    if (previous?.detail === EMPTY_FEED_DETAIL) return false;
+    return (await store.incidents.newestOfficialChangeAt(slug)) !== null;
+  }
+
   /** The page as it answers now: the catalog's, or the platform it was found to have moved to. */
   async function currentPage(slug: string, page: StatusPage): Promise<StatusPage> {
     const found = platformFor(page, (await store.checks.latest(slug, PLATFORM_DOCUMENT))?.detail ?? null);
@@ -140,7 +154,11 @@ export function createPoller(deps: PollDeps) {
       let detail = f.outcome === 'ok' ? null : f.detail;
       if (f.outcome === 'ok') {
         try {
-          readings.push({ name: f.spec.name, reading: adapter.read(f.spec.name, f.body, page, startedAt) });
+          const reading = adapter.read(f.spec.name, f.body, page, startedAt);
+          if (f.spec.name === MAIN_DOCUMENT && (await emptiedSuddenly(slug, page, reading))) {
+            throw new SourceError('schema', EMPTY_FEED_DETAIL);
+          }
+          readings.push({ name: f.spec.name, reading });
           await store.checks.saveValidators(slug, f.spec.name, f.validators.etag, f.validators.lastModified);
         } catch (error) {
           outcome = error instanceof SourceError ? error.kind : 'parse';
