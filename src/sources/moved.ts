@@ -81,3 +81,19 @@ export function platformFor(page: StatusPage, detail: string | null): FoundPlatf
     return null;
   }
 }
+
+/** One line per provider whose page answers as another platform than the catalog says, for the operator. */
+export function movedNotes(
+  providers: readonly { slug: string; statusPage: StatusPage | null }[],
+  found: ReadonlyMap<string, { detail: string | null }>,
+): string[] {
+  return providers.flatMap((p) => {
+    const moved = p.statusPage ? platformFor(p.statusPage, found.get(p.slug)?.detail ?? null) : null;
+    return moved
+      ? [
+          `${p.slug}: the status page answers as ${PLATFORM_NAMES[moved.format]}, not ` +
+            `${PLATFORM_NAMES[moved.from.format]} as the catalog says; update the catalog`,
+        ]
+      : [];
+  });
+}

@@ -72,6 +72,13 @@ export function createChecksStore(db: Db, versions: DataVersions) {
     },
     /** The latest attempt at a document, if any. */
     latest,
+    /** The latest attempt at one document of every provider that has one, by provider slug. */
+    async latestOfEach(document: string): Promise<Map<string, Attempt>> {
+      const { rows } = await sql<Attempt & { providerSlug: string }>`
+        SELECT provider_slug AS "providerSlug", started_at AS "at", outcome, http_status AS "httpStatus", detail
+        FROM source_checks WHERE document = ${document} ORDER BY started_at, id`.execute(db);
+      return new Map(rows.map(({ providerSlug, ...attempt }) => [providerSlug, attempt]));
+    },
     /** Deletes attempts older than `beforeAt` that precede the document's latest success; returns how many. */
     async prune(beforeAt: number): Promise<number> {
       const { rows } = await sql<{ providerSlug: string; document: string }>`

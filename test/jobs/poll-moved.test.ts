@@ -72,6 +72,12 @@ describe('a status page that moved platform', () => {
     );
     const page = textOf((await h.app.inject({ url: `/${SLUG}` })).body);
     expect(page).toMatch(/answers as Better Stack/);
+    // The operator is told: a metric (above), and a line in /readyz, which stays ready.
+    const ready = await h.app.inject({ url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json().sources).toEqual([
+      `${SLUG}: the status page answers as Better Stack, not Atlassian Statuspage as the catalog says; update the catalog`,
+    ]);
 
     // From then on it is read as Better Stack directly: no Statuspage document is asked for again.
     const before = up.requests.length;
@@ -90,5 +96,6 @@ describe('a status page that moved platform', () => {
     for (let i = 0; i < 4; i += 1) await poll();
     expect(up.requests.some((r) => r.path === '/index.json')).toBe(false);
     expect(moves).toEqual([]);
+    expect((await h.app.inject({ url: '/readyz' })).json().sources).toBeUndefined();
   });
 });

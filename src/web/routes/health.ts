@@ -2,6 +2,7 @@
 // it should get traffic, 503 with the reasons when not), with the database engine and this node's part in the jobs
 // (`leader` runs them, `standby` waits to take over, `off` with JOBS=false).
 import type { FastifyInstance } from 'fastify';
+import { movedNotes, PLATFORM_DOCUMENT } from '../../sources/moved.ts';
 import type { WebDeps } from '../deps.ts';
 
 export function registerHealthRoutes(app: FastifyInstance, deps: WebDeps): void {
@@ -14,7 +15,8 @@ export function registerHealthRoutes(app: FastifyInstance, deps: WebDeps): void 
 
   app.get('/readyz', async (_request, reply) => {
     const { ready, reasons } = await deps.readiness();
-    const node = { database: deps.store.engine, jobs: deps.jobRole() };
+    const sources = movedNotes(deps.catalog.providers, await deps.store.checks.latestOfEach(PLATFORM_DOCUMENT));
+    const node = { database: deps.store.engine, jobs: deps.jobRole(), ...(sources.length > 0 ? { sources } : {}) };
     return reply
       .code(ready ? 200 : 503)
       .header('cache-control', 'no-store')
