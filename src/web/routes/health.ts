@@ -15,7 +15,9 @@ export function registerHealthRoutes(app: FastifyInstance, deps: WebDeps): void 
 
   app.get('/readyz', async (_request, reply) => {
     const { ready, reasons } = await deps.readiness();
-    const sources = movedNotes(deps.catalog.providers, await deps.store.checks.latestOfEach(PLATFORM_DOCUMENT));
+    // A database that cannot answer is already a reason above; the notes then just stay out.
+    const found = await deps.store.checks.latestOfEach(PLATFORM_DOCUMENT).catch(() => new Map());
+    const sources = movedNotes(deps.catalog.providers, found);
     const node = { database: deps.store.engine, jobs: deps.jobRole(), ...(sources.length > 0 ? { sources } : {}) };
     return reply
       .code(ready ? 200 : 503)
