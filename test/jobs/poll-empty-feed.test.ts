@@ -4,28 +4,26 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EMPTY_FEED_DETAIL } from '../../src/jobs/poll.ts';
 import { MAIN_DOCUMENT } from '../../src/domain.ts';
 import { MINUTE_MS } from '../../src/time.ts';
-import { catalogWith, createHarness, type Harness } from '../helpers/app.ts';
-import { pollRig, providerLike, type PollRig } from '../helpers/poll.ts';
+import { type Harness } from '../helpers/app.ts';
+import { pollOne, type PollOne, type PollRig } from '../helpers/poll.ts';
 import { fixture, startUpstream, type Upstream } from '../helpers/upstream.ts';
 
 const SLUG = 'aws-bedrock';
 const feed = (name: string) => ({ type: 'application/rss+xml', body: fixture(name) });
 
 describe('a feed that turns empty', () => {
+  let one: PollOne | undefined;
   let h: Harness;
   let rig: PollRig;
   let up: Upstream;
-  afterEach(async () => {
-    await rig?.close();
-    await h?.close();
-    await up?.close();
-  });
+  afterEach(() => one?.close());
 
   it('is not believed on its first empty reading, and is on the second', async () => {
     up = await startUpstream({ '/rss/bedrock.rss': feed('feed-aws-bedrock.rss') });
-    const catalog = catalogWith([providerLike(SLUG, { format: 'feed', url: `${up.url}/rss/bedrock.rss` }, SLUG)]);
-    h = await createHarness({ catalog, now: Date.UTC(2026, 9, 6, 16, 0), env: { ALLOW_PRIVATE_UPSTREAMS: 'true' } });
-    rig = pollRig(h);
+    one = await pollOne(SLUG, { format: 'feed', url: `${up.url}/rss/bedrock.rss` }, up, {
+      now: Date.UTC(2026, 9, 6, 16, 0),
+    });
+    ({ h, rig } = one);
     const api = async () => (await h.app.inject({ url: `/api/v1/providers/${SLUG}` })).json();
     const poll = async () => {
       h.clock.now += MINUTE_MS;

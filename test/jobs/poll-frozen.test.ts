@@ -2,22 +2,19 @@
 // suspect — never fresh, never Operational — and the page says since when it has not changed.
 import { afterEach, describe, expect, it } from 'vitest';
 import { DAY_MS, MINUTE_MS } from '../../src/time.ts';
-import { catalogWith, createHarness, T0, textOf, type Harness } from '../helpers/app.ts';
-import { pollRig, providerLike, type PollRig } from '../helpers/poll.ts';
+import { T0, textOf, type Harness } from '../helpers/app.ts';
+import { pollOne, type PollOne, type PollRig } from '../helpers/poll.ts';
 import { recordProbes } from '../helpers/signals.ts';
 import { json, startUpstream, type Upstream } from '../helpers/upstream.ts';
 
 const SLUG = 'deepseek';
 
 describe('a frozen mirror', () => {
+  let one: PollOne | undefined;
   let h: Harness;
   let rig: PollRig;
   let up: Upstream;
-  afterEach(async () => {
-    await rig?.close();
-    await h?.close();
-    await up?.close();
-  });
+  afterEach(() => one?.close());
 
   async function setUp(frozenDays: number) {
     const last = new Date(T0 - frozenDays * DAY_MS).toISOString();
@@ -44,9 +41,8 @@ describe('a frozen mirror', () => {
       '/api/v2/incidents.json': json({ incidents: [incident] }),
       '/api/v2/scheduled-maintenances.json': json({ scheduled_maintenances: [] }),
     });
-    const catalog = catalogWith([providerLike(SLUG, { format: 'statuspage', url: up.url }, SLUG)]);
-    h = await createHarness({ catalog, env: { ALLOW_PRIVATE_UPSTREAMS: 'true' } });
-    rig = pollRig(h);
+    one = await pollOne(SLUG, { format: 'statuspage', url: up.url }, up);
+    ({ h, rig } = one);
     h.clock.now += MINUTE_MS;
     await rig.job.runCycle();
   }
@@ -76,9 +72,7 @@ describe('a frozen mirror', () => {
     await setUp(60);
     await recordProbes(h.store, SLUG, h.clock.now, h.config.probeIntervalMs, 'healthy');
     expect((await api()).level).toBe('operational');
-    await h.close();
-    await rig.close();
-    await up.close();
+    await one?.close();
     await setUp(5);
     await recordProbes(h.store, SLUG, h.clock.now, h.config.probeIntervalMs, 'failing');
     const body = await api();

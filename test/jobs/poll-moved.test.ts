@@ -2,23 +2,20 @@
 // same host within 3 polls, read as Better Stack from then on, told to the operator and said on the provider's page.
 import { afterEach, describe, expect, it } from 'vitest';
 import { MINUTE_MS } from '../../src/time.ts';
-import { catalogWith, createHarness, textOf, type Harness } from '../helpers/app.ts';
-import { pollRig, providerLike, type PollRig } from '../helpers/poll.ts';
+import { textOf, type Harness } from '../helpers/app.ts';
+import { pollOne, type PollOne, type PollRig } from '../helpers/poll.ts';
 import { fixture, json, startUpstream, type Upstream } from '../helpers/upstream.ts';
 
 const SLUG = 'fireworks-ai';
 const SPA = { type: 'text/html; charset=utf-8', body: '<!doctype html><html><div id="app"></div></html>' };
 
 describe('a status page that moved platform', () => {
+  let one: PollOne | undefined;
   let h: Harness;
   let rig: PollRig;
   let up: Upstream;
   const moves: string[] = [];
-  afterEach(async () => {
-    await rig?.close();
-    await h?.close();
-    await up?.close();
-  });
+  afterEach(() => one?.close());
 
   async function setUp() {
     moves.length = 0;
@@ -27,11 +24,10 @@ describe('a status page that moved platform', () => {
       '/api/v2/incidents.json': json(fixture('statuspage-incidents-anthropic.json')),
       '/api/v2/scheduled-maintenances.json': json(fixture('statuspage-scheduled-maintenances-upcoming.json')),
     });
-    const catalog = catalogWith([providerLike(SLUG, { format: 'statuspage', url: up.url }, SLUG)]);
-    h = await createHarness({ catalog, env: { ALLOW_PRIVATE_UPSTREAMS: 'true' } });
-    rig = pollRig(h, {
+    one = await pollOne(SLUG, { format: 'statuspage', url: up.url }, up, {
       recorder: { pollAttempt: () => undefined, platformMoved: (p, f) => void moves.push(`${p} ${f}`) },
     });
+    ({ h, rig } = one);
   }
   const poll = async () => {
     h.clock.now += MINUTE_MS;
