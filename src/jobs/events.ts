@@ -81,12 +81,14 @@ export function createEventRecorder(deps: EventsDeps) {
       store.incidents.listRecent(provider.slug, now - INCIDENT_LOOKBACK_MS),
     ]);
     const incidents: CurrentIncident[] = rows;
+    // Until the official page was read once, a look is still the first: it records and announces nothing.
     const result = detectChanges({
-      announcedLevel: announced.level,
-      level: reading.level,
+      announcedLevel: reading.officialRead ? announced.level : null,
+      level: reading.officialRead ? reading.level : 'unknown',
       incidents,
       announced: announced.incidents,
     });
+    if (!reading.officialRead) result.level = announced.level ?? 'unknown';
     if (result.changes.length === 0 && result.incidents.length === 0 && result.level === announced.level) return 0;
     const previous = announced.level ?? reading.level;
     const levels = { level: reading.level === 'unknown' ? previous : reading.level, previous };

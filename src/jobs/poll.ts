@@ -1,7 +1,7 @@
 // The poll job: fetches each provider's official status documents through the HTTP door, reads them with the
 // format's adapter, records every attempt, and applies what was read to the store.
 import type { Catalog } from '../catalog/load.ts';
-import type { Provider } from '../catalog/schema.ts';
+import type { Provider, StatusPage } from '../catalog/schema.ts';
 import { MAIN_DOCUMENT, type CheckOutcome } from '../domain.ts';
 import type { DocumentReading, DocumentSpec } from '../sources/adapter.ts';
 import { SourceError } from '../sources/adapter.ts';
@@ -9,10 +9,22 @@ import { ADAPTERS } from '../sources/adapters/index.ts';
 import type { PollRecorder } from '../ops/recorder.ts';
 import type { HttpDoor } from '../sources/http.ts';
 import { mergeReadings } from '../sources/merge.ts';
+import {
+  answersAs,
+  looksMisplaced,
+  MOVED_AFTER_FAILURES,
+  PLATFORM_DOCUMENT,
+  platformCandidates,
+  platformDetail,
+  platformFor,
+} from '../sources/moved.ts';
 import type { Store } from '../store/index.ts';
 import type { Clock } from './clock.ts';
 import { createScheduler, type CycleStats, type JobLog, type Scheduler, type TaskOutcome } from './scheduler.ts';
 import { confirmLevel } from '../status/damping.ts';
+
+/** Why a feed's first empty channel after items was not believed (its check's detail). */
+export const EMPTY_FEED_DETAIL = 'the feed answered an empty channel after listing items; waiting for a second reading';
 
 /** A status document larger than this is refused: the biggest real ones are a few hundred KB. */
 export const POLL_MAX_BYTES = 2 * 1024 * 1024;
@@ -78,10 +90,56 @@ export function createPoller(deps: PollDeps) {
     return { ...base, outcome: 'ok', body: result.body, validators: result.validators };
   }
 
+  /**
+   * A feed that listed items and now answers an empty channel (a degraded front can serve one for hours during an
+   * outage) is not believed until a second reading agrees: the first empty one is recorded as unreadable.
+   */
+  async function emptiedSuddenly(slug: string, page: StatusPage, reading: DocumentReading): Promise<boolean> {
+    if (page.format !== 'feed' || (reading.incidents ?? []).length > 0) return false;
+    const previous = await store.checks.latest(slug, MAIN_DOCUMENT);
+    if (previous?.detail === EMPTY_FEED_DETAIL) return false;
+    return (await store.incidents.newestOfficialChangeAt(slug)) !== null;
+  }
+
+  /** The page as it answers now: the catalog's, or the platform it was found to have moved to. */
+  async function currentPage(slug: string, page: StatusPage): Promise<StatusPage> {
+    const found = platformFor(page, (await store.checks.latest(slug, PLATFORM_DOCUMENT))?.detail ?? null);
+    return found ? { ...page, format: found.format, url: found.url } : page;
+  }
+
+  /** Tries the known platforms' signatures on the page's host; records and tells the first that answers. */
+  async function findPlatform(provider: Provider, page: StatusPage, signal: AbortSignal): Promise<boolean> {
+    const catalogPage = provider.statusPage!;
+    for (const candidate of platformCandidates(page)) {
+      const spec = ADAPTERS[candidate.format].documents(candidate)[0]!;
+      const result = await door.request({ url: spec.url, deadlineMs, maxBytes, accept: spec.accept, signal });
+      if (signal.aborted) return false;
+      if (!result.ok || result.notModified || result.status !== 200) continue;
+      if (!answersAs(candidate, result.body, clock.now())) continue;
+      const from = { format: catalogPage.format, url: catalogPage.url };
+      await store.checks.record({
+        providerSlug: provider.slug,
+        document: PLATFORM_DOCUMENT,
+        startedAt: clock.now(),
+        durationMs: result.timing.totalMs,
+        outcome: 'ok',
+        httpStatus: result.status,
+        detail: platformDetail({ format: candidate.format, url: candidate.url, from }),
+      });
+      deps.log?.warn(
+        { provider: provider.slug, from: page.format, to: candidate.format, url: candidate.url },
+        'status page answers as another platform now: reading it as that; update the catalog',
+      );
+      deps.recorder?.platformMoved?.(provider.slug, candidate.format);
+      return true;
+    }
+    return false;
+  }
+
   /** Polls one provider's official page once; every document attempt is recorded, an abort records nothing. */
-  async function poll(provider: Provider, signal: AbortSignal): Promise<PollResult> {
-    const page = provider.statusPage;
-    if (!page) return { ok: true, documents: [] };
+  async function poll(provider: Provider, signal: AbortSignal, retried = false): Promise<PollResult> {
+    if (!provider.statusPage) return { ok: true, documents: [] };
+    const page = await currentPage(provider.slug, provider.statusPage);
     const adapter = ADAPTERS[page.format];
     const slug = provider.slug;
     const startedAt = clock.now();
@@ -98,7 +156,11 @@ export function createPoller(deps: PollDeps) {
       let detail = f.outcome === 'ok' ? null : f.detail;
       if (f.outcome === 'ok') {
         try {
-          readings.push({ name: f.spec.name, reading: adapter.read(f.spec.name, f.body, page, startedAt) });
+          const reading = adapter.read(f.spec.name, f.body, page, startedAt);
+          if (f.spec.name === MAIN_DOCUMENT && (await emptiedSuddenly(slug, page, reading))) {
+            throw new SourceError('schema', EMPTY_FEED_DETAIL);
+          }
+          readings.push({ name: f.spec.name, reading });
           await store.checks.saveValidators(slug, f.spec.name, f.validators.etag, f.validators.lastModified);
         } catch (error) {
           outcome = error instanceof SourceError ? error.kind : 'parse';
@@ -151,6 +213,13 @@ export function createPoller(deps: PollDeps) {
     const main = documents[0]!;
     const mainFetch = fetched[0]!;
     deps.recorder?.pollAttempt(slug, main.outcome);
+    if (!retried && looksMisplaced(main.outcome, mainFetch.status)) {
+      const { consecutiveFailures } = await store.checks.summary(slug, MAIN_DOCUMENT);
+      // Read the page as its new platform in this very poll, once.
+      if (consecutiveFailures >= MOVED_AFTER_FAILURES && (await findPlatform(provider, page, signal))) {
+        return poll(provider, signal, true);
+      }
+    }
     return {
       ok: main.outcome === 'ok' || main.outcome === 'not_modified',
       retryAfterMs: mainFetch.outcome !== 'ok' ? mainFetch.retryAfterMs : null,

@@ -5,7 +5,13 @@ import { isOpen } from '../status/incidents.ts';
 import type { Reason } from '../status/types.ts';
 
 /** The API's level of a provider now, as its pages show it (the one assessment, damping included). */
-export type ApiReading = { level: Level; reasons: readonly Reason[]; troubledComponents: readonly string[] };
+export type ApiReading = {
+  level: Level;
+  reasons: readonly Reason[];
+  troubledComponents: readonly string[];
+  /** False while the provider's official page (if it has one) was not read yet: what it lists is not news yet. */
+  officialRead: boolean;
+};
 export type AssessApi = (slug: string, now: number) => Promise<ApiReading | undefined>;
 
 /** What was last announced about one incident. */
@@ -29,7 +35,7 @@ export type CurrentIncident = {
 export type Change = { type: EventType; incident: CurrentIncident | null };
 
 export type ChangeInput = {
-  /** Null when nothing was ever announced about this provider: the first look only records what it sees. */
+  /** Null (or unknown) while nothing known was ever announced about this provider: the first look only records. */
   announcedLevel: Level | null;
   level: Level;
   incidents: readonly CurrentIncident[];
@@ -62,7 +68,7 @@ const sameState = (a: AnnouncedIncident, b: AnnouncedIncident) =>
   a.state === b.state && a.active === b.active && a.updates === b.updates;
 
 export function detectChanges(input: ChangeInput): ChangeResult {
-  const first = input.announcedLevel === null;
+  const first = input.announcedLevel === null || input.announcedLevel === 'unknown';
   const changes: Change[] = [];
   const incidents: ChangeResult['incidents'] = [];
   for (const incident of input.incidents) {

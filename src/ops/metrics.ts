@@ -46,6 +46,12 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     labelNames: ['provider', 'outcome'],
     registers,
   });
+  const platformMoves = new Counter({
+    name: 'status_platform_moves_total',
+    help: "Times a provider's status page was found answering as another platform, by the platform found.",
+    labelNames: ['provider', 'format'],
+    registers,
+  });
   const probes = new Counter({
     name: 'status_probe_results_total',
     help: "Probes of a provider's API with an invalid key, by outcome (inconclusive: nothing learnt about it).",
@@ -118,6 +124,9 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     },
     pollAttempt(provider, outcome) {
       polls.inc({ provider, outcome });
+    },
+    platformMoved(provider, format) {
+      platformMoves.inc({ provider, format });
     },
     probeResult(provider, outcome, latencyMs) {
       probes.inc({ provider, outcome });

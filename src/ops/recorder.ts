@@ -16,6 +16,8 @@ export type RequestRecorder = {
 export type PollRecorder = {
   /** One poll of a provider's official page, judged by its main document. */
   pollAttempt(provider: string, outcome: CheckOutcome): void;
+  /** A provider's status page was found answering as another platform. */
+  platformMoved?(provider: string, format: string): void;
 };
 
 export type ProbeRecorder = {

@@ -3,7 +3,8 @@ import { LEVEL_LABELS, type ComponentScope, type Level, type ReporterAllocation,
 import { readCommunity, summariseCommunity, type Bucket, type CommunityView } from './community.ts';
 import { answerIsItDown, type DownAnswerView } from './down-answer.ts';
 import { combineSignals } from './headline.ts';
-import { readOfficial, type OfficialInput } from './official.ts';
+import { isWorse } from './levels.ts';
+import { checkFrozen, readOfficial, type OfficialInput } from './official.ts';
 import { readProbe, type ProbeInput } from './probe.ts';
 import { troubleSince } from './trouble.ts';
 import { incidentScope, placeComponent, type ScopeBasis, type ScopeCatalog } from './scope.ts';
@@ -35,6 +36,8 @@ export type AssessInput = {
     /** Null until the page has been read once. */
     components: readonly ComponentInput[] | null;
     openIncidents: readonly IncidentInput[];
+    /** The newest change the page itself showed (an incident's start, end or update), for the frozen check. */
+    newestChangeAt?: number | null;
   };
   probe: ProbeInput;
   /** Community report buckets (see community.ts) covering the baseline. */
@@ -151,6 +154,13 @@ function productsStatus(
   };
 }
 
+/** The page's own newest change: an incident's, or a component change we saw between two polls. */
+function newestChange(official: AssessInput['official']): number | null {
+  const seen = (official.components ?? []).filter((c) => !c.firstSeen).map((c) => c.changedAt);
+  const all = [official.newestChangeAt ?? null, ...seen].filter((at) => at !== null);
+  return all.length > 0 ? Math.max(...all) : null;
+}
+
 /** Reads every signal once and judges the API and the products apart; pure over its input and `now`. */
 export function assessProvider(input: AssessInput, now: number): Assessment {
   const { components, incidents } = placeAll(input);
@@ -168,10 +178,13 @@ export function assessProvider(input: AssessInput, now: number): Assessment {
     now,
   );
   const community = summariseCommunity(input.buckets, now, undefined, input.reporters);
+  const probe = readProbe(input.probe, now);
+  const reports = readCommunity(community);
+  const trouble = [probe, reports].some((r) => r.state === 'fresh' && isWorse(r.level, 'maintenance'));
   const signals: Record<Signal, SignalReading> = {
-    official,
-    probe: readProbe(input.probe, now),
-    community: readCommunity(community),
+    official: checkFrozen(official, newestChange(input.official), trouble, now),
+    probe,
+    community: reports,
   };
   const api = combineSignals(signals);
   const products = productsStatus(input, components, incidents, now);

@@ -1,6 +1,6 @@
 // The official signal: what the provider's own status page says, and whether that reading is fresh.
 import { LEVEL_LABELS, type CheckOutcome, type Impact, type IncidentKind, type Level } from '../domain.ts';
-import { formatUtc } from '../time.ts';
+import { DAY_MS, formatUtc } from '../time.ts';
 import { ageText, isFresh } from './freshness.ts';
 import { levelOfImpact, rank, worstLevel, type KnownLevel } from './levels.ts';
 import type { Reason, SignalReading } from './types.ts';
@@ -18,6 +18,8 @@ export type OfficialInput = {
   pageLevel: Level | null;
   /** What the components are, in words ("API ", "product "), when the reading covers only some of them. */
   scopeWord?: string;
+  /** Set when the page was found answering as another platform than the catalog's: which, and when. */
+  moved?: { platform: string; catalogPlatform: string; at: number } | null;
 };
 
 const FAILURE_WORDS: Record<string, string> = {
@@ -95,7 +97,21 @@ function officialReasons(input: OfficialInput, at: number): { level: KnownLevel;
   return { level, reasons: reasons.sort((a, b) => rank(b.level) - rank(a.level)) };
 }
 
+/** The reading with what the page itself is now, said: a moved platform is never kept quiet. */
+function withMove(reading: SignalReading, input: OfficialInput): SignalReading {
+  const m = input.moved;
+  if (!m) return reading;
+  const text =
+    `The status page no longer answers as ${m.catalogPlatform}: since ${formatUtc(m.at)} it answers as ` +
+    `${m.platform}, and we read it as that.`;
+  return { ...reading, reasons: [...reading.reasons, { signal: 'official', level: null, text, at: m.at }] };
+}
+
 export function readOfficial(input: OfficialInput, now: number): SignalReading {
+  return input.configured ? withMove(readPage(input, now), input) : readPage(input, now);
+}
+
+function readPage(input: OfficialInput, now: number): SignalReading {
   const failing = input.failure
     ? { since: input.failure.since, how: describeFailure(input.failure.outcome, input.failure.httpStatus) }
     : null;
@@ -139,4 +155,36 @@ export function readOfficial(input: OfficialInput, now: number): SignalReading {
   }
   const { level, reasons } = officialReasons(input, input.lastOkAt);
   return { ...base, state: 'fresh', level, summary: reasons[0]?.text ?? '', reasons };
+}
+
+/** A page whose own newest change is older than this, while other signals show trouble, is frozen: suspect. */
+export const FROZEN_AFTER_MS = 30 * DAY_MS;
+
+/**
+ * The official reading, suspect when the page looks frozen: it reads healthy, its newest change (`changedAt`) is
+ * older than FROZEN_AFTER_MS and another signal shows trouble. A suspect page is never evidence of health.
+ */
+export function checkFrozen(
+  reading: SignalReading,
+  changedAt: number | null,
+  trouble: boolean,
+  now: number,
+): SignalReading {
+  if (reading.state !== 'fresh' || reading.level !== 'operational' || !trouble) return reading;
+  if (changedAt === null || now - changedAt <= FROZEN_AFTER_MS) return reading;
+  const days = Math.floor((now - changedAt) / DAY_MS);
+  const text =
+    `The status page has not changed since ${formatUtc(changedAt)} (${days} days) while our other signals show ` +
+    `trouble: it may be frozen, so its "operational" is not counted as evidence of health.`;
+  return {
+    ...reading,
+    state: 'suspect',
+    level: 'unknown',
+    lastLevel: reading.level,
+    summary: text,
+    reasons: [
+      { signal: 'official', level: null, text, at: changedAt },
+      ...reading.reasons.filter((r) => r.level === null),
+    ],
+  };
 }

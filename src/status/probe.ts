@@ -216,7 +216,10 @@ export function readProbe(input: ProbeInput, now: number): SignalReading {
   }
   if (!last) return one('never', 'No probe results yet.', null);
   if (now - last.at >= staleAfterMs(input.intervalMs)) {
-    return one('stale', `No recent probe result; the last one is from ${ageText(last.at, now)}.`, last.at);
+    const trend = dampProbes(input.samples).state;
+    const lastLevel = trend === 'failing' ? 'partial_outage' : trend === 'slow' ? 'degraded' : 'operational';
+    const text = `No recent probe result; the last one is from ${ageText(last.at, now)}.`;
+    return { ...one('stale', text, last.at), lastLevel };
   }
   const recent = input.samples.slice(-PROBE_FAILURES_TO_CONFIRM);
   if (recent.length === PROBE_FAILURES_TO_CONFIRM && recent.every((s) => s.outcome === 'unexpected_body')) {

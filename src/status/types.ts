@@ -8,8 +8,9 @@ import type { Level, Signal } from '../domain.ts';
  * - absent: the provider has no such source (no official page, no probe).
  * - quiet: community only: nothing unusual reported, which is not evidence of health.
  * - suspended: our own side is at fault (e.g. our network), so the signal says nothing about the provider.
+ * - suspect: the source answers but may lie (frozen while other signals show trouble): never evidence of health.
  */
-export type SignalState = 'fresh' | 'stale' | 'never' | 'absent' | 'quiet' | 'suspended';
+export type SignalState = 'fresh' | 'stale' | 'never' | 'absent' | 'quiet' | 'suspended' | 'suspect';
 
 /** One piece of evidence: which signal (null: about all of them), the level it supports, in words, and when. */
 export type Reason = {
@@ -25,6 +26,8 @@ export type SignalReading = {
   state: SignalState;
   /** The level this signal supports; `unknown` unless fresh. */
   level: Level;
+  /** Stale or suspect only: the level its last reading supported, which may hold a greener word back. */
+  lastLevel?: Level;
   /** Time of the last attempt to read the source, successful or not. */
   checkedAt: number | null;
   /** Time of the last successful reading (the last good one). */

@@ -30,6 +30,14 @@ type Attempt = { at: number; outcome: CheckOutcome; httpStatus: number | null; d
 const OK = sql`('ok', 'not_modified')`;
 
 export function createChecksStore(db: Db, versions: DataVersions) {
+  async function latest(providerSlug: string, document: string): Promise<Attempt | undefined> {
+    return (
+      await sql<Attempt>`SELECT started_at AS "at", outcome, http_status AS "httpStatus", detail FROM source_checks
+        WHERE provider_slug = ${providerSlug} AND document = ${document}
+        ORDER BY started_at DESC, id DESC LIMIT 1`.execute(db)
+    ).rows[0];
+  }
+
   return {
     async record(check: CheckRecord): Promise<void> {
       await sql`
@@ -39,11 +47,7 @@ export function createChecksStore(db: Db, versions: DataVersions) {
       versions.bump(check.providerSlug);
     },
     async summary(providerSlug: string, document: string): Promise<CheckSummary> {
-      const last = (
-        await sql<Attempt>`SELECT started_at AS "at", outcome, http_status AS "httpStatus", detail FROM source_checks
-          WHERE provider_slug = ${providerSlug} AND document = ${document}
-          ORDER BY started_at DESC, id DESC LIMIT 1`.execute(db)
-      ).rows[0];
+      const last = await latest(providerSlug, document);
       const ok = (
         await sql<{ at: number }>`SELECT started_at AS "at" FROM source_checks
           WHERE provider_slug = ${providerSlug} AND document = ${document} AND outcome IN ${OK}
@@ -65,6 +69,15 @@ export function createChecksStore(db: Db, versions: DataVersions) {
         failingSince: since?.first ?? null,
         consecutiveFailures: since?.count ?? 0,
       };
+    },
+    /** The latest attempt at a document, if any. */
+    latest,
+    /** The latest attempt at one document of every provider that has one, by provider slug. */
+    async latestOfEach(document: string): Promise<Map<string, Attempt>> {
+      const { rows } = await sql<Attempt & { providerSlug: string }>`
+        SELECT provider_slug AS "providerSlug", started_at AS "at", outcome, http_status AS "httpStatus", detail
+        FROM source_checks WHERE document = ${document} ORDER BY started_at, id`.execute(db);
+      return new Map(rows.map(({ providerSlug, ...attempt }) => [providerSlug, attempt]));
     },
     /** Deletes attempts older than `beforeAt` that precede the document's latest success; returns how many. */
     async prune(beforeAt: number): Promise<number> {

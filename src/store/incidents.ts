@@ -196,6 +196,20 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
         ORDER BY "startedAt", id`.execute(db);
       return rows;
     },
+    /** The newest change the official page itself showed: an incident's start, end or update; null without any. */
+    async newestOfficialChangeAt(slug: string): Promise<number | null> {
+      const { rows } = await sql<{ at: number | string | null }>`
+        SELECT MAX(x) AS "at" FROM (
+          SELECT MAX(started_at) AS x FROM incidents WHERE provider_slug = ${slug} AND origin = 'official'
+          UNION ALL
+          SELECT MAX(resolved_at) AS x FROM incidents WHERE provider_slug = ${slug} AND origin = 'official'
+          UNION ALL
+          SELECT MAX(u.at) AS x FROM incident_updates u JOIN incidents i ON i.id = u.incident_id
+            WHERE i.provider_slug = ${slug} AND i.origin = 'official'
+        ) AS changes`.execute(db);
+      const at = rows[0]?.at;
+      return at === null || at === undefined ? null : Number(at);
+    },
     /** Incidents and maintenances that started, ended or are scheduled within the window, or are still open. */
     async listRecent(slug: string, sinceAt: number): Promise<IncidentRow[]> {
       const { rows } = await sql<Row>`

@@ -69,7 +69,7 @@ const reason = closed({
 });
 
 const signalReading = closed({
-  state: { enum: ['fresh', 'stale', 'never', 'absent', 'quiet', 'suspended'] },
+  state: { enum: ['fresh', 'stale', 'never', 'absent', 'quiet', 'suspended', 'suspect'] },
   level,
   summary: text,
   checkedAt: nullableTime,
@@ -252,7 +252,7 @@ const provider = closed({
     {
       configured: { type: 'boolean' },
       description: text,
-      state: { enum: ['fresh', 'stale', 'never', 'absent', 'suspended'] },
+      state: { enum: ['fresh', 'stale', 'never', 'absent', 'suspended', 'suspect'] },
       stateLabel: text,
       summary: text,
       last: {

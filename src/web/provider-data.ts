@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog/load.ts';
 import type { Provider } from '../catalog/schema.ts';
 import type { Config } from '../config.ts';
 import { MAIN_DOCUMENT, type ReporterAllocation } from '../domain.ts';
+import { PLATFORM_DOCUMENT, PLATFORM_NAMES, platformFor } from '../sources/moved.ts';
 import { ackLagsById, spanOf } from '../status/accountability.ts';
 import { assessProvider, type Assessment } from '../status/assess.ts';
 import { isOpen } from '../status/incidents.ts';
@@ -136,18 +137,32 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
     const slug = provider.slug;
     // The assessment reads a few buckets; the days of buckets behind the chart are read only for the pages that use
     // them (a list of 200 providers would otherwise read some 150,000 rows to show 200 headlines).
-    const [officialCheck, stored, incidents, probeSamples, summaryBuckets, chartBuckets, pageLevel, reporters, models] =
-      await Promise.all([
-        store.checks.summary(slug, MAIN_DOCUMENT),
-        store.components.list(slug),
-        store.incidents.listRecent(slug, now - INCIDENT_WINDOW_MS),
-        store.probes.since(slug, now - PROBE_WINDOW_MS),
-        store.reports.bucketsAtAndLatest(slug, communitySummaryStarts(now), communitySinceAt(now), now),
-        scope.chart ? store.reports.buckets(slug, communitySinceAt(now)) : null,
-        store.components.pageLevel(slug),
-        store.reports.allocations(slug, communityWindowStart(now)),
-        scope.models ? modelsOf(slug, now) : null,
-      ]);
+    const [
+      officialCheck,
+      stored,
+      incidents,
+      probeSamples,
+      summaryBuckets,
+      chartBuckets,
+      pageLevel,
+      reporters,
+      models,
+      platform,
+      newestChangeAt,
+    ] = await Promise.all([
+      store.checks.summary(slug, MAIN_DOCUMENT),
+      store.components.list(slug),
+      store.incidents.listRecent(slug, now - INCIDENT_WINDOW_MS),
+      store.probes.since(slug, now - PROBE_WINDOW_MS),
+      store.reports.bucketsAtAndLatest(slug, communitySummaryStarts(now), communitySinceAt(now), now),
+      scope.chart ? store.reports.buckets(slug, communitySinceAt(now)) : null,
+      store.components.pageLevel(slug),
+      store.reports.allocations(slug, communityWindowStart(now)),
+      scope.models ? modelsOf(slug, now) : null,
+      provider.statusPage ? store.checks.latest(slug, PLATFORM_DOCUMENT) : undefined,
+      provider.statusPage ? store.incidents.newestOfficialChangeAt(slug) : null,
+    ]);
+    const moved = provider.statusPage ? platformFor(provider.statusPage, platform?.detail ?? null) : null;
     const components = officialCheck.lastOkAt === null && stored.length === 0 ? null : stored;
     const openIncidents = incidents.filter(isOpen);
     const usual = usualLatencyMs(probeSamples);
@@ -170,6 +185,15 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
           components,
           openIncidents: openIncidents.filter((i) => i.origin === 'official'),
           pageLevel: pageLevel?.level ?? null,
+          newestChangeAt,
+          moved:
+            moved && platform
+              ? {
+                  platform: PLATFORM_NAMES[moved.format],
+                  catalogPlatform: PLATFORM_NAMES[moved.from.format],
+                  at: platform.at,
+                }
+              : null,
         },
         probe: {
           configured: provider.probe !== null,
@@ -256,7 +280,17 @@ export function apiAssessor(reader: ProviderReader): AssessApi {
     const troubled = (components ?? []).filter(
       (c) => c.scope === 'api' && c.level !== 'operational' && c.level !== 'unknown',
     );
-    return { level: api.level, reasons: api.reasons, troubledComponents: troubled.map((c) => c.name) };
+    const official = api.signals.official;
+    return {
+      level: api.level,
+      reasons: api.reasons,
+      troubledComponents: troubled.map((c) => c.name),
+      // Read once, or failed twice (a page that never answers must not silence the provider for good).
+      officialRead:
+        official.state === 'absent' ||
+        official.okAt !== null ||
+        (official.failing !== null && official.checkedAt !== null && official.checkedAt > official.failing.since),
+    };
   };
 }
 

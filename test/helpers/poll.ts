@@ -7,7 +7,7 @@ import type { PollRecorder } from '../../src/ops/recorder.ts';
 import type { Scheduler } from '../../src/jobs/scheduler.ts';
 import { upstreamPolicy } from '../../src/sources/addresses.ts';
 import { createHttpDoor, createUpstreamDispatcher } from '../../src/sources/http.ts';
-import { realCatalog, type Harness } from './app.ts';
+import { catalogWith, createHarness, realCatalog, type Harness } from './app.ts';
 import { LOOPBACK_DEADLINE_MS } from './upstream.ts';
 
 /** status.test names resolve to loopback, private.test to a private address (never connected to), the rest fail. */
@@ -56,6 +56,33 @@ export function pollRig(
     async close() {
       await job.close();
       await agent.close();
+    },
+  };
+}
+
+/** One provider (as `slug` is in the real catalog) on a fake upstream's page: its harness and poll rig. */
+export type PollOne = { h: Harness; rig: PollRig; close(): Promise<void> };
+
+/** Builds a PollOne; its close also closes the upstream. */
+export async function pollOne(
+  slug: string,
+  statusPage: StatusPage,
+  upstream: { close(): Promise<void> },
+  options: { now?: number; recorder?: PollRecorder } = {},
+): Promise<PollOne> {
+  const h = await createHarness({
+    catalog: catalogWith([providerLike(slug, statusPage, slug)]),
+    env: { ALLOW_PRIVATE_UPSTREAMS: 'true' },
+    ...(options.now !== undefined ? { now: options.now } : {}),
+  });
+  const rig = pollRig(h, options.recorder ? { recorder: options.recorder } : {});
+  return {
+    h,
+    rig,
+    async close() {
+      await rig.close();
+      await h.close();
+      await upstream.close();
     },
   };
 }

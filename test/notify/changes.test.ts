@@ -35,6 +35,18 @@ describe('detectChanges', () => {
     expect(r.incidents).toHaveLength(1);
   });
 
+  it('still only records while nothing known was ever announced (an unknown first look)', () => {
+    const r = detectChanges({
+      announcedLevel: 'unknown',
+      level: 'partial_outage',
+      incidents: [incident()],
+      announced: new Map(),
+    });
+    expect(r.changes).toEqual([]);
+    expect(r.level).toBe('partial_outage');
+    expect(r.incidents).toHaveLength(1);
+  });
+
   it('announces a change between known levels, never to or from unknown', () => {
     for (const before of LEVELS) {
       for (const after of LEVELS) {

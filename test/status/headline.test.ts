@@ -132,6 +132,23 @@ describe('headline', () => {
     expectInvariants(s);
   });
 
+  it('never falls back to the green page when failing probes go stale (stale never means green)', () => {
+    const failing = samples(['timeout', 'timeout', 'timeout', 'timeout'], NOW - 4 * PROBE_MS);
+    const s = status(official(), failing);
+    expect(s.signals.probe.state).toBe('stale');
+    expect(s.level).toBe('unknown');
+    expect(s.reasons[0]!.text).toMatch(/last saw the API failing/);
+    // A slow probe that aged out holds the page back too; a healthy one that aged out does not.
+    expect(status(official(), samples(['slow', 'slow', 'slow', 'slow'], NOW - 4 * PROBE_MS)).level).toBe('unknown');
+    const healthy = samples(['rejected_as_expected', 'rejected_as_expected'], NOW - 4 * PROBE_MS);
+    expect(status(official(), healthy).level).toBe('operational');
+    // Fresh trouble elsewhere still stands: the level goes to what the fresh signals support.
+    const incident = official({
+      openIncidents: [{ title: 'Errors', kind: 'incident', impact: 'major', state: 'identified', startedAt: NOW }],
+    });
+    expect(status(incident, failing).level).toBe('partial_outage');
+  });
+
   it('keeps the invariants over every combination of signals', () => {
     const componentSets: { name: string; level: Level }[][] = [
       [],

@@ -120,6 +120,7 @@ const SHORT_STATES: Record<SignalReading['state'], string> = {
   absent: 'None for this provider',
   quiet: 'Nothing unusual',
   suspended: 'Suspended',
+  suspect: 'Suspect',
 };
 
 function lineOf(data: ProviderData, reading: SignalReading): SignalLineView {

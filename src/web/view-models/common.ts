@@ -49,6 +49,7 @@ const STATE_WORDS: Record<SignalState, string> = {
   absent: 'Not available',
   quiet: 'Nothing unusual',
   suspended: 'Suspended',
+  suspect: 'Suspect',
 };
 
 export type SignalView = {

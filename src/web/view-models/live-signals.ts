@@ -46,6 +46,7 @@ export function probeStateLabel(reading: SignalReading): string {
       absent: 'Not probed',
       suspended: 'Suspended',
       quiet: 'No results yet',
+      suspect: 'Suspect',
     }[reading.state];
   }
   if (reading.level === 'partial_outage') return 'Failing';
