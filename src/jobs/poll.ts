@@ -111,7 +111,7 @@ export function createPoller(deps: PollDeps) {
   async function findPlatform(provider: Provider, page: StatusPage, signal: AbortSignal): Promise<boolean> {
     const catalogPage = provider.statusPage!;
     for (const candidate of platformCandidates(page)) {
-      const spec = ADAPTERS[candidate.format].documents(candidate)[0]!;
+      const spec = ADAPTERS[candidate.format].documents(candidate, clock.now())[0]!;
       const result = await door.request({ url: spec.url, deadlineMs, maxBytes, accept: spec.accept, signal });
       if (signal.aborted) return false;
       if (!result.ok || result.notModified || result.status !== 200) continue;

@@ -23,7 +23,11 @@ const SIGNATURES: Record<StatusFormat, ((base: string, origin: string) => string
   instatus: (base) => [base],
   betterstack: (base) => [base],
   feed: (_base, origin) => FEED_PATHS.map((path) => joinUrl(origin, path)),
+  datadog: (base) => [base],
+  // Flashduty's base carries the page's own id, and AWS Health's document is AWS's own: neither can be guessed.
+  flashduty: null,
   gcp: null,
+  awshealth: null,
 };
 
 /** Each platform's name, as pages say which one a page now answers as. */
@@ -34,10 +38,10 @@ export const PLATFORM_NAMES: Record<StatusFormat, string> = {
   betterstack: 'Better Stack',
   feed: 'an RSS or Atom feed',
   gcp: 'Google Cloud status',
+  flashduty: 'Flashduty',
+  datadog: 'Datadog Status Pages',
+  awshealth: 'AWS Health',
 };
-
-/** Formats whose catalog URL is the document itself rather than the page's base. */
-const DOCUMENT_URL: ReadonlySet<StatusFormat> = new Set(['feed', 'gcp']);
 
 /** HTML where JSON is expected, a body of the wrong shape, or a 404 on the format's document. */
 export const looksMisplaced = (outcome: CheckOutcome, httpStatus: number | null): boolean =>
@@ -49,7 +53,7 @@ export const looksMisplaced = (outcome: CheckOutcome, httpStatus: number | null)
 /** The other platforms a page may now answer as, in registry order, each as the page it would be. */
 export function platformCandidates(page: StatusPage): StatusPage[] {
   const origin = new URL(page.url).origin;
-  const base = DOCUMENT_URL.has(page.format) ? origin : page.url;
+  const base = ADAPTERS[page.format].url === 'document' ? origin : page.url;
   return (Object.keys(ADAPTERS) as StatusFormat[])
     .filter((format) => format !== page.format)
     .flatMap((format) => (SIGNATURES[format]?.(base, origin) ?? []).map((url) => ({ format, url })));
