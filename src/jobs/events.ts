@@ -7,10 +7,12 @@ import type { Provider } from '../catalog/schema.ts';
 import type { Level, StatusEvent } from '../domain.ts';
 import {
   detectChanges,
+  heldLevel,
   type ApiReading,
   type AssessApi,
   type Change,
   type CurrentIncident,
+  type PendingLevel,
 } from '../notify/changes.ts';
 import { noticeLink } from '../notify/links.ts';
 import { incidentScope, placeComponent } from '../status/scope.ts';
@@ -31,6 +33,11 @@ export type EventsDeps = {
   assess: AssessApi;
   siteUrl: string;
   now: () => number;
+  /**
+   * How long a new API level must hold before it is announced (the signals' shortest interval in production): a
+   * flap shorter than that sends nothing. Held in memory: a restart starts the hold again, never invents a change.
+   */
+  levelHoldMs?: number;
   log?: JobLog;
 };
 
@@ -69,6 +76,7 @@ function payload(
 export function createEventRecorder(deps: EventsDeps) {
   const { store, catalog, assess } = deps;
   const seen = new Map<string, number>();
+  const pending = new Map<string, PendingLevel>();
   let lastFullPass = -Infinity;
   let running: Promise<void> = Promise.resolve();
 
@@ -81,10 +89,19 @@ export function createEventRecorder(deps: EventsDeps) {
       store.incidents.listRecent(provider.slug, now - INCIDENT_LOOKBACK_MS),
     ]);
     const incidents: CurrentIncident[] = rows;
+    const held = heldLevel(
+      announced.level,
+      reading.level,
+      pending.get(provider.slug) ?? null,
+      now,
+      deps.levelHoldMs ?? 0,
+    );
+    if (held.pending) pending.set(provider.slug, held.pending);
+    else pending.delete(provider.slug);
     // Until the official page was read once, a look is still the first: it records and announces nothing.
     const result = detectChanges({
       announcedLevel: reading.officialRead ? announced.level : null,
-      level: reading.officialRead ? reading.level : 'unknown',
+      level: reading.officialRead ? held.level : 'unknown',
       incidents,
       announced: announced.incidents,
     });

@@ -177,6 +177,7 @@ export function createJobs(deps: JobsDeps): Jobs {
         catalog,
         siteUrl: config.siteUrl,
         now: Date.now,
+        levelHoldMs: Math.min(config.pollIntervalMs, config.probeIntervalMs),
         log,
         assess: apiAssessor(reader),
       }),

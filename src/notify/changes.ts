@@ -95,6 +95,27 @@ export function detectChanges(input: ChangeInput): ChangeResult {
   return { changes, level: known ? input.level : (announced ?? 'unknown'), incidents };
 }
 
+/** A new API level seen but not yet announced, and since when it has held. */
+export type PendingLevel = { level: Level; since: number };
+
+/**
+ * Whether a new level has held long enough to announce: a flap shorter than `holdMs` sends nothing. Returns the level
+ * to compare with what was announced (the announced one while the new one is held) and the pending level to keep.
+ * Unknown, or a first look, is never held: it announces nothing anyway.
+ */
+export function heldLevel(
+  announced: Level | null,
+  level: Level,
+  pending: PendingLevel | null,
+  now: number,
+  holdMs: number,
+): { level: Level; pending: PendingLevel | null } {
+  if (announced === null || announced === 'unknown' || level === 'unknown' || level === announced)
+    return { level, pending: null };
+  const since = pending?.level === level ? pending.since : now;
+  return now - since >= holdMs ? { level, pending: null } : { level: announced, pending: { level, since } };
+}
+
 /** The level an incident's declared impact stands for (what a minimum-level filter compares). */
 export const IMPACT_LEVELS: Record<Impact, Level> = {
   none: 'degraded',

@@ -47,4 +47,51 @@ describe.each(ENGINES)('first look on %s', (engine) => {
     expect(outbox.map((e) => e.type)).toEqual(['incident_opened']);
     expect(JSON.parse(outbox[0]!.payload)).toMatchObject({ incident: { title: 'A new incident' } });
   }, 120_000);
+
+  it('announces a level change only once it held for the hold: a shorter flap sends nothing', async () => {
+    h = await createHarness({ engine });
+    const hold = 2 * MINUTE_MS;
+    const assess = apiAssessor(createProviderReader({ store: h.store, catalog: h.catalog, config: h.config }));
+    const events = createEventRecorder({
+      store: h.store,
+      catalog: h.catalog,
+      assess,
+      siteUrl: h.config.siteUrl,
+      now: () => h.clock.now,
+      levelHoldMs: hold,
+    });
+    const official = async (api: 'operational' | 'major_outage') => {
+      h.clock.now += MINUTE_MS;
+      await recordOfficial(h.store, SLUG, h.clock.now, { API: api });
+      return events.run();
+    };
+    expect(await official('operational')).toBe(0);
+    // A flap: Major Outage until the API reads it (the page's own damping), then Operational again within the hold.
+    let flapReadings = 0;
+    while ((await assess(SLUG, h.clock.now))!.level !== 'major_outage' && flapReadings < 5) {
+      expect(await official('major_outage')).toBe(0);
+      flapReadings++;
+    }
+    expect((await assess(SLUG, h.clock.now))!.level).toBe('major_outage');
+    while ((await assess(SLUG, h.clock.now))!.level !== 'operational') expect(await official('operational')).toBe(0);
+    expect(await rows(h.store, "SELECT type FROM events WHERE type = 'level_changed'")).toEqual([]);
+    // A change that holds (the page's own damping first, then the hold): announced once, when the hold has passed.
+    let since: number | null = null;
+    let announcedAt: number | null = null;
+    for (let minute = 0; minute < 8; minute++) {
+      const recorded = await official('major_outage');
+      const level = (await assess(SLUG, h.clock.now))!.level;
+      if (level === 'major_outage') since ??= h.clock.now;
+      if (recorded > 0) {
+        expect(announcedAt).toBeNull();
+        announcedAt = h.clock.now;
+      }
+    }
+    expect(since).not.toBeNull();
+    expect(announcedAt).toBe(since! + hold);
+    const changed = await rows<{ payload: string }>(h.store, "SELECT payload FROM events WHERE type = 'level_changed'");
+    expect(changed.map((e) => JSON.parse(e.payload) as { level: string; previousLevel: string })).toMatchObject([
+      { level: 'major_outage', previousLevel: 'operational' },
+    ]);
+  }, 120_000);
 });

@@ -1,7 +1,7 @@
 // What becomes an event, and which subscriptions it reaches: pure rules over every case that matters.
 import { describe, expect, it } from 'vitest';
 import { LEVELS, type Level, type StatusEvent } from '../../src/domain.ts';
-import { detectChanges, type CurrentIncident } from '../../src/notify/changes.ts';
+import { detectChanges, heldLevel, type CurrentIncident, type PendingLevel } from '../../src/notify/changes.ts';
 import { matchesFilter, type SubscriptionFilter } from '../../src/notify/filter.ts';
 import { signature, verifySignature } from '../../src/notify/signature.ts';
 
@@ -151,5 +151,46 @@ describe('webhook signatures', () => {
     expect(verifySignature('whsec_x', '1700000001', '{"a":1}', sig)).toBe(false);
     expect(verifySignature('whsec_x', '1700000000', '{"a":2}', sig)).toBe(false);
     expect(verifySignature('whsec_y', '1700000000', '{"a":1}', sig)).toBe(false);
+  });
+});
+
+describe('heldLevel', () => {
+  const HOLD = 60_000;
+  const known = LEVELS.filter((l) => l !== 'unknown');
+
+  it('announces a change only once it has held for the hold, over every pair of known levels', () => {
+    for (const announced of known)
+      for (const level of known) {
+        if (level === announced) {
+          expect(heldLevel(announced, level, null, 0, HOLD)).toEqual({ level, pending: null });
+          continue;
+        }
+        const first = heldLevel(announced, level, null, 1_000, HOLD);
+        expect(first).toEqual({ level: announced, pending: { level, since: 1_000 } });
+        const early = heldLevel(announced, level, first.pending, 1_000 + HOLD - 1, HOLD);
+        expect(early.level).toBe(announced);
+        expect(heldLevel(announced, level, early.pending, 1_000 + HOLD, HOLD)).toEqual({ level, pending: null });
+      }
+  });
+
+  it('sends nothing for a flap shorter than the hold, and starts the hold again for another level', () => {
+    let pending: PendingLevel | null = null;
+    let step = heldLevel('operational', 'major_outage', pending, 0, HOLD);
+    pending = step.pending;
+    step = heldLevel('operational', 'operational', pending, 30_000, HOLD);
+    expect(step).toEqual({ level: 'operational', pending: null });
+    step = heldLevel('operational', 'degraded', { level: 'major_outage', since: 0 }, 70_000, HOLD);
+    expect(step).toEqual({ level: 'operational', pending: { level: 'degraded', since: 70_000 } });
+  });
+
+  it('never holds unknown or a first look (they announce nothing)', () => {
+    for (const level of LEVELS) {
+      expect(heldLevel(null, level, null, 0, HOLD)).toEqual({ level, pending: null });
+      expect(heldLevel('unknown', level, null, 0, HOLD)).toEqual({ level, pending: null });
+    }
+    expect(heldLevel('operational', 'unknown', { level: 'degraded', since: 0 }, 1, HOLD)).toEqual({
+      level: 'unknown',
+      pending: null,
+    });
   });
 });
