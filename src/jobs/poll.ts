@@ -9,15 +9,8 @@ import { ADAPTERS } from '../sources/adapters/index.ts';
 import type { PollRecorder } from '../ops/recorder.ts';
 import type { HttpDoor } from '../sources/http.ts';
 import { mergeReadings } from '../sources/merge.ts';
-import {
-  answersAs,
-  looksMisplaced,
-  MOVED_AFTER_FAILURES,
-  PLATFORM_DOCUMENT,
-  platformCandidates,
-  platformDetail,
-  platformFor,
-} from '../sources/moved.ts';
+import { answersAs, looksMisplaced, MOVED_AFTER_FAILURES, platformCandidates } from '../sources/moved.ts';
+import { PLATFORM_DOCUMENT, platformDetail, platformFor } from '../sources/platform.ts';
 import type { Store } from '../store/index.ts';
 import type { Clock } from './clock.ts';
 import { createScheduler, type CycleStats, type JobLog, type Scheduler, type TaskOutcome } from './scheduler.ts';

@@ -3,7 +3,7 @@ import type { Catalog } from '../catalog/load.ts';
 import type { Provider } from '../catalog/schema.ts';
 import type { Config } from '../config.ts';
 import { MAIN_DOCUMENT, type ReporterAllocation } from '../domain.ts';
-import { PLATFORM_DOCUMENT, PLATFORM_NAMES, platformFor } from '../sources/moved.ts';
+import { PLATFORM_DOCUMENT, PLATFORM_NAMES, platformFor } from '../sources/platform.ts';
 import { ackLagsById, spanOf } from '../status/accountability.ts';
 import { assessProvider, type Assessment } from '../status/assess.ts';
 import { isOpen } from '../status/incidents.ts';

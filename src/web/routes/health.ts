@@ -2,7 +2,7 @@
 // it should get traffic, 503 with the reasons when not), with the database engine and this node's part in the jobs
 // (`leader` runs them, `standby` waits to take over, `off` with JOBS=false).
 import type { FastifyInstance } from 'fastify';
-import { movedNotes, PLATFORM_DOCUMENT } from '../../sources/moved.ts';
+import { movedNotes, PLATFORM_DOCUMENT } from '../../sources/platform.ts';
 import type { WebDeps } from '../deps.ts';
 
 export function registerHealthRoutes(app: FastifyInstance, deps: WebDeps): void {
