@@ -74,7 +74,7 @@ export function dayText(day: HistoryDay): string {
 
 export type HistoryBar = { x: number; y: number; width: number; height: number; tone: string; label: string };
 /** One drawing of bars: its width in units, the bars, the dashes that separate days within a run, its first day. */
-export type BarsDrawing = { width: number; bars: HistoryBar[]; gapDashes: string; first: string };
+export type BarsDrawing = { width: number; bars: HistoryBar[]; gapDashes: string; first: string; summary: string };
 export type BarsView = {
   title: string;
   height: number;
@@ -86,7 +86,6 @@ export type BarsView = {
   lines: { text: string; href: string | null }[];
   uptime30d: string;
   uptime90d: string;
-  summary: string;
 };
 
 /** Counts of days per level, in words: "85 days operational, 3 degraded, 2 no data". */
@@ -96,13 +95,13 @@ function countsText(days: readonly HistoryDay[]): string {
   return [...counts].map(([level, n]) => `${n} ${n === 1 ? 'day' : 'days'} ${HISTORY_LABELS[level]}`).join(', ');
 }
 
-/** Consecutive days read as one: days without data always, days of the same level too when `merge`. */
-function runsOf(days: readonly HistoryDay[], merge: boolean): { first: number; last: number }[] {
+/** Consecutive days of one level read as one run: long runs are drawn and told once, so every list stays short. */
+function runsOf(days: readonly HistoryDay[]): { first: number; last: number }[] {
   const runs: { first: number; last: number }[] = [];
   for (let i = 0; i < days.length; i += 1) {
     let last = i;
     const level = days[i]!.level;
-    if (merge || level === 'no_data') while (last + 1 < days.length && days[last + 1]!.level === level) last += 1;
+    while (last + 1 < days.length && days[last + 1]!.level === level) last += 1;
     runs.push({ first: i, last });
     i = last;
   }
@@ -125,13 +124,13 @@ function runText(days: readonly HistoryDay[]): string {
 }
 
 type Run = { first: number; last: number; days: HistoryDay[] };
-const runsWithDays = (days: readonly HistoryDay[], merge: boolean): Run[] =>
-  runsOf(days, merge).map(({ first, last }) => ({ first, last, days: days.slice(first, last + 1) }));
+const runsWithDays = (days: readonly HistoryDay[]): Run[] =>
+  runsOf(days).map(({ first, last }) => ({ first, last, days: days.slice(first, last + 1) }));
 
 /** The bars of some days, oldest left: a run is one bar (a short grey one without data), labelled when asked. */
-function drawing(days: readonly HistoryDay[], bar: typeof WIDE, merge: boolean, labelled: boolean): BarsDrawing {
+function drawing(title: string, days: readonly HistoryDay[], bar: typeof WIDE, labelled: boolean): BarsDrawing {
   const step = bar.width + bar.gap;
-  const bars = runsWithDays(days, merge).map((run): HistoryBar => {
+  const bars = runsWithDays(days).map((run): HistoryBar => {
     const level = run.days[0]!.level;
     const short = level === 'no_data';
     return {
@@ -150,21 +149,22 @@ function drawing(days: readonly HistoryDay[], bar: typeof WIDE, merge: boolean, 
     // Days drawn as one run still read as separate bars: a dashed stroke paints the gap after each day.
     gapDashes: `0 ${bar.width} ${bar.gap} 0`,
     first: formatDay(days[0]!.day * DAY_MS),
+    // The caption beside the bars says the uptime; the label says the days.
+    summary: `${title}, last ${days.length} days: ${countsText(days)}.`,
   };
 }
 
 /**
- * The bars of one subject's days and each day in words beside them. `merge` draws and tells each run of days of one
- * level once (the dashboard stays light); `dayHref` links a single day to its day view.
+ * The bars of one subject's days and each run of days in words beside them; `dayHref` links a day that is a run of its
+ * own (a day unlike its neighbours) to its day view.
  */
 export function barsView(
   title: string,
   history: SubjectHistory,
-  options: { dayHref?: (date: string) => string; merge?: boolean; labelled?: boolean } = {},
+  options: { dayHref?: (date: string) => string; labelled?: boolean } = {},
 ): BarsView {
   const { days } = history;
-  const merge = options.merge ?? false;
-  const lines = runsWithDays(days, merge)
+  const lines = runsWithDays(days)
     .toReversed()
     .map((run) => ({
       text: runText(run.days),
@@ -173,19 +173,14 @@ export function barsView(
           ? options.dayHref(run.days[0]!.date)
           : null,
     }));
-  const uptime30d = uptimeText(history.uptime30d);
-  const uptime90d = uptimeText(history.uptime90d);
   return {
     title,
     height: BAR_HEIGHT,
-    wide: drawing(days.slice(-WIDE.days), WIDE, merge, options.labelled ?? true),
-    narrow: drawing(days.slice(-NARROW.days), NARROW, true, false),
+    wide: drawing(title, days.slice(-WIDE.days), WIDE, options.labelled ?? true),
+    narrow: drawing(title, days.slice(-NARROW.days), NARROW, false),
     lines,
-    uptime30d,
-    uptime90d,
-    summary:
-      `${title}, last ${days.length} days: ${countsText(days)}. ` +
-      `Uptime 30 days ${uptime30d}, 90 days ${uptime90d}.`,
+    uptime30d: uptimeText(history.uptime30d),
+    uptime90d: uptimeText(history.uptime90d),
   };
 }
 
@@ -193,18 +188,17 @@ export function barsView(
 export type HistoryBlockView = { api: BarsView; components: BarsView[]; href: string; definition: string };
 
 /**
- * The history block: the API's bars and each component's. On the dashboard (`compact`) runs of days of one level are
- * drawn and told once, and components show their bars and uptime only; the history page tells every day of the API
- * and each run of days of a component.
+ * The history block: the API's bars and each component's. On the dashboard (`compact`) components show their bars
+ * and uptime only; the history page tells each run of days of every subject.
  */
 export function historyBlockView(history: ProviderHistory, options: { compact: boolean }): HistoryBlockView {
   const slug = history.provider.slug;
   const dayHref = (date: string) => `/${slug}/history?day=${date}`;
   const compact = options.compact;
   return {
-    api: barsView(`${history.provider.name} API`, history.api, { dayHref, merge: compact }),
+    api: barsView(`${history.provider.name} API`, history.api, { dayHref }),
     components: history.components.map((c) => {
-      const view = barsView(c.name, c.history, { merge: true, labelled: !compact });
+      const view = barsView(c.name, c.history, { labelled: !compact });
       return compact ? { ...view, lines: [] } : view;
     }),
     href: `/${slug}/history`,
