@@ -146,6 +146,8 @@ export type HistoryIncident = {
   kind: 'incident' | 'maintenance';
   /** Whom an official incident concerns (see status/scope.ts); a detected one is about the API. */
   scope: ComponentScope;
+  /** The keys of the official components it names. */
+  componentKeys: string[];
   title: string;
   impact: Impact;
   startedAt: number;
@@ -155,11 +157,11 @@ export type HistoryIncident = {
 };
 
 /**
- * The level at which an incident counts against the API's uptime: an incident (not a maintenance) about the API whose
- * impact reads as down (official major or critical, a confirmed probe failure); null when it does not count.
+ * The level at which an incident counts against uptime: an incident (not a maintenance) whose impact reads as down
+ * (official major or critical, a confirmed probe failure); null when it does not count.
  */
 export function downLevelOf(i: HistoryIncident): Level | null {
-  if (i.kind !== 'incident' || i.scope !== 'api') return null;
+  if (i.kind !== 'incident') return null;
   const level = levelOfImpact(i.impact);
   return isDown(level) ? level : null;
 }
@@ -236,9 +238,15 @@ export const overlaps = (i: HistoryIncident, fromAt: number, toAt: number): bool
 export const uptimeOver = (days: readonly HistoryDay[], count: number): UptimeFigure =>
   uptimeFigure(days.slice(-count).map((d) => d.ms));
 
+/** The incidents that count against a subject: the API's own (and ours), or the ones naming a component. */
+export const countedAgainst = (incidents: readonly HistoryIncident[], subject: string): HistoryIncident[] =>
+  incidents.filter((i) =>
+    subject === API_SUBJECT ? i.scope === 'api' : i.componentKeys.some((key) => componentSubject(key) === subject),
+  );
+
 /**
  * The history of one subject over `count` days ending today (oldest first): each day's time per level (today's up to
- * `now`), its level, its probe totals and its incidents. `countIncidents` folds outage incidents into the time.
+ * `now`) with the `counted` incidents' outages folded in, its level, its probe totals and its `incidents`.
  */
 export function buildHistory(input: {
   now: number;
@@ -246,7 +254,7 @@ export function buildHistory(input: {
   levels: readonly { day: number; level: Level; ms: number }[];
   probes?: readonly ({ day: number } & ProbeDay)[];
   incidents?: readonly HistoryIncident[];
-  countIncidents?: boolean;
+  counted?: readonly HistoryIncident[];
 }): SubjectHistory {
   const today = dayOf(input.now);
   const first = today - input.count + 1;
@@ -262,8 +270,7 @@ export function buildHistory(input: {
     const fromAt = day * DAY_MS;
     const toAt = Math.min((day + 1) * DAY_MS, input.now);
     const incidents = (input.incidents ?? []).filter((inc) => overlaps(inc, fromAt, (day + 1) * DAY_MS));
-    const recorded = byDay.get(day) ?? {};
-    const ms = input.countIncidents ? withIncidents(recorded, incidents, fromAt, toAt) : recorded;
+    const ms = withIncidents(byDay.get(day) ?? {}, input.counted ?? [], fromAt, toAt);
     const p = probes.get(day);
     return {
       day,

@@ -1,5 +1,6 @@
 // Reads a provider's daily history from the rollups and hands it to the pure history (status/history.ts): the API's
-// days with probe totals and incidents (outages folded in), each shown official component's days, and the uptime.
+// days with probe totals and incidents (outages folded in), each shown official component's days (with the outages
+// of incidents naming it), and the uptime.
 import type { Catalog } from '../catalog/load.ts';
 import type { Provider } from '../catalog/schema.ts';
 import { ackLagsById } from '../status/accountability.ts';
@@ -9,6 +10,7 @@ import {
   API_SUBJECT,
   buildHistory,
   componentSubject,
+  countedAgainst,
   dayOf,
   HISTORY_DAYS,
   probeDay,
@@ -45,16 +47,15 @@ export type HistoryReader = {
   uptime(slug: string, now: number): Promise<Uptime | undefined>;
 };
 
-type StoredComponent = ComponentRow;
-
 /** The incidents with their scope placed the way the assessment places them, and a detected one's cause. */
-function placed(provider: Provider, stored: readonly StoredComponent[], rows: readonly IncidentOfDays[]) {
+function placed(provider: Provider, stored: readonly ComponentRow[], rows: readonly IncidentOfDays[]) {
   const byKey = new Map(stored.map((c) => [c.key, c]));
   const scopeOf = (c: { key?: string; name: string }) =>
     placeComponent(provider.components, (c.key !== undefined ? byKey.get(c.key) : undefined) ?? c).scope;
   return rows.map(({ key, components, ...row }): HistoryIncident => ({
     ...row,
     cause: row.origin === 'detected' ? causeOfKey(key) : null,
+    componentKeys: components.map((c) => c.key),
     scope: row.origin === 'detected' ? 'api' : incidentScope({ title: row.title, components }, scopeOf).scope,
   }));
 }
@@ -77,7 +78,8 @@ export function createHistoryReader(deps: { store: Store; catalog: Catalog }): H
     const todays = probeDay(today);
     const probes = todays.attempts > 0 ? [...rollups, { day: to, ...todays }] : rollups;
     const incidents = placed(provider, stored, rows);
-    return { stored, api: buildHistory({ now, count: HISTORY_DAYS, levels, probes, incidents, countIncidents: true }) };
+    const counted = countedAgainst(incidents, API_SUBJECT);
+    return { stored, incidents, api: buildHistory({ now, count: HISTORY_DAYS, levels, probes, incidents, counted }) };
   }
 
   return {
@@ -85,7 +87,7 @@ export function createHistoryReader(deps: { store: Store; catalog: Catalog }): H
       const provider = catalog.providerBySlug.get(slug);
       if (!provider) return undefined;
       const { from, to } = span(now);
-      const [{ api, stored }, levels, spans] = await Promise.all([
+      const [{ api, stored, incidents }, levels, spans] = await Promise.all([
         apiHistory(provider, now),
         store.rollups.levels(slug, from, to),
         store.incidents.timeline(from * DAY_MS, slug),
@@ -100,7 +102,12 @@ export function createHistoryReader(deps: { store: Store; catalog: Catalog }): H
         components: shown.map((c) => ({
           key: c.key,
           name: c.name,
-          history: buildHistory({ now, count: HISTORY_DAYS, levels: bySubject.get(componentSubject(c.key)) ?? [] }),
+          history: buildHistory({
+            now,
+            count: HISTORY_DAYS,
+            levels: bySubject.get(componentSubject(c.key)) ?? [],
+            counted: countedAgainst(incidents, componentSubject(c.key)),
+          }),
         })),
         ackLags: ackLagsById(spans, now),
       };

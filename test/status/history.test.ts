@@ -11,6 +11,9 @@ import {
   elapsedTime,
   HISTORY_MAX_GAP_MS,
   probeDay,
+  API_SUBJECT,
+  componentSubject,
+  countedAgainst,
   DOWN_LEVELS,
   downLevelOf,
   splitByDay,
@@ -134,6 +137,7 @@ describe('a history of days', () => {
     origin: 'official',
     cause: null,
     scope: 'api',
+    componentKeys: [],
     kind: 'incident',
     title: `incident ${id}`,
     impact: 'minor',
@@ -199,6 +203,7 @@ describe('incidents fold into the days they span', () => {
     cause: null,
     kind: 'incident',
     scope: 'api',
+    componentKeys: [],
     title: 'Claude API unavailable in some regions',
     impact: 'critical',
     startedAt: MIDNIGHT + 11 * HOUR_MS,
@@ -222,10 +227,9 @@ describe('incidents fold into the days they span', () => {
     expect(day({ operational: DAY_MS }, [ours]).partial_outage).toBe(108 * MINUTE_MS);
   });
 
-  it('leaves out maintenance, product incidents, minor ones and report spikes', () => {
+  it('leaves out maintenance, minor ones and report spikes', () => {
     const none = [
       official({ kind: 'maintenance', impact: 'maintenance' }),
-      official({ scope: 'product' }),
       official({ impact: 'minor' }),
       official({ impact: 'unknown' }),
       official({ origin: 'detected', cause: 'community', impact: 'minor' }),
@@ -234,6 +238,14 @@ describe('incidents fold into the days they span', () => {
       expect(downLevelOf(i)).toBeNull();
       expect(day({ operational: DAY_MS }, [i])).toEqual({ operational: DAY_MS });
     }
+  });
+
+  it("counts the API's incidents against the API and an incident naming a component against that component", () => {
+    const product = official({ id: 2, scope: 'product', componentKeys: ['console'] });
+    const api = official({ id: 3, componentKeys: ['chat'] });
+    expect(countedAgainst([product, api], API_SUBJECT)).toEqual([api]);
+    expect(countedAgainst([product, api], componentSubject('console'))).toEqual([product]);
+    expect(countedAgainst([product, api], componentSubject('embed'))).toEqual([]);
   });
 
   it('never counts an outage the samples already recorded twice, and overlapping incidents once', () => {
