@@ -66,7 +66,7 @@ describe('accountabilityRows', () => {
     const view = accountabilityView(rows);
     expect(view.uptimeKnown).toBe(true);
     expect(view.rows[0]!.cells.map((c) => c.text)).toEqual(['5 min', '5 min', '1', '0', '0', '—', '—']);
-    expect(view.rows[0]!.cells.at(-1)!.note).toBe('nothing measured');
+    expect(view.rows[0]!.cells.at(-1)!.note).toBe('(nothing measured)');
     expect(view.rows.map((r) => r.rank)).toEqual([1, 2]);
     expect(view.unranked.map((r) => [r.rank, r.name])).toEqual([
       [null, 'charlie'],

@@ -141,7 +141,7 @@ describe('one uptime, defined once', () => {
     }
     const row = textOf(rowOf(await page('/accountability'), 'Writesonic'));
     expect(row).not.toContain('%');
-    expect(row).toContain('nothing measured');
+    expect(row).toContain('— (nothing measured)');
   });
 
   it('ranks only providers with a measured lag and lists the others apart', async () => {

@@ -13,7 +13,7 @@ import { DAY_MS, formatDuration, SECOND_MS, toIso } from '../../time.ts';
 import type { Uptime } from '../history-data.ts';
 import type { UptimeFigure } from '../../status/history.ts';
 import type { Crumb } from '../structured-data.ts';
-import { coverageJson, coverageText, formatUptime } from './history.ts';
+import { coverageJson, uptimeParts } from './history.ts';
 
 export type AccountabilityRow = { provider: Provider; figures: Accountability; uptime: Uptime };
 
@@ -103,8 +103,10 @@ function rowView({ provider, figures, uptime }: AccountabilityRow, rank: number 
     href,
     label: `${provider.name}: ${label}`,
   });
-  const uptimeCell = (f: UptimeFigure, days: number) =>
-    cell(formatUptime(f.share), `API uptime, ${days} days`, `API uptime over ${days} days`, coverageNote(f));
+  const uptimeCell = (f: UptimeFigure, days: number) => {
+    const { value, over } = uptimeParts(f);
+    return cell(value, `API uptime, ${days} days`, `API uptime over ${days} days`, over);
+  };
   return {
     rank,
     name: provider.name,
@@ -126,7 +128,6 @@ function rowView({ provider, figures, uptime }: AccountabilityRow, rank: number 
 }
 
 /** "over 29 days with data" under a figure, or "nothing measured". */
-const coverageNote = (f: UptimeFigure): string => (f.share === null ? 'nothing measured' : `over ${coverageText(f)}`);
 
 export function accountabilityView(rows: AccountabilityRows): AccountabilityView {
   const window = `${ACCOUNTABILITY_WINDOW_MS / DAY_MS} days`;

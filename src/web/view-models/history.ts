@@ -32,14 +32,23 @@ export const formatUptime = (share: number | null): string =>
   share === null ? '—' : `${(Math.floor(share * 10_000) / 100).toFixed(2)} %`;
 
 /** What a figure is over: "29 days with data", or the measured time when it is one day or less. */
-export function coverageText(f: UptimeFigure): string {
+function coverageText(f: UptimeFigure): string {
   if (f.daysWithData > 1) return `${f.daysWithData} days with data`;
   return `${formatDuration(f.measuredMs)} measured`;
 }
 
+/** A figure and what it is over, apart: "99.60 %" and "over 29 days with data"; "—" and "(nothing measured)". */
+export type UptimeParts = { value: string; over: string };
+export const uptimeParts = (f: UptimeFigure): UptimeParts => ({
+  value: formatUptime(f.share),
+  over: f.share === null ? '(nothing measured)' : `over ${coverageText(f)}`,
+});
+
 /** "99.60 % over 29 days with data", "100.00 % over 12 min measured", "— (nothing measured)". */
-export const uptimeText = (f: UptimeFigure): string =>
-  f.share === null ? '— (nothing measured)' : `${formatUptime(f.share)} over ${coverageText(f)}`;
+export const uptimeText = (f: UptimeFigure): string => {
+  const { value, over } = uptimeParts(f);
+  return `${value} ${over}`;
+};
 
 const DOWN_LABELS = DOWN_LEVELS.map((l) => LEVEL_LABELS[l]).join(' and ');
 const DOWN_IMPACTS = IMPACTS.filter((i) => (DOWN_LEVELS as readonly Level[]).includes(levelOfImpact(i)));
@@ -84,8 +93,8 @@ export type BarsView = {
   narrow: BarsDrawing;
   /** Each day in words, newest first; a run of days without data is one line. */
   lines: { text: string; href: string | null }[];
-  uptime30d: string;
-  uptime90d: string;
+  uptime30d: UptimeParts;
+  uptime90d: UptimeParts;
 };
 
 /** Counts of days per level, in words: "85 days operational, 3 degraded, 2 no data". */
@@ -179,8 +188,8 @@ export function barsView(
     wide: drawing(title, days.slice(-WIDE.days), WIDE, options.labelled ?? true),
     narrow: drawing(title, days.slice(-NARROW.days), NARROW, false),
     lines,
-    uptime30d: uptimeText(history.uptime30d),
-    uptime90d: uptimeText(history.uptime90d),
+    uptime30d: uptimeParts(history.uptime30d),
+    uptime90d: uptimeParts(history.uptime90d),
   };
 }
 
