@@ -1,6 +1,6 @@
 // View models of `/accountability` and its JSON: providers ranked by how late they acknowledge trouble we detected
-// first (only those with a measured lag are ranked), with their API uptime and its coverage; every figure links to
-// the incidents behind it.
+// first (only those with a measured lag are ranked), with their API uptime and its coverage; every count above 0
+// links to the incidents behind it.
 import type { Catalog } from '../../catalog/load.ts';
 import type { Provider } from '../../catalog/schema.ts';
 import {
@@ -75,8 +75,8 @@ export function accountabilityJson(rows: AccountabilityRows, siteUrl: string, no
   };
 }
 
-/** One figure: its text, what it is over (uptime only), where it links, and its label for assistive technology. */
-export type FigureCell = { text: string; note: string | null; head: string; href: string; label: string };
+/** One figure: its text, what it is over (uptime only), its column's head, and where the incidents behind it are. */
+export type FigureCell = { text: string; note: string | null; head: string; href: string | null };
 export type AccountabilityRowView = { rank: number | null; name: string; href: string; cells: FigureCell[] };
 export type AccountabilityView = {
   breadcrumbs: Crumb[];
@@ -96,16 +96,16 @@ const lagText = (seconds: number | null) => (seconds === null ? '—' : formatDu
 /** The figures of one provider; the lag columns only for a ranked one (the others have none). */
 function rowView({ provider, figures, uptime }: AccountabilityRow, rank: number | null): AccountabilityRowView {
   const href = incidentsHref(provider.slug);
-  const cell = (text: string, head: string, label: string, note: string | null = null): FigureCell => ({
+  // A figure with nothing behind it (0, or no lag) links nowhere.
+  const count = (value: number | null, head: string, text = String(value)): FigureCell => ({
     text,
-    note,
+    note: null,
     head,
-    href,
-    label: `${provider.name}: ${label}`,
+    href: value ? href : null,
   });
-  const uptimeCell = (f: UptimeFigure, days: number) => {
+  const uptimeCell = (f: UptimeFigure, days: number): FigureCell => {
     const { value, over } = uptimeParts(f);
-    return cell(value, `API uptime, ${days} days`, `API uptime over ${days} days`, over);
+    return { text: value, note: over, head: `API uptime, ${days} days`, href: null };
   };
   return {
     rank,
@@ -115,19 +115,17 @@ function rowView({ provider, figures, uptime }: AccountabilityRow, rank: number 
       ...(rank === null
         ? []
         : [
-            cell(lagText(figures.medianAckLagSeconds), 'Median lag', 'median acknowledgement lag'),
-            cell(lagText(figures.worstAckLagSeconds), 'Worst lag', 'worst acknowledgement lag'),
-            cell(String(figures.seenFirst), 'We saw first', 'incidents we detected first'),
+            count(figures.medianAckLagSeconds, 'Median lag', lagText(figures.medianAckLagSeconds)),
+            count(figures.worstAckLagSeconds, 'Worst lag', lagText(figures.worstAckLagSeconds)),
+            count(figures.seenFirst, 'We saw first'),
           ]),
-      cell(String(figures.unacknowledged), 'Never posted', 'detected incidents never acknowledged'),
-      cell(String(figures.missed), 'We missed', 'official incidents we never saw'),
+      count(figures.unacknowledged, 'Never posted'),
+      count(figures.missed, 'We missed'),
       uptimeCell(uptime.uptime30d, 30),
       uptimeCell(uptime.uptime90d, 90),
     ],
   };
 }
-
-/** "over 29 days with data" under a figure, or "nothing measured". */
 
 export function accountabilityView(rows: AccountabilityRows): AccountabilityView {
   const window = `${ACCOUNTABILITY_WINDOW_MS / DAY_MS} days`;
