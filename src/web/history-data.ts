@@ -64,19 +64,26 @@ export function createHistoryReader(deps: { store: Store; catalog: Catalog }): H
   const { store, catalog } = deps;
   const span = (now: number) => ({ from: dayOf(now) - HISTORY_DAYS + 1, to: dayOf(now) });
 
-  /** The API's days: every page, the JSON and the rankings read this one history. */
-  async function apiHistory(provider: Provider, now: number) {
+  /** Probe totals of the days: rolled up, and today's read live (its rollup may be minutes behind an outage). */
+  async function probeTotals(slug: string, now: number) {
     const { from, to } = span(now);
-    const [levels, rollups, today, rows, stored] = await Promise.all([
+    const [rollups, today] = await Promise.all([
+      store.rollups.probeDays(slug, from, to - 1),
+      store.rollups.probeResultsOfDay(slug, to),
+    ]);
+    const todays = probeDay(today);
+    return todays.attempts > 0 ? [...rollups, { day: to, ...todays }] : rollups;
+  }
+
+  /** The API's days: every page, the JSON and the rankings read this one history (rankings without probe totals). */
+  async function apiHistory(provider: Provider, now: number, withProbes: boolean) {
+    const { from, to } = span(now);
+    const [levels, probes, rows, stored] = await Promise.all([
       store.rollups.levels(provider.slug, from, to, API_SUBJECT),
-      store.rollups.probeDays(provider.slug, from, to - 1),
-      store.rollups.probeResultsOfDay(provider.slug, to),
+      withProbes ? probeTotals(provider.slug, now) : [],
       store.rollups.incidentsBetween(provider.slug, from * DAY_MS, (to + 1) * DAY_MS),
       store.components.list(provider.slug),
     ]);
-    // Today's probe totals are read live: the rollup of today may be minutes behind an outage the page shows.
-    const todays = probeDay(today);
-    const probes = todays.attempts > 0 ? [...rollups, { day: to, ...todays }] : rollups;
     const incidents = placed(provider, stored, rows);
     const counted = countedAgainst(incidents, API_SUBJECT);
     return { stored, incidents, api: buildHistory({ now, count: HISTORY_DAYS, levels, probes, incidents, counted }) };
@@ -88,7 +95,7 @@ export function createHistoryReader(deps: { store: Store; catalog: Catalog }): H
       if (!provider) return undefined;
       const { from, to } = span(now);
       const [{ api, stored, incidents }, levels, spans] = await Promise.all([
-        apiHistory(provider, now),
+        apiHistory(provider, now, true),
         store.rollups.levels(slug, from, to),
         store.incidents.timeline(from * DAY_MS, slug),
       ]);
@@ -115,7 +122,7 @@ export function createHistoryReader(deps: { store: Store; catalog: Catalog }): H
     async uptime(slug, now) {
       const provider = catalog.providerBySlug.get(slug);
       if (!provider) return undefined;
-      const { api } = await apiHistory(provider, now);
+      const { api } = await apiHistory(provider, now, false);
       return { uptime30d: api.uptime30d, uptime90d: api.uptime90d };
     },
   };

@@ -66,6 +66,22 @@ beforeAll(async () => {
   // Writesonic has no status page and no probe: the sampler could only ever record it unknown.
   await h.store.rollups.add('writesonic', sampledDays('unknown', ['api']));
   await h.store.rollups.add('perplexity', sampledDays('operational', ['api']));
+  // An outage our probes detected on a day whose probe totals were not kept.
+  const probeOutage = (TODAY - 6) * DAY_MS + 3 * HOUR_MS;
+  await h.store.incidents.upsert(
+    'cohere',
+    'detected',
+    [
+      incident(`probe:${probeOutage}`, {
+        title: 'The API fails our live probes',
+        state: 'resolved',
+        impact: 'major',
+        startedAt: probeOutage,
+        resolvedAt: probeOutage + 30 * MINUTE_MS,
+      }),
+    ],
+    NOW,
+  );
   const spike = (TODAY - 2) * DAY_MS + 14 * HOUR_MS;
   await h.store.incidents.upsert(
     'perplexity',
@@ -154,6 +170,14 @@ describe('one uptime, defined once', () => {
     expect(html).toContain('No provider has a measured lag yet');
     expect(textOf(html)).toContain('Not ranked: no measured lag');
     expect(html).not.toMatch(/<td class="rank">/);
+  });
+
+  it('counts a probe outage against its day, and never says no probe results recorded during it', async () => {
+    const view = textOf(await page(`/cohere/history?day=${dateOfDay(TODAY - 6)}`));
+    expect(view).toContain('Partial Outage 30 min');
+    expect(view).toContain('Detected by our probes');
+    expect(view).not.toContain('No probe results recorded that day');
+    expect(view).toContain('the outage our probes detected is listed below');
   });
 
   it('says where a detected incident came from', async () => {

@@ -274,7 +274,13 @@ export type DayView = {
 function probeText(day: HistoryDay, provider: Provider): string {
   const p = day.probe;
   if (!provider.probe) return `We do not probe the ${provider.name} API, so no probe results.`;
-  if (!p || p.attempts === 0) return 'No probe results recorded that day.';
+  if (!p || p.attempts === 0) {
+    // Raw results are pruned after a while; an outage our probes detected still stands in the incidents below.
+    const detected = day.incidents.some((i) => i.cause === 'probe');
+    return detected
+      ? 'No probe totals were kept for that day; the outage our probes detected is listed below.'
+      : 'No probe results recorded that day.';
+  }
   const rate = `${(Math.floor((p.successes / p.attempts) * 1000) / 10).toFixed(1)} %`;
   const latency = p.medianMs === null ? '' : `, median latency of the answers ${formatMs(p.medianMs)}`;
   return `${p.successes} of ${p.attempts} probes answered as expected (${rate})${latency}.`;
