@@ -12,7 +12,7 @@ import {
   type SubjectHistory,
   type UptimeFigure,
 } from '../../status/history.ts';
-import { DAY_MS, formatDay, formatDuration, toIso } from '../../time.ts';
+import { DAY_MS, formatDay, formatDuration, MINUTE_MS, toIso } from '../../time.ts';
 import type { ProviderHistory } from '../history-data.ts';
 import type { Crumb } from '../structured-data.ts';
 import { LEVEL_TONES, timeView, type TimeView } from './common.ts';
@@ -34,7 +34,8 @@ export const formatUptime = (share: number | null): string =>
 /** What a figure is over: "29 days with data", or the measured time when it is one day or less. */
 function coverageText(f: UptimeFigure): string {
   if (f.daysWithData > 1) return `${f.daysWithData} days with data`;
-  return `${formatDuration(f.measuredMs)} measured`;
+  // To the nearest minute, as the minutes beside it are told.
+  return `${formatDuration(Math.round(f.measuredMs / MINUTE_MS) * MINUTE_MS)} measured`;
 }
 
 /** A figure and what it is over, apart: "99.60 %" and "over 29 days with data"; "—" and "(nothing measured)". */
