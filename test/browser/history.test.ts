@@ -3,7 +3,7 @@
 /// <reference lib="dom" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from '../helpers/app.ts';
-import { seedHistory, seedScenario } from '../helpers/seed.ts';
+import { seedHistory } from '../helpers/seed.ts';
 import { launchChromium, serveApp, type Browser } from './chromium.ts';
 
 let browser: Browser;
@@ -11,17 +11,11 @@ let harness: Harness;
 let origin: string;
 
 beforeAll(async () => {
-  ({ harness, origin } = await serveApp(async (h) => {
-    await seedScenario(h.store, h.clock.now);
-    await seedHistory(h.store, 'anthropic', h.clock.now);
-  }));
+  // Twenty days of history for Anthropic and nothing else: every other provider reads "—".
+  ({ harness, origin } = await serveApp((h) => seedHistory(h.store, 'anthropic', h.clock.now)));
   browser = await launchChromium();
 }, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await harness?.close();
-});
+afterAll(() => Promise.all([browser?.close(), harness?.close()]));
 
 async function open(path: string, width: number) {
   const page = await browser.context.newPage();

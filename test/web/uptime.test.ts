@@ -1,7 +1,7 @@
 // One uptime everywhere, in a world of our own: an official critical API incident read after the fact on a day the
 // samples called operational, a provider we cannot measure, a report spike, a component hidden while operational.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAIN_DOCUMENT } from '../../src/domain.ts';
+import { MAIN_DOCUMENT, type Impact } from '../../src/domain.ts';
 import { confirmLevel } from '../../src/status/damping.ts';
 import { dateOfDay, dayOf } from '../../src/status/history.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/time.ts';
@@ -20,6 +20,13 @@ function sampledDays(level: 'operational' | 'unknown', subjects: string[]) {
   return Array.from({ length: DAYS + 1 }, (_, i) => TODAY - DAYS + i).flatMap((day) =>
     subjects.map((subject) => ({ subject, day, level, ms: day === TODAY ? 9 * HOUR_MS : DAY_MS })),
   );
+}
+
+/** A resolved incident we detected, keyed as the detection job keys it. */
+async function detected(slug: string, cause: string, at: number, minutes: number, title: string, impact: Impact) {
+  const resolvedAt = at + minutes * MINUTE_MS;
+  const found = incident(`${cause}:${at}`, { title, state: 'resolved', impact, startedAt: at, resolvedAt });
+  await h.store.incidents.upsert(slug, 'detected', [found], NOW);
 }
 
 beforeAll(async () => {
@@ -66,37 +73,9 @@ beforeAll(async () => {
   // Writesonic has no status page and no probe: the sampler could only ever record it unknown.
   await h.store.rollups.add('writesonic', sampledDays('unknown', ['api']));
   await h.store.rollups.add('perplexity', sampledDays('operational', ['api']));
-  // An outage our probes detected on a day whose probe totals were not kept.
-  const probeOutage = (TODAY - 6) * DAY_MS + 3 * HOUR_MS;
-  await h.store.incidents.upsert(
-    'cohere',
-    'detected',
-    [
-      incident(`probe:${probeOutage}`, {
-        title: 'The API fails our live probes',
-        state: 'resolved',
-        impact: 'major',
-        startedAt: probeOutage,
-        resolvedAt: probeOutage + 30 * MINUTE_MS,
-      }),
-    ],
-    NOW,
-  );
-  const spike = (TODAY - 2) * DAY_MS + 14 * HOUR_MS;
-  await h.store.incidents.upsert(
-    'perplexity',
-    'detected',
-    [
-      incident(`community:${spike}`, {
-        title: 'Users report problems with the API',
-        state: 'resolved',
-        impact: 'minor',
-        startedAt: spike,
-        resolvedAt: spike + 40 * MINUTE_MS,
-      }),
-    ],
-    NOW,
-  );
+  // An outage our probes detected on a day whose probe totals were not kept, and a report spike.
+  await detected('cohere', 'probe', (TODAY - 6) * DAY_MS + 3 * HOUR_MS, 30, 'The API fails our live probes', 'major');
+  await detected('perplexity', 'community', (TODAY - 2) * DAY_MS + 14 * HOUR_MS, 40, 'Users report problems', 'minor');
 });
 afterAll(() => h.close());
 
@@ -182,7 +161,7 @@ describe('one uptime, defined once', () => {
 
   it('says where a detected incident came from', async () => {
     const text = textOf(await page('/perplexity/history'));
-    expect(text).toContain('Users report problems with the API');
+    expect(text).toContain('Users report problems');
     expect(text).toContain('Detected from community reports');
     expect(text).not.toContain('Detected by our probes');
     // A report spike is Degraded at most: it does not count as down.
