@@ -9,6 +9,7 @@ import { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Catalog } from './catalog/load.ts';
 import type { Config } from './config.ts';
+import type { Sender } from './notify/send.ts';
 import { createReadiness, databaseFile, writeCheckFor, type ReadinessCheck } from './ops/readiness.ts';
 import type { RenderRecorder, ReportRecorder, RequestRecorder } from './ops/recorder.ts';
 import { recordRequests } from './ops/request-metrics.ts';
@@ -21,6 +22,7 @@ import { helmetOptions, registerSecurityHeaders, securityHeaders } from './web/s
 import { createClientKeys } from './web/client-key.ts';
 import { databaseRateLimits } from './web/rate-limit-store.ts';
 import { createFormTokens } from './web/form-token.ts';
+import { refuseNulCharacters } from './web/nul-characters.ts';
 import { createPageRenderer } from './web/pages.ts';
 import { answerProblem, registerProblemHandlers } from './web/problems.ts';
 import { createHistoryReader } from './web/history-data.ts';
@@ -58,6 +60,8 @@ export type AppDeps = {
   readiness?: ReadinessCheck;
   /** Where requests, renders and reports are counted, when metrics are on. */
   metrics?: RequestRecorder & RenderRecorder & ReportRecorder;
+  /** What sends a subscriber's test event, built on first use (default: none, test events answer 503). */
+  testSender?: () => Promise<Sender>;
 };
 
 /** Requires a package the way Fastify itself does, so its own schema compilers are found. */
@@ -75,12 +79,18 @@ const lazySchemaCompilers = {
 /** How often Node checks connections against the request and headers timeouts (its default is 30 s). */
 const TIMEOUT_CHECK_INTERVAL_MS = 1000;
 
-/** Logs requests without the client's address: no raw IP is ever written anywhere. */
+/** A subscription's manage, confirmation or unsubscribe token in a path: whoever reads it holds the subscription. */
+const TOKEN_IN_PATH = /(\/subscriptions\/(?:confirm\/|unsubscribe\/)?)[^/]+/;
+
+/** A request's path as logs show it: no query, no token. */
+export const loggedPath = (url: string): string => (url.split('?')[0] ?? '').replace(TOKEN_IN_PATH, '$1[token]');
+
+/** Logs requests without the client's address (no raw IP is ever written anywhere) and without tokens. */
 export function loggerOptions(level: Config['logLevel']): FastifyServerOptions['logger'] {
   return {
     level,
     serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }),
+      req: (req: { method: string; url: string }) => ({ method: req.method, url: loggedPath(req.url) }),
     },
   };
 }
@@ -101,6 +111,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     connectionTimeout: config.requestTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     http: {
+      // Node.js checks headersTimeout against the request timeout it is created with (300 s unless given).
+      requestTimeout: config.requestTimeoutMs,
       headersTimeout: config.headersTimeoutMs,
       connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, config.headersTimeoutMs),
     },
@@ -110,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerSecurityHeaders(app, security);
+  refuseNulCharacters(app);
   closeConnectionsWhenClosing(app);
   if (deps.metrics) recordRequests(app, deps.metrics);
   // After the security headers, so a shed request's 503 still carries them.
@@ -134,7 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const assets = registerAssets(app, `${VIEWS_DIR}/assets`);
   const cache = deps.cache ?? createRenderCache(deps.metrics ? { recorder: deps.metrics } : {});
-  const pages = createPageRenderer(app, { config, assets, cache, now });
+  const pages = createPageRenderer(app, { config, catalog, assets, cache, now });
   const reader = createProviderReader({ store, catalog, config });
   const web = {
     config,
@@ -155,6 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         now: Date.now,
       }),
     ...(deps.metrics ? { recorder: deps.metrics } : {}),
+    testSender: deps.testSender ?? null,
   };
 
   registerProblemHandlers(app, pages);

@@ -12,12 +12,12 @@ const booleanText = z
 /** Every duration becomes a timer somewhere, and a timer holds at most MAX_TIMER_MS (2,147,483 s, ~24.8 days). */
 const MAX_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
 
-const seconds = (fallback: number, min: number) =>
+const seconds = (fallback: number, min: number, max = MAX_SECONDS, why = 'about 24 days') =>
   z.coerce
     .number({ error: 'a whole number of seconds' })
     .int({ error: 'a whole number of seconds' })
     .min(min, { error: `a whole number of seconds, at least ${min}` })
-    .max(MAX_SECONDS, { error: `a whole number of seconds, at most ${MAX_SECONDS} (about 24 days)` })
+    .max(max, { error: `a whole number of seconds, at most ${max} (${why})` })
     .default(fallback);
 
 const commaList = () =>
@@ -98,7 +98,8 @@ const EnvSchema = z
     DNS_SERVERS: dnsServerList,
     REQUEST_TIMEOUT_SECONDS: seconds(30, 1),
     HEADERS_TIMEOUT_SECONDS: seconds(10, 1),
-    KEEP_ALIVE_TIMEOUT_SECONDS: seconds(10, 1),
+    // Node.js times an idle connection out a second after the keep-alive timeout: that sum must fit a timer too.
+    KEEP_ALIVE_TIMEOUT_SECONDS: seconds(10, 1, MAX_SECONDS - 1, 'the connection timer adds a second'),
     MAX_EVENT_LOOP_DELAY_MS: z.coerce
       .number({ error: 'a whole number of milliseconds' })
       .int({ error: 'a whole number of milliseconds' })
@@ -125,6 +126,16 @@ const EnvSchema = z
       .int({ error: 'a whole number of subscriptions' })
       .min(1, { error: 'a whole number of subscriptions, at least 1' })
       .default(10),
+    MAX_SUBSCRIPTIONS: z.coerce
+      .number({ error: 'a whole number of subscriptions' })
+      .int({ error: 'a whole number of subscriptions' })
+      .min(1, { error: 'a whole number of subscriptions, at least 1' })
+      .default(20_000),
+    MAX_PENDING_CONFIRMATIONS: z.coerce
+      .number({ error: 'a whole number of confirmations' })
+      .int({ error: 'a whole number of confirmations' })
+      .min(1, { error: 'a whole number of confirmations, at least 1' })
+      .default(500),
     METRICS_PORT: z.coerce
       .number({ error: 'a port number' })
       .int({ error: 'a port number' })
@@ -183,8 +194,12 @@ export type Config = Readonly<{
   smtpUrl: string | null;
   /** The From of notification mails (default: the site's name at no-reply@ its host). */
   mailFrom: string;
-  /** Subscriptions one client (salted network hash) may create in an hour. */
+  /** Subscriptions one client (an IPv4 address or an IPv6 /48, as a salted hash) may create in an hour. */
   subscriptionRateLimitPerHour: number;
+  /** Subscriptions the site holds at most; creation beyond answers 429. */
+  maxSubscriptions: number;
+  /** E-mail confirmations waiting to be followed at most; an e-mail subscription beyond answers 429. */
+  maxPendingConfirmations: number;
   /** Port of the Prometheus metrics listener; null: no metrics. */
   metricsPort: number | null;
   /** Address the metrics listener binds (loopback unless told otherwise). */
@@ -243,6 +258,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.MAIL_FROM ?? `"${e.SITE_NAME.replace(/["\\\r\n]/g, '')}" <no-reply@${new URL(e.SITE_URL).hostname}>`,
     subscriptionRateLimitPerHour: e.SUBSCRIPTION_RATE_LIMIT_PER_HOUR,
+    maxSubscriptions: e.MAX_SUBSCRIPTIONS,
+    maxPendingConfirmations: e.MAX_PENDING_CONFIRMATIONS,
     metricsPort: e.METRICS_PORT ?? null,
     metricsHost: e.METRICS_HOST,
   });

@@ -44,7 +44,17 @@ export const COMPONENT_SCOPES = ['api', 'product'] as const;
 export type ComponentScope = (typeof COMPONENT_SCOPES)[number];
 
 /** Status page formats the poller understands (catalog `statusPage.format`). */
-export const STATUS_FORMATS = ['statuspage', 'incidentio', 'instatus', 'betterstack', 'feed', 'gcp'] as const;
+export const STATUS_FORMATS = [
+  'statuspage',
+  'incidentio',
+  'instatus',
+  'betterstack',
+  'feed',
+  'gcp',
+  'flashduty',
+  'datadog',
+  'awshealth',
+] as const;
 export type StatusFormat = (typeof STATUS_FORMATS)[number];
 
 export const INCIDENT_STATES = [
@@ -317,6 +327,8 @@ export type StatusEvent = {
   components: string[];
   /** The page to open. */
   url: string;
+  /** Present only on a test event a subscriber asked for: nothing happened. */
+  test?: true;
 };
 
 /** The middle value (the mean of the middle two for an even count), exact; null for no values. */

@@ -7,13 +7,20 @@ import { CatalogError, loadCatalog } from './catalog/load.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { systemClock } from './jobs/clock.ts';
 import { createLeadership, leaderCheckMs, type Leadership } from './jobs/leader.ts';
-import type { Jobs } from './jobs/wiring.ts';
+import type { Jobs, testEventSender } from './jobs/wiring.ts';
 import { createJobWatch } from './ops/job-watch.ts';
 import { createMetricsServer } from './ops/metrics-server.ts';
 import type { Metrics } from './ops/metrics.ts';
-import { createReadiness, databaseFile, writeCheckFor } from './ops/readiness.ts';
+import {
+  createReadiness,
+  databaseFile,
+  onceKnown,
+  secretProblem,
+  writeCheckFor,
+  writeFailureWords,
+} from './ops/readiness.ts';
 import { DatabaseFileError } from './store/db.ts';
-import { openStore } from './store/index.ts';
+import { openStore, type Store } from './store/index.ts';
 import { installShutdown } from './shutdown.ts';
 
 /** Bad configuration, catalog or database file: say exactly what is wrong, one line per problem, and stop. */
@@ -41,6 +48,26 @@ async function listenForScrapes(server: Server, config: Config): Promise<Server>
   }
 }
 
+/** How long a node waits before writing the catalog again when PostgreSQL went away during start. */
+const BOOT_RETRY_MS = 1000;
+
+/** Writes the catalog; on PostgreSQL a database that goes away meanwhile is waited for (said once), not a crash. */
+async function syncCatalog(store: Store, providers: Parameters<Store['providers']['sync']>[0]): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await store.providers.sync(providers, Date.now());
+    } catch (error) {
+      if (store.engine !== 'postgres') throw error;
+      if (attempt === 1)
+        process.stderr.write(
+          `The database went away during start (${writeFailureWords(error)}): retrying every ` +
+            `${BOOT_RETRY_MS / 1000} s until it answers.\n`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, BOOT_RETRY_MS));
+    }
+  }
+}
+
 const urlOf = (server: Server): string => {
   const { address, family, port } = server.address() as AddressInfo;
   return `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
@@ -60,7 +87,7 @@ async function main(): Promise<void> {
     }
     fail(error);
   }
-  await store.providers.sync(catalog.providers, Date.now());
+  await syncCatalog(store, catalog.providers);
 
   let leadership: Leadership | null = null;
   const jobWatch = createJobWatch(systemClock.now);
@@ -72,24 +99,30 @@ async function main(): Promise<void> {
           databasePath: store.sqlite ? config.databasePath : null,
           jobs: jobWatch,
         });
+  // Nodes share one database only on PostgreSQL; there a node whose SECRET differs is refused with one line.
+  const nodeProblem = onceKnown(() => secretProblem(store, store.engine === 'postgres' ? config.secret : null));
   const readiness = createReadiness({
     databasePath: store.sqlite ? databaseFile(config.databasePath) : null,
     writeCheck: writeCheckFor(store),
     jobs: jobWatch,
+    nodeProblem,
     now: systemClock.now,
   });
+  // Test events load the sending modules (undici, the mailer) only when a subscriber first asks for one.
+  let testEvents: ReturnType<typeof testEventSender> | null = null;
   const app = await buildApp({
     config,
     catalog,
     store,
     logger: loggerOptions(config.logLevel),
+    testSender: async () => (testEvents ??= (await import('./jobs/wiring.ts')).testEventSender(config)).sender,
     // Until the jobs' modules are loaded and the lock is tried, a node with JOBS on runs nothing: a standby.
     jobRole: () =>
       leadership === null ? (config.jobs ? 'standby' : 'off') : leadership.isLeader() ? 'leader' : 'standby',
     readiness,
     ...(metrics ? { metrics } : {}),
   });
-  const metricsServer = metrics ? await listenForScrapes(createMetricsServer(metrics), config) : null;
+  const metricsServer = metrics ? await listenForScrapes(createMetricsServer(metrics, readiness), config) : null;
   const closeMetrics = {
     close: () =>
       new Promise<void>((resolve) => {
@@ -114,11 +147,17 @@ async function main(): Promise<void> {
     ],
     resources: [
       { close: () => Promise.all((jobs?.resources ?? []).map(async (resource) => resource.close())) },
+      { close: () => testEvents?.close() },
       closeMetrics,
     ],
     store,
   });
   if (metricsServer) app.log.info(`Metrics listening at ${urlOf(metricsServer)}/metrics`);
+  // Said once at boot; readiness keeps refusing traffic until the SECRET matches.
+  nodeProblem().then(
+    (problem) => problem && app.log.error(`Not ready: ${problem}`),
+    () => undefined,
+  );
 
   await app.listen({ port: config.port, host: config.host });
   if (!config.jobs) return;

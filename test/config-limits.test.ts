@@ -19,7 +19,6 @@ const TIMER_SECONDS = [
   'PROBE_TIMEOUT_SECONDS',
   'REQUEST_TIMEOUT_SECONDS',
   'HEADERS_TIMEOUT_SECONDS',
-  'KEEP_ALIVE_TIMEOUT_SECONDS',
 ];
 
 const problemsOf = (env: Record<string, string>): string[] => {
@@ -39,6 +38,34 @@ describe('durations a timer cannot hold', () => {
       `${name}="2147484": expected a whole number of seconds, at most 2147483 (about 24 days)`,
     ]);
     expect(problemsOf({ ...env, [name]: '2147483' })).toEqual([]);
+  });
+
+  it('KEEP_ALIVE_TIMEOUT_SECONDS leaves room for the second Node.js adds to it', () => {
+    expect(problemsOf({ KEEP_ALIVE_TIMEOUT_SECONDS: '2147483' })).toEqual([
+      'KEEP_ALIVE_TIMEOUT_SECONDS="2147483": expected a whole number of seconds, at most 2147482 (the connection ' +
+        'timer adds a second)',
+    ]);
+    expect(problemsOf({ KEEP_ALIVE_TIMEOUT_SECONDS: '2147482' })).toEqual([]);
+  });
+
+  it.each<Record<string, string>>([
+    { REQUEST_TIMEOUT_SECONDS: '400', HEADERS_TIMEOUT_SECONDS: '301' },
+    { REQUEST_TIMEOUT_SECONDS: '2147483', HEADERS_TIMEOUT_SECONDS: '2147483', KEEP_ALIVE_TIMEOUT_SECONDS: '2147482' },
+  ])('every accepted timeout boots, serves and warns of nothing: %o', async (env) => {
+    expect(problemsOf(env)).toEqual([]);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    const h = await createHarness({ env });
+    try {
+      const origin = await h.app.listen({ port: 0, host: '127.0.0.1' });
+      for (let i = 0; i < 3; i += 1) expect((await fetch(`${origin}/healthz`)).status).toBe(200);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await h.close();
+    }
   });
 
   it('MAX_EVENT_LOOP_DELAY_MS above what a timer holds is refused', () => {

@@ -35,6 +35,8 @@ describe('parseConfig', () => {
       smtpUrl: null,
       mailFrom: '"AI API Status" <no-reply@127.0.0.1>',
       subscriptionRateLimitPerHour: 10,
+      maxSubscriptions: 20_000,
+      maxPendingConfirmations: 500,
     });
   });
 

@@ -1,11 +1,12 @@
-// Which catalog texts fit a provider: a text that speaks of a status page, a probe or official SDKs is shown only to
-// providers that have them (catalog `needs` and `lacks`).
+// Which catalog texts fit a provider: a text that speaks of a status page, a probe, official SDKs or text generation
+// is shown only to providers that have them (catalog `needs` and `lacks`).
 import type { Capability, Fitted, Provider } from './schema.ts';
 
 export const capabilitiesOf = (provider: Provider): Record<Capability, boolean> => ({
   statusPage: provider.statusPage !== null,
   probe: provider.probe !== null,
   sdk: provider.officialSdks,
+  generation: provider.generatesText,
 });
 
 export function fits(text: Pick<Fitted, 'needs' | 'lacks'>, provider: Provider): boolean {

@@ -29,8 +29,11 @@ export const Text = z
     }
   });
 
-/** What a provider may lack, and a catalog text may depend on: an official status page, our probe, official SDKs. */
-export const CAPABILITIES = ['statusPage', 'probe', 'sdk'] as const;
+/**
+ * What a provider may lack, and a catalog text may depend on: an official status page, our probe, official SDKs, and
+ * text generation (prompts metered in tokens, `max_tokens`, context windows, streamed answers).
+ */
+export const CAPABILITIES = ['statusPage', 'probe', 'sdk', 'generation'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 const Conditions = {
@@ -56,11 +59,11 @@ export const Variants = z
 
 export const StatusPage = z.strictObject({
   format: z.enum(STATUS_FORMATS),
-  /** Base URL of the page; for `feed` and `gcp` the document's own URL. */
+  /** Base URL of the page; for `feed`, `gcp` and `awshealth` the document's own URL (the adapter's `url` says). */
   url: UpstreamUrl,
   /** Human page to link to, when it differs from `url`. */
   pageUrl: HttpsUrl.optional(),
-  /** `gcp` only: the product ids whose incidents concern this provider. */
+  /** What of a shared page concerns this provider: `gcp` product ids, `awshealth` service ids, `feed` item words. */
   products: z.array(z.string().min(1)).optional(),
 });
 export type StatusPage = z.infer<typeof StatusPage>;
@@ -98,6 +101,10 @@ export const CatalogComponent = z.strictObject({
 export type CatalogComponent = z.infer<typeof CatalogComponent>;
 
 export const Resource = z.strictObject({ label: z.string().min(1), url: HttpsUrl });
+
+/** Where a provider's source or probe was verified: a public page or document, and the day it was seen so. */
+export const Evidence = z.strictObject({ url: HttpsUrl, seen: z.iso.date({ error: 'a date as YYYY-MM-DD' }) });
+export type Evidence = z.infer<typeof Evidence>;
 
 /** One way an error shows itself: an HTTP status, a code or type, an exact body, an SDK exception. */
 export const Signature = z.strictObject({
@@ -180,6 +187,8 @@ export const Provider = z.strictObject({
   apiKeyEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'an environment variable name in upper case'),
   /** Whether the provider publishes official SDKs that read `apiKeyEnv` and retry transient errors by themselves. */
   officialSdks: z.boolean(),
+  /** Whether the API generates text from prompts; speech, image, video and embedding APIs do not. */
+  generatesText: z.boolean().default(true),
   keysUrl: HttpsUrl,
   statusPage: StatusPage.nullable(),
   probe: Probe.nullable(),
@@ -193,6 +202,11 @@ export const Provider = z.strictObject({
     .refine((list) => list.some((c) => c.scope === 'api'), { message: 'at least one component serving the API' }),
   resources: z.array(Resource).default([]),
   errors: z.record(Slug, ErrorOverride).default({}),
+  /**
+   * Where the status source and the probe were verified. An operator's own file may leave it out (an empty list);
+   * the shipped catalog gives it for every entry (test/catalog/load.test.ts).
+   */
+  evidence: z.array(Evidence).default([]),
 });
 export type Provider = z.infer<typeof Provider>;
 

@@ -227,15 +227,14 @@ export const emptyFeed = (title: string, now: number): string =>
     `<title>${title}</title>`,
   );
 
-/** The recorded Amazon Bedrock RSS feed, its latest entry three days old (over, as far as the feed tells). */
-export const bedrockFeed = (now: number): string =>
-  feedToPresent(fixtureText('feed-aws-bedrock.rss'), now, 3 * 24 * 60 * MINUTE_MS);
-
 /** Recorded invalid-key answers of provider APIs. */
 const RECORDED_REJECTIONS: Record<string, string> = {
   anthropic: 'anthropic-401.json',
+  assemblyai: 'assemblyai-401.json',
   cohere: 'cohere-401.json',
+  deepgram: 'deepgram-401-projects.json',
   deepseek: 'deepseek-401.json',
+  elevenlabs: 'elevenlabs-401.json',
   'google-gemini': 'google-gemini-400-invalid-key.json',
   groq: 'groq-401.json',
   mistral: 'mistral-401.json',
@@ -260,4 +259,170 @@ export function rejectionBody(provider: Provider): string {
     return JSON.stringify(build(expect.path.split('.')));
   }
   return JSON.stringify({ error: { message: expect?.contains ?? 'Invalid API key' } });
+}
+
+/** Moves every unix-seconds time (`…_seconds`, `date`, `timestamp`) so that the latest is `ageMs` before `now`. */
+export function secondsToPresent<T extends Json>(doc: T, now: number, ageMs = 5 * MINUTE_MS): T {
+  const isTime = (key: string, value: Json) =>
+    (key.endsWith('_seconds') || key === 'date' || key === 'timestamp') && Number(value) > 1e9;
+  const times: number[] = [];
+  const collect = (value: Json): void => {
+    if (Array.isArray(value)) value.forEach(collect);
+    else if (value && typeof value === 'object')
+      for (const [k, v] of Object.entries(value)) {
+        if (isTime(k, v)) times.push(Number(v));
+        else collect(v);
+      }
+  };
+  collect(doc);
+  if (times.length === 0) return doc;
+  const delta = Math.round((now - ageMs) / 1000) - Math.max(...times);
+  const shift = (value: Json): Json => {
+    if (Array.isArray(value)) return value.map(shift);
+    if (!value || typeof value !== 'object') return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => {
+        if (!isTime(k, v)) return [k, shift(v)];
+        const moved = Number(v) + delta;
+        return [k, typeof v === 'string' ? String(moved) : moved];
+      }),
+    );
+  };
+  return shift(doc) as T;
+}
+
+/** Flashduty (DeepSeek): the recorded page with the catalog's components, no open change, and its history. */
+export function flashdutyOperational(provider: Provider, now: number): { active: Doc; history: Doc } {
+  const recorded = fixtureJson<{ data: Doc }>('flashduty-summary-active-deepseek.json');
+  const page = recorded.data.page as Doc;
+  // API components stand alone; the others sit in the page's one section, as on DeepSeek's page.
+  const section = (page.sections as Doc[])[0]!.section_id!;
+  const components = provider.components.map(nameOf).map((name, index) => ({
+    component_id: `${provider.slug}-${index}`,
+    name,
+    ...(/api/i.test(name) ? {} : { section_id: section }),
+  }));
+  const history = secondsToPresent(
+    fixtureJson<Doc>('flashduty-change-list-deepseek.json'),
+    now,
+    2 * 24 * 60 * MINUTE_MS,
+  );
+  for (const item of (history.data as { items: Doc[] }).items)
+    item.affected_components = [{ ...components[0]!, status: 'full_outage' }];
+  return { active: { data: { page: { ...page, components }, active_changes: [] } }, history };
+}
+
+/** Datadog Status Pages (OpenRouter): the recorded config.json, every component operational, its history resolved. */
+export function datadogOperational(provider: Provider, now: number): Doc {
+  const recorded = toPresent(fixtureJson<Doc>('datadog-config-openrouter.json'), now, 2 * 24 * 60 * MINUTE_MS);
+  const names = provider.components.map(nameOf);
+  const groups = recorded.components as Doc[];
+  const gateway = groups[0]!;
+  const leaf = (name: string, index: number): Doc => ({
+    id: `${provider.slug}-${index}`,
+    name,
+    position: index,
+    status: 'operational',
+    type: 'Component',
+  });
+  return {
+    ...recorded,
+    name: provider.name,
+    components: [
+      { ...gateway, components: names.map(leaf).filter((c) => /api/i.test(c.name as string)) },
+      ...names.map(leaf).filter((c) => !/api/i.test(c.name as string)),
+    ],
+    incidents: (recorded.incidents as Doc[]).filter((i) => i.resolved === true),
+  };
+}
+
+/** AWS Health currentevents (Bedrock): the recorded events, resolved, as AWS serves them: UTF-16 with a BOM. */
+export function awshealthEvents(now: number): Buffer {
+  const text = readFileSync(new URL('awshealth-currentevents.json', FIXTURES)).subarray(2).toString('utf16le');
+  const events = secondsToPresent(JSON.parse(text) as Json, now, 3 * 60 * MINUTE_MS) as Doc[];
+  for (const event of events) {
+    const log = event.event_log as Doc[];
+    if (event.status === '0') continue;
+    event.status = '0';
+    log.push({
+      ...log.at(-1)!,
+      message: 'The issue has been resolved and the service is operating normally.',
+      status: 0,
+    });
+    log.at(-1)!.timestamp = Number(log.at(-2)!.timestamp) + 40 * 60;
+  }
+  return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify(events), 'utf16le')]);
+}
+
+/** Mistral's feed: one item per update sharing a guid; its open incident left out, so the page is calm. */
+export const mistralFeed = (now: number): string =>
+  feedToPresent(
+    fixtureText('feed-mistral.rss').replace(/<item>(?:(?!<\/item>)[\s\S])*?9a1f03c2[\s\S]*?<\/item>\s*/g, ''),
+    now,
+    2 * 24 * 60 * MINUTE_MS,
+  );
+
+/** Better Stack's /feed: the recorded history of resolved reports. */
+export const betterstackFeed = (now: number): string =>
+  feedToPresent(fixtureText('feed-betterstack-together.rss'), now, 4 * 24 * 60 * MINUTE_MS);
+
+/** A Better Stack index with one open report on its first resource, `state` on both. */
+export function betterstackWithReport(
+  provider: Provider,
+  now: number,
+  title: string,
+  body: string,
+  startedAt: number,
+  state: string,
+): Doc {
+  const index = betterstackOperational(provider, now);
+  const included = index.included as Doc[];
+  const first = included.find((i) => i.type === 'status_page_resource')!;
+  first.attributes = { ...(first.attributes as Doc), status: state };
+  const at = new Date(startedAt).toISOString();
+  const data = index.data as Doc;
+  return {
+    ...index,
+    data: {
+      ...data,
+      attributes: { ...(data.attributes as Doc), aggregate_state: state },
+      relationships: {
+        ...(data.relationships as Doc),
+        status_reports: { data: [{ id: '90001', type: 'status_report' }] },
+      },
+    },
+    included: [
+      ...included,
+      {
+        id: '90001',
+        type: 'status_report',
+        attributes: {
+          title,
+          report_type: 'manual',
+          starts_at: at,
+          ends_at: null,
+          aggregate_state: state,
+          affected_resources: [{ status_page_resource_id: first.id!, status: state }],
+        },
+        relationships: { status_updates: { data: [{ id: '90002', type: 'status_update' }] } },
+      },
+      { id: '90002', type: 'status_update', attributes: { message: body, published_at: at } },
+    ],
+  };
+}
+
+/** incident.io's components.json: the summary's components and the catalog's that summary.json leaves out. */
+export function incidentioComponents(provider: Provider, summary: Doc): Doc {
+  const listed = (summary.components as Doc[] | null) ?? [];
+  const names = new Set(listed.map((c) => c.name));
+  const missing = provider.components
+    .map(nameOf)
+    .filter((name) => !names.has(name))
+    .map((name, index) => ({
+      id: `${provider.slug}-more-${index}`,
+      name,
+      status: 'operational',
+      position: 100 + index,
+    }));
+  return { page: summary.page ?? null, components: [...listed, ...missing] };
 }

@@ -61,11 +61,12 @@ await sendReportSpike(origin);
 const store = await openStore(env.DATABASE_PATH);
 await recordDemoPast(store, catalog, Date.now());
 await store.close();
+const silent = catalog.providers.filter((p) => p.statusPage === null && p.probe === null).map((p) => p.name);
 const lines = [
   `Demo world running at ${origin} (polls and probes every ${env.POLL_INTERVAL_SECONDS} s; states settle in ~15 s).`,
   ...SCENARIOS.map((s) => `  ${`${origin}/${s.slug}`.padEnd(44)} ${s.name}: ${s.look}`),
   `Each also has /error/auth-error, /is-it-down and /history (30 simulated days before today; older days: no data);`,
-  '  every other provider is operational, Writesonic has no signal.',
+  `  every other provider is operational; ${silent.join(', ')} have no signal and read Unknown.`,
   'Ctrl-C stops the server and the world and removes the temp database.',
 ];
 process.stdout.write(`${lines.join('\n')}\n`);

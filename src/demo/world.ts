@@ -9,8 +9,14 @@ import type { Provider } from '../catalog/schema.ts';
 import type { Level } from '../domain.ts';
 import { MINUTE_MS } from '../time.ts';
 import {
+  awshealthEvents,
+  betterstackFeed,
   betterstackOperational,
-  bedrockFeed,
+  betterstackWithReport,
+  datadogOperational,
+  flashdutyOperational,
+  incidentioComponents,
+  mistralFeed,
   emptyFeed,
   gcpIncidents,
   incidentOf,
@@ -24,7 +30,7 @@ import {
 } from './documents.ts';
 
 /** What one fake upstream answers to one request: a document, an error, or nothing at all (a hang). */
-type Answer = { status: number; type: string; body: string } | 'hang';
+type Answer = { status: number; type: string; body: string | Buffer } | 'hang';
 type Route = (request: { count: number }) => Answer;
 
 export type Scenario = {
@@ -80,9 +86,9 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'shared-cloud',
     slug: 'groq',
     look:
-      'Groq, Fireworks AI and Replicate post API incidents within 9 minutes of one another: each page names the ' +
-      'others, a shared cloud or network being the likely cause',
-    settles: 'partial_outage',
+      'Groq, Fireworks AI and Replicate (incident.io and Better Stack pages) post API incidents within 9 minutes of ' +
+      'one another: each page names the others, a shared cloud or network being the likely cause',
+    settles: 'degraded',
     alongside: ['fireworks-ai', 'replicate'],
   },
 ];
@@ -136,26 +142,6 @@ function statusRoutes(provider: Provider, now: number): Record<string, Route> {
             json({ page: summary.page, scheduled_maintenances: [maintenance] }),
         };
       }
-      const startedMinutesAgo = SHARED_CLOUD_STARTS[provider.slug];
-      if (startedMinutesAgo !== undefined) {
-        const names = provider.components.map(nameOf);
-        const api = names[0]!;
-        const incident = incidentOf(
-          { id: `${provider.slug}-0`, name: api },
-          'Elevated error rates and timeouts on the API',
-          'We are seeing elevated error rates and timeouts on API requests, caused by an outage at our cloud ' +
-            'provider. We are working with them on a fix.',
-          now - startedMinutesAgo * MINUTE_MS,
-        );
-        const summary = { ...statuspageSummary(provider, now, { states: { [api]: 'partial_outage' } }) };
-        summary.incidents = [incident];
-        summary.status = { indicator: 'major', description: 'Partial System Outage' };
-        return {
-          '/api/v2/summary.json': () => json(summary),
-          '/api/v2/incidents.json': () => json({ page: summary.page, incidents: [incident] }),
-          '/api/v2/scheduled-maintenances.json': () => json({ page: summary.page, scheduled_maintenances: [] }),
-        };
-      }
       const summary = statuspageSummary(provider, now);
       return {
         '/api/v2/summary.json': () => json(summary),
@@ -164,8 +150,30 @@ function statusRoutes(provider: Provider, now: number): Record<string, Route> {
       };
     }
     case 'incidentio': {
-      const { summary, incidents } = incidentioWithIncident(now);
-      return { '/api/v2/summary.json': () => json(summary), '/api/v2/incidents.json': () => json(incidents) };
+      if (provider.slug === scenarioOf('api-incident').slug) {
+        const { summary, incidents } = incidentioWithIncident(now);
+        return {
+          '/api/v2/summary.json': () => json(summary),
+          '/api/v2/incidents.json': () => json(incidents),
+          '/api/v2/components.json': () => json(incidentioComponents(provider, summary)),
+        };
+      }
+      // incident.io's quirks: no maintenances key or document, no incidents key when there are none.
+      const { scheduled_maintenances: _none, incidents: _open, ...summary } = statuspageSummary(provider, now);
+      const incident = sharedCloudIncident(provider, now);
+      if (incident) {
+        const api = (summary.components as { name: string; status: string }[])[0]!;
+        api.status = 'degraded_performance';
+        Object.assign(summary, {
+          incidents: [incident],
+          status: { indicator: 'minor', description: 'Minor Service Outage' },
+        });
+      }
+      return {
+        '/api/v2/summary.json': () => json(summary),
+        '/api/v2/incidents.json': () => json({ page: summary.page, ...(incident ? { incidents: [incident] } : {}) }),
+        '/api/v2/components.json': () => json(incidentioComponents(provider, summary)),
+      };
     }
     case 'instatus': {
       const docs = instatusOperational(now);
@@ -176,8 +184,33 @@ function statusRoutes(provider: Provider, now: number): Record<string, Route> {
       };
     }
     case 'betterstack': {
-      const index = betterstackOperational(provider, now);
-      return { '/index.json': () => json(index) };
+      const startedMinutesAgo = SHARED_CLOUD_STARTS[provider.slug];
+      const index =
+        startedMinutesAgo === undefined
+          ? betterstackOperational(provider, now)
+          : betterstackWithReport(
+              provider,
+              now,
+              SHARED_CLOUD_TITLE,
+              SHARED_CLOUD_BODY,
+              now - startedMinutesAgo * MINUTE_MS,
+              'degraded',
+            );
+      const feed = betterstackFeed(now);
+      return { '/index.json': () => json(index), '/feed': () => xml(feed) };
+    }
+    case 'flashduty': {
+      const { active, history } = flashdutyOperational(provider, now);
+      const base = new URL(page.url).pathname.replace(/\/+$/, '');
+      return { [`${base}/summary/active`]: () => json(active), [`${base}/change/list`]: () => json(history) };
+    }
+    case 'datadog': {
+      const config = datadogOperational(provider, now);
+      return { '/config.json': () => json(config) };
+    }
+    case 'awshealth': {
+      const events = awshealthEvents(now);
+      return { [new URL(page.url).pathname]: () => ({ status: 200, type: 'application/json', body: events }) };
     }
     case 'gcp': {
       const incidents = gcpIncidents(now);
@@ -185,8 +218,8 @@ function statusRoutes(provider: Provider, now: number): Record<string, Route> {
     }
     case 'feed': {
       const path = new URL(page.url).pathname;
-      if (provider.slug === 'aws-bedrock') {
-        const feed = bedrockFeed(now);
+      if (provider.slug === 'mistral') {
+        const feed = mistralFeed(now);
         return { [path]: () => xml(feed) };
       }
       const feed = emptyFeed(`${provider.name} Status`, now);
@@ -196,6 +229,22 @@ function statusRoutes(provider: Provider, now: number): Record<string, Route> {
       return { [path]: () => xml(feed) };
     }
   }
+}
+
+const SHARED_CLOUD_TITLE = 'Elevated error rates and timeouts on the API';
+const SHARED_CLOUD_BODY =
+  'We are seeing elevated error rates and timeouts on API requests, caused by an outage at our cloud provider. ' +
+  'We are working with them on a fix.';
+
+/** The shared-cloud scenario's incident on the provider's first component, as a Statuspage-shaped document. */
+function sharedCloudIncident(provider: Provider, now: number) {
+  const startedMinutesAgo = SHARED_CLOUD_STARTS[provider.slug];
+  if (startedMinutesAgo === undefined) return null;
+  const api = { id: `${provider.slug}-0`, name: nameOf(provider.components[0]!) };
+  return {
+    ...incidentOf(api, SHARED_CLOUD_TITLE, SHARED_CLOUD_BODY, now - startedMinutesAgo * MINUTE_MS),
+    impact: 'minor',
+  };
 }
 
 function probeRoutes(provider: Provider): Record<string, Route> {
@@ -259,7 +308,7 @@ function pointedAt(provider: Provider, origin: string): Provider {
     statusPage: page
       ? {
           ...page,
-          url: page.format === 'feed' || page.format === 'gcp' ? local(page.url) : origin,
+          url: local(page.url),
           pageUrl: page.pageUrl ?? (page.url.startsWith('https://') ? page.url : undefined),
         }
       : null,

@@ -104,13 +104,33 @@ function toProbe(sig: Signature, own: boolean): Probe {
   };
 }
 
-const contains = (haystack: string, phrase: string): boolean => {
-  const at = haystack.indexOf(phrase);
-  if (at < 0) return false;
-  const before = haystack[at - 1];
-  const after = haystack[at + phrase.length];
-  return (before === undefined || !/[a-z0-9]/.test(before)) && (after === undefined || !/[a-z0-9]/.test(after));
+/** Longest quote of the pasted message: a JSON message can be long, the reason is one line. */
+const QUOTE_MAX_CHARS = 160;
+
+/** The pasted (redacted) message from `at` to the end of its string or line, so the reason quotes the visitor's text. */
+function pastedQuote(f: Features, at: number): string {
+  const rest = f.text
+    .slice(at)
+    .split(/\r?\n|(?<!\\)["']/)[0]!
+    .trim();
+  const quote = rest.length > QUOTE_MAX_CHARS ? `${rest.slice(0, QUOTE_MAX_CHARS - 1)}…` : rest;
+  // Reasons mark code with backticks: the visitor's own backticks must not start one.
+  return quote.replaceAll('`', "'");
+}
+
+const indexOfPhrase = (haystack: string, phrase: string): number => {
+  let at = haystack.indexOf(phrase);
+  while (at >= 0) {
+    const before = haystack[at - 1];
+    const after = haystack[at + phrase.length];
+    if ((before === undefined || !/[a-z0-9]/.test(before)) && (after === undefined || !/[a-z0-9]/.test(after)))
+      return at;
+    at = haystack.indexOf(phrase, at + 1);
+  }
+  return -1;
 };
+
+const contains = (haystack: string, phrase: string): boolean => indexOfPhrase(haystack, phrase) >= 0;
 
 /** Case-sensitive containment of an identifier, not as part of a longer one. */
 const containsExact = (haystack: string, name: string): boolean => {
@@ -139,9 +159,12 @@ function typeClues(candidate: Candidate, f: Features): Clue[] {
     for (const type of probe.types)
       if (f.values.has(type)) add(`value:${type}`, WEIGHTS.type, `error type \`${type}\``);
     for (const p of probe.phrases) {
-      if (!contains(f.lower, p.words)) continue;
+      const at = indexOfPhrase(f.lower, p.words);
+      if (at < 0) continue;
       if (p.own) {
-        const why = `the message “${p.text}” as ${candidate.provider.name} words it`;
+        // Lower-casing keeps positions unless a rare letter grows; then the catalog's own words are quoted.
+        const quote = f.lower.length === f.text.length ? pastedQuote(f, at) : p.text;
+        const why = `the message “${quote}” as ${candidate.provider.name} words it`;
         add(`message:${p.words}`, WEIGHTS.message, why);
       } else add(`phrase:${p.words}`, WEIGHTS.label, `“${p.text}”`);
     }

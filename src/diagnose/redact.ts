@@ -18,11 +18,16 @@ export const KEY_PREFIXES = [
   'pplx-',
   'fw_',
   'fpk_',
+  'csk-',
+  'jina_',
   'AIza',
   'AQ.',
 ];
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Not a key as providers echo it: a few characters, a run of asterisks, at most the last few characters. */
+const NOT_MASKED = String.raw`(?![A-Za-z0-9_-]{0,16}\*{6,}[A-Za-z0-9]{0,6}(?![A-Za-z0-9_*-]))`;
 
 /** Ordered: specific shapes first, so the generic long-token rules only see what is left. */
 export const REDACTION_RULES: readonly Rule[] = [
@@ -43,7 +48,8 @@ export const REDACTION_RULES: readonly Rule[] = [
   },
   {
     kind: 'provider API key',
-    pattern: new RegExp(`(?<![\\w-])(${KEY_PREFIXES.map(escape).join('|')})[A-Za-z0-9_*.-]{16,}`, 'g'),
+    // A key the provider already masked ("sk-proj-abc****xyz1") is no secret and tells the visitor which key was sent.
+    pattern: new RegExp(`(?<![\\w-])(${KEY_PREFIXES.map(escape).join('|')})${NOT_MASKED}[A-Za-z0-9_*.-]{16,}`, 'g'),
     replace: (prefix) => `${prefix}${REDACTED}`,
   },
   {

@@ -1,5 +1,5 @@
 // The notification job (run by the node holding the job lock): records new events, hands each to the matching
-// subscriptions, sends confirmation mails, and sends deliveries — oldest first per subscription, a bounded number at
+// subscriptions, and sends deliveries — oldest first per subscription, a bounded number at
 // once per receiver so a slow or dead one never holds up the others — retrying with backoff for 24 h.
 import { setMaxListeners } from 'node:events';
 import { matchesFilter } from '../notify/filter.ts';
@@ -45,7 +45,7 @@ export type DeliveryJobOptions = {
 
 export type DeliveryJob = {
   start(): void;
-  /** One round now: events, fan-out, confirmations, and as many sends as slots allow (not awaited). */
+  /** One round now: events, fan-out, and as many sends as slots allow (not awaited). */
   tick(): Promise<void>;
   /** Resolves when nothing is in flight. */
   idle(): Promise<void>;
@@ -60,7 +60,6 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
   const perReceiver = options.perReceiver ?? 8;
   const inFlight = new Map<string, Promise<void>>();
   const perReceiverCount = new Map<string, number>();
-  const confirmationRetryAt = new Map<number, number>();
   let buffer: DueDelivery[] = [];
   let timer: TimerHandle | null = null;
   let ticking: Promise<void> | null = null;
@@ -78,21 +77,6 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
         const subscriptions = await store.subscriptions.activeAt(recorded.at);
         const ids = subscriptions.filter((s) => matchesFilter(s, recorded)).map((s) => s.id);
         await store.events.fanOut(recorded.seq, ids, clock.now());
-      }
-    }
-  }
-
-  async function sendConfirmations(): Promise<void> {
-    const now = clock.now();
-    for (const c of await store.subscriptions.confirmationsToSend(20)) {
-      if ((confirmationRetryAt.get(c.id) ?? 0) > now) continue;
-      const outcome = await sender.confirm(c.target, c.token);
-      if (outcome.ok) {
-        confirmationRetryAt.delete(c.id);
-        await store.subscriptions.confirmationSent(c.id, clock.now());
-      } else {
-        confirmationRetryAt.set(c.id, now + 30 * SECOND_MS);
-        log?.warn({ subscription: c.subscriptionId, error: outcome.error }, 'confirmation mail not sent');
       }
     }
   }
@@ -183,7 +167,6 @@ export function createDeliveryJob(options: DeliveryJobOptions): DeliveryJob {
     try {
       if (options.recorder) await options.recorder.run();
       await fanOut();
-      await sendConfirmations();
       // Deliveries that became due since the last query (retries, new events) are asked for afresh.
       buffer = [];
       await fill();

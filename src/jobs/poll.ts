@@ -57,7 +57,7 @@ export function createPoller(deps: PollDeps) {
       deadlineMs,
       maxBytes,
       accept: spec.accept,
-      validators: await store.checks.validators(slug, spec.name),
+      validators: spec.conditional === false ? undefined : await store.checks.validators(slug, spec.name),
       signal,
     });
     if (!result.ok) {
@@ -85,7 +85,9 @@ export function createPoller(deps: PollDeps) {
     const adapter = ADAPTERS[page.format];
     const slug = provider.slug;
     const startedAt = clock.now();
-    const fetched = await Promise.all(adapter.documents(page).map((spec) => fetchDocument(slug, spec, signal)));
+    const fetched = await Promise.all(
+      adapter.documents(page, startedAt).map((spec) => fetchDocument(slug, spec, signal)),
+    );
     if (signal.aborted || fetched.some((f) => f.outcome === 'aborted'))
       return { ok: false, documents: [], aborted: true };
 

@@ -1,5 +1,6 @@
 // Retention of notifications: finished deliveries, the events behind them and e-mail confirmations, after 30 days
-// (a subscription's page shows its latest deliveries; pending ones are never pruned).
+// (a subscription's page shows its latest deliveries; pending ones are never pruned), and e-mail subscriptions
+// whose confirmation expired unfollowed, so they stop counting against the site's cap.
 import type { Store } from '../store/index.ts';
 import { DAY_MS, HOUR_MS } from '../time.ts';
 
@@ -14,6 +15,8 @@ export function notificationPruneTask(store: Store, log: Log, clock: () => numbe
     try {
       const removed = await store.deliveries.prune(clock() - NOTIFICATION_RETENTION_MS);
       if (removed.deliveries + removed.events > 0) log.info(removed, 'pruned deliveries and events past retention');
+      const unconfirmed = await store.subscriptions.removeUnconfirmed(clock());
+      if (unconfirmed > 0) log.info({ unconfirmed }, 'removed e-mail subscriptions whose confirmation expired');
     } catch (err) {
       log.error({ err }, 'pruning deliveries and events failed');
     }

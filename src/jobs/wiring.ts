@@ -4,12 +4,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog } from '../catalog/load.ts';
 import type { Config } from '../config.ts';
-import { createSender, createSmtpMailer } from '../notify/send.ts';
+import { createSender, createSmtpMailer, type Sender } from '../notify/send.ts';
 import type { JobWatch } from '../ops/job-watch.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { upstreamPolicy } from '../sources/addresses.ts';
 import { createConnectionLog, createHttpDoor, createUpstreamDispatcher, userAgentFor } from '../sources/http.ts';
-import { dnsServersResolver, systemResolver } from '../sources/lookup.ts';
+import { dnsServersResolver, systemResolver, type Lookup } from '../sources/lookup.ts';
 import type { Closable } from '../shutdown.ts';
 import type { Store } from '../store/index.ts';
 import { DETECTION_INTERVAL_MS } from '../status/detection.ts';
@@ -17,6 +17,7 @@ import { HISTORY_SAMPLE_MS } from '../status/history.ts';
 import { apiAssessor, communityReader, createProviderReader, levelsSampler } from '../web/provider-data.ts';
 import { CHECKPOINT_INTERVAL_MS, checkpointTask } from './checkpoint.ts';
 import { systemClock } from './clock.ts';
+import { CONFIRMATION_MAIL_INTERVAL_MS, confirmationMailTask } from './confirmation-mail.ts';
 import { createDeliveryJob } from './deliver.ts';
 import { createDetector } from './detect.ts';
 import { createEventRecorder } from './events.ts';
@@ -52,24 +53,14 @@ export type Jobs = {
   resources: readonly Closable[];
 };
 
-export function createJobs(deps: JobsDeps): Jobs {
-  const { config, catalog, store, log, jobWatch, metrics } = deps;
+/**
+ * What sends to subscribers: webhooks through the same door as polls but with their own connections (so receivers
+ * never compete with polls), mail through SMTP. The web node builds one too, for test events.
+ */
+export function receiverSender(config: Config, lookup: Lookup['lookup']) {
   const policy = upstreamPolicy(config.allowPrivateUpstreams);
-  const connectionLog = createConnectionLog();
-  const lookupTimeoutMs = Math.min(config.pollTimeoutMs, config.probeTimeoutMs);
-  const resolver =
-    config.dnsServers.length > 0
-      ? dnsServersResolver(config.dnsServers, lookupTimeoutMs)
-      : systemResolver(lookupTimeoutMs);
+  const receiverDispatcher = createUpstreamDispatcher({ policy, connections: NOTIFY_CONNECTIONS_PER_ORIGIN, lookup });
   const userAgent = userAgentFor(config.siteName, config.siteUrl);
-  const dispatcher = createUpstreamDispatcher({ policy, connectionLog, lookup: resolver.lookup });
-  const door = createHttpDoor({ dispatcher, policy, connectionLog, userAgent });
-  // Webhooks go through the same door with their own connections, so receivers never compete with polls.
-  const receiverDispatcher = createUpstreamDispatcher({
-    policy,
-    connections: NOTIFY_CONNECTIONS_PER_ORIGIN,
-    lookup: resolver.lookup,
-  });
   const receiverDoor = createHttpDoor({ dispatcher: receiverDispatcher, policy, userAgent });
   const mailer = config.smtpUrl
     ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom, deadlineMs: NOTIFY_DEADLINE_MS })
@@ -82,6 +73,38 @@ export function createJobs(deps: JobsDeps): Jobs {
     deadlineMs: NOTIFY_DEADLINE_MS,
     now: Date.now,
   });
+  return { sender, mailer, receiverDispatcher };
+}
+
+/** The DNS the jobs use: the configured servers, or the system's. */
+const resolverFor = (config: Config): Lookup => {
+  const timeoutMs = Math.min(config.pollTimeoutMs, config.probeTimeoutMs);
+  return config.dnsServers.length > 0 ? dnsServersResolver(config.dnsServers, timeoutMs) : systemResolver(timeoutMs);
+};
+
+/** A sender for the web node's test events, with its own resolver; closing it ends its connections. */
+export function testEventSender(config: Config): { sender: Sender; close(): Promise<void> } {
+  const resolver = resolverFor(config);
+  const { sender, mailer, receiverDispatcher } = receiverSender(config, resolver.lookup);
+  return {
+    sender,
+    async close() {
+      mailer?.close();
+      await receiverDispatcher.destroy();
+      resolver.close();
+    },
+  };
+}
+
+export function createJobs(deps: JobsDeps): Jobs {
+  const { config, catalog, store, log, jobWatch, metrics } = deps;
+  const policy = upstreamPolicy(config.allowPrivateUpstreams);
+  const connectionLog = createConnectionLog();
+  const resolver = resolverFor(config);
+  const userAgent = userAgentFor(config.siteName, config.siteUrl);
+  const dispatcher = createUpstreamDispatcher({ policy, connectionLog, lookup: resolver.lookup });
+  const door = createHttpDoor({ dispatcher, policy, connectionLog, userAgent });
+  const { sender, mailer, receiverDispatcher } = receiverSender(config, resolver.lookup);
   const reader = createProviderReader({ store, catalog, config });
   // A schedule's heartbeat is the end of each cycle: readiness fails when one stops coming.
   const heartbeat = (name: string, intervalMs: number) => {
@@ -141,6 +164,10 @@ export function createJobs(deps: JobsDeps): Jobs {
       onError: (task, err) => log.error({ err, host: task.host }, 'probe failed'),
     }),
     createIntervalJob(detect, DETECTION_INTERVAL_MS),
+    // Confirmation mails have their own schedule: a slow mail server never holds up events or deliveries.
+    ...(mailer
+      ? [createIntervalJob(confirmationMailTask({ store, sender, now: Date.now, log }), CONFIRMATION_MAIL_INTERVAL_MS)]
+      : []),
     createDeliveryJob({
       store,
       sender,

@@ -121,14 +121,14 @@ export function confirmationMail(confirmUrl: string, siteName: string): MailCont
   const text = [
     `Someone (hopefully you) asked ${siteName} to send status notifications to this address.`,
     '',
-    `Confirm within 48 hours: ${confirmUrl}`,
+    `To confirm, open this link within 48 hours and press its button: ${confirmUrl}`,
     '',
-    'If it was not you, ignore this mail: nothing more will be sent to this address.',
+    'If it was not you, ignore this mail: this request sends nothing more to this address.',
   ].join('\n');
   const html = `<!doctype html><html><body>
 <p>Someone (hopefully you) asked ${htmlEscape(siteName)} to send status notifications to this address.</p>
-<p><a href="${htmlEscape(confirmUrl)}">Confirm the subscription</a> (the link works for 48 hours).</p>
-<p>If it was not you, ignore this mail: nothing more will be sent to this address.</p>
+<p><a href="${htmlEscape(confirmUrl)}">Confirm the subscription</a> (open the link within 48 hours and press its button).</p>
+<p>If it was not you, ignore this mail: this request sends nothing more to this address.</p>
 </body></html>`;
   return { subject: `Confirm your ${siteName} status notifications`, text, html };
 }

@@ -1,5 +1,6 @@
 // Readiness: whether this process should get traffic. Not ready when its database file is gone or replaced, when the
-// database refuses a tiny write, or when a schedule has not completed a cycle for several intervals.
+// database refuses a tiny write, when its SECRET differs from the other nodes', or when a schedule has stalled.
+import { createHmac } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { sql } from '../store/kysely.ts';
@@ -15,7 +16,8 @@ const WRITE_BUSY_TIMEOUT_MS = 200;
 /** Written to the database header by the SQLite check; it also marks the file as this program's ("AIST"). */
 export const APPLICATION_ID = 0x41495354;
 
-export type Readiness = { ready: boolean; reasons: string[] };
+/** `reasons` in words for anyone (no file path, host or driver message); `details` for the metrics port only. */
+export type Readiness = { ready: boolean; reasons: string[]; details: string[] };
 export type ReadinessCheck = () => Promise<Readiness>;
 
 export type ReadinessDeps = {
@@ -24,8 +26,53 @@ export type ReadinessDeps = {
   /** A tiny real write; throws (or rejects) when the database refuses it. */
   writeCheck: () => void | Promise<void>;
   jobs?: JobWatch;
+  /** Why this node must not serve though its database works (another SECRET than the other nodes'), or null. */
+  nodeProblem?: () => Promise<string | null>;
   now: () => number;
 };
+
+/** One reason, in public words and with its details. */
+type Problem = { reason: string; detail: string };
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'EAI_AGAIN']);
+
+/** What a failed write means, in words that name no file, host or query. */
+export function writeFailureWords(error: unknown): string {
+  const { code = '', message = '' } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const text = `${String(code)} ${String(message)}`;
+  if (/connection is closed/i.test(text)) return 'the database connection is closed';
+  if (UNREACHABLE.has(String(code)) || /terminat|connection|connect /i.test(text))
+    return 'the database server cannot be reached';
+  if (code === '55P03' || /SQLITE_BUSY|lock timeout|database is locked/i.test(text))
+    return 'the database is locked by another writer';
+  if (/SQLITE_FULL|53100|disk is full|No space/i.test(text)) return 'the disk is full';
+  if (/SQLITE_READONLY|read-only|readonly/i.test(text)) return 'the database is read-only';
+  return 'the database refused a test write';
+}
+
+/** The SECRET's check value: an HMAC, so the database never holds the secret itself. */
+export const secretCheckValue = (secret: string): string =>
+  createHmac('sha256', secret).update('status-site node check').digest('hex');
+
+/** A check whose answer, once known, stays true for the process: asked again only while it throws. */
+export function onceKnown<T>(check: () => Promise<T>): () => Promise<T> {
+  let known: Promise<T> | null = null;
+  return () =>
+    (known ??= check().catch((error: unknown) => {
+      known = null;
+      throw error;
+    }));
+}
+
+/** On a shared database, whether this node's SECRET is the one the first node stored (null: the same, or none). */
+export async function secretProblem(store: Pick<Store, 'nodeChecks'>, secret: string | null): Promise<string | null> {
+  if (secret === null) return null;
+  const mine = secretCheckValue(secret);
+  return (await store.nodeChecks.claim('secret', mine)) === mine
+    ? null
+    : "this node's SECRET differs from the other nodes' (the database holds another check value): forms, " +
+        'tokens and signatures would not verify across nodes';
+}
 
 /** SQLite's tiny write: the header's application_id, under a short lock wait (restored after). */
 export function sqliteWriteCheck(db: Database.Database): () => void {
@@ -71,24 +118,40 @@ function fileId(path: string): FileId | null {
 export function createReadiness(deps: ReadinessDeps): ReadinessCheck {
   const { databasePath, now } = deps;
   const opened = databasePath === null ? null : fileId(databasePath);
-  let cached: { at: number; problem: string | null } | null = null;
+  let cached: { at: number; problem: Problem | null } | null = null;
 
   /** A stat, made on every call: a deleted file must show at once. */
-  function fileProblem(): string | null {
+  function fileProblem(): Problem | null {
     if (databasePath === null) return null;
     const current = fileId(databasePath);
-    if (current === null) return `the database file ${databasePath} is gone: writes would be lost`;
-    if (opened && (current.dev !== opened.dev || current.ino !== opened.ino))
-      return `the database file ${databasePath} was replaced by another file: writes would go to the old one`;
+    if (current === null) {
+      const reason = 'the database file is gone: writes would be lost';
+      return { reason, detail: `${reason} (${databasePath})` };
+    }
+    if (opened && (current.dev !== opened.dev || current.ino !== opened.ino)) {
+      const reason = 'the database file was replaced by another file: writes would go to the old one';
+      return { reason, detail: `${reason} (${databasePath})` };
+    }
     return null;
   }
 
-  async function writeProblem(): Promise<string | null> {
+  async function writeProblem(): Promise<Problem | null> {
     try {
       await deps.writeCheck();
       return null;
     } catch (error) {
-      return `the database cannot be written: ${(error as Error).message}`;
+      const reason = `the database cannot be written: ${writeFailureWords(error)}`;
+      return { reason, detail: `the database cannot be written: ${(error as Error).message}` };
+    }
+  }
+
+  async function nodeProblem(): Promise<Problem | null> {
+    try {
+      const reason = (await deps.nodeProblem?.()) ?? null;
+      return reason === null ? null : { reason, detail: reason };
+    } catch (error) {
+      const reason = `the shared settings cannot be checked: ${writeFailureWords(error)}`;
+      return { reason, detail: `the shared settings cannot be checked: ${(error as Error).message}` };
     }
   }
 
@@ -96,14 +159,19 @@ export function createReadiness(deps: ReadinessDeps): ReadinessCheck {
     const at = now();
     const file = fileProblem();
     if (file === null && (cached === null || at - cached.at >= READINESS_CACHE_MS || at < cached.at))
-      cached = { at, problem: await writeProblem() };
-    const stalled = (deps.jobs?.stalled(at, STALLED_AFTER_INTERVALS) ?? []).map(
-      (job) =>
+      cached = { at, problem: (await writeProblem()) ?? (await nodeProblem()) };
+    const stalled = (deps.jobs?.stalled(at, STALLED_AFTER_INTERVALS) ?? []).map((job) => {
+      const reason =
         `the ${job.name} schedule has not completed a cycle for ${formatDuration(at - job.lastRunAt)} ` +
-        `(it runs every ${formatDuration(job.intervalMs)})`,
-    );
+        `(it runs every ${formatDuration(job.intervalMs)})`;
+      return { reason, detail: reason };
+    });
     const database = file ?? cached?.problem ?? null;
-    const reasons = [...(database === null ? [] : [database]), ...stalled];
-    return { ready: reasons.length === 0, reasons };
+    const problems = [...(database === null ? [] : [database]), ...stalled];
+    return {
+      ready: problems.length === 0,
+      reasons: problems.map((p) => p.reason),
+      details: problems.map((p) => p.detail),
+    };
   };
 }

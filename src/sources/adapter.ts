@@ -4,6 +4,8 @@ import type { OfficialSnapshot } from '../domain.ts';
 
 /** Kinds of body a document must have; the HTTP door checks the content type against them. */
 export const JSON_TYPES = ['application/json', 'text/json', 'application/vnd.api+json'] as const;
+/** JSON files served from object storage (Datadog's config.json, AWS Health's events) may not name their type. */
+export const STORED_JSON_TYPES = [...JSON_TYPES, 'binary/octet-stream', 'application/octet-stream'] as const;
 export const FEED_TYPES = ['application/atom+xml', 'application/rss+xml', 'application/xml', 'text/xml'] as const;
 
 export type DocumentSpec = {
@@ -11,6 +13,8 @@ export type DocumentSpec = {
   name: string;
   url: string;
   accept: readonly string[];
+  /** False for a document whose 304 cannot stand for its part (components.json beside summary.json). */
+  conditional?: boolean;
 };
 
 /** What one document told; the poll job merges the readings of one poll into a snapshot. */
@@ -27,8 +31,13 @@ export class SourceError extends Error {
 }
 
 export type Adapter = {
-  /** The documents to fetch for a page, the main one first. */
-  documents(page: StatusPage): DocumentSpec[];
+  /**
+   * What the catalog's `url` names: the page's `base` (documents are paths under it, so platform detection can try
+   * them on any host) or the main `document` itself.
+   */
+  url: 'base' | 'document';
+  /** The documents to fetch for a page, the main one first; `now` only dates query windows. */
+  documents(page: StatusPage, now: number): DocumentSpec[];
   /** Reads one fetched document; throws SourceError. Pure: `now` only dates windows (feed entries, maintenances). */
   read(document: string, body: string, page: StatusPage, now: number): DocumentReading;
 };

@@ -280,10 +280,15 @@ function decompress(raw: Buffer, encoding: string | undefined, maxBytes: number)
   throw new BodyError('parse', `unsupported content-encoding ${name}`);
 }
 
-/** Text of a body: a BOM wins, then the declared charset, then UTF-8. */
+/** Text of a body: a BOM or a UTF-16 byte pattern wins, then the declared charset, then UTF-8. */
 function decode(bytes: Buffer, contentType: string | undefined): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  // UTF-16 without a BOM: JSON and XML start with an ASCII character, so its zero half gives the byte order away.
+  if (bytes.length >= 4 && bytes[0] === 0 && bytes[1] !== 0 && bytes[2] === 0)
+    return new TextDecoder('utf-16be').decode(bytes);
+  if (bytes.length >= 4 && bytes[0] !== 0 && bytes[1] === 0 && bytes[3] === 0)
+    return new TextDecoder('utf-16le').decode(bytes);
   const charset = /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType ?? '')?.[1] ?? 'utf-8';
   try {
     return new TextDecoder(charset).decode(bytes);

@@ -35,7 +35,10 @@ export function mergeIncident(a: SnapshotIncident, b: SnapshotIncident): Snapsho
   };
 }
 
-/** Readings in document order (main first). Components and the page level come from the first that has them. */
+/**
+ * Readings in document order (main first). The page level comes from the first that has one; components from the
+ * first that lists them, later lists adding the ones it lacks (incident.io's summary.json omits some).
+ */
 export function mergeReadings(readings: readonly DocumentReading[]): OfficialSnapshot {
   const byKey = new Map<string, SnapshotIncident>();
   for (const reading of readings) {
@@ -45,7 +48,8 @@ export function mergeReadings(readings: readonly DocumentReading[]): OfficialSna
       byKey.set(id, known ? mergeIncident(known, item) : item);
     }
   }
-  const components = readings.find((r) => r.components !== undefined)?.components;
+  const lists = readings.flatMap((r) => (r.components ? [r.components] : []));
+  const components = lists.length > 0 ? lists.reduce((a, b) => unionBy(a, b, (c) => c.key)) : undefined;
   const page = readings.find((r) => r.pageLevel !== undefined);
   return {
     ...(components ? { components } : {}),

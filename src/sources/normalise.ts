@@ -1,5 +1,5 @@
 // The normalisation table: every upstream status, impact and lifecycle value mapped onto our vocabulary.
-import type { Impact, IncidentState, Level, MaintenanceState } from '../domain.ts';
+import { LEVEL_SEVERITY, type Impact, type IncidentState, type Level, type MaintenanceState } from '../domain.ts';
 
 /** Upstream values are matched case-insensitively with spaces and dashes read as underscores. */
 export const rawKey = (raw: string): string =>
@@ -85,6 +85,9 @@ const MAINTENANCE_STATES: Record<string, MaintenanceState> = {
   complete: 'completed',
   maintenance_complete: 'completed',
   maintenance_completed: 'completed',
+  ongoing: 'in_progress',
+  cancelled: 'completed',
+  canceled: 'completed',
 };
 
 export type Normalised<T> = { value: T; raw: string | null };
@@ -103,3 +106,11 @@ export const normaliseMaintenanceState = (raw: string | null | undefined): Norma
 
 /** Whether a lifecycle word belongs to maintenances (feeds mix both kinds in one list). */
 export const isMaintenanceWord = (raw: string): boolean => rawKey(raw) in MAINTENANCE_STATES;
+
+/** The worst of several levels read from a source, or null for none; an unseen word counts as worst, never hidden. */
+export function worstRead(levels: Iterable<Normalised<Level>>): Normalised<Level> | null {
+  const rank = (level: Level) => (level === 'unknown' ? Infinity : LEVEL_SEVERITY[level]);
+  let worst: Normalised<Level> | null = null;
+  for (const level of levels) if (!worst || rank(level.value) > rank(worst.value)) worst = level;
+  return worst;
+}

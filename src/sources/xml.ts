@@ -44,7 +44,9 @@ export function childText(xml: string, name: string): string | null {
 
 /** HTML to plain text: block ends become line breaks, tags dropped, entities decoded, blank runs collapsed. */
 export function htmlToText(html: string): string {
-  return decodeEntities(html.replace(/<br\s*\/?>|<\/p>|<\/li>|<\/div>/gi, '\n').replace(/<[^>]*>/g, ''))
+  return decodeEntities(
+    html.replace(/<br\s*\/?>|<\/p>|<\/li>|<\/div>|<\/h[1-6]>|<\/?[uo]l(\s[^>]*)?>/gi, '\n').replace(/<[^>]*>/g, ''),
+  )
     .split('\n')
     .map((line) => line.replace(/[ \t\u00a0]+/g, ' ').trim())
     .filter(Boolean)

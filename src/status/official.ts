@@ -101,7 +101,7 @@ export function readOfficial(input: OfficialInput, now: number): SignalReading {
     : null;
   const base = { signal: 'official' as const, checkedAt: input.lastAttemptAt, okAt: input.lastOkAt, failing };
   if (!input.configured) {
-    const text = 'No official status page is known for this provider.';
+    const text = 'We read no official status page for this provider.';
     return {
       ...base,
       failing: null,

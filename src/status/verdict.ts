@@ -8,9 +8,9 @@ import {
   type Verdict,
 } from '../domain.ts';
 import type { ErrorType } from '../catalog/schema.ts';
-import { formatUtc } from '../time.ts';
+import { formatUtc, MINUTE_MS } from '../time.ts';
 import type { Assessment } from './assess.ts';
-import { summariseCommunity, type CommunityView } from './community.ts';
+import { categoryPhrase, summariseCommunity, type CommunityView } from './community.ts';
 import { answerIsItDown, type DownAnswer } from './down-answer.ts';
 import type { ProviderStatus, Reason } from './types.ts';
 
@@ -148,6 +148,22 @@ function providerEvidence(input: VerdictInput): Evidence[] {
   return evidence;
 }
 
+/** "12 developers on 12 networks reported authentication errors in 30 minutes". */
+function reportedInNumbers(input: VerdictInput): string {
+  const c = input.community;
+  const what = c.byCategory[0] ? categoryPhrase(c.byCategory[0].category) : 'problems';
+  return (
+    `${c.recent} developer${c.recent === 1 ? '' : 's'} on ${c.allocations} network${c.allocations === 1 ? '' : 's'} ` +
+    `reported ${what} in ${Math.round(c.windowMs / MINUTE_MS)} minutes`
+  );
+}
+
+/** The verdict's evidence in one clause, numbers included: what the first reason behind it saw. */
+function evidenceClause(input: VerdictInput, first: Reason): string {
+  if (first.signal === 'community') return reportedInNumbers(input);
+  return first.text.replace(/\.$/, '');
+}
+
 /** The latest probe got the provider's normal rejection: its authentication answers now. */
 const probeAnswersNow = (status: ProviderStatus): boolean => {
   const probe = status.signals.probe;
@@ -200,8 +216,8 @@ export function decideVerdict(input: VerdictInput): VerdictView {
     const text = probeTrouble
       ? `${subject} ${what}: the problem is most likely on ${name}'s side, not ${texts.yourSide}. Waiting or ` +
         `retrying later is likely to help more than changing your setup.`
-      : `${name} shows trouble that can cause this error: waiting or retrying later is likely to help more ` +
-        `than changing your setup.`;
+      : `${evidenceClause(input, theirSide[0]!)}: the problem is most likely on ${name}'s side, not ` +
+        `${texts.yourSide}. Waiting or retrying later is likely to help more than changing your setup.`;
     return view('provider_side', text, theirSide);
   }
   const probeHealthy = probe.state === 'fresh' && probe.level === 'operational';

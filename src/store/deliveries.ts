@@ -1,7 +1,7 @@
 // Deliveries: one row per event and subscription, sent in order per subscription (only the oldest pending one of
 // a subscription is ever due), retried with a next attempt time, and kept with their outcome for the manage page.
 import { sql } from './kysely.ts';
-import type { Channel, StatusEvent } from '../domain.ts';
+import type { Channel, Level, StatusEvent } from '../domain.ts';
 import { atomically, changes, textList, type Db, type Engine } from './db.ts';
 
 export const DELIVERY_STATES = ['pending', 'delivered', 'dropped'] as const;
@@ -27,6 +27,9 @@ export type DeliveryRow = {
   eventId: string;
   type: string;
   title: string;
+  /** The API's level before the event and after it. */
+  previousLevel: Level;
+  level: Level;
   state: DeliveryState;
   attempts: number;
   createdAt: number;
@@ -85,14 +88,17 @@ export function createDeliveriesStore(db: Db, engine: Engine) {
     },
     /** A subscription's latest deliveries, newest first. */
     async recent(subscriptionId: string, limit: number): Promise<DeliveryRow[]> {
-      const { rows } = await sql<Omit<DeliveryRow, 'eventId' | 'type' | 'title'> & { payload: string }>`
+      const { rows } = await sql<
+        Omit<DeliveryRow, 'eventId' | 'type' | 'title' | 'previousLevel' | 'level'> & { payload: string }
+      >`
         SELECT d.state, d.attempts, d.created_at AS "createdAt", d.done_at AS "doneAt", d.next_at AS "nextAt",
           d.last_status AS "lastStatus", d.last_error AS "lastError", e.payload
         FROM deliveries d JOIN events e ON e.seq = d.event_seq
         WHERE d.subscription_id = ${subscriptionId} ORDER BY d.id DESC LIMIT ${limit}`.execute(db);
       return rows.map(({ payload, ...row }) => {
         const event = JSON.parse(payload) as StatusEvent;
-        return { ...row, eventId: event.id, type: event.type, title: event.incident?.title ?? event.provider.name };
+        const { id: eventId, type, previousLevel, level } = event;
+        return { ...row, eventId, type, title: event.incident?.title ?? event.provider.name, previousLevel, level };
       });
     },
     /**

@@ -7,6 +7,7 @@ import { createEventsStore } from './events.ts';
 import { createComponentsStore } from './components.ts';
 import { openEngine, type DatabaseHandle, type Db, type Engine } from './db.ts';
 import { createIncidentsStore } from './incidents.ts';
+import { createNodeChecksStore } from './node-checks.ts';
 import { createPostgresJobLock, soleJobLock, type JobLock } from './job-lock.ts';
 import { createProbesStore } from './probes.ts';
 import { createProvidersStore } from './providers.ts';
@@ -28,8 +29,9 @@ function modules(db: Db, versions: DataVersions, engine: Engine) {
     rateLimits: createRateLimitsStore(db),
     rollups: createRollupsStore(db),
     events: createEventsStore(db, engine),
-    subscriptions: createSubscriptionsStore(db),
+    subscriptions: createSubscriptionsStore(db, engine),
     deliveries: createDeliveriesStore(db, engine),
+    nodeChecks: createNodeChecksStore(db),
   };
 }
 export type StoreModules = ReturnType<typeof modules>;

@@ -599,4 +599,32 @@ export const MIGRATIONS: readonly Migration[] = [
   );
   `,
   },
+  /* 10: a confirmation mail's tries (the mail job retries a refused one a few times, then marks it refused). */ {
+    sqlite: `
+  ALTER TABLE email_confirmations ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE email_confirmations ADD COLUMN next_at INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE email_confirmations ADD COLUMN refused_at INTEGER;
+  CREATE INDEX email_confirmations_to_send ON email_confirmations (sent_at, next_at);
+  `,
+    postgres: `
+  ALTER TABLE email_confirmations ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE email_confirmations ADD COLUMN next_at BIGINT NOT NULL DEFAULT 0;
+  ALTER TABLE email_confirmations ADD COLUMN refused_at BIGINT;
+  CREATE INDEX email_confirmations_to_send ON email_confirmations (sent_at, next_at);
+  `,
+  },
+  /* 11: values every node must share, such as the SECRET's check value (a node with another SECRET is refused). */ {
+    sqlite: `
+  CREATE TABLE node_checks (
+    name   TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  `,
+    postgres: `
+  CREATE TABLE node_checks (
+    name   TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+  );
+  `,
+  },
 ];

@@ -1,9 +1,10 @@
-// Subscriptions and e-mail confirmations. Manage tokens are stored as sha256 hashes only; an e-mail confirmation
-// token is kept in plain text only until its mail is sent.
+// Subscriptions and e-mail confirmations (one per e-mail subscription). Manage tokens are stored as sha256 hashes
+// only; a confirmation token is kept in plain text only until its mail is sent or refused.
 import { sql } from './kysely.ts';
 import type { Channel, SubscriptionState } from '../domain.ts';
+import { HOUR_MS } from '../time.ts';
 import type { SubscriptionFilter } from '../notify/filter.ts';
-import { atomically, changes, type Db } from './db.ts';
+import { atomically, changes, type Db, type Engine } from './db.ts';
 
 export type NewSubscription = SubscriptionFilter & {
   id: string;
@@ -48,19 +49,86 @@ const toRow = (row: RawRow): SubscriptionRow => ({
 const json = (items: readonly string[] | null) => (items === null ? null : JSON.stringify(items));
 
 /** A confirmation mail waiting to be sent: its token and the address it goes to. */
-export type ConfirmationToSend = { id: number; token: string; target: string; subscriptionId: string };
+export type ConfirmationToSend = {
+  id: number;
+  token: string;
+  target: string;
+  subscriptionId: string;
+  /** Tries made so far. */
+  attempts: number;
+};
 
-export function createSubscriptionsStore(db: Db) {
+/** The limits a new subscription must fit, checked and written in one transaction. */
+export type CreationLimits = {
+  /** Subscriptions in all. */
+  maxSubscriptions: number;
+  /** E-mail confirmations neither confirmed, refused nor expired. */
+  maxPendingConfirmations: number;
+  /** Confirmation mails one address may be sent in `addressWindowMs`. */
+  perAddress: number;
+  addressWindowMs: number;
+};
+
+/** The limit a subscription hit, and when trying again may work. */
+export type CreationRefusal = { limit: 'subscriptions' | 'pending_confirmations' | 'address'; retryAt: number };
+
+/** A new e-mail subscription's confirmation: its token goes out by mail, only its hash stays once sent. */
+export type NewConfirmation = { token: string; tokenHash: string; expiresAt: number };
+
+/** Where a subscription's confirmation mail is: queued, accepted by the mail server, refused, expired or followed. */
+export type ConfirmationState = 'pending' | 'sent' | 'refused' | 'expired' | 'confirmed';
+
+/** Serialises creations across nodes, so every cap holds exactly; any constant unique to this program. */
+const CREATION_LOCK_KEY = 7_201_302;
+
+export function createSubscriptionsStore(db: Db, engine: Engine) {
   const one = async (where: ReturnType<typeof sql>) =>
     (await sql<RawRow>`SELECT ${COLUMNS} FROM subscriptions WHERE ${where}`.execute(db)).rows.map(toRow)[0];
+  /** The open confirmations (not followed, refused or expired) at `now`. */
+  const open = (now: number) => sql`confirmed_at IS NULL AND refused_at IS NULL AND expires_at > ${now}`;
 
   return {
-    async create(s: NewSubscription): Promise<void> {
-      await sql`INSERT INTO subscriptions (id, channel, target, receiver, address_hash, secret, manage_hash,
-          unsubscribe_token, providers, components, errors, min_level, status, created_at, active_since)
-        VALUES (${s.id}, ${s.channel}, ${s.target}, ${s.receiver}, ${s.addressHash}, ${s.secret}, ${s.manageHash},
-          ${s.unsubscribeToken}, ${json(s.providers)}, ${json(s.components)}, ${json(s.errors)}, ${s.minLevel},
-          ${s.state}, ${s.createdAt}, ${s.state === 'active' ? s.createdAt : null})`.execute(db);
+    /**
+     * Saves a subscription (with its confirmation, for an e-mail address) unless a limit is reached. Creations under
+     * limits are serialised (SQLite's one writer, an advisory lock on PostgreSQL), so every cap holds however many
+     * requests arrive at once.
+     */
+    async create(
+      s: NewSubscription,
+      confirmation: NewConfirmation | null = null,
+      limits: CreationLimits | null = null,
+    ): Promise<CreationRefusal | null> {
+      return atomically(db, async (trx) => {
+        const now = s.createdAt;
+        if (limits) {
+          if (engine === 'postgres') await sql`SELECT pg_advisory_xact_lock(${CREATION_LOCK_KEY})`.execute(trx);
+          const all = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM subscriptions`.execute(trx);
+          if (Number(all.rows[0]?.n ?? 0) >= limits.maxSubscriptions)
+            return { limit: 'subscriptions', retryAt: now + HOUR_MS };
+          if (confirmation && s.addressHash) {
+            const pending = await sql<{ n: number; first: number | null }>`SELECT COUNT(*) AS n,
+              MIN(expires_at) AS first FROM email_confirmations WHERE ${open(now)}`.execute(trx);
+            if (Number(pending.rows[0]?.n ?? 0) >= limits.maxPendingConfirmations)
+              return { limit: 'pending_confirmations', retryAt: Number(pending.rows[0]?.first ?? now + HOUR_MS) };
+            const since = now - limits.addressWindowMs;
+            const sent = await sql<{ n: number; first: number | null }>`SELECT COUNT(*) AS n, MIN(created_at) AS first
+            FROM email_confirmations WHERE address_hash = ${s.addressHash} AND created_at > ${since}`.execute(trx);
+            if (Number(sent.rows[0]?.n ?? 0) >= limits.perAddress)
+              return { limit: 'address', retryAt: Number(sent.rows[0]?.first ?? now) + limits.addressWindowMs };
+          }
+        }
+        await sql`INSERT INTO subscriptions (id, channel, target, receiver, address_hash, secret, manage_hash,
+            unsubscribe_token, providers, components, errors, min_level, status, created_at, active_since)
+          VALUES (${s.id}, ${s.channel}, ${s.target}, ${s.receiver}, ${s.addressHash}, ${s.secret}, ${s.manageHash},
+            ${s.unsubscribeToken}, ${json(s.providers)}, ${json(s.components)}, ${json(s.errors)}, ${s.minLevel},
+            ${s.state}, ${now}, ${s.state === 'active' ? now : null})`.execute(trx);
+        if (confirmation && s.addressHash)
+          await sql`INSERT INTO email_confirmations (address_hash, subscription_id, token, token_hash, created_at,
+              expires_at, next_at)
+            VALUES (${s.addressHash}, ${s.id}, ${confirmation.token}, ${confirmation.tokenHash}, ${now},
+              ${confirmation.expiresAt}, ${now})`.execute(trx);
+        return null;
+      });
     },
     byManageHash: (hash: string) => one(sql`manage_hash = ${hash}`),
     byUnsubscribeToken: (token: string) => one(sql`unsubscribe_token = ${token}`),
@@ -78,62 +146,80 @@ export function createSubscriptionsStore(db: Db) {
         WHERE status = 'active' AND active_since <= ${at}`.execute(db);
       return rows.map(toRow);
     },
-    /** Starts a confirmation for an address; the caller has checked the daily limit and any open one. */
-    async addConfirmation(c: {
-      addressHash: string;
-      subscriptionId: string;
-      token: string;
-      tokenHash: string;
-      createdAt: number;
-      expiresAt: number;
-    }): Promise<void> {
-      await sql`INSERT INTO email_confirmations (address_hash, subscription_id, token, token_hash, created_at,
-          expires_at)
-        VALUES (${c.addressHash}, ${c.subscriptionId}, ${c.token}, ${c.tokenHash}, ${c.createdAt},
-          ${c.expiresAt})`.execute(db);
-    },
-    /** How many confirmations an address was sent since `sinceAt`, and whether one is still open at `now`. */
-    async confirmationsOf(
-      addressHash: string,
-      sinceAt: number,
-      now: number,
-    ): Promise<{ count: number; open: boolean }> {
-      const { rows } = await sql<{ count: number; open: number }>`
-        SELECT COUNT(*) AS count,
-          COALESCE(SUM(CASE WHEN confirmed_at IS NULL AND expires_at > ${now} THEN 1 ELSE 0 END), 0) AS open
-        FROM email_confirmations WHERE address_hash = ${addressHash} AND created_at > ${sinceAt}`.execute(db);
-      return { count: Number(rows[0]?.count ?? 0), open: Number(rows[0]?.open ?? 0) > 0 };
-    },
-    /** Confirmation mails not sent yet, for subscriptions that still exist. */
-    async confirmationsToSend(limit: number): Promise<ConfirmationToSend[]> {
+    /** Confirmation mails due now: not sent, refused or expired, past their next try, for existing subscriptions. */
+    async confirmationsToSend(now: number, limit: number): Promise<ConfirmationToSend[]> {
       const { rows } = await sql<ConfirmationToSend>`
-        SELECT c.id, c.token, s.target, s.id AS "subscriptionId" FROM email_confirmations c
+        SELECT c.id, c.token, c.attempts, s.target, s.id AS "subscriptionId" FROM email_confirmations c
         JOIN subscriptions s ON s.id = c.subscription_id
-        WHERE c.sent_at IS NULL AND c.token IS NOT NULL ORDER BY c.id LIMIT ${limit}`.execute(db);
-      return rows;
+        WHERE c.sent_at IS NULL AND c.token IS NOT NULL AND c.refused_at IS NULL AND c.next_at <= ${now}
+          AND c.expires_at > ${now}
+        ORDER BY c.next_at, c.id LIMIT ${limit}`.execute(db);
+      return rows.map((r) => ({ ...r, attempts: Number(r.attempts) }));
     },
-    /** The mail went out (or cannot): the plain token is forgotten either way. */
+    /** The mail server accepted the mail: the plain token is forgotten. */
     async confirmationSent(id: number, at: number): Promise<void> {
-      await sql`UPDATE email_confirmations SET sent_at = ${at}, token = NULL WHERE id = ${id}`.execute(db);
+      await sql`UPDATE email_confirmations SET sent_at = ${at}, token = NULL, attempts = attempts + 1
+        WHERE id = ${id}`.execute(db);
+    },
+    /** The mail was not accepted: tried again at `nextAt`, or, with null, given up as refused (token forgotten). */
+    async confirmationFailed(id: number, at: number, nextAt: number | null): Promise<void> {
+      await (
+        nextAt === null
+          ? sql`UPDATE email_confirmations SET refused_at = ${at}, token = NULL, attempts = attempts + 1 WHERE id = ${id}`
+          : sql`UPDATE email_confirmations SET next_at = ${nextAt}, attempts = attempts + 1 WHERE id = ${id}`
+      ).execute(db);
+    },
+    /** Where the latest confirmation of a subscription is at `now`; null when it has none (not e-mail). */
+    async confirmationOf(subscriptionId: string, now: number): Promise<ConfirmationState | null> {
+      const { rows } = await sql<{
+        sent: number | null;
+        refused: number | null;
+        confirmed: number | null;
+        expires: number;
+      }>`
+        SELECT sent_at AS sent, refused_at AS refused, confirmed_at AS confirmed, expires_at AS expires
+        FROM email_confirmations WHERE subscription_id = ${subscriptionId} ORDER BY id DESC LIMIT 1`.execute(db);
+      const c = rows[0];
+      if (!c) return null;
+      if (c.confirmed !== null) return 'confirmed';
+      if (c.refused !== null) return 'refused';
+      if (Number(c.expires) <= now) return 'expired';
+      return c.sent !== null ? 'sent' : 'pending';
+    },
+    /** Whether a confirmation link still works at `now` (unused and unexpired, or already followed). */
+    async confirmationUsable(tokenHash: string, now: number): Promise<boolean> {
+      const { rows } = await sql<{ id: number }>`SELECT c.id FROM email_confirmations c
+        JOIN subscriptions s ON s.id = c.subscription_id
+        WHERE c.token_hash = ${tokenHash} AND c.expires_at > ${now} AND c.refused_at IS NULL`.execute(db);
+      return rows.length > 0;
     },
     /**
-     * Follows a confirmation link: activates every subscription of that address waiting for confirmation.
-     * Returns how many, or null when the link is unknown or expired.
+     * Follows a confirmation link: activates the one subscription it was made for, while the link has not expired
+     * (a link followed again changes nothing). Null when the link is unknown, expired or its subscription gone.
      */
     async confirm(tokenHash: string, now: number): Promise<{ activated: number } | null> {
       return atomically(db, async (trx) => {
         const found = (
-          await sql<{ id: number; addressHash: string; expiresAt: number; confirmedAt: number | null }>`
-            SELECT id, address_hash AS "addressHash", expires_at AS "expiresAt", confirmed_at AS "confirmedAt"
+          await sql<{ id: number; subscriptionId: string | null; expiresAt: number }>`
+            SELECT id, subscription_id AS "subscriptionId", expires_at AS "expiresAt"
             FROM email_confirmations WHERE token_hash = ${tokenHash}`.execute(trx)
         ).rows[0];
-        if (!found || (found.confirmedAt === null && found.expiresAt <= now)) return null;
-        if (found.confirmedAt === null)
-          await sql`UPDATE email_confirmations SET confirmed_at = ${now} WHERE id = ${found.id}`.execute(trx);
+        if (!found || found.subscriptionId === null || Number(found.expiresAt) <= now) return null;
+        await sql`UPDATE email_confirmations SET confirmed_at = COALESCE(confirmed_at, ${now})
+          WHERE id = ${found.id}`.execute(trx);
         const result = await sql`UPDATE subscriptions SET status = 'active', active_since = ${now}
-          WHERE address_hash = ${found.addressHash} AND status = 'pending_confirmation'`.execute(trx);
+          WHERE id = ${found.subscriptionId} AND status = 'pending_confirmation'`.execute(trx);
         return { activated: changes(result) };
       });
+    },
+    /** Deletes e-mail subscriptions whose confirmation expired unfollowed (they can never be confirmed); how many. */
+    async removeUnconfirmed(now: number): Promise<number> {
+      return changes(
+        await sql`DELETE FROM subscriptions WHERE status = 'pending_confirmation' AND NOT EXISTS (
+          SELECT 1 FROM email_confirmations c WHERE c.subscription_id = subscriptions.id AND c.expires_at > ${now})`.execute(
+          db,
+        ),
+      );
     },
     /** A delivery succeeded: the subscription is no longer failing. */
     async succeeded(id: string): Promise<void> {

@@ -1,6 +1,7 @@
 // What the web layer is built from: passed explicitly to every route plugin.
 import type { Catalog } from '../catalog/load.ts';
 import type { Config } from '../config.ts';
+import type { Sender } from '../notify/send.ts';
 import type { ReadinessCheck } from '../ops/readiness.ts';
 import type { ReportRecorder } from '../ops/recorder.ts';
 import type { Store } from '../store/index.ts';
@@ -31,4 +32,6 @@ export type WebDeps = {
   readiness: ReadinessCheck;
   /** Where stored reports are counted for the metrics, when they are on. */
   recorder?: ReportRecorder;
+  /** What sends a subscriber's test event; null: this node cannot. */
+  testSender: (() => Promise<Sender>) | null;
 };

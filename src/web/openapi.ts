@@ -17,6 +17,7 @@ import { COMMUNITY_BASELINE_DAYS } from '../status/community.ts';
 import { DETECTION_CAUSES } from '../status/detection.ts';
 import { CORRELATION_MIN_PROVIDERS, CORRELATION_WINDOW_MS } from '../status/correlation.ts';
 import { MODEL_MIN_ALLOCATIONS, MODEL_TOP } from '../status/models.ts';
+import { IGNORED_REASONS } from '../store/reports.ts';
 import { DAY_MS, MINUTE_MS } from '../time.ts';
 
 const uptimeShare = {
@@ -207,6 +208,12 @@ const provider = closed({
       ],
     },
   }),
+  evidence: {
+    type: 'array',
+    minItems: 1,
+    description: 'Where the official source and the probe were verified: a public page or document and the day seen.',
+    items: closed({ url: { type: 'string', format: 'uri' }, seen: { type: 'string', format: 'date' } }),
+  },
   components: { type: 'array', items: { $ref: '#/components/schemas/Component' } },
   incidents: { type: 'array', items: { $ref: '#/components/schemas/Incident' } },
   reports: closed(
@@ -360,6 +367,11 @@ const reportInput = closed(
 
 const reportReceived = closed({
   received: { const: true },
+  counted: { type: 'boolean', description: 'Whether the report counts in the community numbers.' },
+  notCountedBecause: {
+    enum: [...IGNORED_REASONS, null],
+    description: 'Why it does not count: duplicate (already counted from this network in the window), or null.',
+  },
   provider: text,
   category: { enum: [...REPORT_CATEGORIES] },
   message: text,
@@ -428,8 +440,8 @@ const subscriptionCreated = closed(
     manageUrl: text,
     secret: { type: 'string', description: 'Webhooks only, shown once: the key of X-Status-Signature.' },
     confirmation: {
-      enum: ['sent', 'already_sent', 'limit'],
-      description: 'E-mail only: whether a confirmation mail goes out now.',
+      enum: ['pending'],
+      description: 'E-mail only: the confirmation mail is queued; GET the subscription to see when it was sent.',
     },
   },
   ['secret', 'confirmation'],
@@ -440,6 +452,12 @@ const subscription = closed({
   channel: { enum: [...CHANNELS] },
   target: text,
   status: { enum: ['active', 'pending_confirmation', 'paused'] },
+  confirmation: {
+    enum: ['pending', 'sent', 'refused', 'expired', 'confirmed', null],
+    description:
+      'E-mail only (else null): the confirmation mail is queued (pending), accepted by the mail server (sent), ' +
+      'refused by it after retries, expired unfollowed, or followed (confirmed).',
+  },
   providers: names('Provider slugs'),
   components: names('Component names'),
   errors: names('Error type slugs'),
@@ -453,6 +471,8 @@ const subscription = closed({
     items: closed({
       eventId: text,
       type: { enum: [...EVENT_TYPES] },
+      previousLevel: { enum: [...LEVELS], description: "The API's level before the event." },
+      level: { enum: [...LEVELS], description: "The API's level after the event." },
       state: { enum: ['pending', 'delivered', 'dropped'] },
       attempts: count,
       createdAt: time,
@@ -770,9 +790,10 @@ export function openApiDocument(siteUrl: string, siteName: string) {
           operationId: 'subscribe',
           summary: 'Subscribe a webhook, Slack, Discord or e-mail address to status events',
           description:
-            'Rate-limited per client network. Webhooks are signed: X-Status-Signature is sha256=<hex HMAC-SHA256 of ' +
+            'Rate-limited per client (an IPv4 address or an IPv6 /48), with site-wide caps on subscriptions and ' +
+            'on confirmations waiting. Webhooks are signed: X-Status-Signature is sha256=<hex HMAC-SHA256 of ' +
             'X-Status-Timestamp + "." + the raw body, keyed with the secret>. An e-mail address receives only a ' +
-            'confirmation mail until its link is followed.',
+            "confirmation mail until the button on its link's page is pressed; it confirms that one subscription.",
           requestBody: {
             required: true,
             content: {
@@ -785,7 +806,37 @@ export function openApiDocument(siteUrl: string, siteName: string) {
           responses: {
             201: json('SubscriptionCreated', 'Created.'),
             400: json('Problem', 'A field is missing, unknown or invalid (the message names it).'),
-            429: json('Problem', 'Too many subscriptions from this network; retry later.'),
+            429: json(
+              'Problem',
+              'Too many subscriptions from this network, for this address, or on the site; Retry-After says when.',
+            ),
+          },
+        },
+      },
+      '/api/v1/subscriptions/{manageToken}/test': {
+        post: {
+          operationId: 'sendTestEvent',
+          summary: 'Send one signed test event (marked "test": true) to an active subscription now',
+          description:
+            "Sent through the same code as real events; the receiver's answer is returned, nothing is stored. " +
+            'A few an hour per subscription.',
+          parameters: [tokenParameter],
+          responses: {
+            200: {
+              description: 'What the receiver answered.',
+              content: {
+                'application/json': {
+                  schema: closed({
+                    delivered: { type: 'boolean' },
+                    status: { type: ['integer', 'null'] },
+                    message: text,
+                  }),
+                },
+              },
+            },
+            404: noSubscription,
+            409: json('Problem', 'The subscription is not active (waiting for confirmation, or paused).'),
+            429: json('Problem', 'Too many test events for this subscription; Retry-After says when.'),
           },
         },
       },

@@ -1,5 +1,6 @@
 // Page rendering: wraps a view model with the layout's meta data and renders it through @fastify/view into the cache.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Catalog } from '../catalog/load.ts';
 import type { Config } from '../config.ts';
 import type { Assets } from './assets.ts';
 import { sendPage, type RenderCache } from './render-cache.ts';
@@ -74,13 +75,20 @@ export type PageRenderer = {
   ): Promise<FastifyReply>;
 };
 
+/** The header's "Get alerts" link: a page under `/<provider>/` subscribes to that provider, any other to all. */
+export function alertsHref(catalog: Catalog, path: string): string {
+  const provider = catalog.providerBySlug.get(path.split('/')[1] ?? '');
+  return provider ? `/${provider.slug}/subscribe` : '/subscribe';
+}
+
 export function createPageRenderer(
   app: FastifyInstance,
-  deps: { config: Config; assets: Assets; cache: RenderCache; now: () => number },
+  deps: { config: Config; catalog: Catalog; assets: Assets; cache: RenderCache; now: () => number },
 ): PageRenderer {
-  const { config, assets, cache, now } = deps;
+  const { config, catalog, assets, cache, now } = deps;
   const stylesheet = assets.url('site.css');
   const icon = assets.url('icon.svg');
+  const localTime = assets.url('local-time.js');
   const serveAs: PageRenderer['serveAs'] = async (request, reply, key, version, type, render) => {
     const page = await cache.get(key, version, now(), type.contentType, render);
     return sendPage(request, reply, page, 200, type.cacheControl);
@@ -104,6 +112,8 @@ export function createPageRenderer(
           siteName: config.siteName,
           stylesheet,
           icon,
+          localTime,
+          alertsHref: alertsHref(catalog, meta.path),
         },
         view,
       });

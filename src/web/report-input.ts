@@ -1,6 +1,7 @@
 // What a visitor may send as a report, as zod schemas: the HTML form (all strings) and its JSON twin. No free text.
 import { z } from 'zod';
 import { REPORT_CATEGORIES, REPORT_REGIONS, REPORT_SDKS } from '../domain.ts';
+import { IGNORED_REASONS } from '../store/reports.ts';
 
 /** Report bodies larger than this get 413: a report is a handful of short fields. */
 export const REPORT_BODY_LIMIT_BYTES = 8 * 1024;
@@ -50,3 +51,18 @@ export const ReportForm = z.strictObject({
   [HONEYPOT_FIELD]: z.string().max(1000).optional(),
 });
 export type ReportForm = z.infer<typeof ReportForm>;
+
+/** What became of a report: counted, or stored uncounted for one of the store's reasons. */
+export const REPORT_OUTCOMES = ['counted', ...IGNORED_REASONS] as const;
+export type ReportOutcome = (typeof REPORT_OUTCOMES)[number];
+
+/** `?reported=<category>&outcome=<outcome>`: where the form returns to; other parameters (campaign tags) are ignored. */
+export const ReportedQuery = z.object({
+  reported: z.enum(REPORT_CATEGORIES, { error: 'a report category' }).optional(),
+  outcome: z.enum(REPORT_OUTCOMES, { error: `one of ${REPORT_OUTCOMES.join(', ')}` }).optional(),
+});
+export type ReportedQuery = z.infer<typeof ReportedQuery>;
+
+/** The query string of a page answering a report ('' for the plain page): part of its URL and its cache key. */
+export const reportedQueryString = (q: ReportedQuery): string =>
+  q.reported ? `?reported=${q.reported}${q.outcome ? `&outcome=${q.outcome}` : ''}` : '';

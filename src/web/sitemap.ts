@@ -12,7 +12,7 @@ export const PAGE_FAMILIES: readonly PageFamily[] = [
   (catalog) => catalog.providers.map((p) => `/${p.slug}/is-it-down`),
   (catalog) => catalog.providers.map((p) => `/${p.slug}/history`),
   (catalog) => ['/errors', ...catalog.errorTypes.map((e) => `/errors/${e.slug}`)],
-  () => ['/diagnose', '/methodology', '/accountability'],
+  () => ['/diagnose', '/methodology', '/accountability', '/subscribe'],
 ];
 
 /** Absolute URLs of every page, in family order, without duplicates. */

@@ -1,6 +1,7 @@
 // What a visitor may send to subscribe, as zod schemas (JSON and the no-JavaScript form), and the checks against
 // the catalog and the address policy that name the field at fault.
 import { isIP } from 'node:net';
+import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/load.ts';
 import { CHANNELS, LEVELS, type Channel, type Level } from '../domain.ts';
@@ -58,8 +59,26 @@ export const SubscriptionForm = z.strictObject({
 
 export type SubscriptionRequest = SubscriptionFilter & { channel: Channel; target: string };
 
-/** A simple, strict address: one @, no spaces or angle brackets, a dotted domain. */
-const ADDRESS = /^[^\s@<>()",;:\\[\]]{1,64}@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+/** Control, format (zero-width space, direction marks) and space characters: never in an address we accept. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Z}]/u;
+/** An ASCII dot-atom local part (RFC 5322), as mail servers take it without SMTPUTF8. */
+const LOCAL_PART = /^[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*$/;
+/** A dotted ASCII domain whose top level is letters or an IDN's punycode (xn--). */
+const ASCII_DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
+
+/**
+ * The one spelling of an e-mail address we store and count: its local part as given and its domain in lower-case
+ * ASCII (an internationalised domain as punycode); null when the address is not one we accept.
+ */
+export function normaliseAddress(text: string): string | null {
+  const at = text.lastIndexOf('@');
+  if (INVISIBLE.test(text) || at < 1) return null;
+  const local = text.slice(0, at);
+  const domain = domainToASCII(text.slice(at + 1).normalize('NFC'));
+  if (local.length > 64 || !LOCAL_PART.test(local) || domain.length > 253 || !ASCII_DOMAIN.test(domain)) return null;
+  const address = `${local}@${domain}`;
+  return address.length <= 254 ? address : null;
+}
 
 /** Why a webhook URL cannot be used, or null: the HTTP door's scheme and address rules, checked before saving. */
 export function webhookUrlProblem(text: string, policy: UpstreamPolicy): string | null {
@@ -88,9 +107,12 @@ export async function checkSubscription(
     throw new BadRequest(`Invalid subscription: ${field}: ${message}.`);
   };
   const { catalog } = deps;
+  let target = input.target;
   if (input.channel === 'email') {
     if (!deps.emailOffered) fail('channel', 'e-mail is not offered here: this site has no mail server configured');
-    if (!ADDRESS.test(input.target) || input.target.length > 254) fail('target', 'a valid e-mail address');
+    const address = normaliseAddress(input.target);
+    if (address === null) fail('target', 'a valid e-mail address (no spaces, control or invisible characters)');
+    else target = address;
   } else {
     const problem = webhookUrlProblem(input.target, deps.policy);
     if (problem) fail('target', problem);
@@ -112,7 +134,7 @@ export async function checkSubscription(
   }
   return {
     channel: input.channel,
-    target: input.target,
+    target,
     providers,
     components,
     errors,

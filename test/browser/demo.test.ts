@@ -77,7 +77,8 @@ describe.each(CASES)('$scenario: $family', ({ scenario, family, path }) => {
       await page.setViewportSize(VIEWPORTS.phone);
       await page.emulateMedia({ colorScheme: 'light' });
       await page.screenshot({ path: `${SCREENSHOTS}/demo-${scenario}-${family}-phone-first-screen.png` });
-      // The first screen (375×812) holds the level, the verdict or answer, and one line per signal.
+      // The first screen (375×812) holds the level, the verdict or answer, the incident driving the level (when one
+      // is open), and one line per signal.
       const answer = await page.evaluate(() => {
         const bottom = (selector: string) =>
           Array.from(document.querySelectorAll(selector)).map((el) => el.getBoundingClientRect().bottom);
@@ -85,12 +86,14 @@ describe.each(CASES)('$scenario: $family', ({ scenario, family, path }) => {
           level: bottom('#answer .answer-level .badge'),
           verdict: bottom('#answer .verdict, #answer .lede'),
           lines: bottom('#answer .signal-lines li'),
+          driver: bottom('#answer .driver a'),
         };
       });
       expect(answer.level.length, 'level').toBeGreaterThan(0);
       expect(answer.lines, 'one line per signal').toHaveLength(3);
       if (family !== 'dashboard') expect(answer.verdict.length, 'verdict').toBe(1);
-      for (const bottom of [...answer.level, ...answer.verdict, ...answer.lines])
+      if (scenario === 'api-incident') expect(answer.driver, 'the driving incident').toHaveLength(1);
+      for (const bottom of [...answer.level, ...answer.verdict, ...answer.lines, ...answer.driver])
         expect(bottom, 'within the first 812 px').toBeLessThanOrEqual(VIEWPORTS.phone.height);
 
       // Chart text is at least 11 CSS px on a 375 px screen.

@@ -54,6 +54,17 @@ describe('the real catalog', () => {
     expect(slugs.length).toBeGreaterThanOrEqual(20);
   });
 
+  it('has at least 40 providers, each with evidence of where its source and probe were verified', () => {
+    expect(catalog.providers.length).toBeGreaterThanOrEqual(40);
+    for (const p of catalog.providers) {
+      expect(p.evidence.length, p.slug).toBeGreaterThan(0);
+      for (const e of p.evidence) {
+        expect(e.url, p.slug).toMatch(/^https:\/\//);
+        expect(Date.parse(`${e.seen}T00:00:00Z`), p.slug).toBeLessThanOrEqual(Date.now());
+      }
+    }
+  });
+
   it('gives each provider its own key variable, key page and auth header', () => {
     const envs = new Set(catalog.providers.map((p) => p.apiKeyEnv));
     expect(envs.size).toBe(catalog.providers.length);
@@ -102,6 +113,20 @@ describe('an invalid catalog', () => {
     const error = loadWith(providers);
     expect(error.problems.some((p) => p.startsWith('entry 0 ("openai"), field name:'))).toBe(true);
     expect(error.problems.some((p) => p.includes('entry 0 ("openai")') && p.includes('colour'))).toBe(true);
+  });
+
+  it("checks each piece of evidence given, with a date it was seen, and lets an operator's own file leave it out", () => {
+    const providers = providersJson();
+    const { evidence: _evidence, ...unproven } = providers[3]!;
+    providers[3] = unproven;
+    providers[4] = { ...providers[4], evidence: [{ url: 'https://status.example.com', seen: 'last week' }] };
+    const problems = loadWith(providers).problems;
+    expect(problems.some((p) => p.includes('entry 3 '))).toBe(false);
+    expect(
+      problems.some((p) =>
+        p.startsWith('entry 4 ("sensetime-sensechat"), field evidence.0.seen: a date as YYYY-MM-DD'),
+      ),
+    ).toBe(true);
   });
 
   it('rejects duplicate slugs, reserved slugs and overrides of unknown error types', () => {

@@ -22,7 +22,7 @@ beforeAll(async () => {
     errorTypesFor(h.catalog, p).map((e) => ({
       slug: p.slug,
       error: e.slug,
-      view: errorPageView(reads.get(p.slug)!, e, h.catalog, h.config.probeIntervalMs, { token: 't' }),
+      view: errorPageView(reads.get(p.slug)!, e, h.catalog, { token: 't' }),
     })),
   );
 });
@@ -113,13 +113,18 @@ function sentencesOf(view: ErrorPageView): string[] {
 const NEGATION = /\b(no|not|never|cannot|without|nor)\b|n't\b/i;
 
 describe('texts that fit', () => {
-  it('mention no status page, probe or official SDK a provider does not have (negations aside)', () => {
+  it('mention no status page, probe, official SDK or text generation a provider does not have (negations aside)', () => {
     const misfits: string[] = [];
     for (const { slug, error, view } of pages) {
       const p = h.catalog.providerBySlug.get(slug)!;
       const rules = [
         { lacks: p.statusPage === null, what: 'status page', pattern: /status (page|feed)|three signals/i },
         { lacks: p.probe === null, what: 'probe', pattern: /\bprob(e|es|ing)\b|three signals/i },
+        {
+          lacks: !p.generatesText,
+          what: 'text generation',
+          pattern: /max_tokens|context window|tokens per minute|\bstream the response\b|\bmessages\b/i,
+        },
         {
           lacks: !p.officialSdks,
           what: 'SDK',
@@ -137,15 +142,27 @@ describe('texts that fit', () => {
   it('still tells the providers that have them about their probe and status page', () => {
     const openai = pages.find((p) => p.slug === 'openai' && p.error === 'auth-error')!;
     const writesonic = pages.find((p) => p.slug === 'writesonic' && p.error === 'auth-error')!;
-    const faq = (page: typeof openai) =>
-      page.view.faq
-        .find((f) => f.q.includes('authentication down'))!
-        .a.map((s) => s.text)
-        .join('');
-    expect(faq(openai)).toMatch(/OpenAI's status page, our live probe/);
-    expect(faq(writesonic)).toMatch(/^Only reports from other developers/);
+    // The probe is explained once, in "What is this error?", and only where there is one.
+    const explanation = (page: typeof openai) => page.view.explanation.map(segmentsText).join(' ');
+    expect(explanation(openai)).toMatch(/OpenAI's own authentication service is failing: our live probe checks/);
+    expect(explanation(writesonic)).not.toMatch(/probe/);
     expect(writesonic.view.fixes.map(segmentsText)).toContain(
       'Make sure the request sends `X-API-KEY: $WRITESONIC_API_KEY`.'.replace(/`/g, ''),
     );
+  });
+
+  it('give speech, image and embedding APIs their own words where the text-generation ones would not fit', () => {
+    const fixes = (slug: string, error: string) =>
+      pages.find((p) => p.slug === slug && p.error === error)!.view.fixes.map(segmentsText);
+    expect(fixes('openai', 'timeout')).toContain(
+      'Stream the response: tokens arrive as they are generated, so neither your client nor a proxy sees an idle connection.'.replace(
+        /`/g,
+        '',
+      ),
+    );
+    expect(fixes('deepgram', 'timeout')).toContain(
+      "Raise the client timeout for long jobs, or use Deepgram's asynchronous or callback mode where it has one.",
+    );
+    expect(fixes('deepgram', 'timeout').join(' ')).not.toMatch(/max_tokens|Stream the response/);
   });
 });

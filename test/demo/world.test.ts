@@ -1,6 +1,7 @@
 // The demo world against the real server: every scenario reaches its API level within seconds, four levels or more,
 // and every page of every scenario says each fact once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Provider } from '../../src/catalog/schema.ts';
 import { SCENARIOS, scenarioLevels } from '../../src/demo/world.ts';
 import { textOf } from '../helpers/app.ts';
 import { startDemo, type Demo } from '../helpers/demo.ts';
@@ -28,6 +29,35 @@ describe('npm run demo', () => {
     const page = textOf(await (await fetch(`${demo.origin}/${shared.alongside![0]}`)).text());
     expect(page).toContain('also turned degraded or worse between');
   });
+
+  it('serves every provider a page in its format and an API for its probe: each signal it has reads fresh', async () => {
+    await demo.settled();
+    const stale = SCENARIOS.find((s) => s.name === 'stale-page')!.slug;
+    type Row = { slug: string; evidence: unknown[]; signals: Record<'official' | 'probe', { state: string }> };
+    const expected = (p: Provider) => ({
+      slug: p.slug,
+      official: p.statusPage === null ? 'absent' : p.slug === stale ? 'stale' : 'fresh',
+      probe: p.probe === null ? 'absent' : 'fresh',
+    });
+    const want = demo.world.providers.map(expected);
+    const read = async () => {
+      const body = (await (await fetch(`${demo.origin}/api/v1/providers`)).json()) as { providers: Row[] };
+      expect(body.providers.every((p) => p.evidence.length > 0)).toBe(true);
+      return body.providers.map((p) => ({
+        slug: p.slug,
+        official: p.signals.official.state,
+        probe: p.signals.probe.state,
+      }));
+    };
+    const until = Date.now() + 30_000;
+    let seen = await read();
+    while (Date.now() < until && JSON.stringify(seen) !== JSON.stringify(want)) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      seen = await read();
+    }
+    expect(seen).toEqual(want);
+    expect(want.length).toBeGreaterThanOrEqual(40);
+  }, 40_000);
 
   it('shows the models the report spike names', async () => {
     const spike = SCENARIOS.find((s) => s.name === 'report-spike')!;

@@ -36,6 +36,10 @@ const RECORDED: [file: string, status: number, provider: string][] = [
   ['xai-400-invalid-key.json', 400, 'xai'],
   ['aws-bedrock-403-invalid-credentials.json', 403, 'aws-bedrock'],
   ['aws-bedrock-403-unsigned.json', 403, 'aws-bedrock'],
+  ['assemblyai-401.json', 401, 'assemblyai'],
+  ['deepgram-401-projects.json', 401, 'deepgram'],
+  ['deepgram-401-listen.json', 401, 'deepgram'],
+  ['alibaba-model-studio-401.json', 401, 'alibaba-model-studio'],
 ];
 
 describe('recorded error bodies', () => {
@@ -187,6 +191,18 @@ const PASTES: [what: string, text: string, provider: string, error: string][] = 
       "decommissioned and is no longer supported.', 'type': 'invalid_request_error', 'code': 'model_decommissioned'}}",
     'groq',
     'model-not-found',
+  ],
+  [
+    'cerebras, a key by its prefix',
+    'Error: 401 Unauthorized, key csk-abcdefghijklmnopqrstuvwxyz0123456789abcd',
+    'cerebras',
+    'auth-error',
+  ],
+  [
+    'minimax, a rejection inside HTTP 200',
+    'MiniMax answered 200: {"base_resp":{"status_code":1004,"status_msg":"login fail"}}',
+    'minimax',
+    'auth-error',
   ],
 ];
 

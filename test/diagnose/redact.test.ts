@@ -28,6 +28,15 @@ describe('redactSecrets', () => {
     expect(counts.reduce((n, c) => n + c.count, 0)).toBe(1);
   });
 
+  it("keeps a key the provider already masked, but not a masked start followed by the secret's rest", () => {
+    const masked = 'Incorrect API key provided: sk-proj-abc***************************xyz1. You can find it.';
+    expect(redactSecrets(masked)).toEqual({ text: masked, counts: [] });
+    const anthropic = "'sk-ant-api03-********************Ab9Z'";
+    expect(redactSecrets(anthropic).text).toBe(anthropic);
+    const leaky = 'sk-proj-abc******Q9w8E7r6T5y4U3i2O1p0A9s8';
+    expect(redactSecrets(leaky).text).toBe(`sk-proj-${REDACTED}`);
+  });
+
   it('removes bearer tokens, key headers and assignments', () => {
     const pasted = [
       'curl -H "Authorization: Bearer ' +

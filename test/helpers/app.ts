@@ -49,6 +49,7 @@ export async function createHarness(
     jobRole?: AppDeps['jobRole'];
     readiness?: AppDeps['readiness'];
     metrics?: AppDeps['metrics'];
+    testSender?: AppDeps['testSender'];
   } = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'status-test-'));
@@ -75,6 +76,7 @@ export async function createHarness(
     ...(options.jobRole ? { jobRole: options.jobRole } : {}),
     ...(options.readiness ? { readiness: options.readiness } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.testSender ? { testSender: options.testSender } : {}),
   });
   await app.ready();
   return {

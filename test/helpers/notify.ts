@@ -1,5 +1,7 @@
 // A notification rig over a test harness: the real events recorder (over the real provider reader), the real
-// sender (HTTP door on loopback, SMTP to a test mailbox) and the delivery job, on the harness's settable clock.
+// sender (HTTP door on loopback, SMTP to a test mailbox), the delivery job and the confirmation mail task, on the
+// harness's settable clock.
+import { confirmationMailTask } from '../../src/jobs/confirmation-mail.ts';
 import { createDeliveryJob, type DeliveryJob } from '../../src/jobs/deliver.ts';
 import { createEventRecorder } from '../../src/jobs/events.ts';
 import { createSender, createSmtpMailer } from '../../src/notify/send.ts';
@@ -9,7 +11,12 @@ import { apiAssessor, createProviderReader } from '../../src/web/provider-data.t
 import type { Harness } from './app.ts';
 import { testLookup } from './poll.ts';
 
-export type NotifyRig = { job: DeliveryJob; close(): Promise<void> };
+export type NotifyRig = {
+  job: DeliveryJob;
+  /** One run of the confirmation mail job. */
+  mail: () => Promise<void>;
+  close(): Promise<void>;
+};
 
 export function notifyRig(h: Harness, options: { deadlineMs?: number; perReceiver?: number } = {}): NotifyRig {
   const policy = upstreamPolicy(true);
@@ -49,6 +56,7 @@ export function notifyRig(h: Harness, options: { deadlineMs?: number; perReceive
   });
   return {
     job,
+    mail: confirmationMailTask({ store: h.store, sender, now: clock.now }),
     async close() {
       await job.close();
       mailer?.close();

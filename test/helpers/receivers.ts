@@ -73,19 +73,29 @@ export type Mailbox = {
   close(): Promise<void>;
 };
 
-/** A real SMTP server on loopback, without TLS or authentication, that keeps every mail it accepts. */
-export async function startMailbox(): Promise<Mailbox> {
+/**
+ * A real SMTP server on loopback, without TLS or authentication, that keeps every mail it accepts; it may refuse
+ * some recipients (550) and take `delayMs` to accept each mail.
+ */
+export async function startMailbox(
+  options: { refuse?: (address: string) => boolean; delayMs?: number } = {},
+): Promise<Mailbox> {
   const mails: ParsedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (!options.refuse?.(address.address)) return callback();
+      callback(Object.assign(new Error('No such user here'), { responseCode: 550 }));
+    },
     onData(stream, _session, callback) {
       simpleParser(stream).then(
-        (mail) => {
-          mails.push(mail);
-          callback();
-        },
+        (mail) =>
+          setTimeout(() => {
+            mails.push(mail);
+            callback();
+          }, options.delayMs ?? 0),
         (error: Error) => callback(error),
       );
     },

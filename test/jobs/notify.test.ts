@@ -1,6 +1,6 @@
 // Notifications end to end on both engines: a status change recorded by the jobs becomes events in the outbox, and
 // real receivers on loopback get them — signed webhooks in order, retried after failures, never held up by a hanging
-// receiver, nothing after an unsubscribe, and an e-mail address nothing but its confirmation until it confirms.
+// receiver, nothing after an unsubscribe, and an e-mail address nothing but its confirmations until it confirms.
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/notify/signature.ts';
 import type { StatusEvent } from '../../src/domain.ts';
@@ -216,31 +216,46 @@ describe.each(ENGINES)('notifications on %s', (engine) => {
     expect(hook.received).toHaveLength(2);
   });
 
-  it('sends an address only its confirmation until it confirms, then events with one-click unsubscribe', async () => {
+  it('sends an address only its confirmations until it confirms by POST, then events with one-click unsubscribe', async () => {
     mailbox = await startMailbox();
     await setUp({ SMTP_URL: mailbox.url, MAIL_FROM: 'Status <status@example.com>' });
     const sub = await subscribe({ channel: 'email', target: 'dev@example.com', providers: [SLUG] });
     expect(sub.status).toBe('pending_confirmation');
-    // A second request for the same address does not send a second mail: the first link confirms both.
+    // A second subscription for the same address gets its own confirmation: one link confirms one subscription.
     await subscribe({ channel: 'email', target: 'Dev@Example.com', providers: [SLUG], minLevel: 'major_outage' });
-    await deliver();
+    const confirmation = async () => (await h.app.inject({ url: `/api/v1/subscriptions/${sub.manageToken}` })).json();
+    expect((await confirmation()).confirmation).toBe('pending');
+    await rig.mail();
+    expect((await confirmation()).confirmation).toBe('sent');
     await outage();
     await deliver();
     await deliver();
-    const [confirmation] = await mailbox.waitFor(1);
-    expect(mailbox.mails).toHaveLength(1);
-    expect(confirmation!.subject).toContain('Confirm');
-    const link = /http:\/\/\S+\/subscriptions\/confirm\/[\w-]+/.exec(confirmation!.text ?? '')![0];
-    expect(confirmation!.html).toContain(link);
+    const confirmations = await mailbox.waitFor(2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(mailbox.mails).toHaveLength(2);
+    const links = confirmations.map((m) => /http:\/\/\S+\/subscriptions\/confirm\/[\w-]+/.exec(m.text ?? '')![0]);
+    expect(confirmations[0]!.subject).toContain('Confirm');
+    expect(confirmations[0]!.html).toContain(links[0]);
 
-    const confirmed = await h.app.inject({ method: 'GET', url: new URL(link).pathname });
-    expect(confirmed.statusCode).toBe(200);
-    expect(confirmed.body).toContain('Subscription confirmed');
+    // Mail scanners fetch the link: neither GET nor HEAD confirms anything; the page's button POSTs.
+    const active = async () =>
+      (await rows(h.store, "SELECT id FROM subscriptions WHERE channel = 'email' AND status = 'active'")).length;
+    for (const [i, link] of links.entries()) {
+      const path = new URL(link).pathname;
+      expect((await h.app.inject({ method: 'HEAD', url: path })).statusCode).toBe(200);
+      const page = await h.app.inject({ method: 'GET', url: path });
+      expect(page.body).toContain('Confirm subscription</button>');
+      expect(await active()).toBe(i);
+      const confirmed = await h.app.inject({ method: 'POST', url: path });
+      expect(confirmed.statusCode).toBe(200);
+      expect(confirmed.body).toContain('Subscription confirmed');
+    }
+    expect((await confirmation()).confirmation).toBe('confirmed');
     await recovery();
     await deliver();
     await deliver();
-    // Both subscriptions were confirmed by the one link: each hears of the recovery from a major outage.
-    const mails = await mailbox.waitFor(5);
+    // Both subscriptions were confirmed, each by its own link: each hears of the recovery from a major outage.
+    const mails = await mailbox.waitFor(6);
     const event = mails.find((m) => m.subject === 'OpenAI: API status changed')!;
     expect(event.subject).toBe('OpenAI: API status changed');
     expect(event.text).toContain('API: Operational (was Major Outage)');
@@ -263,7 +278,7 @@ describe.each(ENGINES)('notifications on %s', (engine) => {
     await deliver();
     await new Promise((resolve) => setTimeout(resolve, 200));
     // Only the other subscription (major outages and worse) hears of the new outage.
-    expect(mailbox.mails).toHaveLength(7);
+    expect(mailbox.mails).toHaveLength(8);
   });
 
   it('pauses a subscription that has failed for three days and says why on its page', async () => {

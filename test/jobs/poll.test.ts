@@ -77,6 +77,7 @@ describe('one poll of every format', () => {
     expect(outcomes('openai')).toEqual([
       { document: MAIN_DOCUMENT, outcome: 'ok' },
       { document: 'incidents', outcome: 'http' },
+      { document: 'components', outcome: 'http' },
     ]);
     expect(outcomes('writesonic')).toEqual([]);
   });
@@ -88,7 +89,8 @@ describe('one poll of every format', () => {
     expect(text).toMatch(/Claude Code Degraded/);
     expect(body).toContain('href="https://stspg.io/q4m8v2n7d1xk"');
     expect(text).toContain('Elevated errors on Claude Opus 4.7');
-    expect(text).toContain('Earlier updates (1)');
+    // Every update with its state and time, newest first.
+    expect(text).toMatch(/Identified · [^·]+ UTC[^·]+Investigating · /);
     expect(text).toContain('Affected: Claude API (api.anthropic.com), Claude Code');
     expect(text).toContain('Elevated errors on claude.ai');
     expect(text).toContain('Website CDN provider change');

@@ -1,10 +1,13 @@
 // Readiness: /readyz answers 200 while the database file is there and takes a write and the schedules keep running,
 // and 503 with the reason in plain words when the file is deleted or replaced, the database is locked or closed, or a
-// schedule has not completed a cycle for three intervals. /healthz (liveness) is not affected by any of it.
+// schedule has not completed a cycle for three intervals; file paths, hosts and driver messages only on the metrics
+// port. /healthz (liveness) is not affected by any of it.
 import { copyFileSync, renameSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createJobWatch } from '../../src/ops/job-watch.ts';
+import { createMetricsServer } from '../../src/ops/metrics-server.ts';
 import {
   APPLICATION_ID,
   createReadiness,
@@ -42,10 +45,11 @@ describe('/readyz', () => {
     expect(res.status).toBe(503);
     expect(res.body).toEqual({
       status: 'not ready',
-      reasons: [`the database file ${h.config.databasePath} is gone: writes would be lost`],
+      reasons: ['the database file is gone: writes would be lost'],
       database: 'sqlite',
       jobs: 'off',
     });
+    expect(JSON.stringify(res.body)).not.toContain(h.config.databasePath);
     expect((await h.app.inject({ url: '/healthz' })).statusCode).toBe(200);
   });
 
@@ -57,7 +61,7 @@ describe('/readyz', () => {
     const res = await readyz(h);
     expect(res.status).toBe(503);
     expect(res.body.reasons).toEqual([
-      `the database file ${path} was replaced by another file: writes would go to the old one`,
+      'the database file was replaced by another file: writes would go to the old one',
     ]);
   });
 
@@ -72,12 +76,16 @@ describe('/readyz', () => {
     const other = new Database(h.config.databasePath);
     try {
       other.exec('BEGIN IMMEDIATE');
-      expect(await check()).toEqual({ ready: false, reasons: ['the database cannot be written: database is locked'] });
+      expect(await check()).toEqual({
+        ready: false,
+        reasons: ['the database cannot be written: the database is locked by another writer'],
+        details: ['the database cannot be written: database is locked'],
+      });
       other.exec('ROLLBACK');
       // The answer is kept for a moment (the check writes), then taken again.
       expect((await check()).ready).toBe(false);
       now += READINESS_CACHE_MS;
-      expect(await check()).toEqual({ ready: true, reasons: [] });
+      expect(await check()).toEqual({ ready: true, reasons: [], details: [] });
     } finally {
       other.close();
     }
@@ -88,7 +96,7 @@ describe('/readyz', () => {
     h.store.sqlite!.close();
     const res = await readyz(h);
     expect(res.status).toBe(503);
-    expect(res.body.reasons).toEqual(['the database cannot be written: the connection is closed']);
+    expect(res.body.reasons).toEqual(['the database cannot be written: the database connection is closed']);
   });
 
   it('is not ready when a schedule has not completed a cycle for three intervals', async () => {
@@ -96,7 +104,7 @@ describe('/readyz', () => {
     const jobs = createJobWatch(() => now);
     const pollBeat = jobs.watch('poll', 60_000);
     const probeBeat = jobs.watch('probe', 180_000);
-    let check: ReadinessCheck = async () => ({ ready: false, reasons: ['not built yet'] });
+    let check: ReadinessCheck = async () => ({ ready: false, reasons: ['not built yet'], details: [] });
     h = await createHarness({ readiness: () => check() });
     check = createReadiness({
       databasePath: h.config.databasePath,
@@ -115,5 +123,33 @@ describe('/readyz', () => {
     ]);
     pollBeat(now);
     expect(await readyz(h)).toMatchObject({ status: 200, body: { status: 'ready' } });
+  });
+});
+
+describe('the metrics port', () => {
+  it("answers /readyz with the details the public one leaves out: the database file's path", async () => {
+    h = await createHarness();
+    const check = createReadiness({
+      databasePath: h.config.databasePath,
+      writeCheck: sqliteWriteCheck(h.store.sqlite!),
+      now: () => 0,
+    });
+    const server = createMetricsServer({ scrape: async () => ({ contentType: 'text/plain', body: '' }) }, check);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/readyz`;
+      expect(await (await fetch(url)).json()).toEqual({ status: 'ready', reasons: [], details: [] });
+      rmSync(h.config.databasePath);
+      const res = await fetch(url);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({
+        status: 'not ready',
+        reasons: ['the database file is gone: writes would be lost'],
+        details: [`the database file is gone: writes would be lost (${h.config.databasePath})`],
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -5,7 +5,7 @@ import { realCatalog } from '../helpers/app.ts';
 
 const providers = realCatalog().providers;
 const probed = providers.filter((p) => p.probe !== null);
-const CREDENTIAL_HEADERS = /^(authorization|x-api-key|x-goog-api-key|api-key)$/i;
+const CREDENTIAL_HEADERS = /^(authorization|x-api-key|xi-api-key|x-goog-api-key|api-key)$/i;
 
 describe('catalog probes', () => {
   it('probe most providers, each over https', () => {

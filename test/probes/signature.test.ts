@@ -18,6 +18,9 @@ const RECORDED: [slug: string, file: string, status: number][] = [
   ['groq', 'groq-401.json', 401],
   ['xai', 'xai-400-invalid-key.json', 400],
   ['openrouter', 'openrouter-401-missing-key.json', 401],
+  ['elevenlabs', 'elevenlabs-401.json', 401],
+  ['assemblyai', 'assemblyai-401.json', 401],
+  ['deepgram', 'deepgram-401-projects.json', 401],
 ];
 
 describe('catalog probe signatures', () => {
@@ -36,6 +39,12 @@ describe('catalog probe signatures', () => {
     );
     expect(signatureMismatch(expectOf('google-gemini'), fixture('errors/google-gemini-403-missing-key.json'))).toBe(
       'error.details.*.reason is missing, not "API_KEY_INVALID"',
+    );
+  });
+
+  it("does not take Deepgram's transcription-shaped rejection for the answer of the endpoint it probes", () => {
+    expect(signatureMismatch(expectOf('deepgram'), fixture('errors/deepgram-401-listen.json'))).toBe(
+      'category is missing, not "UNAUTHORIZED"',
     );
   });
 

@@ -45,6 +45,9 @@ describe('a node losing its PostgreSQL server', () => {
     const lost = await until((r) => r.status === 503, 15_000);
     expect(lost.body.status).toBe('not ready');
     expect(lost.body.reasons?.join(' ')).toMatch(/the database cannot be written/);
+    // In words, without the database's host or port: those are for the metrics port.
+    expect(JSON.stringify(lost.body)).not.toContain('127.0.0.1');
+    expect(JSON.stringify(lost.body)).not.toContain(new URL(postgres.url).port);
     await until((r) => r.body.jobs === 'standby', 10_000);
     // Within one health check (5 s) every page answers a quick 503 with Retry-After, not a hang.
     const started = Date.now();

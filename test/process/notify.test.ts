@@ -78,8 +78,12 @@ it('delivers a status change seen upstream to a webhook, signed, and to a confir
   expect(email.status).toBe('pending_confirmation');
   const [confirmation] = await mailbox.waitFor(1);
   const link = /http:\/\/\S+\/subscriptions\/confirm\/[\w-]+/.exec(confirmation!.text ?? '')![0];
-  const confirmed = await fetch(`${server.url}${new URL(link).pathname}`);
+  // The link opens a page whose button confirms: only the POST does.
+  const page = await fetch(`${server.url}${new URL(link).pathname}`);
+  expect(await page.text()).toContain('Confirm subscription</button>');
+  const confirmed = await fetch(`${server.url}${new URL(link).pathname}`, { method: 'POST' });
   expect(confirmed.status).toBe(200);
+  expect(await confirmed.text()).toContain('Subscription confirmed');
 
   const changedAt = Date.now();
   summary = summaryWith('major_outage', 'critical');

@@ -72,9 +72,17 @@ describe('the server process', () => {
     expect(gone.status).toBe(503);
     expect(await gone.json()).toEqual({
       status: 'not ready',
-      reasons: [`the database file ${databasePath} is gone: writes would be lost`],
+      reasons: ['the database file is gone: writes would be lost'],
       database: 'sqlite',
       jobs: 'leader',
+    });
+    // The file's path only on the metrics port.
+    const details = await fetch(metricsUrl.replace(/\/metrics$/, '/readyz'));
+    expect(details.status).toBe(503);
+    expect(await details.json()).toEqual({
+      status: 'not ready',
+      reasons: ['the database file is gone: writes would be lost'],
+      details: [`the database file is gone: writes would be lost (${databasePath})`],
     });
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });

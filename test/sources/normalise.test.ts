@@ -118,7 +118,7 @@ describe('the catalog', () => {
     const pages = realCatalog().providers.flatMap((p) => (p.statusPage ? [p.statusPage] : []));
     expect(pages.length).toBeGreaterThanOrEqual(15);
     for (const page of pages) {
-      const docs = ADAPTERS[page.format].documents(page);
+      const docs = ADAPTERS[page.format].documents(page, 0);
       expect(docs[0]!.name).toBe('main');
       for (const d of docs) expect(d.url, d.url).toMatch(/^https:\/\/[^/]+\.[a-z]+\//);
     }

@@ -12,7 +12,7 @@ const read = (document: string, name: string, p: StatusPage = page) =>
 
 describe('statuspage adapter', () => {
   it('asks for summary.json first, then incidents and maintenances', () => {
-    expect(ADAPTERS.statuspage.documents(page).map((d) => [d.name, d.url])).toEqual([
+    expect(ADAPTERS.statuspage.documents(page, 0).map((d) => [d.name, d.url])).toEqual([
       [MAIN_DOCUMENT, 'https://status.claude.com/api/v2/summary.json'],
       ['incidents', 'https://status.claude.com/api/v2/incidents.json'],
       ['maintenances', 'https://status.claude.com/api/v2/scheduled-maintenances.json'],
@@ -135,7 +135,11 @@ describe('incidentio adapter', () => {
     expect(r.components!.every((c) => c.level === 'operational' && c.groupName === null)).toBe(true);
     expect(r.incidents).toEqual([]);
     expect(r.listsAllOpen).toBe(true);
-    expect(ADAPTERS.incidentio.documents(openai).map((d) => d.name)).toEqual([MAIN_DOCUMENT, 'incidents']);
+    expect(ADAPTERS.incidentio.documents(openai, 0).map((d) => d.name)).toEqual([
+      MAIN_DOCUMENT,
+      'incidents',
+      'components',
+    ]);
   });
 
   it('maps full_outage, tolerates components: null and shortlink: null, links the page instead', () => {

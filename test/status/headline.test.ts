@@ -100,7 +100,7 @@ describe('headline', () => {
   it('is unknown for a provider with no official page and no probe, even with quiet community', () => {
     const s = status(official({ configured: false }), null);
     expect(s.level).toBe('unknown');
-    expect(s.reasons.map((r) => r.text)).toContain('No official status page is known for this provider.');
+    expect(s.reasons.map((r) => r.text)).toContain('We read no official status page for this provider.');
   });
 
   it('is operational only with a fresh healthy signal', () => {

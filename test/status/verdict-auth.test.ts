@@ -111,6 +111,10 @@ describe('auth-error verdict', () => {
     const v = verdict({ probe: ['rejected_as_expected'], authReports: 12 });
     expect(v.verdict).toBe('provider_side');
     expect(v.evidence.at(-1)!.text).toContain('12 reports of authentication errors in the last 30 minutes');
+    // The verdict names its evidence in numbers.
+    expect(v.text).toMatch(
+      /^12 developers on 12 networks reported authentication errors in 30 minutes: the problem is most likely on Acme's side/,
+    );
   });
 
   it('is inconclusive without any fresh evidence', () => {

@@ -1,5 +1,6 @@
 // The notification tables on both engines: events recorded once, only the oldest pending delivery of a subscription
-// due, receivers and busy subscriptions skipped, confirmations by address, and retention that keeps what is pending.
+// due, receivers and busy subscriptions skipped, one confirmation per subscription under caps that hold under
+// concurrency, and retention that keeps what is pending.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StatusEvent } from '../../src/domain.ts';
 import { hashAddress, hashToken, newToken } from '../../src/notify/tokens.ts';
@@ -90,35 +91,78 @@ describe.each(ENGINES)('notification store on %s', (engine) => {
     expect(await store.deliveries.counts()).toEqual({ pending: 2, delivered: 0, dropped: 0 });
   });
 
-  it('confirms every waiting subscription of an address with one link, until it expires', async () => {
-    const address = hashAddress('Dev@Example.com');
-    for (const id of ['m1', 'm2']) {
-      await store.subscriptions.create(
-        subscription(id, 'smtp', {
-          channel: 'email',
-          target: 'dev@example.com',
-          addressHash: address,
-          state: 'pending_confirmation',
-        }),
-      );
-    }
-    const token = newToken();
-    await store.subscriptions.addConfirmation({
-      addressHash: address,
-      subscriptionId: 'm1',
-      token,
-      tokenHash: hashToken(token),
-      createdAt: T0,
-      expiresAt: T0 + 2 * DAY_MS,
+  const mailSubscription = (id: string, createdAt = T0) =>
+    subscription(id, 'smtp', {
+      channel: 'email',
+      target: 'dev@example.com',
+      addressHash: hashAddress('Dev@Example.com'),
+      state: 'pending_confirmation',
+      createdAt,
     });
-    expect(await store.subscriptions.confirmationsOf(address, T0 - DAY_MS, T0)).toEqual({ count: 1, open: true });
-    const toSend = await store.subscriptions.confirmationsToSend(10);
-    expect(toSend).toEqual([{ id: toSend[0]!.id, token, target: 'dev@example.com', subscriptionId: 'm1' }]);
+  const confirmation = (token: string) => ({ token, tokenHash: hashToken(token), expiresAt: T0 + 2 * DAY_MS });
+
+  it('confirms only the subscription a link was made for, until it expires, and never a later one', async () => {
+    const token = newToken();
+    await store.subscriptions.create(mailSubscription('m1'), confirmation(token));
+    const toSend = await store.subscriptions.confirmationsToSend(T0, 10);
+    expect(toSend).toEqual([
+      { id: toSend[0]!.id, token, target: 'dev@example.com', subscriptionId: 'm1', attempts: 0 },
+    ]);
+    expect(await store.subscriptions.confirmationOf('m1', T0)).toBe('pending');
     await store.subscriptions.confirmationSent(toSend[0]!.id, T0);
-    expect(await store.subscriptions.confirmationsToSend(10)).toEqual([]);
+    expect(await store.subscriptions.confirmationsToSend(T0, 10)).toEqual([]);
+    expect(await store.subscriptions.confirmationOf('m1', T0)).toBe('sent');
     expect(await store.subscriptions.confirm(hashToken(token), T0 + 3 * DAY_MS)).toBeNull();
-    expect(await store.subscriptions.confirm(hashToken(token), T0 + DAY_MS)).toEqual({ activated: 2 });
-    expect((await store.subscriptions.activeAt(T0 + DAY_MS)).map((s) => s.id).sort()).toEqual(['m1', 'm2']);
-    expect(await store.subscriptions.activeAt(T0)).toEqual([]);
+    expect(await store.subscriptions.confirm(hashToken(token), T0 + DAY_MS)).toEqual({ activated: 1 });
+    expect(await store.subscriptions.confirmationOf('m1', T0 + DAY_MS)).toBe('confirmed');
+    // A subscription for the same address made later is not activated by the used link.
+    await store.subscriptions.create(mailSubscription('m2', T0 + DAY_MS), confirmation(newToken()));
+    expect(await store.subscriptions.confirm(hashToken(token), T0 + DAY_MS + 1)).toEqual({ activated: 0 });
+    expect((await store.subscriptions.activeAt(T0 + DAY_MS + 1)).map((s) => s.id)).toEqual(['m1']);
+    expect(await store.subscriptions.confirmationUsable(hashToken(token), T0 + 3 * DAY_MS)).toBe(false);
+    // Once its link expired, the later one can never be confirmed: it is removed; the confirmed one stays.
+    expect(await store.subscriptions.removeUnconfirmed(T0 + 2 * DAY_MS - 1)).toBe(0);
+    expect(await store.subscriptions.removeUnconfirmed(T0 + 3 * DAY_MS + 1)).toBe(1);
+    expect(await store.subscriptions.counts()).toEqual({ active: 1 });
+  });
+
+  it('retries a refused confirmation at its next time and then marks it refused', async () => {
+    await store.subscriptions.create(mailSubscription('m1'), confirmation(newToken()));
+    const [due] = await store.subscriptions.confirmationsToSend(T0, 10);
+    await store.subscriptions.confirmationFailed(due!.id, T0, T0 + 30_000);
+    expect(await store.subscriptions.confirmationsToSend(T0 + 29_999, 10)).toEqual([]);
+    expect((await store.subscriptions.confirmationsToSend(T0 + 30_000, 10))[0]!.attempts).toBe(1);
+    await store.subscriptions.confirmationFailed(due!.id, T0 + 30_000, null);
+    expect(await store.subscriptions.confirmationsToSend(T0 + DAY_MS, 10)).toEqual([]);
+    expect(await store.subscriptions.confirmationOf('m1', T0 + DAY_MS)).toBe('refused');
+  });
+
+  it('holds the per-address cap and the global caps when 20 requests for one address arrive at once', async () => {
+    const limits = { maxSubscriptions: 100, maxPendingConfirmations: 100, perAddress: 3, addressWindowMs: DAY_MS };
+    const refusals = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.subscriptions.create(mailSubscription(`c${i}`), confirmation(newToken()), limits),
+      ),
+    );
+    expect(refusals.filter((r) => r === null)).toHaveLength(3);
+    expect(refusals.find((r) => r !== null)).toEqual({ limit: 'address', retryAt: T0 + DAY_MS });
+    expect(await store.subscriptions.confirmationsToSend(T0, 50)).toHaveLength(3);
+    // Subscriptions stored without their confirmation: none.
+    expect(await store.subscriptions.counts()).toEqual({ pending_confirmation: 3 });
+
+    const tight = { ...limits, maxPendingConfirmations: 3 };
+    const other = { ...mailSubscription('other'), addressHash: hashAddress('other@example.com') };
+    expect(await store.subscriptions.create(other, confirmation(newToken()), tight)).toEqual({
+      limit: 'pending_confirmations',
+      retryAt: T0 + 2 * DAY_MS,
+    });
+    const full = { ...limits, maxSubscriptions: 10 };
+    const hooks = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.subscriptions.create(subscription(`w${i}`, 'http://w.example'), null, full),
+      ),
+    );
+    expect(hooks.filter((r) => r === null)).toHaveLength(7);
+    expect(hooks.find((r) => r !== null)).toMatchObject({ limit: 'subscriptions' });
   });
 });

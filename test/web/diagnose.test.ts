@@ -32,7 +32,7 @@ describe('GET /diagnose', () => {
     const res = await h.app.inject({ method: 'GET', url: '/diagnose' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toContain('public');
-    expect(res.body).toContain('<form class="card diagnose" method="post" action="/diagnose">');
+    expect(res.body).toContain('<form class="card diagnose" method="post" action="/diagnose#result">');
     for (const p of h.catalog.providers) expect(res.body).toContain(`<option value="${p.slug}">`);
     const again = await h.app.inject({
       method: 'GET',
@@ -61,13 +61,36 @@ describe('POST /diagnose', () => {
     expect(res.headers['cache-control']).toBe('no-store');
     const text = textOf(res.body);
     expect(text).toContain('Best match: Anthropic: Authentication Failed / Invalid API Key');
-    expect(text).toContain('error type `authentication_error`');
+    expect(res.body).toContain('error type <code>authentication_error</code>');
     expect(text).toContain('Anthropic: Operational');
     expect(text).toContain(
       "Likely on your side Anthropic's authentication service is answering normally: the problem is most likely " +
         'your key or configuration.',
     );
     expect(res.body).toContain('href="/anthropic/error/auth-error"');
+  });
+
+  it('answers first: the result sits above the form, which sends the browser straight to it', async () => {
+    const res = await h.app.inject(form({ text: PASTE }));
+    const result = res.body.indexOf('<section class="card diagnose-result" id="result"');
+    expect(result).toBeGreaterThan(0);
+    expect(result).toBeLessThan(res.body.indexOf('<form class="card diagnose"'));
+    expect(result).toBeLessThan(res.body.indexOf('<p class="lede">'));
+    expect(res.body).toContain('action="/diagnose#result"');
+  });
+
+  it("quotes the pasted message with the visitor's own masked key, and shows no Markdown", async () => {
+    const masked = 'sk-proj-Q7r***************************Zk42';
+    const paste =
+      "openai.AuthenticationError: Error code: 401 - {'error': {'message': 'Incorrect API key provided: " +
+      `${masked}. You can find your API key at https://platform.openai.com/account/api-keys.', 'type': ` +
+      "'invalid_request_error', 'param': None, 'code': 'invalid_api_key'}}";
+    const res = await h.app.inject(form({ text: paste }));
+    const result = /<section class="card diagnose-result"[\s\S]*?<\/section>/.exec(res.body)![0];
+    expect(textOf(result)).toContain(`the message “Incorrect API key provided: ${masked}. You can find your API key`);
+    expect(result).not.toContain('xyz1');
+    expect(result).not.toContain('`');
+    expect(result).toContain('<code>invalid_api_key</code>');
   });
 
   it('echoes the text with the key redacted and says what it removed', async () => {

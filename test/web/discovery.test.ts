@@ -51,7 +51,7 @@ function head(html: string) {
 }
 
 describe('sitemap.xml', () => {
-  it('lists home, API page, dashboards, error, is-it-down, history pages and guides, all answering 200', async () => {
+  it('lists home, API page, dashboards, error, is-it-down, history pages, guides and /subscribe, all answering 200', async () => {
     const locs = await sitemapLocs();
     const expected = [
       `${SITE}/`,
@@ -67,6 +67,7 @@ describe('sitemap.xml', () => {
       `${SITE}/diagnose`,
       `${SITE}/methodology`,
       `${SITE}/accountability`,
+      `${SITE}/subscribe`,
     ];
     expect(locs).toEqual(expected);
     for (const loc of locs) {

@@ -50,17 +50,38 @@ describe('probeChartView', () => {
     expect(JSON.stringify(c)).not.toMatch(/NaN|Infinity|null,"label"/);
   });
 
-  it('with a single point: a dot at the right edge, no line, and the empty day before it shaded and said', () => {
+  it('with a single point: drawn over the hour with data, not a day of "no results"', () => {
     const c = probeChartView([sample(NOW - 60_000, 'rejected_as_expected', 210)], options([210]));
     expect(c.empty).toBe(false);
     expect(c.lines).toEqual([]);
-    expect(c.dots).toEqual([{ x: 352, y: 25, slow: false, label: '11:59 UTC: 210 ms' }]);
-    expect(c.gaps).toEqual([{ x: 52, width: 300, label: 'No results from 21 Nov 2026, 12:00 UTC to 11:59 UTC' }]);
+    expect(c.dots).toEqual([{ x: 347, y: 25, slow: false, label: '11:59 UTC: 210 ms' }]);
+    expect(c.gaps).toEqual([]);
+    expect(c.title).toBe('Probe latency and failures over the last hour');
     expect(c.summary).toBe(
-      'Last 24 hours: 1 probe, 1 answered as expected (100%). None failed. Usual latency 210 ms, highest 210 ' +
-        'ms. No results for 23 h 59 min in all; the longest gap from 21 Nov 2026, 12:00 UTC to 11:59 UTC.',
+      'Last hour: 1 probe, 1 answered as expected (100%). None failed. Usual latency 210 ms, highest 210 ms.',
     );
+    expect(c.xTicks.map((t) => t.label)).toEqual(['1 h ago', '30 min ago', 'now']);
     expect(c.yTicks.map((t) => t.label)).toEqual(['0 ms', '125 ms', '250 ms']);
+  });
+
+  it('on a server probing for 5 hours: drawn over those 5 hours, with the gaps inside them', () => {
+    const c = probeChartView([...every(NOW - 5 * HOUR + STEP, NOW - 3 * HOUR), ...every(NOW - 2 * HOUR, NOW)], {
+      ...options([200]),
+    });
+    expect(c.title).toBe('Probe latency and failures over the last 5 hours');
+    expect(c.xTicks.map((t) => t.label)).toEqual(['5 h ago', '2 h 30 min ago', 'now']);
+    expect(c.gaps).toEqual([{ x: 178, width: 58, label: 'No results from 09:00 UTC to 10:00 UTC' }]);
+    expect(c.summary).toMatch(/^Last 5 hours: /);
+  });
+
+  it('leaves room left of the plot for the widest latency label', () => {
+    const c = probeChartView(
+      every(NOW - HOUR, NOW, (at) => sample(at, 'rejected_as_expected', 450)),
+      options([450]),
+    );
+    expect(c.yTicks.map((t) => t.label)).toEqual(['0 ms', '250 ms', '500 ms']);
+    // "500 ms" is 3.72 em in DejaVu Sans; at 13.5 units it needs 51 units left of its anchor (plot.x - 6).
+    expect(c.plot.x - 6).toBeGreaterThanOrEqual(51);
   });
 
   it('with a gap: the line breaks, the gap is shaded with its times, and the summary says how long', () => {
@@ -68,19 +89,19 @@ describe('probeChartView', () => {
     const after = every(NOW - 8 * HOUR, NOW);
     const c = probeChartView([...before, ...after], options([200]));
     expect(c.lines).toHaveLength(2);
-    expect(c.gaps).toEqual([{ x: 227, width: 25, label: 'No results from 02:00 UTC to 04:00 UTC' }]);
+    expect(c.gaps).toEqual([{ x: 231, width: 24, label: 'No results from 02:00 UTC to 04:00 UTC' }]);
     expect(c.summary).toContain('No results for 2 h in all; the longest gap from 02:00 UTC to 04:00 UTC.');
     expect(c.summary).toMatch(/^Last 24 hours: 441 probes, 441 answered as expected \(100%\)\. None failed\./);
   });
 
   it('a gap shorter than three intervals is not a gap', () => {
-    const c = probeChartView([sample(NOW - 3 * STEP), sample(NOW - STEP + 1000), sample(NOW)], {
+    const c = probeChartView([sample(NOW - 9 * STEP), sample(NOW - 3 * STEP), sample(NOW - STEP + 1000), sample(NOW)], {
       ...options([200]),
       windowMs: 10 * STEP,
     });
     expect(c.lines).toHaveLength(1);
     expect(c.gaps).toHaveLength(1);
-    expect(c.gaps[0]!.label).toBe('No results from 11:30 UTC to 11:51 UTC');
+    expect(c.gaps[0]!.label).toBe('No results from 11:33 UTC to 11:51 UTC');
   });
 
   it('failures break the line and are marked with what failed; slow answers are flagged, the threshold drawn', () => {
@@ -94,7 +115,8 @@ describe('probeChartView', () => {
       ...every(NOW - 24 * 60_000, NOW),
     ];
     const c = probeChartView(series, options(latencies));
-    expect(c.failures.map((f) => f.label)).toEqual(['11:03 UTC: HTTP 500', '11:06 UTC: timeout']);
+    // Consecutive failures are one mark, however long the run.
+    expect(c.failures.map((f) => f.label)).toEqual(['11:03 UTC to 11:06 UTC: 2 failed (1 × HTTP 500, 1 × timeout)']);
     expect(c.lines).toHaveLength(2);
     expect(c.dots).toEqual([expect.objectContaining({ slow: true, label: '11:33 UTC: 1.9 s, slow' })]);
     expect(c.slowAbove).toMatchObject({ label: 'slow above 800 ms' });
@@ -152,7 +174,7 @@ describe('the block on the pages', () => {
         ].join(''),
       ),
     );
-    expect(live).toContain('<title id="probe-chart-title">Probe latency and failures over the last 24 hours</title>');
+    expect(live).toContain('<title id="probe-chart-title">Probe latency and failures over the last 5 hours</title>');
     expect(live).not.toMatch(/style=/);
     expect(res.headers['content-security-policy']).toContain("style-src 'self'");
 
@@ -197,7 +219,7 @@ describe('the block on the pages', () => {
     expect({ ...listed }).toEqual((({ results24h: _omit, ...rest }) => rest)(json));
   });
 
-  it('shows what came back when the last answer was unusual, escaped, on the error page too', async () => {
+  it('shows what came back when the last answer was unusual, escaped', async () => {
     h = await createHarness({ now: NOW });
     await h.store.probes.record('openai', row(NOW - STEP, 'rejected_as_expected', 180));
     await h.store.probes.record(
@@ -207,7 +229,7 @@ describe('the block on the pages', () => {
         detail: 'HTTP 503 (expected 401): <script>alert(1)</script>',
       }),
     );
-    const html = (await h.app.inject({ url: '/openai/error/auth-error' })).body;
+    const html = (await h.app.inject({ url: '/openai' })).body;
     expect(html).not.toContain('<script>alert(1)');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     const text = textOf(html);

@@ -175,9 +175,9 @@ describe('provider dashboard', () => {
     // Its only API component is down, so the API is; Claude Code, a product, is shown apart.
     expect(text).toMatch(/Current status Major Outage for the Anthropic API/);
     expect(text).toMatch(/Official status page: Major Outage · read 1 min ago/);
-    expect(text).toContain(
-      'Products (claude.ai, Claude Code): Operational The status page lists all 2 product components as operational',
-    );
+    // Products apart, in one short line; the incident that drives the level under it, with its latest update.
+    expect(text).toMatch(/Products: Operational( |$)/);
+    expect(text).toMatch(/Major Elevated errors on the API since 22 Nov 2026, 11:10 UTC \(50 min ago\) \w+ \(/);
     expect(text).toContain('The status page lists Claude API (api.anthropic.com) as Major Outage.');
     expect(text).toContain(
       'Open incident (major impact, investigating): Elevated errors on the API, since 22 Nov 2026, 11:10 UTC.',
@@ -199,7 +199,7 @@ describe('provider dashboard', () => {
     expect(text).toContain('Official status page: No good reading yet Live probe: No results yet');
     const writesonic = textOf((await get('/writesonic')).body);
     expect(writesonic).toContain('Official status page: None for this provider');
-    expect(writesonic).toContain('No official status page is known for this provider.');
+    expect(writesonic).toContain('We read no official status page for this provider.');
     expect(writesonic).toContain('There is no official status page to read component status from.');
   });
 });
@@ -300,6 +300,20 @@ describe('JSON API', () => {
         ]),
       );
     }
+  });
+
+  it("gives each provider's evidence as the catalog holds it, and the provider page a line of it", async () => {
+    const body = (await get('/api/v1/providers')).json() as { providers: { slug: string; evidence: unknown[] }[] };
+    expect(body.providers.length).toBeGreaterThanOrEqual(40);
+    for (const p of body.providers) expect(p.evidence, p.slug).toEqual(h.catalog.providerBySlug.get(p.slug)!.evidence);
+    const deepgram = h.catalog.providerBySlug.get('deepgram')!;
+    expect((await get('/api/v1/providers/deepgram')).json().evidence).toEqual(deepgram.evidence);
+    const page = (await get('/deepgram')).body;
+    expect(textOf(page)).toContain('Sources verified: status.deepgram.com/…/summary.json (');
+    expect(page).toContain(
+      '<a href="https://api.deepgram.com/v1/projects" rel="noopener external">api.deepgram.com/…/projects</a> ' +
+        '(<time datetime="2026-08-18">18 Aug 2026</time>)',
+    );
   });
 });
 

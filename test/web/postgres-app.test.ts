@@ -55,7 +55,7 @@ describe('the app on PostgreSQL', () => {
       expect(res.statusCode).toBe(503);
       expect(res.json()).toMatchObject({
         status: 'not ready',
-        reasons: ['the database cannot be written: canceling statement due to lock timeout'],
+        reasons: ['the database cannot be written: the database is locked by another writer'],
       });
     } finally {
       await other.end();

@@ -1,5 +1,5 @@
 // Reporting as an abuser would: floods from one client, forged X-Forwarded-For, many addresses of one IPv6 /64,
-// the honeypot and the minimum fill time. Nothing forged is counted, and the answers do not say what was counted.
+// the honeypot and the minimum fill time. Nothing forged is counted, and each answer says whether it was, and why not.
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMMUNITY_DEDUPE_MS } from '../../src/status/community.ts';
 import { REPORT_MIN_FILL_MS } from '../../src/web/form-token.ts';
@@ -51,10 +51,13 @@ describe('a flood from one client', () => {
     expect(await countedReports(h)).toBe(2);
   });
 
-  it('with the rate limit raised, counts once per category per 30 min and answers every post the same', async () => {
+  it('with the rate limit raised, counts once per category per 30 min and answers every repeat the same', async () => {
     h = await createHarness({ env: { REPORT_RATE_LIMIT_PER_10_MIN: String(3 * FLOOD) } });
+    expect((await postJson(h, 'openai', { category: 'auth' })).json().counted).toBe(true);
+    h.clock.now += 1;
     const first = answerOf(await postJson(h, 'openai', { category: 'auth' }));
-    for (let i = 1; i < FLOOD; i += 1) {
+    expect(JSON.parse(first.body).notCountedBecause).toBe('duplicate');
+    for (let i = 2; i < FLOOD; i += 1) {
       h.clock.now = T0 + Math.floor((i * (COMMUNITY_DEDUPE_MS - 1)) / FLOOD);
       const res = await postJson(h, 'openai', { category: 'auth' });
       if (i % 997 === 0) expect(answerOf(res)).toEqual(first);
@@ -129,7 +132,13 @@ describe('IPv6', () => {
 });
 
 describe('the honeypot and the minimum fill time', () => {
-  it('a filled honeypot gets the same answer as a real report and is counted zero times', async () => {
+  /** The notice on the page the form's answer redirects to. */
+  const noticeAfter = async (res: { headers: Record<string, unknown> }) => {
+    const page = await h.app.inject({ method: 'GET', url: String(res.headers.location) });
+    return textOf(/<p class="notice[^"]*" id="report"[\s\S]*?<\/p>/.exec(page.body)?.[0] ?? 'no notice');
+  };
+
+  it('a filled honeypot is counted zero times, and its answer says it was not counted', async () => {
     h = await createHarness();
     const token = await pageToken(h, '/openai');
     h.clock.now += 10 * SECOND_MS;
@@ -145,21 +154,33 @@ describe('the honeypot and the minimum fill time', () => {
       { category: 'auth', token, website: '' },
       { remoteAddress: '198.51.100.2' },
     );
-    expect(answerOf(bot)).toEqual(answerOf(person));
+    expect(bot.headers.location).toBe('/openai?reported=auth&outcome=honeypot#report');
+    expect(await noticeAfter(bot)).toContain(
+      'Not counted: your report (Authentication / API key) arrived, but a field',
+    );
+    expect(await noticeAfter(person)).toBe('Thank you: your report (Authentication / API key) was counted.');
     expect((await storedReports(h)).map((r) => [r.counted, r.ignoredReason])).toEqual([
       [0, 'honeypot'],
       [1, null],
     ]);
   });
 
-  it('a form sent sooner than the minimum fill time gets the same answer and is counted zero times', async () => {
+  it('a form sent sooner than the minimum fill time is counted zero times, and its answer says so', async () => {
     h = await createHarness();
     const token = await pageToken(h, '/openai');
     h.clock.now += REPORT_MIN_FILL_MS - SECOND_MS;
     const hasty = await postForm(h, 'openai', { category: 'auth', token }, { remoteAddress: '198.51.100.1' });
+    expect(hasty.headers.location).toBe('/openai?reported=auth&outcome=too_fast#report');
+    const notice = await noticeAfter(hasty);
+    expect(notice).toBe(
+      `Not counted: your report (Authentication / API key) arrived, but it came within ` +
+        `${REPORT_MIN_FILL_MS / SECOND_MS} seconds of loading the page, sooner than a person fills in the form; send ` +
+        'it again if the problem persists.',
+    );
+    expect(notice).not.toContain('Thank you');
     h.clock.now += SECOND_MS;
     const patient = await postForm(h, 'openai', { category: 'auth', token }, { remoteAddress: '198.51.100.2' });
-    expect(answerOf(hasty)).toEqual(answerOf(patient));
+    expect(patient.headers.location).toBe('/openai?reported=auth&outcome=counted#report');
     expect((await storedReports(h)).map((r) => [r.counted, r.ignoredReason])).toEqual([
       [0, 'too_fast'],
       [1, null],
@@ -170,13 +191,21 @@ describe('the honeypot and the minimum fill time', () => {
     );
   });
 
-  it('a duplicate from the form gets the same answer as the counted report', async () => {
+  it('a duplicate from the form or the API says it was already counted in this window', async () => {
     h = await createHarness();
     const token = await pageToken(h, '/openai');
     h.clock.now += 10 * SECOND_MS;
     const counted = await postForm(h, 'openai', { category: 'auth', token });
     const duplicate = await postForm(h, 'openai', { category: 'auth', token });
-    expect(answerOf(duplicate)).toEqual(answerOf(counted));
-    expect((await storedReports(h)).map((r) => r.ignoredReason)).toEqual([null, 'duplicate']);
+    expect(counted.headers.location).toBe('/openai?reported=auth&outcome=counted#report');
+    expect(duplicate.headers.location).toBe('/openai?reported=auth&outcome=duplicate#report');
+    const minutes = COMMUNITY_DEDUPE_MS / MINUTE_MS;
+    expect(await noticeAfter(duplicate)).toBe(
+      `Not counted: your report (Authentication / API key) arrived, but your network already sent one in the last ` +
+        `${minutes} minutes, and a network counts once per category in that time.`,
+    );
+    const api = await postJson(h, 'openai', { category: 'auth' });
+    expect(api.json()).toMatchObject({ received: true, counted: false, notCountedBecause: 'duplicate' });
+    expect((await storedReports(h)).map((r) => r.ignoredReason)).toEqual([null, 'duplicate', 'duplicate']);
   });
 });

@@ -5,6 +5,7 @@ import type { ReportCategory } from '../../src/domain.ts';
 import { COMMUNITY_BUCKET_MS } from '../../src/status/community.ts';
 import { DAY_MS, HOUR_MS } from '../../src/time.ts';
 import { createHarness, T0, textOf, type Harness } from '../helpers/app.ts';
+import { recordProbes } from '../helpers/signals.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -57,6 +58,19 @@ describe('the chart', () => {
     expect(chart).not.toMatch(/NaN|undefined|Infinity/);
     expect(textOf(chart)).toContain('now, 12:07 UTC');
     expect(html).not.toMatch(/\sstyle=/);
+  });
+
+  it('on a server gathering data for 4 hours is drawn over those hours, not a day of zeros', async () => {
+    // Four probe results an hour apart, the first at 08:07 (12:07 now), and one report at 11:00: the chart keeps
+    // whole hours of 15-minute buckets back from now's, so it starts at 07:15.
+    await recordProbes(h.store, 'openai', h.clock.now, HOUR_MS, 'healthy');
+    await seed(T0 - HOUR_MS, 1);
+    const chart = chartOf((await get('/openai')).body);
+    expect(chart).toContain('<title id="reports-chart-title">Reports per 15 minutes over the last 5 hours</title>');
+    expect(textOf(chart)).toContain('1 report in the last 5 hours; the most, 1, in the 15 minutes from 11:00 UTC.');
+    expect(textOf(chart)).toMatch(/07:15 09:45 now, 12:07 UTC/);
+    // Without probes or reports there is nothing to say when the data began: the whole day.
+    expect(chartOf((await get('/anthropic')).body)).toContain('over the last 24 hours</title>');
   });
 
   it('draws a bar per 15 minutes with reports and the usual range as a band', async () => {

@@ -63,16 +63,16 @@ describe('sending the form', () => {
       website: '',
     });
     expect(res.statusCode).toBe(303);
-    expect(res.headers.location).toBe('/openai?reported=auth#report');
+    expect(res.headers.location).toBe('/openai?reported=auth&outcome=counted#report');
     expect(res.headers['set-cookie']).toBeUndefined();
     expect(res.headers['cache-control']).toBe('no-store');
 
     h.clock.now += SECOND_MS;
-    const after = await get('/openai?reported=auth');
+    const after = await get('/openai?reported=auth&outcome=counted');
     expect(after.statusCode).toBe(200);
     expect(after.headers['set-cookie']).toBeUndefined();
     const text = textOf(section(after.body, 'now'));
-    expect(text).toContain('Thank you: your report (Authentication / API key) was received.');
+    expect(text).toContain('Thank you: your report (Authentication / API key) was counted.');
     expect(text).toContain('1 report in the last 30 minutes, within the usual level; most: authentication errors (1).');
     expect(textOf((await get('/openai')).body)).toContain('1 report in the last 30 minutes');
     expect(text).toContain('Last report: 22 Nov 2026, 12:00 UTC (just now)');
@@ -93,10 +93,10 @@ describe('sending the form', () => {
 
   it("returns to the error page it came from, with that error's counts", async () => {
     const res = await report('/deepseek/error/auth-error', { category: 'auth', page: 'auth-error' });
-    expect(res.headers.location).toBe('/deepseek/error/auth-error?reported=auth#report');
+    expect(res.headers.location).toBe('/deepseek/error/auth-error?reported=auth&outcome=counted#report');
     h.clock.now += SECOND_MS;
     const text = textOf(section((await get(res.headers.location as string)).body, 'now'));
-    expect(text).toContain('Thank you: your report (Authentication / API key) was received.');
+    expect(text).toContain('Thank you: your report (Authentication / API key) was counted.');
     expect(text).toContain('Authentication / API key: 1 report of authentication errors in the last 30 minutes');
   });
 
@@ -110,6 +110,7 @@ describe('sending the form', () => {
     expect(forged.body).not.toContain('<script>alert');
     expect(textOf(forged.body)).toContain('reported: a report category');
     expect((await get('/openai/error/auth-error?reported=free-text')).statusCode).toBe(400);
+    expect((await get('/openai?reported=auth&outcome=maybe')).statusCode).toBe(400);
   });
 });
 
@@ -126,11 +127,11 @@ describe('the JSON twin', () => {
     expect(res.headers['set-cookie']).toBeUndefined();
     expect(res.json()).toEqual({
       received: true,
+      counted: true,
+      notCountedBecause: null,
       provider: 'openai',
       category: 'timeout',
-      message:
-        'Thank you: your report (Timeouts) was received. Reports from one network count once per category ' +
-        'every 30 minutes.',
+      message: 'Thank you: your report (Timeouts) was counted.',
     });
     h.clock.now += SECOND_MS;
     const api = (await get('/api/v1/providers/openai')).json();

@@ -1,8 +1,17 @@
-// Better Stack: index.json, a JSON:API document of sections, resources, status reports and their updates.
+// Better Stack: index.json (sections, resources, the one active report) and /feed, the reports' history.
 import { z } from 'zod';
 import { MAIN_DOCUMENT, type SnapshotComponent, type SnapshotIncident } from '../../domain.ts';
-import { JSON_TYPES, joinUrl, pathSegment, SourceError, type Adapter, type DocumentReading } from '../adapter.ts';
+import {
+  FEED_TYPES,
+  JSON_TYPES,
+  joinUrl,
+  pathSegment,
+  SourceError,
+  type Adapter,
+  type DocumentReading,
+} from '../adapter.ts';
 import { normaliseImpact, normaliseLevel } from '../normalise.ts';
+import { readFeed } from './feed.ts';
 import { OptionalText, OptionalTime, parseJson, parseShape, Time } from '../parse.ts';
 
 const Id = z.union([z.string(), z.number()]).transform(String);
@@ -139,6 +148,11 @@ function read(body: string, pageUrl: string, now: number): DocumentReading {
 }
 
 export const betterstackAdapter: Adapter = {
-  documents: (page) => [{ name: MAIN_DOCUMENT, url: joinUrl(page.url, '/index.json'), accept: JSON_TYPES }],
-  read: (_document, body, page, now) => read(body, page.pageUrl ?? page.url, now),
+  url: 'base',
+  documents: (page) => [
+    { name: MAIN_DOCUMENT, url: joinUrl(page.url, '/index.json'), accept: JSON_TYPES },
+    { name: 'history', url: joinUrl(page.url, '/feed'), accept: FEED_TYPES },
+  ],
+  read: (document, body, page, now) =>
+    document === MAIN_DOCUMENT ? read(body, page.pageUrl ?? page.url, now) : readFeed(body, now),
 };

@@ -1,6 +1,12 @@
 // Atom and RSS incident feeds: Statuspage and Instatus histories with their update markup, or plain entries.
 import { z } from 'zod';
-import { MAIN_DOCUMENT, type IncidentKind, type SnapshotIncident, type SnapshotUpdate } from '../../domain.ts';
+import {
+  CLOSED_STATES,
+  MAIN_DOCUMENT,
+  type IncidentKind,
+  type SnapshotIncident,
+  type SnapshotUpdate,
+} from '../../domain.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../time.ts';
 import { FEED_TYPES, SourceError, type Adapter, type DocumentReading } from '../adapter.ts';
 import { isMaintenanceWord, normaliseIncidentState, normaliseMaintenanceState } from '../normalise.ts';
@@ -13,7 +19,10 @@ export const FEED_CURRENT_MS = DAY_MS;
 const Entry = z.object({
   title: z.string().min(1),
   key: z.string().min(1),
+  /** The entry's own id (RSS `guid`, Atom `id`): feeds with one item per update repeat it for every update. */
+  id: z.string().nullable(),
   link: z.string().nullable(),
+  categories: z.array(z.string()),
   publishedAt: z.number(),
   updatedAt: z.number(),
   html: z.string(),
@@ -57,11 +66,13 @@ function readEntries(xml: string): Entry[] {
     const updated = parseTime(childText(inner, 'updated')) ?? published;
     const content =
       elements(inner, atom ? 'content' : 'description')[0] ?? elements(inner, atom ? 'summary' : 'content:encoded')[0];
-    // The incident's own id is the last segment of a link like /incidents/<id>; generic links fall back to the id.
+    // The incident's own id is the last segment of a link like /incidents/<id>; generic links (or one link for all,
+    // told apart by its query: Azure's ?trackingId=) fall back to the id.
     const path = link
       ? (() => {
           try {
-            return new URL(link).pathname.split('/').filter(Boolean);
+            const url = new URL(link);
+            return url.search ? [] : url.pathname.split('/').filter(Boolean);
           } catch {
             return [];
           }
@@ -72,7 +83,9 @@ function readEntries(xml: string): Entry[] {
       {
         title: childText(inner, 'title'),
         key: (path.length >= 2 ? path.at(-1) : null) || id || link,
+        id: id || null,
         link,
+        categories: elements(inner, 'category').map((c) => xmlText(c.inner).trim()),
         publishedAt: published ?? updated,
         updatedAt: updated ?? published,
         html: content ? xmlText(content.inner) : '',
@@ -100,6 +113,22 @@ const labelled = (html: string, label: string): string | null => {
   const m = new RegExp(`<strong>\\s*${label}:?\\s*</strong>:?\\s*([\\s\\S]*?)</p>`, 'i').exec(html);
   return m ? htmlToText(m[1]!) : null;
 };
+
+/** A `Status: <State>` first line (Mistral's and incident.io's feeds), the body after it, the affected list. */
+function statusLine(html: string): { word: string; body: string; affected: string[] } | null {
+  const lines = htmlToText(html).split('\n');
+  const m = /^Status:\s*(.+)$/i.exec(lines[0] ?? '');
+  if (!m) return null;
+  const split = html.search(/Affected (services|components)/i);
+  const affected =
+    split < 0
+      ? []
+      : [...html.slice(split).matchAll(/<li>([\s\S]*?)<\/li>/gi)]
+          .map((li) => htmlToText(li[1]!).replace(/\s*\([^()]*\)$/, ''))
+          .filter(Boolean);
+  const end = lines.findIndex((l) => /^Affected (services|components)$/i.test(l));
+  return { word: m[1]!.trim(), body: lines.slice(1, end < 0 ? undefined : end).join('\n'), affected };
+}
 
 const RESOLVED_WORDS = /\b(resolved|operating normally|has been mitigated|has recovered|completed)\b/i;
 
@@ -160,6 +189,23 @@ function toIncident(entry: Entry, now: number): SnapshotIncident {
       updates,
     };
   }
+  const status = statusLine(entry.html);
+  const maintenance = status !== null && isMaintenanceWord(status.word);
+  const s = status && (maintenance ? normaliseMaintenanceState : normaliseIncidentState)(status.word);
+  // An unseen word (xAI's ACTIVE) tells no lifecycle: such an entry is read as a plain one below.
+  if (status && s && s.value !== 'unknown') {
+    const closed = (CLOSED_STATES as readonly string[]).includes(s.value);
+    return {
+      ...base,
+      kind: maintenance ? 'maintenance' : 'incident',
+      state: s.value,
+      rawState: s.raw,
+      startedAt: entry.publishedAt,
+      resolvedAt: closed ? entry.updatedAt : null,
+      updates: [{ key: `${entry.updatedAt}`, state: s.value, rawState: s.raw, body: status.body, at: entry.updatedAt }],
+      components: status.affected.map((name) => ({ key: name, name })),
+    };
+  }
   const body = htmlToText(entry.html);
   const resolved = RESOLVED_WORDS.test(entry.title) || RESOLVED_WORDS.test(body);
   const update: SnapshotUpdate = {
@@ -181,12 +227,43 @@ function toIncident(entry: Entry, now: number): SnapshotIncident {
   };
 }
 
-/** Reads a feed of incidents; an empty feed is a valid answer (Azure's means no active event). */
-export function readFeed(body: string, now: number): DocumentReading {
-  return { incidents: readEntries(body).map((e) => toIncident(e, now)), listsAllOpen: false };
+/** One incident told by several entries (one per update, the same id): the newest entry's words, every update. */
+function fold(told: readonly SnapshotIncident[]): SnapshotIncident {
+  const newest = told.reduce((a, b) => ((b.updates[0]?.at ?? b.startedAt) > (a.updates[0]?.at ?? a.startedAt) ? b : a));
+  const components = new Map(told.flatMap((i) => i.components).map((c) => [c.key, c]));
+  return {
+    ...newest,
+    startedAt: Math.min(...told.map((i) => i.startedAt)),
+    updates: told.flatMap((i) => i.updates).sort((a, b) => b.at - a.at),
+    components: newest.components.length > 0 ? newest.components : [...components.values()],
+  };
+}
+
+/** Whether an entry mentions one of `products` (Azure's feed covers every Azure service) in its title, categories or text. */
+function concerns(entry: Entry, products: readonly string[] | undefined): boolean {
+  if (!products || products.length === 0) return true;
+  const text = [entry.title, ...entry.categories, htmlToText(entry.html)].join('\n').toLowerCase();
+  return products.some((p) => text.includes(p.toLowerCase()));
+}
+
+/**
+ * Reads a feed of incidents, the entries sharing an id folded into one; an empty feed is a valid answer (Azure's
+ * means no active event). `products`, when given, keeps only the entries that mention one of them.
+ */
+export function readFeed(body: string, now: number, products?: readonly string[]): DocumentReading {
+  const groups = new Map<string, { entry: Entry; incident: SnapshotIncident }[]>();
+  for (const entry of readEntries(body).filter((e) => concerns(e, products))) {
+    const told = { entry, incident: toIncident(entry, now) };
+    const group = groups.get(entry.id ?? entry.key);
+    if (group) group.push(told);
+    else groups.set(entry.id ?? entry.key, [told]);
+  }
+  const incidents = [...groups.values()].map((g) => (g.length === 1 ? g[0]!.incident : fold(g.map((t) => t.incident))));
+  return { incidents, listsAllOpen: false };
 }
 
 export const feedAdapter: Adapter = {
+  url: 'document',
   documents: (page) => [{ name: MAIN_DOCUMENT, url: page.url, accept: FEED_TYPES }],
-  read: (_document, body, _page, now) => readFeed(body, now),
+  read: (_document, body, page, now) => readFeed(body, now, page.products),
 };

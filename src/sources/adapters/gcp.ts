@@ -86,6 +86,7 @@ function read(body: string, page: StatusPage): DocumentReading {
 }
 
 export const gcpAdapter: Adapter = {
+  url: 'document',
   documents: (page) => [{ name: MAIN_DOCUMENT, url: page.url, accept: JSON_TYPES }],
   read: (_document, body, page) => read(body, page),
 };

@@ -5,13 +5,15 @@ import { readStatuspageDocument } from './statuspage.ts';
 
 /**
  * Quirks the shared reader tolerates: no `incidents` key when there are none, `components: null`, `shortlink: null`,
- * no maintenances key. incidents/unresolved.json answers 404 HTML, so it is not used; incidents.json tells the ends.
+ * no maintenances key or document. incidents/unresolved.json answers 404 HTML, so it is not used; incidents.json
+ * tells the ends. summary.json omits components that components.json lists, so that one is read too, always in full.
  */
-/** incident.io's Statuspage-compatible API: no maintenances document, and unresolved.json answers 404 HTML. */
 export const incidentioAdapter: Adapter = {
+  url: 'base',
   documents: (page) => [
     { name: MAIN_DOCUMENT, url: joinUrl(page.url, '/api/v2/summary.json'), accept: JSON_TYPES },
     { name: 'incidents', url: joinUrl(page.url, '/api/v2/incidents.json'), accept: JSON_TYPES },
+    { name: 'components', url: joinUrl(page.url, '/api/v2/components.json'), accept: JSON_TYPES, conditional: false },
   ],
   read: (document, body, page) => readStatuspageDocument(document, body, page),
 };

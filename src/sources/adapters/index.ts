@@ -1,8 +1,11 @@
 // The adapter registry: one adapter per catalog status-page format.
 import type { StatusFormat } from '../../domain.ts';
 import type { Adapter } from '../adapter.ts';
+import { awshealthAdapter } from './awshealth.ts';
 import { betterstackAdapter } from './betterstack.ts';
+import { datadogAdapter } from './datadog.ts';
 import { feedAdapter } from './feed.ts';
+import { flashdutyAdapter } from './flashduty.ts';
 import { gcpAdapter } from './gcp.ts';
 import { incidentioAdapter } from './incidentio.ts';
 import { instatusAdapter } from './instatus.ts';
@@ -15,4 +18,7 @@ export const ADAPTERS: Record<StatusFormat, Adapter> = {
   betterstack: betterstackAdapter,
   feed: feedAdapter,
   gcp: gcpAdapter,
+  flashduty: flashdutyAdapter,
+  datadog: datadogAdapter,
+  awshealth: awshealthAdapter,
 };

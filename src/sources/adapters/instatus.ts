@@ -106,6 +106,7 @@ function read(document: string, body: string, now: number): DocumentReading {
 }
 
 export const instatusAdapter: Adapter = {
+  url: 'base',
   documents: (page) => [
     { name: MAIN_DOCUMENT, url: joinUrl(page.url, '/summary.json'), accept: JSON_TYPES },
     { name: 'components', url: joinUrl(page.url, '/v2/components.json'), accept: JSON_TYPES },

@@ -49,7 +49,8 @@ const Summary = z.object({
   incidents: z.array(Incident).nullish(),
   scheduled_maintenances: z.array(Incident).nullish(),
 });
-const IncidentList = z.object({ incidents: z.array(Incident) });
+const IncidentList = z.object({ incidents: z.array(Incident).nullish() });
+const ComponentList = z.object({ components: z.array(Component) });
 const MaintenanceList = z.object({ scheduled_maintenances: z.array(Incident) });
 
 /** Leaf components with their group's name; a group's position orders its children, so groups stay together. */
@@ -137,12 +138,17 @@ export function readStatuspageDocument(document: string, body: string, page: Sta
       ),
     };
   }
+  if (document === 'components')
+    return { components: flattenComponents(parseShape(ComponentList, json, 'components.json').components) };
   return {
-    incidents: parseShape(IncidentList, json, 'incidents.json').incidents.map((i) => toIncident(i, 'incident', link)),
+    incidents: (parseShape(IncidentList, json, 'incidents.json').incidents ?? []).map((i) =>
+      toIncident(i, 'incident', link),
+    ),
   };
 }
 
 export const statuspageAdapter: Adapter = {
+  url: 'base',
   documents: (page) => [
     { name: MAIN_DOCUMENT, url: joinUrl(page.url, '/api/v2/summary.json'), accept: JSON_TYPES },
     { name: 'incidents', url: joinUrl(page.url, '/api/v2/incidents.json'), accept: JSON_TYPES },

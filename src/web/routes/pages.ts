@@ -2,7 +2,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errorTypesFor } from '../../catalog/load.ts';
-import { REPORT_CATEGORIES } from '../../domain.ts';
 import type { WebDeps } from '../deps.ts';
 import { errorPageView } from '../view-models/error-page.ts';
 import { allFeedLinks } from '../view-models/feed.ts';
@@ -10,10 +9,9 @@ import { homeView } from '../view-models/home.ts';
 import { historyBlockView } from '../view-models/history.ts';
 import { providerPageView } from '../view-models/provider-page.ts';
 import { NotFound, parseOr400, trackedProvider } from '../problems.ts';
+import { ReportedQuery, reportedQueryString } from '../report-input.ts';
 
 const HomeQuery = z.strictObject({ q: z.string().max(100, 'at most 100 characters').optional() });
-/** `?reported=` is where the report form returns to; other query parameters (campaign tags) are ignored. */
-const ProviderQuery = z.object({ reported: z.enum(REPORT_CATEGORIES, { error: 'a report category' }).optional() });
 
 export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
   const { catalog, config, reader, store, pages, now, formTokens, history } = deps;
@@ -43,14 +41,14 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
 
   app.get<{ Params: { provider: string } }>('/:provider', async (request, reply) => {
     const provider = trackedProvider(catalog, request.params.provider);
-    const { reported } = parseOr400(ProviderQuery, request.query, 'query');
-    const key = `page:/${provider.slug}${reported ? `?reported=${reported}` : ''}`;
+    const reported = parseOr400(ReportedQuery, request.query, 'query');
+    const key = `page:/${provider.slug}${reportedQueryString(reported)}`;
     return pages.serve(request, reply, key, await pageVersion(provider.slug), async () => {
       const data = (await reader.read(provider.slug, now()))!;
       const view = {
         ...providerPageView(data, catalog, config.probeIntervalMs, {
           token: formTokens.issue(provider.slug, data.now),
-          reported,
+          ...reported,
         }),
         history: historyBlockView((await history.read(provider.slug, data.now))!, { compact: true }),
       };
@@ -73,17 +71,17 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
     const errorType = errorTypesFor(catalog, provider).find((e) => e.slug === request.params.error);
     if (!errorType) throw new NotFound(`We have no page for the error "${request.params.error}" of ${provider.name}.`);
     const path = `/${provider.slug}/error/${errorType.slug}`;
-    const { reported } = parseOr400(ProviderQuery, request.query, 'query');
+    const reported = parseOr400(ReportedQuery, request.query, 'query');
     return pages.serve(
       request,
       reply,
-      `page:${path}${reported ? `?reported=${reported}` : ''}`,
+      `page:${path}${reportedQueryString(reported)}`,
       await pageVersion(provider.slug),
       async () => {
         const data = (await reader.read(provider.slug, now()))!;
-        const view = errorPageView(data, errorType, catalog, config.probeIntervalMs, {
+        const view = errorPageView(data, errorType, catalog, {
           token: formTokens.issue(provider.slug, data.now),
-          reported,
+          ...reported,
         });
         return pages.html(
           'error',

@@ -3,14 +3,22 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errorTypesFor } from '../../catalog/load.ts';
 import type { Provider } from '../../catalog/schema.ts';
-import { REPORT_CATEGORY_LABELS, type ReportCategory } from '../../domain.ts';
+import type { ReportCategory } from '../../domain.ts';
 import { COMMUNITY_DEDUPE_MS } from '../../status/community.ts';
 import type { IgnoredReason, ReportDetails } from '../../store/reports.ts';
 import { MINUTE_MS } from '../../time.ts';
 import type { WebDeps } from '../deps.ts';
 import { REPORT_MIN_FILL_MS } from '../form-token.ts';
 import { BadRequest, parseOr400, trackedProvider } from '../problems.ts';
-import { HONEYPOT_FIELD, REPORT_BODY_LIMIT_BYTES, ReportForm, ReportJson } from '../report-input.ts';
+import {
+  HONEYPOT_FIELD,
+  REPORT_BODY_LIMIT_BYTES,
+  ReportForm,
+  ReportJson,
+  reportedQueryString,
+  type ReportOutcome,
+} from '../report-input.ts';
+import { reportNotice } from '../view-models/community.ts';
 
 export const REPORT_RATE_WINDOW_MS = 10 * MINUTE_MS;
 
@@ -59,14 +67,14 @@ export function registerReportRoutes(app: FastifyInstance, deps: WebDeps): void 
 
   const providerOf = (slug: string): Provider => trackedProvider(catalog, slug);
 
-  /** Stores the report; whether it counted is deliberately not returned, so no answer can depend on it. */
+  /** Stores the report and says what became of it, so the answer can say whether it was counted. */
   async function receive(
     request: FastifyRequest,
     provider: Provider,
     category: ReportCategory,
     details: Partial<ReportDetails>,
     ignoredReason: Exclude<IgnoredReason, 'duplicate'> | null,
-  ) {
+  ): Promise<ReportOutcome> {
     const at = now();
     const counted = await store.reports.submit({
       providerSlug: provider.slug,
@@ -81,7 +89,9 @@ export function registerReportRoutes(app: FastifyInstance, deps: WebDeps): void 
       at,
       dedupeMs: COMMUNITY_DEDUPE_MS,
     });
-    deps.recorder?.report(provider.slug, ignoredReason ?? (counted ? null : 'duplicate'));
+    const outcome = ignoredReason ?? (counted ? 'counted' : 'duplicate');
+    deps.recorder?.report(provider.slug, outcome === 'counted' ? null : outcome);
+    return outcome;
   }
 
   app.post<Params>('/:provider/reports', options, async (request, reply) => {
@@ -101,11 +111,11 @@ export function registerReportRoutes(app: FastifyInstance, deps: WebDeps): void 
     if (!stamp.ok) throw new BadRequest(stamp.problem);
 
     const ignored = form[HONEYPOT_FIELD] ? 'honeypot' : stamp.ageMs < REPORT_MIN_FILL_MS ? 'too_fast' : null;
-    await receive(request, provider, form.category, form, ignored);
+    const outcome = await receive(request, provider, form.category, form, ignored);
     const path = errorType ? `/${provider.slug}/error/${errorType.slug}` : `/${provider.slug}`;
     return reply
       .code(303)
-      .header('location', `${path}?reported=${form.category}#report`)
+      .header('location', `${path}${reportedQueryString({ reported: form.category, outcome })}#report`)
       .header('cache-control', 'no-store')
       .send();
   });
@@ -115,17 +125,17 @@ export function registerReportRoutes(app: FastifyInstance, deps: WebDeps): void 
     if (mediaType(request) !== 'application/json')
       throw new BadRequest('Send the report as JSON (Content-Type: application/json).', 415);
     const report = parseOr400(ReportJson, request.body, 'report');
-    await receive(request, provider, report.category, report, null);
+    const outcome = await receive(request, provider, report.category, report, null);
     return reply
       .code(202)
       .header('cache-control', 'no-store')
       .send({
         received: true,
+        counted: outcome === 'counted',
+        notCountedBecause: outcome === 'counted' ? null : outcome,
         provider: provider.slug,
         category: report.category,
-        message:
-          `Thank you: your report (${REPORT_CATEGORY_LABELS[report.category]}) was received. Reports ` +
-          `from one network count once per category every ${COMMUNITY_DEDUPE_MS / MINUTE_MS} minutes.`,
+        message: reportNotice(report.category, outcome).text,
       });
   });
 }

@@ -1,12 +1,15 @@
 // Subscriptions: the no-JavaScript form (GET /subscribe, GET /:provider/subscribe, POST /subscribe), the JSON API
-// (POST /api/v1/subscriptions, GET and DELETE /api/v1/subscriptions/:manageToken), a subscription's page, and the
-// e-mail confirmation and one-click unsubscribe links. Creation is rate limited per client like reports.
+// (POST /api/v1/subscriptions, GET and DELETE /api/v1/subscriptions/:manageToken, POST …/test), a subscription's
+// page with its test event, e-mail confirmation (a page whose button POSTs) and one-click unsubscribe. Creation is
+// rate limited per client (IPv4 address or IPv6 /48) under site-wide caps.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Provider } from '../../catalog/schema.ts';
+import { sendTestEvent, testEvent } from '../../notify/test-event.ts';
 import { newToken, hashAddress, hashToken } from '../../notify/tokens.ts';
 import { upstreamPolicy } from '../../sources/addresses.ts';
-import { DAY_MS, HOUR_MS } from '../../time.ts';
+import type { CreationLimits, CreationRefusal } from '../../store/subscriptions.ts';
+import { DAY_MS, HOUR_MS, SECOND_MS } from '../../time.ts';
 import type { WebDeps } from '../deps.ts';
 import { BadRequest, NotFound, parseOr400, trackedProvider } from '../problems.ts';
 import {
@@ -23,6 +26,8 @@ import { crossSiteProblem } from './reports.ts';
 export const CONFIRMATION_TTL_MS = 2 * DAY_MS;
 /** Confirmation mails one address may be sent in a day. */
 export const CONFIRMATIONS_PER_DAY = 3;
+/** Test events one subscription may be sent in an hour. */
+export const TEST_EVENTS_PER_HOUR = 5;
 /** Deliveries a subscription's page and JSON show. */
 const RECENT_DELIVERIES = 20;
 
@@ -31,19 +36,22 @@ type Created = {
   status: 'active' | 'pending_confirmation';
   manageToken: string;
   secret: string | null;
-  /** For e-mail: whether a confirmation mail goes out now, or why not. */
-  confirmation: 'sent' | 'already_sent' | 'limit' | null;
+  /** For e-mail: the confirmation mail is queued ("pending" until the mail server accepts it). */
+  confirmation: 'pending' | null;
 };
 
-const CONFIRMATION_NOTES: Record<Exclude<Created['confirmation'], null>, string> = {
-  sent: 'We sent a confirmation mail: nothing else is sent to the address until its link is followed.',
-  already_sent:
-    'A confirmation mail was sent to this address recently: following its link confirms this subscription too.',
-  limit: `This address was sent ${CONFIRMATIONS_PER_DAY} confirmation mails today: try again tomorrow.`,
+/** What a visitor reads when a limit refuses a subscription. */
+const REFUSALS: Record<CreationRefusal['limit'], string> = {
+  subscriptions: 'This site holds as many subscriptions as it can: try again later.',
+  pending_confirmations: 'Too many e-mail confirmations are waiting to be followed: try again later.',
+  address: `This address was sent ${CONFIRMATIONS_PER_DAY} confirmation mails in the last day: try again later.`,
 };
+
+const PENDING_NOTE =
+  'We are sending a confirmation mail: nothing else is sent to the address until its link is followed and confirmed.';
 
 export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps): void {
-  const { catalog, config, store, pages, now, clientKeys } = deps;
+  const { catalog, config, store, pages, now, clientKeys, testSender } = deps;
   const siteOrigin = new URL(config.siteUrl).origin;
   const policy = upstreamPolicy(config.allowPrivateUpstreams);
   const emailOffered = config.smtpUrl !== null;
@@ -51,7 +59,8 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
   const rateLimit = app.rateLimit({
     max: config.subscriptionRateLimitPerHour,
     timeWindow: HOUR_MS,
-    keyGenerator: (request) => `subscribe:${clientKeys.keyOf(request.ip, now())}`,
+    // An IPv4 address, or an IPv6 /48: one holder of many /64s gets one budget.
+    keyGenerator: (request) => `subscribe:${clientKeys.allocationKeyOf(request.ip, now())}`,
     errorResponseBuilder: (_request, context) =>
       Object.assign(new Error(`Too many subscriptions from your network: try again in ${context.after}.`), {
         statusCode: context.statusCode,
@@ -72,41 +81,46 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
     return names;
   }
 
-  async function create(input: SubscriptionRequest): Promise<Created> {
+  const limits: CreationLimits = {
+    maxSubscriptions: config.maxSubscriptions,
+    maxPendingConfirmations: config.maxPendingConfirmations,
+    perAddress: CONFIRMATIONS_PER_DAY,
+    addressWindowMs: DAY_MS,
+  };
+
+  async function create(input: SubscriptionRequest, reply: FastifyReply): Promise<Created> {
     const at = now();
     const id = randomUUID();
     const manageToken = newToken();
     const email = input.channel === 'email';
     const secret = input.channel === 'webhook' ? `whsec_${newToken()}` : null;
-    const addressHash = email ? hashAddress(input.target) : null;
-    await store.subscriptions.create({
-      ...input,
-      id,
-      receiver: email ? 'smtp' : new URL(input.target).origin,
-      addressHash,
-      secret,
-      manageHash: hashToken(manageToken),
-      unsubscribeToken: newToken(),
-      state: email ? 'pending_confirmation' : 'active',
-      createdAt: at,
-    });
-    let confirmation: Created['confirmation'] = null;
-    if (addressHash) {
-      const sent = await store.subscriptions.confirmationsOf(addressHash, at - DAY_MS, at);
-      confirmation = sent.open ? 'already_sent' : sent.count >= CONFIRMATIONS_PER_DAY ? 'limit' : 'sent';
-      if (confirmation === 'sent') {
-        const token = newToken();
-        await store.subscriptions.addConfirmation({
-          addressHash,
-          subscriptionId: id,
-          token,
-          tokenHash: hashToken(token),
-          createdAt: at,
-          expiresAt: at + CONFIRMATION_TTL_MS,
-        });
-      }
+    const token = email ? newToken() : null;
+    const refusal = await store.subscriptions.create(
+      {
+        ...input,
+        id,
+        receiver: email ? 'smtp' : new URL(input.target).origin,
+        addressHash: email ? hashAddress(input.target) : null,
+        secret,
+        manageHash: hashToken(manageToken),
+        unsubscribeToken: newToken(),
+        state: email ? 'pending_confirmation' : 'active',
+        createdAt: at,
+      },
+      token ? { token, tokenHash: hashToken(token), expiresAt: at + CONFIRMATION_TTL_MS } : null,
+      limits,
+    );
+    if (refusal) {
+      reply.header('retry-after', String(Math.max(1, Math.ceil((refusal.retryAt - at) / SECOND_MS))));
+      throw new BadRequest(REFUSALS[refusal.limit], 429);
     }
-    return { id, status: email ? 'pending_confirmation' : 'active', manageToken, secret, confirmation };
+    return {
+      id,
+      status: email ? 'pending_confirmation' : 'active',
+      manageToken,
+      secret,
+      confirmation: token ? 'pending' : null,
+    };
   }
 
   async function byToken(token: string) {
@@ -132,7 +146,14 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
   async function managePage(
     reply: FastifyReply,
     token: string,
-    extra: { status?: number; secret?: string | null; notice?: string | null; showLink?: boolean } = {},
+    extra: {
+      status?: number;
+      secret?: string | null;
+      notice?: string | null;
+      /** A notice that something did not work. */
+      warn?: boolean;
+      showLink?: boolean;
+    } = {},
   ) {
     const subscription = await byToken(token);
     const deliveries = await store.deliveries.recent(subscription.id, RECENT_DELIVERIES);
@@ -141,7 +162,9 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
       manageUrl: extra.showLink ? `${config.siteUrl}/subscriptions/${token}` : null,
       token,
       secret: extra.secret ?? null,
-      notice: extra.notice ?? null,
+      notice: extra.notice ? { text: extra.notice, tone: extra.warn ? 'warn' : 'ok' } : null,
+      testEvents: testSender !== null,
+      confirmation: await store.subscriptions.confirmationOf(subscription.id, now()),
     });
     const html = await pages.html(
       'subscription',
@@ -164,11 +187,11 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
   app.post('/subscribe', createOptions, async (request, reply) => {
     const form = parseOr400(SubscriptionForm, request.body, 'subscription');
     const input = await checkSubscription(form, { catalog, policy, emailOffered, componentNames });
-    const created = await create(input);
+    const created = await create(input, reply);
     return managePage(reply, created.manageToken, {
       status: 201,
       secret: created.secret,
-      notice: created.confirmation ? CONFIRMATION_NOTES[created.confirmation] : 'Subscribed.',
+      notice: created.confirmation ? PENDING_NOTE : 'Subscribed.',
       showLink: true,
     });
   });
@@ -176,7 +199,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
   app.post('/api/v1/subscriptions', createOptions, async (request, reply) => {
     const body = parseOr400(SubscriptionJson, request.body, 'subscription');
     const input = await checkSubscription(body, { catalog, policy, emailOffered, componentNames });
-    const created = await create(input);
+    const created = await create(input, reply);
     return noStore(reply)
       .code(201)
       .send({
@@ -192,7 +215,8 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
   app.get<{ Params: { token: string } }>('/api/v1/subscriptions/:token', async (request, reply) => {
     const subscription = await byToken(request.params.token);
     const deliveries = await store.deliveries.recent(subscription.id, RECENT_DELIVERIES);
-    return noStore(reply).send(subscriptionJson(subscription, deliveries));
+    const confirmation = await store.subscriptions.confirmationOf(subscription.id, now());
+    return noStore(reply).send(subscriptionJson(subscription, deliveries, confirmation));
   });
 
   app.delete<{ Params: { token: string } }>('/api/v1/subscriptions/:token', async (request, reply) => {
@@ -227,20 +251,71 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
     },
   );
 
+  // A test event, at most a few an hour per subscription: the form on its page and the API.
+  const testLimit = app.rateLimit({
+    max: TEST_EVENTS_PER_HOUR,
+    timeWindow: HOUR_MS,
+    keyGenerator: (request) => `test-event:${hashToken((request.params as { token: string }).token)}`,
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(new Error(`Too many test events for this subscription: try again in ${context.after}.`), {
+        statusCode: context.statusCode,
+      }),
+  });
+  async function sendTest(token: string): Promise<{ ok: boolean; status: number | null; text: string }> {
+    const subscription = await byToken(token);
+    if (!testSender) throw new BadRequest('This server cannot send test events.', 503);
+    if (subscription.state !== 'active')
+      throw new BadRequest('Only an active subscription gets test events: confirm or resume it first.', 409);
+    const outcome = await sendTestEvent(
+      await testSender(),
+      subscription,
+      testEvent(subscription, catalog, config.siteUrl, now()),
+    );
+    const answer = outcome.status === null ? '' : ` (HTTP ${outcome.status})`;
+    return outcome.ok
+      ? { ok: true, status: outcome.status, text: `Test event delivered${answer}.` }
+      : { ok: false, status: outcome.status, text: `Test event not delivered: ${outcome.error}.` };
+  }
+  const testOptions = { onRequest: [sameSite, testLimit] };
+
+  app.post<{ Params: { token: string } }>('/subscriptions/:token/test', testOptions, async (request, reply) => {
+    const sent = await sendTest(request.params.token);
+    return managePage(reply, request.params.token, { notice: sent.text, warn: !sent.ok });
+  });
+
+  app.post<{ Params: { token: string } }>('/api/v1/subscriptions/:token/test', testOptions, async (request, reply) => {
+    const sent = await sendTest(request.params.token);
+    return noStore(reply).send({ delivered: sent.ok, status: sent.status, message: sent.text });
+  });
+
+  // Following the link only shows a button: mail scanners fetch links (GET, HEAD), only a person posts the form.
+  const confirmationHash = (token: string) => (token.length <= 100 ? hashToken(token) : null);
+  const deadLink = (reply: FastifyReply) =>
+    notice(reply, 404, 'This confirmation link does not work', {
+      message: `It may have expired (links work for ${CONFIRMATION_TTL_MS / HOUR_MS} hours) or its subscription was removed. Subscribe again to get a new one.`,
+    });
+
   app.get<{ Params: { token: string } }>('/subscriptions/confirm/:token', async (request, reply) => {
-    const result =
-      request.params.token.length <= 100
-        ? await store.subscriptions.confirm(hashToken(request.params.token), now())
-        : null;
-    if (!result) {
-      return notice(reply, 404, 'This confirmation link does not work', {
-        message: 'It may have expired (links work for 48 hours) or been replaced. Subscribe again to get a new one.',
-      });
-    }
-    return notice(reply, 200, 'Subscription confirmed', {
-      message: 'Notifications now go to this address. Every mail has a link to unsubscribe.',
+    const hash = confirmationHash(request.params.token);
+    if (!hash || !(await store.subscriptions.confirmationUsable(hash, now()))) return deadLink(reply);
+    return notice(reply, 200, 'Confirm your subscription?', {
+      message: 'Notifications start going to this address once you confirm. Every mail has a link to unsubscribe.',
+      action: { url: `/subscriptions/confirm/${request.params.token}`, label: 'Confirm subscription' },
     });
   });
+
+  app.post<{ Params: { token: string } }>(
+    '/subscriptions/confirm/:token',
+    { onRequest: [sameSite] },
+    async (request, reply) => {
+      const hash = confirmationHash(request.params.token);
+      const result = hash ? await store.subscriptions.confirm(hash, now()) : null;
+      if (!result) return deadLink(reply);
+      return notice(reply, 200, 'Subscription confirmed', {
+        message: 'Notifications now go to this address. Every mail has a link to unsubscribe.',
+      });
+    },
+  );
 
   const unsubscribeByMail = async (token: string) =>
     token.length <= 100 ? store.subscriptions.byUnsubscribeToken(token) : undefined;

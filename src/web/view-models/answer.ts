@@ -4,7 +4,11 @@
 import { SIGNAL_LABELS, SIGNALS, type Signal } from '../../domain.ts';
 import type { Reason, SignalReading } from '../../status/types.ts';
 import type { ProviderData } from '../provider-data.ts';
+import type { IncidentRow } from '../../store/incidents.ts';
+import { isOpen } from '../../status/incidents.ts';
 import {
+  incidentView,
+  shorten,
   LEVEL_TONES,
   levelView,
   reasonViews,
@@ -38,11 +42,66 @@ export type AnswerView = {
   lead: boolean;
   lines: SignalLineView[];
   evidence: ReasonView[];
-  /** The provider's products (apps, console, login) apart from the API, on the dashboard only. */
-  products: (LevelView & { names: string; summary: string }) | null;
+  /** The open incident or maintenance in progress that drives the API's level, newest impact first. */
+  driver: DriverView | null;
+  /** The API components the official page lists in trouble: "Chat Completions: Major Outage". */
+  failing: { name: string; status: LevelView }[];
+  /** The provider's products (apps, console, login) apart from the API, in one short line. */
+  products: (LevelView & { summary: string }) | null;
   /** Other providers that turned degraded or worse together with this one. */
   correlated: CorrelatedLineView | null;
 };
+
+/** What the first screen says of the incident behind the level: title, latest update, since when, where to read. */
+export type DriverView = {
+  kind: string;
+  tone: string;
+  title: string;
+  href: string;
+  external: boolean;
+  latest: { state: string; text: string; at: TimeView | null } | null;
+  since: TimeView | null;
+};
+
+const IMPACT_ORDER = ['critical', 'major', 'minor', 'unknown', 'none', 'maintenance'];
+
+/**
+ * The open API incident (official or detected) or maintenance in progress with the worst impact, the newest
+ * among equals; none while the API reads operational or unknown and nothing is open on it.
+ */
+function driverOf(data: ProviderData, withUpdate: boolean): DriverView | null {
+  const api = data.assessment.openIncidents.filter((i) => i.scope === 'api');
+  const isApi = (i: IncidentRow) =>
+    i.origin === 'detected' || api.some((a) => a.title === i.title && a.startedAt === i.startedAt);
+  const open = data.openIncidents.filter(
+    (i) => isOpen(i) && isApi(i) && !(i.kind === 'maintenance' && i.state === 'scheduled'),
+  );
+  const rank = (i: IncidentRow) => IMPACT_ORDER.indexOf(i.kind === 'maintenance' ? 'maintenance' : i.impact);
+  const top = open.sort((a, b) => rank(a) - rank(b) || b.startedAt - a.startedAt)[0];
+  if (!top) return null;
+  const view = incidentView(top, data.now);
+  const latest = view.updates[0];
+  return {
+    kind: top.kind === 'maintenance' ? 'Maintenance' : top.origin === 'detected' ? 'Detected by us' : view.impact.label,
+    tone: top.kind === 'maintenance' ? 'info' : view.impact.tone,
+    title: view.title,
+    href: view.url ?? `/${data.provider.slug}#incidents`,
+    external: view.url !== undefined,
+    // A detected incident's updates are our own signals' words, which the lines below already say.
+    latest:
+      withUpdate && latest && top.origin === 'official'
+        ? { state: latest.state, text: view.summary ?? '', at: latest.at }
+        : null,
+    since: view.started,
+  };
+}
+
+function failingComponents(data: ProviderData): AnswerView['failing'] {
+  if (data.status.signals.official.state !== 'fresh') return [];
+  return (data.assessment.components ?? [])
+    .filter((c) => c.scope === 'api' && c.level !== 'operational' && c.level !== 'unknown')
+    .map((c) => ({ name: c.name, status: levelView(c.level) }));
+}
 
 const VERDICT_TONES: Record<string, string> = {
   your_side: 'ok',
@@ -99,8 +158,8 @@ function lineOf(data: ProviderData, reading: SignalReading): SignalLineView {
 function productsLine(data: ProviderData, mode: 'all' | 'trouble'): AnswerView['products'] {
   const products = data.assessment.products;
   if (!products || (mode === 'trouble' && products.level === 'operational')) return null;
-  const names = mode === 'all' ? products.components.join(', ') : '';
-  return { ...levelView(products.level), names, summary: products.summary };
+  const summary = products.level === 'operational' || products.level === 'unknown' ? '' : shorten(products.summary, 90);
+  return { ...levelView(products.level), summary };
 }
 
 export function signalLines(data: ProviderData): SignalLineView[] {
@@ -114,7 +173,9 @@ export function answerView(
     verdict?: { key: string; label: string; text: string };
     evidence?: readonly Reason[];
     lead?: boolean;
-    /** `all`: always, with the product names (dashboard); `trouble`: only when they are not operational. */
+    /** The dashboard's first screen: the driving incident's latest update and the API components in trouble. */
+    full?: boolean;
+    /** `all`: always (dashboard); `trouble`: only when they are not operational. */
     products?: 'all' | 'trouble';
     /** Names the other providers in trouble together with this one (see correlated.ts). */
     nameOf: NameOf;
@@ -126,6 +187,8 @@ export function answerView(
     verdict: options.verdict ? { ...options.verdict, tone: VERDICT_TONES[options.verdict.key] ?? 'unknown' } : null,
     lead: options.lead === true,
     lines: signalLines(data),
+    driver: driverOf(data, options.full === true),
+    failing: options.full ? failingComponents(data) : [],
     products: options.products ? productsLine(data, options.products) : null,
     correlated: correlatedLine(data, options.nameOf),
     // A reason the verdict's sentence already quotes is not listed again.

@@ -218,6 +218,7 @@ export function providerJson(
           }
         : null,
     },
+    evidence: p.evidence.map((e) => ({ url: e.url, seen: e.seen })),
     components: componentsJson(data),
     incidents: data.incidents.map((i) => ({
       title: i.title,

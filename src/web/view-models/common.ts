@@ -3,13 +3,19 @@ import { LEVEL_LABELS, SIGNAL_LABELS, type ComponentScope, type Level, type Sign
 import type { AssessedComponent, ComponentSince } from '../../status/assess.ts';
 import { describeFailure } from '../../status/official.ts';
 import type { Reason, SignalState } from '../../status/types.ts';
-import { formatAgo, formatDuration, formatUtc, SECOND_MS, toIso } from '../../time.ts';
+import { formatAgo, formatDuration, formatUtc, HOUR_MS, SECOND_MS, toIso } from '../../time.ts';
 import type { ProviderData } from '../provider-data.ts';
 import { isOpen } from '../../status/incidents.ts';
 import type { IncidentRow } from '../../store/incidents.ts';
 import { safeHref } from './text.ts';
 
 export type TimeView = { iso: string; utc: string; ago: string };
+
+/** What a chart's window of whole hours is called after "the last": "hour", "5 hours". */
+export const lastHoursWords = (windowMs: number): string => {
+  const hours = Math.round(windowMs / HOUR_MS);
+  return hours === 1 ? 'hour' : `${hours} hours`;
+};
 
 export const timeView = (at: number | null | undefined, now: number): TimeView | null =>
   at === null || at === undefined ? null : { iso: toIso(at), utc: formatUtc(at), ago: formatAgo(at, now) };
@@ -170,24 +176,25 @@ export function componentsView(data: ProviderData): ComponentsView {
   }
   const groups = new Map<string | null, ComponentGroupView>();
   const shown = (data.assessment.components ?? []).filter((c) => !c.onlyShowIfDegraded || c.level !== 'operational');
-  // Components first seen at the same poll share one "first seen at", said once above the table.
+  // "First seen" is ours, not the source's: said once above the table, never per row.
   const firstSeen = shown.filter((c) => c.since.basis === 'first_seen').map((c) => c.since.at);
-  const common = firstSeen.find((at) => firstSeen.filter((x) => x === at).length > 1) ?? null;
   for (const c of shown) {
     const group = groups.get(c.groupName) ?? { name: c.groupName, components: [] };
     const row = componentRowView(c, data.now);
-    group.components.push(c.since.basis === 'first_seen' && c.since.at === common ? { ...row, since: null } : row);
+    group.components.push(c.since.basis === 'first_seen' ? { ...row, since: null } : row);
     groups.set(c.groupName, group);
   }
-  const seenAt = timeView(common, data.now);
+  const seenFrom = timeView(firstSeen.length ? Math.min(...firstSeen) : null, data.now);
+  const seenTo = timeView(firstSeen.length ? Math.max(...firstSeen) : null, data.now);
   const stale = data.status.signals.official.state !== 'fresh';
   const readAt = timeView(data.officialCheck.lastOkAt, data.now);
   const notes = [
     stale && readAt ? `As the official status page last showed them, ${readAt.ago} (${readAt.utc}).` : null,
     data.components.length === 0 ? NO_COMPONENTS(data.provider.statusPage?.format) : null,
-    seenAt
-      ? `Unless a time is given, a component's state was first seen at ${seenAt.utc}, our first reading of the ` +
-        `page: it gives no start time.`
+    seenFrom && seenTo
+      ? `Unless a time is given, a component's state was first seen ` +
+        (seenFrom.utc === seenTo.utc ? `at ${seenFrom.utc}` : `between ${seenFrom.utc} and ${seenTo.utc}`) +
+        `, our first reading of the page: it gives no start time.`
       : null,
   ].filter((n): n is string => n !== null);
   return { official: true, note: notes.length > 0 ? notes.join(' ') : null, groups: [...groups.values()] };
@@ -246,11 +253,13 @@ export type IncidentView = {
   title: string;
   kind: 'incident' | 'maintenance';
   origin: string;
+  /** Maintenance's is "Maintenance": its kind, which the pages say once. */
   impact: { label: string; tone: string };
   state: string;
   open: boolean;
-  description: string | null;
-  /** The first update (what went wrong), cut to a line, for one-line lists of past incidents. */
+  /** Scheduled maintenance that has not started yet. */
+  upcoming: boolean;
+  /** The latest update (what is known now), cut to a line, for one-line lists and the answer block. */
   summary: string | null;
   started: TimeView | null;
   ended: TimeView | null;
@@ -258,14 +267,17 @@ export type IncidentView = {
   scheduledUntil: TimeView | null;
   duration: string;
   url: string | undefined;
+  /** The source's postmortem, when it published one (its incident page then carries it). */
+  postmortem: string | undefined;
   components: string[];
+  /** Every update, newest first. */
   updates: { state: string; body: string; at: TimeView | null }[];
   /** "We detected this 12 min before Acme posted it.", for an official incident we saw first. */
   ackLag: string | null;
 };
 
 /** The text cut at a word to at most `max` characters, with an ellipsis when cut. */
-function shorten(text: string, max: number): string {
+export function shorten(text: string, max: number): string {
   if (text.length <= max) return text;
   return `${text.slice(0, text.lastIndexOf(' ', max - 1))}…`;
 }
@@ -273,19 +285,32 @@ function shorten(text: string, max: number): string {
 /** What the provider's name and our acknowledgement lag (seconds, null when we did not see it first) add. */
 export type IncidentContext = { providerName: string; ackLagSeconds: number | null };
 
+/**
+ * The span the source's own times give: its start (or first update) to its end. Some feeds give one date for the
+ * whole event; then its last update before any postmortem says when it ended.
+ */
+function sourceSpan(incident: IncidentRow): { start: number; end: number | null } {
+  const start = Math.min(incident.startedAt, ...incident.updates.map((u) => u.at));
+  const end = incident.resolvedAt;
+  if (end === null || end > start) return { start, end };
+  return { start, end: Math.max(end, ...incident.updates.filter((u) => u.state !== 'postmortem').map((u) => u.at)) };
+}
+
+function durationOf(incident: IncidentRow, now: number, unlisted: TimeView | null): string {
+  const { start, end } = sourceSpan(incident);
+  if (end !== null)
+    return end > start ? `Lasted ${formatDuration(end - start)}` : 'The source gives no duration (one time only)';
+  if (unlisted) return `No longer listed by the official source since ${unlisted.utc}, which gave no end time`;
+  if (incident.kind === 'maintenance' && incident.state === 'scheduled') return 'Not started yet';
+  return `Ongoing for ${formatDuration(now - start)}`;
+}
+
 export function incidentView(incident: IncidentRow, now: number, context?: IncidentContext): IncidentView {
   const lag = context?.ackLagSeconds ?? null;
   const open = isOpen(incident);
-  const end = incident.resolvedAt;
-  const unlisted = end === null ? timeView(incident.unlistedAt, now) : null;
-  const duration =
-    end !== null
-      ? `Lasted ${formatDuration(end - incident.startedAt)}`
-      : unlisted
-        ? `No longer listed by the official source since ${unlisted.utc}, which gave no end time`
-        : incident.kind === 'maintenance' && incident.state === 'scheduled'
-          ? 'Not started yet'
-          : `Ongoing for ${formatDuration(now - incident.startedAt)}`;
+  const unlisted = incident.resolvedAt === null ? timeView(incident.unlistedAt, now) : null;
+  const url = safeHref(incident.url);
+  const maintenance = incident.kind === 'maintenance';
   return {
     title: incident.title,
     kind: incident.kind,
@@ -293,14 +318,16 @@ export function incidentView(incident: IncidentRow, now: number, context?: Incid
     impact: IMPACT_VIEWS[incident.impact] ?? IMPACT_VIEWS.unknown!,
     state: unlisted ? 'No longer listed' : stateLabel(incident.state, incident.rawState),
     open,
-    description: incident.updates[0]?.body ?? null,
-    summary: incident.updates.length > 0 ? shorten(incident.updates.at(-1)!.body, 140) : null,
-    started: timeView(incident.startedAt, now),
-    ended: timeView(end, now),
+    upcoming: maintenance && incident.state === 'scheduled',
+    summary: incident.updates.length > 0 ? shorten(incident.updates[0]!.body, 140) : null,
+    started: timeView(sourceSpan(incident).start, now),
+    ended: timeView(sourceSpan(incident).end, now),
     scheduledFor: timeView(incident.scheduledFor, now),
     scheduledUntil: timeView(incident.scheduledUntil, now),
-    duration,
-    url: safeHref(incident.url),
+    duration: durationOf(incident, now, unlisted),
+    url,
+    postmortem:
+      incident.updates.some((u) => u.state === 'postmortem') || incident.state === 'postmortem' ? url : undefined,
     components: incident.components.map((c) => c.name),
     updates: incident.updates.map((u) => ({
       state: stateLabel(u.state, u.rawState),
@@ -320,36 +347,62 @@ export const incidentContext = (data: ProviderData, incident: IncidentRow): Inci
 });
 
 export type IncidentsView = {
-  incidents: IncidentView[];
-  maintenances: IncidentView[];
+  /** Ongoing incidents and maintenance in progress, then upcoming maintenance. */
+  ongoing: IncidentView[];
+  upcoming: IncidentView[];
+  /** Closed incidents, newest first: one line each. */
+  closed: IncidentView[];
   note: string | null;
-  /** Closed incidents listed (one line each, newest first); the rest are on the dashboard. */
+  /** Closed incidents listed; the rest are on the dashboard. */
   closedShown: number;
   moreHref: string;
 };
 
-/** Incidents of the last 30 days (open first) and maintenances that are active or upcoming. */
-export function incidentsView(data: ProviderData, options: { closedShown?: number } = {}): IncidentsView {
-  const incidents = data.incidents.filter((i) => i.kind === 'incident');
-  const maintenances = data.incidents.filter(
-    (i) => i.kind === 'maintenance' && i.state !== 'completed' && i.unlistedAt === null,
+/** A status page's stock update ("A fix has been implemented…") said again by a later incident keeps its state and time. */
+function saidOnce(lists: IncidentView[][]): IncidentView[][] {
+  const seen = new Set<string>();
+  return lists.map((list) =>
+    list.map((i) => ({
+      ...i,
+      updates: i.updates.map((u) => {
+        const key = u.body.trim().toLowerCase();
+        if (key.split(/\s+/).length < 8) return u;
+        if (seen.has(key)) return { ...u, body: '(the same words as above)' };
+        seen.add(key);
+        return u;
+      }),
+    })),
   );
-  const order = (list: IncidentRow[]) =>
-    [...list].sort((a, b) => Number(isOpen(b)) - Number(isOpen(a)) || b.startedAt - a.startedAt);
+}
+
+/** Incidents of the last 30 days: ongoing first, then upcoming maintenance, then resolved, each newest first. */
+export function incidentsView(data: ProviderData, options: { closedShown?: number } = {}): IncidentsView {
+  const view = (i: IncidentRow) => incidentView(i, data.now, incidentContext(data, i));
+  const newest = (list: IncidentRow[]) => [...list].sort((a, b) => b.startedAt - a.startedAt);
+  const listed = data.incidents.filter((i) => i.kind === 'incident' || i.unlistedAt === null);
+  const upcoming = listed.filter((i) => i.kind === 'maintenance' && i.state === 'scheduled');
+  const ongoing = listed.filter((i) => isOpen(i) && !upcoming.includes(i));
+  const closed = listed.filter((i) => i.kind === 'incident' && !isOpen(i));
   const readAt = timeView(data.officialCheck.lastOkAt, data.now);
   const note =
     data.provider.statusPage === null
-      ? 'No official status page is known, so only incidents we detected ourselves appear here.'
+      ? 'We read no official status page, so only incidents we detected ourselves appear here.'
       : readAt === null
         ? 'The official status page has not been read yet.'
         : data.status.signals.official.state === 'stale'
           ? `As the official status page last showed them, ${readAt.ago} (${readAt.utc}); it could not be read since.`
           : null;
+  const lists = saidOnce([
+    newest(ongoing).map(view),
+    [...upcoming].sort((a, b) => (a.scheduledFor ?? a.startedAt) - (b.scheduledFor ?? b.startedAt)).map(view),
+    newest(closed).map(view),
+  ]);
   return {
-    incidents: order(incidents).map((i) => incidentView(i, data.now, incidentContext(data, i))),
-    maintenances: order(maintenances).map((i) => incidentView(i, data.now)),
+    ongoing: lists[0]!,
+    upcoming: lists[1]!,
+    closed: lists[2]!,
     note,
-    closedShown: options.closedShown ?? incidents.length,
+    closedShown: options.closedShown ?? closed.length,
     moreHref: `/${data.provider.slug}`,
   };
 }

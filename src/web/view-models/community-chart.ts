@@ -1,5 +1,7 @@
 // The 24-hour report chart as SVG geometry: bars per 15 minutes, the usual range as a band, axis labels and a summary.
-import { COMMUNITY_BASELINE_DAYS, type SeriesPoint } from '../../status/community.ts';
+import { COMMUNITY_BASELINE_DAYS, COMMUNITY_BUCKET_MS, type SeriesPoint } from '../../status/community.ts';
+import { HOUR_MS } from '../../time.ts';
+import { lastHoursWords } from './common.ts';
 
 // A narrow drawing, so that its labels stay readable (at least 11 CSS px) on a 375 px phone.
 const WIDTH = 360;
@@ -27,14 +29,14 @@ export type ChartView = {
 const round = (n: number) => Math.round(n);
 const clock = (at: number) => new Date(at).toISOString().slice(11, 16);
 
-function summarise(points: readonly SeriesPoint[]): string {
+function summarise(points: readonly SeriesPoint[], window: string): string {
   const total = points.reduce((sum, p) => sum + p.count, 0);
   const peak = points.reduce<SeriesPoint | null>((best, p) => (p.count > (best?.count ?? 0) ? p : best), null);
   const usualMax = Math.max(0, ...points.map((p) => p.usualHigh));
   const reports =
     total === 0
-      ? 'No reports in the last 24 hours.'
-      : `${total} report${total === 1 ? '' : 's'} in the last 24 hours; the most, ${peak!.count}, in the 15 ` +
+      ? `No reports in the last ${window}.`
+      : `${total} report${total === 1 ? '' : 's'} in the last ${window}; the most, ${peak!.count}, in the 15 ` +
         `minutes from ${clock(peak!.bucketAt)} UTC.`;
   const band =
     usualMax === 0
@@ -56,7 +58,23 @@ function steps(ys: readonly number[], xOf: (i: number) => number): string[] {
   return vertices;
 }
 
-export function chartView(points: readonly SeriesPoint[], now: number): ChartView {
+/** Buckets per hour: a chart of data since a recent start keeps whole hours. */
+const BUCKETS_PER_HOUR = HOUR_MS / COMMUNITY_BUCKET_MS;
+
+/** The series from the hour holding `dataSince` on (at least the last hour): a new server draws no empty day. */
+function sinceData(series: readonly SeriesPoint[], dataSince: number | null): readonly SeriesPoint[] {
+  if (dataSince === null) return series;
+  const withData = series.filter((p) => p.bucketAt + COMMUNITY_BUCKET_MS > dataSince).length;
+  const kept = Math.max(1, Math.ceil(withData / BUCKETS_PER_HOUR)) * BUCKETS_PER_HOUR;
+  return series.slice(-Math.min(series.length, kept));
+}
+
+/**
+ * The chart over the series, from `dataSince` (when this server began to gather data, if within the series) on.
+ */
+export function chartView(series: readonly SeriesPoint[], now: number, dataSince: number | null = null): ChartView {
+  const points = sinceData(series, dataSince);
+  const window = lastHoursWords(points.length * COMMUNITY_BUCKET_MS);
   const yMax = Math.max(MIN_Y_MAX, ...points.map((p) => Math.max(p.count, p.usualHigh)));
   const step = PLOT.width / points.length;
   const xOf = (i: number) => round(PLOT.x + i * step);
@@ -85,8 +103,8 @@ export function chartView(points: readonly SeriesPoint[], now: number): ChartVie
   return {
     width: WIDTH,
     height: HEIGHT,
-    title: 'Reports per 15 minutes over the last 24 hours',
-    summary: summarise(points),
+    title: `Reports per 15 minutes over the last ${window}`,
+    summary: summarise(points, window),
     plot: { ...PLOT, bottom, right: PLOT.x + PLOT.width },
     bars,
     barWidth: round(step * 0.8),

@@ -11,19 +11,21 @@ import {
 } from '../../domain.ts';
 import {
   COMMUNITY_BASELINE_DAYS,
+  COMMUNITY_CHART_MS,
   COMMUNITY_DEDUPE_MS,
   communitySeries,
   summariseCommunity,
 } from '../../status/community.ts';
 import { MODEL_MIN_ALLOCATIONS, type ModelTrend } from '../../status/models.ts';
-import { MINUTE_MS } from '../../time.ts';
-import { HONEYPOT_FIELD } from '../report-input.ts';
+import { MINUTE_MS, SECOND_MS } from '../../time.ts';
+import { REPORT_MIN_FILL_MS } from '../form-token.ts';
+import { HONEYPOT_FIELD, type ReportedQuery, type ReportOutcome } from '../report-input.ts';
 import type { ProviderData } from '../provider-data.ts';
 import { chartView, type ChartView } from './community-chart.ts';
 import { timeView, type TimeView } from './common.ts';
 
-/** What the page route knows about the form: the page's signed render time and the category just reported, if any. */
-export type ReportFormInput = { token: string; reported?: ReportCategory };
+/** What the page route knows about the form: the page's signed render time and the report just sent, if any. */
+export type ReportFormInput = { token: string } & ReportedQuery;
 
 type Option = { value: string; label: string };
 
@@ -49,8 +51,8 @@ export type CommunityBlockView = {
   lastReport: TimeView | null;
   chart: ChartView;
   form: ReportFormView;
-  /** The confirmation shown after the form's redirect; the same whether or not the report was counted. */
-  notice: string | null;
+  /** The answer shown after the form's redirect: whether the report was counted, and why not. */
+  notice: { text: string; tone: 'ok' | 'warn' } | null;
   models: ModelsView;
 };
 
@@ -65,8 +67,8 @@ const usualWords = (n: number) => `usually ${Number.isInteger(n) ? n : n.toFixed
 
 export function modelsView(models: readonly ModelTrend[]): ModelsView {
   const rule =
-    `Networks whose reports named each model, shown once ${MODEL_MIN_ALLOCATIONS} did in 24 hours; usually: the ` +
-    `median of the same hours on the previous ${COMMUNITY_BASELINE_DAYS} days.`;
+    `Networks naming each model (shown from ${MODEL_MIN_ALLOCATIONS}); usually: the median of the same hours on the ` +
+    `previous ${COMMUNITY_BASELINE_DAYS} days.`;
   return {
     rows: models.map((m) => ({
       model: m.model,
@@ -103,9 +105,38 @@ export function reportFormView(
   };
 }
 
-export const reportNotice = (category: ReportCategory): string =>
-  `Thank you: your report (${REPORT_CATEGORY_LABELS[category]}) was received. Reports from one network count ` +
-  `once per category every ${COMMUNITY_DEDUPE_MS / MINUTE_MS} minutes.`;
+const WHY_NOT_COUNTED: Record<Exclude<ReportOutcome, 'counted'>, string> = {
+  duplicate:
+    `your network already sent one in the last ${COMMUNITY_DEDUPE_MS / MINUTE_MS} minutes, and a network counts ` +
+    'once per category in that time',
+  too_fast:
+    `it came within ${REPORT_MIN_FILL_MS / SECOND_MS} seconds of loading the page, sooner than a person fills ` +
+    'in the form; send it again if the problem persists',
+  honeypot: 'a field that only automated tools fill in was filled in',
+};
+
+/** The answer to a report: counted (the count below includes it) or not, and why not. */
+export function reportNotice(category: ReportCategory, outcome?: ReportOutcome): { text: string; tone: 'ok' | 'warn' } {
+  const what = `your report (${REPORT_CATEGORY_LABELS[category]})`;
+  if (outcome === 'counted') return { text: `Thank you: ${what} was counted.`, tone: 'ok' };
+  if (outcome === undefined) return { text: `Thank you: ${what} was received.`, tone: 'ok' };
+  return { text: `Not counted: ${what} arrived, but ${WHY_NOT_COUNTED[outcome]}.`, tone: 'warn' };
+}
+
+/**
+ * Since when this server has data on the provider within the chart's day: its first probe result or counted report
+ * there. Null (the whole day) when it has older reports, or no data at all (an unprobed provider's quiet day).
+ */
+function chartDataSince(data: ProviderData): number | null {
+  const start = data.now - COMMUNITY_CHART_MS;
+  // Reports from before the day (the usual band's history) show the server was there all day.
+  if (data.buckets.some((b) => b.bucketAt < start)) return null;
+  const times = [
+    ...data.probeSamples.map((s) => s.at),
+    ...data.buckets.filter((b) => b.count > 0).map((b) => b.bucketAt),
+  ].filter((at) => at >= start);
+  return times.length > 0 ? Math.min(...times) : null;
+}
 
 export function communityView(
   data: ProviderData,
@@ -125,9 +156,9 @@ export function communityView(
         ? { label: REPORT_CATEGORY_LABELS[errorType.category], sentence: only.sentence, recent: only.recent }
         : null,
     lastReport: timeView(all.lastReportAt, data.now),
-    chart: chartView(communitySeries(data.buckets, data.now), data.now),
+    chart: chartView(communitySeries(data.buckets, data.now), data.now, chartDataSince(data)),
     form: reportFormView(data.provider.slug, form.token, errorType),
-    notice: form.reported ? reportNotice(form.reported) : null,
+    notice: form.reported ? reportNotice(form.reported, form.outcome) : null,
     models: modelsView(data.models),
   };
 }

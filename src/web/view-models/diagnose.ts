@@ -6,6 +6,7 @@ import type { Verdict } from '../../domain.ts';
 import type { ProviderData } from '../provider-data.ts';
 import { levelView, timeView, type LevelView, type TimeView } from './common.ts';
 import { errorVerdict } from './error-verdict.ts';
+import { toSegments, type Segment } from './text.ts';
 
 /** How many matches besides the best one are shown. */
 export const OTHER_MATCHES = 4;
@@ -15,7 +16,8 @@ export type MatchView = {
   error: { slug: string; title: string; shortTitle: string };
   href: string;
   guideHref: string;
-  reasons: string[];
+  /** Why it matched, clues joined by "; ", code marked as code (no backticks shown). */
+  reasons: Segment[];
 };
 
 export type LiveMatchView = MatchView & {
@@ -43,7 +45,7 @@ const matchView = (m: DiagnosisMatch): MatchView => ({
   error: { slug: m.errorType.slug, title: m.errorType.title, shortTitle: m.errorType.shortTitle },
   href: `/${m.provider.slug}/error/${m.errorType.slug}`,
   guideHref: `/errors/${m.errorType.slug}`,
-  reasons: m.reasons,
+  reasons: toSegments(m.reasons.join('; ')),
 });
 
 export function liveMatchView(m: DiagnosisMatch, data: ProviderData): LiveMatchView {

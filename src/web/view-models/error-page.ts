@@ -6,10 +6,10 @@ import type { ErrorType, Fitted, Signature } from '../../catalog/schema.ts';
 import type { ProviderData } from '../provider-data.ts';
 import { namesIn } from './correlated.ts';
 import { answerView, type AnswerView } from './answer.ts';
-import { componentsView, incidentsView, type ComponentsView, type IncidentsView } from './common.ts';
 import { communityView, type CommunityBlockView, type ReportFormInput } from './community.ts';
 import { errorVerdict } from './error-verdict.ts';
-import { liveSignalsView, type LiveSignalsView } from './live-signals.ts';
+import type { ErrorAssessment } from '../../status/verdict.ts';
+import type { Verdict } from '../../domain.ts';
 import type { Crumb, FaqItem } from '../structured-data.ts';
 import { providerFeedLinks, type FeedLink } from './feed.ts';
 import {
@@ -45,6 +45,8 @@ export type ErrorPageView = {
   faqText: FaqItem[];
   answer: AnswerView;
   community: CommunityBlockView;
+  /** The reports chart, while there are reports of this error to see in it. */
+  communityChart: boolean;
   explanation: Segment[][];
   note: Segment[] | null;
   signatures: { own: SignatureView[]; generic: SignatureView[] };
@@ -52,12 +54,11 @@ export type ErrorPageView = {
   headers: { name: string; meaning: Segment[] }[];
   causes: Segment[][];
   fixes: Segment[][];
-  /** When waiting helps and when it does not; only the case that fits the verdict, marked `now`, when it decides. */
+  /** On the provider's side: the visitor's own fixes, for when the error outlasts the provider's trouble. */
+  fixesLater: Segment[][];
+  /** Whether waiting helps: from this moment's evidence when the verdict decides (`now`), else when it would. */
   waiting: { text: Segment[]; now: boolean }[];
   resources: LinkView[];
-  live: LiveSignalsView;
-  components: ComponentsView;
-  incidents: IncidentsView;
   faq: { q: string; a: Segment[] }[];
   related: {
     dashboard: LinkView;
@@ -65,7 +66,6 @@ export type ErrorPageView = {
     guide: LinkView;
     diagnose: LinkView;
     otherErrors: LinkView[];
-    all: LinkView;
   };
 };
 
@@ -90,11 +90,40 @@ export function resourceLinks(data: ProviderData): LinkView[] {
   return links.filter((l) => (seen.has(l.href) ? false : (seen.add(l.href), true)));
 }
 
+/**
+ * The fixes in the order the verdict calls for. The general list's last fix is the provider-side one (wait and
+ * retry): on the provider's side it leads with falling back, and the visitor's own fixes wait (`later`) until the
+ * provider recovers; on the visitor's side it is left out.
+ */
+function orderedFixes(general: string[], own: readonly string[], verdict: Verdict, name: string) {
+  const theirs = general.slice(-1);
+  const yours = [...general.slice(0, -1), ...own];
+  if (verdict === 'your_side') return { now: yours, later: [] };
+  if (verdict === 'inconclusive') return { now: [...yours, ...theirs], later: [] };
+  const fallBack = `If your application can, fall back to another model or provider until ${name} recovers.`;
+  return { now: [...theirs, fallBack], later: yours };
+}
+
+/** "Will waiting help?" answered from the verdict's evidence at this moment. */
+function waitingNow(
+  verdict: ErrorAssessment,
+  name: string,
+  usualSide: ErrorType['usualSide'],
+  rules: { helps: string; wontHelp: string },
+) {
+  if (verdict.waiting === 'helps') {
+    // The answer above names the evidence; this says what it means for waiting.
+    const then = usualSide === 'yours' ? `Retry with backoff until ${name} recovers.` : rules.helps;
+    return [{ text: `Yes, most likely, while ${name}'s side shows the trouble above. ${then}`, now: true }];
+  }
+  if (verdict.waiting === 'wontHelp') return [{ text: rules.wontHelp, now: true }];
+  return [{ text: `Not known yet: ${rules.helps.charAt(0).toLowerCase()}${rules.helps.slice(1)}`, now: false }];
+}
+
 export function errorPageView(
   data: ProviderData,
   errorType: ErrorType,
   catalog: Catalog,
-  probeIntervalMs: number,
   form: ReportFormInput,
 ): ErrorPageView {
   const p = data.provider;
@@ -111,6 +140,9 @@ export function errorPageView(
   const causes = general(errorType.causes);
   const fixes = general(errorType.fixes);
   const path = `/${p.slug}/error/${errorType.slug}`;
+  const community = communityView(data, form, errorType);
+  const decided = verdict.verdict !== 'inconclusive';
+  const ordered = orderedFixes(fixes, override?.fixes ?? [], verdict.verdict, p.name);
   return {
     provider: { slug: p.slug, name: p.name },
     error: { slug: errorType.slug, title: errorType.title, shortTitle: errorType.shortTitle },
@@ -130,32 +162,26 @@ export function errorPageView(
       evidence: verdict.evidence.length > 0 ? verdict.evidence : data.status.reasons,
       nameOf: namesIn(catalog),
     }),
-    community: communityView(data, form, errorType),
+    community,
+    communityChart: (community.category?.recent ?? community.recent) > 0,
     explanation: general(errorType.explanation).map(text),
     note: override?.note ? text(override.note) : null,
     signatures: {
       own: (override?.signatures ?? []).map(signatureView),
       generic: errorType.signatures.filter((s) => !ownLabels.has(s.label.toLowerCase())).map(signatureView),
     },
-    // The provider's own causes and fixes go before the last general one, which is the provider-side case.
-    causes: [...causes.slice(0, -1), ...(override?.causes ?? []), ...causes.slice(-1)].map(text),
-    fixes: [...fixes.slice(0, -1), ...(override?.fixes ?? []), ...fixes.slice(-1)].map(text),
+    // The last general cause is the provider-side case: a decided verdict has already said whether it holds.
+    causes: [...causes.slice(0, -1), ...(override?.causes ?? []), ...(decided ? [] : causes.slice(-1))].map(text),
+    fixes: ordered.now.map(text),
+    fixesLater: ordered.later.map(text),
     headers: [...(override?.headers ?? []), ...errorType.headers]
       .filter((h, i, all) => all.findIndex((x) => x.name.toLowerCase() === h.name.toLowerCase()) === i)
       .map((h) => ({ name: h.name, meaning: text(h.meaning) })),
-    waiting:
-      verdict.waiting === 'helps'
-        ? [{ text: text(firstFitting(errorType.waiting.helps, p)), now: true }]
-        : verdict.waiting === 'wontHelp'
-          ? [{ text: text(firstFitting(errorType.waiting.wontHelp, p)), now: true }]
-          : [
-              { text: text(firstFitting(errorType.waiting.helps, p)), now: false },
-              { text: text(firstFitting(errorType.waiting.wontHelp, p)), now: false },
-            ],
+    waiting: waitingNow(verdict, p.name, errorType.usualSide, {
+      helps: firstFitting(errorType.waiting.helps, p),
+      wontHelp: firstFitting(errorType.waiting.wontHelp, p),
+    }).map((w) => ({ text: text(w.text), now: w.now })),
     resources: resourceLinks(data),
-    live: liveSignalsView(data, probeIntervalMs),
-    components: componentsView(data),
-    incidents: incidentsView(data, { closedShown: 2 }),
     faq,
     related: {
       dashboard: { label: `${p.name} status dashboard`, href: `/${p.slug}` },
@@ -165,7 +191,6 @@ export function errorPageView(
       otherErrors: errorTypesFor(catalog, p)
         .filter((e) => e.slug !== errorType.slug)
         .map((e) => ({ label: e.shortTitle, href: `/${p.slug}/error/${e.slug}` })),
-      all: { label: 'All AI API providers', href: '/' },
     },
   };
 }

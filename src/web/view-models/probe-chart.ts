@@ -5,13 +5,17 @@ import type { ProbeOutcome } from '../../domain.ts';
 import { STALE_AFTER_INTERVALS } from '../../status/freshness.ts';
 import { answeredAsExpected } from '../../status/probe.ts';
 import { formatDuration, formatUtcShort, HOUR_MS } from '../../time.ts';
+import { lastHoursWords } from './common.ts';
 
 // A narrow drawing, so that its labels stay readable (at least 11 CSS px) on a 375 px phone.
 const WIDTH = 360;
 const HEIGHT = 140;
-const PLOT = { x: 52, y: 8, width: 300, height: 104 };
+// The left margin holds a latency label such as "500 ms" at 13.5 units in a wide font (DejaVu Sans) unclipped.
+const PLOT = { x: 62, y: 8, width: 290, height: 104 };
 /** A line keeps one point (the slowest) per this many drawing units: the page stays light, spikes stay visible. */
 const POINT_SPACING = 4;
+/** A chart whose results begin within the window spans from them, in whole hours and at least this long. */
+const MIN_WINDOW_MS = HOUR_MS;
 /** The latency axis always reaches at least this, so a quick API does not look jagged. */
 const MIN_Y_MAX_MS = 100;
 
@@ -29,7 +33,8 @@ export type ProbeChartView = {
   lines: string[];
   /** Answers drawn one by one: alone between gaps or failures, or slow. */
   dots: { x: number; y: number; slow: boolean; label: string }[];
-  failures: { x: number; label: string }[];
+  /** One mark per run of consecutive failures (width 0 for a single one), so a long outage stays a few bytes. */
+  failures: { x: number; width: number; label: string }[];
   gaps: { x: number; width: number; label: string }[];
   usual: { y: number; label: string } | null;
   slowAbove: { y: number; label: string } | null;
@@ -72,6 +77,16 @@ function gapsOf(times: readonly number[], start: number, now: number, gapMs: num
   return spans;
 }
 
+/** "600 × HTTP 503, 300 × timed out": how failed attempts failed, most first. */
+function tally(failed: readonly ChartSample[]): string {
+  const counts = new Map<string, number>();
+  for (const s of failed) counts.set(failureWord(s), (counts.get(failureWord(s)) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([word, n]) => `${n} × ${word}`)
+    .join(', ');
+}
+
 function summarise(
   samples: readonly ChartSample[],
   gaps: readonly Span[],
@@ -79,20 +94,17 @@ function summarise(
   windowMs: number,
   clock: (at: number) => string,
 ): string {
-  const hours = `${Math.round(windowMs / HOUR_MS)} hours`;
+  const hours = lastHoursWords(windowMs);
   if (samples.length === 0) return `No probe results in the last ${hours}.`;
   const answered = samples.filter((s) => answeredAsExpected(s.outcome));
   const slow = answered.filter((s) => s.outcome === 'slow').length;
   const failed = samples.filter((s) => !answeredAsExpected(s.outcome));
-  const counts = new Map<string, number>();
-  for (const s of failed) counts.set(failureWord(s), (counts.get(failureWord(s)) ?? 0) + 1);
   const percent = ((100 * answered.length) / samples.length).toFixed(answered.length === samples.length ? 0 : 1);
   const parts = [
     `Last ${hours}: ${samples.length} probe${samples.length === 1 ? '' : 's'}, ${answered.length} answered as ` +
       `expected (${percent}%)${slow > 0 ? `, ${slow} of them slowly` : ''}.`,
     failed.length > 0
-      ? `${failed.length} failed: ${[...counts].map(([word, n]) => `${n} × ${word}`).join(', ')}; the last at ` +
-        `${clock(failed.at(-1)!.at)}.`
+      ? `${failed.length} failed: ${tally(failed)}; the last at ` + `${clock(failed.at(-1)!.at)}.`
       : 'None failed.',
   ];
   const latencies = answered.map((s) => s.latencyMs).filter((l): l is number => l !== null);
@@ -106,7 +118,7 @@ function summarise(
     const longest = gaps.reduce((a, b) => (b.to - b.from > a.to - a.from ? b : a));
     parts.push(
       `No results for ${formatDuration(missing)} in all; the longest gap from ${clock(longest.from)} to ` +
-        `${clock(longest.to)}.`,
+        `${formatUtcShort(longest.to, longest.from)}.`,
     );
   }
   return parts.join(' ');
@@ -123,18 +135,41 @@ function thin(points: readonly [number, number][]): string {
   return kept.map(([x, y]) => `${x},${y}`).join(' ');
 }
 
+/** Consecutive failed attempts, split at an expected answer or a gap in the results. */
+function failureRuns(samples: readonly ChartSample[], gapMs: number): ChartSample[][] {
+  const runs: ChartSample[][] = [];
+  let run: ChartSample[] = [];
+  for (const s of samples) {
+    const failed = !answeredAsExpected(s.outcome);
+    const previous = run.at(-1);
+    if (!failed || (previous && s.at - previous.at > gapMs)) {
+      if (run.length > 0) runs.push(run);
+      run = [];
+    }
+    if (failed) run.push(s);
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
 export function probeChartView(
   samples: readonly ChartSample[],
   options: { now: number; windowMs: number; intervalMs: number; baseline: LatencyBaseline },
 ): ProbeChartView {
-  const { now, windowMs, baseline } = options;
-  const start = now - windowMs;
+  const { now, baseline } = options;
   const clock = (at: number) => formatUtcShort(at, now);
-  const inWindow = samples.filter((s) => s.at >= start && s.at <= now);
+  const inWindow = samples.filter((s) => s.at >= now - options.windowMs && s.at <= now);
+  // Drawn over the range with data: a new server or probe gets a short chart, not a day of "no results".
+  const firstAt = inWindow.length > 0 ? Math.min(...inWindow.map((s) => s.at)) : null;
+  const windowMs =
+    firstAt === null
+      ? options.windowMs
+      : Math.min(options.windowMs, Math.max(MIN_WINDOW_MS, Math.ceil((now - firstAt) / HOUR_MS) * HOUR_MS));
+  const start = now - windowMs;
   const gapMs = STALE_AFTER_INTERVALS * options.intervalMs;
   const spans = gapsOf(
     inWindow.map((s) => s.at),
-    start,
+    firstAt ?? start,
     now,
     gapMs,
   );
@@ -165,7 +200,7 @@ export function probeChartView(
   return {
     width: WIDTH,
     height: HEIGHT,
-    title: `Probe latency and failures over the last ${Math.round(windowMs / HOUR_MS)} hours`,
+    title: `Probe latency and failures over the last ${lastHoursWords(windowMs)}`,
     summary: summarise(inWindow, spans, baseline, windowMs, clock),
     empty: inWindow.length === 0,
     plot: { ...PLOT, bottom, right: PLOT.x + PLOT.width },
@@ -173,13 +208,22 @@ export function probeChartView(
     dots: answered
       .filter((s) => s.outcome === 'slow' || runs.some((r) => r.length === 1 && r[0] === s))
       .map((s) => ({ x: xOf(s.at), y: yOf(s.latencyMs as number), slow: s.outcome === 'slow', label: dotLabel(s) })),
-    failures: inWindow
-      .filter((s) => !answeredAsExpected(s.outcome))
-      .map((s) => ({ x: xOf(s.at), label: `${clock(s.at)}: ${failureWord(s)}` })),
+    failures: failureRuns(inWindow, gapMs).map((r) => {
+      const first = r[0]!;
+      const last = r.at(-1)!;
+      return {
+        x: xOf(first.at),
+        width: round(xOf(last.at) - xOf(first.at)),
+        label:
+          r.length === 1
+            ? `${clock(first.at)}: ${failureWord(first)}`
+            : `${clock(first.at)} to ${formatUtcShort(last.at, first.at)}: ${r.length} failed (${tally(r)})`,
+      };
+    }),
     gaps: spans.map((g) => ({
       x: xOf(g.from),
       width: round(xOf(g.to) - xOf(g.from)),
-      label: `No results from ${clock(g.from)} to ${clock(g.to)}`,
+      label: `No results from ${clock(g.from)} to ${formatUtcShort(g.to, g.from)}`,
     })),
     usual:
       baseline.medianMs !== null ? { y: yOf(baseline.medianMs), label: `usual ${formatMs(baseline.medianMs)}` } : null,
@@ -187,7 +231,7 @@ export function probeChartView(
     yTicks: [0, yMax / 2, yMax].map((ms) => ({ y: yOf(ms), label: formatMs(ms) })),
     xTicks: [0, 1, 2].map((half) => ({
       x: xOf(start + (half * windowMs) / 2),
-      label: half === 2 ? 'now' : `${Math.round(((2 - half) * windowMs) / 2 / HOUR_MS)} h ago`,
+      label: half === 2 ? 'now' : `${formatDuration(((2 - half) * windowMs) / 2)} ago`,
       anchor: half === 0 ? 'start' : half === 2 ? 'end' : 'middle',
     })),
   };

@@ -12,6 +12,7 @@ import { liveSignalsView, type LiveSignalsView } from './live-signals.ts';
 import type { Crumb } from '../structured-data.ts';
 import { providerFeedLinks, type FeedLink } from './feed.ts';
 import { officialPageHref, signalWords } from './text.ts';
+import { formatDay } from '../../time.ts';
 
 export type ProviderPageView = {
   provider: { slug: string; name: string; description: string };
@@ -28,7 +29,17 @@ export type ProviderPageView = {
   errorPages: (LinkView & { summary: string })[];
   links: { isItDown: LinkView; diagnose: LinkView };
   resources: LinkView[];
+  /** Where the catalog's source and probe were verified, and the day each was seen so. */
+  verified: (LinkView & { seen: string; seenText: string })[];
 };
+
+/** A short label for an evidence address: its host and its last path segment, if any. */
+function evidenceLabel(url: string): string {
+  const { host, pathname } = new URL(url);
+  const segments = pathname.split('/').filter(Boolean);
+  if (segments.length === 0) return host;
+  return `${host}/${segments.length > 1 ? '…/' : ''}${segments.at(-1)}`;
+}
 
 export function providerPageView(
   data: ProviderData,
@@ -49,7 +60,12 @@ export function providerPageView(
       { name: p.name, path: `/${p.slug}` },
     ],
     feeds: providerFeedLinks(p),
-    answer: answerView(data, { subject: `the ${p.name} API`, products: 'all', nameOf: namesIn(catalog) }),
+    answer: answerView(data, {
+      subject: `the ${p.name} API`,
+      products: 'all',
+      full: true,
+      nameOf: namesIn(catalog),
+    }),
     official: { href: officialPageHref(p) },
     community: communityView(data, form),
     live: liveSignalsView(data, probeIntervalMs),
@@ -61,6 +77,12 @@ export function providerPageView(
       summary: e.shortTitle,
     })),
     resources: resourceLinks(data),
+    verified: p.evidence.map((e) => ({
+      label: evidenceLabel(e.url),
+      href: e.url,
+      seen: e.seen,
+      seenText: formatDay(Date.parse(`${e.seen}T00:00:00Z`)),
+    })),
     links: {
       isItDown: { label: `Is ${p.name} down right now?`, href: `/${p.slug}/is-it-down` },
       diagnose: { label: `Diagnose an error message from ${p.name}`, href: `/diagnose?provider=${p.slug}` },

@@ -3,11 +3,9 @@ import type { Catalog } from '../../catalog/load.ts';
 import type { Provider } from '../../catalog/schema.ts';
 import { CHANNELS, CHANNEL_LABELS, LEVEL_LABELS, LEVELS, type EventType } from '../../domain.ts';
 import type { DeliveryRow } from '../../store/deliveries.ts';
-import type { SubscriptionRow } from '../../store/subscriptions.ts';
+import type { ConfirmationState, SubscriptionRow } from '../../store/subscriptions.ts';
 import { formatUtc } from '../../time.ts';
 import { timeView } from './common.ts';
-
-export const NO_EMAIL_NOTE = 'E-mail is not offered here: this site has no mail server configured.';
 
 export function subscribeView(catalog: Catalog, emailOffered: boolean, fixed: Provider | null) {
   return {
@@ -15,13 +13,13 @@ export function subscribeView(catalog: Catalog, emailOffered: boolean, fixed: Pr
     intro:
       'We tell you when an API level changes and when incidents or maintenance start, change or end, as soon as our ' +
       'checks see it.',
-    channels: CHANNELS.map((c, i) => ({
+    // Without a mail server, e-mail is neither offered nor mentioned.
+    channels: CHANNELS.filter((c) => c !== 'email' || emailOffered).map((c, i) => ({
       value: c,
       label: CHANNEL_LABELS[c],
       checked: i === 0,
-      disabled: c === 'email' && !emailOffered,
     })),
-    emailNote: emailOffered ? null : NO_EMAIL_NOTE,
+    targetLabel: emailOffered ? 'Webhook URL or e-mail address' : 'Webhook URL',
     fixedProvider: fixed ? { slug: fixed.slug, name: fixed.name } : null,
     providers: catalog.providers.map((p) => ({ slug: p.slug, name: p.name })),
     componentExample: fixed
@@ -35,9 +33,10 @@ export function subscribeView(catalog: Catalog, emailOffered: boolean, fixed: Pr
       label: LEVEL_LABELS[l],
     })),
     errors: catalog.errorTypes.map((e) => ({ slug: e.slug, name: e.shortTitle })),
-    privacy:
-      'An e-mail address gets one confirmation mail and nothing else until its link is followed. We use the ' +
-      'address or URL only to send what you asked for; every notification carries a way to unsubscribe.',
+    privacy: emailOffered
+      ? 'An e-mail address gets one confirmation mail and nothing else until it is confirmed. We use the address ' +
+        'or URL only to send what you asked for; every notification carries a way to unsubscribe.'
+      : 'We use the URL only to send what you asked for; every subscription has a page to unsubscribe.',
   };
 }
 
@@ -58,13 +57,27 @@ function outcome(d: DeliveryRow, now: number): string {
   return `Failed ${d.attempts} time${d.attempts === 1 ? '' : 's'} (${d.lastError ?? 'error'})${next}`;
 }
 
+/** What an e-mail subscription waits for, by where its confirmation mail is. */
+const WAITING: Record<ConfirmationState, string> = {
+  pending: 'Waiting for confirmation: the confirmation mail is being sent',
+  sent: 'Waiting for confirmation: the mail server accepted the confirmation mail',
+  refused: 'Not confirmed: the mail server refused the confirmation mail; check the address and subscribe again',
+  expired: 'Not confirmed: the confirmation link expired; subscribe again',
+  confirmed: 'Confirmed',
+};
+
 /** A subscription as JSON for its owner (the API's GET). */
-export function subscriptionJson(s: SubscriptionRow, deliveries: readonly DeliveryRow[]) {
+export function subscriptionJson(
+  s: SubscriptionRow,
+  deliveries: readonly DeliveryRow[],
+  confirmation: ConfirmationState | null,
+) {
   return {
     id: s.id,
     channel: s.channel,
     target: s.target,
     status: s.state,
+    confirmation,
     providers: s.providers,
     components: s.components,
     errors: s.errors,
@@ -76,6 +89,8 @@ export function subscriptionJson(s: SubscriptionRow, deliveries: readonly Delive
     deliveries: deliveries.map((d) => ({
       eventId: d.eventId,
       type: d.type,
+      previousLevel: d.previousLevel,
+      level: d.level,
       state: d.state,
       attempts: d.attempts,
       createdAt: new Date(d.createdAt).toISOString(),
@@ -90,13 +105,22 @@ export function subscriptionView(
   s: SubscriptionRow,
   deliveries: readonly DeliveryRow[],
   catalog: Catalog,
-  options: { now: number; manageUrl: string | null; token: string; secret: string | null; notice: string | null },
+  options: {
+    now: number;
+    manageUrl: string | null;
+    token: string;
+    secret: string | null;
+    notice: { text: string; tone: 'ok' | 'warn' } | null;
+    /** Whether this node can send a test event. */
+    testEvents: boolean;
+    confirmation: ConfirmationState | null;
+  },
 ) {
   const names = (slugs: readonly string[] | null, of: (slug: string) => string | undefined, all: string) =>
     slugs ? slugs.map((slug) => of(slug) ?? slug).join(', ') : all;
   const state =
     s.state === 'pending_confirmation'
-      ? 'Waiting for the address to confirm (see the confirmation mail)'
+      ? WAITING[options.confirmation ?? 'pending']
       : s.state === 'paused'
         ? 'Paused'
         : 'Active';
@@ -116,9 +140,22 @@ export function subscriptionView(
     ],
     paused: s.state === 'paused' ? (s.pauseReason ?? 'Deliveries kept failing.') : null,
     resumeAction: `/subscriptions/${options.token}/resume`,
+    testAction: s.state === 'active' && options.testEvents ? `/subscriptions/${options.token}/test` : null,
+    testIntro: !options.testEvents
+      ? 'This server cannot send test events.'
+      : s.state === 'active'
+        ? `Sends one signed event marked "test" to ${s.target} now, through the same code as real events, and ` +
+          'shows what the receiver answered. Nothing is stored.'
+        : s.state === 'paused'
+          ? 'Resume deliveries first: a paused subscription gets no test events.'
+          : 'Confirm the address first: nothing is sent to it before that.',
     unsubscribeAction: `/subscriptions/${options.token}/unsubscribe`,
     deliveries: deliveries.map((d) => ({
       what: `${EVENT_WORDS[d.type as EventType] ?? d.type}: ${d.title}`,
+      change:
+        d.previousLevel === d.level
+          ? `${LEVEL_LABELS[d.level]} (unchanged)`
+          : `${LEVEL_LABELS[d.previousLevel]} → ${LEVEL_LABELS[d.level]}`,
       created: { t: timeView(d.createdAt, options.now) },
       outcome: outcome(d, options.now),
     })),
