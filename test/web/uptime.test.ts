@@ -46,11 +46,16 @@ beforeAll(async () => {
     [
       { ...shown, key: 'chat', name: 'Chat API', position: 0, onlyShowIfDegraded: false },
       { ...shown, key: 'legacy', name: 'Legacy Generate Endpoint', position: 1, onlyShowIfDegraded: true },
+      { ...shown, key: 'embed', name: 'Embed API', position: 2, onlyShowIfDegraded: false },
+      { ...shown, key: 'rerank', name: 'Rerank API', position: 3, onlyShowIfDegraded: false },
     ],
     NOW - MINUTE_MS,
     confirmLevel,
   );
-  await h.store.rollups.add('cohere', sampledDays('operational', ['api', 'component:chat', 'component:legacy']));
+  await h.store.rollups.add(
+    'cohere',
+    sampledDays('operational', ['api', 'component:chat', 'component:legacy', 'component:embed', 'component:rerank']),
+  );
   // Read today, about a day four days ago: the samples then saw nothing wrong.
   const from = OUTAGE_DAY * DAY_MS + 11 * HOUR_MS;
   await h.store.incidents.upsert(
@@ -98,8 +103,8 @@ describe('one uptime, defined once', () => {
     expect(history.uptime30d).toBeLessThan(1);
     expect(history.coverage30d).toEqual({ days: 30, daysWithData: DAYS + 1, measuredMinutes: DAYS * 1440 + 540 });
     const view = textOf(await page(`/cohere/history?day=${dateOfDay(OUTAGE_DAY)}`));
-    expect(view).toContain('Major Outage');
-    expect(view).not.toContain('Uptime 100.00 %');
+    // The API's figure for the day: 108 minutes of 1440 down.
+    expect(view).toContain('Major Outage Uptime 92.50 % over 1 d measured');
     expect(view).toContain('Chat API unavailable in some regions');
   });
 
@@ -173,7 +178,15 @@ describe('one uptime, defined once', () => {
   it('draws no bars for a component the status page hides while operational', async () => {
     for (const url of ['/cohere', '/cohere/history']) expect(await page(url)).not.toContain('Legacy Generate');
     const history = (await get('/api/v1/providers/cohere/history')).json();
-    expect(history.components.map((c: { name: string }) => c.name)).toEqual(['Chat API']);
+    expect(history.components.map((c: { name: string }) => c.name)).toEqual(['Chat API', 'Embed API', 'Rerank API']);
+  });
+
+  it('tells components with the same days once, so the history stays short however many there are', async () => {
+    const text = textOf(await page('/cohere/history'));
+    expect(text).toContain('Each day of Embed API and Rerank API in words');
+    expect(text).toContain('Each day of Chat API in words');
+    const day = textOf(await page(`/cohere/history?day=${dateOfDay(OUTAGE_DAY)}`));
+    expect(day).toContain('Embed API and Rerank API: 26 Nov 2026: Operational.');
   });
 
   it('draws the last 30 days for a phone and the 90 for wider screens', async () => {

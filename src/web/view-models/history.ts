@@ -194,6 +194,23 @@ export function barsView(
   };
 }
 
+/** Items grouped by a key, in the order each key first appears: components with the same days are told once. */
+function alike<T>(items: readonly T[], keyOf: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
+  return [...groups.values()];
+}
+const barsKey = (v: BarsView): string =>
+  JSON.stringify([v.wide.bars, v.lines.map((l) => l.text), v.uptime30d, v.uptime90d]);
+/** "Images", or "Images, Files and Batch". */
+const namesOf = (group: readonly { name: string }[]): string =>
+  group.length === 1
+    ? group[0]!.name
+    : `${group
+        .slice(0, -1)
+        .map((c) => c.name)
+        .join(', ')} and ${group.at(-1)!.name}`;
+
 /** The dashboard's history block: the API's bars and each shown component's, and the link to the history page. */
 export type HistoryBlockView = { api: BarsView; components: BarsView[]; href: string; definition: string };
 
@@ -207,8 +224,8 @@ export function historyBlockView(history: ProviderHistory, options: { compact: b
   const compact = options.compact;
   return {
     api: barsView(`${history.provider.name} API`, history.api, { dayHref }),
-    components: history.components.map((c) => {
-      const view = barsView(c.name, c.history, { labelled: !compact });
+    components: alike(history.components, (c) => barsKey(barsView('', c.history))).map((group) => {
+      const view = barsView(namesOf(group), group[0]!.history, { labelled: !compact });
       return compact ? { ...view, lines: [] } : view;
     }),
     href: `/${slug}/history`,
@@ -299,7 +316,10 @@ export function dayView(history: ProviderHistory, date: string, ackLagOf: AckLag
     uptime: uptimeText(uptimeFigure([day.ms])),
     probe: probeText(day, history.provider),
     incidents: historyIncidents([day], history.now, ackLagOf),
-    components: history.components.map((c) => ({ name: c.name, text: dayText(c.history.days[index]!) })),
+    components: alike(history.components, (c) => dayText(c.history.days[index]!)).map((group) => ({
+      name: namesOf(group),
+      text: dayText(group[0]!.history.days[index]!),
+    })),
   };
 }
 
