@@ -5,7 +5,7 @@ import { MAIN_DOCUMENT, type Impact } from '../../src/domain.ts';
 import { confirmLevel } from '../../src/status/damping.ts';
 import { dateOfDay, dayOf } from '../../src/status/history.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/time.ts';
-import { formatUptime } from '../../src/web/view-models/history.ts';
+import { formatUptime, HISTORY_INCIDENTS_SHOWN } from '../../src/web/view-models/history.ts';
 import { createHarness, textOf, type Harness } from '../helpers/app.ts';
 import { incident } from '../helpers/seed.ts';
 
@@ -162,6 +162,18 @@ describe('one uptime, defined once', () => {
     expect(view).toContain('Detected by our probes');
     expect(view).not.toContain('No probe results recorded that day');
     expect(view).toContain('the outage our probes detected is listed below');
+  });
+
+  it('lists the newest incidents and sums up the older ones, so a flapping probe keeps the page light', async () => {
+    for (let i = 0; i < HISTORY_INCIDENTS_SHOWN + 15; i += 1)
+      await detected('mistral', 'probe', NOW - (i + 1) * 2 * HOUR_MS, 10, 'The API fails our live probes', 'major');
+    const html = await page('/mistral/history');
+    expect(html.match(/Detected by our probes/g)).toHaveLength(HISTORY_INCIDENTS_SHOWN);
+    expect(textOf(html)).toMatch(/and 15 older incidents \(started .+\), all in the JSON/);
+    expect(html.length).toBeLessThan(25_000);
+    expect((await get('/api/v1/providers/mistral/history')).json().incidents).toHaveLength(
+      HISTORY_INCIDENTS_SHOWN + 15,
+    );
   });
 
   it('says where a detected incident came from', async () => {

@@ -278,6 +278,28 @@ export const historyIncidents = (
   ackLagOf: AckLagOf = () => null,
 ): HistoryIncidentView[] => incidentsOf(days).map((i) => incidentView(i, now, ackLagOf));
 
+/** Incidents a history page lists one by one; older ones are summed up in a line (the page stays light). */
+export const HISTORY_INCIDENTS_SHOWN = 25;
+
+/** "and 12 older incidents (started …), all in the JSON", linking to it; null when none was left out. */
+type OlderIncidents = { text: string; href: string } | null;
+
+/** The newest incidents one by one, the older ones in a line. */
+function bounded(all: readonly HistoryIncidentView[], slug: string) {
+  const older = all.slice(HISTORY_INCIDENTS_SHOWN);
+  const span = older.length > 0 ? `${older.at(-1)!.started.utc}–${older[0]!.started.utc}` : '';
+  return {
+    incidents: all.slice(0, HISTORY_INCIDENTS_SHOWN),
+    older:
+      older.length === 0
+        ? null
+        : {
+            text: `and ${older.length} older ${older.length === 1 ? 'incident' : 'incidents'} (started ${span}), all in the JSON`,
+            href: `/api/v1/providers/${slug}/history`,
+          },
+  };
+}
+
 export type DayView = {
   date: string;
   title: string;
@@ -285,7 +307,9 @@ export type DayView = {
   minutes: { label: string; minutes: number }[];
   uptime: string;
   probe: string;
+  /** The day's newest incidents, at most HISTORY_INCIDENTS_SHOWN, and the older ones in one line. */
   incidents: HistoryIncidentView[];
+  older: OlderIncidents;
   components: { name: string; text: string }[];
 };
 
@@ -315,7 +339,7 @@ export function dayView(history: ProviderHistory, date: string, ackLagOf: AckLag
     minutes: spent(day).map(([level, ms]) => ({ label: LEVEL_LABELS[level], minutes: minutesOf(ms) })),
     uptime: uptimeText(uptimeFigure([day.ms])),
     probe: probeText(day, history.provider),
-    incidents: historyIncidents([day], history.now, ackLagOf),
+    ...bounded(historyIncidents([day], history.now, ackLagOf), history.provider.slug),
     components: alike(history.components, (c) => dayText(c.history.days[index]!)).map((group) => ({
       name: namesOf(group),
       text: dayText(group[0]!.history.days[index]!),
@@ -329,7 +353,9 @@ export type HistoryPageView = {
   provider: { slug: string; name: string };
   breadcrumbs: Crumb[];
   block: HistoryBlockView;
+  /** The newest incidents, at most HISTORY_INCIDENTS_SHOWN, and the older ones in one line. */
   incidents: HistoryIncidentView[];
+  older: OlderIncidents;
   /** Whether any incident has a measured acknowledgement lag (the column is shown only then). */
   showAckLag: boolean;
   day: DayView | null;
@@ -363,7 +389,7 @@ export function historyPageView(
       ...(day ? [{ name: day.title, path: `/${provider.slug}/history?day=${day.date}` }] : []),
     ],
     block: historyBlockView(history, { compact: false }),
-    incidents,
+    ...bounded(incidents, provider.slug),
     showAckLag: incidents.some((i) => i.ackLag !== null),
     day,
     days: history.api.days.length,
