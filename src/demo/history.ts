@@ -1,12 +1,14 @@
-// The demo world's past: 30 simulated days of daily history for every provider (the scenarios' providers with a few
-// bad days and their incidents, one day with no data for everyone, a node down), written once the server has read each status page, so
-// the bars and uptime figures show something; days before read "no data" and today is recorded live by the server.
+// The demo world's past: 30 simulated days of daily history for every provider we could measure (the scenarios'
+// providers with a few bad days and their incidents, one day with no data for everyone, a node down), written once the
+// server has read each status page; days before read "no data" and today is recorded live by the server.
 import type { Catalog } from '../catalog/load.ts';
+import type { Provider } from '../catalog/schema.ts';
 import { MAIN_DOCUMENT, type Impact, type Level, type SnapshotIncident } from '../domain.ts';
 import { detectedKey } from '../status/detection.ts';
 import { API_SUBJECT, componentSubject, dayOf, type LevelTime } from '../status/history.ts';
 import type { Store } from '../store/index.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../time.ts';
+import { scenarioLevels } from './world.ts';
 
 export const DEMO_HISTORY_DAYS = 30;
 /** Days ago on which no node ran: no data for anyone. */
@@ -20,7 +22,6 @@ const SPELLS: Record<string, { daysAgo: number; level: Level; ms: number }[]> = 
   ],
   deepseek: [{ daysAgo: 5, level: 'partial_outage', ms: 70 * MINUTE_MS }],
   anthropic: [{ daysAgo: 7, level: 'maintenance', ms: 2 * HOUR_MS }],
-  'azure-openai': [{ daysAgo: 2, level: 'unknown', ms: 6 * HOUR_MS }],
   perplexity: [{ daysAgo: 9, level: 'degraded', ms: 25 * MINUTE_MS }],
 };
 
@@ -124,6 +125,10 @@ export function demoPast(slug: string, componentKeys: readonly string[], now: nu
     });
 }
 
+/** A provider the demo world lets us measure: it has a status page or a probe, and its source does not go stale. */
+const measurable = (p: Provider): boolean =>
+  (p.statusPage !== null || p.probe !== null) && scenarioLevels()[p.slug] !== 'unknown';
+
 /**
  * Waits (up to `waitMs`) until the server has tried every status page once, so each component's key is known, then
  * writes the simulated past of every provider with its probe totals. Returns how many providers.
@@ -135,7 +140,7 @@ export async function recordDemoPast(store: Store, catalog: Catalog, now: number
   while (!(await Promise.all(withPage.map((p) => tried(p.slug)))).every(Boolean) && Date.now() < until)
     await new Promise((resolve) => setTimeout(resolve, 250));
   const today = dayOf(now);
-  for (const provider of catalog.providers) {
+  for (const provider of catalog.providers.filter(measurable)) {
     const keys = (await store.components.list(provider.slug)).map((c) => c.key);
     await store.rollups.add(provider.slug, demoPast(provider.slug, keys, now));
     await recordPastIncidents(store, provider.slug, now);

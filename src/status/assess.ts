@@ -115,9 +115,13 @@ function placeAll(input: AssessInput): { components: AssessedComponent[] | null;
   return { components, incidents };
 }
 
-/** Components a reading counts: hidden-unless-degraded ones count only when they are not operational. */
+/** Whether the status page shows a component: one hidden unless degraded shows only while not operational. */
+export const isShown = (c: { onlyShowIfDegraded: boolean; level: Level }): boolean =>
+  !c.onlyShowIfDegraded || c.level !== 'operational';
+
+/** Components a reading counts: the ones the status page shows. */
 const counted = (components: readonly AssessedComponent[], scope: ComponentScope) =>
-  components.filter((c) => c.scope === scope && (!c.onlyShowIfDegraded || c.level !== 'operational'));
+  components.filter((c) => c.scope === scope && isShown(c));
 
 function productsStatus(
   input: AssessInput,

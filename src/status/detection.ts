@@ -26,6 +26,11 @@ const TITLES: Record<DetectionCause, string> = {
   probe: 'The API fails our live probes',
   community: 'Users report problems with the API',
 };
+/** Where a detected incident came from, in words. */
+export const DETECTED_BY: Record<DetectionCause, string> = {
+  probe: 'detected by our probes',
+  community: 'detected from community reports',
+};
 /** A confirmed probe failure is an outage of the API; a community spike alone is a degradation at most. */
 const IMPACT_OF: Record<DetectionCause, Impact> = { probe: 'major', community: 'minor' };
 

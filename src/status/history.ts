@@ -1,8 +1,18 @@
 // The daily history, pure: how a sampled level becomes time per UTC day (split at midnight, gaps left out), a day's
-// level from its minutes (no minutes: `no_data`, never green), probe totals of a day, and uptime over many days.
-import { LEVEL_SEVERITY, type HistoryLevel, type Level, type ProbeOutcome } from '../domain.ts';
+// level from its minutes (no minutes: `no_data`, never green), incidents' outage time folded in, probe totals of a
+// day, and uptime over many days with its coverage.
+import {
+  LEVEL_SEVERITY,
+  type ComponentScope,
+  type HistoryLevel,
+  type Impact,
+  type Level,
+  type ProbeOutcome,
+} from '../domain.ts';
 import { medianMs } from '../probes/baseline.ts';
 import { DAY_MS, MINUTE_MS } from '../time.ts';
+import type { DetectionCause } from './detection.ts';
+import { levelOfImpact } from './levels.ts';
 import { answeredAsExpected } from './probe.ts';
 
 /** How often the leader samples each provider's levels. */
@@ -66,8 +76,14 @@ export function elapsedTime(
   );
 }
 
-/** Levels that count towards uptime: known and not planned (maintenance is left out of both sides). */
-const COUNTED_LEVELS: readonly Level[] = ['operational', 'degraded', 'partial_outage', 'major_outage'];
+/** Levels that are measured time: known and not planned (maintenance counts on neither side). */
+export const MEASURED_LEVELS = ['operational', 'degraded', 'partial_outage', 'major_outage'] as const;
+/**
+ * Levels in which the API counts as down: an outage, what an official incident of major or critical impact or a
+ * confirmed probe failure reads. Degraded (slow, a minor incident, reports alone) is up, and shown in the bars.
+ */
+export const DOWN_LEVELS = ['partial_outage', 'major_outage'] as const;
+const isDown = (level: Level): boolean => (DOWN_LEVELS as readonly Level[]).includes(level);
 
 /** The level of a day: the worst known level it spent time in; `unknown` when it only spent time unknown. */
 export function dayLevel(minutes: LevelMs): HistoryLevel {
@@ -80,19 +96,34 @@ export function dayLevel(minutes: LevelMs): HistoryLevel {
   return (minutes.unknown ?? 0) > 0 ? 'unknown' : 'no_data';
 }
 
+const measuredMs = (minutes: LevelMs): number => MEASURED_LEVELS.reduce((sum, l) => sum + (minutes[l] ?? 0), 0);
+
+/** An uptime figure and what it is over: measured time, and the days of the window that had any. */
+export type UptimeFigure = { share: number | null; measuredMs: number; daysWithData: number; days: number };
+
 /**
- * Uptime over days: the share of time with a known level in which the level was operational. Maintenance (planned,
- * announced) counts on neither side; unknown time and days without data are not in it. Null without such time.
+ * Uptime over days: the share of measured time in which the API was not down (see DOWN_LEVELS). Maintenance and
+ * unknown time count on neither side, days without data are left out; null without measured time.
  */
-export function uptime(days: readonly LevelMs[]): number | null {
-  let up = 0;
-  let counted = 0;
+export function uptimeFigure(days: readonly LevelMs[]): UptimeFigure {
+  let down = 0;
+  let measured = 0;
+  let daysWithData = 0;
   for (const minutes of days) {
-    for (const level of COUNTED_LEVELS) counted += minutes[level] ?? 0;
-    up += minutes.operational ?? 0;
+    const ms = measuredMs(minutes);
+    measured += ms;
+    if (ms > 0) daysWithData += 1;
+    for (const level of DOWN_LEVELS) down += minutes[level] ?? 0;
   }
-  return counted > 0 ? up / counted : null;
+  return {
+    share: measured > 0 ? (measured - down) / measured : null,
+    measuredMs: measured,
+    daysWithData,
+    days: days.length,
+  };
 }
+
+export const uptime = (days: readonly LevelMs[]): number | null => uptimeFigure(days).share;
 
 /** One day's probe totals: attempts, the ones answered as expected, the median latency of those answers. */
 export type ProbeDay = { attempts: number; successes: number; medianMs: number | null };
@@ -110,38 +141,112 @@ export function probeDay(results: readonly { outcome: ProbeOutcome; latencyMs: n
 export type HistoryIncident = {
   id: number;
   origin: 'official' | 'detected';
+  /** What made us open a detected incident; null for an official one. */
+  cause: DetectionCause | null;
   kind: 'incident' | 'maintenance';
+  /** Whom an official incident concerns (see status/scope.ts); a detected one is about the API. */
+  scope: ComponentScope;
+  /** The keys of the official components it names. */
+  componentKeys: string[];
   title: string;
-  impact: string;
+  impact: Impact;
   startedAt: number;
   /** Resolved, or gone from the source's open list; null while open. */
   endedAt: number | null;
   url: string | null;
 };
 
+/**
+ * The level at which an incident counts against uptime: an incident (not a maintenance) whose impact reads as down
+ * (official major or critical, a confirmed probe failure); null when it does not count.
+ */
+export function downLevelOf(i: HistoryIncident): Level | null {
+  if (i.kind !== 'incident') return null;
+  const level = levelOfImpact(i.impact);
+  return isDown(level) ? level : null;
+}
+
+/** The length of a union of spans, each counted once. */
+function unionMs(spans: { from: number; to: number }[]): number {
+  let total = 0;
+  let reach = -Infinity;
+  for (const { from, to } of spans.toSorted((a, b) => a.from - b.from)) {
+    if (to <= reach) continue;
+    total += to - Math.max(from, reach);
+    reach = to;
+  }
+  return total;
+}
+
+/**
+ * A day's time with its incidents folded in (back-filled when read after the fact): for each down level, the time at
+ * it or worse is the larger of what the samples recorded and what the incidents span within [fromAt, toAt), taken
+ * from operational time first, then from time not measured. The day never holds more than its length.
+ */
+export function withIncidents(
+  recorded: LevelMs,
+  incidents: readonly HistoryIncident[],
+  fromAt: number,
+  toAt: number,
+): LevelMs {
+  const spans = incidents.flatMap((i) => {
+    const level = downLevelOf(i);
+    const span = { level, from: Math.max(i.startedAt, fromAt), to: Math.min(i.endedAt ?? toAt, toAt) };
+    return level !== null && span.to > span.from ? [{ ...span, level }] : [];
+  });
+  if (spans.length === 0) return recorded;
+  const ms: LevelMs = { ...recorded };
+  let worse = 0;
+  for (const level of [...DOWN_LEVELS].reverse()) {
+    const severity = LEVEL_SEVERITY[level];
+    const atLeast = (l: Level) => l !== 'unknown' && LEVEL_SEVERITY[l] >= severity;
+    const sampled = MEASURED_LEVELS.filter(atLeast).reduce((sum, l) => sum + (recorded[l] ?? 0), 0);
+    const total = Math.max(sampled, unionMs(spans.filter((s) => atLeast(s.level))));
+    ms[level] = total - worse;
+    worse = total;
+  }
+  const measured = Math.max(measuredMs(recorded), worse);
+  const up = measured - worse - (recorded.degraded ?? 0);
+  ms.operational = Math.max(0, up);
+  if (up < 0) ms.degraded = (recorded.degraded ?? 0) + up;
+  let excess = Object.values(ms).reduce((sum, v) => sum + v, 0) - (toAt - fromAt);
+  for (const level of ['unknown', 'maintenance'] as const) {
+    const taken = Math.min(excess, ms[level] ?? 0);
+    if (taken > 0) ms[level] = ms[level]! - taken;
+    excess -= Math.max(0, taken);
+  }
+  return Object.fromEntries(Object.entries(ms).filter(([, v]) => v > 0)) as LevelMs;
+}
+
 export type HistoryDay = {
   day: number;
   date: string;
   level: HistoryLevel;
-  /** Milliseconds per level. */
+  /** Milliseconds per level: the samples' with the day's outage incidents folded in. */
   ms: LevelMs;
   probe: ProbeDay | null;
   incidents: HistoryIncident[];
 };
 
-export type SubjectHistory = { days: HistoryDay[]; uptime30d: number | null; uptime90d: number | null };
+export type SubjectHistory = { days: HistoryDay[]; uptime30d: UptimeFigure; uptime90d: UptimeFigure };
 
 /** Whether an incident touched [fromAt, toAt): it started before the end and had not ended before the start. */
 export const overlaps = (i: HistoryIncident, fromAt: number, toAt: number): boolean =>
   i.startedAt < toAt && (i.endedAt ?? Infinity) >= fromAt;
 
-/** Uptime over the last `count` days of a history (newest last). */
-export const uptimeOver = (days: readonly HistoryDay[], count: number): number | null =>
-  uptime(days.slice(-count).map((d) => d.ms));
+/** Uptime over the last `count` days of a history (newest last): the one figure every page and the JSON show. */
+export const uptimeOver = (days: readonly HistoryDay[], count: number): UptimeFigure =>
+  uptimeFigure(days.slice(-count).map((d) => d.ms));
+
+/** The incidents that count against a subject: the API's own (and ours), or the ones naming a component. */
+export const countedAgainst = (incidents: readonly HistoryIncident[], subject: string): HistoryIncident[] =>
+  incidents.filter((i) =>
+    subject === API_SUBJECT ? i.scope === 'api' : i.componentKeys.some((key) => componentSubject(key) === subject),
+  );
 
 /**
- * The history of one subject over `count` days ending today (oldest first): each day's time per level, its level,
- * its probe totals and its incidents.
+ * The history of one subject over `count` days ending today (oldest first): each day's time per level (today's up to
+ * `now`) with the `counted` incidents' outages folded in, its level, its probe totals and its `incidents`.
  */
 export function buildHistory(input: {
   now: number;
@@ -149,6 +254,7 @@ export function buildHistory(input: {
   levels: readonly { day: number; level: Level; ms: number }[];
   probes?: readonly ({ day: number } & ProbeDay)[];
   incidents?: readonly HistoryIncident[];
+  counted?: readonly HistoryIncident[];
 }): SubjectHistory {
   const today = dayOf(input.now);
   const first = today - input.count + 1;
@@ -161,7 +267,10 @@ export function buildHistory(input: {
   const probes = new Map((input.probes ?? []).map((p) => [p.day, p]));
   const days = Array.from({ length: input.count }, (_, i): HistoryDay => {
     const day = first + i;
-    const ms = byDay.get(day) ?? {};
+    const fromAt = day * DAY_MS;
+    const toAt = Math.min((day + 1) * DAY_MS, input.now);
+    const incidents = (input.incidents ?? []).filter((inc) => overlaps(inc, fromAt, (day + 1) * DAY_MS));
+    const ms = withIncidents(byDay.get(day) ?? {}, input.counted ?? [], fromAt, toAt);
     const p = probes.get(day);
     return {
       day,
@@ -169,7 +278,7 @@ export function buildHistory(input: {
       level: dayLevel(ms),
       ms,
       probe: p ? { attempts: p.attempts, successes: p.successes, medianMs: p.medianMs } : null,
-      incidents: (input.incidents ?? []).filter((inc) => overlaps(inc, day * DAY_MS, (day + 1) * DAY_MS)),
+      incidents,
     };
   });
   return { days, uptime30d: uptimeOver(days, 30), uptime90d: uptimeOver(days, 90) };

@@ -1,14 +1,26 @@
 // Daily rollups: time per level per UTC day (the API's and each official component's), each provider's latest
 // sample, each day's probe totals, and the incidents that touched a span of days.
 import { sql } from './kysely.ts';
-import { CLOSED_STATES, type Level, type ProbeOutcome } from '../domain.ts';
-import type { HistoryIncident } from '../status/history.ts';
+import { CLOSED_STATES, type Impact, type Level, type ProbeOutcome } from '../domain.ts';
 import { DAY_MS } from '../time.ts';
 import { atomically, changes, type Db } from './db.ts';
 
 /** Time to add to a subject's level on one day (see status/history.ts). */
 export type LevelTimeRow = { subject: string; day: number; level: Level; ms: number };
 export type SampleMark = { at: number; levels: Record<string, Level> };
+/** An incident as the history reads it, before its scope is placed (see web/history-data.ts). */
+export type IncidentOfDays = {
+  id: number;
+  origin: 'official' | 'detected';
+  key: string;
+  kind: 'incident' | 'maintenance';
+  title: string;
+  impact: Impact;
+  startedAt: number;
+  endedAt: number | null;
+  url: string | null;
+  components: { key: string; name: string }[];
+};
 export type ProbeDayRow = { day: number; attempts: number; successes: number; medianMs: number | null };
 
 const CLOSED = sql.raw(`(${CLOSED_STATES.map((state) => `'${state}'`).join(', ')})`);
@@ -94,15 +106,23 @@ export function createRollupsStore(db: Db) {
         ORDER BY day`.execute(db);
       return rows;
     },
-    /** Incidents and maintenances under way at some point in [fromAt, toAt), official or detected, oldest first. */
-    async incidentsBetween(slug: string, fromAt: number, toAt: number): Promise<HistoryIncident[]> {
-      const { rows } = await sql<HistoryIncident>`
-        SELECT id, origin, kind, title, impact, started_at AS "startedAt", ${ENDED_AT} AS "endedAt", url
+    /**
+     * Incidents and maintenances under way at some point in [fromAt, toAt), official or detected, oldest first, with
+     * their source key and the components they name.
+     */
+    async incidentsBetween(slug: string, fromAt: number, toAt: number): Promise<IncidentOfDays[]> {
+      const { rows } = await sql<Omit<IncidentOfDays, 'components'>>`
+        SELECT id, origin, source_key AS "key", kind, title, impact, started_at AS "startedAt", ${ENDED_AT} AS "endedAt",
+          url
         FROM incidents
         WHERE provider_slug = ${slug} AND started_at < ${toAt} AND NOT (kind = 'maintenance' AND state = 'scheduled')
           AND (${ENDED_AT} IS NULL OR ${ENDED_AT} >= ${fromAt})
         ORDER BY started_at, id`.execute(db);
-      return rows;
+      if (rows.length === 0) return [];
+      const { rows: named } = await sql<{ incidentId: number; key: string; name: string }>`
+        SELECT incident_id AS "incidentId", component_key AS "key", name FROM incident_components
+        WHERE incident_id IN (${sql.join(rows.map((r) => r.id))}) ORDER BY name`.execute(db);
+      return rows.map((row) => ({ ...row, components: named.filter((c) => c.incidentId === row.id) }));
     },
     /** Deletes rollups of days before `beforeDay`; returns how many rows. */
     async prune(beforeDay: number): Promise<number> {

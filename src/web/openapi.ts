@@ -14,6 +14,7 @@ import {
 } from '../domain.ts';
 import { ACCOUNTABILITY_WINDOW_MS } from '../status/accountability.ts';
 import { COMMUNITY_BASELINE_DAYS } from '../status/community.ts';
+import { DETECTION_CAUSES } from '../status/detection.ts';
 import { CORRELATION_MIN_PROVIDERS, CORRELATION_WINDOW_MS } from '../status/correlation.ts';
 import { MODEL_MIN_ALLOCATIONS, MODEL_TOP } from '../status/models.ts';
 import { IGNORED_REASONS } from '../store/reports.ts';
@@ -23,7 +24,10 @@ const uptimeShare = {
   type: ['number', 'null'],
   minimum: 0,
   maximum: 1,
-  description: 'Share of time with a known level spent operational (maintenance left out); null without data.',
+  description:
+    'Share of measured time the API was not down (Partial or Major Outage, or an official API incident of major ' +
+    'or critical impact or a probe outage we detected); maintenance and unmeasured time left out; null when ' +
+    'nothing was measured.',
 } as const;
 const text = { type: 'string' } as const;
 const nullableText = { type: ['string', 'null'] } as const;
@@ -39,6 +43,14 @@ const closed = (properties: Record<string, unknown>, optional: string[] = []) =>
   required: Object.keys(properties).filter((key) => !optional.includes(key)),
   properties,
 });
+const uptimeCoverage = {
+  ...closed({
+    days: { type: 'integer', minimum: 0, description: 'Days in the window.' },
+    daysWithData: { type: 'integer', minimum: 0, description: 'Days of the window with measured time.' },
+    measuredMinutes: { type: 'number', minimum: 0, description: 'Measured minutes the figure is over.' },
+  }),
+  description: 'What the uptime figure is over.',
+};
 
 /** Providers in trouble together, and our own probes' fault (during which no group is drawn). */
 const correlation = {
@@ -478,12 +490,17 @@ const accountability = closed({
   windowDays: count,
   providers: {
     type: 'array',
-    description: 'Ranked: shortest median acknowledgement lag first (none last), then highest 90-day uptime.',
+    description:
+      'Providers with a measured lag ranked first (shortest median acknowledgement lag, then highest 90-day ' +
+      'uptime), then the others by name with `rank` null.',
     items: closed({
       slug: text,
       name: text,
+      rank: { type: ['integer', 'null'], minimum: 1 },
       uptime30d: uptimeShare,
       uptime90d: uptimeShare,
+      coverage30d: uptimeCoverage,
+      coverage90d: uptimeCoverage,
       medianAckLagSeconds: nullableSeconds,
       worstAckLagSeconds: nullableSeconds,
       seenFirst: { ...count, description: 'Official incidents we detected before the provider posted them.' },
@@ -560,13 +577,18 @@ const historyDayBase = {
     type: 'object',
     propertyNames: { enum: [...LEVELS] },
     additionalProperties: { type: 'number', minimum: 0 },
-    description: 'Minutes spent in each level that day (UTC); time without data is in none.',
+    description:
+      "Minutes spent in each level that day (UTC), with the API's outage incidents folded in; time without data " +
+      'is in none.',
   },
+  uptime: { ...uptimeShare, description: "The day's uptime over its measured minutes; null when none." },
 };
 const providerHistory = closed({
   provider: text,
   uptime30d: uptimeShare,
   uptime90d: uptimeShare,
+  coverage30d: uptimeCoverage,
+  coverage90d: uptimeCoverage,
   days: {
     type: 'array',
     items: closed({
@@ -584,6 +606,7 @@ const providerHistory = closed({
       title: text,
       origin: { enum: ['official', 'detected'], description: 'Same as `source`.' },
       source: incidentSource,
+      cause: { enum: [...DETECTION_CAUSES, null], description: 'What made us open a detected incident.' },
       kind: { enum: ['incident', 'maintenance'] },
       impact: { enum: [...IMPACTS] },
       startedAt: time,

@@ -80,6 +80,26 @@ describe('npm run demo', () => {
     expect(history.days[0]!.level).toBe('no_data');
   });
 
+  it('gives no uptime to a provider we cannot measure, and counts every official outage against its day', async () => {
+    const ranking = (await (await fetch(`${demo.origin}/api/v1/accountability`)).json()) as {
+      providers: { slug: string; rank: number | null; uptime30d: number | null }[];
+    };
+    for (const slug of ['writesonic', 'azure-openai'])
+      expect(ranking.providers.find((p) => p.slug === slug)).toMatchObject({ uptime30d: null, rank: null });
+    expect(ranking.providers.filter((p) => p.rank !== null).map((p) => p.slug)).toEqual(['openai']);
+    for (const slug of ['anthropic', 'openai']) {
+      const history = (await (await fetch(`${demo.origin}/api/v1/providers/${slug}/history`)).json()) as {
+        days: { incidents: number[]; uptime: number | null }[];
+        incidents: { id: number; origin: string; kind: string; impact: string }[];
+      };
+      const outages = history.incidents.filter(
+        (i) => i.origin === 'official' && i.kind === 'incident' && ['major', 'critical'].includes(i.impact),
+      );
+      for (const day of history.days.slice(0, -1))
+        if (day.incidents.some((id) => outages.some((o) => o.id === id))) expect(day.uptime, slug).toBeLessThan(1);
+    }
+  });
+
   it('says each fact once: no sentence of eight words or more twice on any page of any scenario', async () => {
     const repeats: string[] = [];
     for (const s of SCENARIOS)

@@ -78,7 +78,7 @@ describe.each(ENGINES)('daily rollups on %s', (engine) => {
     const history = (await createHistoryReader({ store, catalog }).read('openai', clock))!;
     expect(history.api.days.at(-1)).toMatchObject({ level: 'operational' });
     expect(history.api.days.at(-2)).toMatchObject({ level: 'no_data' });
-    expect(history.api.uptime90d).toBe(1);
+    expect(history.api.uptime90d.share).toBe(1);
   });
 
   it('does not count a stale mark moved by another writer', async () => {

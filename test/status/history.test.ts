@@ -11,9 +11,17 @@ import {
   elapsedTime,
   HISTORY_MAX_GAP_MS,
   probeDay,
+  API_SUBJECT,
+  componentSubject,
+  countedAgainst,
+  DOWN_LEVELS,
+  downLevelOf,
   splitByDay,
   uptime,
+  uptimeFigure,
+  withIncidents,
   type HistoryIncident,
+  type LevelMs,
 } from '../../src/status/history.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/time.ts';
 
@@ -75,11 +83,32 @@ describe('a day and its uptime', () => {
     }
   });
 
-  it('takes uptime over known time, leaving maintenance and unknown time out; null without data', () => {
+  it('takes uptime over measured time, leaving maintenance and unknown time out; null without data', () => {
     expect(uptime([])).toBeNull();
     expect(uptime([{}, { unknown: DAY_MS }, { maintenance: HOUR_MS }])).toBeNull();
     expect(uptime([{ operational: 3 * HOUR_MS, major_outage: HOUR_MS, maintenance: 5 * HOUR_MS }])).toBe(0.75);
-    expect(uptime([{ operational: HOUR_MS }, { degraded: HOUR_MS }, {}])).toBe(0.5);
+    expect(uptime([{ operational: HOUR_MS }, { partial_outage: HOUR_MS }, {}])).toBe(0.5);
+  });
+
+  it('counts only outages as down: degraded time is up, and measured', () => {
+    expect(DOWN_LEVELS).toEqual(['partial_outage', 'major_outage']);
+    expect(uptime([{ operational: HOUR_MS, degraded: HOUR_MS }])).toBe(1);
+    expect(uptime([{ degraded: 12 * MINUTE_MS }])).toBe(1);
+  });
+
+  it('says what each figure is over: measured time and the days that had any', () => {
+    expect(uptimeFigure([{ operational: DAY_MS }, {}, { unknown: HOUR_MS }, { degraded: 12 * MINUTE_MS }])).toEqual({
+      share: 1,
+      measuredMs: DAY_MS + 12 * MINUTE_MS,
+      daysWithData: 2,
+      days: 4,
+    });
+    expect(uptimeFigure([{}, { maintenance: HOUR_MS }])).toEqual({
+      share: null,
+      measuredMs: 0,
+      daysWithData: 0,
+      days: 2,
+    });
   });
 
   it('totals a day of probe results: attempts, answers as expected, their median latency', () => {
@@ -106,6 +135,9 @@ describe('a history of days', () => {
   const incident = (id: number, startedAt: number, endedAt: number | null): HistoryIncident => ({
     id,
     origin: 'official',
+    cause: null,
+    scope: 'api',
+    componentKeys: [],
     kind: 'incident',
     title: `incident ${id}`,
     impact: 'minor',
@@ -139,14 +171,14 @@ describe('a history of days', () => {
     expect(history.days.at(-3)!.level).toBe('operational');
     expect(history.days.at(-4)!.incidents.map((i) => i.id)).toEqual([3]);
     expect(history.days.filter((d) => d.level === 'no_data')).toHaveLength(88);
-    expect(history.uptime30d).toBeCloseTo(35 / 36);
-    expect(history.uptime90d).toBeCloseTo(35 / 36);
+    expect(history.uptime30d.share).toBe(1);
+    expect(history.uptime90d).toEqual({ share: 1, measuredMs: 36 * HOUR_MS, daysWithData: 2, days: 90 });
   });
 
   it('has null uptime without data', () => {
     const history = buildHistory({ now, count: 90, levels: [] });
-    expect(history.uptime30d).toBeNull();
-    expect(history.uptime90d).toBeNull();
+    expect(history.uptime30d.share).toBeNull();
+    expect(history.uptime90d.share).toBeNull();
     expect(history.days.every((d) => d.level === 'no_data')).toBe(true);
   });
 
@@ -159,7 +191,113 @@ describe('a history of days', () => {
         { day: DAY - 1, level: 'operational', ms: DAY_MS },
       ],
     });
-    expect(history.uptime30d).toBe(1);
-    expect(history.uptime90d).toBe(0.5);
+    expect(history.uptime30d.share).toBe(1);
+    expect(history.uptime90d.share).toBe(0.5);
+  });
+});
+
+describe('incidents fold into the days they span', () => {
+  const official = (over: Partial<HistoryIncident>): HistoryIncident => ({
+    id: 1,
+    origin: 'official',
+    cause: null,
+    kind: 'incident',
+    scope: 'api',
+    componentKeys: [],
+    title: 'Claude API unavailable in some regions',
+    impact: 'critical',
+    startedAt: MIDNIGHT + 11 * HOUR_MS,
+    endedAt: MIDNIGHT + 11 * HOUR_MS + 108 * MINUTE_MS,
+    url: null,
+    ...over,
+  });
+  const day = (recorded: LevelMs, incidents: HistoryIncident[], toAt = MIDNIGHT + DAY_MS) =>
+    withIncidents(recorded, incidents, MIDNIGHT, toAt);
+
+  it('counts an official critical API incident against a day the samples read all operational', () => {
+    const ms = day({ operational: DAY_MS }, [official({})]);
+    expect(ms).toEqual({ operational: DAY_MS - 108 * MINUTE_MS, major_outage: 108 * MINUTE_MS });
+    expect(dayLevel(ms)).toBe('major_outage');
+    expect(uptime([ms])).toBeLessThan(1);
+  });
+
+  it('counts a major one as a partial outage, and a probe outage we detected', () => {
+    expect(day({ operational: DAY_MS }, [official({ impact: 'major' })]).partial_outage).toBe(108 * MINUTE_MS);
+    const ours = official({ origin: 'detected', cause: 'probe', impact: 'major' });
+    expect(day({ operational: DAY_MS }, [ours]).partial_outage).toBe(108 * MINUTE_MS);
+  });
+
+  it('leaves out maintenance, minor ones and report spikes', () => {
+    const none = [
+      official({ kind: 'maintenance', impact: 'maintenance' }),
+      official({ impact: 'minor' }),
+      official({ impact: 'unknown' }),
+      official({ origin: 'detected', cause: 'community', impact: 'minor' }),
+    ];
+    for (const i of none) {
+      expect(downLevelOf(i)).toBeNull();
+      expect(day({ operational: DAY_MS }, [i])).toEqual({ operational: DAY_MS });
+    }
+  });
+
+  it("counts the API's incidents against the API and an incident naming a component against that component", () => {
+    const product = official({ id: 2, scope: 'product', componentKeys: ['console'] });
+    const api = official({ id: 3, componentKeys: ['chat'] });
+    expect(countedAgainst([product, api], API_SUBJECT)).toEqual([api]);
+    expect(countedAgainst([product, api], componentSubject('console'))).toEqual([product]);
+    expect(countedAgainst([product, api], componentSubject('embed'))).toEqual([]);
+  });
+
+  it('never counts an outage the samples already recorded twice, and overlapping incidents once', () => {
+    const recorded = { operational: DAY_MS - 108 * MINUTE_MS, major_outage: 108 * MINUTE_MS };
+    expect(day(recorded, [official({})])).toEqual(recorded);
+    const twice = [official({}), official({ id: 2, startedAt: MIDNIGHT + 12 * HOUR_MS })];
+    expect(day({ operational: DAY_MS }, twice).major_outage).toBe(108 * MINUTE_MS);
+  });
+
+  it('measures a day without samples by the incident alone: down, never 100 % and never "no data"', () => {
+    const ms = day({}, [official({})]);
+    expect(ms).toEqual({ major_outage: 108 * MINUTE_MS });
+    expect(uptime([ms])).toBe(0);
+  });
+
+  it("counts today's open incident only up to now", () => {
+    const now = MIDNIGHT + 12 * HOUR_MS;
+    const ms = day({ operational: 12 * HOUR_MS }, [official({ endedAt: null })], now);
+    expect(ms).toEqual({ operational: 11 * HOUR_MS, major_outage: HOUR_MS });
+  });
+
+  it('holds its invariants for any samples and incidents', () => {
+    const levels: Level[] = ['operational', 'degraded', 'partial_outage', 'major_outage', 'maintenance', 'unknown'];
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let round = 0; round < 500; round += 1) {
+      const recorded: LevelMs = {};
+      let left = DAY_MS;
+      for (const level of levels) {
+        const ms = Math.floor(random() * left * 0.5);
+        if (random() < 0.5 && ms > 0) {
+          recorded[level] = ms;
+          left -= ms;
+        }
+      }
+      const incidents = Array.from({ length: Math.floor(random() * 4) }, (_, id) => {
+        const startedAt = MIDNIGHT - HOUR_MS + Math.floor(random() * (DAY_MS + 2 * HOUR_MS));
+        const impact = (['minor', 'major', 'critical'] as const)[Math.floor(random() * 3)]!;
+        return official({ id, impact, startedAt, endedAt: startedAt + Math.floor(random() * 6 * HOUR_MS) });
+      });
+      const ms = day(recorded, incidents);
+      const total = (m: LevelMs) => Object.values(m).reduce((a, b) => a + b, 0);
+      const down = (m: LevelMs) => (m.partial_outage ?? 0) + (m.major_outage ?? 0);
+      expect(total(ms)).toBeLessThanOrEqual(DAY_MS);
+      expect(down(ms)).toBeGreaterThanOrEqual(down(recorded));
+      expect(ms.major_outage ?? 0).toBeGreaterThanOrEqual(recorded.major_outage ?? 0);
+      expect(Object.values(ms).every((v) => v > 0)).toBe(true);
+      const spans = incidents.filter((i) => downLevelOf(i) !== null);
+      if (spans.some((i) => i.endedAt! > MIDNIGHT && i.startedAt < MIDNIGHT + DAY_MS)) {
+        expect(uptime([ms])).not.toBe(1);
+        expect(dayLevel(ms)).not.toBe('operational');
+      }
+    }
   });
 });

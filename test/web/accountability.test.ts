@@ -1,5 +1,5 @@
-// The accountability ranking: shortest median lag first, providers we never saw first after them, then uptime; the
-// figures link to the incidents behind them, and unknown uptime reads "no data".
+// The accountability ranking: only providers with a measured lag, shortest median lag first, then uptime; the others
+// apart by name; the counts link to the incidents behind them, each uptime says its coverage, unknown reads "—".
 import { describe, expect, it } from 'vitest';
 import type { IncidentSpan } from '../../src/status/accountability.ts';
 import { MINUTE_MS } from '../../src/time.ts';
@@ -33,23 +33,29 @@ function seenFirst(id: number, lagMinutes: number): IncidentSpan[] {
 }
 
 describe('accountabilityRows', () => {
-  it('ranks by median lag, then 90-day uptime, and keeps unknown figures unknown', () => {
+  it('ranks only measured lags, lists the others apart, and keeps unknown figures unknown', () => {
     const spans = new Map([
       ['alpha', seenFirst(1, 30)],
       ['bravo', seenFirst(3, 5)],
     ]);
+    const figure = (share: number, daysWithData: number) => ({ share, measuredMs: 0, daysWithData, days: 30 });
     const uptime = new Map<string, Uptime>([
-      ['charlie', { uptime30d: 0.991, uptime90d: 0.995 }],
-      ['delta', { uptime30d: 0.999, uptime90d: 0.9995 }],
+      ['charlie', { uptime30d: figure(0.991, 29), uptime90d: figure(0.995, 29) }],
+      ['delta', { uptime30d: figure(0.999, 30), uptime90d: figure(0.9995, 30) }],
     ]);
     const rows = accountabilityRows(catalog, spans, uptime, NOW);
-    expect(rows.map((r) => r.provider.slug)).toEqual(['bravo', 'alpha', 'delta', 'charlie']);
+    expect(rows.ranked.map((r) => r.provider.slug)).toEqual(['bravo', 'alpha']);
+    expect(rows.unranked.map((r) => r.provider.slug)).toEqual(['charlie', 'delta']);
     const json = accountabilityJson(rows, 'https://example.test', NOW);
+    expect(json.providers.map((p) => p.rank)).toEqual([1, 2, null, null]);
     expect(json.providers[0]).toEqual({
       slug: 'bravo',
       name: 'bravo',
+      rank: 1,
       uptime30d: null,
       uptime90d: null,
+      coverage30d: { days: 0, daysWithData: 0, measuredMinutes: 0 },
+      coverage90d: { days: 0, daysWithData: 0, measuredMinutes: 0 },
       medianAckLagSeconds: 300,
       worstAckLagSeconds: 300,
       seenFirst: 1,
@@ -59,8 +65,20 @@ describe('accountabilityRows', () => {
     });
     const view = accountabilityView(rows);
     expect(view.uptimeKnown).toBe(true);
-    expect(view.rows[0]!.cells.map((c) => c.text)).toEqual(['5 min', '5 min', '1', '0', '0', 'no data', 'no data']);
-    expect(view.rows[2]!.cells.map((c) => c.text)).toEqual(['—', '—', '0', '0', '0', '99.90 %', '99.95 %']);
-    expect(view.rows.every((r) => r.cells.every((c) => c.href === `${r.href}/history#history-incidents`))).toBe(true);
+    expect(view.rows[0]!.cells.map((c) => c.text)).toEqual(['5 min', '5 min', '1', '0', '0', '—', '—']);
+    expect(view.rows[0]!.cells.at(-1)!.note).toBe('(nothing measured)');
+    expect(view.rows.map((r) => r.rank)).toEqual([1, 2]);
+    expect(view.unranked.map((r) => [r.rank, r.name])).toEqual([
+      [null, 'charlie'],
+      [null, 'delta'],
+    ]);
+    expect(view.unranked[1]!.cells.map((c) => c.text)).toEqual(['0', '0', '99.90 %', '99.95 %']);
+    expect(view.unranked[0]!.cells.at(-1)!.note).toBe('over 29 days with data');
+    const all = [...view.rows, ...view.unranked];
+    for (const r of all)
+      for (const c of r.cells) {
+        const linked = !c.head.startsWith('API uptime') && c.text !== '0';
+        expect(c.href, `${r.name} ${c.head}`).toBe(linked ? `${r.href}/history#history-incidents` : null);
+      }
   });
 });

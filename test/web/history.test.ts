@@ -83,6 +83,7 @@ describe('the history JSON', () => {
     expect(body.days.slice(0, -3).every((d: { level: string }) => d.level === 'no_data')).toBe(true);
     expect(body.uptime90d).toBeCloseTo((58 + 1380) / (58 + 1440));
     expect(body.uptime30d).toBe(body.uptime90d);
+    expect(body.coverage30d).toEqual({ days: 30, daysWithData: 2, measuredMinutes: 58 + 1440 });
     expect(body.components.map((c: { name: string }) => c.name)).toContain('Chat Completions');
   });
 
@@ -129,7 +130,9 @@ describe('the history pages', () => {
     expect(text).toContain('Official · from');
     expect(text).toMatch(/: no data/);
     expect(res.body).toContain(`href="/openai/history?day=${dateOfDay(TODAY - 2)}"`);
-    expect(text).toContain('28 Nov 2026: Major Outage. Operational 1380 min, Major Outage 60 min. Uptime 95.83 %.');
+    expect(text).toContain(
+      '28 Nov 2026: Major Outage. Operational 1380 min, Major Outage 60 min. Uptime 95.83 % over 1 d measured.',
+    );
     // No acknowledgement lag is measured here: none is shown.
     expect(text).not.toContain('acknowledged');
   });
@@ -172,9 +175,9 @@ describe('the history pages', () => {
     expect(answer).toBeGreaterThan(0);
     expect(history).toBeGreaterThan(answer);
     expect(res.body).toContain('href="/openai/history"');
-    expect(textOf(res.body)).toContain('Uptime 30 days 95.99 %');
+    expect(textOf(res.body)).toContain('Uptime 30 days 95.99 % over 2 days with data');
     const quiet = textOf((await get('/mistral')).body);
-    expect(quiet).toContain('Uptime 30 days no data · 90 days no data');
+    expect(quiet).toContain('Uptime 30 days — (nothing measured) · 90 days — (nothing measured)');
   });
 });
 

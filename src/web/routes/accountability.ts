@@ -7,13 +7,13 @@ import {
   accountabilityJson,
   accountabilityRows,
   accountabilityView,
-  type AccountabilityRow,
+  type AccountabilityRows,
 } from '../view-models/accountability.ts';
 
 export function registerAccountabilityRoutes(app: FastifyInstance, deps: WebDeps): void {
   const { catalog, config, store, pages, now, history } = deps;
 
-  async function rows(at: number): Promise<AccountabilityRow[]> {
+  async function rows(at: number): Promise<AccountabilityRows> {
     const spans = new Map<string, IncidentSpan[]>();
     for (const { providerSlug, ...span } of await store.incidents.timeline(at - ACCOUNTABILITY_WINDOW_MS)) {
       spans.set(providerSlug, [...(spans.get(providerSlug) ?? []), span]);

@@ -1,5 +1,5 @@
 // View models of the Atom feeds: one entry per incident update (official or detected by us), per provider or for all.
-import { causeOfKey, type DetectionCause } from '../../status/detection.ts';
+import { causeOfKey, DETECTED_BY } from '../../status/detection.ts';
 import { pathSegment } from '../../sources/adapter.ts';
 import type { IncidentRow } from '../../store/incidents.ts';
 import { toIso } from '../../time.ts';
@@ -51,11 +51,6 @@ export const allFeedLinks = (): FeedLink[] => [{ title: 'Incidents of all AI API
 function tagAuthority(siteUrl: string): string {
   return new URL(siteUrl).hostname;
 }
-
-const DETECTED_BY: Record<DetectionCause, string> = {
-  probe: 'detected by our probes',
-  community: 'detected from community reports',
-};
 
 function incidentEntries(data: ProviderData, incident: IncidentRow, site: FeedSite): FeedEntryView[] {
   const view = incidentView(incident, data.now);

@@ -29,6 +29,7 @@ import { ACCOUNTABILITY_WINDOW_MS } from '../../status/accountability.ts';
 import { DETECTION_INTERVAL_MS } from '../../status/detection.ts';
 import { CORRELATION_MIN_PROVIDERS, CORRELATION_WINDOW_MS } from '../../status/correlation.ts';
 import { HISTORY_MAX_GAP_MS, HISTORY_RETENTION_DAYS, HISTORY_SAMPLE_MS } from '../../status/history.ts';
+import { UPTIME_DEFINITION } from './history.ts';
 import { MODEL_MIN_ALLOCATIONS, MODEL_RECENT_MS, MODEL_TOP } from '../../status/models.ts';
 import { DAY_MS, formatDuration, HOUR_MS, MINUTE_MS } from '../../time.ts';
 import { INCIDENT_WINDOW_MS, PROBE_WINDOW_MS } from '../provider-data.ts';
@@ -198,9 +199,8 @@ export function methodologyView(config: Config, catalog: Catalog): MethodologyVi
         `Two readings more than ${formatDuration(HISTORY_MAX_GAP_MS)} apart count nothing for the time between: ` +
           'those minutes are missing, never given to the last level seen. A day with nothing recorded reads ' +
           '"No data", never Operational.',
-        "A day's level is the worst known level it spent time in. Uptime over 30 or 90 days is the share of time " +
-          'with a known level spent Operational; maintenance counts on neither side, Degraded and both outages ' +
-          `count as down, and the figure is rounded down. Daily figures are kept ${HISTORY_RETENTION_DAYS} days.`,
+        `A day's level is the worst known level it spent time in. ${UPTIME_DEFINITION} ` +
+          `Daily figures are kept ${HISTORY_RETENTION_DAYS} days.`,
       ]),
       section('models', 'Models in reports', [
         `Reports may name the model that failed. The dashboard and error pages show up to ${MODEL_TOP} models ` +
