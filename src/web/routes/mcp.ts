@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { MINUTE_MS } from '../../time.ts';
 import type { WebDeps } from '../deps.ts';
+import type * as McpServerModule from '../mcp-server.ts';
 
 /** Stateless: no session to resume (GET) or end (DELETE), so every method but POST is refused as the spec allows. */
 const refuse = (reply: FastifyReply) =>
@@ -18,7 +19,7 @@ const refuse = (reply: FastifyReply) =>
 export function registerMcpRoutes(app: FastifyInstance, deps: WebDeps): void {
   const { config, clientKeys, now } = deps;
   const siteOrigin = new URL(config.siteUrl).origin;
-  let server: Promise<typeof import('../mcp-server.ts')> | undefined;
+  let server: Promise<typeof McpServerModule> | undefined;
   const rateLimit = app.rateLimit({
     max: config.mcpRateLimitPerMinute,
     timeWindow: MINUTE_MS,
