@@ -107,10 +107,11 @@ describe('the MCP server', () => {
     }
     const post = await fetch(`${base}/mcp`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      headers: { 'content-type': 'application/json', accept: '*/*' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
     });
     expect(post.status).toBe(200);
+    expect(((await post.json()) as { result: { tools: unknown[] } }).result.tools).toHaveLength(4);
     expect(post.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(post.headers.get('cache-control')).toBe('no-store');
   });

@@ -16,6 +16,8 @@ const refuse = (reply: FastifyReply) =>
       id: null,
     });
 
+const ACCEPTS_JSON = /(^|,)\s*(\*\/\*|application\/(\*|json))\s*(;|,|$)/i;
+
 export function registerMcpRoutes(app: FastifyInstance, deps: WebDeps): void {
   const { config, clientKeys, now } = deps;
   const siteOrigin = new URL(config.siteUrl).origin;
@@ -31,8 +33,8 @@ export function registerMcpRoutes(app: FastifyInstance, deps: WebDeps): void {
     const headers = new Headers();
     for (const [name, value] of Object.entries(request.headers))
       if (typeof value === 'string') headers.set(name, value);
-    // No Accept header accepts anything (RFC 9110); the transport asks for both types its answers may take.
-    if (!headers.has('accept')) headers.set('accept', 'application/json, text/event-stream');
+    // Answers are always JSON: a client that accepts JSON (no Accept, */*, curl's default) is served, not sent 406.
+    if (ACCEPTS_JSON.test(headers.get('accept') ?? '*/*')) headers.set('accept', 'application/json, text/event-stream');
     const web = new Request(`${siteOrigin}${request.url}`, { method: 'POST', headers });
     const answer = await handleMcp(deps, web, request.body);
     reply.code(answer.status).header('cache-control', 'no-store');
