@@ -37,6 +37,7 @@ import { registerDiscoveryRoutes } from './web/routes/discovery.ts';
 import { registerFeedRoutes } from './web/routes/feeds.ts';
 import { registerHealthRoutes } from './web/routes/health.ts';
 import { databaseAnswers, registerPressure } from './web/pressure.ts';
+import { registerMcpRoutes } from './web/routes/mcp.ts';
 import { registerPageRoutes } from './web/routes/pages.ts';
 import { registerHistoryRoutes } from './web/routes/history.ts';
 import { registerReportRoutes } from './web/routes/reports.ts';
@@ -182,6 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerFeedRoutes(app, web);
   registerBadgeRoutes(app, web);
   registerDiscoveryRoutes(app, web);
+  registerMcpRoutes(app, web);
   registerPageRoutes(app, web);
   registerHistoryRoutes(app, web);
   registerReportRoutes(app, web);

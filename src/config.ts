@@ -111,6 +111,11 @@ const EnvSchema = z
       .int({ error: 'a whole number of reports' })
       .min(1, { error: 'a whole number of reports, at least 1' })
       .default(30),
+    MCP_RATE_LIMIT_PER_MINUTE: z.coerce
+      .number({ error: 'a whole number of requests' })
+      .int({ error: 'a whole number of requests' })
+      .min(1, { error: 'a whole number of requests, at least 1' })
+      .default(60),
     SMTP_URL: z
       .string()
       .regex(/^smtps?:\/\/[^\s]+$/, { error: 'an SMTP URL such as smtps://user:password@mail.example.com:465' })
@@ -190,6 +195,8 @@ export type Config = Readonly<{
   maxEventLoopDelayMs: number;
   /** Report submissions one client (salted network hash) may make in 10 minutes, counted or not. */
   reportRateLimitPer10Min: number;
+  /** MCP requests (/mcp) per client per minute. */
+  mcpRateLimitPerMinute: number;
   /** The mail server for e-mail notifications; null: no e-mail channel is offered. */
   smtpUrl: string | null;
   /** The From of notification mails (default: the site's name at no-reply@ its host). */
@@ -251,6 +258,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     jobs: e.JOBS,
     dnsServers: Object.freeze(e.DNS_SERVERS),
     reportRateLimitPer10Min: e.REPORT_RATE_LIMIT_PER_10_MIN,
+    mcpRateLimitPerMinute: e.MCP_RATE_LIMIT_PER_MINUTE,
     requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
     headersTimeoutMs: e.HEADERS_TIMEOUT_SECONDS * 1000,
     keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,

@@ -23,6 +23,7 @@ describe('parseConfig', () => {
       jobs: true,
       dnsServers: [],
       reportRateLimitPer10Min: 30,
+      mcpRateLimitPerMinute: 60,
       pollTimeoutMs: 10_000,
       pollConcurrency: 32,
       probeTimeoutMs: 10_000,

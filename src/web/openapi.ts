@@ -890,6 +890,40 @@ export function openApiDocument(siteUrl: string, siteName: string) {
           },
         },
       },
+      '/mcp': {
+        post: {
+          operationId: 'mcp',
+          summary: 'MCP server (Streamable HTTP, stateless, read-only)',
+          description:
+            'JSON-RPC 2.0 messages of the Model Context Protocol; tools get_status, get_error_verdict, diagnose and ' +
+            'list_incidents. Answers are JSON, never a stream; GET and DELETE answer 405 (no sessions).',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: { type: 'object', required: ['jsonrpc', 'method'] },
+                example: { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+              },
+            },
+          },
+          responses: {
+            200: {
+              description: 'The JSON-RPC answer (a tool error is a result with isError: true).',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['jsonrpc'],
+                    properties: { jsonrpc: { const: '2.0' }, result: { type: 'object' }, error: { type: 'object' } },
+                  },
+                },
+              },
+            },
+            202: { description: 'A notification or response was accepted.' },
+            429: { description: 'Too many requests from this client in the last minute.' },
+          },
+        },
+      },
       '/{provider}/feed.atom': {
         get: {
           operationId: 'providerFeed',

@@ -1,5 +1,5 @@
 // What the process loads before it answers: the static imports reachable from src/server.ts. Heavy modules that only
-// the jobs, metrics, PostgreSQL or mail use are imported dynamically when they are needed, so a start-up and a
+// the jobs, metrics, PostgreSQL, mail or MCP use are imported dynamically when they are needed, so a start-up and a
 // web-only node (JOBS=false) pay neither their load time nor their memory (undici alone is some 15 MB). Kysely is
 // loaded as CommonJS through src/store/kysely.ts: importing its ESM build too would load both.
 import { readFileSync } from 'node:fs';
@@ -57,10 +57,10 @@ describe('the modules loaded at start-up', () => {
   });
 
   it('leave out what only the jobs, metrics, PostgreSQL and mail use', () => {
-    for (const heavy of ['undici', 'pg', 'nodemailer', 'prom-client'])
+    for (const heavy of ['undici', 'pg', 'nodemailer', 'prom-client', '@modelcontextprotocol/sdk'])
       expect(boot.packages, `${heavy} is imported at start-up`).not.toContain(heavy);
     const jobsOnly = [...boot.files].filter((f) =>
-      /^(jobs\/wiring|sources\/(http|adapters\/|parse|xml)|probes\/request|notify\/send)/.test(f),
+      /^(web\/mcp-server|jobs\/wiring|sources\/(http|adapters\/|parse|xml)|probes\/request|notify\/send)/.test(f),
     );
     expect(jobsOnly).toEqual([]);
   });

@@ -129,6 +129,7 @@ describe('the OpenAPI document', () => {
         '/{provider}/components/{component}/badge.svg',
         '/api/v1/subscriptions',
         '/api/v1/subscriptions/{manageToken}',
+        '/mcp',
       ]),
     );
   });

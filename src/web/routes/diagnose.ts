@@ -3,11 +3,11 @@ import type { Crumb } from '../structured-data.ts';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { createDiagnoser, MAX_PASTE_CHARS, type Diagnoser } from '../../diagnose/match.ts';
-import { toIso } from '../../time.ts';
+import { MAX_PASTE_CHARS } from '../../diagnose/match.ts';
+import { diagnoserFor, diagnosisJson } from '../diagnosis.ts';
 import type { WebDeps } from '../deps.ts';
 import { BadRequest, parseOr400 } from '../problems.ts';
-import { diagnoseView, liveMatchView, OTHER_MATCHES } from '../view-models/diagnose.ts';
+import { diagnoseView } from '../view-models/diagnose.ts';
 
 const Paste = z.strictObject({
   text: z
@@ -24,10 +24,7 @@ const CATALOG_ONLY = 0;
 
 export async function registerDiagnoseRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const { catalog, reader, pages, now } = deps;
-  // Indexing the catalog costs start-up time and memory (most with a large catalog); it waits for the first paste.
-  let diagnoser: Diagnoser | undefined;
-  const diagnose = (text: string, provider: string) =>
-    (diagnoser ??= createDiagnoser(catalog)).diagnose(text, provider || undefined);
+  const diagnose = (text: string, provider: string) => diagnoserFor(catalog).diagnose(text, provider || undefined);
   const noData = (): never => {
     throw new Error('the diagnose form has no result to show live data for');
   };
@@ -69,30 +66,8 @@ export async function registerDiagnoseRoutes(app: FastifyInstance, deps: WebDeps
 
     scope.post('/api/v1/diagnose', async (request, reply) => {
       const input = parseOr400(Paste, request.body ?? {}, 'body');
-      const provider = knownProvider(input.provider);
-      const d = diagnose(input.text, provider);
-      const at = now();
-      const top = d.matches.slice(0, 1 + OTHER_MATCHES);
-      return reply.header('cache-control', 'no-store').send({
-        generatedAt: toIso(at),
-        redacted: d.redacted,
-        redactions: d.redactions,
-        providerKnown: d.providerKnown,
-        matches: await Promise.all(
-          top.map(async (m, i) => {
-            const base = {
-              provider: m.provider.slug,
-              error: m.errorType.slug,
-              score: m.score,
-              reasons: m.reasons,
-              html: `${deps.config.siteUrl}/${m.provider.slug}/error/${m.errorType.slug}`,
-            };
-            if (i > 0 || !d.providerKnown) return base;
-            const live = liveMatchView(m, (await reader.read(m.provider.slug, at))!);
-            return { ...base, level: live.status.level, verdict: live.verdict.verdict, verdictText: live.verdict.text };
-          }),
-        ),
-      });
+      const answer = await diagnosisJson(deps, input.text, knownProvider(input.provider), now());
+      return reply.header('cache-control', 'no-store').send(answer);
     });
   });
 }
