@@ -234,9 +234,13 @@ export type SubjectHistory = { days: HistoryDay[]; uptime30d: UptimeFigure; upti
 export const overlaps = (i: HistoryIncident, fromAt: number, toAt: number): boolean =>
   i.startedAt < toAt && (i.endedAt ?? Infinity) >= fromAt;
 
-/** Uptime over the last `count` days of a history (newest last): the one figure every page and the JSON show. */
-export const uptimeOver = (days: readonly HistoryDay[], count: number): UptimeFigure =>
-  uptimeFigure(days.slice(-count).map((d) => d.ms));
+/**
+ * Uptime over the last `count` days of a history (newest last): the one figure every page and the JSON show. Only days
+ * we sampled count: an incident on a day we never measured colours that day's bar but says nothing about the rest of
+ * it, so it cannot make a figure on its own.
+ */
+const uptimeOver = (days: readonly HistoryDay[], sampled: ReadonlySet<number>, count: number): UptimeFigure =>
+  uptimeFigure(days.slice(-count).map((d) => (sampled.has(d.day) ? d.ms : {})));
 
 /** The incidents that count against a subject: the API's own (and ours), or the ones naming a component. */
 export const countedAgainst = (incidents: readonly HistoryIncident[], subject: string): HistoryIncident[] =>
@@ -281,5 +285,6 @@ export function buildHistory(input: {
       incidents,
     };
   });
-  return { days, uptime30d: uptimeOver(days, 30), uptime90d: uptimeOver(days, 90) };
+  const sampled = new Set([...byDay].filter(([, ms]) => measuredMs(ms) > 0).map(([day]) => day));
+  return { days, uptime30d: uptimeOver(days, sampled, 30), uptime90d: uptimeOver(days, sampled, 90) };
 }

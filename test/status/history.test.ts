@@ -182,6 +182,21 @@ describe('a history of days', () => {
     expect(history.days.every((d) => d.level === 'no_data')).toBe(true);
   });
 
+  it('makes no figure from an outage on a day it never sampled, and counts it on a sampled day', () => {
+    const outage = { ...incident(1, MIDNIGHT + HOUR_MS, MIDNIGHT + 2 * HOUR_MS), impact: 'critical' as const };
+    const unsampled = buildHistory({ now, count: 90, levels: [], incidents: [outage], counted: [outage] });
+    expect(unsampled.days.at(-1)!.level).not.toBe('no_data');
+    expect(unsampled.uptime30d).toMatchObject({ share: null, daysWithData: 0 });
+    const sampled = buildHistory({
+      now,
+      count: 90,
+      levels: [{ day: DAY, level: 'operational', ms: 4 * HOUR_MS }],
+      incidents: [outage],
+      counted: [outage],
+    });
+    expect(sampled.uptime30d.share).toBe(0.75);
+  });
+
   it('keeps the 30-day figure to the last 30 days', () => {
     const history = buildHistory({
       now,
