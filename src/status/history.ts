@@ -226,6 +226,8 @@ export type HistoryDay = {
   ms: LevelMs;
   probe: ProbeDay | null;
   incidents: HistoryIncident[];
+  /** Whether we sampled the day at all: only sampled days make an uptime figure. */
+  sampled: boolean;
 };
 
 export type SubjectHistory = { days: HistoryDay[]; uptime30d: UptimeFigure; uptime90d: UptimeFigure };
@@ -235,12 +237,12 @@ export const overlaps = (i: HistoryIncident, fromAt: number, toAt: number): bool
   i.startedAt < toAt && (i.endedAt ?? Infinity) >= fromAt;
 
 /**
- * Uptime over the last `count` days of a history (newest last): the one figure every page and the JSON show. Only days
- * we sampled count: an incident on a day we never measured colours that day's bar but says nothing about the rest of
- * it, so it cannot make a figure on its own.
+ * Uptime over some days of a history: the one figure every page and the JSON show. Only days we sampled count: an
+ * incident on a day we never measured colours that day's bar but says nothing about the rest of it, so it cannot make
+ * a figure on its own.
  */
-const uptimeOver = (days: readonly HistoryDay[], sampled: ReadonlySet<number>, count: number): UptimeFigure =>
-  uptimeFigure(days.slice(-count).map((d) => (sampled.has(d.day) ? d.ms : {})));
+export const uptimeOfDays = (days: readonly HistoryDay[]): UptimeFigure =>
+  uptimeFigure(days.map((d) => (d.sampled ? d.ms : {})));
 
 /** The incidents that count against a subject: the API's own (and ours), or the ones naming a component. */
 export const countedAgainst = (incidents: readonly HistoryIncident[], subject: string): HistoryIncident[] =>
@@ -274,7 +276,8 @@ export function buildHistory(input: {
     const fromAt = day * DAY_MS;
     const toAt = Math.min((day + 1) * DAY_MS, input.now);
     const incidents = (input.incidents ?? []).filter((inc) => overlaps(inc, fromAt, (day + 1) * DAY_MS));
-    const ms = withIncidents(byDay.get(day) ?? {}, input.counted ?? [], fromAt, toAt);
+    const recorded = byDay.get(day) ?? {};
+    const ms = withIncidents(recorded, input.counted ?? [], fromAt, toAt);
     const p = probes.get(day);
     return {
       day,
@@ -283,8 +286,8 @@ export function buildHistory(input: {
       ms,
       probe: p ? { attempts: p.attempts, successes: p.successes, medianMs: p.medianMs } : null,
       incidents,
+      sampled: measuredMs(recorded) > 0,
     };
   });
-  const sampled = new Set([...byDay].filter(([, ms]) => measuredMs(ms) > 0).map(([day]) => day));
-  return { days, uptime30d: uptimeOver(days, sampled, 30), uptime90d: uptimeOver(days, sampled, 90) };
+  return { days, uptime30d: uptimeOfDays(days.slice(-30)), uptime90d: uptimeOfDays(days.slice(-90)) };
 }

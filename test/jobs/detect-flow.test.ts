@@ -232,7 +232,7 @@ describe.each(ENGINES)('detected incidents on %s', (engine) => {
     const html = textOf((await rig.h.app.inject({ url: '/acme' })).body);
     expect(html).toContain('We detected this 9 min before Acme posted it.');
     const ranking = textOf((await rig.h.app.inject({ url: '/accountability' })).body);
-    expect(ranking).toMatch(/1 Acme 9 min 9 min 1 0 0 no data no data/);
+    expect(ranking).toMatch(/1 Acme 9 min 9 min 1 0 0 — \(nothing measured\) — \(nothing measured\)/);
     const feed = (await rig.h.app.inject({ url: '/acme/feed.atom' })).body;
     expect(feed).toContain('The API fails our live probes');
     expect(feed).toContain('term="detected"');

@@ -309,7 +309,9 @@ describe('JSON API', () => {
     const deepgram = h.catalog.providerBySlug.get('deepgram')!;
     expect((await get('/api/v1/providers/deepgram')).json().evidence).toEqual(deepgram.evidence);
     const page = (await get('/deepgram')).body;
-    expect(textOf(page)).toContain('Sources verified: status.deepgram.com/…/summary.json (');
+    // Grouped by the day they were seen: each day once.
+    expect(textOf(page)).toContain('Sources verified: status.deepgram.com/…/summary.json , github.com/…/services.ts (');
+    expect(page).toContain('services.ts</a> (<time datetime="2026-12-06">6 Dec 2026</time>) · <a');
     expect(page).toContain(
       '<a href="https://api.deepgram.com/v1/projects" rel="noopener external">api.deepgram.com/…/projects</a> ' +
         '(<time datetime="2026-08-18">18 Aug 2026</time>)',

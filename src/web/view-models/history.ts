@@ -6,13 +6,13 @@ import { levelOfImpact } from '../../status/levels.ts';
 import { DETECTED_BY } from '../../status/detection.ts';
 import {
   DOWN_LEVELS,
-  uptimeFigure,
+  uptimeOfDays,
   type HistoryDay,
   type HistoryIncident,
   type SubjectHistory,
   type UptimeFigure,
 } from '../../status/history.ts';
-import { DAY_MS, formatDay, formatDuration, MINUTE_MS, toIso } from '../../time.ts';
+import { DAY_MS, formatDay, formatDuration, MINUTE_MS, SECOND_MS, toIso } from '../../time.ts';
 import type { ProviderHistory } from '../history-data.ts';
 import type { Crumb } from '../structured-data.ts';
 import { LEVEL_TONES, timeView, type TimeView } from './common.ts';
@@ -34,8 +34,9 @@ export const formatUptime = (share: number | null): string =>
 /** What a figure is over: "29 days with data", or the measured time when it is one day or less. */
 function coverageText(f: UptimeFigure): string {
   if (f.daysWithData > 1) return `${f.daysWithData} days with data`;
-  // To the nearest minute, as the minutes beside it are told.
-  return `${formatDuration(Math.round(f.measuredMs / MINUTE_MS) * MINUTE_MS)} measured`;
+  // To the nearest minute, as the minutes beside it are told; under a minute, to the second.
+  const unit = f.measuredMs < MINUTE_MS ? SECOND_MS : MINUTE_MS;
+  return `${formatDuration(Math.max(unit, Math.round(f.measuredMs / unit) * unit))} measured`;
 }
 
 /** A figure and what it is over, apart: "99.60 %" and "over 29 days with data"; "—" and "(nothing measured)". */
@@ -78,7 +79,7 @@ export function dayText(day: HistoryDay): string {
   if (day.level === 'no_data') return `${formatDay(day.day * DAY_MS)}: no data`;
   return (
     `${formatDay(day.day * DAY_MS)}: ${HISTORY_LABELS[day.level]}. ${minutesText(day)}. ` +
-    `Uptime ${uptimeText(uptimeFigure([day.ms]))}.`
+    `Uptime ${uptimeText(uptimeOfDays([day]))}.`
   );
 }
 
@@ -130,7 +131,7 @@ function runText(days: readonly HistoryDay[]): string {
   if (days.length === 1) return dayText(first);
   const span = spanOf(days);
   if (first.level === 'no_data') return `${span}: no data`;
-  return `${span}: ${HISTORY_LABELS[first.level]}, uptime ${uptimeText(uptimeFigure(days.map((d) => d.ms)))}`;
+  return `${span}: ${HISTORY_LABELS[first.level]}, uptime ${uptimeText(uptimeOfDays(days))}`;
 }
 
 type Run = { first: number; last: number; days: HistoryDay[] };
@@ -337,7 +338,7 @@ export function dayView(history: ProviderHistory, date: string, ackLagOf: AckLag
     title: formatDay(day.day * DAY_MS),
     level: { label: HISTORY_LABELS[day.level], tone: HISTORY_TONES[day.level] },
     minutes: spent(day).map(([level, ms]) => ({ label: LEVEL_LABELS[level], minutes: minutesOf(ms) })),
-    uptime: uptimeText(uptimeFigure([day.ms])),
+    uptime: uptimeText(uptimeOfDays([day])),
     probe: probeText(day, history.provider),
     ...bounded(historyIncidents([day], history.now, ackLagOf), history.provider.slug),
     components: alike(history.components, (c) => dayText(c.history.days[index]!)).map((group) => ({
@@ -412,7 +413,7 @@ export function historyJson(history: ProviderHistory, count: number) {
     date: d.date,
     level: d.level,
     minutes: Object.fromEntries(spent(d).map(([level, ms]) => [level, minutesOf(ms)])),
-    uptime: uptimeFigure([d.ms]).share,
+    uptime: uptimeOfDays([d]).share,
   });
   return {
     provider: history.provider.slug,

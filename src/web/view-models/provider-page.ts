@@ -29,8 +29,8 @@ export type ProviderPageView = {
   errorPages: (LinkView & { summary: string })[];
   links: { isItDown: LinkView; diagnose: LinkView };
   resources: LinkView[];
-  /** Where the catalog's source and probe were verified, and the day each was seen so. */
-  verified: (LinkView & { seen: string; seenText: string })[];
+  /** Where the catalog's source and probe were verified, grouped by the day they were seen so. */
+  verified: { seen: string; seenText: string; links: LinkView[] }[];
 };
 
 /** A short label for an evidence address: its host and its last path segment, if any. */
@@ -77,11 +77,10 @@ export function providerPageView(
       summary: e.shortTitle,
     })),
     resources: resourceLinks(data),
-    verified: p.evidence.map((e) => ({
-      label: evidenceLabel(e.url),
-      href: e.url,
-      seen: e.seen,
-      seenText: formatDay(Date.parse(`${e.seen}T00:00:00Z`)),
+    verified: [...new Set(p.evidence.map((e) => e.seen))].map((seen) => ({
+      seen,
+      seenText: formatDay(Date.parse(`${seen}T00:00:00Z`)),
+      links: p.evidence.filter((e) => e.seen === seen).map((e) => ({ label: evidenceLabel(e.url), href: e.url })),
     })),
     links: {
       isItDown: { label: `Is ${p.name} down right now?`, href: `/${p.slug}/is-it-down` },
