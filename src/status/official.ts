@@ -104,7 +104,11 @@ function withMove(reading: SignalReading, input: OfficialInput): SignalReading {
   const text =
     `The status page no longer answers as ${m.catalogPlatform}: since ${formatUtc(m.at)} it answers as ` +
     `${m.platform}, and we read it as that.`;
-  return { ...reading, reasons: [...reading.reasons, { signal: 'official', level: null, text, at: m.at }] };
+  return {
+    ...reading,
+    reasons: [...reading.reasons, { signal: 'official', level: null, text, at: m.at }],
+    notice: `now answers as ${m.platform}`,
+  };
 }
 
 export function readOfficial(input: OfficialInput, now: number): SignalReading {

@@ -37,6 +37,8 @@ export type SignalReading = {
   /** One sentence in plain words: what the signal saw. */
   summary: string;
   reasons: Reason[];
+  /** What the source itself has become, said beside its state: "now answers as Better Stack". */
+  notice?: string;
 };
 
 export type ProviderStatus = {

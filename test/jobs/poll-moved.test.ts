@@ -67,7 +67,8 @@ describe('a status page that moved platform', () => {
       /no longer answers as Atlassian Statuspage: since .* it answers as Better Stack/,
     );
     const page = textOf((await h.app.inject({ url: `/${SLUG}` })).body);
-    expect(page).toMatch(/answers as Better Stack/);
+    // Said in the answer's signal line, not only inside the folded evidence.
+    expect(page).toMatch(/Official status page: Degraded · read .* · now answers as Better Stack/);
     // The operator is told: a metric (above), and a line in /readyz, which stays ready.
     const ready = await h.app.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(200);

@@ -30,6 +30,8 @@ export type SignalLineView = {
   good: { label: string; at: TimeView } | null;
   /** Attempts since the last good reading fail: since when, and how. */
   failing: { since: TimeView; how: string } | null;
+  /** What the source itself has become ("now answers as Better Stack"); null when nothing changed. */
+  notice: string | null;
 };
 
 export type AnswerView = {
@@ -137,10 +139,11 @@ function lineOf(data: ProviderData, reading: SignalReading): SignalLineView {
       tone: LEVEL_TONES[reading.state === 'fresh' ? reading.level : 'operational'],
       good: at ? { label: 'last report', at } : null,
       failing: null,
+      notice: null,
     };
   }
   if (reading.state === 'absent')
-    return { ...base, state: SHORT_STATES.absent, tone: 'unknown', good: null, failing: null };
+    return { ...base, state: SHORT_STATES.absent, tone: 'unknown', good: null, failing: null, notice: null };
   const state =
     reading.signal === 'probe'
       ? probeStateLabel(reading)
@@ -153,6 +156,7 @@ function lineOf(data: ProviderData, reading: SignalReading): SignalLineView {
     tone: LEVEL_TONES[reading.level],
     good: at ? { label: reading.signal === 'probe' ? 'last normal answer' : 'read', at } : null,
     failing: reading.failing ? { since: timeView(reading.failing.since, data.now)!, how: reading.failing.how } : null,
+    notice: reading.notice ?? null,
   };
 }
 
