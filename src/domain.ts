@@ -274,7 +274,7 @@ export type OfficialSnapshot = {
   pageRaw?: string | null;
   /**
    * True when the document lists every open incident and maintenance, so an open one missing from it is no longer
-   * current (Statuspage summary.json); false for histories, which drop old entries.
+   * current (Statuspage summary.json, feeds of the newest entries); false for documents that hold only part of them.
    */
   listsAllOpen?: boolean;
 };

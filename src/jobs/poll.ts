@@ -84,14 +84,15 @@ export function createPoller(deps: PollDeps) {
   }
 
   /**
-   * A feed that listed items and now answers an empty channel (a degraded front can serve one for hours during an
-   * outage) is not believed until a second reading agrees: the first empty one is recorded as unreadable.
+   * A feed that listed open items and now answers an empty channel (a degraded front can serve one for hours during
+   * an outage) is not believed until a second reading agrees: the first empty one is recorded as unreadable. Once an
+   * empty channel is believed nothing is left open, so later empty readings are read at once.
    */
   async function emptiedSuddenly(slug: string, page: StatusPage, reading: DocumentReading): Promise<boolean> {
     if (page.format !== 'feed' || (reading.incidents ?? []).length > 0) return false;
     const previous = await store.checks.latest(slug, MAIN_DOCUMENT);
     if (previous?.detail === EMPTY_FEED_DETAIL) return false;
-    return (await store.incidents.newestOfficialChangeAt(slug)) !== null;
+    return store.incidents.hasOpenOfficial(slug);
   }
 
   /** The page as it answers now: the catalog's, or the platform it was found to have moved to. */

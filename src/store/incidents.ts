@@ -196,6 +196,15 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
         ORDER BY "startedAt", id`.execute(db);
       return rows;
     },
+    /** Whether the official page's last applied reading left an incident open and listed. */
+    async hasOpenOfficial(slug: string): Promise<boolean> {
+      const { rows } = await sql<{ one: number }>`
+        SELECT 1 AS one FROM incidents
+        WHERE provider_slug = ${slug} AND origin = 'official' AND resolved_at IS NULL AND unlisted_at IS NULL
+          AND state NOT IN ${CLOSED}
+        LIMIT 1`.execute(db);
+      return rows.length > 0;
+    },
     /** The newest change the official page itself showed: an incident's start, end or update; null without any. */
     async newestOfficialChangeAt(slug: string): Promise<number | null> {
       const { rows } = await sql<{ at: number | string | null }>`

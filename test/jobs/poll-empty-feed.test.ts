@@ -46,5 +46,13 @@ describe('a feed that turns empty', () => {
     h.clock.now += 2 * MINUTE_MS;
     await poll();
     expect((await h.store.checks.latest(SLUG, MAIN_DOCUMENT))?.outcome).toBe('ok');
+    const agreed = await api();
+    expect(agreed.incidents.filter((i: { open: boolean }) => i.open)).toEqual([]);
+
+    // Nothing is open any more: every later empty reading is read at once, none is refused.
+    for (let n = 0; n < 3; n += 1) {
+      await poll();
+      expect((await h.store.checks.latest(SLUG, MAIN_DOCUMENT))?.outcome).toBe('ok');
+    }
   });
 });

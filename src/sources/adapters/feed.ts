@@ -248,7 +248,9 @@ function concerns(entry: Entry, products: readonly string[] | undefined): boolea
 
 /**
  * Reads a feed of incidents, the entries sharing an id folded into one; an empty feed is a valid answer (Azure's
- * means no active event). `products`, when given, keeps only the entries that mention one of them.
+ * means no active event). `products`, when given, keeps only the entries that mention one of them. A feed lists its
+ * newest entries, so an open incident it no longer lists has ended (Azure's feed holds active events only) or grown
+ * old: it lists every open one. (The poll job does not believe a first empty channel while incidents are open.)
  */
 export function readFeed(body: string, now: number, products?: readonly string[]): DocumentReading {
   const groups = new Map<string, { entry: Entry; incident: SnapshotIncident }[]>();
@@ -259,7 +261,7 @@ export function readFeed(body: string, now: number, products?: readonly string[]
     else groups.set(entry.id ?? entry.key, [told]);
   }
   const incidents = [...groups.values()].map((g) => (g.length === 1 ? g[0]!.incident : fold(g.map((t) => t.incident))));
-  return { incidents, listsAllOpen: false };
+  return { incidents, listsAllOpen: true };
 }
 
 export const feedAdapter: Adapter = {
