@@ -10,11 +10,23 @@ export class NotFound extends Error {
   readonly statusCode = 404;
 }
 
-/** The provider a path names, or a 404 that says we do not track it. */
+/** The providers a mistyped or shortened slug most likely meant: those whose slug, name or alias holds it. */
+export function providersLike(catalog: Catalog, slug: string): Provider[] {
+  const term = slug.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (term.length < 3) return [];
+  const squash = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return catalog.providers
+    .filter((p) => [p.slug, p.name, ...p.aliases].some((word) => squash(word).includes(term)))
+    .slice(0, 3);
+}
+
+/** The provider a path names, or a 404 that says we do not track it (and which ones it may have meant). */
 export function trackedProvider(catalog: Catalog, slug: string): Provider {
   const provider = catalog.providerBySlug.get(slug);
-  if (!provider) throw new NotFound(`We do not track a provider called "${slug}".`);
-  return provider;
+  if (provider) return provider;
+  const like = providersLike(catalog, slug).map((p) => `${p.name} (/${p.slug})`);
+  const hint = like.length > 0 ? ` Did you mean ${like.join(' or ')}?` : '';
+  throw new NotFound(`We do not track a provider called "${slug}".${hint}`);
 }
 
 /** A request we cannot accept as sent, with a message a person understands. */

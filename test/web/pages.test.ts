@@ -215,6 +215,12 @@ describe('not found and errors', () => {
     expect(textOf((await get('/no-such-provider')).body)).toContain(
       'We do not track a provider called "no-such-provider".',
     );
+    // A shortened or mistyped slug names the providers it may have meant.
+    const short = await get('/fireworks');
+    expect(short.statusCode).toBe(404);
+    expect(textOf(short.body)).toContain(
+      'We do not track a provider called "fireworks". Did you mean Fireworks AI (/fireworks-ai)?',
+    );
   });
 
   it('answers 404 as JSON under /api/', async () => {
