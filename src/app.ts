@@ -25,9 +25,15 @@ import { createFormTokens } from './web/form-token.ts';
 import { refuseNulCharacters } from './web/nul-characters.ts';
 import { createPageRenderer } from './web/pages.ts';
 import { answerProblem, registerProblemHandlers } from './web/problems.ts';
-import { createHistoryReader } from './web/history-data.ts';
-import { createProviderReader } from './web/provider-data.ts';
-import { createRenderCache, type RenderCache } from './web/render-cache.ts';
+import { createAssessor } from './assessment/assessor.ts';
+import { createHistoryReader } from './assessment/history.ts';
+import {
+  createRenderCache,
+  PAGE_MIN_AGE_MS,
+  PAGE_REFRESH_MS,
+  PAGE_STALE_MS,
+  type RenderCache,
+} from './web/render-cache.ts';
 import { registerAccountabilityRoutes } from './web/routes/accountability.ts';
 import { registerApiRoutes } from './web/routes/api.ts';
 import { registerDiagnoseRoutes } from './web/routes/diagnose.ts';
@@ -149,13 +155,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const assets = registerAssets(app, `${VIEWS_DIR}/assets`);
   const cache = deps.cache ?? createRenderCache(deps.metrics ? { recorder: deps.metrics } : {});
   const pages = createPageRenderer(app, { config, catalog, assets, cache, now });
-  const reader = createProviderReader({ store, catalog, config });
+  // The pages' assessments are kept as their renders are: a read is reused while its data did not change, at most as
+  // long as a changed page waits; the correlation is refreshed as the render cache refreshes one page.
+  const assessor = createAssessor({
+    store,
+    catalog,
+    config,
+    timing: {
+      correlation: { minAgeMs: PAGE_MIN_AGE_MS, refreshMs: PAGE_REFRESH_MS, reuseMs: PAGE_STALE_MS },
+      reuseMs: PAGE_MIN_AGE_MS,
+    },
+  });
   const web = {
     config,
     catalog,
     store,
-    reader,
-    history: createHistoryReader({ store, catalog }),
+    assessor,
+    history: createHistoryReader({ store }),
     pages,
     now,
     clientKeys: createClientKeys(config.secret),
