@@ -12,6 +12,7 @@ import type { Config } from './config.ts';
 import type { Sender } from './notify/send.ts';
 import { createReadiness, databaseFile, writeCheckFor, type ReadinessCheck } from './ops/readiness.ts';
 import type { RenderRecorder, ReportRecorder, RequestRecorder } from './ops/recorder.ts';
+import type { WarmUp } from './ops/warm-up.ts';
 import { recordRequests } from './ops/request-metrics.ts';
 import { closeConnectionsWhenClosing } from './shutdown.ts';
 import type { Store } from './store/index.ts';
@@ -69,6 +70,8 @@ export type AppDeps = {
   metrics?: RequestRecorder & RenderRecorder & ReportRecorder;
   /** What sends a subscriber's test event, built on first use (default: none, test events answer 503). */
   testSender?: () => Promise<Sender>;
+  /** Where the app, once ready, assesses every provider once (default: none, the first visitor pays for it). */
+  warmUp?: WarmUp;
 };
 
 /** Requires a package the way Fastify itself does, so its own schema compilers are found. */
@@ -100,6 +103,43 @@ export function loggerOptions(level: Config['logLevel']): FastifyServerOptions['
       req: (req: { method: string; url: string }) => ({ method: req.method, url: loggedPath(req.url) }),
     },
   };
+}
+
+/** What a jobs process (ROLE=jobs) answers on its port: its health and readiness, no page. */
+export const JOBS_ONLY_MESSAGE =
+  'This process runs the jobs only (ROLE=jobs): the pages are served by the web processes.';
+
+/** The app of a jobs process (ROLE=jobs): /healthz and /readyz, and 404 for anything else; no page, no write. */
+export function buildJobsApp(
+  deps: Pick<AppDeps, 'config' | 'catalog' | 'store' | 'logger' | 'jobRole' | 'readiness'>,
+): FastifyInstance {
+  const { config, catalog, store } = deps;
+  const security = securityHeaders(helmetOptions(config));
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: { requestTimeout: config.requestTimeoutMs, headersTimeout: config.headersTimeoutMs },
+  });
+  registerSecurityHeaders(app, security);
+  closeConnectionsWhenClosing(app);
+  registerHealthRoutes(app, {
+    store,
+    catalog,
+    jobRole: deps.jobRole ?? (() => 'off' as const),
+    readiness:
+      deps.readiness ??
+      createReadiness({
+        databasePath: store.sqlite ? databaseFile(config.databasePath) : null,
+        writeCheck: writeCheckFor(store),
+        now: Date.now,
+      }),
+  });
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).type('text/plain; charset=utf-8').send(`${JOBS_ONLY_MESSAGE}\n`),
+  );
+  return app;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -187,6 +227,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.metrics ? { recorder: deps.metrics } : {}),
     testSender: deps.testSender ?? null,
   };
+
+  const { warmUp } = deps;
+  // Not awaited: the site listens meanwhile, and readiness says "starting" until every provider was assessed.
+  if (warmUp)
+    app.addHook('onReady', (done) => {
+      warmUp.run(() => assessor.all(now()));
+      done();
+    });
 
   registerProblemHandlers(app, pages);
   // A malformed or oversized address is never echoed, not even as the problem page's canonical link.
