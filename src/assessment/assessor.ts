@@ -70,6 +70,7 @@ export function createAssessor(deps: {
   const timing = deps.timing ?? NO_REUSE;
   const reader = createSignalReader(deps);
   const kept = new Map<string, Kept>();
+  const reading = new Map<string, Omit<Kept, 'assessed'> & { entry: Promise<Kept> }>();
 
   /** The provider's read at `now`: the kept one while nothing it depends on changed, else a new one. */
   async function assessed(provider: Provider, now: number, fault: LocalFault | null, scope: ReadScope) {
@@ -86,17 +87,32 @@ export function createAssessor(deps: {
       covers(old.scope, scope)
     )
       return old;
-    const read = await reader.read(provider, now, fault, scope);
-    const entry = {
-      version,
-      at: now,
-      faultKey,
-      scope,
-      assessed: { ...read, error: errorResults(provider, read.assessment) },
-    };
-    const current = kept.get(provider.slug);
-    if (!current || current.at <= now) kept.set(provider.slug, entry);
-    return entry;
+    // A read of the same instant and data already under way (the correlation's, a page's) is shared when it suffices.
+    const running = reading.get(provider.slug);
+    if (running && running.version === version && running.at === now && running.faultKey === faultKey) {
+      if (covers(running.scope, scope)) return running.entry;
+    }
+    const entry = reader.read(provider, now, fault, scope).then((read): Kept => {
+      const made = {
+        version,
+        at: now,
+        faultKey,
+        scope,
+        assessed: { ...read, error: errorResults(provider, read.assessment) },
+      };
+      const current = kept.get(provider.slug);
+      // A narrower read of the same instant and data never replaces a wider one.
+      const wider = current && current.at === now && current.version === version && !covers(scope, current.scope);
+      if ((!current || current.at <= now) && !wider) kept.set(provider.slug, made);
+      return made;
+    });
+    const mine = { version, at: now, faultKey, scope, entry };
+    reading.set(provider.slug, mine);
+    try {
+      return await entry;
+    } finally {
+      if (reading.get(provider.slug) === mine) reading.delete(provider.slug);
+    }
   }
 
   const memo = createCorrelationMemo({
