@@ -232,7 +232,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Not awaited: the site listens meanwhile, and readiness says "starting" until every provider was assessed.
   if (warmUp)
     app.addHook('onReady', (done) => {
-      warmUp.run(() => assessor.all(now()));
+      // Every provider assessed, then the list every client asks for first rendered into the render cache.
+      warmUp.run(async () => {
+        await assessor.all(now());
+        await app.inject({ method: 'GET', url: '/api/v1/providers' });
+      });
       done();
     });
 
