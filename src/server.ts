@@ -1,5 +1,6 @@
-// Process entry: config → catalog → store → metrics → app → listen → leadership of the jobs, and a graceful
-// shutdown. The only file that listens (the site, and the metrics on their own port when METRICS_PORT is set).
+// Process entry: config → catalog → store → metrics → app (ROLE=jobs: health only) → listen → leadership of the jobs
+// (not with ROLE=web), and a graceful shutdown. The only file that listens (the site, and the metrics on their own
+// port when METRICS_PORT is set).
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp, buildJobsApp, loggerOptions } from './app.ts';
