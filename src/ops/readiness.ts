@@ -172,8 +172,9 @@ export function createReadiness(deps: ReadinessDeps): ReadinessCheck {
       return { reason, detail: reason };
     });
     const database = file ?? cached?.problem ?? null;
-    const warming = deps.warming?.() ? [{ reason: WARMING_REASON, detail: WARMING_REASON }] : [];
-    const problems = [...(database === null ? [] : [database]), ...stalled, ...warming];
+    const problems = [...(database === null ? [] : [database]), ...stalled];
+    // The warm-up is said only when nothing else is wrong: it ends by itself, the other reasons need someone.
+    if (problems.length === 0 && deps.warming?.()) problems.push({ reason: WARMING_REASON, detail: WARMING_REASON });
     return {
       ready: problems.length === 0,
       reasons: problems.map((p) => p.reason),
