@@ -42,22 +42,27 @@ export type Assessor = {
 const covers = (kept: ReadScope, wanted: ReadScope) =>
   (kept.chart || !wanted.chart) && (kept.models === true || wanted.models !== true);
 
-/** A page's data: the read, the correlation, and the chart and models when they were read. */
+/** A page's data: the read's fields, the correlation, and the chart and models when they were read. */
 function provide(assessed: Assessed, correlation: CorrelationState): ProviderData {
-  const { chartBuckets, modelTrends, ...fields } = assessed;
+  const data = Object.assign({}, assessed, { correlation }) as Assessed & { correlation: CorrelationState };
+  const { chartBuckets, modelTrends } = assessed;
   const slug = assessed.provider.slug;
-  return {
-    ...fields,
-    correlation,
-    get buckets() {
-      if (chartBuckets === null) throw new Error(`the chart's buckets of ${slug} were not read: use assessor.of`);
-      return chartBuckets;
+  return Object.defineProperties(data as unknown as ProviderData, {
+    buckets: {
+      enumerable: true,
+      get() {
+        if (chartBuckets === null) throw new Error(`the chart's buckets of ${slug} were not read: use assessor.of`);
+        return chartBuckets;
+      },
     },
-    get models() {
-      if (modelTrends === null) throw new Error(`the report models of ${slug} were not read: use assessor.of`);
-      return modelTrends;
+    models: {
+      enumerable: true,
+      get() {
+        if (modelTrends === null) throw new Error(`the report models of ${slug} were not read: use assessor.of`);
+        return modelTrends;
+      },
     },
-  };
+  });
 }
 
 export function createAssessor(deps: {
