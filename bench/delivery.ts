@@ -17,7 +17,8 @@ import { upstreamPolicy } from '../src/sources/addresses.ts';
 import { createHttpDoor, createUpstreamDispatcher } from '../src/sources/http.ts';
 import { openStore, type Store } from '../src/store/index.ts';
 import type { NewSubscription } from '../src/store/subscriptions.ts';
-import { apiAssessor, createProviderReader } from '../src/web/provider-data.ts';
+import { createAssessor } from '../src/assessment/assessor.ts';
+import { apiAssessor } from '../src/assessment/readings.ts';
 
 /** The site (app and store, catalog synced) on a fresh database, with a clock the bench moves. */
 export async function benchSite(name: string) {
@@ -56,7 +57,7 @@ export function benchDeliveryJob(deps: { store: Store; catalog: Catalog; config:
     deadlineMs: 10_000,
     now: Date.now,
   });
-  const reader = createProviderReader({ store, catalog, config });
+  const reader = createAssessor({ store, catalog, config });
   const recorder = createEventRecorder({ store, catalog, assess: apiAssessor(reader), siteUrl: config.siteUrl, now });
   const job = createDeliveryJob({ store, sender, recorder, clock: { ...systemClock, now } });
   return { job, dispatcher };

@@ -12,6 +12,7 @@ import type { Config } from './config.ts';
 import type { Sender } from './notify/send.ts';
 import { createReadiness, databaseFile, writeCheckFor, type ReadinessCheck } from './ops/readiness.ts';
 import type { RenderRecorder, ReportRecorder, RequestRecorder } from './ops/recorder.ts';
+import type { WarmUp } from './ops/warm-up.ts';
 import { recordRequests } from './ops/request-metrics.ts';
 import { closeConnectionsWhenClosing } from './shutdown.ts';
 import type { Store } from './store/index.ts';
@@ -25,9 +26,15 @@ import { createFormTokens } from './web/form-token.ts';
 import { refuseNulCharacters } from './web/nul-characters.ts';
 import { createPageRenderer } from './web/pages.ts';
 import { answerProblem, registerProblemHandlers } from './web/problems.ts';
-import { createHistoryReader } from './web/history-data.ts';
-import { createProviderReader } from './web/provider-data.ts';
-import { createRenderCache, type RenderCache } from './web/render-cache.ts';
+import { createAssessor } from './assessment/assessor.ts';
+import { createHistoryReader } from './assessment/history.ts';
+import {
+  createRenderCache,
+  PAGE_MIN_AGE_MS,
+  PAGE_REFRESH_MS,
+  PAGE_STALE_MS,
+  type RenderCache,
+} from './web/render-cache.ts';
 import { registerAccountabilityRoutes } from './web/routes/accountability.ts';
 import { registerApiRoutes } from './web/routes/api.ts';
 import { registerDiagnoseRoutes } from './web/routes/diagnose.ts';
@@ -63,6 +70,8 @@ export type AppDeps = {
   metrics?: RequestRecorder & RenderRecorder & ReportRecorder;
   /** What sends a subscriber's test event, built on first use (default: none, test events answer 503). */
   testSender?: () => Promise<Sender>;
+  /** Where the app, once ready, assesses every provider once (default: none, the first visitor pays for it). */
+  warmUp?: WarmUp;
 };
 
 /** Requires a package the way Fastify itself does, so its own schema compilers are found. */
@@ -94,6 +103,43 @@ export function loggerOptions(level: Config['logLevel']): FastifyServerOptions['
       req: (req: { method: string; url: string }) => ({ method: req.method, url: loggedPath(req.url) }),
     },
   };
+}
+
+/** What a jobs process (ROLE=jobs) answers on its port: its health and readiness, no page. */
+export const JOBS_ONLY_MESSAGE =
+  'This process runs the jobs only (ROLE=jobs): the pages are served by the web processes.';
+
+/** The app of a jobs process (ROLE=jobs): /healthz and /readyz, and 404 for anything else; no page, no write. */
+export function buildJobsApp(
+  deps: Pick<AppDeps, 'config' | 'catalog' | 'store' | 'logger' | 'jobRole' | 'readiness'>,
+): FastifyInstance {
+  const { config, catalog, store } = deps;
+  const security = securityHeaders(helmetOptions(config));
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: { requestTimeout: config.requestTimeoutMs, headersTimeout: config.headersTimeoutMs },
+  });
+  registerSecurityHeaders(app, security);
+  closeConnectionsWhenClosing(app);
+  registerHealthRoutes(app, {
+    store,
+    catalog,
+    jobRole: deps.jobRole ?? (() => 'off' as const),
+    readiness:
+      deps.readiness ??
+      createReadiness({
+        databasePath: store.sqlite ? databaseFile(config.databasePath) : null,
+        writeCheck: writeCheckFor(store),
+        now: Date.now,
+      }),
+  });
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).type('text/plain; charset=utf-8').send(`${JOBS_ONLY_MESSAGE}\n`),
+  );
+  return app;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -149,13 +195,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const assets = registerAssets(app, `${VIEWS_DIR}/assets`);
   const cache = deps.cache ?? createRenderCache(deps.metrics ? { recorder: deps.metrics } : {});
   const pages = createPageRenderer(app, { config, catalog, assets, cache, now });
-  const reader = createProviderReader({ store, catalog, config });
+  // The pages' assessments are kept as their renders are: a read is reused while its data did not change, at most as
+  // long as a changed page waits; the correlation is refreshed as the render cache refreshes one page.
+  const assessor = createAssessor({
+    store,
+    catalog,
+    config,
+    timing: {
+      correlation: { minAgeMs: PAGE_MIN_AGE_MS, refreshMs: PAGE_REFRESH_MS, reuseMs: PAGE_STALE_MS },
+      reuseMs: PAGE_MIN_AGE_MS,
+    },
+  });
   const web = {
     config,
     catalog,
     store,
-    reader,
-    history: createHistoryReader({ store, catalog }),
+    assessor,
+    history: createHistoryReader({ store }),
     pages,
     now,
     clientKeys: createClientKeys(config.secret),
@@ -171,6 +227,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.metrics ? { recorder: deps.metrics } : {}),
     testSender: deps.testSender ?? null,
   };
+
+  const { warmUp } = deps;
+  // Not awaited: the site listens meanwhile, and readiness says "starting" until every provider was assessed.
+  if (warmUp)
+    app.addHook('onReady', (done) => {
+      // Every provider assessed, then the list every client asks for first rendered into the render cache.
+      warmUp.run(async () => {
+        await assessor.all(now());
+        await app.inject({ method: 'GET', url: '/api/v1/providers' });
+      });
+      done();
+    });
 
   registerProblemHandlers(app, pages);
   // A malformed or oversized address is never echoed, not even as the problem page's canonical link.

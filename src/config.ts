@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { MAX_TIMER_MS } from './time.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** What a process does: everything, the pages (and their writes) only, or the jobs only. */
+export const ROLES = ['all', 'web', 'jobs'] as const;
+export type Role = (typeof ROLES)[number];
 
 const booleanText = z
   .enum(['true', 'false', '1', '0'], { error: 'true or false' })
@@ -95,6 +98,7 @@ const EnvSchema = z
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     TRUST_PROXY: proxyList,
     JOBS: booleanText.default(true),
+    ROLE: z.enum(ROLES, { error: `one of ${ROLES.join(', ')}` }).default('all'),
     DNS_SERVERS: dnsServerList,
     REQUEST_TIMEOUT_SECONDS: seconds(30, 1),
     HEADERS_TIMEOUT_SECONDS: seconds(10, 1),
@@ -153,6 +157,10 @@ const EnvSchema = z
     path: ['SECRET'],
     error: 'a random text of at least 32 characters shared by every node (required with DATABASE_URL)',
   })
+  .refine((env) => env.ROLE !== 'jobs' || env.JOBS, {
+    path: ['ROLE'],
+    error: 'all or web while JOBS=false (a jobs process with its jobs off would do nothing)',
+  })
   .refine((env) => env.HEADERS_TIMEOUT_SECONDS <= env.REQUEST_TIMEOUT_SECONDS, {
     path: ['HEADERS_TIMEOUT_SECONDS'],
     error: 'at most REQUEST_TIMEOUT_SECONDS (the whole request includes its headers)',
@@ -183,8 +191,10 @@ export type Config = Readonly<{
   trustProxy: readonly string[];
   /** Name servers for upstream lookups; empty: the system resolver. */
   dnsServers: readonly string[];
-  /** Whether the server runs the poll and probe schedules (tests and demos may turn them off). */
+  /** Whether the server runs the poll and probe schedules (tests and demos may turn them off; ROLE=web does). */
   jobs: boolean;
+  /** `all`: pages and jobs; `web`: pages and their writes, no jobs; `jobs`: the jobs, no pages (health only). */
+  role: Role;
   /** Longest a whole request (headers and body) may take before its connection is closed. */
   requestTimeoutMs: number;
   /** Longest a client may take to send its request headers (slowloris). */
@@ -255,7 +265,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     siteName: e.SITE_NAME,
     logLevel: e.LOG_LEVEL,
     trustProxy: Object.freeze(e.TRUST_PROXY),
-    jobs: e.JOBS,
+    jobs: e.JOBS && e.ROLE !== 'web',
+    role: e.ROLE,
     dnsServers: Object.freeze(e.DNS_SERVERS),
     reportRateLimitPer10Min: e.REPORT_RATE_LIMIT_PER_10_MIN,
     mcpRateLimitPerMinute: e.MCP_RATE_LIMIT_PER_MINUTE,

@@ -1,8 +1,9 @@
-// Process entry: config → catalog → store → metrics → app → listen → leadership of the jobs, and a graceful
-// shutdown. The only file that listens (the site, and the metrics on their own port when METRICS_PORT is set).
+// Process entry: config → catalog → store → metrics → app (ROLE=jobs: health only) → listen → leadership of the jobs
+// (not with ROLE=web), and a graceful shutdown. The only file that listens (the site, and the metrics on their own
+// port when METRICS_PORT is set).
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildApp, loggerOptions } from './app.ts';
+import { buildApp, buildJobsApp, loggerOptions } from './app.ts';
 import { CatalogError, loadCatalog } from './catalog/load.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { systemClock } from './jobs/clock.ts';
@@ -21,6 +22,7 @@ import {
 } from './ops/readiness.ts';
 import { DatabaseFileError } from './store/db.ts';
 import { openStore, type Store } from './store/index.ts';
+import { createWarmUp } from './ops/warm-up.ts';
 import { installShutdown } from './shutdown.ts';
 
 /** Bad configuration, catalog or database file: say exactly what is wrong, one line per problem, and stop. */
@@ -78,7 +80,8 @@ async function main(): Promise<void> {
   try {
     config = loadConfig();
     catalog = loadCatalog(config);
-    store = await openStore(config);
+    // A web or jobs process on SQLite shares the file with the other: it watches the other's commits.
+    store = await openStore(config, { sharedFile: config.role !== 'all' });
   } catch (error) {
     // An unreachable or refusing PostgreSQL is an operator's problem too: one line (never the URL), no stack trace.
     if (config?.databaseUrl && !(error instanceof ConfigError || error instanceof CatalogError)) {
@@ -101,27 +104,39 @@ async function main(): Promise<void> {
         });
   // Nodes share one database only on PostgreSQL; there a node whose SECRET differs is refused with one line.
   const nodeProblem = onceKnown(() => secretProblem(store, store.engine === 'postgres' ? config.secret : null));
+  // Every provider is assessed once right after the start: the first visitors wait no longer than later ones.
+  const warmUp = createWarmUp((err) =>
+    process.stderr.write(`Assessing the providers at start failed: ${writeFailureWords(err)}\n`),
+  );
   const readiness = createReadiness({
     databasePath: store.sqlite ? databaseFile(config.databasePath) : null,
     writeCheck: writeCheckFor(store),
     jobs: jobWatch,
     nodeProblem,
+    warming: warmUp.pending,
     now: systemClock.now,
   });
   // Test events load the sending modules (undici, the mailer) only when a subscriber first asks for one.
   let testEvents: ReturnType<typeof testEventSender> | null = null;
-  const app = await buildApp({
-    config,
-    catalog,
-    store,
-    logger: loggerOptions(config.logLevel),
-    testSender: async () => (testEvents ??= (await import('./jobs/wiring.ts')).testEventSender(config)).sender,
-    // Until the jobs' modules are loaded and the lock is tried, a node with JOBS on runs nothing: a standby.
-    jobRole: () =>
-      leadership === null ? (config.jobs ? 'standby' : 'off') : leadership.isLeader() ? 'leader' : 'standby',
-    readiness,
-    ...(metrics ? { metrics } : {}),
-  });
+  // Until the jobs' modules are loaded and the lock is tried, a node with JOBS on runs nothing: a standby.
+  const jobRole = () =>
+    leadership === null ? (config.jobs ? 'standby' : 'off') : leadership.isLeader() ? 'leader' : 'standby';
+  const logger = loggerOptions(config.logLevel);
+  // A jobs process serves no page: its port answers health and readiness only.
+  const app =
+    config.role === 'jobs'
+      ? buildJobsApp({ config, catalog, store, logger, jobRole, readiness })
+      : await buildApp({
+          config,
+          catalog,
+          store,
+          logger,
+          testSender: async () => (testEvents ??= (await import('./jobs/wiring.ts')).testEventSender(config)).sender,
+          jobRole,
+          readiness,
+          warmUp,
+          ...(metrics ? { metrics } : {}),
+        });
   const metricsServer = metrics ? await listenForScrapes(createMetricsServer(metrics, readiness), config) : null;
   const closeMetrics = {
     close: () =>

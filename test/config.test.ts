@@ -21,6 +21,7 @@ describe('parseConfig', () => {
       logLevel: 'info',
       trustProxy: [],
       jobs: true,
+      role: 'all',
       dnsServers: [],
       reportRateLimitPer10Min: 30,
       mcpRateLimitPerMinute: 60,
@@ -101,6 +102,16 @@ describe('parseConfig', () => {
       jobs: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads ROLE: web runs no jobs, jobs refuses JOBS=false, anything else is named in one line', () => {
+    expect(parseConfig({ ROLE: 'web' })).toMatchObject({ role: 'web', jobs: false });
+    expect(parseConfig({ ROLE: 'jobs' })).toMatchObject({ role: 'jobs', jobs: true });
+    expect(parseConfig({ ROLE: 'all', JOBS: 'false' })).toMatchObject({ role: 'all', jobs: false });
+    expect(() => parseConfig({ ROLE: 'jobs', JOBS: 'false' })).toThrow(
+      'ROLE="jobs": expected all or web while JOBS=false (a jobs process with its jobs off would do nothing)',
+    );
+    expect(() => parseConfig({ ROLE: 'worker' })).toThrow('ROLE="worker": expected one of all, web, jobs');
   });
 
   it('runs on PostgreSQL with a shared secret, and refuses DATABASE_URL without one in one line', () => {

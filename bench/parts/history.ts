@@ -13,8 +13,9 @@ import { createRollupRecorder } from '../../src/jobs/rollup.ts';
 import { API_SUBJECT, componentSubject, dayOf, HISTORY_DAYS, type LevelTime } from '../../src/status/history.ts';
 import { openStore } from '../../src/store/index.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/time.ts';
-import { createHistoryReader } from '../../src/web/history-data.ts';
-import { createProviderReader, levelsSampler } from '../../src/web/provider-data.ts';
+import { createHistoryReader } from '../../src/assessment/history.ts';
+import { createAssessor } from '../../src/assessment/assessor.ts';
+import { levelsSampler } from '../../src/assessment/readings.ts';
 import { seedDatabase } from '../seed.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -70,7 +71,7 @@ export default async function (): Promise<Record<string, unknown>> {
     const seedSeconds = (performance.now() - seedStarted) / 1000;
 
     const config = parseConfig({ DATABASE_PATH: path });
-    const reader = createProviderReader({ store, catalog, config });
+    const reader = createAssessor({ store, catalog, config });
     let clock = now;
     const job = createRollupRecorder({ store, catalog, now: () => clock, sample: levelsSampler(reader) });
     await job.run();
@@ -79,14 +80,14 @@ export default async function (): Promise<Record<string, unknown>> {
     const sampled = await job.run();
     const passMs = performance.now() - passStarted;
 
-    const history = createHistoryReader({ store, catalog });
-    await history.read(catalog.providers[0]!.slug, now);
+    const history = createHistoryReader({ store });
+    await history.read(catalog.providers[0]!, now);
     const readStarted = performance.now();
     let days = 0;
-    for (const provider of catalog.providers) days += (await history.read(provider.slug, now))!.api.days.length;
+    for (const provider of catalog.providers) days += (await history.read(provider, now)).api.days.length;
     const allMs = performance.now() - readStarted;
     const uptimeStarted = performance.now();
-    for (const provider of catalog.providers) await history.uptime(provider.slug, now);
+    for (const provider of catalog.providers) await history.uptime(provider, now);
     const uptimeMs = performance.now() - uptimeStarted;
     await store.close();
 

@@ -22,13 +22,16 @@ export type DetectDeps = {
   log?: JobLog;
 };
 
+/** Every provider's community signal as read at `now`. */
+export type Communities = { now: number; communities: ReadonlyMap<string, CommunityView> };
+
 export function createDetector(deps: DetectDeps) {
   const { store, catalog } = deps;
   let running: Promise<unknown> = Promise.resolve();
 
   /** One pass over every provider; returns how many incidents were opened or closed. */
-  async function pass(): Promise<number> {
-    const now = deps.now();
+  async function pass(given?: Communities): Promise<number> {
+    const now = given?.now ?? deps.now();
     const open = new Map<string, OpenDetected[]>();
     for (const row of await store.incidents.openDetected()) {
       open.set(row.providerSlug, [...(open.get(row.providerSlug) ?? []), row]);
@@ -45,7 +48,7 @@ export function createDetector(deps: DetectDeps) {
       );
     }
     const localFaultAt = localFaultTimeline([...samples.values()], deps.probeIntervalMs);
-    const communities = await deps.communities(now);
+    const communities = given?.communities ?? (await deps.communities(now));
     let changed = 0;
     for (const provider of catalog.providers) {
       try {
@@ -74,9 +77,12 @@ export function createDetector(deps: DetectDeps) {
   }
 
   return {
-    /** Runs a pass after any running one (passes never overlap); resolves with the incidents opened or closed. */
-    run(): Promise<number> {
-      const next = running.then(pass);
+    /**
+     * Runs a pass after any running one (passes never overlap), with the community signals read at `now` when
+     * given; resolves with the incidents opened or closed.
+     */
+    run(given?: Communities): Promise<number> {
+      const next = running.then(() => pass(given));
       running = next.catch(() => undefined);
       return next;
     },

@@ -73,6 +73,9 @@ function payload(
   };
 }
 
+/** Every provider's API reading as read at `now`, each with its data version just before the read. */
+export type Readings = { now: number; readings: ReadonlyMap<string, { version: number; reading: ApiReading }> };
+
 export function createEventRecorder(deps: EventsDeps) {
   const { store, catalog, assess } = deps;
   const seen = new Map<string, number>();
@@ -81,9 +84,8 @@ export function createEventRecorder(deps: EventsDeps) {
   let running: Promise<void> = Promise.resolve();
 
   /** Looks at one provider and records what changed; returns how many events. */
-  async function recordProvider(provider: Provider, now: number): Promise<number> {
-    const reading = await assess(provider.slug, now);
-    if (!reading) return 0;
+  async function recordProvider(provider: Provider, now: number, given?: ApiReading): Promise<number> {
+    const reading = given ?? (await assess(provider, now));
     const [announced, rows] = await Promise.all([
       store.events.announced(provider.slug),
       store.incidents.listRecent(provider.slug, now - INCIDENT_LOOKBACK_MS),
@@ -129,17 +131,21 @@ export function createEventRecorder(deps: EventsDeps) {
     return events.length;
   }
 
-  /** One pass over the providers whose data changed since the last (all of them once a minute). */
-  async function pass(): Promise<number> {
-    const now = deps.now();
-    const full = now - lastFullPass >= EVENTS_FULL_PASS_MS;
+  /**
+   * One pass over the providers whose data changed since the last (all of them once a minute), or over every provider
+   * with the readings of a full pass handed in (`given`, read at `now` with each provider's version before the read).
+   */
+  async function pass(given?: Readings): Promise<number> {
+    const now = given?.now ?? deps.now();
+    const full = given !== undefined || now - lastFullPass >= EVENTS_FULL_PASS_MS;
     if (full) lastFullPass = now;
     let recorded = 0;
     for (const provider of catalog.providers) {
-      const version = store.versions.of(provider.slug);
+      const read = given?.readings.get(provider.slug);
+      const version = read?.version ?? store.versions.of(provider.slug);
       if (!full && seen.get(provider.slug) === version) continue;
       try {
-        recorded += await recordProvider(provider, now);
+        recorded += await recordProvider(provider, now, read?.reading);
         seen.set(provider.slug, version);
       } catch (err) {
         deps.log?.warn({ err, provider: provider.slug }, 'recording events failed');
@@ -150,8 +156,8 @@ export function createEventRecorder(deps: EventsDeps) {
 
   return {
     /** Runs a pass after any running one (passes never overlap); resolves with the events recorded. */
-    run(): Promise<number> {
-      const next = running.then(pass);
+    run(given?: Readings): Promise<number> {
+      const next = running.then(() => pass(given));
       running = next.then(
         () => undefined,
         () => undefined,

@@ -21,6 +21,7 @@ export const PROBE_ROLLUP_MS = 10 * MINUTE_MS;
 export type RollupDeps = {
   store: Store;
   catalog: Catalog;
+  /** Every provider's levels now, when the recorder runs on its own. */
   sample: SampleLevels;
   now: () => number;
   log?: JobLog;
@@ -56,12 +57,11 @@ export function createRollupRecorder(deps: RollupDeps) {
     return store.rollups.advance(provider.slug, previous?.at ?? null, { at: now, levels }, elapsedTime(previous, now));
   }
 
-  async function pass(): Promise<number> {
-    const now = deps.now();
+  /** One pass over every provider with the levels sampled at `now`. */
+  async function record(levels: ReadonlyMap<string, SampledLevels>, now: number): Promise<number> {
     const probes = now - lastProbeRollup >= PROBE_ROLLUP_MS;
     const first = lastProbeRollup === -Infinity;
     if (probes) lastProbeRollup = now;
-    const levels = await deps.sample(now);
     let sampled = 0;
     for (const provider of catalog.providers) {
       try {
@@ -79,9 +79,22 @@ export function createRollupRecorder(deps: RollupDeps) {
     return sampled;
   }
 
+  async function pass(): Promise<number> {
+    const now = deps.now();
+    return record(await deps.sample(now), now);
+  }
+
   return {
     /** One pass over every provider; resolves with how many were sampled. */
     run: pass,
+    /** The same pass over levels already sampled (the leader's minute hands them over); never throws. */
+    async recordTask(levels: ReadonlyMap<string, SampledLevels>, now: number): Promise<void> {
+      try {
+        await record(levels, now);
+      } catch (err) {
+        deps.log?.warn({ err }, 'recording the daily history failed');
+      }
+    },
     /** The same pass for a schedule: never throws. */
     async task(): Promise<void> {
       try {

@@ -12,9 +12,8 @@ import { createConnectionLog, createHttpDoor, createUpstreamDispatcher, userAgen
 import { dnsServersResolver, systemResolver, type Lookup } from '../sources/lookup.ts';
 import type { Closable } from '../shutdown.ts';
 import type { Store } from '../store/index.ts';
-import { DETECTION_INTERVAL_MS } from '../status/detection.ts';
-import { HISTORY_SAMPLE_MS } from '../status/history.ts';
-import { apiAssessor, communityReader, createProviderReader, levelsSampler } from '../web/provider-data.ts';
+import { createAssessor } from '../assessment/assessor.ts';
+import { apiAssessor, communityReader, levelsSampler } from '../assessment/readings.ts';
 import { CHECKPOINT_INTERVAL_MS, checkpointTask } from './checkpoint.ts';
 import { systemClock } from './clock.ts';
 import { CONFIRMATION_MAIL_INTERVAL_MS, confirmationMailTask } from './confirmation-mail.ts';
@@ -23,6 +22,7 @@ import { createDetector } from './detect.ts';
 import { createEventRecorder } from './events.ts';
 import { createIntervalJob } from './interval.ts';
 import type { Schedule } from './leader.ts';
+import { LEADER_MINUTE_MS, minuteTask } from './minute.ts';
 import { createPollJob } from './poll.ts';
 import { PRUNE_NOTIFICATIONS_INTERVAL_MS, notificationPruneTask } from './prune-notifications.ts';
 import { PRUNE_REPORTS_INTERVAL_MS, reportPruneTask } from './prune-reports.ts';
@@ -106,7 +106,8 @@ export function createJobs(deps: JobsDeps): Jobs {
   const dispatcher = createUpstreamDispatcher({ policy, connectionLog, lookup: resolver.lookup });
   const door = createHttpDoor({ dispatcher, policy, connectionLog, userAgent });
   const { sender, mailer, receiverDispatcher } = receiverSender(config, resolver.lookup);
-  const reader = createProviderReader({ store, catalog, config });
+  // Every read afresh: the jobs judge the data as it is now; the minute's pass reads each provider once.
+  const assessor = createAssessor({ store, catalog, config });
   // A schedule's heartbeat is the end of each cycle: readiness fails when one stops coming.
   const heartbeat = (name: string, intervalMs: number) => {
     const beat = jobWatch.watch(name, intervalMs);
@@ -117,7 +118,7 @@ export function createJobs(deps: JobsDeps): Jobs {
     store,
     catalog,
     probeIntervalMs: config.probeIntervalMs,
-    communities: communityReader(reader),
+    communities: communityReader(assessor),
     now: Date.now,
     log,
   });
@@ -126,64 +127,70 @@ export function createJobs(deps: JobsDeps): Jobs {
       () => undefined,
       (err: unknown) => log.error({ err }, 'detecting incidents failed'),
     );
-  const rollups = createRollupRecorder({ store, catalog, sample: levelsSampler(reader), now: Date.now, log });
+  const rollups = createRollupRecorder({ store, catalog, sample: levelsSampler(assessor), now: Date.now, log });
   // Detection follows each probe cycle, so a confirmed failure opens its incident at once.
   const thenDetect = (beat: (stats: CycleStats) => void) => (stats: CycleStats) => {
     beat(stats);
     void detect();
   };
 
-  const schedules = (): Schedule[] => [
-    createIntervalJob(reportPruneTask(store, log), PRUNE_REPORTS_INTERVAL_MS),
-    createIntervalJob(signalPruneTask(store, log), PRUNE_SIGNALS_INTERVAL_MS),
-    createIntervalJob(notificationPruneTask(store, log), PRUNE_NOTIFICATIONS_INTERVAL_MS),
-    createIntervalJob(rollups.task, HISTORY_SAMPLE_MS),
-    ...(sqlite ? [createIntervalJob(checkpointTask(sqlite, log), CHECKPOINT_INTERVAL_MS)] : []),
-    createPollJob({
+  const schedules = (): Schedule[] => {
+    const events = createEventRecorder({
+      store,
       catalog,
-      store,
-      door,
-      clock: systemClock,
-      intervalMs: config.pollIntervalMs,
-      deadlineMs: config.pollTimeoutMs,
-      concurrency: config.pollConcurrency,
+      siteUrl: config.siteUrl,
+      now: Date.now,
+      levelHoldMs: Math.min(config.pollIntervalMs, config.probeIntervalMs),
       log,
-      ...(metrics ? { recorder: metrics } : {}),
-      onCycle: heartbeat('poll', config.pollIntervalMs),
-      onError: (provider, err) => log.error({ err, provider: provider.slug }, 'poll failed'),
-    }),
-    createProbeJob({
-      catalog,
-      store,
-      door,
-      clock: systemClock,
-      intervalMs: config.probeIntervalMs,
-      deadlineMs: config.probeTimeoutMs,
-      log,
-      ...(metrics ? { recorder: metrics } : {}),
-      onCycle: thenDetect(heartbeat('probe', config.probeIntervalMs)),
-      onError: (task, err) => log.error({ err, host: task.host }, 'probe failed'),
-    }),
-    createIntervalJob(detect, DETECTION_INTERVAL_MS),
-    // Confirmation mails have their own schedule: a slow mail server never holds up events or deliveries.
-    ...(mailer
-      ? [createIntervalJob(confirmationMailTask({ store, sender, now: Date.now, log }), CONFIRMATION_MAIL_INTERVAL_MS)]
-      : []),
-    createDeliveryJob({
-      store,
-      sender,
-      recorder: createEventRecorder({
-        store,
+      assess: apiAssessor(assessor),
+    });
+    return [
+      createIntervalJob(reportPruneTask(store, log), PRUNE_REPORTS_INTERVAL_MS),
+      createIntervalJob(signalPruneTask(store, log), PRUNE_SIGNALS_INTERVAL_MS),
+      createIntervalJob(notificationPruneTask(store, log), PRUNE_NOTIFICATIONS_INTERVAL_MS),
+      // The daily history, detection and the events' full look: one read of every provider a minute.
+      createIntervalJob(
+        minuteTask({ catalog, versions: store.versions, assessor, rollups, detector, events, now: Date.now, log }),
+        LEADER_MINUTE_MS,
+      ),
+      ...(sqlite ? [createIntervalJob(checkpointTask(sqlite, log), CHECKPOINT_INTERVAL_MS)] : []),
+      createPollJob({
         catalog,
-        siteUrl: config.siteUrl,
-        now: Date.now,
-        levelHoldMs: Math.min(config.pollIntervalMs, config.probeIntervalMs),
+        store,
+        door,
+        clock: systemClock,
+        intervalMs: config.pollIntervalMs,
+        deadlineMs: config.pollTimeoutMs,
+        concurrency: config.pollConcurrency,
         log,
-        assess: apiAssessor(reader),
+        ...(metrics ? { recorder: metrics } : {}),
+        onCycle: heartbeat('poll', config.pollIntervalMs),
+        onError: (provider, err) => log.error({ err, provider: provider.slug }, 'poll failed'),
       }),
-      log,
-    }),
-  ];
+      createProbeJob({
+        catalog,
+        store,
+        door,
+        clock: systemClock,
+        intervalMs: config.probeIntervalMs,
+        deadlineMs: config.probeTimeoutMs,
+        log,
+        ...(metrics ? { recorder: metrics } : {}),
+        onCycle: thenDetect(heartbeat('probe', config.probeIntervalMs)),
+        onError: (task, err) => log.error({ err, host: task.host }, 'probe failed'),
+      }),
+      // Confirmation mails have their own schedule: a slow mail server never holds up events or deliveries.
+      ...(mailer
+        ? [
+            createIntervalJob(
+              confirmationMailTask({ store, sender, now: Date.now, log }),
+              CONFIRMATION_MAIL_INTERVAL_MS,
+            ),
+          ]
+        : []),
+      createDeliveryJob({ store, sender, recorder: events, log }),
+    ];
+  };
 
   // The schedules' requests are aborted first (by closing the schedules); destroying the dispatchers then fails
   // whatever they still hold.

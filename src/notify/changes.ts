@@ -1,5 +1,6 @@
 // What changed since the last announcement of a provider: its API level (known levels only, after damping) and each
 // incident's or maintenance's course. Pure: the store keeps what was announced, the events job calls this.
+import type { Provider } from '../catalog/schema.ts';
 import { LEVEL_SEVERITY, type EventType, type Impact, type IncidentKind, type Level } from '../domain.ts';
 import { isOpen } from '../status/incidents.ts';
 import type { Reason } from '../status/types.ts';
@@ -12,7 +13,8 @@ export type ApiReading = {
   /** False while the provider's official page (if it has one) was not read yet: what it lists is not news yet. */
   officialRead: boolean;
 };
-export type AssessApi = (slug: string, now: number) => Promise<ApiReading | undefined>;
+/** The API's reading of one provider now (the one assessment). */
+export type AssessApi = (provider: Provider, now: number) => Promise<ApiReading>;
 
 /** What was last announced about one incident. */
 export type AnnouncedIncident = { state: string; active: boolean; updates: number };

@@ -28,8 +28,13 @@ export type ReadinessDeps = {
   jobs?: JobWatch;
   /** Why this node must not serve though its database works (another SECRET than the other nodes'), or null. */
   nodeProblem?: () => Promise<string | null>;
+  /** Whether the start's warm-up (every provider assessed once) is still running. */
+  warming?: () => boolean;
   now: () => number;
 };
+
+/** Said while the start's warm-up runs. */
+export const WARMING_REASON = 'starting: every provider is being assessed once before the first visitors';
 
 /** One reason, in public words and with its details. */
 type Problem = { reason: string; detail: string };
@@ -168,6 +173,8 @@ export function createReadiness(deps: ReadinessDeps): ReadinessCheck {
     });
     const database = file ?? cached?.problem ?? null;
     const problems = [...(database === null ? [] : [database]), ...stalled];
+    // The warm-up is said only when nothing else is wrong: it ends by itself, the other reasons need someone.
+    if (problems.length === 0 && deps.warming?.()) problems.push({ reason: WARMING_REASON, detail: WARMING_REASON });
     return {
       ready: problems.length === 0,
       reasons: problems.map((p) => p.reason),

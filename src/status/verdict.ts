@@ -275,22 +275,25 @@ export type ErrorAssessment = VerdictView & {
   levelLabel: string;
 };
 
+/** The community summary of one report category, from the buckets and reporters the assessment read. */
+export const categoryCommunity = (assessment: Assessment, category: ReportCategory): CommunityView =>
+  summariseCommunity(assessment.buckets, assessment.now, category, assessment.reporters);
+
 /** The verdict for one error type from the provider's assessment: what error pages and their JSON show. */
 export function assessError(
   assessment: Assessment,
-  input: Pick<VerdictInput, 'providerName' | 'errorType' | 'texts'>,
+  input: Pick<VerdictInput, 'providerName' | 'errorType' | 'texts'> & {
+    /** The error category's community summary, when the caller already has it. */
+    community?: CommunityView;
+  },
 ): ErrorAssessment {
+  const { community, ...rest } = input;
   const verdict = decideVerdict({
-    ...input,
+    ...rest,
     status: assessment.api,
     openIncidents: assessment.openIncidents,
     components: assessment.api.signals.official.state === 'fresh' ? (assessment.components ?? []) : [],
-    community: summariseCommunity(
-      assessment.buckets,
-      assessment.now,
-      input.errorType.category as ReportCategory,
-      assessment.reporters,
-    ),
+    community: community ?? categoryCommunity(assessment, input.errorType.category as ReportCategory),
   });
   return { ...verdict, level: assessment.api.level, levelLabel: assessment.api.label };
 }

@@ -84,19 +84,25 @@ export function openDatabase(path: string, migrations: readonly Migration[] = MI
   }
 }
 
-/** Applies every SQLite migration above the database's user_version, each in its own transaction. */
+/**
+ * Applies every SQLite migration above the database's user_version, each in its own transaction. The version is read
+ * inside each write-locked transaction: a second process opening the same file at the same time waits, then skips.
+ */
 export function migrate(db: Database.Database, migrations: readonly string[]): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > migrations.length) {
-    throw new DatabaseFileError(
-      `its schema version ${current} is newer than this program's (${migrations.length}); run the newer version`,
-    );
-  }
-  for (let version = current; version < migrations.length; version += 1) {
-    db.transaction(() => {
-      db.exec(migrations[version] as string);
-      db.pragma(`user_version = ${version + 1}`);
-    })();
+  const step = db.transaction((): boolean => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > migrations.length) {
+      throw new DatabaseFileError(
+        `its schema version ${current} is newer than this program's (${migrations.length}); run the newer version`,
+      );
+    }
+    if (current === migrations.length) return false;
+    db.exec(migrations[current] as string);
+    db.pragma(`user_version = ${current + 1}`);
+    return true;
+  });
+  while (step.immediate()) {
+    // one migration applied: look again
   }
 }
 

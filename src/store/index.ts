@@ -15,6 +15,7 @@ import { createRateLimitsStore } from './rate-limits.ts';
 import { createReportsStore } from './reports.ts';
 import { createRollupsStore } from './rollups.ts';
 import { createSubscriptionsStore } from './subscriptions.ts';
+import { sharedFileVersions } from './shared-file.ts';
 import { createDataVersions, deferredVersions, type DataVersions } from './versions.ts';
 
 /** The per-aggregate modules over one executor (the database, or a transaction). */
@@ -36,10 +37,18 @@ function modules(db: Db, versions: DataVersions, engine: Engine) {
 }
 export type StoreModules = ReturnType<typeof modules>;
 
-export function createStore(handle: DatabaseHandle) {
+/** `sharedFile`: another process writes the same SQLite file (ROLE=web beside ROLE=jobs): watch its commits. */
+export type StoreOptions = { sharedFile?: boolean };
+
+export function createStore(handle: DatabaseHandle, options: StoreOptions = {}) {
   const { db, engine } = handle;
   let feed: ChangeFeed | null = null;
-  const versions = createDataVersions((slug) => feed?.announce(slug));
+  const own = createDataVersions((slug) => feed?.announce(slug));
+  const raw = handle.sqlite;
+  const versions =
+    options.sharedFile && raw
+      ? sharedFileVersions(own, () => raw.pragma('data_version', { simple: true }) as number)
+      : own;
   if (handle.postgres) feed = createChangeFeed({ db, settings: handle.postgres, versions });
   const postgres = handle.postgres;
   return {
@@ -67,7 +76,7 @@ export function createStore(handle: DatabaseHandle) {
     },
     /** Settles when the change feed has made its first attempt to listen (at once on SQLite). */
     started: feed?.started ?? Promise.resolve(),
-    /** Whether this node hears other nodes' changes (always true on SQLite: there are no other nodes). */
+    /** Whether this node hears other nodes' changes (always true on SQLite: another process's are watched). */
     get hearsChanges(): boolean {
       return feed === null || feed.listening;
     },
@@ -84,9 +93,12 @@ export function createStore(handle: DatabaseHandle) {
 export type Store = ReturnType<typeof createStore>;
 
 /** Opens (and migrates) the database the target names — a SQLite file path, or PostgreSQL when a URL is given. */
-export async function openStore(target: string | { databaseUrl: string | null; databasePath: string }): Promise<Store> {
+export async function openStore(
+  target: string | { databaseUrl: string | null; databasePath: string },
+  options: StoreOptions = {},
+): Promise<Store> {
   const where = typeof target === 'string' ? { databaseUrl: null, databasePath: target } : target;
-  const store = createStore(await openEngine(where));
+  const store = createStore(await openEngine(where), options);
   await store.started;
   return store;
 }

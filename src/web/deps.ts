@@ -8,8 +8,8 @@ import type { Store } from '../store/index.ts';
 import type { ClientKeys } from './client-key.ts';
 import type { FormTokens } from './form-token.ts';
 import type { PageRenderer } from './pages.ts';
-import type { HistoryReader } from './history-data.ts';
-import type { ProviderReader } from './provider-data.ts';
+import type { HistoryReader } from '../assessment/history.ts';
+import type { Assessor } from '../assessment/assessor.ts';
 
 /** A node's part in the jobs: running them, waiting to take over, or not taking part (JOBS=false). */
 export type JobRole = 'leader' | 'standby' | 'off';
@@ -18,7 +18,8 @@ export type WebDeps = {
   config: Config;
   catalog: Catalog;
   store: Store;
-  reader: ProviderReader;
+  /** What we conclude about each provider now (see assessment/assessor.ts). */
+  assessor: Assessor;
   /** The daily history of a provider (90 days) and its uptime. */
   history: HistoryReader;
   pages: PageRenderer;

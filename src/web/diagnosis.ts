@@ -16,7 +16,7 @@ export function diagnoserFor(catalog: Catalog): Diagnoser {
 
 /** The redacted text's diagnosis: ranked matches, the best one with its provider's live level and verdict. */
 export async function diagnosisJson(
-  deps: Pick<WebDeps, 'catalog' | 'reader' | 'config'>,
+  deps: Pick<WebDeps, 'catalog' | 'assessor' | 'config'>,
   text: string,
   provider: string,
   at: number,
@@ -38,7 +38,7 @@ export async function diagnosisJson(
           html: `${deps.config.siteUrl}/${m.provider.slug}/error/${m.errorType.slug}`,
         };
         if (i > 0 || !d.providerKnown) return base;
-        const live = liveMatchView(m, (await deps.reader.read(m.provider.slug, at))!);
+        const live = liveMatchView(m, await deps.assessor.of(m.provider, at));
         return { ...base, level: live.status.level, verdict: live.verdict.verdict, verdictText: live.verdict.text };
       }),
     ),

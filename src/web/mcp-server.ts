@@ -9,7 +9,7 @@ import { MAX_PASTE_CHARS } from '../diagnose/match.ts';
 import { DAY_MS, toIso } from '../time.ts';
 import type { WebDeps } from './deps.ts';
 import { diagnosisJson } from './diagnosis.ts';
-import { INCIDENT_WINDOW_MS, type ProviderData } from './provider-data.ts';
+import { INCIDENT_WINDOW_MS, type ProviderData } from '../assessment/signals.ts';
 import { trackedProvider } from './problems.ts';
 import { signalLines } from './view-models/answer.ts';
 import { errorJson, providerJson } from './view-models/api.ts';
@@ -60,11 +60,11 @@ const guarded =
 const providerArg = z.string().min(1).max(100).describe('the provider slug, as in /api/v1/providers (e.g. "openai")');
 
 export function createMcpServer(deps: WebDeps): McpServer {
-  const { catalog, config, reader, now } = deps;
+  const { catalog, config, assessor, now } = deps;
   const server = new McpServer({ name: config.siteName, version: '1' });
   const read = async (slug: string) => {
     const provider = trackedProvider(catalog, slug);
-    return (await reader.read(provider.slug, now()))!;
+    return await assessor.of(provider, now());
   };
 
   server.registerTool(

@@ -2,7 +2,7 @@
 // sentence about a signal, SDK or page the provider does not have.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorTypesFor } from '../../src/catalog/load.ts';
-import { createProviderReader } from '../../src/web/provider-data.ts';
+import { createAssessor } from '../../src/assessment/assessor.ts';
 import { errorPageView, type ErrorPageView } from '../../src/web/view-models/error-page.ts';
 import { segmentsText, type Segment } from '../../src/web/view-models/text.ts';
 import { createHarness, type Harness } from '../helpers/app.ts';
@@ -12,11 +12,9 @@ let pages: { slug: string; error: string; view: ErrorPageView }[];
 
 beforeAll(async () => {
   h = await createHarness();
-  const reader = createProviderReader({ store: h.store, catalog: h.catalog, config: h.config });
+  const assessor = createAssessor({ store: h.store, catalog: h.catalog, config: h.config });
   const reads = new Map(
-    await Promise.all(
-      h.catalog.providers.map(async (p) => [p.slug, (await reader.read(p.slug, h.clock.now))!] as const),
-    ),
+    await Promise.all(h.catalog.providers.map(async (p) => [p.slug, await assessor.of(p, h.clock.now)] as const)),
   );
   pages = h.catalog.providers.flatMap((p) =>
     errorTypesFor(h.catalog, p).map((e) => ({

@@ -1,12 +1,13 @@
 // The detection job over a test harness: its store, catalog, probe interval and clock, reading as the pages do.
 import { createDetector, type Detector } from '../../src/jobs/detect.ts';
-import { communityReader, createProviderReader, type ProviderReader } from '../../src/web/provider-data.ts';
+import { createAssessor, type Assessor } from '../../src/assessment/assessor.ts';
+import { communityReader } from '../../src/assessment/readings.ts';
 import type { Harness } from './app.ts';
 
-export const harnessReader = (h: Harness): ProviderReader =>
-  createProviderReader({ store: h.store, catalog: h.catalog, config: h.config });
+export const harnessReader = (h: Harness): Assessor =>
+  createAssessor({ store: h.store, catalog: h.catalog, config: h.config });
 
-export function harnessDetector(h: Harness, reader: ProviderReader = harnessReader(h)): Detector {
+export function harnessDetector(h: Harness, reader: Assessor = harnessReader(h)): Detector {
   return createDetector({
     store: h.store,
     catalog: h.catalog,

@@ -7,7 +7,8 @@ import { createEventRecorder } from '../../src/jobs/events.ts';
 import { createSender, createSmtpMailer } from '../../src/notify/send.ts';
 import { upstreamPolicy } from '../../src/sources/addresses.ts';
 import { createHttpDoor, createUpstreamDispatcher } from '../../src/sources/http.ts';
-import { apiAssessor, createProviderReader } from '../../src/web/provider-data.ts';
+import { createAssessor } from '../../src/assessment/assessor.ts';
+import { apiAssessor } from '../../src/assessment/readings.ts';
 import type { LookupFunction } from 'node:net';
 import type { Harness } from './app.ts';
 import { testLookup } from './poll.ts';
@@ -52,7 +53,7 @@ export function notifyRig(h: Harness, options: { deadlineMs?: number; perReceive
     deadlineMs: options.deadlineMs ?? 5000,
     now: clock.now,
   });
-  const reader = createProviderReader({ store: h.store, catalog: h.catalog, config: h.config });
+  const reader = createAssessor({ store: h.store, catalog: h.catalog, config: h.config });
   const recorder = createEventRecorder({
     store: h.store,
     catalog: h.catalog,

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Provider } from '../../src/catalog/schema.ts';
 import type { Detector } from '../../src/jobs/detect.ts';
 import { createEventRecorder } from '../../src/jobs/events.ts';
-import { apiAssessor } from '../../src/web/provider-data.ts';
+import { apiAssessor } from '../../src/assessment/readings.ts';
 import { catalogWith, createHarness, realCatalog, textOf, type Harness } from '../helpers/app.ts';
 import { harnessDetector, harnessReader } from '../helpers/detector.ts';
 import { ENGINES, rows } from '../helpers/engines.ts';

@@ -2,7 +2,8 @@
 // already open on the official page as history, even when the events job looks before the first poll lands.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEventRecorder } from '../../src/jobs/events.ts';
-import { apiAssessor, createProviderReader } from '../../src/web/provider-data.ts';
+import { createAssessor } from '../../src/assessment/assessor.ts';
+import { apiAssessor } from '../../src/assessment/readings.ts';
 import { MINUTE_MS } from '../../src/time.ts';
 import { createHarness, type Harness } from '../helpers/app.ts';
 import { ENGINES, rows } from '../helpers/engines.ts';
@@ -21,7 +22,7 @@ describe.each(ENGINES)('first look on %s', (engine) => {
     const events = createEventRecorder({
       store: h.store,
       catalog: h.catalog,
-      assess: apiAssessor(createProviderReader({ store: h.store, catalog: h.catalog, config: h.config })),
+      assess: apiAssessor(createAssessor({ store: h.store, catalog: h.catalog, config: h.config })),
       siteUrl: h.config.siteUrl,
       now: () => h.clock.now,
     });
@@ -51,7 +52,7 @@ describe.each(ENGINES)('first look on %s', (engine) => {
   it('announces a level change only once it held for the hold: a shorter flap sends nothing', async () => {
     h = await createHarness({ engine });
     const hold = 2 * MINUTE_MS;
-    const assess = apiAssessor(createProviderReader({ store: h.store, catalog: h.catalog, config: h.config }));
+    const assess = apiAssessor(createAssessor({ store: h.store, catalog: h.catalog, config: h.config }));
     const events = createEventRecorder({
       store: h.store,
       catalog: h.catalog,
@@ -68,19 +69,23 @@ describe.each(ENGINES)('first look on %s', (engine) => {
     expect(await official('operational')).toBe(0);
     // A flap: Major Outage until the API reads it (the page's own damping), then Operational again within the hold.
     let flapReadings = 0;
-    while ((await assess(SLUG, h.clock.now))!.level !== 'major_outage' && flapReadings < 5) {
+    while (
+      (await assess(h.catalog.providerBySlug.get(SLUG)!, h.clock.now)).level !== 'major_outage' &&
+      flapReadings < 5
+    ) {
       expect(await official('major_outage')).toBe(0);
       flapReadings++;
     }
-    expect((await assess(SLUG, h.clock.now))!.level).toBe('major_outage');
-    while ((await assess(SLUG, h.clock.now))!.level !== 'operational') expect(await official('operational')).toBe(0);
+    expect((await assess(h.catalog.providerBySlug.get(SLUG)!, h.clock.now)).level).toBe('major_outage');
+    while ((await assess(h.catalog.providerBySlug.get(SLUG)!, h.clock.now)).level !== 'operational')
+      expect(await official('operational')).toBe(0);
     expect(await rows(h.store, "SELECT type FROM events WHERE type = 'level_changed'")).toEqual([]);
     // A change that holds (the page's own damping first, then the hold): announced once, when the hold has passed.
     let since: number | null = null;
     let announcedAt: number | null = null;
     for (let minute = 0; minute < 8; minute++) {
       const recorded = await official('major_outage');
-      const level = (await assess(SLUG, h.clock.now))!.level;
+      const level = (await assess(h.catalog.providerBySlug.get(SLUG)!, h.clock.now)).level;
       if (level === 'major_outage') since ??= h.clock.now;
       if (recorded > 0) {
         expect(announcedAt).toBeNull();

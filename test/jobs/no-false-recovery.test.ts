@@ -2,7 +2,8 @@
 // a green official page, never makes the events job announce "recovered", across a restart of the recorder too.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEventRecorder } from '../../src/jobs/events.ts';
-import { apiAssessor, createProviderReader } from '../../src/web/provider-data.ts';
+import { createAssessor } from '../../src/assessment/assessor.ts';
+import { apiAssessor } from '../../src/assessment/readings.ts';
 import { MINUTE_MS } from '../../src/time.ts';
 import { createHarness, type Harness } from '../helpers/app.ts';
 import { ENGINES, rows } from '../helpers/engines.ts';
@@ -20,7 +21,7 @@ describe.each(ENGINES)('no false recovery on %s', (engine) => {
     createEventRecorder({
       store: h.store,
       catalog: h.catalog,
-      assess: apiAssessor(createProviderReader({ store: h.store, catalog: h.catalog, config: h.config })),
+      assess: apiAssessor(createAssessor({ store: h.store, catalog: h.catalog, config: h.config })),
       siteUrl: h.config.siteUrl,
       now: () => h.clock.now,
     });

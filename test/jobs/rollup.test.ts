@@ -8,8 +8,9 @@ import { PROBE_RETENTION_MS, pruneSignals } from '../../src/jobs/prune-signals.t
 import { createRollupRecorder } from '../../src/jobs/rollup.ts';
 import { dayOf, HISTORY_MAX_GAP_MS, HISTORY_RETENTION_DAYS, type SampledLevels } from '../../src/status/history.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/time.ts';
-import { createHistoryReader } from '../../src/web/history-data.ts';
-import { createProviderReader, levelsSampler } from '../../src/web/provider-data.ts';
+import { createHistoryReader } from '../../src/assessment/history.ts';
+import { createAssessor } from '../../src/assessment/assessor.ts';
+import { levelsSampler } from '../../src/assessment/readings.ts';
 import { realCatalog } from '../helpers/app.ts';
 import { ENGINES, openTestStore } from '../helpers/engines.ts';
 import { seedAnthropicOutage, seedOpenAiHealthy } from '../helpers/seed.ts';
@@ -75,7 +76,7 @@ describe.each(ENGINES)('daily rollups on %s', (engine) => {
     clock += HISTORY_MAX_GAP_MS;
     await restarted.run();
     expect(await minutes(DAY)).toEqual({ operational: 2 + HISTORY_MAX_GAP_MS / MINUTE_MS });
-    const history = (await createHistoryReader({ store, catalog }).read('openai', clock))!;
+    const history = await createHistoryReader({ store }).read(catalog.providerBySlug.get('openai')!, clock);
     expect(history.api.days.at(-1)).toMatchObject({ level: 'operational' });
     expect(history.api.days.at(-2)).toMatchObject({ level: 'no_data' });
     expect(history.api.uptime90d.share).toBe(1);
@@ -93,12 +94,13 @@ describe.each(ENGINES)('daily rollups on %s', (engine) => {
   });
 
   it('records the API level the one assessment gives, components apart', async () => {
-    const reader = createProviderReader({ store, catalog, config: parseConfig({}) });
+    const reader = createAssessor({ store, catalog, config: parseConfig({}) });
     const job = createRollupRecorder({ store, catalog, now: () => clock, sample: levelsSampler(reader) });
     clock = MIDNIGHT + 12 * HOUR_MS;
     await seedAnthropicOutage(store, clock);
     await seedOpenAiHealthy(store, clock);
-    const assessed = async (slug: string) => (await reader.read(slug, clock))!.assessment.api.level;
+    const assessed = async (slug: string) =>
+      (await reader.of(catalog.providerBySlug.get(slug)!, clock)).assessment.api.level;
     const expected = { anthropic: await assessed('anthropic'), openai: await assessed('openai') };
     expect(expected.openai).toBe('operational');
     expect(expected.anthropic).not.toBe('operational');

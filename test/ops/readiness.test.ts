@@ -13,8 +13,10 @@ import {
   createReadiness,
   READINESS_CACHE_MS,
   sqliteWriteCheck,
+  WARMING_REASON,
   type ReadinessCheck,
 } from '../../src/ops/readiness.ts';
+import { createWarmUp } from '../../src/ops/warm-up.ts';
 import { createHarness, type Harness } from '../helpers/app.ts';
 
 let h: Harness | undefined;
@@ -29,6 +31,35 @@ const readyz = async (harness: Harness) => {
 };
 
 describe('/readyz', () => {
+  it('says "starting" until the start\'s warm-up has assessed every provider, and not over a real problem', async () => {
+    const warmUp = createWarmUp();
+    let finish!: () => void;
+    warmUp.run(() => new Promise<void>((resolve) => (finish = resolve)));
+    await Promise.resolve();
+    const check = createReadiness({
+      databasePath: null,
+      writeCheck: () => {},
+      warming: warmUp.pending,
+      now: () => Date.now(),
+    });
+    expect(await check()).toMatchObject({ ready: false, reasons: [WARMING_REASON] });
+    finish();
+    await warmUp.settled();
+    expect(await check()).toMatchObject({ ready: true, reasons: [] });
+
+    const again = createWarmUp();
+    again.run(() => new Promise<void>(() => {}));
+    const broken = createReadiness({
+      databasePath: null,
+      writeCheck: () => {
+        throw new Error('SQLITE_READONLY');
+      },
+      warming: again.pending,
+      now: () => Date.now(),
+    });
+    expect((await broken()).reasons).toEqual(['the database cannot be written: the database is read-only']);
+  });
+
   it('is ready with a writable database, and the check really writes it', async () => {
     h = await createHarness();
     const res = await readyz(h);

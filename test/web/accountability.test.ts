@@ -8,7 +8,7 @@ import {
   accountabilityRows,
   accountabilityView,
 } from '../../src/web/view-models/accountability.ts';
-import type { Uptime } from '../../src/web/history-data.ts';
+import type { Uptime } from '../../src/assessment/history.ts';
 import { catalogWith, realCatalog } from '../helpers/app.ts';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);

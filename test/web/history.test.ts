@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRollupRecorder } from '../../src/jobs/rollup.ts';
 import { dateOfDay, dayOf } from '../../src/status/history.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/time.ts';
-import { createHistoryReader } from '../../src/web/history-data.ts';
+import { createHistoryReader } from '../../src/assessment/history.ts';
 import { openApiDocument } from '../../src/web/openapi.ts';
 import { historyPageView } from '../../src/web/view-models/history.ts';
-import { createProviderReader, levelsSampler } from '../../src/web/provider-data.ts';
+import { createAssessor } from '../../src/assessment/assessor.ts';
+import { levelsSampler } from '../../src/assessment/readings.ts';
 import { createHarness, textOf, type Harness } from '../helpers/app.ts';
 import { incident, seedAnthropicOutage, seedOpenAiHealthy } from '../helpers/seed.ts';
 
@@ -20,7 +21,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await createHarness({ now: NOW });
   // Yesterday through the real job: healthy OpenAI sampled for two hours, across one gap of an hour.
-  const reader = createProviderReader({ store: h.store, catalog: h.catalog, config: h.config });
+  const reader = createAssessor({ store: h.store, catalog: h.catalog, config: h.config });
   let clock = (TODAY - 1) * DAY_MS + 10 * HOUR_MS;
   const job = createRollupRecorder({
     store: h.store,
@@ -138,7 +139,7 @@ describe('the history pages', () => {
   });
 
   it('shows an acknowledgement lag only where one was measured', async () => {
-    const history = (await createHistoryReader({ store: h.store, catalog: h.catalog }).read('openai', NOW))!;
+    const history = await createHistoryReader({ store: h.store }).read(h.catalog.providerBySlug.get('openai')!, NOW);
     const [official] = historyPageView(history, null).incidents;
     expect(official!.ackLag).toBeNull();
     const measured = historyPageView(history, null, { ackLagOf: (id) => (id === official!.id ? 720 : null) });

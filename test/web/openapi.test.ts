@@ -8,7 +8,7 @@ import { T0, createHarness, type Harness } from '../helpers/app.ts';
 import { seedScenario } from '../helpers/seed.ts';
 import { recordIncident, recordOfficial } from '../helpers/signals.ts';
 import { postJson } from '../helpers/reports.ts';
-import { MODEL_COUNTS_REUSE_MS } from '../../src/web/provider-data.ts';
+import { MODEL_COUNTS_REUSE_MS } from '../../src/assessment/signals.ts';
 import { SECOND_MS } from '../../src/time.ts';
 import { parseConfig } from '../../src/config.ts';
 import { openApiDocument } from '../../src/web/openapi.ts';

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { REPORT_CATEGORIES } from '../../src/domain.ts';
 import { communitySinceAt, communityWindowStart, summariseCommunity } from '../../src/status/community.ts';
 import { DAY_MS, MINUTE_MS } from '../../src/time.ts';
-import { createProviderReader } from '../../src/web/provider-data.ts';
+import { createAssessor } from '../../src/assessment/assessor.ts';
 import { createHarness, T0, type Harness } from '../helpers/app.ts';
 
 let h: Harness;
@@ -48,18 +48,18 @@ describe('the community summary of a provider read', () => {
       )
       .run(slug, 'timeout', Math.floor((T0 - 3 * DAY_MS) / 900_000) * 900_000 - 7 * 900_000, 4, null);
 
-    const reader = createProviderReader({ store: h.store, catalog: h.catalog, config: h.config });
+    const assessor = createAssessor({ store: h.store, catalog: h.catalog, config: h.config });
     const moments = [T0, T0 - 7 * MINUTE_MS, T0 + 20 * MINUTE_MS, T0 - DAY_MS, T0 - 2 * DAY_MS + 13 * MINUTE_MS];
     for (let i = 0; i < 40; i += 1) moments.push(T0 - Math.floor(next() * 3 * DAY_MS));
     for (const now of moments) {
       const all = await h.store.reports.buckets(slug, communitySinceAt(now));
-      const data = (await reader.read(slug, now))!;
+      const data = await assessor.of(h.catalog.providerBySlug.get(slug)!, now);
       const reporters = await h.store.reports.allocations(slug, communityWindowStart(now));
       expect(data.community, new Date(now).toISOString()).toEqual(summariseCommunity(all, now, undefined, reporters));
       expect(data.buckets).toEqual(all);
     }
-    const reads = await Promise.all(moments.map((now) => reader.read(slug, now)));
-    const spikes = reads.filter((data) => data!.community.spike).length;
+    const reads = await Promise.all(moments.map((now) => assessor.of(h.catalog.providerBySlug.get(slug)!, now)));
+    const spikes = reads.filter((data) => data.community.spike).length;
     expect(spikes).toBeGreaterThan(0);
     expect(spikes).toBeLessThan(moments.length);
   });

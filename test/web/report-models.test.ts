@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAY_MS, MINUTE_MS, SECOND_MS } from '../../src/time.ts';
 import { createHarness, textOf, type Harness } from '../helpers/app.ts';
 import { postJson } from '../helpers/reports.ts';
-import { MODEL_COUNTS_REUSE_MS } from '../../src/web/provider-data.ts';
+import { MODEL_COUNTS_REUSE_MS } from '../../src/assessment/signals.ts';
 
 let h: Harness;
 beforeEach(async () => {

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ACCOUNTABILITY_WINDOW_MS, type IncidentSpan } from '../../status/accountability.ts';
 import type { WebDeps } from '../deps.ts';
-import type { Uptime } from '../history-data.ts';
+import type { Uptime } from '../../assessment/history.ts';
 import {
   accountabilityJson,
   accountabilityRows,
@@ -20,8 +20,7 @@ export function registerAccountabilityRoutes(app: FastifyInstance, deps: WebDeps
     }
     const uptime = new Map<string, Uptime>();
     for (const p of catalog.providers) {
-      const figures = await history.uptime(p.slug, at);
-      if (figures) uptime.set(p.slug, figures);
+      uptime.set(p.slug, await history.uptime(p, at));
     }
     return accountabilityRows(catalog, spans, uptime, at);
   }

@@ -9,12 +9,12 @@ import { errorTypesFor } from '../../catalog/load.ts';
 import { apiPageView } from '../view-models/api-page.ts';
 
 export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
-  const { catalog, config, reader, store, pages, now } = deps;
+  const { catalog, config, assessor, store, pages, now } = deps;
 
   app.get('/api/v1/providers', async (request, reply) =>
     pages.serveJson(request, reply, 'api:providers', store.versions.global(), async () => {
       const at = now();
-      const all = await reader.readAll(at);
+      const all = await assessor.all(at);
       return {
         generatedAt: toIso(at),
         providers: all.map((data) => providerJson(data, catalog, config.siteUrl, config.probeIntervalMs)),
@@ -34,13 +34,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
         const at = now();
         return {
           generatedAt: toIso(at),
-          ...providerJson(
-            (await reader.read(provider.slug, at))!,
-            catalog,
-            config.siteUrl,
-            config.probeIntervalMs,
-            true,
-          ),
+          ...providerJson(await assessor.of(provider, at), catalog, config.siteUrl, config.probeIntervalMs, true),
         };
       },
     );
@@ -56,7 +50,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
       const key = `api:providers/${provider.slug}/errors/${errorType.slug}`;
       return pages.serveJson(request, reply, key, store.versions.of(provider.slug), async () => {
         const at = now();
-        const data = (await reader.read(provider.slug, at))!;
+        const data = await assessor.of(provider, at);
         return { generatedAt: toIso(at), ...errorJson(data, errorType, config.siteUrl) };
       });
     },

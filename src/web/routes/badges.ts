@@ -12,14 +12,14 @@ export const providerBadgePath = (slug: string) => `/${slug}/badge.svg`;
 export const componentBadgePath = (slug: string, component: string) => `/${slug}/components/${component}/badge.svg`;
 
 export function registerBadgeRoutes(app: FastifyInstance, deps: WebDeps): void {
-  const { catalog, reader, store, pages, now } = deps;
+  const { catalog, assessor, store, pages, now } = deps;
 
   const providerOf = (slug: string) => trackedProvider(catalog, slug);
 
   app.get<{ Params: { provider: string } }>(providerBadgePath(':provider'), async (request, reply) => {
     const provider = providerOf(request.params.provider);
     return pages.serveAs(request, reply, `badge:${provider.slug}`, store.versions.of(provider.slug), SVG, async () =>
-      pages.text('machine/badge', badgeView(provider.name, (await reader.read(provider.slug, now()))!.status.level)),
+      pages.text('machine/badge', badgeView(provider.name, (await assessor.of(provider, now())).status.level)),
     );
   });
 
@@ -40,7 +40,7 @@ export function registerBadgeRoutes(app: FastifyInstance, deps: WebDeps): void {
         store.versions.of(provider.slug),
         SVG,
         async () => {
-          const data = (await reader.read(provider.slug, now()))!;
+          const data = await assessor.of(provider, now());
           return pages.text(
             'machine/badge',
             badgeView(`${provider.name} ${name}`, componentLevel(data.assessment, name)),

@@ -23,7 +23,7 @@ const FormQuery = z.strictObject({ provider: z.string().max(100).optional().defa
 const CATALOG_ONLY = 0;
 
 export async function registerDiagnoseRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {
-  const { catalog, reader, pages, now } = deps;
+  const { catalog, assessor, pages, now } = deps;
   const diagnose = (text: string, provider: string) => diagnoserFor(catalog).diagnose(text, provider || undefined);
   const noData = (): never => {
     throw new Error('the diagnose form has no result to show live data for');
@@ -56,9 +56,9 @@ export async function registerDiagnoseRoutes(app: FastifyInstance, deps: WebDeps
       const input = parseOr400(Paste, request.body ?? {}, 'form');
       const provider = knownProvider(input.provider);
       const diagnosis = diagnose(input.text, provider);
-      const best = diagnosis.matches[0]?.provider.slug;
+      const best = diagnosis.matches[0]?.provider;
       // The view shows live data for the best match only: read it before rendering.
-      const data = best === undefined ? undefined : await reader.read(best, now());
+      const data = best === undefined ? undefined : await assessor.of(best, now());
       const view = diagnoseView(catalog, { text: input.text, provider }, diagnosis, () => data!);
       const html = await pages.html('diagnose', meta('/diagnose', view), view);
       return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);

@@ -10,13 +10,13 @@ const ATOM = {
 };
 
 export function registerFeedRoutes(app: FastifyInstance, deps: WebDeps): void {
-  const { catalog, config, reader, store, pages, now } = deps;
+  const { catalog, config, assessor, store, pages, now } = deps;
   const site = { siteUrl: config.siteUrl, siteName: config.siteName };
 
   app.get(allFeedPath, async (request, reply) =>
     pages.serveAs(request, reply, `feed:${allFeedPath}`, store.versions.global(), ATOM, async () => {
       const at = now();
-      return pages.text('machine/atom', allProvidersFeedView(await reader.readAll(at), site, at));
+      return pages.text('machine/atom', allProvidersFeedView(await assessor.all(at), site, at));
     }),
   );
 
@@ -28,7 +28,7 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDeps): void {
       `feed:${providerFeedPath(provider.slug)}`,
       store.versions.of(provider.slug),
       ATOM,
-      async () => pages.text('machine/atom', providerFeedView((await reader.read(provider.slug, now()))!, site)),
+      async () => pages.text('machine/atom', providerFeedView(await assessor.of(provider, now()), site)),
     );
   });
 }

@@ -12,7 +12,7 @@ import { methodologyView } from '../view-models/methodology.ts';
 const CATALOG_ONLY = 0;
 
 export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
-  const { catalog, config, reader, store, pages, now } = deps;
+  const { catalog, config, assessor, store, pages, now } = deps;
 
   app.get('/errors', async (request, reply) =>
     pages.serve(request, reply, 'page:/errors', CATALOG_ONLY, () => {
@@ -31,7 +31,7 @@ export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
     const path = `/errors/${errorType.slug}`;
     return pages.serve(request, reply, `page:${path}`, store.versions.global(), async () => {
       // Each provider's verdict on this error weighs the reports of its category: read the buckets too.
-      const view = guideView(errorType, await reader.readAll(now(), { chart: true }), catalog);
+      const view = guideView(errorType, await assessor.all(now(), { chart: true }), catalog);
       return pages.html(
         'error-guide',
         { title: view.title, description: view.description, path, breadcrumbs: view.breadcrumbs },
@@ -45,7 +45,7 @@ export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
     const path = `/${provider.slug}/is-it-down`;
     // Alternatives come from every provider, so the page changes with any provider's data.
     return pages.serve(request, reply, `page:${path}`, store.versions.global(), async () => {
-      const all = await reader.readAll(now());
+      const all = await assessor.all(now());
       const view = isItDownView(
         all.find((d) => d.provider.slug === provider.slug)!,
         all,
@@ -68,7 +68,7 @@ export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
       store.versions.global(),
       async () => {
         const at = now();
-        const all = await reader.readAll(at);
+        const all = await assessor.all(at);
         const data = all.find((d) => d.provider.slug === provider.slug)!;
         const view = isItDownView(data, all, catalog);
         return {

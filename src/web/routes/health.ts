@@ -5,7 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import { movedNotes, PLATFORM_DOCUMENT } from '../../sources/platform.ts';
 import type { WebDeps } from '../deps.ts';
 
-export function registerHealthRoutes(app: FastifyInstance, deps: WebDeps): void {
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  deps: Pick<WebDeps, 'store' | 'catalog' | 'readiness' | 'jobRole'>,
+): void {
   app.get('/healthz', async (_request, reply) => {
     const database = await deps.store.ping();
     return reply

@@ -31,7 +31,7 @@ export function registerHistoryRoutes(app: FastifyInstance, deps: WebDeps): void
     const { days } = parseOr400(DaysQuery, request.query, 'query');
     const key = `api:providers/${provider.slug}/history?days=${days}`;
     return pages.serveJson(request, reply, key, store.versions.of(provider.slug), async () =>
-      historyJson((await history.read(provider.slug, now()))!, days),
+      historyJson(await history.read(provider, now()), days),
     );
   });
 
@@ -40,7 +40,7 @@ export function registerHistoryRoutes(app: FastifyInstance, deps: WebDeps): void
     const { day } = parseOr400(DayQuery, request.query, 'query');
     const path = `/${provider.slug}/history`;
     return pages.serve(request, reply, `page:${path}?day=${day ?? ''}`, store.versions.of(provider.slug), async () => {
-      const read = (await history.read(provider.slug, now()))!;
+      const read = await history.read(provider, now());
       const view = historyPageView(read, day ?? null, { ackLagOf: (id) => read.ackLags.get(id) ?? null });
       if (day !== undefined && view.day === null) {
         throw new NotFound(`We show the last ${view.days} days of ${provider.name} here; ${day} is not one of them.`);

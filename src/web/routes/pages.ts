@@ -14,16 +14,16 @@ import { ReportedQuery, reportedQueryString } from '../report-input.ts';
 const HomeQuery = z.strictObject({ q: z.string().max(100, 'at most 100 characters').optional() });
 
 export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
-  const { catalog, config, reader, store, pages, now, formTokens, history } = deps;
+  const { catalog, config, assessor, store, pages, now, formTokens, history } = deps;
   // A provider's page also names the others in trouble together with it: it changes when they do. Both numbers only
   // grow, so their sum changes whenever either does.
-  const pageVersion = async (slug: string) => store.versions.of(slug) + (await reader.correlation(now())).epoch;
+  const pageVersion = async (slug: string) => store.versions.of(slug) + (await assessor.correlation(now())).epoch;
 
   app.get('/', async (request, reply) => {
     const { q = '' } = parseOr400(HomeQuery, request.query, 'query');
     const render = async () => {
       const at = now();
-      const view = homeView(await reader.readAll(at), q, config.siteName);
+      const view = homeView(await assessor.all(at), q, config.siteName);
       return pages.html(
         'home',
         { title: view.title, description: view.description, path: '/', feeds: allFeedLinks() },
@@ -44,13 +44,13 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
     const reported = parseOr400(ReportedQuery, request.query, 'query');
     const key = `page:/${provider.slug}${reportedQueryString(reported)}`;
     return pages.serve(request, reply, key, await pageVersion(provider.slug), async () => {
-      const data = (await reader.read(provider.slug, now()))!;
+      const data = await assessor.of(provider, now());
       const view = {
         ...providerPageView(data, catalog, config.probeIntervalMs, {
           token: formTokens.issue(provider.slug, data.now),
           ...reported,
         }),
-        history: historyBlockView((await history.read(provider.slug, data.now))!, { compact: true }),
+        history: historyBlockView(await history.read(provider, data.now), { compact: true }),
       };
       return pages.html(
         'provider',
@@ -78,7 +78,7 @@ export function registerPageRoutes(app: FastifyInstance, deps: WebDeps): void {
       `page:${path}${reportedQueryString(reported)}`,
       await pageVersion(provider.slug),
       async () => {
-        const data = (await reader.read(provider.slug, now()))!;
+        const data = await assessor.of(provider, now());
         const view = errorPageView(data, errorType, catalog, {
           token: formTokens.issue(provider.slug, data.now),
           ...reported,

@@ -10,7 +10,7 @@ import {
   type IncidentSpan,
 } from '../../status/accountability.ts';
 import { DAY_MS, formatDuration, SECOND_MS, toIso } from '../../time.ts';
-import type { Uptime } from '../history-data.ts';
+import type { Uptime } from '../../assessment/history.ts';
 import type { UptimeFigure } from '../../status/history.ts';
 import type { Crumb } from '../structured-data.ts';
 import { coverageJson, uptimeParts } from './history.ts';

@@ -3,7 +3,7 @@
 // evidence behind it, folded.
 import { SIGNAL_LABELS, SIGNALS, type Signal } from '../../domain.ts';
 import type { Reason, SignalReading } from '../../status/types.ts';
-import type { ProviderData } from '../provider-data.ts';
+import type { ProviderData } from '../../assessment/signals.ts';
 import type { IncidentRow } from '../../store/incidents.ts';
 import { isOpen } from '../../status/incidents.ts';
 import {

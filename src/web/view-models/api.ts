@@ -2,7 +2,6 @@
 import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
 import type { ErrorType } from '../../catalog/schema.ts';
-import { errorVerdict } from './error-verdict.ts';
 import { LEVEL_LABELS, type Level } from '../../domain.ts';
 import {
   COMMUNITY_BASELINE_DAYS,
@@ -17,7 +16,7 @@ import {
 import type { Reason } from '../../status/types.ts';
 import type { Correlation } from '../../status/correlation.ts';
 import { MINUTE_MS, toIso } from '../../time.ts';
-import type { ProviderData } from '../provider-data.ts';
+import type { ProviderData } from '../../assessment/signals.ts';
 import { isOpen } from '../../status/incidents.ts';
 import { liveSignalsView } from './live-signals.ts';
 import { officialPageHref } from './text.ts';
@@ -258,7 +257,7 @@ export type ProviderJson = ReturnType<typeof providerJson>;
 /** The JSON twin of an error page: the API's level, the verdict for this error with its reasons, and the signals. */
 export function errorJson(data: ProviderData, errorType: ErrorType, siteUrl: string) {
   const p = data.provider;
-  const v = errorVerdict(data, errorType);
+  const v = data.error(errorType).verdict;
   const down = data.assessment.down;
   return {
     provider: p.slug,

@@ -4,7 +4,7 @@ import type { AssessedComponent, ComponentSince } from '../../status/assess.ts';
 import { describeFailure } from '../../status/official.ts';
 import type { Reason, SignalState } from '../../status/types.ts';
 import { formatAgo, formatDuration, formatUtc, HOUR_MS, SECOND_MS, toIso } from '../../time.ts';
-import type { ProviderData } from '../provider-data.ts';
+import type { ProviderData } from '../../assessment/signals.ts';
 import { isOpen } from '../../status/incidents.ts';
 import type { IncidentRow } from '../../store/incidents.ts';
 import { safeHref } from './text.ts';

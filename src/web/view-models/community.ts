@@ -14,13 +14,13 @@ import {
   COMMUNITY_CHART_MS,
   COMMUNITY_DEDUPE_MS,
   communitySeries,
-  summariseCommunity,
 } from '../../status/community.ts';
 import { MODEL_MIN_ALLOCATIONS, type ModelTrend } from '../../status/models.ts';
 import { MINUTE_MS, SECOND_MS } from '../../time.ts';
 import { REPORT_MIN_FILL_MS } from '../form-token.ts';
 import { HONEYPOT_FIELD, type ReportedQuery, type ReportOutcome } from '../report-input.ts';
-import type { ProviderData } from '../provider-data.ts';
+import type { ProviderData } from '../../assessment/signals.ts';
+import type { ErrorType } from '../../catalog/schema.ts';
 import { chartView, type ChartView } from './community-chart.ts';
 import { timeView, type TimeView } from './common.ts';
 
@@ -85,11 +85,7 @@ export function modelsView(models: readonly ModelTrend[]): ModelsView {
 const options = <T extends string>(values: readonly T[], labels: Record<T, string>): Option[] =>
   values.map((value) => ({ value, label: labels[value] }));
 
-export function reportFormView(
-  slug: string,
-  token: string,
-  errorType?: { slug: string; category: ReportCategory },
-): ReportFormView {
+export function reportFormView(slug: string, token: string, errorType?: ErrorType): ReportFormView {
   return {
     action: `/${slug}/reports`,
     token,
@@ -138,13 +134,9 @@ function chartDataSince(data: ProviderData): number | null {
   return times.length > 0 ? Math.min(...times) : null;
 }
 
-export function communityView(
-  data: ProviderData,
-  form: ReportFormInput,
-  errorType?: { slug: string; category: ReportCategory },
-): CommunityBlockView {
+export function communityView(data: ProviderData, form: ReportFormInput, errorType?: ErrorType): CommunityBlockView {
   const all = data.community;
-  const only = errorType ? summariseCommunity(data.buckets, data.now, errorType.category, data.reporters) : null;
+  const only = errorType ? data.error(errorType).community : null;
   return {
     sentence: all.sentence,
     recent: all.recent,

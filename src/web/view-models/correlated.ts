@@ -5,7 +5,7 @@ import { isTrouble } from '../../status/trouble.ts';
 import { localFaultText } from '../../status/probe.ts';
 import { formatUtcShort, toIso } from '../../time.ts';
 import type { Catalog } from '../../catalog/load.ts';
-import type { ProviderData } from '../provider-data.ts';
+import type { ProviderData } from '../../assessment/signals.ts';
 
 /** A link followed by the words that separate it from the next one (", ", " and ", or nothing). */
 export type CorrelatedLink = { label: string; href: string; after: string };

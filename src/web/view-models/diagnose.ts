@@ -3,9 +3,8 @@ import type { Crumb } from '../structured-data.ts';
 import type { Catalog } from '../../catalog/load.ts';
 import type { Diagnosis, DiagnosisMatch } from '../../diagnose/match.ts';
 import type { Verdict } from '../../domain.ts';
-import type { ProviderData } from '../provider-data.ts';
+import type { ProviderData } from '../../assessment/signals.ts';
 import { levelView, timeView, type LevelView, type TimeView } from './common.ts';
-import { errorVerdict } from './error-verdict.ts';
 import { toSegments, type Segment } from './text.ts';
 
 /** How many matches besides the best one are shown. */
@@ -49,7 +48,7 @@ const matchView = (m: DiagnosisMatch): MatchView => ({
 });
 
 export function liveMatchView(m: DiagnosisMatch, data: ProviderData): LiveMatchView {
-  const verdict = errorVerdict(data, m.errorType);
+  const verdict = data.error(m.errorType).verdict;
   return {
     ...matchView(m),
     openLabel: `Open the ${m.provider.name} page for this error`,

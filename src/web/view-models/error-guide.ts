@@ -4,10 +4,9 @@ import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
 import type { ErrorType } from '../../catalog/schema.ts';
 import type { Verdict } from '../../domain.ts';
-import type { ProviderData } from '../provider-data.ts';
+import type { ProviderData } from '../../assessment/signals.ts';
 import { levelView, timeView, type LevelView, type TimeView } from './common.ts';
 import type { LinkView } from './error-page.ts';
-import { errorVerdict } from './error-verdict.ts';
 import { toSegments, type Segment } from './text.ts';
 
 const statusText = (statuses: readonly number[]) => (statuses.length > 0 ? statuses.join(', ') : 'no HTTP status');
@@ -86,7 +85,7 @@ export function guideView(errorType: ErrorType, all: readonly ProviderData[], ca
     explanation: errorType.guide.explanation.map(toSegments),
     rows: applies.map((d) => {
       const p = d.provider;
-      const verdict = errorVerdict(d, errorType);
+      const verdict = d.error(errorType).verdict;
       const own = p.errors[errorType.slug]?.signatures ?? [];
       return {
         provider: { slug: p.slug, name: p.name },

@@ -3,11 +3,10 @@ import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
 import { firstFitting, fitting } from '../../catalog/fit.ts';
 import type { ErrorType, Fitted, Signature } from '../../catalog/schema.ts';
-import type { ProviderData } from '../provider-data.ts';
+import type { ProviderData } from '../../assessment/signals.ts';
 import { namesIn } from './correlated.ts';
 import { answerView, type AnswerView } from './answer.ts';
 import { communityView, type CommunityBlockView, type ReportFormInput } from './community.ts';
-import { errorVerdict } from './error-verdict.ts';
 import type { ErrorAssessment } from '../../status/verdict.ts';
 import type { Verdict } from '../../domain.ts';
 import type { Crumb, FaqItem } from '../structured-data.ts';
@@ -130,7 +129,7 @@ export function errorPageView(
   const values = placeholderValues(p);
   const override = p.errors[errorType.slug];
   const text = (t: string) => providerText(t, values);
-  const verdict = errorVerdict(data, errorType);
+  const verdict = data.error(errorType).verdict;
   const ownLabels = new Set((override?.signatures ?? []).map((s) => s.label.toLowerCase()));
   const faq = [...fitting(errorType.faq, p), ...(override?.faq ?? [])].map((f) => ({
     q: fillText(f.q, values),

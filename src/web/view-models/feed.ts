@@ -3,7 +3,7 @@ import { causeOfKey, DETECTED_BY } from '../../status/detection.ts';
 import { pathSegment } from '../../sources/adapter.ts';
 import type { IncidentRow } from '../../store/incidents.ts';
 import { toIso } from '../../time.ts';
-import type { ProviderData } from '../provider-data.ts';
+import type { ProviderData } from '../../assessment/signals.ts';
 import { incidentView } from './common.ts';
 import { safeHref, xmlSafe } from './text.ts';
 

@@ -13,7 +13,7 @@ import {
   type UptimeFigure,
 } from '../../status/history.ts';
 import { DAY_MS, formatDay, formatDuration, MINUTE_MS, SECOND_MS, toIso } from '../../time.ts';
-import type { ProviderHistory } from '../history-data.ts';
+import type { ProviderHistory } from '../../assessment/history.ts';
 import type { Crumb } from '../structured-data.ts';
 import { LEVEL_TONES, timeView, type TimeView } from './common.ts';
 import { formatMs } from './probe-chart.ts';

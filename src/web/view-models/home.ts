@@ -1,6 +1,6 @@
 // View model of `/`: every provider with its level and data age, worst first, optionally filtered by name.
 import { LEVEL_SEVERITY, type Level } from '../../domain.ts';
-import type { ProviderData } from '../provider-data.ts';
+import type { ProviderData } from '../../assessment/signals.ts';
 import { levelView, timeView, type LevelView, type TimeView } from './common.ts';
 import { correlatedLines } from './correlated.ts';
 

@@ -3,7 +3,7 @@ import type { Crumb } from '../structured-data.ts';
 import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
 import type { DownAnswer } from '../../status/down-answer.ts';
-import type { ProviderData } from '../provider-data.ts';
+import type { ProviderData } from '../../assessment/signals.ts';
 import {
   componentRowView,
   incidentContext,

@@ -6,7 +6,7 @@ import { answeredAsExpected, describeProbe } from '../../status/probe.ts';
 import type { SignalReading } from '../../status/types.ts';
 import { formatDuration } from '../../time.ts';
 import type { ProbeResultRow } from '../../store/probes.ts';
-import { PROBE_WINDOW_MS, type ProviderData } from '../provider-data.ts';
+import { PROBE_WINDOW_MS, type ProviderData } from '../../assessment/signals.ts';
 import { LEVEL_TONES, timeView, type TimeView } from './common.ts';
 import { formatMs, probeChartView, type ProbeChartView } from './probe-chart.ts';
 

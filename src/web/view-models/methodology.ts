@@ -32,7 +32,7 @@ import { HISTORY_MAX_GAP_MS, HISTORY_RETENTION_DAYS, HISTORY_SAMPLE_MS } from '.
 import { UPTIME_DEFINITION } from './history.ts';
 import { MODEL_MIN_ALLOCATIONS, MODEL_RECENT_MS, MODEL_TOP } from '../../status/models.ts';
 import { DAY_MS, formatDuration, HOUR_MS, MINUTE_MS } from '../../time.ts';
-import { INCIDENT_WINDOW_MS, PROBE_WINDOW_MS } from '../provider-data.ts';
+import { INCIDENT_WINDOW_MS, PROBE_WINDOW_MS } from '../../assessment/signals.ts';
 import { PAGE_REFRESH_MS } from '../render-cache.ts';
 
 export type MethodTable = { caption: string; head: string[]; rows: { text: string; href: string | null }[][] };

@@ -1,7 +1,7 @@
 // View model of `/:provider`: the full status dashboard with evidence, components, incidents and error pages.
 import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
-import type { ProviderData } from '../provider-data.ts';
+import type { ProviderData } from '../../assessment/signals.ts';
 import { namesIn } from './correlated.ts';
 import { answerView, type AnswerView } from './answer.ts';
 import { componentsView, incidentsView, levelView, type ComponentsView, type IncidentsView } from './common.ts';

@@ -1,24 +1,11 @@
 // Catalog text for one provider: placeholders filled in, `code` spans split out, links kept to https.
 import type { Provider } from '../../catalog/schema.ts';
+import { fillText } from '../../catalog/texts.ts';
+
+export { fillText, placeholderValues } from '../../catalog/texts.ts';
 
 /** A run of text; `code` runs render in a code element. Templates escape both. */
 export type Segment = { text: string; code: boolean };
-
-export function placeholderValues(provider: Provider): Record<string, string> {
-  return {
-    name: provider.name,
-    apiKeyEnv: provider.apiKeyEnv,
-    keysUrl: provider.keysUrl,
-    authHeader: provider.auth.header,
-    keyPrefix: provider.auth.keyPrefix ?? '',
-    apiBase: provider.apiBase ?? '',
-  };
-}
-
-/** Replaces `{placeholder}`s (validated at catalog load) with the provider's values. */
-export function fillText(text: string, values: Record<string, string>): string {
-  return text.replace(/\{([A-Za-z]+)\}/g, (whole, key: string) => values[key] ?? whole);
-}
 
 /** Splits text on backticks: "Set `X` now" → text, code, text. */
 export function toSegments(text: string): Segment[] {

@@ -1,7 +1,6 @@
-// Reads a provider's daily history from the rollups and hands it to the pure history (status/history.ts): the API's
-// days with probe totals and incidents (outages folded in), each shown official component's days (with the outages
-// of incidents naming it), and the uptime.
-import type { Catalog } from '../catalog/load.ts';
+// The daily history reader: a provider's days from the rollups, handed to the pure history (status/history.ts): the
+// API's days with probe totals and incidents (outages folded in), each shown official component's days (with the
+// outages of incidents naming it), and the uptime.
 import type { Provider } from '../catalog/schema.ts';
 import { ackLagsById } from '../status/accountability.ts';
 import { isShown } from '../status/assess.ts';
@@ -41,10 +40,10 @@ export type ProviderHistory = {
 export type Uptime = { uptime30d: UptimeFigure; uptime90d: UptimeFigure };
 
 export type HistoryReader = {
-  /** The last HISTORY_DAYS days of a provider, or undefined for one we do not track. */
-  read(slug: string, now: number): Promise<ProviderHistory | undefined>;
-  /** The API's uptime at `now` (what rankings read: the same figures as `read`), or undefined for an untracked one. */
-  uptime(slug: string, now: number): Promise<Uptime | undefined>;
+  /** The last HISTORY_DAYS days of a provider. */
+  read(provider: Provider, now: number): Promise<ProviderHistory>;
+  /** The API's uptime at `now` (what rankings read: the same figures as `read`). */
+  uptime(provider: Provider, now: number): Promise<Uptime>;
 };
 
 /** The incidents with their scope placed the way the assessment places them, and a detected one's cause. */
@@ -60,8 +59,8 @@ function placed(provider: Provider, stored: readonly ComponentRow[], rows: reado
   }));
 }
 
-export function createHistoryReader(deps: { store: Store; catalog: Catalog }): HistoryReader {
-  const { store, catalog } = deps;
+export function createHistoryReader(deps: { store: Store }): HistoryReader {
+  const { store } = deps;
   const span = (now: number) => ({ from: dayOf(now) - HISTORY_DAYS + 1, to: dayOf(now) });
 
   /** Probe totals of the days: rolled up, and today's read live (its rollup may be minutes behind an outage). */
@@ -90,9 +89,8 @@ export function createHistoryReader(deps: { store: Store; catalog: Catalog }): H
   }
 
   return {
-    async read(slug, now) {
-      const provider = catalog.providerBySlug.get(slug);
-      if (!provider) return undefined;
+    async read(provider, now) {
+      const slug = provider.slug;
       const { from, to } = span(now);
       const [{ api, stored, incidents }, levels, spans] = await Promise.all([
         apiHistory(provider, now, true),
@@ -119,9 +117,7 @@ export function createHistoryReader(deps: { store: Store; catalog: Catalog }): H
         ackLags: ackLagsById(spans, now),
       };
     },
-    async uptime(slug, now) {
-      const provider = catalog.providerBySlug.get(slug);
-      if (!provider) return undefined;
+    async uptime(provider, now) {
       const { api } = await apiHistory(provider, now, false);
       return { uptime30d: api.uptime30d, uptime90d: api.uptime90d };
     },

@@ -1,15 +1,19 @@
 // Which providers are in trouble together, kept current without reading every provider on each change: a provider's
-// trouble start is read again when its data changed, or when it is older than TROUBLE_REUSE_MS (a few per refresh).
+// trouble start is read again when its data changed, or when it is older than the timing's reuse (a few per refresh).
 import { correlate, type Correlation } from '../status/correlation.ts';
 import type { LocalFault } from '../status/probe.ts';
 import type { DataVersions } from '../store/versions.ts';
-import { LIST_READS_AT_ONCE, mapAtMost } from './read-limit.ts';
-import { PAGE_MIN_AGE_MS, PAGE_REFRESH_MS, PAGE_STALE_MS } from './render-cache.ts';
+import { LIST_READS_AT_ONCE, mapAtMost } from '../assessment/read-limit.ts';
 
-/** An unchanged provider's trouble start is reused this long (its signals may age meanwhile, which changes no data). */
-export const TROUBLE_REUSE_MS = PAGE_STALE_MS;
 /** At most this many unchanged providers are read again per refresh, the oldest first, so no refresh reads them all. */
 export const TROUBLE_REREADS = 20;
+
+/**
+ * How current the correlation is kept, handed in by whoever shows it (the pages' render cache): refreshed at most
+ * every `minAgeMs` once any provider's data changed, after `refreshMs` otherwise; an unchanged provider's trouble start
+ * is reused for `reuseMs` (its signals may age meanwhile, which changes no data).
+ */
+export type CorrelationTiming = { minAgeMs: number; refreshMs: number; reuseMs: number };
 
 /** A correlation with the number that changes whenever its groups do, for the versions of pages that show it. */
 export type CorrelationState = Correlation & { epoch: number };
@@ -25,18 +29,18 @@ export type CorrelationMemo = {
     now: number,
     globalVersion: number,
   ): CorrelationState;
-  /** The correlation, refreshed once any provider's data changed (at most every PAGE_MIN_AGE_MS) or after
-   * PAGE_REFRESH_MS, as the render cache refreshes one page. */
+  /** The correlation, refreshed once any provider's data changed (at most every `minAgeMs`) or after `refreshMs`. */
   current(now: number): Promise<CorrelationState>;
 };
 
 export function createCorrelationMemo(deps: {
   versions: DataVersions;
   slugs: readonly string[];
+  timing: CorrelationTiming;
   localFault(now: number): Promise<LocalFault | null>;
   troubleSince(slug: string, now: number, fault: LocalFault | null): Promise<number | null>;
 }): CorrelationMemo {
-  const { versions, slugs } = deps;
+  const { versions, slugs, timing } = deps;
   const seen = new Map<string, { version: number; at: number; since: number | null }>();
   let faultKey = 'null';
   let latest: { state: CorrelationState; at: number; version: number } | null = null;
@@ -66,7 +70,7 @@ export function createCorrelationMemo(deps: {
     useFault(fault);
     const changed = slugs.filter((slug) => seen.get(slug)?.version !== versions.of(slug));
     const aged = slugs
-      .filter((slug) => !changed.includes(slug) && !(now - seen.get(slug)!.at < TROUBLE_REUSE_MS))
+      .filter((slug) => !changed.includes(slug) && !(now - seen.get(slug)!.at < timing.reuseMs))
       .sort((a, b) => seen.get(a)!.at - seen.get(b)!.at)
       .slice(0, TROUBLE_REREADS);
     await mapAtMost([...changed, ...aged], LIST_READS_AT_ONCE, async (slug) => {
@@ -86,7 +90,7 @@ export function createCorrelationMemo(deps: {
       if (latest) {
         const age = now - latest.at;
         const changed = latest.version !== versions.global();
-        if (age >= 0 && age < (changed ? PAGE_MIN_AGE_MS : PAGE_REFRESH_MS)) return Promise.resolve(latest.state);
+        if (age >= 0 && age < (changed ? timing.minAgeMs : timing.refreshMs)) return Promise.resolve(latest.state);
       }
       pending ??= refresh(now).finally(() => (pending = null));
       return pending;

@@ -1,6 +1,5 @@
-// Reads what a provider's pages show from the store, once per render, and hands it to the one assessment.
-import type { Catalog } from '../catalog/load.ts';
-import type { Provider } from '../catalog/schema.ts';
+// Reads the signals a provider's assessment needs from the store (one query of each kind) and assesses them.
+import type { ErrorType, Provider } from '../catalog/schema.ts';
 import type { Config } from '../config.ts';
 import { MAIN_DOCUMENT, type ReporterAllocation } from '../domain.ts';
 import { PLATFORM_DOCUMENT, PLATFORM_NAMES, platformFor } from '../sources/platform.ts';
@@ -20,9 +19,8 @@ import {
 import { latencyBaseline, normalLatencies, type LatencyBaseline } from '../probes/baseline.ts';
 import { detectLocalFault, usualLatencyMs, type LocalFault } from '../status/probe.ts';
 import type { ProviderStatus } from '../status/types.ts';
-import type { Correlation } from '../status/correlation.ts';
-import { createCorrelationMemo, type CorrelationState } from './correlation-memo.ts';
-import { LIST_READS_AT_ONCE, mapAtMost } from './read-limit.ts';
+import type { CorrelationState } from './correlation.ts';
+import type { ErrorResult } from './errors.ts';
 import {
   MODEL_LOOKBACK_MS,
   MODEL_MIN_ALLOCATIONS,
@@ -31,8 +29,6 @@ import {
   summariseModels,
   type ModelTrend,
 } from '../status/models.ts';
-import type { AssessApi } from '../notify/changes.ts';
-import { API_SUBJECT, componentSubject, type SampledLevels, type SampleLevels } from '../status/history.ts';
 import type { Store } from '../store/index.ts';
 import type { ComponentRow } from '../store/components.ts';
 import type { IncidentRow } from '../store/incidents.ts';
@@ -77,21 +73,13 @@ export type ProviderData = {
   /** Set while most probed providers fail the same network way at once: our fault, not theirs. */
   localFault: LocalFault | null;
   /** Providers in trouble together (every provider's, not only this one's): see status/correlation.ts. */
-  correlation: Correlation;
+  correlation: CorrelationState;
+  /** One error type's verdict, category summary and filled texts: computed once per read (see errors.ts). */
+  error(errorType: ErrorType): ErrorResult;
 };
 
 /** What a read includes beyond the status: the days of report buckets a chart draws, the models reports name. */
 export type ReadScope = { chart: boolean; models?: boolean };
-
-export type ProviderReader = {
-  read(slug: string, now: number): Promise<ProviderData | undefined>;
-  /** Every provider's read; their `buckets` only when asked for (`chart`: pages that judge by report category). */
-  readAll(now: number, scope?: ReadScope): Promise<ProviderData[]>;
-  /**
-   * Which providers are in trouble together (see correlation-memo.ts), with the epoch that changes with the groups.
-   */
-  correlation(now: number): Promise<CorrelationState>;
-};
 
 /** The buckets a community summary reads: the window now and the same window on each baseline day. */
 export function communitySummaryStarts(now: number): number[] {
@@ -101,8 +89,24 @@ export function communitySummaryStarts(now: number): number[] {
   ).flat();
 }
 
-export function createProviderReader(deps: { store: Store; catalog: Catalog; config: Config }): ProviderReader {
-  const { store, catalog, config } = deps;
+/** A provider's signals as read, assessed, before the correlation of every provider is added. */
+export type SignalRead = Omit<ProviderData, 'correlation' | 'buckets' | 'models' | 'error'> & {
+  /** The chart's days of buckets, null when the scope did not ask for them. */
+  chartBuckets: Bucket[] | null;
+  /** The models reports name, null when the scope did not ask for them. */
+  modelTrends: ModelTrend[] | null;
+};
+
+export type SignalReader = {
+  /** Reads what `provider`'s assessment and pages need at `now`, and assesses it. */
+  read(provider: Provider, now: number, fault: LocalFault | null, scope: ReadScope): Promise<SignalRead>;
+  /** Our own fault (most probed providers failing the same network way) at `now`, or null. */
+  localFault(now: number): Promise<LocalFault | null>;
+};
+
+/** The one reader of the signals a provider needs: the store's rows, assessed (status/assess.ts). */
+export function createSignalReader(deps: { store: Store; config: Config }): SignalReader {
+  const { store, config } = deps;
 
   async function localFault(now: number): Promise<LocalFault | null> {
     return detectLocalFault(
@@ -133,7 +137,7 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
     now: number,
     fault: LocalFault | null,
     scope: ReadScope,
-  ): Promise<Omit<ProviderData, 'correlation'>> {
+  ): Promise<SignalRead> {
     const slug = provider.slug;
     // The assessment reads a few buckets; the days of buckets behind the chart are read only for the pages that use
     // them (a list of 200 providers would otherwise read some 150,000 rows to show 200 headlines).
@@ -220,99 +224,13 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
       probeSamples,
       usualLatencyMs: usual,
       probeBaseline: latencyBaseline(normalLatencies(probeSamples)),
-      get buckets(): Bucket[] {
-        if (chartBuckets === null) throw new Error(`the chart's buckets of ${slug} were not read: use reader.read`);
-        return chartBuckets;
-      },
+      chartBuckets,
       reporters,
-      get models(): ModelTrend[] {
-        if (models === null) throw new Error(`the report models of ${slug} were not read: use reader.read`);
-        return models;
-      },
+      modelTrends: models,
       community: assessment.community,
       localFault: fault,
     };
   }
 
-  const memo = createCorrelationMemo({
-    versions: store.versions,
-    slugs: catalog.providers.map((p) => p.slug),
-    localFault,
-    troubleSince: async (slug, now, fault) =>
-      (await read(catalog.providerBySlug.get(slug)!, now, fault, { chart: false })).assessment.troubleSince,
-  });
-
-  async function readEvery(now: number, scope: ReadScope) {
-    const globalVersion = store.versions.global();
-    const versions = catalog.providers.map((p) => store.versions.of(p.slug));
-    const fault = await localFault(now);
-    const all = await mapAtMost(catalog.providers, LIST_READS_AT_ONCE, (provider) => read(provider, now, fault, scope));
-    const reads = all.map((d, i) => ({
-      slug: d.provider.slug,
-      version: versions[i]!,
-      since: d.assessment.troubleSince,
-    }));
-    const correlation = memo.fromAll(reads, fault, now, globalVersion);
-    return all.map((d) => Object.assign(d, { correlation }));
-  }
-
-  return {
-    async read(slug, now) {
-      const provider = catalog.providerBySlug.get(slug);
-      if (!provider) return undefined;
-      const [data, state] = await Promise.all([
-        read(provider, now, await localFault(now), { chart: true, models: true }),
-        memo.current(now),
-      ]);
-      return Object.assign(data, { correlation: state });
-    },
-    readAll: (now, scope = { chart: false }) => readEvery(now, scope),
-    correlation: (now) => memo.current(now),
-  };
-}
-
-/** The API's level (the one assessment, damped, products apart), its reasons and troubled API components. */
-export function apiAssessor(reader: ProviderReader): AssessApi {
-  return async (slug, now) => {
-    const data = await reader.read(slug, now);
-    if (!data) return undefined;
-    const { api, components } = data.assessment;
-    const troubled = (components ?? []).filter(
-      (c) => c.scope === 'api' && c.level !== 'operational' && c.level !== 'unknown',
-    );
-    const official = api.signals.official;
-    return {
-      level: api.level,
-      reasons: api.reasons,
-      troubledComponents: troubled.map((c) => c.name),
-      // Read once, or failed twice (a page that never answers must not silence the provider for good).
-      officialRead:
-        official.state === 'absent' ||
-        official.okAt !== null ||
-        (official.failing !== null && official.checkedAt !== null && official.checkedAt > official.failing.since),
-    };
-  };
-}
-
-/** Every provider's community signal now, by slug, as the assessment reads it (for the detection job). */
-export function communityReader(reader: ProviderReader): (now: number) => Promise<Map<string, CommunityView>> {
-  return async (now) => new Map((await reader.readAll(now)).map((d) => [d.provider.slug, d.community]));
-}
-
-/**
- * What the daily history records of each provider: the API's level (the one assessment, damped) and each official
- * component's level while the official page is fresh (`unknown` while it is not: an old reading is no evidence).
- */
-export function levelsSampler(reader: ProviderReader): SampleLevels {
-  return async (now) => {
-    const all = await reader.readAll(now);
-    return new Map(
-      all.map(({ provider, assessment }) => {
-        const fresh = assessment.api.signals.official.state === 'fresh';
-        const levels: SampledLevels = { [API_SUBJECT]: assessment.api.level };
-        for (const c of assessment.components ?? []) levels[componentSubject(c.key)] = fresh ? c.level : 'unknown';
-        return [provider.slug, levels];
-      }),
-    );
-  };
+  return { read, localFault };
 }
