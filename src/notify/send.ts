@@ -1,6 +1,6 @@
-// Sending one event to one subscription on its channel: webhooks, Slack and Discord through the HTTP door (its
-// address policy and deadline; never a redirect), e-mail through SMTP. Never throws; an outcome says what happened,
-// without the target.
+// Sending one event to one subscription on its channel: webhooks (signed as Standard Webhooks), Slack and Discord
+// through the HTTP door (its address policy and deadline; never a redirect), e-mail through SMTP. Never throws; an
+// outcome says what happened, without the target.
 import type nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 import type { StatusEvent } from '../domain.ts';
@@ -8,7 +8,7 @@ import type { UpstreamPolicy } from '../sources/addresses.ts';
 import type { HttpDoor } from '../sources/http.ts';
 import type { DueDelivery } from '../store/deliveries.ts';
 import { confirmationMail, discordMessage, eventMail, slackMessage, type MailContent } from './messages.ts';
-import { signature } from './signature.ts';
+import { legacySignature, standardHeaders } from './signature.ts';
 import { targetProblem } from './targets.ts';
 
 /** A receiver's answer is drained up to this, then cut off (its content is never read). */
@@ -21,7 +21,10 @@ export type SendOutcome =
 export type Mailer = { send(to: string, mail: MailContent, headers?: Record<string, string>): Promise<SendOutcome> };
 
 /** What sending one event to one subscription needs (a queued delivery, or a subscription and a test event). */
-export type Deliverable = Pick<DueDelivery, 'channel' | 'target' | 'secret' | 'unsubscribeToken' | 'event'>;
+export type Deliverable = Pick<
+  DueDelivery,
+  'channel' | 'target' | 'secret' | 'legacySecret' | 'legacyUntil' | 'unsubscribeToken' | 'event'
+>;
 
 export type Sender = {
   /** Sends one event to one subscription, once, and says how it went. */
@@ -71,6 +74,8 @@ export function createSender(deps: {
   siteName: string;
   deadlineMs: number;
   now: () => number;
+  /** The time a signature carries: receivers check it against their own clock, so it is the real time. */
+  signedAt?: () => number;
 }): Sender {
   const { door, mailer } = deps;
   // A fan-out sends one event to thousands: each channel's body is built once per event (the last few kept).
@@ -119,19 +124,28 @@ export function createSender(deps: {
     };
   }
 
-  function webhook(event: StatusEvent, secret: string, url: string, signal: AbortSignal) {
+  function webhook(event: StatusEvent, d: Deliverable, signal: AbortSignal) {
     const body = bodyOf('webhook', event, () => event);
-    const timestamp = String(Math.floor(deps.now() / 1000));
-    return post(
-      url,
-      body,
-      {
-        'x-status-event-id': event.id,
-        'x-status-timestamp': timestamp,
-        'x-status-signature': signature(secret, timestamp, body),
-      },
-      signal,
-    );
+    const seconds = Math.floor((deps.signedAt ?? Date.now)() / 1000);
+    let headers: Record<string, string>;
+    try {
+      // The event's id is the message id: the same on every retry, so receivers can drop duplicates.
+      headers = standardHeaders(d.secret ?? '', event.id, seconds, body);
+    } catch {
+      return Promise.resolve<SendOutcome>({
+        ok: false,
+        status: null,
+        error: 'the subscription has no usable signing secret',
+        retryAfterMs: null,
+      });
+    }
+    if (d.legacySecret !== null && d.legacyUntil !== null && deps.now() < d.legacyUntil) {
+      const timestamp = String(seconds);
+      headers['x-status-event-id'] = event.id;
+      headers['x-status-timestamp'] = timestamp;
+      headers['x-status-signature'] = legacySignature(d.legacySecret, timestamp, body);
+    }
+    return post(d.target, body, headers, signal);
   }
 
   return {
@@ -141,7 +155,7 @@ export function createSender(deps: {
         return { ok: false, status: null, error: `blocked: the target must be ${refused}`, retryAfterMs: null };
       switch (d.channel) {
         case 'webhook':
-          return webhook(d.event, d.secret ?? '', d.target, signal);
+          return webhook(d.event, d, signal);
         case 'slack':
           return post(d.target, bodyOf('slack', d.event, slackMessage), {}, signal);
         case 'discord':
