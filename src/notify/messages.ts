@@ -156,19 +156,21 @@ export function eventMail(event: StatusEvent, unsubscribeUrl: string, siteName: 
   return { subject: title.replace(/[\r\n]+/g, ' ').slice(0, 200), text, html };
 }
 
-/** The one mail an address gets before it confirms. */
-export function confirmationMail(confirmUrl: string, siteName: string): MailContent {
+/** The one mail an address gets before it confirms, with a link to cancel the request. */
+export function confirmationMail(confirmUrl: string, cancelUrl: string, siteName: string): MailContent {
   const text = [
     `Someone (hopefully you) asked ${siteName} to send status notifications to this address.`,
     '',
     `To confirm, open this link within 48 hours and press its button: ${confirmUrl}`,
     '',
     'If it was not you, ignore this mail: this request sends nothing more to this address.',
+    `To cancel it now (unsubscribe): ${cancelUrl}`,
   ].join('\n');
   const html = `<!doctype html><html><body>
 <p>Someone (hopefully you) asked ${htmlEscape(siteName)} to send status notifications to this address.</p>
 <p><a href="${htmlEscape(confirmUrl)}">Confirm the subscription</a> (open the link within 48 hours and press its button).</p>
-<p>If it was not you, ignore this mail: this request sends nothing more to this address.</p>
+<p>If it was not you, ignore this mail: this request sends nothing more to this address.
+<a href="${htmlEscape(cancelUrl)}">Cancel it now (unsubscribe)</a>.</p>
 </body></html>`;
   return { subject: `Confirm your ${siteName} status notifications`, text, html };
 }

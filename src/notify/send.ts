@@ -29,7 +29,8 @@ export type Deliverable = Pick<
 export type Sender = {
   /** Sends one event to one subscription, once, and says how it went. */
   deliver(delivery: Deliverable, signal: AbortSignal): Promise<SendOutcome>;
-  confirm(to: string, token: string): Promise<SendOutcome>;
+  /** The confirmation mail of an e-mail subscription, with its link (and one-click header) to cancel it. */
+  confirm(to: string, token: string, unsubscribeToken: string): Promise<SendOutcome>;
 };
 
 /** An SMTP mailer over `SMTP_URL`; each mail bounded by the deadline. */
@@ -78,6 +79,12 @@ export function createSender(deps: {
   signedAt?: () => number;
 }): Sender {
   const { door, mailer } = deps;
+  const unsubscribeUrl = (token: string) => `${deps.siteUrl}/subscriptions/unsubscribe/${token}`;
+  /** RFC 2369 and RFC 8058 headers: mail clients show an unsubscribe button that POSTs to the link. */
+  const oneClick = (url: string) => ({
+    'List-Unsubscribe': `<${url}>`,
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  });
   // A fan-out sends one event to thousands: each channel's body is built once per event (the last few kept).
   const bodies = new Map<string, string>();
   const bodyOf = (channel: string, event: StatusEvent, build: (event: StatusEvent) => object): string => {
@@ -162,17 +169,16 @@ export function createSender(deps: {
           return post(d.target, bodyOf('discord', d.event, discordMessage), {}, signal);
         case 'email': {
           if (!mailer) return { ok: false, status: null, error: 'no mail server is configured', retryAfterMs: null };
-          const unsubscribe = `${deps.siteUrl}/subscriptions/unsubscribe/${d.unsubscribeToken}`;
-          return mailer.send(d.target, eventMail(d.event, unsubscribe, deps.siteName), {
-            'List-Unsubscribe': `<${unsubscribe}>`,
-            'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-          });
+          const unsubscribe = unsubscribeUrl(d.unsubscribeToken);
+          return mailer.send(d.target, eventMail(d.event, unsubscribe, deps.siteName), oneClick(unsubscribe));
         }
       }
     },
-    async confirm(to, token) {
+    async confirm(to, token, unsubscribeToken) {
       if (!mailer) return { ok: false, status: null, error: 'no mail server is configured', retryAfterMs: null };
-      return mailer.send(to, confirmationMail(`${deps.siteUrl}/subscriptions/confirm/${token}`, deps.siteName));
+      const cancel = unsubscribeUrl(unsubscribeToken);
+      const mail = confirmationMail(`${deps.siteUrl}/subscriptions/confirm/${token}`, cancel, deps.siteName);
+      return mailer.send(to, mail, oneClick(cancel));
     },
   };
 }

@@ -58,6 +58,8 @@ export type ConfirmationToSend = {
   token: string;
   target: string;
   subscriptionId: string;
+  /** The subscription's unsubscribe token: the mail's link to cancel the request. */
+  unsubscribeToken: string;
   /** Tries made so far. */
   attempts: number;
 };
@@ -156,7 +158,8 @@ export function createSubscriptionsStore(db: Db, engine: Engine) {
     /** Confirmation mails due now: not sent, refused or expired, past their next try, for existing subscriptions. */
     async confirmationsToSend(now: number, limit: number): Promise<ConfirmationToSend[]> {
       const { rows } = await sql<ConfirmationToSend>`
-        SELECT c.id, c.token, c.attempts, s.target, s.id AS "subscriptionId" FROM email_confirmations c
+        SELECT c.id, c.token, c.attempts, s.target, s.id AS "subscriptionId",
+          s.unsubscribe_token AS "unsubscribeToken" FROM email_confirmations c
         JOIN subscriptions s ON s.id = c.subscription_id
         WHERE c.sent_at IS NULL AND c.token IS NOT NULL AND c.refused_at IS NULL AND c.next_at <= ${now}
           AND c.expires_at > ${now}
