@@ -11,7 +11,7 @@ const HEADLINES: Record<EventType, string> = {
   maintenance_ended: 'Maintenance ended',
 };
 
-const COLORS: Record<Level, number> = {
+export const COLORS: Record<Level, number> = {
   operational: 0x1a7f37,
   maintenance: 0x0969da,
   degraded: 0xbf8700,
@@ -33,13 +33,17 @@ export function levelLine(event: StatusEvent): string {
 }
 
 /** The lines every channel shows under the title. */
-function detailLines(event: StatusEvent): string[] {
+export function detailLines(event: StatusEvent): string[] {
   return [
     levelLine(event),
     ...(event.incident ? [`State: ${event.incident.state.replace(/_/g, ' ')}`] : []),
     ...(event.components.length > 0 ? [`Components: ${event.components.join(', ')}`] : []),
   ];
 }
+
+/** An upstream link short enough for every channel, or undefined (a link is never cut: it would lead elsewhere). */
+export const boundedLink = (link: string | null | undefined): string | undefined =>
+  link && link.length <= 1000 ? link : undefined;
 
 /** Slack's limit on a section's text, and Discord's on an embed's title and description. */
 export const SLACK_SECTION_MAX_CHARS = 3000;

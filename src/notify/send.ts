@@ -8,6 +8,9 @@ import type { UpstreamPolicy } from '../sources/addresses.ts';
 import type { HttpDoor } from '../sources/http.ts';
 import type { DueDelivery } from '../store/deliveries.ts';
 import { confirmationMail, discordMessage, eventMail, slackMessage, type MailContent } from './messages.ts';
+import { googleChatMessage } from './channels/google-chat.ts';
+import { ntfyEndpoint, ntfyMessage } from './channels/ntfy.ts';
+import { teamsMessage } from './channels/teams.ts';
 import { legacySignature, standardHeaders } from './signature.ts';
 import { targetProblem } from './targets.ts';
 
@@ -167,6 +170,14 @@ export function createSender(deps: {
           return post(d.target, bodyOf('slack', d.event, slackMessage), {}, signal);
         case 'discord':
           return post(d.target, bodyOf('discord', d.event, discordMessage), {}, signal);
+        case 'teams':
+          return post(d.target, bodyOf('teams', d.event, teamsMessage), {}, signal);
+        case 'google_chat':
+          return post(d.target, bodyOf('google_chat', d.event, googleChatMessage), {}, signal);
+        case 'ntfy': {
+          const { url, topic } = ntfyEndpoint(d.target);
+          return post(url, JSON.stringify(ntfyMessage(d.event, topic)), {}, signal);
+        }
         case 'email': {
           if (!mailer) return { ok: false, status: null, error: 'no mail server is configured', retryAfterMs: null };
           const unsubscribe = unsubscribeUrl(d.unsubscribeToken);

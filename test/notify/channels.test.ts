@@ -1,0 +1,205 @@
+// Microsoft Teams, Google Chat and ntfy, each from the receiver's side on loopback: an outage and its recovery arrive
+// well-formed and within the service's limits (a huge upstream title full of emoji and markup is cut between whole
+// characters and escaped), a test event reaches each, and a wrong URL is refused naming what is wrong.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StatusEvent } from '../../src/domain.ts';
+import { GOOGLE_CHAT_TEXT_MAX_CHARS, googleChatMessage } from '../../src/notify/channels/google-chat.ts';
+import { NTFY_TITLE_MAX_CHARS, ntfyMessage } from '../../src/notify/channels/ntfy.ts';
+import {
+  TEAMS_MESSAGE_MAX_BYTES,
+  TEAMS_TEXT_MAX_CHARS,
+  TEAMS_TITLE_MAX_CHARS,
+  teamsMessage,
+} from '../../src/notify/channels/teams.ts';
+import { MINUTE_MS } from '../../src/time.ts';
+import { createHarness, type Harness } from '../helpers/app.ts';
+import { chatUrl, notifyRig, type NotifyRig } from '../helpers/notify.ts';
+import { startReceiver, type Receiver } from '../helpers/receivers.ts';
+import { incident } from '../helpers/seed.ts';
+import { recordIncident, recordOfficial } from '../helpers/signals.ts';
+
+const SLUG = 'openai';
+/** A family emoji is one grapheme of 11 code units: a cut inside it would leave a broken character. */
+const FAMILY = '👩‍👩‍👧‍👦';
+const HUGE_TITLE = `${FAMILY.repeat(800)} <users/all> @everyone [click](https://evil.example) *bold* & more`;
+
+/** No lone surrogate, and no grapheme cut: the text is whole family emoji, then an ellipsis, or an uncut text. */
+function wellCut(text: string): void {
+  expect(Buffer.from(text).toString()).toBe(text);
+  const run = /(?:👩‍👩‍👧‍👦)+/u.exec(text);
+  if (!run) return;
+  // Right after the whole families: the ellipsis or other text, never a piece of one more family.
+  expect(text.slice(run.index + run[0].length)).not.toMatch(/^[\u200d👩👧👦]/u);
+}
+
+type TeamsBody = {
+  type: string;
+  attachments: { contentType: string; content: { type: string; body: { text: string }[]; actions: unknown[] } }[];
+};
+type NtfyBody = { topic: string; title: string; message: string; priority: number; tags: string[]; click: string };
+
+describe('channels from the receiver side', () => {
+  let h: Harness;
+  let rig: NotifyRig;
+  let receivers: Receiver[] = [];
+
+  beforeEach(async () => {
+    h = await createHarness({ env: { ALLOW_PRIVATE_UPSTREAMS: 'true' }, testSender: async () => rig.sender });
+    rig = notifyRig(h);
+    await recordOfficial(h.store, SLUG, h.clock.now, { API: 'operational' });
+    await rig.job.tick();
+  });
+  afterEach(async () => {
+    await rig.close();
+    await h.close();
+    for (const r of receivers) await r.close();
+    receivers = [];
+  });
+
+  const receiver = async () => {
+    const r = await startReceiver();
+    receivers.push(r);
+    return r;
+  };
+  const subscribe = async (channel: string, target: string) => {
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/subscriptions', payload: { channel, target } });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json() as { manageToken: string };
+  };
+  const deliver = async () => {
+    await rig.job.tick();
+    await rig.job.idle();
+  };
+  const level = async (api: 'major_outage' | 'operational') => {
+    for (let poll = 0; poll < 2; poll += 1) {
+      h.clock.now += MINUTE_MS;
+      await recordOfficial(h.store, SLUG, h.clock.now, { API: api });
+    }
+    await deliver();
+    await deliver();
+  };
+
+  it('delivers an outage and its recovery to Teams, Google Chat and ntfy, bounded and escaped', async () => {
+    const teams = await receiver();
+    const chat = await receiver();
+    const ntfy = await receiver();
+    await subscribe('teams', chatUrl('teams', teams.url));
+    await subscribe('google_chat', chatUrl('google_chat', chat.url));
+    await subscribe('ntfy', `${new URL(ntfy.url).origin}/base/status-alerts_1`);
+
+    h.clock.now += MINUTE_MS;
+    await recordIncident(h.store, SLUG, h.clock.now, HUGE_TITLE);
+    await level('major_outage');
+    await h.store.incidents.upsert(
+      SLUG,
+      'official',
+      [incident(`inc-${HUGE_TITLE}`, { title: HUGE_TITLE, state: 'resolved', resolvedAt: h.clock.now })],
+      h.clock.now,
+    );
+    await level('operational');
+    for (const r of [teams, chat, ntfy]) await r.waitFor(4);
+
+    for (const r of teams.received) {
+      expect(r.path).toBe('/workflows/abc123/triggers/manual/paths/invoke?api-version=2016-06-01');
+      expect(Buffer.byteLength(r.body)).toBeLessThanOrEqual(TEAMS_MESSAGE_MAX_BYTES);
+      const body = JSON.parse(r.body) as TeamsBody;
+      expect(body.type).toBe('message');
+      const card = body.attachments[0]!;
+      expect(card.contentType).toBe('application/vnd.microsoft.card.adaptive');
+      expect(card.content.type).toBe('AdaptiveCard');
+      const [title, details] = card.content.body;
+      expect(title!.text.length).toBeLessThanOrEqual(TEAMS_TITLE_MAX_CHARS);
+      expect(details!.text.length).toBeLessThanOrEqual(TEAMS_TEXT_MAX_CHARS);
+      wellCut(title!.text);
+      expect(title!.text).not.toMatch(/(?<!\\)\[click\]/);
+    }
+    const teamsTexts = teams.received.map((r) => (JSON.parse(r.body) as TeamsBody).attachments[0]!.content.body);
+    expect(teamsTexts[0]![0]!.text).toMatch(/^OpenAI: New incident: 👩‍👩‍👧‍👦.*…$/u);
+    expect(teamsTexts.at(-1)![1]!.text).toContain('API: Operational (was Major Outage)');
+
+    for (const r of chat.received) {
+      expect(r.path).toBe('/v1/spaces/AAAA/messages?key=k&token=t');
+      const { text } = JSON.parse(r.body) as { text: string };
+      expect(text.length).toBeLessThanOrEqual(GOOGLE_CHAT_TEXT_MAX_CHARS);
+      wellCut(text);
+      expect(text).not.toContain('<users/all>');
+    }
+    const chatTexts = chat.received.map((r) => (JSON.parse(r.body) as { text: string }).text);
+    expect(chatTexts[0]).toMatch(/^\*OpenAI: New incident: 👩‍👩‍👧‍👦/u);
+    expect(chatTexts.at(-1)).toContain('API: Operational (was Major Outage)');
+    expect(chatTexts.at(-1)).toContain(`<${h.config.siteUrl}/${SLUG}|Status page>`);
+
+    for (const r of ntfy.received) {
+      expect(r.path).toBe('/base/');
+      expect(Buffer.byteLength(JSON.parse(r.body).message as string)).toBeLessThanOrEqual(4096);
+      const body = JSON.parse(r.body) as NtfyBody;
+      expect(body.topic).toBe('status-alerts_1');
+      expect(body.title.length).toBeLessThanOrEqual(NTFY_TITLE_MAX_CHARS);
+      wellCut(body.title);
+      expect(body.click).toBe(`${h.config.siteUrl}/${SLUG}`);
+    }
+    const ntfyBodies = ntfy.received.map((r) => JSON.parse(r.body) as NtfyBody);
+    expect(ntfyBodies.map((b) => b.priority)).toContain(5);
+    expect(ntfyBodies.at(-1)).toMatchObject({ priority: 3, tags: ['white_check_mark'] });
+    expect(ntfyBodies.at(-1)!.message).toContain('API: Operational (was Major Outage)');
+  });
+
+  it('sends a test event to each', async () => {
+    const targets = { teams: await receiver(), google_chat: await receiver(), ntfy: await receiver() };
+    for (const [channel, r] of Object.entries(targets)) {
+      const target =
+        channel === 'ntfy' ? `${new URL(r.url).origin}/topic` : chatUrl(channel as 'teams' | 'google_chat', r.url);
+      const sub = await subscribe(channel, target);
+      const sent = await h.app.inject({ method: 'POST', url: `/api/v1/subscriptions/${sub.manageToken}/test` });
+      expect(sent.json()).toEqual({ delivered: true, status: 200, message: 'Test event delivered (HTTP 200).' });
+      const [received] = await r.waitFor(1);
+      expect(received!.body).toContain('test event: nothing happened');
+    }
+  });
+
+  it('refuses a URL that is not the channel’s, naming what is wrong', async () => {
+    const refused = async (channel: string, target: string) => {
+      const res = await h.app.inject({ method: 'POST', url: '/api/v1/subscriptions', payload: { channel, target } });
+      expect(res.statusCode).toBe(400);
+      return res.body;
+    };
+    expect(await refused('teams', 'https://example.com/workflows/x')).toContain('a Teams Workflows webhook URL');
+    expect(await refused('google_chat', 'https://chat.googleapis.com/v2/x')).toContain(
+      'a Google Chat incoming webhook URL',
+    );
+    expect(await refused('ntfy', 'https://ntfy.sh/')).toContain('an ntfy topic URL');
+    expect(await refused('ntfy', 'https://ntfy.sh/has.dot')).toContain('an ntfy topic URL');
+  });
+});
+
+describe('channel formats', () => {
+  const event: StatusEvent = {
+    id: 'e1',
+    type: 'incident_opened',
+    at: '2026-11-22T12:00:00.000Z',
+    provider: { slug: 'openai', name: 'OpenAI' },
+    level: 'major_outage',
+    previousLevel: 'operational',
+    incident: {
+      id: '1',
+      title: `x${FAMILY.repeat(3000)}`,
+      state: 'investigating',
+      source: 'official',
+      link: 'https://status.example/incidents/1',
+      kind: 'incident',
+      impact: 'major',
+    },
+    components: ['API'],
+    url: 'https://status.example/openai',
+  };
+
+  it('cut every title on a grapheme boundary at every length', () => {
+    for (let n = 0; n < 40; n += 1) {
+      const e = { ...event, incident: { ...event.incident!, title: `${'a'.repeat(n)}${FAMILY.repeat(600)}` } };
+      const teams = teamsMessage(e) as TeamsBody;
+      wellCut(teams.attachments[0]!.content.body[0]!.text.replace(/^[^👩]*/u, ''));
+      wellCut((googleChatMessage(e) as { text: string }).text.replace(/^[^👩]*/u, ''));
+      wellCut((ntfyMessage(e, 't') as NtfyBody).title.replace(/^[^👩]*/u, ''));
+    }
+  });
+});
