@@ -291,7 +291,7 @@ export const EVENT_TYPES = [
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Where a subscription's notifications go. */
-export const CHANNELS = ['webhook', 'slack', 'discord', 'teams', 'google_chat', 'ntfy', 'email'] as const;
+export const CHANNELS = ['webhook', 'slack', 'discord', 'teams', 'google_chat', 'ntfy', 'pagerduty', 'email'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const CHANNEL_LABELS: Record<Channel, string> = {
@@ -301,6 +301,7 @@ export const CHANNEL_LABELS: Record<Channel, string> = {
   teams: 'Microsoft Teams (Workflows webhook)',
   google_chat: 'Google Chat incoming webhook',
   ntfy: 'ntfy topic (ntfy.sh or your own server)',
+  pagerduty: 'PagerDuty (Events API v2 routing key)',
   email: 'E-mail',
 };
 

@@ -34,6 +34,7 @@ describe('parseConfig', () => {
       metricsPort: null,
       metricsHost: '127.0.0.1',
       smtpUrl: null,
+      pagerdutyEventsUrl: 'https://events.pagerduty.com/v2/enqueue',
       mailFrom: '"AI API Status" <no-reply@127.0.0.1>',
       subscriptionRateLimitPerHour: 10,
       maxSubscriptions: 20_000,

@@ -73,6 +73,7 @@ export function receiverSender(config: Config, lookup: Lookup['lookup']) {
     siteName: config.siteName,
     deadlineMs: NOTIFY_DEADLINE_MS,
     now: Date.now,
+    pagerdutyEventsUrl: config.pagerdutyEventsUrl,
   });
   return { sender, mailer, receiverDispatcher };
 }

@@ -10,6 +10,7 @@ import type { DueDelivery } from '../store/deliveries.ts';
 import { confirmationMail, discordMessage, eventMail, slackMessage, type MailContent } from './messages.ts';
 import { googleChatMessage } from './channels/google-chat.ts';
 import { ntfyEndpoint, ntfyMessage } from './channels/ntfy.ts';
+import { pagerdutyEvent } from './channels/pagerduty.ts';
 import { teamsMessage } from './channels/teams.ts';
 import { legacySignature, standardHeaders } from './signature.ts';
 import { targetProblem } from './targets.ts';
@@ -78,10 +79,13 @@ export function createSender(deps: {
   siteName: string;
   deadlineMs: number;
   now: () => number;
+  /** Where PagerDuty events go (default: the Events API v2). */
+  pagerdutyEventsUrl?: string;
   /** The time a signature carries: receivers check it against their own clock, so it is the real time. */
   signedAt?: () => number;
 }): Sender {
   const { door, mailer } = deps;
+  const pagerdutyUrl = deps.pagerdutyEventsUrl ?? 'https://events.pagerduty.com/v2/enqueue';
   const unsubscribeUrl = (token: string) => `${deps.siteUrl}/subscriptions/unsubscribe/${token}`;
   /** RFC 2369 and RFC 8058 headers: mail clients show an unsubscribe button that POSTs to the link. */
   const oneClick = (url: string) => ({
@@ -160,7 +164,12 @@ export function createSender(deps: {
 
   return {
     async deliver(d, signal) {
-      const refused = d.channel === 'email' ? null : targetProblem(d.channel, d.target, deps.policy);
+      const refused =
+        d.channel === 'email'
+          ? null
+          : d.channel === 'pagerduty'
+            ? targetProblem('webhook', pagerdutyUrl, deps.policy)
+            : targetProblem(d.channel, d.target, deps.policy);
       if (refused)
         return { ok: false, status: null, error: `blocked: the target must be ${refused}`, retryAfterMs: null };
       switch (d.channel) {
@@ -174,6 +183,10 @@ export function createSender(deps: {
           return post(d.target, bodyOf('teams', d.event, teamsMessage), {}, signal);
         case 'google_chat':
           return post(d.target, bodyOf('google_chat', d.event, googleChatMessage), {}, signal);
+        case 'pagerduty': {
+          const body = JSON.stringify(pagerdutyEvent(d.event, d.target, new URL(deps.siteUrl).host));
+          return post(pagerdutyUrl, body, {}, signal);
+        }
         case 'ntfy': {
           const { url, topic } = ntfyEndpoint(d.target);
           return post(url, JSON.stringify(ntfyMessage(d.event, topic)), {}, signal);

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Catalog } from '../catalog/load.ts';
 import { CHANNELS, LEVELS, type Channel, type Level } from '../domain.ts';
 import type { SubscriptionFilter } from '../notify/filter.ts';
+import { PAGERDUTY_ROUTING_KEY } from '../notify/channels/pagerduty.ts';
 import { targetProblem } from '../notify/targets.ts';
 import type { UpstreamPolicy } from '../sources/addresses.ts';
 import { BadRequest } from './problems.ts';
@@ -100,6 +101,9 @@ export async function checkSubscription(
     const address = normaliseAddress(input.target);
     if (address === null) fail('target', 'a valid e-mail address (no spaces, control or invisible characters)');
     else target = address;
+  } else if (input.channel === 'pagerduty') {
+    if (!PAGERDUTY_ROUTING_KEY.test(input.target))
+      fail('target', 'a PagerDuty routing key (32 letters and digits, from an Events API v2 integration)');
   } else {
     const problem = targetProblem(input.channel, input.target, deps.policy);
     if (problem) fail('target', problem);

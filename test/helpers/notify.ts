@@ -69,6 +69,7 @@ export function notifyRig(h: Harness, options: { deadlineMs?: number; perReceive
     siteName: h.config.siteName,
     deadlineMs: options.deadlineMs ?? 5000,
     now: clock.now,
+    pagerdutyEventsUrl: h.config.pagerdutyEventsUrl,
   });
   const reader = createProviderReader({ store: h.store, catalog: h.catalog, config: h.config });
   const recorder = createEventRecorder({

@@ -1,10 +1,12 @@
-// Microsoft Teams, Google Chat and ntfy, each from the receiver's side on loopback: an outage and its recovery arrive
-// well-formed and within the service's limits (a huge upstream title full of emoji and markup is cut between whole
-// characters and escaped), a test event reaches each, and a wrong URL is refused naming what is wrong.
+// Microsoft Teams, Google Chat, ntfy and PagerDuty, each from the receiver's side on loopback: an outage and its
+// recovery arrive well-formed and within the service's limits (a huge upstream title full of emoji and markup is cut
+// between whole characters and escaped; PagerDuty triggers, then resolves under the same dedup_key), a test event
+// reaches each, a wrong target is refused naming what is wrong, and a routing key is never shown back.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StatusEvent } from '../../src/domain.ts';
 import { GOOGLE_CHAT_TEXT_MAX_CHARS, googleChatMessage } from '../../src/notify/channels/google-chat.ts';
 import { NTFY_TITLE_MAX_CHARS, ntfyMessage } from '../../src/notify/channels/ntfy.ts';
+import { PAGERDUTY_SUMMARY_MAX_CHARS } from '../../src/notify/channels/pagerduty.ts';
 import {
   TEAMS_MESSAGE_MAX_BYTES,
   TEAMS_TEXT_MAX_CHARS,
@@ -169,6 +171,102 @@ describe('channels from the receiver side', () => {
     );
     expect(await refused('ntfy', 'https://ntfy.sh/')).toContain('an ntfy topic URL');
     expect(await refused('ntfy', 'https://ntfy.sh/has.dot')).toContain('an ntfy topic URL');
+  });
+});
+
+describe('PagerDuty from the receiver side', () => {
+  const KEY = 'R0ut1ngKeyR0ut1ngKeyR0ut1ngKey12';
+  type PdBody = {
+    routing_key: string;
+    event_action: 'trigger' | 'resolve';
+    dedup_key: string;
+    payload?: { summary: string; severity: string; source: string; timestamp: string };
+  };
+
+  it('triggers an outage and resolves it under the same dedup_key, never showing the routing key back', async () => {
+    const pd = await startReceiver();
+    let rig: NotifyRig | undefined;
+    const h = await createHarness({
+      env: { ALLOW_PRIVATE_UPSTREAMS: 'true', PAGERDUTY_EVENTS_URL: `${new URL(pd.url).origin}/v2/enqueue` },
+      testSender: async () => rig!.sender,
+    });
+    try {
+      rig = notifyRig(h);
+      await recordOfficial(h.store, SLUG, h.clock.now, { API: 'operational' });
+      await rig.job.tick();
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/subscriptions',
+        payload: { channel: 'pagerduty', target: KEY, providers: [SLUG] },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const { manageToken } = res.json() as { manageToken: string };
+      const page = await h.app.inject({ url: `/subscriptions/${manageToken}` });
+      expect(page.body).not.toContain(KEY);
+      expect(page.body).toContain('routing key …ey12');
+      expect(
+        JSON.stringify((await h.app.inject({ url: `/api/v1/subscriptions/${manageToken}` })).json()),
+      ).not.toContain(KEY);
+
+      const step = async (api: 'major_outage' | 'operational') => {
+        for (let poll = 0; poll < 2; poll += 1) {
+          h.clock.now += MINUTE_MS;
+          await recordOfficial(h.store, SLUG, h.clock.now, { API: api });
+        }
+        await rig!.job.tick();
+        await rig!.job.idle();
+        await rig!.job.tick();
+        await rig!.job.idle();
+      };
+      h.clock.now += MINUTE_MS;
+      await recordIncident(h.store, SLUG, h.clock.now, HUGE_TITLE);
+      await step('major_outage');
+      await h.store.incidents.upsert(
+        SLUG,
+        'official',
+        [incident(`inc-${HUGE_TITLE}`, { title: HUGE_TITLE, state: 'resolved', resolvedAt: h.clock.now })],
+        h.clock.now,
+      );
+      await step('operational');
+      const received = await pd.waitFor(4);
+      const bodies = received.map((r) => JSON.parse(r.body) as PdBody);
+      for (const r of received) expect(r.path).toBe('/v2/enqueue');
+      for (const b of bodies) expect(b.routing_key).toBe(KEY);
+      const triggers = bodies.filter((b) => b.event_action === 'trigger');
+      const resolves = bodies.filter((b) => b.event_action === 'resolve');
+      expect(triggers).toHaveLength(2);
+      expect(resolves).toHaveLength(2);
+      for (const t of triggers) {
+        expect(t.payload!.summary.length).toBeLessThanOrEqual(PAGERDUTY_SUMMARY_MAX_CHARS);
+        wellCut(t.payload!.summary);
+        expect(t.payload!.source).toBe(new URL(h.config.siteUrl).host);
+      }
+      expect(triggers.map((t) => t.payload!.severity)).toContain('critical');
+      // Every alert raised is resolved under its own dedup_key: the incident's and the API level's.
+      expect(new Set(resolves.map((r) => r.dedup_key))).toEqual(new Set(triggers.map((t) => t.dedup_key)));
+      expect(new Set(triggers.map((t) => t.dedup_key)).size).toBe(2);
+      expect(triggers.map((t) => t.dedup_key)).toContain(`status/${SLUG}/api`);
+
+      // The test event checks the routing key and pages no one: a resolve of its own key.
+      const sent = await h.app.inject({ method: 'POST', url: `/api/v1/subscriptions/${manageToken}/test` });
+      expect(sent.json()).toMatchObject({ delivered: true, status: 200 });
+      const test = JSON.parse((await pd.waitFor(5))[4]!.body) as PdBody;
+      expect(test).toMatchObject({ routing_key: KEY, event_action: 'resolve' });
+      expect(test.dedup_key).toMatch(new RegExp(`^status/${SLUG}/test/test-`));
+
+      const bad = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/subscriptions',
+        payload: { channel: 'pagerduty', target: 'https://events.pagerduty.com/v2/enqueue' },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.body).toContain('a PagerDuty routing key (32 letters and digits');
+      expect(bad.body).not.toContain(KEY);
+    } finally {
+      await rig?.close();
+      await h.close();
+      await pd.close();
+    }
   });
 });
 

@@ -107,7 +107,9 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
       {
         ...input,
         id,
-        receiver: email ? 'smtp' : new URL(input.target).origin,
+        receiver: email
+          ? 'smtp'
+          : new URL(input.channel === 'pagerduty' ? config.pagerdutyEventsUrl : input.target).origin,
         addressHash: email ? hashAddress(input.target) : null,
         secret,
         manageHash: hashToken(manageToken),

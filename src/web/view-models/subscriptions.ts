@@ -19,7 +19,9 @@ export function subscribeView(catalog: Catalog, emailOffered: boolean, fixed: Pr
       label: CHANNEL_LABELS[c],
       checked: i === 0,
     })),
-    targetLabel: emailOffered ? 'Webhook URL or e-mail address' : 'Webhook URL',
+    targetLabel: emailOffered
+      ? 'Webhook or topic URL, PagerDuty routing key, or e-mail address'
+      : 'Webhook or topic URL, or PagerDuty routing key',
     fixedProvider: fixed ? { slug: fixed.slug, name: fixed.name } : null,
     providers: catalog.providers.map((p) => ({ slug: p.slug, name: p.name })),
     componentExample: fixed
@@ -67,6 +69,10 @@ const WAITING: Record<ConfirmationState, string> = {
 };
 
 /** A subscription as JSON for its owner (the API's GET). */
+/** Where a subscription sends, as shown back: a PagerDuty routing key is a secret, only its last 4 characters show. */
+const shownTarget = (s: Pick<SubscriptionRow, 'channel' | 'target'>) =>
+  s.channel === 'pagerduty' ? `routing key …${s.target.slice(-4)}` : s.target;
+
 export function subscriptionJson(
   s: SubscriptionRow,
   deliveries: readonly DeliveryRow[],
@@ -75,7 +81,7 @@ export function subscriptionJson(
   return {
     id: s.id,
     channel: s.channel,
-    target: s.target,
+    target: shownTarget(s),
     status: s.state,
     confirmation,
     providers: s.providers,
@@ -131,7 +137,7 @@ export function subscriptionView(
     manageUrl: options.manageUrl,
     facts: [
       { label: 'State', value: state },
-      { label: 'Sends to', value: s.target },
+      { label: 'Sends to', value: shownTarget(s) },
       { label: 'Providers', value: names(s.providers, (p) => catalog.providerBySlug.get(p)?.name, 'All providers') },
       { label: 'Components', value: s.components ? s.components.join(', ') : 'Any' },
       { label: 'Errors', value: names(s.errors, (e) => catalog.errorTypeBySlug.get(e)?.shortTitle, 'Any') },
@@ -144,7 +150,7 @@ export function subscriptionView(
     testIntro: !options.testEvents
       ? 'This server cannot send test events.'
       : s.state === 'active'
-        ? `Sends one signed event marked "test" to ${s.target} now, through the same code as real events, and ` +
+        ? `Sends one signed event marked "test" to ${shownTarget(s)} now, through the same code as real events, and ` +
           'shows what the receiver answered. Nothing is stored.'
         : s.state === 'paused'
           ? 'Resume deliveries first: a paused subscription gets no test events.'
