@@ -119,6 +119,9 @@ const EnvSchema = z
     PAGERDUTY_EVENTS_URL: z
       .url({ protocol: /^https?$/, error: 'an absolute http(s) URL such as https://events.pagerduty.com/v2/enqueue' })
       .default('https://events.pagerduty.com/v2/enqueue'),
+    OPSGENIE_API_URL: z
+      .url({ protocol: /^https?$/, error: 'an absolute http(s) URL such as https://api.opsgenie.com' })
+      .default('https://api.opsgenie.com'),
     SMTP_URL: z
       .string()
       .regex(/^smtps?:\/\/[^\s]+$/, { error: 'an SMTP URL such as smtps://user:password@mail.example.com:465' })
@@ -204,6 +207,8 @@ export type Config = Readonly<{
   smtpUrl: string | null;
   /** Where PagerDuty events go (the Events API v2, or a relay standing in for it). */
   pagerdutyEventsUrl: string;
+  /** Opsgenie's API (https://api.eu.opsgenie.com for the EU instance, or a relay standing in for it). */
+  opsgenieApiUrl: string;
   /** The From of notification mails (default: the site's name at no-reply@ its host). */
   mailFrom: string;
   /** Subscriptions one client (an IPv4 address or an IPv6 /48, as a salted hash) may create in an hour. */
@@ -270,6 +275,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     smtpUrl: e.SMTP_URL ?? null,
     pagerdutyEventsUrl: e.PAGERDUTY_EVENTS_URL,
+    opsgenieApiUrl: e.OPSGENIE_API_URL,
     mailFrom: e.MAIL_FROM ?? `"${e.SITE_NAME.replace(/["\\\r\n]/g, '')}" <no-reply@${new URL(e.SITE_URL).hostname}>`,
     subscriptionRateLimitPerHour: e.SUBSCRIPTION_RATE_LIMIT_PER_HOUR,
     maxSubscriptions: e.MAX_SUBSCRIPTIONS,

@@ -291,7 +291,17 @@ export const EVENT_TYPES = [
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Where a subscription's notifications go. */
-export const CHANNELS = ['webhook', 'slack', 'discord', 'teams', 'google_chat', 'ntfy', 'pagerduty', 'email'] as const;
+export const CHANNELS = [
+  'webhook',
+  'slack',
+  'discord',
+  'teams',
+  'google_chat',
+  'ntfy',
+  'pagerduty',
+  'opsgenie',
+  'email',
+] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const CHANNEL_LABELS: Record<Channel, string> = {
@@ -302,6 +312,7 @@ export const CHANNEL_LABELS: Record<Channel, string> = {
   google_chat: 'Google Chat incoming webhook',
   ntfy: 'ntfy topic (ntfy.sh or your own server)',
   pagerduty: 'PagerDuty (Events API v2 routing key)',
+  opsgenie: 'Opsgenie (API integration key)',
   email: 'E-mail',
 };
 

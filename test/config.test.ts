@@ -35,6 +35,7 @@ describe('parseConfig', () => {
       metricsHost: '127.0.0.1',
       smtpUrl: null,
       pagerdutyEventsUrl: 'https://events.pagerduty.com/v2/enqueue',
+      opsgenieApiUrl: 'https://api.opsgenie.com',
       mailFrom: '"AI API Status" <no-reply@127.0.0.1>',
       subscriptionRateLimitPerHour: 10,
       maxSubscriptions: 20_000,

@@ -74,6 +74,7 @@ export function receiverSender(config: Config, lookup: Lookup['lookup']) {
     deadlineMs: NOTIFY_DEADLINE_MS,
     now: Date.now,
     pagerdutyEventsUrl: config.pagerdutyEventsUrl,
+    opsgenieApiUrl: config.opsgenieApiUrl,
   });
   return { sender, mailer, receiverDispatcher };
 }

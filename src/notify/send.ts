@@ -10,6 +10,7 @@ import type { DueDelivery } from '../store/deliveries.ts';
 import { confirmationMail, discordMessage, eventMail, slackMessage, type MailContent } from './messages.ts';
 import { googleChatMessage } from './channels/google-chat.ts';
 import { ntfyEndpoint, ntfyMessage } from './channels/ntfy.ts';
+import { opsgenieRequest } from './channels/opsgenie.ts';
 import { pagerdutyEvent } from './channels/pagerduty.ts';
 import { teamsMessage } from './channels/teams.ts';
 import { legacySignature, standardHeaders } from './signature.ts';
@@ -81,11 +82,14 @@ export function createSender(deps: {
   now: () => number;
   /** Where PagerDuty events go (default: the Events API v2). */
   pagerdutyEventsUrl?: string;
+  /** Opsgenie's API (default: https://api.opsgenie.com). */
+  opsgenieApiUrl?: string;
   /** The time a signature carries: receivers check it against their own clock, so it is the real time. */
   signedAt?: () => number;
 }): Sender {
   const { door, mailer } = deps;
   const pagerdutyUrl = deps.pagerdutyEventsUrl ?? 'https://events.pagerduty.com/v2/enqueue';
+  const opsgenieUrl = deps.opsgenieApiUrl ?? 'https://api.opsgenie.com';
   const unsubscribeUrl = (token: string) => `${deps.siteUrl}/subscriptions/unsubscribe/${token}`;
   /** RFC 2369 and RFC 8058 headers: mail clients show an unsubscribe button that POSTs to the link. */
   const oneClick = (url: string) => ({
@@ -169,7 +173,9 @@ export function createSender(deps: {
           ? null
           : d.channel === 'pagerduty'
             ? targetProblem('webhook', pagerdutyUrl, deps.policy)
-            : targetProblem(d.channel, d.target, deps.policy);
+            : d.channel === 'opsgenie'
+              ? targetProblem('webhook', opsgenieUrl, deps.policy)
+              : targetProblem(d.channel, d.target, deps.policy);
       if (refused)
         return { ok: false, status: null, error: `blocked: the target must be ${refused}`, retryAfterMs: null };
       switch (d.channel) {
@@ -186,6 +192,10 @@ export function createSender(deps: {
         case 'pagerduty': {
           const body = JSON.stringify(pagerdutyEvent(d.event, d.target, new URL(deps.siteUrl).host));
           return post(pagerdutyUrl, body, {}, signal);
+        }
+        case 'opsgenie': {
+          const { url, body } = opsgenieRequest(d.event, opsgenieUrl, new URL(deps.siteUrl).host);
+          return post(url, JSON.stringify(body), { authorization: `GenieKey ${d.target}` }, signal);
         }
         case 'ntfy': {
           const { url, topic } = ntfyEndpoint(d.target);

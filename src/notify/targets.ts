@@ -44,7 +44,13 @@ export const OFFICIAL_TARGETS: Partial<Record<Channel, Official>> = {
 };
 
 /** Hosts many subscribers share (chat services): each subscription there gets its own lane, not one per host. */
-const SHARED_HOSTS = [...Object.values(OFFICIAL_TARGETS).flatMap((t) => t.hosts), 'ntfy.sh', 'events.pagerduty.com'];
+const SHARED_HOSTS = [
+  ...Object.values(OFFICIAL_TARGETS).flatMap((t) => t.hosts),
+  'ntfy.sh',
+  'events.pagerduty.com',
+  'api.opsgenie.com',
+  'api.eu.opsgenie.com',
+];
 const SHARED_SUFFIXES = ['.webhook.office.com', '.logic.azure.com', '.powerplatform.com'];
 
 export function isSharedHost(hostname: string): boolean {

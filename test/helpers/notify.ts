@@ -70,6 +70,7 @@ export function notifyRig(h: Harness, options: { deadlineMs?: number; perReceive
     deadlineMs: options.deadlineMs ?? 5000,
     now: clock.now,
     pagerdutyEventsUrl: h.config.pagerdutyEventsUrl,
+    opsgenieApiUrl: h.config.opsgenieApiUrl,
   });
   const reader = createProviderReader({ store: h.store, catalog: h.catalog, config: h.config });
   const recorder = createEventRecorder({

@@ -1,11 +1,12 @@
-// Microsoft Teams, Google Chat, ntfy and PagerDuty, each from the receiver's side on loopback: an outage and its
-// recovery arrive well-formed and within the service's limits (a huge upstream title full of emoji and markup is cut
-// between whole characters and escaped; PagerDuty triggers, then resolves under the same dedup_key), a test event
-// reaches each, a wrong target is refused naming what is wrong, and a routing key is never shown back.
+// Microsoft Teams, Google Chat, ntfy, PagerDuty and Opsgenie, each from the receiver's side on loopback: an outage
+// and its recovery arrive well-formed and within the service's limits (a huge upstream title of emoji and markup cut
+// between whole characters and escaped; PagerDuty resolves and Opsgenie closes what they opened, by the same key),
+// a test event reaches each, a wrong target is refused naming what is wrong, and no key is shown back.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StatusEvent } from '../../src/domain.ts';
 import { GOOGLE_CHAT_TEXT_MAX_CHARS, googleChatMessage } from '../../src/notify/channels/google-chat.ts';
 import { NTFY_TITLE_MAX_CHARS, ntfyMessage } from '../../src/notify/channels/ntfy.ts';
+import { OPSGENIE_DESCRIPTION_MAX_CHARS, OPSGENIE_MESSAGE_MAX_CHARS } from '../../src/notify/channels/opsgenie.ts';
 import { PAGERDUTY_SUMMARY_MAX_CHARS } from '../../src/notify/channels/pagerduty.ts';
 import {
   TEAMS_MESSAGE_MAX_BYTES,
@@ -266,6 +267,91 @@ describe('PagerDuty from the receiver side', () => {
       await rig?.close();
       await h.close();
       await pd.close();
+    }
+  });
+});
+
+describe('Opsgenie from the receiver side', () => {
+  const KEY = '0123abcd-4567-89ab-cdef-0123456789ab';
+
+  it('creates an alert for an outage and closes it by the same alias, the key only in its header', async () => {
+    const og = await startReceiver();
+    let rig: NotifyRig | undefined;
+    const h = await createHarness({
+      env: { ALLOW_PRIVATE_UPSTREAMS: 'true', OPSGENIE_API_URL: new URL(og.url).origin },
+      testSender: async () => rig!.sender,
+    });
+    try {
+      rig = notifyRig(h);
+      await recordOfficial(h.store, SLUG, h.clock.now, { API: 'operational' });
+      await rig.job.tick();
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/subscriptions',
+        payload: { channel: 'opsgenie', target: KEY, providers: [SLUG] },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const { manageToken } = res.json() as { manageToken: string };
+      const page = await h.app.inject({ url: `/subscriptions/${manageToken}` });
+      expect(page.body).not.toContain(KEY);
+      expect(page.body).toContain('API key …89ab');
+
+      const step = async (api: 'major_outage' | 'operational') => {
+        for (let poll = 0; poll < 2; poll += 1) {
+          h.clock.now += MINUTE_MS;
+          await recordOfficial(h.store, SLUG, h.clock.now, { API: api });
+        }
+        for (let i = 0; i < 2; i += 1) {
+          await rig!.job.tick();
+          await rig!.job.idle();
+        }
+      };
+      h.clock.now += MINUTE_MS;
+      await recordIncident(h.store, SLUG, h.clock.now, HUGE_TITLE);
+      await step('major_outage');
+      await h.store.incidents.upsert(
+        SLUG,
+        'official',
+        [incident(`inc-${HUGE_TITLE}`, { title: HUGE_TITLE, state: 'resolved', resolvedAt: h.clock.now })],
+        h.clock.now,
+      );
+      await step('operational');
+      const received = await og.waitFor(4);
+      for (const r of received) {
+        expect(r.headers.authorization).toBe(`GenieKey ${KEY}`);
+        expect(r.body).not.toContain(KEY);
+      }
+      const creates = received.filter((r) => r.path === '/v2/alerts');
+      const closes = received.filter((r) => r.path.endsWith('/close?identifierType=alias'));
+      expect(creates).toHaveLength(2);
+      expect(closes).toHaveLength(2);
+      const aliases = creates.map((r) => {
+        const body = JSON.parse(r.body) as { message: string; alias: string; description: string; priority: string };
+        expect(body.message.length).toBeLessThanOrEqual(OPSGENIE_MESSAGE_MAX_CHARS);
+        expect(body.description.length).toBeLessThanOrEqual(OPSGENIE_DESCRIPTION_MAX_CHARS);
+        expect(body.alias.length).toBeLessThanOrEqual(512);
+        wellCut(body.message);
+        return body.alias;
+      });
+      expect(new Set(aliases).size).toBe(2);
+      // Every alert created is closed by its alias.
+      expect(new Set(closes.map((r) => decodeURIComponent(r.path.split('/')[3]!)))).toEqual(new Set(aliases));
+
+      const sent = await h.app.inject({ method: 'POST', url: `/api/v1/subscriptions/${manageToken}/test` });
+      expect(sent.json()).toMatchObject({ delivered: true, status: 200 });
+      expect((await og.waitFor(5))[4]!.path).toMatch(/^\/v2\/alerts\/status%2Fopenai%2Ftest%2Ftest-[^/]+\/close/);
+
+      const bad = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/subscriptions',
+        payload: { channel: 'opsgenie', target: 'not-a-key' },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.body).toContain('an Opsgenie API integration key');
+    } finally {
+      await rig?.close();
+      await h.close();
+      await og.close();
     }
   });
 });

@@ -109,7 +109,13 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
         id,
         receiver: email
           ? 'smtp'
-          : new URL(input.channel === 'pagerduty' ? config.pagerdutyEventsUrl : input.target).origin,
+          : new URL(
+              input.channel === 'pagerduty'
+                ? config.pagerdutyEventsUrl
+                : input.channel === 'opsgenie'
+                  ? config.opsgenieApiUrl
+                  : input.target,
+            ).origin,
         addressHash: email ? hashAddress(input.target) : null,
         secret,
         manageHash: hashToken(manageToken),

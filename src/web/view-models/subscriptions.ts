@@ -20,8 +20,8 @@ export function subscribeView(catalog: Catalog, emailOffered: boolean, fixed: Pr
       checked: i === 0,
     })),
     targetLabel: emailOffered
-      ? 'Webhook or topic URL, PagerDuty routing key, or e-mail address'
-      : 'Webhook or topic URL, or PagerDuty routing key',
+      ? 'Webhook or topic URL, PagerDuty or Opsgenie key, or e-mail address'
+      : 'Webhook or topic URL, or PagerDuty or Opsgenie key',
     fixedProvider: fixed ? { slug: fixed.slug, name: fixed.name } : null,
     providers: catalog.providers.map((p) => ({ slug: p.slug, name: p.name })),
     componentExample: fixed
@@ -69,9 +69,13 @@ const WAITING: Record<ConfirmationState, string> = {
 };
 
 /** A subscription as JSON for its owner (the API's GET). */
-/** Where a subscription sends, as shown back: a PagerDuty routing key is a secret, only its last 4 characters show. */
+/** Where a subscription sends, as shown back: a PagerDuty routing key or Opsgenie key is a secret, only its last 4 characters show. */
 const shownTarget = (s: Pick<SubscriptionRow, 'channel' | 'target'>) =>
-  s.channel === 'pagerduty' ? `routing key …${s.target.slice(-4)}` : s.target;
+  s.channel === 'pagerduty'
+    ? `routing key …${s.target.slice(-4)}`
+    : s.channel === 'opsgenie'
+      ? `API key …${s.target.slice(-4)}`
+      : s.target;
 
 export function subscriptionJson(
   s: SubscriptionRow,
