@@ -300,6 +300,7 @@ export const CHANNELS = [
   'ntfy',
   'pagerduty',
   'opsgenie',
+  'telegram',
   'email',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -313,6 +314,7 @@ export const CHANNEL_LABELS: Record<Channel, string> = {
   ntfy: 'ntfy topic (ntfy.sh or your own server)',
   pagerduty: 'PagerDuty (Events API v2 routing key)',
   opsgenie: 'Opsgenie (API integration key)',
+  telegram: 'Telegram (bot token/chat id)',
   email: 'E-mail',
 };
 

@@ -36,6 +36,7 @@ describe('parseConfig', () => {
       smtpUrl: null,
       pagerdutyEventsUrl: 'https://events.pagerduty.com/v2/enqueue',
       opsgenieApiUrl: 'https://api.opsgenie.com',
+      telegramApiUrl: 'https://api.telegram.org',
       mailFrom: '"AI API Status" <no-reply@127.0.0.1>',
       subscriptionRateLimitPerHour: 10,
       maxSubscriptions: 20_000,

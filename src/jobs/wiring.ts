@@ -75,6 +75,7 @@ export function receiverSender(config: Config, lookup: Lookup['lookup']) {
     now: Date.now,
     pagerdutyEventsUrl: config.pagerdutyEventsUrl,
     opsgenieApiUrl: config.opsgenieApiUrl,
+    telegramApiUrl: config.telegramApiUrl,
   });
   return { sender, mailer, receiverDispatcher };
 }

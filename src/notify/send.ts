@@ -3,7 +3,7 @@
 // outcome says what happened, without the target.
 import type nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
-import type { StatusEvent } from '../domain.ts';
+import type { Channel, StatusEvent } from '../domain.ts';
 import type { UpstreamPolicy } from '../sources/addresses.ts';
 import type { HttpDoor } from '../sources/http.ts';
 import type { DueDelivery } from '../store/deliveries.ts';
@@ -12,6 +12,7 @@ import { googleChatMessage } from './channels/google-chat.ts';
 import { ntfyEndpoint, ntfyMessage } from './channels/ntfy.ts';
 import { opsgenieRequest } from './channels/opsgenie.ts';
 import { pagerdutyEvent } from './channels/pagerduty.ts';
+import { telegramRequest } from './channels/telegram.ts';
 import { teamsMessage } from './channels/teams.ts';
 import { legacySignature, standardHeaders } from './signature.ts';
 import { targetProblem } from './targets.ts';
@@ -84,12 +85,20 @@ export function createSender(deps: {
   pagerdutyEventsUrl?: string;
   /** Opsgenie's API (default: https://api.opsgenie.com). */
   opsgenieApiUrl?: string;
+  /** Telegram's Bot API (default: https://api.telegram.org). */
+  telegramApiUrl?: string;
   /** The time a signature carries: receivers check it against their own clock, so it is the real time. */
   signedAt?: () => number;
 }): Sender {
   const { door, mailer } = deps;
   const pagerdutyUrl = deps.pagerdutyEventsUrl ?? 'https://events.pagerduty.com/v2/enqueue';
   const opsgenieUrl = deps.opsgenieApiUrl ?? 'https://api.opsgenie.com';
+  const telegramUrl = deps.telegramApiUrl ?? 'https://api.telegram.org';
+  const fixedUrls: Partial<Record<Channel, string>> = {
+    pagerduty: pagerdutyUrl,
+    opsgenie: opsgenieUrl,
+    telegram: telegramUrl,
+  };
   const unsubscribeUrl = (token: string) => `${deps.siteUrl}/subscriptions/unsubscribe/${token}`;
   /** RFC 2369 and RFC 8058 headers: mail clients show an unsubscribe button that POSTs to the link. */
   const oneClick = (url: string) => ({
@@ -168,14 +177,14 @@ export function createSender(deps: {
 
   return {
     async deliver(d, signal) {
+      // Services on a fixed host are reached at their configured URL, which the address policy governs like a target.
+      const fixed = fixedUrls[d.channel];
       const refused =
         d.channel === 'email'
           ? null
-          : d.channel === 'pagerduty'
-            ? targetProblem('webhook', pagerdutyUrl, deps.policy)
-            : d.channel === 'opsgenie'
-              ? targetProblem('webhook', opsgenieUrl, deps.policy)
-              : targetProblem(d.channel, d.target, deps.policy);
+          : fixed
+            ? targetProblem('webhook', fixed, deps.policy)
+            : targetProblem(d.channel, d.target, deps.policy);
       if (refused)
         return { ok: false, status: null, error: `blocked: the target must be ${refused}`, retryAfterMs: null };
       switch (d.channel) {
@@ -196,6 +205,10 @@ export function createSender(deps: {
         case 'opsgenie': {
           const { url, body } = opsgenieRequest(d.event, opsgenieUrl, new URL(deps.siteUrl).host);
           return post(url, JSON.stringify(body), { authorization: `GenieKey ${d.target}` }, signal);
+        }
+        case 'telegram': {
+          const { url, body } = telegramRequest(d.event, d.target, telegramUrl);
+          return post(url, JSON.stringify(body), {}, signal);
         }
         case 'ntfy': {
           const { url, topic } = ntfyEndpoint(d.target);

@@ -50,6 +50,7 @@ const SHARED_HOSTS = [
   'events.pagerduty.com',
   'api.opsgenie.com',
   'api.eu.opsgenie.com',
+  'api.telegram.org',
 ];
 const SHARED_SUFFIXES = ['.webhook.office.com', '.logic.azure.com', '.powerplatform.com'];
 

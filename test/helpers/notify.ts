@@ -71,6 +71,7 @@ export function notifyRig(h: Harness, options: { deadlineMs?: number; perReceive
     now: clock.now,
     pagerdutyEventsUrl: h.config.pagerdutyEventsUrl,
     opsgenieApiUrl: h.config.opsgenieApiUrl,
+    telegramApiUrl: h.config.telegramApiUrl,
   });
   const reader = createProviderReader({ store: h.store, catalog: h.catalog, config: h.config });
   const recorder = createEventRecorder({

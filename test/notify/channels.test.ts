@@ -1,4 +1,4 @@
-// Microsoft Teams, Google Chat, ntfy, PagerDuty and Opsgenie, each from the receiver's side on loopback: an outage
+// Teams, Google Chat, ntfy, PagerDuty, Opsgenie and Telegram, each from the receiver's side on loopback: an outage
 // and its recovery arrive well-formed and within the service's limits (a huge upstream title of emoji and markup cut
 // between whole characters and escaped; PagerDuty resolves and Opsgenie closes what they opened, by the same key),
 // a test event reaches each, a wrong target is refused naming what is wrong, and no key is shown back.
@@ -8,6 +8,7 @@ import { GOOGLE_CHAT_TEXT_MAX_CHARS, googleChatMessage } from '../../src/notify/
 import { NTFY_TITLE_MAX_CHARS, ntfyMessage } from '../../src/notify/channels/ntfy.ts';
 import { OPSGENIE_DESCRIPTION_MAX_CHARS, OPSGENIE_MESSAGE_MAX_CHARS } from '../../src/notify/channels/opsgenie.ts';
 import { PAGERDUTY_SUMMARY_MAX_CHARS } from '../../src/notify/channels/pagerduty.ts';
+import { TELEGRAM_TEXT_MAX_CHARS, telegramRequest } from '../../src/notify/channels/telegram.ts';
 import {
   TEAMS_MESSAGE_MAX_BYTES,
   TEAMS_TEXT_MAX_CHARS,
@@ -356,6 +357,89 @@ describe('Opsgenie from the receiver side', () => {
   });
 });
 
+describe('Telegram from the receiver side', () => {
+  const TOKEN = '123456789:AAEhBOweik6ad6PsWqkNf3aTmz0EXAMPLE0';
+  const TARGET = `${TOKEN}/-1001234567890`;
+
+  it('sends an outage and its recovery to the chat, bounded and escaped, never showing the token back', async () => {
+    const tg = await startReceiver();
+    let rig: NotifyRig | undefined;
+    const h = await createHarness({
+      env: { ALLOW_PRIVATE_UPSTREAMS: 'true', TELEGRAM_API_URL: new URL(tg.url).origin },
+      testSender: async () => rig!.sender,
+    });
+    try {
+      rig = notifyRig(h);
+      await recordOfficial(h.store, SLUG, h.clock.now, { API: 'operational' });
+      await rig.job.tick();
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/subscriptions',
+        payload: { channel: 'telegram', target: TARGET, providers: [SLUG] },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const { manageToken } = res.json() as { manageToken: string };
+      const page = await h.app.inject({ url: `/subscriptions/${manageToken}` });
+      expect(page.body).not.toContain(TOKEN);
+      expect(page.body).toContain('chat -1001234567890 (bot token …PLE0)');
+      expect(
+        JSON.stringify((await h.app.inject({ url: `/api/v1/subscriptions/${manageToken}` })).json()),
+      ).not.toContain(TOKEN);
+
+      const step = async (api: 'major_outage' | 'operational') => {
+        for (let poll = 0; poll < 2; poll += 1) {
+          h.clock.now += MINUTE_MS;
+          await recordOfficial(h.store, SLUG, h.clock.now, { API: api });
+        }
+        for (let i = 0; i < 2; i += 1) {
+          await rig!.job.tick();
+          await rig!.job.idle();
+        }
+      };
+      h.clock.now += MINUTE_MS;
+      await recordIncident(h.store, SLUG, h.clock.now, HUGE_TITLE);
+      await step('major_outage');
+      await h.store.incidents.upsert(
+        SLUG,
+        'official',
+        [incident(`inc-${HUGE_TITLE}`, { title: HUGE_TITLE, state: 'resolved', resolvedAt: h.clock.now })],
+        h.clock.now,
+      );
+      await step('operational');
+      const received = await tg.waitFor(4);
+      const texts = received.map((r) => {
+        expect(r.path).toBe(`/bot${TOKEN}/sendMessage`);
+        const body = JSON.parse(r.body) as { chat_id: string; text: string; parse_mode: string };
+        expect(body).toMatchObject({ chat_id: '-1001234567890', parse_mode: 'HTML' });
+        expect(body.text.length).toBeLessThanOrEqual(TELEGRAM_TEXT_MAX_CHARS);
+        wellCut(body.text);
+        // Only our own tags: upstream text arrives escaped.
+        expect(body.text.replace(/<\/?b>|<a href="[^"<>]*">|<\/a>/g, '')).not.toMatch(/[<>]/);
+        return body.text;
+      });
+      expect(texts[0]).toMatch(/^<b>OpenAI: New incident: 👩‍👩‍👧‍👦/u);
+      expect(texts.at(-1)).toContain('API: Operational (was Major Outage)');
+
+      const sent = await h.app.inject({ method: 'POST', url: `/api/v1/subscriptions/${manageToken}/test` });
+      expect(sent.json()).toMatchObject({ delivered: true, status: 200 });
+      expect((await tg.waitFor(5))[4]!.body).toContain('test event: nothing happened');
+
+      const bad = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/subscriptions',
+        payload: { channel: 'telegram', target: TOKEN },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.body).toContain('a Telegram bot token and chat id as');
+      expect(bad.body).not.toContain(TOKEN);
+    } finally {
+      await rig?.close();
+      await h.close();
+      await tg.close();
+    }
+  });
+});
+
 describe('channel formats', () => {
   const event: StatusEvent = {
     id: 'e1',
@@ -376,6 +460,14 @@ describe('channel formats', () => {
     components: ['API'],
     url: 'https://status.example/openai',
   };
+
+  it('escape upstream markup for the format each lands in', () => {
+    const e = { ...event, incident: { ...event.incident!, title: '<b>x</b> <users/all> [y](https://evil) & *z*' } };
+    const tg = (telegramRequest(e, 'x', 'https://api.telegram.org').body as { text: string }).text;
+    expect(tg).toContain('&lt;b&gt;x&lt;/b&gt; &lt;users/all&gt; [y](https://evil) &amp; *z*');
+    expect((googleChatMessage(e) as { text: string }).text).toContain('&lt;users/all&gt;');
+    expect((teamsMessage(e) as TeamsBody).attachments[0]!.content.body[0]!.text).toContain('\\[y\\](https://evil)');
+  });
 
   it('cut every title on a grapheme boundary at every length', () => {
     for (let n = 0; n < 40; n += 1) {

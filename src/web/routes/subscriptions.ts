@@ -114,7 +114,9 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
                 ? config.pagerdutyEventsUrl
                 : input.channel === 'opsgenie'
                   ? config.opsgenieApiUrl
-                  : input.target,
+                  : input.channel === 'telegram'
+                    ? config.telegramApiUrl
+                    : input.target,
             ).origin,
         addressHash: email ? hashAddress(input.target) : null,
         secret,

@@ -3,6 +3,7 @@ import type { Catalog } from '../../catalog/load.ts';
 import type { Provider } from '../../catalog/schema.ts';
 import { CHANNELS, CHANNEL_LABELS, LEVEL_LABELS, LEVELS, type EventType } from '../../domain.ts';
 import type { DeliveryRow } from '../../store/deliveries.ts';
+import { shownTelegramTarget } from '../../notify/channels/telegram.ts';
 import type { ConfirmationState, SubscriptionRow } from '../../store/subscriptions.ts';
 import { formatUtc } from '../../time.ts';
 import { timeView } from './common.ts';
@@ -20,8 +21,8 @@ export function subscribeView(catalog: Catalog, emailOffered: boolean, fixed: Pr
       checked: i === 0,
     })),
     targetLabel: emailOffered
-      ? 'Webhook or topic URL, PagerDuty or Opsgenie key, or e-mail address'
-      : 'Webhook or topic URL, or PagerDuty or Opsgenie key',
+      ? 'Webhook or topic URL, PagerDuty or Opsgenie key, Telegram bot token/chat id, or e-mail address'
+      : 'Webhook or topic URL, PagerDuty or Opsgenie key, or Telegram bot token/chat id',
     fixedProvider: fixed ? { slug: fixed.slug, name: fixed.name } : null,
     providers: catalog.providers.map((p) => ({ slug: p.slug, name: p.name })),
     componentExample: fixed
@@ -75,7 +76,9 @@ const shownTarget = (s: Pick<SubscriptionRow, 'channel' | 'target'>) =>
     ? `routing key …${s.target.slice(-4)}`
     : s.channel === 'opsgenie'
       ? `API key …${s.target.slice(-4)}`
-      : s.target;
+      : s.channel === 'telegram'
+        ? shownTelegramTarget(s.target)
+        : s.target;
 
 export function subscriptionJson(
   s: SubscriptionRow,
