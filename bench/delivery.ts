@@ -12,7 +12,7 @@ import { systemClock } from '../src/jobs/clock.ts';
 import { createDeliveryJob } from '../src/jobs/deliver.ts';
 import { createEventRecorder } from '../src/jobs/events.ts';
 import { createSender } from '../src/notify/send.ts';
-import { hashToken, newToken } from '../src/notify/tokens.ts';
+import { hashToken, newToken, newWebhookSecret } from '../src/notify/tokens.ts';
 import { upstreamPolicy } from '../src/sources/addresses.ts';
 import { createHttpDoor, createUpstreamDispatcher } from '../src/sources/http.ts';
 import { openStore, type Store } from '../src/store/index.ts';
@@ -70,7 +70,7 @@ export const benchSubscription = (id: string, url: string, createdAt: number): N
   target: url,
   receiver: new URL(url).origin,
   addressHash: null,
-  secret: `whsec_${id}`,
+  secret: newWebhookSecret(),
   manageHash: hashToken(newToken()),
   unsubscribeToken: newToken(),
   providers: null,

@@ -120,6 +120,15 @@ const EnvSchema = z
       .int({ error: 'a whole number of requests' })
       .min(1, { error: 'a whole number of requests, at least 1' })
       .default(60),
+    PAGERDUTY_EVENTS_URL: z
+      .url({ protocol: /^https?$/, error: 'an absolute http(s) URL such as https://events.pagerduty.com/v2/enqueue' })
+      .default('https://events.pagerduty.com/v2/enqueue'),
+    OPSGENIE_API_URL: z
+      .url({ protocol: /^https?$/, error: 'an absolute http(s) URL such as https://api.opsgenie.com' })
+      .default('https://api.opsgenie.com'),
+    TELEGRAM_API_URL: z
+      .url({ protocol: /^https?$/, error: 'an absolute http(s) URL such as https://api.telegram.org' })
+      .default('https://api.telegram.org'),
     SMTP_URL: z
       .string()
       .regex(/^smtps?:\/\/[^\s]+$/, { error: 'an SMTP URL such as smtps://user:password@mail.example.com:465' })
@@ -209,6 +218,12 @@ export type Config = Readonly<{
   mcpRateLimitPerMinute: number;
   /** The mail server for e-mail notifications; null: no e-mail channel is offered. */
   smtpUrl: string | null;
+  /** Where PagerDuty events go (the Events API v2, or a relay standing in for it). */
+  pagerdutyEventsUrl: string;
+  /** Opsgenie's API (https://api.eu.opsgenie.com for the EU instance, or a relay standing in for it). */
+  opsgenieApiUrl: string;
+  /** Telegram's Bot API (or a self-hosted Bot API server or relay). */
+  telegramApiUrl: string;
   /** The From of notification mails (default: the site's name at no-reply@ its host). */
   mailFrom: string;
   /** Subscriptions one client (an IPv4 address or an IPv6 /48, as a salted hash) may create in an hour. */
@@ -275,6 +290,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     smtpUrl: e.SMTP_URL ?? null,
+    pagerdutyEventsUrl: e.PAGERDUTY_EVENTS_URL,
+    opsgenieApiUrl: e.OPSGENIE_API_URL,
+    telegramApiUrl: e.TELEGRAM_API_URL,
     mailFrom: e.MAIL_FROM ?? `"${e.SITE_NAME.replace(/["\\\r\n]/g, '')}" <no-reply@${new URL(e.SITE_URL).hostname}>`,
     subscriptionRateLimitPerHour: e.SUBSCRIPTION_RATE_LIMIT_PER_HOUR,
     maxSubscriptions: e.MAX_SUBSCRIPTIONS,

@@ -291,13 +291,30 @@ export const EVENT_TYPES = [
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Where a subscription's notifications go. */
-export const CHANNELS = ['webhook', 'slack', 'discord', 'email'] as const;
+export const CHANNELS = [
+  'webhook',
+  'slack',
+  'discord',
+  'teams',
+  'google_chat',
+  'ntfy',
+  'pagerduty',
+  'opsgenie',
+  'telegram',
+  'email',
+] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const CHANNEL_LABELS: Record<Channel, string> = {
   webhook: 'Webhook (signed JSON POST)',
   slack: 'Slack incoming webhook',
   discord: 'Discord webhook',
+  teams: 'Microsoft Teams (Workflows webhook)',
+  google_chat: 'Google Chat incoming webhook',
+  ntfy: 'ntfy topic (ntfy.sh or your own server)',
+  pagerduty: 'PagerDuty (Events API v2 routing key)',
+  opsgenie: 'Opsgenie (API integration key)',
+  telegram: 'Telegram (bot token/chat id)',
   email: 'E-mail',
 };
 

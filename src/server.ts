@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { systemClock } from './jobs/clock.ts';
 import { createLeadership, leaderCheckMs, type Leadership } from './jobs/leader.ts';
 import type { Jobs, testEventSender } from './jobs/wiring.ts';
+import { newWebhookSecret } from './notify/tokens.ts';
 import { createJobWatch } from './ops/job-watch.ts';
 import { createMetricsServer } from './ops/metrics-server.ts';
 import type { Metrics } from './ops/metrics.ts';
@@ -91,6 +92,8 @@ async function main(): Promise<void> {
     fail(error);
   }
   await syncCatalog(store, catalog.providers);
+  // Webhooks made before Standard Webhooks get their new secret now, before anything is delivered.
+  await store.subscriptions.upgradeSecrets(Date.now(), newWebhookSecret);
 
   let leadership: Leadership | null = null;
   const jobWatch = createJobWatch(systemClock.now);

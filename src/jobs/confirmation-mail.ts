@@ -27,7 +27,7 @@ export function confirmationMailTask(deps: {
   const { store, sender, now, log } = deps;
 
   async function sendOne(c: ConfirmationToSend): Promise<void> {
-    const outcome = await sender.confirm(c.target, c.token);
+    const outcome = await sender.confirm(c.target, c.token, c.unsubscribeToken);
     const at = now();
     if (outcome.ok) return store.subscriptions.confirmationSent(c.id, at);
     const tries = c.attempts + 1;

@@ -73,6 +73,9 @@ export function receiverSender(config: Config, lookup: Lookup['lookup']) {
     siteName: config.siteName,
     deadlineMs: NOTIFY_DEADLINE_MS,
     now: Date.now,
+    pagerdutyEventsUrl: config.pagerdutyEventsUrl,
+    opsgenieApiUrl: config.opsgenieApiUrl,
+    telegramApiUrl: config.telegramApiUrl,
   });
   return { sender, mailer, receiverDispatcher };
 }

@@ -11,7 +11,7 @@ const HEADLINES: Record<EventType, string> = {
   maintenance_ended: 'Maintenance ended',
 };
 
-const COLORS: Record<Level, number> = {
+export const COLORS: Record<Level, number> = {
   operational: 0x1a7f37,
   maintenance: 0x0969da,
   degraded: 0xbf8700,
@@ -33,13 +33,17 @@ export function levelLine(event: StatusEvent): string {
 }
 
 /** The lines every channel shows under the title. */
-function detailLines(event: StatusEvent): string[] {
+export function detailLines(event: StatusEvent): string[] {
   return [
     levelLine(event),
     ...(event.incident ? [`State: ${event.incident.state.replace(/_/g, ' ')}`] : []),
     ...(event.components.length > 0 ? [`Components: ${event.components.join(', ')}`] : []),
   ];
 }
+
+/** An upstream link short enough for every channel, or undefined (a link is never cut: it would lead elsewhere). */
+export const boundedLink = (link: string | null | undefined): string | undefined =>
+  link && link.length <= 1000 ? link : undefined;
 
 /** Slack's limit on a section's text, and Discord's on an embed's title and description. */
 export const SLACK_SECTION_MAX_CHARS = 3000;
@@ -156,19 +160,21 @@ export function eventMail(event: StatusEvent, unsubscribeUrl: string, siteName: 
   return { subject: title.replace(/[\r\n]+/g, ' ').slice(0, 200), text, html };
 }
 
-/** The one mail an address gets before it confirms. */
-export function confirmationMail(confirmUrl: string, siteName: string): MailContent {
+/** The one mail an address gets before it confirms, with a link to cancel the request. */
+export function confirmationMail(confirmUrl: string, cancelUrl: string, siteName: string): MailContent {
   const text = [
     `Someone (hopefully you) asked ${siteName} to send status notifications to this address.`,
     '',
     `To confirm, open this link within 48 hours and press its button: ${confirmUrl}`,
     '',
     'If it was not you, ignore this mail: this request sends nothing more to this address.',
+    `To cancel it now (unsubscribe): ${cancelUrl}`,
   ].join('\n');
   const html = `<!doctype html><html><body>
 <p>Someone (hopefully you) asked ${htmlEscape(siteName)} to send status notifications to this address.</p>
 <p><a href="${htmlEscape(confirmUrl)}">Confirm the subscription</a> (open the link within 48 hours and press its button).</p>
-<p>If it was not you, ignore this mail: this request sends nothing more to this address.</p>
+<p>If it was not you, ignore this mail: this request sends nothing more to this address.
+<a href="${htmlEscape(cancelUrl)}">Cancel it now (unsubscribe)</a>.</p>
 </body></html>`;
   return { subject: `Confirm your ${siteName} status notifications`, text, html };
 }

@@ -26,9 +26,9 @@ export function testEvent(subscription: SubscriptionRow, catalog: Catalog, siteU
 }
 
 export function sendTestEvent(sender: Sender, subscription: SubscriptionRow, event: StatusEvent): Promise<SendOutcome> {
-  const { channel, target, secret, unsubscribeToken } = subscription;
+  const { channel, target, secret, legacySecret, legacyUntil, unsubscribeToken } = subscription;
   return sender.deliver(
-    { channel, target, secret, unsubscribeToken, event },
+    { channel, target, secret, legacySecret, legacyUntil, unsubscribeToken, event },
     AbortSignal.timeout(TEST_EVENT_DEADLINE_MS),
   );
 }

@@ -17,6 +17,9 @@ export type DueDelivery = {
   target: string;
   receiver: string;
   secret: string | null;
+  /** A pre-standard secret whose old signature header is still sent until `legacyUntil`. */
+  legacySecret: string | null;
+  legacyUntil: number | null;
   unsubscribeToken: string;
   /** Since when the subscription's deliveries have been failing (null: they have not). */
   failingSince: number | null;
@@ -52,7 +55,8 @@ export function createDeliveriesStore(db: Db, engine: Engine) {
     ): Promise<DueDelivery[]> {
       const { rows } = await sql<Omit<DueDelivery, 'event'> & { payload: string }>`
         SELECT d.id, d.subscription_id AS "subscriptionId", d.attempts, d.created_at AS "createdAt", s.channel,
-          s.target, s.receiver, s.secret, s.unsubscribe_token AS "unsubscribeToken",
+          s.target, s.receiver, s.secret, s.legacy_secret AS "legacySecret",
+          s.legacy_until AS "legacyUntil", s.unsubscribe_token AS "unsubscribeToken",
           s.failing_since AS "failingSince", e.payload
         FROM (SELECT subscription_id, MIN(id) AS id FROM deliveries WHERE state = 'pending'
               GROUP BY subscription_id) head

@@ -627,4 +627,19 @@ export const MIGRATIONS: readonly Migration[] = [
   );
   `,
   },
+  /* 12: Standard Webhooks secrets: a webhook's pre-standard secret is kept (its old signature header goes on beside
+     the new ones until legacy_until); the new secret is shown once on the subscription's page. */ {
+    sqlite: `
+  ALTER TABLE subscriptions ADD COLUMN legacy_secret TEXT;
+  ALTER TABLE subscriptions ADD COLUMN legacy_until INTEGER;
+  ALTER TABLE subscriptions ADD COLUMN secret_unseen INTEGER NOT NULL DEFAULT 0;
+  UPDATE subscriptions SET legacy_secret = secret WHERE channel = 'webhook' AND secret IS NOT NULL;
+  `,
+    postgres: `
+  ALTER TABLE subscriptions ADD COLUMN legacy_secret TEXT;
+  ALTER TABLE subscriptions ADD COLUMN legacy_until BIGINT;
+  ALTER TABLE subscriptions ADD COLUMN secret_unseen INTEGER NOT NULL DEFAULT 0;
+  UPDATE subscriptions SET legacy_secret = secret WHERE channel = 'webhook' AND secret IS NOT NULL;
+  `,
+  },
 ];

@@ -2,7 +2,7 @@
 // only; a confirmation token is kept in plain text only until its mail is sent or refused.
 import { sql } from './kysely.ts';
 import type { Channel, SubscriptionState } from '../domain.ts';
-import { HOUR_MS } from '../time.ts';
+import { DAY_MS, HOUR_MS } from '../time.ts';
 import type { SubscriptionFilter } from '../notify/filter.ts';
 import { atomically, changes, type Db, type Engine } from './db.ts';
 
@@ -21,6 +21,9 @@ export type NewSubscription = SubscriptionFilter & {
 };
 
 export type SubscriptionRow = NewSubscription & {
+  /** A webhook's pre-standard secret, and until when its old signature header is still sent (null: not kept). */
+  legacySecret: string | null;
+  legacyUntil: number | null;
   activeSince: number | null;
   failingSince: number | null;
   pausedAt: number | null;
@@ -37,7 +40,8 @@ type RawRow = Omit<SubscriptionRow, 'providers' | 'components' | 'errors'> & {
 const COLUMNS = sql`id, channel, target, receiver, address_hash AS "addressHash", secret, manage_hash AS "manageHash",
   unsubscribe_token AS "unsubscribeToken", providers, components, errors, min_level AS "minLevel",
   status AS "state", created_at AS "createdAt", active_since AS "activeSince", failing_since AS "failingSince",
-  paused_at AS "pausedAt", pause_reason AS "pauseReason", dropped`;
+  paused_at AS "pausedAt", pause_reason AS "pauseReason", dropped, legacy_secret AS "legacySecret",
+  legacy_until AS "legacyUntil"`;
 
 const list = (text: string | null): string[] | null => (text === null ? null : (JSON.parse(text) as string[]));
 const toRow = (row: RawRow): SubscriptionRow => ({
@@ -54,6 +58,8 @@ export type ConfirmationToSend = {
   token: string;
   target: string;
   subscriptionId: string;
+  /** The subscription's unsubscribe token: the mail's link to cancel the request. */
+  unsubscribeToken: string;
   /** Tries made so far. */
   attempts: number;
 };
@@ -77,6 +83,9 @@ export type NewConfirmation = { token: string; tokenHash: string; expiresAt: num
 
 /** Where a subscription's confirmation mail is: queued, accepted by the mail server, refused, expired or followed. */
 export type ConfirmationState = 'pending' | 'sent' | 'refused' | 'expired' | 'confirmed';
+
+/** How long a webhook given a Standard Webhooks secret still gets its old signature header beside the new ones. */
+export const LEGACY_SIGNATURE_MS = 30 * DAY_MS;
 
 /** Serialises creations across nodes, so every cap holds exactly; any constant unique to this program. */
 const CREATION_LOCK_KEY = 7_201_302;
@@ -149,7 +158,8 @@ export function createSubscriptionsStore(db: Db, engine: Engine) {
     /** Confirmation mails due now: not sent, refused or expired, past their next try, for existing subscriptions. */
     async confirmationsToSend(now: number, limit: number): Promise<ConfirmationToSend[]> {
       const { rows } = await sql<ConfirmationToSend>`
-        SELECT c.id, c.token, c.attempts, s.target, s.id AS "subscriptionId" FROM email_confirmations c
+        SELECT c.id, c.token, c.attempts, s.target, s.id AS "subscriptionId",
+          s.unsubscribe_token AS "unsubscribeToken" FROM email_confirmations c
         JOIN subscriptions s ON s.id = c.subscription_id
         WHERE c.sent_at IS NULL AND c.token IS NOT NULL AND c.refused_at IS NULL AND c.next_at <= ${now}
           AND c.expires_at > ${now}
@@ -250,6 +260,31 @@ export function createSubscriptionsStore(db: Db, engine: Engine) {
       const result = await sql`UPDATE subscriptions SET status = 'active', active_since = ${now}, paused_at = NULL,
         pause_reason = NULL, failing_since = NULL WHERE id = ${id} AND status = 'paused'`.execute(db);
       return changes(result) > 0;
+    },
+    /**
+     * Gives every webhook still on its pre-standard secret a new one from `newSecret` (to be shown once on its page),
+     * keeping the old one for its old header until `now` + LEGACY_SIGNATURE_MS; how many. Nodes doing it at once
+     * give each subscription one new secret.
+     */
+    async upgradeSecrets(now: number, newSecret: () => string): Promise<number> {
+      const { rows } = await sql<{ id: string }>`SELECT id FROM subscriptions
+        WHERE legacy_secret IS NOT NULL AND legacy_until IS NULL`.execute(db);
+      if (rows.length === 0) return 0;
+      return atomically(db, async (trx) => {
+        let upgraded = 0;
+        for (const { id } of rows)
+          upgraded += changes(
+            await sql`UPDATE subscriptions SET secret = ${newSecret()}, legacy_until = ${now + LEGACY_SIGNATURE_MS},
+              secret_unseen = 1 WHERE id = ${id} AND legacy_until IS NULL`.execute(trx),
+          );
+        return upgraded;
+      });
+    },
+    /** A new secret its owner has not seen yet, marked seen: it is returned once, then never again. */
+    async revealNewSecret(id: string): Promise<string | null> {
+      const { rows } = await sql<{ secret: string | null }>`UPDATE subscriptions SET secret_unseen = 0
+        WHERE id = ${id} AND secret_unseen = 1 RETURNING secret`.execute(db);
+      return rows[0]?.secret ?? null;
     },
     /** How many subscriptions there are in each state. */
     async counts(): Promise<Record<string, number>> {

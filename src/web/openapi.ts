@@ -439,7 +439,10 @@ const subscriptionCreated = closed(
     status: { enum: ['active', 'pending_confirmation'] },
     manageToken: { type: 'string', description: 'Keep it: the only way to see or delete the subscription.' },
     manageUrl: text,
-    secret: { type: 'string', description: 'Webhooks only, shown once: the key of X-Status-Signature.' },
+    secret: {
+      type: 'string',
+      description: 'Webhooks only, shown once: the Standard Webhooks secret ("whsec_" and 32 bytes in base64).',
+    },
     confirmation: {
       enum: ['pending'],
       description: 'E-mail only: the confirmation mail is queued; GET the subscription to see when it was sent.',
@@ -482,6 +485,11 @@ const subscription = closed({
       lastError: nullableText,
     }),
   },
+});
+// Optional: a webhook made before Standard Webhooks shows its new secret once (the first GET or page view).
+Object.assign(subscription.properties, {
+  secret: { type: 'string', description: 'Its new Standard Webhooks secret, shown this once.' },
+  notice: { type: 'string', description: 'What changed, and until when the old X-Status-Signature header is sent.' },
 });
 
 const nullableSeconds = { type: ['integer', 'null'], minimum: 0 } as const;
@@ -792,8 +800,8 @@ export function openApiDocument(siteUrl: string, siteName: string) {
           summary: 'Subscribe a webhook, Slack, Discord or e-mail address to status events',
           description:
             'Rate-limited per client (an IPv4 address or an IPv6 /48), with site-wide caps on subscriptions and ' +
-            'on confirmations waiting. Webhooks are signed: X-Status-Signature is sha256=<hex HMAC-SHA256 of ' +
-            'X-Status-Timestamp + "." + the raw body, keyed with the secret>. An e-mail address receives only a ' +
+            'on confirmations waiting. Webhooks are signed as Standard Webhooks (webhook-id, webhook-timestamp, ' +
+            'webhook-signature "v1,<base64>"; see docs/webhooks.md). An e-mail address receives only a ' +
             "confirmation mail until the button on its link's page is pressed; it confirms that one subscription.",
           requestBody: {
             required: true,

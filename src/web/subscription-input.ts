@@ -5,6 +5,9 @@ import { z } from 'zod';
 import type { Catalog } from '../catalog/load.ts';
 import { CHANNELS, LEVELS, type Channel, type Level } from '../domain.ts';
 import type { SubscriptionFilter } from '../notify/filter.ts';
+import { OPSGENIE_API_KEY } from '../notify/channels/opsgenie.ts';
+import { PAGERDUTY_ROUTING_KEY } from '../notify/channels/pagerduty.ts';
+import { TELEGRAM_TARGET } from '../notify/channels/telegram.ts';
 import { targetProblem } from '../notify/targets.ts';
 import type { UpstreamPolicy } from '../sources/addresses.ts';
 import { BadRequest } from './problems.ts';
@@ -100,6 +103,15 @@ export async function checkSubscription(
     const address = normaliseAddress(input.target);
     if (address === null) fail('target', 'a valid e-mail address (no spaces, control or invisible characters)');
     else target = address;
+  } else if (input.channel === 'pagerduty') {
+    if (!PAGERDUTY_ROUTING_KEY.test(input.target))
+      fail('target', 'a PagerDuty routing key (32 letters and digits, from an Events API v2 integration)');
+  } else if (input.channel === 'telegram') {
+    if (!TELEGRAM_TARGET.test(input.target))
+      fail('target', 'a Telegram bot token and chat id as <bot token>/<chat id> (123456:ABC…/-100123456789)');
+  } else if (input.channel === 'opsgenie') {
+    if (!OPSGENIE_API_KEY.test(input.target))
+      fail('target', 'an Opsgenie API integration key (a UUID such as 0123abcd-…)');
   } else {
     const problem = targetProblem(input.channel, input.target, deps.policy);
     if (problem) fail('target', problem);

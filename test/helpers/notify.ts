@@ -4,7 +4,7 @@
 import { confirmationMailTask } from '../../src/jobs/confirmation-mail.ts';
 import { createDeliveryJob, type DeliveryJob } from '../../src/jobs/deliver.ts';
 import { createEventRecorder } from '../../src/jobs/events.ts';
-import { createSender, createSmtpMailer } from '../../src/notify/send.ts';
+import { createSender, createSmtpMailer, type Sender } from '../../src/notify/send.ts';
 import { upstreamPolicy } from '../../src/sources/addresses.ts';
 import { createHttpDoor, createUpstreamDispatcher } from '../../src/sources/http.ts';
 import { createAssessor } from '../../src/assessment/assessor.ts';
@@ -15,22 +15,40 @@ import { testLookup } from './poll.ts';
 
 export type NotifyRig = {
   job: DeliveryJob;
+  /** The rig's sender (chat hosts on loopback), for a harness's test events. */
+  sender: Sender;
   /** One run of the confirmation mail job. */
   mail: () => Promise<void>;
   close(): Promise<void>;
 };
 
 /** The chat services' official hosts, answered by receivers on loopback (their URLs from `chatUrl`). */
-const CHAT_HOSTS = new Set(['hooks.slack.com', 'discord.com', 'discordapp.com']);
+const CHAT_HOSTS = new Set([
+  'hooks.slack.com',
+  'discord.com',
+  'discordapp.com',
+  'prod-00.westus.logic.azure.com',
+  'chat.googleapis.com',
+]);
 const notifyLookup: LookupFunction = (hostname, options, callback) =>
   testLookup(CHAT_HOSTS.has(hostname) ? 'chat.status.test' : hostname, options, callback);
 
 /** A loopback receiver's URL as a Slack or Discord incoming webhook URL (resolved to loopback by the rig). */
-export function chatUrl(channel: 'slack' | 'discord', receiverUrl: string, host?: string): string {
+export function chatUrl(
+  channel: 'slack' | 'discord' | 'teams' | 'google_chat',
+  receiverUrl: string,
+  host?: string,
+): string {
   const { port } = new URL(receiverUrl);
-  const path = channel === 'slack' ? '/services/T000/B000/XXXX' : '/api/webhooks/123/abc';
-  return `http://${host ?? (channel === 'slack' ? 'hooks.slack.com' : 'discord.com')}:${port}${path}`;
+  const [defaultHost, path] = CHAT_PATHS[channel];
+  return `http://${host ?? defaultHost}:${port}${path}`;
 }
+const CHAT_PATHS = {
+  slack: ['hooks.slack.com', '/services/T000/B000/XXXX'],
+  discord: ['discord.com', '/api/webhooks/123/abc'],
+  teams: ['prod-00.westus.logic.azure.com', '/workflows/abc123/triggers/manual/paths/invoke?api-version=2016-06-01'],
+  google_chat: ['chat.googleapis.com', '/v1/spaces/AAAA/messages?key=k&token=t'],
+} as const;
 
 export function notifyRig(h: Harness, options: { deadlineMs?: number; perReceiver?: number } = {}): NotifyRig {
   const policy = upstreamPolicy(true);
@@ -52,6 +70,9 @@ export function notifyRig(h: Harness, options: { deadlineMs?: number; perReceive
     siteName: h.config.siteName,
     deadlineMs: options.deadlineMs ?? 5000,
     now: clock.now,
+    pagerdutyEventsUrl: h.config.pagerdutyEventsUrl,
+    opsgenieApiUrl: h.config.opsgenieApiUrl,
+    telegramApiUrl: h.config.telegramApiUrl,
   });
   const reader = createAssessor({ store: h.store, catalog: h.catalog, config: h.config });
   const recorder = createEventRecorder({
@@ -71,6 +92,7 @@ export function notifyRig(h: Harness, options: { deadlineMs?: number; perReceive
   });
   return {
     job,
+    sender,
     mail: confirmationMailTask({ store: h.store, sender, now: clock.now }),
     async close() {
       await job.close();

@@ -1,9 +1,10 @@
 // Fake notification receivers on loopback: a webhook receiver whose answers a test scripts (fail, hang, recover),
-// and a real SMTP server (smtp-server) whose mails are parsed with mailparser.
+// the reference Standard Webhooks verifier, and a real SMTP server (smtp-server) whose mails mailparser parses.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { Webhook } from 'standardwebhooks';
 
 export type Received = { headers: IncomingMessage['headers']; body: string; at: number; path: string };
 /** What the receiver does with the next request: answer with a status (its headers, a body dribbled out over
@@ -77,6 +78,15 @@ export async function startReceiver(options: { delayMs?: number; hang?: boolean 
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Checks a webhook delivery as a receiver does with the reference Standard Webhooks verifier (its headers, the id
+ * signed, the timestamp within 5 minutes of now); throws when it fails, returns the parsed body when it passes. */
+export function verifyDelivery(secret: string, r: Received): unknown {
+  const headers: Record<string, string> = {};
+  for (const name of ['webhook-id', 'webhook-timestamp', 'webhook-signature'])
+    headers[name] = String(r.headers[name] ?? '');
+  return new Webhook(secret).verify(r.body, headers);
 }
 
 export type Mailbox = {

@@ -42,6 +42,35 @@ describe('confirmation mails', () => {
   const confirmationOf = async (manageToken: string) =>
     (await h.app.inject({ url: `/api/v1/subscriptions/${manageToken}` })).json().confirmation as string;
 
+  it('gives the confirmation mail an unsubscribe link and one-click header that cancel the request', async () => {
+    await setUp({});
+    const sub = await subscribe({ channel: 'email', target: 'maybe@example.org' });
+    await rig.mail();
+    const [mail] = await mailbox.waitFor(1);
+    const header = (name: string) => mail!.headerLines.find((l) => l.key === name)?.line.replace(/^[^:]+:\s*/, '');
+    const unsubscribe = header('list-unsubscribe')!;
+    expect(unsubscribe).toMatch(/^<http:\/\/\S+\/subscriptions\/unsubscribe\/[\w-]+>$/);
+    expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+    const link = unsubscribe.slice(1, -1);
+    expect(mail!.text).toContain(`To cancel it now (unsubscribe): ${link}`);
+    expect(mail!.html).toContain(`<a href="${link}">Cancel it now (unsubscribe)</a>`);
+    const confirmLink = /http:\/\/\S+\/subscriptions\/confirm\/[\w-]+/.exec(mail!.text ?? '')![0];
+
+    // The link opens a page whose button posts; a mail client's one-click POST cancels at once.
+    const page = await h.app.inject({ url: new URL(link).pathname });
+    expect(page.body).toContain('Unsubscribe</button>');
+    const oneClick = await h.app.inject({
+      method: 'POST',
+      url: new URL(link).pathname,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'List-Unsubscribe=One-Click',
+    });
+    expect(oneClick.statusCode).toBe(200);
+    expect((await h.app.inject({ url: `/api/v1/subscriptions/${sub.manageToken}` })).statusCode).toBe(404);
+    expect((await h.app.inject({ url: new URL(confirmLink).pathname })).statusCode).toBe(404);
+    expect(await rows(h.store, 'SELECT id FROM subscriptions')).toHaveLength(0);
+  });
+
   it('sends a real address its mail after twenty refused ones, and marks those refused after bounded tries', async () => {
     await setUp({ refuse: (address) => address.startsWith('refused') });
     const refused = [];

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Channel } from '../../src/domain.ts';
 import { BREAKER_OPEN_MS, LANE_SIZE } from '../../src/jobs/lanes.ts';
-import { hashToken, newToken } from '../../src/notify/tokens.ts';
+import { hashToken, newToken, newWebhookSecret } from '../../src/notify/tokens.ts';
 import { MINUTE_MS, SECOND_MS } from '../../src/time.ts';
 import { createHarness, type Harness } from '../helpers/app.ts';
 import { chatUrl, notifyRig, type NotifyRig } from '../helpers/notify.ts';
@@ -48,7 +48,7 @@ describe('delivery isolation', () => {
         target,
         receiver: new URL(target).origin,
         addressHash: null,
-        secret: channel === 'webhook' ? `whsec_${newToken()}` : null,
+        secret: channel === 'webhook' ? newWebhookSecret() : null,
         manageHash: hashToken(newToken()),
         unsubscribeToken: newToken(),
         state: 'active',

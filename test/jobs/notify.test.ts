@@ -2,13 +2,12 @@
 // real receivers on loopback get them — signed webhooks in order, retried after failures, never held up by a hanging
 // receiver, nothing after an unsubscribe, and an e-mail address nothing but its confirmations until it confirms.
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifySignature } from '../../src/notify/signature.ts';
 import type { StatusEvent } from '../../src/domain.ts';
 import { MINUTE_MS } from '../../src/time.ts';
 import { createHarness, type Harness } from '../helpers/app.ts';
 import { ENGINES, rows } from '../helpers/engines.ts';
 import { chatUrl, notifyRig, type NotifyRig } from '../helpers/notify.ts';
-import { startMailbox, startReceiver, type Mailbox, type Receiver } from '../helpers/receivers.ts';
+import { startMailbox, startReceiver, verifyDelivery, type Mailbox, type Receiver } from '../helpers/receivers.ts';
 import { recordIncident, recordOfficial } from '../helpers/signals.ts';
 import { incident } from '../helpers/seed.ts';
 
@@ -107,13 +106,13 @@ describe.each(ENGINES)('notifications on %s', (engine) => {
     expect(changed!).toMatchObject({ previousLevel: 'operational', level: 'major_outage', incident: null });
     expect(changed!.url).toBe(`${h.config.siteUrl}/${SLUG}`);
     for (const r of hook.received) {
-      const timestamp = r.headers['x-status-timestamp'] as string;
       expect(r.headers['content-type']).toBe('application/json');
-      expect(r.headers['x-status-event-id']).toBe((JSON.parse(r.body) as StatusEvent).id);
-      expect(verifySignature(sub.secret!, timestamp, r.body, r.headers['x-status-signature'] as string)).toBe(true);
-      expect(verifySignature('another secret', timestamp, r.body, r.headers['x-status-signature'] as string)).toBe(
-        false,
-      );
+      expect(r.headers['webhook-id']).toBe((JSON.parse(r.body) as StatusEvent).id);
+      expect(r.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
+      expect(verifyDelivery(sub.secret!, r)).toEqual(JSON.parse(r.body));
+      expect(() => verifyDelivery(`whsec_${Buffer.alloc(32, 7).toString('base64')}`, r)).toThrow(/signature/);
+      // A subscription made with a Standard Webhooks secret gets no pre-standard header.
+      expect(r.headers['x-status-signature']).toBeUndefined();
     }
 
     // Nothing new happened: nothing is recorded or sent again.
@@ -122,6 +121,7 @@ describe.each(ENGINES)('notifications on %s', (engine) => {
     await recovery();
     await deliver();
     await deliver();
+    for (const r of hook.received) verifyDelivery(sub.secret!, r);
     expect(events(hook).map((e) => e.type)).toEqual([
       'incident_opened',
       'level_changed',
@@ -156,7 +156,7 @@ describe.each(ENGINES)('notifications on %s', (engine) => {
     await setUp();
     const hook = await receiver();
     hook.script.push({ status: 500 }, { status: 503 });
-    await subscribe({ channel: 'webhook', target: hook.url });
+    const sub = await subscribe({ channel: 'webhook', target: hook.url });
     await outage();
     await deliver();
     expect(hook.received).toHaveLength(1);
@@ -168,8 +168,10 @@ describe.each(ENGINES)('notifications on %s', (engine) => {
     h.clock.now += 40_000;
     await deliver();
     await deliver();
-    const ids = hook.received.map((r) => r.headers['x-status-event-id']);
+    // Every attempt is signed afresh under the same message id.
+    const ids = hook.received.map((r) => r.headers['webhook-id']);
     expect(ids.slice(0, 3)).toEqual([ids[0], ids[0], ids[0]]);
+    for (const r of hook.received) verifyDelivery(sub.secret!, r);
     expect(events(hook).map((e) => e.type)).toEqual([
       'incident_opened',
       'incident_opened',
@@ -340,7 +342,8 @@ describe('a restart in the middle of a delivery backlog', () => {
       await rig.job.tick();
       await rig.job.idle();
       await rig.close();
-      const ids = hook.received.map((r) => r.headers['x-status-event-id']);
+      const ids = hook.received.map((r) => r.headers['webhook-id']);
+      for (const r of hook.received) verifyDelivery((res.json() as { secret: string }).secret, r);
       const outbox = await rows<{ id: string }>(h.store, 'SELECT id FROM events ORDER BY seq');
       expect(outbox).toHaveLength(10);
       expect(ids).toEqual(outbox.map((e) => e.id));

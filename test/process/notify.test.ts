@@ -5,9 +5,8 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { StatusEvent } from '../../src/domain.ts';
-import { verifySignature } from '../../src/notify/signature.ts';
 import { startServer, tempDir, type ServerProcess } from '../helpers/process.ts';
-import { startMailbox, startReceiver, type Mailbox, type Receiver } from '../helpers/receivers.ts';
+import { startMailbox, startReceiver, verifyDelivery, type Mailbox, type Receiver } from '../helpers/receivers.ts';
 import {
   anthropicSummaryWith as summaryWith,
   fixture,
@@ -92,13 +91,7 @@ it('delivers a status change seen upstream to a webhook, signed, and to a confir
   const event = JSON.parse(received!.body) as StatusEvent;
   expect(event).toMatchObject({ type: 'level_changed', previousLevel: 'operational', level: 'major_outage' });
   expect(event.provider.slug).toBe('anthropic');
-  const signed = verifySignature(
-    webhook.secret!,
-    received!.headers['x-status-timestamp'] as string,
-    received!.body,
-    received!.headers['x-status-signature'] as string,
-  );
-  expect(signed).toBe(true);
+  expect(verifyDelivery(webhook.secret!, received!)).toEqual(event);
   const mails = await mailbox.waitFor(2, 30_000);
   expect(mails[1]!.subject).toBe('Anthropic: API status changed');
   const logs = JSON.stringify(server.lines);

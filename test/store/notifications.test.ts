@@ -106,7 +106,14 @@ describe.each(ENGINES)('notification store on %s', (engine) => {
     await store.subscriptions.create(mailSubscription('m1'), confirmation(token));
     const toSend = await store.subscriptions.confirmationsToSend(T0, 10);
     expect(toSend).toEqual([
-      { id: toSend[0]!.id, token, target: 'dev@example.com', subscriptionId: 'm1', attempts: 0 },
+      {
+        id: toSend[0]!.id,
+        token,
+        target: 'dev@example.com',
+        subscriptionId: 'm1',
+        unsubscribeToken: (await store.subscriptions.byId('m1'))!.unsubscribeToken,
+        attempts: 0,
+      },
     ]);
     expect(await store.subscriptions.confirmationOf('m1', T0)).toBe('pending');
     await store.subscriptions.confirmationSent(toSend[0]!.id, T0);

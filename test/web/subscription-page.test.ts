@@ -4,10 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusEvent } from '../../src/domain.ts';
 import { testEventSender } from '../../src/jobs/wiring.ts';
-import { verifySignature } from '../../src/notify/signature.ts';
 import { TEST_EVENTS_PER_HOUR } from '../../src/web/routes/subscriptions.ts';
 import { createHarness, textOf, type Harness } from '../helpers/app.ts';
-import { startReceiver, type Receiver } from '../helpers/receivers.ts';
+import { startReceiver, verifyDelivery, type Receiver } from '../helpers/receivers.ts';
 
 describe("a subscription's page", () => {
   let h: Harness;
@@ -48,10 +47,8 @@ describe("a subscription's page", () => {
     const [received] = await hook.waitFor(1);
     const event = JSON.parse(received!.body) as StatusEvent;
     expect(event).toMatchObject({ test: true, provider: { slug: 'anthropic' }, type: 'level_changed' });
-    expect(received!.headers['x-status-event-id']).toBe(event.id);
-    const timestamp = String(received!.headers['x-status-timestamp']);
-    const signature = String(received!.headers['x-status-signature']);
-    expect(verifySignature(sub.secret!, timestamp, received!.body, signature)).toBe(true);
+    expect(received!.headers['webhook-id']).toBe(event.id);
+    expect(verifyDelivery(sub.secret!, received!)).toEqual(event);
 
     hook.script.push({ status: 500 });
     const failed = await h.app.inject({ method: 'POST', url: `/api/v1/subscriptions/${sub.manageToken}/test` });

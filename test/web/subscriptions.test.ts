@@ -138,7 +138,9 @@ describe('the subscription form', () => {
     expect(res.body).toContain('<form class="report-form subscribe-form" method="post" action="/subscribe">');
     expect(res.body).not.toContain('value="email"');
     expect(textOf(res.body)).not.toMatch(/e-mail/i);
-    expect(res.body).toContain('<label for="sub-target">Webhook URL</label>');
+    expect(res.body).toContain(
+      '<label for="sub-target">Webhook or topic URL, PagerDuty or Opsgenie key, or Telegram bot token/chat id</label>',
+    );
     expect(res.body).toContain('name="providers" value="anthropic"');
   });
 

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Provider } from '../../catalog/schema.ts';
 import { sendTestEvent, testEvent } from '../../notify/test-event.ts';
-import { newToken, hashAddress, hashToken } from '../../notify/tokens.ts';
+import { newToken, newWebhookSecret, hashAddress, hashToken } from '../../notify/tokens.ts';
 import { upstreamPolicy } from '../../sources/addresses.ts';
 import type { CreationLimits, CreationRefusal } from '../../store/subscriptions.ts';
 import { DAY_MS, HOUR_MS, SECOND_MS } from '../../time.ts';
@@ -46,6 +46,14 @@ const REFUSALS: Record<CreationRefusal['limit'], string> = {
   pending_confirmations: 'Too many e-mail confirmations are waiting to be followed: try again later.',
   address: `This address was sent ${CONFIRMATIONS_PER_DAY} confirmation mails in the last day: try again later.`,
 };
+
+/** What the owner of a webhook reads beside its new Standard Webhooks secret. */
+const renewedNotice = (legacyUntil: number | null) =>
+  'Deliveries are now signed as Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature) with a new ' +
+  'secret, shown only this once. ' +
+  (legacyUntil === null
+    ? ''
+    : `The old X-Status-Signature header goes on beside them until ${new Date(legacyUntil).toISOString().slice(0, 10)}.`);
 
 const PENDING_NOTE =
   'We are sending a confirmation mail: nothing else is sent to the address until its link is followed and confirmed.';
@@ -93,13 +101,23 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
     const id = randomUUID();
     const manageToken = newToken();
     const email = input.channel === 'email';
-    const secret = input.channel === 'webhook' ? `whsec_${newToken()}` : null;
+    const secret = input.channel === 'webhook' ? newWebhookSecret() : null;
     const token = email ? newToken() : null;
     const refusal = await store.subscriptions.create(
       {
         ...input,
         id,
-        receiver: email ? 'smtp' : new URL(input.target).origin,
+        receiver: email
+          ? 'smtp'
+          : new URL(
+              input.channel === 'pagerduty'
+                ? config.pagerdutyEventsUrl
+                : input.channel === 'opsgenie'
+                  ? config.opsgenieApiUrl
+                  : input.channel === 'telegram'
+                    ? config.telegramApiUrl
+                    : input.target,
+            ).origin,
         addressHash: email ? hashAddress(input.target) : null,
         secret,
         manageHash: hashToken(manageToken),
@@ -157,12 +175,15 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
   ) {
     const subscription = await byToken(token);
     const deliveries = await store.deliveries.recent(subscription.id, RECENT_DELIVERIES);
+    // A webhook given a Standard Webhooks secret shows it here once, whichever view comes first.
+    const renewed = extra.secret ? null : await store.subscriptions.revealNewSecret(subscription.id);
+    const notice = renewed ? { text: renewedNotice(subscription.legacyUntil), tone: 'warn' as const } : null;
     const view = subscriptionView(subscription, deliveries, catalog, {
       now: now(),
       manageUrl: extra.showLink ? `${config.siteUrl}/subscriptions/${token}` : null,
       token,
-      secret: extra.secret ?? null,
-      notice: extra.notice ? { text: extra.notice, tone: extra.warn ? 'warn' : 'ok' } : null,
+      secret: extra.secret ?? renewed,
+      notice: extra.notice ? { text: extra.notice, tone: extra.warn ? 'warn' : 'ok' } : notice,
       testEvents: testSender !== null,
       confirmation: await store.subscriptions.confirmationOf(subscription.id, now()),
     });
@@ -216,7 +237,11 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
     const subscription = await byToken(request.params.token);
     const deliveries = await store.deliveries.recent(subscription.id, RECENT_DELIVERIES);
     const confirmation = await store.subscriptions.confirmationOf(subscription.id, now());
-    return noStore(reply).send(subscriptionJson(subscription, deliveries, confirmation));
+    const renewed = await store.subscriptions.revealNewSecret(subscription.id);
+    return noStore(reply).send({
+      ...subscriptionJson(subscription, deliveries, confirmation),
+      ...(renewed ? { secret: renewed, notice: renewedNotice(subscription.legacyUntil) } : {}),
+    });
   });
 
   app.delete<{ Params: { token: string } }>('/api/v1/subscriptions/:token', async (request, reply) => {

@@ -3,6 +3,7 @@ import type { Catalog } from '../../catalog/load.ts';
 import type { Provider } from '../../catalog/schema.ts';
 import { CHANNELS, CHANNEL_LABELS, LEVEL_LABELS, LEVELS, type EventType } from '../../domain.ts';
 import type { DeliveryRow } from '../../store/deliveries.ts';
+import { shownTelegramTarget } from '../../notify/channels/telegram.ts';
 import type { ConfirmationState, SubscriptionRow } from '../../store/subscriptions.ts';
 import { formatUtc } from '../../time.ts';
 import { timeView } from './common.ts';
@@ -19,7 +20,9 @@ export function subscribeView(catalog: Catalog, emailOffered: boolean, fixed: Pr
       label: CHANNEL_LABELS[c],
       checked: i === 0,
     })),
-    targetLabel: emailOffered ? 'Webhook URL or e-mail address' : 'Webhook URL',
+    targetLabel: emailOffered
+      ? 'Webhook or topic URL, PagerDuty or Opsgenie key, Telegram bot token/chat id, or e-mail address'
+      : 'Webhook or topic URL, PagerDuty or Opsgenie key, or Telegram bot token/chat id',
     fixedProvider: fixed ? { slug: fixed.slug, name: fixed.name } : null,
     providers: catalog.providers.map((p) => ({ slug: p.slug, name: p.name })),
     componentExample: fixed
@@ -67,6 +70,16 @@ const WAITING: Record<ConfirmationState, string> = {
 };
 
 /** A subscription as JSON for its owner (the API's GET). */
+/** Where a subscription sends, as shown back: a PagerDuty routing key or Opsgenie key is a secret, only its last 4 characters show. */
+const shownTarget = (s: Pick<SubscriptionRow, 'channel' | 'target'>) =>
+  s.channel === 'pagerduty'
+    ? `routing key …${s.target.slice(-4)}`
+    : s.channel === 'opsgenie'
+      ? `API key …${s.target.slice(-4)}`
+      : s.channel === 'telegram'
+        ? shownTelegramTarget(s.target)
+        : s.target;
+
 export function subscriptionJson(
   s: SubscriptionRow,
   deliveries: readonly DeliveryRow[],
@@ -75,7 +88,7 @@ export function subscriptionJson(
   return {
     id: s.id,
     channel: s.channel,
-    target: s.target,
+    target: shownTarget(s),
     status: s.state,
     confirmation,
     providers: s.providers,
@@ -131,7 +144,7 @@ export function subscriptionView(
     manageUrl: options.manageUrl,
     facts: [
       { label: 'State', value: state },
-      { label: 'Sends to', value: s.target },
+      { label: 'Sends to', value: shownTarget(s) },
       { label: 'Providers', value: names(s.providers, (p) => catalog.providerBySlug.get(p)?.name, 'All providers') },
       { label: 'Components', value: s.components ? s.components.join(', ') : 'Any' },
       { label: 'Errors', value: names(s.errors, (e) => catalog.errorTypeBySlug.get(e)?.shortTitle, 'Any') },
@@ -144,7 +157,7 @@ export function subscriptionView(
     testIntro: !options.testEvents
       ? 'This server cannot send test events.'
       : s.state === 'active'
-        ? `Sends one signed event marked "test" to ${s.target} now, through the same code as real events, and ` +
+        ? `Sends one signed event marked "test" to ${shownTarget(s)} now, through the same code as real events, and ` +
           'shows what the receiver answered. Nothing is stored.'
         : s.state === 'paused'
           ? 'Resume deliveries first: a paused subscription gets no test events.'
