@@ -4,6 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WARMING_REASON } from '../../src/ops/readiness.ts';
 import { SHUTDOWN_GRACE_MS } from '../../src/shutdown.ts';
 import { providersFileFor, startServer, tempDir, type ServerProcess } from '../helpers/process.ts';
 import { startUpstream, type Upstream } from '../helpers/upstream.ts';
@@ -35,6 +36,12 @@ async function startPollingServer(): Promise<ServerProcess> {
     POLL_TIMEOUT_SECONDS: '30',
   });
   await vi.waitFor(() => expect(upstream!.requests.length).toBeGreaterThan(0), { timeout: 5000 });
+  // The start's warm-up (its own request included) is over: the next request the server logs is the test's.
+  await vi.waitFor(
+    async () => expect(await (await fetch(`${started.url}/readyz`)).text()).not.toContain(WARMING_REASON),
+    { timeout: 10_000 },
+  );
+  await vi.waitFor(() => expect(started.lines.filter((l) => l.msg === 'request completed').length).toBeGreaterThan(1));
   return started;
 }
 
@@ -51,6 +58,7 @@ function responseOf(socket: Socket): Promise<string> {
 describe('shutdown of the real process', () => {
   it('SIGTERM: finishes the keep-alive request, aborts the hung poll, checkpoints WAL, exits 0 in 3 s', async () => {
     server = await startPollingServer();
+    const logged = server.lines.length;
     const { port } = new URL(server.url);
     const body = JSON.stringify({ category: 'auth', model: 'during-shutdown' });
     const socket = connect(Number(port), '127.0.0.1');
@@ -60,7 +68,9 @@ describe('shutdown of the real process', () => {
         `application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
     );
     socket.write(body.slice(0, 10));
-    await server.waitForLog(/^incoming request$/);
+    await vi.waitFor(() => expect(server!.lines.slice(logged).map((l) => l.msg)).toContain('incoming request'), {
+      timeout: 5000,
+    });
 
     const signalledAt = Date.now();
     server.child.kill('SIGTERM');
@@ -84,6 +94,7 @@ describe('shutdown of the real process', () => {
 
   it('exits at once on a second signal while the first shutdown is still running', async () => {
     server = await startPollingServer();
+    const logged = server.lines.length;
     const { port } = new URL(server.url);
     // A request that never completes its body holds app.close() open until the grace period would end.
     const socket = connect(Number(port), '127.0.0.1');
@@ -92,7 +103,9 @@ describe('shutdown of the real process', () => {
       'POST /api/v1/providers/anthropic/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ' +
         'application/json\r\nContent-Length: 100\r\n\r\n{',
     );
-    await server.waitForLog(/^incoming request$/);
+    await vi.waitFor(() => expect(server!.lines.slice(logged).map((l) => l.msg)).toContain('incoming request'), {
+      timeout: 5000,
+    });
 
     server.child.kill('SIGTERM');
     await server.waitForLog(/^shutting down$/);
