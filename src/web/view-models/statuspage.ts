@@ -16,8 +16,14 @@ export const STATUSPAGE_COMPONENT_STATUSES = [
   'major_outage',
   'under_maintenance',
 ] as const;
-export const STATUSPAGE_INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved', 'postmortem'];
-export const STATUSPAGE_MAINTENANCE_STATUSES = ['scheduled', 'in_progress', 'verifying', 'completed'];
+export const STATUSPAGE_INCIDENT_STATUSES = [
+  'investigating',
+  'identified',
+  'monitoring',
+  'resolved',
+  'postmortem',
+] as const;
+export const STATUSPAGE_MAINTENANCE_STATUSES = ['scheduled', 'in_progress', 'verifying', 'completed'] as const;
 const IMPACT_VALUES = ['none', 'minor', 'major', 'critical', 'maintenance'] as const;
 
 const Time = z.iso.datetime({ offset: true });
@@ -265,9 +271,11 @@ const INCIDENT_STATES: ReadonlySet<string> = new Set(STATUSPAGE_INCIDENT_STATUSE
 const MAINTENANCE_STATES: ReadonlySet<string> = new Set(STATUSPAGE_MAINTENANCE_STATUSES);
 
 /** A state in Statuspage's words; an unseen upstream state becomes the open or closed word of its kind. */
-function stateWord(incident: IncidentRow, state: IncidentState | MaintenanceState): string {
-  const words = incident.kind === 'incident' ? INCIDENT_STATES : MAINTENANCE_STATES;
-  if (words.has(state)) return state;
+type StatuspageState = (typeof STATUSPAGE_INCIDENT_STATUSES)[number] | (typeof STATUSPAGE_MAINTENANCE_STATUSES)[number];
+const isWordOf = (words: ReadonlySet<string>, state: string): state is StatuspageState => words.has(state);
+
+function stateWord(incident: IncidentRow, state: IncidentState | MaintenanceState): StatuspageState {
+  if (isWordOf(incident.kind === 'incident' ? INCIDENT_STATES : MAINTENANCE_STATES, state)) return state;
   if (incident.kind === 'incident') return isOpen(incident) ? 'investigating' : 'resolved';
   return isOpen(incident) ? 'in_progress' : incident.resolvedAt === null ? 'scheduled' : 'completed';
 }
