@@ -15,6 +15,7 @@ import {
   StatuspageSummary,
 } from '../../src/web/view-models/statuspage.ts';
 import { T0, createHarness, type Harness } from '../helpers/app.ts';
+import { fixture } from '../helpers/upstream.ts';
 import { incident, seedScenario } from '../helpers/seed.ts';
 import { HOUR_MS, MINUTE_MS } from '../../src/time.ts';
 
@@ -204,6 +205,24 @@ describe('Statuspage-compatible API', () => {
       ['maintenance', 'scheduled'],
       ['maintenance', 'in_progress'],
     ]);
+  });
+
+  it('has every field of the recorded Statuspage documents, object by object', async () => {
+    const keys = (o: object | undefined) => Object.keys(o ?? {}).sort();
+    const recorded = JSON.parse(fixture('statuspage-summary-anthropic-incident.json'));
+    const ours = (await get('/anthropic/api/v2/summary.json')).json();
+    expect(keys(ours)).toEqual(keys(recorded));
+    expect(keys(ours.page)).toEqual(keys(recorded.page));
+    expect(keys(ours.status)).toEqual(keys(recorded.status));
+    expect(keys(ours.components[0])).toEqual(expect.arrayContaining(keys(recorded.components[0])));
+    const [incident, update] = [ours.incidents[0], ours.incidents[0].incident_updates[0]];
+    expect(keys(incident)).toEqual(expect.arrayContaining(keys(recorded.incidents[0])));
+    expect(keys(update)).toEqual(expect.arrayContaining(keys(recorded.incidents[0].incident_updates[0])));
+    await seedMaintenances(h.store);
+    h.clock.now += 2000;
+    const maintenance = JSON.parse(fixture('statuspage-scheduled-maintenances-active.json')).scheduled_maintenances[0];
+    const active = (await get('/openai/api/v2/scheduled-maintenances/active.json')).json().scheduled_maintenances[0];
+    expect(keys(active)).toEqual(expect.arrayContaining(keys(maintenance)));
   });
 
   it('is cached like our other JSON: ETag, 304, Cache-Control; an unknown provider is a JSON 404', async () => {

@@ -148,6 +148,7 @@ const iso = (at: number | null): string | null => (at === null ? null : toIso(at
 export type StatuspageSite = { siteUrl: string };
 
 const pageIdOf = (data: ProviderData): string => idOf('page', data.provider.slug);
+const componentIdOf = (data: ProviderData, key: string): string => idOf('component', data.provider.slug, key);
 
 /** When what we publish last changed: the newest check or incident change (now, before either exists). */
 function updatedAtOf(data: ProviderData): number {
@@ -187,7 +188,7 @@ function component(
       ? `${LEVEL_LABELS.unknown}: no fresh reading.${fields.description ? ` ${fields.description}` : ''}`
       : fields.description;
   return {
-    id: idOf('component', data.provider.slug, fields.key),
+    id: componentIdOf(data, fields.key),
     name: fields.name,
     status: COMPONENT_STATUS_OF[level],
     created_at: updatedAt,
@@ -234,33 +235,32 @@ export function statuspageComponents(data: ProviderData): StatuspageComponent[] 
   const official = (data.assessment.components ?? []).map((c) => ({ ...c, level: fresh ? c.level : 'unknown' }));
   const groups = new Map<string, typeof official>();
   for (const c of official) if (c.groupName) groups.set(c.groupName, [...(groups.get(c.groupName) ?? []), c]);
-  const groupIds = new Map([...groups.keys()].map((name) => [name, idOf('group', data.provider.slug, name)]));
+  const groupKey = (name: string) => `group:${name}`;
   let position = 3;
   const seenGroups = new Set<string>();
   for (const c of official) {
     if (c.groupName && !seenGroups.has(c.groupName)) {
       seenGroups.add(c.groupName);
       const members = groups.get(c.groupName)!;
-      out.push({
-        ...component(
+      out.push(
+        component(
           data,
           {
-            key: `group:${c.groupName}`,
+            key: groupKey(c.groupName),
             name: c.groupName,
             level: worst(members.map((m) => m.level)),
             position: position++,
             description: null,
           },
-          { id: null, members: members.map((m) => idOf('component', data.provider.slug, `official:${m.key}`)) },
+          { id: null, members: members.map((m) => componentIdOf(data, `official:${m.key}`)) },
         ),
-        id: groupIds.get(c.groupName)!,
-      });
+      );
     }
     out.push(
       component(
         data,
         { key: `official:${c.key}`, name: c.name, level: c.level, position: position++, description: null },
-        { id: c.groupName ? groupIds.get(c.groupName)! : null },
+        { id: c.groupName ? componentIdOf(data, groupKey(c.groupName)) : null },
       ),
     );
   }
