@@ -18,6 +18,7 @@ import { closeConnectionsWhenClosing } from './shutdown.ts';
 import type { Store } from './store/index.ts';
 import type { JobRole } from './web/deps.ts';
 import { registerAssets } from './web/assets.ts';
+import { registerCompression } from './web/compression.ts';
 import { frameworkErrorOptions } from './web/framework-errors.ts';
 import { helmetOptions, registerSecurityHeaders, securityHeaders } from './web/security-headers.ts';
 import { createClientKeys } from './web/client-key.ts';
@@ -41,6 +42,7 @@ import { registerDiagnoseRoutes } from './web/routes/diagnose.ts';
 import { registerGuideRoutes } from './web/routes/guides.ts';
 import { registerBadgeRoutes } from './web/routes/badges.ts';
 import { registerDiscoveryRoutes } from './web/routes/discovery.ts';
+import { registerEmbedRoutes } from './web/routes/embed.ts';
 import { registerFeedRoutes } from './web/routes/feeds.ts';
 import { registerHealthRoutes } from './web/routes/health.ts';
 import { databaseAnswers, registerPressure } from './web/pressure.ts';
@@ -48,6 +50,7 @@ import { registerMcpRoutes } from './web/routes/mcp.ts';
 import { registerPageRoutes } from './web/routes/pages.ts';
 import { registerHistoryRoutes } from './web/routes/history.ts';
 import { registerReportRoutes } from './web/routes/reports.ts';
+import { registerStatuspageRoutes } from './web/routes/statuspage.ts';
 import { registerSubscriptionRoutes } from './web/routes/subscriptions.ts';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../views', import.meta.url));
@@ -171,6 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSecurityHeaders(app, security);
   refuseNulCharacters(app);
   closeConnectionsWhenClosing(app);
+  registerCompression(app);
   if (deps.metrics) recordRequests(app, deps.metrics);
   // After the security headers, so a shed request's 503 still carries them.
   await registerPressure(app, {
@@ -250,6 +254,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAccountabilityRoutes(app, web);
   registerFeedRoutes(app, web);
   registerBadgeRoutes(app, web);
+  registerStatuspageRoutes(app, web);
+  registerEmbedRoutes(app, web, {
+    stylesheet: assets.url('embed.css'),
+    siteCsp: security['content-security-policy'] ?? '',
+  });
   registerDiscoveryRoutes(app, web);
   registerMcpRoutes(app, web);
   registerPageRoutes(app, web);

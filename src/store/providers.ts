@@ -3,13 +3,14 @@ import { sql } from './kysely.ts';
 import { atomically, type Db } from './db.ts';
 import type { DataVersions } from './versions.ts';
 
-export type ProviderRow = { slug: string; name: string; position: number; hidden: boolean };
+/** `addedAt`: when the provider was first tracked (kept across renames and restarts). */
+export type ProviderRow = { slug: string; name: string; position: number; hidden: boolean; addedAt: number };
 
 export function createProvidersStore(db: Db, versions: DataVersions) {
   const list = async (): Promise<ProviderRow[]> => {
-    const { rows } = await sql<{ slug: string; name: string; position: number; hidden: number }>`
-      SELECT slug, name, position, hidden FROM providers ORDER BY position, slug`.execute(db);
-    return rows.map((row) => ({ ...row, hidden: row.hidden === 1 }));
+    const { rows } = await sql<{ slug: string; name: string; position: number; hidden: number; addedAt: number }>`
+      SELECT slug, name, position, hidden, added_at AS "addedAt" FROM providers ORDER BY position, slug`.execute(db);
+    return rows.map((row) => ({ ...row, addedAt: Number(row.addedAt), hidden: row.hidden === 1 }));
   };
 
   return {

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { compressed, pickEncoding, type Compressible } from './render-cache.ts';
 
 const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
@@ -13,7 +14,10 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-type Asset = { body: Buffer; type: string; hash: string };
+type Asset = Compressible & { type: string; hash: string };
+
+/** Text assets are sent compressed when the client accepts it; images other than SVG already are. */
+const isText = (type: string) => type.startsWith('text/') || type.startsWith('image/svg+xml');
 
 export type Assets = { url(name: string): string };
 
@@ -34,11 +38,15 @@ export function registerAssets(app: FastifyInstance, dir: string): Assets {
   app.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
     const asset = assets.get(request.params.name);
     if (!asset) return reply.callNotFound();
-    return reply
+    reply
       .type(asset.type)
       .header('cache-control', 'public, max-age=31536000, immutable')
-      .header('etag', `"${asset.hash}"`)
-      .send(asset.body);
+      .header('etag', `"${asset.hash}"`);
+    if (!isText(asset.type)) return reply.send(asset.body);
+    reply.header('vary', 'accept-encoding');
+    const encoding = pickEncoding(request.headers['accept-encoding']);
+    if (!encoding) return reply.send(asset.body);
+    return reply.header('content-encoding', encoding).send(compressed(asset, encoding));
   });
   return {
     url(name) {

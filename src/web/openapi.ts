@@ -19,6 +19,15 @@ import { CORRELATION_MIN_PROVIDERS, CORRELATION_WINDOW_MS } from '../status/corr
 import { MODEL_MIN_ALLOCATIONS, MODEL_TOP } from '../status/models.ts';
 import { IGNORED_REASONS } from '../store/reports.ts';
 import { DAY_MS, MINUTE_MS } from '../time.ts';
+import { z } from 'zod';
+import { ShieldsEndpoint } from './view-models/shields.ts';
+import {
+  StatuspageComponentsDocument,
+  StatuspageIncidentsDocument,
+  StatuspageMaintenancesDocument,
+  StatuspageStatusDocument,
+  StatuspageSummary,
+} from './view-models/statuspage.ts';
 
 const uptimeShare = {
   type: ['number', 'null'],
@@ -636,6 +645,87 @@ const providerHistory = closed({
   generatedAt: time,
 });
 
+/** A zod schema as an OpenAPI 3.1 (JSON Schema 2020-12) schema. */
+function fromZod(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'output' });
+  return rest;
+}
+
+/** The Statuspage-compatible documents under /{provider}/api/v2/ and the schema each answers with. */
+const STATUSPAGE_PATHS: [string, string, string][] = [
+  [
+    'summary.json',
+    'StatuspageSummary',
+    'Page, status, components, unresolved incidents and upcoming or active maintenances',
+  ],
+  ['status.json', 'StatuspageStatus', 'Page and status indicator'],
+  ['components.json', 'StatuspageComponents', 'Page and components ("API", "Live probe", the official ones)'],
+  ['incidents.json', 'StatuspageIncidents', 'The 50 newest incidents of the last 30 days, official and detected'],
+  ['incidents/unresolved.json', 'StatuspageIncidents', 'Unresolved incidents'],
+  ['scheduled-maintenances.json', 'StatuspageMaintenances', 'The 50 newest maintenances of the last 30 days'],
+  ['scheduled-maintenances/upcoming.json', 'StatuspageMaintenances', 'Maintenances not begun'],
+  ['scheduled-maintenances/active.json', 'StatuspageMaintenances', 'Maintenances under way'],
+];
+
+function compatiblePaths() {
+  const json = (ref: string, description: string) => ({
+    description,
+    content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
+  });
+  const statuspage = Object.fromEntries(
+    STATUSPAGE_PATHS.map(([document, ref, summary]) => [
+      `/{provider}/api/v2/${document}`,
+      {
+        get: {
+          operationId: `statuspage_${document.replace(/\.json$/, '').replace(/[^a-z]+/g, '_')}`,
+          summary: `Statuspage-compatible: ${summary}`,
+          description: `${cached} Readable from any origin (CORS).`,
+          parameters: [slugParameter],
+          responses: { 200: json(ref, 'Statuspage v2 shape.'), 404: notFound },
+        },
+      },
+    ]),
+  );
+  const errorParameter = {
+    name: 'error',
+    in: 'path',
+    required: true,
+    description: 'The error type slug, as in the page URL.',
+    schema: { type: 'string' },
+    example: 'auth-error',
+  };
+  return {
+    ...statuspage,
+    '/{provider}/shields.json': {
+      get: {
+        operationId: 'providerShields',
+        summary: "Shields.io endpoint JSON of a provider's status",
+        parameters: [slugParameter],
+        responses: { 200: json('ShieldsEndpoint', 'Shields endpoint badge, schemaVersion 1.'), 404: notFound },
+      },
+    },
+    '/{provider}/error/{error}/shields.json': {
+      get: {
+        operationId: 'errorShields',
+        summary: "Shields.io endpoint JSON of one error's verdict",
+        parameters: [slugParameter, errorParameter],
+        responses: { 200: json('ShieldsEndpoint', 'Shields endpoint badge, schemaVersion 1.'), 404: notFound },
+      },
+    },
+    '/{provider}/embed': {
+      get: {
+        operationId: 'providerEmbed',
+        summary: 'A small no-JavaScript status card any site may frame',
+        parameters: [slugParameter],
+        responses: {
+          200: { description: 'An HTML document under 5 KB.', content: { 'text/html': { schema: text } } },
+          404: { description: 'No such provider.', content: { 'text/html': { schema: text } } },
+        },
+      },
+    },
+  };
+}
+
 export function openApiDocument(siteUrl: string, siteName: string) {
   return {
     openapi: '3.1.0',
@@ -984,6 +1074,7 @@ export function openApiDocument(siteUrl: string, siteName: string) {
           },
         },
       },
+      ...compatiblePaths(),
     },
     components: {
       schemas: {
@@ -1019,6 +1110,12 @@ export function openApiDocument(siteUrl: string, siteName: string) {
         Subscription: subscription,
         StatusEvent: statusEvent,
         Accountability: accountability,
+        StatuspageSummary: fromZod(StatuspageSummary),
+        StatuspageStatus: fromZod(StatuspageStatusDocument),
+        StatuspageComponents: fromZod(StatuspageComponentsDocument),
+        StatuspageIncidents: fromZod(StatuspageIncidentsDocument),
+        StatuspageMaintenances: fromZod(StatuspageMaintenancesDocument),
+        ShieldsEndpoint: fromZod(ShieldsEndpoint),
       },
     },
     webhooks: {

@@ -63,7 +63,9 @@ const HEADINGS: Record<number, string> = {
   503: 'Service busy',
 };
 
-const wantsJson = (request: FastifyRequest) => request.url.startsWith('/api/');
+/** JSON under /api/ and for any `.json` address (the Statuspage-compatible API, Shields endpoints). */
+const wantsJson = (request: FastifyRequest) =>
+  request.url.startsWith('/api/') || /\.json$/i.test(request.url.split('?')[0] ?? '');
 
 /** The one answer to a failed request: the problem page, or JSON under /api/. */
 export async function answerProblem(

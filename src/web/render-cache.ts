@@ -104,13 +104,17 @@ export function createRenderCache(
   };
 }
 
-function compressed(page: CachedPage, encoding: 'br' | 'gzip'): Buffer {
-  if (encoding === 'br') {
-    page.br ??= brotliCompressSync(page.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } });
-    return page.br;
-  }
-  page.gzip ??= gzipSync(page.body, { level: 6 });
-  return page.gzip;
+/** A body with its compressed copies, each made on first use and kept. */
+export type Compressible = { body: Buffer; gzip?: Buffer; br?: Buffer };
+
+export const compress = (body: Buffer | string, encoding: 'br' | 'gzip'): Buffer =>
+  encoding === 'br'
+    ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } })
+    : gzipSync(body, { level: 6 });
+
+export function compressed(holder: Compressible, encoding: 'br' | 'gzip'): Buffer {
+  if (encoding === 'br') return (holder.br ??= compress(holder.body, 'br'));
+  return (holder.gzip ??= compress(holder.body, 'gzip'));
 }
 
 /** The q-value of each coding a client lists (RFC 9110 §12.5.3): names case-insensitive, a missing q is 1. */
@@ -160,7 +164,7 @@ export function sendPage(
   if (status === 200 && ifNoneMatch && noneMatchHits(ifNoneMatch, page.etag)) {
     return reply.code(304).send();
   }
-  const encoding = page.body.length > 1024 ? pickEncoding(request.headers['accept-encoding']) : null;
+  const encoding = page.body.length > 0 ? pickEncoding(request.headers['accept-encoding']) : null;
   if (encoding) reply.header('content-encoding', encoding);
   return reply.code(status).send(encoding ? compressed(page, encoding) : page.body);
 }

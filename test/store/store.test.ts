@@ -135,8 +135,8 @@ describe.each(ENGINES)('providers.sync on %s', (engine) => {
     store = await openStore(database.target);
     await store.providers.sync(catalog, 2000);
     expect(await store.providers.list()).toEqual([
-      { slug: 'a', name: 'A', position: 0, hidden: false },
-      { slug: 'b', name: 'B', position: 1, hidden: false },
+      { slug: 'a', name: 'A', position: 0, hidden: false, addedAt: 1000 },
+      { slug: 'b', name: 'B', position: 1, hidden: false, addedAt: 1000 },
     ]);
     await store.close();
   });
@@ -163,8 +163,8 @@ describe.each(ENGINES)('providers.sync on %s', (engine) => {
     });
     await store.providers.sync([{ slug: 'a', name: 'A renamed' }], 2000);
     expect(await store.providers.list()).toEqual([
-      { slug: 'a', name: 'A renamed', position: 0, hidden: false },
-      { slug: 'gone', name: 'Gone', position: 1, hidden: true },
+      { slug: 'a', name: 'A renamed', position: 0, hidden: false, addedAt: 1000 },
+      { slug: 'gone', name: 'Gone', position: 1, hidden: true, addedAt: 1000 },
     ]);
     expect(await store.probes.since('gone', 0)).toHaveLength(1);
     await store.providers.sync(

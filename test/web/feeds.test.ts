@@ -203,3 +203,24 @@ describe('feed links and caching', () => {
     expect(changed.body).toContain('Probe timeouts');
   });
 });
+
+describe('feeds while nothing changes', () => {
+  it('keep <updated> and the ETag across renders apart in time, empty feeds included', async () => {
+    await seedScenario(h.store, T0);
+    const urls = ['/openai/feed.atom', '/mistral/feed.atom', '/anthropic/feed.atom', '/feed.atom'];
+    const before = await Promise.all(urls.map((url) => get(url)));
+    expect(readFeed(before[0]!.body).entries).toEqual([]);
+    expect(readFeed(before[1]!.body).entries).toEqual([]);
+    // Past the render cache's refresh and stale times: every feed is rendered again.
+    h.clock.now += 10 * 60_000;
+    for (const [i, url] of urls.entries()) {
+      const after = await get(url);
+      expect(readFeed(after.body).updated, url).toBe(readFeed(before[i]!.body).updated);
+      expect(after.headers.etag, url).toBe(before[i]!.headers.etag);
+      const again = await get(url, { 'if-none-match': before[i]!.headers.etag as string });
+      expect(again.statusCode, url).toBe(304);
+    }
+    // An empty feed is dated when we began tracking the provider, not when it was rendered.
+    expect(readFeed(before[0]!.body).updated).toBe(new Date(T0).toISOString());
+  });
+});

@@ -247,5 +247,8 @@ describe('the API page', () => {
     expect(res.body).toContain('<a href="/api/v1/providers/openai"><code>GET /api/v1/providers/{provider}</code></a>');
     expect(res.body).toContain('<img src="/openai/badge.svg" alt="OpenAI status badge" height="20">');
     expect(res.body).toContain(`curl -s ${h.config.siteUrl}/api/v1/providers/openai`);
+    expect(res.body).toContain('<a href="/openai/api/v2/summary.json">');
+    expect(res.body).toContain(`/embed&quot; title=&quot;OpenAI API status&quot;`);
+    expect(res.body).toContain('https://img.shields.io/endpoint?url=');
   });
 });

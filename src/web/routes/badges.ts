@@ -1,15 +1,23 @@
-// SVG status badges for READMEs: a provider's headline, or one of its components, shields-style.
+// Status badges for READMEs: SVG of a provider's headline or one of its components, and Shields.io endpoint JSON of
+// a provider's headline or one error's verdict.
 import type { FastifyInstance } from 'fastify';
+import { errorTypesFor } from '../../catalog/load.ts';
 import { componentLevel } from '../../status/assess.ts';
 import type { WebDeps } from '../deps.ts';
 import { NotFound, trackedProvider } from '../problems.ts';
 import { badgeView } from '../view-models/badge.ts';
+import { levelShield, verdictShield } from '../view-models/shields.ts';
+import { allowAnyOrigin } from './statuspage.ts';
 import { slugOf } from '../view-models/text.ts';
 
-const SVG = { contentType: 'image/svg+xml', cacheControl: 'public, max-age=60, stale-while-revalidate=60' };
+const BADGE_CACHE = 'public, max-age=60, stale-while-revalidate=60';
+const SVG = { contentType: 'image/svg+xml', cacheControl: BADGE_CACHE };
+const SHIELDS = { contentType: 'application/json; charset=utf-8', cacheControl: BADGE_CACHE };
 
 export const providerBadgePath = (slug: string) => `/${slug}/badge.svg`;
 export const componentBadgePath = (slug: string, component: string) => `/${slug}/components/${component}/badge.svg`;
+export const providerShieldsPath = (slug: string) => `/${slug}/shields.json`;
+export const errorShieldsPath = (slug: string, error: string) => `/${slug}/error/${error}/shields.json`;
 
 export function registerBadgeRoutes(app: FastifyInstance, deps: WebDeps): void {
   const { catalog, assessor, store, pages, now } = deps;
@@ -47,6 +55,35 @@ export function registerBadgeRoutes(app: FastifyInstance, deps: WebDeps): void {
           );
         },
       );
+    },
+  );
+
+  app.get<{ Params: { provider: string } }>(providerShieldsPath(':provider'), async (request, reply) => {
+    const provider = providerOf(request.params.provider);
+    allowAnyOrigin(reply);
+    return pages.serveAs(
+      request,
+      reply,
+      `shields:${provider.slug}`,
+      store.versions.of(provider.slug),
+      SHIELDS,
+      async () => JSON.stringify(levelShield(provider.name, (await assessor.of(provider, now())).status.level)),
+    );
+  });
+
+  app.get<{ Params: { provider: string; error: string } }>(
+    errorShieldsPath(':provider', ':error'),
+    async (request, reply) => {
+      const provider = providerOf(request.params.provider);
+      const errorType = errorTypesFor(catalog, provider).find((e) => e.slug === request.params.error);
+      if (!errorType)
+        throw new NotFound(`We have no page for the error "${request.params.error}" of ${provider.name}.`);
+      allowAnyOrigin(reply);
+      const key = `shields:${provider.slug}/errors/${errorType.slug}`;
+      return pages.serveAs(request, reply, key, store.versions.of(provider.slug), SHIELDS, async () => {
+        const { verdict } = (await assessor.of(provider, now())).error(errorType);
+        return JSON.stringify(verdictShield(`${provider.name} ${errorType.title}`, verdict.verdict, verdict.label));
+      });
     },
   );
 }

@@ -12,11 +12,17 @@ const ATOM = {
 export function registerFeedRoutes(app: FastifyInstance, deps: WebDeps): void {
   const { catalog, config, assessor, store, pages, now } = deps;
   const site = { siteUrl: config.siteUrl, siteName: config.siteName };
+  /** When we began tracking the providers (the earliest of them, for all): what an empty feed is dated. */
+  const trackedSince = async (slug: string | null, at: number) => {
+    const rows = (await store.providers.list()).filter((p) => !p.hidden && (slug === null || p.slug === slug));
+    return rows.length > 0 ? Math.min(...rows.map((p) => p.addedAt)) : at;
+  };
 
   app.get(allFeedPath, async (request, reply) =>
     pages.serveAs(request, reply, `feed:${allFeedPath}`, store.versions.global(), ATOM, async () => {
       const at = now();
-      return pages.text('machine/atom', allProvidersFeedView(await assessor.all(at), site, at));
+      const view = allProvidersFeedView(await assessor.all(at), site, await trackedSince(null, at));
+      return pages.text('machine/atom', view);
     }),
   );
 
@@ -28,7 +34,10 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDeps): void {
       `feed:${providerFeedPath(provider.slug)}`,
       store.versions.of(provider.slug),
       ATOM,
-      async () => pages.text('machine/atom', providerFeedView(await assessor.of(provider, now()), site)),
+      async () => {
+        const data = await assessor.of(provider, now());
+        return pages.text('machine/atom', providerFeedView(data, site, await trackedSince(provider.slug, data.now)));
+      },
     );
   });
 }

@@ -16,6 +16,8 @@ export type ApiPageView = {
     badgeMarkdown: string;
     componentBadgeHref: string | null;
     componentName: string | null;
+    shieldsMarkdown: string;
+    embedSnippet: string;
   };
   openapiHref: string;
 };
@@ -71,6 +73,26 @@ export function apiPageView(catalog: Catalog, siteUrl: string, siteName: string)
         href: componentBadgePath ?? badgePath,
         what: 'An SVG badge of one component; the component is its name in lower case, words joined by "-".',
       },
+      {
+        method: 'GET',
+        path: '/{provider}/api/v2/summary.json',
+        href: `/${p.slug}/api/v2/summary.json`,
+        what:
+          'Statuspage-compatible API (also status, components, incidents and scheduled-maintenances): point any ' +
+          'Statuspage client at /{provider}.',
+      },
+      {
+        method: 'GET',
+        path: '/{provider}/shields.json',
+        href: `/${p.slug}/shields.json`,
+        what: 'Shields.io endpoint JSON of the provider’s status; /{provider}/error/{error}/shields.json gives a verdict.',
+      },
+      {
+        method: 'GET',
+        path: '/{provider}/embed',
+        href: `/${p.slug}/embed`,
+        what: 'A small status card without JavaScript that any site may show in an iframe.',
+      },
     ],
     example: {
       name: p.name,
@@ -79,6 +101,10 @@ export function apiPageView(catalog: Catalog, siteUrl: string, siteName: string)
       badgeMarkdown: `[![${p.name} status](${siteUrl}${badgePath})](${siteUrl}/${p.slug})`,
       componentBadgeHref: componentBadgePath,
       componentName: component,
+      shieldsMarkdown: `![${p.name}](https://img.shields.io/endpoint?url=${encodeURIComponent(`${siteUrl}/${p.slug}/shields.json`)})`,
+      embedSnippet:
+        `<iframe src="${siteUrl}/${p.slug}/embed" title="${p.name} API status" width="320" height="80" ` +
+        `style="border:0" loading="lazy"></iframe>`,
     },
     openapiHref: '/api/v1/openapi.json',
   };

@@ -94,22 +94,24 @@ function entriesOf(data: ProviderData, site: FeedSite): FeedEntryView[] {
   return data.incidents.flatMap((incident) => incidentEntries(data, incident, site));
 }
 
+/** `emptySince` dates a feed without entries: a fixed time, so that its `<updated>` and ETag hold while it stays empty. */
 function feed(
   site: FeedSite,
-  now: number,
+  emptySince: number,
   head: Omit<FeedView, 'updated' | 'author' | 'entries'>,
   entries: FeedEntryView[],
   limit: number,
 ): FeedView {
   const kept = entries.sort(newestFirst).slice(0, limit);
-  return { ...head, updated: kept[0]?.updated ?? toIso(now), author: site.siteName, entries: kept };
+  return { ...head, updated: kept[0]?.updated ?? toIso(emptySince), author: site.siteName, entries: kept };
 }
 
-export function providerFeedView(data: ProviderData, site: FeedSite): FeedView {
+/** `trackedSince`: when we began tracking the provider, the `<updated>` of its feed while it has no entries. */
+export function providerFeedView(data: ProviderData, site: FeedSite, trackedSince: number): FeedView {
   const p = data.provider;
   return feed(
     site,
-    data.now,
+    trackedSince,
     {
       id: `${site.siteUrl}${providerFeedPath(p.slug)}`,
       title: xmlSafe(`${p.name} incidents · ${site.siteName}`),
@@ -125,10 +127,10 @@ export function providerFeedView(data: ProviderData, site: FeedSite): FeedView {
   );
 }
 
-export function allProvidersFeedView(all: ProviderData[], site: FeedSite, now: number): FeedView {
+export function allProvidersFeedView(all: ProviderData[], site: FeedSite, trackedSince: number): FeedView {
   return feed(
     site,
-    now,
+    trackedSince,
     {
       id: `${site.siteUrl}${allFeedPath}`,
       title: xmlSafe(`AI API incidents · ${site.siteName}`),
