@@ -25,6 +25,7 @@ import { createFormTokens } from './web/form-token.ts';
 import { refuseNulCharacters } from './web/nul-characters.ts';
 import { createPageRenderer } from './web/pages.ts';
 import { answerProblem, registerProblemHandlers } from './web/problems.ts';
+import { watchAllowedMethods } from './web/allowed-methods.ts';
 import { createHistoryReader } from './web/history-data.ts';
 import { createProviderReader } from './web/provider-data.ts';
 import { createRenderCache, type RenderCache } from './web/render-cache.ts';
@@ -122,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     schemaController: { compilersFactory: lazySchemaCompilers },
   });
 
+  const allowed = watchAllowedMethods(app);
   registerSecurityHeaders(app, security);
   refuseNulCharacters(app);
   closeConnectionsWhenClosing(app);
@@ -172,7 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     testSender: deps.testSender ?? null,
   };
 
-  registerProblemHandlers(app, pages);
+  registerProblemHandlers(app, pages, allowed);
   // A malformed or oversized address is never echoed, not even as the problem page's canonical link.
   framework.answerWith((request, reply, status, message) =>
     answerProblem(request, reply, pages, status, message, { path: '/' }),

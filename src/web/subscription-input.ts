@@ -17,10 +17,15 @@ const Target = z
   .string({ error: 'a webhook URL or an e-mail address' })
   .trim()
   .min(1, { error: 'a webhook URL or an e-mail address' })
-  .max(2048, { error: 'at most 2048 characters' });
+  .max(2048, { error: 'at most 2048 characters' })
+  .regex(/\S/, { error: 'a webhook URL or an e-mail address' })
+  .describe(
+    'An https URL (webhook; slack: https://hooks.slack.com/services/…; discord: https://discord.com/api/webhooks/…) ' +
+      'or an e-mail address (email, when the site has SMTP).',
+  );
 const Names = (what: string) =>
   z
-    .array(z.string({ error: what }).trim().min(1, { error: what }).max(200, { error: what }), {
+    .array(z.string({ error: what }).trim().min(1, { error: what }).max(200, { error: what }).regex(/\S/, { error: what }), {
       error: `a list of ${what}s`,
     })
     .max(100, { error: `at most 100 ${what}s` });
