@@ -43,7 +43,9 @@ const uri = z.url();
 
 export const Level = named(
   'Level',
-  z.enum(LEVELS).describe('operational, maintenance, degraded, partial_outage, major_outage, or unknown (no fresh data).'),
+  z
+    .enum(LEVELS)
+    .describe('operational, maintenance, degraded, partial_outage, major_outage, or unknown (no fresh data).'),
 );
 
 export const Problem = named(
@@ -128,7 +130,9 @@ export const Component = named(
     sinceBasis: z.enum(['source', 'observed', 'first_seen']).nullable(),
     firstSeenAt: nullableTime.describe('Our first sighting in this state, when the source gives no start.'),
     onlyShowIfDegraded: z.boolean().optional(),
-    source: z.enum(['official', 'catalog']).describe('`catalog`: not read from the official page yet; level is unknown.'),
+    source: z
+      .enum(['official', 'catalog'])
+      .describe('`catalog`: not read from the official page yet; level is unknown.'),
   }),
 );
 
@@ -455,12 +459,7 @@ export const Diagnosis = named(
   }),
 );
 
-const names = (what: string) =>
-  z
-    .array(text)
-    .max(100)
-    .nullable()
-    .describe(`${what}; null: any.`);
+const names = (what: string) => z.array(text).max(100).nullable().describe(`${what}; null: any.`);
 const minLevel = z
   .enum(LEVELS.filter((l) => l !== 'unknown') as [string, ...string[]])
   .nullable()

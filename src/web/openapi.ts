@@ -7,11 +7,28 @@ import { NAMED_SCHEMAS, StatusEvent } from './api-schemas.ts';
 import { PRESSURE_RETRY_AFTER_SECONDS } from './pressure.ts';
 
 type JsonSchema = Record<string, unknown>;
+
+const TAGS: Record<Operation['tag'], string> = {
+  Status: "Providers' levels with their reasons, history and accountability.",
+  Reports: 'Tell us a provider is failing you.',
+  Subscriptions: 'Be told when a level or incident changes: webhook, Slack, Discord or e-mail.',
+  Diagnose: 'Paste an error; learn which one it is and whose side it is on.',
+  'Feeds and badges': 'Atom feeds and SVG badges.',
+  MCP: 'The Model Context Protocol server for coding agents.',
+};
+
+/** Dates and times are documented by their format; zod's long validation pattern would only repeat it. */
+const overrideFormats = ({ jsonSchema }: { jsonSchema: JsonSchema }) => {
+  if (jsonSchema.format === 'date-time' || jsonSchema.format === 'date') delete jsonSchema.pattern;
+};
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const PROBLEM_TYPE = 'application/problem+json';
 
 /** Named schemas as components: one registry each for answers (output) and request bodies (input). */
-function componentSchemas(operations: Operation[]): { schemas: Record<string, JsonSchema>; idOf: Map<unknown, string> } {
+function componentSchemas(operations: Operation[]): {
+  schemas: Record<string, JsonSchema>;
+  idOf: Map<unknown, string>;
+} {
   const idOf = new Map<unknown, string>();
   const convert = (entries: [string, z.ZodType][], io: 'input' | 'output') => {
     const registry = z.registry<{ id: string }>();
@@ -20,7 +37,7 @@ function componentSchemas(operations: Operation[]): { schemas: Record<string, Js
       registry.add(schema, { id });
       idOf.set(schema, id);
     }
-    const { schemas } = z.toJSONSchema(registry, { io, uri: (id) => ref(id).$ref });
+    const { schemas } = z.toJSONSchema(registry, { io, uri: (id) => ref(id).$ref, override: overrideFormats });
     return Object.fromEntries(
       Object.entries(schemas).map(([id, schema]) => {
         const { $schema: _version, $id: _id, ...rest } = schema as JsonSchema;
@@ -34,15 +51,21 @@ function componentSchemas(operations: Operation[]): { schemas: Record<string, Js
 
 /** A parameter's schema, inline (parameters are strings and numbers). */
 function inline(schema: z.ZodType): JsonSchema {
-  const { $schema: _version, ...rest } = z.toJSONSchema(schema, { io: 'input' }) as JsonSchema;
+  const { $schema: _version, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    override: overrideFormats,
+  }) as JsonSchema;
   return rest;
 }
 
 /** The answers that can happen on any operation of this shape, beside its own. */
 function standardAnswers(op: Operation): Record<number, Answer> {
-  const answers: Record<number, Answer> = {};
-  if (op.params || op.query || op.body)
-    answers[400] = { description: 'A parameter or field is missing, unknown or invalid (the detail names it).' };
+  const answers: Record<number, Answer> = {
+    400:
+      op.params || op.query || op.body
+        ? { description: 'A parameter or field is missing, unknown or invalid (the detail names it).' }
+        : { description: 'The address is not valid (a NUL character, a malformed percent-encoding).' },
+  };
   if (op.params) answers[414] = { description: `A path parameter is longer than ${MAX_PARAM_CHARS} characters.` };
   if (op.body) {
     answers[413] = { description: `The body is larger than ${op.body.limitBytes} bytes.` };
@@ -140,7 +163,7 @@ export function openApiDocument(siteUrl: string, siteName: string, catalog: Cata
     },
     servers: [{ url: siteUrl }],
     security: [],
-    tags: [...new Set(operations.map((op) => op.tag))].map((name) => ({ name })),
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     paths,
     components: { schemas },
     webhooks: {

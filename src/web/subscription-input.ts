@@ -25,9 +25,12 @@ const Target = z
   );
 const Names = (what: string) =>
   z
-    .array(z.string({ error: what }).trim().min(1, { error: what }).max(200, { error: what }).regex(/\S/, { error: what }), {
-      error: `a list of ${what}s`,
-    })
+    .array(
+      z.string({ error: what }).trim().min(1, { error: what }).max(200, { error: what }).regex(/\S/, { error: what }),
+      {
+        error: `a list of ${what}s`,
+      },
+    )
     .max(100, { error: `at most 100 ${what}s` });
 const MinLevel = z.enum(MIN_LEVELS, { error: `one of ${MIN_LEVELS.join(', ')}` });
 
