@@ -2,7 +2,7 @@
 // JSON twin `/api/v1/providers/:provider/history?days=N`, both from the render cache.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { dayOfDate, HISTORY_DAYS } from '../../status/history.ts';
+import { dayOfDate } from '../../status/history.ts';
 import { HistoryQuery } from '../api-operations.ts';
 import type { WebDeps } from '../deps.ts';
 import { NotFound, parseOr400, trackedProvider } from '../problems.ts';
