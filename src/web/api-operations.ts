@@ -23,7 +23,7 @@ import {
   Unsubscribed,
 } from './api-schemas.ts';
 import { REPORT_BODY_LIMIT_BYTES, ReportJson } from './report-input.ts';
-import { SUBSCRIPTION_BODY_LIMIT_BYTES, SubscriptionJson } from './subscription-input.ts';
+import { SUBSCRIPTION_BODY_LIMIT_BYTES, subscriptionInput } from './subscription-input.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
 
@@ -99,8 +99,8 @@ const notFound = problem('No such provider.');
 const noSubscription = problem('No subscription has this token (or it was deleted).');
 const crossSite = problem('Sent from another site (Origin or Sec-Fetch-Site says so).');
 
-/** Every documented operation, for this catalog (provider and error slugs are enums of it). */
-export function apiOperations(catalog: Catalog): Operation[] {
+/** Every documented operation, for this catalog (provider and error slugs are enums of it) and this site. */
+export function apiOperations(catalog: Catalog, site: { emailOffered: boolean }): Operation[] {
   const providers = catalog.providers.map((p) => p.slug);
   const provider = {
     schema: slug(providers),
@@ -226,7 +226,7 @@ export function apiOperations(catalog: Catalog): Operation[] {
       tag: 'Subscriptions',
       body: {
         name: 'SubscriptionInput',
-        schema: SubscriptionJson,
+        schema: subscriptionInput({ catalog, emailOffered: site.emailOffered }),
         example: { channel: 'webhook', target: 'https://hooks.example.com/status', providers: ['anthropic'] },
         limitBytes: SUBSCRIPTION_BODY_LIMIT_BYTES,
       },

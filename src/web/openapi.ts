@@ -2,6 +2,7 @@
 // (zod's toJSONSchema), so what it says is what the server checks and sends.
 import { z } from 'zod';
 import type { Catalog } from '../catalog/load.ts';
+import type { Config } from '../config.ts';
 import { apiOperations, MAX_PARAM_CHARS, type Answer, type Operation } from './api-operations.ts';
 import { NAMED_SCHEMAS, StatusEvent } from './api-schemas.ts';
 import { PRESSURE_RETRY_AFTER_SECONDS } from './pressure.ts';
@@ -143,8 +144,9 @@ function operationObject(op: Operation, idOf: Map<unknown, string>) {
   };
 }
 
-export function openApiDocument(siteUrl: string, siteName: string, catalog: Catalog) {
-  const operations = apiOperations(catalog);
+export function openApiDocument(config: Pick<Config, 'siteUrl' | 'siteName' | 'smtpUrl'>, catalog: Catalog) {
+  const { siteUrl, siteName } = config;
+  const operations = apiOperations(catalog, { emailOffered: config.smtpUrl !== null });
   const { schemas, idOf } = componentSchemas(operations);
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) (paths[op.path] ??= {})[op.method.toLowerCase()] = operationObject(op, idOf);

@@ -53,7 +53,7 @@ beforeAll(async () => {
   // Compiling every schema blocks the event loop for a while, which load shedding would see: compile the document
   // the code gives before the app runs, then check that the app serves exactly that document.
   const config = parseConfig({});
-  doc = JSON.parse(JSON.stringify(openApiDocument(config.siteUrl, config.siteName, realCatalog()))) as Doc;
+  doc = JSON.parse(JSON.stringify(openApiDocument(config, realCatalog()))) as Doc;
   // OpenAPI 3.1 schemas are JSON Schema 2020-12; the document's other keys are not schema keywords.
   ajv = new Ajv2020({ allErrors: true, strict: false });
   addFormats.default(ajv);
