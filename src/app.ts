@@ -23,6 +23,8 @@ import { createClientKeys } from './web/client-key.ts';
 import { databaseRateLimits } from './web/rate-limit-store.ts';
 import { createFormTokens } from './web/form-token.ts';
 import { refuseNulCharacters } from './web/nul-characters.ts';
+import { apiOperations } from './web/api-operations.ts';
+import { refuseNonJsonBodies } from './web/json-bodies.ts';
 import { createPageRenderer } from './web/pages.ts';
 import { answerProblem, registerProblemHandlers } from './web/problems.ts';
 import { watchAllowedMethods } from './web/allowed-methods.ts';
@@ -126,6 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const allowed = watchAllowedMethods(app);
   registerSecurityHeaders(app, security);
   refuseNulCharacters(app);
+  refuseNonJsonBodies(app, apiOperations(catalog, { emailOffered: config.smtpUrl !== null }));
   closeConnectionsWhenClosing(app);
   if (deps.metrics) recordRequests(app, deps.metrics);
   // After the security headers, so a shed request's 503 still carries them.

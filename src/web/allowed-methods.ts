@@ -27,26 +27,46 @@ export function pathPattern(path: string): RegExp {
   return new RegExp(`^${source}/?$`);
 }
 
+/** How the router ranks a path: per segment, static before parametric before wildcard (lower wins). */
+function rankOf(path: string): number[] {
+  return path
+    .split('/')
+    .filter((segment) => segment !== '')
+    .map((segment) => (segment.includes('*') ? 2 : segment.includes(':') ? 1 : 0));
+}
+const compareRanks = (a: number[], b: number[]) => {
+  for (let i = 0; i < Math.max(a.length, b.length); i += 1)
+    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) - (b[i] ?? 0);
+  return 0;
+};
+
+type RouteEntry = { pattern: RegExp; rank: number[]; method: string; refuses: boolean };
+
 /**
  * Watches routes as they are added; call before registering any. A route with `config: { refusesMethod: true }`
- * exists only to refuse its method and does not count as allowing it.
+ * exists only to refuse its method: where it is the route the router picks, that method is not allowed.
  */
 export function watchAllowedMethods(app: FastifyInstance): AllowedMethods {
-  const byPath = new Map<string, { pattern: RegExp; methods: Set<string> }>();
+  const routes: RouteEntry[] = [];
   app.addHook('onRoute', (route) => {
-    if (route.config?.refusesMethod) return;
-    const entry = byPath.get(route.url) ?? { pattern: pathPattern(route.url), methods: new Set<string>() };
-    for (const method of [route.method].flat()) entry.methods.add(method);
-    byPath.set(route.url, entry);
+    const pattern = pathPattern(route.url);
+    const rank = rankOf(route.url);
+    for (const method of [route.method].flat())
+      routes.push({ pattern, rank, method, refuses: route.config?.refusesMethod === true });
   });
   return {
     at(url) {
       const path = url.split('?')[0] ?? '';
-      const methods = new Set<string>();
-      for (const entry of byPath.values()) {
-        if (entry.pattern.test(path)) for (const method of entry.methods) methods.add(method);
+      const chosen = new Map<string, RouteEntry>();
+      for (const route of routes) {
+        if (!route.pattern.test(path)) continue;
+        const current = chosen.get(route.method);
+        if (!current || compareRanks(route.rank, current.rank) < 0) chosen.set(route.method, route);
       }
-      return [...methods].sort();
+      return [...chosen.values()]
+        .filter((route) => !route.refuses)
+        .map((route) => route.method)
+        .sort();
     },
   };
 }

@@ -306,6 +306,8 @@ export function apiOperations(catalog: Catalog, site: { emailOffered: boolean })
       responses: {
         200: json('The JSON-RPC answer (a tool error is a result with isError: true).', McpAnswer),
         202: { description: 'A notification or response was accepted.' },
+        400: json('Not a JSON-RPC 2.0 message: a JSON-RPC error (or a problem for a bad request).', McpAnswer),
+        406: json('The Accept header admits neither application/json nor any type: a JSON-RPC error.', McpAnswer),
         429: problem('Too many requests from this client in the last minute.'),
       },
     },

@@ -582,10 +582,15 @@ export const StatusEvent = named(
   }),
 );
 
-/** A JSON-RPC 2.0 message of the Model Context Protocol, loosely: the SDK validates the rest. */
+/** A JSON-RPC 2.0 request (with an id) or notification (without) of the Model Context Protocol. */
 export const McpRequest = named(
   'McpRequest',
-  z.looseObject({ jsonrpc: z.literal('2.0'), method: text, id: z.union([z.string(), z.int()]).optional() }),
+  z.strictObject({
+    jsonrpc: z.literal('2.0'),
+    id: z.union([z.string(), z.int()]).optional(),
+    method: text,
+    params: z.looseObject({}).optional(),
+  }),
 );
 export const McpAnswer = named(
   'McpAnswer',

@@ -86,7 +86,9 @@ function response(status: number, answer: Answer, idOf: Map<unknown, string>) {
     name,
     { description, schema: { type: 'integer', minimum: 0 } },
   ]);
-  const content = (type: string, schema: unknown) => ({ content: { [type]: { schema } } });
+  // A failure with its own schema (MCP's JSON-RPC errors) may still be a problem when the app refused it first.
+  const also = status >= 400 ? { [PROBLEM_TYPE]: { schema: ref('Problem') } } : {};
+  const content = (type: string, schema: unknown) => ({ content: { [type]: { schema }, ...also } });
   const id = answer.schema ? idOf.get(answer.schema) : undefined;
   if (answer.schema && !id) throw new Error(`the ${status} answer's schema has no name in api-schemas.ts`);
   return {

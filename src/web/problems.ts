@@ -57,7 +57,7 @@ const HEADINGS: Record<number, string> = {
 /** The API, and the machine-read files (feeds, badges, JSON documents), answer problems as JSON. */
 const wantsJson = (request: FastifyRequest) => {
   const path = request.url.split('?')[0] ?? '';
-  return path.startsWith('/api/') || /\.(json|atom|svg)$/.test(path);
+  return path.startsWith('/api/') || path === '/mcp' || /\.(json|atom|svg)$/.test(path);
 };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';

@@ -18,7 +18,8 @@ const Target = z
   .trim()
   .min(1, { error: 'a webhook URL or an e-mail address' })
   .max(2048, { error: 'at most 2048 characters' })
-  .regex(/\S/, { error: 'a webhook URL or an e-mail address' })
+  // The syntax alone; the address rules (https, a public host, the chat services' hosts) are checked after.
+  .regex(/^\s*https?:\/\/\S+\s*$|@/, { error: 'a valid https:// URL or an e-mail address' })
   .describe(
     'An https URL (webhook; slack: https://hooks.slack.com/services/…; discord: https://discord.com/api/webhooks/…) ' +
       'or an e-mail address (email, when the site has SMTP).',
