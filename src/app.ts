@@ -25,6 +25,8 @@ import { createClientKeys } from './web/client-key.ts';
 import { databaseRateLimits } from './web/rate-limit-store.ts';
 import { createFormTokens } from './web/form-token.ts';
 import { refuseNulCharacters } from './web/nul-characters.ts';
+import { apiOperations } from './web/api-operations.ts';
+import { refuseNonJsonBodies } from './web/json-bodies.ts';
 import { createPageRenderer } from './web/pages.ts';
 import { answerProblem, registerProblemHandlers } from './web/problems.ts';
 import { createAssessor } from './assessment/assessor.ts';
@@ -36,6 +38,7 @@ import {
   PAGE_STALE_MS,
   type RenderCache,
 } from './web/render-cache.ts';
+import { watchAllowedMethods } from './web/allowed-methods.ts';
 import { registerAccountabilityRoutes } from './web/routes/accountability.ts';
 import { registerApiRoutes } from './web/routes/api.ts';
 import { registerDiagnoseRoutes } from './web/routes/diagnose.ts';
@@ -171,8 +174,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     schemaController: { compilersFactory: lazySchemaCompilers },
   });
 
+  const allowed = watchAllowedMethods(app);
   registerSecurityHeaders(app, security);
   refuseNulCharacters(app);
+  refuseNonJsonBodies(app, apiOperations(catalog, { emailOffered: config.smtpUrl !== null }));
   closeConnectionsWhenClosing(app);
   registerCompression(app);
   if (deps.metrics) recordRequests(app, deps.metrics);
@@ -244,7 +249,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       done();
     });
 
-  registerProblemHandlers(app, pages);
+  registerProblemHandlers(app, pages, allowed);
   // A malformed or oversized address is never echoed, not even as the problem page's canonical link.
   framework.answerWith((request, reply, status, message) =>
     answerProblem(request, reply, pages, status, message, { path: '/' }),

@@ -1,8 +1,10 @@
 // Expected failures of a request, typed, and the one place that turns any error into a page or JSON answer.
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Catalog } from '../catalog/load.ts';
 import type { Provider } from '../catalog/schema.ts';
+import type { AllowedMethods } from './allowed-methods.ts';
 import type { PageRenderer } from './pages.ts';
 
 /** A request for something we do not have: 404. */
@@ -56,6 +58,7 @@ const HEADINGS: Record<number, string> = {
   400: 'That request is not valid',
   403: 'That request is not allowed',
   404: 'Page not found',
+  405: 'That method is not allowed here',
   413: 'That request is too large',
   414: 'That address is too long',
   415: 'Unsupported content type',
@@ -63,9 +66,25 @@ const HEADINGS: Record<number, string> = {
   503: 'Service busy',
 };
 
-/** JSON under /api/ and for any `.json` address (the Statuspage-compatible API, Shields endpoints). */
-const wantsJson = (request: FastifyRequest) =>
-  request.url.startsWith('/api/') || /\.json$/i.test(request.url.split('?')[0] ?? '');
+/** The API, and the machine-read files (feeds, badges, JSON documents), answer problems as JSON. */
+const wantsJson = (request: FastifyRequest) => {
+  const path = request.url.split('?')[0] ?? '';
+  return path.startsWith('/api/') || path === '/mcp' || /\.(json|atom|svg)$/.test(path);
+};
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+/**
+ * An RFC 9457 problem: `title` is the status's reason phrase (the type is about:blank), `detail` says what was
+ * wrong. `error` repeats status and detail in the shape earlier clients read.
+ */
+export const problemBody = (status: number, message: string) => ({
+  type: 'about:blank',
+  title: STATUS_CODES[status] ?? 'Error',
+  status,
+  detail: message,
+  error: { status, message },
+});
 
 /** The one answer to a failed request: the problem page, or JSON under /api/. */
 export async function answerProblem(
@@ -77,7 +96,7 @@ export async function answerProblem(
   options: { path?: string } = {},
 ) {
   reply.code(status).header('cache-control', 'no-store');
-  if (wantsJson(request)) return reply.send({ error: { status, message } });
+  if (wantsJson(request)) return reply.type(PROBLEM_CONTENT_TYPE).send(problemBody(status, message));
   const heading = HEADINGS[status] ?? 'Something went wrong on our side';
   const path = options.path ?? request.url.split('?')[0] ?? '/';
   const html = await pages.html(
@@ -88,10 +107,16 @@ export async function answerProblem(
   return reply.type('text/html; charset=utf-8').send(html);
 }
 
-export function registerProblemHandlers(app: FastifyInstance, pages: PageRenderer): void {
-  app.setNotFoundHandler((request, reply) =>
-    answerProblem(request, reply, pages, 404, `There is nothing at ${request.url.split('?')[0]}.`),
-  );
+export function registerProblemHandlers(app: FastifyInstance, pages: PageRenderer, allowed: AllowedMethods): void {
+  app.setNotFoundHandler((request, reply) => {
+    const methods = allowed.at(request.url);
+    if (methods.length > 0) {
+      reply.header('allow', methods.join(', '));
+      const message = `${request.method} is not allowed here; this address answers ${methods.join(', ')}.`;
+      return answerProblem(request, reply, pages, 405, message);
+    }
+    return answerProblem(request, reply, pages, 404, `There is nothing at ${request.url.split('?')[0]}.`);
+  });
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 500) {

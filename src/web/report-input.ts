@@ -18,6 +18,8 @@ const HttpStatus = z
 const Model = z
   .string({ error: 'a model name' })
   .trim()
+  .min(1, { error: 'a model name' })
+  .max(80, { error: 'a model name of at most 80 characters' })
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,79}$/, {
     error: 'a model name such as gpt-4o-mini (letters, digits and . _ : / @ + -, at most 80)',
   });

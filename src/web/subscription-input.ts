@@ -20,24 +20,70 @@ const Target = z
   .string({ error: 'a webhook URL or an e-mail address' })
   .trim()
   .min(1, { error: 'a webhook URL or an e-mail address' })
-  .max(2048, { error: 'at most 2048 characters' });
+  .max(2048, { error: 'at most 2048 characters' })
+  // The syntax alone; the address rules (https, a public host, the chat services' hosts) are checked after.
+  .regex(/^\s*https?:\/\/\S+\s*$|@/, { error: 'a valid https:// URL or an e-mail address' })
+  .describe(
+    'An https URL (webhook; slack: https://hooks.slack.com/services/…; discord: https://discord.com/api/webhooks/…) ' +
+      'or an e-mail address (email, when the site has SMTP).',
+  );
 const Names = (what: string) =>
   z
-    .array(z.string({ error: what }).trim().min(1, { error: what }).max(200, { error: what }), {
-      error: `a list of ${what}s`,
-    })
+    .array(
+      z.string({ error: what }).trim().min(1, { error: what }).max(200, { error: what }).regex(/\S/, { error: what }),
+      {
+        error: `a list of ${what}s`,
+      },
+    )
     .max(100, { error: `at most 100 ${what}s` });
 const MinLevel = z.enum(MIN_LEVELS, { error: `one of ${MIN_LEVELS.join(', ')}` });
 
-export const SubscriptionJson = z.strictObject({
-  channel: Channel,
-  target: Target,
-  providers: Names('provider').nullable().optional(),
-  components: Names('component name').nullable().optional(),
-  errors: Names('error type').nullable().optional(),
-  minLevel: MinLevel.nullable().optional(),
-});
-export type SubscriptionJson = z.infer<typeof SubscriptionJson>;
+/** A list of names the catalog knows: an unknown one is refused by name. */
+const Known = (names: readonly string[], what: string, described: string) =>
+  z
+    .array(z.enum(names as [string, ...string[]], { error: (issue) => `unknown ${what} "${String(issue.input)}"` }), {
+      error: `a list of ${what}s`,
+    })
+    .max(100, { error: `at most 100 ${what}s` })
+    .nullable()
+    .optional()
+    .describe(`${described}; absent, null or empty: any.`);
+
+/** The JSON body of a new subscription: channels on offer here, providers and error types of the catalog. */
+export function subscriptionInput(options: { catalog: Catalog; emailOffered: boolean }) {
+  const offered = CHANNELS.filter((c) => c !== 'email' || options.emailOffered);
+  return z.strictObject({
+    channel: z.enum(offered, {
+      error: (issue) =>
+        issue.input === 'email'
+          ? 'e-mail is not offered here: this site has no mail server configured'
+          : `one of ${offered.join(', ')}`,
+    }),
+    target: Target,
+    providers: Known(
+      options.catalog.providers.map((p) => p.slug),
+      'provider',
+      'Provider slugs',
+    ),
+    components: Names('component name').nullable().optional().describe('Component names; absent, null or empty: any.'),
+    errors: Known(
+      options.catalog.errorTypes.map((e) => e.slug),
+      'error type',
+      'Error type slugs (events their verdict would count)',
+    ),
+    minLevel: MinLevel.nullable()
+      .optional()
+      .describe('Only events at or above this level (the worse of the level before, after, and the incident impact).'),
+  });
+}
+export type SubscriptionJson = {
+  channel: Channel;
+  target: string;
+  providers?: string[] | null;
+  components?: string[] | null;
+  errors?: string[] | null;
+  minLevel?: z.infer<typeof MinLevel> | null;
+};
 
 /** A form field sent once arrives as a string, several times as an array; empty means not given. */
 const formList = z.preprocess(

@@ -97,7 +97,8 @@ describe('component badge', () => {
   it('is 404 for a component the provider does not have', async () => {
     const res = await get('/anthropic/components/flux-capacitor/badge.svg');
     expect(res.statusCode).toBe(404);
-    expect(res.body).toContain('Anthropic has no component &quot;flux-capacitor&quot;.');
+    expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(res.json().detail).toBe('Anthropic has no component "flux-capacitor".');
   });
 
   it('escapes a hostile component name and keeps the SVG well-formed', async () => {

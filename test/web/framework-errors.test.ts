@@ -50,7 +50,12 @@ const post = (target: string, type: string, body: string) =>
 describe('framework-level errors', () => {
   it.each([
     ['a malformed percent-encoding in a page path', get(`/${MARKER}%ff`), 400, 'text/html'],
-    ['a malformed percent-encoding in an API path', get(`/api/v1/providers/${MARKER}%ff`), 400, 'application/json'],
+    [
+      'a malformed percent-encoding in an API path',
+      get(`/api/v1/providers/${MARKER}%ff`),
+      400,
+      'application/problem+json',
+    ],
     ['a path segment past the parameter limit', get(`/${MARKER}${'a'.repeat(300)}`), 414, 'text/html'],
     ['a request line past the header limit', get(`/${MARKER}${'a'.repeat(100_000)}`), 431, 'text/plain'],
     ['a request that is not HTTP', `${MARKER} /\r\n\r\n`, 400, 'text/plain'],
@@ -59,19 +64,19 @@ describe('framework-level errors', () => {
       'a body that is not JSON',
       post('/api/v1/providers/anthropic/reports', 'application/json', `{${MARKER}`),
       400,
-      'application/json',
+      'application/problem+json',
     ],
     [
       'a body of an unsupported type',
       post('/api/v1/providers/anthropic/reports', 'application/xml', `<${MARKER}/>`),
       415,
-      'application/json',
+      'application/problem+json',
     ],
     [
       'a body over the limit',
       post('/api/v1/providers/anthropic/reports', 'application/json', `{"m":"${MARKER}${'x'.repeat(70_000)}"}`),
       413,
-      'application/json',
+      'application/problem+json',
     ],
   ])('%s: the security headers, no echo of the path', async (_name, request, status, type) => {
     const r = await exchange(request);

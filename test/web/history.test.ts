@@ -89,7 +89,7 @@ describe('the history JSON', () => {
   });
 
   it('validates against the OpenAPI document, with and without data', async () => {
-    const doc = JSON.parse(JSON.stringify(openApiDocument(h.config.siteUrl, h.config.siteName)));
+    const doc = JSON.parse(JSON.stringify(openApiDocument(h.config, h.catalog)));
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     addFormats.default(ajv);
     ajv.addSchema(doc, 'openapi.json');

@@ -226,7 +226,15 @@ describe('not found and errors', () => {
   it('answers 404 as JSON under /api/', async () => {
     const res = await get('/api/v1/providers/nope');
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ error: { status: 404, message: 'We do not track a provider called "nope".' } });
+    const message = 'We do not track a provider called "nope".';
+    expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(res.json()).toEqual({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: message,
+      error: { status: 404, message },
+    });
     expect((await get('/api/v2/whatever')).json().error.status).toBe(404);
   });
 
@@ -238,11 +246,13 @@ describe('not found and errors', () => {
     expect(res.body).not.toMatch(/database|sqlite|stack|at .*\.ts/i);
     const api = await get('/api/v1/providers/deepseek');
     expect(api.statusCode).toBe(500);
+    const message = 'Something went wrong on our side. The error has been logged; please try again later.';
     expect(api.json()).toEqual({
-      error: {
-        status: 500,
-        message: 'Something went wrong on our side. The error has been logged; please try again later.',
-      },
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: message,
+      error: { status: 500, message },
     });
   });
 });

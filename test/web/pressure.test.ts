@@ -22,7 +22,7 @@ describe('under pressure', () => {
     const api = await h.app.inject({ url: '/api/v1/providers/anthropic' });
     expect(api.statusCode).toBe(503);
     expect(api.headers['retry-after']).toBe(String(PRESSURE_RETRY_AFTER_SECONDS));
-    expect(api.json()).toEqual({ error: { status: 503, message: expect.stringContaining('busy') } });
+    expect(api.json()).toMatchObject({ status: 503, error: { status: 503, message: expect.stringContaining('busy') } });
 
     const report = await h.app.inject({
       method: 'POST',

@@ -263,7 +263,7 @@ describe('bad input', () => {
       payload: 'category=auth',
     });
     expect(formToApi.statusCode).toBe(415);
-    expect(formToApi.json().error.message).toContain('Send the report as JSON');
+    expect(formToApi.json().error.message).toContain('Send the body as JSON (Content-Type: application/json)');
   });
 });
 

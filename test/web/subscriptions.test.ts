@@ -86,9 +86,9 @@ describe('the subscription API', () => {
     [{ channel: 'webhook', target: 'https://localhost/hook' }, 'target: a URL on a public address'],
     [{ channel: 'slack', target: 'ftp://hooks.example.com/x' }, 'target'],
     [{ channel: 'email', target: 'someone@example.com' }, 'channel: e-mail is not offered here'],
-    [{ channel: 'webhook', target: HOOK, providers: ['nope'] }, 'providers: unknown provider "nope"'],
+    [{ channel: 'webhook', target: HOOK, providers: ['nope'] }, 'providers.0: unknown provider "nope"'],
     [{ channel: 'webhook', target: HOOK, providers: ['openai'], components: ['Warp Drive'] }, 'components'],
-    [{ channel: 'webhook', target: HOOK, errors: ['bad-vibes'] }, 'errors: unknown error type "bad-vibes"'],
+    [{ channel: 'webhook', target: HOOK, errors: ['bad-vibes'] }, 'errors.0: unknown error type "bad-vibes"'],
     [{ channel: 'webhook', target: HOOK, minLevel: 'apocalypse' }, 'minLevel'],
     [{ channel: 'webhook', target: HOOK, extra: 1 }, 'unknown field(s) extra'],
   ])('refuses %j with a 400 naming the field', async (payload, field) => {

@@ -57,7 +57,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
   );
 
   app.get('/api/v1/openapi.json', async (request, reply) =>
-    pages.serveJson(request, reply, 'api:openapi', 0, () => openApiDocument(config.siteUrl, config.siteName)),
+    pages.serveJson(request, reply, 'api:openapi', 0, () => openApiDocument(config, catalog)),
   );
 
   app.get('/api', async (request, reply) =>

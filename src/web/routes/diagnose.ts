@@ -3,20 +3,12 @@ import type { Crumb } from '../structured-data.ts';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { MAX_PASTE_CHARS } from '../../diagnose/match.ts';
+import { diagnoseInput } from '../api-operations.ts';
 import { diagnoserFor, diagnosisJson } from '../diagnosis.ts';
 import type { WebDeps } from '../deps.ts';
 import { BadRequest, parseOr400 } from '../problems.ts';
 import { diagnoseView } from '../view-models/diagnose.ts';
 
-const Paste = z.strictObject({
-  text: z
-    .string()
-    .trim()
-    .min(1, 'paste an error message, status, body or exception')
-    .max(MAX_PASTE_CHARS, `at most ${MAX_PASTE_CHARS} characters`),
-  provider: z.string().max(100).optional().default(''),
-});
 const FormQuery = z.strictObject({ provider: z.string().max(100).optional().default('') });
 
 /** The form page is built from the catalog alone, so its cached copy never goes out of date. */
@@ -24,6 +16,7 @@ const CATALOG_ONLY = 0;
 
 export async function registerDiagnoseRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const { catalog, assessor, pages, now } = deps;
+  const Paste = diagnoseInput(catalog.providers.map((p) => p.slug));
   const diagnose = (text: string, provider: string) => diagnoserFor(catalog).diagnose(text, provider || undefined);
   const noData = (): never => {
     throw new Error('the diagnose form has no result to show live data for');

@@ -2,19 +2,12 @@
 // JSON twin `/api/v1/providers/:provider/history?days=N`, both from the render cache.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { dayOfDate, HISTORY_DAYS } from '../../status/history.ts';
+import { dayOfDate } from '../../status/history.ts';
+import { HistoryQuery } from '../api-operations.ts';
 import type { WebDeps } from '../deps.ts';
 import { NotFound, parseOr400, trackedProvider } from '../problems.ts';
 import { historyJson, historyPageView } from '../view-models/history.ts';
 
-const DaysQuery = z.object({
-  days: z.coerce
-    .number({ error: 'a whole number of days' })
-    .int('a whole number of days')
-    .min(1, `from 1 to ${HISTORY_DAYS}`)
-    .max(HISTORY_DAYS, `from 1 to ${HISTORY_DAYS}`)
-    .default(HISTORY_DAYS),
-});
 const DayQuery = z.object({
   day: z
     .string()
@@ -28,7 +21,7 @@ export function registerHistoryRoutes(app: FastifyInstance, deps: WebDeps): void
 
   app.get<{ Params: { provider: string } }>('/api/v1/providers/:provider/history', async (request, reply) => {
     const provider = providerOf(request.params.provider);
-    const { days } = parseOr400(DaysQuery, request.query, 'query');
+    const { days } = parseOr400(HistoryQuery, request.query, 'query');
     const key = `api:providers/${provider.slug}/history?days=${days}`;
     return pages.serveJson(request, reply, key, store.versions.of(provider.slug), async () =>
       historyJson(await history.read(provider, now()), days),

@@ -48,6 +48,7 @@ export function registerMcpRoutes(app: FastifyInstance, deps: WebDeps): void {
     method: ['GET', 'DELETE', 'PUT', 'PATCH'],
     url: '/mcp',
     onRequest: [rateLimit],
+    config: { refusesMethod: true },
     handler: (_r, reply) => refuse(reply),
   });
 }

@@ -15,7 +15,7 @@ import { BadRequest, NotFound, parseOr400, trackedProvider } from '../problems.t
 import {
   SUBSCRIPTION_BODY_LIMIT_BYTES,
   SubscriptionForm,
-  SubscriptionJson,
+  subscriptionInput,
   checkSubscription,
   type SubscriptionRequest,
 } from '../subscription-input.ts';
@@ -63,6 +63,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
   const siteOrigin = new URL(config.siteUrl).origin;
   const policy = upstreamPolicy(config.allowPrivateUpstreams);
   const emailOffered = config.smtpUrl !== null;
+  const SubscriptionBody = subscriptionInput({ catalog, emailOffered });
 
   const rateLimit = app.rateLimit({
     max: config.subscriptionRateLimitPerHour,
@@ -218,7 +219,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
   });
 
   app.post('/api/v1/subscriptions', createOptions, async (request, reply) => {
-    const body = parseOr400(SubscriptionJson, request.body, 'subscription');
+    const body = parseOr400(SubscriptionBody, request.body, 'subscription');
     const input = await checkSubscription(body, { catalog, policy, emailOffered, componentNames });
     const created = await create(input, reply);
     return noStore(reply)
