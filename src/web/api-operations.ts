@@ -396,18 +396,6 @@ export function apiOperations(catalog: Catalog, site: { emailOffered: boolean })
         404: problem('No such provider, or no page for this error at this provider.'),
       },
     },
-    {
-      method: 'GET',
-      path: '/{provider}/embed',
-      operationId: 'providerEmbed',
-      summary: 'A small no-JavaScript status card any site may frame',
-      tag: 'Feeds and badges',
-      params: { provider },
-      responses: {
-        200: { description: 'An HTML document under 5 KB.', contentType: 'text/html' },
-        404: { description: 'No such provider.', contentType: 'text/html' },
-      },
-    },
   ];
 }
 

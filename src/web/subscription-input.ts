@@ -17,15 +17,15 @@ const MIN_LEVELS = LEVELS.filter((l): l is Exclude<Level, 'unknown'> => l !== 'u
 
 const Channel = z.enum(CHANNELS, { error: `one of ${CHANNELS.join(', ')}` });
 const Target = z
-  .string({ error: 'a webhook URL or an e-mail address' })
+  .string({ error: "the channel's target: a URL, an e-mail address or a key" })
   .trim()
-  .min(1, { error: 'a webhook URL or an e-mail address' })
+  .min(1, { error: "the channel's target: a URL, an e-mail address or a key" })
   .max(2048, { error: 'at most 2048 characters' })
-  // The syntax alone; the address rules (https, a public host, the chat services' hosts) are checked after.
-  .regex(/^\s*https?:\/\/\S+\s*$|@/, { error: 'a valid https:// URL or an e-mail address' })
+  // Each channel checks its own target's form after (https and a public host, the chat services' hosts, a key).
   .describe(
-    'An https URL (webhook; slack: https://hooks.slack.com/services/…; discord: https://discord.com/api/webhooks/…) ' +
-      'or an e-mail address (email, when the site has SMTP).',
+    'webhook: an https URL; slack: https://hooks.slack.com/services/…; discord: https://discord.com/api/webhooks/…; ' +
+      'teams and google_chat: their incoming webhook URL; ntfy: a topic URL; pagerduty: an Events v2 routing key; ' +
+      'opsgenie: an API key; telegram: <bot token>/<chat id>; email: an address (when the site has SMTP).',
   );
 const Names = (what: string) =>
   z

@@ -233,7 +233,7 @@ describe('Statuspage-compatible API', () => {
     expect(again.statusCode).toBe(304);
     const missing = await get('/nope/api/v2/summary.json');
     expect(missing.statusCode).toBe(404);
-    expect(missing.headers['content-type']).toContain('application/json');
+    expect(missing.headers['content-type']).toContain('application/problem+json');
     expect(missing.json().error.message).toContain('We do not track a provider called "nope"');
   });
 });
