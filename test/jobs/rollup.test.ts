@@ -10,7 +10,7 @@ import { dayOf, HISTORY_MAX_GAP_MS, HISTORY_RETENTION_DAYS, type SampledLevels }
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/time.ts';
 import { createHistoryReader } from '../../src/web/history-data.ts';
 import { createProviderReader, levelsSampler } from '../../src/web/provider-data.ts';
-import { realCatalog } from '../helpers/app.ts';
+import { realCatalog } from '../helpers/catalog.ts';
 import { ENGINES, openTestStore } from '../helpers/engines.ts';
 import { seedAnthropicOutage, seedOpenAiHealthy } from '../helpers/seed.ts';
 
