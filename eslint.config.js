@@ -1,4 +1,5 @@
-// Lint rules: the recommended sets of ESLint and typescript-eslint, plus the project's import discipline.
+// Lint rules: the recommended sets of ESLint and typescript-eslint, the project's import discipline, and the type-aware
+// rules about promises, switches and assertions on every TypeScript file.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -40,6 +41,19 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  // Type-aware: a promise is awaited or handled, never passed where a plain function or value is expected; a switch
+  // over a union names every member (or has a default); no assertion restates the type already known.
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
     },
   },
   { files: ['src/store/kysely.ts'], rules: { '@typescript-eslint/no-restricted-imports': 'off' } },

@@ -2,7 +2,6 @@
 // (address literals, nothing looked up), and a webhook subscription row for the store.
 import { lookup as dnsLookup } from 'node:dns';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { LookupFunction } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../src/app.ts';
@@ -47,7 +46,7 @@ export async function benchSite(name: string) {
 export function benchDeliveryJob(deps: { store: Store; catalog: Catalog; config: Config; now: () => number }) {
   const { store, catalog, config, now } = deps;
   const policy = upstreamPolicy(true);
-  const dispatcher = createUpstreamDispatcher({ policy, connections: 64, lookup: dnsLookup as LookupFunction });
+  const dispatcher = createUpstreamDispatcher({ policy, connections: 64, lookup: dnsLookup });
   const sender = createSender({
     door: createHttpDoor({ dispatcher, policy, userAgent: 'bench' }),
     policy,

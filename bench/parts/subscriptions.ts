@@ -22,7 +22,7 @@ export async function startReceivers(
     env: { PATH: process.env.PATH ?? '', COUNT: String(count), HANG: hang ? '1' : '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
+  const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
   const ports = JSON.parse(line) as number[];
   const urls = ports.map((port) => `http://127.0.0.1:${port}/hook`);
   return {

@@ -45,7 +45,7 @@ export function confirmationMailTask(deps: {
       const workers = Array.from({ length: Math.min(CONFIRMATION_MAIL_CONCURRENCY, due.length) }, async () => {
         for (let c = due.shift(); c; c = due.shift()) {
           await sendOne(c).catch((err: unknown) =>
-            log?.warn({ err, subscription: c!.subscriptionId }, 'confirmation mail could not be recorded'),
+            log?.warn({ err, subscription: c.subscriptionId }, 'confirmation mail could not be recorded'),
           );
         }
       });

@@ -172,7 +172,7 @@ export function createUpstreamDispatcher(options: {
   const built = buildConnector({
     timeout: options.connectTimeoutMs ?? 10_000,
     lookup: guardedLookup(options.policy, options.lookup),
-  } as buildConnector.BuildOptions);
+  });
   const base = options.connectionLog ? timedConnect(built, options.connectionLog) : built;
   const connect: buildConnector.connector = (opts, callback) => {
     const host = opts.hostname.replace(/^\[|\]$/g, '');

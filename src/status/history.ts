@@ -215,7 +215,7 @@ export function withIncidents(
     if (taken > 0) ms[level] = ms[level]! - taken;
     excess -= Math.max(0, taken);
   }
-  return Object.fromEntries(Object.entries(ms).filter(([, v]) => v > 0)) as LevelMs;
+  return Object.fromEntries(Object.entries(ms).filter(([, v]) => v > 0));
 }
 
 export type HistoryDay = {

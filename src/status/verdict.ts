@@ -1,12 +1,5 @@
 // The verdict of an error page: is this error most likely on the visitor's side or the provider's, and why.
-import {
-  LEVEL_LABELS,
-  VERDICT_LABELS,
-  type ComponentScope,
-  type Level,
-  type ReportCategory,
-  type Verdict,
-} from '../domain.ts';
+import { LEVEL_LABELS, VERDICT_LABELS, type ComponentScope, type Level, type Verdict } from '../domain.ts';
 import type { ErrorType } from '../catalog/schema.ts';
 import { formatUtc, MINUTE_MS } from '../time.ts';
 import type { Assessment } from './assess.ts';
@@ -293,7 +286,7 @@ export function assessError(
     status: assessment.api,
     openIncidents: assessment.openIncidents,
     components: assessment.api.signals.official.state === 'fresh' ? (assessment.components ?? []) : [],
-    community: community ?? categoryCommunity(assessment, input.errorType.category as ReportCategory),
+    community: community ?? categoryCommunity(assessment, input.errorType.category),
   });
   return { ...verdict, level: assessment.api.level, levelLabel: assessment.api.label };
 }

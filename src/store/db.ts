@@ -116,7 +116,7 @@ function cachingStatements(raw: Database.Database, maxStatements = 500): SqliteD
         statement = raw.prepare(text);
         if (statements.size < maxStatements) statements.set(text, statement);
       }
-      return statement as unknown as ReturnType<SqliteDatabase['prepare']>;
+      return statement;
     },
     close: () => raw.close(),
   };

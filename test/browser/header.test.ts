@@ -53,9 +53,9 @@ describe.each([320, 375])('at %i px', (width) => {
         'Get alerts',
       ]);
       for (const l of links) {
-        expect(l.left, l.text!).toBeGreaterThanOrEqual(0);
-        expect(l.right, l.text!).toBeLessThanOrEqual(width);
-        expect(l.top, l.text!).toBeLessThan(200);
+        expect(l.left, l.text).toBeGreaterThanOrEqual(0);
+        expect(l.right, l.text).toBeLessThanOrEqual(width);
+        expect(l.top, l.text).toBeLessThan(200);
       }
       const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
       expect(scroll).toBeLessThanOrEqual(width);

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createDiagnoser } from '../../src/diagnose/match.ts';
-import { realCatalog } from '../helpers/app.ts';
+import { realCatalog } from '../helpers/catalog.ts';
 
 const catalog = realCatalog();
 const diagnoser = createDiagnoser(catalog);

@@ -5,12 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDeps } from '../../src/app.ts';
-import { buildCatalog, loadCatalog, type Catalog } from '../../src/catalog/load.ts';
-import type { ErrorType, Provider } from '../../src/catalog/schema.ts';
+import type { Catalog } from '../../src/catalog/load.ts';
 import { parseConfig, type Config } from '../../src/config.ts';
 import type { Engine } from '../../src/store/db.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
+import { realCatalog } from './catalog.ts';
 import { testDatabase } from './engines.ts';
+
+export { catalogWith, realCatalog } from './catalog.ts';
 
 export const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
 
@@ -24,18 +26,8 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-export function realCatalog(): Catalog {
-  return loadCatalog({ providersFile: 'data/providers.json', errorsFile: 'data/errors.json' });
-}
-
 /** Settings every test app starts from; a test's own `env` overrides them. */
 export const TEST_ENV: Readonly<Record<string, string>> = { MAX_EVENT_LOOP_DELAY_MS: '0' };
-
-/** A catalog from the real files with providers (or error types) replaced. */
-export function catalogWith(providers?: Provider[], errorTypes?: ErrorType[]): Catalog {
-  const real = realCatalog();
-  return buildCatalog(providers ?? [...real.providers], errorTypes ?? [...real.errorTypes]);
-}
 
 export async function createHarness(
   options: {

@@ -11,13 +11,8 @@ import { catalogWith, createHarness, realCatalog, type Harness } from './app.ts'
 import { LOOPBACK_DEADLINE_MS } from './upstream.ts';
 
 /** status.test names resolve to loopback, private.test to a private address (never connected to), the rest fail. */
-export const testLookup: LookupFunction = (hostname, options, callback) => {
+export const testLookup: LookupFunction = (hostname, options, cb) => {
   const answer = hostname.endsWith('status.test') ? '127.0.0.1' : hostname === 'private.test' ? '10.1.2.3' : null;
-  const cb = callback as (
-    err: NodeJS.ErrnoException | null,
-    address: string | { address: string; family: number }[],
-    family?: number,
-  ) => void;
   if (answer === null)
     return cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '');
   if ((options as { all?: boolean }).all) return cb(null, [{ address: answer, family: 4 }]);

@@ -208,9 +208,9 @@ describe.each(ENGINES)('detected incidents on %s', (engine) => {
     expect(await rig.detector().run()).toBe(0);
     expect(await detected()).toHaveLength(1);
 
-    const provider = (await rig.h.app.inject({ url: '/api/v1/providers/acme' })).json() as {
+    const provider = (await rig.h.app.inject({ url: '/api/v1/providers/acme' })).json<{
       incidents: { source: string; origin: string; startedAt: string; resolvedAt: string; ackLagSeconds: number }[];
-    };
+    }>();
     const ours = provider.incidents.find((i) => i.source === 'detected')!;
     expect(ours).toMatchObject({
       startedAt: new Date(failFrom).toISOString(),
@@ -221,9 +221,9 @@ describe.each(ENGINES)('detected incidents on %s', (engine) => {
     const truth = (postedAt - failFrom) / 1000;
     expect(Math.abs(theirs.ackLagSeconds - truth)).toBeLessThanOrEqual(2);
 
-    const accountability = (await rig.h.app.inject({ url: '/api/v1/accountability' })).json() as {
+    const accountability = (await rig.h.app.inject({ url: '/api/v1/accountability' })).json<{
       providers: { slug: string; medianAckLagSeconds: number; seenFirst: number; missed: number }[];
-    };
+    }>();
     const acme = accountability.providers.find((p) => p.slug === 'acme')!;
     expect(accountability.providers[0]!.slug).toBe('acme');
     expect(acme).toMatchObject({ seenFirst: 1, unacknowledged: 0, missed: 0, uptime30d: null, uptime90d: null });
@@ -286,9 +286,9 @@ describe.each(ENGINES)('detected incidents on %s', (engine) => {
       expect(await detector.run()).toBe(0);
     }
     expect(await rows(harness.store, "SELECT id FROM incidents WHERE origin = 'detected'")).toEqual([]);
-    const json = (await harness.app.inject({ url: `/api/v1/providers/${offline[0]!.slug}` })).json() as {
+    const json = (await harness.app.inject({ url: `/api/v1/providers/${offline[0]!.slug}` })).json<{
       incidents: unknown[];
-    };
+    }>();
     expect(json.incidents).toEqual([]);
   });
 });

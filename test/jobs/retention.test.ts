@@ -11,7 +11,7 @@ import { CHECK_RETENTION_MS, PROBE_RETENTION_MS, pruneSignals, signalPruneTask }
 import { openStore, type Store } from '../../src/store/index.ts';
 import { DAY_MS, HOUR_MS } from '../../src/time.ts';
 import { ENGINES, openTestStore, rows } from '../helpers/engines.ts';
-import { realCatalog } from '../helpers/app.ts';
+import { realCatalog } from '../helpers/catalog.ts';
 import { manualClock } from '../helpers/clock.ts';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0);

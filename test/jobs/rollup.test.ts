@@ -11,7 +11,7 @@ import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/time.ts';
 import { createHistoryReader } from '../../src/assessment/history.ts';
 import { createAssessor } from '../../src/assessment/assessor.ts';
 import { levelsSampler } from '../../src/assessment/readings.ts';
-import { realCatalog } from '../helpers/app.ts';
+import { realCatalog } from '../helpers/catalog.ts';
 import { ENGINES, openTestStore } from '../helpers/engines.ts';
 import { seedAnthropicOutage, seedOpenAiHealthy } from '../helpers/seed.ts';
 

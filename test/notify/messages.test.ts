@@ -10,7 +10,7 @@ import {
   discordMessage,
   slackMessage,
 } from '../../src/notify/messages.ts';
-import { realCatalog } from '../helpers/app.ts';
+import { realCatalog } from '../helpers/catalog.ts';
 
 const HOSTILE =
   'Fix <!channel> <@U123> <https://evil.example|click here> @everyone @here [login](https://evil.example) **now**';

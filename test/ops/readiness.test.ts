@@ -27,7 +27,7 @@ afterEach(async () => {
 
 const readyz = async (harness: Harness) => {
   const res = await harness.app.inject({ url: '/readyz' });
-  return { status: res.statusCode, body: res.json() as { status: string; reasons?: string[] }, headers: res.headers };
+  return { status: res.statusCode, body: res.json<{ status: string; reasons?: string[] }>(), headers: res.headers };
 };
 
 describe('/readyz', () => {

@@ -1,7 +1,7 @@
 // The catalog's probes: https only, an obviously fake key in every credential header, a 4xx rejection with a signature.
 import { describe, expect, it } from 'vitest';
 import { hostTasks } from '../../src/jobs/probe.ts';
-import { realCatalog } from '../helpers/app.ts';
+import { realCatalog } from '../helpers/catalog.ts';
 
 const providers = realCatalog().providers;
 const probed = providers.filter((p) => p.probe !== null);

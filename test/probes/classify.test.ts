@@ -4,7 +4,7 @@ import type { FetchFailure } from '../../src/domain.ts';
 import { classifyProbe, excerpt } from '../../src/probes/classify.ts';
 import { probeRequest, PROBE_MAX_BYTES } from '../../src/probes/request.ts';
 import type { HttpFailure, HttpResponse } from '../../src/sources/http.ts';
-import { realCatalog } from '../helpers/app.ts';
+import { realCatalog } from '../helpers/catalog.ts';
 import { fixture } from '../helpers/upstream.ts';
 
 const openai = realCatalog().providerBySlug.get('openai')!.probe!;

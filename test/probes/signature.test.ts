@@ -1,7 +1,7 @@
 // Body signatures: each catalog probe recognises its provider's recorded rejection, and nothing else.
 import { describe, expect, it } from 'vitest';
 import { signatureMismatch, valuesAt } from '../../src/probes/signature.ts';
-import { realCatalog } from '../helpers/app.ts';
+import { realCatalog } from '../helpers/catalog.ts';
 import { fixture } from '../helpers/upstream.ts';
 
 const catalog = realCatalog();

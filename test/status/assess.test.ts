@@ -6,7 +6,7 @@ import type { Level, ProbeOutcome } from '../../src/domain.ts';
 import { assessProvider, type AssessInput, type ComponentInput, type IncidentInput } from '../../src/status/assess.ts';
 import type { Bucket } from '../../src/status/community.ts';
 import { assessError } from '../../src/status/verdict.ts';
-import { realCatalog } from '../helpers/app.ts';
+import { realCatalog } from '../helpers/catalog.ts';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 const POLL_MS = 60_000;

@@ -1,7 +1,7 @@
 // API scope: the catalog places the components real status pages list; the word rules place the rest, products first.
 import { describe, expect, it } from 'vitest';
 import { incidentScope, placeComponent, ruleScope } from '../../src/status/scope.ts';
-import { realCatalog } from '../helpers/app.ts';
+import { realCatalog } from '../helpers/catalog.ts';
 import { fixture } from '../helpers/upstream.ts';
 
 const catalog = realCatalog();

@@ -4,7 +4,7 @@ import type { ErrorType } from '../../src/catalog/schema.ts';
 import { summariseCommunity } from '../../src/status/community.ts';
 import { decideVerdict, type IncidentLike } from '../../src/status/verdict.ts';
 import type { Level } from '../../src/domain.ts';
-import { realCatalog } from '../helpers/app.ts';
+import { realCatalog } from '../helpers/catalog.ts';
 import { community, NOW, official, status, type CommunityCase, type OfficialCase, type ProbeCase } from './signals.ts';
 
 const catalog = realCatalog();

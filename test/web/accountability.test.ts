@@ -9,7 +9,7 @@ import {
   accountabilityView,
 } from '../../src/web/view-models/accountability.ts';
 import type { Uptime } from '../../src/assessment/history.ts';
-import { catalogWith, realCatalog } from '../helpers/app.ts';
+import { catalogWith, realCatalog } from '../helpers/catalog.ts';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 const base = realCatalog().providers;

@@ -123,7 +123,7 @@ describe('POST /diagnose', () => {
     [{ text: '429', provider: 'nope' }, 'We do not track a provider called "nope"'],
     [{ text: '429', extra: '1' }, 'unknown field(s) extra'],
   ])('refuses bad input with a 400 that says why (%#)', async (fields, message) => {
-    const res = await h.app.inject(form(fields as Record<string, string>));
+    const res = await h.app.inject(form(fields));
     expect(res.statusCode).toBe(400);
     expect(textOf(res.body)).toContain(message);
   });

@@ -319,7 +319,7 @@ describe('JSON API', () => {
   });
 
   it("gives each provider's evidence as the catalog holds it, and the provider page a line of it", async () => {
-    const body = (await get('/api/v1/providers')).json() as { providers: { slug: string; evidence: unknown[] }[] };
+    const body = (await get('/api/v1/providers')).json<{ providers: { slug: string; evidence: unknown[] }[] }>();
     expect(body.providers.length).toBeGreaterThanOrEqual(40);
     for (const p of body.providers) expect(p.evidence, p.slug).toEqual(h.catalog.providerBySlug.get(p.slug)!.evidence);
     const deepgram = h.catalog.providerBySlug.get('deepgram')!;

@@ -22,7 +22,7 @@ describe('the app on PostgreSQL', () => {
     h = await createHarness({ engine: 'postgres' });
     await recordOfficial(h.store, 'anthropic', h.clock.now, { 'Claude API': 'major_outage' });
     expect((await h.app.inject({ url: '/anthropic' })).statusCode).toBe(200);
-    const json = (await h.app.inject({ url: '/api/v1/providers/anthropic' })).json() as { level: string };
+    const json = (await h.app.inject({ url: '/api/v1/providers/anthropic' })).json<{ level: string }>();
     expect(json.level).toBe('major_outage');
   });
 

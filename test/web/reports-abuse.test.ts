@@ -24,7 +24,7 @@ describe('a flood from one client', () => {
   it(`of ${FLOOD} posts is counted once and rate-limited after the configured number, politely`, async () => {
     h = await createHarness({ env: { REPORT_RATE_LIMIT_PER_10_MIN: '30' } });
     const statuses = new Map<number, number>();
-    let limited;
+    let limited: Awaited<ReturnType<typeof postJson>> | undefined;
     for (let i = 0; i < FLOOD; i += 1) {
       const res = await postJson(h, 'openai', { category: 'auth', httpStatus: 401 });
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);

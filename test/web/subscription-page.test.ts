@@ -30,11 +30,11 @@ describe("a subscription's page", () => {
   });
 
   const subscribe = async (payload: object) =>
-    (await h.app.inject({ method: 'POST', url: '/api/v1/subscriptions', payload })).json() as {
+    (await h.app.inject({ method: 'POST', url: '/api/v1/subscriptions', payload })).json<{
       id: string;
       manageToken: string;
       secret?: string;
-    };
+    }>();
 
   it('sends a signed test event from the form and the API, and says what the receiver answered', async () => {
     const sub = await subscribe({ channel: 'webhook', target: hook.url, providers: ['anthropic'] });

@@ -261,7 +261,7 @@ describe('e-mail subscriptions', () => {
         url: '/api/v1/subscriptions',
         payload: { channel: 'email', target },
       });
-      created.push(res.json() as { id: string; manageToken: string });
+      created.push(res.json<{ id: string; manageToken: string }>());
     }
     // The first confirmation's token, as its mail would carry it.
     const [first] = await rows<{ token: string }>(

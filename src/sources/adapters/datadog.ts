@@ -107,9 +107,10 @@ function toIncident(item: Item, kind: SnapshotIncident['kind'], base: string | n
   const state = normalise(item.currentStatus ?? latest?.status);
   const closed = item.resolved === true || ['resolved', 'completed', 'postmortem'].includes(state.value);
   // The impact is the worst component light of the newest entry that names components.
-  const lit = (timeline.find((x) => (x.e.componentsAffected ?? []).length > 0)?.e.componentsAffected ??
+  const lit =
+    timeline.find((x) => (x.e.componentsAffected ?? []).length > 0)?.e.componentsAffected ??
     item.componentsAffected ??
-    []) as z.infer<typeof Affected>[];
+    [];
   const worst = worstRead(lit.map((a) => normaliseLevel(a.status)).filter((l) => l.value !== 'operational'));
   const impact =
     kind === 'maintenance'

@@ -153,7 +153,7 @@ function componentsJson(data: ProviderData) {
       name: c.name,
       group: null,
       scope: c.scope,
-      level: 'unknown' as Level,
+      level: 'unknown',
       label: LEVEL_LABELS.unknown,
       rawStatus: null,
       since: null,
