@@ -1,5 +1,12 @@
 // The verdict of an error page: is this error most likely on the visitor's side or the provider's, and why.
-import { LEVEL_LABELS, VERDICT_LABELS, type ComponentScope, type Level, type Verdict } from '../domain.ts';
+import {
+  LEVEL_LABELS,
+  VERDICT_LABELS,
+  type ComponentScope,
+  type Level,
+  type ReportCategory,
+  type Verdict,
+} from '../domain.ts';
 import type { ErrorType } from '../catalog/schema.ts';
 import { formatUtc, MINUTE_MS } from '../time.ts';
 import type { Assessment } from './assess.ts';
