@@ -29,6 +29,7 @@ import { createHistoryReader } from './web/history-data.ts';
 import { createProviderReader } from './web/provider-data.ts';
 import { createRenderCache, type RenderCache } from './web/render-cache.ts';
 import { registerAccountabilityRoutes } from './web/routes/accountability.ts';
+import { registerAgentRoutes } from './web/routes/agents.ts';
 import { registerApiRoutes } from './web/routes/api.ts';
 import { registerDiagnoseRoutes } from './web/routes/diagnose.ts';
 import { registerGuideRoutes } from './web/routes/guides.ts';
@@ -179,6 +180,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   registerHealthRoutes(app, web);
   registerApiRoutes(app, web);
+  registerAgentRoutes(app, web);
   registerAccountabilityRoutes(app, web);
   registerFeedRoutes(app, web);
   registerBadgeRoutes(app, web);

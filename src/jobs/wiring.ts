@@ -154,7 +154,8 @@ export function createJobs(deps: JobsDeps): Jobs {
     }),
     createProbeJob({
       catalog,
-      store,
+      results: store.probes,
+      region: config.probeRegion,
       door,
       clock: systemClock,
       intervalMs: config.probeIntervalMs,
