@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { MAX_TIMER_MS } from './time.ts';
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const booleanText = z
   .enum(['true', 'false', '1', '0'], { error: 'true or false' })
@@ -46,7 +46,7 @@ const proxyList = commaList().refine((items) => items.every(isAddressOrRange), {
 });
 
 /** `DNS_SERVERS`: name servers the HTTP door asks instead of the system resolver ("1.1.1.1,[2606:4700::1111]:53"). */
-const dnsServerList = commaList().refine(
+export const dnsServerList = commaList().refine(
   (items) =>
     items.every((item) => {
       const match = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d{1,5}))?$/.exec(item) ?? /^([0-9a-fA-F:]+)$/.exec(item);
