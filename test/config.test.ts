@@ -33,6 +33,8 @@ describe('parseConfig', () => {
       maxEventLoopDelayMs: 200,
       metricsPort: null,
       metricsHost: '127.0.0.1',
+      probeRegion: 'local',
+      agentKeys: {},
       smtpUrl: null,
       mailFrom: '"AI API Status" <no-reply@127.0.0.1>',
       subscriptionRateLimitPerHour: 10,

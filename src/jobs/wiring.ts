@@ -117,6 +117,7 @@ export function createJobs(deps: JobsDeps): Jobs {
     store,
     catalog,
     probeIntervalMs: config.probeIntervalMs,
+    ...(Object.keys(config.agentKeys).length > 0 ? { probeRegion: config.probeRegion } : {}),
     communities: communityReader(reader),
     now: Date.now,
     log,

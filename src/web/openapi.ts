@@ -168,6 +168,23 @@ const incident = closed({
   updates: { type: 'array', items: closed({ state: text, rawState: nullableText, body: text, at: time }) },
 });
 
+const nullableMs = { type: ['integer', 'null'], minimum: 0 } as const;
+
+/** Each probe region's state (empty when this site probes from one place only). */
+const regions = {
+  type: 'array',
+  description: 'Each probe region: its state, last good answer, failing run and latency over 24 hours.',
+  items: closed({
+    region: text,
+    state: { enum: ['operational', 'slow', 'failing', 'suspended', 'stale', 'unknown'] },
+    lastGood: nullableTime,
+    failingSince: nullableTime,
+    p50Ms: nullableMs,
+    p95Ms: nullableMs,
+    p99Ms: nullableMs,
+  }),
+} as const;
+
 const provider = closed({
   slug: { type: 'string', pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$' },
   name: text,
@@ -177,6 +194,7 @@ const provider = closed({
   reasons: { type: 'array', items: { $ref: '#/components/schemas/Reason' } },
   checkedAt: { ...nullableTime, description: 'The latest attempt to read any signal, successful or not.' },
   lastGoodAt: { ...nullableTime, description: 'The latest good reading of the official page or the probe.' },
+  regions,
   api: {
     $ref: '#/components/schemas/ScopeStatus',
     description: 'The API: what an API call depends on (the same as the top-level level, label and reasons).',

@@ -1,7 +1,7 @@
 // Reads what a provider's pages show from the store, once per render, and hands it to the one assessment.
 import type { Catalog } from '../catalog/load.ts';
 import type { Provider } from '../catalog/schema.ts';
-import type { Config } from '../config.ts';
+import { probeRegions, type Config } from '../config.ts';
 import { MAIN_DOCUMENT, type ReporterAllocation } from '../domain.ts';
 import { PLATFORM_DOCUMENT, PLATFORM_NAMES, platformFor } from '../sources/platform.ts';
 import { ackLagsById, spanOf } from '../status/accountability.ts';
@@ -18,7 +18,7 @@ import {
   type CommunityView,
 } from '../status/community.ts';
 import { latencyBaseline, normalLatencies, type LatencyBaseline } from '../probes/baseline.ts';
-import { detectLocalFault, usualLatencyMs, type LocalFault } from '../status/probe.ts';
+import { answeredAsExpected, detectLocalFault, usualLatencyMs, type LocalFault } from '../status/probe.ts';
 import type { ProviderStatus } from '../status/types.ts';
 import type { Correlation } from '../status/correlation.ts';
 import { createCorrelationMemo, type CorrelationState } from './correlation-memo.ts';
@@ -65,6 +65,8 @@ export type ProviderData = {
   ackLags: ReadonlyMap<number, number | null>;
   officialCheck: CheckSummary;
   probeSamples: ProbeResultRow[];
+  /** Each probe region's answering latencies over the last 24 hours (only with agents). */
+  regionLatencies?: ReadonlyMap<string, number[]>;
   usualLatencyMs: number | null;
   /** The baseline the probe job judges the next result against: the window's normal rejections. */
   probeBaseline: LatencyBaseline;
@@ -104,9 +106,17 @@ export function communitySummaryStarts(now: number): number[] {
 export function createProviderReader(deps: { store: Store; catalog: Catalog; config: Config }): ProviderReader {
   const { store, catalog, config } = deps;
 
-  async function localFault(now: number): Promise<LocalFault | null> {
+  const regions = probeRegions(config);
+  const single = regions.length === 1;
+
+  /** Our own fault in `region` (this node's by default): most providers failing the same network way from there. */
+  async function localFault(now: number, region = config.probeRegion): Promise<LocalFault | null> {
     return detectLocalFault(
-      await store.probes.latestPerProvider(now - 2 * config.probeIntervalMs, now - PROBE_WINDOW_MS),
+      await store.probes.latestPerProvider(
+        now - 2 * config.probeIntervalMs,
+        now - PROBE_WINDOW_MS,
+        single ? undefined : region,
+      ),
       config.probeIntervalMs,
       now,
     );
@@ -162,10 +172,26 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
       provider.statusPage ? store.checks.latest(slug, PLATFORM_DOCUMENT) : undefined,
       provider.statusPage ? store.incidents.newestOfficialChangeAt(slug) : null,
     ]);
+    // With agents, each region is read apart; this node's own samples feed the charts and the baseline.
+    const allSamples = probeSamples;
+    const ownSamples = single ? allSamples : allSamples.filter((r) => r.region === config.probeRegion);
+    const regionInputs = single
+      ? undefined
+      : await Promise.all(
+          regions.map(async (region) => {
+            const samples = allSamples.filter((r) => r.region === region);
+            return {
+              region,
+              samples,
+              localFault: region === config.probeRegion ? fault : await localFault(now, region),
+              usualLatencyMs: usualLatencyMs(samples),
+            };
+          }),
+        );
     const moved = provider.statusPage ? platformFor(provider.statusPage, platform?.detail ?? null) : null;
     const components = officialCheck.lastOkAt === null && stored.length === 0 ? null : stored;
     const openIncidents = incidents.filter(isOpen);
-    const usual = usualLatencyMs(probeSamples);
+    const usual = usualLatencyMs(ownSamples);
     const assessment = assessProvider(
       {
         provider: { name: provider.name, components: provider.components },
@@ -198,9 +224,10 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
         probe: {
           configured: provider.probe !== null,
           intervalMs: config.probeIntervalMs,
-          samples: probeSamples,
+          samples: ownSamples,
           usualLatencyMs: usual,
           localFault: fault,
+          ...(regionInputs ? { regions: regionInputs } : {}),
         },
         buckets: summaryBuckets,
         reporters,
@@ -217,9 +244,21 @@ export function createProviderReader(deps: { store: Store; catalog: Catalog; con
       openIncidents,
       ackLags: ackLagsById(incidents.filter((i) => i.kind === 'incident').map(spanOf), now),
       officialCheck,
-      probeSamples,
+      probeSamples: ownSamples,
+      ...(regionInputs
+        ? {
+            regionLatencies: new Map(
+              regionInputs.map((r) => [
+                r.region,
+                r.samples
+                  .filter((x) => answeredAsExpected(x.outcome) && x.latencyMs !== null)
+                  .map((x) => x.latencyMs as number),
+              ]),
+            ),
+          }
+        : {}),
       usualLatencyMs: usual,
-      probeBaseline: latencyBaseline(normalLatencies(probeSamples)),
+      probeBaseline: latencyBaseline(normalLatencies(ownSamples)),
       get buckets(): Bucket[] {
         if (chartBuckets === null) throw new Error(`the chart's buckets of ${slug} were not read: use reader.read`);
         return chartBuckets;
