@@ -57,9 +57,9 @@ export default tseslint.config(
     },
   },
   { files: ['src/store/kysely.ts'], rules: { '@typescript-eslint/no-restricted-imports': 'off' } },
-  // The demo's entry builds the environment of the server process it starts.
+  // The demo's entry builds the environment of the server process it starts; a probe agent has its own config.
   {
-    files: ['src/config.ts', 'src/demo/run.ts', 'test/**', 'bench/**'],
+    files: ['src/config.ts', 'src/agents/config.ts', 'src/demo/run.ts', 'test/**', 'bench/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 
 /** Pure tests: their imports reach no app, store, database driver or server; any other test is integration. */
 const UNIT_TESTS = [
+  'test/assessment/errors.test.ts',
   'test/diagnose/match.test.ts',
   'test/diagnose/redact.test.ts',
   'test/helpers/xml.test.ts',
@@ -36,6 +37,7 @@ const UNIT_TESTS = [
   'test/status/probe-reading.test.ts',
   'test/status/probe-verdict.test.ts',
   'test/status/probe.test.ts',
+  'test/status/regions.test.ts',
   'test/status/scope.test.ts',
   'test/status/trouble.test.ts',
   'test/status/verdict-auth.test.ts',

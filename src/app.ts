@@ -40,6 +40,7 @@ import {
 } from './web/render-cache.ts';
 import { watchAllowedMethods } from './web/allowed-methods.ts';
 import { registerAccountabilityRoutes } from './web/routes/accountability.ts';
+import { registerAgentRoutes } from './web/routes/agents.ts';
 import { registerApiRoutes } from './web/routes/api.ts';
 import { registerDiagnoseRoutes } from './web/routes/diagnose.ts';
 import { registerGuideRoutes } from './web/routes/guides.ts';
@@ -256,6 +257,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   registerHealthRoutes(app, web);
   registerApiRoutes(app, web);
+  registerAgentRoutes(app, web);
   registerAccountabilityRoutes(app, web);
   registerFeedRoutes(app, web);
   registerBadgeRoutes(app, web);

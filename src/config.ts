@@ -3,19 +3,19 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { MAX_TIMER_MS } from './time.ts';
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 /** What a process does: everything, the pages (and their writes) only, or the jobs only. */
 export const ROLES = ['all', 'web', 'jobs'] as const;
 export type Role = (typeof ROLES)[number];
 
-const booleanText = z
+export const booleanText = z
   .enum(['true', 'false', '1', '0'], { error: 'true or false' })
   .transform((value) => value === 'true' || value === '1');
 
 /** Every duration becomes a timer somewhere, and a timer holds at most MAX_TIMER_MS (2,147,483 s, ~24.8 days). */
 const MAX_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
 
-const seconds = (fallback: number, min: number, max = MAX_SECONDS, why = 'about 24 days') =>
+export const seconds = (fallback: number, min: number, max = MAX_SECONDS, why = 'about 24 days') =>
   z.coerce
     .number({ error: 'a whole number of seconds' })
     .int({ error: 'a whole number of seconds' })
@@ -49,7 +49,7 @@ const proxyList = commaList().refine((items) => items.every(isAddressOrRange), {
 });
 
 /** `DNS_SERVERS`: name servers the HTTP door asks instead of the system resolver ("1.1.1.1,[2606:4700::1111]:53"). */
-const dnsServerList = commaList().refine(
+export const dnsServerList = commaList().refine(
   (items) =>
     items.every((item) => {
       const match = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d{1,5}))?$/.exec(item) ?? /^([0-9a-fA-F:]+)$/.exec(item);
@@ -59,6 +59,46 @@ const dnsServerList = commaList().refine(
     }),
   { error: 'a comma-separated list of name server addresses, each optionally with a port (1.1.1.1,[::1]:5353)' },
 );
+
+/** A probe region's name: what pages and JSON show ("us-east", "ap-southeast", "local"). */
+export const REGION_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
+export const regionName = z
+  .string()
+  .regex(REGION_PATTERN, { error: 'a region name of lowercase letters, digits and dashes (e.g. us-east)' });
+
+/** An agent's signing key: long enough that guessing is hopeless. */
+export const AGENT_KEY_MIN_CHARS = 32;
+
+/**
+ * `AGENT_KEYS`: "us-east=<key>,eu-west=<key>", each region once. Problems name the region, never the key.
+ */
+const agentKeyList = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    const keys: Record<string, string> = {};
+    for (const part of text
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const at = part.indexOf('=');
+      const region = at < 0 ? part : part.slice(0, at);
+      const key = at < 0 ? '' : part.slice(at + 1);
+      const problem = !REGION_PATTERN.test(region)
+        ? `"${region.slice(0, 32)}" is not a region name (lowercase letters, digits and dashes)`
+        : key.length < AGENT_KEY_MIN_CHARS
+          ? `the key of ${region} has fewer than ${AGENT_KEY_MIN_CHARS} characters`
+          : region in keys
+            ? `${region} is listed twice`
+            : null;
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: `region=key pairs such as us-east=<key>,eu-west=<key>: ${problem}` });
+        return z.NEVER;
+      }
+      keys[region] = key;
+    }
+    return keys;
+  });
 
 const EnvSchema = z
   .object({
@@ -161,6 +201,12 @@ const EnvSchema = z
       .max(65535, { error: 'a port number (0-65535)' })
       .optional(),
     METRICS_HOST: z.string().min(1, { error: 'a host name or address to listen on' }).default('127.0.0.1'),
+    PROBE_REGION: regionName.default('local'),
+    AGENT_KEYS: agentKeyList,
+  })
+  .refine((env) => !(env.PROBE_REGION in env.AGENT_KEYS), {
+    path: ['AGENT_KEYS'],
+    error: 'region=key pairs for the agents only: this node probes as PROBE_REGION itself',
   })
   .refine((env) => env.DATABASE_URL === undefined || env.SECRET !== undefined, {
     path: ['SECRET'],
@@ -236,9 +282,19 @@ export type Config = Readonly<{
   metricsPort: number | null;
   /** Address the metrics listener binds (loopback unless told otherwise). */
   metricsHost: string;
+  /** The region this node's own probes run from. */
+  probeRegion: string;
+  /** Each probe agent's signing key, by its region; empty: no agents. */
+  agentKeys: Readonly<Record<string, string>>;
 }>;
 
-const HIDDEN_VALUES = new Set(['DATABASE_URL', 'SECRET', 'SMTP_URL']);
+const HIDDEN_VALUES = new Set(['DATABASE_URL', 'SECRET', 'SMTP_URL', 'AGENT_KEYS', 'AGENT_KEY']);
+
+/** Every probe region this node knows: its own first, then the agents'. */
+export const probeRegions = (config: Pick<Config, 'probeRegion' | 'agentKeys'>): string[] => [
+  config.probeRegion,
+  ...Object.keys(config.agentKeys),
+];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -246,22 +302,27 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment; throws ConfigError listing one line per bad variable. */
-export function parseConfig(env: Record<string, string | undefined>): Config {
+/** Parses an environment with `schema`; throws ConfigError listing one line per bad variable. */
+export function parseEnv<T>(schema: z.ZodType<T>, env: Record<string, string | undefined>): T {
   const blankless = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const result = EnvSchema.safeParse(blankless);
+  const result = schema.safeParse(blankless);
   if (!result.success) {
     // One line per variable: its first problem (a value out of range may also break a rule across variables).
     const problems = new Map<string, string>();
     for (const issue of result.error.issues) {
       const name = String(issue.path[0] ?? '?');
-      // A password in DATABASE_URL or the SECRET itself never reaches a log.
+      // A password in DATABASE_URL, the SECRET or an agent key never reaches a log.
       const shown = HIDDEN_VALUES.has(name) && blankless[name] ? '(hidden)' : JSON.stringify(blankless[name] ?? '');
       if (!problems.has(name)) problems.set(name, `${name}=${shown}: expected ${issue.message}`);
     }
     throw new ConfigError([...problems.values()]);
   }
-  const e = result.data;
+  return result.data;
+}
+
+/** Parses the environment; throws ConfigError listing one line per bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const e = parseEnv(EnvSchema, env);
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -299,6 +360,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     maxPendingConfirmations: e.MAX_PENDING_CONFIRMATIONS,
     metricsPort: e.METRICS_PORT ?? null,
     metricsHost: e.METRICS_HOST,
+    probeRegion: e.PROBE_REGION,
+    agentKeys: Object.freeze({ ...e.AGENT_KEYS }),
   });
 }
 

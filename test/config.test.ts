@@ -34,6 +34,8 @@ describe('parseConfig', () => {
       maxEventLoopDelayMs: 200,
       metricsPort: null,
       metricsHost: '127.0.0.1',
+      probeRegion: 'local',
+      agentKeys: {},
       smtpUrl: null,
       pagerdutyEventsUrl: 'https://events.pagerduty.com/v2/enqueue',
       opsgenieApiUrl: 'https://api.opsgenie.com',

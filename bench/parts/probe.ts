@@ -49,7 +49,7 @@ async function cycles(): Promise<Record<string, number>> {
   const door = createHttpDoor({ dispatcher: agent, policy, connectionLog, userAgent: 'bench' });
   const job = createProbeJob({
     catalog,
-    store,
+    results: store.probes,
     door,
     clock: systemClock,
     intervalMs: 180_000,

@@ -1,6 +1,6 @@
 // Reads the signals a provider's assessment needs from the store (one query of each kind) and assesses them.
 import type { ErrorType, Provider } from '../catalog/schema.ts';
-import type { Config } from '../config.ts';
+import { probeRegions, type Config } from '../config.ts';
 import { MAIN_DOCUMENT, type ReporterAllocation } from '../domain.ts';
 import { PLATFORM_DOCUMENT, PLATFORM_NAMES, platformFor } from '../sources/platform.ts';
 import { ackLagsById, spanOf } from '../status/accountability.ts';
@@ -17,7 +17,7 @@ import {
   type CommunityView,
 } from '../status/community.ts';
 import { latencyBaseline, normalLatencies, type LatencyBaseline } from '../probes/baseline.ts';
-import { detectLocalFault, usualLatencyMs, type LocalFault } from '../status/probe.ts';
+import { answeredAsExpected, detectLocalFault, usualLatencyMs, type LocalFault } from '../status/probe.ts';
 import type { ProviderStatus } from '../status/types.ts';
 import type { CorrelationState } from './correlation.ts';
 import type { ErrorResult } from './errors.ts';
@@ -61,6 +61,8 @@ export type ProviderData = {
   ackLags: ReadonlyMap<number, number | null>;
   officialCheck: CheckSummary;
   probeSamples: ProbeResultRow[];
+  /** Each probe region's answering latencies over the last 24 hours (only with agents). */
+  regionLatencies?: ReadonlyMap<string, number[]>;
   usualLatencyMs: number | null;
   /** The baseline the probe job judges the next result against: the window's normal rejections. */
   probeBaseline: LatencyBaseline;
@@ -108,9 +110,17 @@ export type SignalReader = {
 export function createSignalReader(deps: { store: Store; config: Config }): SignalReader {
   const { store, config } = deps;
 
-  async function localFault(now: number): Promise<LocalFault | null> {
+  const regions = probeRegions(config);
+  const single = regions.length === 1;
+
+  /** Our own fault in `region` (this node's by default): most providers failing the same network way from there. */
+  async function localFault(now: number, region = config.probeRegion): Promise<LocalFault | null> {
     return detectLocalFault(
-      await store.probes.latestPerProvider(now - 2 * config.probeIntervalMs, now - PROBE_WINDOW_MS),
+      await store.probes.latestPerProvider(
+        now - 2 * config.probeIntervalMs,
+        now - PROBE_WINDOW_MS,
+        single ? undefined : region,
+      ),
       config.probeIntervalMs,
       now,
     );
@@ -166,10 +176,26 @@ export function createSignalReader(deps: { store: Store; config: Config }): Sign
       provider.statusPage ? store.checks.latest(slug, PLATFORM_DOCUMENT) : undefined,
       provider.statusPage ? store.incidents.newestOfficialChangeAt(slug) : null,
     ]);
+    // With agents, each region is read apart; this node's own samples feed the charts and the baseline.
+    const allSamples = probeSamples;
+    const ownSamples = single ? allSamples : allSamples.filter((r) => r.region === config.probeRegion);
+    const regionInputs = single
+      ? undefined
+      : await Promise.all(
+          regions.map(async (region) => {
+            const samples = allSamples.filter((r) => r.region === region);
+            return {
+              region,
+              samples,
+              localFault: region === config.probeRegion ? fault : await localFault(now, region),
+              usualLatencyMs: usualLatencyMs(samples),
+            };
+          }),
+        );
     const moved = provider.statusPage ? platformFor(provider.statusPage, platform?.detail ?? null) : null;
     const components = officialCheck.lastOkAt === null && stored.length === 0 ? null : stored;
     const openIncidents = incidents.filter(isOpen);
-    const usual = usualLatencyMs(probeSamples);
+    const usual = usualLatencyMs(ownSamples);
     const assessment = assessProvider(
       {
         provider: { name: provider.name, components: provider.components },
@@ -202,9 +228,10 @@ export function createSignalReader(deps: { store: Store; config: Config }): Sign
         probe: {
           configured: provider.probe !== null,
           intervalMs: config.probeIntervalMs,
-          samples: probeSamples,
+          samples: ownSamples,
           usualLatencyMs: usual,
           localFault: fault,
+          ...(regionInputs ? { regions: regionInputs } : {}),
         },
         buckets: summaryBuckets,
         reporters,
@@ -221,9 +248,21 @@ export function createSignalReader(deps: { store: Store; config: Config }): Sign
       openIncidents,
       ackLags: ackLagsById(incidents.filter((i) => i.kind === 'incident').map(spanOf), now),
       officialCheck,
-      probeSamples,
+      probeSamples: ownSamples,
+      ...(regionInputs
+        ? {
+            regionLatencies: new Map(
+              regionInputs.map((r) => [
+                r.region,
+                r.samples
+                  .filter((x) => answeredAsExpected(x.outcome) && x.latencyMs !== null)
+                  .map((x) => x.latencyMs as number),
+              ]),
+            ),
+          }
+        : {}),
       usualLatencyMs: usual,
-      probeBaseline: latencyBaseline(normalLatencies(probeSamples)),
+      probeBaseline: latencyBaseline(normalLatencies(ownSamples)),
       chartBuckets,
       reporters,
       modelTrends: models,

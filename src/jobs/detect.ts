@@ -16,6 +16,8 @@ export type DetectDeps = {
   store: Store;
   catalog: Catalog;
   probeIntervalMs: number;
+  /** The region of this node's own probes: detection reads its results (agents' regions do not open incidents). */
+  probeRegion?: string;
   /** Every provider's community signal now, by slug, as the assessment reads it. */
   communities: (now: number) => Promise<ReadonlyMap<string, CommunityView>>;
   now: () => number;
@@ -44,7 +46,11 @@ export function createDetector(deps: DetectDeps) {
         .map((o) => o.startedAt);
       samples.set(
         provider.slug,
-        await store.probes.since(provider.slug, Math.min(now - DETECTION_LOOKBACK_MS, ...probeStarts)),
+        await store.probes.since(
+          provider.slug,
+          Math.min(now - DETECTION_LOOKBACK_MS, ...probeStarts),
+          deps.probeRegion,
+        ),
       );
     }
     const localFaultAt = localFaultTimeline([...samples.values()], deps.probeIntervalMs);

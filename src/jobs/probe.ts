@@ -8,12 +8,23 @@ import { classifyProbe } from '../probes/classify.ts';
 import { probeRequest } from '../probes/request.ts';
 import type { ProbeRecorder } from '../ops/recorder.ts';
 import type { HttpDoor } from '../sources/http.ts';
-import type { Store } from '../store/index.ts';
+import { DEFAULT_REGION, type ProbeResultRow } from '../store/probes.ts';
 import type { Clock } from './clock.ts';
 import { createScheduler, type CycleStats, type JobLog, type Scheduler, type TaskOutcome } from './scheduler.ts';
 
+/**
+ * Where results go and where the slow baseline comes from: the store on a site node (store.probes, with this node's
+ * region), the local buffer on a probe agent.
+ */
+export type ProbeResults = {
+  normalLatencies(providerSlug: string, sinceAt: number, beforeAt: number, region?: string): Promise<number[]>;
+  record(providerSlug: string, result: ProbeResultRow & { region?: string }): Promise<void>;
+};
+
 export type ProbeDeps = {
-  store: Store;
+  results: ProbeResults;
+  /** The region these probes run from (default: `local`). */
+  region?: string;
   door: HttpDoor;
   clock: Pick<Clock, 'now'>;
   deadlineMs: number;
@@ -25,7 +36,8 @@ export type ProbeDeps = {
 export type ProbeRun = { outcome: ProbeOutcome | null; retryAfterMs: number | null };
 
 export function createProber(deps: ProbeDeps) {
-  const { store, door, clock, deadlineMs } = deps;
+  const { results, door, clock, deadlineMs } = deps;
+  const region = deps.region ?? DEFAULT_REGION;
 
   async function probe(provider: Provider, signal?: AbortSignal): Promise<ProbeRun> {
     const definition = provider.probe;
@@ -40,14 +52,15 @@ export function createProber(deps: ProbeDeps) {
         deps.log?.warn({ provider: slug, detail: result.detail }, 'probe target refused by the address policy');
       return { outcome: null, retryAfterMs: null };
     }
-    const baseline = latencyBaseline(await store.probes.normalLatencies(slug, at - BASELINE_WINDOW_MS, at));
+    const baseline = latencyBaseline(await results.normalLatencies(slug, at - BASELINE_WINDOW_MS, at, region));
     const slow = attempt.outcome === 'rejected_as_expected' && isSlow(attempt.latencyMs, baseline);
     const outcome: ProbeOutcome = slow ? 'slow' : attempt.outcome;
     const detail = slow
       ? `${attempt.latencyMs} ms, slow above ${baseline.slowAboveMs} ` +
         `ms${baseline.medianMs !== null ? ` (usual ${baseline.medianMs} ms)` : ''}`
       : attempt.detail;
-    await store.probes.record(slug, {
+    await results.record(slug, {
+      region,
       at,
       outcome,
       httpStatus: attempt.httpStatus,

@@ -121,6 +121,7 @@ export function createJobs(deps: JobsDeps): Jobs {
     store,
     catalog,
     probeIntervalMs: config.probeIntervalMs,
+    ...(Object.keys(config.agentKeys).length > 0 ? { probeRegion: config.probeRegion } : {}),
     communities: communityReader(assessor),
     now: Date.now,
     log,
@@ -145,6 +146,7 @@ export function createJobs(deps: JobsDeps): Jobs {
       now: Date.now,
       levelHoldMs: Math.min(config.pollIntervalMs, config.probeIntervalMs),
       log,
+      ...(Object.keys(config.agentKeys).length > 0 ? { probeRegion: config.probeRegion } : {}),
       assess: apiAssessor(assessor),
     });
     return [
@@ -172,7 +174,8 @@ export function createJobs(deps: JobsDeps): Jobs {
       }),
       createProbeJob({
         catalog,
-        store,
+        results: store.probes,
+        region: config.probeRegion,
         door,
         clock: systemClock,
         intervalMs: config.probeIntervalMs,

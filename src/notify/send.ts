@@ -14,7 +14,7 @@ import { opsgenieRequest } from './channels/opsgenie.ts';
 import { pagerdutyEvent } from './channels/pagerduty.ts';
 import { telegramRequest } from './channels/telegram.ts';
 import { teamsMessage } from './channels/teams.ts';
-import { legacySignature, standardHeaders } from './signature.ts';
+import { timestampSignature, standardHeaders } from './signature.ts';
 import { targetProblem } from './targets.ts';
 
 /** A receiver's answer is drained up to this, then cut off (its content is never read). */
@@ -170,7 +170,7 @@ export function createSender(deps: {
       const timestamp = String(seconds);
       headers['x-status-event-id'] = event.id;
       headers['x-status-timestamp'] = timestamp;
-      headers['x-status-signature'] = legacySignature(d.legacySecret, timestamp, body);
+      headers['x-status-signature'] = timestampSignature(d.legacySecret, timestamp, body);
     }
     return post(d.target, body, headers, signal);
   }

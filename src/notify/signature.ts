@@ -18,14 +18,17 @@ export function standardHeaders(
   };
 }
 
-/** The pre-standard X-Status-Signature: "sha256=<hex>". */
-export function legacySignature(secret: string, timestamp: string, body: string): string {
+/**
+ * "sha256=<hex>": an HMAC-SHA256 over "<timestamp>.<body>" keyed with the secret's text. The pre-standard
+ * X-Status-Signature of webhooks, and what probe agents sign their batches with.
+ */
+export function timestampSignature(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-/** What a receiver of the pre-standard header does to check it. */
-export function verifyLegacySignature(secret: string, timestamp: string, body: string, given: string): boolean {
-  const expected = Buffer.from(legacySignature(secret, timestamp, body));
+/** What a receiver of a timestamp signature does to check it. */
+export function verifyTimestampSignature(secret: string, timestamp: string, body: string, given: string): boolean {
+  const expected = Buffer.from(timestampSignature(secret, timestamp, body));
   const actual = Buffer.from(given);
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }

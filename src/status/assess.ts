@@ -6,6 +6,7 @@ import { combineSignals } from './headline.ts';
 import { isWorse } from './levels.ts';
 import { checkFrozen, readOfficial, type OfficialInput } from './official.ts';
 import { readProbe, type ProbeInput } from './probe.ts';
+import { readRegionalProbe, type RegionProbeInput, type RegionView } from './regions.ts';
 import { troubleSince } from './trouble.ts';
 import { incidentScope, placeComponent, type ScopeBasis, type ScopeCatalog } from './scope.ts';
 import type { ProviderStatus, Reason, SignalReading } from './types.ts';
@@ -39,7 +40,8 @@ export type AssessInput = {
     /** The newest change the page itself showed (an incident's start, end or update), for the frozen check. */
     newestChangeAt?: number | null;
   };
-  probe: ProbeInput;
+  /** This node's own probe; with `regions`, every region's (this node's first) and the reading across them. */
+  probe: ProbeInput & { regions?: readonly RegionProbeInput[] };
   /** Community report buckets (see community.ts) covering the baseline. */
   buckets: readonly Bucket[];
   /** The allocations behind the window's counted reports (see summariseCommunity); pages always pass them. */
@@ -85,6 +87,8 @@ export type Assessment = {
   reporters: readonly ReporterAllocation[] | undefined;
   /** The official page's reading of its products, for reasons that mention them. */
   productsReading: SignalReading | null;
+  /** Each probe region's view (empty when the probe is read from this node alone). */
+  regions: RegionView[];
 };
 
 /** A non-operational component's state began no later than the earliest open incident the source ties to it. */
@@ -182,7 +186,10 @@ export function assessProvider(input: AssessInput, now: number): Assessment {
     now,
   );
   const community = summariseCommunity(input.buckets, now, undefined, input.reporters);
-  const probe = readProbe(input.probe, now);
+  const regional = input.probe.regions
+    ? readRegionalProbe({ ...input.probe, regions: input.probe.regions }, now)
+    : { reading: readProbe(input.probe, now), regions: [] };
+  const probe = regional.reading;
   const reports = readCommunity(community);
   const trouble = [probe, reports].some((r) => r.state === 'fresh' && isWorse(r.level, 'maintenance'));
   const signals: Record<Signal, SignalReading> = {
@@ -208,6 +215,7 @@ export function assessProvider(input: AssessInput, now: number): Assessment {
     community,
     buckets: input.buckets,
     reporters: input.reporters,
+    regions: regional.regions,
   };
 }
 

@@ -642,4 +642,19 @@ export const MIGRATIONS: readonly Migration[] = [
   UPDATE subscriptions SET legacy_secret = secret WHERE channel = 'webhook' AND secret IS NOT NULL;
   `,
   },
+  /* 13: probe regions: which region each result was probed from (this node's own results were `local` until now),
+     and an agent's id for each of its results, so a batch sent twice counts once. */ {
+    sqlite: `
+  ALTER TABLE probe_results ADD COLUMN region TEXT NOT NULL DEFAULT 'local';
+  ALTER TABLE probe_results ADD COLUMN result_id TEXT;
+  CREATE UNIQUE INDEX probe_results_by_result_id ON probe_results (region, result_id);
+  CREATE INDEX probe_results_by_region ON probe_results (provider_slug, region, at);
+  `,
+    postgres: `
+  ALTER TABLE probe_results ADD COLUMN region TEXT NOT NULL DEFAULT 'local';
+  ALTER TABLE probe_results ADD COLUMN result_id TEXT;
+  CREATE UNIQUE INDEX probe_results_by_result_id ON probe_results (region, result_id);
+  CREATE INDEX probe_results_by_region ON probe_results (provider_slug, region, at);
+  `,
+  },
 ];

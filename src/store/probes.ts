@@ -1,7 +1,8 @@
-// Probe results: one row per live probe attempt, with its outcome, status, latency and timing phases.
+// Probe results: one row per live probe attempt, with the region it ran from, its outcome, status, latency and
+// timing phases. An agent's results carry its own id, unique per region, so a batch sent twice counts once.
 import { sql } from './kysely.ts';
 import type { ProbeOutcome } from '../domain.ts';
-import { prunePerProvider, type Db, type Engine } from './db.ts';
+import { atomically, changes, prunePerProvider, type Db, type Engine } from './db.ts';
 import type { DataVersions } from './versions.ts';
 
 export type ProbeResultRow = {
@@ -16,7 +17,19 @@ export type ProbeResultRow = {
   detail: string | null;
 };
 
-const COLUMNS = sql`at, outcome, http_status AS "httpStatus", latency_ms AS "latencyMs", dns_ms AS "dnsMs",
+/** A stored result with the region it was probed from. */
+export type RegionalProbeResult = ProbeResultRow & { region: string };
+
+/** An agent's result as it arrives: its id (unique within its region) and the provider it probed. */
+export type AgentProbeResult = ProbeResultRow & { id: string; provider: string };
+
+/** The region of this node's own results before regions existed (and the default PROBE_REGION). */
+export const DEFAULT_REGION = 'local';
+
+/** `AND region = …`, or nothing for every region. */
+const inRegion = (region: string | undefined) => (region === undefined ? sql`` : sql`AND region = ${region}`);
+
+const COLUMNS = sql`region, at, outcome, http_status AS "httpStatus", latency_ms AS "latencyMs", dns_ms AS "dnsMs",
   connect_ms AS "connectMs", tls_ms AS "tlsMs", ttfb_ms AS "ttfbMs", detail`;
 
 export function createProbesStore(db: Db, versions: DataVersions, engine: Engine) {
@@ -27,49 +40,77 @@ export function createProbesStore(db: Db, versions: DataVersions, engine: Engine
      * Each provider's latest result at or after `sinceAt`, with the start of its current run of that outcome since
      * `runSinceAt`.
      */
-    async latestPerProvider(sinceAt: number, runSinceAt: number) {
+    async latestPerProvider(sinceAt: number, runSinceAt: number, region?: string) {
       // Index seeks only: each provider's latest result, the last different outcome before it, then the run's first.
       const { rows } = await sql<{ providerSlug: string; at: number; outcome: ProbeOutcome; runStartAt: number }>`
         WITH latest AS (
           SELECT r.provider_slug AS slug, r.at, r.outcome,
             (SELECT MAX(q.at) FROM probe_results q
-             WHERE q.provider_slug = r.provider_slug AND q.at >= ${runSinceAt} AND q.outcome <> r.outcome) AS other_at
+             WHERE q.provider_slug = r.provider_slug AND q.region = r.region AND q.at >= ${runSinceAt}
+               AND q.outcome <> r.outcome) AS other_at
           FROM providers pr
-          JOIN probe_results r ON r.id = (SELECT id FROM probe_results WHERE provider_slug = pr.slug
+          JOIN probe_results r ON r.id = (SELECT id FROM probe_results WHERE provider_slug = pr.slug ${inRegion(region)}
                                           ORDER BY at DESC, id DESC LIMIT 1)
           WHERE r.at >= ${sinceAt}
         )
         SELECT slug AS "providerSlug", at, outcome,
           (SELECT MIN(p.at) FROM probe_results p
-           WHERE p.provider_slug = latest.slug
+           WHERE p.provider_slug = latest.slug ${inRegion(region)}
              AND p.at > ${greatest}(COALESCE(other_at, -1), ${runSinceAt - 1})) AS "runStartAt"
         FROM latest`.execute(db);
       return rows;
     },
-    async record(providerSlug: string, result: ProbeResultRow): Promise<void> {
+    /** Records one of this node's own results, from `region` (default: `local`). */
+    async record(providerSlug: string, result: ProbeResultRow & { region?: string }): Promise<void> {
       await sql`
-        INSERT INTO probe_results (provider_slug, at, outcome, http_status, latency_ms, dns_ms, connect_ms, tls_ms,
-          ttfb_ms, detail)
-        VALUES (${providerSlug}, ${result.at}, ${result.outcome}, ${result.httpStatus}, ${result.latencyMs},
-          ${result.dnsMs}, ${result.connectMs}, ${result.tlsMs}, ${result.ttfbMs}, ${result.detail})`.execute(db);
+        INSERT INTO probe_results (provider_slug, region, at, outcome, http_status, latency_ms, dns_ms, connect_ms,
+          tls_ms, ttfb_ms, detail)
+        VALUES (${providerSlug}, ${result.region ?? DEFAULT_REGION}, ${result.at}, ${result.outcome},
+          ${result.httpStatus}, ${result.latencyMs}, ${result.dnsMs}, ${result.connectMs}, ${result.tlsMs},
+          ${result.ttfbMs}, ${result.detail})`.execute(db);
       versions.bump(providerSlug);
     },
-    /** Results at or after `sinceAt`, oldest first. */
-    since: async (providerSlug: string, sinceAt: number): Promise<ProbeResultRow[]> =>
+    /**
+     * Records an agent's results in one transaction; a result whose id its region already holds is skipped, so a
+     * batch sent again changes nothing. Returns how many were new.
+     */
+    async recordAgentResults(
+      region: string,
+      results: readonly AgentProbeResult[],
+    ): Promise<{ accepted: number; duplicates: number }> {
+      const accepted = await atomically(db, async (trx) => {
+        let added = 0;
+        for (const r of results) {
+          added += changes(
+            await sql`
+              INSERT INTO probe_results (provider_slug, region, result_id, at, outcome, http_status, latency_ms,
+                dns_ms, connect_ms, tls_ms, ttfb_ms, detail)
+              VALUES (${r.provider}, ${region}, ${r.id}, ${r.at}, ${r.outcome}, ${r.httpStatus}, ${r.latencyMs},
+                ${r.dnsMs}, ${r.connectMs}, ${r.tlsMs}, ${r.ttfbMs}, ${r.detail})
+              ON CONFLICT (region, result_id) DO NOTHING`.execute(trx),
+          );
+        }
+        return added;
+      });
+      for (const slug of new Set(results.map((r) => r.provider))) versions.bump(slug);
+      return { accepted, duplicates: results.length - accepted };
+    },
+    /** Results at or after `sinceAt` (of one region, or of every region), oldest first. */
+    since: async (providerSlug: string, sinceAt: number, region?: string): Promise<RegionalProbeResult[]> =>
       (
-        await sql<ProbeResultRow>`SELECT ${COLUMNS} FROM probe_results
-          WHERE provider_slug = ${providerSlug} AND at >= ${sinceAt} ORDER BY at`.execute(db)
+        await sql<RegionalProbeResult>`SELECT ${COLUMNS} FROM probe_results
+          WHERE provider_slug = ${providerSlug} AND at >= ${sinceAt} ${inRegion(region)} ORDER BY at, id`.execute(db)
       ).rows,
-    /** The `count` most recent results, newest first. */
-    latest: async (providerSlug: string, count: number): Promise<ProbeResultRow[]> =>
+    /** The `count` most recent results (of one region, or of every region), newest first. */
+    latest: async (providerSlug: string, count: number, region?: string): Promise<RegionalProbeResult[]> =>
       (
-        await sql<ProbeResultRow>`SELECT ${COLUMNS} FROM probe_results WHERE provider_slug = ${providerSlug}
-          ORDER BY at DESC, id DESC LIMIT ${count}`.execute(db)
+        await sql<RegionalProbeResult>`SELECT ${COLUMNS} FROM probe_results WHERE provider_slug = ${providerSlug}
+          ${inRegion(region)} ORDER BY at DESC, id DESC LIMIT ${count}`.execute(db)
       ).rows,
-    /** Latencies of the normal rejections in [sinceAt, beforeAt): what a latency baseline is made of. */
-    async normalLatencies(providerSlug: string, sinceAt: number, beforeAt: number): Promise<number[]> {
+    /** Latencies of the normal rejections in [sinceAt, beforeAt) (of one region, or every region). */
+    async normalLatencies(providerSlug: string, sinceAt: number, beforeAt: number, region?: string): Promise<number[]> {
       const { rows } = await sql<{ latencyMs: number }>`SELECT latency_ms AS "latencyMs" FROM probe_results
-        WHERE provider_slug = ${providerSlug} AND at >= ${sinceAt} AND at < ${beforeAt}
+        WHERE provider_slug = ${providerSlug} AND at >= ${sinceAt} AND at < ${beforeAt} ${inRegion(region)}
           AND outcome = 'rejected_as_expected' AND latency_ms IS NOT NULL`.execute(db);
       return rows.map((row) => row.latencyMs);
     },

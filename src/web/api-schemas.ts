@@ -8,6 +8,7 @@ import {
   StatuspageStatusDocument,
   StatuspageSummary,
 } from './view-models/statuspage.ts';
+import { REGION_STATES } from '../status/regions.ts';
 import { z } from 'zod';
 import {
   CHANNELS,
@@ -190,6 +191,21 @@ const probeResult = {
   latencyMs: nullableNumber,
 };
 
+/** Each probe region's state (empty when this site probes from one place only). */
+const Regions = z
+  .array(
+    z.strictObject({
+      region: text,
+      state: z.enum(REGION_STATES),
+      lastGood: nullableTime,
+      failingSince: nullableTime,
+      p50Ms: z.int().min(0).nullable(),
+      p95Ms: z.int().min(0).nullable(),
+      p99Ms: z.int().min(0).nullable(),
+    }),
+  )
+  .describe('Each probe region: its state, last good answer, failing run and latency over 24 hours.');
+
 const providerShape = {
   slug: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
   name: text,
@@ -199,6 +215,7 @@ const providerShape = {
   reasons: z.array(Reason),
   checkedAt: nullableTime.describe('The latest attempt to read any signal, successful or not.'),
   lastGoodAt: nullableTime.describe('The latest good reading of the official page or the probe.'),
+  regions: Regions,
   api: ScopeStatus,
   products: ScopeStatus.nullable().describe(
     'The products (apps, web chat, console, login), from the official page alone; null when there are none.',

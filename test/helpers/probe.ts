@@ -141,7 +141,7 @@ export function probeRig(
   const clock = options.clock ?? { now: () => h.clock.now, setTimeout: () => 0, clearTimeout: () => undefined };
   const job = createProbeJob({
     catalog: h.catalog,
-    store: h.store,
+    results: h.store.probes,
     door,
     deadlineMs: options.deadlineMs ?? LOOPBACK_DEADLINE_MS,
     clock,

@@ -38,7 +38,7 @@ describe('a probe redirected to a forbidden target', () => {
     const warnings: { details: object; message: string }[] = [];
     const job = createProbeJob({
       catalog: h.catalog,
-      store: h.store,
+      results: h.store.probes,
       door: createHttpDoor({ dispatcher: agent, policy, userAgent: 'test' }),
       clock: { now: () => h!.clock.now, setTimeout: () => 0, clearTimeout: () => undefined },
       intervalMs: h.config.probeIntervalMs,

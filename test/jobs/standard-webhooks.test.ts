@@ -4,7 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StatusEvent } from '../../src/domain.ts';
-import { verifyLegacySignature } from '../../src/notify/signature.ts';
+import { verifyTimestampSignature } from '../../src/notify/signature.ts';
 import { hashToken, newToken, newWebhookSecret } from '../../src/notify/tokens.ts';
 import { openDatabase, openPostgres } from '../../src/store/db.ts';
 import { sql } from '../../src/store/kysely.ts';
@@ -133,7 +133,7 @@ describe.each(ENGINES)('webhooks made before Standard Webhooks, on %s', (engine)
       expect(r.headers['x-status-event-id']).toBe(event.id);
       expect(r.headers['x-status-timestamp']).toBe(r.headers['webhook-timestamp']);
       const given = String(r.headers['x-status-signature']);
-      expect(verifyLegacySignature(oldSecret.get(id!)!, String(r.headers['x-status-timestamp']), r.body, given)).toBe(
+      expect(verifyTimestampSignature(oldSecret.get(id!)!, String(r.headers['x-status-timestamp']), r.body, given)).toBe(
         true,
       );
     }

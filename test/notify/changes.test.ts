@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LEVELS, type Level, type StatusEvent } from '../../src/domain.ts';
 import { detectChanges, heldLevel, type CurrentIncident, type PendingLevel } from '../../src/notify/changes.ts';
 import { matchesFilter, type SubscriptionFilter } from '../../src/notify/filter.ts';
-import { legacySignature, verifyLegacySignature } from '../../src/notify/signature.ts';
+import { timestampSignature, verifyTimestampSignature } from '../../src/notify/signature.ts';
 
 const incident = (over: Partial<CurrentIncident> = {}): CurrentIncident => ({
   id: 1,
@@ -145,12 +145,12 @@ describe('matchesFilter', () => {
 
 describe('pre-standard webhook signatures', () => {
   it('sign the timestamp and the raw body with the secret, and any change breaks them', () => {
-    const sig = legacySignature('whsec_x', '1700000000', '{"a":1}');
+    const sig = timestampSignature('whsec_x', '1700000000', '{"a":1}');
     expect(sig).toMatch(/^sha256=[0-9a-f]{64}$/);
-    expect(verifyLegacySignature('whsec_x', '1700000000', '{"a":1}', sig)).toBe(true);
-    expect(verifyLegacySignature('whsec_x', '1700000001', '{"a":1}', sig)).toBe(false);
-    expect(verifyLegacySignature('whsec_x', '1700000000', '{"a":2}', sig)).toBe(false);
-    expect(verifyLegacySignature('whsec_y', '1700000000', '{"a":1}', sig)).toBe(false);
+    expect(verifyTimestampSignature('whsec_x', '1700000000', '{"a":1}', sig)).toBe(true);
+    expect(verifyTimestampSignature('whsec_x', '1700000001', '{"a":1}', sig)).toBe(false);
+    expect(verifyTimestampSignature('whsec_x', '1700000000', '{"a":2}', sig)).toBe(false);
+    expect(verifyTimestampSignature('whsec_y', '1700000000', '{"a":1}', sig)).toBe(false);
   });
 });
 

@@ -178,6 +178,28 @@ function componentsJson(data: ProviderData) {
   }));
 }
 
+/** The nearest-rank percentile of sorted latencies; null for none. */
+const percentile = (sorted: readonly number[], p: number): number | null =>
+  sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+/** Each probe region's state and its answering latencies over the last 24 hours (empty without agents). */
+export function regionsJson(data: ProviderData) {
+  return data.assessment.regions.map((v) => {
+    return {
+      region: v.region,
+      state: v.state,
+      lastGood: iso(v.lastGood),
+      failingSince: iso(v.failingSince),
+      ...latencyPercentiles(data.regionLatencies?.get(v.region) ?? []),
+    };
+  });
+}
+
+function latencyPercentiles(latencies: readonly number[]) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), p99Ms: percentile(sorted, 99) };
+}
+
 export function providerJson(
   data: ProviderData,
   catalog: Catalog,
@@ -196,6 +218,7 @@ export function providerJson(
     reasons: s.reasons.map(reasonJson),
     checkedAt: iso(s.checkedAt),
     lastGoodAt: iso(s.lastGoodAt),
+    regions: regionsJson(data),
     api: scopeJson(s),
     products: data.assessment.products ? scopeJson(data.assessment.products) : null,
     signals: signalsJson(data),
