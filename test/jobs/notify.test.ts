@@ -343,7 +343,7 @@ describe('a restart in the middle of a delivery backlog', () => {
       await rig.job.idle();
       await rig.close();
       const ids = hook.received.map((r) => r.headers['webhook-id']);
-      for (const r of hook.received) verifyDelivery((res.json() as { secret: string }).secret, r);
+      for (const r of hook.received) verifyDelivery(res.json<{ secret: string }>().secret, r);
       const outbox = await rows<{ id: string }>(h.store, 'SELECT id FROM events ORDER BY seq');
       expect(outbox).toHaveLength(10);
       expect(ids).toEqual(outbox.map((e) => e.id));

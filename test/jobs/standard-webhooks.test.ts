@@ -85,9 +85,9 @@ describe.each(ENGINES)('webhooks made before Standard Webhooks, on %s', (engine)
     expect(again).not.toContain(pageSecret);
     expect(again).not.toMatch(/whsec_/);
 
-    const api = (await h.app.inject({ url: `/api/v1/subscriptions/${byApi.manageToken}` })).json() as {
+    const api = (await h.app.inject({ url: `/api/v1/subscriptions/${byApi.manageToken}` })).json<{
       secret?: string;
-    };
+    }>();
     expect(api.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(api.secret).not.toBe(pageSecret);
     expect((await h.app.inject({ url: `/api/v1/subscriptions/${byApi.manageToken}` })).json()).not.toHaveProperty(
@@ -133,9 +133,9 @@ describe.each(ENGINES)('webhooks made before Standard Webhooks, on %s', (engine)
       expect(r.headers['x-status-event-id']).toBe(event.id);
       expect(r.headers['x-status-timestamp']).toBe(r.headers['webhook-timestamp']);
       const given = String(r.headers['x-status-signature']);
-      expect(verifyTimestampSignature(oldSecret.get(id!)!, String(r.headers['x-status-timestamp']), r.body, given)).toBe(
-        true,
-      );
+      expect(
+        verifyTimestampSignature(oldSecret.get(id!)!, String(r.headers['x-status-timestamp']), r.body, given),
+      ).toBe(true);
     }
 
     // Past the 30 days, only the Standard Webhooks headers remain.

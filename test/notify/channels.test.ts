@@ -68,7 +68,7 @@ describe('channels from the receiver side', () => {
   const subscribe = async (channel: string, target: string) => {
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/subscriptions', payload: { channel, target } });
     expect(res.statusCode, res.body).toBe(201);
-    return res.json() as { manageToken: string };
+    return res.json<{ manageToken: string }>();
   };
   const deliver = async () => {
     await rig.job.tick();
@@ -202,7 +202,7 @@ describe('PagerDuty from the receiver side', () => {
         payload: { channel: 'pagerduty', target: KEY, providers: [SLUG] },
       });
       expect(res.statusCode, res.body).toBe(201);
-      const { manageToken } = res.json() as { manageToken: string };
+      const { manageToken } = res.json<{ manageToken: string }>();
       const page = await h.app.inject({ url: `/subscriptions/${manageToken}` });
       expect(page.body).not.toContain(KEY);
       expect(page.body).toContain('routing key …ey12');
@@ -292,7 +292,7 @@ describe('Opsgenie from the receiver side', () => {
         payload: { channel: 'opsgenie', target: KEY, providers: [SLUG] },
       });
       expect(res.statusCode, res.body).toBe(201);
-      const { manageToken } = res.json() as { manageToken: string };
+      const { manageToken } = res.json<{ manageToken: string }>();
       const page = await h.app.inject({ url: `/subscriptions/${manageToken}` });
       expect(page.body).not.toContain(KEY);
       expect(page.body).toContain('API key …89ab');
@@ -378,7 +378,7 @@ describe('Telegram from the receiver side', () => {
         payload: { channel: 'telegram', target: TARGET, providers: [SLUG] },
       });
       expect(res.statusCode, res.body).toBe(201);
-      const { manageToken } = res.json() as { manageToken: string };
+      const { manageToken } = res.json<{ manageToken: string }>();
       const page = await h.app.inject({ url: `/subscriptions/${manageToken}` });
       expect(page.body).not.toContain(TOKEN);
       expect(page.body).toContain('chat -1001234567890 (bot token …PLE0)');

@@ -97,7 +97,7 @@ describe('Statuspage-compatible API', () => {
   it('reads back through our Statuspage reader with the level of /api/v1, for every provider', async () => {
     const levels = new Set<Level>();
     for (const provider of h.catalog.providers) {
-      const ours = (await get(`/api/v1/providers/${provider.slug}`)).json() as { level: Level };
+      const ours = (await get(`/api/v1/providers/${provider.slug}`)).json<{ level: Level }>();
       levels.add(ours.level);
       const summary = await get(`/${provider.slug}/api/v2/summary.json`);
       const reading = readBack(provider.slug, MAIN_DOCUMENT, summary.body);
