@@ -44,7 +44,7 @@ const covers = (kept: ReadScope, wanted: ReadScope) =>
 
 /** A page's data: the read's fields, the correlation, and the chart and models when they were read. */
 function provide(assessed: Assessed, correlation: CorrelationState): ProviderData {
-  const data = Object.assign({}, assessed, { correlation }) as Assessed & { correlation: CorrelationState };
+  const data = Object.assign<object, Assessed, { correlation: CorrelationState }>({}, assessed, { correlation });
   const { chartBuckets, modelTrends } = assessed;
   const slug = assessed.provider.slug;
   return Object.defineProperties(data as unknown as ProviderData, {
