@@ -1,6 +1,7 @@
-// `npm run demo`: the real server (src/server.ts, its own process) against the demo world on loopback, with a temp
-// database and the catalog pointed at the fakes. Prints where to look; Ctrl-C stops both and removes the database.
-import { spawn } from 'node:child_process';
+// `npm run demo`: the real server (src/server.ts, its own process) and three probe agents (src/agent.ts, each its own
+// process) against the demo world on loopback, with a temp database and the catalog pointed at the fakes. Prints
+// where to look; Ctrl-C stops them all and removes the database.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,15 @@ import { loadCatalog } from '../catalog/load.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { openStore } from '../store/index.ts';
 import { recordDemoPast } from './history.ts';
-import { demoServerEnv, SCENARIOS, sendReportSpike, startDemoWorld } from './world.ts';
+import {
+  DEMO_AGENT_REGIONS,
+  demoAgentEnv,
+  demoAgentKeys,
+  demoServerEnv,
+  SCENARIOS,
+  sendReportSpike,
+  startDemoWorld,
+} from './world.ts';
 
 let config;
 try {
@@ -23,7 +32,8 @@ const dir = mkdtempSync(join(tmpdir(), 'ai-status-demo-'));
 const world = await startDemoWorld({ providers: catalog.providers });
 const providersFile = join(dir, 'providers.json');
 world.writeProviders(providersFile);
-const env = demoServerEnv({ databasePath: join(dir, 'demo.db'), providersFile, port: config.port });
+const agentKeys = demoAgentKeys();
+const env = demoServerEnv({ databasePath: join(dir, 'demo.db'), providersFile, port: config.port, agentKeys });
 const origin = `http://127.0.0.1:${config.port}`;
 
 const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
@@ -31,15 +41,22 @@ const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 
+const agents: ChildProcess[] = [];
+
+/** Stops a child with SIGTERM and waits for it to exit. */
+async function end(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
 let stopping = false;
 async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  if (server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
+  await Promise.all(agents.map(end));
+  await end(server);
   await world.close();
   rmSync(dir, { recursive: true, force: true });
   process.exit(code);
@@ -56,6 +73,23 @@ for (;;) {
   }
   await new Promise((resolve) => setTimeout(resolve, 100));
 }
+for (const region of DEMO_AGENT_REGIONS) {
+  const file = join(dir, `providers-${region}.json`);
+  world.writeProviders(file, region);
+  const agentEnv = demoAgentEnv({
+    region,
+    key: agentKeys[region]!,
+    centralUrl: origin,
+    providersFile: file,
+    bufferFile: join(dir, `agent-${region}.jsonl`),
+  });
+  agents.push(
+    spawn(process.execPath, ['--import', 'tsx', 'src/agent.ts'], {
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...agentEnv },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
+  );
+}
 await sendReportSpike(origin);
 // The simulated past of the history bars, once the server has read each status page.
 const store = await openStore(env.DATABASE_PATH);
@@ -64,6 +98,7 @@ await store.close();
 const silent = catalog.providers.filter((p) => p.statusPage === null && p.probe === null).map((p) => p.name);
 const lines = [
   `Demo world running at ${origin} (polls and probes every ${env.POLL_INTERVAL_SECONDS} s; states settle in ~15 s).`,
+  `Probe agents: ${DEMO_AGENT_REGIONS.join(', ')}, each its own process, beside the site's own region (local).`,
   ...SCENARIOS.map((s) => `  ${`${origin}/${s.slug}`.padEnd(44)} ${s.name}: ${s.look}`),
   `Each also has /error/auth-error, /is-it-down and /history (30 simulated days before today; older days: no data);`,
   `  every other provider is operational; ${silent.join(', ')} have no signal and read Unknown.`,

@@ -1,7 +1,8 @@
 // The demo world: every catalog provider's status page and API faked on its own loopback port, in named scenarios
 // (operational, an API incident, a product-only maintenance, a page that stops answering, an auth outage, a report
-// spike, three providers failing together), and the catalog pointed at them. `npm run demo` and the browser tests run
+// spike, three providers failing together, an API failing from one agent region only), and the catalog pointed at them. `npm run demo` and the browser tests run
 // the real server against it.
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -91,7 +92,19 @@ export const SCENARIOS: readonly Scenario[] = [
     settles: 'degraded',
     alongside: ['fireworks-ai', 'replicate'],
   },
+  {
+    name: 'regional-failure',
+    slug: 'xai',
+    look:
+      'the API fails only for the ap-southeast probe agent: "Partly: failing from ap-southeast, normal from local, ' +
+      'us-east and eu-west" within two probe intervals, with the advice to route elsewhere',
+    settles: 'degraded',
+  },
 ];
+
+/** The probe agents `npm run demo` starts, each its own process; the regional-failure API fails for the last one. */
+export const DEMO_AGENT_REGIONS = ['us-east', 'eu-west', 'ap-southeast'] as const;
+export const FAILING_REGION = 'ap-southeast';
 
 /** The shared-cloud scenario's providers, with how long before the demo started each one's incident began. */
 const SHARED_CLOUD_STARTS: Record<string, number> = { groq: 120, 'fireworks-ai': 116, replicate: 111 };
@@ -247,6 +260,12 @@ function sharedCloudIncident(provider: Provider, now: number) {
   };
 }
 
+/** The API as the failing region reaches it: 500s on every request. */
+function failingProbeRoutes(provider: Provider): Record<string, Route> {
+  const path = new URL(provider.probe!.url).pathname;
+  return { [path]: () => json({ error: { message: 'Internal server error', type: 'api_error' } }, 500) };
+}
+
 function probeRoutes(provider: Provider): Record<string, Route> {
   const probe = provider.probe;
   if (!probe) return {};
@@ -320,8 +339,8 @@ export type DemoWorld = {
   /** The catalog's providers, pointed at the fake upstreams. */
   providers: Provider[];
   scenarios: readonly Scenario[];
-  /** Writes the pointed catalog to `path` (for PROVIDERS_FILE). */
-  writeProviders(path: string): void;
+  /** Writes the pointed catalog to `path` (for PROVIDERS_FILE), as the agent of `region` reaches the APIs if given. */
+  writeProviders(path: string, region?: string): void;
   close(): Promise<void>;
 };
 
@@ -332,12 +351,21 @@ export async function startDemoWorld(options: { providers: readonly Provider[]; 
     options.providers.map((p) => startUpstream(p, { ...statusRoutes(p, now), ...probeRoutes(p) })),
   );
   const providers = upstreams.map((u) => pointedAt(u.provider, u.origin));
+  // The failing region's own resolver leads it to another copy of the regional-failure provider's API.
+  const regional = options.providers.find((p) => p.slug === scenarioOf('regional-failure').slug && p.probe);
+  const failing = regional ? await startUpstream(regional, failingProbeRoutes(regional)) : null;
+  const fromFailingRegion = providers.map((p) =>
+    failing && p.slug === failing.provider.slug
+      ? { ...p, probe: pointedAt(failing.provider, failing.origin).probe }
+      : p,
+  );
   return {
     providers,
     scenarios: SCENARIOS,
-    writeProviders: (path) => writeFileSync(path, `${JSON.stringify(providers, null, 2)}\n`),
+    writeProviders: (path, region) =>
+      writeFileSync(path, `${JSON.stringify(region === FAILING_REGION ? fromFailingRegion : providers, null, 2)}\n`),
     close: async () => {
-      await Promise.all(upstreams.map((u) => u.close()));
+      await Promise.all([...upstreams, ...(failing ? [failing] : [])].map((u) => u.close()));
     },
   };
 }
@@ -372,9 +400,22 @@ export async function sendReports(
 /** Polls and probes every few seconds so each scenario reaches its state within seconds. */
 export const DEMO_INTERVAL_SECONDS = 2;
 
-/** The server's environment for the demo: a temp database, the pointed catalog, loopback upstreams allowed. */
-export function demoServerEnv(options: { databasePath: string; providersFile: string; port: number }) {
+/** A fresh signing key for each demo agent region (the demo's own, never written anywhere). */
+export const demoAgentKeys = (): Record<string, string> =>
+  Object.fromEntries(DEMO_AGENT_REGIONS.map((region) => [region, randomBytes(24).toString('hex')]));
+
+/**
+ * The server's environment for the demo: a temp database, the pointed catalog, loopback upstreams allowed, and the
+ * agents' keys.
+ */
+export function demoServerEnv(options: {
+  databasePath: string;
+  providersFile: string;
+  port: number;
+  agentKeys?: Record<string, string>;
+}) {
   const seconds = String(DEMO_INTERVAL_SECONDS);
+  const keys = Object.entries(options.agentKeys ?? {});
   return {
     PORT: String(options.port),
     HOST: '127.0.0.1',
@@ -388,6 +429,27 @@ export function demoServerEnv(options: { databasePath: string; providersFile: st
     // The report spike comes from distinct documentation addresses in X-Forwarded-For, believed from loopback only.
     TRUST_PROXY: '127.0.0.1',
     ...(options.port > 0 ? { SITE_URL: `http://127.0.0.1:${options.port}` } : {}),
+    ...(keys.length > 0 ? { AGENT_KEYS: keys.map(([region, key]) => `${region}=${key}`).join(',') } : {}),
+  };
+}
+
+/** A demo probe agent's environment: its region and key, the site, its catalog and buffer, the demo's schedule. */
+export function demoAgentEnv(options: {
+  region: string;
+  key: string;
+  centralUrl: string;
+  providersFile: string;
+  bufferFile: string;
+}) {
+  return {
+    AGENT_REGION: options.region,
+    AGENT_KEY: options.key,
+    CENTRAL_URL: options.centralUrl,
+    PROVIDERS_FILE: options.providersFile,
+    AGENT_BUFFER_FILE: options.bufferFile,
+    ALLOW_PRIVATE_UPSTREAMS: 'true',
+    PROBE_INTERVAL_SECONDS: String(DEMO_INTERVAL_SECONDS),
+    PROBE_TIMEOUT_SECONDS: '1',
   };
 }
 

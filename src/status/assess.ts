@@ -6,7 +6,7 @@ import { combineSignals } from './headline.ts';
 import { isWorse } from './levels.ts';
 import { checkFrozen, readOfficial, type OfficialInput } from './official.ts';
 import { readProbe, type ProbeInput } from './probe.ts';
-import { readRegionalProbe, type RegionProbeInput, type RegionView } from './regions.ts';
+import { readRegionalProbe, regionalQuorum, type RegionProbeInput, type RegionView } from './regions.ts';
 import { troubleSince } from './trouble.ts';
 import { incidentScope, placeComponent, type ScopeBasis, type ScopeCatalog } from './scope.ts';
 import type { ProviderStatus, Reason, SignalReading } from './types.ts';
@@ -207,7 +207,12 @@ export function assessProvider(input: AssessInput, now: number): Assessment {
     down: answerIsItDown(input.provider.name, api),
     troubleSince: troubleSince(
       api,
-      { components: counted(components ?? [], 'api'), incidents: apiIncidents, buckets: input.buckets },
+      {
+        components: counted(components ?? [], 'api'),
+        incidents: apiIncidents,
+        buckets: input.buckets,
+        probePartly: regionalQuorum(regional.regions) === 'partly',
+      },
       now,
     ),
     components,

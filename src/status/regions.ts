@@ -136,12 +136,22 @@ export function readRegionalProbe(
   const slow = fresh.filter((v) => v.state === 'slow');
   const normal = names(fresh, 'operational', 'slow');
   const quorum = regionalQuorum(views);
-  const regionReasons = (list: readonly RegionView[]) =>
-    list.flatMap((v) =>
-      v.reading.reasons
-        .filter((r) => r.level !== null)
-        .map((r) => ({ ...r, level: null, text: `From ${v.region}: ${r.text}` })),
-    );
+  // Regions that say the same thing say it once: "From us-east and eu-west: …", one sentence each.
+  const regionReasons = (list: readonly RegionView[]): Reason[] => {
+    const byText = new Map<string, { reason: Reason; regions: string[] }>();
+    for (const v of list)
+      for (const r of v.reading.reasons.filter((reason) => reason.level !== null)) {
+        const same = byText.get(r.text);
+        if (same) same.regions.push(v.region);
+        else byText.set(r.text, { reason: r, regions: [v.region] });
+      }
+    return [...byText.values()].map(({ reason, regions }) => ({
+      ...reason,
+      level: null,
+      // One sentence per region line: its run and its last probe (the last probe alone is often the same).
+      text: `From ${listRegions(regions)}: ${reason.text.replace('. Last probe at ', '; last probe at ')}`,
+    }));
+  };
   const earliest = (list: readonly RegionView[]) => Math.min(...list.map((v) => v.failingSince ?? now));
   const reasons: Reason[] = [];
   let level: SignalReading['level'];
@@ -156,7 +166,8 @@ export function readRegionalProbe(
         `${others}, since ${formatUtc(earliest(failing))}.`,
       at: earliest(failing),
     });
-    reasons.push(...regionReasons(failing));
+    // Every fresh region failing: the first one's detail speaks for all (the page stays within its weight).
+    reasons.push(...regionReasons(failing.length === fresh.length ? failing.slice(0, 1) : failing));
   } else if (quorum === 'partly') {
     level = 'degraded';
     reasons.push({

@@ -16,6 +16,8 @@ export type TroubleEvidence = {
   /** The API's open official incidents and maintenances. */
   incidents: readonly { kind: IncidentKind; impact: Impact; startedAt: number }[];
   buckets: readonly Bucket[];
+  /** The probe fails from fewer than half of the fresh regions ("Partly"): a region's trouble, not the provider's. */
+  probePartly?: boolean;
 };
 
 function officialStarts(evidence: TroubleEvidence): Start[] {
@@ -56,6 +58,7 @@ export function troubleSince(api: ProviderStatus, evidence: TroubleEvidence, now
   const starts: Start[] = [];
   for (const reading of Object.values(api.signals)) {
     if (reading.state !== 'fresh' || !isTrouble(reading.level)) continue;
+    if (reading.signal === 'probe' && evidence.probePartly) continue;
     const found = startsOf[reading.signal]();
     // Trouble a signal holds without any date began at an unknown time: nothing is earlier than it for sure.
     starts.push(...(found.length > 0 ? found : [{ at: -Infinity, exact: false }]));

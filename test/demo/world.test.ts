@@ -2,7 +2,7 @@
 // and every page of every scenario says each fact once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Provider } from '../../src/catalog/schema.ts';
-import { SCENARIOS, scenarioLevels } from '../../src/demo/world.ts';
+import { DEMO_AGENT_REGIONS, FAILING_REGION, SCENARIOS, scenarioLevels } from '../../src/demo/world.ts';
 import { textOf } from '../helpers/app.ts';
 import { startDemo, type Demo } from '../helpers/demo.ts';
 
@@ -125,6 +125,33 @@ describe('npm run demo', () => {
       'The status page lists all 4 components as operational.',
     ]);
   });
+  it('reads Partly from the one agent region its API fails for; a killed agent turns its region Unknown, not the provider', async () => {
+    await demo.settled();
+    const regional = SCENARIOS.find((s) => s.name === 'regional-failure')!;
+    type Body = { level: string; summary: string; regions: { region: string; state: string }[] };
+    const read = async (slug: string) =>
+      (await (await fetch(`${demo.origin}/api/v1/providers/${slug}`)).json()) as Body;
+    const body = await read(regional.slug);
+    expect(body.summary).toMatch(/^Partly: failing from ap-southeast, normal from local, us-east and eu-west\./);
+    expect(body.regions.map((r) => [r.region, r.state])).toEqual(
+      ['local', ...DEMO_AGENT_REGIONS].map((r) => [r, r === FAILING_REGION ? 'failing' : 'operational']),
+    );
+    expect(textOf(await (await fetch(`${demo.origin}/${regional.slug}`)).text())).toContain(
+      'Partly: failing from ap-southeast',
+    );
+
+    // Last in the file: the demo goes on with one agent fewer.
+    await demo.agents.get('us-east')!.kill();
+    const deadline = Date.now() + 40_000;
+    let cohere = await read('cohere');
+    while (Date.now() < deadline && cohere.regions.find((r) => r.region === 'us-east')!.state !== 'unknown') {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      cohere = await read('cohere');
+    }
+    expect(cohere.regions.find((r) => r.region === 'us-east')!.state).toBe('unknown');
+    expect(cohere.level).toBe('operational');
+    expect((await read(regional.slug)).level).toBe('degraded');
+  }, 60_000);
 });
 
 const pagesOf = (slug: string) => [`/${slug}`, `/${slug}/error/auth-error`, `/${slug}/is-it-down`];

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import type { Level } from '../../src/domain.ts';
 import {
+  DEMO_AGENT_REGIONS,
+  demoAgentEnv,
+  demoAgentKeys,
   demoServerEnv,
   scenarioLevels,
   sendReportSpike,
@@ -12,11 +15,13 @@ import {
 } from '../../src/demo/world.ts';
 import { recordDemoPast } from '../../src/demo/history.ts';
 import { openStore } from '../../src/store/index.ts';
-import { startServer, tempDir, type ServerProcess } from './process.ts';
+import { startAgent, startServer, tempDir, type LoggedProcess, type ServerProcess } from './process.ts';
 
 export type Demo = {
   world: DemoWorld;
   server: ServerProcess;
+  /** The three probe agents, each its own process, by region. */
+  agents: Map<string, LoggedProcess>;
   origin: string;
   /** The server's SQLite file, for tests that add history the world would take long to make. */
   databasePath: string;
@@ -34,13 +39,30 @@ export async function startDemo(): Promise<Demo> {
   const world = await startDemoWorld({ providers: catalog.providers });
   const providersFile = join(dir, 'providers.json');
   world.writeProviders(providersFile);
+  const agentKeys = demoAgentKeys();
   const server = await startServer({
-    ...demoServerEnv({ databasePath: join(dir, 'demo.db'), providersFile, port: 0 }),
+    ...demoServerEnv({ databasePath: join(dir, 'demo.db'), providersFile, port: 0, agentKeys }),
     LOG_LEVEL: 'info',
     // A busy machine is no overload: the tests' server never sheds load (see test/helpers/app.ts).
     MAX_EVENT_LOOP_DELAY_MS: '0',
   });
   const origin = server.url;
+  const agents = new Map(
+    await Promise.all(
+      DEMO_AGENT_REGIONS.map(async (region) => {
+        const file = join(dir, `providers-${region}.json`);
+        world.writeProviders(file, region);
+        const env = demoAgentEnv({
+          region,
+          key: agentKeys[region]!,
+          centralUrl: origin,
+          providersFile: file,
+          bufferFile: join(dir, `agent-${region}.jsonl`),
+        });
+        return [region, await startAgent(env)] as const;
+      }),
+    ),
+  );
   await sendReportSpike(origin);
   const store = await openStore(join(dir, 'demo.db'));
   await recordDemoPast(store, catalog, Date.now());
@@ -56,6 +78,7 @@ export async function startDemo(): Promise<Demo> {
   return {
     world,
     server,
+    agents,
     origin,
     databasePath: join(dir, 'demo.db'),
     async settled(timeoutMs = 30_000) {
@@ -68,6 +91,7 @@ export async function startDemo(): Promise<Demo> {
       }
     },
     async close() {
+      await Promise.all([...agents.values()].map((agent) => agent.kill()));
       server.child.kill('SIGTERM');
       await server.exited;
       await world.close();

@@ -41,17 +41,13 @@ export function providersFileFor(dir: string, statusUrl: string): string {
 /** How tests start the server by default: from source. */
 export const FROM_SOURCE = ['--import', 'tsx', 'src/server.ts'];
 
-/**
- * Starts the real server (from source unless `nodeArgs` say otherwise); `preload` modules are imported before it
- * (`node --import`), e.g. to replace a resolver.
- */
-export async function startServer(
-  env: Record<string, string>,
-  options: { preload?: string[]; nodeArgs?: string[] } = {},
-): Promise<ServerProcess> {
-  const preloads = (options.preload ?? []).flatMap((module) => ['--import', module]);
-  const child = spawn(process.execPath, [...preloads, ...(options.nodeArgs ?? FROM_SOURCE)], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+/** A process started with its log lines read as they come (JSON lines, or plain text as `msg`). */
+export type LoggedProcess = Omit<ServerProcess, 'url'>;
+
+/** Spawns `node <nodeArgs>` with only `env` (and PATH); its stdout is read as log lines. */
+export function spawnLogged(env: Record<string, string>, nodeArgs: string[]): LoggedProcess {
+  const child = spawn(process.execPath, nodeArgs, {
+    env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: LogLine[] = [];
@@ -80,20 +76,42 @@ export async function startServer(
     return new Promise<LogLine>((resolve, reject) => {
       waiters.push({ match, resolve });
       void exited.then((exit) =>
-        reject(new Error(`server exited (${exit.code ?? exit.signal}) before logging ${match}: ${stderr}`)),
+        reject(new Error(`process exited (${exit.code ?? exit.signal}) before logging ${match}: ${stderr}`)),
       );
     });
   };
-  const listening = await waitForLog(/^Server listening at http:\/\/127\.0\.0\.1:\d+$/);
   return {
     child,
     lines,
     waitForLog,
     exited,
-    url: listening.msg!.replace('Server listening at ', ''),
     kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       return exited;
     },
   };
+}
+
+/**
+ * Starts the real server (from source unless `nodeArgs` say otherwise); `preload` modules are imported before it
+ * (`node --import`), e.g. to replace a resolver.
+ */
+export async function startServer(
+  env: Record<string, string>,
+  options: { preload?: string[]; nodeArgs?: string[] } = {},
+): Promise<ServerProcess> {
+  const preloads = (options.preload ?? []).flatMap((module) => ['--import', module]);
+  const started = spawnLogged({ PORT: '0', LOG_LEVEL: 'info', ...env }, [
+    ...preloads,
+    ...(options.nodeArgs ?? FROM_SOURCE),
+  ]);
+  const listening = await started.waitForLog(/^Server listening at http:\/\/127\.0\.0\.1:\d+$/);
+  return { ...started, url: listening.msg!.replace('Server listening at ', '') };
+}
+
+/** Starts a probe agent from source (`npm run agent`) and waits for it to say it started. */
+export async function startAgent(env: Record<string, string>): Promise<LoggedProcess> {
+  const started = spawnLogged({ LOG_LEVEL: 'info', ...env }, ['--import', 'tsx', 'src/agent.ts']);
+  await started.waitForLog(/^probe agent for .+ started$/);
+  return started;
 }
