@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 export type BenchPart = () => Promise<Record<string, unknown>>;
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const wanted = process.argv.slice(2);
+// Options (`--quick`, `--seconds N`) are read by the parts themselves; the rest name parts.
+const args = process.argv.slice(2);
+const wanted = args.filter((arg, i) => !arg.startsWith('-') && !/^--seconds$/.test(args[i - 1] ?? ''));
 const parts = readdirSync(join(here, 'parts'))
   .filter((file) => file.endsWith('.ts'))
   .map((file) => basename(file, '.ts'))

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadCatalog } from '../../src/catalog/load.ts';
@@ -15,11 +15,24 @@ import { compiledServer, ROOT } from '../build.ts';
 import { BENCH_SECRET, benchPostgres, copyToPostgres, stopBenchPostgres } from '../engines.ts';
 import { seedDatabase } from '../seed.ts';
 
-const SECONDS = Number(process.env.BENCH_PAGES_SECONDS ?? 8);
+const ARGS = process.argv.slice(2);
+/** `--quick`: short rows and a smaller start-up database, for development; figures are rougher. */
+const QUICK = ARGS.includes('--quick');
+/** `--seconds N` sets each measured row's length (default 10 s, 3 s with --quick). */
+function secondsOption(): number {
+  const at = ARGS.indexOf('--seconds');
+  const given = at >= 0 ? Number(ARGS[at + 1]) : Number(process.env.BENCH_PAGES_SECONDS ?? (QUICK ? 3 : 10));
+  if (!Number.isFinite(given) || given < 1) {
+    console.error('--seconds must be a number of seconds, at least 1');
+    process.exit(2);
+  }
+  return Math.round(given);
+}
+const SECONDS = secondsOption();
 /** When the idle memory is read a second time, after V8 has had the chance to return start-up's garbage. */
 const SETTLED_SECONDS = 20;
 /** Report rows in the start-up database (a smaller number makes a quicker sanity run). */
-const BIG_REPORTS = Number(process.env.BENCH_PAGES_BIG_REPORTS ?? 1_000_000);
+const BIG_REPORTS = Number(process.env.BENCH_PAGES_BIG_REPORTS ?? (QUICK ? 100_000 : 1_000_000));
 const WARMUP_SECONDS = 2;
 const CONNECTIONS = 50;
 const PROVIDER = 'anthropic';
@@ -410,6 +423,9 @@ export default async function (): Promise<Record<string, unknown>> {
       targets: TARGETS,
       connections: CONNECTIONS,
       seconds: SECONDS,
+      quick: QUICK,
+      // The machine may be shared: the load average beside the figures says how noisy they may be.
+      loadAverage: loadavg(),
       pageBytes,
       rows,
       fixedRate: {
