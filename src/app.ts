@@ -16,19 +16,19 @@ import type { WarmUp } from './ops/warm-up.ts';
 import { recordRequests } from './ops/request-metrics.ts';
 import { closeConnectionsWhenClosing } from './shutdown.ts';
 import type { Store } from './store/index.ts';
-import type { JobRole } from './web/deps.ts';
-import { registerAssets } from './web/assets.ts';
-import { registerCompression } from './web/compression.ts';
-import { frameworkErrorOptions } from './web/framework-errors.ts';
-import { helmetOptions, registerSecurityHeaders, securityHeaders } from './web/security-headers.ts';
-import { createClientKeys } from './web/client-key.ts';
-import { databaseRateLimits } from './web/rate-limit-store.ts';
-import { createFormTokens } from './web/form-token.ts';
-import { refuseNulCharacters } from './web/nul-characters.ts';
-import { apiOperations } from './web/api-operations.ts';
-import { refuseNonJsonBodies } from './web/json-bodies.ts';
-import { createPageRenderer } from './web/pages.ts';
-import { answerProblem, registerProblemHandlers } from './web/problems.ts';
+import type { JobRole } from './web/http/deps.ts';
+import { registerAssets } from './web/http/assets.ts';
+import { registerCompression } from './web/http/compression.ts';
+import { frameworkErrorOptions } from './web/http/framework-errors.ts';
+import { helmetOptions, registerSecurityHeaders, securityHeaders } from './web/http/security-headers.ts';
+import { createClientKeys } from './web/http/client-key.ts';
+import { databaseRateLimits } from './web/http/rate-limit-store.ts';
+import { createFormTokens } from './web/http/form-token.ts';
+import { refuseNulCharacters } from './web/http/nul-characters.ts';
+import { apiOperations } from './web/api/operations.ts';
+import { refuseNonJsonBodies } from './web/http/json-bodies.ts';
+import { createPageRenderer } from './web/http/render.ts';
+import { answerProblem, registerProblemHandlers } from './web/http/problems.ts';
 import { createAssessor } from './assessment/assessor.ts';
 import { createHistoryReader } from './assessment/history.ts';
 import {
@@ -37,25 +37,25 @@ import {
   PAGE_REFRESH_MS,
   PAGE_STALE_MS,
   type RenderCache,
-} from './web/render-cache.ts';
-import { watchAllowedMethods } from './web/allowed-methods.ts';
-import { registerAccountabilityRoutes } from './web/routes/accountability.ts';
-import { registerAgentRoutes } from './web/routes/agents.ts';
-import { registerApiRoutes } from './web/routes/api.ts';
-import { registerDiagnoseRoutes } from './web/routes/diagnose.ts';
-import { registerGuideRoutes } from './web/routes/guides.ts';
-import { registerBadgeRoutes } from './web/routes/badges.ts';
-import { registerDiscoveryRoutes } from './web/routes/discovery.ts';
-import { registerEmbedRoutes } from './web/routes/embed.ts';
-import { registerFeedRoutes } from './web/routes/feeds.ts';
-import { registerHealthRoutes } from './web/routes/health.ts';
-import { databaseAnswers, registerPressure } from './web/pressure.ts';
-import { registerMcpRoutes } from './web/routes/mcp.ts';
-import { registerPageRoutes } from './web/routes/pages.ts';
-import { registerHistoryRoutes } from './web/routes/history.ts';
-import { registerReportRoutes } from './web/routes/reports.ts';
-import { registerStatuspageRoutes } from './web/routes/statuspage.ts';
-import { registerSubscriptionRoutes } from './web/routes/subscriptions.ts';
+} from './web/http/render-cache.ts';
+import { watchAllowedMethods } from './web/http/allowed-methods.ts';
+import { registerAccountabilityRoutes } from './web/pages/accountability-routes.ts';
+import { registerAgentRoutes } from './web/api/agents.ts';
+import { registerApiRoutes } from './web/api/providers.ts';
+import { registerDiagnoseRoutes } from './web/pages/diagnose-routes.ts';
+import { registerGuideRoutes } from './web/pages/guides.ts';
+import { registerBadgeRoutes } from './web/machine/badges.ts';
+import { registerDiscoveryRoutes } from './web/machine/discovery.ts';
+import { registerEmbedRoutes } from './web/machine/embed.ts';
+import { registerFeedRoutes } from './web/machine/feeds.ts';
+import { registerHealthRoutes } from './web/http/health.ts';
+import { databaseAnswers, registerPressure } from './web/http/pressure.ts';
+import { registerMcpRoutes } from './web/api/mcp.ts';
+import { registerPageRoutes } from './web/pages/routes.ts';
+import { registerHistoryRoutes } from './web/pages/history-routes.ts';
+import { registerReportRoutes } from './web/api/reports.ts';
+import { registerStatuspageRoutes } from './web/api/statuspage.ts';
+import { registerSubscriptionRoutes } from './web/pages/subscriptions-routes.ts';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../views', import.meta.url));
 

@@ -16,7 +16,7 @@ import { REPORT_BUCKET_RETENTION_MS, REPORT_RETENTION_MS } from '../../src/jobs/
 import { CHECK_RETENTION_MS, PROBE_RETENTION_MS } from '../../src/jobs/prune-signals.ts';
 import { HISTORY_RETENTION_DAYS } from '../../src/status/history.ts';
 import { openStore } from '../../src/store/index.ts';
-import { createRenderCache } from '../../src/web/render-cache.ts';
+import { createRenderCache } from '../../src/web/http/render-cache.ts';
 import { REPORT_BUCKET_MS } from '../../src/store/reports.ts';
 import { DAY_MS, MINUTE_MS } from '../../src/time.ts';
 import { seedDatabase } from '../seed.ts';

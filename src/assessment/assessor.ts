@@ -7,7 +7,7 @@ import type { LocalFault } from '../status/probe.ts';
 import type { Store } from '../store/index.ts';
 import { createCorrelationMemo, type CorrelationState, type CorrelationTiming } from './correlation.ts';
 import { errorResults, type ErrorResult } from './errors.ts';
-import { LIST_READS_AT_ONCE, mapAtMost } from '../assessment/read-limit.ts';
+import { LIST_READS_AT_ONCE, mapAtMost } from './read-limit.ts';
 import { createSignalReader, type ProviderData, type ReadScope, type SignalRead } from './signals.ts';
 
 export type AssessorTiming = {

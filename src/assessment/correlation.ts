@@ -3,7 +3,7 @@
 import { correlate, type Correlation } from '../status/correlation.ts';
 import type { LocalFault } from '../status/probe.ts';
 import type { DataVersions } from '../store/versions.ts';
-import { LIST_READS_AT_ONCE, mapAtMost } from '../assessment/read-limit.ts';
+import { LIST_READS_AT_ONCE, mapAtMost } from './read-limit.ts';
 
 /** At most this many unchanged providers are read again per refresh, the oldest first, so no refresh reads them all. */
 export const TROUBLE_REREADS = 20;

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorTypesFor } from '../../src/catalog/load.ts';
 import { createAssessor } from '../../src/assessment/assessor.ts';
-import { errorPageView, type ErrorPageView } from '../../src/web/view-models/error-page.ts';
-import { segmentsText, type Segment } from '../../src/web/view-models/text.ts';
+import { errorPageView, type ErrorPageView } from '../../src/web/pages/error.ts';
+import { segmentsText, type Segment } from '../../src/web/blocks/text.ts';
 import { createHarness, type Harness } from '../helpers/app.ts';
 
 let h: Harness;

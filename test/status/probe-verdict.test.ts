@@ -7,7 +7,7 @@ import { combineSignals } from '../../src/status/headline.ts';
 import { readOfficial } from '../../src/status/official.ts';
 import { readProbe, type LocalFault } from '../../src/status/probe.ts';
 import { decideVerdict } from '../../src/status/verdict.ts';
-import { fillText } from '../../src/web/view-models/text.ts';
+import { fillText } from '../../src/web/blocks/text.ts';
 import { realCatalog } from '../helpers/catalog.ts';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);

@@ -7,7 +7,7 @@ import { combineSignals } from '../../src/status/headline.ts';
 import { readOfficial } from '../../src/status/official.ts';
 import { readProbe } from '../../src/status/probe.ts';
 import { decideVerdict, type IncidentLike } from '../../src/status/verdict.ts';
-import { fillText } from '../../src/web/view-models/text.ts';
+import { fillText } from '../../src/web/blocks/text.ts';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 const authError = loadCatalog({

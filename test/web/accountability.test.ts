@@ -3,11 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IncidentSpan } from '../../src/status/accountability.ts';
 import { MINUTE_MS } from '../../src/time.ts';
-import {
-  accountabilityJson,
-  accountabilityRows,
-  accountabilityView,
-} from '../../src/web/view-models/accountability.ts';
+import { accountabilityJson, accountabilityRows, accountabilityView } from '../../src/web/pages/accountability.ts';
 import type { Uptime } from '../../src/assessment/history.ts';
 import { catalogWith, realCatalog } from '../helpers/catalog.ts';
 

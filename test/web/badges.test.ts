@@ -2,7 +2,7 @@
 // colours with enough contrast, hostile names escaped, unknown names 404.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LEVELS, MAIN_DOCUMENT } from '../../src/domain.ts';
-import { BADGE_COLOURS, BADGE_LABEL_COLOUR, BADGE_TEXT_COLOUR, badgeView } from '../../src/web/view-models/badge.ts';
+import { BADGE_COLOURS, BADGE_LABEL_COLOUR, BADGE_TEXT_COLOUR, badgeView } from '../../src/web/machine/badge.ts';
 import { T0, createHarness, type Harness } from '../helpers/app.ts';
 import { seedScenario } from '../helpers/seed.ts';
 import { children, parseXml } from '../helpers/xml.ts';

@@ -2,7 +2,7 @@
 // problems, JSON, feeds, badges, the Statuspage and Shields endpoints, the embed.
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isTextType } from '../../src/web/compression.ts';
+import { isTextType } from '../../src/web/http/compression.ts';
 import { T0, createHarness, type Harness } from '../helpers/app.ts';
 import { seedScenario } from '../helpers/seed.ts';
 

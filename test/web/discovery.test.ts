@@ -2,8 +2,8 @@
 // titles, descriptions, OpenGraph and Twitter tags, hreflang alternates and JSON-LD that parses and is typed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorTypesFor } from '../../src/catalog/load.ts';
-import { jsonForScript } from '../../src/web/structured-data.ts';
-import { sitemapUrls, type PageFamily } from '../../src/web/sitemap.ts';
+import { jsonForScript } from '../../src/web/http/structured-data.ts';
+import { sitemapUrls, type PageFamily } from '../../src/web/machine/sitemap.ts';
 import { T0, createHarness, type Harness } from '../helpers/app.ts';
 import { seedScenario } from '../helpers/seed.ts';
 import { children, parseXml } from '../helpers/xml.ts';

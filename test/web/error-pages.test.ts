@@ -1,7 +1,7 @@
 // Every provider × applicable error type: its page renders every block with that provider's own content.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorTypesFor } from '../../src/catalog/load.ts';
-import { fillText, placeholderValues } from '../../src/web/view-models/text.ts';
+import { fillText, placeholderValues } from '../../src/web/blocks/text.ts';
 import { createHarness, T0, textOf, type Harness } from '../helpers/app.ts';
 import { recordIncident, recordOfficial, recordProbes } from '../helpers/signals.ts';
 

@@ -1,6 +1,6 @@
 // Incident timelines: every update newest first, durations from the source's own times, a postmortem link.
 import { describe, expect, it } from 'vitest';
-import { incidentView } from '../../src/web/view-models/common.ts';
+import { incidentView } from '../../src/web/blocks/common.ts';
 import type { IncidentRow } from '../../src/store/incidents.ts';
 import { MINUTE_MS } from '../../src/time.ts';
 

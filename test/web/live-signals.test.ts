@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ProbeOutcome } from '../../src/domain.ts';
 import { latencyBaseline } from '../../src/probes/baseline.ts';
 import type { ProbeResultRow } from '../../src/store/probes.ts';
-import { probeChartView, type ChartSample } from '../../src/web/view-models/probe-chart.ts';
+import { probeChartView, type ChartSample } from '../../src/web/blocks/probe-chart.ts';
 import { createHarness, textOf, type Harness } from '../helpers/app.ts';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);

@@ -3,7 +3,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loggerOptions } from '../../src/app.ts';
-import { nulCharacterAt } from '../../src/web/nul-characters.ts';
+import { nulCharacterAt } from '../../src/web/http/nul-characters.ts';
 import { createHarness, textOf, type Harness } from '../helpers/app.ts';
 
 const lines: string[] = [];

@@ -7,7 +7,7 @@ import addFormats from 'ajv-formats';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
-import { openApiDocument } from '../../src/web/openapi.ts';
+import { openApiDocument } from '../../src/web/api/openapi.ts';
 import { T0, createHarness, realCatalog, type Harness } from '../helpers/app.ts';
 import { seedScenario } from '../helpers/seed.ts';
 

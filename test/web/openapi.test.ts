@@ -11,7 +11,7 @@ import { postJson } from '../helpers/reports.ts';
 import { MODEL_COUNTS_REUSE_MS } from '../../src/assessment/signals.ts';
 import { SECOND_MS } from '../../src/time.ts';
 import { parseConfig } from '../../src/config.ts';
-import { openApiDocument } from '../../src/web/openapi.ts';
+import { openApiDocument } from '../../src/web/api/openapi.ts';
 
 type Operation = {
   parameters?: { name: string; in: string; example: string }[];

@@ -1,7 +1,7 @@
 // Load shedding and server timeouts: 503 with Retry-After when the app cannot serve, and slow clients cut off.
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { databaseAnswers, PRESSURE_RETRY_AFTER_SECONDS } from '../../src/web/pressure.ts';
+import { databaseAnswers, PRESSURE_RETRY_AFTER_SECONDS } from '../../src/web/http/pressure.ts';
 import { createHarness, textOf, type Harness } from '../helpers/app.ts';
 
 let h: Harness | undefined;

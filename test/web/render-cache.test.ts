@@ -1,7 +1,7 @@
 // The render cache: one render per data version (at most every few seconds), and refreshes of unchanged pages
 // (their relative times) rendered while the old copy is still served.
 import { describe, expect, it } from 'vitest';
-import { createRenderCache, PAGE_MIN_AGE_MS, PAGE_REFRESH_MS, PAGE_STALE_MS } from '../../src/web/render-cache.ts';
+import { createRenderCache, PAGE_MIN_AGE_MS, PAGE_REFRESH_MS, PAGE_STALE_MS } from '../../src/web/http/render-cache.ts';
 
 const TYPE = 'text/html; charset=utf-8';
 

@@ -2,7 +2,7 @@
 // the honeypot and the minimum fill time. Nothing forged is counted, and each answer says whether it was, and why not.
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMMUNITY_DEDUPE_MS } from '../../src/status/community.ts';
-import { REPORT_MIN_FILL_MS } from '../../src/web/form-token.ts';
+import { REPORT_MIN_FILL_MS } from '../../src/web/http/form-token.ts';
 import { DAY_MS, MINUTE_MS, SECOND_MS } from '../../src/time.ts';
 import { createHarness, T0, textOf, type Harness } from '../helpers/app.ts';
 import { countedReports, pageToken, postForm, postJson, storedReports, type Client } from '../helpers/reports.ts';

@@ -2,7 +2,7 @@
 // one /48 cannot raise a provider alone. Real app, reports posted through the JSON route behind a trusted proxy.
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMMUNITY_SPIKE_MIN_ALLOCATIONS } from '../../src/status/community.ts';
-import { allocationOf, createClientKeys } from '../../src/web/client-key.ts';
+import { allocationOf, createClientKeys } from '../../src/web/http/client-key.ts';
 import { createHarness, type Harness } from '../helpers/app.ts';
 
 let h: Harness | undefined;

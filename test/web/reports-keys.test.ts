@@ -1,8 +1,8 @@
 // Client keys and form tokens: networks (IPv6 grouped by /64), salts rotated daily and held only in memory,
 // render times signed so a cached page's form can prove its age.
 import { describe, expect, it } from 'vitest';
-import { createClientKeys, networkOf } from '../../src/web/client-key.ts';
-import { REPORT_FORM_MAX_AGE_MS, REPORT_MIN_FILL_MS, createFormTokens } from '../../src/web/form-token.ts';
+import { createClientKeys, networkOf } from '../../src/web/http/client-key.ts';
+import { REPORT_FORM_MAX_AGE_MS, REPORT_MIN_FILL_MS, createFormTokens } from '../../src/web/http/form-token.ts';
 import { DAY_MS, HOUR_MS, SECOND_MS } from '../../src/time.ts';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);

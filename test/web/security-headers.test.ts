@@ -1,7 +1,7 @@
 // Security headers: helmet's output for the site's policy, computed once; HTTPS-only rules follow SITE_URL.
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
-import { helmetOptions, securityHeaders } from '../../src/web/security-headers.ts';
+import { helmetOptions, securityHeaders } from '../../src/web/http/security-headers.ts';
 
 describe('securityHeaders', () => {
   it('gives the strict CSP and the usual protections, without HTTPS rules on an http site', () => {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEVEL_LABELS, type Level } from '../../src/domain.ts';
 import { errorTypesFor } from '../../src/catalog/load.ts';
-import { ShieldsEndpoint } from '../../src/web/view-models/shields.ts';
+import { ShieldsEndpoint } from '../../src/web/machine/shields.ts';
 import { T0, createHarness, type Harness } from '../helpers/app.ts';
 import { seedScenario } from '../helpers/seed.ts';
 

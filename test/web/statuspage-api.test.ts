@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { MAIN_DOCUMENT, type Level } from '../../src/domain.ts';
 import { readStatuspageDocument } from '../../src/sources/adapters/statuspage.ts';
-import { STATUSPAGE_DOCUMENTS } from '../../src/web/routes/statuspage.ts';
+import { STATUSPAGE_DOCUMENTS } from '../../src/web/api/statuspage.ts';
 import {
   COMPONENT_STATUS_OF,
   INDICATOR_OF,
@@ -13,7 +13,7 @@ import {
   StatuspageMaintenancesDocument,
   StatuspageStatusDocument,
   StatuspageSummary,
-} from '../../src/web/view-models/statuspage.ts';
+} from '../../src/web/api/statuspage-bodies.ts';
 import { T0, createHarness, type Harness } from '../helpers/app.ts';
 import { fixture } from '../helpers/upstream.ts';
 import { incident, seedScenario } from '../helpers/seed.ts';

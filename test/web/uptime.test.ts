@@ -5,7 +5,7 @@ import { MAIN_DOCUMENT, type Impact } from '../../src/domain.ts';
 import { confirmLevel } from '../../src/status/damping.ts';
 import { dateOfDay, dayOf } from '../../src/status/history.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/time.ts';
-import { formatUptime, HISTORY_INCIDENTS_SHOWN } from '../../src/web/view-models/history.ts';
+import { formatUptime, HISTORY_INCIDENTS_SHOWN } from '../../src/web/pages/history.ts';
 import { createHarness, textOf, type Harness } from '../helpers/app.ts';
 import { incident } from '../helpers/seed.ts';
 

@@ -1,0 +1,18 @@
+// The documented operations that take a body take JSON only: a body of another type (a form, plain text) is refused
+// with 415 before any validation, whatever parsers the app keeps for its HTML forms.
+import type { FastifyInstance } from 'fastify';
+import type { Operation } from '../api/operations.ts';
+import { BadRequest } from './problems.ts';
+
+/** An OpenAPI path (`/api/v1/providers/{provider}/reports`) as Fastify writes it (`…/:provider/reports`). */
+export const routePath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
+
+export function refuseNonJsonBodies(app: FastifyInstance, operations: readonly Operation[]): void {
+  const json = new Set(operations.filter((op) => op.body).map((op) => `${op.method} ${routePath(op.path)}`));
+  app.addHook('preValidation', async (request) => {
+    const type = request.headers['content-type'];
+    if (type === undefined || !json.has(`${request.method} ${request.routeOptions.url}`)) return;
+    if ((type.split(';')[0] ?? '').trim().toLowerCase() !== 'application/json')
+      throw new BadRequest('Send the body as JSON (Content-Type: application/json).', 415);
+  });
+}

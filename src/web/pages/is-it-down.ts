@@ -1,0 +1,125 @@
+// View model of `/:provider/is-it-down`: the direct answer, its evidence, what is affected and what to do meanwhile.
+import type { Crumb } from '../http/structured-data.ts';
+import type { Catalog } from '../../catalog/load.ts';
+import { errorTypesFor } from '../../catalog/load.ts';
+import type { DownAnswer } from '../../status/down-answer.ts';
+import type { ProviderData } from '../../assessment/signals.ts';
+import {
+  componentRowView,
+  incidentContext,
+  incidentView,
+  timeView,
+  type ComponentRowView,
+  type IncidentView,
+  type TimeView,
+} from '../blocks/common.ts';
+import { namesIn } from '../blocks/correlated.ts';
+import { answerView, type AnswerView } from '../blocks/answer.ts';
+import type { LinkView } from './error.ts';
+import { officialPageHref, signalWords } from '../blocks/text.ts';
+
+export type IsItDownView = {
+  breadcrumbs: Crumb[];
+  provider: { slug: string; name: string };
+  title: string;
+  description: string;
+  /** The direct answer ("Yes", "Partly", "No", "We can't tell right now") and its sentence, with the level. */
+  answer: AnswerView;
+  /** The answer alone, for the title and structured data. */
+  direct: { answer: DownAnswer; label: string };
+  /** API components in trouble (products are in the answer block). */
+  affected: ComponentRowView[];
+  affectedNote: string;
+  incidents: IncidentView[];
+  meanwhile: string[];
+  alternatives: { slug: string; name: string; checked: TimeView | null }[];
+  officialHref: string | undefined;
+  errorPages: LinkView[];
+  related: LinkView[];
+};
+
+/** What a developer can do while waiting, for each answer. */
+const MEANWHILE: Record<DownAnswer, (name: string) => string[]> = {
+  yes: (name) => [
+    `Retry with exponential backoff and jitter (for example 1 s, 2 s, 4 s… up to a minute), and honour any ` +
+      `retry-after header ${name} sends.`,
+    'Stop retrying after a few attempts and queue work that can wait, so your retries do not add to the load.',
+    'Show your users a clear message rather than failing silently, and fail over to another provider if your ' +
+      'application can.',
+  ],
+  partly: (name) => [
+    `Retry failed requests with exponential backoff and jitter; most requests to ${name} may still succeed.`,
+    'Check whether the affected components are the ones you use, and route around them (another model or ' +
+      'endpoint) if you can.',
+    'Keep timeouts generous and prefer streaming for long generations while the service is degraded.',
+  ],
+  no: (name) => [
+    `If your calls to ${name} fail anyway, the cause is most likely on your side: paste the error into our ` +
+      `diagnosis, or open the page of your error below.`,
+    `Try the smallest possible request (listing models) from the same machine, to tell an account or code ` +
+      `problem from a network one.`,
+  ],
+  unknown: (name) => [
+    `Open ${name}'s own status page and try the smallest possible request (listing models) yourself.`,
+    'Retry failed requests with exponential backoff and jitter until the picture is clear.',
+  ],
+};
+
+export function isItDownView(data: ProviderData, all: readonly ProviderData[], catalog: Catalog): IsItDownView {
+  const p = data.provider;
+  const answer = data.assessment.down;
+  const official = data.status.signals.official;
+  const affected = (data.assessment.components ?? [])
+    .filter((c) => c.scope === 'api' && c.level !== 'operational' && c.level !== 'unknown')
+    .map((c) => componentRowView(c, data.now));
+  const readAt = timeView(data.officialCheck.lastOkAt, data.now);
+  const affectedNote =
+    data.components === null
+      ? p.statusPage
+        ? `${p.name}'s status page has not been read yet, so we cannot list affected components.`
+        : `${p.name} has no official status page that lists components.`
+      : affected.length === 0
+        ? `${p.name}'s status page lists no API component in ` +
+          `trouble${official.state === 'fresh' ? '' : ` (as last read ${readAt?.ago ?? 'earlier'})`}.`
+        : official.state === 'fresh'
+          ? `As ${p.name}'s status page lists them now.`
+          : `As ${p.name}'s status page last showed them, ${readAt?.ago ?? 'earlier'}.`;
+  return {
+    breadcrumbs: [
+      { name: 'All providers', path: '/' },
+      { name: p.name, path: `/${p.slug}` },
+      { name: 'Is it down?', path: `/${p.slug}/is-it-down` },
+    ],
+    provider: { slug: p.slug, name: p.name },
+    title: `Is ${p.name} down? ${answer.label}`,
+    description: `Is ${p.name} down right now? A direct answer from ${signalWords(p)}, each with its age.`,
+    answer: answerView(data, {
+      subject: `the ${p.name} API`,
+      products: 'trouble',
+      verdict: { key: answer.answer, label: answer.label, text: answer.sentence },
+      evidence: answer.evidence,
+      lead: true,
+      nameOf: namesIn(catalog),
+    }),
+    direct: { answer: answer.answer, label: answer.label },
+    affected,
+    affectedNote,
+    incidents: data.openIncidents.map((i) => incidentView(i, data.now, incidentContext(data, i))),
+    meanwhile: MEANWHILE[answer.answer](p.name),
+    alternatives: all
+      .filter((d) => d.provider.slug !== p.slug && d.assessment.down.answer === 'no')
+      .sort((a, b) => a.provider.name.localeCompare(b.provider.name))
+      .map((d) => ({ slug: d.provider.slug, name: d.provider.name, checked: timeView(d.status.lastGoodAt, d.now) })),
+    officialHref: officialPageHref(p),
+    errorPages: errorTypesFor(catalog, p).map((e) => ({
+      label: `${p.name}: ${e.title}`,
+      href: `/${p.slug}/error/${e.slug}`,
+    })),
+    related: [
+      { label: `${p.name} status dashboard`, href: `/${p.slug}` },
+      { label: `Diagnose an error message from ${p.name}`, href: `/diagnose?provider=${p.slug}` },
+      { label: 'How we decide a status', href: '/methodology' },
+      { label: 'All AI API providers', href: '/' },
+    ],
+  };
+}
