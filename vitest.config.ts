@@ -9,6 +9,7 @@ const UNIT_TESTS = [
   'test/diagnose/match.test.ts',
   'test/diagnose/redact.test.ts',
   'test/helpers/xml.test.ts',
+  'test/web/structure.test.ts',
   'test/jobs/lanes.test.ts',
   'test/jobs/scheduler-close.test.ts',
   'test/jobs/scheduler.test.ts',

@@ -26,7 +26,7 @@ import { databaseRateLimits } from './web/http/rate-limit-store.ts';
 import { createFormTokens } from './web/http/form-token.ts';
 import { refuseNulCharacters } from './web/http/nul-characters.ts';
 import { apiOperations } from './web/api/operations.ts';
-import { refuseNonJsonBodies } from './web/http/json-bodies.ts';
+import { refuseNonJsonBodies } from './web/api/json-bodies.ts';
 import { createPageRenderer } from './web/http/render.ts';
 import { answerProblem, registerProblemHandlers } from './web/http/problems.ts';
 import { createAssessor } from './assessment/assessor.ts';
@@ -39,23 +39,29 @@ import {
   type RenderCache,
 } from './web/http/render-cache.ts';
 import { watchAllowedMethods } from './web/http/allowed-methods.ts';
-import { registerAccountabilityRoutes } from './web/pages/accountability-routes.ts';
-import { registerAgentRoutes } from './web/api/agents.ts';
-import { registerApiRoutes } from './web/api/providers.ts';
-import { registerDiagnoseRoutes } from './web/pages/diagnose-routes.ts';
-import { registerGuideRoutes } from './web/pages/guides.ts';
-import { registerBadgeRoutes } from './web/machine/badges.ts';
-import { registerDiscoveryRoutes } from './web/machine/discovery.ts';
-import { registerEmbedRoutes } from './web/machine/embed.ts';
-import { registerFeedRoutes } from './web/machine/feeds.ts';
 import { registerHealthRoutes } from './web/http/health.ts';
+import { accountabilityPage } from './web/pages/accountability.ts';
+import { apiPage } from './web/pages/api.ts';
+import { diagnosePage } from './web/pages/diagnose.ts';
+import { errorPage } from './web/pages/error.ts';
+import { errorGuidePage } from './web/pages/error-guide.ts';
+import { errorsPage } from './web/pages/errors.ts';
+import { historyPage } from './web/pages/history.ts';
+import { homePage } from './web/pages/home.ts';
+import { isItDownPage } from './web/pages/is-it-down.ts';
+import { methodologyPage } from './web/pages/methodology.ts';
+import { providerPage } from './web/pages/provider.ts';
+import { subscriptionPages } from './web/pages/subscriptions.ts';
+import { agentsApi } from './web/api/agents.ts';
+import { mcpApi } from './web/api/mcp.ts';
+import { providersApi } from './web/api/providers.ts';
+import { reportsApi } from './web/api/reports.ts';
+import { statuspageApi } from './web/api/statuspage.ts';
+import { badges } from './web/machine/badges.ts';
+import { discovery } from './web/machine/discovery.ts';
+import { embedWidget } from './web/machine/embed.ts';
+import { feeds } from './web/machine/feeds.ts';
 import { databaseAnswers, registerPressure } from './web/http/pressure.ts';
-import { registerMcpRoutes } from './web/api/mcp.ts';
-import { registerPageRoutes } from './web/pages/routes.ts';
-import { registerHistoryRoutes } from './web/pages/history-routes.ts';
-import { registerReportRoutes } from './web/api/reports.ts';
-import { registerStatuspageRoutes } from './web/api/statuspage.ts';
-import { registerSubscriptionRoutes } from './web/pages/subscriptions-routes.ts';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../views', import.meta.url));
 
@@ -256,23 +262,30 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     answerProblem(request, reply, pages, status, message, { path: '/' }),
   );
   registerHealthRoutes(app, web);
-  registerApiRoutes(app, web);
-  registerAgentRoutes(app, web);
-  registerAccountabilityRoutes(app, web);
-  registerFeedRoutes(app, web);
-  registerBadgeRoutes(app, web);
-  registerStatuspageRoutes(app, web);
-  registerEmbedRoutes(app, web, {
-    stylesheet: assets.url('embed.css'),
-    siteCsp: security['content-security-policy'] ?? '',
+  // The page families, the JSON API and the machine-readable answers: each a plugin given what it needs.
+  await app.register(homePage, web);
+  await app.register(providerPage, web);
+  await app.register(errorPage, web);
+  await app.register(historyPage, web);
+  await app.register(accountabilityPage, web);
+  await app.register(isItDownPage, web);
+  await app.register(errorsPage, web);
+  await app.register(errorGuidePage, web);
+  await app.register(methodologyPage, web);
+  await app.register(diagnosePage, web);
+  await app.register(apiPage, web);
+  await app.register(subscriptionPages, web);
+  await app.register(providersApi, web);
+  await app.register(reportsApi, web);
+  await app.register(agentsApi, web);
+  await app.register(statuspageApi, web);
+  await app.register(mcpApi, web);
+  await app.register(feeds, web);
+  await app.register(badges, web);
+  await app.register(discovery, web);
+  await app.register(embedWidget, {
+    ...web,
+    embed: { stylesheet: assets.url('embed.css'), siteCsp: security['content-security-policy'] ?? '' },
   });
-  registerDiscoveryRoutes(app, web);
-  registerMcpRoutes(app, web);
-  registerPageRoutes(app, web);
-  registerHistoryRoutes(app, web);
-  registerReportRoutes(app, web);
-  registerSubscriptionRoutes(app, web);
-  registerGuideRoutes(app, web);
-  await registerDiagnoseRoutes(app, web);
   return app;
 }

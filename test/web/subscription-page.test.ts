@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusEvent } from '../../src/domain.ts';
 import { testEventSender } from '../../src/jobs/wiring.ts';
-import { TEST_EVENTS_PER_HOUR } from '../../src/web/pages/subscriptions-routes.ts';
+import { TEST_EVENTS_PER_HOUR } from '../../src/notify/subscriptions.ts';
 import { createHarness, textOf, type Harness } from '../helpers/app.ts';
 import { startReceiver, verifyDelivery, type Receiver } from '../helpers/receivers.ts';
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loggerOptions } from '../../src/app.ts';
 import { hashToken } from '../../src/notify/tokens.ts';
 import { DAY_MS } from '../../src/time.ts';
-import { CONFIRMATION_TTL_MS } from '../../src/web/pages/subscriptions-routes.ts';
+import { CONFIRMATION_TTL_MS } from '../../src/notify/subscriptions.ts';
 import { createHarness, textOf, type Harness } from '../helpers/app.ts';
 import { rows } from '../helpers/engines.ts';
 

@@ -5,7 +5,8 @@ import { MAIN_DOCUMENT, type Impact } from '../../src/domain.ts';
 import { confirmLevel } from '../../src/status/damping.ts';
 import { dateOfDay, dayOf } from '../../src/status/history.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/time.ts';
-import { formatUptime, HISTORY_INCIDENTS_SHOWN } from '../../src/web/pages/history.ts';
+import { formatUptime } from '../../src/web/blocks/history.ts';
+import { HISTORY_INCIDENTS_SHOWN } from '../../src/web/pages/history.ts';
 import { createHarness, textOf, type Harness } from '../helpers/app.ts';
 import { incident } from '../helpers/seed.ts';
 

@@ -25,7 +25,7 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
-export function registerAgentRoutes(app: FastifyInstance, deps: WebDeps): void {
+export async function agentsApi(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const { catalog, config, store, now } = deps;
   // On one node this stops a replay outright; across nodes the results' ids still make a replay count for nothing.
   const seen = new Map<string, number>();
@@ -70,7 +70,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: WebDeps): void {
     return { region, signature };
   }
 
-  void app.register(async (scope) => {
+  await app.register(async (scope) => {
     // The signature covers the raw bytes: the body is kept as text and parsed only once it is verified.
     scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
     scope.post<{ Body: string }>(AGENT_RESULTS_PATH, { bodyLimit: MAX_BATCH_BYTES }, async (request, reply) => {

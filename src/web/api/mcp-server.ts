@@ -8,7 +8,7 @@ import { errorTypesFor } from '../../catalog/load.ts';
 import { MAX_PASTE_CHARS } from '../../diagnose/match.ts';
 import { DAY_MS, toIso } from '../../time.ts';
 import type { WebDeps } from '../http/deps.ts';
-import { diagnosisJson } from '../pages/diagnosis.ts';
+import { diagnosisJson } from '../pages/diagnose.ts';
 import { INCIDENT_WINDOW_MS, type ProviderData } from '../../assessment/signals.ts';
 import { trackedProvider } from '../http/problems.ts';
 import { signalLines } from '../blocks/answer.ts';

@@ -18,7 +18,7 @@ const refuse = (reply: FastifyReply) =>
 
 const ACCEPTS_JSON = /(^|,)\s*(\*\/\*|application\/(\*|json))\s*(;|,|$)/i;
 
-export function registerMcpRoutes(app: FastifyInstance, deps: WebDeps): void {
+export async function mcpApi(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const { config, clientKeys, now } = deps;
   const siteOrigin = new URL(config.siteUrl).origin;
   let server: Promise<typeof McpServerModule> | undefined;

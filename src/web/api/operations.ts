@@ -22,7 +22,7 @@ import {
   TestEventResult,
   Unsubscribed,
 } from './schemas.ts';
-import { REPORT_BODY_LIMIT_BYTES, ReportJson } from './report-input.ts';
+import { REPORT_BODY_LIMIT_BYTES, ReportJson } from '../blocks/report-input.ts';
 import { ShieldsEndpoint } from '../machine/shields.ts';
 import {
   StatuspageComponentsDocument,

@@ -1,14 +1,14 @@
-// JSON API v1: the providers' view models, the same data the pages show; its OpenAPI document and the API page.
+// JSON API v1: the providers' view models, the same data the pages show, and its OpenAPI document.
 import type { FastifyInstance } from 'fastify';
 import { toIso } from '../../time.ts';
 import type { WebDeps } from '../http/deps.ts';
 import { NotFound, trackedProvider } from '../http/problems.ts';
+import { CATALOG_ONLY } from '../http/render.ts';
 import { openApiDocument } from './openapi.ts';
 import { correlationJson, errorJson, providerJson } from './bodies.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
-import { apiPageView } from '../pages/api.ts';
 
-export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
+export async function providersApi(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const { catalog, config, assessor, store, pages, now } = deps;
 
   app.get('/api/v1/providers', async (request, reply) =>
@@ -57,17 +57,6 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps): void {
   );
 
   app.get('/api/v1/openapi.json', async (request, reply) =>
-    pages.serveJson(request, reply, 'api:openapi', 0, () => openApiDocument(config, catalog)),
-  );
-
-  app.get('/api', async (request, reply) =>
-    pages.serve(request, reply, 'page:/api', 0, () => {
-      const view = apiPageView(catalog, config.siteUrl, config.siteName);
-      return pages.html(
-        'api',
-        { title: view.title, description: view.description, path: '/api', breadcrumbs: view.breadcrumbs },
-        view,
-      );
-    }),
+    pages.serveJson(request, reply, 'api:openapi', CATALOG_ONLY, () => openApiDocument(config, catalog)),
   );
 }

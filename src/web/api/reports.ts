@@ -17,7 +17,7 @@ import {
   ReportJson,
   reportedQueryString,
   type ReportOutcome,
-} from './report-input.ts';
+} from '../blocks/report-input.ts';
 import { reportNotice } from '../blocks/community.ts';
 
 export const REPORT_RATE_WINDOW_MS = 10 * MINUTE_MS;
@@ -41,7 +41,7 @@ export function crossSiteProblem(request: FastifyRequest, siteOrigin: string): s
 const mediaType = (request: FastifyRequest) =>
   (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 
-export function registerReportRoutes(app: FastifyInstance, deps: WebDeps): void {
+export async function reportsApi(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const { catalog, config, store, now, clientKeys, formTokens } = deps;
   const siteOrigin = new URL(config.siteUrl).origin;
 

@@ -47,7 +47,7 @@ export const statuspagePath = (slug: string, document: string) => `/${slug}/api/
 export const allowAnyOrigin = (reply: FastifyReply): FastifyReply =>
   reply.header('access-control-allow-origin', '*').header('cross-origin-resource-policy', 'cross-origin');
 
-export function registerStatuspageRoutes(app: FastifyInstance, deps: WebDeps): void {
+export async function statuspageApi(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const { catalog, config, assessor, store, pages, now } = deps;
   const site = { siteUrl: config.siteUrl };
   for (const [document, build] of Object.entries(STATUSPAGE_DOCUMENTS)) {

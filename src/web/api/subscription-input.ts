@@ -4,7 +4,6 @@ import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import type { Catalog } from '../../catalog/load.ts';
 import { CHANNELS, LEVELS, type Channel, type Level } from '../../domain.ts';
-import type { SubscriptionFilter } from '../../notify/filter.ts';
 import { OPSGENIE_API_KEY } from '../../notify/channels/opsgenie.ts';
 import { PAGERDUTY_ROUTING_KEY } from '../../notify/channels/pagerduty.ts';
 import { TELEGRAM_TARGET } from '../../notify/channels/telegram.ts';
@@ -106,7 +105,8 @@ export const SubscriptionForm = z.strictObject({
   minLevel: z.preprocess((v) => (v === '' ? undefined : v), MinLevel.optional()),
 });
 
-export type SubscriptionRequest = SubscriptionFilter & { channel: Channel; target: string };
+export type { SubscriptionRequest } from '../../notify/subscriptions.ts';
+import type { SubscriptionRequest } from '../../notify/subscriptions.ts';
 
 /** Control, format (zero-width space, direction marks) and space characters: never in an address we accept. */
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Z}]/u;

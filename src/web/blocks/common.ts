@@ -7,7 +7,7 @@ import { formatAgo, formatDuration, formatUtc, HOUR_MS, SECOND_MS, toIso } from 
 import type { ProviderData } from '../../assessment/signals.ts';
 import { isOpen } from '../../status/incidents.ts';
 import type { IncidentRow } from '../../store/incidents.ts';
-import { safeHref } from './text.ts';
+import { officialPageHref, safeHref } from './text.ts';
 
 export type TimeView = { iso: string; utc: string; ago: string };
 
@@ -406,4 +406,17 @@ export function incidentsView(data: ProviderData, options: { closedShown?: numbe
     closedShown: options.closedShown ?? closed.length,
     moreHref: `/${data.provider.slug}`,
   };
+}
+
+export type LinkView = { label: string; href: string };
+
+/** Where a developer goes next: the provider's key page, its official status page and its own resources, once each. */
+export function resourceLinks(data: ProviderData): LinkView[] {
+  const p = data.provider;
+  const links: LinkView[] = [{ label: `${p.name} API keys`, href: p.keysUrl }];
+  const statusHref = officialPageHref(p);
+  if (statusHref) links.push({ label: `${p.name} official status page`, href: statusHref });
+  for (const r of p.resources) links.push({ label: r.label, href: r.url });
+  const seen = new Set<string>();
+  return links.filter((l) => (seen.has(l.href) ? false : (seen.add(l.href), true)));
 }

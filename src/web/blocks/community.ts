@@ -18,7 +18,7 @@ import {
 import { MODEL_MIN_ALLOCATIONS, type ModelTrend } from '../../status/models.ts';
 import { MINUTE_MS, SECOND_MS } from '../../time.ts';
 import { REPORT_MIN_FILL_MS } from '../http/form-token.ts';
-import { HONEYPOT_FIELD, type ReportedQuery, type ReportOutcome } from '../api/report-input.ts';
+import { HONEYPOT_FIELD, type ReportedQuery, type ReportOutcome } from './report-input.ts';
 import type { ProviderData } from '../../assessment/signals.ts';
 import type { ErrorType } from '../../catalog/schema.ts';
 import { chartView, type ChartView } from './community-chart.ts';

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { Catalog } from '../../catalog/load.ts';
 import type { Provider } from '../../catalog/schema.ts';
 import type { AllowedMethods } from './allowed-methods.ts';
-import type { PageRenderer } from './render.ts';
+import { pageTemplate, type PageRenderer } from './render.ts';
 
 /** A request for something we do not have: 404. */
 export class NotFound extends Error {
@@ -54,6 +54,9 @@ export function parseOr400<T>(schema: z.ZodType<T>, input: unknown, what: string
   throw new BadRequest(`Invalid ${what}: ${details.join('; ')}.`);
 }
 
+/** The page of an error answer: what went wrong, in words. */
+const problemTemplate = pageTemplate<{ heading: string; message: string }>('problem');
+
 const HEADINGS: Record<number, string> = {
   400: 'That request is not valid',
   403: 'That request is not allowed',
@@ -100,9 +103,12 @@ export async function answerProblem(
   const heading = HEADINGS[status] ?? 'Something went wrong on our side';
   const path = options.path ?? request.url.split('?')[0] ?? '/';
   const html = await pages.html(
-    'problem',
+    problemTemplate,
     { title: heading, description: message, path, noindex: true },
-    { heading, message },
+    {
+      heading,
+      message,
+    },
   );
   return reply.type('text/html; charset=utf-8').send(html);
 }

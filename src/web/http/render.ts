@@ -5,7 +5,6 @@ import type { Config } from '../../config.ts';
 import type { Assets } from './assets.ts';
 import { sendPage, type RenderCache } from './render-cache.ts';
 import { structuredData, type Crumb, type FaqItem } from './structured-data.ts';
-import type { FeedLink } from '../machine/feed.ts';
 
 /** Search engines show about 160 characters: longer texts end at their last full sentence (or word) within 200. */
 export function metaDescription(text: string, maxLength = 200): string {
@@ -22,6 +21,9 @@ export function compactHtml(html: string): string {
     .map((part, i) => (i % 2 === 1 ? part : part.replace(/\n[ \t\n]+/g, '\n')))
     .join('');
 }
+
+/** A feed a page links to with rel="alternate"; `path` is site-relative. */
+export type FeedLink = { title: string; path: string };
 
 export type PageMeta = {
   title: string;
@@ -40,14 +42,33 @@ export type PageMeta = {
 /** Languages the pages exist in; the layout links each as an hreflang alternate (one today). */
 export const LANGUAGES = ['en'] as const;
 
+/**
+ * A template and the type of the view it renders: each page family names its template once, here typed, so a page
+ * cannot be rendered with another page's view. `name` is the template's path under views/.
+ */
+export type Template<View> = { readonly name: string; readonly viewType?: (view: View) => void };
+
+/** A page family's template (views/pages/<name>.eta), rendered inside the layout. */
+export function pageTemplate<View>(name: string): Template<View> {
+  return Object.freeze({ name: `pages/${name}` });
+}
+
+/** A template rendered without the layout (views/machine/<name>.eta: feeds, badges, sitemap, embed). */
+export function machineTemplate<View extends object>(name: string): Template<View> {
+  return Object.freeze({ name: `machine/${name}` });
+}
+
+/** The data version of pages built from the catalog and configuration alone: they never change while the process runs. */
+export const CATALOG_ONLY = 0;
+
 /** How a non-HTML answer is typed and cached by clients. */
 export type ServeType = { contentType: string; cacheControl?: string };
 
 export type PageRenderer = {
   /** Renders a page to HTML (uncached). */
-  html(template: string, meta: PageMeta, view: unknown): Promise<string>;
+  html<View>(template: Template<View>, meta: PageMeta, view: NoInfer<View>): Promise<string>;
   /** Renders a template without the layout (feeds, badges, sitemap). */
-  text(template: string, view: object): Promise<string>;
+  text<View extends object>(template: Template<View>, view: NoInfer<View>): Promise<string>;
   /** Serves a page from the render cache, rendering it when its data version changed. */
   serve(
     request: FastifyRequest,
@@ -96,7 +117,7 @@ export function createPageRenderer(
   return {
     html(template, meta, view) {
       const canonical = `${config.siteUrl}${meta.path}`;
-      const page = app.view(`pages/${template}`, {
+      const page = app.view(template.name, {
         meta: {
           title: meta.title,
           description: metaDescription(meta.description),
@@ -120,7 +141,7 @@ export function createPageRenderer(
       return page.then(compactHtml);
     },
     text(template, view) {
-      return app.view(template, view);
+      return app.view(template.name, view);
     },
     serve: (request, reply, key, version, render) =>
       serveAs(request, reply, key, version, { contentType: 'text/html; charset=utf-8' }, render),

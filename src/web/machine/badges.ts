@@ -9,6 +9,7 @@ import { badgeView } from './badge.ts';
 import { levelShield, verdictShield } from './shields.ts';
 import { allowAnyOrigin } from '../api/statuspage.ts';
 import { slugOf } from '../blocks/text.ts';
+import { machineTemplate } from '../http/render.ts';
 
 const BADGE_CACHE = 'public, max-age=60, stale-while-revalidate=60';
 const SVG = { contentType: 'image/svg+xml', cacheControl: BADGE_CACHE };
@@ -19,7 +20,9 @@ export const componentBadgePath = (slug: string, component: string) => `/${slug}
 export const providerShieldsPath = (slug: string) => `/${slug}/shields.json`;
 export const errorShieldsPath = (slug: string, error: string) => `/${slug}/error/${error}/shields.json`;
 
-export function registerBadgeRoutes(app: FastifyInstance, deps: WebDeps): void {
+const badge = machineTemplate<ReturnType<typeof badgeView>>('badge');
+
+export async function badges(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const { catalog, assessor, store, pages, now } = deps;
 
   const providerOf = (slug: string) => trackedProvider(catalog, slug);
@@ -27,7 +30,7 @@ export function registerBadgeRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get<{ Params: { provider: string } }>(providerBadgePath(':provider'), async (request, reply) => {
     const provider = providerOf(request.params.provider);
     return pages.serveAs(request, reply, `badge:${provider.slug}`, store.versions.of(provider.slug), SVG, async () =>
-      pages.text('machine/badge', badgeView(provider.name, (await assessor.of(provider, now())).status.level)),
+      pages.text(badge, badgeView(provider.name, (await assessor.of(provider, now())).status.level)),
     );
   });
 
@@ -49,10 +52,7 @@ export function registerBadgeRoutes(app: FastifyInstance, deps: WebDeps): void {
         SVG,
         async () => {
           const data = await assessor.of(provider, now());
-          return pages.text(
-            'machine/badge',
-            badgeView(`${provider.name} ${name}`, componentLevel(data.assessment, name)),
-          );
+          return pages.text(badge, badgeView(`${provider.name} ${name}`, componentLevel(data.assessment, name)));
         },
       );
     },

@@ -2,12 +2,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../http/deps.ts';
 import { robotsTxt, sitemapUrls } from './sitemap.ts';
+import { machineTemplate } from '../http/render.ts';
 
 /** The page list changes only with the catalog, which is read at boot. */
 const CATALOG_VERSION = 0;
 const DISCOVERY_CACHE_CONTROL = 'public, max-age=3600';
 
-export function registerDiscoveryRoutes(app: FastifyInstance, deps: WebDeps): void {
+const sitemap = machineTemplate<{ urls: ReturnType<typeof sitemapUrls> }>('sitemap');
+
+export async function discovery(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const { catalog, config, pages } = deps;
 
   app.get('/sitemap.xml', async (request, reply) =>
@@ -17,7 +20,7 @@ export function registerDiscoveryRoutes(app: FastifyInstance, deps: WebDeps): vo
       'sitemap',
       CATALOG_VERSION,
       { contentType: 'application/xml; charset=utf-8', cacheControl: DISCOVERY_CACHE_CONTROL },
-      () => pages.text('machine/sitemap', { urls: sitemapUrls(catalog, config.siteUrl) }),
+      () => pages.text(sitemap, { urls: sitemapUrls(catalog, config.siteUrl) }),
     ),
   );
 

@@ -1,9 +1,11 @@
 // The no-JavaScript embed (/<provider>/embed): a small card any site may frame, while every other page refuses framing.
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../http/deps.ts';
-import { compactHtml } from '../http/render.ts';
+import { compactHtml, machineTemplate } from '../http/render.ts';
 import { trackedProvider } from '../http/problems.ts';
-import { embedPath, embedView } from './embed-view.ts';
+import { LEVEL_LABELS } from '../../domain.ts';
+import type { ProviderData } from '../../assessment/signals.ts';
+import { LEVEL_TONES, timeView, type TimeView } from '../blocks/common.ts';
 
 const HTML = {
   contentType: 'text/html; charset=utf-8',
@@ -18,12 +20,42 @@ export function framableCsp(csp: string): string {
   return directives.map((d) => (d.startsWith('frame-ancestors ') ? 'frame-ancestors *' : d)).join(';');
 }
 
-export function registerEmbedRoutes(
-  app: FastifyInstance,
-  deps: WebDeps,
-  options: { stylesheet: string; siteCsp: string },
-): void {
-  const { catalog, config, assessor, store, pages, now } = deps;
+export const embedPath = (slug: string) => `/${slug}/embed`;
+
+export type EmbedView = {
+  title: string;
+  providerName: string;
+  level: string;
+  tone: string;
+  reason: string;
+  /** The newest good reading of any signal; null before the first. */
+  checked: TimeView | null;
+  href: string;
+  stylesheet: string;
+};
+
+export function embedView(data: ProviderData, site: { siteUrl: string; siteName: string }, stylesheet: string) {
+  const s = data.status;
+  const label = LEVEL_LABELS[s.level];
+  return {
+    title: `${data.provider.name}: ${label} · ${site.siteName}`,
+    providerName: data.provider.name,
+    level: label,
+    tone: LEVEL_TONES[s.level],
+    reason: s.summary,
+    checked: timeView(s.lastGoodAt, data.now),
+    href: `${site.siteUrl}/${data.provider.slug}`,
+    stylesheet,
+  } satisfies EmbedView;
+}
+
+const template = machineTemplate<ReturnType<typeof embedView>>('embed');
+
+/** What the embed adds to the web layer's dependencies: its own stylesheet and the site's CSP it relaxes. */
+export type EmbedDeps = WebDeps & { embed: { stylesheet: string; siteCsp: string } };
+
+export async function embedWidget(app: FastifyInstance, deps: EmbedDeps): Promise<void> {
+  const { catalog, config, assessor, store, pages, now, embed: options } = deps;
   const site = { siteUrl: config.siteUrl, siteName: config.siteName };
   const csp = framableCsp(options.siteCsp);
 
@@ -35,7 +67,7 @@ export function registerEmbedRoutes(
       .removeHeader('x-frame-options');
     return pages.serveAs(request, reply, `embed:${provider.slug}`, store.versions.of(provider.slug), HTML, async () => {
       const view = embedView(await assessor.of(provider, now()), site, options.stylesheet);
-      return compactHtml(await pages.text('machine/embed', view));
+      return compactHtml(await pages.text(template, view));
     });
   });
 }

@@ -3,6 +3,7 @@ import { causeOfKey, DETECTED_BY } from '../../status/detection.ts';
 import { pathSegment } from '../../sources/adapter.ts';
 import type { IncidentRow } from '../../store/incidents.ts';
 import { toIso } from '../../time.ts';
+import type { FeedLink } from '../http/render.ts';
 import type { ProviderData } from '../../assessment/signals.ts';
 import { incidentView } from '../blocks/common.ts';
 import { safeHref, xmlSafe } from '../blocks/text.ts';
@@ -36,8 +37,6 @@ export type FeedView = {
 };
 
 export type FeedSite = { siteUrl: string; siteName: string };
-/** A feed a page links to with rel="alternate"; `path` is site-relative. */
-export type FeedLink = { title: string; path: string };
 
 export const allFeedPath = '/feed.atom';
 export const providerFeedPath = (slug: string) => `/${slug}/feed.atom`;

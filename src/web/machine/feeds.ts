@@ -3,13 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../http/deps.ts';
 import { trackedProvider } from '../http/problems.ts';
 import { allFeedPath, allProvidersFeedView, providerFeedPath, providerFeedView } from './feed.ts';
+import { machineTemplate } from '../http/render.ts';
 
 const ATOM = {
   contentType: 'application/atom+xml; charset=utf-8',
   cacheControl: 'public, max-age=60, stale-while-revalidate=300',
 };
 
-export function registerFeedRoutes(app: FastifyInstance, deps: WebDeps): void {
+const atom = machineTemplate<ReturnType<typeof providerFeedView>>('atom');
+
+export async function feeds(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const { catalog, config, assessor, store, pages, now } = deps;
   const site = { siteUrl: config.siteUrl, siteName: config.siteName };
   /** When we began tracking the providers (the earliest of them, for all): what an empty feed is dated. */
@@ -22,7 +25,7 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDeps): void {
     pages.serveAs(request, reply, `feed:${allFeedPath}`, store.versions.global(), ATOM, async () => {
       const at = now();
       const view = allProvidersFeedView(await assessor.all(at), site, await trackedSince(null, at));
-      return pages.text('machine/atom', view);
+      return pages.text(atom, view);
     }),
   );
 
@@ -36,7 +39,7 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDeps): void {
       ATOM,
       async () => {
         const data = await assessor.of(provider, now());
-        return pages.text('machine/atom', providerFeedView(data, site, await trackedSince(provider.slug, data.now)));
+        return pages.text(atom, providerFeedView(data, site, await trackedSince(provider.slug, data.now)));
       },
     );
   });

@@ -1,6 +1,9 @@
-// View models of `/accountability` and its JSON: providers ranked by how late they acknowledge trouble we detected
-// first (only those with a measured lag are ranked), with their API uptime and its coverage; every count above 0
-// links to the incidents behind it.
+// `/accountability` and `GET /api/v1/accountability` (routes and view models): providers ranked by how late they
+// acknowledge trouble we detected first (only those with a measured lag are ranked), with their API uptime and its
+// coverage; every count above 0 links to the incidents behind it.
+import type { FastifyInstance } from 'fastify';
+import type { WebDeps } from '../http/deps.ts';
+import { pageTemplate } from '../http/render.ts';
 import type { Catalog } from '../../catalog/load.ts';
 import type { Provider } from '../../catalog/schema.ts';
 import {
@@ -13,7 +16,7 @@ import { DAY_MS, formatDuration, SECOND_MS, toIso } from '../../time.ts';
 import type { Uptime } from '../../assessment/history.ts';
 import type { UptimeFigure } from '../../status/history.ts';
 import type { Crumb } from '../http/structured-data.ts';
-import { coverageJson, uptimeParts } from './history.ts';
+import { coverageJson, uptimeParts } from '../blocks/history.ts';
 
 export type AccountabilityRow = { provider: Provider; figures: Accountability; uptime: Uptime };
 
@@ -144,4 +147,42 @@ export function accountabilityView(rows: AccountabilityRows): AccountabilityView
     rows: rows.ranked.map((r, i) => rowView(r, i + 1)),
     unranked: rows.unranked.map((r) => rowView(r, null)),
   };
+}
+
+const template = pageTemplate<AccountabilityView>('accountability');
+
+export async function accountabilityPage(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  const { catalog, config, store, pages, now, history } = deps;
+
+  async function rows(at: number): Promise<AccountabilityRows> {
+    const spans = new Map<string, IncidentSpan[]>();
+    for (const { providerSlug, ...span } of await store.incidents.timeline(at - ACCOUNTABILITY_WINDOW_MS)) {
+      spans.set(providerSlug, [...(spans.get(providerSlug) ?? []), span]);
+    }
+    const uptime = new Map<string, Uptime>();
+    for (const p of catalog.providers) {
+      uptime.set(p.slug, await history.uptime(p, at));
+    }
+    return accountabilityRows(catalog, spans, uptime, at);
+  }
+
+  app.get('/api/v1/accountability', async (request, reply) =>
+    pages.serveJson(request, reply, 'api:accountability', store.versions.global(), async () => {
+      const at = now();
+      return accountabilityJson(await rows(at), config.siteUrl, at);
+    }),
+  );
+
+  app.get('/accountability', async (request, reply) =>
+    pages.serve(request, reply, 'page:/accountability', store.versions.global(), async () => {
+      const view = accountabilityView(await rows(now()));
+      const meta = {
+        title: view.title,
+        description: view.description,
+        path: '/accountability',
+        breadcrumbs: view.breadcrumbs,
+      };
+      return pages.html(template, meta, view);
+    }),
+  );
 }

@@ -1,4 +1,7 @@
-// View model of `/api`: the JSON endpoints, feeds and badges, with examples for one provider.
+// `/api`: the JSON API, feeds and badges explained, with this site's own addresses (route and view model).
+import type { FastifyInstance } from 'fastify';
+import type { WebDeps } from '../http/deps.ts';
+import { CATALOG_ONLY, pageTemplate } from '../http/render.ts';
 import type { Catalog } from '../../catalog/load.ts';
 import type { Crumb } from '../http/structured-data.ts';
 import { allFeedPath, providerFeedPath } from '../machine/feed.ts';
@@ -108,4 +111,17 @@ export function apiPageView(catalog: Catalog, siteUrl: string, siteName: string)
     },
     openapiHref: '/api/v1/openapi.json',
   };
+}
+
+const template = pageTemplate<ApiPageView>('api');
+
+export async function apiPage(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  const { catalog, config, pages } = deps;
+  app.get('/api', async (request, reply) =>
+    pages.serve(request, reply, 'page:/api', CATALOG_ONLY, () => {
+      const view = apiPageView(catalog, config.siteUrl, config.siteName);
+      const meta = { title: view.title, description: view.description, path: '/api', breadcrumbs: view.breadcrumbs };
+      return pages.html(template, meta, view);
+    }),
+  );
 }

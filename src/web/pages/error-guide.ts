@@ -1,4 +1,9 @@
-// View models of `/errors` and `/errors/:error`: the cross-provider guides, with each provider's spelling and verdict.
+// `/errors/:error`: one error type's cross-provider guide, with each provider's spelling and verdict now (route and
+// view model).
+import type { FastifyInstance } from 'fastify';
+import type { WebDeps } from '../http/deps.ts';
+import { NotFound } from '../http/problems.ts';
+import { pageTemplate } from '../http/render.ts';
 import type { Crumb } from '../http/structured-data.ts';
 import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
@@ -6,37 +11,9 @@ import type { ErrorType } from '../../catalog/schema.ts';
 import type { Verdict } from '../../domain.ts';
 import type { ProviderData } from '../../assessment/signals.ts';
 import { levelView, timeView, type LevelView, type TimeView } from '../blocks/common.ts';
-import type { LinkView } from './error.ts';
+import type { LinkView } from '../blocks/common.ts';
 import { toSegments, type Segment } from '../blocks/text.ts';
-
-const statusText = (statuses: readonly number[]) => (statuses.length > 0 ? statuses.join(', ') : 'no HTTP status');
-
-export type GuideIndexView = {
-  breadcrumbs: Crumb[];
-  title: string;
-  description: string;
-  types: { slug: string; title: string; statuses: string; summary: Segment[]; providers: number }[];
-};
-
-export function guideIndexView(catalog: Catalog): GuideIndexView {
-  return {
-    breadcrumbs: [
-      { name: 'All providers', path: '/' },
-      { name: 'Error guides', path: '/errors' },
-    ],
-    title: 'AI API errors explained: every error type at every provider',
-    description:
-      `What ${catalog.errorTypes.length} kinds of AI API errors mean, how each provider spells ` +
-      `them, whether they are on your side or the provider's, and how to fix them.`,
-    types: catalog.errorTypes.map((e) => ({
-      slug: e.slug,
-      title: e.title,
-      statuses: statusText(e.httpStatuses),
-      summary: toSegments(e.guide.summary),
-      providers: catalog.providers.filter((p) => p.errors[e.slug]?.applies !== false).length,
-    })),
-  };
-}
+import { statusText } from './errors.ts';
 
 const VERDICT_TONES: Record<Verdict, string> = { your_side: 'info', provider_side: 'bad', inconclusive: 'unknown' };
 
@@ -113,4 +90,24 @@ export function guideView(errorType: ErrorType, all: readonly ProviderData[], ca
       { label: 'All AI API providers', href: '/' },
     ],
   };
+}
+
+const template = pageTemplate<GuideView>('error-guide');
+
+export async function errorGuidePage(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  const { catalog, assessor, store, pages, now } = deps;
+  app.get<{ Params: { error: string } }>('/errors/:error', async (request, reply) => {
+    const errorType = catalog.errorTypeBySlug.get(request.params.error);
+    if (!errorType) throw new NotFound(`We have no guide for an error called "${request.params.error}".`);
+    const path = `/errors/${errorType.slug}`;
+    return pages.serve(request, reply, `page:${path}`, store.versions.global(), async () => {
+      // Each provider's verdict on this error weighs the reports of its category: read the buckets too.
+      const view = guideView(errorType, await assessor.all(now(), { chart: true }), catalog);
+      return pages.html(
+        template,
+        { title: view.title, description: view.description, path, breadcrumbs: view.breadcrumbs },
+        view,
+      );
+    });
+  });
 }

@@ -1,4 +1,12 @@
-// View model of `/:provider/error/:error`: status and verdict, the error explained for this provider, evidence.
+// `/:provider/error/:error`: one error of one provider: is it us or them, what it means, how to fix it (route and
+// view model).
+import type { FastifyInstance } from 'fastify';
+import type { WebDeps } from '../http/deps.ts';
+import { NotFound, parseOr400, trackedProvider } from '../http/problems.ts';
+import { pageTemplate } from '../http/render.ts';
+import { ReportedQuery, reportedQueryString } from '../blocks/report-input.ts';
+import { providerPageVersion } from './provider.ts';
+import { resourceLinks, type LinkView } from '../blocks/common.ts';
 import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
 import { firstFitting, fitting } from '../../catalog/fit.ts';
@@ -10,16 +18,9 @@ import { communityView, type CommunityBlockView, type ReportFormInput } from '..
 import type { ErrorAssessment } from '../../status/verdict.ts';
 import type { Verdict } from '../../domain.ts';
 import type { Crumb, FaqItem } from '../http/structured-data.ts';
-import { providerFeedLinks, type FeedLink } from '../machine/feed.ts';
-import {
-  fillText,
-  officialPageHref,
-  placeholderValues,
-  providerText,
-  segmentsText,
-  toSegments,
-  type Segment,
-} from '../blocks/text.ts';
+import { providerFeedLinks } from '../machine/feed.ts';
+import type { FeedLink } from '../http/render.ts';
+import { fillText, placeholderValues, providerText, segmentsText, toSegments, type Segment } from '../blocks/text.ts';
 
 export type SignatureView = {
   label: string;
@@ -30,8 +31,6 @@ export type SignatureView = {
   exceptions: string[];
   note: Segment[] | null;
 };
-
-export type LinkView = { label: string; href: string };
 
 export type ErrorPageView = {
   provider: { slug: string; name: string };
@@ -79,15 +78,6 @@ const signatureView = (s: Signature): SignatureView => ({
 });
 
 /** The provider's key page, its status page and its own resources, https only and without duplicates. */
-export function resourceLinks(data: ProviderData): LinkView[] {
-  const p = data.provider;
-  const links: LinkView[] = [{ label: `${p.name} API keys`, href: p.keysUrl }];
-  const statusHref = officialPageHref(p);
-  if (statusHref) links.push({ label: `${p.name} official status page`, href: statusHref });
-  for (const r of p.resources) links.push({ label: r.label, href: r.url });
-  const seen = new Set<string>();
-  return links.filter((l) => (seen.has(l.href) ? false : (seen.add(l.href), true)));
-}
 
 /**
  * The fixes in the order the verdict calls for. The general list's last fix is the provider-side one (wait and
@@ -192,4 +182,34 @@ export function errorPageView(
         .map((e) => ({ label: e.shortTitle, href: `/${p.slug}/error/${e.slug}` })),
     },
   };
+}
+
+const template = pageTemplate<ErrorPageView>('error');
+
+export async function errorPage(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  const { catalog, assessor, pages, now, formTokens } = deps;
+  app.get<{ Params: { provider: string; error: string } }>('/:provider/error/:error', async (request, reply) => {
+    const provider = trackedProvider(catalog, request.params.provider);
+    const errorType = errorTypesFor(catalog, provider).find((e) => e.slug === request.params.error);
+    if (!errorType) throw new NotFound(`We have no page for the error "${request.params.error}" of ${provider.name}.`);
+    const path = `/${provider.slug}/error/${errorType.slug}`;
+    const reported = parseOr400(ReportedQuery, request.query, 'query');
+    const key = `page:${path}${reportedQueryString(reported)}`;
+    return pages.serve(request, reply, key, await providerPageVersion(deps, provider), async () => {
+      const data = await assessor.of(provider, now());
+      const view = errorPageView(data, errorType, catalog, {
+        token: formTokens.issue(provider.slug, data.now),
+        ...reported,
+      });
+      const meta = {
+        title: view.title,
+        description: view.description,
+        path,
+        breadcrumbs: view.breadcrumbs,
+        faq: view.faqText,
+        feeds: view.feeds,
+      };
+      return pages.html(template, meta, view);
+    });
+  });
 }

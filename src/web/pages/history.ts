@@ -1,238 +1,34 @@
-// The daily history as shown: bars per subject (90 days wide, the last 30 on a phone; each day's text in words beside
-// them), uptime figures with their coverage, the history page's incidents and day view, and the JSON twin.
+// `/:provider/history` (90 bars per subject, every incident, a day view with `?day=`) and its JSON twin
+// `/api/v1/providers/:provider/history?days=N`, both from the render cache (routes and view model).
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { Provider } from '../../catalog/schema.ts';
-import { IMPACTS, LEVEL_LABELS, LEVELS, type HistoryLevel, type Level } from '../../domain.ts';
-import { levelOfImpact } from '../../status/levels.ts';
+import { LEVEL_LABELS } from '../../domain.ts';
 import { DETECTED_BY } from '../../status/detection.ts';
-import {
-  DOWN_LEVELS,
-  uptimeOfDays,
-  type HistoryDay,
-  type HistoryIncident,
-  type SubjectHistory,
-  type UptimeFigure,
-} from '../../status/history.ts';
-import { DAY_MS, formatDay, formatDuration, MINUTE_MS, SECOND_MS, toIso } from '../../time.ts';
+import { uptimeOfDays, type HistoryDay, type HistoryIncident } from '../../status/history.ts';
+import { DAY_MS, formatDay, formatDuration, toIso } from '../../time.ts';
 import type { ProviderHistory } from '../../assessment/history.ts';
 import type { Crumb } from '../http/structured-data.ts';
-import { LEVEL_TONES, timeView, type TimeView } from '../blocks/common.ts';
+import { timeView, type TimeView } from '../blocks/common.ts';
 import { formatMs } from '../blocks/probe-chart.ts';
-
-/** Each bar's width and the gap after it, in drawing units: 90 days make a 359-wide drawing. */
-const WIDE = { days: 90, width: 3, gap: 1 };
-/** On a phone the last 30 days, wider bars: at 375 px each is more than 8 px. */
-const NARROW = { days: 30, width: 7, gap: 1 };
-const BAR_HEIGHT = 28;
-
-export const HISTORY_LABELS: Record<HistoryLevel, string> = { ...LEVEL_LABELS, no_data: 'No data' };
-const HISTORY_TONES: Record<HistoryLevel, string> = { ...LEVEL_TONES, no_data: 'none' };
-
-/** "99.95 %", never rounded up to 100 %; "—" when nothing was measured. */
-export const formatUptime = (share: number | null): string =>
-  share === null ? '—' : `${(Math.floor(share * 10_000) / 100).toFixed(2)} %`;
-
-/** What a figure is over: "29 days with data", or the measured time when it is one day or less. */
-function coverageText(f: UptimeFigure): string {
-  if (f.daysWithData > 1) return `${f.daysWithData} days with data`;
-  // To the nearest minute, as the minutes beside it are told; under a minute, to the second.
-  const unit = f.measuredMs < MINUTE_MS ? SECOND_MS : MINUTE_MS;
-  return `${formatDuration(Math.max(unit, Math.round(f.measuredMs / unit) * unit))} measured`;
-}
-
-/** A figure and what it is over, apart: "99.60 %" and "over 29 days with data"; "—" and "(nothing measured)". */
-export type UptimeParts = { value: string; over: string };
-export const uptimeParts = (f: UptimeFigure): UptimeParts => ({
-  value: formatUptime(f.share),
-  over: f.share === null ? '(nothing measured)' : `over ${coverageText(f)}`,
-});
-
-/** "99.60 % over 29 days with data", "100.00 % over 12 min measured", "— (nothing measured)". */
-export const uptimeText = (f: UptimeFigure): string => {
-  const { value, over } = uptimeParts(f);
-  return `${value} ${over}`;
-};
-
-const DOWN_LABELS = DOWN_LEVELS.map((l) => LEVEL_LABELS[l]).join(' and ');
-const DOWN_IMPACTS = IMPACTS.filter((i) => (DOWN_LEVELS as readonly Level[]).includes(levelOfImpact(i)));
-
-/** The one definition of uptime in words, from its constants: every page that shows a figure links or says it. */
-export const UPTIME_DEFINITION =
-  `Uptime is the share of measured time the API was not down: ${DOWN_LABELS} count as down, and so does the ` +
-  `time spanned by an official API incident of ${DOWN_IMPACTS.join(' or ')} impact or an outage our probes ` +
-  'detected (counted even when we read it after the fact). Degraded counts as up; maintenance and time without ' +
-  'data count on neither side. Each figure says what it is over, "—" means nothing was measured, and figures are ' +
-  'rounded down, never up to 100 %.';
-
-const minutesOf = (ms: number): number => Math.round(ms / 6_000) / 10;
-/** The levels a day spent time in, best first, with their milliseconds. */
-const spent = (day: HistoryDay): [Level, number][] =>
-  LEVELS.flatMap((level) => ((day.ms[level] ?? 0) > 0 ? [[level, day.ms[level]!] as [Level, number]] : []));
-
-/** "Operational 1380 min, Degraded 60 min" (worst last), or "nothing recorded". */
-function minutesText(day: HistoryDay): string {
-  const parts = spent(day).map(([level, ms]) => `${LEVEL_LABELS[level]} ${minutesOf(ms)} min`);
-  return parts.length > 0 ? parts.join(', ') : 'nothing recorded';
-}
-
-/** One day in words: date, level, minutes per level, the day's uptime over its measured time. */
-export function dayText(day: HistoryDay): string {
-  if (day.level === 'no_data') return `${formatDay(day.day * DAY_MS)}: no data`;
-  return (
-    `${formatDay(day.day * DAY_MS)}: ${HISTORY_LABELS[day.level]}. ${minutesText(day)}. ` +
-    `Uptime ${uptimeText(uptimeOfDays([day]))}.`
-  );
-}
-
-export type HistoryBar = { x: number; y: number; width: number; height: number; tone: string; label: string };
-/** One drawing of bars: its width in units, the bars, the dashes that separate days within a run, its first day. */
-export type BarsDrawing = { width: number; bars: HistoryBar[]; gapDashes: string; first: string; summary: string };
-export type BarsView = {
-  title: string;
-  height: number;
-  /** Every day given (90 on the pages), for wider screens. */
-  wide: BarsDrawing;
-  /** The last 30 days, runs drawn once, for a phone. */
-  narrow: BarsDrawing;
-  /** Each day in words, newest first; a run of days without data is one line. */
-  lines: { text: string; href: string | null }[];
-  uptime30d: UptimeParts;
-  uptime90d: UptimeParts;
-};
-
-/** Counts of days per level, in words: "85 days operational, 3 degraded, 2 no data". */
-function countsText(days: readonly HistoryDay[]): string {
-  const counts = new Map<HistoryLevel, number>();
-  for (const d of days) counts.set(d.level, (counts.get(d.level) ?? 0) + 1);
-  return [...counts].map(([level, n]) => `${n} ${n === 1 ? 'day' : 'days'} ${HISTORY_LABELS[level]}`).join(', ');
-}
-
-/** Consecutive days of one level read as one run: long runs are drawn and told once, so every list stays short. */
-function runsOf(days: readonly HistoryDay[]): { first: number; last: number }[] {
-  const runs: { first: number; last: number }[] = [];
-  for (let i = 0; i < days.length; i += 1) {
-    let last = i;
-    const level = days[i]!.level;
-    while (last + 1 < days.length && days[last + 1]!.level === level) last += 1;
-    runs.push({ first: i, last });
-    i = last;
-  }
-  return runs;
-}
-
-/** "28 Nov 2026", or "2 Sep 2026–27 Nov 2026" for a run. */
-const spanOf = (days: readonly HistoryDay[]): string =>
-  days.length === 1
-    ? formatDay(days[0]!.day * DAY_MS)
-    : `${formatDay(days[0]!.day * DAY_MS)}–${formatDay(days.at(-1)!.day * DAY_MS)}`;
-
-/** A run in words: one day's full text, or the span with its level and uptime. */
-function runText(days: readonly HistoryDay[]): string {
-  const first = days[0]!;
-  if (days.length === 1) return dayText(first);
-  const span = spanOf(days);
-  if (first.level === 'no_data') return `${span}: no data`;
-  return `${span}: ${HISTORY_LABELS[first.level]}, uptime ${uptimeText(uptimeOfDays(days))}`;
-}
-
-type Run = { first: number; last: number; days: HistoryDay[] };
-const runsWithDays = (days: readonly HistoryDay[]): Run[] =>
-  runsOf(days).map(({ first, last }) => ({ first, last, days: days.slice(first, last + 1) }));
-
-/** The bars of some days, oldest left: a run is one bar (a short grey one without data), labelled when asked. */
-function drawing(title: string, days: readonly HistoryDay[], bar: typeof WIDE, labelled: boolean): BarsDrawing {
-  const step = bar.width + bar.gap;
-  const bars = runsWithDays(days).map((run): HistoryBar => {
-    const level = run.days[0]!.level;
-    const short = level === 'no_data';
-    return {
-      x: run.first * step,
-      y: short ? BAR_HEIGHT / 2 : 0,
-      width: (run.last - run.first) * step + bar.width,
-      height: short ? BAR_HEIGHT / 2 : BAR_HEIGHT,
-      tone: HISTORY_TONES[level],
-      // The tooltip names the days and their level; the list beside the bars says the rest.
-      label: labelled ? `${spanOf(run.days)}: ${HISTORY_LABELS[level]}` : '',
-    };
-  });
-  return {
-    width: days.length * step - bar.gap,
-    bars,
-    // Days drawn as one run still read as separate bars: a dashed stroke paints the gap after each day.
-    gapDashes: `0 ${bar.width} ${bar.gap} 0`,
-    first: formatDay(days[0]!.day * DAY_MS),
-    // The caption beside the bars says the uptime; the label says the days.
-    summary: `${title}, last ${days.length} days: ${countsText(days)}.`,
-  };
-}
-
-/**
- * The bars of one subject's days and each run of days in words beside them; `dayHref` links a day that is a run of its
- * own (a day unlike its neighbours) to its day view.
- */
-export function barsView(
-  title: string,
-  history: SubjectHistory,
-  options: { dayHref?: (date: string) => string; labelled?: boolean } = {},
-): BarsView {
-  const { days } = history;
-  const lines = runsWithDays(days)
-    .toReversed()
-    .map((run) => ({
-      text: runText(run.days),
-      href:
-        run.days.length === 1 && run.days[0]!.level !== 'no_data' && options.dayHref
-          ? options.dayHref(run.days[0]!.date)
-          : null,
-    }));
-  return {
-    title,
-    height: BAR_HEIGHT,
-    wide: drawing(title, days.slice(-WIDE.days), WIDE, options.labelled ?? true),
-    narrow: drawing(title, days.slice(-NARROW.days), NARROW, false),
-    lines,
-    uptime30d: uptimeParts(history.uptime30d),
-    uptime90d: uptimeParts(history.uptime90d),
-  };
-}
-
-/** Items grouped by a key, in the order each key first appears: components with the same days are told once. */
-function alike<T>(items: readonly T[], keyOf: (item: T) => string): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
-  return [...groups.values()];
-}
-const barsKey = (v: BarsView): string =>
-  JSON.stringify([v.wide.bars, v.lines.map((l) => l.text), v.uptime30d, v.uptime90d]);
-/** "Images", or "Images, Files and Batch". */
-const namesOf = (group: readonly { name: string }[]): string =>
-  group.length === 1
-    ? group[0]!.name
-    : `${group
-        .slice(0, -1)
-        .map((c) => c.name)
-        .join(', ')} and ${group.at(-1)!.name}`;
-
-/** The dashboard's history block: the API's bars and each shown component's, and the link to the history page. */
-export type HistoryBlockView = { api: BarsView; components: BarsView[]; href: string; definition: string };
-
-/**
- * The history block: the API's bars and each component's. On the dashboard (`compact`) components show their bars
- * and uptime only; the history page tells each run of days of every subject.
- */
-export function historyBlockView(history: ProviderHistory, options: { compact: boolean }): HistoryBlockView {
-  const slug = history.provider.slug;
-  const dayHref = (date: string) => `/${slug}/history?day=${date}`;
-  const compact = options.compact;
-  return {
-    api: barsView(`${history.provider.name} API`, history.api, { dayHref }),
-    components: alike(history.components, (c) => barsKey(barsView('', c.history))).map((group) => {
-      const view = barsView(namesOf(group), group[0]!.history, { labelled: !compact });
-      return compact ? { ...view, lines: [] } : view;
-    }),
-    href: `/${slug}/history`,
-    definition: UPTIME_DEFINITION,
-  };
-}
+import { dayOfDate } from '../../status/history.ts';
+import { HistoryQuery } from '../api/operations.ts';
+import type { WebDeps } from '../http/deps.ts';
+import { NotFound, parseOr400, trackedProvider } from '../http/problems.ts';
+import { pageTemplate } from '../http/render.ts';
+import {
+  alike,
+  coverageJson,
+  dayText,
+  historyBlockView,
+  HISTORY_LABELS,
+  HISTORY_TONES,
+  minutesOf,
+  namesOf,
+  spent,
+  uptimeText,
+  type HistoryBlockView,
+} from '../blocks/history.ts';
 
 export type HistoryIncidentView = {
   id: number;
@@ -401,11 +197,6 @@ export function historyPageView(
 const sentence = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** A figure's coverage in the JSON: the window, its days with data and the measured minutes. */
-export const coverageJson = (f: UptimeFigure) => ({
-  days: f.days,
-  daysWithData: f.daysWithData,
-  measuredMinutes: minutesOf(f.measuredMs),
-});
 
 /** The JSON twin of the history: the last `count` days (oldest first) and the 30- and 90-day uptime. */
 export function historyJson(history: ProviderHistory, count: number) {
@@ -450,4 +241,45 @@ export function historyJson(history: ProviderHistory, count: number) {
     })),
     generatedAt: toIso(history.now),
   };
+}
+
+const template = pageTemplate<HistoryPageView>('history');
+
+const DayQuery = z.object({
+  day: z
+    .string()
+    .refine((date) => dayOfDate(date) !== null, 'a calendar date written YYYY-MM-DD, e.g. 2026-11-29')
+    .optional(),
+});
+
+export async function historyPage(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  const { catalog, store, pages, now, history } = deps;
+  const providerOf = (slug: string) => trackedProvider(catalog, slug);
+
+  app.get<{ Params: { provider: string } }>('/api/v1/providers/:provider/history', async (request, reply) => {
+    const provider = providerOf(request.params.provider);
+    const { days } = parseOr400(HistoryQuery, request.query, 'query');
+    const key = `api:providers/${provider.slug}/history?days=${days}`;
+    return pages.serveJson(request, reply, key, store.versions.of(provider.slug), async () =>
+      historyJson(await history.read(provider, now()), days),
+    );
+  });
+
+  app.get<{ Params: { provider: string } }>('/:provider/history', async (request, reply) => {
+    const provider = providerOf(request.params.provider);
+    const { day } = parseOr400(DayQuery, request.query, 'query');
+    const path = `/${provider.slug}/history`;
+    return pages.serve(request, reply, `page:${path}?day=${day ?? ''}`, store.versions.of(provider.slug), async () => {
+      const read = await history.read(provider, now());
+      const view = historyPageView(read, day ?? null, { ackLagOf: (id) => read.ackLags.get(id) ?? null });
+      if (day !== undefined && view.day === null) {
+        throw new NotFound(`We show the last ${view.days} days of ${provider.name} here; ${day} is not one of them.`);
+      }
+      return pages.html(
+        template,
+        { title: view.title, description: view.description, path, breadcrumbs: view.breadcrumbs },
+        view,
+      );
+    });
+  });
 }

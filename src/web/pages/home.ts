@@ -1,4 +1,10 @@
-// View model of `/`: every provider with its level and data age, worst first, optionally filtered by name.
+// `/`: every provider with its level and data age, worst first, optionally filtered by name (route and view model).
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { WebDeps } from '../http/deps.ts';
+import { parseOr400 } from '../http/problems.ts';
+import { pageTemplate } from '../http/render.ts';
+import { allFeedLinks } from '../machine/feed.ts';
 import { LEVEL_SEVERITY, type Level } from '../../domain.ts';
 import type { ProviderData } from '../../assessment/signals.ts';
 import { levelView, timeView, type LevelView, type TimeView } from '../blocks/common.ts';
@@ -51,4 +57,29 @@ export function homeView(all: ProviderData[], query: string, siteName: string): 
     ),
     counts: levels.map((level) => ({ ...levelView(level), count: all.filter((d) => d.status.level === level).length })),
   };
+}
+
+const template = pageTemplate<HomeView>('home');
+const HomeQuery = z.strictObject({ q: z.string().max(100, 'at most 100 characters').optional() });
+
+export async function homePage(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  const { config, assessor, store, pages, now } = deps;
+  app.get('/', async (request, reply) => {
+    const { q = '' } = parseOr400(HomeQuery, request.query, 'query');
+    const render = async () => {
+      const view = homeView(await assessor.all(now()), q, config.siteName);
+      return pages.html(
+        template,
+        { title: view.title, description: view.description, path: '/', feeds: allFeedLinks() },
+        view,
+      );
+    };
+    // Filtered lists are cheap and unbounded in number, so only the plain list is cached.
+    if (q.trim() !== '')
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .send(await render());
+    return pages.serve(request, reply, 'page:/', store.versions.global(), render);
+  });
 }

@@ -1,4 +1,11 @@
-// View model of `/:provider/is-it-down`: the direct answer, its evidence, what is affected and what to do meanwhile.
+// `/:provider/is-it-down` and its JSON twin: the direct answer, its evidence, what is affected and what to do
+// meanwhile (routes and view model).
+import type { FastifyInstance } from 'fastify';
+import { toIso } from '../../time.ts';
+import type { WebDeps } from '../http/deps.ts';
+import { trackedProvider } from '../http/problems.ts';
+import { pageTemplate } from '../http/render.ts';
+import { reasonJson } from '../api/bodies.ts';
 import type { Crumb } from '../http/structured-data.ts';
 import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
@@ -15,7 +22,7 @@ import {
 } from '../blocks/common.ts';
 import { namesIn } from '../blocks/correlated.ts';
 import { answerView, type AnswerView } from '../blocks/answer.ts';
-import type { LinkView } from './error.ts';
+import type { LinkView } from '../blocks/common.ts';
 import { officialPageHref, signalWords } from '../blocks/text.ts';
 
 export type IsItDownView = {
@@ -122,4 +129,52 @@ export function isItDownView(data: ProviderData, all: readonly ProviderData[], c
       { label: 'All AI API providers', href: '/' },
     ],
   };
+}
+
+const template = pageTemplate<IsItDownView>('is-it-down');
+
+export async function isItDownPage(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  const { catalog, config, assessor, store, pages, now } = deps;
+  /** The provider's reading and the alternatives', read together: alternatives come from every provider. */
+  const read = async (slug: string, at: number) => {
+    const all = await assessor.all(at);
+    return { data: all.find((d) => d.provider.slug === slug)!, all };
+  };
+
+  app.get<{ Params: { provider: string } }>('/:provider/is-it-down', async (request, reply) => {
+    const provider = trackedProvider(catalog, request.params.provider);
+    const path = `/${provider.slug}/is-it-down`;
+    // Alternatives come from every provider, so the page changes with any provider's data.
+    return pages.serve(request, reply, `page:${path}`, store.versions.global(), async () => {
+      const { data, all } = await read(provider.slug, now());
+      const view = isItDownView(data, all, catalog);
+      return pages.html(
+        template,
+        { title: view.title, description: view.description, path, breadcrumbs: view.breadcrumbs },
+        view,
+      );
+    });
+  });
+
+  app.get<{ Params: { provider: string } }>('/api/v1/providers/:provider/is-it-down', async (request, reply) => {
+    const provider = trackedProvider(catalog, request.params.provider);
+    const key = `api:providers/${provider.slug}/is-it-down`;
+    return pages.serveJson(request, reply, key, store.versions.global(), async () => {
+      const at = now();
+      const { data, all } = await read(provider.slug, at);
+      const view = isItDownView(data, all, catalog);
+      return {
+        generatedAt: toIso(at),
+        provider: provider.slug,
+        answer: view.direct.answer,
+        label: view.direct.label,
+        sentence: view.answer.verdict?.text ?? '',
+        evidence: data.assessment.down.evidence.map(reasonJson),
+        level: view.answer.level.level,
+        affectedComponents: view.affected.map((c) => ({ name: c.name, level: c.status.level })),
+        alternatives: view.alternatives.map((a) => a.slug),
+        html: `${config.siteUrl}/${provider.slug}/is-it-down`,
+      };
+    });
+  });
 }

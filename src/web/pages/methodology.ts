@@ -1,5 +1,8 @@
-// View model of `/methodology`: how a status, a verdict and a diagnosis are decided, written from the constants the
-// code uses.
+// `/methodology`: how a status, a verdict and a diagnosis are decided, written from the constants the code uses
+// (route and view model).
+import type { FastifyInstance } from 'fastify';
+import type { WebDeps } from '../http/deps.ts';
+import { CATALOG_ONLY, pageTemplate } from '../http/render.ts';
 import type { Crumb } from '../http/structured-data.ts';
 import type { Catalog } from '../../catalog/load.ts';
 import type { Config } from '../../config.ts';
@@ -29,7 +32,7 @@ import { ACCOUNTABILITY_WINDOW_MS } from '../../status/accountability.ts';
 import { DETECTION_INTERVAL_MS } from '../../status/detection.ts';
 import { CORRELATION_MIN_PROVIDERS, CORRELATION_WINDOW_MS } from '../../status/correlation.ts';
 import { HISTORY_MAX_GAP_MS, HISTORY_RETENTION_DAYS, HISTORY_SAMPLE_MS } from '../../status/history.ts';
-import { UPTIME_DEFINITION } from './history.ts';
+import { UPTIME_DEFINITION } from '../blocks/history.ts';
 import { MODEL_MIN_ALLOCATIONS, MODEL_RECENT_MS, MODEL_TOP } from '../../status/models.ts';
 import { DAY_MS, formatDuration, HOUR_MS, MINUTE_MS } from '../../time.ts';
 import { INCIDENT_WINDOW_MS, PROBE_WINDOW_MS } from '../../assessment/signals.ts';
@@ -269,4 +272,22 @@ export function methodologyView(config: Config, catalog: Catalog): MethodologyVi
       ]),
     ],
   };
+}
+
+const template = pageTemplate<MethodologyView>('methodology');
+
+export async function methodologyPage(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  const { catalog, config, pages } = deps;
+  app.get('/methodology', async (request, reply) =>
+    pages.serve(request, reply, 'page:/methodology', CATALOG_ONLY, () => {
+      const view = methodologyView(config, catalog);
+      const meta = {
+        title: view.title,
+        description: view.description,
+        path: '/methodology',
+        breadcrumbs: view.breadcrumbs,
+      };
+      return pages.html(template, meta, view);
+    }),
+  );
 }

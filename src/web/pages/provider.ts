@@ -1,4 +1,11 @@
-// View model of `/:provider`: the full status dashboard with evidence, components, incidents and error pages.
+// `/:provider`: the full status dashboard with evidence, components, incidents and error pages (route and view model).
+import type { FastifyInstance } from 'fastify';
+import type { Provider } from '../../catalog/schema.ts';
+import type { WebDeps } from '../http/deps.ts';
+import { trackedProvider, parseOr400 } from '../http/problems.ts';
+import { pageTemplate } from '../http/render.ts';
+import { ReportedQuery, reportedQueryString } from '../blocks/report-input.ts';
+import { historyBlockView, type HistoryBlockView } from '../blocks/history.ts';
 import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
 import type { ProviderData } from '../../assessment/signals.ts';
@@ -6,11 +13,12 @@ import { namesIn } from '../blocks/correlated.ts';
 import { answerView, type AnswerView } from '../blocks/answer.ts';
 import { componentsView, incidentsView, levelView, type ComponentsView, type IncidentsView } from '../blocks/common.ts';
 import { communityView, type CommunityBlockView, type ReportFormInput } from '../blocks/community.ts';
-import type { LinkView } from './error.ts';
-import { resourceLinks } from './error.ts';
+import type { LinkView } from '../blocks/common.ts';
+import { resourceLinks } from '../blocks/common.ts';
 import { liveSignalsView, type LiveSignalsView } from '../blocks/live.ts';
 import type { Crumb } from '../http/structured-data.ts';
-import { providerFeedLinks, type FeedLink } from '../machine/feed.ts';
+import { providerFeedLinks } from '../machine/feed.ts';
+import type { FeedLink } from '../http/render.ts';
 import { officialPageHref, signalWords } from '../blocks/text.ts';
 import { formatDay } from '../../time.ts';
 
@@ -87,4 +95,41 @@ export function providerPageView(
       diagnose: { label: `Diagnose an error message from ${p.name}`, href: `/diagnose?provider=${p.slug}` },
     },
   };
+}
+
+const template = pageTemplate<ProviderPageView & { history: HistoryBlockView }>('provider');
+
+/**
+ * The data version of a provider's dashboard and error pages. They also name the others in trouble together with it,
+ * so they change when those do. Both numbers only grow, so their sum changes whenever either does.
+ */
+export async function providerPageVersion(deps: WebDeps, provider: Provider): Promise<number> {
+  return deps.store.versions.of(provider.slug) + (await deps.assessor.correlation(deps.now())).epoch;
+}
+
+export async function providerPage(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  const { catalog, config, assessor, pages, now, formTokens, history } = deps;
+  app.get<{ Params: { provider: string } }>('/:provider', async (request, reply) => {
+    const provider = trackedProvider(catalog, request.params.provider);
+    const reported = parseOr400(ReportedQuery, request.query, 'query');
+    const key = `page:/${provider.slug}${reportedQueryString(reported)}`;
+    return pages.serve(request, reply, key, await providerPageVersion(deps, provider), async () => {
+      const data = await assessor.of(provider, now());
+      const view = {
+        ...providerPageView(data, catalog, config.probeIntervalMs, {
+          token: formTokens.issue(provider.slug, data.now),
+          ...reported,
+        }),
+        history: historyBlockView(await history.read(provider, data.now), { compact: true }),
+      };
+      const meta = {
+        title: view.title,
+        description: view.description,
+        path: `/${provider.slug}`,
+        breadcrumbs: view.breadcrumbs,
+        feeds: view.feeds,
+      };
+      return pages.html(template, meta, view);
+    });
+  });
 }

@@ -1,4 +1,31 @@
-// View models of the subscription pages: the form, a subscription's page with its deliveries, and short notices.
+// Subscriptions (routes and view models): the no-JavaScript form (GET /subscribe, GET /:provider/subscribe,
+// POST /subscribe), the JSON API (POST /api/v1/subscriptions, GET and DELETE /api/v1/subscriptions/:manageToken,
+// POST …/test), a subscription's page with its test event, e-mail confirmation (a page whose button POSTs) and
+// one-click unsubscribe. Creation is rate limited per client (IPv4 address or IPv6 /48) under site-wide caps; the
+// service behind them is notify/subscriptions.ts.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  CONFIRMATION_TTL_MS,
+  createSubscriptionService,
+  REFUSALS,
+  renewedNotice,
+  TEST_EVENTS_PER_HOUR,
+  type Created,
+} from '../../notify/subscriptions.ts';
+import { hashToken } from '../../notify/tokens.ts';
+import { upstreamPolicy } from '../../sources/addresses.ts';
+import { HOUR_MS, SECOND_MS } from '../../time.ts';
+import type { WebDeps } from '../http/deps.ts';
+import { BadRequest, NotFound, parseOr400, trackedProvider } from '../http/problems.ts';
+import { pageTemplate } from '../http/render.ts';
+import {
+  SUBSCRIPTION_BODY_LIMIT_BYTES,
+  SubscriptionForm,
+  subscriptionInput,
+  checkSubscription,
+  type SubscriptionRequest,
+} from '../api/subscription-input.ts';
+import { crossSiteProblem } from '../api/reports.ts';
 import type { Catalog } from '../../catalog/load.ts';
 import type { Provider } from '../../catalog/schema.ts';
 import { CHANNELS, CHANNEL_LABELS, LEVEL_LABELS, LEVELS, type EventType } from '../../domain.ts';
@@ -173,4 +200,253 @@ export function subscriptionView(
       outcome: outcome(d, options.now),
     })),
   };
+}
+
+const subscribeTemplate = pageTemplate<ReturnType<typeof subscribeView>>('subscribe');
+const subscriptionTemplate = pageTemplate<ReturnType<typeof subscriptionView>>('subscription');
+/** A short page: a heading, a message and at most one button. */
+type NoticeView = { heading: string; message: string; action?: { url: string; label: string } };
+const noticeTemplate = pageTemplate<NoticeView>('notice');
+
+const PENDING_NOTE =
+  'We are sending a confirmation mail: nothing else is sent to the address until its link is followed and confirmed.';
+
+export async function subscriptionPages(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  const { catalog, config, store, pages, now, clientKeys, testSender } = deps;
+  const service = createSubscriptionService({ catalog, config, store, now, testSender });
+  const siteOrigin = new URL(config.siteUrl).origin;
+  const policy = upstreamPolicy(config.allowPrivateUpstreams);
+  const emailOffered = config.smtpUrl !== null;
+  const SubscriptionBody = subscriptionInput({ catalog, emailOffered });
+  const checks = { catalog, policy, emailOffered, componentNames: service.componentNames };
+
+  const rateLimit = app.rateLimit({
+    max: config.subscriptionRateLimitPerHour,
+    timeWindow: HOUR_MS,
+    // An IPv4 address, or an IPv6 /48: one holder of many /64s gets one budget.
+    keyGenerator: (request) => `subscribe:${clientKeys.allocationKeyOf(request.ip, now())}`,
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(new Error(`Too many subscriptions from your network: try again in ${context.after}.`), {
+        statusCode: context.statusCode,
+      }),
+  });
+  const sameSite = async (request: FastifyRequest) => {
+    const problem = crossSiteProblem(request, siteOrigin);
+    if (problem) throw new BadRequest(problem.replace('Reports', 'Subscriptions'), 403);
+  };
+  const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store');
+
+  async function create(input: SubscriptionRequest, reply: FastifyReply): Promise<Created> {
+    const created = await service.create(input);
+    if ('limit' in created) {
+      reply.header('retry-after', String(Math.max(1, Math.ceil((created.retryAt - now()) / SECOND_MS))));
+      throw new BadRequest(REFUSALS[created.limit], 429);
+    }
+    return created;
+  }
+
+  async function byToken(token: string) {
+    const found = await service.byManageToken(token);
+    if (!found) throw new NotFound('There is no subscription with this link: it may have been unsubscribed.');
+    return found;
+  }
+
+  const notice = (reply: FastifyReply, status: number, heading: string, view: Omit<NoticeView, 'heading'>) =>
+    pages
+      .html(
+        noticeTemplate,
+        { title: heading, description: heading, path: '/subscriptions', noindex: true },
+        { heading, ...view },
+      )
+      .then((html) => noStore(reply).code(status).type('text/html; charset=utf-8').send(html));
+
+  async function formPage(reply: FastifyReply, fixed: ReturnType<typeof trackedProvider> | null) {
+    const view = subscribeView(catalog, emailOffered, fixed);
+    const path = fixed ? `/${fixed.slug}/subscribe` : '/subscribe';
+    const html = await pages.html(subscribeTemplate, { title: view.heading, description: view.intro, path }, view);
+    return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
+  }
+
+  async function managePage(
+    reply: FastifyReply,
+    token: string,
+    extra: {
+      status?: number;
+      secret?: string | null;
+      notice?: string | null;
+      /** A notice that something did not work. */
+      warn?: boolean;
+      showLink?: boolean;
+    } = {},
+  ) {
+    const subscription = await byToken(token);
+    // A webhook given a Standard Webhooks secret shows it here once, whichever view comes first.
+    const { deliveries, confirmation, renewedSecret } = await service.details(subscription, {
+      revealSecret: !extra.secret,
+    });
+    const renewed = renewedSecret ? { text: renewedNotice(subscription.legacyUntil), tone: 'warn' as const } : null;
+    const view = subscriptionView(subscription, deliveries, catalog, {
+      now: now(),
+      manageUrl: extra.showLink ? `${config.siteUrl}/subscriptions/${token}` : null,
+      token,
+      secret: extra.secret ?? renewedSecret,
+      notice: extra.notice ? { text: extra.notice, tone: extra.warn ? 'warn' : 'ok' } : renewed,
+      testEvents: service.testEvents,
+      confirmation,
+    });
+    const meta = { title: view.heading, description: view.heading, path: '/subscriptions', noindex: true };
+    const html = await pages.html(subscriptionTemplate, meta, view);
+    return noStore(reply)
+      .code(extra.status ?? 200)
+      .type('text/html; charset=utf-8')
+      .send(html);
+  }
+
+  app.get('/subscribe', (_request, reply) => formPage(reply, null));
+  app.get<{ Params: { provider: string } }>('/:provider/subscribe', (request, reply) =>
+    formPage(reply, trackedProvider(catalog, request.params.provider)),
+  );
+
+  const createOptions = { bodyLimit: SUBSCRIPTION_BODY_LIMIT_BYTES, onRequest: [sameSite, rateLimit] };
+
+  app.post('/subscribe', createOptions, async (request, reply) => {
+    const form = parseOr400(SubscriptionForm, request.body, 'subscription');
+    const created = await create(await checkSubscription(form, checks), reply);
+    return managePage(reply, created.manageToken, {
+      status: 201,
+      secret: created.secret,
+      notice: created.confirmation ? PENDING_NOTE : 'Subscribed.',
+      showLink: true,
+    });
+  });
+
+  app.post('/api/v1/subscriptions', createOptions, async (request, reply) => {
+    const body = parseOr400(SubscriptionBody, request.body, 'subscription');
+    const created = await create(await checkSubscription(body, checks), reply);
+    return noStore(reply)
+      .code(201)
+      .send({
+        id: created.id,
+        status: created.status,
+        manageToken: created.manageToken,
+        manageUrl: `${config.siteUrl}/subscriptions/${created.manageToken}`,
+        ...(created.secret ? { secret: created.secret } : {}),
+        ...(created.confirmation ? { confirmation: created.confirmation } : {}),
+      });
+  });
+
+  app.get<{ Params: { token: string } }>('/api/v1/subscriptions/:token', async (request, reply) => {
+    const subscription = await byToken(request.params.token);
+    const { deliveries, confirmation, renewedSecret } = await service.details(subscription, { revealSecret: true });
+    return noStore(reply).send({
+      ...subscriptionJson(subscription, deliveries, confirmation),
+      ...(renewedSecret ? { secret: renewedSecret, notice: renewedNotice(subscription.legacyUntil) } : {}),
+    });
+  });
+
+  app.delete<{ Params: { token: string } }>('/api/v1/subscriptions/:token', async (request, reply) => {
+    const subscription = await byToken(request.params.token);
+    await service.remove(subscription);
+    return noStore(reply).send({ id: subscription.id, status: 'unsubscribed' });
+  });
+
+  app.get<{ Params: { token: string } }>('/subscriptions/:token', (request, reply) =>
+    managePage(reply, request.params.token),
+  );
+
+  app.post<{ Params: { token: string } }>(
+    '/subscriptions/:token/unsubscribe',
+    { onRequest: [sameSite] },
+    async (request, reply) => {
+      await service.remove(await byToken(request.params.token));
+      return notice(reply, 200, 'Unsubscribed', { message: 'Nothing more will be sent for this subscription.' });
+    },
+  );
+
+  app.post<{ Params: { token: string } }>(
+    '/subscriptions/:token/resume',
+    { onRequest: [sameSite] },
+    async (request, reply) => {
+      const resumed = await service.resume(await byToken(request.params.token));
+      return managePage(reply, request.params.token, {
+        notice: resumed ? 'Resumed: deliveries start again with the next event.' : null,
+      });
+    },
+  );
+
+  // A test event, at most a few an hour per subscription: the form on its page and the API.
+  const testLimit = app.rateLimit({
+    max: TEST_EVENTS_PER_HOUR,
+    timeWindow: HOUR_MS,
+    keyGenerator: (request) => `test-event:${hashToken((request.params as { token: string }).token)}`,
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(new Error(`Too many test events for this subscription: try again in ${context.after}.`), {
+        statusCode: context.statusCode,
+      }),
+  });
+  async function sendTest(token: string) {
+    const sent = await service.sendTest(await byToken(token));
+    if ('refused' in sent) throw new BadRequest(sent.text, sent.refused === 'no_sender' ? 503 : 409);
+    return sent;
+  }
+  const testOptions = { onRequest: [sameSite, testLimit] };
+
+  app.post<{ Params: { token: string } }>('/subscriptions/:token/test', testOptions, async (request, reply) => {
+    const sent = await sendTest(request.params.token);
+    return managePage(reply, request.params.token, { notice: sent.text, warn: !sent.ok });
+  });
+
+  app.post<{ Params: { token: string } }>('/api/v1/subscriptions/:token/test', testOptions, async (request, reply) => {
+    const sent = await sendTest(request.params.token);
+    return noStore(reply).send({ delivered: sent.ok, status: sent.status, message: sent.text });
+  });
+
+  // Following the link only shows a button: mail scanners fetch links (GET, HEAD), only a person posts the form.
+  const deadLink = (reply: FastifyReply) =>
+    notice(reply, 404, 'This confirmation link does not work', {
+      message: `It may have expired (links work for ${CONFIRMATION_TTL_MS / HOUR_MS} hours) or its subscription was removed. Subscribe again to get a new one.`,
+    });
+
+  app.get<{ Params: { token: string } }>('/subscriptions/confirm/:token', async (request, reply) => {
+    if (!(await service.confirmationUsable(request.params.token))) return deadLink(reply);
+    return notice(reply, 200, 'Confirm your subscription?', {
+      message: 'Notifications start going to this address once you confirm. Every mail has a link to unsubscribe.',
+      action: { url: `/subscriptions/confirm/${request.params.token}`, label: 'Confirm subscription' },
+    });
+  });
+
+  app.post<{ Params: { token: string } }>(
+    '/subscriptions/confirm/:token',
+    { onRequest: [sameSite] },
+    async (request, reply) => {
+      if (!(await service.confirm(request.params.token))) return deadLink(reply);
+      return notice(reply, 200, 'Subscription confirmed', {
+        message: 'Notifications now go to this address. Every mail has a link to unsubscribe.',
+      });
+    },
+  );
+
+  app.get<{ Params: { token: string } }>('/subscriptions/unsubscribe/:token', async (request, reply) => {
+    const subscription = await service.byUnsubscribeToken(request.params.token);
+    if (!subscription)
+      return notice(reply, 404, 'Already unsubscribed', { message: 'There is no subscription with this link.' });
+    return notice(reply, 200, 'Unsubscribe?', {
+      message: `Stop the notifications sent to ${subscription.target}.`,
+      action: { url: `/subscriptions/unsubscribe/${request.params.token}`, label: 'Unsubscribe' },
+    });
+  });
+
+  // RFC 8058 one-click: the mail client POSTs "List-Unsubscribe=One-Click" (urlencoded or multipart, whose body is
+  // not needed: the token in the path says it all); the page's button posts here too.
+  await app.register(async (scope) => {
+    scope.addContentTypeParser('multipart/form-data', (_request, payload, done) => {
+      payload.resume();
+      payload.on('end', () => done(null, {}));
+    });
+    scope.post<{ Params: { token: string } }>('/subscriptions/unsubscribe/:token', async (request, reply) => {
+      const subscription = await service.byUnsubscribeToken(request.params.token);
+      if (subscription) await service.remove(subscription);
+      return notice(reply, 200, 'Unsubscribed', { message: 'Nothing more will be sent to this address.' });
+    });
+  });
 }

@@ -1,8 +1,8 @@
 // The documented operations that take a body take JSON only: a body of another type (a form, plain text) is refused
 // with 415 before any validation, whatever parsers the app keeps for its HTML forms.
 import type { FastifyInstance } from 'fastify';
-import type { Operation } from '../api/operations.ts';
-import { BadRequest } from './problems.ts';
+import type { Operation } from './operations.ts';
+import { BadRequest } from '../http/problems.ts';
 
 /** An OpenAPI path (`/api/v1/providers/{provider}/reports`) as Fastify writes it (`…/:provider/reports`). */
 export const routePath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
