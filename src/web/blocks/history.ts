@@ -219,7 +219,10 @@ export function historyBlockView(history: ProviderHistory, options: { compact: b
   const dayHref = (date: string) => `/${slug}/history?day=${date}`;
   const compact = options.compact;
   return {
-    api: barsView(`${history.provider.name} API`, history.api, { dayHref }),
+    // The dashboard's bars say each day in their titles; the days in words are on the history page it links to.
+    api: compact
+      ? { ...barsView(`${history.provider.name} API`, history.api, { dayHref }), lines: [] }
+      : barsView(`${history.provider.name} API`, history.api, { dayHref }),
     components: alike(history.components, (c) => barsKey(barsView('', c.history))).map((group) => {
       const view = barsView(namesOf(group), group[0]!.history, { labelled: !compact });
       return compact ? { ...view, lines: [] } : view;
