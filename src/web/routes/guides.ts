@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { toIso } from '../../time.ts';
 import type { WebDeps } from '../deps.ts';
 import { NotFound, trackedProvider } from '../problems.ts';
-import { reasonJson } from '../view-models/api.ts';
+import { reasonJson, regionsJson } from '../view-models/api.ts';
 import { guideIndexView, guideView } from '../view-models/error-guide.ts';
 import { isItDownView } from '../view-models/is-it-down.ts';
 import { methodologyView } from '../view-models/methodology.ts';
@@ -80,6 +80,7 @@ export function registerGuideRoutes(app: FastifyInstance, deps: WebDeps): void {
           evidence: data.assessment.down.evidence.map(reasonJson),
           level: view.answer.level.level,
           affectedComponents: view.affected.map((c) => ({ name: c.name, level: c.status.level })),
+          regions: regionsJson(data),
           alternatives: view.alternatives.map((a) => a.slug),
           html: `${config.siteUrl}/${provider.slug}/is-it-down`,
         };

@@ -296,6 +296,7 @@ export function errorJson(data: ProviderData, errorType: ErrorType, siteUrl: str
     isItDown: { answer: down.answer, label: down.label },
     checkedAt: iso(data.status.checkedAt),
     lastGoodAt: iso(data.status.lastGoodAt),
+    regions: regionsJson(data),
     signals: signalsJson(data),
     links: { html: `${siteUrl}/${p.slug}/error/${errorType.slug}`, provider: `${siteUrl}/api/v1/providers/${p.slug}` },
   };

@@ -17,6 +17,7 @@ import { namesIn } from './correlated.ts';
 import { answerView, type AnswerView } from './answer.ts';
 import type { LinkView } from './error-page.ts';
 import { officialPageHref, signalWords } from './text.ts';
+import { listRegions, regionalQuorum } from '../../status/regions.ts';
 
 export type IsItDownView = {
   breadcrumbs: Crumb[];
@@ -65,6 +66,18 @@ const MEANWHILE: Record<DownAnswer, (name: string) => string[]> = {
   ],
 };
 
+/** With some probe regions failing and others answering: the advice to route through the ones that answer. */
+function regionalAdvice(data: ProviderData): string[] {
+  const regions = data.assessment.regions;
+  if (regionalQuorum(regions) !== 'partly') return [];
+  const of = (state: string) => listRegions(regions.filter((r) => r.state === state).map((r) => r.region));
+  return [
+    `Our probes fail only from ${of('failing')} and answer from ${listRegions(
+      regions.filter((r) => r.state === 'operational' || r.state === 'slow').map((r) => r.region),
+    )}: if your requests leave from a failing region, routing them through another region is likely to help.`,
+  ];
+}
+
 export function isItDownView(data: ProviderData, all: readonly ProviderData[], catalog: Catalog): IsItDownView {
   const p = data.provider;
   const answer = data.assessment.down;
@@ -105,7 +118,7 @@ export function isItDownView(data: ProviderData, all: readonly ProviderData[], c
     affected,
     affectedNote,
     incidents: data.openIncidents.map((i) => incidentView(i, data.now, incidentContext(data, i))),
-    meanwhile: MEANWHILE[answer.answer](p.name),
+    meanwhile: [...regionalAdvice(data), ...MEANWHILE[answer.answer](p.name)],
     alternatives: all
       .filter((d) => d.provider.slug !== p.slug && d.assessment.down.answer === 'no')
       .sort((a, b) => a.provider.name.localeCompare(b.provider.name))
