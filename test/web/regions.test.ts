@@ -71,4 +71,37 @@ describe('probe regions on the pages', () => {
     expect(page.body).not.toContain('region-lines');
     expect(textOf(page.body)).toMatch(/Answering normally · last normal answer .* · from local, us-east and eu-west/);
   });
+
+  it('tables the latency percentiles on the dashboard over the days with data', async () => {
+    h = await createHarness({ env: ENV, now: T0 });
+    for (const region of ['local', 'us-east', 'eu-west']) await probed(h, region, 'rejected_as_expected');
+    // Three days ago, a slower answer from us-east.
+    await h.store.probes.record('openai', {
+      region: 'us-east',
+      at: T0 - 3 * 24 * 3_600_000 + 60_000,
+      outcome: 'rejected_as_expected',
+      httpStatus: 401,
+      latencyMs: 900,
+      dnsMs: null,
+      connectMs: null,
+      tlsMs: null,
+      ttfbMs: null,
+      detail: null,
+    });
+    const page = await h.app.inject({ url: '/openai' });
+    const table = /<table class="rows region-latency">([\s\S]*?)<\/table>/.exec(page.body)?.[1] ?? '';
+    expect(textOf(table)).toBe(
+      'Latency of normal answers by region: p50 / p95 / p99 Region 24 hours 3 days with data ' +
+        'local 102 / 104 / 104 ms 102 / 104 / 104 ms us-east 102 / 104 / 104 ms 102 / 900 / 900 ms ' +
+        'eu-west 102 / 104 / 104 ms 102 / 104 / 104 ms',
+    );
+    // One place only: without agents there is no regional table.
+    const single = await createHarness({ now: T0 });
+    try {
+      await probed(single, 'local', 'rejected_as_expected');
+      expect((await single.app.inject({ url: '/openai' })).body).not.toContain('region-latency');
+    } finally {
+      await single.close();
+    }
+  });
 });

@@ -9,6 +9,7 @@ import type { ProbeResultRow } from '../../store/probes.ts';
 import { PROBE_WINDOW_MS, type ProviderData } from '../../assessment/signals.ts';
 import { LEVEL_TONES, timeView, type TimeView } from './common.ts';
 import { formatMs, probeChartView, type ProbeChartView } from './probe-chart.ts';
+import type { LatencyRange } from '../../status/region-latency.ts';
 
 export type LiveSignalsView = {
   configured: boolean;
@@ -23,6 +24,8 @@ export type LiveSignalsView = {
   latency: { lastMs: number | null; usualMs: number | null; slowAboveMs: number; text: string } | null;
   successRate: { percent: string; answered: number; total: number; text: string } | null;
   chart: ProbeChartView | null;
+  /** Each probe region's latency percentiles over 24 hours, 7 and 30 days (with agents); null otherwise. */
+  regionLatency: RegionLatencyView | null;
 };
 
 /** One plain sentence: what the probe sends and what a healthy answer looks like. */
@@ -91,6 +94,24 @@ function latencyText(last: ProbeResultRow, data: ProviderData): string {
   return `${now}; ${rule}.`;
 }
 
+/** A table: one row per region, one column per range ("24 hours", "3 days with data"), p50 / p95 / p99 per cell. */
+export type RegionLatencyView = { ranges: string[]; rows: { region: string; cells: string[] }[] };
+
+function regionLatencyView(ranges: readonly LatencyRange[] | undefined): RegionLatencyView | null {
+  if (!ranges || ranges.length === 0) return null;
+  const cell = (r: LatencyRange['regions'][number]) =>
+    r.p50Ms === null || r.p95Ms === null || r.p99Ms === null
+      ? 'no answers'
+      : `${Math.round(r.p50Ms)} / ${Math.round(r.p95Ms)} / ${Math.round(r.p99Ms)} ms`;
+  return {
+    ranges: ranges.map((r) => r.label),
+    rows: ranges[0]!.regions.map((r, i) => ({
+      region: r.region,
+      cells: ranges.map((range) => cell(range.regions[i]!)),
+    })),
+  };
+}
+
 export function liveSignalsView(data: ProviderData, intervalMs: number): LiveSignalsView {
   const samples = data.probeSamples;
   const reading = data.status.signals.probe;
@@ -140,5 +161,6 @@ export function liveSignalsView(data: ProviderData, intervalMs: number): LiveSig
     chart: configured
       ? probeChartView(samples, { now: data.now, windowMs: PROBE_WINDOW_MS, intervalMs, baseline: data.probeBaseline })
       : null,
+    regionLatency: regionLatencyView(data.regionLatencyRanges),
   };
 }
