@@ -313,9 +313,9 @@ function detectRegionalProbe(input: DetectionInput, regions: readonly RegionDete
   const confirmedAt = failing.map((v) => v.run!.confirmedAt).sort((a, b) => a - b)[needed - 1]!;
   const confirming = failing.flatMap((v) => failuresIn(v.samples, v.run!.startAt, confirmedAt + 1));
   const body =
-    `Our live probes fail from ${failing.length} of ${fresh.length} regions (${regionNames(failing)}) from ` +
-    `${formatUtc(startAt)}: the API ${tallyFailures(confirming)}. We call it an incident when at least half of the ` +
-    `regions that report fail ${PROBE_FAILURES_TO_CONFIRM} times in a row, and end it when fewer than half still fail.`;
+    `Our probes fail from ${failing.length} of ${fresh.length} regions (${regionNames(failing)}) from ` +
+    `${formatUtc(startAt)}: the API ${tallyFailures(confirming)}. An incident needs half of the regions failing ` +
+    `${PROBE_FAILURES_TO_CONFIRM} times in a row.`;
   const update: SnapshotUpdate = { key: 'opened', state: 'investigating', rawState: null, body, at: confirmedAt };
   return {
     changes: [{ action: 'open', cause: 'probe', incident: incident('probe', startAt, update, null) }],

@@ -41,6 +41,7 @@ export type SignalLineView = {
 
 /** What one probe region says: "ap-southeast: Failing · failing since 4 min ago: the API answers 503". */
 export type RegionLineView = {
+  /** One region, or the regions that share the line: "us-east and local". */
   region: string;
   state: string;
   tone: string;
@@ -153,18 +154,34 @@ function regionLine(v: RegionView, now: number): RegionLineView {
   return {
     region: v.region,
     ...REGION_STATE_LABELS[v.state],
-    good: timeView(v.lastGood, now),
+    // A region that answers says when only by its state: "last normal answer" matters once it stopped.
+    good: SHARED_STATES.includes(v.state) ? null : timeView(v.lastGood, now),
     failing: failing && v.state === 'failing' ? { since: timeView(failing.since, now)!, how: failing.how } : null,
   };
 }
 
-/** The probe's regions, folded into the probe line when they all say the same, else one line each. */
+/** Regions in these states say nothing more than their state: they share one line ("us-east and local: …"). */
+const SHARED_STATES: readonly RegionState[] = ['operational', 'slow'];
+
+/**
+ * The probe's regions, folded into the probe line when they all say the same, else one line per region (those that
+ * answer normally, or slowly, share theirs).
+ */
 export function regionLines(data: ProviderData): Pick<SignalLineView, 'from' | 'regions'> {
   const views = data.assessment.regions;
   if (views.length <= 1) return { from: null, regions: [] };
   if (views.every((v) => v.state === views[0]!.state))
     return { from: listRegions(views.map((v) => v.region)), regions: [] };
-  return { from: null, regions: views.map((v) => regionLine(v, data.now)) };
+  const lines: (RegionLineView & { key: RegionState; names: string[] })[] = [];
+  for (const v of views) {
+    const shared = SHARED_STATES.includes(v.state) ? lines.find((l) => l.key === v.state) : undefined;
+    if (shared) shared.names.push(v.region);
+    else lines.push({ key: v.state, names: [v.region], ...regionLine(v, data.now) });
+  }
+  return {
+    from: null,
+    regions: lines.map(({ key: _key, names, ...line }) => ({ ...line, region: listRegions(names) })),
+  };
 }
 
 function lineOf(data: ProviderData, reading: SignalReading): SignalLineView {

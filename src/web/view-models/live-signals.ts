@@ -98,11 +98,12 @@ function latencyText(last: ProbeResultRow, data: ProviderData): string {
 export type RegionLatencyView = { ranges: string[]; rows: { region: string; cells: string[] }[] };
 
 function regionLatencyView(ranges: readonly LatencyRange[] | undefined): RegionLatencyView | null {
-  if (!ranges || ranges.length === 0) return null;
+  // One region's figures alone say nothing the chart does not: the table compares regions.
+  if (!ranges || ranges.length === 0 || ranges.at(-1)!.regions.filter((r) => r.answers > 0).length < 2) return null;
   const cell = (r: LatencyRange['regions'][number]) =>
     r.p50Ms === null || r.p95Ms === null || r.p99Ms === null
       ? 'no answers'
-      : `${Math.round(r.p50Ms)} / ${Math.round(r.p95Ms)} / ${Math.round(r.p99Ms)} ms`;
+      : `${Math.round(r.p50Ms)}/${Math.round(r.p95Ms)}/${Math.round(r.p99Ms)}`;
   return {
     ranges: ranges.map((r) => r.label),
     rows: ranges[0]!.regions.map((r, i) => ({
