@@ -33,7 +33,7 @@ export type SignalLineView = {
   failing: { since: TimeView; how: string } | null;
   /** What the source itself has become ("now answers as Better Stack"); null when nothing changed. */
   notice: string | null;
-  /** The probe's regions when they all say the same: "local, us-east and eu-west"; null otherwise. */
+  /** The probe's regions when they all say the same: "all 4 regions"; null otherwise. */
   from: string | null;
   /** One line per probe region when they do not all say the same; empty otherwise. */
   regions: RegionLineView[];
@@ -170,8 +170,7 @@ const SHARED_STATES: readonly RegionState[] = ['operational', 'slow'];
 export function regionLines(data: ProviderData): Pick<SignalLineView, 'from' | 'regions'> {
   const views = data.assessment.regions;
   if (views.length <= 1) return { from: null, regions: [] };
-  if (views.every((v) => v.state === views[0]!.state))
-    return { from: listRegions(views.map((v) => v.region)), regions: [] };
+  if (views.every((v) => v.state === views[0]!.state)) return { from: `all ${views.length} regions`, regions: [] };
   const lines: (RegionLineView & { key: RegionState; names: string[] })[] = [];
   for (const v of views) {
     const shared = SHARED_STATES.includes(v.state) ? lines.find((l) => l.key === v.state) : undefined;

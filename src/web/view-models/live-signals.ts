@@ -94,22 +94,24 @@ function latencyText(last: ProbeResultRow, data: ProviderData): string {
   return `${now}; ${rule}.`;
 }
 
-/** A table: one row per region, one column per range ("24 hours", "3 days with data"), p50 / p95 / p99 per cell. */
-export type RegionLatencyView = { ranges: string[]; rows: { region: string; cells: string[] }[] };
+/**
+ * One line per range: "Latency by region (p50/p95/p99 ms) over 24 hours: local 75/80/90 · us-east 120/150/170", then
+ * "over 3 days with data: …" (a table of a few regions would weigh twice as much).
+ */
+export type RegionLatencyView = { lines: string[] };
 
 function regionLatencyView(ranges: readonly LatencyRange[] | undefined): RegionLatencyView | null {
-  // One region's figures alone say nothing the chart does not: the table compares regions.
+  // One region's figures alone say nothing the chart does not: the lines compare regions.
   if (!ranges || ranges.length === 0 || ranges.at(-1)!.regions.filter((r) => r.answers > 0).length < 2) return null;
   const cell = (r: LatencyRange['regions'][number]) =>
     r.p50Ms === null || r.p95Ms === null || r.p99Ms === null
-      ? 'no answers'
-      : `${Math.round(r.p50Ms)}/${Math.round(r.p95Ms)}/${Math.round(r.p99Ms)}`;
+      ? `${r.region} no answers`
+      : `${r.region} ${Math.round(r.p50Ms)}/${Math.round(r.p95Ms)}/${Math.round(r.p99Ms)}`;
   return {
-    ranges: ranges.map((r) => r.label),
-    rows: ranges[0]!.regions.map((r, i) => ({
-      region: r.region,
-      cells: ranges.map((range) => cell(range.regions[i]!)),
-    })),
+    lines: ranges.map(
+      (range, i) =>
+        `${i === 0 ? 'Latency by region (p50/p95/p99 ms) over' : 'Over'} ${range.label}: ${range.regions.map(cell).join(' · ')}`,
+    ),
   };
 }
 
