@@ -227,7 +227,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     catalog,
     store,
     assessor,
-    history: createHistoryReader({ store }),
+    history: createHistoryReader({ store, probeRegion: config.probeRegion }),
     pages,
     now,
     clientKeys: createClientKeys(config.secret),

@@ -59,16 +59,18 @@ function placed(provider: Provider, stored: readonly ComponentRow[], rows: reado
   }));
 }
 
-export function createHistoryReader(deps: { store: Store }): HistoryReader {
+/** `probeRegion`: whose probe totals the history shows, this node's own (default `local`). */
+export function createHistoryReader(deps: { store: Store; probeRegion?: string }): HistoryReader {
   const { store } = deps;
+  const region = deps.probeRegion ?? 'local';
   const span = (now: number) => ({ from: dayOf(now) - HISTORY_DAYS + 1, to: dayOf(now) });
 
   /** Probe totals of the days: rolled up, and today's read live (its rollup may be minutes behind an outage). */
   async function probeTotals(slug: string, now: number) {
     const { from, to } = span(now);
     const [rollups, today] = await Promise.all([
-      store.rollups.probeDays(slug, from, to - 1),
-      store.rollups.probeResultsOfDay(slug, to),
+      store.rollups.probeDays(slug, from, to - 1, region),
+      store.rollups.probeResultsOfDay(slug, to, region),
     ]);
     const todays = probeDay(today);
     return todays.attempts > 0 ? [...rollups, { day: to, ...todays }] : rollups;

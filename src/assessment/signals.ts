@@ -18,6 +18,7 @@ import {
 } from '../status/community.ts';
 import { latencyBaseline, normalLatencies, type LatencyBaseline } from '../probes/baseline.ts';
 import { answeredAsExpected, detectLocalFault, usualLatencyMs, type LocalFault } from '../status/probe.ts';
+import { LATENCY_RANGES_MS, latencyRanges, type LatencyRange } from '../status/region-latency.ts';
 import type { ProviderStatus } from '../status/types.ts';
 import type { CorrelationState } from './correlation.ts';
 import type { ErrorResult } from './errors.ts';
@@ -45,6 +46,8 @@ export const PROBE_WINDOW_MS = DAY_MS;
  * changes every page of its provider, and the count reads days of raw reports.
  */
 export const MODEL_COUNTS_REUSE_MS = MINUTE_MS;
+/** Each provider's regional latency ranges are read again after this long (a month of results changes slowly). */
+export const LATENCY_RANGES_REUSE_MS = 10 * MINUTE_MS;
 
 export type ProviderData = {
   provider: Provider;
@@ -63,6 +66,8 @@ export type ProviderData = {
   probeSamples: ProbeResultRow[];
   /** Each probe region's answering latencies over the last 24 hours (only with agents). */
   regionLatencies?: ReadonlyMap<string, number[]>;
+  /** Each region's latency percentiles over 24 hours, 7 and 30 days (with agents, for the dashboard only). */
+  regionLatencyRanges?: LatencyRange[];
   usualLatencyMs: number | null;
   /** The baseline the probe job judges the next result against: the window's normal rejections. */
   probeBaseline: LatencyBaseline;
@@ -142,6 +147,16 @@ export function createSignalReader(deps: { store: Store; config: Config }): Sign
     return trends;
   }
 
+  // Each provider's regional latency ranges, reused for LATENCY_RANGES_REUSE_MS (a month of results per region).
+  const latencyRangesKept = new Map<string, { at: number; ranges: LatencyRange[] }>();
+  async function latencyRangesOf(slug: string, now: number): Promise<LatencyRange[]> {
+    const kept = latencyRangesKept.get(slug);
+    if (kept && now - kept.at >= 0 && now - kept.at < LATENCY_RANGES_REUSE_MS) return kept.ranges;
+    const ranges = latencyRanges(await store.probes.answeredLatencies(slug, now - LATENCY_RANGES_MS), regions, now);
+    latencyRangesKept.set(slug, { at: now, ranges });
+    return ranges;
+  }
+
   async function read(
     provider: Provider,
     now: number,
@@ -192,6 +207,7 @@ export function createSignalReader(deps: { store: Store; config: Config }): Sign
             };
           }),
         );
+    const ranges = scope.chart && !single && provider.probe ? await latencyRangesOf(slug, now) : undefined;
     const moved = provider.statusPage ? platformFor(provider.statusPage, platform?.detail ?? null) : null;
     const components = officialCheck.lastOkAt === null && stored.length === 0 ? null : stored;
     const openIncidents = incidents.filter(isOpen);
@@ -261,6 +277,7 @@ export function createSignalReader(deps: { store: Store; config: Config }): Sign
             ),
           }
         : {}),
+      ...(ranges ? { regionLatencyRanges: ranges } : {}),
       usualLatencyMs: usual,
       probeBaseline: latencyBaseline(normalLatencies(ownSamples)),
       chartBuckets,

@@ -3,9 +3,15 @@
 // run over the same data changes nothing, and a restart continues the open incidents.
 import type { Catalog } from '../catalog/load.ts';
 import type { CommunityView } from '../status/community.ts';
-import { causeOfKey, detectIncidents, localFaultTimeline, type OpenDetected } from '../status/detection.ts';
-import type { ProbeSample } from '../status/probe.ts';
+import {
+  causeOfKey,
+  detectIncidents,
+  localFaultTimeline,
+  type OpenDetected,
+  type RegionDetectionInput,
+} from '../status/detection.ts';
 import type { Store } from '../store/index.ts';
+import type { RegionalProbeResult } from '../store/probes.ts';
 import { HOUR_MS } from '../time.ts';
 import type { JobLog } from './scheduler.ts';
 
@@ -16,8 +22,11 @@ export type DetectDeps = {
   store: Store;
   catalog: Catalog;
   probeIntervalMs: number;
-  /** The region of this node's own probes: detection reads its results (agents' regions do not open incidents). */
-  probeRegion?: string;
+  /**
+   * With agents: every probe region, this node's own first. Each region's results are judged on their own and a
+   * probe incident needs at least half of the fresh regions failing; without, every result is this node's.
+   */
+  probeRegions?: readonly string[];
   /** Every provider's community signal now, by slug, as the assessment reads it. */
   communities: (now: number) => Promise<ReadonlyMap<string, CommunityView>>;
   now: () => number;
@@ -38,7 +47,7 @@ export function createDetector(deps: DetectDeps) {
     for (const row of await store.incidents.openDetected()) {
       open.set(row.providerSlug, [...(open.get(row.providerSlug) ?? []), row]);
     }
-    const samples = new Map<string, ProbeSample[]>();
+    const samples = new Map<string, RegionalProbeResult[]>();
     for (const provider of catalog.providers) {
       if (!provider.probe) continue;
       const probeStarts = (open.get(provider.slug) ?? [])
@@ -46,14 +55,28 @@ export function createDetector(deps: DetectDeps) {
         .map((o) => o.startedAt);
       samples.set(
         provider.slug,
-        await store.probes.since(
-          provider.slug,
-          Math.min(now - DETECTION_LOOKBACK_MS, ...probeStarts),
-          deps.probeRegion,
-        ),
+        await store.probes.since(provider.slug, Math.min(now - DETECTION_LOOKBACK_MS, ...probeStarts)),
       );
     }
+    const regions = deps.probeRegions && deps.probeRegions.length > 1 ? deps.probeRegions : null;
     const localFaultAt = localFaultTimeline([...samples.values()], deps.probeIntervalMs);
+    // Our own fault in each region, from every provider's results there.
+    const inRegion = (list: readonly RegionalProbeResult[], region: string) => list.filter((r) => r.region === region);
+    const faultIn = new Map(
+      (regions ?? []).map((region) => [
+        region,
+        localFaultTimeline(
+          [...samples.values()].map((list) => inRegion(list, region)),
+          deps.probeIntervalMs,
+        ),
+      ]),
+    );
+    const regionInputs = (slug: string): RegionDetectionInput[] | undefined =>
+      regions?.map((region) => ({
+        region,
+        samples: inRegion(samples.get(slug) ?? [], region),
+        localFaultAt: faultIn.get(region)!,
+      }));
     const communities = given?.communities ?? (await deps.communities(now));
     let changed = 0;
     for (const provider of catalog.providers) {
@@ -66,6 +89,7 @@ export function createDetector(deps: DetectDeps) {
           community,
           open: open.get(provider.slug) ?? [],
           now,
+          ...(regions ? { regions: regionInputs(provider.slug), intervalMs: deps.probeIntervalMs } : {}),
         });
         for (const change of detection.changes) {
           await store.incidents.upsert(provider.slug, 'detected', [change.incident], now);

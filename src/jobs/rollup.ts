@@ -27,10 +27,13 @@ export type RollupDeps = {
   log?: JobLog;
 };
 
-/** Rolls up the probe totals of one day from its raw results. */
+/** Rolls up the probe totals of one day from its raw results, each region's apart. */
 export async function rollUpProbeDay(store: Store, slug: string, day: number): Promise<void> {
-  const totals = probeDay(await store.rollups.probeResultsOfDay(slug, day));
-  if (totals.attempts > 0) await store.rollups.recordProbeDay(slug, { day, ...totals });
+  const results = await store.rollups.probeResultsOfDay(slug, day);
+  for (const region of new Set(results.map((r) => r.region))) {
+    const totals = probeDay(results.filter((r) => r.region === region));
+    await store.rollups.recordProbeDay(slug, { region, day, ...totals });
+  }
 }
 
 /** Rolls up every day before `beforeAt`'s day that has raw probe results and no totals (before they are pruned). */

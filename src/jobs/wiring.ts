@@ -3,7 +3,7 @@
 // web-only node (JOBS=false) pays for undici, the source adapters, the probes or the notifications.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog } from '../catalog/load.ts';
-import type { Config } from '../config.ts';
+import { probeRegions, type Config } from '../config.ts';
 import { createSender, createSmtpMailer, type Sender } from '../notify/send.ts';
 import type { JobWatch } from '../ops/job-watch.ts';
 import type { Metrics } from '../ops/metrics.ts';
@@ -121,7 +121,7 @@ export function createJobs(deps: JobsDeps): Jobs {
     store,
     catalog,
     probeIntervalMs: config.probeIntervalMs,
-    ...(Object.keys(config.agentKeys).length > 0 ? { probeRegion: config.probeRegion } : {}),
+    ...(Object.keys(config.agentKeys).length > 0 ? { probeRegions: probeRegions(config) } : {}),
     communities: communityReader(assessor),
     now: Date.now,
     log,
@@ -146,7 +146,7 @@ export function createJobs(deps: JobsDeps): Jobs {
       now: Date.now,
       levelHoldMs: Math.min(config.pollIntervalMs, config.probeIntervalMs),
       log,
-      ...(Object.keys(config.agentKeys).length > 0 ? { probeRegion: config.probeRegion } : {}),
+      ...(Object.keys(config.agentKeys).length > 0 ? { probeRegions: probeRegions(config) } : {}),
       assess: apiAssessor(assessor),
     });
     return [

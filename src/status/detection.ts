@@ -3,6 +3,7 @@
 import type { Impact, SnapshotIncident, SnapshotUpdate } from '../domain.ts';
 import { formatUtc, MINUTE_MS } from '../time.ts';
 import { bucketOf, communityWindowStart, type CommunityView } from './community.ts';
+import { staleAfterMs } from './freshness.ts';
 import {
   describeProbe,
   detectLocalFault,
@@ -53,6 +54,19 @@ export type DetectionInput = {
   community: CommunityView;
   open: readonly OpenDetected[];
   now: number;
+  /**
+   * With agents: every region's results and our own fault there (this node's first). A probe incident then opens
+   * only while at least half of the fresh regions fail; `samples` and `localFaultAt` are not read.
+   */
+  regions?: readonly RegionDetectionInput[];
+  /** The probe interval, which tells a fresh region from a silent one (read with `regions`). */
+  intervalMs?: number;
+};
+
+export type RegionDetectionInput = {
+  region: string;
+  samples: readonly ProbeSample[];
+  localFaultAt: (at: number) => LocalFault | null;
 };
 
 /** An incident to record (opened, or closed with its end), and why. */
@@ -227,9 +241,94 @@ function detectCommunity(input: DetectionInput): Detection {
   };
 }
 
+/** Where one region stands now: fresh or silent, its failing run (if any) and whether our fault explains it. */
+function regionNow(r: RegionDetectionInput, now: number, intervalMs: number) {
+  const last = r.samples.at(-1);
+  const episodes = failingEpisodes(r.samples);
+  const current = episodes.at(-1);
+  const ongoing = current !== undefined && current.endAt === null;
+  return {
+    ...r,
+    fresh: last !== undefined && now - last.at < staleAfterMs(intervalMs),
+    episodes,
+    ongoing,
+    run: ongoing ? unexplainedRun(current, r.samples, r.localFaultAt).run : null,
+  };
+}
+type RegionNow = ReturnType<typeof regionNow>;
+
+const regionNames = (list: readonly RegionNow[]) => list.map((r) => r.region).join(', ');
+const isQuorum = (failing: number, fresh: number) => failing > 0 && failing * 2 >= fresh;
+
+/**
+ * The probe cause across regions: open while at least half of the fresh regions have a confirmed failing run that
+ * their own fault does not explain (dated from the run that made half), close once fewer than half still fail.
+ */
+function detectRegionalProbe(input: DetectionInput, regions: readonly RegionDetectionInput[]): Detection {
+  const now = input.now;
+  const views = regions.map((r) => regionNow(r, now, input.intervalMs ?? MINUTE_MS));
+  const fresh = views.filter((v) => v.fresh);
+  const open = input.open.find((x) => causeOfKey(x.key) === 'probe');
+  if (open) {
+    const still = fresh.filter((v) => v.ongoing);
+    if (isQuorum(still.length, fresh.length))
+      return {
+        changes: [],
+        reasons: [
+          `Probe incident from ${formatUtc(open.startedAt)} continues: the probes still fail from ${regionNames(still)}.`,
+        ],
+      };
+    // The runs that held the incident and ended: the last of them to end ended it (none: the regions fell silent).
+    const ended = views.flatMap((v) =>
+      v.episodes.filter((e) => e.endAt !== null && e.endAt > open.startedAt && e.clearedAt !== null),
+    );
+    const endAt = ended.length > 0 ? Math.max(...ended.map((e) => e.endAt!)) : now;
+    const clearedAt = ended.length > 0 ? Math.max(...ended.map((e) => e.clearedAt!)) : now;
+    const failed = views.flatMap((v) => failuresIn(v.samples, open.startedAt, endAt));
+    const body =
+      `Fewer than half of our probe regions fail from ${formatUtc(endAt)}: ${fresh.length - still.length} of ` +
+      `${fresh.length} answer normally. ${failed.length} probes failed during the incident: the API ` +
+      `${tallyFailures(failed)}.`;
+    const update: SnapshotUpdate = { key: 'resolved', state: 'resolved', rawState: null, body, at: clearedAt };
+    return {
+      changes: [{ action: 'close', cause: 'probe', incident: incident('probe', open.startedAt, update, endAt) }],
+      reasons: [`Probe incident from ${formatUtc(open.startedAt)} ends at ${formatUtc(endAt)}: fewer than half fail.`],
+    };
+  }
+  const failing = fresh.filter((v) => v.run !== null);
+  if (!isQuorum(failing.length, fresh.length)) {
+    const normal = fresh.filter((v) => v.run === null);
+    return {
+      changes: [],
+      reasons: [
+        failing.length === 0
+          ? 'No region has a confirmed run of probe failures our own fault does not explain.'
+          : `Partly: probes fail from ${regionNames(failing)} only, normal from ${regionNames(normal)}: no incident.`,
+      ],
+    };
+  }
+  // Dated from the run that made half of the regions fail, so a region failing again later opens a new incident.
+  const needed = Math.ceil(fresh.length / 2);
+  const startAt = failing.map((v) => v.run!.startAt).sort((a, b) => a - b)[needed - 1]!;
+  const confirmedAt = failing.map((v) => v.run!.confirmedAt).sort((a, b) => a - b)[needed - 1]!;
+  const confirming = failing.flatMap((v) => failuresIn(v.samples, v.run!.startAt, confirmedAt + 1));
+  const body =
+    `Our probes fail from ${failing.length} of ${fresh.length} regions (${regionNames(failing)}) from ` +
+    `${formatUtc(startAt)}: the API ${tallyFailures(confirming)}. An incident needs half of the regions failing ` +
+    `${PROBE_FAILURES_TO_CONFIRM} times in a row.`;
+  const update: SnapshotUpdate = { key: 'opened', state: 'investigating', rawState: null, body, at: confirmedAt };
+  return {
+    changes: [{ action: 'open', cause: 'probe', incident: incident('probe', startAt, update, null) }],
+    reasons: [
+      `Probes fail from ${failing.length} of ${fresh.length} regions from ${formatUtc(startAt)}: incident opened.`,
+    ],
+  };
+}
+
 /** What to open and close for one provider now: one open detected incident per cause at most. */
 export function detectIncidents(input: DetectionInput): Detection {
-  const probe = detectProbe(input);
+  const probe =
+    input.regions && input.regions.length > 1 ? detectRegionalProbe(input, input.regions) : detectProbe(input);
   const community = detectCommunity(input);
   return { changes: [...probe.changes, ...community.changes], reasons: [...probe.reasons, ...community.reasons] };
 }

@@ -162,7 +162,9 @@ export function readRegionalProbe(
       signal: 'probe',
       level,
       text:
-        `The API fails our probes from ${failing.length} of ${fresh.length} regions (${listRegions(names(failing, 'failing'))})` +
+        (failing.length === fresh.length
+          ? `The API fails our probes from all ${fresh.length} regions`
+          : `The API fails our probes from ${failing.length} of ${fresh.length} regions (${listRegions(names(failing, 'failing'))})`) +
         `${others}, since ${formatUtc(earliest(failing))}.`,
       at: earliest(failing),
     });
@@ -209,7 +211,13 @@ export function readRegionalProbe(
   if (note) reasons.push(note);
   const failingNow =
     failing.length > 0
-      ? { since: earliest(failing), how: `the API fails from ${listRegions(names(failing, 'failing'))}` }
+      ? {
+          since: earliest(failing),
+          how:
+            failing.length === fresh.length
+              ? `the API fails from all ${fresh.length} regions`
+              : `the API fails from ${listRegions(names(failing, 'failing'))}`,
+        }
       : null;
   return {
     reading: { ...base, state: 'fresh', level, summary: reasons[0]!.text, reasons, failing: failingNow },

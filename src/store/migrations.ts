@@ -657,4 +657,26 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX probe_results_by_region ON probe_results (provider_slug, region, at);
   `,
   },
+  /* 14: regional history: each day's probe totals per region (the totals so far were this node's, `local`). */ {
+    sqlite: `
+  CREATE TABLE rollup_probes_by_region (
+    provider_slug  TEXT NOT NULL REFERENCES providers(slug),
+    region         TEXT NOT NULL,
+    day            INTEGER NOT NULL,
+    attempts       INTEGER NOT NULL,
+    successes      INTEGER NOT NULL,
+    median_ms      INTEGER,
+    PRIMARY KEY (provider_slug, region, day)
+  ) STRICT, WITHOUT ROWID;
+  INSERT INTO rollup_probes_by_region (provider_slug, region, day, attempts, successes, median_ms)
+    SELECT provider_slug, 'local', day, attempts, successes, median_ms FROM rollup_probes;
+  DROP TABLE rollup_probes;
+  ALTER TABLE rollup_probes_by_region RENAME TO rollup_probes;
+  `,
+    postgres: `
+  ALTER TABLE rollup_probes ADD COLUMN region TEXT NOT NULL DEFAULT 'local';
+  ALTER TABLE rollup_probes DROP CONSTRAINT rollup_probes_pkey;
+  ALTER TABLE rollup_probes ADD PRIMARY KEY (provider_slug, region, day);
+  `,
+  },
 ];

@@ -60,6 +60,15 @@ export function createProbesStore(db: Db, versions: DataVersions, engine: Engine
         FROM latest`.execute(db);
       return rows;
     },
+    /** Every answer in the usual form with its latency at or after `sinceAt`, oldest first, with its region. */
+    async answeredLatencies(providerSlug: string, sinceAt: number) {
+      const { rows } = await sql<{ region: string; at: number; latencyMs: number }>`
+        SELECT region, at, latency_ms AS "latencyMs" FROM probe_results
+        WHERE provider_slug = ${providerSlug} AND at >= ${sinceAt}
+          AND outcome IN ('rejected_as_expected', 'slow') AND latency_ms IS NOT NULL
+        ORDER BY at`.execute(db);
+      return rows;
+    },
     /** Records one of this node's own results, from `region` (default: `local`). */
     async record(providerSlug: string, result: ProbeResultRow & { region?: string }): Promise<void> {
       await sql`

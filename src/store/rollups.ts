@@ -22,6 +22,8 @@ export type IncidentOfDays = {
   components: { key: string; name: string }[];
 };
 export type ProbeDayRow = { day: number; attempts: number; successes: number; medianMs: number | null };
+/** The region of totals recorded without one: this node's own before regions existed. */
+const OWN_REGION = 'local';
 
 const CLOSED = sql.raw(`(${CLOSED_STATES.map((state) => `'${state}'`).join(', ')})`);
 /** When an incident ended: resolved (or, closed without a time, its last update), or gone from the open list. */
@@ -76,11 +78,12 @@ export function createRollupsStore(db: Db) {
         ORDER BY day, subject, level`.execute(db);
       return rows;
     },
-    /** The raw probe results of one day [day 00:00, next 00:00), for its totals. */
-    async probeResultsOfDay(slug: string, day: number) {
-      const { rows } = await sql<{ outcome: ProbeOutcome; latencyMs: number | null }>`
-        SELECT outcome, latency_ms AS "latencyMs" FROM probe_results
-        WHERE provider_slug = ${slug} AND at >= ${day * DAY_MS} AND at < ${(day + 1) * DAY_MS}`.execute(db);
+    /** The raw probe results of one day [day 00:00, next 00:00), for its totals; of one region when given. */
+    async probeResultsOfDay(slug: string, day: number, region?: string) {
+      const only = region === undefined ? sql`` : sql`AND region = ${region}`;
+      const { rows } = await sql<{ region: string; outcome: ProbeOutcome; latencyMs: number | null }>`
+        SELECT region, outcome, latency_ms AS "latencyMs" FROM probe_results
+        WHERE provider_slug = ${slug} AND at >= ${day * DAY_MS} AND at < ${(day + 1) * DAY_MS} ${only}`.execute(db);
       return rows;
     },
     /** Days before `beforeDay` that have raw probe results but no totals yet (what must be rolled up first). */
@@ -93,16 +96,18 @@ export function createRollupsStore(db: Db) {
         ORDER BY day`.execute(db);
       return rows.map((r) => r.day);
     },
-    /** Records (or replaces) one day's probe totals. */
-    async recordProbeDay(slug: string, row: ProbeDayRow): Promise<void> {
-      await sql`INSERT INTO rollup_probes (provider_slug, day, attempts, successes, median_ms)
-        VALUES (${slug}, ${row.day}, ${row.attempts}, ${row.successes}, ${row.medianMs})
-        ON CONFLICT (provider_slug, day) DO UPDATE SET attempts = excluded.attempts, successes = excluded.successes,
-          median_ms = excluded.median_ms`.execute(db);
+    /** Records (or replaces) one day's probe totals of one region (this node's own, `local`, by default). */
+    async recordProbeDay(slug: string, row: ProbeDayRow & { region?: string }): Promise<void> {
+      await sql`INSERT INTO rollup_probes (provider_slug, region, day, attempts, successes, median_ms)
+        VALUES (${slug}, ${row.region ?? OWN_REGION}, ${row.day}, ${row.attempts}, ${row.successes}, ${row.medianMs})
+        ON CONFLICT (provider_slug, region, day) DO UPDATE SET attempts = excluded.attempts,
+          successes = excluded.successes, median_ms = excluded.median_ms`.execute(db);
     },
-    async probeDays(slug: string, fromDay: number, toDay: number): Promise<ProbeDayRow[]> {
+    /** One region's probe totals of the days in [fromDay, toDay] (this node's own, `local`, by default). */
+    async probeDays(slug: string, fromDay: number, toDay: number, region = OWN_REGION): Promise<ProbeDayRow[]> {
       const { rows } = await sql<ProbeDayRow>`SELECT day, attempts, successes, median_ms AS "medianMs"
-        FROM rollup_probes WHERE provider_slug = ${slug} AND day >= ${fromDay} AND day <= ${toDay}
+        FROM rollup_probes WHERE provider_slug = ${slug} AND region = ${region} AND day >= ${fromDay}
+          AND day <= ${toDay}
         ORDER BY day`.execute(db);
       return rows;
     },

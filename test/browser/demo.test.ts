@@ -85,7 +85,7 @@ describe.each(CASES)('$scenario: $family', ({ scenario, family, path }) => {
         return {
           level: bottom('#answer .answer-level .badge'),
           verdict: bottom('#answer .verdict, #answer .lede'),
-          lines: bottom('#answer .signal-lines li'),
+          lines: bottom('#answer .signal-lines > li'),
           driver: bottom('#answer .driver a'),
         };
       });

@@ -2,6 +2,7 @@
 import { createDetector, type Detector } from '../../src/jobs/detect.ts';
 import { createAssessor, type Assessor } from '../../src/assessment/assessor.ts';
 import { communityReader } from '../../src/assessment/readings.ts';
+import { probeRegions } from '../../src/config.ts';
 import type { Harness } from './app.ts';
 
 export const harnessReader = (h: Harness): Assessor =>
@@ -12,6 +13,7 @@ export function harnessDetector(h: Harness, reader: Assessor = harnessReader(h))
     store: h.store,
     catalog: h.catalog,
     probeIntervalMs: h.config.probeIntervalMs,
+    ...(Object.keys(h.config.agentKeys).length > 0 ? { probeRegions: probeRegions(h.config) } : {}),
     communities: communityReader(reader),
     now: () => h.clock.now,
   });

@@ -1,6 +1,7 @@
 // The detection job over a real store on both engines: a community spike opens one detected incident from the start
 // of the window that spiked, running again adds nothing, and it closes when a bucket starts without the spike.
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ProbeOutcome } from '../../src/domain.ts';
 import { bucketOf, communityWindowStart } from '../../src/status/community.ts';
 import { MINUTE_MS } from '../../src/time.ts';
 import { createHarness, textOf, type Harness } from '../helpers/app.ts';
@@ -45,6 +46,48 @@ describe.each(ENGINES)('the detection job on %s', (engine) => {
         impact: 'minor',
       },
     ]);
+    expect(await detector.run()).toBe(0);
+  });
+});
+
+describe.each(ENGINES)('the detection job with probe agents on %s', (engine) => {
+  const env = { AGENT_KEYS: `us-east=${'k'.repeat(40)},eu-west=${'e'.repeat(40)}`, PROBE_INTERVAL_SECONDS: '60' };
+  /** Five results of `outcome` from `region`, one a minute, the last just before now. */
+  async function probed(harness: Harness, region: string, outcome: ProbeOutcome) {
+    for (let i = 4; i >= 0; i -= 1)
+      await harness.store.probes.record('openai', {
+        region,
+        at: harness.clock.now - 1000 - i * MINUTE_MS,
+        outcome,
+        httpStatus: outcome === 'rejected_as_expected' ? 401 : 503,
+        latencyMs: 100,
+        dnsMs: null,
+        connectMs: null,
+        tlsMs: null,
+        ttfbMs: null,
+        detail: null,
+      });
+  }
+  const detected = (harness: Harness) =>
+    rows<{ started_at: number }>(harness.store, "SELECT started_at FROM incidents WHERE origin = 'detected'");
+
+  it('opens nothing when only this node fails while the agents answer, and opens once two of three fail', async () => {
+    h = await createHarness({ engine, now: NOW, env });
+    const harness = h;
+    const detector = harnessDetector(harness);
+    await probed(harness, 'local', 'unexpected_status');
+    await probed(harness, 'us-east', 'rejected_as_expected');
+    await probed(harness, 'eu-west', 'rejected_as_expected');
+    expect(await detector.run()).toBe(0);
+    expect(await detected(harness)).toEqual([]);
+    expect(textOf((await harness.app.inject({ url: '/openai' })).body)).toMatch(/Partly: failing from local/);
+
+    harness.clock.now += 5 * MINUTE_MS;
+    await probed(harness, 'local', 'unexpected_status');
+    await probed(harness, 'us-east', 'unexpected_status');
+    await probed(harness, 'eu-west', 'rejected_as_expected');
+    expect(await detector.run()).toBe(1);
+    expect(await detected(harness)).toHaveLength(1);
     expect(await detector.run()).toBe(0);
   });
 });

@@ -10,6 +10,7 @@ import { chatUrl, notifyRig, type NotifyRig } from '../helpers/notify.ts';
 import { startMailbox, startReceiver, verifyDelivery, type Mailbox, type Receiver } from '../helpers/receivers.ts';
 import { recordIncident, recordOfficial } from '../helpers/signals.ts';
 import { incident } from '../helpers/seed.ts';
+import { harnessDetector } from '../helpers/detector.ts';
 
 const SLUG = 'openai';
 
@@ -129,6 +130,36 @@ describe.each(ENGINES)('notifications on %s', (engine) => {
       'level_changed',
     ]);
     expect(events(hook)[3]).toMatchObject({ previousLevel: 'major_outage', level: 'operational' });
+  });
+
+  it('a probe failing from one region of three (Partly) announces a degradation, never an outage', async () => {
+    await setUp({ AGENT_KEYS: `us-east=${'k'.repeat(40)},eu-west=${'e'.repeat(40)}`, PROBE_INTERVAL_SECONDS: '60' });
+    for (const [region, outcome] of [
+      ['local', 'rejected_as_expected'],
+      ['us-east', 'rejected_as_expected'],
+      ['eu-west', 'unexpected_status'],
+    ] as const)
+      for (let i = 4; i >= 0; i -= 1)
+        await h.store.probes.record(SLUG, {
+          region,
+          at: h.clock.now + 1000 - i * MINUTE_MS,
+          outcome,
+          httpStatus: outcome === 'unexpected_status' ? 503 : 401,
+          latencyMs: 100,
+          dnsMs: null,
+          connectMs: null,
+          tlsMs: null,
+          ttfbMs: null,
+          detail: null,
+        });
+    h.clock.now += 2000;
+    expect(await harnessDetector(h).run()).toBe(0);
+    await deliver();
+    const outbox = await rows<{ type: string; level: string; previous_level: string }>(
+      h.store,
+      'SELECT type, level, previous_level FROM events ORDER BY seq',
+    );
+    expect(outbox).toEqual([{ type: 'level_changed', level: 'degraded', previous_level: 'operational' }]);
   });
 
   it('keeps products apart: a product incident moves no API level and counts for no error type', async () => {

@@ -141,6 +141,35 @@ describe.each(ENGINES)('daily rollups on %s', (engine) => {
     ]);
   });
 
+  it("keeps each region's probe totals apart (the history reads this node's own region)", async () => {
+    clock = MIDNIGHT + 12 * HOUR_MS;
+    level = 'operational';
+    for (const [region, outcome, latencyMs] of [
+      ['local', 'rejected_as_expected', 100],
+      ['local', 'rejected_as_expected', 120],
+      ['ap-southeast', 'unexpected_status', 300],
+    ] as const)
+      await store.probes.record('openai', {
+        region,
+        at: MIDNIGHT + HOUR_MS,
+        outcome,
+        httpStatus: outcome === 'unexpected_status' ? 503 : 401,
+        latencyMs,
+        dnsMs: null,
+        connectMs: null,
+        tlsMs: null,
+        ttfbMs: null,
+        detail: null,
+      });
+    await recorder().run();
+    expect(await store.rollups.probeDays('openai', DAY, DAY)).toEqual([
+      { day: DAY, attempts: 2, successes: 2, medianMs: 110 },
+    ]);
+    expect(await store.rollups.probeDays('openai', DAY, DAY, 'ap-southeast')).toEqual([
+      { day: DAY, attempts: 1, successes: 0, medianMs: null },
+    ]);
+  });
+
   it("rolls up a day's probe totals before its raw results are pruned; prunes rollups after 400 days", async () => {
     const now = MIDNIGHT + 12 * HOUR_MS;
     const old = MIDNIGHT - PROBE_RETENTION_MS - DAY_MS;

@@ -9,6 +9,7 @@ import {
   localFaultTimeline,
   type DetectionInput,
   type OpenDetected,
+  type RegionDetectionInput,
 } from '../../src/status/detection.ts';
 import {
   dampProbes,
@@ -256,5 +257,59 @@ describe('localFaultTimeline', () => {
     expect(faultAt(T0 + 2 * STEP + 900)).toMatchObject({ outcome: 'timeout', affected: 3 });
     expect(faultAt(T0 + 3 * STEP)).toBeNull();
     expect(localFaultTimeline(all.slice(2), STEP)(T0 + STEP)).toBeNull();
+  });
+});
+
+describe('probe cause across regions', () => {
+  const region = (name: string, outcomes: ProbeOutcome[]): RegionDetectionInput => ({
+    region: name,
+    samples: samplesOf(outcomes),
+    localFaultAt: noFault,
+  });
+  const failing = [ok, http500, http500, http500, http500];
+  const normal = [ok, ok, ok, ok, ok];
+  const regional = (regions: ReturnType<typeof region>[], open: OpenDetected[] = []) =>
+    detectIncidents(input([], open, { regions, intervalMs: STEP, now: T0 + 4 * STEP }));
+
+  it('opens nothing when only this node fails while two agents answer normally: Partly', () => {
+    const d = regional([region('local', failing), region('us-east', normal), region('eu-west', normal)]);
+    expect(d.changes).toEqual([]);
+    expect(d.reasons[0]).toMatch(/^Partly: probes fail from local only, normal from us-east, eu-west: no incident/);
+  });
+
+  it('opens one when two of three regions fail, dated from the run that made half of them fail', () => {
+    const later = [ok, ok, http500, http500, http500];
+    const d = regional([region('local', normal), region('us-east', failing), region('eu-west', later)]);
+    expect(d.changes).toHaveLength(1);
+    const [change] = d.changes;
+    expect(change!.action).toBe('open');
+    expect(change!.incident.key).toBe(detectedKey('probe', T0 + 2 * STEP));
+    expect(change!.incident.updates[0]!.body).toMatch(/fail from 2 of 3 regions \(us-east, eu-west\)/);
+  });
+
+  it('a silent region does not count: one failing of two fresh regions is half', () => {
+    const silent = { ...region('ap', normal), samples: samplesOf([ok]) };
+    const d = regional([region('local', failing), region('us-east', normal), silent]);
+    expect(d.changes.map((c) => c.action)).toEqual(['open']);
+  });
+
+  it('our own fault in one region counts as no failure there', () => {
+    const ours = {
+      ...region('local', failing),
+      localFaultAt: (): LocalFault => ({ since: T0, outcome: http500, affected: 9, probed: 10 }),
+    };
+    const d = regional([ours, region('us-east', failing), region('eu-west', normal)]);
+    expect(d.changes).toEqual([]);
+  });
+
+  it('continues while half still fail and closes once fewer do, at the end of the run that broke the half', () => {
+    const open = [{ key: detectedKey('probe', T0), startedAt: T0 }];
+    const still = regional([region('local', normal), region('us-east', failing), region('eu-west', failing)], open);
+    expect(still.changes).toEqual([]);
+    const recovered = [http500, http500, http500, ok, ok];
+    const d = regional([region('local', normal), region('us-east', failing), region('eu-west', recovered)], open);
+    expect(d.changes.map((c) => [c.action, c.incident.startedAt, c.incident.resolvedAt])).toEqual([
+      ['close', T0, T0 + 3 * STEP],
+    ]);
   });
 });

@@ -20,6 +20,7 @@ import type { ProviderData } from '../../assessment/signals.ts';
 import { isOpen } from '../../status/incidents.ts';
 import { liveSignalsView } from '../blocks/live.ts';
 import { officialPageHref } from '../blocks/text.ts';
+import { percentiles } from '../../status/region-latency.ts';
 
 const iso = (at: number | null | undefined): string | null => (at === null || at === undefined ? null : toIso(at));
 
@@ -178,10 +179,6 @@ function componentsJson(data: ProviderData) {
   }));
 }
 
-/** The nearest-rank percentile of sorted latencies; null for none. */
-const percentile = (sorted: readonly number[], p: number): number | null =>
-  sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-
 /** Each probe region's state and its answering latencies over the last 24 hours (empty without agents). */
 export function regionsJson(data: ProviderData) {
   return data.assessment.regions.map((v) => {
@@ -190,14 +187,9 @@ export function regionsJson(data: ProviderData) {
       state: v.state,
       lastGood: iso(v.lastGood),
       failingSince: iso(v.failingSince),
-      ...latencyPercentiles(data.regionLatencies?.get(v.region) ?? []),
+      ...percentiles(data.regionLatencies?.get(v.region) ?? []),
     };
   });
-}
-
-function latencyPercentiles(latencies: readonly number[]) {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return { p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), p99Ms: percentile(sorted, 99) };
 }
 
 export function providerJson(
@@ -296,6 +288,7 @@ export function errorJson(data: ProviderData, errorType: ErrorType, siteUrl: str
     isItDown: { answer: down.answer, label: down.label },
     checkedAt: iso(data.status.checkedAt),
     lastGoodAt: iso(data.status.lastGoodAt),
+    regions: regionsJson(data),
     signals: signalsJson(data),
     links: { html: `${siteUrl}/${p.slug}/error/${errorType.slug}`, provider: `${siteUrl}/api/v1/providers/${p.slug}` },
   };

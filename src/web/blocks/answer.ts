@@ -19,6 +19,7 @@ import {
 } from './common.ts';
 import { correlatedLine, type CorrelatedLineView, type NameOf } from './correlated.ts';
 import { probeStateLabel } from './live.ts';
+import { listRegions, type RegionState, type RegionView } from '../../status/regions.ts';
 
 export type SignalLineView = {
   signal: Signal;
@@ -32,6 +33,20 @@ export type SignalLineView = {
   failing: { since: TimeView; how: string } | null;
   /** What the source itself has become ("now answers as Better Stack"); null when nothing changed. */
   notice: string | null;
+  /** The probe's regions when they all say the same: "all 4 regions"; null otherwise. */
+  from: string | null;
+  /** One line per probe region when they do not all say the same; empty otherwise. */
+  regions: RegionLineView[];
+};
+
+/** What one probe region says: "ap-southeast: Failing · failing since 4 min ago: the API answers 503". */
+export type RegionLineView = {
+  /** One region, or the regions that share the line: "us-east and local". */
+  region: string;
+  state: string;
+  tone: string;
+  good: TimeView | null;
+  failing: { since: TimeView; how: string } | null;
 };
 
 export type AnswerView = {
@@ -125,8 +140,51 @@ const SHORT_STATES: Record<SignalReading['state'], string> = {
   suspect: 'Suspect',
 };
 
+const REGION_STATE_LABELS: Record<RegionState, { state: string; tone: string }> = {
+  operational: { state: 'Answering normally', tone: 'ok' },
+  slow: { state: 'Slow', tone: 'warn' },
+  failing: { state: 'Failing', tone: 'bad' },
+  suspended: { state: 'Suspended: our fault there', tone: 'unknown' },
+  stale: { state: 'Stale', tone: 'unknown' },
+  unknown: { state: 'Unknown', tone: 'unknown' },
+};
+
+function regionLine(v: RegionView, now: number): RegionLineView {
+  const failing = v.reading.failing;
+  return {
+    region: v.region,
+    ...REGION_STATE_LABELS[v.state],
+    // A region that answers says when only by its state: "last normal answer" matters once it stopped.
+    good: SHARED_STATES.includes(v.state) ? null : timeView(v.lastGood, now),
+    failing: failing && v.state === 'failing' ? { since: timeView(failing.since, now)!, how: failing.how } : null,
+  };
+}
+
+/** Regions in these states say nothing more than their state: they share one line ("us-east and local: …"). */
+const SHARED_STATES: readonly RegionState[] = ['operational', 'slow'];
+
+/**
+ * The probe's regions, folded into the probe line when they all say the same, else one line per region (those that
+ * answer normally, or slowly, share theirs).
+ */
+export function regionLines(data: ProviderData): Pick<SignalLineView, 'from' | 'regions'> {
+  const views = data.assessment.regions;
+  if (views.length <= 1) return { from: null, regions: [] };
+  if (views.every((v) => v.state === views[0]!.state)) return { from: `all ${views.length} regions`, regions: [] };
+  const lines: (RegionLineView & { key: RegionState; names: string[] })[] = [];
+  for (const v of views) {
+    const shared = SHARED_STATES.includes(v.state) ? lines.find((l) => l.key === v.state) : undefined;
+    if (shared) shared.names.push(v.region);
+    else lines.push({ key: v.state, names: [v.region], ...regionLine(v, data.now) });
+  }
+  return {
+    from: null,
+    regions: lines.map(({ key: _key, names, ...line }) => ({ ...line, region: listRegions(names) })),
+  };
+}
+
 function lineOf(data: ProviderData, reading: SignalReading): SignalLineView {
-  const base = { signal: reading.signal, name: SIGNAL_LABELS[reading.signal] };
+  const base = { signal: reading.signal, name: SIGNAL_LABELS[reading.signal], from: null, regions: [] };
   const at = timeView(reading.okAt, data.now);
   if (reading.signal === 'community') {
     const community = data.community;
@@ -157,6 +215,7 @@ function lineOf(data: ProviderData, reading: SignalReading): SignalLineView {
     good: at ? { label: reading.signal === 'probe' ? 'last normal answer' : 'read', at } : null,
     failing: reading.failing ? { since: timeView(reading.failing.since, data.now)!, how: reading.failing.how } : null,
     notice: reading.notice ?? null,
+    ...(reading.signal === 'probe' ? regionLines(data) : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import type { ProbeResultRow } from '../../store/probes.ts';
 import { PROBE_WINDOW_MS, type ProviderData } from '../../assessment/signals.ts';
 import { LEVEL_TONES, timeView, type TimeView } from './common.ts';
 import { formatMs, probeChartView, type ProbeChartView } from './probe-chart.ts';
+import type { LatencyRange } from '../../status/region-latency.ts';
 
 export type LiveSignalsView = {
   configured: boolean;
@@ -23,6 +24,8 @@ export type LiveSignalsView = {
   latency: { lastMs: number | null; usualMs: number | null; slowAboveMs: number; text: string } | null;
   successRate: { percent: string; answered: number; total: number; text: string } | null;
   chart: ProbeChartView | null;
+  /** Each probe region's latency percentiles over 24 hours, 7 and 30 days (with agents); null otherwise. */
+  regionLatency: RegionLatencyView | null;
 };
 
 /** One plain sentence: what the probe sends and what a healthy answer looks like. */
@@ -91,6 +94,27 @@ function latencyText(last: ProbeResultRow, data: ProviderData): string {
   return `${now}; ${rule}.`;
 }
 
+/**
+ * One line per range: "Latency by region (p50/p95/p99 ms) over 24 hours: local 75/80/90 · us-east 120/150/170", then
+ * "over 3 days with data: …" (a table of a few regions would weigh twice as much).
+ */
+export type RegionLatencyView = { lines: string[] };
+
+function regionLatencyView(ranges: readonly LatencyRange[] | undefined): RegionLatencyView | null {
+  // One region's figures alone say nothing the chart does not: the lines compare regions.
+  if (!ranges || ranges.length === 0 || ranges.at(-1)!.regions.filter((r) => r.answers > 0).length < 2) return null;
+  const cell = (r: LatencyRange['regions'][number]) =>
+    r.p50Ms === null || r.p95Ms === null || r.p99Ms === null
+      ? `${r.region} no answers`
+      : `${r.region} ${Math.round(r.p50Ms)}/${Math.round(r.p95Ms)}/${Math.round(r.p99Ms)}`;
+  return {
+    lines: ranges.map(
+      (range, i) =>
+        `${i === 0 ? 'Latency by region (p50/p95/p99 ms) over' : 'Over'} ${range.label}: ${range.regions.map(cell).join(' · ')}`,
+    ),
+  };
+}
+
 export function liveSignalsView(data: ProviderData, intervalMs: number): LiveSignalsView {
   const samples = data.probeSamples;
   const reading = data.status.signals.probe;
@@ -140,5 +164,6 @@ export function liveSignalsView(data: ProviderData, intervalMs: number): LiveSig
     chart: configured
       ? probeChartView(samples, { now: data.now, windowMs: PROBE_WINDOW_MS, intervalMs, baseline: data.probeBaseline })
       : null,
+    regionLatency: regionLatencyView(data.regionLatencyRanges),
   };
 }

@@ -5,7 +5,7 @@ import { toIso } from '../../time.ts';
 import type { WebDeps } from '../http/deps.ts';
 import { trackedProvider } from '../http/problems.ts';
 import { pageTemplate } from '../http/render.ts';
-import { reasonJson } from '../api/bodies.ts';
+import { reasonJson, regionsJson } from '../api/bodies.ts';
 import type { Crumb } from '../http/structured-data.ts';
 import type { Catalog } from '../../catalog/load.ts';
 import { errorTypesFor } from '../../catalog/load.ts';
@@ -24,6 +24,7 @@ import { namesIn } from '../blocks/correlated.ts';
 import { answerView, type AnswerView } from '../blocks/answer.ts';
 import type { LinkView } from '../blocks/common.ts';
 import { officialPageHref, signalWords } from '../blocks/text.ts';
+import { listRegions, regionalQuorum } from '../../status/regions.ts';
 
 export type IsItDownView = {
   breadcrumbs: Crumb[];
@@ -72,6 +73,18 @@ const MEANWHILE: Record<DownAnswer, (name: string) => string[]> = {
   ],
 };
 
+/** With some probe regions failing and others answering: the advice to route through the ones that answer. */
+function regionalAdvice(data: ProviderData): string[] {
+  const regions = data.assessment.regions;
+  if (regionalQuorum(regions) !== 'partly') return [];
+  const of = (state: string) => listRegions(regions.filter((r) => r.state === state).map((r) => r.region));
+  return [
+    `Our probes fail only from ${of('failing')} and answer from ${listRegions(
+      regions.filter((r) => r.state === 'operational' || r.state === 'slow').map((r) => r.region),
+    )}: if your requests leave from a failing region, routing them through another region is likely to help.`,
+  ];
+}
+
 export function isItDownView(data: ProviderData, all: readonly ProviderData[], catalog: Catalog): IsItDownView {
   const p = data.provider;
   const answer = data.assessment.down;
@@ -112,7 +125,7 @@ export function isItDownView(data: ProviderData, all: readonly ProviderData[], c
     affected,
     affectedNote,
     incidents: data.openIncidents.map((i) => incidentView(i, data.now, incidentContext(data, i))),
-    meanwhile: MEANWHILE[answer.answer](p.name),
+    meanwhile: [...regionalAdvice(data), ...MEANWHILE[answer.answer](p.name)],
     alternatives: all
       .filter((d) => d.provider.slug !== p.slug && d.assessment.down.answer === 'no')
       .sort((a, b) => a.provider.name.localeCompare(b.provider.name))
@@ -172,6 +185,7 @@ export async function isItDownPage(app: FastifyInstance, deps: WebDeps): Promise
         evidence: data.assessment.down.evidence.map(reasonJson),
         level: view.answer.level.level,
         affectedComponents: view.affected.map((c) => ({ name: c.name, level: c.status.level })),
+        regions: regionsJson(data),
         alternatives: view.alternatives.map((a) => a.slug),
         html: `${config.siteUrl}/${provider.slug}/is-it-down`,
       };
