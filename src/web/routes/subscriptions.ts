@@ -30,6 +30,8 @@ export const CONFIRMATIONS_PER_DAY = 3;
 export const TEST_EVENTS_PER_HOUR = 5;
 /** Deliveries a subscription's page and JSON show. */
 const RECENT_DELIVERIES = 20;
+/** The subscription form: HTML, revalidated on every use (its ETag makes that a 304). */
+const FORM_TYPE = { contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' };
 
 type Created = {
   id: string;
@@ -155,11 +157,13 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
       .html('notice', { title, description: title, path: '/subscriptions', noindex: true }, { heading: title, ...view })
       .then((html) => noStore(reply).code(status).type('text/html; charset=utf-8').send(html));
 
-  async function formPage(reply: FastifyReply, fixed: Provider | null) {
-    const view = subscribeView(catalog, emailOffered, fixed);
+  /** The form depends on the catalog only: rendered once into the render cache, revalidated by its ETag. */
+  async function formPage(request: FastifyRequest, reply: FastifyReply, fixed: Provider | null) {
     const path = fixed ? `/${fixed.slug}/subscribe` : '/subscribe';
-    const html = await pages.html('subscribe', { title: view.heading, description: view.intro, path }, view);
-    return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
+    return pages.serveAs(request, reply, `page:${path}`, 0, FORM_TYPE, () => {
+      const view = subscribeView(catalog, emailOffered, fixed);
+      return pages.html('subscribe', { title: view.heading, description: view.intro, path }, view);
+    });
   }
 
   async function managePage(
@@ -199,9 +203,9 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
       .send(html);
   }
 
-  app.get('/subscribe', (_request, reply) => formPage(reply, null));
+  app.get('/subscribe', (request, reply) => formPage(request, reply, null));
   app.get<{ Params: { provider: string } }>('/:provider/subscribe', (request, reply) =>
-    formPage(reply, providerOf(request.params.provider)),
+    formPage(request, reply, providerOf(request.params.provider)),
   );
 
   const createOptions = { bodyLimit: SUBSCRIPTION_BODY_LIMIT_BYTES, onRequest: [sameSite, rateLimit] };
