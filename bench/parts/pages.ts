@@ -32,6 +32,11 @@ function numberOption(name: string, env: string, fallback: number, min: number):
   }
   return Math.round(given);
 }
+/**
+ * `--against DIR`: another checkout of the site, built (its dist/ and node_modules), measured in the same rounds
+ * beside this one on a copy of the same database: before and after a change, in one interleaved run.
+ */
+const AGAINST = ARGS.includes('--against') ? ARGS[ARGS.indexOf('--against') + 1] : undefined;
 const SECONDS = numberOption('--seconds', 'BENCH_PAGES_SECONDS', QUICK ? 1 : 10, 1);
 /** `--rounds N`: interleaved rounds (at least 3, so a median means something). */
 const ROUNDS = numberOption('--rounds', 'BENCH_PAGES_ROUNDS', 3, 3);
@@ -315,28 +320,73 @@ export default async function (): Promise<Record<string, unknown>> {
     writeFileSync(join(dir, 'bodies.json'), JSON.stringify(manifest));
     const bare = await startProcess(['bench/hello.js'], { BENCH_BODIES: join(dir, 'bodies.json') });
 
-    type Spec = { name: string; family: Family | null; brotli: boolean; bare: boolean; url: string; bytes: number };
+    let before: Awaited<ReturnType<typeof startProcess>> | null = null;
+    if (AGAINST) {
+      writeFileSync(join(dir, 'before.db'), readFileSync(join(dir, 'pages.db')));
+      const args = server.map((arg) => (arg.endsWith('server.js') ? join(AGAINST, arg) : arg));
+      before = await startProcess(args, { DATABASE_PATH: join(dir, 'before.db'), JOBS: 'false' }, '/readyz');
+    }
+
+    type Spec = {
+      name: string;
+      family: Family | null;
+      brotli: boolean;
+      server: 'bare' | 'site' | 'before';
+      url: string;
+      bytes: number;
+      /** The row of the bare reply of the same bytes and encoding. */
+      bareRow: number | null;
+    };
     const specs: Spec[] = [
-      { name: 'hello-world', family: null, brotli: false, bare: true, url: `${bare.url}/`, bytes: 17 },
+      {
+        name: 'hello-world',
+        family: null,
+        brotli: false,
+        server: 'bare',
+        url: `${bare.url}/`,
+        bytes: 17,
+        bareRow: null,
+      },
     ];
     let id = 0;
     for (const [family, path] of Object.entries(FAMILIES) as [Family, string][]) {
       for (const brotli of [false, true]) {
         const encoding = brotli ? 'br' : 'identity';
         const bytes = pageBytes[family]![encoding];
+        const bareRow = specs.length;
         specs.push({
           name: `bare, same bytes (${family}, ${encoding})`,
           family,
           brotli,
-          bare: true,
+          server: 'bare',
           url: `${bare.url}/same/${id}`,
           bytes,
+          bareRow: null,
         });
-        specs.push({ name: `${family} ${path}`, family, brotli, bare: false, url: `${app.url}${path}`, bytes });
+        specs.push({
+          name: `${family} ${path}`,
+          family,
+          brotli,
+          server: 'site',
+          url: `${app.url}${path}`,
+          bytes,
+          bareRow,
+        });
+        if (before)
+          specs.push({
+            name: `${family} ${path} (before)`,
+            family,
+            brotli,
+            server: 'before',
+            url: `${before.url}${path}`,
+            bytes,
+            bareRow,
+          });
         id += 1;
       }
     }
-    const processOf = (spec: Spec) => (spec.bare ? bare.child : app.child);
+    const processOf = (spec: Spec) =>
+      spec.server === 'bare' ? bare.child : spec.server === 'before' ? before!.child : app.child;
 
     // A warm-up pass (JIT, caches, connections), then the interleaved rounds.
     console.log(
@@ -359,17 +409,16 @@ export default async function (): Promise<Record<string, unknown>> {
       const spec = specs[i]!;
       const per = rounds.map((samples) => samples[i]!);
       const rate = (sample: Sample) => Math.max(1, sample.requestsPerSecond);
-      // Ratios within each round (hello-world is row 0; a page's same-bytes bare reply is the row before it).
+      // Ratios within each round: over hello-world (row 0) and over the page's same-bytes bare reply.
       const overHello = rounds.map((samples) => samples[i]!.requestsPerSecond / rate(samples[0]!));
+      const { bareRow } = spec;
       const overBare =
-        !spec.bare && spec.family
-          ? rounds.map((samples) => samples[i]!.requestsPerSecond / rate(samples[i - 1]!))
-          : null;
+        bareRow === null ? null : rounds.map((samples) => samples[i]!.requestsPerSecond / rate(samples[bareRow]!));
       return {
         name: spec.name,
         family: spec.family,
         encoding: spec.brotli ? 'br' : 'identity',
-        server: spec.bare ? 'bare' : 'site',
+        server: spec.server,
         bytes: spec.bytes,
         requestsPerSecond: spread(per.map((s) => s.requestsPerSecond)),
         p99Ms: spread(
@@ -402,7 +451,7 @@ export default async function (): Promise<Record<string, unknown>> {
     );
     for (const row of rows) {
       const target =
-        row.server === 'site'
+        row.server !== 'bare'
           ? row.encoding === 'br'
             ? row.overHello.median >= TARGETS.brotliOverHello
               ? ''
@@ -412,7 +461,8 @@ export default async function (): Promise<Record<string, unknown>> {
               : ' (below 0.9× bare)'
           : '';
       console.log(
-        `${pad(row.name, 60)}${pad(row.encoding, 9)}${pad(String(row.bytes), 7)}${pad(range(row.requestsPerSecond), 22)}` +
+        `${pad(row.name, 60)}${pad(row.encoding, 9)}${pad(String(row.bytes), 7)}` +
+          `${pad(range(row.requestsPerSecond), 22)}` +
           `${pad(`${row.serverCpu.median}%`, 9)}${pad(`${row.generatorCpu.median}%`, 9)}` +
           `${pad(fixed(row.p99Ms.median, 2), 8)}${pad(String(row.errors), 5)}` +
           `${pad(row.overBare ? range(row.overBare) : '', 18)}${range(row.overHello)}${target}`,
@@ -423,7 +473,7 @@ export default async function (): Promise<Record<string, unknown>> {
         `${TARGETS.brotliOverHello}× hello-world (medians). A server well under 100% cpu while its rate is low was ` +
         'held back by the generator or a busy machine, not by itself.',
     );
-    await Promise.all([stop(app.child), stop(bare.child)]);
+    await Promise.all([stop(app.child), stop(bare.child), ...(before ? [stop(before.child)] : [])]);
 
     // The same data on PostgreSQL behind two nodes: pages per second per node under wrk, beside SQLite's.
     const engines: Record<string, number | string | null>[] = [];
@@ -461,7 +511,8 @@ export default async function (): Promise<Record<string, unknown>> {
     const ms = (values: number[]) => spread(values);
     const mb = (values: number[]) => spread(values, 1);
     console.log(
-      `\nready (/readyz 200 after the start command, median of ${STARTS} (min–max), target ≤ ${TARGETS.readyMs} ms): ` +
+      `\nready (/readyz 200 after the start command, median of ${STARTS} (min–max), ` +
+        `target ≤ ${TARGETS.readyMs} ms): ` +
         `fresh database with the catalog ${range(ms(fresh.readyMs))} ms; 200 providers and ${bigReports} reports ` +
         `${range(ms(big.readyMs))} ms; a bare Fastify (to /) ${range(ms(bareStarts))} ms`,
     );
@@ -486,6 +537,7 @@ export default async function (): Promise<Record<string, unknown>> {
       seconds: SECONDS,
       rounds: ROUNDS,
       quick: QUICK,
+      against: AGAINST ?? null,
       // The machine may be shared: the load average beside the figures says how noisy they may be.
       loadAverage: loadavg(),
       pageBytes,
