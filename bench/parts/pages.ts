@@ -110,7 +110,8 @@ async function startProcess(
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    // The site logs as `npm start` does (LOG_LEVEL unset: every request at info), to a discarded stdout.
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
   });
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with code ${child.exitCode}`);
