@@ -7,9 +7,10 @@ import { fileURLToPath } from 'node:url';
 export type BenchPart = () => Promise<Record<string, unknown>>;
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-// Options (`--quick`, `--seconds N`) are read by the parts themselves; the rest name parts.
+// Options (`--quick`, `--seconds N`, `--rounds N`, `--against DIR`) are read by the parts themselves; the rest
+// name parts.
 const args = process.argv.slice(2);
-const wanted = args.filter((arg, i) => !arg.startsWith('-') && !/^--seconds$/.test(args[i - 1] ?? ''));
+const wanted = args.filter((arg, i) => !arg.startsWith('-') && !/^--(seconds|rounds|against)$/.test(args[i - 1] ?? ''));
 const parts = readdirSync(join(here, 'parts'))
   .filter((file) => file.endsWith('.ts'))
   .map((file) => basename(file, '.ts'))

@@ -118,6 +118,16 @@ export function loggerOptions(level: Config['logLevel']): FastifyServerOptions['
   };
 }
 
+/**
+ * Standard output for the logs, written asynchronously: lines logged while a write is under way go out together in
+ * the next one (one system call for many requests under load, at once when idle), and what is left is written
+ * synchronously when the process exits. Pino comes with Fastify, so it is loaded from there.
+ */
+export function asyncStdout(): NodeJS.WritableStream {
+  const pino = requireFromFastify('pino') as { destination(options: { dest: number; sync: boolean }): unknown };
+  return pino.destination({ dest: 1, sync: false }) as NodeJS.WritableStream;
+}
+
 /** What a jobs process (ROLE=jobs) answers on its port: its health and readiness, no page. */
 export const JOBS_ONLY_MESSAGE =
   'This process runs the jobs only (ROLE=jobs): the pages are served by the web processes.';

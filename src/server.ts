@@ -3,7 +3,7 @@
 // port when METRICS_PORT is set).
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildApp, buildJobsApp, loggerOptions } from './app.ts';
+import { asyncStdout, buildApp, buildJobsApp, loggerOptions } from './app.ts';
 import { CatalogError, loadCatalog } from './catalog/load.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { systemClock } from './jobs/clock.ts';
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   // Until the jobs' modules are loaded and the lock is tried, a node with JOBS on runs nothing: a standby.
   const jobRole = () =>
     leadership === null ? (config.jobs ? 'standby' : 'off') : leadership.isLeader() ? 'leader' : 'standby';
-  const logger = loggerOptions(config.logLevel);
+  const logger = { ...(loggerOptions(config.logLevel) as object), stream: asyncStdout() };
   // A jobs process serves no page: its port answers health and readiness only.
   const app =
     config.role === 'jobs'

@@ -95,7 +95,14 @@ export function buildCatalog(
   });
 }
 
-/** The error types that apply to a provider, in catalog order. */
+/** Each provider's applicable error types, per list of error types (a catalog's): asked on every error page. */
+const applicable = new WeakMap<Provider, { from: readonly ErrorType[]; types: ErrorType[] }>();
+
+/** The error types that apply to a provider, in catalog order (one shared list per provider: do not change it). */
 export function errorTypesFor(catalog: Catalog, provider: Provider): ErrorType[] {
-  return catalog.errorTypes.filter((type) => provider.errors[type.slug]?.applies !== false);
+  const known = applicable.get(provider);
+  if (known && known.from === catalog.errorTypes) return known.types;
+  const types = catalog.errorTypes.filter((type) => provider.errors[type.slug]?.applies !== false);
+  applicable.set(provider, { from: catalog.errorTypes, types });
+  return types;
 }

@@ -9,10 +9,11 @@ export const routePath = (path: string): string => path.replace(/\{(\w+)\}/g, ':
 
 export function refuseNonJsonBodies(app: FastifyInstance, operations: readonly Operation[]): void {
   const json = new Set(operations.filter((op) => op.body).map((op) => `${op.method} ${routePath(op.path)}`));
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     const type = request.headers['content-type'];
-    if (type === undefined || !json.has(`${request.method} ${request.routeOptions.url}`)) return;
+    if (type === undefined || !json.has(`${request.method} ${request.routeOptions.url}`)) return done();
     if ((type.split(';')[0] ?? '').trim().toLowerCase() !== 'application/json')
-      throw new BadRequest('Send the body as JSON (Content-Type: application/json).', 415);
+      return done(new BadRequest('Send the body as JSON (Content-Type: application/json).', 415));
+    done();
   });
 }

@@ -25,15 +25,16 @@ function varyOnEncoding(reply: FastifyReply): void {
 }
 
 export function registerCompression(app: FastifyInstance): void {
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (reply.hasHeader('content-encoding')) return payload;
-    if (!isTextType(String(reply.getHeader('content-type') ?? ''))) return payload;
+  // A callback hook, not an async one: no promise per request.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (reply.hasHeader('content-encoding')) return done(null, payload);
+    if (!isTextType(String(reply.getHeader('content-type') ?? ''))) return done(null, payload);
     varyOnEncoding(reply);
-    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
-    if (payload.length === 0) return payload;
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return done(null, payload);
+    if (payload.length === 0) return done(null, payload);
     const encoding = pickEncoding(request.headers['accept-encoding']);
-    if (!encoding) return payload;
+    if (!encoding) return done(null, payload);
     reply.header('content-encoding', encoding).removeHeader('content-length');
-    return compress(payload, encoding);
+    done(null, compress(payload, encoding));
   });
 }

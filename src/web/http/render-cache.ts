@@ -129,9 +129,22 @@ function codingWeights(header: string): Map<string, number> {
   return weights;
 }
 
+/** The choice for the Accept-Encoding headers seen most recently: browsers send the same few, request after request. */
+const picked = new Map<string, 'br' | 'gzip' | null>();
+const PICKED_MAX = 64;
+
 /** The coding with the highest q above 0 (brotli on a tie), a coding not named taking the weight of `*`. */
 export function pickEncoding(header: string | undefined): 'br' | 'gzip' | null {
   if (!header) return null;
+  const known = picked.get(header);
+  if (known !== undefined) return known;
+  const choice = chooseEncoding(header);
+  if (picked.size >= PICKED_MAX) picked.delete(picked.keys().next().value as string);
+  picked.set(header, choice);
+  return choice;
+}
+
+function chooseEncoding(header: string): 'br' | 'gzip' | null {
   const weights = codingWeights(header);
   const weightOf = (name: string) =>
     weights.get(name) ?? (name === 'gzip' ? weights.get('x-gzip') : undefined) ?? weights.get('*') ?? 0;

@@ -48,7 +48,10 @@ export function securityHeaders(options: HelmetOptions): Record<string, string> 
 
 /** Every reply, pages and errors alike, carries the same precomputed headers (helmet per request re-parses them). */
 export function registerSecurityHeaders(app: FastifyInstance, headers: Readonly<Record<string, string>>): void {
-  app.addHook('onRequest', async (_request, reply) => {
-    reply.headers(headers);
+  const entries = Object.entries(headers);
+  // A callback hook, not an async one: no promise per request.
+  app.addHook('onRequest', (_request, reply, done) => {
+    for (const [name, value] of entries) reply.header(name, value);
+    done();
   });
 }

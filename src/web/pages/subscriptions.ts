@@ -17,7 +17,7 @@ import { upstreamPolicy } from '../../sources/addresses.ts';
 import { HOUR_MS, SECOND_MS } from '../../time.ts';
 import type { WebDeps } from '../http/deps.ts';
 import { BadRequest, NotFound, parseOr400, trackedProvider } from '../http/problems.ts';
-import { pageTemplate } from '../http/render.ts';
+import { CATALOG_ONLY, pageTemplate } from '../http/render.ts';
 import {
   SUBSCRIPTION_BODY_LIMIT_BYTES,
   SubscriptionForm,
@@ -208,6 +208,9 @@ const subscriptionTemplate = pageTemplate<ReturnType<typeof subscriptionView>>('
 type NoticeView = { heading: string; message: string; action?: { url: string; label: string } };
 const noticeTemplate = pageTemplate<NoticeView>('notice');
 
+/** The subscription form: HTML, revalidated on every use (its ETag makes that a 304). */
+const FORM_TYPE = { contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' };
+
 const PENDING_NOTE =
   'We are sending a confirmation mail: nothing else is sent to the address until its link is followed and confirmed.';
 
@@ -260,11 +263,13 @@ export async function subscriptionPages(app: FastifyInstance, deps: WebDeps): Pr
       )
       .then((html) => noStore(reply).code(status).type('text/html; charset=utf-8').send(html));
 
-  async function formPage(reply: FastifyReply, fixed: ReturnType<typeof trackedProvider> | null) {
-    const view = subscribeView(catalog, emailOffered, fixed);
+  /** The form depends on the catalog only: rendered once into the render cache, revalidated by its ETag. */
+  async function formPage(request: FastifyRequest, reply: FastifyReply, fixed: Provider | null) {
     const path = fixed ? `/${fixed.slug}/subscribe` : '/subscribe';
-    const html = await pages.html(subscribeTemplate, { title: view.heading, description: view.intro, path }, view);
-    return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
+    return pages.serveAs(request, reply, `page:${path}`, CATALOG_ONLY, FORM_TYPE, () => {
+      const view = subscribeView(catalog, emailOffered, fixed);
+      return pages.html(subscribeTemplate, { title: view.heading, description: view.intro, path }, view);
+    });
   }
 
   async function managePage(
@@ -302,9 +307,9 @@ export async function subscriptionPages(app: FastifyInstance, deps: WebDeps): Pr
       .send(html);
   }
 
-  app.get('/subscribe', (_request, reply) => formPage(reply, null));
+  app.get('/subscribe', (request, reply) => formPage(request, reply, null));
   app.get<{ Params: { provider: string } }>('/:provider/subscribe', (request, reply) =>
-    formPage(reply, trackedProvider(catalog, request.params.provider)),
+    formPage(request, reply, trackedProvider(catalog, request.params.provider)),
   );
 
   const createOptions = { bodyLimit: SUBSCRIPTION_BODY_LIMIT_BYTES, onRequest: [sameSite, rateLimit] };
