@@ -1,7 +1,7 @@
 // Daily rollups: time per level per UTC day (the API's and each official component's), each provider's latest
 // sample, each day's probe totals, and the incidents that touched a span of days.
 import { sql } from './kysely.ts';
-import { CLOSED_STATES, type Impact, type Level, type ProbeOutcome } from '../domain.ts';
+import { CLOSED_STATES, type Impact, type Level } from '../domain.ts';
 import { DAY_MS } from '../time.ts';
 import { atomically, changes, type Db } from './db.ts';
 
