@@ -215,7 +215,7 @@ export interface SubscriptionsTable {
   providers: string | null;
   components: string | null;
   errors: string | null;
-  min_level: Level | null;
+  min_level: Exclude<Level, 'unknown'> | null;
   status: SubscriptionState;
   created_at: number;
   active_since: number | null;
