@@ -1,11 +1,16 @@
-// Community reports: raw rows (pruned later) and 15-minute bucket counts of counted reports, kept for baselines.
-import type { ReportCategory, ReportRegion, ReporterAllocation, ReportSdk } from '../domain.ts';
+// Community reports: raw rows (pruned later) and per-bucket counts of counted reports (COMMUNITY_BUCKET_MS), kept
+// for baselines.
+import {
+  bucketOf,
+  type ReportCategory,
+  type ReportRegion,
+  type ReporterAllocation,
+  type ReportSdk,
+} from '../domain.ts';
 import { sql } from './kysely.ts';
 import { DAY_MS } from '../time.ts';
 import { atomically, changes, prunePerProvider, type Db, type Engine } from './db.ts';
 import type { DataVersions } from './versions.ts';
-
-export const REPORT_BUCKET_MS = 15 * 60 * 1000;
 
 /** Why a report was stored but not counted. */
 export const IGNORED_REASONS = ['duplicate', 'honeypot', 'too_fast'] as const;
@@ -46,11 +51,9 @@ export type Submission = ReportDetails & {
 };
 
 /**
- * Counted reports of one category in one 15-minute bucket; `lastAt` is the latest one's time (null before migration 2).
+ * Counted reports of one category in one bucket; `lastAt` is the latest one's time (null before migration 2).
  */
 export type BucketCount = { bucketAt: number; category: ReportCategory; count: number; lastAt: number | null };
-
-const bucketOf = (at: number) => Math.floor(at / REPORT_BUCKET_MS) * REPORT_BUCKET_MS;
 
 /**
  * Claims the client's counted report for a provider and category: succeeds (returns a row) unless the client, under
@@ -249,7 +252,7 @@ export function createReportsStore(db: Db, versions: DataVersions, engine: Engin
     /** Forgets clients' counted reports older than `beforeAt` for deduplication (keep at least the window). */
     pruneClaims: async (beforeAt: number): Promise<number> =>
       changes(await db.deleteFrom('report_claims').where('counted_at', '<', beforeAt).executeTakeFirst()),
-    /** Counted reports per 15-minute bucket and category from `sinceAt` (rounded down to a bucket). */
+    /** Counted reports per bucket and category from `sinceAt` (rounded down to a bucket). */
     buckets: (providerSlug: string, sinceAt: number): Promise<BucketCount[]> =>
       bucketsOf(providerSlug).where('bucket_at', '>=', bucketOf(sinceAt)).orderBy('bucket_at').execute(),
     /** Deletes raw reports older than `beforeAt` (bucket counts stay), one provider per statement; returns how many. */
