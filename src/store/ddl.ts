@@ -1,6 +1,6 @@
 // Migrations written once for both engines: Kysely's schema builder, compiled to each engine's SQL text, plus the few
 // real differences (SQLite's STRICT and WITHOUT ROWID tables and rowid keys; PostgreSQL's BIGINT and identities).
-import type { ColumnDefinitionBuilder, CreateTableBuilder, Expression, SchemaModule } from 'kysely';
+import type { ColumnDefinitionBuilder, CreateTableBuilder, Dialect, Expression, SchemaModule } from 'kysely';
 import {
   DummyDriver,
   Kysely,
@@ -51,25 +51,21 @@ export const notNull = (column: Column): Column => column.notNull();
 
 const nameOf = (table: Table): string => table.toOperationNode().table.table.identifier.name;
 
+/** A Kysely that only compiles (no connection): one engine's adapter, introspector and SQL compiler. */
+const compiling = (parts: Pick<Dialect, 'createAdapter' | 'createIntrospector' | 'createQueryCompiler'>) => () =>
+  new Kysely<unknown>({ dialect: { ...parts, createDriver: () => new DummyDriver() } });
+
 const compilers: Record<Engine, () => Kysely<unknown>> = {
-  sqlite: () =>
-    new Kysely({
-      dialect: {
-        createAdapter: () => new SqliteAdapter(),
-        createDriver: () => new DummyDriver(),
-        createIntrospector: (db) => new SqliteIntrospector(db),
-        createQueryCompiler: () => new SqliteQueryCompiler(),
-      },
-    }),
-  postgres: () =>
-    new Kysely({
-      dialect: {
-        createAdapter: () => new PostgresAdapter(),
-        createDriver: () => new DummyDriver(),
-        createIntrospector: (db) => new PostgresIntrospector(db),
-        createQueryCompiler: () => new PostgresQueryCompiler(),
-      },
-    }),
+  sqlite: compiling({
+    createAdapter: () => new SqliteAdapter(),
+    createIntrospector: (db) => new SqliteIntrospector(db),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+  }),
+  postgres: compiling({
+    createAdapter: () => new PostgresAdapter(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  }),
 };
 
 function ddlFor(engine: Engine): Ddl {

@@ -87,9 +87,7 @@ export function createRollupsStore(db: Db) {
       return db
         .selectFrom('rollup_levels')
         .select(['subject', 'day', 'level', 'ms'])
-        .where('provider_slug', '=', slug)
-        .where('day', '>=', fromDay)
-        .where('day', '<=', toDay)
+        .where((eb) => eb.and([eb('provider_slug', '=', slug), eb.between('day', fromDay, toDay)]))
         .$if(subject !== undefined, (q) => q.where('subject', '=', subject!))
         .orderBy(['day', 'subject', 'level'])
         .execute();
@@ -138,9 +136,7 @@ export function createRollupsStore(db: Db) {
       return db
         .selectFrom('rollup_probes')
         .select(['day', 'attempts', 'successes', 'median_ms as medianMs'])
-        .where('provider_slug', '=', slug)
-        .where('day', '>=', fromDay)
-        .where('day', '<=', toDay)
+        .where((eb) => eb.and([eb('provider_slug', '=', slug), eb.between('day', fromDay, toDay)]))
         .orderBy('day')
         .execute();
     },
