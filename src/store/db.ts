@@ -251,11 +251,7 @@ export const changes = (result: {
   numDeletedRows?: bigint;
 }): number =>
   Number(
-    result.numAffectedRows ??
-      result.numInsertedOrUpdatedRows ??
-      result.numUpdatedRows ??
-      result.numDeletedRows ??
-      0n,
+    result.numAffectedRows ?? result.numInsertedOrUpdatedRows ?? result.numUpdatedRows ?? result.numDeletedRows ?? 0n,
   );
 
 /**

@@ -10,7 +10,11 @@ export function createNodeChecksStore(db: Db) {
         .values({ name, value })
         .onConflict((oc) => oc.column('name').doNothing())
         .execute();
-      const held = await db.selectFrom('node_checks').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+      const held = await db
+        .selectFrom('node_checks')
+        .select('value')
+        .where('name', '=', name)
+        .executeTakeFirstOrThrow();
       return held.value;
     },
   };
