@@ -1,4 +1,5 @@
 // The shared vocabulary: levels, signals, states and outcomes, as const lists with their derived types.
+import { MINUTE_MS } from './time.ts';
 
 /** Provider and component levels, best first; `unknown` means we cannot tell. */
 export const LEVELS = ['operational', 'maintenance', 'degraded', 'partial_outage', 'major_outage', 'unknown'] as const;
@@ -83,6 +84,11 @@ export const INCIDENT_KINDS = ['incident', 'maintenance'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 /** What a community report is about; also the `category` of an error type. */
+/** Counted reports are kept as counts per bucket of this length: the store's buckets, the community signal's unit. */
+export const COMMUNITY_BUCKET_MS = 15 * MINUTE_MS;
+/** The start of the bucket holding `at`. */
+export const bucketOf = (at: number): number => Math.floor(at / COMMUNITY_BUCKET_MS) * COMMUNITY_BUCKET_MS;
+
 export const REPORT_CATEGORIES = [
   'auth',
   'rate_limit',

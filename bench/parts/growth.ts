@@ -11,13 +11,12 @@ import Database from 'better-sqlite3';
 import { buildApp } from '../../src/app.ts';
 import { loadCatalog, type Catalog } from '../../src/catalog/load.ts';
 import { parseConfig } from '../../src/config.ts';
-import { REPORT_CATEGORIES } from '../../src/domain.ts';
+import { COMMUNITY_BUCKET_MS, REPORT_CATEGORIES } from '../../src/domain.ts';
 import { REPORT_BUCKET_RETENTION_MS, REPORT_RETENTION_MS } from '../../src/jobs/prune-reports.ts';
 import { CHECK_RETENTION_MS, PROBE_RETENTION_MS } from '../../src/jobs/prune-signals.ts';
 import { HISTORY_RETENTION_DAYS } from '../../src/status/history.ts';
 import { openStore } from '../../src/store/index.ts';
 import { createRenderCache } from '../../src/web/http/render-cache.ts';
-import { REPORT_BUCKET_MS } from '../../src/store/reports.ts';
 import { DAY_MS, MINUTE_MS } from '../../src/time.ts';
 import { seedDatabase } from '../seed.ts';
 
@@ -95,7 +94,7 @@ function projectMb(
   const table = {
     rawReports: mb(REPORTS_PER_SECOND * 86_400 * Math.min(days, rawRetentionDays), perRow.raw),
     reportBuckets: mb(
-      PROVIDERS * REPORT_CATEGORIES.length * (DAY_MS / REPORT_BUCKET_MS) * kept(REPORT_BUCKET_RETENTION_MS),
+      PROVIDERS * REPORT_CATEGORIES.length * (DAY_MS / COMMUNITY_BUCKET_MS) * kept(REPORT_BUCKET_RETENTION_MS),
       perRow.bucket,
     ),
     probeResults: mb(PROVIDERS * (DAY_MS / PROBE_MS) * kept(PROBE_RETENTION_MS), perRow.probe),
@@ -141,7 +140,7 @@ export default async function (): Promise<Record<string, unknown>> {
     const perRawRow = rawBytes / sizes.reportRows!;
     const perBucketRow = (sizes.report_buckets ?? 0) / sizes.bucketRows!;
     const rows90 = REPORTS_PER_SECOND * ((90 * DAY_MS) / 1000);
-    const buckets90 = catalog.providers.length * REPORT_CATEGORIES.length * ((90 * DAY_MS) / REPORT_BUCKET_MS);
+    const buckets90 = catalog.providers.length * REPORT_CATEGORIES.length * ((90 * DAY_MS) / COMMUNITY_BUCKET_MS);
 
     // Page reads with 1M raw rows, then with the raw rows pruned and the same buckets.
     const pagePath = join(dir, 'pages.db');

@@ -1,5 +1,7 @@
 // The community signal: recent counted reports against the usual level for this time of day, and the 24-hour series.
 import {
+  bucketOf,
+  COMMUNITY_BUCKET_MS,
   median,
   REPORT_CATEGORIES,
   REPORT_CATEGORY_LABELS,
@@ -9,7 +11,8 @@ import {
 import { DAY_MS, MINUTE_MS } from '../time.ts';
 import type { Reason, SignalReading } from './types.ts';
 
-export const COMMUNITY_BUCKET_MS = 15 * MINUTE_MS;
+/** The bucket and its length are the store's too, so they live in the vocabulary. */
+export { bucketOf, COMMUNITY_BUCKET_MS };
 /** The window "right now" covers: the current bucket and the one before it. */
 export const COMMUNITY_WINDOW_MS = 30 * MINUTE_MS;
 /** How many previous days give the usual level for this time of day. */
@@ -67,8 +70,6 @@ const CATEGORY_PHRASES: Record<ReportCategory, string> = {
 };
 
 export const categoryPhrase = (category: ReportCategory): string => CATEGORY_PHRASES[category];
-
-export const bucketOf = (at: number): number => Math.floor(at / COMMUNITY_BUCKET_MS) * COMMUNITY_BUCKET_MS;
 
 /** Buckets needed: the chart's day and the same day on each baseline day (which covers the window's baseline too). */
 export const communitySinceAt = (now: number): number =>

@@ -21,6 +21,8 @@ export const HISTORY_SAMPLE_MS = MINUTE_MS;
 export const HISTORY_MAX_GAP_MS = 5 * MINUTE_MS;
 /** Days the pages and the JSON show. */
 export const HISTORY_DAYS = 90;
+/** The shorter uptime figure's days (the longer one covers HISTORY_DAYS). */
+export const UPTIME_SHORT_DAYS = 30;
 /** Days of rollups kept: a year and more of memory, bounded. */
 export const HISTORY_RETENTION_DAYS = 400;
 /** The subject of the API's own level; an official component's subject is `component:` and its source key. */
@@ -289,5 +291,9 @@ export function buildHistory(input: {
       sampled: measuredMs(recorded) > 0,
     };
   });
-  return { days, uptime30d: uptimeOfDays(days.slice(-30)), uptime90d: uptimeOfDays(days.slice(-90)) };
+  return {
+    days,
+    uptime30d: uptimeOfDays(days.slice(-UPTIME_SHORT_DAYS)),
+    uptime90d: uptimeOfDays(days.slice(-HISTORY_DAYS)),
+  };
 }

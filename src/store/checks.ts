@@ -27,62 +27,82 @@ export type CheckSummary = {
 
 type Attempt = { at: number; outcome: CheckOutcome; httpStatus: number | null; detail: string | null };
 
+const OK_OUTCOMES: CheckOutcome[] = ['ok', 'not_modified'];
 const OK = sql`('ok', 'not_modified')`;
+const ATTEMPT = ['started_at as at', 'outcome', 'http_status as httpStatus', 'detail'] as const;
 
 export function createChecksStore(db: Db, versions: DataVersions) {
+  const ofDocument = (providerSlug: string, document: string) =>
+    db.selectFrom('source_checks').where('provider_slug', '=', providerSlug).where('document', '=', document);
   async function latest(providerSlug: string, document: string): Promise<Attempt | undefined> {
-    return (
-      await sql<Attempt>`SELECT started_at AS "at", outcome, http_status AS "httpStatus", detail FROM source_checks
-        WHERE provider_slug = ${providerSlug} AND document = ${document}
-        ORDER BY started_at DESC, id DESC LIMIT 1`.execute(db)
-    ).rows[0];
+    return ofDocument(providerSlug, document)
+      .select(ATTEMPT)
+      .orderBy('started_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
   }
 
   return {
     async record(check: CheckRecord): Promise<void> {
-      await sql`
-        INSERT INTO source_checks (provider_slug, document, started_at, duration_ms, outcome, http_status, detail)
-        VALUES (${check.providerSlug}, ${check.document}, ${check.startedAt}, ${check.durationMs}, ${check.outcome},
-          ${check.httpStatus}, ${check.detail})`.execute(db);
+      await db
+        .insertInto('source_checks')
+        .values({
+          provider_slug: check.providerSlug,
+          document: check.document,
+          started_at: check.startedAt,
+          duration_ms: check.durationMs,
+          outcome: check.outcome,
+          http_status: check.httpStatus,
+          detail: check.detail,
+        })
+        .execute();
       versions.bump(check.providerSlug);
     },
     async summary(providerSlug: string, document: string): Promise<CheckSummary> {
       const last = await latest(providerSlug, document);
-      const ok = (
-        await sql<{ at: number }>`SELECT started_at AS "at" FROM source_checks
-          WHERE provider_slug = ${providerSlug} AND document = ${document} AND outcome IN ${OK}
-          ORDER BY started_at DESC, id DESC LIMIT 1`.execute(db)
-      ).rows[0];
+      const ok = await ofDocument(providerSlug, document)
+        .select('started_at as at')
+        .where('outcome', 'in', OK_OUTCOMES)
+        .orderBy('started_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       const failing = last !== undefined && last.outcome !== 'ok' && last.outcome !== 'not_modified';
       const since = failing
-        ? (
-            await sql<{ first: number | null; count: number }>`
-              SELECT MIN(started_at) AS "first", COUNT(*) AS "count" FROM source_checks
-              WHERE provider_slug = ${providerSlug} AND document = ${document} AND started_at > ${ok?.at ?? -1}
-                AND outcome NOT IN ${OK}`.execute(db)
-          ).rows[0]
+        ? await ofDocument(providerSlug, document)
+            .select((eb) => [eb.fn.min('started_at').as('first'), eb.fn.countAll<number>().as('count')])
+            .where('started_at', '>', ok?.at ?? -1)
+            .where('outcome', 'not in', OK_OUTCOMES)
+            .executeTakeFirst()
         : undefined;
       return {
         lastAttemptAt: last?.at ?? null,
         lastOkAt: ok?.at ?? null,
         lastFailure: failing && last ? last : null,
         failingSince: since?.first ?? null,
-        consecutiveFailures: since?.count ?? 0,
+        consecutiveFailures: Number(since?.count ?? 0),
       };
     },
     /** The latest attempt at a document, if any. */
     latest,
     /** The latest attempt at one document of every provider that has one, by provider slug. */
     async latestOfEach(document: string): Promise<Map<string, Attempt>> {
-      const { rows } = await sql<Attempt & { providerSlug: string }>`
-        SELECT provider_slug AS "providerSlug", started_at AS "at", outcome, http_status AS "httpStatus", detail
-        FROM source_checks WHERE document = ${document} ORDER BY started_at, id`.execute(db);
+      const rows = await db
+        .selectFrom('source_checks')
+        .select(['provider_slug as providerSlug', ...ATTEMPT])
+        .where('document', '=', document)
+        .orderBy(['started_at', 'id'])
+        .execute();
       return new Map(rows.map(({ providerSlug, ...attempt }) => [providerSlug, attempt]));
     },
     /** Deletes attempts older than `beforeAt` that precede the document's latest success; returns how many. */
     async prune(beforeAt: number): Promise<number> {
-      const { rows } = await sql<{ providerSlug: string; document: string }>`
-        SELECT DISTINCT provider_slug AS "providerSlug", document FROM source_checks`.execute(db);
+      const rows = await db
+        .selectFrom('source_checks')
+        .select(['provider_slug as providerSlug', 'document'])
+        .distinct()
+        .execute();
       let removed = 0;
       for (const d of rows) {
         // Never older than the document's latest success: summary() needs it and the failure run after it.
@@ -98,10 +118,13 @@ export function createChecksStore(db: Db, versions: DataVersions) {
       return removed;
     },
     async validators(providerSlug: string, document: string) {
-      const { rows } = await sql<{ etag: string | null; lastModified: string | null }>`
-        SELECT etag, last_modified AS "lastModified" FROM source_validators
-        WHERE provider_slug = ${providerSlug} AND document = ${document}`.execute(db);
-      return rows[0] ?? { etag: null, lastModified: null };
+      const found = await db
+        .selectFrom('source_validators')
+        .select(['etag', 'last_modified as lastModified'])
+        .where('provider_slug', '=', providerSlug)
+        .where('document', '=', document)
+        .executeTakeFirst();
+      return found ?? { etag: null, lastModified: null };
     },
     async saveValidators(
       providerSlug: string,
@@ -109,11 +132,15 @@ export function createChecksStore(db: Db, versions: DataVersions) {
       etag: string | null,
       lastModified: string | null,
     ): Promise<void> {
-      await sql`
-        INSERT INTO source_validators (provider_slug, document, etag, last_modified)
-        VALUES (${providerSlug}, ${document}, ${etag}, ${lastModified})
-        ON CONFLICT (provider_slug, document) DO UPDATE SET etag = excluded.etag,
-          last_modified = excluded.last_modified`.execute(db);
+      await db
+        .insertInto('source_validators')
+        .values({ provider_slug: providerSlug, document, etag, last_modified: lastModified })
+        .onConflict((oc) =>
+          oc
+            .columns(['provider_slug', 'document'])
+            .doUpdateSet((eb) => ({ etag: eb.ref('excluded.etag'), last_modified: eb.ref('excluded.last_modified') })),
+        )
+        .execute();
     },
   };
 }

@@ -14,35 +14,45 @@ export type ComponentRow = SnapshotComponent & {
   seenAt: number;
 };
 
-type RawRow = Omit<ComponentRow, 'onlyShowIfDegraded' | 'firstSeen'> & {
-  onlyShowIfDegraded: number;
-  firstSeen: number;
-  pendingCount: number;
-  pendingSince: number | null;
-};
 type PageRow = { level: Level; raw: string | null; pendingLevel: Level | null; pendingCount: number };
 
-const COLUMNS = sql`id, source_key AS "key", name, group_name AS "groupName", position, level,
-  raw_status AS "rawStatus", pending_level AS "pendingLevel", pending_count AS "pendingCount",
-  only_show_if_degraded AS "onlyShowIfDegraded", changed_at AS "changedAt", first_seen AS "firstSeen",
-  pending_since AS "pendingSince", seen_at AS "seenAt"`;
+const COLUMNS = [
+  'id',
+  'source_key as key',
+  'name',
+  'group_name as groupName',
+  'position',
+  'level',
+  'raw_status as rawStatus',
+  'pending_level as pendingLevel',
+  'pending_count as pendingCount',
+  'only_show_if_degraded as onlyShowIfDegraded',
+  'changed_at as changedAt',
+  'first_seen as firstSeen',
+  'pending_since as pendingSince',
+  'seen_at as seenAt',
+] as const;
 
 export function createComponentsStore(db: Db, versions: DataVersions) {
-  const active = async (x: Db, slug: string) =>
-    (
-      await sql<RawRow>`SELECT ${COLUMNS} FROM components WHERE provider_slug = ${slug} AND retired_at IS NULL
-        ORDER BY position, id`.execute(x)
-    ).rows;
-  const getPage = async (x: Db, slug: string) =>
-    (
-      await sql<PageRow>`SELECT level, raw, pending_level AS "pendingLevel", pending_count AS "pendingCount"
-        FROM page_levels WHERE provider_slug = ${slug}`.execute(x)
-    ).rows[0];
+  const active = (x: Db, slug: string) =>
+    x
+      .selectFrom('components')
+      .select(COLUMNS)
+      .where('provider_slug', '=', slug)
+      .where('retired_at', 'is', null)
+      .orderBy(['position', 'id'])
+      .execute();
+  const getPage = (x: Db, slug: string): Promise<PageRow | undefined> =>
+    x
+      .selectFrom('page_levels')
+      .select(['level', 'raw', 'pending_level as pendingLevel', 'pending_count as pendingCount'])
+      .where('provider_slug', '=', slug)
+      .executeTakeFirst();
   const change = (x: Db, componentId: number, level: Level, rawStatus: string | null, at: number) =>
-    sql`INSERT INTO component_changes (component_id, level, raw_status, at)
-      VALUES (${componentId}, ${level}, ${rawStatus}, ${at})`.execute(x);
+    x.insertInto('component_changes').values({ component_id: componentId, level, raw_status: rawStatus, at }).execute();
 
-  const toRow = ({ pendingCount: _pending, pendingSince: _since, ...row }: RawRow): ComponentRow => ({
+  type Stored = Awaited<ReturnType<typeof active>>[number];
+  const toRow = ({ pendingCount: _pending, pendingSince: _since, ...row }: Stored): ComponentRow => ({
     ...row,
     onlyShowIfDegraded: row.onlyShowIfDegraded === 1,
     firstSeen: row.firstSeen === 1,
@@ -57,29 +67,55 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
     confirm: ConfirmLevel,
   ): Promise<boolean> {
     const flag = item.onlyShowIfDegraded ? 1 : 0;
-    const existing = (
-      await sql<RawRow>`SELECT ${COLUMNS} FROM components
-        WHERE provider_slug = ${slug} AND source_key = ${item.key}`.execute(x)
-    ).rows[0];
+    const existing = await x
+      .selectFrom('components')
+      .select(COLUMNS)
+      .where('provider_slug', '=', slug)
+      .where('source_key', '=', item.key)
+      .executeTakeFirst();
     if (!existing) {
-      const { rows } = await sql<{ id: number }>`
-        INSERT INTO components (provider_slug, source_key, name, group_name, position, level, raw_status,
-          only_show_if_degraded, changed_at, first_seen, seen_at)
-        VALUES (${slug}, ${item.key}, ${item.name}, ${item.groupName}, ${item.position}, ${item.level},
-          ${item.rawStatus}, ${flag}, ${now}, 1, ${now})
-        RETURNING id`.execute(x);
-      await change(x, rows[0]!.id, item.level, item.rawStatus, now);
+      const { id } = await x
+        .insertInto('components')
+        .values({
+          provider_slug: slug,
+          source_key: item.key,
+          name: item.name,
+          group_name: item.groupName,
+          position: item.position,
+          level: item.level,
+          raw_status: item.rawStatus,
+          only_show_if_degraded: flag,
+          changed_at: now,
+          first_seen: 1,
+          seen_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await change(x, id, item.level, item.rawStatus, now);
       return true;
     }
     const next = confirm(existing, item.level, now);
     if (next.changed) await change(x, existing.id, next.level, item.rawStatus, next.changedAt);
     const firstSeen = next.changed ? Number(existing.level === 'unknown') : existing.firstSeen;
-    await sql`
-      UPDATE components SET name = ${item.name}, group_name = ${item.groupName}, position = ${item.position},
-        level = ${next.level}, raw_status = ${item.rawStatus}, pending_level = ${next.pendingLevel},
-        pending_count = ${next.pendingCount}, pending_since = ${next.pendingSince}, only_show_if_degraded = ${flag},
-        changed_at = ${next.changedAt}, first_seen = ${firstSeen}, seen_at = ${now}, retired_at = NULL
-      WHERE id = ${existing.id}`.execute(x);
+    await x
+      .updateTable('components')
+      .set({
+        name: item.name,
+        group_name: item.groupName,
+        position: item.position,
+        level: next.level,
+        raw_status: item.rawStatus,
+        pending_level: next.pendingLevel,
+        pending_count: next.pendingCount,
+        pending_since: next.pendingSince,
+        only_show_if_degraded: flag,
+        changed_at: next.changedAt,
+        first_seen: firstSeen,
+        seen_at: now,
+        retired_at: null,
+      })
+      .where('id', '=', existing.id)
+      .execute();
     return (
       next.changed ||
       item.name !== existing.name ||
@@ -115,14 +151,27 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
       existing.pendingLevel === next.pendingLevel &&
       existing.pendingCount === next.pendingCount;
     if (same) return { visible: false };
-    await sql`
-      INSERT INTO page_levels (provider_slug, level, raw, changed_at, pending_level, pending_count)
-      VALUES (${slug}, ${next.level}, ${next.raw}, ${now}, ${next.pendingLevel}, ${next.pendingCount})
-      ON CONFLICT (provider_slug) DO UPDATE SET raw = excluded.raw, pending_level = excluded.pending_level,
-        pending_count = excluded.pending_count,
-        changed_at = CASE WHEN page_levels.level = excluded.level THEN page_levels.changed_at
-                          ELSE excluded.changed_at END,
-        level = excluded.level`.execute(x);
+    await x
+      .insertInto('page_levels')
+      .values({
+        provider_slug: slug,
+        level: next.level,
+        raw: next.raw,
+        changed_at: now,
+        pending_level: next.pendingLevel,
+        pending_count: next.pendingCount,
+      })
+      .onConflict((oc) =>
+        oc.column('provider_slug').doUpdateSet((eb) => ({
+          raw: eb.ref('excluded.raw'),
+          pending_level: eb.ref('excluded.pending_level'),
+          pending_count: eb.ref('excluded.pending_count'),
+          changed_at: sql`CASE WHEN page_levels.level = excluded.level THEN page_levels.changed_at
+            ELSE excluded.changed_at END`,
+          level: eb.ref('excluded.level'),
+        })),
+      )
+      .execute();
     return { visible: !existing || existing.level !== next.level };
   }
 
@@ -136,8 +185,13 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
     return atomically(x, async (trx) => {
       let any = false;
       for (const item of items) any = (await applyOne(trx, slug, item, now, confirm)) || any;
-      const retired = await sql`UPDATE components SET retired_at = ${now}
-        WHERE provider_slug = ${slug} AND seen_at < ${now} AND retired_at IS NULL`.execute(trx);
+      const retired = await trx
+        .updateTable('components')
+        .set({ retired_at: now })
+        .where('provider_slug', '=', slug)
+        .where('seen_at', '<', now)
+        .where('retired_at', 'is', null)
+        .executeTakeFirst();
       return changes(retired) > 0 || any;
     });
   }
@@ -197,11 +251,14 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
       return changed;
     },
     /** Level changes of one component since `sinceAt`, oldest first, for uptime history. */
-    history: async (componentId: number, sinceAt: number): Promise<{ level: Level; at: number }[]> =>
-      (
-        await sql<{ level: Level; at: number }>`SELECT level, at FROM component_changes
-          WHERE component_id = ${componentId} AND at >= ${sinceAt} ORDER BY at`.execute(db)
-      ).rows,
+    history: (componentId: number, sinceAt: number): Promise<{ level: Level; at: number }[]> =>
+      db
+        .selectFrom('component_changes')
+        .select(['level', 'at'])
+        .where('component_id', '=', componentId)
+        .where('at', '>=', sinceAt)
+        .orderBy('at')
+        .execute(),
     /** Records a full component list: damped level changes, renames, and retirement of the ones gone. */
     async applySnapshot(
       slug: string,

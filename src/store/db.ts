@@ -9,12 +9,11 @@ import type { PostgresPool, PostgresPoolClient, SqliteDatabase, Transaction } fr
 import { Kysely, PostgresDialect, SqliteDialect, sql } from './kysely.ts';
 import type pg from 'pg';
 import { MIGRATIONS, type Migration } from './migrations.ts';
+import type { Database as Tables } from './schema.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
-/** The store speaks SQL through Kysely's `sql` tag, so no table types are declared here. */
-export type Tables = Record<string, never>;
-/** A query executor: the database itself or an open transaction. */
+/** A query executor over every table (schema.ts): the database itself or an open transaction. */
 export type Db = Kysely<Tables>;
 
 export const BUSY_TIMEOUT_MS = 5000;
@@ -244,21 +243,36 @@ export function atomically<T>(db: Db, work: (trx: Transaction<Tables>) => Promis
   return db.isTransaction ? work(db as Transaction<Tables>) : db.transaction().execute(work);
 }
 
-/** Affected rows of a write, on either engine. */
-export const changes = (result: { numAffectedRows?: bigint }): number => Number(result.numAffectedRows ?? 0n);
+/** Affected rows of a write, on either engine: a raw statement's result, or a builder's insert, update or delete. */
+export const changes = (result: {
+  numAffectedRows?: bigint;
+  numInsertedOrUpdatedRows?: bigint;
+  numUpdatedRows?: bigint;
+  numDeletedRows?: bigint;
+}): number =>
+  Number(
+    result.numAffectedRows ?? result.numInsertedOrUpdatedRows ?? result.numUpdatedRows ?? result.numDeletedRows ?? 0n,
+  );
 
 /**
  * Deletes the rows of `table` whose `column` is before `beforeAt`, one provider per statement so no delete holds the
  * database long; returns how many.
  */
-export async function prunePerProvider(db: Db, table: string, column: string, beforeAt: number): Promise<number> {
-  const { rows } = await sql<{ slug: string }>`SELECT slug FROM providers`.execute(db);
+export async function prunePerProvider(
+  db: Db,
+  table: 'reports' | 'report_buckets' | 'probe_results',
+  column: 'at' | 'bucket_at',
+  beforeAt: number,
+): Promise<number> {
+  const providers = await db.selectFrom('providers').select('slug').execute();
   let removed = 0;
-  for (const p of rows) {
-    const before = sql`${sql.ref(column)} < ${beforeAt}`;
-    removed += changes(
-      await sql`DELETE FROM ${sql.table(table)} WHERE provider_slug = ${p.slug} AND ${before}`.execute(db),
-    );
+  for (const { slug } of providers) {
+    const result = await db
+      .deleteFrom(table)
+      .where('provider_slug', '=', slug)
+      .where(sql.ref(column), '<', beforeAt)
+      .executeTakeFirst();
+    removed += changes(result);
   }
   return removed;
 }

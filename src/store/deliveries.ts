@@ -73,35 +73,66 @@ export function createDeliveriesStore(db: Db, engine: Engine) {
     async delivered(acknowledged: readonly { id: number; status: number | null }[], now: number): Promise<void> {
       await atomically(db, async (trx) => {
         for (const { id, status } of acknowledged)
-          await sql`UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, done_at = ${now},
-            last_status = ${status}, last_error = NULL WHERE id = ${id}`.execute(trx);
+          await trx
+            .updateTable('deliveries')
+            .set((eb) => ({
+              state: 'delivered',
+              attempts: eb('attempts', '+', 1),
+              done_at: now,
+              last_status: status,
+              last_error: null,
+            }))
+            .where('id', '=', id)
+            .execute();
       });
     },
     /** It failed: tried again at `nextAt`. */
     async retry(id: number, failure: { status: number | null; error: string }, nextAt: number): Promise<void> {
-      await sql`UPDATE deliveries SET attempts = attempts + 1, next_at = ${nextAt}, last_status = ${failure.status},
-        last_error = ${failure.error} WHERE id = ${id}`.execute(db);
+      await db
+        .updateTable('deliveries')
+        .set((eb) => ({
+          attempts: eb('attempts', '+', 1),
+          next_at: nextAt,
+          last_status: failure.status,
+          last_error: failure.error,
+        }))
+        .where('id', '=', id)
+        .execute();
     },
     /** It kept failing past the retry window: given up for this subscription, and counted. */
     async drop(id: number, failure: { status: number | null; error: string }, now: number): Promise<void> {
       await atomically(db, async (trx) => {
-        const { rows } = await sql<{ subscriptionId: string }>`UPDATE deliveries SET state = 'dropped',
-            attempts = attempts + 1, done_at = ${now}, last_status = ${failure.status}, last_error = ${failure.error}
-          WHERE id = ${id} RETURNING subscription_id AS "subscriptionId"`.execute(trx);
-        const subscriptionId = rows[0]?.subscriptionId;
-        if (subscriptionId !== undefined)
-          await sql`UPDATE subscriptions SET dropped = dropped + 1 WHERE id = ${subscriptionId}`.execute(trx);
+        const dropped = await trx
+          .updateTable('deliveries')
+          .set((eb) => ({
+            state: 'dropped',
+            attempts: eb('attempts', '+', 1),
+            done_at: now,
+            last_status: failure.status,
+            last_error: failure.error,
+          }))
+          .where('id', '=', id)
+          .returning('subscription_id')
+          .executeTakeFirst();
+        if (dropped)
+          await trx
+            .updateTable('subscriptions')
+            .set((eb) => ({ dropped: eb('dropped', '+', 1) }))
+            .where('id', '=', dropped.subscription_id)
+            .execute();
       });
     },
     /** A subscription's latest deliveries, newest first. */
     async recent(subscriptionId: string, limit: number): Promise<DeliveryRow[]> {
-      const { rows } = await sql<
-        Omit<DeliveryRow, 'eventId' | 'type' | 'title' | 'previousLevel' | 'level'> & { payload: string }
-      >`
-        SELECT d.state, d.attempts, d.created_at AS "createdAt", d.done_at AS "doneAt", d.next_at AS "nextAt",
-          d.last_status AS "lastStatus", d.last_error AS "lastError", e.payload
-        FROM deliveries d JOIN events e ON e.seq = d.event_seq
-        WHERE d.subscription_id = ${subscriptionId} ORDER BY d.id DESC LIMIT ${limit}`.execute(db);
+      const rows = await db
+        .selectFrom('deliveries as d')
+        .innerJoin('events as e', 'e.seq', 'd.event_seq')
+        .select(['d.state', 'd.attempts', 'd.created_at as createdAt', 'd.done_at as doneAt', 'd.next_at as nextAt'])
+        .select(['d.last_status as lastStatus', 'd.last_error as lastError', 'e.payload'])
+        .where('d.subscription_id', '=', subscriptionId)
+        .orderBy('d.id', 'desc')
+        .limit(limit)
+        .execute();
       return rows.map(({ payload, ...row }) => {
         const event = JSON.parse(payload) as StatusEvent;
         const { id: eventId, type, previousLevel, level } = event;
@@ -114,19 +145,32 @@ export function createDeliveriesStore(db: Db, engine: Engine) {
      */
     async prune(beforeAt: number): Promise<{ deliveries: number; events: number }> {
       const deliveries = changes(
-        await sql`DELETE FROM deliveries WHERE state <> 'pending' AND done_at < ${beforeAt}`.execute(db),
+        await db
+          .deleteFrom('deliveries')
+          .where('state', '<>', 'pending')
+          .where('done_at', '<', beforeAt)
+          .executeTakeFirst(),
       );
       const events = changes(
-        await sql`DELETE FROM events WHERE at < ${beforeAt} AND fanned_out = 1
-          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_seq = events.seq)`.execute(db),
+        await db
+          .deleteFrom('events')
+          .where('at', '<', beforeAt)
+          .where('fanned_out', '=', 1)
+          .where(({ not, exists, selectFrom }) =>
+            not(exists(selectFrom('deliveries as d').select('d.id').whereRef('d.event_seq', '=', 'events.seq'))),
+          )
+          .executeTakeFirst(),
       );
-      await sql`DELETE FROM email_confirmations WHERE created_at < ${beforeAt}`.execute(db);
+      await db.deleteFrom('email_confirmations').where('created_at', '<', beforeAt).execute();
       return { deliveries, events };
     },
     /** How many deliveries are in each state (the bench and tests). */
     async counts(): Promise<Record<DeliveryState, number>> {
-      const { rows } = await sql<{ state: DeliveryState; count: number }>`SELECT state, COUNT(*) AS count
-        FROM deliveries GROUP BY state`.execute(db);
+      const rows = await db
+        .selectFrom('deliveries')
+        .select((eb) => ['state', eb.fn.countAll<number>().as('count')])
+        .groupBy('state')
+        .execute();
       const counts = { pending: 0, delivered: 0, dropped: 0 };
       for (const r of rows) counts[r.state] = Number(r.count);
       return counts;

@@ -7,8 +7,7 @@ import { atomically, textList, type Db, type Engine } from './db.ts';
 
 export type RecordedEvent = { seq: number; event: StatusEvent; errors: string[]; at: number };
 
-type EventRow = { seq: number; payload: string; errors: string; at: number };
-const toEvent = (row: EventRow): RecordedEvent => ({
+const toEvent = (row: { seq: number; payload: string; errors: string; at: number }): RecordedEvent => ({
   seq: row.seq,
   event: JSON.parse(row.payload) as StatusEvent,
   errors: JSON.parse(row.errors) as string[],
@@ -16,6 +15,7 @@ const toEvent = (row: EventRow): RecordedEvent => ({
 });
 
 export function createEventsStore(db: Db, engine: Engine) {
+  const recorded = () => db.selectFrom('events').select(['seq', 'payload', 'errors', 'at']);
   const queueIn = async (on: Db, seq: number, subscriptionIds: readonly string[], now: number) => {
     if (subscriptionIds.length === 0) return;
     await sql`INSERT INTO deliveries (subscription_id, event_seq, state, next_at, created_at)
@@ -25,12 +25,17 @@ export function createEventsStore(db: Db, engine: Engine) {
   return {
     /** What was last announced about a provider: its level (null: never looked at) and its incidents. */
     async announced(slug: string): Promise<{ level: Level | null; incidents: Map<number, AnnouncedIncident> }> {
-      const level = (
-        await sql<{ level: Level }>`SELECT level FROM event_levels WHERE provider_slug = ${slug}`.execute(db)
-      ).rows[0];
-      const { rows } = await sql<{ id: number; state: string; active: number; updates: number }>`
-        SELECT e.incident_id AS id, e.state, e.active, e.updates FROM event_incidents e
-        JOIN incidents i ON i.id = e.incident_id WHERE i.provider_slug = ${slug}`.execute(db);
+      const level = await db
+        .selectFrom('event_levels')
+        .select('level')
+        .where('provider_slug', '=', slug)
+        .executeTakeFirst();
+      const rows = await db
+        .selectFrom('event_incidents as e')
+        .innerJoin('incidents as i', 'i.id', 'e.incident_id')
+        .select(['e.incident_id as id', 'e.state', 'e.active', 'e.updates'])
+        .where('i.provider_slug', '=', slug)
+        .execute();
       return {
         level: level?.level ?? null,
         incidents: new Map(rows.map((r) => [r.id, { state: r.state, active: r.active === 1, updates: r.updates }])),
@@ -45,27 +50,50 @@ export function createEventsStore(db: Db, engine: Engine) {
       now: number,
     ): Promise<void> {
       await atomically(db, async (trx) => {
-        await sql`INSERT INTO event_levels (provider_slug, level, at) VALUES (${slug}, ${level}, ${now})
-          ON CONFLICT (provider_slug) DO UPDATE SET level = excluded.level, at = excluded.at
-          WHERE event_levels.level <> excluded.level`.execute(trx);
+        await trx
+          .insertInto('event_levels')
+          .values({ provider_slug: slug, level, at: now })
+          .onConflict((oc) =>
+            oc
+              .column('provider_slug')
+              .doUpdateSet((eb) => ({ level: eb.ref('excluded.level'), at: eb.ref('excluded.at') }))
+              .where('event_levels.level', '<>', (eb) => eb.ref('excluded.level')),
+          )
+          .execute();
         for (const { id, state } of incidents) {
-          await sql`INSERT INTO event_incidents (incident_id, state, active, updates)
-            VALUES (${id}, ${state.state}, ${state.active ? 1 : 0}, ${state.updates})
-            ON CONFLICT (incident_id) DO UPDATE SET state = excluded.state, active = excluded.active,
-              updates = excluded.updates`.execute(trx);
+          await trx
+            .insertInto('event_incidents')
+            .values({ incident_id: id, state: state.state, active: state.active ? 1 : 0, updates: state.updates })
+            .onConflict((oc) =>
+              oc.column('incident_id').doUpdateSet((eb) => ({
+                state: eb.ref('excluded.state'),
+                active: eb.ref('excluded.active'),
+                updates: eb.ref('excluded.updates'),
+              })),
+            )
+            .execute();
         }
         for (const e of events) {
-          await sql`INSERT INTO events (id, type, provider_slug, level, previous_level, components, errors, payload, at)
-            VALUES (${e.event.id}, ${e.event.type}, ${slug}, ${e.event.level}, ${e.event.previousLevel},
-              ${JSON.stringify(e.event.components)}, ${JSON.stringify(e.errors)}, ${JSON.stringify(e.event)},
-              ${e.at})`.execute(trx);
+          await trx
+            .insertInto('events')
+            .values({
+              id: e.event.id,
+              type: e.event.type,
+              provider_slug: slug,
+              level: e.event.level,
+              previous_level: e.event.previousLevel,
+              components: JSON.stringify(e.event.components),
+              errors: JSON.stringify(e.errors),
+              payload: JSON.stringify(e.event),
+              at: e.at,
+            })
+            .execute();
         }
       });
     },
     /** Events not yet handed out to subscriptions, oldest first. */
     async toFanOut(limit: number): Promise<RecordedEvent[]> {
-      const { rows } = await sql<EventRow>`SELECT seq, payload, errors, at FROM events
-        WHERE fanned_out = 0 ORDER BY seq LIMIT ${limit}`.execute(db);
+      const rows = await recorded().where('fanned_out', '=', 0).orderBy('seq').limit(limit).execute();
       return rows.map(toEvent);
     },
     /** Queues the event for some subscriptions (once each: a part queued again is skipped), not yet handed out. */
@@ -76,13 +104,12 @@ export function createEventsStore(db: Db, engine: Engine) {
     async fanOut(seq: number, subscriptionIds: readonly string[], now: number): Promise<void> {
       await atomically(db, async (trx) => {
         await queueIn(trx, seq, subscriptionIds, now);
-        await sql`UPDATE events SET fanned_out = 1 WHERE seq = ${seq}`.execute(trx);
+        await trx.updateTable('events').set({ fanned_out: 1 }).where('seq', '=', seq).execute();
       });
     },
     /** Recent events, newest first (tests and the operator's view). */
     async recent(limit: number): Promise<RecordedEvent[]> {
-      const { rows } = await sql<EventRow>`SELECT seq, payload, errors, at FROM events
-        ORDER BY seq DESC LIMIT ${limit}`.execute(db);
+      const rows = await recorded().orderBy('seq', 'desc').limit(limit).execute();
       return rows.map(toEvent);
     },
   };

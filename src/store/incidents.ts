@@ -34,12 +34,41 @@ export type TimelineIncident = {
   firstUpdateAt: number | null;
 };
 
-type Row = Omit<IncidentRow, 'updates' | 'components'>;
+const COLUMNS = [
+  'id',
+  'origin',
+  'kind',
+  'source_key as key',
+  'title',
+  'state',
+  'raw_state as rawState',
+  'impact',
+  'raw_impact as rawImpact',
+  'url',
+  'started_at as startedAt',
+  'resolved_at as resolvedAt',
+  'scheduled_for as scheduledFor',
+  'scheduled_until as scheduledUntil',
+  'updated_at as updatedAt',
+  'unlisted_at as unlistedAt',
+] as const;
 
-const COLUMNS = sql`id, origin, kind, source_key AS "key", title, state, raw_state AS "rawState", impact,
-  raw_impact AS "rawImpact", url, started_at AS "startedAt", resolved_at AS "resolvedAt",
-  scheduled_for AS "scheduledFor", scheduled_until AS "scheduledUntil", updated_at AS "updatedAt",
-  unlisted_at AS "unlistedAt"`;
+/** An incident's own columns as stored (its updates and components have tables of their own). */
+const columnsOf = (i: Omit<SnapshotIncident, 'key' | 'updates' | 'components'>, now: number) => ({
+  kind: i.kind,
+  title: i.title,
+  state: i.state,
+  raw_state: i.rawState,
+  impact: i.impact,
+  raw_impact: i.rawImpact,
+  url: i.url,
+  started_at: i.startedAt,
+  resolved_at: i.resolvedAt,
+  scheduled_for: i.scheduledFor,
+  scheduled_until: i.scheduledUntil,
+  updated_at: now,
+  unlisted_at: i.unlistedAt ?? null,
+});
 
 const CLOSED = sql.raw(`(${CLOSED_STATES.map((state) => `'${state}'`).join(', ')})`);
 
@@ -65,10 +94,13 @@ async function upsertOne(
   given: SnapshotIncident,
   now: number,
 ): Promise<boolean> {
-  const existing = (
-    await sql<Row>`SELECT ${COLUMNS} FROM incidents
-      WHERE provider_slug = ${slug} AND origin = ${origin} AND source_key = ${given.key}`.execute(x)
-  ).rows[0];
+  const existing = await x
+    .selectFrom('incidents')
+    .select(COLUMNS)
+    .where('provider_slug', '=', slug)
+    .where('origin', '=', origin)
+    .where('source_key', '=', given.key)
+    .executeTakeFirst();
   // The first poll that judged it no longer current keeps its time; a source presenting it again clears it.
   const unlistedAt = given.unlistedAt == null ? null : (existing?.unlistedAt ?? given.unlistedAt);
   // Some documents only give a last-update time as the start (incident.io's summary); a start never moves later.
@@ -77,54 +109,76 @@ async function upsertOne(
   let changed = false;
   let incidentId: number;
   if (!existing) {
-    const { rows } = await sql<{ id: number }>`
-      INSERT INTO incidents (provider_slug, origin, kind, source_key, title, state, raw_state, impact, raw_impact, url,
-        started_at, resolved_at, scheduled_for, scheduled_until, updated_at, unlisted_at)
-      VALUES (${slug}, ${origin}, ${i.kind}, ${i.key}, ${i.title}, ${i.state}, ${i.rawState}, ${i.impact},
-        ${i.rawImpact}, ${i.url}, ${i.startedAt}, ${i.resolvedAt}, ${i.scheduledFor}, ${i.scheduledUntil}, ${now},
-        ${i.unlistedAt})
-      RETURNING id`.execute(x);
-    incidentId = rows[0]!.id;
+    const inserted = await x
+      .insertInto('incidents')
+      .values({ provider_slug: slug, origin, source_key: i.key, ...columnsOf(i, now) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    incidentId = inserted.id;
     changed = true;
   } else {
     incidentId = existing.id;
     if (FIELDS.some((field) => existing[field] !== i[field])) {
-      await sql`
-        UPDATE incidents SET kind = ${i.kind}, title = ${i.title}, state = ${i.state}, raw_state = ${i.rawState},
-          impact = ${i.impact}, raw_impact = ${i.rawImpact}, url = ${i.url}, started_at = ${i.startedAt},
-          resolved_at = ${i.resolvedAt}, scheduled_for = ${i.scheduledFor}, scheduled_until = ${i.scheduledUntil},
-          updated_at = ${now}, unlisted_at = ${i.unlistedAt}
-        WHERE id = ${incidentId}`.execute(x);
+      await x.updateTable('incidents').set(columnsOf(i, now)).where('id', '=', incidentId).execute();
       changed = true;
     }
   }
   for (const u of i.updates) {
-    const result = await sql`
-      INSERT INTO incident_updates (incident_id, source_key, state, raw_state, body, at)
-      VALUES (${incidentId}, ${u.key}, ${u.state}, ${u.rawState}, ${u.body}, ${u.at})
-      ON CONFLICT (incident_id, source_key) DO UPDATE SET state = excluded.state, raw_state = excluded.raw_state,
-        body = excluded.body, at = excluded.at
-      WHERE incident_updates.state <> excluded.state OR incident_updates.body <> excluded.body
-        OR incident_updates.at <> excluded.at`.execute(x);
+    const result = await x
+      .insertInto('incident_updates')
+      .values({
+        incident_id: incidentId,
+        source_key: u.key,
+        state: u.state,
+        raw_state: u.rawState,
+        body: u.body,
+        at: u.at,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['incident_id', 'source_key'])
+          .doUpdateSet((eb) => ({
+            state: eb.ref('excluded.state'),
+            raw_state: eb.ref('excluded.raw_state'),
+            body: eb.ref('excluded.body'),
+            at: eb.ref('excluded.at'),
+          }))
+          .where((eb) =>
+            eb.or([
+              eb('incident_updates.state', '<>', eb.ref('excluded.state')),
+              eb('incident_updates.body', '<>', eb.ref('excluded.body')),
+              eb('incident_updates.at', '<>', eb.ref('excluded.at')),
+            ]),
+          ),
+      )
+      .executeTakeFirst();
     changed = changes(result) > 0 || changed;
   }
   for (const c of i.components) {
-    const result = await sql`
-      INSERT INTO incident_components (incident_id, component_key, name) VALUES (${incidentId}, ${c.key}, ${c.name})
-      ON CONFLICT (incident_id, component_key) DO UPDATE SET name = excluded.name
-      WHERE incident_components.name <> excluded.name`.execute(x);
+    const result = await x
+      .insertInto('incident_components')
+      .values({ incident_id: incidentId, component_key: c.key, name: c.name })
+      .onConflict((oc) =>
+        oc
+          .columns(['incident_id', 'component_key'])
+          .doUpdateSet((eb) => ({ name: eb.ref('excluded.name') }))
+          .where('incident_components.name', '<>', (eb) => eb.ref('excluded.name')),
+      )
+      .executeTakeFirst();
     changed = changes(result) > 0 || changed;
   }
   return changed;
 }
 
 export function createIncidentsStore(db: Db, versions: DataVersions) {
-  /** Rows of `ids`' incidents grouped by incident, in the query's order: two queries for any number of incidents. */
-  async function byIncident<T>(rows: Promise<{ rows: (T & { incidentId: number })[] }>): Promise<Map<number, T[]>> {
-    const grouped = new Map<number, T[]>();
-    for (const { incidentId, ...row } of (await rows).rows) {
+  /** Rows grouped by incident, in the query's order: two queries for any number of incidents. */
+  async function byIncident<T extends { incidentId: number }>(
+    rows: Promise<T[]>,
+  ): Promise<Map<number, Omit<T, 'incidentId'>[]>> {
+    const grouped = new Map<number, Omit<T, 'incidentId'>[]>();
+    for (const { incidentId, ...row } of await rows) {
       const list = grouped.get(incidentId) ?? [];
-      list.push(row as T);
+      list.push(row);
       grouped.set(incidentId, list);
     }
     return grouped;
@@ -155,11 +209,21 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
         let any = false;
         for (const item of items) any = (await upsertOne(trx, slug, 'official', item, now)) || any;
         if (!listsAllOpen) return any;
-        const listed = items.length > 0 ? sql`AND source_key NOT IN (${sql.join(items.map((i) => i.key))})` : sql``;
-        const result = await sql`
-          UPDATE incidents SET unlisted_at = ${now}, updated_at = ${now}
-          WHERE provider_slug = ${slug} AND origin = 'official' AND unlisted_at IS NULL
-            AND state NOT IN ${CLOSED} ${listed}`.execute(trx);
+        const result = await trx
+          .updateTable('incidents')
+          .set({ unlisted_at: now, updated_at: now })
+          .where('provider_slug', '=', slug)
+          .where('origin', '=', 'official')
+          .where('unlisted_at', 'is', null)
+          .where('state', 'not in', CLOSED_STATES)
+          .$if(items.length > 0, (q) =>
+            q.where(
+              'source_key',
+              'not in',
+              items.map((i) => i.key),
+            ),
+          )
+          .executeTakeFirst();
         return changes(result) > 0 || any;
       });
       if (changed) versions.bump(slug);
@@ -167,11 +231,14 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
     },
     /** Every open detected incident, of all providers: what the detection job continues or closes. */
     async openDetected(): Promise<{ providerSlug: string; key: string; startedAt: number }[]> {
-      const { rows } = await sql<{ providerSlug: string; key: string; startedAt: number }>`
-        SELECT provider_slug AS "providerSlug", source_key AS "key", started_at AS "startedAt" FROM incidents
-        WHERE origin = 'detected' AND state NOT IN ${CLOSED} AND unlisted_at IS NULL
-        ORDER BY provider_slug, started_at`.execute(db);
-      return rows;
+      return db
+        .selectFrom('incidents')
+        .select(['provider_slug as providerSlug', 'source_key as key', 'started_at as startedAt'])
+        .where('origin', '=', 'detected')
+        .where('state', 'not in', CLOSED_STATES)
+        .where('unlisted_at', 'is', null)
+        .orderBy(['provider_slug', 'started_at'])
+        .execute();
     },
     /**
      * Incidents (not maintenances) that ended at or after `sinceAt` or are open, oldest first: of every provider, or
@@ -198,12 +265,17 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
     },
     /** Whether the official page's last applied reading left an incident open and listed. */
     async hasOpenOfficial(slug: string): Promise<boolean> {
-      const { rows } = await sql<{ one: number }>`
-        SELECT 1 AS one FROM incidents
-        WHERE provider_slug = ${slug} AND origin = 'official' AND resolved_at IS NULL AND unlisted_at IS NULL
-          AND state NOT IN ${CLOSED}
-        LIMIT 1`.execute(db);
-      return rows.length > 0;
+      const open = await db
+        .selectFrom('incidents')
+        .select('id')
+        .where('provider_slug', '=', slug)
+        .where('origin', '=', 'official')
+        .where('resolved_at', 'is', null)
+        .where('unlisted_at', 'is', null)
+        .where('state', 'not in', CLOSED_STATES)
+        .limit(1)
+        .executeTakeFirst();
+      return open !== undefined;
     },
     /** The newest change the official page itself showed: an incident's start, end or update; null without any. */
     async newestOfficialChangeAt(slug: string): Promise<number | null> {
@@ -221,24 +293,42 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
     },
     /** Incidents and maintenances that started, ended or are scheduled within the window, or are still open. */
     async listRecent(slug: string, sinceAt: number): Promise<IncidentRow[]> {
-      const { rows } = await sql<Row>`
-        SELECT ${COLUMNS} FROM incidents
-        WHERE provider_slug = ${slug}
-          AND (started_at >= ${sinceAt} OR resolved_at >= ${sinceAt} OR unlisted_at >= ${sinceAt}
-               OR scheduled_until >= ${sinceAt} OR (state NOT IN ${CLOSED} AND unlisted_at IS NULL))
-        ORDER BY COALESCE(resolved_at, unlisted_at, 9000000000000000) DESC, started_at DESC`.execute(db);
+      const rows = await db
+        .selectFrom('incidents')
+        .select(COLUMNS)
+        .where('provider_slug', '=', slug)
+        .where((eb) =>
+          eb.or([
+            eb('started_at', '>=', sinceAt),
+            eb('resolved_at', '>=', sinceAt),
+            eb('unlisted_at', '>=', sinceAt),
+            eb('scheduled_until', '>=', sinceAt),
+            eb.and([eb('state', 'not in', CLOSED_STATES), eb('unlisted_at', 'is', null)]),
+          ]),
+        )
+        // Open ones first (no end yet), then by end, newest first.
+        .orderBy(sql`COALESCE(resolved_at, unlisted_at, 9000000000000000)`, 'desc')
+        .orderBy('started_at', 'desc')
+        .execute();
       if (rows.length === 0) return [];
-      const ids = sql.join(rows.map((row) => row.id));
+      const ids = rows.map((row) => row.id);
       const [updates, components] = await Promise.all([
-        byIncident<IncidentUpdateRow>(
-          sql<IncidentUpdateRow & { incidentId: number }>`SELECT incident_id AS "incidentId", state,
-            raw_state AS "rawState", body, at FROM incident_updates WHERE incident_id IN (${ids})
-            ORDER BY at DESC, id DESC`.execute(db),
+        byIncident(
+          db
+            .selectFrom('incident_updates')
+            .select(['incident_id as incidentId', 'state', 'raw_state as rawState', 'body', 'at'])
+            .where('incident_id', 'in', ids)
+            .orderBy('at', 'desc')
+            .orderBy('id', 'desc')
+            .execute(),
         ),
-        byIncident<{ key: string; name: string }>(
-          sql<{ key: string; name: string; incidentId: number }>`SELECT incident_id AS "incidentId",
-            component_key AS "key", name FROM incident_components WHERE incident_id IN (${ids})
-            ORDER BY name`.execute(db),
+        byIncident(
+          db
+            .selectFrom('incident_components')
+            .select(['incident_id as incidentId', 'component_key as key', 'name'])
+            .where('incident_id', 'in', ids)
+            .orderBy('name')
+            .execute(),
         ),
       ]);
       return rows.map((row) => ({

@@ -6,5 +6,17 @@ import type * as K from 'kysely';
 
 const kysely = createRequire(import.meta.url)('kysely') as typeof K;
 
-export const { sql, Kysely, SqliteDialect, PostgresDialect } = kysely;
+export const {
+  sql,
+  Kysely,
+  SqliteDialect,
+  PostgresDialect,
+  DummyDriver,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+} = kysely;
 export type Kysely<DB> = K.Kysely<DB>;

@@ -29,12 +29,41 @@ export const DEFAULT_REGION = 'local';
 /** `AND region = …`, or nothing for every region. */
 const inRegion = (region: string | undefined) => (region === undefined ? sql`` : sql`AND region = ${region}`);
 
-const COLUMNS = sql`region, at, outcome, http_status AS "httpStatus", latency_ms AS "latencyMs", dns_ms AS "dnsMs",
-  connect_ms AS "connectMs", tls_ms AS "tlsMs", ttfb_ms AS "ttfbMs", detail`;
+const COLUMNS = [
+  'region',
+  'at',
+  'outcome',
+  'http_status as httpStatus',
+  'latency_ms as latencyMs',
+  'dns_ms as dnsMs',
+  'connect_ms as connectMs',
+  'tls_ms as tlsMs',
+  'ttfb_ms as ttfbMs',
+  'detail',
+] as const;
+
+/** A result's columns as stored. */
+const columnsOf = (r: ProbeResultRow) => ({
+  at: r.at,
+  outcome: r.outcome,
+  http_status: r.httpStatus,
+  latency_ms: r.latencyMs,
+  dns_ms: r.dnsMs,
+  connect_ms: r.connectMs,
+  tls_ms: r.tlsMs,
+  ttfb_ms: r.ttfbMs,
+  detail: r.detail,
+});
 
 export function createProbesStore(db: Db, versions: DataVersions, engine: Engine) {
   // The larger of two values: SQLite's scalar MAX is PostgreSQL's GREATEST.
   const greatest = engine === 'postgres' ? sql`GREATEST` : sql`MAX`;
+  /** A provider's results, of one region or of every region. */
+  const results = (providerSlug: string, region: string | undefined) =>
+    db
+      .selectFrom('probe_results')
+      .where('provider_slug', '=', providerSlug)
+      .$if(region !== undefined, (q) => q.where('region', '=', region!));
   return {
     /**
      * Each provider's latest result at or after `sinceAt`, with the start of its current run of that outcome since
@@ -71,12 +100,10 @@ export function createProbesStore(db: Db, versions: DataVersions, engine: Engine
     },
     /** Records one of this node's own results, from `region` (default: `local`). */
     async record(providerSlug: string, result: ProbeResultRow & { region?: string }): Promise<void> {
-      await sql`
-        INSERT INTO probe_results (provider_slug, region, at, outcome, http_status, latency_ms, dns_ms, connect_ms,
-          tls_ms, ttfb_ms, detail)
-        VALUES (${providerSlug}, ${result.region ?? DEFAULT_REGION}, ${result.at}, ${result.outcome},
-          ${result.httpStatus}, ${result.latencyMs}, ${result.dnsMs}, ${result.connectMs}, ${result.tlsMs},
-          ${result.ttfbMs}, ${result.detail})`.execute(db);
+      await db
+        .insertInto('probe_results')
+        .values({ provider_slug: providerSlug, region: result.region ?? DEFAULT_REGION, ...columnsOf(result) })
+        .execute();
       versions.bump(providerSlug);
     },
     /**
@@ -91,12 +118,11 @@ export function createProbesStore(db: Db, versions: DataVersions, engine: Engine
         let added = 0;
         for (const r of results) {
           added += changes(
-            await sql`
-              INSERT INTO probe_results (provider_slug, region, result_id, at, outcome, http_status, latency_ms,
-                dns_ms, connect_ms, tls_ms, ttfb_ms, detail)
-              VALUES (${r.provider}, ${region}, ${r.id}, ${r.at}, ${r.outcome}, ${r.httpStatus}, ${r.latencyMs},
-                ${r.dnsMs}, ${r.connectMs}, ${r.tlsMs}, ${r.ttfbMs}, ${r.detail})
-              ON CONFLICT (region, result_id) DO NOTHING`.execute(trx),
+            await trx
+              .insertInto('probe_results')
+              .values({ provider_slug: r.provider, region, result_id: r.id, ...columnsOf(r) })
+              .onConflict((oc) => oc.columns(['region', 'result_id']).doNothing())
+              .executeTakeFirst(),
           );
         }
         return added;
@@ -105,23 +131,21 @@ export function createProbesStore(db: Db, versions: DataVersions, engine: Engine
       return { accepted, duplicates: results.length - accepted };
     },
     /** Results at or after `sinceAt` (of one region, or of every region), oldest first. */
-    since: async (providerSlug: string, sinceAt: number, region?: string): Promise<RegionalProbeResult[]> =>
-      (
-        await sql<RegionalProbeResult>`SELECT ${COLUMNS} FROM probe_results
-          WHERE provider_slug = ${providerSlug} AND at >= ${sinceAt} ${inRegion(region)} ORDER BY at, id`.execute(db)
-      ).rows,
+    since: (providerSlug: string, sinceAt: number, region?: string): Promise<RegionalProbeResult[]> =>
+      results(providerSlug, region).select(COLUMNS).where('at', '>=', sinceAt).orderBy(['at', 'id']).execute(),
     /** The `count` most recent results (of one region, or of every region), newest first. */
-    latest: async (providerSlug: string, count: number, region?: string): Promise<RegionalProbeResult[]> =>
-      (
-        await sql<RegionalProbeResult>`SELECT ${COLUMNS} FROM probe_results WHERE provider_slug = ${providerSlug}
-          ${inRegion(region)} ORDER BY at DESC, id DESC LIMIT ${count}`.execute(db)
-      ).rows,
+    latest: (providerSlug: string, count: number, region?: string): Promise<RegionalProbeResult[]> =>
+      results(providerSlug, region).select(COLUMNS).orderBy('at', 'desc').orderBy('id', 'desc').limit(count).execute(),
     /** Latencies of the normal rejections in [sinceAt, beforeAt) (of one region, or every region). */
     async normalLatencies(providerSlug: string, sinceAt: number, beforeAt: number, region?: string): Promise<number[]> {
-      const { rows } = await sql<{ latencyMs: number }>`SELECT latency_ms AS "latencyMs" FROM probe_results
-        WHERE provider_slug = ${providerSlug} AND at >= ${sinceAt} AND at < ${beforeAt} ${inRegion(region)}
-          AND outcome = 'rejected_as_expected' AND latency_ms IS NOT NULL`.execute(db);
-      return rows.map((row) => row.latencyMs);
+      const rows = await results(providerSlug, region)
+        .select('latency_ms')
+        .where('at', '>=', sinceAt)
+        .where('at', '<', beforeAt)
+        .where('outcome', '=', 'rejected_as_expected')
+        .where('latency_ms', 'is not', null)
+        .execute();
+      return rows.flatMap((row) => (row.latency_ms === null ? [] : [row.latency_ms]));
     },
     /** Deletes results older than `beforeAt`, one provider per statement; returns how many. */
     async prune(beforeAt: number): Promise<number> {

@@ -8,9 +8,13 @@ export type ProviderRow = { slug: string; name: string; position: number; hidden
 
 export function createProvidersStore(db: Db, versions: DataVersions) {
   const list = async (): Promise<ProviderRow[]> => {
-    const { rows } = await sql<{ slug: string; name: string; position: number; hidden: number; addedAt: number }>`
-      SELECT slug, name, position, hidden, added_at AS "addedAt" FROM providers ORDER BY position, slug`.execute(db);
-    return rows.map((row) => ({ ...row, addedAt: Number(row.addedAt), hidden: row.hidden === 1 }));
+    const rows = await db
+      .selectFrom('providers')
+      .select(['slug', 'name', 'position', 'hidden', 'added_at as addedAt'])
+      .orderBy('position')
+      .orderBy('slug')
+      .execute();
+    return rows.map((row) => ({ ...row, hidden: row.hidden === 1 }));
   };
 
   return {
@@ -20,18 +24,25 @@ export function createProvidersStore(db: Db, versions: DataVersions) {
       const listed = new Set(catalog.map((p) => p.slug));
       await atomically(db, async (trx) => {
         for (const [position, provider] of catalog.entries()) {
-          await sql`
-            INSERT INTO providers (slug, name, position, hidden, added_at, updated_at)
-            VALUES (${provider.slug}, ${provider.name}, ${position}, 0, ${now}, ${now})
-            ON CONFLICT (slug) DO UPDATE SET name = excluded.name, position = excluded.position, hidden = 0,
-              updated_at = CASE WHEN providers.name = excluded.name AND providers.position = excluded.position
-                                 AND providers.hidden = 0
-                                THEN providers.updated_at ELSE excluded.updated_at END`.execute(trx);
+          await trx
+            .insertInto('providers')
+            .values({ slug: provider.slug, name: provider.name, position, hidden: 0, added_at: now, updated_at: now })
+            .onConflict((oc) =>
+              oc.column('slug').doUpdateSet({
+                name: (eb) => eb.ref('excluded.name'),
+                position: (eb) => eb.ref('excluded.position'),
+                hidden: 0,
+                // Moved only when something changed.
+                updated_at: sql`CASE WHEN providers.name = excluded.name AND providers.position = excluded.position
+                  AND providers.hidden = 0 THEN providers.updated_at ELSE excluded.updated_at END`,
+              }),
+            )
+            .execute();
         }
-        const { rows } = await sql<{ slug: string }>`SELECT slug FROM providers WHERE hidden = 0`.execute(trx);
-        for (const row of rows) {
-          if (!listed.has(row.slug))
-            await sql`UPDATE providers SET hidden = 1, updated_at = ${now} WHERE slug = ${row.slug}`.execute(trx);
+        const shown = await trx.selectFrom('providers').select('slug').where('hidden', '=', 0).execute();
+        for (const { slug } of shown) {
+          if (!listed.has(slug))
+            await trx.updateTable('providers').set({ hidden: 1, updated_at: now }).where('slug', '=', slug).execute();
         }
       });
       for (const provider of catalog) versions.bump(provider.slug);

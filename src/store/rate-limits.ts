@@ -8,17 +8,22 @@ export function createRateLimitsStore(db: Db) {
   return {
     /** Counts one hit for `key` in its fixed window (a new window of `windowMs` starts when the last one ended). */
     async hit(key: string, windowMs: number, now: number): Promise<RateWindow> {
-      const { rows } = await sql<RateWindow>`
-        INSERT INTO rate_limits (key, count, reset_at) VALUES (${key}, 1, ${now + windowMs})
-        ON CONFLICT (key) DO UPDATE SET
-          count = CASE WHEN rate_limits.reset_at <= ${now} THEN 1 ELSE rate_limits.count + 1 END,
-          reset_at = CASE WHEN rate_limits.reset_at <= ${now} THEN excluded.reset_at ELSE rate_limits.reset_at END
-        RETURNING count, reset_at AS "resetAt"`.execute(db);
-      return rows[0]!;
+      const ended = sql<boolean>`rate_limits.reset_at <= ${now}`;
+      return db
+        .insertInto('rate_limits')
+        .values({ key, count: 1, reset_at: now + windowMs })
+        .onConflict((oc) =>
+          oc.column('key').doUpdateSet({
+            count: sql`CASE WHEN ${ended} THEN 1 ELSE rate_limits.count + 1 END`,
+            reset_at: sql`CASE WHEN ${ended} THEN excluded.reset_at ELSE rate_limits.reset_at END`,
+          }),
+        )
+        .returning(['count', 'reset_at as resetAt'])
+        .executeTakeFirstOrThrow();
     },
     /** Deletes windows that ended before `now`; returns how many. */
     async prune(now: number): Promise<number> {
-      return changes(await sql`DELETE FROM rate_limits WHERE reset_at <= ${now}`.execute(db));
+      return changes(await db.deleteFrom('rate_limits').where('reset_at', '<=', now).executeTakeFirst());
     },
   };
 }

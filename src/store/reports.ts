@@ -1,11 +1,16 @@
-// Community reports: raw rows (pruned later) and 15-minute bucket counts of counted reports, kept for baselines.
-import type { ReportCategory, ReportRegion, ReporterAllocation, ReportSdk } from '../domain.ts';
+// Community reports: raw rows (pruned later) and per-bucket counts of counted reports (COMMUNITY_BUCKET_MS), kept
+// for baselines.
+import {
+  bucketOf,
+  type ReportCategory,
+  type ReportRegion,
+  type ReporterAllocation,
+  type ReportSdk,
+} from '../domain.ts';
 import { sql } from './kysely.ts';
 import { DAY_MS } from '../time.ts';
 import { atomically, changes, prunePerProvider, type Db, type Engine } from './db.ts';
 import type { DataVersions } from './versions.ts';
-
-export const REPORT_BUCKET_MS = 15 * 60 * 1000;
 
 /** Why a report was stored but not counted. */
 export const IGNORED_REASONS = ['duplicate', 'honeypot', 'too_fast'] as const;
@@ -46,11 +51,9 @@ export type Submission = ReportDetails & {
 };
 
 /**
- * Counted reports of one category in one 15-minute bucket; `lastAt` is the latest one's time (null before migration 2).
+ * Counted reports of one category in one bucket; `lastAt` is the latest one's time (null before migration 2).
  */
 export type BucketCount = { bucketAt: number; category: ReportCategory; count: number; lastAt: number | null };
-
-const bucketOf = (at: number) => Math.floor(at / REPORT_BUCKET_MS) * REPORT_BUCKET_MS;
 
 /**
  * Claims the client's counted report for a provider and category: succeeds (returns a row) unless the client, under
@@ -74,13 +77,28 @@ const BUCKET_CONFLICT = sql`ON CONFLICT (provider_slug, bucket_at, category) DO 
                    THEN excluded.last_at ELSE report_buckets.last_at END`;
 
 export function createReportsStore(db: Db, versions: DataVersions, engine: Engine) {
+  const bucketsOf = (providerSlug: string) =>
+    db
+      .selectFrom('report_buckets')
+      .select(['bucket_at as bucketAt', 'category', 'count', 'last_at as lastAt'])
+      .where('provider_slug', '=', providerSlug);
   async function write(x: Db, report: NewReport, claimed: boolean): Promise<void> {
-    await sql`
-      INSERT INTO reports (provider_slug, category, http_status, model, sdk, region, client_hash, allocation_hash,
-        counted, ignored_reason, at)
-      VALUES (${report.providerSlug}, ${report.category}, ${report.httpStatus}, ${report.model}, ${report.sdk},
-        ${report.region}, ${report.clientHash}, ${report.allocationHash ?? null}, ${report.counted ? 1 : 0},
-        ${report.ignoredReason}, ${report.at})`.execute(x);
+    await x
+      .insertInto('reports')
+      .values({
+        provider_slug: report.providerSlug,
+        category: report.category,
+        http_status: report.httpStatus,
+        model: report.model,
+        sdk: report.sdk,
+        region: report.region,
+        client_hash: report.clientHash,
+        allocation_hash: report.allocationHash ?? null,
+        counted: report.counted ? 1 : 0,
+        ignored_reason: report.ignoredReason,
+        at: report.at,
+      })
+      .execute();
     if (!report.counted) return;
     await sql`
       INSERT INTO report_buckets (provider_slug, category, bucket_at, count, last_at)
@@ -170,34 +188,37 @@ export function createReportsStore(db: Db, versions: DataVersions, engine: Engin
       sinceAt: number,
       untilAt: number,
     ): Promise<BucketCount[]> {
-      const columns = sql`bucket_at AS "bucketAt", category, count, last_at AS "lastAt"`;
       const found =
         starts.length === 0
           ? []
-          : (
-              await sql<BucketCount>`SELECT ${columns} FROM report_buckets
-                WHERE provider_slug = ${providerSlug} AND bucket_at IN (${sql.join(starts)})
-                ORDER BY bucket_at`.execute(db)
-            ).rows;
+          : await bucketsOf(providerSlug).where('bucket_at', 'in', starts).orderBy('bucket_at').execute();
       // A bucket's latest report falls inside the bucket, so the latest report is in the newest bucket that has one:
       // walking the key from the newest bucket finds it at once, where ordering by the report's time alone would
       // sort every bucket since `sinceAt` (a week of them, for each provider of a list).
-      const latest = (
-        await sql<BucketCount>`SELECT ${columns} FROM report_buckets
-          WHERE provider_slug = ${providerSlug} AND bucket_at >= ${bucketOf(sinceAt)} AND bucket_at <= ${untilAt}
-            AND count > 0 AND COALESCE(last_at, bucket_at) <= ${untilAt}
-          ORDER BY bucket_at DESC, COALESCE(last_at, bucket_at) DESC LIMIT 1`.execute(db)
-      ).rows[0];
+      const reportedAt = sql<number>`COALESCE(last_at, bucket_at)`;
+      const latest = await bucketsOf(providerSlug)
+        .where('bucket_at', '>=', bucketOf(sinceAt))
+        .where('bucket_at', '<=', untilAt)
+        .where('count', '>', 0)
+        .where(reportedAt, '<=', untilAt)
+        .orderBy('bucket_at', 'desc')
+        .orderBy(reportedAt, 'desc')
+        .limit(1)
+        .executeTakeFirst();
       const known = latest && found.some((b) => b.bucketAt === latest.bucketAt && b.category === latest.category);
       return latest && !known ? [...found, latest] : found;
     },
     /** The distinct allocations (with category) that sent counted reports from `sinceAt`. */
     allocations: async (providerSlug: string, sinceAt: number): Promise<ReporterAllocation[]> =>
       // Rows without an allocation hash (stored before it existed) count as allocations of their own.
-      (
-        await sql<ReporterAllocation>`SELECT DISTINCT category, COALESCE(allocation_hash, client_hash) AS allocation
-          FROM reports WHERE provider_slug = ${providerSlug} AND at >= ${sinceAt} AND counted = 1`.execute(db)
-      ).rows,
+      db
+        .selectFrom('reports')
+        .select((eb) => ['category', eb.fn.coalesce('allocation_hash', 'client_hash').as('allocation')])
+        .distinct()
+        .where('provider_slug', '=', providerSlug)
+        .where('at', '>=', sinceAt)
+        .where('counted', '=', 1)
+        .execute(),
     /**
      * Distinct allocations naming each model in counted reports, per day back from `untilAt` (day 0: the last 24
      * hours) and in the last `recentMs` of each day, for the `top` models named from at least `minAllocations`
@@ -230,14 +251,10 @@ export function createReportsStore(db: Db, versions: DataVersions, engine: Engin
     },
     /** Forgets clients' counted reports older than `beforeAt` for deduplication (keep at least the window). */
     pruneClaims: async (beforeAt: number): Promise<number> =>
-      changes(await sql`DELETE FROM report_claims WHERE counted_at < ${beforeAt}`.execute(db)),
-    /** Counted reports per 15-minute bucket and category from `sinceAt` (rounded down to a bucket). */
-    buckets: async (providerSlug: string, sinceAt: number): Promise<BucketCount[]> =>
-      (
-        await sql<BucketCount>`SELECT bucket_at AS "bucketAt", category, count, last_at AS "lastAt" FROM report_buckets
-          WHERE provider_slug = ${providerSlug} AND bucket_at >= ${bucketOf(sinceAt)}
-          ORDER BY bucket_at`.execute(db)
-      ).rows,
+      changes(await db.deleteFrom('report_claims').where('counted_at', '<', beforeAt).executeTakeFirst()),
+    /** Counted reports per bucket and category from `sinceAt` (rounded down to a bucket). */
+    buckets: (providerSlug: string, sinceAt: number): Promise<BucketCount[]> =>
+      bucketsOf(providerSlug).where('bucket_at', '>=', bucketOf(sinceAt)).orderBy('bucket_at').execute(),
     /** Deletes raw reports older than `beforeAt` (bucket counts stay), one provider per statement; returns how many. */
     async prune(beforeAt: number): Promise<number> {
       return prunePerProvider(db, 'reports', 'at', beforeAt);

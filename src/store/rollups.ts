@@ -1,7 +1,7 @@
 // Daily rollups: time per level per UTC day (the API's and each official component's), each provider's latest
 // sample, each day's probe totals, and the incidents that touched a span of days.
 import { sql } from './kysely.ts';
-import { CLOSED_STATES, type Impact, type Level, type ProbeOutcome } from '../domain.ts';
+import { CLOSED_STATES, type Impact, type Level } from '../domain.ts';
 import { DAY_MS } from '../time.ts';
 import { atomically, changes, type Db } from './db.ts';
 
@@ -32,9 +32,15 @@ const ENDED_AT = sql`CASE WHEN state IN ${CLOSED} THEN COALESCE(resolved_at, unl
 
 async function addTime(x: Db, slug: string, time: readonly LevelTimeRow[]): Promise<void> {
   for (const t of time) {
-    await sql`INSERT INTO rollup_levels (provider_slug, subject, day, level, ms)
-      VALUES (${slug}, ${t.subject}, ${t.day}, ${t.level}, ${t.ms})
-      ON CONFLICT (provider_slug, day, subject, level) DO UPDATE SET ms = rollup_levels.ms + excluded.ms`.execute(x);
+    await x
+      .insertInto('rollup_levels')
+      .values({ provider_slug: slug, ...t })
+      .onConflict((oc) =>
+        oc
+          .columns(['provider_slug', 'day', 'subject', 'level'])
+          .doUpdateSet({ ms: (eb) => eb('rollup_levels.ms', '+', eb.ref('excluded.ms')) }),
+      )
+      .execute();
   }
 }
 
@@ -42,10 +48,11 @@ export function createRollupsStore(db: Db) {
   return {
     /** The provider's latest sample, or null before the first. */
     async mark(slug: string): Promise<SampleMark | null> {
-      const row = (
-        await sql<{ at: number; levels: string }>`SELECT sampled_at AS at, levels FROM rollup_marks
-          WHERE provider_slug = ${slug}`.execute(db)
-      ).rows[0];
+      const row = await db
+        .selectFrom('rollup_marks')
+        .select(['sampled_at as at', 'levels'])
+        .where('provider_slug', '=', slug)
+        .executeTakeFirst();
       return row ? { at: row.at, levels: JSON.parse(row.levels) as Record<string, Level> } : null;
     },
     /**
@@ -58,10 +65,17 @@ export function createRollupsStore(db: Db) {
         const levels = JSON.stringify(mark.levels);
         const moved =
           previousAt === null
-            ? await sql`INSERT INTO rollup_marks (provider_slug, sampled_at, levels) VALUES (${slug}, ${mark.at},
-                ${levels}) ON CONFLICT (provider_slug) DO NOTHING`.execute(trx)
-            : await sql`UPDATE rollup_marks SET sampled_at = ${mark.at}, levels = ${levels}
-                WHERE provider_slug = ${slug} AND sampled_at = ${previousAt}`.execute(trx);
+            ? await trx
+                .insertInto('rollup_marks')
+                .values({ provider_slug: slug, sampled_at: mark.at, levels })
+                .onConflict((oc) => oc.column('provider_slug').doNothing())
+                .executeTakeFirst()
+            : await trx
+                .updateTable('rollup_marks')
+                .set({ sampled_at: mark.at, levels })
+                .where('provider_slug', '=', slug)
+                .where('sampled_at', '=', previousAt)
+                .executeTakeFirst();
         if (changes(moved) === 0) return false;
         await addTime(trx, slug, time);
         return true;
@@ -72,19 +86,24 @@ export function createRollupsStore(db: Db) {
       atomically(db, (trx) => addTime(trx, slug, time)),
     /** Time per subject, day and level for days in [fromDay, toDay]; only `subject` when given. */
     async levels(slug: string, fromDay: number, toDay: number, subject?: string): Promise<LevelTimeRow[]> {
-      const only = subject === undefined ? sql`` : sql`AND subject = ${subject}`;
-      const { rows } = await sql<LevelTimeRow>`SELECT subject, day, level, ms FROM rollup_levels
-        WHERE provider_slug = ${slug} AND day >= ${fromDay} AND day <= ${toDay} ${only}
-        ORDER BY day, subject, level`.execute(db);
-      return rows;
+      return db
+        .selectFrom('rollup_levels')
+        .select(['subject', 'day', 'level', 'ms'])
+        .where((eb) => eb.and([eb('provider_slug', '=', slug), eb.between('day', fromDay, toDay)]))
+        .$if(subject !== undefined, (q) => q.where('subject', '=', subject!))
+        .orderBy(['day', 'subject', 'level'])
+        .execute();
     },
     /** The raw probe results of one day [day 00:00, next 00:00), for its totals; of one region when given. */
     async probeResultsOfDay(slug: string, day: number, region?: string) {
-      const only = region === undefined ? sql`` : sql`AND region = ${region}`;
-      const { rows } = await sql<{ region: string; outcome: ProbeOutcome; latencyMs: number | null }>`
-        SELECT region, outcome, latency_ms AS "latencyMs" FROM probe_results
-        WHERE provider_slug = ${slug} AND at >= ${day * DAY_MS} AND at < ${(day + 1) * DAY_MS} ${only}`.execute(db);
-      return rows;
+      let query = db
+        .selectFrom('probe_results')
+        .select(['region', 'outcome', 'latency_ms as latencyMs'])
+        .where('provider_slug', '=', slug)
+        .where('at', '>=', day * DAY_MS)
+        .where('at', '<', (day + 1) * DAY_MS);
+      if (region !== undefined) query = query.where('region', '=', region);
+      return query.execute();
     },
     /** Days before `beforeDay` that have raw probe results but no totals yet (what must be rolled up first). */
     async probeDaysMissing(slug: string, beforeDay: number): Promise<number[]> {
@@ -98,41 +117,69 @@ export function createRollupsStore(db: Db) {
     },
     /** Records (or replaces) one day's probe totals of one region (this node's own, `local`, by default). */
     async recordProbeDay(slug: string, row: ProbeDayRow & { region?: string }): Promise<void> {
-      await sql`INSERT INTO rollup_probes (provider_slug, region, day, attempts, successes, median_ms)
-        VALUES (${slug}, ${row.region ?? OWN_REGION}, ${row.day}, ${row.attempts}, ${row.successes}, ${row.medianMs})
-        ON CONFLICT (provider_slug, region, day) DO UPDATE SET attempts = excluded.attempts,
-          successes = excluded.successes, median_ms = excluded.median_ms`.execute(db);
+      await db
+        .insertInto('rollup_probes')
+        .values({
+          provider_slug: slug,
+          region: row.region ?? OWN_REGION,
+          day: row.day,
+          attempts: row.attempts,
+          successes: row.successes,
+          median_ms: row.medianMs,
+        })
+        .onConflict((oc) =>
+          oc.columns(['provider_slug', 'region', 'day']).doUpdateSet((eb) => ({
+            attempts: eb.ref('excluded.attempts'),
+            successes: eb.ref('excluded.successes'),
+            median_ms: eb.ref('excluded.median_ms'),
+          })),
+        )
+        .execute();
     },
     /** One region's probe totals of the days in [fromDay, toDay] (this node's own, `local`, by default). */
     async probeDays(slug: string, fromDay: number, toDay: number, region = OWN_REGION): Promise<ProbeDayRow[]> {
-      const { rows } = await sql<ProbeDayRow>`SELECT day, attempts, successes, median_ms AS "medianMs"
-        FROM rollup_probes WHERE provider_slug = ${slug} AND region = ${region} AND day >= ${fromDay}
-          AND day <= ${toDay}
-        ORDER BY day`.execute(db);
-      return rows;
+      return db
+        .selectFrom('rollup_probes')
+        .select(['day', 'attempts', 'successes', 'median_ms as medianMs'])
+        .where((eb) =>
+          eb.and([eb('provider_slug', '=', slug), eb('region', '=', region), eb.between('day', fromDay, toDay)]),
+        )
+        .orderBy('day')
+        .execute();
     },
     /**
      * Incidents and maintenances under way at some point in [fromAt, toAt), official or detected, oldest first, with
      * their source key and the components they name.
      */
     async incidentsBetween(slug: string, fromAt: number, toAt: number): Promise<IncidentOfDays[]> {
-      const { rows } = await sql<Omit<IncidentOfDays, 'components'>>`
-        SELECT id, origin, source_key AS "key", kind, title, impact, started_at AS "startedAt", ${ENDED_AT} AS "endedAt",
-          url
-        FROM incidents
-        WHERE provider_slug = ${slug} AND started_at < ${toAt} AND NOT (kind = 'maintenance' AND state = 'scheduled')
-          AND (${ENDED_AT} IS NULL OR ${ENDED_AT} >= ${fromAt})
-        ORDER BY started_at, id`.execute(db);
+      const endedAt = sql<number | null>`${ENDED_AT}`;
+      const rows = await db
+        .selectFrom('incidents')
+        .select(['id', 'origin', 'source_key as key', 'kind', 'title', 'impact', 'started_at as startedAt'])
+        .select([endedAt.as('endedAt'), 'url'])
+        .where('provider_slug', '=', slug)
+        .where('started_at', '<', toAt)
+        .where(sql<boolean>`NOT (kind = 'maintenance' AND state = 'scheduled')`)
+        .where(sql<boolean>`(${ENDED_AT} IS NULL OR ${ENDED_AT} >= ${fromAt})`)
+        .orderBy(['started_at', 'id'])
+        .execute();
       if (rows.length === 0) return [];
-      const { rows: named } = await sql<{ incidentId: number; key: string; name: string }>`
-        SELECT incident_id AS "incidentId", component_key AS "key", name FROM incident_components
-        WHERE incident_id IN (${sql.join(rows.map((r) => r.id))}) ORDER BY name`.execute(db);
+      const named = await db
+        .selectFrom('incident_components')
+        .select(['incident_id as incidentId', 'component_key as key', 'name'])
+        .where(
+          'incident_id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .orderBy('name')
+        .execute();
       return rows.map((row) => ({ ...row, components: named.filter((c) => c.incidentId === row.id) }));
     },
     /** Deletes rollups of days before `beforeDay`; returns how many rows. */
     async prune(beforeDay: number): Promise<number> {
-      const levels = changes(await sql`DELETE FROM rollup_levels WHERE day < ${beforeDay}`.execute(db));
-      const probes = changes(await sql`DELETE FROM rollup_probes WHERE day < ${beforeDay}`.execute(db));
+      const levels = changes(await db.deleteFrom('rollup_levels').where('day', '<', beforeDay).executeTakeFirst());
+      const probes = changes(await db.deleteFrom('rollup_probes').where('day', '<', beforeDay).executeTakeFirst());
       return levels + probes;
     },
   };

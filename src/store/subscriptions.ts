@@ -31,20 +31,33 @@ export type SubscriptionRow = NewSubscription & {
   dropped: number;
 };
 
-type RawRow = Omit<SubscriptionRow, 'providers' | 'components' | 'errors'> & {
-  providers: string | null;
-  components: string | null;
-  errors: string | null;
-};
-
-const COLUMNS = sql`id, channel, target, receiver, address_hash AS "addressHash", secret, manage_hash AS "manageHash",
-  unsubscribe_token AS "unsubscribeToken", providers, components, errors, min_level AS "minLevel",
-  status AS "state", created_at AS "createdAt", active_since AS "activeSince", failing_since AS "failingSince",
-  paused_at AS "pausedAt", pause_reason AS "pauseReason", dropped, legacy_secret AS "legacySecret",
-  legacy_until AS "legacyUntil"`;
+const COLUMNS = [
+  'id',
+  'channel',
+  'target',
+  'receiver',
+  'address_hash as addressHash',
+  'secret',
+  'manage_hash as manageHash',
+  'unsubscribe_token as unsubscribeToken',
+  'providers',
+  'components',
+  'errors',
+  'min_level as minLevel',
+  'status as state',
+  'created_at as createdAt',
+  'active_since as activeSince',
+  'failing_since as failingSince',
+  'paused_at as pausedAt',
+  'pause_reason as pauseReason',
+  'dropped',
+  'legacy_secret as legacySecret',
+  'legacy_until as legacyUntil',
+] as const;
 
 const list = (text: string | null): string[] | null => (text === null ? null : (JSON.parse(text) as string[]));
-const toRow = (row: RawRow): SubscriptionRow => ({
+/** The filters' lists are stored as JSON text. */
+const toRow = <R extends { providers: string | null; components: string | null; errors: string | null }>(row: R) => ({
   ...row,
   providers: list(row.providers),
   components: list(row.components),
@@ -91,10 +104,13 @@ export const LEGACY_SIGNATURE_MS = 30 * DAY_MS;
 const CREATION_LOCK_KEY = 7_201_302;
 
 export function createSubscriptionsStore(db: Db, engine: Engine) {
-  const one = async (where: ReturnType<typeof sql>) =>
-    (await sql<RawRow>`SELECT ${COLUMNS} FROM subscriptions WHERE ${where}`.execute(db)).rows.map(toRow)[0];
-  /** The open confirmations (not followed, refused or expired) at `now`. */
-  const open = (now: number) => sql`confirmed_at IS NULL AND refused_at IS NULL AND expires_at > ${now}`;
+  const one = async (
+    column: 'manage_hash' | 'unsubscribe_token' | 'id',
+    value: string,
+  ): Promise<SubscriptionRow | undefined> => {
+    const row = await db.selectFrom('subscriptions').select(COLUMNS).where(column, '=', value).executeTakeFirst();
+    return row && toRow(row);
+  };
 
   return {
     /**
@@ -111,85 +127,134 @@ export function createSubscriptionsStore(db: Db, engine: Engine) {
         const now = s.createdAt;
         if (limits) {
           if (engine === 'postgres') await sql`SELECT pg_advisory_xact_lock(${CREATION_LOCK_KEY})`.execute(trx);
-          const all = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM subscriptions`.execute(trx);
-          if (Number(all.rows[0]?.n ?? 0) >= limits.maxSubscriptions)
-            return { limit: 'subscriptions', retryAt: now + HOUR_MS };
+          const all = await trx
+            .selectFrom('subscriptions')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow();
+          if (Number(all.n) >= limits.maxSubscriptions) return { limit: 'subscriptions', retryAt: now + HOUR_MS };
           if (confirmation && s.addressHash) {
-            const pending = await sql<{ n: number; first: number | null }>`SELECT COUNT(*) AS n,
-              MIN(expires_at) AS first FROM email_confirmations WHERE ${open(now)}`.execute(trx);
-            if (Number(pending.rows[0]?.n ?? 0) >= limits.maxPendingConfirmations)
-              return { limit: 'pending_confirmations', retryAt: Number(pending.rows[0]?.first ?? now + HOUR_MS) };
-            const since = now - limits.addressWindowMs;
-            const sent = await sql<{ n: number; first: number | null }>`SELECT COUNT(*) AS n, MIN(created_at) AS first
-            FROM email_confirmations WHERE address_hash = ${s.addressHash} AND created_at > ${since}`.execute(trx);
-            if (Number(sent.rows[0]?.n ?? 0) >= limits.perAddress)
-              return { limit: 'address', retryAt: Number(sent.rows[0]?.first ?? now) + limits.addressWindowMs };
+            // The open confirmations: not followed, refused or expired.
+            const pending = await trx
+              .selectFrom('email_confirmations')
+              .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('expires_at').as('first')])
+              .where('confirmed_at', 'is', null)
+              .where('refused_at', 'is', null)
+              .where('expires_at', '>', now)
+              .executeTakeFirstOrThrow();
+            if (Number(pending.n) >= limits.maxPendingConfirmations)
+              return { limit: 'pending_confirmations', retryAt: Number(pending.first ?? now + HOUR_MS) };
+            const sent = await trx
+              .selectFrom('email_confirmations')
+              .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('created_at').as('first')])
+              .where('address_hash', '=', s.addressHash)
+              .where('created_at', '>', now - limits.addressWindowMs)
+              .executeTakeFirstOrThrow();
+            if (Number(sent.n) >= limits.perAddress)
+              return { limit: 'address', retryAt: Number(sent.first ?? now) + limits.addressWindowMs };
           }
         }
-        await sql`INSERT INTO subscriptions (id, channel, target, receiver, address_hash, secret, manage_hash,
-            unsubscribe_token, providers, components, errors, min_level, status, created_at, active_since)
-          VALUES (${s.id}, ${s.channel}, ${s.target}, ${s.receiver}, ${s.addressHash}, ${s.secret}, ${s.manageHash},
-            ${s.unsubscribeToken}, ${json(s.providers)}, ${json(s.components)}, ${json(s.errors)}, ${s.minLevel},
-            ${s.state}, ${now}, ${s.state === 'active' ? now : null})`.execute(trx);
+        await trx
+          .insertInto('subscriptions')
+          .values({
+            id: s.id,
+            channel: s.channel,
+            target: s.target,
+            receiver: s.receiver,
+            address_hash: s.addressHash,
+            secret: s.secret,
+            manage_hash: s.manageHash,
+            unsubscribe_token: s.unsubscribeToken,
+            providers: json(s.providers),
+            components: json(s.components),
+            errors: json(s.errors),
+            min_level: s.minLevel,
+            status: s.state,
+            created_at: now,
+            active_since: s.state === 'active' ? now : null,
+          })
+          .execute();
         if (confirmation && s.addressHash)
-          await sql`INSERT INTO email_confirmations (address_hash, subscription_id, token, token_hash, created_at,
-              expires_at, next_at)
-            VALUES (${s.addressHash}, ${s.id}, ${confirmation.token}, ${confirmation.tokenHash}, ${now},
-              ${confirmation.expiresAt}, ${now})`.execute(trx);
+          await trx
+            .insertInto('email_confirmations')
+            .values({
+              address_hash: s.addressHash,
+              subscription_id: s.id,
+              token: confirmation.token,
+              token_hash: confirmation.tokenHash,
+              created_at: now,
+              expires_at: confirmation.expiresAt,
+              next_at: now,
+            })
+            .execute();
         return null;
       });
     },
-    byManageHash: (hash: string) => one(sql`manage_hash = ${hash}`),
-    byUnsubscribeToken: (token: string) => one(sql`unsubscribe_token = ${token}`),
-    byId: (id: string) => one(sql`id = ${id}`),
+    byManageHash: (hash: string) => one('manage_hash', hash),
+    byUnsubscribeToken: (token: string) => one('unsubscribe_token', token),
+    byId: (id: string) => one('id', id),
     /** Deletes a subscription and everything queued for it; true when it existed. */
     async remove(id: string): Promise<boolean> {
       return atomically(db, async (trx) => {
-        await sql`DELETE FROM deliveries WHERE subscription_id = ${id}`.execute(trx);
-        return changes(await sql`DELETE FROM subscriptions WHERE id = ${id}`.execute(trx)) > 0;
+        await trx.deleteFrom('deliveries').where('subscription_id', '=', id).execute();
+        return changes(await trx.deleteFrom('subscriptions').where('id', '=', id).executeTakeFirst()) > 0;
       });
     },
     /** Active subscriptions that existed at `at`, with their filters, for the fan-out. */
     async activeAt(at: number): Promise<(SubscriptionFilter & { id: string })[]> {
-      const { rows } = await sql<RawRow>`SELECT ${COLUMNS} FROM subscriptions
-        WHERE status = 'active' AND active_since <= ${at}`.execute(db);
+      const rows = await db
+        .selectFrom('subscriptions')
+        .select(COLUMNS)
+        .where('status', '=', 'active')
+        .where('active_since', '<=', at)
+        .execute();
       return rows.map(toRow);
     },
     /** Confirmation mails due now: not sent, refused or expired, past their next try, for existing subscriptions. */
     async confirmationsToSend(now: number, limit: number): Promise<ConfirmationToSend[]> {
-      const { rows } = await sql<ConfirmationToSend>`
-        SELECT c.id, c.token, c.attempts, s.target, s.id AS "subscriptionId",
-          s.unsubscribe_token AS "unsubscribeToken" FROM email_confirmations c
-        JOIN subscriptions s ON s.id = c.subscription_id
-        WHERE c.sent_at IS NULL AND c.token IS NOT NULL AND c.refused_at IS NULL AND c.next_at <= ${now}
-          AND c.expires_at > ${now}
-        ORDER BY c.next_at, c.id LIMIT ${limit}`.execute(db);
-      return rows.map((r) => ({ ...r, attempts: Number(r.attempts) }));
+      const rows = await db
+        .selectFrom('email_confirmations as c')
+        .innerJoin('subscriptions as s', 's.id', 'c.subscription_id')
+        .select(['c.id', 'c.token', 'c.attempts', 's.target', 's.id as subscriptionId'])
+        .select('s.unsubscribe_token as unsubscribeToken')
+        .where('c.sent_at', 'is', null)
+        .where('c.token', 'is not', null)
+        .where('c.refused_at', 'is', null)
+        .where('c.next_at', '<=', now)
+        .where('c.expires_at', '>', now)
+        .orderBy(['c.next_at', 'c.id'])
+        .limit(limit)
+        .execute();
+      return rows.flatMap(({ token, ...r }) => (token === null ? [] : [{ ...r, token, attempts: Number(r.attempts) }]));
     },
     /** The mail server accepted the mail: the plain token is forgotten. */
     async confirmationSent(id: number, at: number): Promise<void> {
-      await sql`UPDATE email_confirmations SET sent_at = ${at}, token = NULL, attempts = attempts + 1
-        WHERE id = ${id}`.execute(db);
+      await db
+        .updateTable('email_confirmations')
+        .set((eb) => ({ sent_at: at, token: null, attempts: eb('attempts', '+', 1) }))
+        .where('id', '=', id)
+        .execute();
     },
     /** The mail was not accepted: tried again at `nextAt`, or, with null, given up as refused (token forgotten). */
     async confirmationFailed(id: number, at: number, nextAt: number | null): Promise<void> {
-      await (
-        nextAt === null
-          ? sql`UPDATE email_confirmations SET refused_at = ${at}, token = NULL, attempts = attempts + 1 WHERE id = ${id}`
-          : sql`UPDATE email_confirmations SET next_at = ${nextAt}, attempts = attempts + 1 WHERE id = ${id}`
-      ).execute(db);
+      await db
+        .updateTable('email_confirmations')
+        .set((eb) =>
+          nextAt === null
+            ? { refused_at: at, token: null, attempts: eb('attempts', '+', 1) }
+            : { next_at: nextAt, attempts: eb('attempts', '+', 1) },
+        )
+        .where('id', '=', id)
+        .execute();
     },
     /** Where the latest confirmation of a subscription is at `now`; null when it has none (not e-mail). */
     async confirmationOf(subscriptionId: string, now: number): Promise<ConfirmationState | null> {
-      const { rows } = await sql<{
-        sent: number | null;
-        refused: number | null;
-        confirmed: number | null;
-        expires: number;
-      }>`
-        SELECT sent_at AS sent, refused_at AS refused, confirmed_at AS confirmed, expires_at AS expires
-        FROM email_confirmations WHERE subscription_id = ${subscriptionId} ORDER BY id DESC LIMIT 1`.execute(db);
-      const c = rows[0];
+      const c = await db
+        .selectFrom('email_confirmations')
+        .select(['sent_at as sent', 'refused_at as refused', 'confirmed_at as confirmed', 'expires_at as expires'])
+        .where('subscription_id', '=', subscriptionId)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       if (!c) return null;
       if (c.confirmed !== null) return 'confirmed';
       if (c.refused !== null) return 'refused';
@@ -198,10 +263,15 @@ export function createSubscriptionsStore(db: Db, engine: Engine) {
     },
     /** Whether a confirmation link still works at `now` (unused and unexpired, or already followed). */
     async confirmationUsable(tokenHash: string, now: number): Promise<boolean> {
-      const { rows } = await sql<{ id: number }>`SELECT c.id FROM email_confirmations c
-        JOIN subscriptions s ON s.id = c.subscription_id
-        WHERE c.token_hash = ${tokenHash} AND c.expires_at > ${now} AND c.refused_at IS NULL`.execute(db);
-      return rows.length > 0;
+      const found = await db
+        .selectFrom('email_confirmations as c')
+        .innerJoin('subscriptions as s', 's.id', 'c.subscription_id')
+        .select('c.id')
+        .where('c.token_hash', '=', tokenHash)
+        .where('c.expires_at', '>', now)
+        .where('c.refused_at', 'is', null)
+        .executeTakeFirst();
+      return found !== undefined;
     },
     /**
      * Follows a confirmation link: activates the one subscription it was made for, while the link has not expired
@@ -209,56 +279,95 @@ export function createSubscriptionsStore(db: Db, engine: Engine) {
      */
     async confirm(tokenHash: string, now: number): Promise<{ activated: number } | null> {
       return atomically(db, async (trx) => {
-        const found = (
-          await sql<{ id: number; subscriptionId: string | null; expiresAt: number }>`
-            SELECT id, subscription_id AS "subscriptionId", expires_at AS "expiresAt"
-            FROM email_confirmations WHERE token_hash = ${tokenHash}`.execute(trx)
-        ).rows[0];
+        const found = await trx
+          .selectFrom('email_confirmations')
+          .select(['id', 'subscription_id as subscriptionId', 'expires_at as expiresAt'])
+          .where('token_hash', '=', tokenHash)
+          .executeTakeFirst();
         if (!found || found.subscriptionId === null || Number(found.expiresAt) <= now) return null;
-        await sql`UPDATE email_confirmations SET confirmed_at = COALESCE(confirmed_at, ${now})
-          WHERE id = ${found.id}`.execute(trx);
-        const result = await sql`UPDATE subscriptions SET status = 'active', active_since = ${now}
-          WHERE id = ${found.subscriptionId} AND status = 'pending_confirmation'`.execute(trx);
+        await trx
+          .updateTable('email_confirmations')
+          .set((eb) => ({ confirmed_at: eb.fn.coalesce('confirmed_at', eb.val(now)) }))
+          .where('id', '=', found.id)
+          .execute();
+        const result = await trx
+          .updateTable('subscriptions')
+          .set({ status: 'active', active_since: now })
+          .where('id', '=', found.subscriptionId)
+          .where('status', '=', 'pending_confirmation')
+          .executeTakeFirst();
         return { activated: changes(result) };
       });
     },
     /** Deletes e-mail subscriptions whose confirmation expired unfollowed (they can never be confirmed); how many. */
     async removeUnconfirmed(now: number): Promise<number> {
       return changes(
-        await sql`DELETE FROM subscriptions WHERE status = 'pending_confirmation' AND NOT EXISTS (
-          SELECT 1 FROM email_confirmations c WHERE c.subscription_id = subscriptions.id AND c.expires_at > ${now})`.execute(
-          db,
-        ),
+        await db
+          .deleteFrom('subscriptions')
+          .where('status', '=', 'pending_confirmation')
+          .where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom('email_confirmations as c')
+                  .select('c.id')
+                  .whereRef('c.subscription_id', '=', 'subscriptions.id')
+                  .where('c.expires_at', '>', now),
+              ),
+            ),
+          )
+          .executeTakeFirst(),
       );
     },
     /** A delivery succeeded: the subscription is no longer failing. */
     async succeeded(id: string): Promise<void> {
-      await sql`UPDATE subscriptions SET failing_since = NULL WHERE id = ${id} AND failing_since IS NOT NULL`.execute(
-        db,
-      );
+      await db
+        .updateTable('subscriptions')
+        .set({ failing_since: null })
+        .where('id', '=', id)
+        .where('failing_since', 'is not', null)
+        .execute();
     },
     /** A delivery failed; returns since when the subscription has been failing. */
     async failed(id: string, now: number): Promise<number> {
-      const { rows } = await sql<{ since: number }>`UPDATE subscriptions
-        SET failing_since = COALESCE(failing_since, ${now}) WHERE id = ${id}
-        RETURNING failing_since AS since`.execute(db);
-      return rows[0]?.since ?? now;
+      const row = await db
+        .updateTable('subscriptions')
+        .set((eb) => ({ failing_since: eb.fn.coalesce('failing_since', eb.val(now)) }))
+        .where('id', '=', id)
+        .returning('failing_since as since')
+        .executeTakeFirst();
+      return row?.since ?? now;
     },
     /** Stops a subscription that kept failing: its queued deliveries are dropped and counted. */
     async pause(id: string, reason: string, now: number): Promise<void> {
       await atomically(db, async (trx) => {
         const dropped = changes(
-          await sql`UPDATE deliveries SET state = 'dropped', done_at = ${now}
-            WHERE subscription_id = ${id} AND state = 'pending'`.execute(trx),
+          await trx
+            .updateTable('deliveries')
+            .set({ state: 'dropped', done_at: now })
+            .where('subscription_id', '=', id)
+            .where('state', '=', 'pending')
+            .executeTakeFirst(),
         );
-        await sql`UPDATE subscriptions SET status = 'paused', paused_at = ${now}, pause_reason = ${reason},
-          dropped = dropped + ${dropped} WHERE id = ${id}`.execute(trx);
+        await trx
+          .updateTable('subscriptions')
+          .set((eb) => ({
+            status: 'paused',
+            paused_at: now,
+            pause_reason: reason,
+            dropped: eb('dropped', '+', dropped),
+          }))
+          .where('id', '=', id)
+          .execute();
       });
     },
     /** Resumes a paused subscription from now on. */
     async resume(id: string, now: number): Promise<boolean> {
-      const result = await sql`UPDATE subscriptions SET status = 'active', active_since = ${now}, paused_at = NULL,
-        pause_reason = NULL, failing_since = NULL WHERE id = ${id} AND status = 'paused'`.execute(db);
+      const result = await db
+        .updateTable('subscriptions')
+        .set({ status: 'active', active_since: now, paused_at: null, pause_reason: null, failing_since: null })
+        .where('id', '=', id)
+        .where('status', '=', 'paused')
+        .executeTakeFirst();
       return changes(result) > 0;
     },
     /**
@@ -267,29 +376,45 @@ export function createSubscriptionsStore(db: Db, engine: Engine) {
      * give each subscription one new secret.
      */
     async upgradeSecrets(now: number, newSecret: () => string): Promise<number> {
-      const { rows } = await sql<{ id: string }>`SELECT id FROM subscriptions
-        WHERE legacy_secret IS NOT NULL AND legacy_until IS NULL`.execute(db);
+      const rows = await db
+        .selectFrom('subscriptions')
+        .select('id')
+        .where('legacy_secret', 'is not', null)
+        .where('legacy_until', 'is', null)
+        .execute();
       if (rows.length === 0) return 0;
       return atomically(db, async (trx) => {
         let upgraded = 0;
         for (const { id } of rows)
           upgraded += changes(
-            await sql`UPDATE subscriptions SET secret = ${newSecret()}, legacy_until = ${now + LEGACY_SIGNATURE_MS},
-              secret_unseen = 1 WHERE id = ${id} AND legacy_until IS NULL`.execute(trx),
+            await trx
+              .updateTable('subscriptions')
+              .set({ secret: newSecret(), legacy_until: now + LEGACY_SIGNATURE_MS, secret_unseen: 1 })
+              .where('id', '=', id)
+              .where('legacy_until', 'is', null)
+              .executeTakeFirst(),
           );
         return upgraded;
       });
     },
     /** A new secret its owner has not seen yet, marked seen: it is returned once, then never again. */
     async revealNewSecret(id: string): Promise<string | null> {
-      const { rows } = await sql<{ secret: string | null }>`UPDATE subscriptions SET secret_unseen = 0
-        WHERE id = ${id} AND secret_unseen = 1 RETURNING secret`.execute(db);
-      return rows[0]?.secret ?? null;
+      const row = await db
+        .updateTable('subscriptions')
+        .set({ secret_unseen: 0 })
+        .where('id', '=', id)
+        .where('secret_unseen', '=', 1)
+        .returning('secret')
+        .executeTakeFirst();
+      return row?.secret ?? null;
     },
     /** How many subscriptions there are in each state. */
     async counts(): Promise<Record<string, number>> {
-      const { rows } = await sql<{ state: string; count: number }>`SELECT status AS state, COUNT(*) AS count
-        FROM subscriptions GROUP BY status`.execute(db);
+      const rows = await db
+        .selectFrom('subscriptions')
+        .select((eb) => ['status as state', eb.fn.countAll<number>().as('count')])
+        .groupBy('status')
+        .execute();
       return Object.fromEntries(rows.map((r) => [r.state, Number(r.count)]));
     },
   };

@@ -3,8 +3,8 @@ import { LEVEL_LABELS, SIGNAL_LABELS, type ComponentScope, type Level, type Sign
 import type { AssessedComponent, ComponentSince } from '../../status/assess.ts';
 import { describeFailure } from '../../status/official.ts';
 import type { Reason, SignalState } from '../../status/types.ts';
-import { formatAgo, formatDuration, formatUtc, HOUR_MS, SECOND_MS, toIso } from '../../time.ts';
-import type { ProviderData } from '../../assessment/signals.ts';
+import { DAY_MS, formatAgo, formatDuration, formatUtc, HOUR_MS, MINUTE_MS, SECOND_MS, toIso } from '../../time.ts';
+import { INCIDENT_WINDOW_MS, type ProviderData } from '../../assessment/signals.ts';
 import { isOpen } from '../../status/incidents.ts';
 import type { IncidentRow } from '../../store/incidents.ts';
 import { officialPageHref, safeHref } from './text.ts';
@@ -16,6 +16,13 @@ export const lastHoursWords = (windowMs: number): string => {
   const hours = Math.round(windowMs / HOUR_MS);
   return hours === 1 ? 'hour' : `${hours} hours`;
 };
+
+/** A span as a sentence says it, from its constant: "30 minutes", "hour", "24 hours", "90 days". */
+export function spanWords(ms: number): string {
+  if (ms >= 2 * DAY_MS && ms % DAY_MS === 0) return `${ms / DAY_MS} days`;
+  if (ms >= HOUR_MS && ms % HOUR_MS === 0) return lastHoursWords(ms);
+  return `${Math.round(ms / MINUTE_MS)} minutes`;
+}
 
 export const timeView = (at: number | null | undefined, now: number): TimeView | null =>
   at === null || at === undefined ? null : { iso: toIso(at), utc: formatUtc(at), ago: formatAgo(at, now) };
@@ -357,6 +364,8 @@ export type IncidentsView = {
   /** Closed incidents listed; the rest are on the dashboard. */
   closedShown: number;
   moreHref: string;
+  /** The span listed: "30 days". */
+  window: string;
 };
 
 /** A status page's stock update ("A fix has been implemented…") said again by a later incident keeps its state and time. */
@@ -376,7 +385,7 @@ function saidOnce(lists: IncidentView[][]): IncidentView[][] {
   );
 }
 
-/** Incidents of the last 30 days: ongoing first, then upcoming maintenance, then resolved, each newest first. */
+/** Incidents of the last INCIDENT_WINDOW_MS: ongoing first, then upcoming maintenance, then resolved, each newest first. */
 export function incidentsView(data: ProviderData, options: { closedShown?: number } = {}): IncidentsView {
   const view = (i: IncidentRow) => incidentView(i, data.now, incidentContext(data, i));
   const newest = (list: IncidentRow[]) => [...list].sort((a, b) => b.startedAt - a.startedAt);
@@ -405,6 +414,7 @@ export function incidentsView(data: ProviderData, options: { closedShown?: numbe
     note,
     closedShown: options.closedShown ?? closed.length,
     moreHref: `/${data.provider.slug}`,
+    window: spanWords(INCIDENT_WINDOW_MS),
   };
 }
 

@@ -15,14 +15,14 @@ import {
   COMMUNITY_DEDUPE_MS,
   communitySeries,
 } from '../../status/community.ts';
-import { MODEL_MIN_ALLOCATIONS, type ModelTrend } from '../../status/models.ts';
-import { MINUTE_MS, SECOND_MS } from '../../time.ts';
+import { MODEL_MIN_ALLOCATIONS, MODEL_RECENT_MS, type ModelTrend } from '../../status/models.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from '../../time.ts';
 import { REPORT_MIN_FILL_MS } from '../http/form-token.ts';
 import { HONEYPOT_FIELD, type ReportedQuery, type ReportOutcome } from './report-input.ts';
 import type { ProviderData } from '../../assessment/signals.ts';
 import type { ErrorType } from '../../catalog/schema.ts';
 import { chartView, type ChartView } from './community-chart.ts';
-import { timeView, type TimeView } from './common.ts';
+import { lastHoursWords, spanWords, timeView, type TimeView } from './common.ts';
 
 /** What the page route knows about the form: the page's signed render time and the report just sent, if any. */
 export type ReportFormInput = { token: string } & ReportedQuery;
@@ -35,6 +35,8 @@ export type ReportFormView = {
   /** The error page to return to; empty on the dashboard. */
   page: string;
   honeypot: string;
+  /** How often one network's report counts per category: "30 minutes". */
+  dedupe: string;
   categories: (Option & { checked: boolean })[];
   sdks: Option[];
   regions: Option[];
@@ -50,6 +52,8 @@ export type CommunityBlockView = {
   category: { label: string; sentence: string; recent: number } | null;
   lastReport: TimeView | null;
   chart: ChartView;
+  /** The chart's span, for the link to it where it is not drawn: "24 hours". */
+  chartSpan: string;
   form: ReportFormView;
   /** The answer shown after the form's redirect: whether the report was counted, and why not. */
   notice: { text: string; tone: 'ok' | 'warn' } | null;
@@ -58,6 +62,9 @@ export type CommunityBlockView = {
 
 /** Models reports name: networks that named each in the last hour and 24 hours, with the usual numbers. */
 export type ModelsView = {
+  /** The columns' spans: "hour", "24 h". */
+  recent: string;
+  day: string;
   rows: { model: string; lastHour: string; last24h: string }[];
   /** What the numbers count, or why there is no row. */
   note: string;
@@ -70,6 +77,8 @@ export function modelsView(models: readonly ModelTrend[]): ModelsView {
     `Networks naming each model (shown from ${MODEL_MIN_ALLOCATIONS}); usually: the median of the same hours on the ` +
     `previous ${COMMUNITY_BASELINE_DAYS} days.`;
   return {
+    recent: lastHoursWords(MODEL_RECENT_MS),
+    day: `${DAY_MS / HOUR_MS} h`,
     rows: models.map((m) => ({
       model: m.model,
       lastHour: `${m.lastHour} (${usualWords(m.usualHour)})`,
@@ -78,7 +87,8 @@ export function modelsView(models: readonly ModelTrend[]): ModelsView {
     note:
       models.length > 0
         ? rule
-        : `No model was named in reports from ${MODEL_MIN_ALLOCATIONS} or more networks in the last 24 hours.`,
+        : `No model was named in reports from ${MODEL_MIN_ALLOCATIONS} or more networks in the last ` +
+          `${lastHoursWords(DAY_MS)}.`,
   };
 }
 
@@ -91,6 +101,7 @@ export function reportFormView(slug: string, token: string, errorType?: ErrorTyp
     token,
     page: errorType?.slug ?? '',
     honeypot: HONEYPOT_FIELD,
+    dedupe: spanWords(COMMUNITY_DEDUPE_MS),
     categories: REPORT_CATEGORIES.map((value) => ({
       value,
       label: REPORT_CATEGORY_LABELS[value],
@@ -149,6 +160,7 @@ export function communityView(data: ProviderData, form: ReportFormInput, errorTy
         : null,
     lastReport: timeView(all.lastReportAt, data.now),
     chart: chartView(communitySeries(data.buckets, data.now), data.now, chartDataSince(data)),
+    chartSpan: lastHoursWords(COMMUNITY_CHART_MS),
     form: reportFormView(data.provider.slug, form.token, errorType),
     notice: form.reported ? reportNotice(form.reported, form.outcome) : null,
     models: modelsView(data.models),

@@ -4,6 +4,8 @@ import { IMPACTS, LEVEL_LABELS, LEVELS, type HistoryLevel, type Level } from '..
 import { levelOfImpact } from '../../status/levels.ts';
 import {
   DOWN_LEVELS,
+  HISTORY_DAYS,
+  UPTIME_SHORT_DAYS,
   uptimeOfDays,
   type HistoryDay,
   type SubjectHistory,
@@ -11,12 +13,12 @@ import {
 } from '../../status/history.ts';
 import { DAY_MS, formatDay, formatDuration, MINUTE_MS, SECOND_MS } from '../../time.ts';
 import type { ProviderHistory } from '../../assessment/history.ts';
-import { LEVEL_TONES } from './common.ts';
+import { LEVEL_TONES, spanWords } from './common.ts';
 
 /** Each bar's width and the gap after it, in drawing units: 90 days make a 359-wide drawing. */
-const WIDE = { days: 90, width: 3, gap: 1 };
+const WIDE = { days: HISTORY_DAYS, width: 3, gap: 1 };
 /** On a phone the last 30 days, wider bars: at 375 px each is more than 8 px. */
-const NARROW = { days: 30, width: 7, gap: 1 };
+const NARROW = { days: UPTIME_SHORT_DAYS, width: 7, gap: 1 };
 const BAR_HEIGHT = 28;
 
 export const HISTORY_LABELS: Record<HistoryLevel, string> = { ...LEVEL_LABELS, no_data: 'No data' };
@@ -36,6 +38,8 @@ function coverageText(f: UptimeFigure): string {
 
 /** A figure and what it is over, apart: "99.60 %" and "over 29 days with data"; "—" and "(nothing measured)". */
 export type UptimeParts = { value: string; over: string };
+/** The two uptime figures' spans in words: "30 days", "90 days". */
+export const UPTIME_SPANS = { short: spanWords(UPTIME_SHORT_DAYS * DAY_MS), long: spanWords(HISTORY_DAYS * DAY_MS) };
 export const uptimeParts = (f: UptimeFigure): UptimeParts => ({
   value: formatUptime(f.share),
   over: f.share === null ? '(nothing measured)' : `over ${coverageText(f)}`,
@@ -92,6 +96,7 @@ export type BarsView = {
   lines: { text: string; href: string | null }[];
   uptime30d: UptimeParts;
   uptime90d: UptimeParts;
+  spans: typeof UPTIME_SPANS;
 };
 
 /** Counts of days per level, in words: "85 days operational, 3 degraded, 2 no data". */
@@ -187,6 +192,7 @@ export function barsView(
     lines,
     uptime30d: uptimeParts(history.uptime30d),
     uptime90d: uptimeParts(history.uptime90d),
+    spans: UPTIME_SPANS,
   };
 }
 
@@ -208,7 +214,15 @@ export const namesOf = (group: readonly { name: string }[]): string =>
         .join(', ')} and ${group.at(-1)!.name}`;
 
 /** The dashboard's history block: the API's bars and each shown component's, and the link to the history page. */
-export type HistoryBlockView = { api: BarsView; components: BarsView[]; href: string; definition: string };
+export type HistoryBlockView = {
+  api: BarsView;
+  components: BarsView[];
+  href: string;
+  definition: string;
+  /** The days drawn ("90 days") and how many a phone shows. */
+  span: string;
+  narrowDays: number;
+};
 
 /**
  * The history block: the API's bars and each component's. On the dashboard (`compact`) components show their bars
@@ -229,6 +243,8 @@ export function historyBlockView(history: ProviderHistory, options: { compact: b
     }),
     href: `/${slug}/history`,
     definition: UPTIME_DEFINITION,
+    span: UPTIME_SPANS.long,
+    narrowDays: NARROW.days,
   };
 }
 

@@ -27,6 +27,7 @@ import {
   namesOf,
   spent,
   uptimeText,
+  UPTIME_SPANS,
   type HistoryBlockView,
 } from '../blocks/history.ts';
 
@@ -176,8 +177,9 @@ export function historyPageView(
   return {
     title: day ? `${provider.name} on ${day.title}` : heading,
     description:
-      `${provider.name} API uptime over the last 90 days, day by day, with every incident: ` +
-      `30 days ${uptimeText(history.api.uptime30d)}, 90 days ${uptimeText(history.api.uptime90d)}.`,
+      `${provider.name} API uptime over the last ${UPTIME_SPANS.long}, day by day, with every incident: ` +
+      `${UPTIME_SPANS.short} ${uptimeText(history.api.uptime30d)}, ${UPTIME_SPANS.long} ` +
+      `${uptimeText(history.api.uptime90d)}.`,
     provider: { slug: provider.slug, name: provider.name },
     breadcrumbs: [
       { name: 'All providers', path: '/' },
