@@ -92,7 +92,8 @@ export function createChecksStore(db: Db, versions: DataVersions) {
         .selectFrom('source_checks')
         .select(['provider_slug as providerSlug', ...ATTEMPT])
         .where('document', '=', document)
-        .orderBy(['started_at', 'id'])
+        .orderBy('started_at')
+        .orderBy('id')
         .execute();
       return new Map(rows.map(({ providerSlug, ...attempt }) => [providerSlug, attempt]));
     },

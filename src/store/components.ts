@@ -40,7 +40,8 @@ export function createComponentsStore(db: Db, versions: DataVersions) {
       .select(COLUMNS)
       .where('provider_slug', '=', slug)
       .where('retired_at', 'is', null)
-      .orderBy(['position', 'id'])
+      .orderBy('position')
+      .orderBy('id')
       .execute();
   const getPage = (x: Db, slug: string): Promise<PageRow | undefined> =>
     x

@@ -11,7 +11,8 @@ import type pg from 'pg';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 import type { Database as Tables } from './schema.ts';
 
-export type Engine = 'sqlite' | 'postgres';
+export type { Engine } from './ddl.ts';
+import type { Engine } from './ddl.ts';
 
 /** A query executor over every table (schema.ts): the database itself or an open transaction. */
 export type Db = Kysely<Tables>;

@@ -12,7 +12,9 @@ import {
   SqliteQueryCompiler,
   sql,
 } from './kysely.ts';
-import type { Engine } from './db.ts';
+
+/** The two database engines the store runs on. */
+export type Engine = 'sqlite' | 'postgres';
 
 /** One migration's SQL per engine: written by hand (a raw entry) or compiled from `written`. */
 export type Migration = { readonly sqlite: string; readonly postgres: string };

@@ -237,7 +237,8 @@ export function createIncidentsStore(db: Db, versions: DataVersions) {
         .where('origin', '=', 'detected')
         .where('state', 'not in', CLOSED_STATES)
         .where('unlisted_at', 'is', null)
-        .orderBy(['provider_slug', 'started_at'])
+        .orderBy('provider_slug')
+        .orderBy('started_at')
         .execute();
     },
     /**

@@ -132,7 +132,7 @@ export function createProbesStore(db: Db, versions: DataVersions, engine: Engine
     },
     /** Results at or after `sinceAt` (of one region, or of every region), oldest first. */
     since: (providerSlug: string, sinceAt: number, region?: string): Promise<RegionalProbeResult[]> =>
-      results(providerSlug, region).select(COLUMNS).where('at', '>=', sinceAt).orderBy(['at', 'id']).execute(),
+      results(providerSlug, region).select(COLUMNS).where('at', '>=', sinceAt).orderBy('at').orderBy('id').execute(),
     /** The `count` most recent results (of one region, or of every region), newest first. */
     latest: (providerSlug: string, count: number, region?: string): Promise<RegionalProbeResult[]> =>
       results(providerSlug, region).select(COLUMNS).orderBy('at', 'desc').orderBy('id', 'desc').limit(count).execute(),

@@ -91,7 +91,9 @@ export function createRollupsStore(db: Db) {
         .select(['subject', 'day', 'level', 'ms'])
         .where((eb) => eb.and([eb('provider_slug', '=', slug), eb.between('day', fromDay, toDay)]))
         .$if(subject !== undefined, (q) => q.where('subject', '=', subject!))
-        .orderBy(['day', 'subject', 'level'])
+        .orderBy('day')
+        .orderBy('subject')
+        .orderBy('level')
         .execute();
     },
     /** The raw probe results of one day [day 00:00, next 00:00), for its totals; of one region when given. */
@@ -161,7 +163,8 @@ export function createRollupsStore(db: Db) {
         .where('started_at', '<', toAt)
         .where(sql<boolean>`NOT (kind = 'maintenance' AND state = 'scheduled')`)
         .where(sql<boolean>`(${ENDED_AT} IS NULL OR ${ENDED_AT} >= ${fromAt})`)
-        .orderBy(['started_at', 'id'])
+        .orderBy('started_at')
+        .orderBy('id')
         .execute();
       if (rows.length === 0) return [];
       const named = await db

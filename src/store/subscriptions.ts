@@ -221,7 +221,8 @@ export function createSubscriptionsStore(db: Db, engine: Engine) {
         .where('c.refused_at', 'is', null)
         .where('c.next_at', '<=', now)
         .where('c.expires_at', '>', now)
-        .orderBy(['c.next_at', 'c.id'])
+        .orderBy('c.next_at')
+        .orderBy('c.id')
         .limit(limit)
         .execute();
       return rows.flatMap(({ token, ...r }) => (token === null ? [] : [{ ...r, token, attempts: Number(r.attempts) }]));

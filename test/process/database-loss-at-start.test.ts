@@ -23,7 +23,7 @@ function startCuttingProxy(target: URL): Promise<Server> {
     const upstream = connect(Number(target.port), target.hostname);
     sockets.add(client).add(upstream);
     client.on('data', (chunk: Buffer) => {
-      if (cutAt === 0 && chunk.includes('INSERT INTO providers')) {
+      if (cutAt === 0 && /insert into "?providers\b/i.test(chunk.toString('latin1'))) {
         cutAt = Date.now();
         downUntil = cutAt + OUTAGE_MS;
         for (const socket of sockets) socket.destroy();
