@@ -43,6 +43,8 @@ describe('probe regions on the pages', () => {
       /^local and us-east: Answering normally eu-west: Failing · since 4 min ago ?: the API answered with an unexpected status \(HTTP 503/,
     );
     expect(textOf(page.body)).toMatch(/Partly: failing from eu-west, normal from local and us-east/);
+    // The probe line itself says "Partly failing", never "Slow" or "Failing", above the region lines.
+    expect(textOf(page.body)).toMatch(/Live probe: Partly failing ·/);
 
     const down = await h.app.inject({ url: '/openai/is-it-down' });
     expect(textOf(down.body)).toMatch(/eu-west: Failing/);

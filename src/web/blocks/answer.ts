@@ -19,7 +19,7 @@ import {
 } from './common.ts';
 import { correlatedLine, type CorrelatedLineView, type NameOf } from './correlated.ts';
 import { probeStateLabel } from './live.ts';
-import { listRegions, type RegionState, type RegionView } from '../../status/regions.ts';
+import { listRegions, regionalQuorum, type RegionState, type RegionView } from '../../status/regions.ts';
 
 export type SignalLineView = {
   signal: Signal;
@@ -202,8 +202,11 @@ function lineOf(data: ProviderData, reading: SignalReading): SignalLineView {
   }
   if (reading.state === 'absent')
     return { ...base, state: SHORT_STATES.absent, tone: 'unknown', good: null, failing: null, notice: null };
-  const state =
-    reading.signal === 'probe'
+  // Some regions failing while others answer is neither "Slow" nor "Failing": the region lines below say which.
+  const partly = reading.signal === 'probe' && regionalQuorum(data.assessment.regions) === 'partly';
+  const state = partly
+    ? 'Partly failing'
+    : reading.signal === 'probe'
       ? probeStateLabel(reading)
       : reading.state === 'fresh'
         ? levelView(reading.level).label
