@@ -34,6 +34,8 @@ async function startPollingServer(): Promise<ServerProcess> {
     ALLOW_PRIVATE_UPSTREAMS: 'true',
     POLL_INTERVAL_SECONDS: '1',
     POLL_TIMEOUT_SECONDS: '30',
+    // Each request's arrival is logged at debug: the tests wait for theirs.
+    LOG_LEVEL: 'debug',
   });
   await vi.waitFor(() => expect(upstream!.requests.length).toBeGreaterThan(0), { timeout: 5000 });
   // The start's warm-up (its own request included) is over: the next request the server logs is the test's.
