@@ -2,10 +2,9 @@
 // site node on SQLite and into two nodes sharing PostgreSQL. Per engine: the accepted results per second flat out
 // (the ceiling) with the server's CPU share (/proc/<pid>/stat), and a dashboard's throughput under wrk alone, beside
 // agents at their real rate (one batch of 40 each a minute) and beside agents at 10× that. It reports; never fails.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +12,7 @@ import { AGENT_RESULTS_PATH, signedHeaders, type AgentResult } from '../../src/a
 import { compiledServer, ROOT } from '../build.ts';
 import { BENCH_SECRET, benchPostgres, stopBenchPostgres } from '../engines.ts';
 import { wrk, type Figures } from './pages.ts';
+import { cpuSeconds, startProcess, stop } from '../processes.ts';
 
 const ARGS = process.argv.slice(2);
 const QUICK = ARGS.includes('--quick');
@@ -48,52 +48,9 @@ function probedProviders(dir: string): { file: string; slugs: string[] } {
   return { file, slugs: list.map((p) => p.slug) };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-      .once('error', reject)
-      .listen(0, '127.0.0.1', () => {
-        const address = probe.address();
-        probe.close(() =>
-          typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-        );
-      });
-  });
-}
-
-async function startNode(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, compiledServer(), {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), LOG_LEVEL: 'warn', JOBS: 'false', ...env },
-  });
-  const until = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
-    if (Date.now() > until) throw new Error('the server did not answer within 2 minutes');
-    try {
-      if ((await fetch(`${url}/`)).status === 200) return { child, url };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-/** CPU time (user + system) of a process so far, in seconds (clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
+/** A compiled server node with jobs off and only warnings logged. */
+const startNode = (env: Record<string, string>) =>
+  startProcess(compiledServer(), { LOG_LEVEL: 'warn', JOBS: 'false', ...env });
 
 /** The agents: each a region with its key and a counter for unique result ids. */
 function createAgents(slugs: readonly string[]) {
@@ -199,7 +156,7 @@ async function measureEngine(
   const pagesTenTimes = await withAgents(10 * REAL_BATCHES_PER_SECOND);
   const before = agents.counts().accepted;
   const pids = nodes.map((n) => n.child.pid!);
-  const cpu0 = pids.map(cpuSeconds);
+  const cpu0 = pids.map((pid) => cpuSeconds(pid));
   const t0 = performance.now();
   const own0 = process.cpuUsage();
   await agents.flatOut(urls, SECONDS);

@@ -10,12 +10,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import { compiledServer, ROOT } from '../build.ts';
+import { cpuSeconds, startProcess, stop } from '../processes.ts';
 import { BENCH_SECRET, benchPostgres, copyToPostgres, stopBenchPostgres } from '../engines.ts';
 import { seedDatabase } from '../seed.ts';
 
@@ -85,53 +85,6 @@ export type Figures = {
   bytesPerResponse: number;
 };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-      .once('error', reject)
-      .listen(0, '127.0.0.1', () => {
-        const address = probe.address();
-        probe.close(() =>
-          typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-        );
-      });
-  });
-}
-
-/** Spawns `node <args>` (one process, so its pid is the server's) and waits for a 200 from `readyPath`. */
-async function startProcess(
-  args: string[],
-  env: Record<string, string>,
-  readyPath = '/',
-): Promise<{ child: ChildProcess; url: string; readyMs: number }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const spawnedAt = performance.now();
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    // The site logs as `npm start` does (LOG_LEVEL unset: every request at info), to a discarded stdout.
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
-  });
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with code ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}${readyPath}`)).status === 200)
-        return { child, url, readyMs: performance.now() - spawnedAt };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
 const rssMb = (pid: number) =>
   Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
@@ -170,13 +123,6 @@ export function wrk(url: string, seconds: number, brotli = false): Promise<Figur
       });
     });
   });
-}
-
-/** CPU time (user + system) of a process so far, in seconds, from /proc (clock ticks of 1/100 s). */
-function cpuSeconds(pid: number | 'self', children = false): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // utime, stime at 11, 12; cutime, cstime (children waited for: the generator once it exited) at 13, 14.
-  return children ? (Number(fields[13]) + Number(fields[14])) / 100 : (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 type Sample = Figures & { serverCpu: number; generatorCpu: number };

@@ -3,38 +3,19 @@
 // load from a separate process per node, then the check that every report answered 2xx is in the database, counted.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { compiledServer, ROOT } from '../build.ts';
 import { BENCH_SECRET, benchPostgres, stopBenchPostgres } from '../engines.ts';
+import { cpuSeconds, freePort } from '../processes.ts';
 
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const SECONDS = Number(process.env.BENCH_REPORT_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_REPORT_CONNECTIONS ?? 32);
 /** Accepted reports per second: one node on SQLite, and two nodes together on PostgreSQL. */
 const TARGETS = { sqlite: 3000, postgres: 2000 };
-
-/** CPU time (user + system) so far, in seconds, from /proc: a process's own, or its children's that exited. */
-function cpuSeconds(pid: number | 'self', children = false): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return children ? (Number(fields[13]) + Number(fields[14])) / 100 : (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-      .once('error', reject)
-      .listen(0, '127.0.0.1', () => {
-        const address = probe.address();
-        probe.close(() =>
-          typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-        );
-      });
-  });
-}
 
 async function waitUntilUp(url: string, server: ChildProcess): Promise<void> {
   const deadline = Date.now() + 30_000;
