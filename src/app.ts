@@ -6,6 +6,7 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
+import { destination, type DestinationStream } from 'pino';
 import Fastify, {
   LogController,
   type FastifyInstance,
@@ -25,6 +26,7 @@ import type { Store } from './store/index.ts';
 import type { JobRole } from './web/http/deps.ts';
 import { registerAssets } from './web/http/assets.ts';
 import { registerCompression } from './web/http/compression.ts';
+import { createFront, serverWithFront, type Front } from './web/http/front.ts';
 import { frameworkErrorOptions } from './web/http/framework-errors.ts';
 import { helmetOptions, registerSecurityHeaders, securityHeaders } from './web/http/security-headers.ts';
 import { createClientKeys } from './web/http/client-key.ts';
@@ -152,11 +154,10 @@ export class RequestLog extends LogController {
 /**
  * Standard output for the logs, written asynchronously: lines logged while a write is under way go out together in
  * the next one (one system call for many requests under load, at once when idle), and what is left is written
- * synchronously when the process exits. Pino comes with Fastify, so it is loaded from there.
+ * synchronously when the process exits.
  */
-export function asyncStdout(): NodeJS.WritableStream {
-  const pino = requireFromFastify('pino') as { destination(options: { dest: number; sync: boolean }): unknown };
-  return pino.destination({ dest: 1, sync: false }) as NodeJS.WritableStream;
+export function asyncStdout(): DestinationStream {
+  return destination({ dest: 1, sync: false });
 }
 
 /** What a jobs process (ROLE=jobs) answers on its port: its health and readiness, no page. */
@@ -201,7 +202,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now;
   const security = securityHeaders(helmetOptions(config));
   const framework = frameworkErrorOptions(security);
+  // The front answers a page the app has just served before Fastify sees the request; it is made once the app is.
+  const made: { front?: Front } = {};
   const app = Fastify({
+    serverFactory: serverWithFront(() => made.front),
     frameworkErrors: framework.frameworkErrors,
     clientErrorHandler: framework.clientErrorHandler,
     logger: deps.logger ?? false,
@@ -227,7 +231,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSecurityHeaders(app, security);
   refuseNulCharacters(app);
   refuseNonJsonBodies(app, apiOperations(catalog, { emailOffered: config.smtpUrl !== null }));
-  closeConnectionsWhenClosing(app);
+  const closing = closeConnectionsWhenClosing(app);
   registerCompression(app);
   if (deps.metrics) recordRequests(app, deps.metrics);
   // After the security headers, so a shed request's 503 still carries them.
@@ -252,7 +256,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const assets = registerAssets(app, `${VIEWS_DIR}/assets`);
   const cache = deps.cache ?? createRenderCache(deps.metrics ? { recorder: deps.metrics } : {});
-  const pages = createPageRenderer(app, { config, catalog, assets, cache, now });
+  const front = (made.front = createFront({
+    baseline: { headers: security, closing },
+    cache,
+    now,
+    // At debug every request is logged, so each goes through the app.
+    answering: app.log.level !== 'debug' && app.log.level !== 'trace',
+    ...(deps.metrics ? { recorder: deps.metrics } : {}),
+  }));
+  const pages = createPageRenderer(app, { config, catalog, assets, cache, now, front });
   // The pages' assessments are kept as their renders are: a read is reused while its data did not change, at most as
   // long as a changed page waits; the correlation is refreshed as the render cache refreshes one page.
   const assessor = createAssessor({

@@ -20,15 +20,18 @@ export type ShutdownDeps = {
 };
 
 /** Answers every response sent while the app closes with Connection: close, so a keep-alive client cannot hold the
- * server open past its request in flight (idle connections are closed by Fastify itself). Called by buildApp. */
-export function closeConnectionsWhenClosing(app: FastifyInstance): void {
+ * server open past its request in flight (idle connections are closed by Fastify itself). Called by buildApp; returns
+ * whether the app is closing, for replies written without Fastify's hooks (sendPage). */
+export function closeConnectionsWhenClosing(app: FastifyInstance): () => boolean {
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
+  return () => closing;
 }
 
 /** How long requests in flight may take to finish; then their connections are closed (their work is not done). */

@@ -42,6 +42,7 @@ export async function createHarness(
     readiness?: AppDeps['readiness'];
     metrics?: AppDeps['metrics'];
     testSender?: AppDeps['testSender'];
+    cache?: AppDeps['cache'];
   } = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'status-test-'));
@@ -69,6 +70,7 @@ export async function createHarness(
     ...(options.readiness ? { readiness: options.readiness } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.testSender ? { testSender: options.testSender } : {}),
+    ...(options.cache ? { cache: options.cache } : {}),
   });
   await app.ready();
   return {

@@ -3,7 +3,6 @@
 // refreshed (for its relative times) in the background: requests never wait for that render.
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RenderRecorder } from '../../ops/recorder.ts';
 
 /** A cached page is re-rendered after this long even if its data did not change, so relative times stay true. */
@@ -35,6 +34,10 @@ export type RenderCache = {
   clear(): void;
   readonly size: number;
   readonly renders: number;
+  /** How long a rendered page is served without looking at its data (PAGE_MIN_AGE_MS unless given). */
+  readonly minAgeMs: number;
+  /** How long a page whose data did not change is served before it is rendered again (PAGE_REFRESH_MS). */
+  readonly refreshMs: number;
 };
 
 export function createRenderCache(
@@ -101,6 +104,8 @@ export function createRenderCache(
     get renders() {
       return renders;
     },
+    minAgeMs,
+    refreshMs,
   };
 }
 
@@ -158,26 +163,4 @@ export function noneMatchHits(header: string, etag: string): boolean {
   if (header.trim() === '*') return true;
   const opaque = (tag: string) => tag.trim().replace(/^W\//i, '');
   return header.split(',').some((tag) => opaque(tag) === opaque(etag));
-}
-
-/** Sends a cached page: 304 when the client has it, else the best encoding it accepts. */
-export function sendPage(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  page: CachedPage,
-  status = 200,
-  cacheControl = CACHE_CONTROL,
-): FastifyReply {
-  reply
-    .header('etag', page.etag)
-    .header('cache-control', cacheControl)
-    .header('vary', 'accept-encoding')
-    .type(page.contentType);
-  const ifNoneMatch = request.headers['if-none-match'];
-  if (status === 200 && ifNoneMatch && noneMatchHits(ifNoneMatch, page.etag)) {
-    return reply.code(304).send();
-  }
-  const encoding = page.body.length > 0 ? pickEncoding(request.headers['accept-encoding']) : null;
-  if (encoding) reply.header('content-encoding', encoding);
-  return reply.code(status).send(encoding ? compressed(page, encoding) : page.body);
 }

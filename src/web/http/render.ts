@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Catalog } from '../../catalog/load.ts';
 import type { Config } from '../../config.ts';
 import type { Assets } from './assets.ts';
-import { sendPage, type RenderCache } from './render-cache.ts';
+import type { Front, ServeType } from './front.ts';
+import type { RenderCache } from './render-cache.ts';
 import { structuredData, type Crumb, type FaqItem } from './structured-data.ts';
 
 /** Search engines show about 160 characters: longer texts end at their last full sentence (or word) within 200. */
@@ -61,9 +62,6 @@ export function machineTemplate<View extends object>(name: string): Template<Vie
 /** The data version of pages built from the catalog and configuration alone: they never change while the process runs. */
 export const CATALOG_ONLY = 0;
 
-/** How a non-HTML answer is typed and cached by clients. */
-export type ServeType = { contentType: string; cacheControl?: string };
-
 export type PageRenderer = {
   /** Renders a page to HTML (uncached). */
   html<View>(template: Template<View>, meta: PageMeta, view: NoInfer<View>): Promise<string>;
@@ -104,15 +102,23 @@ export function alertsHref(catalog: Catalog, path: string): string {
 
 export function createPageRenderer(
   app: FastifyInstance,
-  deps: { config: Config; catalog: Catalog; assets: Assets; cache: RenderCache; now: () => number },
+  deps: {
+    config: Config;
+    catalog: Catalog;
+    assets: Assets;
+    cache: RenderCache;
+    now: () => number;
+    front: Front;
+  },
 ): PageRenderer {
-  const { config, catalog, assets, cache, now } = deps;
+  const { config, catalog, assets, cache, now, front } = deps;
   const stylesheet = assets.url('site.css');
   const icon = assets.url('icon.svg');
   const localTime = assets.url('local-time.js');
   const serveAs: PageRenderer['serveAs'] = async (request, reply, key, version, type, render) => {
     const page = await cache.get(key, version, now(), type.contentType, render);
-    return sendPage(request, reply, page, 200, type.cacheControl);
+    front.send(request, reply, page, type, page.version === version);
+    return reply;
   };
   return {
     html(template, meta, view) {

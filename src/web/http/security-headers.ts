@@ -27,6 +27,11 @@ export function helmetOptions(config: Config): HelmetOptions {
     },
     strictTransportSecurity: https,
     crossOriginEmbedderPolicy: false,
+    // For browsers and plug-ins no longer in use: X-XSS-Protection only turned off an auditor no browser has kept,
+    // X-Download-Options is for Internet Explorer 8, X-Permitted-Cross-Domain-Policies for Flash and old Acrobat.
+    xXssProtection: false,
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
   };
 }
@@ -46,12 +51,16 @@ export function securityHeaders(options: HelmetOptions): Record<string, string> 
   return headers;
 }
 
-/** Every reply, pages and errors alike, carries the same precomputed headers (helmet per request re-parses them). */
+/**
+ * Every reply, pages and errors alike, carries the same precomputed headers (helmet per request re-parses them); a
+ * header the route set itself (the embed's CSP, a public API's CORP) is kept. Added as the reply is sent, so a reply
+ * that set none pays nothing before; cached pages are written with them directly (sendPage).
+ */
 export function registerSecurityHeaders(app: FastifyInstance, headers: Readonly<Record<string, string>>): void {
   const entries = Object.entries(headers);
   // A callback hook, not an async one: no promise per request.
-  app.addHook('onRequest', (_request, reply, done) => {
-    for (const [name, value] of entries) reply.header(name, value);
-    done();
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    for (const [name, value] of entries) if (!reply.hasHeader(name)) reply.header(name, value);
+    done(null, payload);
   });
 }

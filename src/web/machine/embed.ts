@@ -1,6 +1,7 @@
 // The no-JavaScript embed (/<provider>/embed): a small card any site may frame, while every other page refuses framing.
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../http/deps.ts';
+import type { ServeType } from '../http/front.ts';
 import { compactHtml, machineTemplate } from '../http/render.ts';
 import { trackedProvider } from '../http/problems.ts';
 import { LEVEL_LABELS } from '../../domain.ts';
@@ -57,15 +58,19 @@ export type EmbedDeps = WebDeps & { embed: { stylesheet: string; siteCsp: string
 export async function embedWidget(app: FastifyInstance, deps: EmbedDeps): Promise<void> {
   const { catalog, config, assessor, store, pages, now, embed: options } = deps;
   const site = { siteUrl: config.siteUrl, siteName: config.siteName };
-  const csp = framableCsp(options.siteCsp);
+  // Any site may frame it: its own CSP, no X-Frame-Options, readable across origins.
+  const type: ServeType = {
+    ...HTML,
+    headers: {
+      'content-security-policy': framableCsp(options.siteCsp),
+      'cross-origin-resource-policy': 'cross-origin',
+      'x-frame-options': null,
+    },
+  };
 
   app.get<{ Params: { provider: string } }>(embedPath(':provider'), async (request, reply) => {
     const provider = trackedProvider(catalog, request.params.provider);
-    reply
-      .header('content-security-policy', csp)
-      .header('cross-origin-resource-policy', 'cross-origin')
-      .removeHeader('x-frame-options');
-    return pages.serveAs(request, reply, `embed:${provider.slug}`, store.versions.of(provider.slug), HTML, async () => {
+    return pages.serveAs(request, reply, `embed:${provider.slug}`, store.versions.of(provider.slug), type, async () => {
       const view = embedView(await assessor.of(provider, now()), site, options.stylesheet);
       return compactHtml(await pages.text(template, view));
     });
