@@ -27,8 +27,7 @@ export default tseslint.config(
         'error',
         { object: 'process', property: 'env', message: 'Read configuration through src/config.ts.' },
       ],
-      // Kysely's values come from its CommonJS build, loaded once by src/store/kysely.ts: its ESM build is some 280
-      // modules more to load at start-up (about 7 MB and 50 ms), and both builds together would cost more still.
+      // Kysely's values come from one module, src/store/kysely.ts, so the store has a single door to it.
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {

@@ -9,15 +9,24 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 let built = false;
 
-/** Runs `npm run build` the first time it is called; returns the arguments `npm start` gives `node`. */
-export function compiledServer(): string[] {
+/** The start script's command: its environment assignments (`NAME=value`), then node's arguments. */
+export type StartCommand = { env: Record<string, string>; args: string[] };
+
+/** Runs `npm run build` the first time it is called; returns what `npm start` runs, to start it without npm. */
+export function compiledServer(): StartCommand {
   if (!built) {
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     built = true;
   }
   const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts
     .start;
-  const [command, ...args] = start.split(/\s+/);
+  const words = start.split(/\s+/);
+  const env: Record<string, string> = {};
+  while (/^[A-Z_][A-Z0-9_]*=/.test(words[0] ?? '')) {
+    const [name, ...value] = words.shift()!.split('=');
+    env[name!] = value.join('=');
+  }
+  const [command, ...args] = words;
   if (command !== 'node') throw new Error(`npm start runs "${start}", not node: the bench cannot start it directly`);
-  return args;
+  return { env, args };
 }

@@ -1,6 +1,6 @@
 // Configuration: the environment parsed once with zod into a frozen Config; the only reader of process.env.
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_TIMER_MS } from './time.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

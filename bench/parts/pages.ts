@@ -14,7 +14,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadCatalog } from '../../src/catalog/load.ts';
-import { compiledServer, ROOT } from '../build.ts';
+import { compiledServer, ROOT, type StartCommand } from '../build.ts';
 import { cpuSeconds, startProcess, stop } from '../processes.ts';
 import { BENCH_SECRET, benchPostgres, copyToPostgres, stopBenchPostgres } from '../engines.ts';
 import { seedDatabase } from '../seed.ts';
@@ -190,14 +190,14 @@ const bigReports = BIG_REPORTS.toLocaleString('en');
 
 /** Start-up: `STARTS` starts of the site on a database, timed to /readyz 200, with idle RSS 1 s after. */
 async function startUps(
-  server: string[],
+  server: StartCommand,
   env: (i: number) => Record<string, string>,
 ): Promise<{ readyMs: number[]; idleRssMb: number[]; settledRssMb: number }> {
   const readyMs: number[] = [];
   const idleRssMb: number[] = [];
   let settledRssMb = 0;
   for (let i = 0; i < STARTS; i += 1) {
-    const site = await startProcess(server, { JOBS: 'false', ...env(i) }, '/readyz');
+    const site = await startProcess(server.args, { ...server.env, JOBS: 'false', ...env(i) }, '/readyz');
     readyMs.push(site.readyMs);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     idleRssMb.push(rssMb(site.child.pid!));
@@ -245,7 +245,11 @@ export default async function (): Promise<Record<string, unknown>> {
     seededAt = performance.now();
     await seedDatabase(join(dir, 'pages.db'), catalog, { now, days: 30, reports: 200_000 });
     const seedMs = performance.now() - seededAt;
-    const app = await startProcess(server, { DATABASE_PATH: join(dir, 'pages.db'), JOBS: 'false' }, '/readyz');
+    const app = await startProcess(
+      server.args,
+      { ...server.env, DATABASE_PATH: join(dir, 'pages.db'), JOBS: 'false' },
+      '/readyz',
+    );
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const appIdleRssMb = rssMb(app.child.pid!);
 
@@ -270,8 +274,12 @@ export default async function (): Promise<Record<string, unknown>> {
     let before: Awaited<ReturnType<typeof startProcess>> | null = null;
     if (AGAINST) {
       writeFileSync(join(dir, 'before.db'), readFileSync(join(dir, 'pages.db')));
-      const args = server.map((arg) => (arg.endsWith('server.js') ? join(AGAINST, arg) : arg));
-      before = await startProcess(args, { DATABASE_PATH: join(dir, 'before.db'), JOBS: 'false' }, '/readyz');
+      const args = server.args.map((arg) => (arg.endsWith('server.js') ? join(AGAINST, arg) : arg));
+      before = await startProcess(
+        args,
+        { ...server.env, DATABASE_PATH: join(dir, 'before.db'), JOBS: 'false' },
+        '/readyz',
+      );
     }
 
     type Spec = {
@@ -428,8 +436,8 @@ export default async function (): Promise<Record<string, unknown>> {
       const database = await benchPostgres();
       try {
         await copyToPostgres(join(dir, 'pages.db'), database.url);
-        const env = { DATABASE_URL: database.url, SECRET: BENCH_SECRET, JOBS: 'false' };
-        const [first, second] = [await startProcess(server, env), await startProcess(server, env)];
+        const env = { ...server.env, DATABASE_URL: database.url, SECRET: BENCH_SECRET, JOBS: 'false' };
+        const [first, second] = [await startProcess(server.args, env), await startProcess(server.args, env)];
         for (const path of [FAMILIES.home, FAMILIES.dashboard, FAMILIES['error page'], FAMILIES['JSON provider']]) {
           await wrk(`${first.url}${path}`, WARMUP_SECONDS);
           const one = await wrk(`${first.url}${path}`, SECONDS);

@@ -94,11 +94,13 @@ async function scenario(engine: string, nodes: number, env: Record<string, strin
     for (let i = 0; i < nodes; i += 1) {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
-      const server = spawn(process.execPath, compiledServer(), {
+      const start = compiledServer();
+      const server = spawn(process.execPath, start.args, {
         cwd: ROOT,
         stdio: ['ignore', 'ignore', 'inherit'],
         env: {
           ...process.env,
+          ...start.env,
           ...env,
           PORT: String(port),
           HOST: '127.0.0.1',

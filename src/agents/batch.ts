@@ -1,6 +1,6 @@
 // A probe agent's batch of results as it travels to the site: its JSON shape (zod), its signing headers, and the
 // limits both sides keep. Signed like our webhooks: HMAC-SHA256 over "<timestamp>.<raw body>" with the agent's key.
-import { z } from 'zod';
+import * as z from 'zod';
 import { regionName } from '../config.ts';
 import { PROBE_OUTCOMES } from '../domain.ts';
 import { timestampSignature } from '../notify/signature.ts';

@@ -1,5 +1,5 @@
 // A probe agent's configuration: the environment parsed once with zod, one line per bad variable (keys hidden).
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   AGENT_KEY_MIN_CHARS,
   booleanText,

@@ -1,5 +1,5 @@
 // Zod schemas of the catalog files (data/providers.json, data/errors.json) and their types.
-import { z } from 'zod';
+import * as z from 'zod';
 import { COMPONENT_SCOPES, REPORT_CATEGORIES, STATUS_FORMATS } from '../domain.ts';
 
 export const Slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lower-case words joined by "-"');

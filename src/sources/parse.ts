@@ -1,5 +1,5 @@
 // Parsing helpers shared by the adapters: JSON with typed failures, zod with short messages, upstream times.
-import { z } from 'zod';
+import * as z from 'zod';
 import { SourceError } from './adapter.ts';
 
 /** Real status documents nest fewer than 10 levels; far deeper nesting only makes JSON.parse block the event loop. */

@@ -1,5 +1,5 @@
 // AWS Health public events (Amazon Bedrock): currentevents, every region of the catalog's services as a component.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StatusPage } from '../../catalog/schema.ts';
 import { MAIN_DOCUMENT, type SnapshotComponent, type SnapshotIncident } from '../../domain.ts';
 import { STORED_JSON_TYPES, SourceError, type Adapter, type DocumentReading } from '../adapter.ts';

@@ -1,5 +1,5 @@
 // Better Stack: index.json (sections, resources, the one active report) and /feed, the reports' history.
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAIN_DOCUMENT, type SnapshotComponent, type SnapshotIncident } from '../../domain.ts';
 import {
   FEED_TYPES,

@@ -1,5 +1,5 @@
 // Datadog Status Pages (OpenRouter): config.json, the page's components, incidents with timelines, maintenances.
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAIN_DOCUMENT, type SnapshotComponent, type SnapshotIncident } from '../../domain.ts';
 import {
   STORED_JSON_TYPES,

@@ -1,5 +1,5 @@
 // Atom and RSS incident feeds: Statuspage and Instatus histories with their update markup, or plain entries.
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   CLOSED_STATES,
   MAIN_DOCUMENT,

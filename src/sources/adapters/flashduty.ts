@@ -1,5 +1,5 @@
 // Flashduty status pages (DeepSeek): summary/active (components and open changes) and change/list (history).
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAIN_DOCUMENT, type Level, type SnapshotComponent, type SnapshotIncident } from '../../domain.ts';
 import { DAY_MS } from '../../time.ts';
 import { JSON_TYPES, joinUrl, SourceError, type Adapter, type DocumentReading } from '../adapter.ts';

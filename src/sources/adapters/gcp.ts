@@ -1,5 +1,5 @@
 // Google Cloud Service Health: incidents.json, every incident of every product, filtered by the catalog's products.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StatusPage } from '../../catalog/schema.ts';
 import { MAIN_DOCUMENT, type SnapshotIncident } from '../../domain.ts';
 import { JSON_TYPES, type Adapter, type DocumentReading } from '../adapter.ts';

@@ -1,5 +1,5 @@
 // Instatus: summary.json (page rollup, active incidents and maintenances), v2/components.json, history.atom.
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAIN_DOCUMENT, type SnapshotComponent, type SnapshotIncident } from '../../domain.ts';
 import { MINUTE_MS } from '../../time.ts';
 import { FEED_TYPES, JSON_TYPES, joinUrl, type Adapter, type DocumentReading } from '../adapter.ts';

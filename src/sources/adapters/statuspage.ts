@@ -1,5 +1,5 @@
 // Atlassian Statuspage v2 (and its incident.io imitation): summary.json, incidents.json, scheduled-maintenances.json.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StatusPage } from '../../catalog/schema.ts';
 import { MAIN_DOCUMENT, type SnapshotComponent, type SnapshotIncident } from '../../domain.ts';
 import { JSON_TYPES, joinUrl, pathSegment, SourceError, type Adapter, type DocumentReading } from '../adapter.ts';

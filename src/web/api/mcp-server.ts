@@ -3,7 +3,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorTypesFor } from '../../catalog/load.ts';
 import { MAX_PASTE_CHARS } from '../../diagnose/match.ts';
 import { DAY_MS, toIso } from '../../time.ts';

@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 document, served at /api/v1/openapi.json, generated from the operations table and its zod schemas
 // (zod's toJSONSchema), so what it says is what the server checks and sends.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Catalog } from '../../catalog/load.ts';
 import type { Config } from '../../config.ts';
 import { apiOperations, MAX_PARAM_CHARS, type Answer, type Operation } from './operations.ts';

@@ -1,6 +1,6 @@
 // The documented operations, one entry each (method, path, zod schemas, answers): the OpenAPI document is generated
 // from this table, routes validate with its schemas, and tests call every entry. A new route is one more entry.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Catalog } from '../../catalog/load.ts';
 import { MAX_PASTE_CHARS } from '../../diagnose/match.ts';
 import { HISTORY_DAYS } from '../../status/history.ts';

@@ -9,7 +9,7 @@ import {
   StatuspageSummary,
 } from './statuspage-bodies.ts';
 import { REGION_STATES } from '../../status/regions.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   CHANNELS,
   COMPONENT_SCOPES,

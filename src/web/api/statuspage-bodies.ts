@@ -1,7 +1,7 @@
 // Statuspage v2 API shapes (summary, status, components, incidents, maintenances) built from our one assessment,
 // so any Statuspage client reads our level. The zod schemas are the contract; the builders fill them.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LEVEL_LABELS, type IncidentState, type Level, type MaintenanceState } from '../../domain.ts';
 import { isOpen } from '../../status/incidents.ts';
 import type { IncidentRow } from '../../store/incidents.ts';

@@ -1,7 +1,7 @@
 // What a visitor may send to subscribe, as zod schemas (JSON and the no-JavaScript form), and the checks against
 // the catalog and the address policy that name the field at fault.
 import { domainToASCII } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Catalog } from '../../catalog/load.ts';
 import { CHANNELS, LEVELS, type Channel, type Level } from '../../domain.ts';
 import { OPSGENIE_API_KEY } from '../../notify/channels/opsgenie.ts';

@@ -1,5 +1,5 @@
 // What a visitor may send as a report, as zod schemas: the HTML form (all strings) and its JSON twin. No free text.
-import { z } from 'zod';
+import * as z from 'zod';
 import { REPORT_CATEGORIES, REPORT_REGIONS, REPORT_SDKS } from '../../domain.ts';
 import { IGNORED_REASONS } from '../../store/reports.ts';
 

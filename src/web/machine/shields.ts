@@ -1,5 +1,5 @@
 // Shields.io endpoint JSON (schemaVersion 1): a provider's level, or one error's verdict, for shields.io/endpoint.
-import { z } from 'zod';
+import * as z from 'zod';
 import { LEVEL_LABELS, type Level, type Verdict } from '../../domain.ts';
 import { BADGE_COLOURS } from './badge.ts';
 

@@ -2,7 +2,7 @@
 // ranked matches, live status and verdict; `POST /api/v1/diagnose` answers the same as JSON (routes and view model).
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { diagnoseInput } from '../api/operations.ts';
 import { createDiagnoser, type Diagnoser } from '../../diagnose/match.ts';
 import { toIso } from '../../time.ts';

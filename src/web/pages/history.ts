@@ -1,7 +1,7 @@
 // `/:provider/history` (90 bars per subject, every incident, a day view with `?day=`) and its JSON twin
 // `/api/v1/providers/:provider/history?days=N`, both from the render cache (routes and view model).
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Provider } from '../../catalog/schema.ts';
 import { LEVEL_LABELS } from '../../domain.ts';
 import { DETECTED_BY } from '../../status/detection.ts';

@@ -1,6 +1,6 @@
 // `/`: every provider with its level and data age, worst first, optionally filtered by name (route and view model).
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { WebDeps } from '../http/deps.ts';
 import { parseOr400 } from '../http/problems.ts';
 import { pageTemplate } from '../http/render.ts';
