@@ -125,3 +125,19 @@ describe('the front', () => {
     expect(total()).toBe(before + 2);
   });
 });
+
+describe('the front at LOG_LEVEL=debug', () => {
+  it('leaves every request to the app, so each is logged', async () => {
+    const lines: string[] = [];
+    const stream = { write: (line: string) => lines.push(line) };
+    const logged = await createHarness({ logger: { level: 'debug', stream } });
+    try {
+      const url = await logged.app.listen({ port: 0, host: '127.0.0.1' });
+      for (let i = 0; i < 3; i += 1) await (await request(`${url}/anthropic`)).body.dump();
+      const completed = lines.filter((line) => line.includes('"request completed"') && line.includes('/anthropic'));
+      expect(completed).toHaveLength(3);
+    } finally {
+      await logged.close();
+    }
+  });
+});
