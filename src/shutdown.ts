@@ -21,7 +21,7 @@ export type ShutdownDeps = {
 
 /** Answers every response sent while the app closes with Connection: close, so a keep-alive client cannot hold the
  * server open past its request in flight (idle connections are closed by Fastify itself). Called by buildApp; returns
- * whether the app is closing, for replies written without Fastify's hooks (sendPage). */
+ * whether the app is closing, for the answers the front writes without Fastify's hooks. */
 export function closeConnectionsWhenClosing(app: FastifyInstance): () => boolean {
   let closing = false;
   app.addHook('preClose', async () => {

@@ -58,8 +58,6 @@ export type Front = {
    * was rendered from the data as it is now, so the front may answer it again.
    */
   send(request: FastifyRequest, reply: FastifyReply, page: CachedPage, type: ServeType, current: boolean): void;
-  clear(): void;
-  readonly size: number;
 };
 
 export type FrontOptions = {
@@ -168,10 +166,6 @@ export function createFront(options: FrontOptions): Front {
       answer.checkedAt = current && t - page.renderedAt < cache.refreshMs ? t : null;
       reply.hijack();
       write(reply.raw, answer, variantFor(request.headers, page), baseline);
-    },
-    clear: () => answers.clear(),
-    get size() {
-      return answers.size;
     },
   };
 }

@@ -54,7 +54,7 @@ export function securityHeaders(options: HelmetOptions): Record<string, string> 
 /**
  * Every reply, pages and errors alike, carries the same precomputed headers (helmet per request re-parses them); a
  * header the route set itself (the embed's CSP, a public API's CORP) is kept. Added as the reply is sent, so a reply
- * that set none pays nothing before; cached pages are written with them directly (sendPage).
+ * that set none pays nothing before; cached pages are written with them by the front (front.ts).
  */
 export function registerSecurityHeaders(app: FastifyInstance, headers: Readonly<Record<string, string>>): void {
   const entries = Object.entries(headers);
