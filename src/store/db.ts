@@ -64,6 +64,28 @@ function problemOf(error: unknown): string {
  * version in place), not at the first write.
  */
 export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): Database.Database {
+  // Two processes opening a new file together (a web and a jobs process) can find it busy where SQLite does not wait
+  // (its header or WAL being set up by the other): try again, for as long as a busy database is waited for anyway.
+  const until = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return openOnce(path, migrations);
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= until)
+        throw new DatabaseFileError(
+          `Cannot use the database DATABASE_PATH=${JSON.stringify(path)}: ${problemOf(error)}`,
+        );
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, OPEN_RETRY_MS);
+    }
+  }
+}
+
+/** How long a start waits before trying a busy database file again. */
+const OPEN_RETRY_MS = 20;
+
+const isBusy = (error: unknown): boolean => String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY');
+
+function openOnce(path: string, migrations: readonly Migration[]): Database.Database {
   let db: Database.Database | undefined;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -80,7 +102,7 @@ export function openDatabase(path: string, migrations: readonly Migration[] = MI
     return db;
   } catch (error) {
     if (db?.open) db.close();
-    throw new DatabaseFileError(`Cannot use the database DATABASE_PATH=${JSON.stringify(path)}: ${problemOf(error)}`);
+    throw error;
   }
 }
 
