@@ -11,12 +11,7 @@ import { build } from 'esbuild';
 
 /** Left to Node at run time: the SQLite binding is native code, pg-native an optional addon of pg, and Fastify's
  * JSON-schema compilers are loaded only by a route that declares a schema (none does: requests are checked by zod). */
-export const EXTERNAL = [
-  'better-sqlite3',
-  'pg-native',
-  '@fastify/ajv-compiler',
-  '@fastify/fast-json-stringify-compiler',
-];
+const EXTERNAL = ['better-sqlite3', 'pg-native', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler'];
 
 const { values } = parseArgs({ options: { outdir: { type: 'string', default: 'dist' } } });
 const outdir = values.outdir;
