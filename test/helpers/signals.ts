@@ -1,6 +1,7 @@
 // Writes real signal data into a test store: a read status page, probe results and community reports.
 import type { Level } from '../../src/domain.ts';
 import type { Store } from '../../src/store/index.ts';
+import type { ProbeResultRow } from '../../src/store/probes.ts';
 import { MINUTE_MS } from '../../src/time.ts';
 import { confirmLevel } from '../../src/status/damping.ts';
 
@@ -77,6 +78,16 @@ export async function recordIncident(
 }
 
 /** Four probe results, one interval apart, ending shortly before `now`: all normal, or the last three failed. */
+/** A probe result with no phase timings and no detail: what most tests record. */
+export const probeRow = (row: Pick<ProbeResultRow, 'at' | 'outcome' | 'httpStatus' | 'latencyMs'>): ProbeResultRow => ({
+  ...row,
+  dnsMs: null,
+  connectMs: null,
+  tlsMs: null,
+  ttfbMs: null,
+  detail: null,
+});
+
 export async function recordProbes(
   store: Store,
   slug: string,
@@ -86,17 +97,15 @@ export async function recordProbes(
 ): Promise<void> {
   for (let i = 4; i >= 1; i -= 1) {
     const failed = kind === 'failing' && i <= 3;
-    await store.probes.record(slug, {
-      at: now - i * intervalMs + 30_000,
-      outcome: failed ? 'timeout' : 'rejected_as_expected',
-      httpStatus: failed ? null : 401,
-      latencyMs: failed ? null : 140,
-      dnsMs: null,
-      connectMs: null,
-      tlsMs: null,
-      ttfbMs: null,
-      detail: null,
-    });
+    await store.probes.record(
+      slug,
+      probeRow({
+        at: now - i * intervalMs + 30_000,
+        outcome: failed ? 'timeout' : 'rejected_as_expected',
+        httpStatus: failed ? null : 401,
+        latencyMs: failed ? null : 140,
+      }),
+    );
   }
 }
 

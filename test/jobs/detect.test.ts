@@ -7,7 +7,7 @@ import { MINUTE_MS } from '../../src/time.ts';
 import { createHarness, textOf, type Harness } from '../helpers/app.ts';
 import { ENGINES, rows } from '../helpers/engines.ts';
 import { harnessDetector } from '../helpers/detector.ts';
-import { recordReports } from '../helpers/signals.ts';
+import { probeRow, recordReports } from '../helpers/signals.ts';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 7, 0);
 let h: Harness | undefined;
@@ -57,15 +57,12 @@ describe.each(ENGINES)('the detection job with probe agents on %s', (engine) => 
     for (let i = 4; i >= 0; i -= 1)
       await harness.store.probes.record('openai', {
         region,
-        at: harness.clock.now - 1000 - i * MINUTE_MS,
-        outcome,
-        httpStatus: outcome === 'rejected_as_expected' ? 401 : 503,
-        latencyMs: 100,
-        dnsMs: null,
-        connectMs: null,
-        tlsMs: null,
-        ttfbMs: null,
-        detail: null,
+        ...probeRow({
+          at: harness.clock.now - 1000 - i * MINUTE_MS,
+          outcome,
+          httpStatus: outcome === 'rejected_as_expected' ? 401 : 503,
+          latencyMs: 100,
+        }),
       });
   }
   const detected = (harness: Harness) =>

@@ -8,7 +8,7 @@ import { createHarness, type Harness } from '../helpers/app.ts';
 import { ENGINES, rows } from '../helpers/engines.ts';
 import { chatUrl, notifyRig, type NotifyRig } from '../helpers/notify.ts';
 import { startMailbox, startReceiver, verifyDelivery, type Mailbox, type Receiver } from '../helpers/receivers.ts';
-import { recordIncident, recordOfficial } from '../helpers/signals.ts';
+import { probeRow, recordIncident, recordOfficial } from '../helpers/signals.ts';
 import { incident } from '../helpers/seed.ts';
 import { harnessDetector } from '../helpers/detector.ts';
 
@@ -142,15 +142,12 @@ describe.each(ENGINES)('notifications on %s', (engine) => {
       for (let i = 4; i >= 0; i -= 1)
         await h.store.probes.record(SLUG, {
           region,
-          at: h.clock.now + 1000 - i * MINUTE_MS,
-          outcome,
-          httpStatus: outcome === 'unexpected_status' ? 503 : 401,
-          latencyMs: 100,
-          dnsMs: null,
-          connectMs: null,
-          tlsMs: null,
-          ttfbMs: null,
-          detail: null,
+          ...probeRow({
+            at: h.clock.now + 1000 - i * MINUTE_MS,
+            outcome,
+            httpStatus: outcome === 'unexpected_status' ? 503 : 401,
+            latencyMs: 100,
+          }),
         });
     h.clock.now += 2000;
     expect(await harnessDetector(h).run()).toBe(0);

@@ -14,6 +14,7 @@ import { levelsSampler } from '../../src/assessment/readings.ts';
 import { realCatalog } from '../helpers/catalog.ts';
 import { ENGINES, openTestStore } from '../helpers/engines.ts';
 import { seedAnthropicOutage, seedOpenAiHealthy } from '../helpers/seed.ts';
+import { probeRow } from '../helpers/signals.ts';
 
 const MIDNIGHT = Date.UTC(2026, 10, 29);
 const DAY = dayOf(MIDNIGHT);
@@ -122,17 +123,10 @@ describe.each(ENGINES)('daily rollups on %s', (engine) => {
     clock = MIDNIGHT + 12 * HOUR_MS;
     level = 'operational';
     for (const at of [MIDNIGHT - 3 * DAY_MS + HOUR_MS, MIDNIGHT - HOUR_MS, MIDNIGHT + HOUR_MS])
-      await store.probes.record('openai', {
-        at,
-        outcome: 'rejected_as_expected',
-        httpStatus: 401,
-        latencyMs: 150,
-        dnsMs: null,
-        connectMs: null,
-        tlsMs: null,
-        ttfbMs: null,
-        detail: null,
-      });
+      await store.probes.record(
+        'openai',
+        probeRow({ at, outcome: 'rejected_as_expected', httpStatus: 401, latencyMs: 150 }),
+      );
     await recorder().run();
     expect((await store.rollups.probeDays('openai', DAY - 10, DAY)).map((p) => [p.day, p.attempts])).toEqual([
       [DAY - 3, 1],
@@ -151,15 +145,12 @@ describe.each(ENGINES)('daily rollups on %s', (engine) => {
     ] as const)
       await store.probes.record('openai', {
         region,
-        at: MIDNIGHT + HOUR_MS,
-        outcome,
-        httpStatus: outcome === 'unexpected_status' ? 503 : 401,
-        latencyMs,
-        dnsMs: null,
-        connectMs: null,
-        tlsMs: null,
-        ttfbMs: null,
-        detail: null,
+        ...probeRow({
+          at: MIDNIGHT + HOUR_MS,
+          outcome,
+          httpStatus: outcome === 'unexpected_status' ? 503 : 401,
+          latencyMs,
+        }),
       });
     await recorder().run();
     expect(await store.rollups.probeDays('openai', DAY, DAY)).toEqual([
@@ -178,17 +169,7 @@ describe.each(ENGINES)('daily rollups on %s', (engine) => {
       [old + 2 * HOUR_MS, 'rejected_as_expected', 300],
       [old + 3 * HOUR_MS, 'timeout', null],
     ] as const) {
-      await store.probes.record('openai', {
-        at,
-        outcome,
-        httpStatus: latencyMs ? 401 : null,
-        latencyMs,
-        dnsMs: null,
-        connectMs: null,
-        tlsMs: null,
-        ttfbMs: null,
-        detail: null,
-      });
+      await store.probes.record('openai', probeRow({ at, outcome, httpStatus: latencyMs ? 401 : null, latencyMs }));
     }
     const ancient = DAY - HISTORY_RETENTION_DAYS;
     await store.rollups.recordProbeDay('openai', { day: ancient, attempts: 1, successes: 1, medianMs: 1 });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { errorTypesFor } from '../../src/catalog/load.ts';
 import type { ProbeOutcome } from '../../src/domain.ts';
 import { createHarness, textOf, T0, type Harness } from '../helpers/app.ts';
+import { probeRow } from '../helpers/signals.ts';
 
 const ENV = { AGENT_KEYS: `us-east=${'k'.repeat(40)},eu-west=${'e'.repeat(40)}`, PROBE_INTERVAL_SECONDS: '60' };
 const INTERVAL_MS = 60_000;
@@ -11,15 +12,12 @@ async function probed(h: Harness, region: string, outcome: ProbeOutcome) {
   for (let i = 4; i >= 0; i -= 1)
     await h.store.probes.record('openai', {
       region,
-      at: h.clock.now - 1000 - i * INTERVAL_MS,
-      outcome,
-      httpStatus: outcome === 'rejected_as_expected' ? 401 : 503,
-      latencyMs: 100 + i,
-      dnsMs: null,
-      connectMs: null,
-      tlsMs: null,
-      ttfbMs: null,
-      detail: null,
+      ...probeRow({
+        at: h.clock.now - 1000 - i * INTERVAL_MS,
+        outcome,
+        httpStatus: outcome === 'rejected_as_expected' ? 401 : 503,
+        latencyMs: 100 + i,
+      }),
     });
 }
 
@@ -80,15 +78,12 @@ describe('probe regions on the pages', () => {
     // Three days ago, a slower answer from us-east.
     await h.store.probes.record('openai', {
       region: 'us-east',
-      at: T0 - 3 * 24 * 3_600_000 + 60_000,
-      outcome: 'rejected_as_expected',
-      httpStatus: 401,
-      latencyMs: 900,
-      dnsMs: null,
-      connectMs: null,
-      tlsMs: null,
-      ttfbMs: null,
-      detail: null,
+      ...probeRow({
+        at: T0 - 3 * 24 * 3_600_000 + 60_000,
+        outcome: 'rejected_as_expected',
+        httpStatus: 401,
+        latencyMs: 900,
+      }),
     });
     const page = await h.app.inject({ url: '/openai' });
     const live = textOf(/<section class="card" id="live"[\s\S]*?<\/section>/.exec(page.body)?.[0] ?? '');
