@@ -62,9 +62,8 @@ export const dnsServerList = commaList().refine(
 
 /** A probe region's name: what pages and JSON show ("us-east", "ap-southeast", "local"). */
 export const REGION_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
-export const regionName = z
-  .string()
-  .regex(REGION_PATTERN, { error: 'a region name of lowercase letters, digits and dashes (e.g. us-east)' });
+const REGION_WORDS = 'a region name of lowercase letters, digits and dashes (e.g. us-east)';
+export const regionName = z.string({ error: REGION_WORDS }).regex(REGION_PATTERN, { error: REGION_WORDS });
 
 /** An agent's signing key: long enough that guessing is hopeless. */
 export const AGENT_KEY_MIN_CHARS = 32;

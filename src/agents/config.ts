@@ -10,14 +10,14 @@ import {
   seconds,
 } from '../config.ts';
 
+const AGENT_KEY_WORDS = `this region's key from the site's AGENT_KEYS (at least ${AGENT_KEY_MIN_CHARS} characters)`;
+
 const AgentEnv = z.object({
   AGENT_REGION: regionName,
   CENTRAL_URL: z
     .url({ protocol: /^https?$/, error: 'the site’s absolute http(s) URL, such as https://status.example.com' })
     .transform((url) => url.replace(/\/+$/, '')),
-  AGENT_KEY: z.string().min(AGENT_KEY_MIN_CHARS, {
-    error: `this region's key from the site's AGENT_KEYS (at least ${AGENT_KEY_MIN_CHARS} characters)`,
-  }),
+  AGENT_KEY: z.string({ error: AGENT_KEY_WORDS }).min(AGENT_KEY_MIN_CHARS, { error: AGENT_KEY_WORDS }),
   PROVIDERS_FILE: z.string().min(1, { error: 'a file path' }).default('data/providers.json'),
   ERRORS_FILE: z.string().min(1, { error: 'a file path' }).default('data/errors.json'),
   PROBE_INTERVAL_SECONDS: seconds(180, 1),
