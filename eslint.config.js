@@ -56,9 +56,18 @@ export default tseslint.config(
     },
   },
   { files: ['src/store/kysely.ts'], rules: { '@typescript-eslint/no-restricted-imports': 'off' } },
-  // The demo's entry builds the environment of the server process it starts; a probe agent has its own config.
+  // The demo's entry builds the environment of the server process it starts; a probe agent has its own config; the build
+  // starts the built server to train its code cache, and the bundle's loader (src/boot.ts) runs before any config.
   {
-    files: ['src/config.ts', 'src/agents/config.ts', 'src/demo/run.ts', 'test/**', 'bench/**'],
+    files: [
+      'src/config.ts',
+      'src/agents/config.ts',
+      'src/demo/run.ts',
+      'src/boot.ts',
+      'scripts/**',
+      'test/**',
+      'bench/**',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

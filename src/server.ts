@@ -194,4 +194,4 @@ async function main(): Promise<void> {
   leadership.start();
 }
 
-await main();
+void main();

@@ -1,11 +1,20 @@
-// The compiled start: src/ bundled by scripts/build.ts (as `npm install` does) runs under plain node, finds its views
+// The compiled start: src/ bundled by scripts/build.ts (as `npm install` does) runs under plain node with its code cache, finds its views
 // and data from the compiled location, and serves pages; `npm start` runs exactly that build's entry.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startCommand } from '../../scripts/start-command.ts';
 import { startServer, tempDir, type ServerProcess } from '../helpers/process.ts';
+
+/** Compiles the bundle named by its argument with the cache beside it; prints whether V8 took the cache. */
+const COMPILE_WITH_CACHE = `
+const { readFileSync } = require('node:fs');
+const { Script } = require('node:vm');
+const file = process.argv[1];
+const script = new Script(readFileSync(file, 'utf8'), { filename: file, cachedData: readFileSync(file + '.cache') });
+console.log(script.cachedDataRejected ? 'rejected' : 'accepted');`;
 
 const ROOT = resolve('.');
 const out = mkdtempSync(join(tmpdir(), 'status-build-'));
@@ -31,21 +40,23 @@ describe('the compiled server', () => {
     { timeout: 90_000 },
     async () => {
       // The build goes to a temporary copy of the layout (views and node_modules beside it), never into the project.
-      execFileSync(
-        process.execPath,
-        [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/build.ts', '--outdir', join(out, 'dist')],
-        { cwd: ROOT, stdio: 'pipe' },
-      );
       symlinkSync(join(ROOT, 'views'), join(out, 'views'));
       symlinkSync(join(ROOT, 'node_modules'), join(out, 'node_modules'));
+      const build = spawnSync(
+        process.execPath,
+        [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/build.ts', '--outdir', join(out, 'dist')],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
+      expect(build.status).toBe(0);
+      expect(build.stderr).toBe('');
       const built = files(join(out, 'dist'));
-      expect(built).toContain('server.js');
-      expect(built).toContain('agent.js');
+      for (const name of ['server.js', 'server.cjs', 'server.cjs.cache', 'agent.js', 'agent.cjs'])
+        expect(built).toContain(name);
       expect(built.filter((name) => name.endsWith('.ts'))).toEqual([]);
-      // The modules loaded on first use are chunks of their own, not read at start.
-      const entry = readFileSync(join(out, 'dist/server.js'), 'utf8');
-      expect(entry).toMatch(/import\("\.\/wiring-[\w-]+\.js"\)/);
-      expect(entry).not.toContain('undici');
+      // The jobs' HTTP client stays out of the bundle every start holds in memory: required when the jobs start.
+      const bundle = readFileSync(join(out, 'dist/server.cjs'), 'utf8');
+      expect(bundle).toContain('require("undici")');
+      expect(bundle).not.toContain('undici/lib');
 
       const dir = tempDir();
       server = await startServer(
@@ -61,4 +72,24 @@ describe('the compiled server', () => {
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
     },
   );
+
+  it('leaves a code cache that V8 accepts under the flags of npm start, and none that it accepts under others', () => {
+    const { args } = startCommand(ROOT);
+    const accepted = (flags: string[]): string =>
+      execFileSync(process.execPath, [...flags, '-e', COMPILE_WITH_CACHE, join(out, 'dist/server.cjs')], {
+        encoding: 'utf8',
+      }).trim();
+    expect(accepted(args.slice(0, -1))).toBe('accepted');
+    expect(accepted(['--max-semi-space-size=64'])).toBe('rejected');
+  });
+
+  it('runs the probe agent from its bundle: a missing setting is named, not a crash', () => {
+    const run = spawnSync(process.execPath, [join(out, 'dist/agent.js')], {
+      env: { PATH: process.env.PATH },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(78);
+    expect(run.stderr).toMatch(/^Invalid configuration:\n {2}AGENT_REGION=/);
+    expect(run.stderr).not.toMatch(/ at /);
+  });
 });
