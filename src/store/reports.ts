@@ -71,6 +71,9 @@ const claim = (s: Submission) => {
     RETURNING 1 AS claimed`;
 };
 
+/** Most submissions committed together: a surge's backlog goes in several commits, each acknowledging its own. */
+const MAX_GROUP = 256;
+
 const BUCKET_CONFLICT = sql`ON CONFLICT (provider_slug, bucket_at, category) DO UPDATE
   SET count = report_buckets.count + 1,
     last_at = CASE WHEN report_buckets.last_at IS NULL OR report_buckets.last_at < excluded.last_at
@@ -126,13 +129,47 @@ export function createReportsStore(db: Db, versions: DataVersions, engine: Engin
     at: s.at,
   });
 
+  /** The claim and the writes, inside the caller's transaction. */
+  const submitWithin = async (trx: Db, s: Submission): Promise<boolean> => {
+    const claimed = s.ignoredReason === null && (await claim(s).execute(trx)).rows.length > 0;
+    const ignoredReason = s.ignoredReason ?? (claimed ? null : 'duplicate');
+    await write(trx, reportOf(s, ignoredReason), true);
+    return claimed;
+  };
+
   /** SQLite: the claim and the writes in one local transaction. */
-  const submitLocally = (s: Submission): Promise<boolean> =>
-    atomically(db, async (trx) => {
-      const claimed = s.ignoredReason === null && (await claim(s).execute(trx)).rows.length > 0;
-      const ignoredReason = s.ignoredReason ?? (claimed ? null : 'duplicate');
-      await write(trx, reportOf(s, ignoredReason), true);
-      return claimed;
+  const submitLocally = (s: Submission): Promise<boolean> => atomically(db, (trx) => submitWithin(trx, s));
+
+  /**
+   * SQLite under a surge: the submissions received in one turn of the event loop share one transaction (a group
+   * commit), in the order they came, so each claim sees the ones before it. A commit writes every page it changed to
+   * the write-ahead log, and a report changes about six: one commit for many reports writes the shared pages once.
+   * Each is acknowledged only once its transaction committed; when the database refuses one of them, each is tried
+   * again alone, so one bad submission fails only itself.
+   */
+  const waiting: { submission: Submission; done: (claimed: boolean) => void; fail: (error: unknown) => void }[] = [];
+  async function commitWaiting(): Promise<void> {
+    const group = waiting.splice(0, MAX_GROUP);
+    if (waiting.length > 0) setImmediate(() => void commitWaiting());
+    try {
+      const claimed = await atomically(db, async (trx) => {
+        const results: boolean[] = [];
+        for (const { submission } of group) results.push(await submitWithin(trx, submission));
+        return results;
+      });
+      group.forEach(({ done }, i) => done(claimed[i]!));
+    } catch (error) {
+      // A row the database refused is one submission's fault: the others go again alone. A busy or failing database
+      // is everyone's: each gets the error at once, not one busy wait after another.
+      if (!String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT'))
+        for (const { fail } of group) fail(error);
+      else for (const { submission, done, fail } of group) submitLocally(submission).then(done, fail);
+    }
+  }
+  const submitGrouped = (submission: Submission): Promise<boolean> =>
+    new Promise((done, fail) => {
+      waiting.push({ submission, done, fail });
+      if (waiting.length === 1) setImmediate(() => void commitWaiting());
     });
 
   /** PostgreSQL: the claim, the report and its bucket in one statement, so one round trip (the hot path of a surge). */
@@ -164,7 +201,7 @@ export function createReportsStore(db: Db, versions: DataVersions, engine: Engin
   };
 
   const submit = (s: Submission) =>
-    engine === 'postgres' && !db.isTransaction ? submitInOneStatement(s) : submitLocally(s);
+    db.isTransaction ? submitLocally(s) : engine === 'postgres' ? submitInOneStatement(s) : submitGrouped(s);
 
   return {
     /** Stores a report exactly as given (seeding history, imports). */

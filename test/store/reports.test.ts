@@ -88,6 +88,33 @@ describe.each(ENGINES)('reports store on %s', (engine) => {
     expect(await total('anthropic')).toBe(1);
   });
 
+  it('takes a surge of submissions at once: each stored once, one that cannot be stored fails alone', async () => {
+    const clients = Array.from({ length: 40 }, (_, i) => `surge-${i}`);
+    const results = await Promise.allSettled([
+      ...clients.map((client, i) => store.reports.submit(submission({ clientHashes: [client], at: T0 + i }))),
+      // The same client again: one of its two reports is a duplicate.
+      store.reports.submit(submission({ clientHashes: ['surge-0'], at: T0 + 100 })),
+      // A provider the store does not know: refused by the database, on its own.
+      store.reports.submit(submission({ providerSlug: 'nobody', clientHashes: ['surge-x'], at: T0 + 101 })),
+      store.reports.submit(submission({ clientHashes: ['surge-last'], at: T0 + 102 })),
+    ]);
+    const outcomes = results.map((r) => (r.status === 'fulfilled' ? r.value : 'failed'));
+    expect(outcomes.filter((o) => o === 'failed')).toHaveLength(1);
+    expect(outcomes[clients.length + 1]).toBe('failed');
+    expect(outcomes.filter((o) => o === true)).toHaveLength(clients.length + 1);
+    const kept = await stored();
+    expect(kept.map((r) => r.client).sort()).toEqual([...clients, 'surge-0', 'surge-last'].sort());
+    expect(kept.filter((r) => r.client === 'surge-0').map((r) => r.reason)).toEqual(
+      expect.arrayContaining([null, 'duplicate']),
+    );
+    expect(await total()).toBe(clients.length + 1);
+    // One SQLite file takes them in the order they came (PostgreSQL's connections run side by side).
+    if (engine === 'sqlite') {
+      expect(outcomes).toEqual([...clients.map(() => true), false, 'failed', true]);
+      expect(kept.map((r) => r.client)).toEqual([...clients, 'surge-0', 'surge-last']);
+    }
+  });
+
   it('deduplicates across a salt rotation through the previous hash, and stores the current one', async () => {
     expect(await store.reports.submit(submission({ clientHashes: ['yesterday'] }))).toBe(true);
     expect(
