@@ -2,9 +2,9 @@
 // esbuild into dist/, one CommonJS bundle each (`server.cjs`, `agent.cjs`) run by a small entry (`server.js`,
 // `agent.js`, src/boot.ts) that compiles it with a V8 code cache. The cache is made here: the built server is started
 // once with the flags of `npm start` on a throwaway database and, once ready, stopped; on exit it writes the code it
-// compiled (`server.cjs.cache`). A start then reads two files and compiles little: ready in about 0.25 s. Modules
-// used on first use only stay in the bundle as functions not yet run; the biggest packages among them (undici for the
-// jobs, nodemailer) are loaded from node_modules when first used. Types are checked by `npm run typecheck`, not here.
+// compiled (`server.cjs.cache`). A start then reads two files and compiles little: ready in about 0.25 s. Our modules
+// used on first use only stay in the bundle as functions not yet run; the packages only they use are loaded from
+// node_modules when first used (EXTERNAL). Types are checked by `npm run typecheck`, not here.
 //
 //   npm run build                 (into dist/)
 //   npm run build -- --outdir DIR (elsewhere, e.g. a test's temporary copy)
@@ -20,8 +20,8 @@ import { startCommand } from './start-command.ts';
 
 /** Left to Node at run time: the SQLite binding is native code, pg-native an optional addon of pg, Fastify's
  * JSON-schema compilers are loaded only by a route that declares a schema (none does: requests are checked by zod),
- * and undici and nodemailer are large and loaded only by the jobs and the mailer: kept out of the text every start
- * holds in memory. */
+ * and the packages only some processes use when first needed (undici for the jobs, nodemailer for mail, pg, prom-client
+ * for the metrics, the MCP SDK) are loaded from node_modules then: kept out of the text every start holds in memory. */
 const EXTERNAL = [
   'better-sqlite3',
   'pg-native',
@@ -29,6 +29,9 @@ const EXTERNAL = [
   '@fastify/fast-json-stringify-compiler',
   'undici',
   'nodemailer',
+  'pg',
+  'prom-client',
+  '@modelcontextprotocol/sdk',
 ];
 const ENTRIES = ['server', 'agent'] as const;
 /** How long the training start may take before the build goes on without a cache. */

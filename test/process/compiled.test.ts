@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCommand } from '../../scripts/start-command.ts';
+import { testDatabase } from '../helpers/engines.ts';
 import { startServer, tempDir, type ServerProcess } from '../helpers/process.ts';
 
 /** Compiles the bundle named by its argument with the cache beside it; prints whether V8 took the cache. */
@@ -70,6 +71,38 @@ describe('the compiled server', () => {
       expect(css).toBeDefined();
       expect((await fetch(`${server.url}${css}`)).status).toBe(200);
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    },
+  );
+
+  it(
+    'loads what the bundle leaves to node_modules on first use: PostgreSQL, the metrics, the MCP server',
+    { timeout: 90_000 },
+    async () => {
+      const database = await testDatabase('postgres');
+      const site = await startServer(
+        { DATABASE_URL: database.target.databaseUrl!, SECRET: 's'.repeat(32), JOBS: 'false', METRICS_PORT: '0' },
+        { nodeArgs: [join(out, 'dist/server.js')] },
+      );
+      try {
+        const scrape = (await site.waitForLog(/^Metrics listening at /)).msg!.replace('Metrics listening at ', '');
+        expect(await (await fetch(scrape)).text()).toMatch(/^# HELP /m);
+        const call = await fetch(`${site.url}/mcp`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+          body: JSON.stringify({
+            jsonrpc: '2.0',
+            id: 1,
+            method: 'tools/call',
+            params: { name: 'get_status', arguments: { provider: 'openai' } },
+          }),
+        });
+        const answer = (await call.json()) as { result: { content: { text: string }[]; isError?: boolean } };
+        expect(answer.result.isError).toBeFalsy();
+        expect(answer.result.content[0]!.text).toMatch(/^OpenAI API: /);
+      } finally {
+        await site.kill();
+        await database.drop();
+      }
     },
   );
 
