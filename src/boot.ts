@@ -7,7 +7,7 @@
 // {…}` when Node loads it as a CommonJS file, the bare function when compiled here: its text is compiled as it is, no
 // wrapped copy of it held in memory. With --enable-source-maps Node loads it itself (its source map then places stack
 // frames in src/); a script compiled here has no source map.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,9 +28,12 @@ export const WRITE_CACHE_ENV = 'BUILD_CODE_CACHE';
 
 export const cacheFileOf = (bundle: string): string => `${bundle}.cache`;
 
-function cachedData(file: string): Buffer | undefined {
+/** The cache beside the bundle, unless the bundle changed after it was made: V8 checks a cache against the length
+ * of the source, not its text, so a bundle edited in place must not meet the cache of its former self. */
+export function usableCache(file: string): Buffer | undefined {
   try {
-    return readFileSync(cacheFileOf(file));
+    const cache = cacheFileOf(file);
+    return statSync(cache).mtimeMs >= statSync(file).mtimeMs ? readFileSync(cache) : undefined;
   } catch {
     return undefined;
   }
@@ -46,7 +49,7 @@ export function runBundle(url: URL): void {
   if (process.sourceMapsEnabled) return run(require(file) as BundleBody);
   const script = new Script(readFileSync(file, 'utf8'), {
     filename: file,
-    cachedData: process.env[WRITE_CACHE_ENV] === '1' ? undefined : cachedData(file),
+    cachedData: process.env[WRITE_CACHE_ENV] === '1' ? undefined : usableCache(file),
     importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   run(script.runInThisContext() as BundleBody);
