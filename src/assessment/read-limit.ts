@@ -6,21 +6,28 @@
  */
 export const LIST_READS_AT_ONCE = 4;
 
-/** Lets the event loop take what is waiting (requests, timers) before the work goes on. */
+/** Longest stretch a list read holds the event loop before it lets waiting requests and timers in. */
+export const READ_SLICE_MS = 5;
+
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * `work` over every item, at most `limit` at a time, the results in the items' order. After each item the event loop
- * answers what arrived meanwhile: on SQLite a read never waits for I/O, so a list of 40 providers read in one go (a
- * page's refresh in the background) would hold every request for its whole duration (about 100 ms on a month of data).
+ * `work` over every item, at most `limit` at a time, the results in the items' order. Every `READ_SLICE_MS` of work
+ * the event loop answers what arrived meanwhile: on SQLite a read never waits for I/O, so a list of 40 providers read
+ * in one go (a page's refresh in the background) would hold every request for its whole duration (about 100 ms on a
+ * month of data), while yielding after every item would make a 200-provider start-up wait for 200 turns of the loop.
  */
 export async function mapAtMost<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
+  let sliceStart = performance.now();
   const worker = async () => {
     for (let i = next++; i < items.length; i = next++) {
       results[i] = await work(items[i]!);
-      await yieldToLoop();
+      if (performance.now() - sliceStart >= READ_SLICE_MS) {
+        await yieldToLoop();
+        sliceStart = performance.now();
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
