@@ -69,6 +69,9 @@ await build({
   },
   footer: { js: '})' },
   define: { 'import.meta.url': '__import_meta_url' },
+  // import() of a package left to node_modules becomes require(): a script compiled with a code cache has no loader
+  // for import() (V8 keeps no host options in the cache), and every such package has a CommonJS entry.
+  supported: { 'dynamic-import': false },
   sourcemap: 'linked',
   legalComments: 'linked',
 });

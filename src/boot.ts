@@ -6,12 +6,12 @@
 // The bundle is one function expression, `module.exports = function (exports, require, module, __filename, __dirname)
 // {…}` when Node loads it as a CommonJS file, the bare function when compiled here: its text is compiled as it is, no
 // wrapped copy of it held in memory. With --enable-source-maps Node loads it itself (its source map then places stack
-// frames in src/); a script compiled here has no source map.
+// frames in src/); a script compiled here has no source map, and no import(): the build turns each into require().
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { constants, Script } from 'node:vm';
+import { Script } from 'node:vm';
 
 /** The bundle's body, called as Node calls a CommonJS module's. */
 type BundleBody = (
@@ -50,7 +50,6 @@ export function runBundle(url: URL): void {
   const script = new Script(readFileSync(file, 'utf8'), {
     filename: file,
     cachedData: process.env[WRITE_CACHE_ENV] === '1' ? undefined : usableCache(file),
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   run(script.runInThisContext() as BundleBody);
   if (process.env[WRITE_CACHE_ENV] === '1')

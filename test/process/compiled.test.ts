@@ -18,12 +18,16 @@ const script = new Script(readFileSync(file, 'utf8'), { filename: file, cachedDa
 console.log(script.cachedDataRejected ? 'rejected' : 'accepted');`;
 
 const ROOT = resolve('.');
+/** What `npm start` runs: its flags decide whether V8 takes the code cache, so the built server starts with them. */
+const START = startCommand(ROOT);
 const out = mkdtempSync(join(tmpdir(), 'status-build-'));
 let server: ServerProcess | undefined;
 afterAll(async () => {
   await server?.kill();
   rmSync(out, { recursive: true, force: true });
 });
+
+const asNpmStart = () => ({ nodeArgs: [...START.args.slice(0, -1), join(out, 'dist/server.js')] });
 
 const files = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [e.name]));
@@ -60,10 +64,7 @@ describe('the compiled server', () => {
       expect(bundle).not.toContain('undici/lib');
 
       const dir = tempDir();
-      server = await startServer(
-        { DATABASE_PATH: join(dir, 'status.db'), JOBS: 'false' },
-        { nodeArgs: [join(out, 'dist/server.js')] },
-      );
+      server = await startServer({ ...START.env, DATABASE_PATH: join(dir, 'status.db'), JOBS: 'false' }, asNpmStart());
       const page = await fetch(`${server.url}/anthropic/error/auth-error`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('Anthropic');
@@ -80,8 +81,14 @@ describe('the compiled server', () => {
     async () => {
       const database = await testDatabase('postgres');
       const site = await startServer(
-        { DATABASE_URL: database.target.databaseUrl!, SECRET: 's'.repeat(32), JOBS: 'false', METRICS_PORT: '0' },
-        { nodeArgs: [join(out, 'dist/server.js')] },
+        {
+          ...START.env,
+          DATABASE_URL: database.target.databaseUrl!,
+          SECRET: 's'.repeat(32),
+          JOBS: 'false',
+          METRICS_PORT: '0',
+        },
+        asNpmStart(),
       );
       try {
         const scrape = (await site.waitForLog(/^Metrics listening at /)).msg!.replace('Metrics listening at ', '');
@@ -107,12 +114,11 @@ describe('the compiled server', () => {
   );
 
   it('leaves a code cache that V8 accepts under the flags of npm start, and none that it accepts under others', () => {
-    const { args } = startCommand(ROOT);
     const accepted = (flags: string[]): string =>
       execFileSync(process.execPath, [...flags, '-e', COMPILE_WITH_CACHE, join(out, 'dist/server.cjs')], {
         encoding: 'utf8',
       }).trim();
-    expect(accepted(args.slice(0, -1))).toBe('accepted');
+    expect(accepted(START.args.slice(0, -1))).toBe('accepted');
     expect(accepted(['--max-semi-space-size=64'])).toBe('rejected');
   });
 
