@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { ROOT } from './build.ts';
+import { ROOT, type StartCommand } from './build.ts';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -20,21 +20,22 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Spawns `node <args>` (one process, so its pid is the server's) on a free port with only PATH and `env`, its output
- * discarded, and waits for a 200 from `readyPath` (at most 2 minutes).
+ * Spawns `node <args>` (one process, so its pid is the server's) on a free port with only PATH, the command's
+ * environment and `env`, its output discarded, and waits for a 200 from `readyPath` (at most 2 minutes).
  */
 export async function startProcess(
-  args: string[],
+  command: StartCommand,
   env: Record<string, string>,
   readyPath = '/',
 ): Promise<{ child: ChildProcess; url: string; readyMs: number }> {
+  const { args } = command;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), ...command.env, ...env },
   });
   const until = Date.now() + 120_000;
   for (;;) {

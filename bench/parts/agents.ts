@@ -50,7 +50,7 @@ function probedProviders(dir: string): { file: string; slugs: string[] } {
 
 /** A compiled server node with jobs off and only warnings logged. */
 const startNode = (env: Record<string, string>) =>
-  startProcess(compiledServer().args, { ...compiledServer().env, LOG_LEVEL: 'warn', JOBS: 'false', ...env });
+  startProcess(compiledServer(), { LOG_LEVEL: 'warn', JOBS: 'false', ...env });
 
 /** The agents: each a region with its key and a counter for unique result ids. */
 function createAgents(slugs: readonly string[]) {

@@ -58,6 +58,8 @@ const TARGETS = {
   pageBytes: 25 * 1024,
 };
 const WRK = '/usr/bin/wrk';
+/** The bare Fastify beside the site: hello-world, and any page's bytes as given (`BENCH_BODIES`). */
+const HELLO: StartCommand = { args: ['bench/hello.js'], env: {} };
 const GENERATOR = `wrk -t1 -c${CONNECTIONS}`;
 
 /** One page of each family, as the bench provider shows it, and the JSON answers. */
@@ -197,7 +199,7 @@ async function startUps(
   const idleRssMb: number[] = [];
   let settledRssMb = 0;
   for (let i = 0; i < STARTS; i += 1) {
-    const site = await startProcess(server.args, { ...server.env, JOBS: 'false', ...env(i) }, '/readyz');
+    const site = await startProcess(server, { JOBS: 'false', ...env(i) }, '/readyz');
     readyMs.push(site.readyMs);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     idleRssMb.push(rssMb(site.child.pid!));
@@ -232,7 +234,7 @@ export default async function (): Promise<Record<string, unknown>> {
     const bareStarts: number[] = [];
     const bareRss: number[] = [];
     for (let i = 0; i < STARTS; i += 1) {
-      const bare = await startProcess(['bench/hello.js'], {});
+      const bare = await startProcess(HELLO, {});
       bareStarts.push(bare.readyMs);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       bareRss.push(rssMb(bare.child.pid!));
@@ -245,11 +247,7 @@ export default async function (): Promise<Record<string, unknown>> {
     seededAt = performance.now();
     await seedDatabase(join(dir, 'pages.db'), catalog, { now, days: 30, reports: 200_000 });
     const seedMs = performance.now() - seededAt;
-    const app = await startProcess(
-      server.args,
-      { ...server.env, DATABASE_PATH: join(dir, 'pages.db'), JOBS: 'false' },
-      '/readyz',
-    );
+    const app = await startProcess(server, { DATABASE_PATH: join(dir, 'pages.db'), JOBS: 'false' }, '/readyz');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const appIdleRssMb = rssMb(app.child.pid!);
 
@@ -269,15 +267,15 @@ export default async function (): Promise<Record<string, unknown>> {
       pageBytes[family] = sizes;
     }
     writeFileSync(join(dir, 'bodies.json'), JSON.stringify(manifest));
-    const bare = await startProcess(['bench/hello.js'], { BENCH_BODIES: join(dir, 'bodies.json') });
+    const bare = await startProcess(HELLO, { BENCH_BODIES: join(dir, 'bodies.json') });
 
     let before: Awaited<ReturnType<typeof startProcess>> | null = null;
     if (AGAINST) {
       writeFileSync(join(dir, 'before.db'), readFileSync(join(dir, 'pages.db')));
       const args = server.args.map((arg) => (arg.endsWith('server.js') ? join(AGAINST, arg) : arg));
       before = await startProcess(
-        args,
-        { ...server.env, DATABASE_PATH: join(dir, 'before.db'), JOBS: 'false' },
+        { ...server, args },
+        { DATABASE_PATH: join(dir, 'before.db'), JOBS: 'false' },
         '/readyz',
       );
     }
@@ -441,8 +439,8 @@ export default async function (): Promise<Record<string, unknown>> {
       const database = await benchPostgres();
       try {
         await copyToPostgres(join(dir, 'pages.db'), database.url);
-        const env = { ...server.env, DATABASE_URL: database.url, SECRET: BENCH_SECRET, JOBS: 'false' };
-        const [first, second] = [await startProcess(server.args, env), await startProcess(server.args, env)];
+        const env = { DATABASE_URL: database.url, SECRET: BENCH_SECRET, JOBS: 'false' };
+        const [first, second] = [await startProcess(server, env), await startProcess(server, env)];
         for (const path of [FAMILIES.home, FAMILIES.dashboard, FAMILIES['error page'], FAMILIES['JSON provider']]) {
           await wrk(`${first.url}${path}`, WARMUP_SECONDS);
           const one = await wrk(`${first.url}${path}`, SECONDS);
